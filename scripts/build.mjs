@@ -1,0 +1,10 @@
+// npm run build: dist/kpg-checkout.js (one ASCII-only IIFE with lit and zod inside, for a <script> tag)
+// and dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users).
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+
+const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
+rmSync('dist', { recursive: true, force: true });
+run('npx', ['vite', 'build', '--logLevel', 'warn']);
+run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+console.log('build: dist/kpg-checkout.js and dist/esm/ written');

@@ -1,0 +1,80 @@
+// npm test: type-check, build, then every test: node tests for the demo servers (node:test) and the
+// browser tests in headless Chromium (web-test-runner). The last line printed is `N passed, N failed`.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+function findChrome() {
+  if (process.env.CHROME_PATH) {
+    if (existsSync(process.env.CHROME_PATH)) return process.env.CHROME_PATH;
+    fail(`CHROME_PATH=${process.env.CHROME_PATH} does not exist.`);
+  }
+  const found = CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
+  if (root && apt) {
+    console.log('test: Chromium not found; installing Debian\'s chromium with apt-get (about 30 s)...');
+    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], { stdio: 'inherit' });
+    if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  }
+  fail(
+    'No Chromium or Chrome found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) ' +
+      'or set CHROME_PATH to a Chrome/Chromium executable, then run `npm test` again.',
+  );
+}
+
+function fail(message) {
+  console.error(`test: ${message}`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+function step(name, cmd, args, env = {}) {
+  console.log(`\n== ${name}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+}
+
+const chrome = findChrome();
+let passed = 0;
+let failed = 0;
+
+if (!step('type-check (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) fail('type-check failed');
+if (!step('build', 'node', ['scripts/build.mjs'])) fail('build failed');
+
+// Node tests: the reference backend and the sandbox PG.
+const tap = join(tmpdir(), `kpg-node-tests-${process.pid}.tap`);
+const nodeOk = step('node tests (demo servers)', 'node', [
+  '--test',
+  '--test-reporter=spec', '--test-reporter-destination=stdout',
+  '--test-reporter=tap', `--test-reporter-destination=${tap}`,
+  'test/node/',
+]);
+if (existsSync(tap)) {
+  const text = readFileSync(tap, 'utf8');
+  passed += Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  failed += Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
+  rmSync(tap, { force: true });
+}
+if (!nodeOk && failed === 0) failed++;
+
+// Browser tests.
+const summary = join(tmpdir(), `kpg-wtr-${process.pid}.json`);
+const wtrOk = step('browser tests (web-test-runner, headless Chromium)', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], {
+  CHROME_PATH: chrome,
+  KPG_SUMMARY_FILE: summary,
+});
+if (existsSync(summary)) {
+  const counts = JSON.parse(readFileSync(summary, 'utf8'));
+  passed += counts.passed;
+  failed += counts.failed;
+  rmSync(summary, { force: true });
+}
+if (!wtrOk && failed === 0) failed++;
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && nodeOk && wtrOk ? 0 : 1);

@@ -1,0 +1,91 @@
+/**
+ * Every event the widget fires, with its detail type. All are `CustomEvent`s that bubble and cross
+ * shadow roots (`composed`), and are declared in `GlobalEventHandlersEventMap`, so
+ * `el.addEventListener('kpg-success', (e) => e.detail.result)` is typed for TypeScript users.
+ */
+import type { KpgResult, ProviderId } from './schemas.js';
+
+export type { KpgResult, ProviderId };
+
+/** The backend returned a valid session; the PG window is about to open. */
+export interface KpgSessionDetail {
+  provider: ProviderId;
+  order_no: string;
+}
+
+/** The backend verified the payment (`status: "paid"`). `result` is the backend's JSON as sent. */
+export interface KpgSuccessDetail {
+  provider: ProviderId;
+  order_no: string;
+  result: KpgResult;
+}
+
+/** The PG or the backend reports a failed payment. `code` is the PG's or the backend's code. */
+export interface KpgFailDetail {
+  provider: ProviderId;
+  order_no: string;
+  code: string;
+  message: string;
+}
+
+/** The buyer cancelled. */
+export interface KpgCancelDetail {
+  provider: ProviderId;
+  order_no: string;
+  reason: string;
+}
+
+export type KpgErrorCode =
+  /** An attribute is missing or invalid (`field` names it). Nothing was sent. */
+  | 'invalid-config'
+  /** The session request failed: network, timeout, HTTP error, or not JSON. */
+  | 'session-failed'
+  /** The session JSON has the wrong shape (`field` names the first bad field). */
+  | 'invalid-session'
+  /** A URL is not on an allowed origin (`field` names where it came from). */
+  | 'origin-not-allowed'
+  /** The PG script did not load, or loaded without its API. */
+  | 'script-load-failed'
+  /** The browser blocked the payment window. */
+  | 'popup-blocked'
+  /** The result request failed or answered something unusable. */
+  | 'result-failed'
+  /** The backend still said `pending` when the time bound ran out. */
+  | 'result-timeout';
+
+/** Anything else went wrong. `provider` and `order_no` are set when known, so a shop can reconcile. */
+export interface KpgErrorDetail {
+  code: KpgErrorCode;
+  message: string;
+  status?: number;
+  field?: string;
+  provider?: ProviderId;
+  order_no?: string;
+}
+
+export interface KpgEventMap {
+  'kpg-session': CustomEvent<KpgSessionDetail>;
+  'kpg-success': CustomEvent<KpgSuccessDetail>;
+  'kpg-fail': CustomEvent<KpgFailDetail>;
+  'kpg-cancel': CustomEvent<KpgCancelDetail>;
+  'kpg-error': CustomEvent<KpgErrorDetail>;
+}
+
+export type KpgEventName = keyof KpgEventMap;
+export type KpgDetail<K extends KpgEventName> = KpgEventMap[K]['detail'];
+
+/** The events that end an attempt: exactly one of these is fired per attempt. */
+export type Outcome =
+  | { type: 'kpg-success'; detail: KpgSuccessDetail }
+  | { type: 'kpg-fail'; detail: KpgFailDetail }
+  | { type: 'kpg-cancel'; detail: KpgCancelDetail }
+  | { type: 'kpg-error'; detail: KpgErrorDetail };
+
+/** Fire one of the widget's events from `target`. */
+export function emit<K extends KpgEventName>(target: EventTarget, type: K, detail: KpgDetail<K>): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap extends KpgEventMap {}
+}

@@ -1,0 +1,61 @@
+/** The widget's own words, in Korean (default) and English. PG and backend text never goes through here. */
+import type { KpgErrorCode } from './events.js';
+
+export type Lang = 'ko' | 'en';
+
+export interface Messages {
+  pay(amount: string | null): string;
+  busy: string;
+  continueHint: string;
+  openWindow: string;
+  paid: string;
+  paidButton: string;
+  cancelled: string;
+  failed(message: string): string;
+  error(code: KpgErrorCode): string;
+}
+
+const won = (amount: string, lang: Lang) =>
+  new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(Number(amount));
+
+const ko: Messages = {
+  pay: (amount) => (amount ? `${won(amount, 'ko')}원 결제하기` : '결제하기'),
+  busy: '결제 진행 중',
+  continueHint: '결제창을 열려면 아래 버튼을 눌러 주세요.',
+  openWindow: '결제창 열기',
+  paid: '결제가 완료되었습니다.',
+  paidButton: '결제 완료',
+  cancelled: '결제를 취소했습니다.',
+  failed: (message) => (message ? `결제에 실패했습니다: ${message}` : '결제에 실패했습니다.'),
+  error: (code) =>
+    code === 'popup-blocked'
+      ? '브라우저가 결제창을 막았습니다. 팝업 차단을 해제한 뒤 다시 시도해 주세요.'
+      : code === 'result-timeout' || code === 'result-failed'
+        ? '결제 결과를 아직 확인하지 못했습니다. 다시 결제하기 전에 주문 내역을 확인해 주세요.'
+        : code === 'invalid-config' || code === 'origin-not-allowed'
+          ? '결제 설정에 문제가 있어 결제할 수 없습니다. 상점에 문의해 주세요.'
+          : '결제를 시작하지 못했습니다. 잠시 후 다시 시도해 주세요.',
+};
+
+const en: Messages = {
+  pay: (amount) => (amount ? `Pay \u20a9${won(amount, 'en')}` : 'Pay'),
+  busy: 'Payment in progress',
+  continueHint: 'Press the button below to open the payment window.',
+  openWindow: 'Open payment window',
+  paid: 'Payment complete.',
+  paidButton: 'Paid',
+  cancelled: 'Payment cancelled.',
+  failed: (message) => (message ? `Payment failed: ${message}` : 'Payment failed.'),
+  error: (code) =>
+    code === 'popup-blocked'
+      ? 'Your browser blocked the payment window. Allow pop-ups for this site and try again.'
+      : code === 'result-timeout' || code === 'result-failed'
+        ? 'We could not confirm the payment yet. Check your order before paying again.'
+        : code === 'invalid-config' || code === 'origin-not-allowed'
+          ? 'This checkout is misconfigured. Please contact the shop.'
+          : 'The payment could not start. Please try again in a moment.',
+};
+
+export function messages(lang: string | null | undefined): Messages {
+  return lang === 'en' ? en : ko;
+}

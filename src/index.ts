@@ -1,0 +1,20 @@
+/**
+ * kpg-checkout: checkout web components for Korean payment gateways.
+ * Importing this module defines the elements (once, even if two copies are loaded).
+ */
+import { KpgCheckout } from './kpg-checkout/kpg-checkout.js';
+
+export { KpgCheckout };
+export type { CheckoutState } from './kpg-checkout/kpg-checkout.js';
+export * from './events.js';
+
+const elements: Array<[string, CustomElementConstructor]> = [['kpg-checkout', KpgCheckout]];
+for (const [tag, element] of elements) {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'kpg-checkout': KpgCheckout;
+  }
+}

@@ -1,0 +1,78 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    font-family: var(--kpg-font-family, inherit);
+    max-width: var(--kpg-max-width, 100%);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .base {
+    background: var(--kpg-main-color);
+    color: var(--kpg-on-main-color);
+    border-radius: var(--kpg-radius, 8px);
+    padding: var(--kpg-padding, 0);
+  }
+  button {
+    box-sizing: border-box;
+    width: 100%;
+    min-height: 48px;
+    padding: 0 16px;
+    border: 0;
+    border-radius: var(--kpg-radius, 8px);
+    background: var(--kpg-point-color);
+    color: var(--kpg-on-point-color);
+    font: inherit;
+    font-size: 16px; /* 16px or more: iOS Safari does not zoom */
+    font-weight: 600;
+    cursor: pointer;
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    gap: 8px;
+  }
+  button:focus-visible {
+    outline: 3px solid var(--kpg-point-color);
+    outline-offset: 2px;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
+  .spinner {
+    width: 1em;
+    height: 1em;
+    border: 2px solid currentColor;
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation-duration: 2.4s;
+    }
+  }
+  .message {
+    margin: 0;
+    font-size: 14px;
+    line-height: 1.5;
+  }
+  .message:not(:empty) {
+    margin-top: 8px;
+  }
+  [role='alert']:not(:empty) {
+    padding-left: 8px;
+    border-left: 3px solid var(--kpg-error-color, #d92d20);
+  }
+  .hint {
+    margin: 0 0 8px;
+    font-size: 14px;
+  }
+`;

@@ -1,0 +1,349 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { resumeCheckout, runCheckout } from '../checkout-flow.js';
+import { readConfig, themeColors, type CheckoutConfig } from '../config.js';
+import { ScriptController } from '../controllers/script-loader.js';
+import { resolveDevice, type Device } from '../device.js';
+import { emit, type Outcome } from '../events.js';
+import { messages } from '../i18n.js';
+import { clearPending, savePending, takePending } from '../pending.js';
+import { AmountSchema } from '../schemas.js';
+import { readableOn, warnOnce } from '../theme.js';
+import type { AttemptContext } from '../providers/types.js';
+import { styles } from './kpg-checkout.styles.js';
+
+export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error';
+
+interface Attempt {
+  controller: AbortController;
+  orderNo?: string;
+  /** The page navigated to the PG (mobile); the outcome comes on return. */
+  navigated?: boolean;
+}
+
+/**
+ * A pay button that runs a whole payment with a Korean PG: asks the shop's backend for a signed session,
+ * opens the PG (popup on PC, full page on mobile), then asks the backend for the verified outcome.
+ *
+ * @summary Checkout button for Shinhan PG (and more providers to come).
+ *
+ * @fires kpg-session - The backend returned a valid session. `detail: {provider, order_no}`
+ * @fires kpg-success - The backend verified the payment. `detail: {provider, order_no, result}`
+ * @fires kpg-fail - The PG or the backend reports a failure. `detail: {provider, order_no, code, message}`
+ * @fires kpg-cancel - The buyer cancelled. `detail: {provider, order_no, reason}`
+ * @fires kpg-error - Anything else went wrong. `detail: {code, message, status?, field?, provider?, order_no?}`
+ *
+ * @csspart base - The wrapper, coloured with `main_color`.
+ * @csspart button - The pay button (and the "open payment window" button).
+ * @csspart status - The polite status line (in progress, paid, cancelled).
+ * @csspart alert - The error line.
+ *
+ * @cssproperty --kpg-main-color - Surface colour; set from `main_color`.
+ * @cssproperty --kpg-point-color - Button colour; set from `point_color`.
+ * @cssproperty --kpg-radius - Corner radius (default 8px).
+ * @cssproperty --kpg-font-family - Font (default: inherited).
+ * @cssproperty --kpg-error-color - Error accent (default #d92d20).
+ */
+export class KpgCheckout extends LitElement {
+  static override styles = styles;
+
+  /** `shinhan`. */
+  @property() provider?: string;
+  /** Your backend endpoint that returns a signed session (same origin). Required. */
+  @property({ attribute: 'session-url' }) sessionUrl?: string;
+  /** Your backend endpoint that returns the verified outcome (same origin). Required. */
+  @property({ attribute: 'result-url' }) resultUrl?: string;
+  /** Your order reference, sent to the backend as is. */
+  @property({ attribute: 'order-id' }) orderId?: string;
+  /** Shinhan payment method code; default `selpay`. */
+  @property() pgcode?: string;
+  /** Display only: whole won for the button text. The backend never takes the amount from the browser. */
+  @property() amount?: string;
+  /** Six hex digits; default FFFFFF. Themes the widget and the PG's screen. */
+  @property({ attribute: 'main_color' }) mainColor?: string;
+  /** Six hex digits; default 5379FF. Themes the widget and the PG's screen. */
+  @property({ attribute: 'point_color' }) pointColor?: string;
+  /** `auto` (default), `pc` (popup) or `mobile` (full-page redirect). */
+  @property() device?: string;
+  /** URL of the PG script; default Shinhan's own. */
+  @property({ attribute: 'script-src' }) scriptSrc?: string;
+  /** Extra origins (space separated) allowed for PG scripts and windows, e.g. a sandbox. */
+  @property({ attribute: 'pg-origins' }) pgOrigins?: string;
+  /** Seconds before a backend request is abandoned; default 15. */
+  @property() timeout?: string;
+  /** Seconds to keep asking result-url while it says `pending`; default 60. */
+  @property({ attribute: 'result-timeout' }) resultTimeout?: string;
+  /** No payment can start. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  /** Where the current or last attempt stands. Reflected as the `state` attribute. */
+  @state() protected _state: CheckoutState = 'idle';
+  @state() private _message = '';
+
+  @query('button') private _button?: HTMLButtonElement;
+
+  #attempt?: Attempt;
+  #continue?: () => void;
+
+  constructor() {
+    super();
+    new ScriptController(this, () => this.#preloadUrl());
+  }
+
+  get state(): CheckoutState {
+    return this._state;
+  }
+
+  /** `lang` is the global attribute; the widget re-renders when it changes. */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('pageshow', this.#onPageShow);
+    void this.updateComplete.then(() => this.#resume());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('pageshow', this.#onPageShow);
+    // An element removed mid-attempt stops its work and fires nothing afterwards.
+    this.#attempt?.controller.abort(new DOMException('kpg-checkout was removed from the page', 'AbortError'));
+    this.#attempt = undefined;
+    this.#continue = undefined;
+    if (this._state === 'busy' || this._state === 'continue') this._state = 'idle';
+  }
+
+  /** Start a payment, as a click on the button does. Does nothing while one is in flight. */
+  pay(): void {
+    if (this.#attempt || this.disabled) return;
+    const result = readConfig(this.#attributes());
+    if (!result.ok) {
+      this.#finish({ type: 'kpg-error', detail: result.error });
+      return;
+    }
+    const config = result.config;
+    const attempt: Attempt = { controller: new AbortController() };
+    this.#attempt = attempt;
+    this._state = 'busy';
+    this._message = '';
+    const ctx = this.#context(config, resolveDevice(config.device), attempt);
+    // Synchronous up to its first await: a provider's beforeSession runs inside this click.
+    runCheckout(ctx, {
+      onSession: (detail) => {
+        attempt.orderNo = detail.order_no;
+        emit(this, 'kpg-session', detail);
+      },
+    }).then(
+      (outcome) => {
+        if (this.#attempt !== attempt) return;
+        if (outcome === null) {
+          attempt.navigated = true; // stays busy: the page is leaving for the PG
+          return;
+        }
+        this.#attempt = undefined;
+        this.#finish(outcome);
+      },
+      () => {
+        /* aborted because the element was removed: fire nothing */
+      },
+    );
+  }
+
+  #attributes() {
+    return {
+      provider: this.provider,
+      sessionUrl: this.sessionUrl,
+      resultUrl: this.resultUrl,
+      orderId: this.orderId,
+      pgcode: this.pgcode,
+      mainColor: this.mainColor,
+      pointColor: this.pointColor,
+      device: this.device,
+      scriptSrc: this.scriptSrc,
+      pgOrigins: this.pgOrigins,
+      timeout: this.timeout,
+      resultTimeout: this.resultTimeout,
+    };
+  }
+
+  #pendingKey(config: CheckoutConfig): string {
+    return `${config.provider.id}:${config.orderId ?? ''}`;
+  }
+
+  #context(config: CheckoutConfig, device: Device, attempt: Attempt): AttemptContext {
+    const signal = attempt.controller.signal;
+    return {
+      config,
+      device,
+      signal,
+      messages: messages(this.lang),
+      userGesture: () => this.#userGesture(signal),
+      navigate: (url) => {
+        if (attempt.orderNo) {
+          savePending(this.#pendingKey(config), {
+            provider: config.provider.id,
+            order_no: attempt.orderNo,
+            order_id: config.orderId ?? '',
+            result_url: config.resultUrl.href,
+            started_at: Date.now(),
+          });
+        }
+        location.assign(url.href);
+      },
+    };
+  }
+
+  /**
+   * Popups may only open while the page holds the buyer's click (about 5 s in Chromium). When the backend
+   * took longer, ask for one more press instead of letting the popup blocker eat the window.
+   */
+  #userGesture(signal: AbortSignal): Promise<void> {
+    const activation = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+    if (!activation || activation.isActive) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      this.#continue = () => {
+        this.#continue = undefined;
+        this._state = 'busy';
+        resolve();
+      };
+      this._state = 'continue';
+      void this.updateComplete.then(() => this._button?.focus());
+    });
+  }
+
+  /** Back from a full-page PG visit (fresh load, or the back/forward cache): fetch that order's outcome. */
+  #resume(): void {
+    if (this.#attempt && !this.#attempt.navigated) return;
+    const result = readConfig(this.#attributes());
+    if (!result.ok) return;
+    const config = result.config;
+    const pending = takePending(this.#pendingKey(config));
+    if (!pending || pending.provider !== config.provider.id || pending.result_url !== config.resultUrl.href) {
+      return;
+    }
+    this.#attempt?.controller.abort();
+    const attempt: Attempt = { controller: new AbortController(), orderNo: pending.order_no };
+    this.#attempt = attempt;
+    this._state = 'busy';
+    this._message = '';
+    const ctx = this.#context(config, 'mobile', attempt);
+    resumeCheckout(ctx, pending.order_no).then(
+      (outcome) => {
+        if (this.#attempt !== attempt) return;
+        this.#attempt = undefined;
+        this.#finish(outcome);
+      },
+      () => {},
+    );
+  }
+
+  #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) this.#resume();
+  };
+
+  #finish(outcome: Outcome): void {
+    const t = messages(this.lang);
+    const config = readConfig(this.#attributes());
+    if (config.ok) clearPending(this.#pendingKey(config.config));
+    switch (outcome.type) {
+      case 'kpg-success':
+        this._state = 'paid';
+        this._message = t.paid;
+        break;
+      case 'kpg-fail':
+        this._state = 'failed';
+        this._message = t.failed(outcome.detail.message);
+        break;
+      case 'kpg-cancel':
+        this._state = 'cancelled';
+        this._message = t.cancelled;
+        break;
+      case 'kpg-error':
+        this._state = 'error';
+        this._message = t.error(outcome.detail.code);
+        console.error(`[kpg-checkout] ${outcome.detail.code}: ${outcome.detail.message}`);
+        break;
+    }
+    emit(this, outcome.type, outcome.detail as never);
+  }
+
+  #preloadUrl(): URL | null {
+    const result = readConfig(this.#attributes());
+    if (!result.ok || !result.config.provider.scriptUrl) return null;
+    if (resolveDevice(result.config.device) !== 'pc') return null;
+    try {
+      return result.config.provider.scriptUrl(result.config);
+    } catch (error) {
+      warnOnce(error instanceof Error ? error.message : String(error));
+      return null;
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A new order starts fresh: "paid" belonged to the previous one.
+    if (changed.has('orderId') && changed.get('orderId') !== undefined && !this.#attempt) {
+      this._state = 'idle';
+      this._message = '';
+    }
+  }
+
+  protected override updated(): void {
+    this.setAttribute('state', this._state);
+  }
+
+  #onClick = () => {
+    if (this.#continue) this.#continue();
+    else this.pay();
+  };
+
+  #label(): string {
+    const t = messages(this.lang);
+    if (this._state === 'paid') return t.paidButton;
+    if (this._state === 'continue') return t.openWindow;
+    if (this.amount && !AmountSchema.safeParse(this.amount).success) {
+      warnOnce(`amount="${this.amount}" is not whole won (digits only); the button shows no amount.`);
+      return t.pay(null);
+    }
+    return t.pay(this.amount || null);
+  }
+
+  override render() {
+    const t = messages(this.lang);
+    const { mainColor, pointColor } = themeColors(this);
+    const busy = this._state === 'busy';
+    const alert = this._state === 'error' || this._state === 'failed';
+    const theme = {
+      '--kpg-main-color': `#${mainColor}`,
+      '--kpg-on-main-color': readableOn(mainColor),
+      '--kpg-point-color': `#${pointColor}`,
+      '--kpg-on-point-color': readableOn(pointColor),
+    };
+    return html`
+      <div part="base" class="base" style=${styleMap(theme)}>
+        ${this._state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
+        <button
+          part="button"
+          type="button"
+          ?disabled=${this.disabled || busy || this._state === 'paid'}
+          aria-busy=${busy ? 'true' : 'false'}
+          aria-describedby=${this._state === 'continue' ? 'hint' : nothing}
+          @click=${this.#onClick}
+        >
+          ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
+          <span>${this.#label()}</span>
+        </button>
+        <p part="status" class="message" role="status">${busy ? t.busy : alert ? '' : this._message}</p>
+        <p part="alert" class="message" role="alert">${alert ? this._message : ''}</p>
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Shinhan PG (SPG): the backend calls `v1.0/payments/request` and hands us `redirect_url`; we open it with
+ * `ShinhanBizPay.openPopup(redirect_url, callback)` from Shinhan's script (PC) or navigate to it (mobile).
+ *
+ * Nothing public says how Shinhan's script reports back, which codes it uses, or what their values are.
+ * So the callback's code is compared only with `ShinhanBizPay.RES_SUCCESS`, every other code is a failure
+ * carrying its message, and the backend's verified result decides the outcome either way.
+ */
+import type { CheckoutConfig } from '../config.js';
+import { KpgError } from '../protocol.js';
+import { loadScript } from '../controllers/script-loader.js';
+import { httpsHostIn, pgUrl } from '../origins.js';
+import {
+  ShinhanBizPaySchema,
+  ShinhanCallbackSchema,
+  ShinhanSessionSchema,
+  describeIssues,
+  type ShinhanBizPay,
+  type ShinhanSession,
+} from '../schemas.js';
+import type { AttemptContext, PgReturn, Provider } from './types.js';
+
+export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/unifiedPay/script';
+
+const ownOrigins = httpsHostIn('shinhan.com');
+
+function scriptUrl(config: CheckoutConfig): URL {
+  const src = config.scriptSrc ?? SHINHAN_SCRIPT_SRC;
+  const url = pgUrl(src, ownOrigins, config.pgOrigins);
+  if (!url) {
+    throw new KpgError({
+      code: 'origin-not-allowed',
+      field: 'script-src',
+      message: `script-src="${src}" is not on an allowed origin: use https on shinhan.com or list its origin in pg-origins`,
+    });
+  }
+  return url;
+}
+
+/** Load Shinhan's script (once per page) and check that it defined the API we call. */
+async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
+  const url = scriptUrl(config);
+  await loadScript(url);
+  const parsed = ShinhanBizPaySchema.safeParse((globalThis as { ShinhanBizPay?: unknown }).ShinhanBizPay);
+  if (!parsed.success) {
+    throw new KpgError({
+      code: 'script-load-failed',
+      field: 'script-src',
+      message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
+    });
+  }
+  return parsed.data;
+}
+
+function parseSession(json: unknown, ctx: AttemptContext): ShinhanSession {
+  const parsed = ShinhanSessionSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = describeIssues(parsed.error);
+    throw new KpgError({
+      code: 'invalid-session',
+      message: `The session JSON is not a Shinhan session: ${message}`,
+      ...(field ? { field } : {}),
+    });
+  }
+  const url = pgUrl(parsed.data.redirect_url, ownOrigins, ctx.config.pgOrigins);
+  if (!url) {
+    throw new KpgError({
+      code: 'origin-not-allowed',
+      field: 'redirect_url',
+      order_no: parsed.data.order_no,
+      message: `redirect_url ${parsed.data.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+    });
+  }
+  return { ...parsed.data, redirect_url: url.href };
+}
+
+/** Call openPopup and resolve with the callback's first call (validated). */
+function openPopup(api: ShinhanBizPay, url: string, signal: AbortSignal): Promise<PgReturn> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      settled = true;
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const callback = (code: unknown, message: unknown) => {
+      if (settled) return; // a script that calls back twice must not end the attempt twice
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      const parsed = ShinhanCallbackSchema.safeParse({ code, message: message ?? undefined });
+      if (!parsed.success) {
+        resolve({ kind: 'returned', ok: false, code: 'invalid-callback', message: '' });
+        return;
+      }
+      const ret = String(parsed.data.code);
+      resolve({
+        kind: 'returned',
+        ok: ret === String(api.RES_SUCCESS),
+        code: ret,
+        message: (parsed.data.message ?? '').trim(),
+      });
+    };
+    try {
+      api.openPopup(url, callback);
+    } catch (error) {
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      reject(
+        new KpgError({
+          code: 'script-load-failed',
+          message: `ShinhanBizPay.openPopup threw: ${error instanceof Error ? error.message : String(error)}`,
+        }),
+      );
+    }
+  });
+}
+
+export const shinhan: Provider<ShinhanSession> = {
+  id: 'shinhan',
+  ownOrigins,
+  scriptUrl(config) {
+    return scriptUrl(config);
+  },
+  async prepare(ctx) {
+    if (ctx.device === 'pc') await bizPay(ctx.config);
+  },
+  parseSession,
+  async open(session, ctx) {
+    const url = new URL(session.redirect_url);
+    if (ctx.device === 'mobile') {
+      ctx.navigate(url);
+      return { kind: 'navigated' };
+    }
+    const api = await bizPay(ctx.config);
+    await ctx.userGesture();
+    return openPopup(api, url.href, ctx.signal);
+  },
+};

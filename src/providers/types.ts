@@ -1,0 +1,50 @@
+/**
+ * What a payment gateway module provides. A new PG is a new module implementing this interface plus
+ * one line in `providers/index.ts` (and its session schema in `schemas.ts`).
+ */
+import type { Device } from '../device.js';
+import type { Messages } from '../i18n.js';
+import type { OwnOriginRule } from '../origins.js';
+import type { ProviderId } from '../schemas.js';
+import type { CheckoutConfig } from '../config.js';
+
+/** What the flow hands a provider for one attempt. */
+export interface AttemptContext {
+  readonly config: CheckoutConfig;
+  readonly device: Device;
+  readonly signal: AbortSignal;
+  readonly messages: Messages;
+  /**
+   * Resolves at once while the page still holds the buyer's click (transient user activation), so a
+   * window may open; otherwise shows the buyer an "open payment window" button and resolves on its press.
+   * This is how the widget avoids popup-blocker surprises when the backend was slow.
+   */
+  userGesture(): Promise<void>;
+  /** Navigate the whole page (mobile flows). */
+  navigate(url: URL): void;
+}
+
+/** How the PG part of an attempt ended. */
+export type PgReturn =
+  /** The PG reported back in this page; the backend's result decides the outcome. */
+  | { kind: 'returned'; ok: boolean; code: string; message: string }
+  /** The page is navigating away; the outcome is fired when the buyer comes back. */
+  | { kind: 'navigated' };
+
+export interface Provider<S extends { order_no: string } = { order_no: string }> {
+  readonly id: ProviderId;
+  /** The PG's own hosts (see origins.ts); `pg-origins` adds to these. */
+  readonly ownOrigins: OwnOriginRule;
+  /** The script to load once per page when an element connects; null when none is needed. Throws KpgError. */
+  scriptUrl?(config: CheckoutConfig): URL | null;
+  /** Runs synchronously inside the click, before any await (e.g. pre-opening a named window). */
+  beforeSession?(ctx: AttemptContext): void;
+  /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */
+  prepare?(ctx: AttemptContext): Promise<void>;
+  /** Validate the backend's session JSON (shape and every URL in it). Throws KpgError. */
+  parseSession(json: unknown, ctx: AttemptContext): S;
+  /** Open the PG for a valid session. Throws KpgError. */
+  open(session: S, ctx: AttemptContext): Promise<PgReturn>;
+  /** Undo what `beforeSession` did when the attempt ends early (e.g. close the pre-opened window). */
+  abandon?(ctx: AttemptContext): void;
+}

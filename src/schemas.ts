@@ -1,0 +1,111 @@
+/**
+ * Every shape that crosses a boundary into the widget, as one zod/mini schema each.
+ * TypeScript types come from these schemas (`z.infer`), never the other way round.
+ */
+import * as z from 'zod/mini';
+
+// ---------------------------------------------------------------- attributes
+
+/** `main_color` / `point_color`: six hex digits, with or without `#`. */
+export const HexColorSchema = z.string().check(z.regex(/^#?[0-9a-fA-F]{6}$/));
+/** `provider`. A new PG adds its id here and a module under `providers/`. */
+export const ProviderIdSchema = z.enum(['shinhan']);
+export type ProviderId = z.infer<typeof ProviderIdSchema>;
+/** `device`. */
+export const DeviceSchema = z.enum(['auto', 'pc', 'mobile']);
+export type DeviceMode = z.infer<typeof DeviceSchema>;
+/** `pgcode` (Shinhan: string(10)). */
+export const PgCodeSchema = z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/));
+/** `amount`: whole won, digits only. */
+export const AmountSchema = z.string().check(z.regex(/^\d{1,13}$/));
+/** `timeout` / `result-timeout`: seconds, a positive number. */
+export const SecondsSchema = z.coerce.number().check(z.positive(), z.lte(3600));
+
+// ---------------------------------------------------------------- merchant backend
+
+/** `POST session-url` answer for Shinhan. */
+export const ShinhanSessionSchema = z.object({
+  provider: z.literal('shinhan'),
+  order_no: z.string().check(z.minLength(1), z.maxLength(50)),
+  redirect_url: z.string().check(z.minLength(1), z.maxLength(1000)),
+});
+export type ShinhanSession = z.infer<typeof ShinhanSessionSchema>;
+
+export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending']);
+export type ResultStatus = z.infer<typeof ResultStatusSchema>;
+
+/** `GET result-url?order_no=` answer: the backend's verified outcome. Extra fields are kept. */
+export const ResultSchema = z.looseObject({
+  status: ResultStatusSchema,
+  order_no: z.string().check(z.minLength(1)),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  reason: z.optional(z.string()),
+});
+export type KpgResult = z.infer<typeof ResultSchema>;
+
+/** Error body a backend may send with a 4xx/5xx. */
+export const BackendErrorSchema = z.looseObject({
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  field: z.optional(z.string()),
+});
+
+// ---------------------------------------------------------------- PG scripts and callbacks
+
+/** What `ShinhanBizPay` must look like once its script has loaded. */
+export const ShinhanBizPaySchema = z.looseObject({
+  openPopup: z.custom<(url: string, cb: (code: unknown, message: unknown) => void) => void>(
+    (v) => typeof v === 'function',
+  ),
+  RES_SUCCESS: z.union([z.string(), z.number()]),
+});
+export type ShinhanBizPay = z.infer<typeof ShinhanBizPaySchema>;
+
+/** The arguments Shinhan's `openPopup` callback is called with. */
+export const ShinhanCallbackSchema = z.object({
+  code: z.union([z.string().check(z.minLength(1), z.maxLength(100)), z.number()]),
+  message: z.optional(z.nullable(z.string())),
+});
+
+// ---------------------------------------------------------------- browser storage
+
+/** An attempt that left the page (mobile full-page redirect), kept in sessionStorage to resume on return. */
+export const PendingAttemptSchema = z.object({
+  provider: ProviderIdSchema,
+  order_no: z.string().check(z.minLength(1), z.maxLength(64)),
+  order_id: z.string(),
+  result_url: z.string(),
+  started_at: z.number(),
+});
+export type PendingAttempt = z.infer<typeof PendingAttemptSchema>;
+
+// ---------------------------------------------------------------- helpers
+
+/** One human sentence for the first problem zod found, e.g. `redirect_url: expected string`. */
+export function describeIssues(error: z.core.$ZodError): { field?: string; message: string } {
+  const issue = error.issues[0];
+  if (!issue) return { message: 'invalid value' };
+  const field = issue.path.length ? issue.path.map(String).join('.') : undefined;
+  let what: string;
+  switch (issue.code) {
+    case 'invalid_type':
+      what = `expected ${issue.expected}`;
+      break;
+    case 'invalid_value':
+      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      break;
+    case 'too_small':
+      what = `too short or too small (minimum ${String(issue.minimum)})`;
+      break;
+    case 'too_big':
+      what = `too long or too large (maximum ${String(issue.maximum)})`;
+      break;
+    case 'invalid_format':
+      what = 'badly formatted';
+      break;
+    default:
+      what = 'invalid value';
+  }
+  return { field, message: field ? `${field}: ${what}` : what };
+}

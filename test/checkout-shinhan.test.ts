@@ -1,0 +1,185 @@
+/**
+ * End to end, as a shopper: a real click on the pay button, the sandbox Shinhan PG's window opens, a real
+ * click on 승인 / 취소 / 실패 there, the PG posts to the reference backend's return_url, the backend
+ * confirms and verifies, and the widget fires the backend's verified outcome.
+ */
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../src/index.js';
+import type { KpgCheckout } from '../src/index.js';
+import {
+  SHINHAN_PAY_PAGE,
+  SHINHAN_SANDBOX,
+  SHINHAN_SCRIPT,
+  consumeUserActivation,
+  newOrder,
+  payButton,
+  pgWindow,
+  realClick,
+  recordEvents,
+} from './helpers.js';
+
+async function checkout(orderId: string, colors: { main?: string; point?: string } = {}) {
+  const el = await mount<KpgCheckout>(html`
+    <kpg-checkout
+      provider="shinhan"
+      session-url="/api/kpg/session"
+      result-url="/api/kpg/result"
+      order-id=${orderId}
+      amount="11000"
+      device="pc"
+      main_color=${colors.main ?? 'FFFFFF'}
+      point_color=${colors.point ?? '5379FF'}
+      script-src=${SHINHAN_SCRIPT}
+      pg-origins=${SHINHAN_SANDBOX}
+    ></kpg-checkout>
+  `);
+  return { el, rec: recordEvents(el) };
+}
+
+async function noPgWindowLeft() {
+  await waitUntil(
+    async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0,
+    'the PG window did not close',
+    { timeout: 5000 },
+  );
+}
+
+afterEach(() => fixtureCleanup());
+
+describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
+  it('approve: session -> script -> popup -> PG page -> return_url -> confirm -> verified result -> kpg-success', async () => {
+    const orderId = await newOrder(11000, '테스트 상품');
+    const { el, rec } = await checkout(orderId);
+    expect(payButton(el).textContent).to.contain('11,000원 결제하기');
+
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    expect(el.state).to.equal('busy');
+    expect(rec.events[0].type).to.equal('kpg-session');
+    expect(await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'text', selector: '#product-name' })).to.contain('테스트 상품');
+    expect(await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'text', selector: '#amount' })).to.contain('11,000');
+
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+    const outcome = await rec.outcome(10000);
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail.provider).to.equal('shinhan');
+    expect(outcome.detail.order_no).to.equal(rec.events[0].detail.order_no);
+    expect(outcome.detail.result).to.include({ status: 'paid', order_id: orderId, amount: 11000 });
+    expect(outcome.detail.result.tid).to.be.a('string').and.not.equal('');
+    expect(el.state).to.equal('paid');
+    expect(payButton(el).disabled).to.equal(true);
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('결제가 완료되었습니다');
+    await noPgWindowLeft();
+  });
+
+  it('paying the same order again is refused by the backend (no double charge)', async () => {
+    const orderId = await newOrder(5000, '중복 결제 방지');
+    let { el, rec } = await checkout(orderId);
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+    expect((await rec.outcome(10000)).type).to.equal('kpg-success');
+    await noPgWindowLeft();
+    fixtureCleanup();
+
+    ({ el, rec } = await checkout(orderId));
+    await realClick(payButton(el));
+    const second = await rec.outcome();
+    expect(second.type).to.equal('kpg-error');
+    expect(second.detail).to.include({ code: 'session-failed', status: 409 });
+  });
+
+  it('cancel in the PG window -> kpg-cancel from the backend\'s record', async () => {
+    const { el, rec } = await checkout(await newOrder());
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#cancel' });
+    const outcome = await rec.outcome(10000);
+    expect(outcome.type).to.equal('kpg-cancel');
+    expect(outcome.detail.order_no).to.equal(rec.events[0].detail.order_no);
+    expect(el.state).to.equal('cancelled');
+    expect(payButton(el).disabled).to.equal(false);
+    await noPgWindowLeft();
+  });
+
+  it('fail in the PG window -> kpg-fail with the PG\'s code and message', async () => {
+    const { el, rec } = await checkout(await newOrder());
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#fail' });
+    const outcome = await rec.outcome(10000);
+    expect(outcome.type).to.equal('kpg-fail');
+    expect(outcome.detail.code).to.equal('F001');
+    expect(outcome.detail.message).to.be.a('string').and.not.equal('');
+    expect(el.state).to.equal('failed');
+    await noPgWindowLeft();
+  });
+
+  it('closing the PG window without deciding ends the attempt (kpg-fail with the script\'s code)', async () => {
+    const { el, rec } = await checkout(await newOrder());
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'close' });
+    const outcome = await rec.outcome(10000);
+    expect(outcome.type).to.equal('kpg-fail');
+    expect(outcome.detail.code).to.equal('C002');
+    expect(payButton(el).disabled).to.equal(false);
+  });
+
+  it('theming: main_color / point_color colour the widget and, through the session, the PG page', async () => {
+    const { el, rec } = await checkout(await newOrder(), { main: '#101828', point: 'e11d48' });
+    expect(getComputedStyle(payButton(el)).backgroundColor).to.equal('rgb(225, 29, 72)');
+    await realClick(payButton(el));
+    const point = await pgWindow<string>({ url: SHINHAN_PAY_PAGE, action: 'style', selector: '#approve', property: 'background-color' });
+    const main = await pgWindow<string>({ url: SHINHAN_PAY_PAGE, action: 'style', selector: 'body', property: 'background-color' });
+    expect(point).to.equal('rgb(225, 29, 72)');
+    expect(main).to.equal('rgb(16, 24, 40)');
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#cancel' });
+    expect((await rec.outcome(10000)).type).to.equal('kpg-cancel');
+  });
+
+  it('a backend slower than the click\'s activation: pay() from code asks for one more press instead of being popup-blocked', async () => {
+    const { el, rec } = await checkout(await newOrder());
+    consumeUserActivation();
+    el.pay(); // no user activation, like a call from a timer
+    await waitUntil(() => el.state === 'continue', 'no continue step', { timeout: 5000 });
+    expect(payButton(el).textContent).to.contain('결제창 열기');
+    expect(el.shadowRoot!.activeElement).to.equal(payButton(el));
+    expect(await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })).to.equal(0);
+    await aTimeout(50);
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+    expect((await rec.outcome(10000)).type).to.equal('kpg-success');
+  });
+
+  it('mobile: full-page redirect to the PG and back, then the verified outcome on the shop page', async () => {
+    const orderId = await newOrder(11000, '모바일 상품');
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>mobile shop</title>
+      <script>window.kpgLog=[];['kpg-session','kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
+      <script type="module" src="/src/index.ts"></script></head><body>
+      <kpg-checkout provider="shinhan" session-url="/api/kpg/session" result-url="/api/kpg/result"
+        order-id="${orderId}" amount="11000" device="mobile" pg-origins="${SHINHAN_SANDBOX}"></kpg-checkout>
+      </body></html>`;
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width:400px;height:300px;border:0';
+    frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      await waitUntil(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+      const shopEl = frame.contentDocument!.querySelector('kpg-checkout') as KpgCheckout;
+      await realClick(payButton(shopEl));
+      await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+      const log = () => {
+        try {
+          return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
+        } catch {
+          return []; // the frame is on the PG's origin
+        }
+      };
+      await waitUntil(() => log().some((e) => e.type !== 'kpg-session'), 'no outcome after returning from the PG', { timeout: 10000 });
+      const outcomes = log().filter((e) => e.type !== 'kpg-session');
+      expect(outcomes).to.have.length(1);
+      expect(outcomes[0].type).to.equal('kpg-success');
+      expect(outcomes[0].detail.result).to.include({ status: 'paid', order_id: orderId });
+      expect(frame.contentWindow!.location.href).to.contain('/__fixture/page');
+    } finally {
+      frame.remove();
+    }
+  });
+});

@@ -1,0 +1,147 @@
+/** Shared test helpers: real clicks, the PG window, fixtures, and an event recorder. */
+import { aTimeout, waitUntil } from '@open-wc/testing';
+import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
+import type { KpgCheckout } from '../src/index.js';
+import type { KpgEventName } from '../src/events.js';
+
+/** The sandbox Shinhan PG's origin in tests (see web-test-runner.config.mjs). */
+export const SHINHAN_SANDBOX = 'http://127.0.0.1:5274';
+export const SHINHAN_SCRIPT = `${SHINHAN_SANDBOX}/businessPayment/unifiedPay/script`;
+export const SHINHAN_PAY_PAGE = `${SHINHAN_SANDBOX}/pgsvc/pay`;
+
+/** A real mouse click (trusted, with user activation) on the centre of `el`, through Chromium's input. */
+export async function realClick(el: Element): Promise<void> {
+  const rect = el.getBoundingClientRect();
+  let x = rect.left + rect.width / 2;
+  let y = rect.top + rect.height / 2;
+  // Inside a same-origin iframe: add the frame's position in this page.
+  for (let view: Window | null = el.ownerDocument.defaultView; view && view !== window; view = view.parent) {
+    const frame = view.frameElement?.getBoundingClientRect();
+    if (!frame) break;
+    x += frame.left;
+    y += frame.top;
+  }
+  await sendMouse({ type: 'click', position: [Math.round(x), Math.round(y)] });
+}
+
+/** The pay button inside a checkout. */
+export function payButton(el: KpgCheckout): HTMLButtonElement {
+  const button = el.shadowRoot?.querySelector('button');
+  if (!button) throw new Error('no button in kpg-checkout');
+  return button;
+}
+
+export interface PgWindowPayload {
+  url: string;
+  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close';
+  selector?: string;
+  property?: string;
+  timeout?: number;
+}
+
+/** Act as the shopper in the PG's window or frame (see test/server/pg-window.mjs). */
+export function pgWindow<T = unknown>(payload: PgWindowPayload): Promise<T> {
+  return executeServerCommand<T, PgWindowPayload>('pg-window', payload);
+}
+
+/** A `/__fixture` URL answering `body` (objects are JSON-encoded) with the given options. */
+export function fixture(options: {
+  body?: unknown;
+  status?: number;
+  type?: string;
+  delay?: number;
+  key?: string;
+  sequence?: Array<{ status?: number; body: unknown }>;
+}): string {
+  const params = new URLSearchParams();
+  if (options.body !== undefined) {
+    params.set('body', typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
+  }
+  if (options.status) params.set('status', String(options.status));
+  if (options.type) params.set('type', options.type);
+  if (options.delay) params.set('delay', String(options.delay));
+  if (options.key) params.set('key', options.key);
+  if (options.sequence) params.set('sequence', JSON.stringify(options.sequence));
+  return `/__fixture?${params}`;
+}
+
+export interface RecordedRequest {
+  method: string;
+  query: Record<string, string>;
+  body: string;
+}
+
+/** What a keyed fixture received. */
+export async function fixtureCalls(key: string): Promise<RecordedRequest[]> {
+  const res = await fetch(`/__fixture/calls?key=${encodeURIComponent(key)}`);
+  return ((await res.json()) as { requests: RecordedRequest[] }).requests;
+}
+
+let keys = 0;
+/** A key unique to this page load, for recording fixture calls. */
+export function uniqueKey(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${++keys}`;
+}
+
+/** A fresh order in the reference backend, so each test pays for its own. */
+export async function newOrder(amount = 11000, product_name = '테스트 상품'): Promise<string> {
+  const res = await fetch('/__test/order', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ amount, product_name }),
+  });
+  if (!res.ok) throw new Error(`could not create a test order: ${res.status}`);
+  return ((await res.json()) as { order_id: string }).order_id;
+}
+
+export const OUTCOMES = ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error'] as const;
+const ALL: KpgEventName[] = ['kpg-session', ...OUTCOMES];
+
+export interface Recorded {
+  type: KpgEventName;
+  detail: any;
+}
+
+/** Records every kpg-* event `target` sees. */
+export function recordEvents(target: EventTarget) {
+  const events: Recorded[] = [];
+  for (const type of ALL) {
+    target.addEventListener(type, (e) => events.push({ type, detail: (e as CustomEvent).detail }));
+  }
+  const outcomes = () => events.filter((e) => (OUTCOMES as readonly string[]).includes(e.type));
+  return {
+    events,
+    outcomes,
+    /** Wait for the attempt's outcome, then make sure no second outcome follows. */
+    async outcome(timeout = 8000): Promise<Recorded> {
+      await waitUntil(() => outcomes().length > 0, 'no outcome event', { timeout });
+      await aTimeout(150);
+      if (outcomes().length !== 1) {
+        throw new Error(`expected exactly one outcome, got ${outcomes().map((e) => e.type).join(', ')}`);
+      }
+      return outcomes()[0];
+    },
+  };
+}
+
+/** A fixture session for a Shinhan checkout (order T-1) whose redirect_url is on the sandbox. */
+export const SESSION = { provider: 'shinhan', order_no: 'T-1', redirect_url: `${SHINHAN_SANDBOX}/pgsvc/pay?token=t` };
+
+/**
+ * A stand-in ShinhanBizPay script served by the test server: its openPopup records the URL and calls
+ * back with (code, message) without opening anything. List `location.origin` in pg-origins to use it.
+ */
+export function stubScript(code: unknown, message: unknown, resSuccess: unknown = 'OK'): string {
+  const body =
+    `window.ShinhanBizPay={RES_SUCCESS:${JSON.stringify(resSuccess)},` +
+    `openPopup:function(u,cb){window.__openedWith=u;setTimeout(function(){cb(${JSON.stringify(code)},${JSON.stringify(message)})},0)}};`;
+  return location.origin + fixture({ type: 'text/javascript', body, key: uniqueKey('script') });
+}
+
+/**
+ * End the page's transient user activation (left over from an earlier real click), so that a test can
+ * act like code that runs without a click. Opening a window consumes the activation.
+ */
+export function consumeUserActivation(): void {
+  if (navigator.userActivation?.isActive) window.open('', '_blank')?.close();
+}

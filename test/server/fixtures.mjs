@@ -1,0 +1,88 @@
+// @ts-check
+// Test-only HTTP fixtures, mounted in web-test-runner (never in the demo): a backend that answers exactly
+// what a test asks for, so every bad-input path can be driven through real HTTP.
+//
+//   /__fixture?status=500&type=application/json&delay=300&body=<text>&key=k&sequence=<json array>
+//     Answers `body` with `status` and content `type` after `delay` ms. With `key`, the request (method,
+//     query, body) is recorded; with `sequence` (a JSON array of {status, body}), the n-th request for
+//     that key gets the n-th entry (the last one repeats).
+//   /__fixture/calls?key=k   -> {count, requests: [{method, query, body}]}
+//   /__fixture/reset?key=k   -> forgets recorded calls for k
+//   /__fixture/page?charset=EUC-KR&body=<html>  -> an HTML page with that exact Content-Type charset
+//   /__fixture/dist/<file>   -> a file from dist/ with `Content-Type: text/javascript` and no charset,
+//                               as a CDN that does not declare one would send it
+
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+
+/** @type {Map<string, {method: string, query: Record<string, string>, body: string}[]>} */
+const calls = new Map();
+
+/** @param {import('node:http').IncomingMessage} req */
+function readBody(req) {
+  return new Promise((resolveBody, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Koa-style middleware for @web/test-runner. */
+export function fixtureMiddleware() {
+  /** @param {any} ctx @param {() => Promise<void>} next */
+  return async (ctx, next) => {
+    const url = new URL(ctx.url, 'http://localhost');
+    if (!url.pathname.startsWith('/__fixture')) return next();
+    const q = Object.fromEntries(url.searchParams);
+    const key = q.key ?? '';
+
+    if (url.pathname === '/__fixture/calls') {
+      ctx.type = 'application/json';
+      const list = calls.get(key) ?? [];
+      ctx.body = JSON.stringify({ count: list.length, requests: list });
+      return;
+    }
+    if (url.pathname === '/__fixture/reset') {
+      calls.delete(key);
+      ctx.body = 'ok';
+      return;
+    }
+    if (url.pathname === '/__fixture/page') {
+      ctx.status = 200;
+      ctx.set('Content-Type', `text/html; charset=${q.charset ?? 'utf-8'}`);
+      ctx.body = q.body ?? '';
+      return;
+    }
+    if (url.pathname.startsWith('/__fixture/dist/')) {
+      const file = url.pathname.slice('/__fixture/dist/'.length).replace(/[^A-Za-z0-9._-]/g, '');
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/javascript'); // deliberately no charset
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await readFile(resolve('dist', file));
+      return;
+    }
+
+    const body = await readBody(ctx.req);
+    const list = calls.get(key) ?? [];
+    if (key) {
+      list.push({ method: ctx.method, query: q, body });
+      calls.set(key, list);
+    }
+    let status = Number(q.status ?? 200);
+    let text = q.body ?? '';
+    if (q.sequence) {
+      /** @type {{status?: number, body: unknown}[]} */
+      const sequence = JSON.parse(q.sequence);
+      const step = sequence[Math.min(list.length - 1, sequence.length - 1)] ?? { body: '' };
+      status = step.status ?? 200;
+      text = typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
+    }
+    if (q.delay) await new Promise((r) => setTimeout(r, Number(q.delay)));
+    ctx.status = status;
+    ctx.set('Content-Type', q.type ?? 'application/json; charset=utf-8');
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = text;
+  };
+}

@@ -1,0 +1,76 @@
+// @ts-check
+// A web-test-runner command that lets a test act as the shopper inside a PG window: the popup the PG
+// script opened, or an iframe that navigated to the PG. Tests call it with
+//   executeServerCommand('pg-window', { url: 'http://127.0.0.1:5274/pgsvc/pay', action: 'click', selector: '#approve' })
+// Actions: 'wait' (until a window or frame whose URL starts with `url` exists), 'click' (a real mouse
+// click through Chromium), 'text' (textContent of selector), 'style' (computed style property `property`
+// of selector), 'count' (how many open windows/frames match), 'close' (close the matching window).
+
+/** @param {import('puppeteer-core').Page} page @param {string} prefix */
+function framesOf(page, prefix) {
+  return page.frames().filter((f) => f.url().startsWith(prefix));
+}
+
+/** @param {import('puppeteer-core').Browser} browser @param {string} prefix */
+async function findFrames(browser, prefix) {
+  const found = [];
+  for (const page of await browser.pages()) {
+    for (const frame of framesOf(page, prefix)) found.push({ page, frame });
+  }
+  return found;
+}
+
+/** @param {import('puppeteer-core').Browser} browser @param {string} prefix @param {number} timeout */
+async function waitForFrame(browser, prefix, timeout) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const [first] = await findFrames(browser, prefix);
+    if (first) {
+      await first.frame.waitForSelector('body', { timeout: Math.max(100, deadline - Date.now()) });
+      return first;
+    }
+    if (Date.now() > deadline) throw new Error(`no window or frame at ${prefix} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function pgWindowCommands() {
+  return {
+    name: 'pg-window-commands',
+    /** @param {{command: string, payload: any, session: any}} args */
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'pg-window') return undefined;
+      /** @type {import('puppeteer-core').Page} */
+      const testPage = session.browser.getPage(session.id);
+      const browser = testPage.browser();
+      const { url, action, selector, property, timeout = 8000 } = payload;
+      if (action === 'count') return (await findFrames(browser, url)).length;
+      const { page, frame } = await waitForFrame(browser, url, timeout);
+      switch (action) {
+        case 'wait':
+          return frame.url();
+        case 'click': {
+          const handle = await frame.waitForSelector(selector, { timeout });
+          if (!handle) throw new Error(`no ${selector} in ${frame.url()}`);
+          await handle.click();
+          return true;
+        }
+        case 'text': {
+          const handle = await frame.waitForSelector(selector, { timeout });
+          return handle ? await frame.evaluate((el) => el.textContent, handle) : null;
+        }
+        case 'style': {
+          const handle = await frame.waitForSelector(selector, { timeout });
+          return handle
+            ? await frame.evaluate((el, p) => getComputedStyle(el).getPropertyValue(p), handle, property)
+            : null;
+        }
+        case 'close':
+          if (page !== testPage) await page.close();
+          return true;
+        default:
+          throw new Error(`unknown pg-window action ${action}`);
+      }
+    },
+  };
+}

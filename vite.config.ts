@@ -1,0 +1,50 @@
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The shipped script must be pure ASCII: a shop page served as EUC-KR that loads it with a plain
+ * `<script src>` (no charset attribute) would otherwise decode its Korean strings as mojibake.
+ * Every non-ASCII character in the output becomes a `\uXXXX` escape (valid in strings, templates,
+ * regular expressions and comments alike).
+ */
+function asciiOnly(): Plugin {
+  return {
+    name: 'kpg-ascii-only',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        chunk.code = chunk.code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      }
+    },
+  };
+}
+
+/** `npm start`: the reference merchant backend as middleware, and the sandbox PG on its own origin. */
+function demo(): Plugin {
+  return {
+    name: 'kpg-demo-servers',
+    apply: 'serve',
+    async configureServer(server) {
+      const { demoServers } = await import('./demo/servers.mjs');
+      const servers = await demoServers({ publicBaseUrl: 'http://localhost:5173', env: process.env });
+      server.middlewares.use(servers.backend);
+      server.httpServer?.once('close', () => void servers.close());
+      server.config.logger.info(`  sandbox Shinhan PG: ${servers.shinhanOrigin}   backend -> ${servers.config.shinhanApiBase}`);
+    },
+  };
+}
+
+export default defineConfig({
+  server: { host: 'localhost', port: 5173, strictPort: true },
+  plugins: [demo(), asciiOnly()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: false,
+    target: 'es2020',
+    lib: {
+      entry: 'src/index.ts',
+      formats: ['iife'],
+      name: 'KpgCheckout',
+      fileName: () => 'kpg-checkout.js',
+    },
+  },
+});

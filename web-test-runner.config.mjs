@@ -1,0 +1,104 @@
+// @ts-check
+// npm test runs this (through scripts/test.mjs) in headless Chromium. The reference merchant backend is
+// mounted as middleware on the test server's origin (like a shop's own server), and the sandbox PG runs
+// on its own origin, 127.0.0.1:5274, as the real PG would.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter as builtinSummary } from '@web/test-runner';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { demoServers } from './demo/servers.mjs';
+import { fixtureMiddleware } from './test/server/fixtures.mjs';
+import { pgWindowCommands } from './test/server/pg-window.mjs';
+import { summaryReporter } from './test/server/summary-reporter.mjs';
+
+export const TEST_PORT = 8765;
+export const SANDBOX_SHINHAN_PORT = 5274;
+
+/** @type {Awaited<ReturnType<typeof demoServers>> | undefined} */
+let servers;
+
+/** Mount Connect-style middleware (the reference backend) in the runner's Koa server. */
+function connectMiddleware() {
+  /** @param {any} ctx @param {() => Promise<void>} next */
+  return async (ctx, next) => {
+    if (!servers) return next();
+    const backend = servers.backend;
+    let passed = false;
+    await new Promise((resolve, reject) => {
+      ctx.res.once('finish', resolve);
+      backend(ctx.req, ctx.res, (/** @type {unknown} */ error) => {
+        passed = true;
+        if (error) reject(error);
+        else resolve(undefined);
+      });
+    });
+    if (passed) return next();
+    ctx.respond = false; // the backend answered on the raw response
+  };
+}
+
+/** Test-only: `POST /__test/order {amount, product_name}` adds a fresh order to the backend's table. */
+function testOrders() {
+  let n = 0;
+  /** @param {any} ctx @param {() => Promise<void>} next */
+  return async (ctx, next) => {
+    if (ctx.path !== '/__test/order' || ctx.method !== 'POST' || !servers) return next();
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const { amount = 11000, product_name = '테스트 상품' } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const order_id = `T${Date.now().toString(36)}${(++n).toString(36)}`;
+    servers.backend.store.addOrder({ order_id, amount, product_name, user_id: 'tester01', user_name: '테스터' });
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ order_id });
+  };
+}
+
+const chromeArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  hostname: 'localhost',
+  port: TEST_PORT,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: chromeArgs,
+        // Keep Chromium's popup blocker ON (puppeteer turns it off by default): a popup that only opens
+        // because the test browser is lenient would be a bug waiting for real shoppers.
+        ignoreDefaultArgs: ['--disable-popup-blocking'],
+      },
+    }),
+  ],
+  plugins: [
+    esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
+    pgWindowCommands(),
+    {
+      name: 'kpg-demo-servers',
+      async serverStart() {
+        servers = await demoServers({
+          publicBaseUrl: `http://localhost:${TEST_PORT}`,
+          shinhanPort: SANDBOX_SHINHAN_PORT,
+        });
+      },
+      async serverStop() {
+        await servers?.close();
+      },
+    },
+  ],
+  middleware: [fixtureMiddleware(), testOrders(), connectMiddleware()],
+  reporters: [defaultReporter(), builtinSummary({ flatten: false }), summaryReporter()],
+};
