@@ -36,22 +36,6 @@ function connectMiddleware() {
   };
 }
 
-/** Test-only: `POST /__test/order {amount, product_name}` adds a fresh order to the backend's table. */
-function testOrders() {
-  let n = 0;
-  /** @param {any} ctx @param {() => Promise<void>} next */
-  return async (ctx, next) => {
-    if (ctx.path !== '/__test/order' || ctx.method !== 'POST' || !servers) return next();
-    const chunks = [];
-    for await (const chunk of ctx.req) chunks.push(chunk);
-    const { amount = 11000, product_name = '테스트 상품' } = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    const order_id = `T${Date.now().toString(36)}${(++n).toString(36)}`;
-    servers.backend.store.addOrder({ order_id, amount, product_name, user_id: 'tester01', user_name: '테스터' });
-    ctx.type = 'application/json';
-    ctx.body = JSON.stringify({ order_id });
-  };
-}
-
 const chromeArgs = [
   '--headless=new',
   '--no-sandbox',
@@ -99,6 +83,6 @@ export default {
       },
     },
   ],
-  middleware: [fixtureMiddleware(), testOrders(), connectMiddleware()],
+  middleware: [fixtureMiddleware(), connectMiddleware()],
   reporters: [defaultReporter(), builtinSummary({ flatten: false }), summaryReporter()],
 };

@@ -3,6 +3,7 @@
 // reference merchant backend (middleware for the shop's own server), wired to each other.
 import { configFromEnv, createMerchantBackend } from './backend/index.mjs';
 import { startShinhanSandbox } from './sandbox/shinhan/server.mjs';
+import { createDemoShop } from './shop.mjs';
 
 /**
  * @param {{ publicBaseUrl: string, shinhanPort?: number, host?: string, env?: Record<string, string | undefined> }} options
@@ -15,7 +16,14 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '1
     SHINHAN_API_BASE: `${shinhan.origin}/`,
     KPG_PUBLIC_BASE_URL: publicBaseUrl,
   });
-  const backend = createMerchantBackend(config);
+  const merchant = createMerchantBackend(config);
+  const shop = createDemoShop(merchant);
+  /** The shop's server: its demo order step, then the reference backend's /api/kpg routes. */
+  const backend = Object.assign(
+    /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: (e?: unknown) => void) => void} */
+    (req, res, next) => shop(req, res, () => merchant(req, res, next)),
+    { store: merchant.store },
+  );
   return {
     backend,
     config,

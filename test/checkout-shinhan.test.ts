@@ -48,7 +48,7 @@ afterEach(() => fixtureCleanup());
 
 describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
   it('approve: session -> script -> popup -> PG page -> return_url -> confirm -> verified result -> kpg-success', async () => {
-    const orderId = await newOrder(11000, '테스트 상품');
+    const orderId = await newOrder('p1');
     const { el, rec } = await checkout(orderId);
     expect(payButton(el).textContent).to.contain('11,000원 결제하기');
 
@@ -73,7 +73,7 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
   });
 
   it('paying the same order again is refused by the backend (no double charge)', async () => {
-    const orderId = await newOrder(5000, '중복 결제 방지');
+    const orderId = await newOrder('p2');
     let { el, rec } = await checkout(orderId);
     await realClick(payButton(el));
     await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
@@ -149,7 +149,7 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
   });
 
   it('mobile: full-page redirect to the PG and back, then the verified outcome on the shop page', async () => {
-    const orderId = await newOrder(11000, '모바일 상품');
+    const orderId = await newOrder('p1');
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>mobile shop</title>
       <script>window.kpgLog=[];['kpg-session','kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
       <script type="module" src="/src/index.ts"></script></head><body>

@@ -83,12 +83,12 @@ export function uniqueKey(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${++keys}`;
 }
 
-/** A fresh order in the reference backend, so each test pays for its own. */
-export async function newOrder(amount = 11000, product_name = '테스트 상품'): Promise<string> {
-  const res = await fetch('/__test/order', {
+/** A fresh order from the demo shop's catalogue (p1 테스트 상품 11,000원 ... p4 똠방각하 한정판 3,000원). */
+export async function newOrder(product_id = 'p1'): Promise<string> {
+  const res = await fetch('/api/demo/orders', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ amount, product_name }),
+    body: JSON.stringify({ product_id }),
   });
   if (!res.ok) throw new Error(`could not create a test order: ${res.status}`);
   return ((await res.json()) as { order_id: string }).order_id;

@@ -1,0 +1,68 @@
+// The demo shop page's script: create an order, configure <kpg-checkout>, and log its events.
+// It keeps the order id in the URL so a mobile (full-page) payment comes back to the same order.
+const $ = (id) => document.getElementById(id);
+const checkout = $('checkout');
+const params = new URLSearchParams(location.search);
+
+function setOrder(order) {
+  checkout.setAttribute('order-id', order.order_id);
+  checkout.setAttribute('amount', String(order.amount));
+  checkout.removeAttribute('disabled');
+  $('order-info').textContent = `주문 ${order.order_id}: ${order.product_name} ${order.amount.toLocaleString('ko-KR')}원`;
+  const url = new URL(location.href);
+  url.searchParams.set('order', order.order_id);
+  url.searchParams.set('amount', String(order.amount));
+  url.searchParams.set('name', order.product_name);
+  history.replaceState(null, '', url);
+}
+
+// Restore the order (and options) before the element is defined, so a returning mobile payment resumes.
+if (params.get('order')) {
+  setOrder({ order_id: params.get('order'), amount: Number(params.get('amount')), product_name: params.get('name') ?? '' });
+}
+for (const [attr, input] of [['device', null], ['main_color', $('main-color')], ['point_color', $('point-color')], ['lang', $('lang')]]) {
+  const saved = sessionStorage.getItem(`demo:${attr}`);
+  if (!saved) continue;
+  checkout.setAttribute(attr, saved);
+  if (input) input.value = attr.endsWith('color') ? `#${saved}` : saved;
+  if (attr === 'device') document.querySelector(`input[name=device][value=${saved}]`).checked = true;
+}
+function setOption(attr, value) {
+  checkout.setAttribute(attr, value);
+  sessionStorage.setItem(`demo:${attr}`, value);
+}
+
+$('new-order').addEventListener('click', async () => {
+  const res = await fetch('/api/demo/orders', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ product_id: $('product').value }),
+  });
+  const order = await res.json();
+  if (!res.ok) {
+    $('order-info').textContent = `주문 실패: ${order.message}`;
+    return;
+  }
+  setOrder(order);
+});
+for (const radio of document.querySelectorAll('input[name=device]')) {
+  radio.addEventListener('change', () => setOption('device', radio.value));
+}
+$('main-color').addEventListener('change', (e) => setOption('main_color', e.target.value.slice(1).toUpperCase()));
+$('point-color').addEventListener('change', (e) => setOption('point_color', e.target.value.slice(1).toUpperCase()));
+$('lang').addEventListener('change', (e) => setOption('lang', e.target.value));
+
+// Every event, as text (never as HTML).
+for (const type of ['kpg-session', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error']) {
+  checkout.addEventListener(type, (event) => {
+    const item = document.createElement('li');
+    const name = document.createElement('strong');
+    name.textContent = type;
+    const detail = document.createElement('pre');
+    detail.textContent = JSON.stringify(event.detail, null, 2);
+    item.append(name, detail);
+    $('log').prepend(item);
+  });
+}
+
+await import('/src/index.ts');

@@ -1,0 +1,47 @@
+// @ts-check
+// The demo shop's own little order step: a shopper picks a product, the shop's server creates an order
+// (price from the catalogue, never from the browser), and the page pays for that order id.
+//   POST /api/demo/orders {product_id} -> {order_id, amount, product_name}
+import { randomBytes } from 'node:crypto';
+
+export const CATALOGUE = Object.freeze([
+  { product_id: 'p1', product_name: '테스트 상품', amount: 11000 },
+  { product_id: 'p2', product_name: '무선 이어폰 (화이트)', amount: 55000 },
+  { product_id: 'p3', product_name: '노트북 15인치', amount: 1200000 },
+  // '똠' is not among the 2,350 syllables of KS X 1001: a name EUC-KR cannot hold.
+  { product_id: 'p4', product_name: '똠방각하 한정판', amount: 3000 },
+]);
+
+/**
+ * @param {{ store: { addOrder(input: unknown): { order_id: string } } }} backend
+ * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
+ */
+export function createDemoShop(backend) {
+  return (req, res, next) => {
+    if (req.url !== '/api/demo/orders' || req.method !== 'POST') return next();
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+      if (body.length > 4096) req.destroy();
+    });
+    req.on('end', () => {
+      let productId;
+      try {
+        productId = JSON.parse(body || '{}').product_id;
+      } catch {
+        productId = undefined;
+      }
+      const product = CATALOGUE.find((p) => p.product_id === productId);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      if (!product) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ code: 'unknown-product', message: `No product ${String(productId)}`, field: 'product_id' }));
+        return;
+      }
+      const order_id = `D${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+      backend.store.addOrder({ order_id, amount: product.amount, product_name: product.product_name, user_id: 'buyer01', user_name: '홍길동' });
+      res.end(JSON.stringify({ order_id, amount: product.amount, product_name: product.product_name }));
+    });
+  };
+}
