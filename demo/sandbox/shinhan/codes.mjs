@@ -1,0 +1,73 @@
+// @ts-check
+/**
+ * ret_code values answered by the sandbox Shinhan PG.
+ *
+ * Shinhan's document shows only `0` (OK) and `998` ("token is missing or incorrect.").
+ * Every other number below is a SANDBOX CHOICE (assumption), listed in README.md.
+ */
+export const RET = Object.freeze({
+  OK: 0,
+  /** From the document: Authorization header missing or the API key is wrong. */
+  AUTH: 998,
+
+  // --- sandbox choices (assumption) ---
+  /** Body is not valid JSON / not a JSON object / not UTF-8. */
+  MALFORMED_BODY: 900,
+  /** Content-Type is not application/json. */
+  UNSUPPORTED_MEDIA_TYPE: 901,
+  /** Body larger than the sandbox limit (64 KiB). */
+  BODY_TOO_LARGE: 902,
+  /** Unknown route. */
+  NOT_FOUND: 904,
+  /** Known route, wrong HTTP method. */
+  METHOD_NOT_ALLOWED: 905,
+  /** A required field is missing (absent, null or ""). */
+  MISSING_FIELD: 910,
+  /** A field has the wrong JSON type (e.g. "11000" where a number is required). */
+  INVALID_TYPE: 911,
+  /** A string field is longer than the size in the document's table. */
+  TOO_LONG: 912,
+  /** A field has a value outside what the document allows (enum, format, range). */
+  INVALID_VALUE: 913,
+  /** amount below the minimum approval amount for the pgcode. */
+  AMOUNT_TOO_SMALL: 914,
+  /** client_id is not a registered merchant. */
+  UNKNOWN_CLIENT: 920,
+  /** param_ispt_hash does not match sha256(client_id + user_id + order_no + pay_type + amount + key). */
+  HASH_MISMATCH: 921,
+  /** The same order_no was already used for this client_id. */
+  DUPLICATE_ORDER: 922,
+  /** confirm: no payment with this client_id + order_no, or confirm_token does not belong to it. */
+  CONFIRM_TOKEN_INVALID: 930,
+  /** confirm: the payment was already confirmed (token used). */
+  CONFIRM_TOKEN_USED: 931,
+  /** confirm: more than 30 minutes since the buyer's approval. */
+  CONFIRM_TOKEN_EXPIRED: 932,
+  /** confirm: the payment is not in the approved state (pending, cancelled, failed). */
+  PAYMENT_NOT_APPROVED: 933,
+  /** Unexpected error inside the sandbox. */
+  INTERNAL: 999,
+});
+
+/**
+ * Codes the payment page reports to the opener (postMessage) and to fail_url.
+ * These are the CONTRACT.md sandbox assumptions (Shinhan's real values are unpublished).
+ */
+export const PAGE_CODES = Object.freeze({
+  SUCCESS: '0000',
+  BUYER_CANCELLED: 'C001',
+  WINDOW_CLOSED: 'C002',
+  DECLINED: 'F001',
+  POPUP_BLOCKED: 'P001',
+});
+
+export const PAGE_MESSAGES = Object.freeze({
+  SUCCESS: '결제 인증이 완료되었습니다',
+  BUYER_CANCELLED: '사용자가 결제를 취소했습니다',
+  WINDOW_CLOSED: '결제창이 닫혔습니다',
+  DECLINED: '카드사 승인 거절 (샌드박스)',
+  POPUP_BLOCKED: '팝업이 차단되었습니다. 브라우저의 팝업 차단을 해제한 뒤 다시 시도해 주세요.',
+});
+
+/** `source` field of the page's postMessage to its opener (CONTRACT.md). */
+export const MESSAGE_SOURCE = 'kpg-sandbox-shinhan';

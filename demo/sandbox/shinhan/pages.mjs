@@ -1,0 +1,228 @@
+// @ts-check
+/**
+ * HTML pages of the sandbox Shinhan PG: the payment page (redirect_url), the page answered after the
+ * buyer decides (postMessage to the opener + navigation to the merchant), and error pages.
+ * Every merchant-supplied value goes through escapeHtml (text/attributes) or safeJsonForScript.
+ */
+import { MESSAGE_SOURCE } from './codes.mjs';
+
+export const DEFAULT_MAIN_COLOR = 'FFFFFF';
+export const DEFAULT_POINT_COLOR = '5379FF';
+
+/** @param {unknown} value */
+export function escapeHtml(value) {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * JSON that is safe inside an inline <script> element.
+ * @param {unknown} value
+ */
+export function safeJsonForScript(value) {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** @param {number} amount */
+export function formatWon(amount) {
+  const sign = amount < 0 ? '-' : '';
+  return `${sign}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}원`;
+}
+
+/** @param {string} installMonth "00".."12" */
+export function formatInstallMonth(installMonth) {
+  const n = Number(installMonth);
+  return n === 0 ? '일시불' : `할부 ${n}개월`;
+}
+
+/**
+ * Returns a 6-hex-digit colour or the fallback (values are validated at request time; this is defence in depth
+ * because <style> content is not HTML-decoded and cannot be escaped with entities).
+ * @param {string | undefined} value @param {string} fallback
+ */
+function colour(value, fallback) {
+  return typeof value === 'string' && /^[0-9A-Fa-f]{6}$/.test(value) ? value.toUpperCase() : fallback;
+}
+
+/**
+ * Readable text colour on a background.
+ * @param {string} hex 6 hex digits
+ */
+function textOn(hex) {
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+  const lin = (/** @type {number} */ c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  const luminance = 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  return luminance > 0.4 ? '#111111' : '#FFFFFF';
+}
+
+/**
+ * @param {{ title: string, body: string, mainColor?: string, pointColor?: string, extraHead?: string }} p
+ */
+function layout({ title, body, mainColor = DEFAULT_MAIN_COLOR, pointColor = DEFAULT_POINT_COLOR, extraHead = '' }) {
+  const main = colour(mainColor, DEFAULT_MAIN_COLOR);
+  const point = colour(pointColor, DEFAULT_POINT_COLOR);
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<style>
+:root { --main: #${main}; --point: #${point}; --on-main: ${textOn(main)}; --on-point: ${textOn(point)}; }
+* { box-sizing: border-box; }
+html, body { margin: 0; background: var(--main); color: var(--on-main); }
+body { font-family: system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; line-height: 1.5; }
+header { background: var(--point); color: var(--on-point); padding: 14px 20px; font-weight: 700; }
+header small { font-weight: 400; opacity: .85; margin-left: 6px; }
+main { padding: 20px; max-width: 460px; margin: 0 auto; }
+.surface { background: var(--main); border: 1px solid rgba(127,127,127,.35); border-radius: 12px; padding: 16px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 16px; margin: 0; }
+dt { opacity: .7; }
+dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+#amount { font-size: 1.35em; }
+.actions { display: flex; flex-direction: column; gap: 10px; margin-top: 20px; }
+button { font: inherit; padding: 12px; border-radius: 8px; border: 2px solid var(--point); cursor: pointer; }
+button.primary { background: var(--point); color: var(--on-point); font-weight: 700; }
+button.secondary { background: transparent; color: var(--on-main); }
+.note { font-size: .8em; opacity: .7; margin-top: 16px; }
+</style>
+${extraHead}</head>
+<body data-main-color="${escapeHtml(main)}" data-point-color="${escapeHtml(point)}">
+<header>신한 SPG <small>샌드박스</small></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * @typedef {object} PayPageData
+ * @property {string} nonce per-page nonce posted back with the decision
+ * @property {string} decideAction URL path of the decide route
+ * @property {Record<string, any>} request the validated payments/request body
+ */
+
+/** @param {PayPageData} p */
+export function renderPayPage({ nonce, decideAction, request }) {
+  const cardParts = [];
+  if (typeof request.card_cpny_cd === 'string') {
+    cardParts.push(`<span id="card-company">카드사 ${escapeHtml(request.card_cpny_cd)}</span>`);
+  }
+  if (typeof request.install_month === 'string') {
+    cardParts.push(`<span id="install-month">${escapeHtml(formatInstallMonth(request.install_month))}</span>`);
+  }
+  const cardRow = cardParts.length ? `<dt>카드</dt><dd id="card-options">${cardParts.join(' · ')}</dd>` : '';
+  const body = `<section class="surface" aria-labelledby="summary-title">
+<h1 id="summary-title" style="font-size:1.1em;margin:0 0 12px">결제 정보 확인</h1>
+<dl>
+<dt>상품명</dt><dd id="product-name">${escapeHtml(request.product_name)}</dd>
+<dt>결제 금액</dt><dd id="amount">${escapeHtml(formatWon(request.amount))}</dd>
+<dt>구매자</dt><dd id="buyer-name">${escapeHtml(request.user_name)}</dd>
+<dt>결제 수단</dt><dd id="pgcode">${escapeHtml(request.pgcode)}</dd>
+${cardRow}
+<dt>주문번호</dt><dd id="order-no">${escapeHtml(request.order_no)}</dd>
+</dl>
+<form method="post" action="${escapeHtml(decideAction)}" accept-charset="UTF-8" class="actions">
+<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">
+<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
+<button type="submit" id="cancel" name="choice" value="cancel" class="secondary">취소</button>
+<button type="submit" id="fail" name="choice" value="fail" class="secondary">실패 (테스트)</button>
+</form>
+</section>
+<p class="note">이 화면은 로컬 샌드박스입니다. 실제 결제는 이루어지지 않습니다.</p>`;
+  return layout({
+    title: '신한 SPG 결제 (샌드박스)',
+    body,
+    mainColor: request.main_color,
+    pointColor: request.point_color,
+  });
+}
+
+/**
+ * @typedef {object} DecidePageData
+ * @property {'post' | 'get'} method
+ * @property {string} url where the window goes: return_url (post) or cancel_url/fail_url with the query appended (get)
+ * @property {Record<string, string>} fields form fields for the POST to return_url (ignored for get)
+ * @property {string} targetOrigin origin of return_url (postMessage targetOrigin)
+ * @property {string} retCode
+ * @property {string} retMsg
+ * @property {string} [mainColor]
+ * @property {string} [pointColor]
+ */
+
+/** @param {DecidePageData} d */
+export function renderDecidePage(d) {
+  /** @type {string} */
+  let formAction;
+  /** @type {[string, string][]} */
+  let inputs;
+  if (d.method === 'post') {
+    formAction = d.url;
+    inputs = Object.entries(d.fields);
+  } else {
+    // <noscript> fallback for GET: a GET form replaces the action's query, so carry it as hidden inputs.
+    const u = new URL(d.url);
+    inputs = [...u.searchParams.entries()];
+    u.search = '';
+    u.hash = '';
+    formAction = u.href;
+  }
+  const hidden = inputs
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('\n');
+  const data = {
+    source: MESSAGE_SOURCE,
+    ret_code: d.retCode,
+    ret_msg: d.retMsg,
+    target_origin: d.targetOrigin,
+    method: d.method,
+    url: d.url,
+  };
+  const body = `<section class="surface">
+<p id="status" data-ret-code="${escapeHtml(d.retCode)}">${escapeHtml(d.retMsg)}</p>
+<p>가맹점 화면으로 이동하는 중입니다…</p>
+<form id="kpg-return" method="${d.method}" action="${escapeHtml(formAction)}" accept-charset="UTF-8"${
+    d.method === 'post' ? ' enctype="application/x-www-form-urlencoded"' : ''
+  }>
+${hidden}
+<noscript><button type="submit" class="primary">가맹점으로 돌아가기</button></noscript>
+</form>
+</section>
+<script>
+(function () {
+  var d = ${safeJsonForScript(data)};
+  try {
+    if (window.opener) {
+      window.opener.postMessage({ source: d.source, ret_code: d.ret_code, ret_msg: d.ret_msg }, d.target_origin);
+    }
+  } catch (e) { /* opener gone or cross-origin trouble: the navigation below still reports the result */ }
+  if (d.method === 'post') {
+    document.getElementById('kpg-return').submit();
+  } else {
+    window.location.replace(d.url);
+  }
+})();
+</script>`;
+  return layout({ title: '결제 처리 중', body, mainColor: d.mainColor, pointColor: d.pointColor });
+}
+
+/** @param {string} title @param {string} message */
+export function renderErrorPage(title, message) {
+  const body = `<section class="surface" role="alert">
+<h1 id="error-title" style="font-size:1.1em;margin:0 0 8px">${escapeHtml(title)}</h1>
+<p id="error-message">${escapeHtml(message)}</p>
+</section>`;
+  return layout({ title, body });
+}
