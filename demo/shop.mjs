@@ -41,6 +41,7 @@ export function createDemoShop(backend) {
       }
       const order_id = `D${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
       backend.store.addOrder({ order_id, amount: product.amount, product_name: product.product_name, user_id: 'buyer01', user_name: '홍길동' });
+      res.statusCode = 200; // explicit: a host server (Koa) may have preset 404
       res.end(JSON.stringify({ order_id, amount: product.amount, product_name: product.product_name }));
     });
   };
