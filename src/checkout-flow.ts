@@ -43,6 +43,7 @@ export function sessionRequest(ctx: AttemptContext): SessionRequest {
     main_color: config.mainColor,
     point_color: config.pointColor,
     ...(ctx.device === 'mobile' ? { return_to: location.href.split('#')[0] } : {}),
+    ...(config.card ?? {}),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   SecondsSchema,
   type DeviceMode,
 } from './schemas.js';
-import { DEFAULT_MAIN_COLOR, DEFAULT_POINT_COLOR, colorOrDefault, warnOnce } from './theme.js';
+import { themeColors, warnOnce } from './theme.js';
 
 export interface CheckoutAttributes {
   provider?: string | null;
@@ -25,6 +25,9 @@ export interface CheckoutAttributes {
   pgOrigins?: string | null;
   timeout?: string | number | null;
   resultTimeout?: string | number | null;
+  /** With a card picker (`cards-url`): the buyer's choice, required before paying. */
+  cardsUrl?: string | null;
+  card?: { card_cpny_cd: string; install_month: string } | null;
 }
 
 export interface CheckoutConfig {
@@ -42,6 +45,8 @@ export interface CheckoutConfig {
   timeoutMs: number;
   /** Result polling gives up after this many milliseconds of `pending`. */
   resultTimeoutMs: number;
+  /** The chosen card company and months, sent as `card_cpny_cd` / `install_month`. */
+  card: { card_cpny_cd: string; install_month: string } | null;
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
@@ -60,14 +65,6 @@ function seconds(field: string, value: string | number | null | undefined, fallb
   if (parsed.success) return parsed.data * 1000;
   warnOnce(`${field}="${value}" is not a number of seconds; using ${fallback}.`);
   return fallback * 1000;
-}
-
-/** Colours that are the defaults when absent or invalid (warned once); used by rendering too. */
-export function themeColors(attrs: Pick<CheckoutAttributes, 'mainColor' | 'pointColor'>) {
-  return {
-    mainColor: colorOrDefault('main_color', attrs.mainColor, DEFAULT_MAIN_COLOR),
-    pointColor: colorOrDefault('point_color', attrs.pointColor, DEFAULT_POINT_COLOR),
-  };
 }
 
 export function readConfig(attrs: CheckoutAttributes): ConfigResult {
@@ -106,6 +103,9 @@ export function readConfig(attrs: CheckoutAttributes): ConfigResult {
   if (pgOrigins.invalid.length) {
     return invalid('pg-origins', `pg-origins has entries that are not origins: ${pgOrigins.invalid.join(' ')} (write e.g. https://pg.example.com)`);
   }
+  if (attrs.cardsUrl && !attrs.card) {
+    return invalid('card_cpny_cd', 'Choose a card company in the card picker before paying');
+  }
   return {
     ok: true,
     config: {
@@ -120,6 +120,7 @@ export function readConfig(attrs: CheckoutAttributes): ConfigResult {
       pgOrigins: pgOrigins.origins,
       timeoutMs: seconds('timeout', attrs.timeout, DEFAULT_TIMEOUT_S),
       resultTimeoutMs: seconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
+      card: attrs.card ?? null,
     },
   };
 }

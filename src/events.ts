@@ -35,6 +35,14 @@ export interface KpgCancelDetail {
   reason: string;
 }
 
+/** The buyer chose a card company or an installment in a card picker. */
+export interface KpgCardSelectDetail {
+  card_cpny_cd: string;
+  card_cpny_name: string;
+  /** `"00"` is a lump sum (일시불); otherwise `"02"`..`"12"` months. */
+  install_month: string;
+}
+
 export type KpgErrorCode =
   /** An attribute is missing or invalid (`field` names it). Nothing was sent. */
   | 'invalid-config'
@@ -51,7 +59,9 @@ export type KpgErrorCode =
   /** The result request failed or answered something unusable. */
   | 'result-failed'
   /** The backend still said `pending` when the time bound ran out. */
-  | 'result-timeout';
+  | 'result-timeout'
+  /** The card list could not be loaded or was unusable (HTTP error, bad JSON, ret_code not 0, empty). */
+  | 'cards-failed';
 
 /** Anything else went wrong. `provider` and `order_no` are set when known, so a shop can reconcile. */
 export interface KpgErrorDetail {
@@ -64,6 +74,7 @@ export interface KpgErrorDetail {
 }
 
 export interface KpgEventMap {
+  'kpg-card-select': CustomEvent<KpgCardSelectDetail>;
   'kpg-session': CustomEvent<KpgSessionDetail>;
   'kpg-success': CustomEvent<KpgSuccessDetail>;
   'kpg-fail': CustomEvent<KpgFailDetail>;

@@ -13,6 +13,18 @@ export interface Messages {
   cancelled: string;
   failed(message: string): string;
   error(code: KpgErrorCode): string;
+  cardsLabel: string;
+  cardsLoading: string;
+  cardsFailed: string;
+  cardsEmpty: string;
+  retry: string;
+  installment: string;
+  lumpSum: string;
+  months(months: number, interestFree: boolean): string;
+  installmentFrom(amount: string): string;
+  points: string;
+  outage(message: string): string;
+  chooseCard: string;
 }
 
 const won = (amount: string, lang: Lang) =>
@@ -35,6 +47,18 @@ const ko: Messages = {
         : code === 'invalid-config' || code === 'origin-not-allowed'
           ? '결제 설정에 문제가 있어 결제할 수 없습니다. 상점에 문의해 주세요.'
           : '결제를 시작하지 못했습니다. 잠시 후 다시 시도해 주세요.',
+  cardsLabel: '카드사 선택',
+  cardsLoading: '카드사 목록을 불러오는 중입니다.',
+  cardsFailed: '카드사 목록을 불러오지 못했습니다.',
+  cardsEmpty: '지금 선택할 수 있는 카드사가 없습니다.',
+  retry: '다시 시도',
+  installment: '할부 개월',
+  lumpSum: '일시불',
+  months: (m, free) => `${m}개월${free ? ' (무이자)' : ''}`,
+  installmentFrom: (amount) => `할부는 ${won(amount, 'ko')}원 이상 결제할 때 선택할 수 있습니다.`,
+  points: '포인트',
+  outage: (message) => `사용 불가: ${message}`,
+  chooseCard: '결제할 카드사를 먼저 선택해 주세요.',
 };
 
 const en: Messages = {
@@ -54,6 +78,18 @@ const en: Messages = {
         : code === 'invalid-config' || code === 'origin-not-allowed'
           ? 'This checkout is misconfigured. Please contact the shop.'
           : 'The payment could not start. Please try again in a moment.',
+  cardsLabel: 'Card company',
+  cardsLoading: 'Loading card companies.',
+  cardsFailed: 'Could not load the card companies.',
+  cardsEmpty: 'No card company is available right now.',
+  retry: 'Try again',
+  installment: 'Installments',
+  lumpSum: 'Pay in full',
+  months: (m, free) => `${m} months${free ? ' (interest-free)' : ''}`,
+  installmentFrom: (amount) => `Installments are available from \u20a9${won(amount, 'en')}.`,
+  points: 'Points',
+  outage: (message) => `Unavailable: ${message}`,
+  chooseCard: 'Choose a card company first.',
 };
 
 export function messages(lang: string | null | undefined): Messages {

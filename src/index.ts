@@ -2,13 +2,17 @@
  * kpg-checkout: checkout web components for Korean payment gateways.
  * Importing this module defines the elements (once, even if two copies are loaded).
  */
+import { KpgCardPicker } from './kpg-card-picker/kpg-card-picker.js';
 import { KpgCheckout } from './kpg-checkout/kpg-checkout.js';
 
-export { KpgCheckout };
+export { KpgCardPicker, KpgCheckout };
 export type { CheckoutState } from './kpg-checkout/kpg-checkout.js';
 export * from './events.js';
 
-const elements: Array<[string, CustomElementConstructor]> = [['kpg-checkout', KpgCheckout]];
+const elements: Array<[string, CustomElementConstructor]> = [
+  ['kpg-checkout', KpgCheckout],
+  ['kpg-card-picker', KpgCardPicker],
+];
 for (const [tag, element] of elements) {
   if (!customElements.get(tag)) customElements.define(tag, element);
 }
@@ -16,5 +20,6 @@ for (const [tag, element] of elements) {
 declare global {
   interface HTMLElementTagNameMap {
     'kpg-checkout': KpgCheckout;
+    'kpg-card-picker': KpgCardPicker;
   }
 }

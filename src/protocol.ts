@@ -36,6 +36,9 @@ export interface SessionRequest {
   point_color: string;
   /** Mobile only: the page to come back to after the PG. */
   return_to?: string;
+  /** With a card picker: the chosen card company (Shinhan's code) and months (`"00"` lump sum). */
+  card_cpny_cd?: string;
+  install_month?: string;
 }
 
 export interface RequestOptions {
@@ -62,7 +65,7 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** fetch + JSON with a per-request timeout that also follows the attempt's signal. */
-async function fetchJson(
+export async function fetchJson(
   url: URL,
   init: RequestInit,
   code: KpgErrorCode,

@@ -51,6 +51,49 @@ export const BackendErrorSchema = z.looseObject({
   field: z.optional(z.string()),
 });
 
+// ---------------------------------------------------------------- Shinhan card-list (through the backend)
+
+/** A number the PG may send as a number or as digits in a string (its own examples do both). */
+const NumberLike = z.union([z.number(), z.string().check(z.regex(/^\s*\d{1,13}\s*$/))]);
+
+export const CardNoticeSchema = z.looseObject({
+  notice_type: NumberLike,
+  notice_msg: z.string(),
+});
+
+export const CardPromotionSchema = z.looseObject({
+  prmt_name: z.string(),
+  prmt_ctnt: z.optional(z.nullable(z.string())),
+  prmt_cndi_amt: z.optional(z.nullable(NumberLike)),
+  prmt_amt: z.optional(z.nullable(NumberLike)),
+});
+
+/** One entry of card-list's `list`. Extra fields are ignored. */
+export const CardSchema = z.looseObject({
+  card_cpny_cd: z.string().check(z.minLength(1), z.maxLength(10)),
+  card_cpny_name: z.string().check(z.minLength(1), z.maxLength(40)),
+  image_url: z.optional(z.nullable(z.string())),
+  sort_no: z.optional(z.nullable(NumberLike)),
+  istl_psbl_amt: z.optional(z.nullable(NumberLike)),
+  istl_start_mnts: z.optional(z.nullable(NumberLike)),
+  istl_finish_mnts: z.optional(z.nullable(NumberLike)),
+  nintr_istl_start_mnts: z.optional(z.nullable(NumberLike)),
+  nintr_istl_finish_mnts: z.optional(z.nullable(NumberLike)),
+  mult_part_nintr_istl_mnts: z.optional(z.nullable(z.union([z.number(), z.string()]))),
+  nintr_yn: z.optional(z.nullable(z.string())),
+  point_use_yn: z.optional(z.nullable(z.string())),
+  notice_list: z.optional(z.nullable(z.array(CardNoticeSchema))),
+  prmt_list: z.optional(z.nullable(z.array(CardPromotionSchema))),
+});
+export type Card = z.infer<typeof CardSchema>;
+
+/** card-list's answer. The table says `list` is an array; the document's example shows one object. */
+export const CardListSchema = z.looseObject({
+  ret_code: NumberLike,
+  ret_msg: z.optional(z.nullable(z.string())),
+  list: z.optional(z.nullable(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]))),
+});
+
 // ---------------------------------------------------------------- PG scripts and callbacks
 
 /** What `ShinhanBizPay` must look like once its script has loaded. */

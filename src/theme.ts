@@ -34,3 +34,21 @@ export function readableOn(hex: string): string {
   // Contrast with white is 1.05 / (L + 0.05); with black (L + 0.05) / 0.05. Pick the larger.
   return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#FFFFFF' : '#000000';
 }
+
+/** The CSS custom properties both elements set on their `base` part from the two colours. */
+export function themeStyle(mainColor: string, pointColor: string): Record<string, string> {
+  return {
+    '--kpg-main-color': `#${mainColor}`,
+    '--kpg-on-main-color': readableOn(mainColor),
+    '--kpg-point-color': `#${pointColor}`,
+    '--kpg-on-point-color': readableOn(pointColor),
+  };
+}
+
+/** Colours that are the defaults when absent or invalid (warned once); used by rendering and requests. */
+export function themeColors(attrs: { mainColor?: string | null; pointColor?: string | null }) {
+  return {
+    mainColor: colorOrDefault('main_color', attrs.mainColor, DEFAULT_MAIN_COLOR),
+    pointColor: colorOrDefault('point_color', attrs.pointColor, DEFAULT_POINT_COLOR),
+  };
+}

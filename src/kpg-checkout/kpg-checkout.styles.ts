@@ -15,6 +15,9 @@ export const styles = css`
     border-radius: var(--kpg-radius, 8px);
     padding: var(--kpg-padding, 0);
   }
+  kpg-card-picker {
+    margin-bottom: 12px;
+  }
   button {
     box-sizing: border-box;
     width: 100%;

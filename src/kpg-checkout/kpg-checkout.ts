@@ -1,15 +1,16 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
+import { KpgElement } from '../base-element.js';
 import { property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { resumeCheckout, runCheckout } from '../checkout-flow.js';
-import { readConfig, themeColors, type CheckoutConfig } from '../config.js';
+import { readConfig, type CheckoutConfig } from '../config.js';
 import { ScriptController } from '../controllers/script-loader.js';
 import { resolveDevice, type Device } from '../device.js';
-import { emit, type Outcome } from '../events.js';
+import { emit, type KpgCardSelectDetail, type Outcome } from '../events.js';
 import { messages } from '../i18n.js';
 import { clearPending, savePending, takePending } from '../pending.js';
 import { AmountSchema } from '../schemas.js';
-import { readableOn, warnOnce } from '../theme.js';
+import { warnOnce } from '../theme.js';
 import type { AttemptContext } from '../providers/types.js';
 import { styles } from './kpg-checkout.styles.js';
 
@@ -28,6 +29,7 @@ interface Attempt {
  *
  * @summary Checkout button for Shinhan PG (and more providers to come).
  *
+ * @fires kpg-card-select - (with `cards-url`) The buyer chose a card company or months.
  * @fires kpg-session - The backend returned a valid session. `detail: {provider, order_no}`
  * @fires kpg-success - The backend verified the payment. `detail: {provider, order_no, result}`
  * @fires kpg-fail - The PG or the backend reports a failure. `detail: {provider, order_no, code, message}`
@@ -35,6 +37,7 @@ interface Attempt {
  * @fires kpg-error - Anything else went wrong. `detail: {code, message, status?, field?, provider?, order_no?}`
  *
  * @csspart base - The wrapper, coloured with `main_color`.
+ * @csspart picker - The card picker (with `cards-url`); its `list`, `card` and `installment` parts are exported.
  * @csspart button - The pay button (and the "open payment window" button).
  * @csspart status - The polite status line (in progress, paid, cancelled).
  * @csspart alert - The error line.
@@ -45,7 +48,7 @@ interface Attempt {
  * @cssproperty --kpg-font-family - Font (default: inherited).
  * @cssproperty --kpg-error-color - Error accent (default #d92d20).
  */
-export class KpgCheckout extends LitElement {
+export class KpgCheckout extends KpgElement {
   static override styles = styles;
 
   /** `shinhan`. */
@@ -60,10 +63,6 @@ export class KpgCheckout extends LitElement {
   @property() pgcode?: string;
   /** Display only: whole won for the button text. The backend never takes the amount from the browser. */
   @property() amount?: string;
-  /** Six hex digits; default FFFFFF. Themes the widget and the PG's screen. */
-  @property({ attribute: 'main_color' }) mainColor?: string;
-  /** Six hex digits; default 5379FF. Themes the widget and the PG's screen. */
-  @property({ attribute: 'point_color' }) pointColor?: string;
   /** `auto` (default), `pc` (popup) or `mobile` (full-page redirect). */
   @property() device?: string;
   /** URL of the PG script; default Shinhan's own. */
@@ -74,12 +73,18 @@ export class KpgCheckout extends LitElement {
   @property() timeout?: string;
   /** Seconds to keep asking result-url while it says `pending`; default 60. */
   @property({ attribute: 'result-timeout' }) resultTimeout?: string;
+  /** Your backend endpoint that proxies Shinhan's card-list: shows a card-company picker above the button. */
+  @property({ attribute: 'cards-url' }) cardsUrl?: string;
+  /** Base URL for the card images (see `<kpg-card-picker>`). */
+  @property({ attribute: 'image-base' }) imageBase?: string;
   /** No payment can start. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
   /** Where the current or last attempt stands. Reflected as the `state` attribute. */
   @state() protected _state: CheckoutState = 'idle';
   @state() private _message = '';
+  /** The buyer's choice in the card picker. */
+  @state() private _card: KpgCardSelectDetail | null = null;
 
   @query('button') private _button?: HTMLButtonElement;
 
@@ -93,16 +98,6 @@ export class KpgCheckout extends LitElement {
 
   get state(): CheckoutState {
     return this._state;
-  }
-
-  /** `lang` is the global attribute; the widget re-renders when it changes. */
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
   }
 
   override connectedCallback(): void {
@@ -171,6 +166,8 @@ export class KpgCheckout extends LitElement {
       pgOrigins: this.pgOrigins,
       timeout: this.timeout,
       resultTimeout: this.resultTimeout,
+      cardsUrl: this.cardsUrl,
+      card: this._card && { card_cpny_cd: this._card.card_cpny_cd, install_month: this._card.install_month },
     };
   }
 
@@ -251,7 +248,7 @@ export class KpgCheckout extends LitElement {
   };
 
   #finish(outcome: Outcome): void {
-    const t = messages(this.lang);
+    const t = this.t;
     const config = readConfig(this.#attributes());
     if (config.ok) clearPending(this.#pendingKey(config.config));
     switch (outcome.type) {
@@ -306,7 +303,7 @@ export class KpgCheckout extends LitElement {
   };
 
   #label(): string {
-    const t = messages(this.lang);
+    const t = this.t;
     if (this._state === 'paid') return t.paidButton;
     if (this._state === 'continue') return t.openWindow;
     if (this.amount && !AmountSchema.safeParse(this.amount).success) {
@@ -316,31 +313,51 @@ export class KpgCheckout extends LitElement {
     return t.pay(this.amount || null);
   }
 
+  #onCardSelect = (event: CustomEvent<KpgCardSelectDetail>) => {
+    this._card = event.detail;
+  };
+
+  #renderPicker() {
+    if (!this.cardsUrl) return nothing;
+    const busy = this._state === 'busy' || this._state === 'continue' || this._state === 'paid';
+    return html`<kpg-card-picker
+      part="picker"
+      exportparts="list, card, installment"
+      cards-url=${this.cardsUrl}
+      amount=${this.amount ?? nothing}
+      pgcode=${this.pgcode ?? nothing}
+      main_color=${this.mainColor ?? nothing}
+      point_color=${this.pointColor ?? nothing}
+      lang=${this.lang || nothing}
+      image-base=${this.imageBase ?? nothing}
+      pg-origins=${this.pgOrigins ?? nothing}
+      timeout=${this.timeout ?? nothing}
+      ?disabled=${busy || this.disabled}
+      @kpg-card-select=${this.#onCardSelect}
+    ></kpg-card-picker>`;
+  }
+
   override render() {
-    const t = messages(this.lang);
-    const { mainColor, pointColor } = themeColors(this);
+    const t = this.t;
     const busy = this._state === 'busy';
     const alert = this._state === 'error' || this._state === 'failed';
-    const theme = {
-      '--kpg-main-color': `#${mainColor}`,
-      '--kpg-on-main-color': readableOn(mainColor),
-      '--kpg-point-color': `#${pointColor}`,
-      '--kpg-on-point-color': readableOn(pointColor),
-    };
+    const needsCard = !!this.cardsUrl && !this._card;
     return html`
-      <div part="base" class="base" style=${styleMap(theme)}>
+      <div part="base" class="base" style=${styleMap(this.themeStyle)}>
+        ${this.#renderPicker()}
         ${this._state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
         <button
           part="button"
           type="button"
-          ?disabled=${this.disabled || busy || this._state === 'paid'}
+          ?disabled=${this.disabled || busy || this._state === 'paid' || needsCard}
           aria-busy=${busy ? 'true' : 'false'}
-          aria-describedby=${this._state === 'continue' ? 'hint' : nothing}
+          aria-describedby=${this._state === 'continue' ? 'hint' : needsCard ? 'card-hint' : nothing}
           @click=${this.#onClick}
         >
           ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
           <span>${this.#label()}</span>
         </button>
+        ${needsCard ? html`<p class="message" id="card-hint">${t.chooseCard}</p>` : nothing}
         <p part="status" class="message" role="status">${busy ? t.busy : alert ? '' : this._message}</p>
         <p part="alert" class="message" role="alert">${alert ? this._message : ''}</p>
       </div>

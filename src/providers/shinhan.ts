@@ -22,7 +22,12 @@ import type { AttemptContext, PgReturn, Provider } from './types.js';
 
 export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/unifiedPay/script';
 
-const ownOrigins = httpsHostIn('shinhan.com');
+/** Shinhan's own hosts: https on shinhan.com and its subdomains. */
+export const shinhanOrigins = httpsHostIn('shinhan.com');
+const ownOrigins = shinhanOrigins;
+
+/** Where card-list's relative image_url values live (`image-base` overrides). */
+export const SHINHAN_IMAGE_BASE = 'https://payspg.shinhan.com/';
 
 function scriptUrl(config: CheckoutConfig): URL {
   const src = config.scriptSrc ?? SHINHAN_SCRIPT_SRC;

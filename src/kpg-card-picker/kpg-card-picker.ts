@@ -1,0 +1,294 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { KpgElement } from '../base-element.js';
+import { imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
+import { DEFAULT_TIMEOUT_S } from '../config.js';
+import { emit, type KpgCardSelectDetail } from '../events.js';
+import { backendUrl, parseOriginList } from '../origins.js';
+import { KpgError } from '../protocol.js';
+import { SHINHAN_IMAGE_BASE, shinhanOrigins } from '../providers/shinhan.js';
+import { AmountSchema, PgCodeSchema, SecondsSchema } from '../schemas.js';
+import { DEFAULT_INSTALLMENT_MINIMUM } from '../cards.js';
+import { styles } from './kpg-card-picker.styles.js';
+
+type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+/**
+ * The card-company picker Korean shoppers expect before the card window opens, built from Shinhan's
+ * `card-list` (through your backend), with the installment months each card allows at this amount.
+ *
+ * @summary Card company + installment picker (Shinhan card-list).
+ *
+ * @fires kpg-card-select - The buyer chose a card or a number of months. `detail: {card_cpny_cd, card_cpny_name, install_month}`
+ * @fires kpg-error - The list could not be loaded (`code: "cards-failed"`) or `cards-url` is invalid (`invalid-config`).
+ *
+ * @csspart base - The wrapper.
+ * @csspart list - The radio group of cards.
+ * @csspart card - One card company.
+ * @csspart installment - The installment `<select>`.
+ *
+ * @cssproperty --kpg-main-color - Surface colour; set from `main_color`.
+ * @cssproperty --kpg-point-color - Selection colour; set from `point_color`.
+ * @cssproperty --kpg-card-min-width - Minimum width of a card tile (default 140px).
+ */
+export class KpgCardPicker extends KpgElement {
+  static override styles = styles;
+
+  /** Your backend endpoint that proxies Shinhan's card-list (same origin). Required. */
+  @property({ attribute: 'cards-url' }) cardsUrl?: string;
+  /** The order amount in won: decides installments and promotions. */
+  @property() amount?: string;
+  /** Shinhan payment method code sent as `?pgcode=`; default `card`. */
+  @property() pgcode?: string;
+  /** Base URL for card-list's relative `image_url`s; default Shinhan's `https://payspg.shinhan.com/`. */
+  @property({ attribute: 'image-base' }) imageBase?: string;
+  /** Extra origins images may load from (e.g. a sandbox). */
+  @property({ attribute: 'pg-origins' }) pgOrigins?: string;
+  /** Seconds before the list request is abandoned; default 15. */
+  @property() timeout?: string;
+  /** The chosen card company code (`card_cpny_cd`), or empty. Setting it fires no event. */
+  @property() value = '';
+  /** The chosen months, `"00"` (lump sum) to `"12"`. Setting it fires no event. */
+  @property({ attribute: 'install-month' }) installMonth = '00';
+  /** No choice can be made. */
+  @property({ type: Boolean, reflect: true }) disabled = false;
+
+  @state() private _status: Status = 'idle';
+  @state() private _error = '';
+  @state() private _cards: CardOption[] = [];
+  /** Index of the card that holds the group's tab stop. */
+  @state() private _focus = 0;
+  @state() private _brokenImages = new Set<string>();
+
+  #load = 0;
+
+  /** The current choice, or null. */
+  get selected(): KpgCardSelectDetail | null {
+    const card = this._cards.find((c) => c.code === this.value);
+    return card && !card.outage
+      ? { card_cpny_cd: card.code, card_cpny_name: card.name, install_month: this.installMonth }
+      : null;
+  }
+
+  /** Load the list again (what the retry button does). */
+  reload(): void {
+    void this.#fetch(true);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('cardsUrl') || changed.has('pgcode') || changed.has('imageBase') || changed.has('pgOrigins')) {
+      void this.#fetch(false);
+    }
+    // A month the chosen card does not offer at this amount falls back to a lump sum.
+    const card = this._cards.find((c) => c.code === this.value);
+    if (card && !this.#months(card).some((o) => o.month === this.installMonth)) this.installMonth = '00';
+  }
+
+  #amount(): number | null {
+    return this.amount && AmountSchema.safeParse(this.amount).success ? Number(this.amount) : null;
+  }
+
+  #months(card: CardOption) {
+    return installments(card.raw, this.#amount());
+  }
+
+  async #fetch(fresh: boolean): Promise<void> {
+    const load = ++this.#load;
+    if (!this.cardsUrl) return;
+    const url = backendUrl(this.cardsUrl);
+    const pgcode = this.pgcode || 'card';
+    if (!url || !PgCodeSchema.safeParse(pgcode).success) {
+      this._status = 'error';
+      this._error = this.t.cardsFailed;
+      emit(this, 'kpg-error', {
+        code: 'invalid-config',
+        field: url ? 'pgcode' : 'cards-url',
+        message: url
+          ? `pgcode="${pgcode}" must be 1-10 letters, digits or _`
+          : `cards-url="${this.cardsUrl}" must be on this page's origin (${location.origin})`,
+      });
+      return;
+    }
+    url.searchParams.set('pgcode', pgcode);
+    this._status = 'loading';
+    this._error = '';
+    const seconds = SecondsSchema.safeParse(this.timeout ?? DEFAULT_TIMEOUT_S);
+    try {
+      const cards = await loadCards(url, (seconds.success ? seconds.data : DEFAULT_TIMEOUT_S) * 1000, fresh);
+      if (load !== this.#load) return; // a newer request replaced this one
+      const base = this.imageBase || SHINHAN_IMAGE_BASE;
+      const origins = parseOriginList(this.pgOrigins).origins;
+      this._cards = cards.map((card) => toOption(card, imageUrl(card.image_url, base, shinhanOrigins, origins)));
+      this._status = 'ready';
+      const chosen = this._cards.findIndex((c) => c.code === this.value);
+      this._focus = chosen >= 0 ? chosen : Math.max(0, this._cards.findIndex((c) => !c.outage));
+    } catch (error) {
+      if (load !== this.#load) return;
+      const detail =
+        error instanceof KpgError
+          ? error.detail
+          : { code: 'cards-failed' as const, message: error instanceof Error ? error.message : String(error) };
+      this._status = 'error';
+      this._cards = [];
+      this._error = /empty/.test(detail.message) ? this.t.cardsEmpty : this.t.cardsFailed;
+      emit(this, 'kpg-error', detail);
+    }
+  }
+
+  #choose(index: number): void {
+    const card = this._cards[index];
+    if (!card || card.outage || this.disabled) return;
+    this._focus = index;
+    if (this.value !== card.code) {
+      this.value = card.code;
+      if (!this.#months(card).some((o) => o.month === this.installMonth)) this.installMonth = '00';
+    }
+    this.#announce();
+  }
+
+  #announce(): void {
+    const selected = this.selected;
+    if (selected) emit(this, 'kpg-card-select', selected);
+  }
+
+  #onMonths(event: Event): void {
+    this.installMonth = (event.target as HTMLSelectElement).value;
+    this.#announce();
+  }
+
+  /** Arrow keys move the focus between cards that can be chosen; Space and Enter choose. */
+  #onKeydown(event: KeyboardEvent): void {
+    const enabled = this._cards.map((c, i) => (c.outage ? -1 : i)).filter((i) => i >= 0);
+    if (!enabled.length) return;
+    const at = Math.max(0, enabled.indexOf(this._focus));
+    let next: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'ArrowRight':
+        next = enabled[(at + 1) % enabled.length];
+        break;
+      case 'ArrowUp':
+      case 'ArrowLeft':
+        next = enabled[(at - 1 + enabled.length) % enabled.length];
+        break;
+      case 'Home':
+        next = enabled[0];
+        break;
+      case 'End':
+        next = enabled[enabled.length - 1];
+        break;
+      case ' ':
+      case 'Enter':
+        event.preventDefault();
+        this.#choose(this._focus);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this._focus = next;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus(),
+    );
+  }
+
+  #renderCard(card: CardOption, index: number) {
+    const amount = this.#amount();
+    const checked = card.code === this.value;
+    const blocked = !!card.outage || this.disabled;
+    const image = card.image && !this._brokenImages.has(card.image) ? card.image : null;
+    const notes = [
+      ...(card.outage ? [this.t.outage(card.outage)] : []),
+      ...promotions(card.raw, amount).map((p) => [p.prmt_name, p.prmt_ctnt].filter(Boolean).join(': ')),
+      ...card.notices,
+    ];
+    return html`
+      <div
+        part="card"
+        class="card"
+        role="radio"
+        data-index=${index}
+        aria-checked=${checked ? 'true' : 'false'}
+        aria-disabled=${blocked ? 'true' : 'false'}
+        aria-labelledby=${`name-${index}`}
+        aria-describedby=${notes.length || card.points ? `note-${index}` : nothing}
+        tabindex=${index === this._focus && !blocked ? '0' : '-1'}
+        @click=${() => this.#choose(index)}
+      >
+        <span class="head">
+          ${image
+            ? html`<img
+                src=${image}
+                alt=""
+                loading="lazy"
+                referrerpolicy="no-referrer"
+                @error=${() => (this._brokenImages = new Set([...this._brokenImages, image]))}
+              />`
+            : nothing}
+          <span class="name" id=${`name-${index}`}>${card.name}</span>
+        </span>
+        ${notes.length || card.points
+          ? html`<span class="note" id=${`note-${index}`}>
+              ${card.points ? html`<span class="badge">${this.t.points}</span>` : nothing}
+              ${notes.map((n) => html`<span>${n}</span> `)}
+            </span>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  #renderMonths() {
+    const card = this._cards.find((c) => c.code === this.value);
+    if (!card || card.outage) return nothing;
+    const options = this.#months(card);
+    const minimum = Number(card.raw.istl_psbl_amt ?? DEFAULT_INSTALLMENT_MINIMUM);
+    const onlyLumpSum = options.length === 1 && card.raw.istl_finish_mnts != null;
+    return html`
+      <div class="months">
+        <label for="months">${this.t.installment}</label>
+        <select
+          id="months"
+          part="installment"
+          .value=${this.installMonth}
+          ?disabled=${this.disabled}
+          aria-describedby=${onlyLumpSum ? 'months-hint' : nothing}
+          @change=${this.#onMonths}
+        >
+          ${options.map(
+            (o) => html`<option value=${o.month} ?selected=${o.month === this.installMonth}>
+              ${o.month === '00' ? this.t.lumpSum : this.t.months(Number(o.month), o.interestFree)}
+            </option>`,
+          )}
+        </select>
+        ${onlyLumpSum
+          ? html`<span class="note" id="months-hint">${this.t.installmentFrom(String(minimum))}</span>`
+          : nothing}
+      </div>
+    `;
+  }
+
+  override render() {
+    const t = this.t;
+    return html`
+      <div part="base" class="base" style=${styleMap(this.themeStyle)}>
+        <p class="label" id="label">${t.cardsLabel}</p>
+        <div
+          part="list"
+          class="list"
+          role="radiogroup"
+          aria-labelledby="label"
+          aria-busy=${this._status === 'loading' ? 'true' : 'false'}
+          @keydown=${this.#onKeydown}
+        >
+          ${this._cards.map((card, i) => this.#renderCard(card, i))}
+        </div>
+        ${this.#renderMonths()}
+        <p class="message" role="status">${this._status === 'loading' ? t.cardsLoading : ''}</p>
+        <p class="message" role="alert">${this._status === 'error' ? this._error : ''}${this._status === 'error'
+            ? html`<button class="retry" type="button" @click=${() => this.reload()}>${t.retry}</button>`
+            : nothing}</p>
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,319 @@
+/**
+ * <kpg-card-picker>, alone and inside <kpg-checkout pgcode="card" cards-url=...>, fed by card-list JSON
+ * served through the test server (the sandbox's real list is used in the end-to-end test).
+ */
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/index.js';
+import type { KpgCardPicker, KpgCheckout } from '../src/index.js';
+import { SESSION, SHINHAN_SANDBOX, fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, uniqueKey } from './helpers.js';
+
+const IMAGE_BASE = 'https://payspg.shinhan.com/';
+/** An SVG the test server serves, as a path relative to an image base on this server. */
+const SVG_PATH = `/__fixture?type=image/svg%2Bxml&body=${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20" fill="#c00"/></svg>')}`;
+/** The same test server under another origin (127.0.0.1 instead of localhost). */
+const OTHER_ORIGIN = `http://127.0.0.1:${location.port}`;
+
+const card = (over: Record<string, unknown>) => ({
+  card_cpny_cd: 'S001',
+  card_cpny_name: 'BC카드',
+  image_url: '/srs/htdocs/publish/images/icon_card_bc.png',
+  sort_no: 1,
+  istl_psbl_amt: 50000,
+  istl_start_mnts: '02',
+  istl_finish_mnts: '12',
+  nintr_yn: 'N',
+  point_use_yn: 'N',
+  notice_list: [],
+  prmt_list: [],
+  ...over,
+});
+
+const LIST = {
+  ret_code: 0,
+  ret_msg: 'OK',
+  list: [
+    card({ card_cpny_cd: 'S003', card_cpny_name: '삼성카드', sort_no: 3, point_use_yn: 'Y' }),
+    card({
+      card_cpny_cd: 'S001', card_cpny_name: 'BC카드', sort_no: 1,
+      nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', mult_part_nintr_istl_mnts: '6,10',
+    }),
+    card({ card_cpny_cd: 'S002', card_cpny_name: '국민카드', sort_no: 2, notice_list: [{ notice_type: 2, notice_msg: '국민카드 전산 장애' }] }),
+    card({
+      card_cpny_cd: 'S004', card_cpny_name: '현대카드', sort_no: 4, istl_finish_mnts: '06',
+      notice_list: [{ notice_type: 1, notice_msg: '현대카드 안내' }],
+      prmt_list: [{ prmt_name: '즉시할인', prmt_ctnt: '5천원 할인', prmt_cndi_amt: 30000, prmt_amt: 5000 }],
+    }),
+  ],
+};
+
+async function picker(body: unknown, amount = '55000', extra: Record<string, string> = {}) {
+  const el = await mount<KpgCardPicker>(html`<kpg-card-picker></kpg-card-picker>`);
+  const rec = { selects: [] as any[], errors: [] as any[] };
+  el.addEventListener('kpg-card-select', (e) => rec.selects.push(e.detail));
+  el.addEventListener('kpg-error', (e) => rec.errors.push(e.detail));
+  for (const [k, v] of Object.entries({ 'cards-url': typeof body === 'string' ? body : fixture({ body }), amount, ...extra })) {
+    el.setAttribute(k, v);
+  }
+  await waitUntil(() => el.shadowRoot!.querySelector('[role="radio"], [role="alert"] button'), 'picker did not load', { timeout: 4000 });
+  await el.updateComplete;
+  return { el, rec };
+}
+
+const cards = (el: KpgCardPicker) => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')];
+const names = (el: KpgCardPicker) => cards(el).map((c) => c.querySelector('.name')!.textContent);
+const monthOptions = (el: KpgCardPicker) =>
+  [...el.shadowRoot!.querySelectorAll('select option')].map((o) => o.textContent!.trim());
+
+afterEach(() => fixtureCleanup());
+
+describe('<kpg-card-picker>: what it shows', () => {
+  it('cards in sort_no order, with names, point badges and images resolved against image-base', async () => {
+    const list = { ...LIST, list: LIST.list.map((c) => ({ ...c, image_url: SVG_PATH })) };
+    const { el } = await picker(list, '55000', { 'image-base': `${location.origin}/` });
+    expect(names(el)).to.deep.equal(['BC카드', '국민카드', '삼성카드', '현대카드']);
+    const img = cards(el)[0].querySelector('img')!;
+    expect(img.src).to.equal(`${location.origin}${SVG_PATH}`);
+    await waitUntil(() => img.complete && img.naturalWidth === 40, 'the image did not load');
+    expect(cards(el)[2].textContent).to.contain('포인트');
+    expect(cards(el)[0].textContent).to.not.contain('포인트');
+  });
+
+  it('accepts list as a single object (the document\'s own example)', async () => {
+    const { el } = await picker({ ret_code: 0, ret_msg: 'OK', list: { card_cpny_cd: 'S001', card_cpny_name: 'BC카드', image_url: '/a.png' } });
+    expect(names(el)).to.deep.equal(['BC카드']);
+  });
+
+  it('installments only from istl_psbl_amt: 49,999 won lump sum only, 50,000 won months 2..12', async () => {
+    let { el } = await picker(LIST, '49999');
+    await realClick(cards(el)[0]);
+    expect(monthOptions(el)).to.deep.equal(['일시불']);
+    expect(el.shadowRoot!.querySelector('#months-hint')!.textContent).to.contain('50,000원 이상');
+    fixtureCleanup();
+    ({ el } = await picker(LIST, '50000'));
+    await realClick(cards(el)[0]);
+    const options = monthOptions(el);
+    expect(options[0]).to.equal('일시불');
+    expect(options.slice(1).map((o) => parseInt(o, 10))).to.deep.equal([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // 현대카드 allows up to 6 months only.
+    await realClick(cards(el)[3]);
+    expect(monthOptions(el).slice(-1)[0]).to.match(/^6개월/);
+  });
+
+  it('labels interest-free months from the range and the comma list, only when nintr_yn is Y', async () => {
+    const { el } = await picker(LIST, '100000');
+    await realClick(cards(el)[0]); // BC: nintr 02..03 and 6,10
+    const free = monthOptions(el).filter((o) => o.includes('무이자')).map((o) => parseInt(o, 10));
+    expect(free).to.deep.equal([2, 3, 6, 10]);
+    await realClick(cards(el)[2]); // 삼성: nintr_yn N
+    expect(monthOptions(el).some((o) => o.includes('무이자'))).to.equal(false);
+  });
+
+  it('promotions show only when the amount meets prmt_cndi_amt; info notices always', async () => {
+    let { el } = await picker(LIST, '29999');
+    expect(cards(el)[3].textContent).to.not.contain('즉시할인');
+    expect(cards(el)[3].textContent).to.contain('현대카드 안내');
+    fixtureCleanup();
+    ({ el } = await picker(LIST, '30000'));
+    expect(cards(el)[3].textContent).to.contain('즉시할인: 5천원 할인');
+  });
+
+  it('an outage notice (type 2) makes the card unselectable, with its message', async () => {
+    const { el, rec } = await picker(LIST);
+    const kb = cards(el)[1];
+    expect(kb.getAttribute('aria-disabled')).to.equal('true');
+    expect(kb.textContent).to.contain('국민카드 전산 장애');
+    await realClick(kb);
+    expect(el.value).to.equal('');
+    expect(rec.selects).to.have.length(0);
+  });
+
+  it('markup in names and messages is shown as text', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">카드';
+    const { el } = await picker({
+      ret_code: 0,
+      list: [card({ card_cpny_name: evil, image_url: null, notice_list: [{ notice_type: 1, notice_msg: '<b>굵게</b>' }] })],
+    });
+    expect(names(el)[0]).to.equal(evil);
+    expect(el.shadowRoot!.querySelectorAll('img').length).to.equal(0);
+    expect(cards(el)[0].querySelector('b')).to.equal(null);
+    expect(cards(el)[0].textContent).to.contain('<b>굵게</b>');
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+  });
+
+  for (const [what, url] of [
+    ['javascript:', 'javascript:alert(1)'],
+    ['http on a foreign host', 'http://evil.example/bc.png'],
+    ['https on a foreign host', 'https://evil.example/bc.png'],
+    ['protocol-relative foreign host', '//evil.example/bc.png'],
+    ['data:', 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>'],
+  ] as const) {
+    it(`an image_url that is ${what} is not loaded: the name alone`, async () => {
+      const { el } = await picker({ ret_code: 0, list: [card({ image_url: url })] }, '55000', { 'image-base': IMAGE_BASE });
+      expect(cards(el)[0].querySelector('img')).to.equal(null);
+      expect(names(el)[0]).to.equal('BC카드');
+    });
+  }
+
+  it('an http image on another origin loads only when that origin is in pg-origins', async () => {
+    const list = { ret_code: 0, list: [card({ image_url: SVG_PATH })] };
+    let { el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/`, 'pg-origins': OTHER_ORIGIN });
+    const img = cards(el)[0].querySelector('img')!;
+    expect(img.src).to.equal(`${OTHER_ORIGIN}${SVG_PATH}`);
+    await waitUntil(() => img.complete && img.naturalWidth === 40, 'the image did not load');
+    fixtureCleanup();
+    ({ el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/` }));
+    expect(cards(el)[0].querySelector('img')).to.equal(null);
+  });
+
+  it('an image that fails to load leaves the name alone', async () => {
+    const { el } = await picker({ ret_code: 0, list: [card({ image_url: '/__fixture?status=404&type=image/png' })] }, '55000', {
+      'image-base': `${location.origin}/`,
+    });
+    await waitUntil(() => cards(el)[0].querySelector('img') === null, 'the broken image stayed');
+    expect(names(el)[0]).to.equal('BC카드');
+  });
+
+  it('Shinhan\'s own https host is the default image base', async () => {
+    const { imageUrl } = await import('../src/cards.js');
+    const { shinhanOrigins, SHINHAN_IMAGE_BASE } = await import('../src/providers/shinhan.js');
+    expect(imageUrl('/srs/htdocs/publish/images/icon_card_bc.png', SHINHAN_IMAGE_BASE, shinhanOrigins, [])).to.equal(
+      'https://payspg.shinhan.com/srs/htdocs/publish/images/icon_card_bc.png',
+    );
+    expect(imageUrl('https://img.shinhan.com/a.png', IMAGE_BASE, shinhanOrigins, [])).to.equal('https://img.shinhan.com/a.png');
+    expect(imageUrl('http://img.shinhan.com/a.png', IMAGE_BASE, shinhanOrigins, [])).to.equal(null);
+  });
+});
+
+describe('<kpg-card-picker>: choosing', () => {
+  it('keyboard: Tab enters the group, arrows move (skipping the outage card), Space and Enter choose', async () => {
+    const { el, rec } = await picker(LIST);
+    const before = document.createElement('button');
+    before.textContent = 'before';
+    el.before(before);
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement).to.equal(cards(el)[0]);
+    await sendKeys({ press: 'ArrowRight' });
+    expect(el.shadowRoot!.activeElement).to.equal(cards(el)[2]); // 국민카드 (outage) skipped
+    expect(rec.selects).to.have.length(0); // moving does not choose
+    await sendKeys({ press: 'Space' });
+    expect(rec.selects).to.deep.equal([{ card_cpny_cd: 'S003', card_cpny_name: '삼성카드', install_month: '00' }]);
+    expect(cards(el)[2].getAttribute('aria-checked')).to.equal('true');
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'Enter' });
+    expect(el.value).to.equal('S001');
+    expect(rec.selects).to.have.length(2);
+    // Tab leaves the group to the months select, then changing it is a choice too.
+    await sendKeys({ press: 'Tab' });
+    expect(el.shadowRoot!.activeElement!.id).to.equal('months');
+    await sendKeys({ press: 'ArrowDown' });
+    await waitUntil(() => rec.selects.length === 3, 'changing the months fired nothing');
+    expect(rec.selects[2]).to.include({ card_cpny_cd: 'S001', install_month: '02' });
+    expect(el.installMonth).to.equal('02');
+    before.remove();
+  });
+
+  it('fires kpg-card-select on a buyer\'s choice only, never when code sets value or installMonth', async () => {
+    const { el, rec } = await picker(LIST);
+    el.addEventListener('kpg-card-select', () => {
+      if (!(window as { __userActing?: boolean }).__userActing) throw new Error('event fired by a property set');
+    });
+    el.value = 'S003';
+    el.installMonth = '03';
+    await el.updateComplete;
+    await aTimeout(50);
+    expect(rec.selects).to.have.length(0);
+    expect(cards(el)[2].getAttribute('aria-checked')).to.equal('true');
+    expect((el.shadowRoot!.querySelector('select') as HTMLSelectElement).value).to.equal('03');
+    expect(el.selected).to.deep.equal({ card_cpny_cd: 'S003', card_cpny_name: '삼성카드', install_month: '03' });
+  });
+
+  it('two pickers with the same cards-url share one request', async () => {
+    const key = uniqueKey('cards');
+    const url = fixture({ body: LIST, key });
+    await picker(url);
+    await picker(url);
+    expect(await fixtureCalls(key)).to.have.length(1);
+    expect((await fixtureCalls(key))[0].query.pgcode).to.equal('card');
+  });
+});
+
+describe('<kpg-card-picker>: errors', () => {
+  for (const [what, url, text] of [
+    ['HTTP 500', () => fixture({ status: 500, body: { message: 'down' } }), '불러오지 못했습니다'],
+    ['malformed JSON', () => fixture({ body: '{"ret_code": 0, "list": [', type: 'application/json' }), '불러오지 못했습니다'],
+    ['ret_code other than 0', () => fixture({ body: { ret_code: 998, ret_msg: 'there is no data.' } }), '불러오지 못했습니다'],
+    ['an empty list', () => fixture({ body: { ret_code: 0, ret_msg: 'OK', list: [] } }), '선택할 수 있는 카드사가 없습니다'],
+    ['a list of nothing usable', () => fixture({ body: { ret_code: 0, list: [{ card_cpny_cd: 5 }] } }), '선택할 수 있는 카드사가 없습니다'],
+  ] as const) {
+    it(`${what}: a clear message, a retry button, and kpg-error cards-failed`, async () => {
+      const { el, rec } = await picker(url());
+      const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+      expect(alert.textContent).to.contain(text);
+      expect(alert.querySelector('button')!.textContent).to.equal('다시 시도');
+      expect(rec.errors).to.have.length(1);
+      expect(rec.errors[0].code).to.equal('cards-failed');
+      expect(rec.errors[0].message).to.be.a('string').and.not.equal('');
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  it('retry asks again and shows the list when it works', async () => {
+    const key = uniqueKey('cards');
+    const { el } = await picker(fixture({ key, sequence: [{ status: 503, body: {} }, { body: LIST }] }));
+    await realClick(el.shadowRoot!.querySelector('[role="alert"] button')!);
+    await waitUntil(() => cards(el).length === 4, 'retry did not load the list');
+    expect(await fixtureCalls(key)).to.have.length(2);
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
+  });
+
+  it('a cards-url on another origin -> invalid-config, nothing requested', async () => {
+    const { rec } = await picker('https://evil.example/cards');
+    expect(rec.errors[0]).to.include({ code: 'invalid-config', field: 'cards-url' });
+  });
+});
+
+describe('<kpg-card-picker>: accessibility', () => {
+  it('loading, loaded and selected pass axe', async () => {
+    const el = await mount<KpgCardPicker>(html`<kpg-card-picker cards-url=${fixture({ body: LIST, delay: 800 })} amount="55000"></kpg-card-picker>`);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('불러오는 중');
+    expect(el.shadowRoot!.querySelector('[role="radiogroup"]')!.getAttribute('aria-busy')).to.equal('true');
+    await expect(el).to.be.accessible();
+    await waitUntil(() => cards(el).length === 4, 'not loaded', { timeout: 3000 });
+    await expect(el).to.be.accessible();
+    await realClick(cards(el)[0]);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('label[for="months"]')!.textContent).to.contain('할부');
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('<kpg-checkout pgcode="card" cards-url>', () => {
+  it('keeps the button disabled until a card is chosen, then sends card_cpny_cd and install_month', async () => {
+    const key = uniqueKey('session');
+    const el = await mount<KpgCheckout>(html`
+      <kpg-checkout provider="shinhan" pgcode="card" amount="55000" device="pc" order-id="A-1002"
+        cards-url=${fixture({ body: LIST })}
+        session-url=${fixture({ body: SESSION, key })}
+        result-url=${fixture({ body: { status: 'paid', order_no: 'T-1' } })}
+        script-src=${stubScript('OK', '')} pg-origins=${`${location.origin} ${SHINHAN_SANDBOX}`}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    const inner = el.shadowRoot!.querySelector('kpg-card-picker')!;
+    await waitUntil(() => inner.shadowRoot?.querySelector('[role="radio"]'), 'picker did not load');
+    expect(payButton(el).disabled).to.equal(true);
+    expect(el.shadowRoot!.querySelector('#card-hint')!.textContent).to.contain('카드사를 먼저 선택');
+    await expect(el).to.be.accessible();
+
+    await realClick(inner.shadowRoot!.querySelectorAll('[role="radio"]')[2]); // 삼성카드
+    (inner.shadowRoot!.querySelector('select') as HTMLSelectElement).focus();
+    await sendKeys({ press: 'ArrowDown' }); // 2 months
+    await sendKeys({ press: 'ArrowDown' }); // 3 months
+    await waitUntil(() => !payButton(el).disabled, 'button stayed disabled');
+    await realClick(payButton(el));
+    expect((await rec.outcome()).type).to.equal('kpg-success');
+    const body = JSON.parse((await fixtureCalls(key))[0].body);
+    expect(body).to.include({ pgcode: 'card', card_cpny_cd: 'S003', install_month: '03' });
+  });
+});
