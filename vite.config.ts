@@ -33,18 +33,22 @@ function demo(): Plugin {
   };
 }
 
-export default defineConfig({
-  server: { host: 'localhost', port: 5173, strictPort: true },
-  plugins: [demo(), asciiOnly()],
-  build: {
-    outDir: 'dist',
-    emptyOutDir: false,
-    target: 'es2020',
-    lib: {
-      entry: 'src/index.ts',
-      formats: ['iife'],
-      name: 'KpgCheckout',
-      fileName: () => 'kpg-checkout.js',
+/** One IIFE per script tag: `vite build` writes kpg-checkout.js, `vite build --mode return` kpg-return.js. */
+const entries = {
+  production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js' },
+  return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js' },
+} as const;
+
+export default defineConfig(({ mode }) => {
+  const { entry, name, file } = entries[mode === 'return' ? 'return' : 'production'];
+  return {
+    server: { host: 'localhost', port: 5173, strictPort: true },
+    plugins: [demo(), asciiOnly()],
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2020',
+      lib: { entry, formats: ['iife'], name, fileName: () => file },
     },
-  },
+  };
 });

@@ -76,6 +76,7 @@ export default {
         servers = await demoServers({
           publicBaseUrl: `http://localhost:${TEST_PORT}`,
           shinhanPort: SANDBOX_SHINHAN_PORT,
+          returnScriptFrom: 'dist',
         });
       },
       async serverStop() {

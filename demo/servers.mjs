@@ -4,13 +4,51 @@
 import { configFromEnv, createMerchantBackend } from './backend/index.mjs';
 import { startShinhanSandbox } from './sandbox/shinhan/server.mjs';
 import { createDemoShop } from './shop.mjs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 
 /**
- * @param {{ publicBaseUrl: string, shinhanPort?: number, host?: string, env?: Record<string, string | undefined> }} options
+ * The shop's server also serves `/kpg-return.js`, the widget's script for the PG return page: the built
+ * `dist/kpg-return.js` (tests: what ships), or bundled from source on each request (the demo: no build).
+ * @param {'dist' | 'source'} from
+ */
+function returnScript(from) {
+  /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void} */
+  return (req, res, next) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/kpg-return.js') return next();
+    const code =
+      from === 'dist'
+        ? readFile(new URL('../dist/kpg-return.js', import.meta.url), 'utf8')
+        : import('esbuild').then(({ build }) =>
+            build({
+              entryPoints: [fileURLToPath(new URL('../src/kpg-return/kpg-return.ts', import.meta.url))],
+              bundle: true,
+              write: false,
+              format: 'iife',
+              target: 'es2020',
+            }).then((out) => out.outputFiles[0].text),
+          );
+    code.then(
+      (text) => {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(text);
+      },
+      (error) => {
+        res.statusCode = 500;
+        res.end(`kpg-return.js: ${error.message}`);
+      },
+    );
+  };
+}
+
+/**
+ * @param {{ publicBaseUrl: string, shinhanPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source' }} options
  *   `env`: environment variables for the backend (the demo passes process.env so SHINHAN_API_BASE etc.
  *   can point it at Shinhan's real test server; tests pass nothing and always use the sandbox).
  */
-export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '127.0.0.1', env = {} }) {
+export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '127.0.0.1', env = {}, returnScriptFrom = 'source' }) {
   const shinhan = await startShinhanSandbox({ host, port: shinhanPort });
   const config = configFromEnv(env, {
     SHINHAN_API_BASE: `${shinhan.origin}/`,
@@ -18,10 +56,11 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '1
   });
   const merchant = createMerchantBackend(config);
   const shop = createDemoShop(merchant);
+  const script = returnScript(returnScriptFrom);
   /** The shop's server: its demo order step, then the reference backend's /api/kpg routes. */
   const backend = Object.assign(
     /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: (e?: unknown) => void) => void} */
-    (req, res, next) => shop(req, res, () => merchant(req, res, next)),
+    (req, res, next) => script(req, res, () => shop(req, res, () => merchant(req, res, next))),
     { store: merchant.store },
   );
   return {

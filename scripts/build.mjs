@@ -1,4 +1,5 @@
-// npm run build: dist/kpg-checkout.js (one ASCII-only IIFE with lit and zod inside, for a <script> tag)
+// npm run build: dist/kpg-checkout.js (one ASCII-only IIFE with lit and zod inside, for a <script> tag),
+// dist/kpg-return.js (the tiny script for the PG return page)
 // and dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -6,5 +7,6 @@ import { rmSync } from 'node:fs';
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
+run('npx', ['vite', 'build', '--mode', 'return', '--logLevel', 'warn']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-console.log('build: dist/kpg-checkout.js and dist/esm/ written');
+console.log('build: dist/kpg-checkout.js, dist/kpg-return.js and dist/esm/ written');

@@ -5,7 +5,7 @@
  *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> open PG -> poll result-url
  */
 import type { KpgSessionDetail, Outcome } from './events.js';
-import { KpgError, outcomeFromResult, pollResult, requestSession, type SessionRequest } from './protocol.js';
+import { KpgError, fetchResult, outcomeFromResult, pollResult, requestSession, type SessionRequest } from './protocol.js';
 import type { AttemptContext, PgReturn } from './providers/types.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
@@ -64,6 +64,7 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
     hooks.onSession({ provider: provider.id, order_no: orderNo });
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
+    if (pg.kind === 'closed') return await afterClose(ctx, orderNo);
     return await settle(ctx, orderNo, pg, resultUrl, timeoutMs, resultTimeoutMs);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
@@ -104,6 +105,27 @@ async function settle(
     result,
     `The backend still said "pending" for order ${orderNo} after ${resultTimeoutMs / 1000} s`,
   );
+}
+
+/** How long the one result check after a closed window may take, so the cancel follows within a second. */
+export const AFTER_CLOSE_CHECK_MS = 800;
+
+/**
+ * The buyer closed the payment window before any result reached this page: ask the backend once (a result
+ * may have been recorded all the same), else it is a cancel with reason `popup-closed`.
+ */
+async function afterClose(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
+  const provider = ctx.config.provider.id;
+  try {
+    const result = await fetchResult(ctx.config.resultUrl, orderNo, {
+      signal: ctx.signal,
+      timeoutMs: Math.min(ctx.config.timeoutMs, AFTER_CLOSE_CHECK_MS),
+    });
+    if (result.status !== 'pending') return outcomeFromResult(provider, result, '');
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+  }
+  return { type: 'kpg-cancel', detail: { provider, order_no: orderNo, reason: 'popup-closed' } };
 }
 
 /** The buyer came back from a full-page PG visit: fetch and return that order's outcome. */

@@ -56,6 +56,8 @@ export type KpgErrorCode =
   | 'script-load-failed'
   /** The browser blocked the payment window. */
   | 'popup-blocked'
+  /** A form field the backend sent cannot be posted as is (`field` names it): missing, too long in bytes, or a character the form's charset cannot hold. Nothing was posted. */
+  | 'invalid-field'
   /** The result request failed or answered something unusable. */
   | 'result-failed'
   /** The backend still said `pending` when the time bound ran out. */

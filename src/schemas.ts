@@ -3,13 +3,14 @@
  * TypeScript types come from these schemas (`z.infer`), never the other way round.
  */
 import * as z from 'zod/mini';
+import { RETURN_MESSAGE } from './kpg-return/message.js';
 
 // ---------------------------------------------------------------- attributes
 
 /** `main_color` / `point_color`: six hex digits, with or without `#`. */
 export const HexColorSchema = z.string().check(z.regex(/^#?[0-9a-fA-F]{6}$/));
 /** `provider`. A new PG adds its id here and a module under `providers/`. */
-export const ProviderIdSchema = z.enum(['shinhan']);
+export const ProviderIdSchema = z.enum(['shinhan', 'smartro']);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
 /** `device`. */
 export const DeviceSchema = z.enum(['auto', 'pc', 'mobile']);
@@ -30,6 +31,18 @@ export const ShinhanSessionSchema = z.object({
   redirect_url: z.string().check(z.minLength(1), z.maxLength(1000)),
 });
 export type ShinhanSession = z.infer<typeof ShinhanSessionSchema>;
+
+/** `POST session-url` answer for Smartro WEBLink: where to post, and the signed form fields. */
+export const SmartroSessionSchema = z.object({
+  provider: z.literal('smartro'),
+  order_no: z.string().check(z.minLength(1), z.maxLength(64)),
+  action: z.string().check(z.minLength(1), z.maxLength(1000)),
+  fields: z.record(
+    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/)),
+    z.union([z.string(), z.number()]),
+  ),
+});
+export type SmartroSession = z.infer<typeof SmartroSessionSchema>;
 
 export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending']);
 export type ResultStatus = z.infer<typeof ResultStatusSchema>;
@@ -109,6 +122,12 @@ export type ShinhanBizPay = z.infer<typeof ShinhanBizPaySchema>;
 export const ShinhanCallbackSchema = z.object({
   code: z.union([z.string().check(z.minLength(1), z.maxLength(100)), z.number()]),
   message: z.optional(z.nullable(z.string())),
+});
+
+/** What the return page posts to the window that opened the payment (see kpg-return). */
+export const ReturnMessageSchema = z.object({
+  type: z.literal(RETURN_MESSAGE),
+  order_no: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 
 // ---------------------------------------------------------------- browser storage

@@ -11,6 +11,11 @@ export const SHINHAN_PAY_PAGE = `${SHINHAN_SANDBOX}/pgsvc/pay`;
 
 /** A real mouse click (trusted, with user activation) on the centre of `el`, through Chromium's input. */
 export async function realClick(el: Element): Promise<void> {
+  // Bring the element (and the frames around it) into this page's viewport first.
+  for (let view: Window | null = el.ownerDocument.defaultView; view && view !== window; view = view.parent) {
+    view.frameElement?.scrollIntoView({ block: 'center' });
+  }
+  el.scrollIntoView({ block: 'center' });
   const rect = el.getBoundingClientRect();
   let x = rect.left + rect.width / 2;
   let y = rect.top + rect.height / 2;
@@ -69,6 +74,28 @@ export interface RecordedRequest {
   method: string;
   query: Record<string, string>;
   body: string;
+  /** `/__fixture/capture` only: the raw body, one character per byte. */
+  raw?: string;
+  contentType?: string;
+}
+
+/** The raw form fields a capture received: name -> the value's BYTES (percent-escapes and + decoded). */
+export function formBytes(raw: string): Map<string, Uint8Array> {
+  const fields = new Map<string, Uint8Array>();
+  for (const pair of raw.split('&')) {
+    const [name, value = ''] = pair.split('=');
+    const bytes: number[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const c = value[i];
+      if (c === '+') bytes.push(0x20);
+      else if (c === '%') {
+        bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+        i += 2;
+      } else bytes.push(c.charCodeAt(0));
+    }
+    fields.set(decodeURIComponent(name), new Uint8Array(bytes));
+  }
+  return fields;
 }
 
 /** What a keyed fixture received. */
@@ -144,4 +171,27 @@ export function stubScript(code: unknown, message: unknown, resSuccess: unknown 
  */
 export function consumeUserActivation(): void {
   if (navigator.userActivation?.isActive) window.open('', '_blank')?.close();
+}
+
+/**
+ * Records every window this page opens (wrapping window.open), so a test can check that one was closed,
+ * and close what is left. Call the returned `restore` in afterEach.
+ */
+export function trackWindows() {
+  const opened: Window[] = [];
+  const original = window.open;
+  window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+    const win = original.apply(this, args);
+    if (win) opened.push(win);
+    return win;
+  } as typeof window.open;
+  return {
+    opened,
+    /** Windows still open. */
+    open: () => opened.filter((w) => !w.closed),
+    restore() {
+      window.open = original;
+      for (const w of opened) if (!w.closed) w.close();
+    },
+  };
 }

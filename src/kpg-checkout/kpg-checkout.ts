@@ -4,6 +4,7 @@ import { property, query, state } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { resumeCheckout, runCheckout } from '../checkout-flow.js';
 import { readConfig, type CheckoutConfig } from '../config.js';
+import { PopupController } from '../controllers/popup.js';
 import { ScriptController } from '../controllers/script-loader.js';
 import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgCardSelectDetail, type Outcome } from '../events.js';
@@ -51,7 +52,7 @@ interface Attempt {
 export class KpgCheckout extends KpgElement {
   static override styles = styles;
 
-  /** `shinhan`. */
+  /** `shinhan` or `smartro`. */
   @property() provider?: string;
   /** Your backend endpoint that returns a signed session (same origin). Required. */
   @property({ attribute: 'session-url' }) sessionUrl?: string;
@@ -90,6 +91,7 @@ export class KpgCheckout extends KpgElement {
 
   #attempt?: Attempt;
   #continue?: () => void;
+  #popup = new PopupController(this);
 
   constructor() {
     super();
@@ -183,7 +185,8 @@ export class KpgCheckout extends KpgElement {
       signal,
       messages: messages(this.lang),
       userGesture: () => this.#userGesture(signal),
-      navigate: (url) => {
+      popup: this.#popup,
+      leavingPage: () => {
         if (attempt.orderNo) {
           savePending(this.#pendingKey(config), {
             provider: config.provider.id,
@@ -193,7 +196,6 @@ export class KpgCheckout extends KpgElement {
             started_at: Date.now(),
           });
         }
-        location.assign(url.href);
       },
     };
   }

@@ -133,7 +133,8 @@ export const shinhan: Provider<ShinhanSession> = {
   async open(session, ctx) {
     const url = new URL(session.redirect_url);
     if (ctx.device === 'mobile') {
-      ctx.navigate(url);
+      ctx.leavingPage();
+      location.assign(url.href);
       return { kind: 'navigated' };
     }
     const api = await bizPay(ctx.config);

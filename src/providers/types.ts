@@ -7,6 +7,7 @@ import type { Messages } from '../i18n.js';
 import type { OwnOriginRule } from '../origins.js';
 import type { ProviderId } from '../schemas.js';
 import type { CheckoutConfig } from '../config.js';
+import type { PopupController } from '../controllers/popup.js';
 
 /** What the flow hands a provider for one attempt. */
 export interface AttemptContext {
@@ -20,8 +21,10 @@ export interface AttemptContext {
    * This is how the widget avoids popup-blocker surprises when the backend was slow.
    */
   userGesture(): Promise<void>;
-  /** Navigate the whole page (mobile flows). */
-  navigate(url: URL): void;
+  /** Call right before the whole page leaves for the PG (mobile): remembers the attempt for the return. */
+  leavingPage(): void;
+  /** The payment window the widget opens itself (watched, and closed when the element goes away). */
+  readonly popup: PopupController;
 }
 
 /** How the PG part of an attempt ended. */
@@ -29,7 +32,9 @@ export type PgReturn =
   /** The PG reported back in this page; the backend's result decides the outcome. */
   | { kind: 'returned'; ok: boolean; code: string; message: string }
   /** The page is navigating away; the outcome is fired when the buyer comes back. */
-  | { kind: 'navigated' };
+  | { kind: 'navigated' }
+  /** The buyer closed the payment window without a result reaching this page. */
+  | { kind: 'closed' };
 
 export interface Provider<S extends { order_no: string } = { order_no: string }> {
   readonly id: ProviderId;

@@ -8,6 +8,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import vm from 'node:vm';
 import { startShinhanSandbox, DEFAULT_MERCHANT, appendQuery } from '../../demo/sandbox/shinhan/server.mjs';
+import {
+  CARD_COMPANIES,
+  CARD_IMAGES,
+  CARD_SHORT_NAMES,
+  cardListFor,
+} from '../../demo/sandbox/shinhan/cards.mjs';
 
 const CLIENT_ID = 'kpgdemo01';
 const PAYMENT_KEY = 'sandbox-payment-key-0001';
@@ -426,16 +432,30 @@ describe('payment page GET /pgsvc/pay', () => {
     assert.match(page.html, /--point: #5379FF;/);
   });
 
-  test('shows card company and installment months', async () => {
-    let r = await requestPayment(requestBody({ card_cpny_cd: 'S001', install_month: '03' }));
+  test('shows the card company NAME from the card list and the installment months', async () => {
+    let r = await requestPayment(requestBody({ card_cpny_cd: 'S005', install_month: '03' }));
     let page = await getPage(r.json.redirect_url);
-    assert.equal(textById(page.html, 'card-company'), '카드사 S001');
-    assert.equal(textById(page.html, 'install-month'), '할부 3개월');
-    assert.match(page.html, /카드사 S001<\/span> · <span id="install-month">할부 3개월/);
+    assert.equal(textById(page.html, 'card-company'), '신한카드');
+    assert.equal(textById(page.html, 'install-month'), '3개월 할부');
+    assert.match(page.html, />신한카드<\/span> · <span id="install-month">3개월 할부</);
 
-    r = await requestPayment(requestBody({ install_month: '00' }));
+    // every code of the list is shown by its name
+    for (const card of CARD_COMPANIES) {
+      r = await requestPayment(requestBody({ card_cpny_cd: card.card_cpny_cd, install_month: '00' }));
+      page = await getPage(r.json.redirect_url);
+      assert.equal(textById(page.html, 'card-company'), card.card_cpny_name, card.card_cpny_cd);
+      assert.equal(textById(page.html, 'install-month'), '일시불');
+    }
+
+    r = await requestPayment(requestBody({ install_month: '12' }));
     page = await getPage(r.json.redirect_url);
-    assert.equal(textById(page.html, 'install-month'), '일시불');
+    assert.equal(textById(page.html, 'card-company'), null);
+    assert.equal(textById(page.html, 'install-month'), '12개월 할부');
+
+    // a code outside the list is still accepted and shown as a code (escaped)
+    r = await requestPayment(requestBody({ card_cpny_cd: 'X<9>' }));
+    page = await getPage(r.json.redirect_url);
+    assert.equal(textById(page.html, 'card-company'), '카드사 X&lt;9&gt;');
   });
 
   test('the token is single-use: a second GET is refused with a 4xx', async () => {
@@ -610,11 +630,18 @@ describe('POST /v1.0/payments/confirm', () => {
     assert.equal((await confirm(body, token)).json.tax_amount, 90);
   });
 
-  test('uses the requested card company and installment months', async () => {
-    const { body, token } = await approved({ card_cpny_cd: 'S005', install_month: '03' });
-    const j = (await confirm(body, token)).json;
+  test("uses the requested card company (its name from the card list) and installment months", async () => {
+    let { body, token } = await approved({ card_cpny_cd: 'S005', install_month: '03' });
+    let j = (await confirm(body, token)).json;
     assert.equal(j.pay_info[0].card_cpny_cd, 'S005');
+    assert.equal(j.pay_info[0].card_name, '신한카드');
     assert.equal(j.pay_info[0].install_month, '03');
+    ({ body, token } = await approved({ card_cpny_cd: 'S008' }));
+    j = (await confirm(body, token)).json;
+    assert.equal(j.pay_info[0].card_name, 'NH농협카드');
+    ({ body, token } = await approved({ card_cpny_cd: 'Q77' }));
+    j = (await confirm(body, token)).json;
+    assert.equal(j.pay_info[0].card_name, '카드사 Q77');
   });
 
   test('tids are unique', async () => {
@@ -882,8 +909,9 @@ describe('control routes and routing', () => {
     res = await fetch(`${sb.origin}/v1.0/payments/request`);
     assert.equal(res.status, 405);
     assert.equal((/** @type {any} */ (await res.json())).ret_code, 905);
-    // not yet built: search APIs
-    res = await fetch(`${sb.origin}/v1.0/payments/info/card-list`);
+    res = await fetch(`${sb.origin}/v1.0/payments/info/card-list`, { method: 'POST' });
+    assert.equal(res.status, 405);
+    res = await fetch(`${sb.origin}/srs/htdocs/publish/images/icon_card_nope.svg`);
     assert.equal(res.status, 404);
   });
 });
@@ -929,6 +957,466 @@ describe('injected clock', () => {
       const j = (await confirm(body, returnForm(decision.html).fields.confirm_token)).json;
       assert.equal(j.tx_date, '2024-01-01 12:04:05');
       assert.match(j.tid, /^SPG20240101120405/);
+    } finally {
+      origin = sb.origin;
+      await other.close();
+    }
+  });
+});
+
+// ------------------------------------------------------------------------------------------------ search APIs
+
+/**
+ * GET with `Authorization: SPGKEY {key}` (the search key unless told); parses JSON.
+ * @param {string} path
+ * @param {{ key?: string | null, authorization?: string, base?: string }} [opts]
+ */
+async function getJson(path, { key = SEARCH_KEY, authorization, base } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  if (authorization !== undefined) headers.authorization = authorization;
+  else if (key !== null) headers.authorization = `SPGKEY ${key}`;
+  const res = await fetch((base ?? origin) + path, { headers });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: JSON.parse(text) };
+}
+
+/** @param {Record<string, string>} params */
+const cardListPath = (params) => `/v1.0/payments/info/card-list?${new URLSearchParams(params)}`;
+
+const CARD_FIELDS = [
+  'card_cpny_cd', 'card_cpny_name', 'image_url', 'sort_no', 'istl_psbl_amt', 'istl_start_mnts', 'istl_finish_mnts',
+  'nintr_istl_start_mnts', 'nintr_istl_finish_mnts', 'mult_part_nintr_istl_mnts', 'nintr_yn', 'point_use_yn',
+  'notice_list', 'prmt_list',
+].sort();
+const PRMT_FIELDS = ['prmt_name', 'prmt_ctnt', 'prmt_cndi_amt', 'prmt_amt', 'id_max_aply_yn', 'max_cnt_aply_type', 'max_cnt'].sort();
+
+/** @param {unknown} v */
+const isInt = (v) => typeof v === 'number' && Number.isSafeInteger(v);
+
+describe('GET /v1.0/payments/info/card-list: keys and parameters', () => {
+  const good = { client_id: CLIENT_ID, pgcode: 'card' };
+
+  for (const [label, opts] of /** @type {[string, { key?: string | null, authorization?: string }][]} */ ([
+    ['missing', { key: null }],
+    ['wrong', { key: 'not-the-key' }],
+    ['the PAYMENT key instead of the search key', { key: PAYMENT_KEY }],
+    ['another scheme than SPGKEY', { authorization: `Bearer ${SEARCH_KEY}` }],
+  ])) {
+    test(`SPGKEY ${label} -> 401 {ret_code: 998}`, async () => {
+      const r = await getJson(cardListPath(good), opts);
+      assert.equal(r.status, 401);
+      assert.deepEqual(r.json, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+    });
+  }
+
+  test('the search key is accepted (scheme case-insensitive); JSON, no-store', async () => {
+    let r = await getJson(cardListPath(good));
+    assert.equal(r.status, 200);
+    assert.equal(r.json.ret_code, 0);
+    assert.equal(r.json.ret_msg, 'OK');
+    assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    r = await getJson(cardListPath(good), { authorization: `spgkey ${SEARCH_KEY}` });
+    assert.equal(r.json.ret_code, 0);
+  });
+
+  test('the search key does not open the payment APIs', async () => {
+    const r = await postJson('/v1.0/payments/request', requestBody(), { key: SEARCH_KEY });
+    assert.equal(r.status, 401);
+    assert.equal(r.json.ret_code, 998);
+  });
+
+  test('client_id and pgcode are required (910), sized (912), pgcode known (913), client known (920)', async () => {
+    /** @type {[Record<string, string>, number, number, RegExp][]} */
+    const cases = [
+      [{ pgcode: 'card' }, 400, 910, /client_id/],
+      [{ client_id: CLIENT_ID }, 400, 910, /pgcode/],
+      [{ client_id: '', pgcode: 'card' }, 400, 910, /client_id/],
+      [{ client_id: CLIENT_ID, pgcode: '' }, 400, 910, /pgcode/],
+      [{ client_id: 'x'.repeat(11), pgcode: 'card' }, 400, 912, /client_id/],
+      [{ client_id: CLIENT_ID, pgcode: 'bank' }, 400, 913, /pgcode/],
+      [{ client_id: 'nobody', pgcode: 'card' }, 400, 920, /client_id/],
+    ];
+    for (const [params, status, code, msg] of cases) {
+      const r = await getJson(cardListPath(params));
+      assert.equal(r.status, status, JSON.stringify(params));
+      assert.equal(r.json.ret_code, code, JSON.stringify(params));
+      assert.match(r.json.ret_msg, msg);
+      assert.deepEqual(Object.keys(r.json).sort(), ['ret_code', 'ret_msg']);
+    }
+  });
+
+  test("another merchant's search key cannot read this client's list", async () => {
+    const other = await startShinhanSandbox({
+      port: 0,
+      merchants: [DEFAULT_MERCHANT, { clientId: 'shop2', paymentApiKey: 'shop2-payment-key', searchApiKey: 'shop2-search-key' }],
+    });
+    try {
+      let r = await getJson(cardListPath(good), { key: 'shop2-search-key', base: other.origin });
+      assert.equal(r.status, 401);
+      assert.equal(r.json.ret_code, 998);
+      r = await getJson(cardListPath({ client_id: 'shop2', pgcode: 'card' }), { key: 'shop2-search-key', base: other.origin });
+      assert.equal(r.json.ret_code, 0);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('GET /v1.0/payments/info/card-list: the list', () => {
+  /** @type {any[]} */
+  let list;
+  before(async () => {
+    list = (await getJson(cardListPath({ client_id: CLIENT_ID, pgcode: 'card' }))).json.list;
+  });
+
+  test('is an array of realistic Korean card companies; S001 = BC카드, S005 present', () => {
+    assert.ok(Array.isArray(list));
+    assert.ok(list.length >= 10);
+    const names = list.map((c) => c.card_cpny_name);
+    for (const name of ['BC카드', '국민카드', '하나카드', '삼성카드', '신한카드', '현대카드', '롯데카드', 'NH농협카드', '우리카드', '씨티카드']) {
+      assert.ok(names.includes(name), name);
+    }
+    assert.equal(list.find((c) => c.card_cpny_cd === 'S001')?.card_cpny_name, 'BC카드');
+    assert.ok(list.some((c) => c.card_cpny_cd === 'S005'));
+    const codes = list.map((c) => c.card_cpny_cd);
+    for (const code of codes) assert.match(code, /^S0\d\d$/);
+    assert.equal(new Set(codes).size, codes.length, 'codes are unique');
+    assert.equal(new Set(names).size, names.length, 'names are unique');
+  });
+
+  test('every field of the table is present with its type', () => {
+    for (const c of list) {
+      const at = c.card_cpny_cd;
+      assert.deepEqual(Object.keys(c).sort(), CARD_FIELDS, at);
+      assert.ok(typeof c.card_cpny_cd === 'string' && c.card_cpny_cd.length <= 10, at);
+      assert.ok(typeof c.card_cpny_name === 'string' && c.card_cpny_name.length > 0 && [...c.card_cpny_name].length <= 20, at);
+      assert.ok(typeof c.image_url === 'string' && c.image_url.length <= 100, at);
+      assert.match(c.image_url, /^\/srs\/htdocs\/publish\/images\/icon_card_[a-z]+\.svg$/, `${at}: relative path`);
+      assert.ok(isInt(c.sort_no), at);
+      assert.ok(isInt(c.istl_psbl_amt) && c.istl_psbl_amt > 0, at);
+      assert.match(c.istl_start_mnts, /^\d{2}$/, at);
+      assert.match(c.istl_finish_mnts, /^\d{2}$/, at);
+      assert.ok(Number(c.istl_start_mnts) <= Number(c.istl_finish_mnts) && Number(c.istl_finish_mnts) <= 12, at);
+      assert.ok(c.nintr_yn === 'Y' || c.nintr_yn === 'N', at);
+      assert.ok(c.point_use_yn === 'Y' || c.point_use_yn === 'N', at);
+      for (const f of ['nintr_istl_start_mnts', 'nintr_istl_finish_mnts']) {
+        assert.ok(c[f] === null || /^\d{2}$/.test(c[f]), `${at} ${f}`);
+      }
+      assert.equal(c.nintr_istl_start_mnts === null, c.nintr_istl_finish_mnts === null, `${at}: both or neither`);
+      assert.ok(
+        c.mult_part_nintr_istl_mnts === 0 || (typeof c.mult_part_nintr_istl_mnts === 'string' && /^\d{1,2}(,\d{1,2})*$/.test(c.mult_part_nintr_istl_mnts)),
+        `${at} mult_part_nintr_istl_mnts`,
+      );
+      if (c.nintr_yn === 'N') {
+        assert.equal(c.nintr_istl_start_mnts, null, at);
+        assert.equal(c.mult_part_nintr_istl_mnts, 0, at);
+      } else {
+        assert.ok(c.nintr_istl_start_mnts !== null || c.mult_part_nintr_istl_mnts !== 0, `${at}: Y has some 무이자 months`);
+      }
+      assert.ok(Array.isArray(c.notice_list), at);
+      for (const n of c.notice_list) {
+        assert.deepEqual(Object.keys(n).sort(), ['notice_msg', 'notice_type'], at);
+        assert.ok([1, 2, 3].includes(n.notice_type), at);
+        assert.ok(typeof n.notice_msg === 'string' && n.notice_msg.length > 0, at);
+      }
+      assert.ok(Array.isArray(c.prmt_list), at);
+      for (const p of c.prmt_list) {
+        assert.deepEqual(Object.keys(p).sort(), PRMT_FIELDS, at);
+        assert.ok(typeof p.prmt_name === 'string' && [...p.prmt_name].length <= 30, at);
+        assert.equal(typeof p.prmt_ctnt, 'string', at);
+        assert.ok(isInt(p.prmt_cndi_amt) && isInt(p.prmt_amt) && p.prmt_amt < p.prmt_cndi_amt, at);
+        assert.ok(p.id_max_aply_yn === 'Y' || p.id_max_aply_yn === 'N', at);
+        assert.ok([1, 2, 3, 4].includes(p.max_cnt_aply_type), at);
+        assert.ok(isInt(p.max_cnt) && p.max_cnt > 0, at);
+      }
+    }
+  });
+
+  test('varied data: installment ranges, 무이자 forms, one notice of each type, two promotions', () => {
+    assert.ok(list.filter((c) => c.istl_psbl_amt === 50000).length > list.length / 2, 'most from 50,000 won');
+    assert.ok(list.some((c) => c.istl_finish_mnts === '06'), 'one card only up to 6 months');
+    assert.ok(list.every((c) => c.istl_start_mnts === '02'));
+    assert.ok(list.some((c) => c.nintr_istl_start_mnts === '02' && c.nintr_istl_finish_mnts === '03'));
+    assert.ok(list.some((c) => c.mult_part_nintr_istl_mnts === '2,3,6'));
+    assert.ok(list.some((c) => c.mult_part_nintr_istl_mnts === 0));
+    assert.ok(list.some((c) => c.nintr_yn === 'N') && list.some((c) => c.nintr_yn === 'Y'));
+    assert.ok(list.some((c) => c.point_use_yn === 'N') && list.some((c) => c.point_use_yn === 'Y'));
+    const notices = list.flatMap((c) => c.notice_list.map((/** @type {any} */ n) => n.notice_type));
+    for (const type of [1, 2, 3]) assert.equal(notices.filter((t) => t === type).length, 1, `notice_type ${type}`);
+    const outage = list.find((c) => c.notice_list.some((/** @type {any} */ n) => n.notice_type === 2));
+    assert.match(outage.notice_list[0].notice_msg, /장애/);
+    const promos = list.filter((c) => c.prmt_list.length > 0);
+    assert.ok(promos.length >= 2);
+    const amounts = promos.flatMap((c) => c.prmt_list.map((/** @type {any} */ p) => p.prmt_cndi_amt));
+    assert.ok(amounts.includes(30000) && amounts.includes(100000));
+  });
+
+  test('sort_no is unique but the array is NOT in sort_no order (clients must sort)', () => {
+    const sortNos = list.map((c) => c.sort_no);
+    assert.equal(new Set(sortNos).size, sortNos.length);
+    const sorted = [...sortNos].sort((a, b) => a - b);
+    assert.notDeepEqual(sortNos, sorted);
+    assert.notEqual(list[0].sort_no, sorted[0], 'the first card is not the first to show');
+  });
+
+  test('is the exported cards.mjs data; nauthcard (and the other pgcodes) get the same list', async () => {
+    assert.deepEqual(list, JSON.parse(JSON.stringify(CARD_COMPANIES)));
+    assert.deepEqual(cardListFor('card'), JSON.parse(JSON.stringify(CARD_COMPANIES)));
+    assert.equal(cardListFor('bank'), null);
+    for (const pgcode of ['nauthcard', 'selpay', 'bizselpay']) {
+      const r = await getJson(cardListPath({ client_id: CLIENT_ID, pgcode }));
+      assert.equal(r.json.ret_code, 0, pgcode);
+      assert.deepEqual(r.json.list, list, pgcode);
+    }
+  });
+
+  test('every image_url is served as a distinct SVG, image/svg+xml, max-age=3600', async () => {
+    assert.deepEqual([...CARD_IMAGES.keys()].sort(), list.map((c) => c.image_url).sort());
+    /** @type {Set<string>} */
+    const fills = new Set();
+    for (const c of list) {
+      const res = await fetch(origin + c.image_url);
+      assert.equal(res.status, 200, c.image_url);
+      assert.equal(res.headers.get('content-type'), 'image/svg+xml', c.image_url);
+      assert.equal(res.headers.get('cache-control'), 'max-age=3600', c.image_url);
+      const svg = await res.text();
+      assert.match(svg, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.match(svg, /<\/svg>\s*$/);
+      assert.ok(svg.includes(`>${CARD_SHORT_NAMES[c.card_cpny_cd]}</text>`), `${c.card_cpny_cd} shows its short name`);
+      assert.match(CARD_SHORT_NAMES[c.card_cpny_cd], /^[A-Z]+$/);
+      const fill = /<rect [^>]*fill="(#[0-9A-F]{6})"/.exec(svg);
+      assert.ok(fill, c.image_url);
+      fills.add(fill[1]);
+    }
+    assert.equal(fills.size, list.length, 'distinct colours');
+    const head = await fetch(origin + list[0].image_url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'image/svg+xml');
+  });
+});
+
+describe('GET /v1.0/receipt/info/{tid} and the 거래 확인서 page', () => {
+  /**
+   * A payment the buyer approved and the merchant confirmed.
+   * @param {Record<string, any>} [overrides]
+   */
+  async function confirmedPayment(overrides = {}) {
+    const { body, decision } = await runToDecision(overrides, 'approve');
+    const c = await confirm(body, returnForm(decision.html).fields.confirm_token);
+    assert.equal(c.json.ret_code, 0, JSON.stringify(c.json));
+    return { body, answer: c.json };
+  }
+
+  /**
+   * @param {string} tid
+   * @param {Record<string, string>} params
+   * @param {{ key?: string | null, base?: string }} [opts]
+   */
+  const receiptInfo = (tid, params, opts) =>
+    getJson(`/v1.0/receipt/info/${encodeURIComponent(tid)}?${new URLSearchParams(params)}`, opts);
+
+  /** @param {{ body: Record<string, any>, answer: any }} p */
+  const goodParams = ({ body, answer }) => ({
+    client_id: body.client_id,
+    amunt: String(body.amount),
+    tx_ymd: answer.tx_date.slice(0, 10),
+  });
+
+  test('happy path: redirect_url to the receipt page, which shows the payment', async () => {
+    const p = await confirmedPayment({ card_cpny_cd: 'S005', install_month: '03', product_name: '영수증 테스트 상품', amount: 52000 });
+    const r = await receiptInfo(p.answer.tid, goodParams(p));
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    assert.equal(r.headers.get('content-type'), 'application/json; charset=utf-8');
+    assert.deepEqual(Object.keys(r.json).sort(), ['redirect_url', 'ret_code', 'ret_msg']);
+    assert.equal(r.json.ret_code, 0);
+    assert.equal(r.json.ret_msg, 'OK');
+    assert.ok(r.json.redirect_url.startsWith(`${origin}/pgsvc/receipt?id=`), r.json.redirect_url);
+    assert.ok(r.json.redirect_url.length <= 1000);
+
+    const page = await getPage(r.json.redirect_url);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+    assert.match(page.html, /<html lang="ko">/);
+    assert.match(page.html, /<meta charset="utf-8">/);
+    assert.match(page.html, /거래 확인서/);
+    assert.equal(textById(page.html, 'receipt-tid'), p.answer.tid);
+    assert.equal(textById(page.html, 'receipt-amount'), '52,000원');
+    assert.equal(textById(page.html, 'receipt-product'), '영수증 테스트 상품');
+    assert.equal(textById(page.html, 'receipt-merchant'), CLIENT_ID);
+    assert.equal(textById(page.html, 'receipt-status'), '승인');
+    assert.equal(textById(page.html, 'receipt-date'), p.answer.tx_date);
+    assert.equal(textById(page.html, 'receipt-card-company'), '신한카드');
+    assert.equal(textById(page.html, 'receipt-card-no'), p.answer.pay_info[0].card_no);
+    assert.equal(textById(page.html, 'receipt-approval-no'), p.answer.pay_info[0].card_aprv_no);
+    assert.equal(textById(page.html, 'receipt-install'), '3개월 할부');
+    assert.equal(textById(page.html, 'receipt-tax'), `${p.answer.tax_amount.toLocaleString('en-US')}원`);
+
+    // the id can be used again (unlike the payment token), and asking again works too
+    assert.equal((await getPage(r.json.redirect_url)).status, 200);
+    const again = await receiptInfo(p.answer.tid, goodParams(p));
+    assert.equal(again.json.ret_code, 0);
+    assert.equal(textById((await getPage(again.json.redirect_url)).html, 'receipt-tid'), p.answer.tid);
+  });
+
+  test('`amount` is accepted instead of `amunt`; both given and different -> 913', async () => {
+    const p = await confirmedPayment();
+    const { amunt, ...rest } = goodParams(p);
+    let r = await receiptInfo(p.answer.tid, { ...rest, amount: amunt });
+    assert.equal(r.json.ret_code, 0, JSON.stringify(r.json));
+    r = await receiptInfo(p.answer.tid, { ...rest, amunt, amount: amunt });
+    assert.equal(r.json.ret_code, 0);
+    r = await receiptInfo(p.answer.tid, { ...rest, amunt, amount: '1' });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.ret_code, 913);
+  });
+
+  test('wrong amount -> 942; amount not digits -> 911; missing -> 910', async () => {
+    const p = await confirmedPayment();
+    const good = goodParams(p);
+    let r = await receiptInfo(p.answer.tid, { ...good, amunt: String(p.body.amount + 1) });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.ret_code, 942);
+    assert.equal(r.json.redirect_url, undefined);
+    r = await receiptInfo(p.answer.tid, { ...good, amunt: '11,000' });
+    assert.equal(r.json.ret_code, 911);
+    const { amunt: _drop, ...noAmount } = good;
+    r = await receiptInfo(p.answer.tid, noAmount);
+    assert.equal(r.json.ret_code, 910);
+    assert.match(r.json.ret_msg, /amunt/);
+  });
+
+  test('wrong date -> 943; not YYYY-MM-DD -> 913 / 912; missing -> 910', async () => {
+    const p = await confirmedPayment();
+    const good = goodParams(p);
+    const next = new Date(Date.parse(`${good.tx_ymd}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+    let r = await receiptInfo(p.answer.tid, { ...good, tx_ymd: next });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.ret_code, 943);
+    for (const bad of [good.tx_ymd.replace(/-/g, ''), '2024-02-30', '2024/01/01']) {
+      r = await receiptInfo(p.answer.tid, { ...good, tx_ymd: bad });
+      assert.equal(r.json.ret_code, 913, bad);
+    }
+    r = await receiptInfo(p.answer.tid, { ...good, tx_ymd: `${good.tx_ymd} 00:00:00` });
+    assert.equal(r.json.ret_code, 912);
+    const { tx_ymd: _drop, ...noDate } = good;
+    r = await receiptInfo(p.answer.tid, noDate);
+    assert.equal(r.json.ret_code, 910);
+  });
+
+  test('the date is the Korea-time date of tx_date', async () => {
+    const fixed = Date.UTC(2024, 0, 1, 15, 30, 0); // 2024-01-02 00:30:00 KST
+    const other = await startShinhanSandbox({ port: 0, now: () => fixed });
+    origin = other.origin;
+    try {
+      const p = await confirmedPayment();
+      assert.equal(p.answer.tx_date, '2024-01-02 00:30:00');
+      let r = await receiptInfo(p.answer.tid, { client_id: CLIENT_ID, amunt: '11000', tx_ymd: '2024-01-01' });
+      assert.equal(r.json.ret_code, 943, 'the UTC date is not the transaction date');
+      r = await receiptInfo(p.answer.tid, { client_id: CLIENT_ID, amunt: '11000', tx_ymd: '2024-01-02' });
+      assert.equal(r.json.ret_code, 0);
+    } finally {
+      origin = sb.origin;
+      await other.close();
+    }
+  });
+
+  test('unknown tid -> 404 / 940; empty tid -> 910', async () => {
+    let r = await receiptInfo('SPG20240101000000DEADBEEF00', { client_id: CLIENT_ID, amunt: '11000', tx_ymd: '2024-01-01' });
+    assert.equal(r.status, 404);
+    assert.equal(r.json.ret_code, 940);
+    r = await getJson(`/v1.0/receipt/info/?${new URLSearchParams({ client_id: CLIENT_ID, amunt: '1', tx_ymd: '2024-01-01' })}`);
+    assert.equal(r.json.ret_code, 910);
+    assert.match(r.json.ret_msg, /tid/);
+  });
+
+  test('an approved but unconfirmed payment has no receipt -> 941; after confirm it has', async () => {
+    const { body, decision } = await runToDecision({}, 'approve');
+    /** @type {any} */
+    const list = await (await fetch(`${origin}/__sandbox/payments`)).json();
+    const rec = list.payments.find((/** @type {any} */ x) => x.orderNo === body.order_no);
+    assert.equal(rec.status, 'approved');
+    assert.equal(typeof rec.tid, 'string', 'the tid exists from approval on');
+    const today = new Date(sb.sandbox.clock.now() + 9 * 3600 * 1000).toISOString().slice(0, 10);
+    const params = { client_id: CLIENT_ID, amunt: String(body.amount), tx_ymd: today };
+    let r = await receiptInfo(rec.tid, params);
+    assert.equal(r.status, 400);
+    assert.equal(r.json.ret_code, 941);
+    const c = await confirm(body, returnForm(decision.html).fields.confirm_token);
+    assert.equal(c.json.tid, rec.tid, 'confirm reports the same tid');
+    r = await receiptInfo(rec.tid, { ...params, tx_ymd: c.json.tx_date.slice(0, 10) });
+    assert.equal(r.json.ret_code, 0);
+  });
+
+  test('cancelled or failed payments have no tid to ask about', async () => {
+    for (const choice of ['cancel', 'fail']) {
+      const { body } = await runToDecision({}, choice);
+      /** @type {any} */
+      const list = await (await fetch(`${origin}/__sandbox/payments`)).json();
+      assert.equal(list.payments.find((/** @type {any} */ x) => x.orderNo === body.order_no).tid, null, choice);
+    }
+  });
+
+  test('keys: the search key only; client_id required and known', async () => {
+    const p = await confirmedPayment();
+    const good = goodParams(p);
+    for (const key of [PAYMENT_KEY, null, 'nope']) {
+      const r = await receiptInfo(p.answer.tid, good, { key });
+      assert.equal(r.status, 401, String(key));
+      assert.deepEqual(r.json, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+    }
+    const { client_id: _drop, ...noClient } = good;
+    let r = await receiptInfo(p.answer.tid, noClient);
+    assert.equal(r.json.ret_code, 910);
+    r = await receiptInfo(p.answer.tid, { ...good, client_id: 'nobody' });
+    assert.equal(r.json.ret_code, 920);
+  });
+
+  test("another client's tid is unknown to this client (940)", async () => {
+    const shop2 = { clientId: 'shop2', paymentApiKey: 'shop2-payment-key', searchApiKey: 'shop2-search-key' };
+    const other = await startShinhanSandbox({ port: 0, merchants: [DEFAULT_MERCHANT, shop2] });
+    origin = other.origin;
+    try {
+      const p = await confirmedPayment(); // kpgdemo01's payment
+      const r = await receiptInfo(p.answer.tid, { ...goodParams(p), client_id: 'shop2' }, { key: 'shop2-search-key' });
+      assert.equal(r.status, 404);
+      assert.equal(r.json.ret_code, 940);
+    } finally {
+      origin = sb.origin;
+      await other.close();
+    }
+  });
+
+  test('the receipt page escapes every value', async () => {
+    const evil = '<b>"&\'</b><script>x</script>';
+    const p = await confirmedPayment({ product_name: evil, user_name: '<i>홍</i>' });
+    const r = await receiptInfo(p.answer.tid, goodParams(p));
+    const page = await getPage(r.json.redirect_url);
+    assert.equal(page.status, 200);
+    assert.ok(!page.html.includes('<b>') && !page.html.includes('<script>x') && !page.html.includes('<i>'));
+    assert.equal(textById(page.html, 'receipt-product'), '&lt;b&gt;&quot;&amp;&#39;&lt;/b&gt;&lt;script&gt;x&lt;/script&gt;');
+    assert.equal(unescapeHtml(/** @type {string} */ (textById(page.html, 'receipt-product'))), evil);
+    assert.equal(textById(page.html, 'receipt-buyer'), '&lt;i&gt;홍&lt;/i&gt;');
+  });
+
+  test('unknown receipt id -> 404 page; no id -> 400; a reset forgets receipts', async () => {
+    let page = await getPage(`${origin}/pgsvc/receipt?id=not-a-receipt`);
+    assert.equal(page.status, 404);
+    assert.match(page.html, /<html lang="ko">/);
+    assert.equal(textById(page.html, 'receipt-tid'), null);
+    page = await getPage(`${origin}/pgsvc/receipt`);
+    assert.equal(page.status, 400);
+
+    const other = await startShinhanSandbox({ port: 0 });
+    origin = other.origin;
+    try {
+      const p = await confirmedPayment();
+      const url = (await receiptInfo(p.answer.tid, goodParams(p))).json.redirect_url;
+      assert.equal((await getPage(url)).status, 200);
+      await postJson('/__sandbox/reset', {}, { key: null });
+      assert.equal((await getPage(url)).status, 404);
+      assert.equal((await receiptInfo(p.answer.tid, goodParams(p))).json.ret_code, 940);
     } finally {
       origin = sb.origin;
       await other.close();

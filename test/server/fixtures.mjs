@@ -11,20 +11,22 @@
 //   /__fixture/page?charset=EUC-KR&body=<html>  -> an HTML page with that exact Content-Type charset
 //   /__fixture/dist/<file>   -> a file from dist/ with `Content-Type: text/javascript` and no charset,
 //                               as a CDN that does not declare one would send it
+//   /__fixture/capture?key=k&page=<html>  -> records the request's RAW body bytes (as `raw`, one char per
+//                               byte) and its content type, then answers `page` (UTF-8 HTML)
 
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
-/** @type {Map<string, {method: string, query: Record<string, string>, body: string}[]>} */
+/** @type {Map<string, {method: string, query: Record<string, string>, body: string, raw?: string, contentType?: string}[]>} */
 const calls = new Map();
 
-/** @param {import('node:http').IncomingMessage} req */
-function readBody(req) {
+/** @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>} */
+function readBytes(req) {
   return new Promise((resolveBody, reject) => {
     /** @type {Buffer[]} */
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -64,7 +66,19 @@ export function fixtureMiddleware() {
       return;
     }
 
-    const body = await readBody(ctx.req);
+    if (url.pathname === '/__fixture/capture') {
+      const bytes = await readBytes(ctx.req);
+      const list = calls.get(key) ?? [];
+      list.push({ method: ctx.method, query: q, body: bytes.toString('utf8'), raw: bytes.toString('latin1'), contentType: ctx.get('content-type') });
+      calls.set(key, list);
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/html; charset=utf-8');
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = q.page ?? '<!doctype html><title>captured</title><p>captured</p>';
+      return;
+    }
+
+    const body = (await readBytes(ctx.req)).toString('utf8');
     const list = calls.get(key) ?? [];
     if (key) {
       list.push({ method: ctx.method, query: q, body });

@@ -45,6 +45,14 @@ export const RET = Object.freeze({
   CONFIRM_TOKEN_EXPIRED: 932,
   /** confirm: the payment is not in the approved state (pending, cancelled, failed). */
   PAYMENT_NOT_APPROVED: 933,
+  /** receipt/info: no payment with this tid for the client_id. */
+  RECEIPT_UNKNOWN_TID: 940,
+  /** receipt/info: the payment was approved by the buyer but never confirmed (no money moved, no receipt). */
+  RECEIPT_NOT_CONFIRMED: 941,
+  /** receipt/info: amunt is not the payment's amount. */
+  RECEIPT_AMOUNT_MISMATCH: 942,
+  /** receipt/info: tx_ymd is not the payment's transaction date (Korea time). */
+  RECEIPT_DATE_MISMATCH: 943,
   /** Unexpected error inside the sandbox. */
   INTERNAL: 999,
 });

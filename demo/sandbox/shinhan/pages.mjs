@@ -5,6 +5,7 @@
  * Every merchant-supplied value goes through escapeHtml (text/attributes) or safeJsonForScript.
  */
 import { MESSAGE_SOURCE } from './codes.mjs';
+import { cardName } from './cards.mjs';
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
@@ -38,10 +39,10 @@ export function formatWon(amount) {
   return `${sign}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}원`;
 }
 
-/** @param {string} installMonth "00".."12" */
+/** @param {string} installMonth "00".."12" -> "일시불" / "3개월 할부" */
 export function formatInstallMonth(installMonth) {
   const n = Number(installMonth);
-  return n === 0 ? '일시불' : `할부 ${n}개월`;
+  return n === 0 ? '일시불' : `${n}개월 할부`;
 }
 
 /**
@@ -118,7 +119,9 @@ ${body}
 export function renderPayPage({ nonce, decideAction, request }) {
   const cardParts = [];
   if (typeof request.card_cpny_cd === 'string') {
-    cardParts.push(`<span id="card-company">카드사 ${escapeHtml(request.card_cpny_cd)}</span>`);
+    cardParts.push(
+      `<span id="card-company" data-code="${escapeHtml(request.card_cpny_cd)}">${escapeHtml(cardName(request.card_cpny_cd))}</span>`,
+    );
   }
   if (typeof request.install_month === 'string') {
     cardParts.push(`<span id="install-month">${escapeHtml(formatInstallMonth(request.install_month))}</span>`);
@@ -148,6 +151,53 @@ ${cardRow}
     mainColor: request.main_color,
     pointColor: request.point_color,
   });
+}
+
+/**
+ * @typedef {object} ReceiptPageData
+ * @property {string} clientId
+ * @property {string} orderNo
+ * @property {string} userName
+ * @property {string} productName
+ * @property {number} amount
+ * @property {number} taxAmount
+ * @property {number} taxfreeAmount
+ * @property {string} tid
+ * @property {string} txDate "YYYY-MM-DD HH:MM:SS", Korea time
+ * @property {{ card_cpny_cd: string, card_name: string, card_no: string, card_aprv_no: string, install_month: string }} payInfo
+ * @property {'approved' | 'cancelled'} state
+ */
+
+/** The 거래 확인서 page (GET /pgsvc/receipt?id=). @param {ReceiptPageData} d */
+export function renderReceiptPage(d) {
+  const supply = d.amount - d.taxAmount - d.taxfreeAmount;
+  /** @type {[string, string, string][]} label, id, text */
+  const rows = [
+    ['거래 상태', 'receipt-status', d.state === 'cancelled' ? '취소' : '승인'],
+    ['가맹점', 'receipt-merchant', d.clientId],
+    ['주문번호', 'receipt-order-no', d.orderNo],
+    ['구매자', 'receipt-buyer', d.userName],
+    ['상품명', 'receipt-product', d.productName],
+    ['결제 금액', 'receipt-amount', formatWon(d.amount)],
+    ['공급가액', 'receipt-supply', formatWon(supply)],
+    ['부가세', 'receipt-tax', formatWon(d.taxAmount)],
+    ['비과세', 'receipt-taxfree', formatWon(d.taxfreeAmount)],
+    ['결제 수단', 'receipt-method', '신용카드'],
+    ['카드사', 'receipt-card-company', d.payInfo.card_name],
+    ['카드번호', 'receipt-card-no', d.payInfo.card_no],
+    ['할부', 'receipt-install', formatInstallMonth(d.payInfo.install_month)],
+    ['승인번호', 'receipt-approval-no', d.payInfo.card_aprv_no],
+    ['승인 일시', 'receipt-date', d.txDate],
+    ['거래번호', 'receipt-tid', d.tid],
+  ];
+  const body = `<section class="surface" aria-labelledby="receipt-title">
+<h1 id="receipt-title" style="font-size:1.1em;margin:0 0 12px">거래 확인서</h1>
+<dl>
+${rows.map(([label, id, text]) => `<dt>${escapeHtml(label)}</dt><dd id="${id}">${escapeHtml(text)}</dd>`).join('\n')}
+</dl>
+</section>
+<p class="note">이 거래 확인서는 로컬 샌드박스가 만든 것으로 실제 거래의 증빙이 아닙니다.</p>`;
+  return layout({ title: '거래 확인서 (샌드박스)', body });
 }
 
 /**

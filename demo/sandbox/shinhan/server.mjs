@@ -10,15 +10,22 @@ import http from 'node:http';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { RET, PAGE_CODES, PAGE_MESSAGES } from './codes.mjs';
-import { validatePaymentRequest, validateFields, CONFIRM_FIELDS } from './validate.mjs';
-import { renderPayPage, renderDecidePage, renderErrorPage } from './pages.mjs';
+import {
+  validatePaymentRequest,
+  validateFields,
+  CONFIRM_FIELDS,
+  CARD_LIST_FIELDS,
+  RECEIPT_INFO_FIELDS,
+} from './validate.mjs';
+import { renderPayPage, renderDecidePage, renderErrorPage, renderReceiptPage } from './pages.mjs';
+import { CARD_IMAGES, cardListFor, cardName } from './cards.mjs';
 import { buildShinhanScript } from './script.mjs';
 
 /**
  * @typedef {object} Merchant
  * @property {string} clientId
  * @property {string} paymentApiKey key for `Authorization: SPGKEY ...` on payment APIs
- * @property {string} searchApiKey key for the search APIs (not built yet)
+ * @property {string} searchApiKey key for `Authorization: SPGKEY ...` on the search APIs (card-list, receipt/info)
  */
 
 /**
@@ -52,9 +59,12 @@ import { buildShinhanScript } from './script.mjs';
  * @property {number | null} approvedAt
  * @property {number | null} confirmedAt
  * @property {string | null} confirmIp
- * @property {string | null} tid
+ * @property {string | null} tid allocated when the buyer approves; reported by payments/confirm
  * @property {string | null} txDate
+ * @property {number | null} taxAmount as answered by payments/confirm
+ * @property {number | null} taxfreeAmount as answered by payments/confirm
  * @property {PayInfo | null} payInfo
+ * @property {string | null} receiptId id of the 거래 확인서 page (/pgsvc/receipt?id=), made by the first receipt/info
  */
 
 /**
@@ -62,7 +72,9 @@ import { buildShinhanScript } from './script.mjs';
  * @property {Map<string, Payment>} payments keyed by client_id + "\u0000" + order_no
  * @property {Map<string, Payment>} byToken
  * @property {Map<string, Payment>} byNonce
- * @property {Set<string>} tids
+ * @property {Set<string>} tids every tid handed out (never reused within a run, even after a reset)
+ * @property {Map<string, Payment>} byTid
+ * @property {Map<string, Payment>} byReceiptId
  */
 
 /**
@@ -84,12 +96,7 @@ export const DEFAULT_MERCHANT = Object.freeze({
 export const CONFIRM_WINDOW_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
 
-/**
- * Card companies the sandbox can name. Only S001 = BC카드 is known from the documents (section 6.1,
- * the code table, is not in our copy); other codes get a neutral sandbox name.
- * @type {Record<string, string>}
- */
-const CARD_NAMES = { S001: 'BC카드' };
+/** pay_info's card company when the request named none (BC카드, the one code the document names). */
 const DEFAULT_CARD_CODE = 'S001';
 
 /** @param {string} s */
@@ -266,7 +273,14 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   const origin = new URL(publicOrigin).origin;
   const clock = createClock(now);
   /** @type {SandboxState} */
-  const state = { payments: new Map(), byToken: new Map(), byNonce: new Map(), tids: new Set() };
+  const state = {
+    payments: new Map(),
+    byToken: new Map(),
+    byNonce: new Map(),
+    tids: new Set(),
+    byTid: new Map(),
+    byReceiptId: new Map(),
+  };
   /** @type {Map<string, Merchant>} */
   const merchantsById = new Map(merchants.map((m) => [m.clientId, m]));
   const script = buildShinhanScript(origin);
@@ -275,17 +289,23 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   const paymentKey = (clientId, orderNo) => `${clientId}\u0000${orderNo}`;
 
   /**
-   * `Authorization: SPGKEY {key}` -> merchant whose payment key it is (scheme case-insensitive).
+   * `Authorization: SPGKEY {key}` -> merchant whose key of that type it is (scheme case-insensitive). A payment
+   * key does not open the search APIs, nor a search key the payment APIs (the document's 키 유형 column).
    * @param {http.IncomingMessage} req
+   * @param {'paymentApiKey' | 'searchApiKey'} type
    */
-  function merchantByPaymentKey(req) {
+  function merchantByKey(req, type) {
     const m = /^SPGKEY[ \t]+(\S+)[ \t]*$/i.exec(String(req.headers.authorization ?? ''));
     if (!m) return null;
     for (const merchant of merchantsById.values()) {
-      if (safeEqual(merchant.paymentApiKey, m[1])) return merchant;
+      if (safeEqual(merchant[type], m[1])) return merchant;
     }
     return null;
   }
+  /** @param {http.IncomingMessage} req */
+  const merchantByPaymentKey = (req) => merchantByKey(req, 'paymentApiKey');
+  /** @param {http.IncomingMessage} req */
+  const merchantBySearchKey = (req) => merchantByKey(req, 'searchApiKey');
 
   /** @param {http.ServerResponse} res */
   const sendAuthError = (res) => sendError(res, 401, RET.AUTH, 'token is missing or incorrect.');
@@ -346,7 +366,10 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       confirmIp: null,
       tid: null,
       txDate: null,
+      taxAmount: null,
+      taxfreeAmount: null,
       payInfo: null,
+      receiptId: null,
     };
     state.payments.set(key, payment);
     state.byToken.set(token, payment);
@@ -393,14 +416,14 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const r = payment.request;
     const taxfree = r.taxfree_amount ?? 0;
     const tax = r.tax_amount ?? Math.round((r.amount - taxfree - (r.cup_return_deposit ?? 0)) / 11);
-    const tid = newTid();
+    const tid = payment.tid ?? newTid(); // allocated at approval; the fallback is defence in depth
     const when = kst(t);
     const cardCode = r.card_cpny_cd ?? DEFAULT_CARD_CODE;
     const installMonth = r.install_month ?? '00';
     /** @type {PayInfo} */
     const payInfo = {
       card_cpny_cd: cardCode,
-      card_name: CARD_NAMES[cardCode] ?? `샌드박스카드 ${cardCode}`.slice(0, 20),
+      card_name: cardName(cardCode),
       card_no: `9410-${String(randomInt(10, 100))}**-****-${String(randomInt(0, 10000)).padStart(4, '0')}`,
       card_aprv_no: String(randomInt(0, 100_000_000)).padStart(8, '0'),
       install_month: installMonth,
@@ -409,7 +432,10 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     payment.confirmedAt = t;
     payment.confirmIp = body.ip_addr;
     payment.tid = tid;
+    state.byTid.set(tid, payment);
     payment.txDate = `${when.date} ${when.time}`;
+    payment.taxAmount = tax;
+    payment.taxfreeAmount = taxfree;
     payment.payInfo = payInfo;
 
     sendJson(res, 200, {
@@ -486,6 +512,9 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       payment.status = 'approved';
       payment.approvedAt = t;
       payment.confirmToken = randomToken(); // 32 characters (<= 50)
+      // The PG's transaction exists from the buyer's approval on (assumption); confirm reports this tid.
+      payment.tid = newTid();
+      state.byTid.set(payment.tid, payment);
       return sendHtml(
         res,
         200,
@@ -537,6 +566,145 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     );
   }
 
+  /**
+   * Checks the search key and the client_id of a search API. Answers the error itself and returns null, or
+   * returns the merchant. `fields` were validated by the caller.
+   * @param {Merchant} keyMerchant
+   * @param {string} clientId
+   * @param {http.ServerResponse} res
+   */
+  function searchMerchant(keyMerchant, clientId, res) {
+    const merchant = merchantsById.get(clientId);
+    if (!merchant) {
+      sendError(res, 400, RET.UNKNOWN_CLIENT, `unknown client_id: ${clientId}`);
+      return null;
+    }
+    if (merchant !== keyMerchant) {
+      sendAuthError(res);
+      return null;
+    }
+    return merchant;
+  }
+
+  /**
+   * GET /v1.0/payments/info/card-list?client_id=&pgcode= (search key).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   */
+  function cardList(req, res, url) {
+    req.resume();
+    const keyMerchant = merchantBySearchKey(req);
+    if (!keyMerchant) return sendAuthError(res);
+    const query = { client_id: url.searchParams.get('client_id'), pgcode: url.searchParams.get('pgcode') };
+    const v = validateFields(query, CARD_LIST_FIELDS);
+    if (!v.ok) return sendError(res, 400, v.code, v.msg);
+    if (!searchMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
+    const list = cardListFor(/** @type {string} */ (query.pgcode)) ?? [];
+    sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', list });
+  }
+
+  /**
+   * GET /v1.0/receipt/info/{tid}?client_id=&amunt=&tx_ymd= (search key). `amunt` is the document's spelling;
+   * `amount` is accepted too (the same value when both are given).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url @param {string} rawTid
+   */
+  function receiptInfo(req, res, url, rawTid) {
+    req.resume();
+    const keyMerchant = merchantBySearchKey(req);
+    if (!keyMerchant) return sendAuthError(res);
+    /** @type {string} */
+    let tid;
+    try {
+      tid = decodeURIComponent(rawTid);
+    } catch {
+      return sendError(res, 400, RET.MALFORMED_BODY, 'malformed request target.');
+    }
+    const sp = url.searchParams;
+    const amunt = sp.get('amunt');
+    const amount = sp.get('amount');
+    if (amunt !== null && amount !== null && amunt !== '' && amount !== '' && amunt !== amount) {
+      return sendError(res, 400, RET.INVALID_VALUE, 'amunt and amount are both given and differ.');
+    }
+    const amountText = amunt !== null && amunt !== '' ? amunt : amount;
+    /** @type {Record<string, any>} */
+    const query = {
+      tid,
+      client_id: sp.get('client_id'),
+      // The query carries text: decimal digits become the table's number, anything else stays text (-> 911).
+      amunt: amountText !== null && /^\d{1,15}$/.test(amountText) ? Number(amountText) : amountText,
+      tx_ymd: sp.get('tx_ymd'),
+    };
+    const v = validateFields(query, RECEIPT_INFO_FIELDS);
+    if (!v.ok) return sendError(res, 400, v.code, v.msg);
+    if (!searchMerchant(keyMerchant, query.client_id, res)) return;
+
+    const payment = state.byTid.get(tid);
+    if (!payment || payment.clientId !== query.client_id) {
+      return sendError(res, 404, RET.RECEIPT_UNKNOWN_TID, `no payment with tid ${tid}.`);
+    }
+    if (payment.status !== 'confirmed' || payment.txDate === null) {
+      return sendError(res, 400, RET.RECEIPT_NOT_CONFIRMED, `payment ${tid} is not confirmed (status: ${payment.status}).`);
+    }
+    if (payment.request.amount !== query.amunt) {
+      return sendError(res, 400, RET.RECEIPT_AMOUNT_MISMATCH, `amunt does not match the payment of tid ${tid}.`);
+    }
+    if (payment.txDate.slice(0, 10) !== query.tx_ymd) {
+      return sendError(res, 400, RET.RECEIPT_DATE_MISMATCH, `tx_ymd does not match the payment of tid ${tid}.`);
+    }
+    if (payment.receiptId === null) {
+      payment.receiptId = randomToken();
+      state.byReceiptId.set(payment.receiptId, payment);
+    }
+    sendJson(res, 200, {
+      ret_code: RET.OK,
+      ret_msg: 'OK',
+      redirect_url: `${origin}/pgsvc/receipt?id=${encodeURIComponent(payment.receiptId)}`,
+    });
+  }
+
+  /** GET /pgsvc/receipt?id= — the 거래 확인서 page; the id can be used any number of times. @param {URL} url @param {http.ServerResponse} res */
+  function receiptPage(url, res) {
+    const id = url.searchParams.get('id');
+    if (!id) return sendHtml(res, 400, renderErrorPage('잘못된 요청', '거래 확인서 번호가 없습니다.'));
+    const payment = state.byReceiptId.get(id);
+    if (!payment || !payment.payInfo || payment.tid === null || payment.txDate === null) {
+      return sendHtml(res, 404, renderErrorPage('거래 확인서', '거래 확인서를 찾을 수 없습니다.'));
+    }
+    const r = payment.request;
+    sendHtml(
+      res,
+      200,
+      renderReceiptPage({
+        clientId: payment.clientId,
+        orderNo: r.order_no,
+        userName: r.user_name,
+        productName: r.product_name,
+        amount: r.amount,
+        taxAmount: payment.taxAmount ?? 0,
+        taxfreeAmount: payment.taxfreeAmount ?? 0,
+        tid: payment.tid,
+        txDate: payment.txDate,
+        payInfo: payment.payInfo,
+        state: 'approved',
+      }),
+    );
+  }
+
+  /**
+   * Card images named by card-list's image_url (SVG, cacheable).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} svg
+   */
+  function sendCardImage(req, res, svg) {
+    req.resume();
+    res.writeHead(200, {
+      'Content-Type': 'image/svg+xml',
+      'Content-Length': Buffer.byteLength(svg),
+      'Cache-Control': 'max-age=3600',
+      'X-Content-Type-Options': 'nosniff',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+    res.end(req.method === 'HEAD' ? undefined : svg);
+  }
+
   /** @param {http.ServerResponse} res */
   function sendScript(res) {
     res.writeHead(200, {
@@ -563,7 +731,9 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     state.payments.clear();
     state.byToken.clear();
     state.byNonce.clear();
-    state.tids.clear();
+    // state.tids is kept: a tid is never handed out twice in one run, even across resets.
+    state.byTid.clear();
+    state.byReceiptId.clear();
     clock.reset();
   }
 
@@ -583,10 +753,10 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   const routes = {
     '/v1.0/payments/request': { POST: paymentsRequest },
     '/v1.0/payments/confirm': { POST: paymentsConfirm },
-    // TODO(search APIs, search API key `Authorization: SPGKEY {searchApiKey}`):
-    //   GET /v1.0/payments/info/card-list   (client_id, pgcode)
-    //   GET /v1.0/receipt/info/{tid}        (client_id, amunt, tx_ymd) — needs a prefix match below.
+    '/v1.0/payments/info/card-list': { GET: cardList },
+    // GET /v1.0/receipt/info/{tid}: matched by prefix in route() below.
     '/pgsvc/pay': { GET: (_req, res, url) => payPage(url, res) },
+    '/pgsvc/receipt': { GET: (_req, res, url) => receiptPage(url, res) },
     '/pgsvc/pay/decide': { POST: decide },
     '/businessPayment/unifiedPay/script': { GET: (_req, res) => sendScript(res) },
     '/__sandbox/advance-clock': { POST: advanceClock },
@@ -599,6 +769,12 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     },
     '/__sandbox/payments': { GET: (_req, res) => listPayments(res) },
   };
+  for (const [path, svg] of CARD_IMAGES) {
+    /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
+    const image = (req, res) => sendCardImage(req, res, svg);
+    routes[path] = { GET: image, HEAD: image };
+  }
+  const RECEIPT_INFO_PREFIX = '/v1.0/receipt/info/';
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   async function route(req, res) {
@@ -612,7 +788,11 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       req.resume();
       return sendError(res, 400, RET.MALFORMED_BODY, 'malformed request target.');
     }
-    const methods = routes[url.pathname];
+    let methods = routes[url.pathname];
+    if (!methods && url.pathname.startsWith(RECEIPT_INFO_PREFIX)) {
+      const rawTid = url.pathname.slice(RECEIPT_INFO_PREFIX.length);
+      methods = { GET: (rq, rs, u) => receiptInfo(rq, rs, u, rawTid) };
+    }
     if (!methods) {
       req.resume();
       return sendError(res, 404, RET.NOT_FOUND, `no route for ${url.pathname}`);
@@ -720,7 +900,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     publicOrigin: process.env.SANDBOX_PUBLIC_ORIGIN || undefined,
   });
   console.log(`sandbox Shinhan PG listening on ${started.origin}`);
-  console.log(`  client_id ${DEFAULT_MERCHANT.clientId}, payment API key ${DEFAULT_MERCHANT.paymentApiKey}`);
+  console.log(
+    `  client_id ${DEFAULT_MERCHANT.clientId}, payment API key ${DEFAULT_MERCHANT.paymentApiKey}, search API key ${DEFAULT_MERCHANT.searchApiKey}`,
+  );
   const stop = () => {
     started.close().finally(() => process.exit(0));
   };

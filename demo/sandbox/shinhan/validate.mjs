@@ -208,3 +208,36 @@ export const CONFIRM_FIELDS = [
     check: (v) => (isIP(v) ? undefined : 'must be an IPv4 or IPv6 address.'),
   },
 ];
+
+/** @type {FieldSpec[]} card-list query (GET v1.0/payments/info/card-list) */
+export const CARD_LIST_FIELDS = [
+  { name: 'client_id', type: 'string', required: true, max: 10 },
+  { name: 'pgcode', type: 'string', required: true, max: 10, check: oneOf(Object.keys(MIN_AMOUNT)) },
+];
+
+/**
+ * `YYYY-MM-DD` that is a real calendar date.
+ * @param {string} v
+ */
+function isoDate(v) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (m) {
+    const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    if (d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3])) {
+      return undefined;
+    }
+  }
+  return 'must be a date YYYY-MM-DD.';
+}
+
+/**
+ * receipt/info query (GET v1.0/receipt/info/{tid}). The query string carries text, so `amunt` (the table's
+ * number) is checked as decimal digits and converted by the caller. `tid` is the path segment.
+ * @type {FieldSpec[]}
+ */
+export const RECEIPT_INFO_FIELDS = [
+  { name: 'tid', type: 'string', required: true, max: 50 },
+  { name: 'client_id', type: 'string', required: true, max: 10 },
+  { name: 'amunt', type: 'number', required: true },
+  { name: 'tx_ymd', type: 'string', required: true, max: 10, check: isoDate },
+];

@@ -1,0 +1,339 @@
+/**
+ * <kpg-checkout provider="smartro">: the form the browser really posts, captured byte for byte by the test
+ * server (its origin is listed in pg-origins and stands in for Smartro here; the sandbox flow is in
+ * smartro-sandbox.test.ts). PC posts EUC-KR into a window opened inside the click; mobile posts UTF-8 as
+ * the whole page.
+ */
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../src/index.js';
+import type { KpgCheckout } from '../src/index.js';
+import {
+  consumeUserActivation,
+  fixture,
+  fixtureCalls,
+  formBytes,
+  payButton,
+  pgWindow,
+  realClick,
+  recordEvents,
+  trackWindows,
+  uniqueKey,
+} from './helpers.js';
+
+const ORIGIN = location.origin;
+const OTHER_ORIGIN = `http://127.0.0.1:${location.port}`;
+const eucKr = new TextDecoder('euc-kr');
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+
+/** The return page a ReturnURL answers: the shipped dist/kpg-return.js, served by the shop's server. */
+const returnPage = (orderNo: string, extra = '') =>
+  `<!doctype html><html lang="ko"><meta charset="utf-8"><title>return</title><script src="/kpg-return.js" data-order-no="${orderNo}" ${extra}></script>`;
+
+function fields(over: Record<string, string | number | undefined> = {}) {
+  const base: Record<string, string | number | undefined> = {
+    PayMethod: 'CARD',
+    GoodsCnt: '1',
+    GoodsName: '테스트 상품',
+    Amt: 11000,
+    Moid: 'T1',
+    MID: 'kpgtest01m',
+    ReturnURL: `${ORIGIN}/api/kpg/smartro/return`,
+    mallUserID: 'buyer01',
+    BuyerName: '홍길동',
+    ediDate: '20261121120000',
+    EncryptData: 'MzI3ZmQ5ZDQ4ZWQ5YjNhNDk3MTg2ZGY0ZGE1N2I3Y2U=',
+    ...over,
+  };
+  return Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined));
+}
+
+interface Setup {
+  fieldOver?: Record<string, string | number | undefined>;
+  device?: 'pc' | 'mobile';
+  result?: unknown;
+  page?: string;
+  sessionKey?: string;
+}
+
+/** A checkout whose session posts to a capturing action on this test server. */
+async function smartro({ fieldOver, device = 'pc', result = { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' }, page, sessionKey }: Setup = {}) {
+  const key = uniqueKey('capture');
+  const action = `${ORIGIN}/__fixture/capture?${new URLSearchParams({ key, page: page ?? returnPage('T1') })}`;
+  const session = { provider: 'smartro', order_no: 'T1', action, fields: fields(fieldOver) };
+  const el = await mount<KpgCheckout>(html`
+    <kpg-checkout provider="smartro" order-id="A-1001" amount="11000" device=${device}
+      session-url=${fixture({ body: session, key: sessionKey })}
+      result-url=${fixture({ body: result })}
+      pg-origins=${ORIGIN}></kpg-checkout>`);
+  return { el, rec: recordEvents(el), key };
+}
+
+async function captured(key: string, count = 1) {
+  await waitUntil(async () => (await fixtureCalls(key)).length >= count, 'nothing was posted', { timeout: 5000 });
+  const calls = await fixtureCalls(key);
+  return { calls, form: formBytes(calls[0].raw!) };
+}
+
+let windows: ReturnType<typeof trackWindows>;
+beforeEach(() => {
+  windows = trackWindows();
+});
+afterEach(() => {
+  fixtureCleanup();
+  windows.restore(); // leave no payment window behind for the next test
+});
+
+describe('smartro on PC: the posted form', () => {
+  it('posts EUC-KR into the window opened in the click, with MallResultFWD=Y and the UTF-8 return fields, then kpg-success', async () => {
+    const { el, rec, key } = await smartro();
+    await realClick(payButton(el));
+    const { calls, form } = await captured(key);
+    expect(calls[0].method).to.equal('POST');
+    expect(calls[0].contentType).to.equal('application/x-www-form-urlencoded');
+    expect(hex(form.get('GoodsName')!)).to.equal('C5 D7 BD BA C6 AE 20 BB F3 C7 B0'); // 테스트 상품 in EUC-KR
+    expect(eucKr.decode(form.get('BuyerName')!)).to.equal('홍길동');
+    expect(new TextDecoder().decode(form.get('MallResultFWD')!)).to.equal('Y');
+    expect(new TextDecoder().decode(form.get('EncodingType')!)).to.equal('utf8'); // this page is UTF-8
+    expect(new TextDecoder().decode(form.get('UrlEncode')!)).to.equal('Y');
+    expect(new TextDecoder().decode(form.get('Amt')!)).to.equal('11000');
+    // The return page (dist/kpg-return.js) told this page; the backend's result decides.
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail.provider).to.equal('smartro');
+    expect(rec.events[0]).to.deep.include({ type: 'kpg-session' });
+  });
+
+  it('keeps a MallResultFWD the backend chose', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { MallResultFWD: 'N' } });
+    await realClick(payButton(el));
+    const { form } = await captured(key);
+    expect(new TextDecoder().decode(form.get('MallResultFWD')!)).to.equal('N');
+    await rec.outcome();
+  });
+
+  it('Hangul outside KS X 1001 (똠, 햏) goes as the browser encodes it (CP949), not as &#NNNNN;', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { GoodsName: '똠방각하 햏' } });
+    await realClick(payButton(el));
+    const { form } = await captured(key);
+    const bytes = form.get('GoodsName')!;
+    expect(bytes.length).to.equal(11); // 5 syllables x 2 bytes + a space
+    expect(eucKr.decode(bytes)).to.equal('똠방각하 햏');
+    expect(new TextDecoder('latin1').decode(bytes)).to.not.contain('&#');
+    await rec.outcome();
+  });
+
+  it('GoodsName of exactly 80 EUC-KR bytes (40 syllables) is posted; 81 bytes is refused with nothing posted', async () => {
+    let { el, rec, key } = await smartro({ fieldOver: { GoodsName: '가'.repeat(40) } });
+    await realClick(payButton(el));
+    expect((await captured(key)).form.get('GoodsName')!.length).to.equal(80);
+    await rec.outcome();
+    fixtureCleanup();
+    ({ el, rec, key } = await smartro({ fieldOver: { GoodsName: `${'가'.repeat(40)}a` } }));
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-error');
+    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'GoodsName' });
+    expect(outcome.detail.message).to.contain('81 bytes in EUC-KR');
+    await aTimeout(200);
+    expect(await fixtureCalls(key)).to.have.length(0);
+    expect(windows.opened.at(-1)!.closed).to.equal(true); // the pre-opened window was closed
+  });
+
+  it('a character EUC-KR cannot hold (an emoji) is refused naming the field, nothing posted, window closed', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { BuyerName: '홍길동😀' } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-error');
+    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'BuyerName', order_no: 'T1' });
+    expect(outcome.detail.message).to.contain('&#128512;');
+    expect(el.state).to.equal('error');
+    await aTimeout(200);
+    expect(await fixtureCalls(key)).to.have.length(0);
+    expect(windows.opened).to.have.length(1);
+    expect(windows.open()).to.have.length(0);
+  });
+
+  it('missing required fields are refused before posting', async () => {
+    for (const name of ['MID', 'EncryptData', 'ReturnURL', 'GoodsName']) {
+      const { el, rec, key } = await smartro({ fieldOver: { [name]: undefined } });
+      await realClick(payButton(el));
+      const outcome = await rec.outcome();
+      expect(outcome.detail).to.include({ code: 'invalid-field', field: name });
+      expect(await fixtureCalls(key)).to.have.length(0);
+      fixtureCleanup();
+    }
+  });
+
+  it('an action on a foreign origin is refused (origin-not-allowed) and the window closed', async () => {
+    const el = await mount<KpgCheckout>(html`
+      <kpg-checkout provider="smartro" device="pc" order-id="A-1001"
+        session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: 'https://evil.example/interfaceURL.jsp', fields: fields() } })}
+        result-url=${fixture({ body: {} })} pg-origins=${ORIGIN}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'origin-not-allowed', field: 'action' });
+    expect(windows.opened).to.have.length(1);
+    expect(windows.open()).to.have.length(0);
+  });
+});
+
+describe('smartro on PC: the payment window', () => {
+  it('popup blocked: kpg-error popup-blocked, no session created; the next (real) click works', async () => {
+    const sessionKey = uniqueKey('session');
+    const { el, rec, key } = await smartro({ sessionKey });
+    consumeUserActivation();
+    el.pay(); // no click: the browser's popup blocker refuses the window
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-error');
+    expect(outcome.detail.code).to.equal('popup-blocked');
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('팝업');
+    expect(await fixtureCalls(sessionKey)).to.have.length(0);
+    await realClick(payButton(el));
+    await captured(key);
+    await waitUntil(() => rec.outcomes().length === 2);
+    expect(rec.outcomes()[1].type).to.equal('kpg-success');
+  });
+
+  it('the buyer closes the window: kpg-cancel popup-closed within a second', async () => {
+    const { el, rec, key } = await smartro({ page: '<p>paying...</p>', result: { status: 'pending', order_no: 'T1' } });
+    await realClick(payButton(el));
+    await captured(key);
+    await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
+    const closedAt = performance.now();
+    await waitUntil(() => rec.outcomes().length > 0, 'no outcome after closing', { timeout: 1000 });
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-cancel');
+    expect(outcome.detail).to.deep.equal({ provider: 'smartro', order_no: 'T1', reason: 'popup-closed' });
+    expect(performance.now() - closedAt).to.be.below(1000);
+  });
+
+  it('a return message from another window is ignored', async () => {
+    const resultKey = uniqueKey('result');
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" order-id="A-1001"
+        session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: `${ORIGIN}/__fixture/capture?key=${uniqueKey('c')}&page=wait`, fields: fields() } })}
+        result-url=${fixture({ body: { status: 'paid', order_no: 'T1' }, key: resultKey })} pg-origins=${ORIGIN}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'wait' });
+    window.postMessage({ type: 'kpg-return', order_no: 'T1' }, ORIGIN); // right origin, wrong window
+    await aTimeout(400);
+    expect(rec.outcomes()).to.have.length(0);
+    expect(await fixtureCalls(resultKey)).to.have.length(0);
+    await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
+    await rec.outcome();
+  });
+
+  it('a return message from the right window but the wrong origin is ignored (the buyer then closes it)', async () => {
+    // The popup ends on another origin whose kpg-return targets this page: the message arrives, from the wrong origin.
+    const foreign = `${OTHER_ORIGIN}/__fixture/page?body=${encodeURIComponent(returnPage('T1', `data-target-origin="${ORIGIN}"`).replace('/kpg-return.js', `${ORIGIN}/kpg-return.js`))}`;
+    const { el, rec, key } = await smartro({
+      page: `<script>location.replace(${JSON.stringify(foreign)})</script>`,
+      result: { status: 'pending', order_no: 'T1' },
+    });
+    const seen: string[] = [];
+    window.addEventListener('message', (e) => seen.push(e.origin));
+    await realClick(payButton(el));
+    await captured(key);
+    const outcome = await rec.outcome(5000);
+    expect(seen).to.include(OTHER_ORIGIN); // the message did arrive...
+    expect(outcome.type).to.equal('kpg-cancel'); // ...and was not taken as a return
+    expect(outcome.detail.reason).to.equal('popup-closed');
+  });
+
+  it('a double click opens one window, creates one session and posts one form', async () => {
+    const sessionKey = uniqueKey('session');
+    const { el, rec, key } = await smartro({ sessionKey });
+    await realClick(payButton(el));
+    await realClick(payButton(el));
+    await rec.outcome();
+    expect(await fixtureCalls(sessionKey)).to.have.length(1);
+    expect(await fixtureCalls(key)).to.have.length(1);
+  });
+});
+
+describe('smartro on mobile: full-page UTF-8 post', () => {
+  // Each shop page pays its own order: a page that finds a pending mobile attempt for its order resumes it.
+  async function mobileShop(session: unknown, charset = 'utf-8', script = '<script type="module" src="/src/index.ts"></script>') {
+    const page = `<!doctype html><html><head><meta charset="${charset}"><title>m</title>${script}</head><body>
+      <kpg-checkout provider="smartro" device="mobile" order-id="${uniqueKey('M')}" pg-origins="${ORIGIN}"
+        session-url="${fixture({ body: session }).replace(/&/g, '&amp;')}"
+        result-url="${fixture({ body: { status: 'pending', order_no: 'T1' } }).replace(/&/g, '&amp;')}"></kpg-checkout></body></html>`;
+    const frame = document.createElement('iframe');
+    frame.src = `/__fixture/page?charset=${charset}&body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    await waitUntil(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+    // Count any window the shop page would open (mobile must not open one).
+    const win = frame.contentWindow as Window & { opened?: number };
+    win.opened = 0;
+    win.open = () => {
+      win.opened!++;
+      return null;
+    };
+    return frame;
+  }
+
+  const mobileSession = (key: string, over: Record<string, string | number | undefined> = {}) => ({
+    provider: 'smartro',
+    order_no: 'T1',
+    action: `${ORIGIN}/__fixture/capture?key=${key}`,
+    fields: fields({ StopURL: `${ORIGIN}/api/kpg/smartro/stop?order_no=T1`, ...over }),
+  });
+
+  it('posts UTF-8 as the whole page (no window, no iframe of its own); 80 bytes pass, emoji allowed', async () => {
+    const key = uniqueKey('capture');
+    const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀' }));
+    try {
+      const shopWindow = frame.contentWindow as Window & { opened?: number };
+      await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
+      expect(shopWindow.opened).to.equal(0);
+      const { form } = await captured(key);
+      expect(utf8.decode(form.get('GoodsName')!)).to.equal(`${'가'.repeat(26)}ab`);
+      expect(form.get('GoodsName')!.length).to.equal(80);
+      expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80');
+      expect(new TextDecoder().decode(form.get('StopURL')!)).to.contain('/api/kpg/smartro/stop');
+      expect(frame.contentWindow!.location.pathname).to.equal('/__fixture/capture');
+      expect(windows.opened).to.have.length(0); // the page itself went; no window was opened here either
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('81 UTF-8 bytes, or no StopURL, is refused before posting', async () => {
+    for (const [over, field] of [
+      [{ GoodsName: `${'가'.repeat(27)}` }, 'GoodsName'],
+      [{ StopURL: undefined }, 'StopURL'],
+    ] as const) {
+      const key = uniqueKey('capture');
+      const frame = await mobileShop(mobileSession(key, over));
+      try {
+        const inner = frame.contentDocument!.querySelector('kpg-checkout')!;
+        const errors: any[] = [];
+        inner.addEventListener('kpg-error', (e) => errors.push((e as CustomEvent).detail));
+        await realClick(inner.shadowRoot!.querySelector('button')!);
+        await waitUntil(() => errors.length === 1, 'no error');
+        expect(errors[0]).to.include({ code: 'invalid-field', field });
+        expect(await fixtureCalls(key)).to.have.length(0);
+      } finally {
+        frame.remove();
+      }
+    }
+  });
+
+  it('on an EUC-KR shop page (the shipped script): UTF-8 form, and no EncodingType/UrlEncode added', async () => {
+    const key = uniqueKey('capture');
+    const frame = await mobileShop(mobileSession(key), 'euc-kr', '<script src="/__fixture/dist/kpg-checkout.js"></script>');
+    try {
+      expect(frame.contentDocument!.characterSet).to.equal('EUC-KR');
+      await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
+      const { form } = await captured(key);
+      expect(utf8.decode(form.get('GoodsName')!)).to.equal('테스트 상품');
+      expect(form.has('EncodingType')).to.equal(false);
+      expect(form.has('UrlEncode')).to.equal(false);
+      expect(new TextDecoder().decode(form.get('MallResultFWD')!)).to.equal('Y');
+    } finally {
+      frame.remove();
+    }
+  });
+});
