@@ -1,0 +1,236 @@
+// @ts-check
+/**
+ * HTML pages of the sandbox Smartro PG: the payment page, the result form (auto-submitted, or behind a
+ * result screen when MallResultFWD is not Y), error pages and the card slip (IssueLoader).
+ * Every page is UTF-8 (`<meta charset="utf-8">`, `<html lang="ko">`); every value goes through escapeHtml.
+ */
+
+/** @param {unknown} value */
+export function escapeHtml(value) {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** @param {number | string} amount digits */
+export function formatWon(amount) {
+  return `${String(amount).replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}원`;
+}
+
+/** Korean labels of the PayMethod values. @type {Record<string, string>} */
+const PAY_METHOD_NAMES = { CARD: '신용카드', BANK: '계좌이체', VBANK: '가상계좌', CELLPHONE: '휴대폰' };
+
+/** @param {{ title: string, body: string, bodyAttrs?: string }} p */
+function layout({ title, body, bodyAttrs = '' }) {
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<style>
+* { box-sizing: border-box; }
+html, body { margin: 0; background: #F4F6F9; color: #1B1F24; }
+body { font-family: system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; line-height: 1.5; }
+header { background: #D7191F; color: #FFFFFF; padding: 14px 20px; font-weight: 700; }
+header small { font-weight: 400; opacity: .9; margin-left: 6px; }
+main { padding: 20px; max-width: 500px; margin: 0 auto; }
+.surface { background: #FFFFFF; border: 1px solid #D5DAE1; border-radius: 12px; padding: 16px; }
+h1 { font-size: 1.1em; margin: 0 0 12px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 16px; margin: 0; }
+dt { color: #59616B; }
+dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
+.muted { color: #59616B; font-weight: 400; }
+#amount { font-size: 1.35em; }
+.actions { display: flex; flex-direction: column; gap: 10px; margin-top: 20px; }
+button { font: inherit; padding: 12px; border-radius: 8px; border: 2px solid #D7191F; cursor: pointer; }
+button.primary { background: #D7191F; color: #FFFFFF; font-weight: 700; }
+button.secondary { background: #FFFFFF; color: #1B1F24; }
+.note { font-size: .8em; color: #59616B; margin-top: 16px; }
+.slip { font-variant-numeric: tabular-nums; }
+.slip h1 { text-align: center; font-size: 1.25em; }
+.slip section + section { border-top: 1px dashed #B9C0C8; margin-top: 12px; padding-top: 12px; }
+.cancelled { color: #C40000; }
+</style>
+</head>
+<body${bodyAttrs}>
+<header>스마트로페이 <small>smilepay 샌드박스</small></header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * @typedef {object} PayPageData
+ * @property {string} nonce per-payment nonce posted back with the decision
+ * @property {string} decideAction path of the decision route
+ * @property {'pc' | 'mobile'} iface
+ * @property {'EUC-KR' | 'UTF-8'} charset the charset the request body was decoded with
+ * @property {Record<string, string>} request decoded request fields
+ * @property {string} payMethod
+ */
+
+/** @param {PayPageData} p */
+export function renderPayPage({ nonce, decideAction, iface, charset, request, payMethod }) {
+  const buyer = request.BuyerName ?? '';
+  const body = `<section class="surface" aria-labelledby="summary-title">
+<h1 id="summary-title">결제 정보 확인</h1>
+<dl>
+<dt>상품명</dt><dd id="goods-name">${escapeHtml(request.GoodsName)}</dd>
+<dt>결제 금액</dt><dd><span id="amount">${escapeHtml(formatWon(request.Amt))}</span></dd>
+<dt>구매자</dt><dd id="buyer-name">${escapeHtml(buyer)}</dd>
+<dt>결제 수단</dt><dd><span id="pay-method">${escapeHtml(payMethod)}</span> <span class="muted">${escapeHtml(
+    PAY_METHOD_NAMES[payMethod] ?? '',
+  )}</span></dd>
+<dt>주문번호</dt><dd id="moid">${escapeHtml(request.Moid)}</dd>
+<dt>상점 ID</dt><dd id="mid">${escapeHtml(request.MID)}</dd>
+<dt>연동 방식</dt><dd><span id="interface">${iface === 'pc' ? 'PC' : 'mobile'}</span> <span class="muted">${
+    iface === 'pc' ? '/interfaceURL.jsp' : '/pay/interfaceURL'
+  }</span></dd>
+<dt>요청 문자셋</dt><dd><span id="charset">${escapeHtml(charset)}</span> <span class="muted">(요청 본문을 이 문자셋으로 읽음)</span></dd>
+</dl>
+<form method="post" action="${escapeHtml(decideAction)}" accept-charset="UTF-8" class="actions">
+<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">
+<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
+<button type="submit" id="cancel" name="choice" value="cancel" class="secondary">취소</button>
+<button type="submit" id="fail" name="choice" value="fail" class="secondary">실패 (테스트)</button>
+</form>
+</section>
+<p class="note">이 화면은 로컬 샌드박스입니다. 실제 결제는 이루어지지 않습니다.</p>`;
+  return layout({
+    title: '스마트로페이 결제 (샌드박스)',
+    body,
+    bodyAttrs: ` data-interface="${iface}" data-charset="${escapeHtml(charset)}"`,
+  });
+}
+
+/**
+ * @typedef {object} ResultPageData
+ * @property {string} action where the form goes (ReturnURL or StopURL)
+ * @property {'euc-kr' | 'utf-8'} acceptCharset
+ * @property {Record<string, string>} fields form values exactly as they go into the inputs (already
+ *   percent-encoded once more when UrlEncode=Y)
+ * @property {Record<string, string>} display the same fields un-encoded, for the result screen
+ * @property {boolean} auto true: submit at once; false: show the result screen with #result-confirm
+ */
+
+/** @param {ResultPageData} d */
+export function renderResultPage({ action, acceptCharset, fields, display, auto }) {
+  const hidden = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('\n');
+  const code = display.ResultCode ?? '';
+  const approved = Boolean(display.TID);
+  const summary = auto
+    ? `<p id="result-message" data-result-code="${escapeHtml(code)}">${escapeHtml(display.ResultMsg ?? '')}</p>
+<p>가맹점 화면으로 이동하는 중입니다…</p>`
+    : `<h1 id="result-title">결제 결과</h1>
+<dl>
+<dt>결과</dt><dd id="result-message" data-result-code="${escapeHtml(code)}">${escapeHtml(display.ResultMsg ?? '')} <span class="muted">(${escapeHtml(code)})</span></dd>
+<dt>상품명</dt><dd id="result-goods-name">${escapeHtml(display.GoodsName ?? '')}</dd>
+<dt>결제 금액</dt><dd id="result-amount">${escapeHtml(formatWon(display.Amt ?? '0'))}</dd>
+${
+  approved
+    ? `<dt>거래번호</dt><dd id="result-tid">${escapeHtml(display.TID)}</dd>
+<dt>승인번호</dt><dd id="result-auth-code">${escapeHtml(display.AuthCode ?? '')}</dd>
+${display.fn_name ? `<dt>결제기관</dt><dd id="result-fn-name">${escapeHtml(display.fn_name)}</dd>` : ''}`
+    : ''
+}
+</dl>`;
+  const button = auto
+    ? '<noscript><button type="submit" class="primary">가맹점으로 돌아가기</button></noscript>'
+    : '<div class="actions"><button type="submit" id="result-confirm" class="primary">확인</button></div>';
+  const script = auto ? `\n<script>document.getElementById('result-form').submit();</script>` : '';
+  const body = `<section class="surface">
+${summary}
+<form id="result-form" name="tranMgr" method="post" action="${escapeHtml(action)}" accept-charset="${acceptCharset}" enctype="application/x-www-form-urlencoded">
+${hidden}
+${button}
+</form>
+</section>${script}`;
+  return layout({ title: auto ? '결제 처리 중' : '결제 결과', body });
+}
+
+/** @param {{ title: string, code: string, message: string }} p */
+export function renderErrorPage({ title, code, message }) {
+  const body = `<section class="surface" role="alert" data-error-code="${escapeHtml(code)}">
+<h1 id="error-title">${escapeHtml(title)}</h1>
+<p id="error-message">${escapeHtml(message)}</p>
+<p class="muted">오류 코드 <span id="error-code">${escapeHtml(code)}</span></p>
+</section>`;
+  return layout({ title: `${title} (${code})`, body, bodyAttrs: ` data-error-code="${escapeHtml(code)}"` });
+}
+
+/**
+ * @typedef {object} SlipData
+ * @property {{ mallNm: string, coNo: string, coNm: string, bossNm: string, addr: string }} merchant
+ * @property {string} tid
+ * @property {string} moid
+ * @property {string} payMethod
+ * @property {string} goodsName
+ * @property {string} buyerName
+ * @property {number} amount
+ * @property {number} vat
+ * @property {string} appNo
+ * @property {string} appTime "YYYY-MM-DD HH:MM:SS"
+ * @property {string} [fnName] card company / bank
+ * @property {string} [cardNo] masked card number
+ * @property {string} [quota] "00".."12"
+ * @property {'approved' | 'partially-cancelled' | 'cancelled'} state
+ * @property {number} cancelledAmount
+ * @property {string} [cancelTime]
+ */
+
+/** @param {string} coNo 10 digits */
+const formatBizNo = (coNo) => (/^\d{10}$/.test(coNo) ? `${coNo.slice(0, 3)}-${coNo.slice(3, 5)}-${coNo.slice(5)}` : coNo);
+
+/** @param {SlipData} s */
+export function renderSlipPage(s) {
+  const card = s.payMethod === 'CARD';
+  const quota = s.quota && Number(s.quota) > 0 ? `${Number(s.quota)}개월` : '일시불';
+  const stateText = { approved: '승인', 'partially-cancelled': '부분취소', cancelled: '취소' }[s.state];
+  const body = `<article class="surface slip">
+<h1 id="slip-title">${card ? '신용카드 매출전표' : `${escapeHtml(PAY_METHOD_NAMES[s.payMethod] ?? s.payMethod)} 거래내역`}</h1>
+<section>
+<dl>
+<dt>거래 상태</dt><dd id="slip-state" class="${s.state === 'approved' ? '' : 'cancelled'}">${stateText}</dd>
+<dt>거래번호(TID)</dt><dd id="slip-tid">${escapeHtml(s.tid)}</dd>
+<dt>주문번호</dt><dd id="slip-moid">${escapeHtml(s.moid)}</dd>
+${card ? `<dt>카드사</dt><dd id="slip-card">${escapeHtml(s.fnName ?? '')}</dd>
+<dt>카드번호</dt><dd id="slip-card-no">${escapeHtml(s.cardNo ?? '')}</dd>
+<dt>할부</dt><dd id="slip-quota">${escapeHtml(quota)}</dd>` : s.fnName ? `<dt>결제기관</dt><dd id="slip-card">${escapeHtml(s.fnName)}</dd>` : ''}
+<dt>승인번호</dt><dd id="slip-app-no">${escapeHtml(s.appNo)}</dd>
+<dt>승인일시</dt><dd id="slip-app-time">${escapeHtml(s.appTime)}</dd>
+${s.cancelTime ? `<dt>취소일시</dt><dd id="slip-cancel-time">${escapeHtml(s.cancelTime)}</dd>` : ''}
+</dl>
+</section>
+<section>
+<dl>
+<dt>상품명</dt><dd id="slip-goods-name">${escapeHtml(s.goodsName)}</dd>
+<dt>구매자</dt><dd id="slip-buyer-name">${escapeHtml(s.buyerName)}</dd>
+<dt>공급가액</dt><dd id="slip-supply">${escapeHtml(formatWon(s.amount - s.vat))}</dd>
+<dt>부가세</dt><dd id="slip-vat">${escapeHtml(formatWon(s.vat))}</dd>
+<dt>합계</dt><dd id="slip-amount">${escapeHtml(formatWon(s.amount))}</dd>
+${s.cancelledAmount > 0 ? `<dt>취소 금액</dt><dd id="slip-cancelled-amount" class="cancelled">${escapeHtml(formatWon(s.cancelledAmount))}</dd>` : ''}
+</dl>
+</section>
+<section>
+<dl>
+<dt>가맹점명</dt><dd id="slip-merchant">${escapeHtml(s.merchant.mallNm)}</dd>
+<dt>사업자명</dt><dd id="slip-co-nm">${escapeHtml(s.merchant.coNm)}</dd>
+<dt>사업자번호</dt><dd id="slip-co-no">${escapeHtml(formatBizNo(s.merchant.coNo))}</dd>
+<dt>대표자</dt><dd id="slip-boss">${escapeHtml(s.merchant.bossNm)}</dd>
+<dt>주소</dt><dd id="slip-addr">${escapeHtml(s.merchant.addr)}</dd>
+</dl>
+</section>
+<p class="note">PG사: (주)스마트로 · 이 전표는 로컬 샌드박스에서 만든 것으로 효력이 없습니다.</p>
+</article>`;
+  return layout({ title: card ? '신용카드 매출전표' : '거래내역', body });
+}

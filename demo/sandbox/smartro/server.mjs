@@ -1,0 +1,938 @@
+// @ts-check
+/**
+ * Sandbox Smartro PG (smilepay WEBLink): a local stand-in for Smartro's payment interface servers
+ * (PC tpay.smilepay.co.kr/interfaceURL.jsp, mobile tspay.smilepay.co.kr/pay/interfaceURL), the card slip
+ * page (test.smilepay.co.kr/issue/IssueLoader.jsp) and the receipt API (tapi.smilepay.co.kr/receipt).
+ * Built from ../../../../shared/pg-docs/ (smartro-weblink-guide.txt, smartro-receipt.txt, README.md) and
+ * demo/CONTRACT.md. README.md in this folder lists what it implements and every assumption it makes.
+ *
+ *   node demo/sandbox/smartro/server.mjs            # http://127.0.0.1:5175 (PORT / HOST env)
+ */
+import http from 'node:http';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES, SUCCESS_MESSAGES, SERVICES } from './codes.mjs';
+import { parseFormBytes, urlEncode, formEncode } from './charset.mjs';
+import { encryptData, signValue } from './hash.mjs';
+import { validateRequestFields } from './validate.mjs';
+import { renderPayPage, renderResultPage, renderErrorPage, renderSlipPage } from './pages.mjs';
+
+export { encryptData, signValue, md5Hex } from './hash.mjs';
+export { encodeEucKr, encodeText, decodeText, parseFormBytes, percentDecodeBytes, urlEncode, formEncode } from './charset.mjs';
+export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
+
+/**
+ * @typedef {object} Merchant
+ * @property {string} mid exactly 10 characters (the TID starts with it)
+ * @property {string} merchantKey
+ * @property {string} coNo 사업자번호 (10 digits)
+ * @property {string} coNm 사업자명
+ * @property {string} bossNm 대표자명
+ * @property {string} mallNm 가맹점명
+ * @property {string} addr 가맹점주소
+ * @property {string} fnNo 카드사 가맹점번호
+ */
+
+/**
+ * @typedef {object} RetryAttempt
+ * @property {number} at sandbox-clock ms
+ * @property {number | null} status HTTP status, null when the request failed
+ * @property {string | null} body first 200 characters of the answer
+ * @property {string | null} error network error / timeout
+ * @property {boolean} ok status 2xx and body `OK`
+ */
+
+/**
+ * @typedef {object} RetryState
+ * @property {string} url
+ * @property {'pending' | 'delivered' | 'failed' | 'aborted'} state
+ * @property {string} body the form body that is posted (ASCII, already percent-encoded)
+ * @property {string} contentType
+ * @property {RetryAttempt[]} attempts
+ */
+
+/**
+ * @typedef {object} PartCancel
+ * @property {number} at
+ * @property {number} amount
+ * @property {string} ccNo
+ */
+
+/**
+ * @typedef {object} Payment
+ * @property {string} nonce
+ * @property {'pc' | 'mobile'} iface
+ * @property {'EUC-KR' | 'UTF-8'} charset charset the request body was decoded with
+ * @property {Record<string, string>} request decoded request fields (first occurrence of each name)
+ * @property {string} mid
+ * @property {string} moid
+ * @property {string} amt Amt as received
+ * @property {number} amount
+ * @property {string} payMethod
+ * @property {'euc-kr' | 'utf-8'} resultCharset accept-charset of the result form (EncodingType)
+ * @property {boolean} urlEncode UrlEncode / URLEncode = Y
+ * @property {boolean} mallResultFwd MallResultFWD = Y
+ * @property {'pending' | 'approved' | 'buyer-cancelled' | 'declined'} status
+ * @property {number} createdAt
+ * @property {'approve' | 'cancel' | 'fail' | null} decision
+ * @property {number | null} decidedAt
+ * @property {string | null} tid
+ * @property {number | null} approvedAt
+ * @property {string | null} authDate yyMMddHHmmss
+ * @property {string | null} authCode
+ * @property {string | null} resultCode
+ * @property {{ fnCd: string, fnName: string, cardNo?: string, cardQuota?: string, vbankNum?: string, vbankExpDate?: string } | null} instrument
+ * @property {{ action: string, acceptCharset: string, fields: Record<string, string>, values: Record<string, string> } | null} result
+ *   what was put in the result form (`fields` = input values, `values` = before UrlEncode)
+ * @property {RetryState | null} retry
+ * @property {{ cancelledAt: number | null, ccNo: string | null, cancelledAmount: number, partCancels: PartCancel[] }} cancel
+ */
+
+/** @type {Readonly<Merchant>} */
+export const DEFAULT_MERCHANT = Object.freeze({
+  mid: 'kpgtest01m',
+  merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx',
+  coNo: '1068112345',
+  coNm: '주식회사 케이피지데모',
+  bossNm: '김한결',
+  mallNm: 'KPG 데모샵',
+  addr: '서울특별시 중구 세종대로 110, 7층 (태평로1가)',
+  fnNo: '0104512378',
+});
+
+/** Card company every sandbox card approval uses (assumption): Smartro/NICE-style code 04 = 삼성카드. */
+export const SANDBOX_CARD = Object.freeze({ code: '04', name: '삼성카드', bin: '536148' });
+/** Bank for BANK / VBANK approvals (assumption): KFTC code 088 = 신한은행. */
+export const SANDBOX_BANK = Object.freeze({ code: '088', name: '신한은행' });
+
+const MAX_BODY_BYTES = 64 * 1024;
+const DECIDE_PATH = '/pay/decide';
+
+/** @param {string} a @param {string} b */
+function safeEqual(a, b) {
+  const ba = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return ba.length === bb.length && timingSafeEqual(ba, bb);
+}
+
+/** @param {number} n number of digits */
+const randomDigits = (n) => Array.from({ length: n }, () => String(randomInt(0, 10))).join('');
+
+/**
+ * Sandbox-clock ms in Korea time (UTC+9, no DST).
+ * @param {number} ms
+ */
+function kst(ms) {
+  const d = new Date(ms + 9 * 3600 * 1000);
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const yyyy = String(d.getUTCFullYear());
+  const date = `${yyyy}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
+  const time = `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  return {
+    /** YYYYMMDD */ date,
+    /** HHMMSS */ time,
+    /** yyMMddHHmmss */ short: `${date.slice(2)}${time}`,
+    /** YYYY-MM-DD HH:MM:SS */ display: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6)} ${time.slice(0, 2)}:${time.slice(2, 4)}:${time.slice(4)}`,
+  };
+}
+
+/** @param {string} mid @param {string} moid */
+const moidKey = (mid, moid) => `${mid}\u0000${moid}`;
+
+/**
+ * @param {http.ServerResponse} res @param {number} status @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
+function sendJson(res, status, body, headers = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * @param {http.ServerResponse} res @param {{ code: string, status: number }} err @param {string} msg
+ * @param {Record<string, string>} [headers]
+ */
+const sendApiError = (res, err, msg, headers) =>
+  sendJson(res, err.status, { resultCd: err.code, resultMsg: msg }, headers);
+
+/**
+ * @param {http.ServerResponse} res @param {number} status @param {string} html
+ * @param {Record<string, string>} [headers]
+ */
+function sendHtml(res, status, html, headers = {}) {
+  res.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+    'Referrer-Policy': 'no-referrer',
+    // No X-Frame-Options / frame-ancestors on purpose (tests embed pages that navigate here).
+    ...headers,
+  });
+  res.end(html);
+}
+
+/**
+ * @param {http.ServerResponse} res @param {{ code: string, status: number, title: string }} err @param {string} message
+ * @param {Record<string, string>} [headers]
+ */
+const sendPageError = (res, err, message, headers) =>
+  sendHtml(res, err.status, renderErrorPage({ title: err.title, code: err.code, message }), headers);
+
+/**
+ * @param {http.IncomingMessage} req
+ * @returns {Promise<{ ok: true, buf: Buffer } | { ok: false }>}
+ */
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (/** @type {Buffer} */ chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? { ok: false } : { ok: true, buf: Buffer.concat(chunks) }));
+    req.on('error', reject);
+  });
+}
+
+/** @param {http.IncomingMessage} req */
+function mediaType(req) {
+  return String(req.headers['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .toLowerCase();
+}
+
+/**
+ * Reads a JSON object body, answering the error itself when it cannot.
+ * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+ * @returns {Promise<Record<string, any> | null>}
+ */
+async function readJsonObject(req, res) {
+  if (mediaType(req) !== 'application/json') {
+    req.resume();
+    sendApiError(res, API_ERRORS.UNSUPPORTED_MEDIA_TYPE, 'Content-Type은 application/json이어야 합니다.');
+    return null;
+  }
+  const body = await readBody(req);
+  if (!body.ok) {
+    sendApiError(res, API_ERRORS.BODY_TOO_LARGE, `요청 본문이 ${MAX_BODY_BYTES}바이트보다 큽니다.`);
+    return null;
+  }
+  /** @type {unknown} */
+  let parsed;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.buf));
+  } catch {
+    sendApiError(res, API_ERRORS.MALFORMED_BODY, '요청 본문이 올바른 UTF-8 JSON이 아닙니다.');
+    return null;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    sendApiError(res, API_ERRORS.MALFORMED_BODY, '요청 본문은 JSON 객체여야 합니다.');
+    return null;
+  }
+  return /** @type {Record<string, any>} */ (parsed);
+}
+
+/**
+ * @param {AbortSignal} signal @param {number} ms
+ * @returns {Promise<void>}
+ */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Creates the sandbox (no server). Mount `handle` on any node:http server.
+ * @param {object} [options]
+ * @param {string} [options.publicOrigin] the sandbox's own origin (informational; pages use relative paths)
+ * @param {Merchant[]} [options.merchants] default: [DEFAULT_MERCHANT]
+ * @param {() => number} [options.now] clock (ms since epoch), default Date.now
+ * @param {number} [options.retryAttempts] RetryURL: attempts in total (default 3)
+ * @param {number} [options.retryDelayMs] RetryURL: wait between attempts (default 500)
+ * @param {number} [options.retryTimeoutMs] RetryURL: timeout of one attempt (default 5000)
+ */
+export function createSmartroSandbox({
+  publicOrigin = 'http://127.0.0.1:5175',
+  merchants = [DEFAULT_MERCHANT],
+  now = Date.now,
+  retryAttempts = 3,
+  retryDelayMs = 500,
+  retryTimeoutMs = 5000,
+} = {}) {
+  const origin = new URL(publicOrigin).origin;
+  /** @type {Map<string, Merchant>} */
+  const merchantsByMid = new Map();
+  for (const m of merchants) {
+    if (typeof m.mid !== 'string' || m.mid.length !== 10) throw new Error(`MID must be 10 characters: ${m.mid}`);
+    merchantsByMid.set(m.mid, m);
+  }
+
+  const state = {
+    /** @type {Map<string, Payment>} by nonce */
+    payments: new Map(),
+    /** @type {Map<string, Payment>} approved payments by TID */
+    byTid: new Map(),
+    /** @type {Map<string, Payment>} approved payments by MID + Moid */
+    approvedMoids: new Map(),
+  };
+  /** RetryURL deliveries under way. @type {Set<Promise<void>>} */
+  const pending = new Set();
+  let abort = new AbortController();
+
+  /** @returns {string} a TID no earlier payment has */
+  function newTid(/** @type {string} */ mid, /** @type {string} */ payMethod, /** @type {number} */ t) {
+    const svc = (SERVICES[payMethod] ?? SERVICES.CARD).cd;
+    for (;;) {
+      const tid = `${mid}${svc}01${kst(t).short}${randomDigits(4)}`;
+      if (!state.byTid.has(tid)) return tid;
+    }
+  }
+
+  // ---------------------------------------------------------------- payment interface (PC / mobile)
+
+  /**
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {'pc' | 'mobile'} iface
+   */
+  async function payInterface(req, res, iface) {
+    if (mediaType(req) !== 'application/x-www-form-urlencoded') {
+      req.resume();
+      return sendPageError(
+        res,
+        PAGE_ERRORS.UNSUPPORTED_MEDIA_TYPE,
+        '결제 요청은 application/x-www-form-urlencoded 형식의 POST여야 합니다.',
+      );
+    }
+    const body = await readBody(req);
+    if (!body.ok) return sendPageError(res, PAGE_ERRORS.BODY_TOO_LARGE, '결제 요청 데이터가 너무 큽니다.');
+    // The PC server is EUC-KR based, the mobile one UTF-8 (guide 6.2 / 6.3): a Content-Type charset is ignored.
+    const charset = iface === 'pc' ? 'EUC-KR' : 'UTF-8';
+    /** @type {Map<string, { value: string, byteLength: number }>} */
+    const fields = new Map();
+    for (const f of parseFormBytes(body.buf, charset)) if (!fields.has(f.name)) fields.set(f.name, f);
+
+    const v = validateRequestFields(fields, iface);
+    if (!v.ok) return sendPageError(res, v.error, v.message);
+    /** @type {Record<string, string>} */
+    const request = Object.fromEntries([...fields].map(([k, f]) => [k, f.value]));
+
+    const merchant = merchantsByMid.get(request.MID);
+    if (!merchant) return sendPageError(res, PAGE_ERRORS.UNKNOWN_MID, `등록되지 않은 상점 ID(MID)입니다: ${request.MID}`);
+    const expected = encryptData({
+      ediDate: request.ediDate,
+      mid: request.MID,
+      amt: request.Amt,
+      merchantKey: merchant.merchantKey,
+    });
+    if (!safeEqual(expected, request.EncryptData)) {
+      return sendPageError(
+        res,
+        PAGE_ERRORS.HASH_MISMATCH,
+        '위·변조 검증값 오류 (HASH 유효성 확인 실패): EncryptData가 ediDate + MID + Amt + MerchantKey 로 만든 값과 다릅니다.',
+      );
+    }
+    if (state.approvedMoids.has(moidKey(request.MID, request.Moid))) {
+      return sendPageError(
+        res,
+        PAGE_ERRORS.DUPLICATE_APPROVAL,
+        `승인 TID 중복 오류: 주문번호(Moid) ${request.Moid} 는 이미 승인되었습니다. 승인 후 새로 고침하거나 뒤로 가기로 다시 요청한 경우입니다.`,
+      );
+    }
+
+    const payMethod = request.PayMethod || 'CARD';
+    const nonce = randomBytes(24).toString('base64url');
+    /** @type {Payment} */
+    const payment = {
+      nonce,
+      iface,
+      charset,
+      request,
+      mid: request.MID,
+      moid: request.Moid,
+      amt: request.Amt,
+      amount: Number(request.Amt),
+      payMethod,
+      resultCharset: request.EncodingType === 'utf8' ? 'utf-8' : 'euc-kr',
+      urlEncode: (request.UrlEncode || request.URLEncode) === 'Y',
+      mallResultFwd: request.MallResultFWD === 'Y',
+      status: 'pending',
+      createdAt: now(),
+      decision: null,
+      decidedAt: null,
+      tid: null,
+      approvedAt: null,
+      authDate: null,
+      authCode: null,
+      resultCode: null,
+      instrument: null,
+      result: null,
+      retry: null,
+      cancel: { cancelledAt: null, ccNo: null, cancelledAmount: 0, partCancels: [] },
+    };
+    state.payments.set(nonce, payment);
+    sendHtml(res, 200, renderPayPage({ nonce, decideAction: DECIDE_PATH, iface, charset, request, payMethod }));
+  }
+
+  // ---------------------------------------------------------------- the buyer's decision
+
+  /**
+   * Values as they go into the result form: percent-encoded once more in the result charset when
+   * UrlEncode=Y (the receiver then decodes twice).
+   * @param {Payment} p @param {Record<string, string>} values
+   */
+  function formValues(p, values) {
+    if (!p.urlEncode) return { ...values };
+    const cs = p.resultCharset === 'utf-8' ? 'UTF-8' : 'EUC-KR';
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, urlEncode(v, cs)]));
+  }
+
+  /** @param {Payment} p */
+  function approve(p) {
+    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    const t = now();
+    const tid = newTid(p.mid, p.payMethod, t);
+    const resultCode = SUCCESS_CODES[p.payMethod];
+    p.status = 'approved';
+    p.tid = tid;
+    p.approvedAt = t;
+    p.authDate = kst(t).short;
+    p.authCode = randomDigits(8);
+    p.resultCode = resultCode;
+    if (p.payMethod === 'CARD') {
+      p.instrument = {
+        fnCd: SANDBOX_CARD.code,
+        fnName: SANDBOX_CARD.name,
+        cardNo: `${SANDBOX_CARD.bin}******${randomDigits(4)}`,
+        cardQuota: '00',
+      };
+    } else if (p.payMethod === 'BANK' || p.payMethod === 'VBANK') {
+      p.instrument = { fnCd: SANDBOX_BANK.code, fnName: SANDBOX_BANK.name };
+      if (p.payMethod === 'VBANK') {
+        p.instrument.vbankNum = `562${randomDigits(11)}`;
+        p.instrument.vbankExpDate = p.request.VbankExpDate || kst(t + 3 * 86400_000).date;
+      }
+    } else {
+      p.instrument = { fnCd: '', fnName: '' };
+    }
+    state.byTid.set(tid, p);
+    state.approvedMoids.set(moidKey(p.mid, p.moid), p);
+
+    const r = p.request;
+    /** @type {Record<string, string>} */
+    const values = {
+      PayMethod: p.payMethod,
+      MID: p.mid,
+      Amt: p.amt,
+      BuyerName: r.BuyerName ?? '',
+      GoodsName: r.GoodsName,
+      TID: tid,
+      OID: p.moid,
+      AuthDate: p.authDate,
+      AuthCode: p.authCode,
+      ResultCode: resultCode,
+      ResultMsg: SUCCESS_MESSAGES[p.payMethod],
+      SignValue: signValue({ tid, resultCode, merchantKey: merchant.merchantKey }),
+      fn_cd: p.instrument.fnCd,
+      fn_name: p.instrument.fnName,
+    };
+    if (p.payMethod === 'CARD') values.CardQuota = p.instrument.cardQuota ?? '00';
+    if (p.payMethod === 'VBANK') {
+      values.VbankNum = p.instrument.vbankNum ?? '';
+      values.VbankName = p.instrument.fnName;
+      values.VbankExpDate = p.instrument.vbankExpDate ?? '';
+    }
+    values.MallReserved = r.MallReserved ?? '';
+    return values;
+  }
+
+  /**
+   * Fields of a cancel / decline result (no TID, no SignValue: nothing was approved).
+   * @param {Payment} p @param {string} code @param {string} msg
+   */
+  function failureValues(p, code, msg) {
+    const r = p.request;
+    return {
+      PayMethod: p.payMethod,
+      MID: p.mid,
+      Amt: p.amt,
+      BuyerName: r.BuyerName ?? '',
+      GoodsName: r.GoodsName,
+      OID: p.moid,
+      Moid: p.moid,
+      ResultCode: code,
+      ResultMsg: msg,
+      MallReserved: r.MallReserved ?? '',
+    };
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function decide(req, res) {
+    if (mediaType(req) !== 'application/x-www-form-urlencoded') {
+      req.resume();
+      return sendPageError(res, PAGE_ERRORS.UNSUPPORTED_MEDIA_TYPE, '지원하지 않는 요청 형식입니다.');
+    }
+    const body = await readBody(req);
+    if (!body.ok) return sendPageError(res, PAGE_ERRORS.BODY_TOO_LARGE, '요청 데이터가 너무 큽니다.');
+    const form = new Map(parseFormBytes(body.buf, 'UTF-8').map((f) => [f.name, f.value]));
+    const nonce = form.get('nonce') ?? '';
+    const choice = form.get('choice');
+    const p = nonce ? state.payments.get(nonce) : undefined;
+    if (!p) return sendPageError(res, PAGE_ERRORS.UNKNOWN_PAYMENT, '유효하지 않은 결제 요청입니다. 가맹점 화면에서 결제를 다시 시작해 주세요.');
+    if (choice !== 'approve' && choice !== 'cancel' && choice !== 'fail') {
+      return sendPageError(res, PAGE_ERRORS.UNKNOWN_CHOICE, '알 수 없는 선택입니다.');
+    }
+    if (p.decision !== null) return sendPageError(res, PAGE_ERRORS.ALREADY_DECIDED, '이미 처리된 결제입니다.');
+
+    /** @type {Record<string, string>} */
+    let values;
+    let action = p.request.ReturnURL;
+    let auto = p.mallResultFwd;
+    if (choice === 'approve') {
+      if (state.approvedMoids.has(moidKey(p.mid, p.moid))) {
+        return sendPageError(
+          res,
+          PAGE_ERRORS.DUPLICATE_APPROVAL,
+          `승인 TID 중복 오류: 주문번호(Moid) ${p.moid} 는 이미 승인되었습니다.`,
+        );
+      }
+      values = approve(p);
+    } else if (choice === 'cancel') {
+      p.status = 'buyer-cancelled';
+      values = failureValues(p, RESULT.BUYER_CANCEL, RESULT.BUYER_CANCEL_MSG);
+      // guide 6.16: mobile -> StopURL, PC -> ReturnURL.
+      if (p.iface === 'mobile') action = p.request.StopURL;
+      auto = true;
+    } else {
+      p.status = 'declined';
+      values = failureValues(p, RESULT.DECLINED, RESULT.DECLINED_MSG);
+    }
+    p.decision = choice;
+    p.decidedAt = now();
+    const fields = formValues(p, values);
+    p.result = { action, acceptCharset: p.resultCharset, fields, values };
+    if (choice === 'approve' && p.request.RetryURL) notify(p, fields);
+    sendHtml(res, 200, renderResultPage({ action, acceptCharset: p.resultCharset, fields, display: values, auto }));
+  }
+
+  // ---------------------------------------------------------------- RetryURL (server-to-server notification)
+
+  /**
+   * POSTs the result to RetryURL until it answers `OK` (2xx status, body `OK` give or take white space),
+   * at most `retryAttempts` times.
+   * @param {Payment} p @param {Record<string, string>} fields the form values (UrlEncode already applied)
+   */
+  function notify(p, fields) {
+    const cs = p.resultCharset === 'utf-8' ? 'UTF-8' : 'EUC-KR';
+    /** @type {RetryState} */
+    const r = {
+      url: p.request.RetryURL,
+      state: 'pending',
+      body: formEncode(fields, cs),
+      contentType: `application/x-www-form-urlencoded; charset=${cs}`,
+      attempts: [],
+    };
+    p.retry = r;
+    const signal = abort.signal;
+    const run = (async () => {
+      for (let i = 0; i < retryAttempts; i++) {
+        if (i > 0) await sleep(retryDelayMs, signal);
+        if (signal.aborted) {
+          r.state = 'aborted';
+          return;
+        }
+        /** @type {RetryAttempt} */
+        const attempt = { at: now(), status: null, body: null, error: null, ok: false };
+        r.attempts.push(attempt);
+        try {
+          const res = await fetch(r.url, {
+            method: 'POST',
+            headers: { 'Content-Type': r.contentType },
+            body: r.body,
+            redirect: 'manual',
+            signal: AbortSignal.any([signal, AbortSignal.timeout(retryTimeoutMs)]),
+          });
+          attempt.status = res.status;
+          const text = await res.text();
+          attempt.body = text.slice(0, 200);
+          attempt.ok = res.status >= 200 && res.status < 300 && text.trim() === 'OK';
+        } catch (err) {
+          attempt.error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+        }
+        if (attempt.ok) {
+          r.state = 'delivered';
+          return;
+        }
+      }
+      r.state = signal.aborted ? 'aborted' : 'failed';
+    })();
+    pending.add(run);
+    run.finally(() => pending.delete(run)).catch(() => {});
+  }
+
+  /** Resolves when every RetryURL delivery under way has finished. */
+  async function idle() {
+    while (pending.size) await Promise.all([...pending]);
+  }
+
+  // ---------------------------------------------------------------- slip page and receipt API
+
+  /** @param {Payment} p */
+  function cancelState(p) {
+    if (p.cancel.cancelledAt !== null) return 'cancelled';
+    return p.cancel.partCancels.length ? 'partially-cancelled' : 'approved';
+  }
+
+  /** @param {URL} url @param {http.ServerResponse} res */
+  function issueLoader(url, res) {
+    const tid = url.searchParams.get('TID');
+    const type = url.searchParams.get('type');
+    if (!tid) return sendPageError(res, PAGE_ERRORS.SLIP_NO_TID, '거래번호(TID)가 없습니다.');
+    if (type !== '0' && type !== '2') {
+      // guide 6.21: "type = 0 혹은 2 값 누락 시 오류페이지 이동"
+      return sendPageError(res, PAGE_ERRORS.SLIP_BAD_TYPE, 'type 값이 올바르지 않습니다 (0: 결제, 2: 현금영수증).');
+    }
+    const p = state.byTid.get(tid);
+    if (!p) return sendPageError(res, PAGE_ERRORS.SLIP_UNKNOWN_TID, `거래 내역이 없습니다: ${tid}`);
+    if (type === '2') {
+      return sendPageError(res, PAGE_ERRORS.SLIP_NO_CASH_RECEIPT, '이 거래에는 발급된 현금영수증이 없습니다.');
+    }
+    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    const cs = cancelState(p);
+    const cancelAt = p.cancel.cancelledAt ?? p.cancel.partCancels.at(-1)?.at;
+    sendHtml(
+      res,
+      200,
+      renderSlipPage({
+        merchant,
+        tid,
+        moid: p.moid,
+        payMethod: p.payMethod,
+        goodsName: p.request.GoodsName,
+        buyerName: p.request.BuyerName ?? '',
+        amount: p.amount,
+        vat: Math.round(p.amount / 11),
+        appNo: p.authCode ?? '',
+        appTime: kst(/** @type {number} */ (p.approvedAt)).display,
+        fnName: p.instrument?.fnName,
+        cardNo: p.instrument?.cardNo,
+        quota: p.instrument?.cardQuota,
+        state: cs,
+        cancelledAmount: p.cancel.cancelledAmount,
+        cancelTime: cancelAt === undefined ? undefined : kst(cancelAt).display,
+      }),
+    );
+  }
+
+  /** @param {Payment} p */
+  function receiptJson(p) {
+    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    const svc = SERVICES[p.payMethod] ?? SERVICES.CARD;
+    const vat = Math.round(p.amount / 11);
+    const app = kst(/** @type {number} */ (p.approvedAt));
+    const cancelled = p.cancel.cancelledAt !== null;
+    /** @type {Record<string, unknown>} */
+    const out = {
+      tid: p.tid,
+      moid: p.moid,
+      stateCd: cancelled ? '1' : '0',
+      stateNm: cancelled ? '취소' : '승인',
+      svcCd: svc.cd,
+      svcNm: svc.nm,
+      ordNm: p.request.BuyerName ?? '',
+      goodsNm: [...p.request.GoodsName].slice(0, 40).join(''),
+      goodsAmt: String(p.amount),
+      supplyAmt: String(p.amount - vat),
+      vatAmt: String(vat),
+      svcAmt: '0',
+      appNo: p.authCode,
+      appDt: app.date,
+      appTm: app.time,
+    };
+    if (cancelled) {
+      const cc = kst(/** @type {number} */ (p.cancel.cancelledAt));
+      out.ccNo = p.cancel.ccNo;
+      out.ccDt = cc.date;
+      out.ccTm = cc.time;
+    }
+    out.ccyCd = '410';
+    out.ccyNm = 'KRW';
+    if (p.payMethod === 'CARD' && p.instrument) {
+      out.cardNo = p.instrument.cardNo;
+      out.appCo = p.instrument.fnCd;
+      out.appNm = p.instrument.fnName;
+      out.instmntMon = p.instrument.cardQuota ?? '00';
+      out.fnNo = merchant.fnNo;
+      out.cardType = '01';
+      out.cardCl = '0';
+    } else if ((p.payMethod === 'BANK' || p.payMethod === 'VBANK') && p.instrument) {
+      out.bankCd = p.instrument.fnCd;
+      out.bankNm = p.instrument.fnName;
+      if (p.payMethod === 'VBANK') {
+        out.vacctNo = p.instrument.vbankNum;
+        out.vacctDueDt = p.instrument.vbankExpDate;
+      }
+    }
+    out.partCancelInfo = p.cancel.partCancels.map((c) => {
+      const t = kst(c.at);
+      const cvat = Math.round(c.amount / 11);
+      return {
+        transDt: t.date,
+        transTm: t.time,
+        transAmt: String(c.amount),
+        transSupplyAmt: String(c.amount - cvat),
+        transVatAmt: String(cvat),
+        transSvcAmt: '0',
+      };
+    });
+    out.merchantInfo = {
+      coNo: merchant.coNo,
+      coNm: merchant.coNm,
+      bossNm: merchant.bossNm,
+      mallNm: merchant.mallNm,
+      addr: merchant.addr,
+    };
+    return out;
+  }
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function receipt(req, res) {
+    const apikey = req.headers.apikey;
+    if (typeof apikey !== 'string' || apikey === '') {
+      req.resume();
+      return sendApiError(res, API_ERRORS.AUTH, 'apikey 헤더가 없습니다.');
+    }
+    const body = await readJsonObject(req, res);
+    if (!body) return;
+    for (const name of ['mid', 'tid']) {
+      if (typeof body[name] !== 'string' || body[name] === '') {
+        return sendApiError(res, API_ERRORS.INVALID_FIELD, `${name} 값이 없습니다.`);
+      }
+    }
+    const merchant = merchantsByMid.get(body.mid);
+    if (!merchant || !safeEqual(merchant.merchantKey, apikey)) {
+      return sendApiError(res, API_ERRORS.AUTH, 'apikey가 mid의 merchantKey와 일치하지 않습니다.');
+    }
+    const p = state.byTid.get(body.tid);
+    if (!p || p.mid !== body.mid) return sendApiError(res, API_ERRORS.UNKNOWN_TID, `거래 내역이 없습니다: ${body.tid}`);
+    sendJson(res, 200, receiptJson(p));
+  }
+
+  // ---------------------------------------------------------------- test-only control routes
+
+  /**
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {boolean} partial
+   */
+  async function cancelRoute(req, res, partial) {
+    const body = await readJsonObject(req, res);
+    if (!body) return;
+    if (typeof body.tid !== 'string' || body.tid === '') return sendApiError(res, API_ERRORS.INVALID_FIELD, 'tid 값이 없습니다.');
+    const p = state.byTid.get(body.tid);
+    if (!p) return sendApiError(res, API_ERRORS.UNKNOWN_TID, `거래 내역이 없습니다: ${body.tid}`);
+    if (p.cancel.cancelledAt !== null) return sendApiError(res, API_ERRORS.ALREADY_CANCELLED, RESULT.ALREADY_CANCELLED_MSG);
+    const remaining = p.amount - p.cancel.cancelledAmount;
+    let amount = remaining;
+    if (partial) {
+      const a = body.amount;
+      const n = typeof a === 'number' ? a : typeof a === 'string' && /^[0-9]+$/.test(a) ? Number(a) : NaN;
+      if (!Number.isSafeInteger(n) || n <= 0) {
+        return sendApiError(res, API_ERRORS.INVALID_FIELD, 'amount는 1 이상의 정수여야 합니다.');
+      }
+      if (n > remaining) {
+        return sendApiError(res, API_ERRORS.AMOUNT_TOO_LARGE, `취소 금액(${n})이 취소 가능 잔액(${remaining})보다 큽니다.`);
+      }
+      amount = n;
+    }
+    const t = now();
+    const ccNo = randomDigits(8);
+    if (partial) p.cancel.partCancels.push({ at: t, amount, ccNo });
+    p.cancel.cancelledAmount += amount;
+    if (p.cancel.cancelledAmount >= p.amount) {
+      p.cancel.cancelledAt = t;
+      p.cancel.ccNo = ccNo;
+    }
+    const cc = kst(t);
+    sendJson(res, 200, {
+      resultCd: RESULT.CANCEL_OK,
+      resultMsg: RESULT.CANCEL_OK_MSG,
+      tid: p.tid,
+      cancelAmt: String(amount),
+      remainAmt: String(p.amount - p.cancel.cancelledAmount),
+      ccNo,
+      ccDt: cc.date,
+      ccTm: cc.time,
+      stateCd: p.cancel.cancelledAt !== null ? '1' : '0',
+    });
+  }
+
+  function reset() {
+    abort.abort();
+    abort = new AbortController();
+    state.payments.clear();
+    state.byTid.clear();
+    state.approvedMoids.clear();
+  }
+
+  /** Stops RetryURL deliveries under way (used by close()). */
+  function stop() {
+    abort.abort();
+    abort = new AbortController();
+  }
+
+  /**
+   * @type {Record<string, Partial<Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => unknown>>>}
+   */
+  const routes = {
+    '/interfaceURL.jsp': { POST: (req, res) => payInterface(req, res, 'pc') },
+    '/pay/interfaceURL': { POST: (req, res) => payInterface(req, res, 'mobile') },
+    [DECIDE_PATH]: { POST: decide },
+    '/issue/IssueLoader.jsp': { GET: (_req, res, url) => issueLoader(url, res) },
+    '/receipt': { POST: receipt },
+    '/__sandbox/cancel': { POST: (req, res) => cancelRoute(req, res, false) },
+    '/__sandbox/partial-cancel': { POST: (req, res) => cancelRoute(req, res, true) },
+    '/__sandbox/reset': {
+      POST: (req, res) => {
+        req.resume();
+        reset();
+        sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK' });
+      },
+    },
+    '/__sandbox/payments': {
+      GET: (_req, res) => sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK', now: now(), payments: [...state.payments.values()] }),
+    },
+  };
+
+  /** @param {string} pathname */
+  const isJsonRoute = (pathname) => pathname === '/receipt' || pathname.startsWith('/__sandbox/');
+
+  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
+  async function route(req, res) {
+    const raw = req.url ?? '/';
+    /** @type {URL} */
+    let url;
+    try {
+      url = new URL(raw.startsWith('/') ? `http://sandbox.invalid${raw}` : raw);
+    } catch {
+      req.resume();
+      return sendPageError(res, PAGE_ERRORS.NOT_FOUND, '잘못된 요청 주소입니다.');
+    }
+    const methods = routes[url.pathname];
+    if (!methods) {
+      req.resume();
+      return isJsonRoute(url.pathname)
+        ? sendApiError(res, API_ERRORS.NOT_FOUND, `no route for ${url.pathname}`)
+        : sendPageError(res, PAGE_ERRORS.NOT_FOUND, '요청한 페이지가 없습니다.');
+    }
+    const handler = methods[req.method ?? 'GET'];
+    if (!handler) {
+      req.resume();
+      const allow = { Allow: Object.keys(methods).join(', ') };
+      return isJsonRoute(url.pathname)
+        ? sendApiError(res, API_ERRORS.METHOD_NOT_ALLOWED, `method ${req.method} not allowed.`, allow)
+        : sendPageError(res, PAGE_ERRORS.METHOD_NOT_ALLOWED, `${req.method} 요청은 허용되지 않습니다.`, allow);
+    }
+    await handler(req, res, url);
+  }
+
+  /**
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   * @returns {void}
+   */
+  function handle(req, res) {
+    route(req, res).catch((err) => {
+      console.error('[sandbox smartro] internal error', err);
+      if (res.headersSent) return void res.destroy();
+      const url = req.url ?? '/';
+      if (isJsonRoute(url.split('?')[0])) sendApiError(res, API_ERRORS.INTERNAL, 'internal sandbox error.');
+      else sendPageError(res, PAGE_ERRORS.INTERNAL, '샌드박스 내부 오류입니다.');
+    });
+  }
+
+  return { handle, state, origin, reset, stop, idle, merchants: merchantsByMid, now };
+}
+
+/** @param {string} host */
+function hostForUrl(host) {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts the sandbox on host:port (port 0 = ephemeral; the real port is in `origin`).
+ * @param {object} [options]
+ * @param {string} [options.host]
+ * @param {number} [options.port]
+ * @param {string} [options.publicOrigin] override the sandbox's origin (default http://host:port)
+ * @param {Merchant[]} [options.merchants]
+ * @param {() => number} [options.now]
+ * @param {number} [options.retryAttempts]
+ * @param {number} [options.retryDelayMs]
+ * @param {number} [options.retryTimeoutMs]
+ * @returns {Promise<{ origin: string, close(): Promise<void>, sandbox: ReturnType<typeof createSmartroSandbox> }>}
+ */
+export async function startSmartroSandbox({ host = '127.0.0.1', port = 5175, publicOrigin, ...rest } = {}) {
+  /** @type {ReturnType<typeof createSmartroSandbox> | undefined} */
+  let sandbox;
+  const server = http.createServer((req, res) => {
+    if (sandbox) sandbox.handle(req, res);
+    else sendApiError(res, { code: 'E503', status: 503 }, 'sandbox is starting.');
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('unexpected server address');
+  const origin = publicOrigin ? new URL(publicOrigin).origin : `http://${hostForUrl(host)}:${address.port}`;
+  const sb = createSmartroSandbox({ publicOrigin: origin, ...rest });
+  sandbox = sb;
+  return {
+    origin,
+    sandbox: sb,
+    close: () =>
+      new Promise((resolve, reject) => {
+        sb.stop();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const port = process.env.PORT ? Number(process.env.PORT) : 5175;
+  const host = process.env.HOST || '127.0.0.1';
+  const started = await startSmartroSandbox({
+    host,
+    port,
+    publicOrigin: process.env.SANDBOX_PUBLIC_ORIGIN || undefined,
+  });
+  console.log(`sandbox Smartro PG listening on ${started.origin}`);
+  console.log(`  MID ${DEFAULT_MERCHANT.mid}, MerchantKey ${DEFAULT_MERCHANT.merchantKey}`);
+  console.log(`  PC ${started.origin}/interfaceURL.jsp, mobile ${started.origin}/pay/interfaceURL`);
+  const stop = () => {
+    started.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
