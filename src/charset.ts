@@ -5,20 +5,36 @@
  * hanja and symbols) can send. A character outside it would be sent silently as the text `&#NNNNN;`.
  */
 
-let eucKr: Set<string> | null = null;
+/** Every character the browser's EUC-KR encoder can send -> true when it is outside KS X 1001. */
+let eucKr: Map<string, boolean> | null = null;
 
-function eucKrCharacters(): Set<string> {
+function eucKrCharacters(): Map<string, boolean> {
   if (eucKr) return eucKr;
   const bytes: number[] = [];
+  const pairs: Array<[number, number]> = [];
   for (let lead = 0x81; lead <= 0xfe; lead++) {
-    for (let trail = 0x41; trail <= 0xfe; trail++) bytes.push(lead, trail, 0x0a);
+    for (let trail = 0x41; trail <= 0xfe; trail++) {
+      bytes.push(lead, trail, 0x0a);
+      pairs.push([lead, trail]);
+    }
   }
-  eucKr = new Set();
+  eucKr = new Map();
   // An invalid pair decodes to U+FFFD (plus its trail byte when ASCII), so only one-character lines count.
-  for (const line of new TextDecoder('euc-kr').decode(new Uint8Array(bytes)).split('\n')) {
-    if (line.length === 1 && line !== '\ufffd') eucKr.add(line);
-  }
+  const lines = new TextDecoder('euc-kr').decode(new Uint8Array(bytes)).split('\n');
+  lines.forEach((line, i) => {
+    const [lead, trail] = pairs[i] ?? [0, 0];
+    // KS X 1001 (strict EUC-KR) uses 0xA1-0xFE for both bytes; the rest is Windows-949's extension.
+    if (line.length === 1 && line !== '\ufffd') eucKr!.set(line, lead < 0xa1 || trail < 0xa1);
+  });
   return eucKr;
+}
+
+/**
+ * Characters of `text` the browser sends in Windows-949's extension of EUC-KR (e.g. 똠, 햏): a server that
+ * reads strict EUC-KR (KS X 1001) shows them garbled.
+ */
+export function outsideKsX1001(text: string): string[] {
+  return [...text].filter((ch) => eucKrCharacters().get(ch) === true);
 }
 
 export type FormCharset = 'EUC-KR' | 'UTF-8';

@@ -13,10 +13,14 @@ export interface KpgSessionDetail {
   order_no: string;
 }
 
-/** The backend verified the payment (`status: "paid"`). `result` is the backend's JSON as sent. */
+/**
+ * The backend verified the payment (`status: "paid"`). `result` is the backend's JSON as sent; `tid` is
+ * its transaction id when it sent one (what `<kpg-receipt tid>` takes).
+ */
 export interface KpgSuccessDetail {
   provider: ProviderId;
   order_no: string;
+  tid?: string;
   result: KpgResult;
 }
 
@@ -63,7 +67,9 @@ export type KpgErrorCode =
   /** The backend still said `pending` when the time bound ran out. */
   | 'result-timeout'
   /** The card list could not be loaded or was unusable (HTTP error, bad JSON, ret_code not 0, empty). */
-  | 'cards-failed';
+  | 'cards-failed'
+  /** A receipt could not be opened or shown (backend error, bad JSON, a URL not allowed). */
+  | 'receipt-failed';
 
 /** Anything else went wrong. `provider` and `order_no` are set when known, so a shop can reconcile. */
 export interface KpgErrorDetail {

@@ -25,6 +25,14 @@ export interface Messages {
   points: string;
   outage(message: string): string;
   chooseCard: string;
+  receipt: string;
+  receiptLoading: string;
+  receiptFailed: string;
+  print: string;
+  slip: Record<string, string>;
+  approved: string;
+  cancelled2: string;
+  lumpSumShort: string;
 }
 
 const won = (amount: string, lang: Lang) =>
@@ -59,6 +67,43 @@ const ko: Messages = {
   points: '포인트',
   outage: (message) => `사용 불가: ${message}`,
   chooseCard: '결제할 카드사를 먼저 선택해 주세요.',
+  receipt: '전표 보기',
+  receiptLoading: '전표를 불러오는 중입니다.',
+  receiptFailed: '전표를 불러오지 못했습니다.',
+  print: '인쇄',
+  slip: {
+    title: '카드 매출전표',
+    merchant: '가맹점명',
+    bizNo: '사업자등록번호',
+    boss: '대표자',
+    addr: '주소',
+    goods: '상품명',
+    buyer: '주문자',
+    goodsAmt: '결제금액',
+    supplyAmt: '공급가액',
+    vatAmt: '부가세',
+    svcAmt: '봉사료',
+    card: '카드사',
+    cardNo: '카드번호',
+    installment: '할부',
+    appNo: '승인번호',
+    appAt: '승인일시',
+    state: '상태',
+    ccNo: '취소승인번호',
+    ccAt: '취소일시',
+    tid: '거래번호',
+    moid: '주문번호',
+    parts: '부분취소 내역',
+    partAt: '취소일시',
+    partAmt: '취소금액',
+    cash: '현금영수증',
+    cashType: '발행 유형',
+    cashNo: '발급번호',
+    cashTid: '거래번호',
+  },
+  approved: '승인',
+  cancelled2: '취소',
+  lumpSumShort: '일시불',
 };
 
 const en: Messages = {
@@ -90,6 +135,43 @@ const en: Messages = {
   points: 'Points',
   outage: (message) => `Unavailable: ${message}`,
   chooseCard: 'Choose a card company first.',
+  receipt: 'View receipt',
+  receiptLoading: 'Loading the receipt.',
+  receiptFailed: 'Could not load the receipt.',
+  print: 'Print',
+  slip: {
+    title: 'Card sales slip',
+    merchant: 'Merchant',
+    bizNo: 'Business no.',
+    boss: 'Representative',
+    addr: 'Address',
+    goods: 'Goods',
+    buyer: 'Buyer',
+    goodsAmt: 'Amount',
+    supplyAmt: 'Supply value',
+    vatAmt: 'VAT',
+    svcAmt: 'Service charge',
+    card: 'Card',
+    cardNo: 'Card no.',
+    installment: 'Installments',
+    appNo: 'Approval no.',
+    appAt: 'Approved at',
+    state: 'State',
+    ccNo: 'Cancel approval no.',
+    ccAt: 'Cancelled at',
+    tid: 'Transaction',
+    moid: 'Order',
+    parts: 'Partial cancellations',
+    partAt: 'Cancelled at',
+    partAmt: 'Amount',
+    cash: 'Cash receipt',
+    cashType: 'Type',
+    cashNo: 'Number',
+    cashTid: 'Transaction',
+  },
+  approved: 'Approved',
+  cancelled2: 'Cancelled',
+  lumpSumShort: 'Pay in full',
 };
 
 export function messages(lang: string | null | undefined): Messages {

@@ -4,14 +4,16 @@
  */
 import { KpgCardPicker } from './kpg-card-picker/kpg-card-picker.js';
 import { KpgCheckout } from './kpg-checkout/kpg-checkout.js';
+import { KpgReceipt } from './kpg-receipt/kpg-receipt.js';
 
-export { KpgCardPicker, KpgCheckout };
+export { KpgCardPicker, KpgCheckout, KpgReceipt };
 export type { CheckoutState } from './kpg-checkout/kpg-checkout.js';
 export * from './events.js';
 
 const elements: Array<[string, CustomElementConstructor]> = [
   ['kpg-checkout', KpgCheckout],
   ['kpg-card-picker', KpgCardPicker],
+  ['kpg-receipt', KpgReceipt],
 ];
 for (const [tag, element] of elements) {
   if (!customElements.get(tag)) customElements.define(tag, element);
@@ -21,5 +23,6 @@ declare global {
   interface HTMLElementTagNameMap {
     'kpg-checkout': KpgCheckout;
     'kpg-card-picker': KpgCardPicker;
+    'kpg-receipt': KpgReceipt;
   }
 }

@@ -209,7 +209,10 @@ export function outcomeFromResult(provider: ProviderId, result: KpgResult, pendi
   const order_no = result.order_no;
   switch (result.status) {
     case 'paid':
-      return { type: 'kpg-success', detail: { provider, order_no, result } };
+      return {
+        type: 'kpg-success',
+        detail: { provider, order_no, ...(typeof result.tid === 'string' ? { tid: result.tid } : {}), result },
+      };
     case 'failed':
       return {
         type: 'kpg-fail',

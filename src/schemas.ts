@@ -107,6 +107,74 @@ export const CardListSchema = z.looseObject({
   list: z.optional(z.nullable(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]))),
 });
 
+// ---------------------------------------------------------------- receipts (through the backend)
+
+/** `GET receipt-url?tid=` for a Shinhan payment: where Shinhan's 거래 확인서 page is. */
+export const ShinhanReceiptSchema = z.looseObject({
+  redirect_url: z.string().check(z.minLength(1), z.maxLength(1000)),
+});
+
+/** A value Smartro's receipt API may send as text or as a number. */
+const Text = z.union([z.string(), z.number()]);
+const OptionalText = z.optional(z.nullable(Text));
+
+const SmartroMerchantSchema = z.looseObject({
+  coNo: Text,
+  coNm: Text,
+  bossNm: Text,
+  mallNm: OptionalText,
+  addr: Text,
+});
+
+const SmartroPartCancelSchema = z.looseObject({
+  transDt: OptionalText,
+  transTm: OptionalText,
+  transAmt: OptionalText,
+  transSupplyAmt: OptionalText,
+  transVatAmt: OptionalText,
+  transSvcAmt: OptionalText,
+});
+
+/** Smartro's receipt API answer (smartro-receipt.txt). Fields may be added without notice: extras are ignored. */
+export const SmartroReceiptDataSchema = z.looseObject({
+  tid: Text,
+  moid: Text,
+  stateCd: Text,
+  stateNm: Text,
+  svcCd: Text,
+  svcNm: Text,
+  ordNm: Text,
+  goodsNm: Text,
+  goodsAmt: Text,
+  supplyAmt: OptionalText,
+  vatAmt: OptionalText,
+  svcAmt: OptionalText,
+  appNo: OptionalText,
+  appDt: OptionalText,
+  appTm: OptionalText,
+  ccNo: OptionalText,
+  ccDt: OptionalText,
+  ccTm: OptionalText,
+  cardNo: OptionalText,
+  appNm: OptionalText,
+  instmntMon: OptionalText,
+  cashReceiptReqCl: OptionalText,
+  cashReceiptTid: OptionalText,
+  cashReceiptType: OptionalText,
+  cashReceiptNo: OptionalText,
+  partCancelInfo: z.optional(z.nullable(z.union([z.array(SmartroPartCancelSchema), SmartroPartCancelSchema]))),
+  merchantInfo: z.union([SmartroMerchantSchema, z.array(SmartroMerchantSchema).check(z.minLength(1))]),
+});
+export type SmartroReceiptData = z.infer<typeof SmartroReceiptDataSchema>;
+
+/** `GET receipt-url?tid=` for an inline Smartro slip: the receipt API's JSON as the backend got it. */
+export const SmartroReceiptSchema = z.looseObject({ receipt: SmartroReceiptDataSchema });
+
+/** `<kpg-receipt>` attributes with a fixed set of values. */
+export const ReceiptTypeSchema = z.enum(['0', '2']);
+export const ReceiptEnvSchema = z.enum(['test', 'real']);
+export const TidSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,50}$/));
+
 // ---------------------------------------------------------------- PG scripts and callbacks
 
 /** What `ShinhanBizPay` must look like once its script has loaded. */

@@ -112,15 +112,23 @@ describe('smartro on PC: the posted form', () => {
     await rec.outcome();
   });
 
-  it('Hangul outside KS X 1001 (똠, 햏) goes as the browser encodes it (CP949), not as &#NNNNN;', async () => {
+  it('Hangul outside KS X 1001 (똠, 햏) goes as the browser encodes it (CP949), not as &#NNNNN;, with a warning', async () => {
     const { el, rec, key } = await smartro({ fieldOver: { GoodsName: '똠방각하 햏' } });
-    await realClick(payButton(el));
+    const warnings: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    try {
+      await realClick(payButton(el));
+      await rec.outcome();
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings.filter((w) => w.includes('GoodsName has 똠햏, outside KS X 1001'))).to.have.length(1);
     const { form } = await captured(key);
     const bytes = form.get('GoodsName')!;
     expect(bytes.length).to.equal(11); // 5 syllables x 2 bytes + a space
     expect(eucKr.decode(bytes)).to.equal('똠방각하 햏');
     expect(new TextDecoder('latin1').decode(bytes)).to.not.contain('&#');
-    await rec.outcome();
   });
 
   it('GoodsName of exactly 80 EUC-KR bytes (40 syllables) is posted; 81 bytes is refused with nothing posted', async () => {

@@ -179,14 +179,18 @@ export function consumeUserActivation(): void {
  */
 export function trackWindows() {
   const opened: Window[] = [];
+  const calls: Array<Parameters<typeof window.open>> = [];
   const original = window.open;
   window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+    calls.push(args);
     const win = original.apply(this, args);
     if (win) opened.push(win);
     return win;
   } as typeof window.open;
   return {
     opened,
+    /** The arguments of every window.open call, opened or blocked. */
+    calls,
     /** Windows still open. */
     open: () => opened.filter((w) => !w.closed),
     restore() {

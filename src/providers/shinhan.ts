@@ -13,6 +13,7 @@ import { httpsHostIn, pgUrl } from '../origins.js';
 import {
   ShinhanBizPaySchema,
   ShinhanCallbackSchema,
+  ShinhanReceiptSchema,
   ShinhanSessionSchema,
   describeIssues,
   type ShinhanBizPay,
@@ -120,9 +121,27 @@ function openPopup(api: ShinhanBizPay, url: string, signal: AbortSignal): Promis
   });
 }
 
+/** `GET receipt-url?tid=` -> `{redirect_url}`: Shinhan's 거래 확인서 page, on an allowed origin only. */
+function receiptUrl(json: unknown, pgOrigins: readonly string[]): URL {
+  const parsed = ShinhanReceiptSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new KpgError({ code: 'receipt-failed', field: 'redirect_url', message: `The receipt JSON has no redirect_url: ${describeIssues(parsed.error).message}` });
+  }
+  const url = pgUrl(parsed.data.redirect_url, ownOrigins, pgOrigins);
+  if (!url) {
+    throw new KpgError({
+      code: 'origin-not-allowed',
+      field: 'redirect_url',
+      message: `The receipt redirect_url ${parsed.data.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+    });
+  }
+  return url;
+}
+
 export const shinhan: Provider<ShinhanSession> = {
   id: 'shinhan',
   ownOrigins,
+  receipt: { kind: 'backend', url: receiptUrl },
   scriptUrl(config) {
     return scriptUrl(config);
   },

@@ -8,12 +8,22 @@
  * Every field is checked before anything is posted: a character EUC-KR cannot hold would otherwise be sent
  * silently as the text `&#NNNNN;`, and byte lengths are counted in the charset the form is sent in.
  */
-import { byteLength, ncr, type FormCharset } from '../charset.js';
+import { byteLength, ncr, outsideKsX1001, type FormCharset } from '../charset.js';
+import { warnOnce } from '../theme.js';
 import { KpgError } from '../protocol.js';
 import { httpsHostIn, pgUrl, toUrl } from '../origins.js';
 import { RETURN_MESSAGE } from '../kpg-return/message.js';
-import { ReturnMessageSchema, SmartroSessionSchema, describeIssues, type SmartroSession } from '../schemas.js';
-import type { AttemptContext, PgReturn, Provider } from './types.js';
+import {
+  ReceiptEnvSchema,
+  ReceiptTypeSchema,
+  ReturnMessageSchema,
+  SmartroReceiptSchema,
+  SmartroSessionSchema,
+  TidSchema,
+  describeIssues,
+  type SmartroSession,
+} from '../schemas.js';
+import type { AttemptContext, PgReturn, Provider, ReceiptInput, Slip, SlipLine } from './types.js';
 
 /** The window name Smartro's own samples use. */
 export const SMARTRO_WINDOW = 'payWindow';
@@ -89,6 +99,12 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
         name,
         `${name} contains "${count.character}", which ${charset} cannot hold: the browser would send it as the text ${ncr(count.character)}`,
         orderNo,
+      );
+    }
+    const extended = charset === 'EUC-KR' ? outsideKsX1001(value) : [];
+    if (extended.length) {
+      warnOnce(
+        `${name} has ${extended.join('')}, outside KS X 1001: the browser sends Windows-949 bytes for it, which a server reading strict EUC-KR shows garbled.`,
       );
     }
     const limit = LIMITS[name];
@@ -175,9 +191,88 @@ function awaitReturn(ctx: AttemptContext, session: SmartroSession, returnOrigin:
   });
 }
 
+/** Smartro's receipt (전표) page hosts (smartro-receipt.txt). */
+const RECEIPT_PAGES = {
+  test: 'https://test.smilepay.co.kr/issue/IssueLoader.jsp',
+  real: 'https://www.smilepay.co.kr/issue/IssueLoader.jsp',
+};
+
+const badReceipt = (field: string, message: string) => new KpgError({ code: 'invalid-config', field, message });
+
+/** `https://{test|www}.smilepay.co.kr/issue/IssueLoader.jsp?TID=...&type=0|2`. */
+function receiptPage({ tid, type, env, issueUrl, pgOrigins }: ReceiptInput): URL {
+  if (!TidSchema.safeParse(tid).success) throw badReceipt('tid', tid ? `tid="${tid}" is not a Smartro TID` : 'The tid attribute is required');
+  const kind = type ?? '0';
+  if (!ReceiptTypeSchema.safeParse(kind).success) {
+    throw badReceipt('type', `type="${kind}" must be 0 (the payment) or 2 (cash receipt)`);
+  }
+  const where = env ?? 'real';
+  if (!ReceiptEnvSchema.safeParse(where).success) throw badReceipt('env', `env="${where}" must be test or real`);
+  const page = issueUrl ? pgUrl(issueUrl, smartroOrigins, pgOrigins) : new URL(RECEIPT_PAGES[where as 'test' | 'real']);
+  if (!page) {
+    throw new KpgError({ code: 'origin-not-allowed', field: 'issue-url', message: `issue-url="${issueUrl}" is not on smilepay.co.kr nor on an origin listed in pg-origins` });
+  }
+  page.search = '';
+  page.searchParams.set('TID', tid);
+  page.searchParams.set('type', kind);
+  return page;
+}
+
+const text = (value: string | number | null | undefined) => (value === null || value === undefined ? '' : String(value).trim());
+const when = (date: unknown, time: unknown) => {
+  const d = text(date as string);
+  const t = text(time as string);
+  if (!/^\d{8}$/.test(d)) return [d, t].filter(Boolean).join(' ');
+  const hms = /^\d{6}$/.test(t) ? ` ${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4)}` : '';
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}${hms}`;
+};
+const bizNo = (value: string) => (/^\d{10}$/.test(value) ? `${value.slice(0, 3)}-${value.slice(3, 5)}-${value.slice(5)}` : value);
+
+/** Smartro's receipt API JSON (through the backend) -> a slip. Throws KpgError receipt-failed. */
+function receiptSlip(json: unknown): Slip {
+  const parsed = SmartroReceiptSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = describeIssues(parsed.error);
+    throw new KpgError({ code: 'receipt-failed', message: `The receipt JSON is not a Smartro receipt: ${message}`, ...(field ? { field } : {}) });
+  }
+  const r = parsed.data.receipt;
+  const m = Array.isArray(r.merchantInfo) ? r.merchantInfo[0] : r.merchantInfo;
+  const cancelled = text(r.stateCd) === '1' || text(r.stateNm) === '취소';
+  const line = (key: string, value: unknown, kind: SlipLine['kind'] = 'text'): SlipLine[] =>
+    text(value as string) ? [{ key, value: text(value as string), kind }] : [];
+  const parts = r.partCancelInfo ? (Array.isArray(r.partCancelInfo) ? r.partCancelInfo : [r.partCancelInfo]) : [];
+  return {
+    cancelled,
+    merchant: [...line('merchant', m.mallNm || m.coNm), ...line('bizNo', bizNo(text(m.coNo))), ...line('boss', m.bossNm), ...line('addr', m.addr)],
+    lines: [
+      ...line('goods', r.goodsNm),
+      ...line('buyer', r.ordNm),
+      ...line('goodsAmt', r.goodsAmt, 'amount'),
+      ...line('supplyAmt', r.supplyAmt, 'amount'),
+      ...line('vatAmt', r.vatAmt, 'amount'),
+      ...line('svcAmt', r.svcAmt, 'amount'),
+      ...line('card', r.appNm),
+      ...line('cardNo', r.cardNo),
+      ...line('installment', r.instmntMon, 'months'),
+      ...line('appNo', r.appNo),
+      ...line('appAt', when(r.appDt, r.appTm)),
+      ...line('state', r.stateNm),
+      ...line('ccNo', r.ccNo),
+      ...line('ccAt', when(r.ccDt, r.ccTm)),
+      ...line('tid', r.tid),
+      ...line('moid', r.moid),
+    ],
+    parts: parts.map((p) => ({ at: when(p.transDt, p.transTm), amount: text(p.transAmt) })),
+    cash: text(r.cashReceiptTid) || text(r.cashReceiptNo)
+      ? [...line('cashType', r.cashReceiptType), ...line('cashNo', r.cashReceiptNo), ...line('cashTid', r.cashReceiptTid)]
+      : [],
+  };
+}
+
 export const smartro: Provider<SmartroSession> = {
   id: 'smartro',
   ownOrigins: smartroOrigins,
+  receipt: { kind: 'direct', url: receiptPage, inline: receiptSlip },
   beforeSession(ctx) {
     if (ctx.device !== 'pc') return;
     if (!ctx.popup.open(SMARTRO_WINDOW, WINDOW_FEATURES)) {

@@ -36,7 +36,42 @@ export type PgReturn =
   /** The buyer closed the payment window without a result reaching this page. */
   | { kind: 'closed' };
 
+/** What `<kpg-receipt>` knows when the buyer clicks. */
+export interface ReceiptInput {
+  tid: string;
+  type: string | null;
+  env: string | null;
+  /** An override of the PG's receipt page URL (a sandbox), checked against pg-origins. */
+  issueUrl: string | null;
+  pgOrigins: readonly string[];
+}
+
+/** One line of a slip: the label's key in the `slip` messages, and the value. */
+export interface SlipLine {
+  key: string;
+  value: string;
+  kind?: 'amount' | 'months' | 'text';
+}
+
+/** A receipt (전표) in a provider-neutral shape, for the inline view. */
+export interface Slip {
+  cancelled: boolean;
+  merchant: SlipLine[];
+  lines: SlipLine[];
+  parts: Array<{ at: string; amount: string }>;
+  cash: SlipLine[];
+}
+
+/** How a provider's receipts open. */
+export type ReceiptSupport =
+  /** The receipt page's URL is known at once: opened inside the click. Throws KpgError. */
+  | { kind: 'direct'; url(input: ReceiptInput): URL; inline?(json: unknown): Slip }
+  /** The shop's backend must be asked first (`receipt-url`): validate its answer into the page URL. */
+  | { kind: 'backend'; url(json: unknown, pgOrigins: readonly string[]): URL; inline?(json: unknown): Slip };
+
 export interface Provider<S extends { order_no: string } = { order_no: string }> {
+  /** Receipts (전표), when the PG has them. */
+  readonly receipt?: ReceiptSupport;
   readonly id: ProviderId;
   /** The PG's own hosts (see origins.ts); `pg-origins` adds to these. */
   readonly ownOrigins: OwnOriginRule;
