@@ -20,16 +20,22 @@ function setOrder(order) {
 if (params.get('order')) {
   setOrder({ order_id: params.get('order'), amount: Number(params.get('amount')), product_name: params.get('name') ?? '' });
 }
-for (const [attr, input] of [['device', null], ['main_color', $('main-color')], ['point_color', $('point-color')], ['lang', $('lang')]]) {
-  const saved = sessionStorage.getItem(`demo:${attr}`);
-  if (!saved) continue;
-  checkout.setAttribute(attr, saved);
-  if (input) input.value = attr.endsWith('color') ? `#${saved}` : saved;
-  if (attr === 'device') document.querySelector(`input[name=device][value=${saved}]`).checked = true;
-}
 function setOption(attr, value) {
   checkout.setAttribute(attr, value);
   sessionStorage.setItem(`demo:${attr}`, value);
+  const shinhan = (checkout.getAttribute('provider') ?? 'shinhan') === 'shinhan';
+  $('shinhan-options').hidden = !shinhan;
+  // Shinhan with pgcode=card: the shop shows the card-company picker (card-list through /api/kpg/cards).
+  if (shinhan && checkout.getAttribute('pgcode') === 'card') checkout.setAttribute('cards-url', '/api/kpg/cards');
+  else checkout.removeAttribute('cards-url');
+}
+for (const [attr, input] of [['provider', null], ['pgcode', null], ['device', null], ['main_color', $('main-color')], ['point_color', $('point-color')], ['lang', $('lang')]]) {
+  const saved = sessionStorage.getItem(`demo:${attr}`);
+  if (!saved) continue;
+  setOption(attr, saved);
+  if (input) input.value = attr.endsWith('color') ? `#${saved}` : saved;
+  const radio = document.querySelector(`input[name=${attr}][value="${saved}"]`);
+  if (radio) radio.checked = true;
 }
 
 $('new-order').addEventListener('click', async () => {
@@ -45,15 +51,34 @@ $('new-order').addEventListener('click', async () => {
   }
   setOrder(order);
 });
-for (const radio of document.querySelectorAll('input[name=device]')) {
-  radio.addEventListener('change', () => setOption('device', radio.value));
+for (const name of ['provider', 'pgcode', 'device']) {
+  for (const radio of document.querySelectorAll(`input[name=${name}]`)) {
+    radio.addEventListener('change', () => setOption(name, radio.value));
+  }
 }
 $('main-color').addEventListener('change', (e) => setOption('main_color', e.target.value.slice(1).toUpperCase()));
 $('point-color').addEventListener('change', (e) => setOption('point_color', e.target.value.slice(1).toUpperCase()));
 $('lang').addEventListener('change', (e) => setOption('lang', e.target.value));
 
+// After a payment: its receipt (전표), as a popup button, and for Smartro also inline.
+checkout.addEventListener('kpg-success', (event) => {
+  const { provider, tid } = event.detail;
+  if (!tid) return;
+  const button = $('receipt-button');
+  button.setAttribute('provider', provider);
+  button.setAttribute('tid', tid);
+  button.setAttribute('env', 'test');
+  $('receipt-inline').replaceChildren();
+  if (provider === 'smartro') {
+    const slip = document.createElement('kpg-receipt');
+    for (const [k, v] of Object.entries({ provider, tid, view: 'inline', 'receipt-url': '/api/kpg/receipt' })) slip.setAttribute(k, v);
+    $('receipt-inline').append(slip);
+  }
+  $('receipt').hidden = false;
+});
+
 // Every event, as text (never as HTML).
-for (const type of ['kpg-session', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error']) {
+for (const type of ['kpg-session', 'kpg-card-select', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error']) {
   checkout.addEventListener(type, (event) => {
     const item = document.createElement('li');
     const name = document.createElement('strong');

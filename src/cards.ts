@@ -2,7 +2,7 @@
  * Shinhan's card-company list (`GET v1.0/payments/info/card-list`, proxied by the shop's backend):
  * loading it once per URL, and the rules the picker shows. Plain functions, no DOM element needed.
  */
-import { KpgError, fetchJson } from './protocol.js';
+import { KpgError, getJson } from './protocol.js';
 import { pgUrl, pageOrigin, toUrl, type OwnOriginRule } from './origins.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
 import { warnOnce } from './theme.js';
@@ -139,7 +139,7 @@ export function loadCards(url: URL, timeoutMs: number, fresh = false): Promise<C
   if (fresh) lists.delete(key);
   let load = lists.get(key);
   if (!load) {
-    load = fetchJson(url, { method: 'GET' }, 'cards-failed', 'The card list request', {
+    load = getJson(url, 'cards-failed', 'The card list request', {
       signal: new AbortController().signal,
       timeoutMs,
     }).then(parseCardList);

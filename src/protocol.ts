@@ -131,6 +131,25 @@ export async function fetchJson(
   }
 }
 
+/** How often a GET that failed transiently (network, timeout, 5xx, 429) is tried again, and the first wait. */
+export const GET_RETRIES = 2;
+export const GET_RETRY_WAIT_MS = 300;
+
+/**
+ * A GET (card list, receipt) with retries: transient failures are tried again after 300 ms, then 600 ms.
+ * Safe because a GET changes nothing on the backend; the session POST is never retried.
+ */
+export async function getJson(url: URL, code: KpgErrorCode, what: string, options: RequestOptions): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchJson(url, { method: 'GET' }, code, what, options);
+    } catch (error) {
+      if (!(error instanceof KpgError) || !error.transient || attempt >= GET_RETRIES) throw error;
+      await sleep(GET_RETRY_WAIT_MS * 2 ** attempt, options.signal);
+    }
+  }
+}
+
 /** `POST session-url`. Resolves with the raw JSON; the provider validates its shape. Never retried. */
 export function requestSession(url: URL, body: SessionRequest, options: RequestOptions): Promise<unknown> {
   return fetchJson(

@@ -259,12 +259,23 @@ describe('<kpg-card-picker>: errors', () => {
     });
   }
 
-  it('retry asks again and shows the list when it works', async () => {
+  it('a passing failure (503) is retried with backoff before anything is shown', async () => {
     const key = uniqueKey('cards');
-    const { el } = await picker(fixture({ key, sequence: [{ status: 503, body: {} }, { body: LIST }] }));
+    const { el, rec } = await picker(fixture({ key, sequence: [{ status: 503, body: {} }, { body: LIST }] }));
+    expect(cards(el)).to.have.length(4);
+    expect(rec.errors).to.have.length(0);
+    expect(await fixtureCalls(key)).to.have.length(2);
+  });
+
+  it('after three failed tries: the retry button asks again and shows the list when it works', async () => {
+    const key = uniqueKey('cards');
+    const down = { status: 503, body: {} };
+    const { el, rec } = await picker(fixture({ key, sequence: [down, down, down, { body: LIST }] }));
+    expect(rec.errors).to.have.length(1);
+    expect(await fixtureCalls(key)).to.have.length(3);
     await realClick(el.shadowRoot!.querySelector('[role="alert"] button')!);
     await waitUntil(() => cards(el).length === 4, 'retry did not load the list');
-    expect(await fixtureCalls(key)).to.have.length(2);
+    expect(await fixtureCalls(key)).to.have.length(4);
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
   });
 

@@ -146,6 +146,7 @@ export class KpgCheckout extends KpgElement {
           return;
         }
         this.#attempt = undefined;
+        clearPending(this.#pendingKey(config));
         this.#finish(outcome);
       },
       () => {
@@ -241,7 +242,9 @@ export class KpgCheckout extends KpgElement {
         this.#attempt = undefined;
         this.#finish(outcome);
       },
-      () => {},
+      () => {
+        /* aborted: fire nothing */
+      },
     );
   }
 
@@ -251,8 +254,6 @@ export class KpgCheckout extends KpgElement {
 
   #finish(outcome: Outcome): void {
     const t = this.t;
-    const config = readConfig(this.#attributes());
-    if (config.ok) clearPending(this.#pendingKey(config.config));
     switch (outcome.type) {
       case 'kpg-success':
         this._state = 'paid';

@@ -6,7 +6,7 @@ import { DEFAULT_TIMEOUT_S } from '../config.js';
 import { PopupController } from '../controllers/popup.js';
 import { emit, type KpgErrorDetail } from '../events.js';
 import { backendUrl, parseOriginList } from '../origins.js';
-import { KpgError, fetchJson } from '../protocol.js';
+import { KpgError, getJson } from '../protocol.js';
 import { providers } from '../providers/index.js';
 import type { ReceiptSupport, Slip, SlipLine } from '../providers/types.js';
 import { ProviderIdSchema, SecondsSchema } from '../schemas.js';
@@ -117,15 +117,11 @@ export class KpgReceipt extends KpgElement {
     return (s.success ? s.data : DEFAULT_TIMEOUT_S) * 1000;
   }
 
-  async #ask(url: URL): Promise<unknown> {
-    try {
-      return await fetchJson(url, { method: 'GET' }, 'receipt-failed', 'The receipt request', {
-        signal: new AbortController().signal,
-        timeoutMs: this.#timeoutMs(),
-      });
-    } catch (error) {
-      throw error;
-    }
+  #ask(url: URL): Promise<unknown> {
+    return getJson(url, 'receipt-failed', 'The receipt request', {
+      signal: new AbortController().signal,
+      timeoutMs: this.#timeoutMs(),
+    });
   }
 
   /** Open the receipt, as a click on the button does. Call it inside a click: it opens a window. */
