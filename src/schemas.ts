@@ -5,6 +5,10 @@
 import * as z from 'zod/mini';
 import { RETURN_MESSAGE } from './kpg-return/message.js';
 
+// No `new Function`: under a strict Content-Security-Policy even zod's caught probe for it is reported as
+// a violation. Must run before any schema below is built (zod probes when a schema is created).
+z.config({ jitless: true });
+
 // ---------------------------------------------------------------- attributes
 
 /** `main_color` / `point_color`: six hex digits, with or without `#`. */

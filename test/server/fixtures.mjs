@@ -8,7 +8,8 @@
 //     that key gets the n-th entry (the last one repeats).
 //   /__fixture/calls?key=k   -> {count, requests: [{method, query, body}]}
 //   /__fixture/reset?key=k   -> forgets recorded calls for k
-//   /__fixture/page?charset=EUC-KR&body=<html>  -> an HTML page with that exact Content-Type charset
+//   /__fixture/page?charset=EUC-KR&body=<html>&csp=<policy>  -> an HTML page with that exact Content-Type
+//                               charset (and that Content-Security-Policy header)
 //   /__fixture/dist/<file>   -> a file from dist/ with `Content-Type: text/javascript` and no charset,
 //                               as a CDN that does not declare one would send it
 //   /__fixture/capture?key=k&page=<html>  -> records the request's RAW body bytes (as `raw`, one char per
@@ -54,6 +55,7 @@ export function fixtureMiddleware() {
     if (url.pathname === '/__fixture/page') {
       ctx.status = 200;
       ctx.set('Content-Type', `text/html; charset=${q.charset ?? 'utf-8'}`);
+      if (q.csp) ctx.set('Content-Security-Policy', q.csp);
       ctx.body = q.body ?? '';
       return;
     }

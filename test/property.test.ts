@@ -1,0 +1,212 @@
+/**
+ * Property-based tests (fast-check): random and adversarial JSON at every shape the widget reads, and
+ * random attribute values at every element. Whatever arrives, nothing throws but a KpgError, no element
+ * is left busy, and each payment attempt ends with exactly one outcome event.
+ */
+import { expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import fc from 'fast-check';
+import '../src/index.js';
+import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
+import { parseCardList } from '../src/cards.js';
+import { KpgError } from '../src/protocol.js';
+import { providers } from '../src/providers/index.js';
+import type { ReceiptSupport } from '../src/providers/types.js';
+import { ResultSchema, ReturnMessageSchema } from '../src/schemas.js';
+import { takePending } from '../src/pending.js';
+import { SHINHAN_SANDBOX, fixture, recordEvents, stubScript } from './helpers.js';
+
+/** JSON a backend or a PG could send, broken or hostile: anything, plus near-misses of the real shapes. */
+const hostile = fc.oneof(
+  fc.jsonValue(),
+  fc.anything(),
+  fc.record({
+    provider: fc.oneof(fc.constant('shinhan'), fc.constant('smartro'), fc.string()),
+    order_no: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+    redirect_url: fc.oneof(fc.webUrl(), fc.string(), fc.constant('javascript:alert(1)'), fc.constant(`${SHINHAN_SANDBOX}/pgsvc/pay?t=1`)),
+    action: fc.oneof(fc.webUrl(), fc.string()),
+    fields: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.constant(null))),
+    status: fc.oneof(fc.constantFrom('paid', 'failed', 'cancelled', 'pending'), fc.string()),
+    ret_code: fc.oneof(fc.constant(0), fc.integer(), fc.string()),
+    list: fc.oneof(fc.array(fc.jsonValue()), fc.jsonValue()),
+    receipt: fc.jsonValue(),
+  }, { requiredKeys: [] }),
+);
+
+function onlyKpgErrors(run: () => unknown): boolean {
+  try {
+    run();
+    return true;
+  } catch (error) {
+    return error instanceof KpgError && typeof error.detail.message === 'string' && error.detail.message.length > 0;
+  }
+}
+
+const ctx = (provider: 'shinhan' | 'smartro') =>
+  ({ config: { pgOrigins: [SHINHAN_SANDBOX], provider: providers[provider] }, device: 'pc' }) as never;
+
+describe('property: every parser refuses bad JSON with a KpgError, never anything else', () => {
+  it('session JSON (Shinhan and Smartro)', () => {
+    fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => providers.shinhan.parseSession(json, ctx('shinhan')))), { numRuns: 400 });
+    fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => providers.smartro.parseSession(json, ctx('smartro')))), { numRuns: 400 });
+  });
+
+  it('a session that parses is safe: its URLs are on allowed origins', () => {
+    fc.assert(
+      fc.property(hostile, (json) => {
+        try {
+          const session = providers.shinhan.parseSession(json, ctx('shinhan')) as unknown as { redirect_url: string };
+          const url = new URL(session.redirect_url);
+          return url.origin === SHINHAN_SANDBOX || (url.protocol === 'https:' && url.hostname.endsWith('.shinhan.com'));
+        } catch (error) {
+          return error instanceof KpgError;
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('card-list JSON', () => {
+    fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => parseCardList(json))), { numRuns: 400 });
+  });
+
+  it('receipt JSON (Shinhan redirect and Smartro slip)', () => {
+    const shinhan = providers.shinhan.receipt as Extract<ReceiptSupport, { kind: 'backend' }>;
+    const smartro = providers.smartro.receipt!;
+    fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => shinhan.url(json, [SHINHAN_SANDBOX]))), { numRuns: 300 });
+    fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => smartro.inline!(json))), { numRuns: 300 });
+  });
+
+  it('result and postMessage data: the schemas never throw, they answer', () => {
+    fc.assert(
+      fc.property(hostile, (json) => {
+        const a = ResultSchema.safeParse(json);
+        const b = ReturnMessageSchema.safeParse(json);
+        return typeof a.success === 'boolean' && typeof b.success === 'boolean';
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a pending record in sessionStorage that someone tampered with is dropped', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), (raw) => {
+        sessionStorage.setItem('kpg-checkout:pending:prop', raw);
+        const taken = takePending('prop');
+        return taken === null || (typeof taken.order_no === 'string' && typeof taken.started_at === 'number');
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+/** Uncaught errors and unhandled rejections seen while `run` runs. */
+async function uncaught(run: () => Promise<void>): Promise<string[]> {
+  const seen: string[] = [];
+  const onError = (e: ErrorEvent) => seen.push(`error: ${e.message}`);
+  const onRejection = (e: PromiseRejectionEvent) => seen.push(`rejection: ${String(e.reason)}`);
+  window.addEventListener('error', onError);
+  window.addEventListener('unhandledrejection', onRejection);
+  try {
+    await run();
+  } finally {
+    window.removeEventListener('error', onError);
+    window.removeEventListener('unhandledrejection', onRejection);
+  }
+  return seen;
+}
+
+const attrValue = fc.oneof(
+  fc.string(),
+  fc.constantFrom('', 'shinhan', 'smartro', 'pc', 'mobile', 'auto', '#5379FF', 'zzz', '0', '-1', '1e9', 'NaN', '<b>x</b>', 'javascript:alert(1)', '/api/kpg/session'),
+);
+
+describe('property: random attributes and hostile backends, at every element', function () {
+  this.timeout(60000);
+  afterEach(() => fixtureCleanup());
+
+  it('<kpg-checkout>: exactly one outcome per attempt, never left busy, no uncaught error', async () => {
+    const seen = await uncaught(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.record({ session: hostile, result: hostile, code: fc.oneof(fc.constant('OK'), fc.string(), fc.integer()), attrs: fc.dictionary(fc.constantFrom('provider', 'pgcode', 'device', 'main_color', 'point_color', 'amount', 'timeout', 'result-timeout', 'lang', 'order-id'), attrValue) }),
+          async ({ session, result, code, attrs }) => {
+            const el = await mount<KpgCheckout>(html`<kpg-checkout></kpg-checkout>`);
+            const base: Record<string, string> = {
+              provider: 'shinhan',
+              device: 'pc',
+              'session-url': fixture({ body: session === undefined ? 'null' : JSON.stringify(session) }),
+              'result-url': fixture({ body: result === undefined ? 'null' : JSON.stringify(result) }),
+              'script-src': stubScript(code, 'msg'),
+              'pg-origins': `${location.origin} ${SHINHAN_SANDBOX}`,
+              timeout: '2',
+              'result-timeout': '0.3',
+            };
+            for (const [k, v] of Object.entries({ ...base, ...attrs })) el.setAttribute(k, v);
+            // A result-timeout or timeout from the generator must not make a run slow: keep them short.
+            el.setAttribute('timeout', '2');
+            el.setAttribute('result-timeout', '0.3');
+            await el.updateComplete;
+            const rec = recordEvents(el);
+            el.pay();
+            if (el.state === 'continue') (el.shadowRoot!.querySelector('button') as HTMLButtonElement).click();
+            await waitUntil(() => rec.outcomes().length > 0 || el.state === 'continue', 'no outcome', { timeout: 6000 });
+            if (el.state === 'continue') {
+              // Waiting for the buyer's press: press it, as a buyer would.
+              el.shadowRoot!.querySelector('button')!.click();
+              await waitUntil(() => rec.outcomes().length > 0, 'no outcome after continue', { timeout: 6000 });
+            }
+            await new Promise((r) => setTimeout(r, 30));
+            fixtureCleanup();
+            return rec.outcomes().length === 1 && el.state !== 'busy' && el.state !== 'continue';
+          },
+        ),
+        { numRuns: 25 },
+      ),
+    );
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('<kpg-card-picker>: any card list ends loaded or in a clear error, never throws', async () => {
+    const seen = await uncaught(() =>
+      fc.assert(
+        fc.asyncProperty(fc.record({ json: hostile, amount: attrValue, pgcode: attrValue }), async ({ json, amount, pgcode }) => {
+          const el = await mount<KpgCardPicker>(html`<kpg-card-picker></kpg-card-picker>`);
+          const errors: unknown[] = [];
+          el.addEventListener('kpg-error', (e) => errors.push(e.detail));
+          el.setAttribute('amount', amount);
+          el.setAttribute('pgcode', pgcode);
+          el.setAttribute('cards-url', fixture({ body: json === undefined ? 'null' : JSON.stringify(json) }));
+          await waitUntil(() => errors.length > 0 || el.shadowRoot!.querySelector('[role="radio"]'), 'picker stuck', { timeout: 4000 });
+          fixtureCleanup();
+          return true;
+        }),
+        { numRuns: 40 },
+      ),
+    );
+    expect(seen).to.deep.equal([]);
+  });
+
+  it('<kpg-receipt>: any attributes and receipt JSON end in a slip, a window, or a clear error', async () => {
+    const seen = await uncaught(() =>
+      fc.assert(
+        fc.asyncProperty(
+          fc.record({ json: hostile, provider: attrValue, tid: attrValue, type: attrValue, env: attrValue, view: fc.constantFrom('inline', 'popup', '') }),
+          async ({ json, provider, tid, type, env, view }) => {
+            const el = await mount<KpgReceipt>(html`<kpg-receipt></kpg-receipt>`);
+            const errors: unknown[] = [];
+            el.addEventListener('kpg-error', (e) => errors.push(e.detail));
+            for (const [k, v] of Object.entries({ provider, tid, type, env, view, 'receipt-url': fixture({ body: { provider, receipt: json } }) })) el.setAttribute(k, v);
+            await el.updateComplete;
+            if (view === 'inline') {
+              await waitUntil(() => errors.length > 0 || el.shadowRoot!.querySelector('[part="slip"]') || el.shadowRoot!.querySelector('[role="status"]')!.textContent === '', 'receipt stuck', { timeout: 4000 });
+            }
+            fixtureCleanup();
+            return true;
+          },
+        ),
+        { numRuns: 40 },
+      ),
+    );
+    expect(seen).to.deep.equal([]);
+  });
+});
