@@ -28,7 +28,7 @@ function demo(): Plugin {
       const servers = await demoServers({ publicBaseUrl: 'http://localhost:5173', env: process.env });
       server.middlewares.use(servers.backend);
       server.httpServer?.once('close', () => void servers.close());
-      server.config.logger.info(`  sandbox Shinhan PG: ${servers.shinhanOrigin}   backend -> ${servers.config.shinhanApiBase}`);
+      server.config.logger.info(`  sandbox PGs: Shinhan ${servers.shinhanOrigin}, Smartro ${servers.smartroOrigin}; backend -> ${servers.config.shinhanApiBase}`);
     },
   };
 }

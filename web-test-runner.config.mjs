@@ -1,7 +1,7 @@
 // @ts-check
 // npm test runs this (through scripts/test.mjs) in headless Chromium. The reference merchant backend is
 // mounted as middleware on the test server's origin (like a shop's own server), and the sandbox PG runs
-// on its own origin, 127.0.0.1:5274, as the real PG would.
+// on its own origin (Shinhan 127.0.0.1:5274, Smartro 127.0.0.1:5275), as the real PGs are.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter as builtinSummary } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -12,6 +12,7 @@ import { summaryReporter } from './test/server/summary-reporter.mjs';
 
 export const TEST_PORT = 8765;
 export const SANDBOX_SHINHAN_PORT = 5274;
+export const SANDBOX_SMARTRO_PORT = 5275;
 
 /** @type {Awaited<ReturnType<typeof demoServers>> | undefined} */
 let servers;
@@ -76,6 +77,7 @@ export default {
         servers = await demoServers({
           publicBaseUrl: `http://localhost:${TEST_PORT}`,
           shinhanPort: SANDBOX_SHINHAN_PORT,
+          smartroPort: SANDBOX_SMARTRO_PORT,
           returnScriptFrom: 'dist',
         });
       },

@@ -3,6 +3,7 @@
 // reference merchant backend (middleware for the shop's own server), wired to each other.
 import { configFromEnv, createMerchantBackend } from './backend/index.mjs';
 import { startShinhanSandbox } from './sandbox/shinhan/server.mjs';
+import { startSmartroSandbox } from './sandbox/smartro/server.mjs';
 import { createDemoShop } from './shop.mjs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -44,14 +45,18 @@ function returnScript(from) {
 }
 
 /**
- * @param {{ publicBaseUrl: string, shinhanPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source' }} options
+ * @param {{ publicBaseUrl: string, shinhanPort?: number, smartroPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source' }} options
  *   `env`: environment variables for the backend (the demo passes process.env so SHINHAN_API_BASE etc.
  *   can point it at Shinhan's real test server; tests pass nothing and always use the sandbox).
  */
-export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '127.0.0.1', env = {}, returnScriptFrom = 'source' }) {
+export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPort = 5175, host = '127.0.0.1', env = {}, returnScriptFrom = 'source' }) {
   const shinhan = await startShinhanSandbox({ host, port: shinhanPort });
+  const smartro = await startSmartroSandbox({ host, port: smartroPort });
   const config = configFromEnv(env, {
     SHINHAN_API_BASE: `${shinhan.origin}/`,
+    SMARTRO_PC_ACTION: `${smartro.origin}/interfaceURL.jsp`,
+    SMARTRO_MOBILE_ACTION: `${smartro.origin}/pay/interfaceURL`,
+    SMARTRO_API_BASE: `${smartro.origin}/`,
     KPG_PUBLIC_BASE_URL: publicBaseUrl,
   });
   const merchant = createMerchantBackend(config);
@@ -67,7 +72,9 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, host = '1
     backend,
     config,
     shinhanOrigin: shinhan.origin,
+    smartroOrigin: smartro.origin,
     shinhan,
-    close: () => shinhan.close(),
+    smartro,
+    close: () => Promise.all([shinhan.close(), smartro.close()]),
   };
 }

@@ -2,8 +2,9 @@
 /**
  * Configuration of the reference merchant backend.
  *
- * Everything secret (the two SPG API keys) lives ONLY here, on the server. The browser never sees
- * them: it only ever learns an `order_no` and the PG's `redirect_url`.
+ * Everything secret (the two SPG API keys, the Smartro MerchantKey) lives ONLY here, on the server.
+ * The browser never sees them: it only ever learns an `order_no`, the PG's `redirect_url` (Shinhan)
+ * or the form to post (Smartro: its EncryptData is a hash made WITH the key, never the key).
  */
 import { z } from 'zod/mini';
 
@@ -12,7 +13,12 @@ import { z } from 'zod/mini';
  * @property {string} shinhanApiBase        SPG API base, ends with "/" (e.g. "http://127.0.0.1:5174/")
  * @property {string} shinhanClientId       SPG client_id (고객사 아이디)
  * @property {string} shinhanPaymentApiKey  SPG "payment" key: payments/request, payments/confirm, cancel
- * @property {string} shinhanSearchApiKey   SPG "search" key: receipt, confirm-info, card-list (unused by these routes)
+ * @property {string} shinhanSearchApiKey   SPG "search" key: card-list, receipt (거래 확인서), confirm-info
+ * @property {string} smartroMid            Smartro MID (상점 ID, 10 characters)
+ * @property {string} smartroMerchantKey    Smartro MerchantKey (상점 서명키): EncryptData, SignValue, receipt API `apikey`
+ * @property {string} smartroPcAction       WEBLink PC form action (test https://tpay.smilepay.co.kr/interfaceURL.jsp)
+ * @property {string} smartroMobileAction   WEBLink mobile form action (test https://tspay.smilepay.co.kr/pay/interfaceURL)
+ * @property {string} smartroApiBase        Smartro server API base, ends with "/" (test https://tapi.smilepay.co.kr/)
  * @property {string} publicBaseUrl         the shop's public origin, no trailing slash (e.g. "http://localhost:5173")
  * @property {number} pgTimeoutMs           how long to wait for the PG before giving up (default 10 s)
  * @property {import('./store.mjs').OrderInput[] | undefined} [orders]  the shop's order table (defaults to DEFAULT_ORDERS)
@@ -24,6 +30,11 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   shinhanClientId: 'kpgdemo01',
   shinhanPaymentApiKey: 'sandbox-payment-key-0001',
   shinhanSearchApiKey: 'sandbox-search-key-0001',
+  smartroMid: 'kpgtest01m',
+  smartroMerchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx',
+  smartroPcAction: 'http://127.0.0.1:5175/interfaceURL.jsp',
+  smartroMobileAction: 'http://127.0.0.1:5175/pay/interfaceURL',
+  smartroApiBase: 'http://127.0.0.1:5175/',
   publicBaseUrl: 'http://localhost:5173',
   pgTimeoutMs: 10_000,
 });
@@ -34,6 +45,11 @@ export const ENV_NAMES = Object.freeze({
   SHINHAN_CLIENT_ID: 'shinhanClientId',
   SHINHAN_PAYMENT_API_KEY: 'shinhanPaymentApiKey',
   SHINHAN_SEARCH_API_KEY: 'shinhanSearchApiKey',
+  SMARTRO_MID: 'smartroMid',
+  SMARTRO_MERCHANT_KEY: 'smartroMerchantKey',
+  SMARTRO_PC_ACTION: 'smartroPcAction',
+  SMARTRO_MOBILE_ACTION: 'smartroMobileAction',
+  SMARTRO_API_BASE: 'smartroApiBase',
   KPG_PUBLIC_BASE_URL: 'publicBaseUrl',
 });
 
@@ -44,6 +60,12 @@ const ConfigSchema = z.object({
   shinhanClientId: z.string().check(z.minLength(1), z.maxLength(10)),
   shinhanPaymentApiKey: z.string().check(z.minLength(1)),
   shinhanSearchApiKey: z.string().check(z.minLength(1)),
+  // MID: "영문과 숫자로 이루어진 10 자리" (guide 1.2).
+  smartroMid: z.string().check(z.regex(/^[A-Za-z0-9]{1,10}$/)),
+  smartroMerchantKey: z.string().check(z.minLength(1)),
+  smartroPcAction: httpUrl,
+  smartroMobileAction: httpUrl,
+  smartroApiBase: httpUrl,
   publicBaseUrl: httpUrl,
   pgTimeoutMs: z.number().check(z.int(), z.positive()),
   orders: z.optional(z.array(z.unknown())), // checked one by one by the store
@@ -69,7 +91,7 @@ export function configFromEnv(env = process.env, defaults = {}) {
 }
 
 /**
- * Fills in sandbox defaults, checks the values and normalises the two URLs.
+ * Fills in sandbox defaults, checks the values and normalises the API bases and the public origin.
  * Throws a plain Error naming the bad setting (never its value: it may be a key).
  *
  * @param {Partial<MerchantConfig>} [partial]
@@ -86,7 +108,8 @@ export function resolveConfig(partial = {}) {
   return hideKeysFromLogs({
     ...config,
     // Always end with "/" so that new URL('v1.0/payments/request', base) keeps any path prefix.
-    shinhanApiBase: config.shinhanApiBase.endsWith('/') ? config.shinhanApiBase : `${config.shinhanApiBase}/`,
+    shinhanApiBase: withSlash(config.shinhanApiBase),
+    smartroApiBase: withSlash(config.smartroApiBase),
     // An origin only: return_url etc. are built as `${publicBaseUrl}/api/kpg/...`.
     publicBaseUrl: new URL(config.publicBaseUrl).origin,
     orders: /** @type {import('./store.mjs').OrderInput[] | undefined} */ (config.orders),
@@ -100,10 +123,20 @@ export function resolveConfig(partial = {}) {
  * @returns {MerchantConfig}
  */
 function hideKeysFromLogs(config) {
-  const safe = () => ({ ...config, shinhanPaymentApiKey: '[hidden]', shinhanSearchApiKey: '[hidden]' });
+  const safe = () => ({
+    ...config,
+    shinhanPaymentApiKey: '[hidden]',
+    shinhanSearchApiKey: '[hidden]',
+    smartroMerchantKey: '[hidden]',
+  });
   Object.defineProperty(config, 'toJSON', { value: safe, enumerable: false });
   Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), { value: safe, enumerable: false });
   return config;
+}
+
+/** @param {string} base */
+function withSlash(base) {
+  return base.endsWith('/') ? base : `${base}/`;
 }
 
 /** @param {string} text */

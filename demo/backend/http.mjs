@@ -35,7 +35,18 @@ export class HttpError extends Error {
  * @param {number} [limit]
  * @returns {Promise<string>}
  */
-export function readBody(req, limit = MAX_BODY_BYTES) {
+export async function readBody(req, limit = MAX_BODY_BYTES) {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+/**
+ * Reads the whole request body as raw bytes (for forms whose charset is not known in advance),
+ * refusing more than `limit` bytes (413).
+ * @param {import('node:http').IncomingMessage} req
+ * @param {number} [limit]
+ * @returns {Promise<Buffer>}
+ */
+export function readBodyBytes(req, limit = MAX_BODY_BYTES) {
   const tooLarge = () => new HttpError(413, 'body-too-large', `The request body is over ${limit} bytes.`);
   if (Number(req.headers['content-length'] ?? 0) > limit) {
     req.resume(); // discard it; the reply closes the connection
@@ -61,7 +72,7 @@ export function readBody(req, limit = MAX_BODY_BYTES) {
     };
     req.on('data', onData);
     req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (!done) resolve(Buffer.concat(chunks));
     });
     req.on('error', (error) => {
       if (!done) reject(error);
@@ -85,15 +96,25 @@ export function mediaType(req) {
  * @param {Record<string, string>} [headers]
  */
 export function sendJson(res, status, body, headers = {}) {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/**
+ * A body that is already JSON text (a PG's answer passed on as it was sent).
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} jsonText
+ * @param {Record<string, string>} [headers]
+ */
+export function sendJsonText(res, status, jsonText, headers = {}) {
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
+    'Content-Length': Buffer.byteLength(jsonText),
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
-  res.end(text);
+  res.end(jsonText);
 }
 
 /**
@@ -104,6 +125,22 @@ export function sendError(res, error) {
   // A refused upload is not read to the end: close the connection after answering.
   const headers = error.status === 413 ? { Connection: 'close' } : undefined;
   sendJson(res, error.status, error.toJSON(), headers);
+}
+
+/**
+ * A short plain-text reply (for PG servers: Smartro's RetryURL expects the body `OK`).
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} text
+ */
+export function sendText(res, status, text) {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
 }
 
 /**
@@ -150,6 +187,50 @@ ${script}
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'Content-Security-Policy': `default-src 'none'; script-src ${CLOSE_SCRIPT_CSP}`,
+    'Referrer-Policy': 'no-referrer',
+  });
+  res.end(html);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page Smartro's result form lands on in the PC popup (ReturnURL). It loads the widget's return
+// script from the shop's own origin; that script tells the opener (the shop page) and closes the
+// popup. The shop page then asks /api/kpg/result: this page says nothing about the outcome.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @param {string} orderNo
+ * @returns {string} UTF-8 HTML
+ */
+export function returnPageHtml(orderNo) {
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>결제 결과 확인 중</title>
+</head>
+<body>
+<p>결제 결과를 확인하고 있습니다… 이 창이 닫히지 않으면 직접 닫아 주세요.</p>
+<script src="/kpg-return.js" data-order-no="${escapeHtml(orderNo)}"></script>
+</body>
+</html>
+`;
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {string} orderNo
+ */
+export function sendReturnPage(res, orderNo) {
+  const html = returnPageHtml(orderNo);
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Content-Length': Buffer.byteLength(html),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    // Only scripts from the shop's own origin (/kpg-return.js); nothing inline, nothing else.
+    'Content-Security-Policy': "default-src 'none'; script-src 'self'",
     'Referrer-Policy': 'no-referrer',
   });
   res.end(html);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Reference merchant backend for Shinhan PG (SPG): what a shop's own server must do.
+ * Reference merchant backend for Shinhan PG (SPG) and Smartro WEBLink: what a shop's own server must do.
  *
  *   import { createMerchantBackend, configFromEnv } from './demo/backend/index.mjs';
  *   const backend = createMerchantBackend(configFromEnv());
@@ -10,14 +10,17 @@
  * Routes: see routes.mjs and README.md. Everything else goes to next().
  */
 import { resolveConfig } from './config.mjs';
-import { HttpError, sendError, sendJson, sendPage } from './http.mjs';
+import { HttpError, sendError, sendJson, sendPage, sendText } from './http.mjs';
 import { createRoutes } from './routes.mjs';
 import { createShinhanClient } from './shinhan.mjs';
+import { createSmartroClient } from './smartro.mjs';
 import { createStore } from './store.mjs';
 
-export { configFromEnv, resolveConfig, SANDBOX_DEFAULTS } from './config.mjs';
-export { createStore, DEFAULT_ORDERS } from './store.mjs';
+export { configFromEnv, ENV_NAMES, resolveConfig, SANDBOX_DEFAULTS } from './config.mjs';
+export { createStore, DEFAULT_ORDERS, DEMO_BUYER_CONTACT } from './store.mjs';
 export { paramIsptHash, payIsptHash, sha256Hex } from './shinhan.mjs';
+export { encryptData, kstTimestamp, parseResultForm, signValue, SUCCESS_CODES } from './smartro.mjs';
+export { returnPageHtml } from './http.mjs';
 export { ROUTES } from './routes.mjs';
 
 /**
@@ -33,7 +36,7 @@ export { ROUTES } from './routes.mjs';
 export function createMerchantBackend(options = {}) {
   const config = resolveConfig(options);
   const store = createStore(config.orders);
-  const routes = createRoutes({ config, store, shinhan: createShinhanClient(config) });
+  const routes = createRoutes({ config, store, shinhan: createShinhanClient(config), smartro: createSmartroClient(config) });
 
   /** @type {Middleware} */
   function middleware(req, res, next) {
@@ -43,8 +46,9 @@ export function createMerchantBackend(options = {}) {
       next();
       return;
     }
-    if (req.method !== route.method) {
-      sendJson(res, 405, { code: 'method-not-allowed', message: `Use ${route.method}.` }, { Allow: route.method });
+    if (!route.methods.includes(req.method ?? '')) {
+      const allow = route.methods.join(', ');
+      sendJson(res, 405, { code: 'method-not-allowed', message: `Use ${route.methods.join(' or ')}.` }, { Allow: allow });
       return;
     }
     Promise.resolve()
@@ -56,9 +60,10 @@ export function createMerchantBackend(options = {}) {
 }
 
 /**
- * JSON routes answer `{ code, message, field? }`; the pages the PG sends the buyer to answer HTML.
+ * JSON routes answer `{ code, message, field? }`; the pages the PG sends the buyer to answer HTML;
+ * a route called by a PG server (Smartro RetryURL) answers plain text.
  * @param {import('node:http').ServerResponse} res
- * @param {'json' | 'page'} kind
+ * @param {'json' | 'page' | 'text'} kind
  * @param {unknown} error
  */
 function replyWithError(res, kind, error) {
@@ -74,6 +79,8 @@ function replyWithError(res, kind, error) {
   const httpError = /** @type {HttpError} */ (error);
   if (kind === 'json') {
     sendError(res, httpError);
+  } else if (kind === 'text') {
+    sendText(res, httpError.status, `ERROR ${httpError.code}`);
   } else {
     sendPage(res, httpError.status, { title: '결제 오류', text: `결제 처리 중 오류가 발생했습니다 (${httpError.code}).`, closeWindow: false });
   }

@@ -1,21 +1,34 @@
 // @ts-check
 /**
- * The five routes every shop's server needs for Shinhan PG. Read top to bottom: session (start),
- * return (confirm + verify), cancel, fail, result.
+ * The routes every shop's server needs. Read top to bottom: session (start), Shinhan return
+ * (confirm + verify), cancel, fail, card list, receipt, result. Smartro's ReturnURL / RetryURL /
+ * StopURL are in smartro-routes.mjs.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { HttpError, mediaType, readBody, redirect, sendJson, sendPage } from './http.mjs';
-import { FailQuerySchema, OrderNoQuerySchema, parseOr400, ReturnFormSchema, SessionBodySchema } from './schemas.mjs';
+import { HttpError, mediaType, readBody, redirect, sendJson, sendJsonText, sendPage } from './http.mjs';
+import {
+  CardsQuerySchema,
+  FailQuerySchema,
+  OrderNoQuerySchema,
+  parseOr400,
+  ReceiptQuerySchema,
+  ReturnFormSchema,
+  SessionBodySchema,
+} from './schemas.mjs';
 import { verifyConfirmation } from './shinhan.mjs';
+import { kstTimestamp } from './smartro.mjs';
+import { createSmartroRoutes } from './smartro-routes.mjs';
 
 /**
  * @typedef {import('node:http').IncomingMessage} Req
  * @typedef {import('node:http').ServerResponse} Res
  * @typedef {import('./store.mjs').Attempt} Attempt
  * @typedef {{ config: import('./config.mjs').MerchantConfig, store: import('./store.mjs').Store,
- *   shinhan: import('./shinhan.mjs').ShinhanClient }} Deps
+ *   shinhan: import('./shinhan.mjs').ShinhanClient, smartro: import('./smartro.mjs').SmartroClient }} Deps
  * @typedef {(req: Req, res: Res, url: URL) => Promise<void> | void} Handler
- * @typedef {{ method: string, kind: 'json' | 'page', handler: Handler }} Route
+ * @typedef {{ methods: readonly string[], kind: 'json' | 'page' | 'text', handler: Handler }} Route
+ *   kind: how errors are answered (JSON for the widget, an HTML page for the buyer's browser, plain
+ *   text for a PG server)
  */
 
 export const ROUTES = Object.freeze({
@@ -23,6 +36,11 @@ export const ROUTES = Object.freeze({
   shinhanReturn: '/api/kpg/shinhan/return',
   shinhanCancel: '/api/kpg/shinhan/cancel',
   shinhanFail: '/api/kpg/shinhan/fail',
+  smartroReturn: '/api/kpg/smartro/return',
+  smartroRetry: '/api/kpg/smartro/retry',
+  smartroStop: '/api/kpg/smartro/stop',
+  cards: '/api/kpg/cards',
+  receipt: '/api/kpg/receipt',
   result: '/api/kpg/result',
 });
 
@@ -30,13 +48,18 @@ export const ROUTES = Object.freeze({
  * @param {Deps} deps
  * @returns {Map<string, Route>}  path -> route
  */
-export function createRoutes({ config, store, shinhan }) {
+export function createRoutes({ config, store, shinhan, smartro }) {
+  const smartroRoutes = createSmartroRoutes({ config, store });
+
   // -------------------------------------------------------------------------------------------
   // 1. POST /api/kpg/session: the shop page asks to start paying order_id.
   // -------------------------------------------------------------------------------------------
   /** @type {Handler} */
   async function createSession(req, res) {
     const body = parseOr400(SessionBodySchema, await readJson(req));
+    if (body.provider === 'shinhan' && body.pgcode === undefined) {
+      throw new HttpError(400, 'missing-field', 'pgcode is required.', 'pgcode');
+    }
 
     // Amount, product and buyer come from OUR order table. The browser only names the order.
     const order = store.getOrder(body.order_id);
@@ -44,10 +67,15 @@ export function createRoutes({ config, store, shinhan }) {
     if (order.paid_order_no) throw new HttpError(409, 'already-paid', `Order ${order.order_id} is already paid.`, 'order_id');
 
     const returnTo = resolveReturnTo(body.return_to, config.publicBaseUrl);
-    const attempt = store.createAttempt(order, { device_type: body.device_type, pgcode: body.pgcode, return_to: returnTo });
+    if (body.provider === 'smartro') {
+      smartroRoutes.startSession(res, order, { device_type: body.device_type, pgcode: body.pgcode, return_to: returnTo });
+      return;
+    }
+    const pgcode = /** @type {string} */ (body.pgcode);
+    const attempt = store.createAttempt(order, { provider: 'shinhan', device_type: body.device_type, pgcode, return_to: returnTo });
 
     const result = await shinhan.requestPayment({
-      pgcode: body.pgcode,
+      pgcode,
       user_id: order.user_id,
       user_name: order.user_name,
       order_no: attempt.order_no,
@@ -88,7 +116,7 @@ export function createRoutes({ config, store, shinhan }) {
     // Found by order_no + nonce, not by a session cookie: the PG's POST is cross-site, so a
     // SameSite=Lax session cookie (PHP's usual default) does not arrive with it.
     const attempt = store.getAttempt(form.order_no);
-    if (!attempt) {
+    if (!attempt || attempt.provider !== 'shinhan') {
       store.recordRefusal({ route, order_no: form.order_no, code: 'unknown-order', message: 'No attempt with this order_no.' });
       sendPage(res, 400, { title: '결제 오류', text: '알 수 없는 주문번호입니다. 쇼핑몰에 문의해 주세요.', closeWindow: false });
       return;
@@ -186,9 +214,10 @@ export function createRoutes({ config, store, shinhan }) {
    */
   function findForRedirect(res, orderNo, route) {
     const attempt = store.getAttempt(orderNo);
-    if (!attempt) {
-      store.recordRefusal({ route, order_no: orderNo, code: 'unknown-order', message: 'No attempt with this order_no.' });
+    if (!attempt || attempt.provider !== 'shinhan') {
+      store.recordRefusal({ route, order_no: orderNo, code: 'unknown-order', message: 'No Shinhan attempt with this order_no.' });
       sendPage(res, 400, { title: '결제 오류', text: '알 수 없는 주문번호입니다.', closeWindow: false });
+      return undefined;
     }
     return attempt;
   }
@@ -199,7 +228,47 @@ export function createRoutes({ config, store, shinhan }) {
   }
 
   // -------------------------------------------------------------------------------------------
-  // 4. GET /api/kpg/result?order_no=...: what the shop page shows. Read from OUR records only.
+  // 4. GET /api/kpg/cards?pgcode=card: Shinhan's card company list for the widget's card picker.
+  //    A proxy because card-list needs the SEARCH key, which must stay on the server. The PG's JSON
+  //    is passed on as sent, even with a ret_code other than 0 (the widget shows its ret_msg).
+  // -------------------------------------------------------------------------------------------
+  /** @type {Handler} */
+  async function cards(_req, res, url) {
+    const query = parseOr400(CardsQuerySchema, Object.fromEntries(url.searchParams));
+    const list = await shinhan.cardList(query.pgcode);
+    if (!list.ok) throw new HttpError(502, list.code, list.message);
+    // The list is the same for every buyer of this shop, but it is ours: no shared caches.
+    sendJsonText(res, 200, list.text, { 'Cache-Control': 'private, max-age=60' });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 5. GET /api/kpg/receipt?tid=...: the receipt (영수증 / 거래 확인서) of a payment WE recorded.
+  //    Amount and date come from our records, never from the browser (the PG checks them: a
+  //    wrong pair is how one would probe other people's receipts).
+  //    In a real shop, also check that the logged-in buyer owns the order.
+  // -------------------------------------------------------------------------------------------
+  /** @type {Handler} */
+  async function receipt(_req, res, url) {
+    const query = parseOr400(ReceiptQuerySchema, Object.fromEntries(url.searchParams));
+    const attempt = store.findByTid(query.tid);
+    const order = attempt && store.getOrder(attempt.order_id);
+    if (!attempt || attempt.status !== 'paid' || !order) {
+      throw new HttpError(404, 'unknown-tid', `No payment with tid ${query.tid}.`, 'tid');
+    }
+    if (attempt.provider === 'smartro') {
+      // POST {SMARTRO_API_BASE}receipt with apikey = MerchantKey: server to server only.
+      const answer = await smartro.receipt(query.tid);
+      if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
+      sendJson(res, 200, { provider: 'smartro', receipt: answer.receipt });
+      return;
+    }
+    const answer = await shinhan.receiptUrl({ tid: query.tid, amount: attempt.amount ?? order.amount, txYmd: receiptDate(attempt) });
+    if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
+    sendJson(res, 200, { provider: 'shinhan', redirect_url: answer.redirect_url });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // 6. GET /api/kpg/result?order_no=...: what the shop page shows. Read from OUR records only.
   // -------------------------------------------------------------------------------------------
   /** @type {Handler} */
   function result(_req, res, url) {
@@ -237,18 +306,37 @@ export function createRoutes({ config, store, shinhan }) {
     });
   }
 
-  return new Map([
-    [ROUTES.session, { method: 'POST', kind: 'json', handler: createSession }],
-    [ROUTES.shinhanReturn, { method: 'POST', kind: 'page', handler: shinhanReturn }],
-    [ROUTES.shinhanCancel, { method: 'GET', kind: 'page', handler: shinhanCancel }],
-    [ROUTES.shinhanFail, { method: 'GET', kind: 'page', handler: shinhanFail }],
-    [ROUTES.result, { method: 'GET', kind: 'json', handler: result }],
-  ]);
+  /** @type {[string, Route][]} */
+  const table = [
+    [ROUTES.session, { methods: ['POST'], kind: 'json', handler: createSession }],
+    [ROUTES.shinhanReturn, { methods: ['POST'], kind: 'page', handler: shinhanReturn }],
+    [ROUTES.shinhanCancel, { methods: ['GET'], kind: 'page', handler: shinhanCancel }],
+    [ROUTES.shinhanFail, { methods: ['GET'], kind: 'page', handler: shinhanFail }],
+    [ROUTES.smartroReturn, { methods: ['POST'], kind: 'page', handler: smartroRoutes.smartroReturn }],
+    [ROUTES.smartroRetry, { methods: ['POST'], kind: 'text', handler: smartroRoutes.smartroRetry }],
+    [ROUTES.smartroStop, { methods: ['GET', 'POST'], kind: 'page', handler: smartroRoutes.smartroStop }],
+    [ROUTES.cards, { methods: ['GET'], kind: 'json', handler: cards }],
+    [ROUTES.receipt, { methods: ['GET'], kind: 'json', handler: receipt }],
+    [ROUTES.result, { methods: ['GET'], kind: 'json', handler: result }],
+  ];
+  return new Map(table);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * tx_ymd (YYYY-MM-DD) for a receipt: the day the PG reported (approved_at), else the Korean date
+ * on which we recorded the payment.
+ * @param {Attempt} attempt
+ */
+export function receiptDate(attempt) {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(attempt.approved_at ?? '');
+  if (m) return `${m[1]}-${m[2]}-${m[3]}`;
+  const kst = kstTimestamp(new Date(attempt.finished_at ?? attempt.created_at));
+  return `${kst.slice(0, 4)}-${kst.slice(4, 6)}-${kst.slice(6, 8)}`;
+}
 
 /**
  * JSON only: a cross-site HTML form cannot send application/json without a CORS preflight.

@@ -11,12 +11,19 @@ import { HttpError } from './http.mjs';
 /** "5379ff" -> "5379FF". SPG wants 6 hex digits, no "#". */
 const Color = z.string().check(z.regex(/^[0-9A-Fa-f]{6}$/), z.toUpperCase());
 
-/** POST /api/kpg/session (JSON). */
+/** SPG 결제수단 코드 ("card", "selpay", ...): max 10 (card-list and payments/request). */
+const Pgcode = z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/));
+
+/**
+ * POST /api/kpg/session (JSON). pgcode is required for Shinhan (the route checks it); Smartro
+ * attempts always use PayMethod CARD and only keep the pgcode the page sent, if any.
+ * The colours, card_cpny_cd and install_month are Shinhan display options (ignored for Smartro).
+ */
 export const SessionBodySchema = z.object({
-  provider: z.literal('shinhan'),
+  provider: z.enum(['shinhan', 'smartro']),
   order_id: z.string().check(z.regex(ORDER_ID_PATTERN)),
   device_type: z.union([z.literal(1), z.literal(2)]),
-  pgcode: z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/)),
+  pgcode: z.optional(Pgcode),
   main_color: z.optional(Color),
   point_color: z.optional(Color),
   card_cpny_cd: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,10}$/))),
@@ -26,7 +33,7 @@ export const SessionBodySchema = z.object({
 
 /** What each session field must look like, for the 400 message. */
 const SESSION_FIELD_RULES = {
-  provider: 'provider must be "shinhan" (the only provider this backend supports).',
+  provider: 'provider must be "shinhan" or "smartro".',
   order_id: 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.',
   device_type: 'device_type must be the number 1 (mobile) or 2 (PC).',
   pgcode: 'pgcode must be an SPG payment method code such as "card" or "selpay".',
@@ -35,6 +42,7 @@ const SESSION_FIELD_RULES = {
   card_cpny_cd: 'card_cpny_cd must be an SPG card company code such as "S001".',
   install_month: 'install_month must be a two-digit string from "00" to "12".',
   return_to: 'return_to must be a URL or path on the shop\'s own origin.',
+  tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
 };
 
 /**
@@ -58,6 +66,36 @@ export const FailQuerySchema = z.object({
   order_no: z.string().check(z.minLength(1), z.maxLength(50)),
   ret_code: z.optional(z.string().check(z.maxLength(100))),
   ret_msg: z.optional(z.string().check(z.maxLength(1000))),
+});
+
+/** GET /api/kpg/cards?pgcode=card */
+export const CardsQuerySchema = z.object({ pgcode: Pgcode });
+
+/** GET /api/kpg/receipt?tid=... (Shinhan tids look like "tpay_test202108311259590002"). */
+export const ReceiptQuerySchema = z.object({
+  tid: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,50}$/)),
+});
+
+/**
+ * Smartro's result form (ReturnURL, RetryURL), after charset decoding and with empty values left
+ * out. Only the fields this backend reads; everything else (GoodsName, BuyerName, VbankNum,
+ * MallReserved, ...) is dropped. OID is the Moid we sent; some samples echo `Moid` instead.
+ */
+export const SmartroResultSchema = z.object({
+  OID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/))),
+  Moid: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,64}$/))),
+  ResultCode: z.string().check(z.regex(/^[A-Za-z0-9]{1,10}$/)),
+  ResultMsg: z.optional(z.string().check(z.maxLength(1000))),
+  PayMethod: z.optional(z.string().check(z.maxLength(20))),
+  MID: z.optional(z.string().check(z.maxLength(20))),
+  Amt: z.optional(z.string().check(z.regex(/^\d{1,12}$/))),
+  TID: z.optional(z.string().check(z.regex(/^[A-Za-z0-9]{1,40}$/))),
+  SignValue: z.optional(z.string().check(z.maxLength(200))),
+  AuthDate: z.optional(z.string().check(z.maxLength(30))),
+  AuthCode: z.optional(z.string().check(z.maxLength(30))),
+  fn_cd: z.optional(z.string().check(z.maxLength(10))),
+  fn_name: z.optional(z.string().check(z.maxLength(50))),
+  CardQuota: z.optional(z.string().check(z.regex(/^\d{1,3}$/))),
 });
 
 /**

@@ -1,9 +1,11 @@
 // @ts-check
 /**
- * Shinhan PG (SPG) client: the two hashes, payments/request and payments/confirm.
- * Server to server only: the payment API key must never reach a browser.
+ * Shinhan PG (SPG) client: the two hashes, payments/request and payments/confirm (payment key),
+ * card-list and receipt/info (search key).
+ * Server to server only: neither API key may ever reach a browser.
  *
- * Spec: shinhan-spg-api.txt (결제 요청 v1.0/payments/request, 결제 승인 v1.0/payments/confirm).
+ * Spec: shinhan-spg-api.txt (결제 요청 v1.0/payments/request, 결제 승인 v1.0/payments/confirm,
+ * 카드사 목록 조회 v1.0/payments/info/card-list, 거래 확인서 v1.0/receipt/info/{tid}).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod/mini';
@@ -96,12 +98,18 @@ const ConfirmSuccessSchema = z.looseObject({
   pay_info: z.optional(z.array(CardInfoSchema)),
 });
 
+/** receipt/info/{tid}, ret_code 0: the 거래 확인서 page (absolute, or a path on the API host). */
+const ReceiptSuccessSchema = z.looseObject({
+  redirect_url: z.string().check(z.minLength(1), z.maxLength(2000)),
+});
+
 /** @typedef {z.infer<typeof ConfirmSuccessSchema>} ConfirmAnswer */
 
 /**
  * @typedef {{ ok: false, code: 'pg-refused' | 'pg-unreachable' | 'pg-bad-response', message: string }} PgFailure
  * @typedef {{ ok: true, redirect_url: string } | PgFailure} RequestResult
  * @typedef {{ ok: true, answer: ConfirmAnswer } | PgFailure} ConfirmResult
+ * @typedef {{ ok: true, text: string } | PgFailure} CardListResult  text: the PG's JSON exactly as sent
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -116,23 +124,49 @@ export function createShinhanClient(config) {
    * POSTs JSON to the SPG API with the payment key.
    * @param {string} path  e.g. "v1.0/payments/request"
    * @param {Record<string, unknown>} body
-   * @returns {Promise<{ ok: true, status: number, json: unknown } | PgFailure>}
+   * @returns {Promise<{ ok: true, status: number, json: unknown, text: string } | PgFailure>}
    */
-  async function post(path, body) {
+  function post(path, body) {
+    return send(new URL(path, config.shinhanApiBase), {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json; charset=utf-8',
+        Accept: 'application/json',
+        Authorization: `SPGKEY ${config.shinhanPaymentApiKey}`,
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
+  /**
+   * GETs from the SPG API with the SEARCH key (card-list, receipt/info: the "search" 키 유형).
+   * client_id is always in the query.
+   * @param {string} path  e.g. "v1.0/payments/info/card-list"
+   * @param {Record<string, string>} query
+   */
+  function get(path, query) {
+    const url = new URL(path, config.shinhanApiBase);
+    for (const [name, value] of Object.entries({ client_id: config.shinhanClientId, ...query })) {
+      url.searchParams.set(name, value);
+    }
+    return send(url, {
+      method: 'GET',
+      headers: { Accept: 'application/json', Authorization: `SPGKEY ${config.shinhanSearchApiKey}` },
+    });
+  }
+
+  /**
+   * One request to the PG; the answer must be JSON.
+   * @param {URL} url
+   * @param {RequestInit} init
+   * @returns {Promise<{ ok: true, status: number, json: unknown, text: string } | PgFailure>}
+   */
+  async function send(url, init) {
     let response;
     let text;
     try {
-      response = await fetch(new URL(path, config.shinhanApiBase), {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json; charset=utf-8',
-          Accept: 'application/json',
-          Authorization: `SPGKEY ${config.shinhanPaymentApiKey}`,
-        },
-        body: JSON.stringify(body),
-        // The timeout also covers reading the body.
-        signal: AbortSignal.timeout(config.pgTimeoutMs),
-      });
+      // The timeout also covers reading the body.
+      response = await fetch(url, { ...init, signal: AbortSignal.timeout(config.pgTimeoutMs) });
       text = await response.text();
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
@@ -143,7 +177,7 @@ export function createShinhanClient(config) {
       };
     }
     try {
-      return { ok: true, status: response.status, json: JSON.parse(text) };
+      return { ok: true, status: response.status, json: JSON.parse(text), text };
     } catch {
       return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${response.status} without JSON.` };
     }
@@ -152,7 +186,7 @@ export function createShinhanClient(config) {
   /**
    * Checks the common { ret_code, ret_msg } part, then the success shape.
    * @template T
-   * @param {{ ok: true, status: number, json: unknown } | PgFailure} reply
+   * @param {{ ok: true, status: number, json: unknown, text: string } | PgFailure} reply
    * @param {z.ZodMiniType<T>} successSchema
    * @returns {{ ok: true, data: T } | PgFailure}
    */
@@ -210,7 +244,45 @@ export function createShinhanClient(config) {
       const answer = readAnswer(await post('v1.0/payments/confirm', body), ConfirmSuccessSchema);
       return answer.ok ? { ok: true, answer: answer.data } : answer;
     },
+
+    /**
+     * 카드사 목록 조회. The answer is handed to the browser AS SENT (whatever its ret_code and HTTP
+     * status: the widget shows the PG's message), as long as it is a JSON object that does not
+     * contain one of our keys.
+     * @param {string} pgcode
+     * @returns {Promise<CardListResult>}
+     */
+    async cardList(pgcode) {
+      const reply = await get('v1.0/payments/info/card-list', { pgcode });
+      if (!reply.ok) return reply;
+      if (!isPlainObject(reply.json) || containsKey(reply.text)) {
+        return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a JSON object.` };
+      }
+      return { ok: true, text: reply.text };
+    },
+
+    /**
+     * 거래 확인서: the URL of the PG's receipt page for a payment. `amount` and `txYmd` (YYYY-MM-DD)
+     * must be what WE recorded. The document spells the amount parameter `amunt`; `amount` is sent
+     * too with the same value, in case the PG fixes the spelling.
+     * @param {{ tid: string, amount: number, txYmd: string }} p
+     * @returns {Promise<RequestResult>}
+     */
+    async receiptUrl(p) {
+      const amount = String(p.amount);
+      const reply = await get(`v1.0/receipt/info/${encodeURIComponent(p.tid)}`, { amunt: amount, amount, tx_ymd: p.txYmd });
+      const answer = readAnswer(reply, ReceiptSuccessSchema);
+      if (!answer.ok) return answer;
+      const url = absoluteHttpUrl(answer.data.redirect_url, config.shinhanApiBase);
+      if (!url) return { ok: false, code: 'pg-bad-response', message: 'The PG answered a redirect_url that is not an http(s) URL.' };
+      return { ok: true, redirect_url: url };
+    },
   };
+
+  /** A key in the PG's answer would be passed on to the browser: treat it as a bad answer. @param {string} text */
+  function containsKey(text) {
+    return [config.shinhanPaymentApiKey, config.shinhanSearchApiKey].some((key) => text.includes(key));
+  }
 }
 
 /** @typedef {ReturnType<typeof createShinhanClient>} ShinhanClient */
@@ -269,6 +341,25 @@ export function verifyConfirmation(answer, expected) {
 /** @param {string} text */
 function clip(text) {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** @param {unknown} value */
+function isPlainObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * An absolute http(s) URL as is; a path ("/pgsvc/receipt?id=1") resolved against the API base.
+ * @param {string} value
+ * @param {string} base
+ * @returns {string | undefined}
+ */
+function absoluteHttpUrl(value, base) {
+  if (isHttpUrl(value)) return value;
+  // A path only: "//host/..." and "/\\host/..." would leave the API host.
+  if (!/^\/(?![\\/])/.test(value)) return undefined;
+  const url = new URL(value, base);
+  return isHttpUrl(url.href) ? url.href : undefined;
 }
 
 /** @param {string} text */

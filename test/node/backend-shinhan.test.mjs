@@ -253,7 +253,7 @@ test('session: every validation error is a 400 naming the field, and nothing rea
   /** @type {[Record<string, unknown>, string, string][]} overrides, code, field */
   const cases = [
     [{ provider: undefined }, 'missing-field', 'provider'],
-    [{ provider: 'smartro' }, 'unsupported-provider', 'provider'],
+    [{ provider: 'kcp' }, 'unsupported-provider', 'provider'],
     [{ provider: 'SHINHAN' }, 'unsupported-provider', 'provider'],
     [{ order_id: undefined }, 'missing-field', 'order_id'],
     [{ order_id: 'A 1001<script>' }, 'invalid-field', 'order_id'],
