@@ -132,7 +132,17 @@ async function afterClose(ctx: AttemptContext, orderNo: string): Promise<Outcome
 export async function resumeCheckout(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
   const { resultUrl, timeoutMs, resultTimeoutMs, provider } = ctx.config;
   try {
-    return await settle(ctx, orderNo, { kind: 'returned', ok: true, code: '', message: '' }, resultUrl, timeoutMs, resultTimeoutMs);
+    // The backend records the outcome before it sends the buyer back, so `pending` here means the buyer
+    // came back (e.g. pressed Back on the PG's page) without finishing: a cancel, after a short wait.
+    const result = await pollResult(resultUrl, orderNo, {
+      signal: ctx.signal,
+      timeoutMs,
+      boundMs: Math.min(resultTimeoutMs, NON_SUCCESS_BOUND_MS),
+    });
+    if (result.status === 'pending') {
+      return { type: 'kpg-cancel', detail: { provider: provider.id, order_no: orderNo, reason: 'returned-unpaid' } };
+    }
+    return outcomeFromResult(provider.id, result, '');
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     return errorOutcome(error, { provider: provider.id, order_no: orderNo });

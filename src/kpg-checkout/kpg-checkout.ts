@@ -19,6 +19,8 @@ export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | '
 
 interface Attempt {
   controller: AbortController;
+  /** The configuration the attempt started with: attributes changed mid-flight do not mix two orders. */
+  config: CheckoutConfig;
   orderNo?: string;
   /** The page navigated to the PG (mobile); the outcome comes on return. */
   navigated?: boolean;
@@ -127,7 +129,7 @@ export class KpgCheckout extends KpgElement {
       return;
     }
     const config = result.config;
-    const attempt: Attempt = { controller: new AbortController() };
+    const attempt: Attempt = { controller: new AbortController(), config };
     this.#attempt = attempt;
     this._state = 'busy';
     this._message = '';
@@ -220,23 +222,36 @@ export class KpgCheckout extends KpgElement {
     });
   }
 
-  /** Back from a full-page PG visit (fresh load, or the back/forward cache): fetch that order's outcome. */
-  #resume(): void {
-    if (this.#attempt && !this.#attempt.navigated) return;
-    const result = readConfig(this.#attributes());
-    if (!result.ok) return;
-    const config = result.config;
-    const pending = takePending(this.#pendingKey(config));
-    if (!pending || pending.provider !== config.provider.id || pending.result_url !== config.resultUrl.href) {
-      return;
+  /**
+   * Back from a full-page PG visit: on a fresh load the attempt comes from sessionStorage; from the
+   * back/forward cache this element still holds it in memory (another page may have taken the stored one).
+   */
+  #resume(fromCache = false): void {
+    const left = this.#attempt;
+    if (left && !left.navigated) return;
+    let config: CheckoutConfig;
+    let orderNo: string;
+    if (fromCache && left?.orderNo) {
+      config = left.config;
+      orderNo = left.orderNo;
+      clearPending(this.#pendingKey(config));
+    } else {
+      const result = readConfig(this.#attributes());
+      if (!result.ok) return;
+      config = result.config;
+      const pending = takePending(this.#pendingKey(config));
+      if (!pending || pending.provider !== config.provider.id || pending.result_url !== config.resultUrl.href) {
+        return;
+      }
+      orderNo = pending.order_no;
     }
-    this.#attempt?.controller.abort();
-    const attempt: Attempt = { controller: new AbortController(), orderNo: pending.order_no };
+    left?.controller.abort();
+    const attempt: Attempt = { controller: new AbortController(), config, orderNo };
     this.#attempt = attempt;
     this._state = 'busy';
     this._message = '';
     const ctx = this.#context(config, 'mobile', attempt);
-    resumeCheckout(ctx, pending.order_no).then(
+    resumeCheckout(ctx, orderNo).then(
       (outcome) => {
         if (this.#attempt !== attempt) return;
         this.#attempt = undefined;
@@ -249,7 +264,7 @@ export class KpgCheckout extends KpgElement {
   }
 
   #onPageShow = (event: PageTransitionEvent) => {
-    if (event.persisted) this.#resume();
+    if (event.persisted) this.#resume(true);
   };
 
   #finish(outcome: Outcome): void {
@@ -277,7 +292,8 @@ export class KpgCheckout extends KpgElement {
   }
 
   #preloadUrl(): URL | null {
-    const result = readConfig(this.#attributes());
+    // Load the PG script before the buyer has chosen a card: only where it comes from matters here.
+    const result = readConfig({ ...this.#attributes(), cardsUrl: null });
     if (!result.ok || !result.config.provider.scriptUrl) return null;
     if (resolveDevice(result.config.device) !== 'pc') return null;
     try {

@@ -34,11 +34,59 @@ async function waitForFrame(browser, prefix, timeout) {
   }
 }
 
+/** @type {Map<number, import('puppeteer-core').Page>} */
+const shopPages = new Map();
+let nextShopPage = 1;
+
+/**
+ * `shop-page`: a separate top-level tab (no opener), for what only top-level pages do, such as the
+ * back/forward cache. Actions: 'open' (url -> id), 'click' (selector, `>>>` pierces shadow roots),
+ * 'eval' (expression -> {value}), 'back', 'url', 'close'.
+ * @param {import('puppeteer-core').Browser} browser @param {any} payload
+ */
+async function shopPage(browser, payload) {
+  const { action, id, url, selector, expression } = payload;
+  if (action === 'open') {
+    const page = await browser.newPage();
+    await page.goto(url, { waitUntil: 'load' });
+    shopPages.set(nextShopPage, page);
+    return nextShopPage++;
+  }
+  const page = shopPages.get(id);
+  if (!page) throw new Error(`no shop page ${id}`);
+  switch (action) {
+    case 'click':
+      await page.locator(selector).click();
+      return true;
+    case 'eval':
+      // Wrapped: a command that returns null or undefined counts as "not handled" in the runner.
+      try {
+        return { value: await page.evaluate(expression) };
+      } catch (error) {
+        // The page is between two documents (a navigation): nothing to read yet; callers poll again.
+        if (/context was destroyed|detached|navigat/i.test(String(error))) return { value: null };
+        throw error;
+      }
+    case 'back':
+      await page.goBack({ waitUntil: 'load' });
+      return page.url();
+    case 'url':
+      return page.url();
+    case 'close':
+      shopPages.delete(id);
+      await page.close();
+      return true;
+    default:
+      throw new Error(`unknown shop-page action ${action}`);
+  }
+}
+
 export function pgWindowCommands() {
   return {
     name: 'pg-window-commands',
     /** @param {{command: string, payload: any, session: any}} args */
     async executeCommand({ command, payload, session }) {
+      if (command === 'shop-page') return shopPage(session.browser.getPage(session.id).browser(), payload);
       if (command !== 'pg-window') return undefined;
       /** @type {import('puppeteer-core').Page} */
       const testPage = session.browser.getPage(session.id);
