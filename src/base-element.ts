@@ -1,4 +1,4 @@
-import { LitElement } from 'lit';
+import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { messages, type Messages } from './i18n.js';
 import { themeColors, themeStyle } from './theme.js';
@@ -24,9 +24,15 @@ export class KpgElement extends LitElement {
     return messages(this.lang);
   }
 
-  /** CSS custom properties for the `base` part (invalid colours fall back, warned once). */
-  protected get themeStyle(): Record<string, string> {
+  /**
+   * The theme's CSS custom properties go on the `base` part through the CSSOM (`style.setProperty`), never
+   * as a `style` attribute: a strict CSP (style-src without 'unsafe-inline') blocks style attributes.
+   */
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    const base = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
+    if (!base) return;
     const { mainColor, pointColor } = themeColors(this);
-    return themeStyle(mainColor, pointColor);
+    for (const [name, value] of Object.entries(themeStyle(mainColor, pointColor))) base.style.setProperty(name, value);
   }
 }

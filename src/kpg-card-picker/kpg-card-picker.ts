@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { KpgElement } from '../base-element.js';
 import { imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
 import { DEFAULT_TIMEOUT_S } from '../config.js';
@@ -271,7 +270,7 @@ export class KpgCardPicker extends KpgElement {
   override render() {
     const t = this.t;
     return html`
-      <div part="base" class="base" style=${styleMap(this.themeStyle)}>
+      <div part="base" class="base">
         <p class="label" id="label">${t.cardsLabel}</p>
         <div
           part="list"

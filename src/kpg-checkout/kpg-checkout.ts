@@ -1,7 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { KpgElement } from '../base-element.js';
 import { property, query, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { resumeCheckout, runCheckout } from '../checkout-flow.js';
 import { readConfig, type CheckoutConfig } from '../config.js';
 import { PopupController } from '../controllers/popup.js';
@@ -312,7 +311,8 @@ export class KpgCheckout extends KpgElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
     this.setAttribute('state', this._state);
   }
 
@@ -362,7 +362,7 @@ export class KpgCheckout extends KpgElement {
     const alert = this._state === 'error' || this._state === 'failed';
     const needsCard = !!this.cardsUrl && !this._card;
     return html`
-      <div part="base" class="base" style=${styleMap(this.themeStyle)}>
+      <div part="base" class="base">
         ${this.#renderPicker()}
         ${this._state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
         <button

@@ -1,6 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { KpgElement } from '../base-element.js';
 import { DEFAULT_TIMEOUT_S } from '../config.js';
 import { PopupController } from '../controllers/popup.js';
@@ -254,7 +253,7 @@ export class KpgReceipt extends KpgElement {
   override render() {
     const t = this.t;
     const error = this._status === 'error' ? this._message : '';
-    return html`<div part="base" class="base" style=${styleMap(this.themeStyle)}>
+    return html`<div part="base" class="base">
       ${this.#inline
         ? this._slip
           ? this.#renderSlip(this._slip)

@@ -1,0 +1,70 @@
+/**
+ * The shipped script on a shop page with a strict Content-Security-Policy and Trusted Types enforced
+ * (the policy the README tells shops to use): a whole card payment through the sandbox, and not one
+ * violation reported.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, newOrder, pgWindow, realClick } from './helpers.js';
+
+export const STRICT_CSP = [
+  "default-src 'self'",
+  `script-src 'self' ${SHINHAN_SANDBOX}`,
+  "style-src 'self'",
+  `img-src 'self' ${SHINHAN_SANDBOX}`,
+  "connect-src 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types kpg-checkout lit-html',
+].join('; ');
+
+type CspWindow = Window & { violations: string[]; kpgLog: Array<{ type: string; detail: any }> };
+
+describe('strict CSP and Trusted Types', () => {
+  it('a card payment with the shipped script reports no violation', async () => {
+    const orderId = await newOrder('p2');
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>strict shop</title>
+      <script src="/test/pages/csp-violations.js"></script>
+      <script src="/__fixture/dist/kpg-checkout.js"></script></head><body>
+      <kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="55000" order-id="${orderId}"
+        session-url="/api/kpg/session" result-url="/api/kpg/result" cards-url="/api/kpg/cards"
+        image-base="${SHINHAN_SANDBOX}/" script-src="${SHINHAN_SCRIPT}" pg-origins="${SHINHAN_SANDBOX}"></kpg-checkout>
+      </body></html>`;
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width:700px;height:500px';
+    frame.src = `/__fixture/page?csp=${encodeURIComponent(STRICT_CSP)}&body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      const win = () => frame.contentWindow as unknown as CspWindow;
+      const picker = () => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('kpg-card-picker');
+      await waitUntil(() => picker()?.shadowRoot?.querySelectorAll('[role="radio"]').length, 'the picker did not render', { timeout: 8000 });
+      const first = picker()!.shadowRoot!.querySelector<HTMLElement>('[role="radio"]')!;
+      await waitUntil(() => first.querySelector('img')?.complete, 'the card image did not load');
+      expect(first.querySelector('img')!.naturalWidth).to.be.greaterThan(0);
+      // The styles applied (constructable stylesheets are allowed by style-src 'self').
+      const button = frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!;
+      expect(frame.contentWindow!.getComputedStyle(button).backgroundColor).to.equal('rgb(83, 121, 255)');
+      await realClick(first);
+      await waitUntil(() => !button.disabled);
+      await realClick(button);
+      await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+      await waitUntil(() => win().kpgLog.some((e) => e.type === 'kpg-success'), 'no kpg-success', { timeout: 10000 });
+      expect(win().kpgLog.filter((e) => ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error'].includes(e.type))).to.have.length(1);
+      expect(win().violations).to.deep.equal([]);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('control: the page really enforces the policy (an inline script is blocked and reported)', async () => {
+    const frame = document.createElement('iframe');
+    const page = `<!doctype html><html><head><script src="/test/pages/csp-violations.js"></script></head><body><script>window.inlineRan = true</script></body></html>`;
+    frame.src = `/__fixture/page?csp=${encodeURIComponent(STRICT_CSP)}&body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      await waitUntil(() => (frame.contentWindow as unknown as CspWindow)?.violations?.length > 0, 'no violation reported');
+      expect((frame.contentWindow as unknown as { inlineRan?: boolean }).inlineRan).to.equal(undefined);
+      expect((frame.contentWindow as unknown as CspWindow).violations[0]).to.match(/^script-src/);
+    } finally {
+      frame.remove();
+    }
+  });
+});
