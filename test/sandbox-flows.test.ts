@@ -59,7 +59,8 @@ describe('Smartro WEBLink through the sandbox', () => {
     expect(outcome.detail.code).to.equal('3011');
   });
 
-  it('mobile: the whole page posts UTF-8 to the mobile URL, 무선 이어폰 intact, and comes back paid', async () => {
+  for (const [choice, expected] of [['approve', 'kpg-success'], ['cancel', 'kpg-cancel']] as const) {
+  it(`mobile: the whole page posts UTF-8 to the mobile URL, 무선 이어폰 intact; ${choice} comes back as ${expected}`, async () => {
     const orderId = await newOrder('p2');
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>m</title>
       <script>window.kpgLog=[];['kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
@@ -76,7 +77,7 @@ describe('Smartro WEBLink through the sandbox', () => {
       const mobile = `${SMARTRO}/pay/interfaceURL`;
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#goods-name' })).to.equal('무선 이어폰 (화이트)');
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#interface' })).to.equal('mobile');
-      await pgWindow({ url: mobile, action: 'click', selector: '#approve' });
+      await pgWindow({ url: mobile, action: 'click', selector: `#${choice}` });
       const log = () => {
         try {
           return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
@@ -86,12 +87,15 @@ describe('Smartro WEBLink through the sandbox', () => {
       };
       await waitUntil(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
       expect(log()).to.have.length(1);
-      expect(log()[0].type).to.equal('kpg-success');
-      expect(log()[0].detail.result).to.include({ status: 'paid', provider: 'smartro' });
+      expect(log()[0].type).to.equal(expected);
+      if (choice === 'approve') expect(log()[0].detail.result).to.include({ status: 'paid', provider: 'smartro' });
+      // A mobile cancel goes to StopURL (guide 6.16), which records it and sends the buyer back.
+      else expect(log()[0].detail.reason).to.equal('buyer-cancelled');
     } finally {
       frame.remove();
     }
   });
+  }
 
   it('the backend refuses a forged result (wrong SignValue): the order is never paid', async () => {
     const orderId = await newOrder('p3');

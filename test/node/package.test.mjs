@@ -28,9 +28,16 @@ test('the .d.ts files type every event through GlobalEventHandlersEventMap', () 
   assert.match(readFileSync('dist/esm/index.d.ts', 'utf8'), /KpgCheckout/);
 });
 
-test('no key, merchant key or hash input of the demo servers is in dist/ or src/', async () => {
+test('no key, merchant key or hash input of the demo servers is in dist/ or src/ (nor any SPGKEY header)', async () => {
   const { SANDBOX_DEFAULTS } = await import('../../demo/backend/config.mjs');
-  const secrets = [SANDBOX_DEFAULTS.shinhanPaymentApiKey, SANDBOX_DEFAULTS.shinhanSearchApiKey];
+  const config = (await import('../../demo/backend/config.mjs')).resolveConfig({});
+  const secrets = [
+    SANDBOX_DEFAULTS.shinhanPaymentApiKey,
+    SANDBOX_DEFAULTS.shinhanSearchApiKey,
+    config.smartroMerchantKey,
+    // What the hashes are made of on the server: the keys above, plus nothing the browser could compute.
+    Buffer.from(config.smartroMerchantKey, 'base64').toString('utf8'),
+  ];
   assert.ok(secrets.every((s) => s.length > 8));
   for (const file of [...files('dist'), ...files('src')]) {
     const text = readFileSync(file, 'utf8');
