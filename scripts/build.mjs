@@ -9,4 +9,6 @@ rmSync('dist', { recursive: true, force: true });
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'return', '--logLevel', 'warn']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-console.log('build: dist/kpg-checkout.js, dist/kpg-return.js and dist/esm/ written');
+// custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
+run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--outdir', 'dist']);
+console.log('build: dist/kpg-checkout.js, dist/kpg-return.js, dist/esm/ and dist/custom-elements.json written');

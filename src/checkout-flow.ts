@@ -57,7 +57,8 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
   let orderNo: string | undefined;
   try {
     provider.beforeSession?.(ctx);
-    await provider.prepare?.(ctx);
+    const preparing = provider.prepare?.(ctx);
+    if (preparing) await preparing; // not awaited when ready: the session request starts in the click's task
     const json = await requestSession(sessionUrl, sessionRequest(ctx), { signal: ctx.signal, timeoutMs });
     const session = provider.parseSession(json, ctx);
     orderNo = session.order_no;

@@ -17,6 +17,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * The card-company picker Korean shoppers expect before the card window opens, built from Shinhan's
  * `card-list` (through your backend), with the installment months each card allows at this amount.
  *
+ * @tagname kpg-card-picker
  * @summary Card company + installment picker (Shinhan card-list).
  *
  * @fires kpg-card-select - The buyer chose a card or a number of months. `detail: {card_cpny_cd, card_cpny_name, install_month}`

@@ -29,6 +29,7 @@ interface Attempt {
  * A pay button that runs a whole payment with a Korean PG: asks the shop's backend for a signed session,
  * opens the PG (popup on PC, full page on mobile), then asks the backend for the verified outcome.
  *
+ * @tagname kpg-checkout
  * @summary Checkout button for Shinhan PG (and more providers to come).
  *
  * @fires kpg-card-select - (with `cards-url`) The buyer chose a card company or months.
@@ -206,9 +207,9 @@ export class KpgCheckout extends KpgElement {
    * Popups may only open while the page holds the buyer's click (about 5 s in Chromium). When the backend
    * took longer, ask for one more press instead of letting the popup blocker eat the window.
    */
-  #userGesture(signal: AbortSignal): Promise<void> {
+  #userGesture(signal: AbortSignal): Promise<void> | null {
     const activation = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
-    if (!activation || activation.isActive) return Promise.resolve();
+    if (!activation || activation.isActive) return null;
     return new Promise((resolve, reject) => {
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       this.#continue = () => {

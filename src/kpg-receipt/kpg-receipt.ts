@@ -28,6 +28,7 @@ function installPrintSheet(doc: Document): void {
  * A payment's receipt (전표): a button that opens the PG's receipt page in a popup (opened inside the
  * click), or, with `view="inline"` (Smartro), the slip itself, printable.
  *
+ * @tagname kpg-receipt
  * @summary Receipt (전표) button or inline slip for Smartro and Shinhan payments.
  *
  * @slot - The button's content (default: 전표 보기).

@@ -43,6 +43,13 @@ function scriptUrl(config: CheckoutConfig): URL {
   return url;
 }
 
+/** The API of each script URL that has loaded and checked out, so a click that finds it ready does not wait. */
+const ready = new Map<string, ShinhanBizPay>();
+
+function readyApi(config: CheckoutConfig): ShinhanBizPay | undefined {
+  return ready.get(scriptUrl(config).href);
+}
+
 /** Load Shinhan's script (once per page) and check that it defined the API we call. */
 async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
   const url = scriptUrl(config);
@@ -55,6 +62,7 @@ async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
       message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
     });
   }
+  ready.set(url.href, parsed.data);
   return parsed.data;
 }
 
@@ -145,8 +153,11 @@ export const shinhan: Provider<ShinhanSession> = {
   scriptUrl(config) {
     return scriptUrl(config);
   },
-  async prepare(ctx) {
-    if (ctx.device === 'pc') await bizPay(ctx.config);
+  prepare(ctx) {
+    // Usually the script loaded when the element appeared: then nothing to wait for, and the session
+    // request leaves inside the click's own task.
+    if (ctx.device !== 'pc' || readyApi(ctx.config)) return;
+    return bizPay(ctx.config).then(() => undefined);
   },
   parseSession,
   async open(session, ctx) {
@@ -156,8 +167,9 @@ export const shinhan: Provider<ShinhanSession> = {
       location.assign(url.href);
       return { kind: 'navigated' };
     }
-    const api = await bizPay(ctx.config);
-    await ctx.userGesture();
+    const api = readyApi(ctx.config) ?? (await bizPay(ctx.config));
+    const gesture = ctx.userGesture();
+    if (gesture) await gesture;
     return openPopup(api, url.href, ctx.signal);
   },
 };

@@ -18,9 +18,10 @@ export interface AttemptContext {
   /**
    * Resolves at once while the page still holds the buyer's click (transient user activation), so a
    * window may open; otherwise shows the buyer an "open payment window" button and resolves on its press.
-   * This is how the widget avoids popup-blocker surprises when the backend was slow.
+   * This is how the widget avoids popup-blocker surprises when the backend was slow. Null when the click
+   * still holds (no need to wait a turn).
    */
-  userGesture(): Promise<void>;
+  userGesture(): Promise<void> | null;
   /** Call right before the whole page leaves for the PG (mobile): remembers the attempt for the return. */
   leavingPage(): void;
   /** The payment window the widget opens itself (watched, and closed when the element goes away). */
@@ -80,7 +81,7 @@ export interface Provider<S extends { order_no: string } = { order_no: string }>
   /** Runs synchronously inside the click, before any await (e.g. pre-opening a named window). */
   beforeSession?(ctx: AttemptContext): void;
   /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */
-  prepare?(ctx: AttemptContext): Promise<void>;
+  prepare?(ctx: AttemptContext): Promise<void> | void;
   /** Validate the backend's session JSON (shape and every URL in it). Throws KpgError. */
   parseSession(json: unknown, ctx: AttemptContext): S;
   /** Open the PG for a valid session. Throws KpgError. */
