@@ -31,8 +31,12 @@ export class KpgElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const base = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
-    if (!base) return;
+    if (!base || (base === this.#themed && !changed.has('mainColor') && !changed.has('pointColor'))) return;
+    this.#themed = base;
     const { mainColor, pointColor } = themeColors(this);
     for (const [name, value] of Object.entries(themeStyle(mainColor, pointColor))) base.style.setProperty(name, value);
   }
+
+  /** The `base` element the theme was last set on (a re-render that keeps it needs no new colours). */
+  #themed?: HTMLElement;
 }

@@ -291,17 +291,24 @@ export class KpgCheckout extends KpgElement {
     emit(this, outcome.type, outcome.detail as never);
   }
 
+  #preload?: { key: string; url: URL | null };
+
+  /** The PG script to load now, recomputed only when the attributes that decide it change. */
   #preloadUrl(): URL | null {
+    const key = [this.provider, this.device, this.scriptSrc, this.pgOrigins, this.sessionUrl, this.resultUrl].join('\n');
+    if (this.#preload?.key === key) return this.#preload.url;
+    let url: URL | null = null;
     // Load the PG script before the buyer has chosen a card: only where it comes from matters here.
     const result = readConfig({ ...this.#attributes(), cardsUrl: null });
-    if (!result.ok || !result.config.provider.scriptUrl) return null;
-    if (resolveDevice(result.config.device) !== 'pc') return null;
-    try {
-      return result.config.provider.scriptUrl(result.config);
-    } catch (error) {
-      warnOnce(error instanceof Error ? error.message : String(error));
-      return null;
+    if (result.ok && result.config.provider.scriptUrl && resolveDevice(result.config.device) === 'pc') {
+      try {
+        url = result.config.provider.scriptUrl(result.config);
+      } catch (error) {
+        warnOnce(error instanceof Error ? error.message : String(error));
+      }
     }
+    this.#preload = { key, url };
+    return url;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
