@@ -2,7 +2,7 @@
  * Shinhan's card-company list (`GET v1.0/payments/info/card-list`, proxied by the shop's backend):
  * loading it once per URL, and the rules the picker shows. Plain functions, no DOM element needed.
  */
-import { KpgError, getJson } from './protocol.js';
+import { KpgError, getJson, parseOrThrow } from './protocol.js';
 import { pgUrl, pageOrigin, toUrl, type OwnOriginRule } from './origins.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
 import { warnOnce } from './theme.js';
@@ -103,18 +103,14 @@ export function toOption(card: Card, image: string | null): CardOption {
 
 /** Validate card-list's JSON into cards in `sort_no` order. Throws KpgError `cards-failed`. */
 export function parseCardList(json: unknown): Card[] {
-  const parsed = CardListSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssues(parsed.error);
-    throw new KpgError({ code: 'cards-failed', message: `The card list is not valid: ${message}`, ...(field ? { field } : {}) });
-  }
-  if (Number(parsed.data.ret_code) !== 0) {
+  const data = parseOrThrow(CardListSchema, json, 'cards-failed', 'The card list is not valid');
+  if (Number(data.ret_code) !== 0) {
     throw new KpgError({
       code: 'cards-failed',
-      message: `The PG refused the card list (ret_code ${parsed.data.ret_code}): ${parsed.data.ret_msg ?? ''}`.trim(),
+      message: `The PG refused the card list (ret_code ${data.ret_code}): ${data.ret_msg ?? ''}`.trim(),
     });
   }
-  const list = parsed.data.list;
+  const list = data.list;
   const entries = Array.isArray(list) ? list : list ? [list] : [];
   const cards: Card[] = [];
   for (const entry of entries) {

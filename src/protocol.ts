@@ -4,6 +4,7 @@
  *   POST session-url  {provider, order_id, device_type, pgcode, main_color, point_color, ...}
  *   GET  result-url?order_no=...  -> {status: paid | failed | cancelled | pending, order_no, ...}
  */
+import type * as z from 'zod/mini';
 import type { KpgErrorCode, KpgErrorDetail, Outcome } from './events.js';
 import {
   BackendErrorSchema,
@@ -24,6 +25,17 @@ export class KpgError extends Error {
     this.detail = detail;
     this.transient = transient;
   }
+}
+
+/**
+ * Validate `json` with `schema`, or throw a KpgError whose message says what it is not and names the first
+ * bad field: `The session JSON is not a Shinhan session: redirect_url: expected string`.
+ */
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, json: unknown, code: KpgErrorCode, what: string): z.infer<S> {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const { field, message } = describeIssues(parsed.error);
+  throw new KpgError({ code, message: `${what}: ${message}`, ...(field ? { field } : {}) });
 }
 
 /** The body `POST session-url` receives. */

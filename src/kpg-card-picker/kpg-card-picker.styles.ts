@@ -1,16 +1,11 @@
 import { css } from 'lit';
+import { sharedStyles } from '../shared.styles.js';
 
-export const styles = css`
+export const styles = [
+  sharedStyles,
+  css`
   :host {
     display: block;
-    font-family: var(--kpg-font-family, inherit);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  .base {
-    background: var(--kpg-main-color);
-    color: var(--kpg-on-main-color);
   }
   .label {
     margin: 0 0 8px;
@@ -86,21 +81,5 @@ export const styles = css`
     padding: 0 8px;
     border-radius: var(--kpg-radius, 8px);
   }
-  .message {
-    margin: 8px 0 0;
-    font-size: 14px;
-  }
-  .message:empty {
-    display: none;
-  }
-  [role='alert']:not(:empty) {
-    padding-left: 8px;
-    border-left: 3px solid var(--kpg-error-color, #d92d20);
-  }
-  .retry {
-    margin-left: 8px;
-    font: inherit;
-    min-height: 32px;
-    cursor: pointer;
-  }
-`;
+`,
+];

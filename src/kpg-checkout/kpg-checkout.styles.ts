@@ -1,17 +1,14 @@
 import { css } from 'lit';
+import { sharedStyles } from '../shared.styles.js';
 
-export const styles = css`
+export const styles = [
+  sharedStyles,
+  css`
   :host {
     display: block;
-    font-family: var(--kpg-font-family, inherit);
     max-width: var(--kpg-max-width, 100%);
   }
-  :host([hidden]) {
-    display: none;
-  }
   .base {
-    background: var(--kpg-main-color);
-    color: var(--kpg-on-main-color);
     border-radius: var(--kpg-radius, 8px);
     padding: var(--kpg-padding, 0);
   }
@@ -28,7 +25,7 @@ export const styles = css`
     background: var(--kpg-point-color);
     color: var(--kpg-on-point-color);
     font: inherit;
-    font-size: 16px; /* 16px or more: iOS Safari does not zoom */
+    font-size: 16px;
     font-weight: 600;
     cursor: pointer;
     display: inline-flex;
@@ -62,20 +59,9 @@ export const styles = css`
       animation-duration: 2.4s;
     }
   }
-  .message {
-    margin: 0;
-    font-size: 14px;
-    line-height: 1.5;
-  }
-  .message:not(:empty) {
-    margin-top: 8px;
-  }
-  [role='alert']:not(:empty) {
-    padding-left: 8px;
-    border-left: 3px solid var(--kpg-error-color, #d92d20);
-  }
   .hint {
     margin: 0 0 8px;
     font-size: 14px;
   }
-`;
+`,
+];

@@ -1,20 +1,15 @@
 import { css } from 'lit';
+import { sharedStyles } from '../shared.styles.js';
 
-export const styles = css`
+export const styles = [
+  sharedStyles,
+  css`
   :host {
     display: inline-block;
-    font-family: var(--kpg-font-family, inherit);
   }
   :host([view='inline']) {
     display: block;
     max-width: var(--kpg-slip-width, 420px);
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  .base {
-    background: var(--kpg-main-color);
-    color: var(--kpg-on-main-color);
   }
   button {
     font: inherit;
@@ -84,21 +79,6 @@ export const styles = css`
     padding: 2px 4px;
     border-bottom: 1px solid color-mix(in srgb, var(--kpg-on-main-color) 20%, transparent);
   }
-  .message {
-    margin: 8px 0 0;
-    font-size: 14px;
-  }
-  .message:empty {
-    display: none;
-  }
-  [role='alert']:not(:empty) {
-    padding-left: 8px;
-    border-left: 3px solid var(--kpg-error-color, #d92d20);
-  }
-  .retry {
-    margin-left: 8px;
-    min-height: 32px;
-  }
   @media print {
     .print,
     .retry {
@@ -108,7 +88,8 @@ export const styles = css`
       border-color: #000;
     }
   }
-`;
+`,
+];
 
 /**
  * Added to the document (once) while an inline receipt is on the page: printing then shows the slip only.

@@ -7,7 +7,7 @@
  * carrying its message, and the backend's verified result decides the outcome either way.
  */
 import type { CheckoutConfig } from '../config.js';
-import { KpgError } from '../protocol.js';
+import { KpgError, parseOrThrow } from '../protocol.js';
 import { loadScript } from '../controllers/script-loader.js';
 import { httpsHostIn, pgUrl } from '../origins.js';
 import {
@@ -15,7 +15,6 @@ import {
   ShinhanCallbackSchema,
   ShinhanReceiptSchema,
   ShinhanSessionSchema,
-  describeIssues,
   type ShinhanBizPay,
   type ShinhanSession,
 } from '../schemas.js';
@@ -67,25 +66,17 @@ async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
 }
 
 function parseSession(json: unknown, ctx: AttemptContext): ShinhanSession {
-  const parsed = ShinhanSessionSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssues(parsed.error);
-    throw new KpgError({
-      code: 'invalid-session',
-      message: `The session JSON is not a Shinhan session: ${message}`,
-      ...(field ? { field } : {}),
-    });
-  }
-  const url = pgUrl(parsed.data.redirect_url, ownOrigins, ctx.config.pgOrigins);
+  const session = parseOrThrow(ShinhanSessionSchema, json, 'invalid-session', 'The session JSON is not a Shinhan session');
+  const url = pgUrl(session.redirect_url, ownOrigins, ctx.config.pgOrigins);
   if (!url) {
     throw new KpgError({
       code: 'origin-not-allowed',
       field: 'redirect_url',
-      order_no: parsed.data.order_no,
-      message: `redirect_url ${parsed.data.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+      order_no: session.order_no,
+      message: `redirect_url ${session.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
     });
   }
-  return { ...parsed.data, redirect_url: url.href };
+  return { ...session, redirect_url: url.href };
 }
 
 /** Call openPopup and resolve with the callback's first call (validated). */
@@ -131,16 +122,13 @@ function openPopup(api: ShinhanBizPay, url: string, signal: AbortSignal): Promis
 
 /** `GET receipt-url?tid=` -> `{redirect_url}`: Shinhan's 거래 확인서 page, on an allowed origin only. */
 function receiptUrl(json: unknown, pgOrigins: readonly string[]): URL {
-  const parsed = ShinhanReceiptSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new KpgError({ code: 'receipt-failed', field: 'redirect_url', message: `The receipt JSON has no redirect_url: ${describeIssues(parsed.error).message}` });
-  }
-  const url = pgUrl(parsed.data.redirect_url, ownOrigins, pgOrigins);
+  const { redirect_url } = parseOrThrow(ShinhanReceiptSchema, json, 'receipt-failed', 'The receipt JSON has no usable redirect_url');
+  const url = pgUrl(redirect_url, ownOrigins, pgOrigins);
   if (!url) {
     throw new KpgError({
       code: 'origin-not-allowed',
       field: 'redirect_url',
-      message: `The receipt redirect_url ${parsed.data.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+      message: `The receipt redirect_url ${redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
     });
   }
   return url;

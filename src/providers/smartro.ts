@@ -10,7 +10,7 @@
  */
 import { byteLength, ncr, outsideKsX1001, type FormCharset } from '../charset.js';
 import { warnOnce } from '../theme.js';
-import { KpgError } from '../protocol.js';
+import { KpgError, parseOrThrow } from '../protocol.js';
 import { httpsHostIn, pgUrl, toUrl } from '../origins.js';
 import { RETURN_MESSAGE } from '../kpg-return/message.js';
 import {
@@ -20,7 +20,6 @@ import {
   SmartroReceiptSchema,
   SmartroSessionSchema,
   TidSchema,
-  describeIssues,
   type SmartroSession,
 } from '../schemas.js';
 import type { AttemptContext, PgReturn, Provider, ReceiptInput, Slip, SlipLine } from './types.js';
@@ -116,16 +115,7 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
 }
 
 function parseSession(json: unknown, ctx: AttemptContext): SmartroSession {
-  const parsed = SmartroSessionSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssues(parsed.error);
-    throw new KpgError({
-      code: 'invalid-session',
-      message: `The session JSON is not a Smartro session: ${message}`,
-      ...(field ? { field } : {}),
-    });
-  }
-  const session = parsed.data;
+  const session = parseOrThrow(SmartroSessionSchema, json, 'invalid-session', 'The session JSON is not a Smartro session');
   const action = pgUrl(session.action, smartroOrigins, ctx.config.pgOrigins);
   if (!action) {
     throw new KpgError({
@@ -230,12 +220,7 @@ const bizNo = (value: string) => (/^\d{10}$/.test(value) ? `${value.slice(0, 3)}
 
 /** Smartro's receipt API JSON (through the backend) -> a slip. Throws KpgError receipt-failed. */
 function receiptSlip(json: unknown): Slip {
-  const parsed = SmartroReceiptSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssues(parsed.error);
-    throw new KpgError({ code: 'receipt-failed', message: `The receipt JSON is not a Smartro receipt: ${message}`, ...(field ? { field } : {}) });
-  }
-  const r = parsed.data.receipt;
+  const r = parseOrThrow(SmartroReceiptSchema, json, 'receipt-failed', 'The receipt JSON is not a Smartro receipt').receipt;
   const m = Array.isArray(r.merchantInfo) ? r.merchantInfo[0] : r.merchantInfo;
   const cancelled = text(r.stateCd) === '1' || text(r.stateNm) === '취소';
   const line = (key: string, value: unknown, kind: SlipLine['kind'] = 'text'): SlipLine[] =>
