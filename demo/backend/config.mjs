@@ -21,6 +21,9 @@ import { z } from 'zod/mini';
  * @property {string} smartroApiBase        Smartro server API base, ends with "/" (test https://tapi.smilepay.co.kr/)
  * @property {string} publicBaseUrl         the shop's public origin, no trailing slash (e.g. "http://localhost:5173")
  * @property {number} pgTimeoutMs           how long to wait for the PG before giving up (default 10 s)
+ * @property {boolean} smartroVerifyWithReceiptApi  before a Smartro approval is recorded as paid, confirm it
+ *                                          with the receipt API (its moid, goodsAmt, state). Default true;
+ *                                          README "The receipt API cross-check: why, and what it costs"
  * @property {import('./store.mjs').OrderInput[] | undefined} [orders]  the shop's order table (defaults to DEFAULT_ORDERS)
  */
 
@@ -37,6 +40,7 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   smartroApiBase: 'http://127.0.0.1:5175/',
   publicBaseUrl: 'http://localhost:5173',
   pgTimeoutMs: 10_000,
+  smartroVerifyWithReceiptApi: true,
 });
 
 /** Environment variable -> config key. */
@@ -51,7 +55,11 @@ export const ENV_NAMES = Object.freeze({
   SMARTRO_MOBILE_ACTION: 'smartroMobileAction',
   SMARTRO_API_BASE: 'smartroApiBase',
   KPG_PUBLIC_BASE_URL: 'publicBaseUrl',
+  SMARTRO_VERIFY_WITH_RECEIPT_API: 'smartroVerifyWithReceiptApi',
 });
+
+/** Config keys that are on/off switches: from the environment "true"/"false", "1"/"0", "yes"/"no", "on"/"off". */
+const FLAGS = new Set(['smartroVerifyWithReceiptApi']);
 
 const httpUrl = z.string().check(z.refine((s) => isHttpUrl(s)));
 
@@ -68,6 +76,7 @@ const ConfigSchema = z.object({
   smartroApiBase: httpUrl,
   publicBaseUrl: httpUrl,
   pgTimeoutMs: z.number().check(z.int(), z.positive()),
+  smartroVerifyWithReceiptApi: z.boolean(),
   orders: z.optional(z.array(z.unknown())), // checked one by one by the store
 });
 
@@ -84,7 +93,7 @@ export function configFromEnv(env = process.env, defaults = {}) {
   const fromEnv = {};
   for (const [envName, key] of Object.entries(ENV_NAMES)) {
     const value = env[envName]?.trim() || defaults[envName];
-    if (value !== undefined && value !== '') fromEnv[key] = value;
+    if (value !== undefined && value !== '') fromEnv[key] = FLAGS.has(key) ? parseFlag(value) : value;
   }
   const fromDefaults = Object.fromEntries(Object.entries(defaults).filter(([k]) => !(k in ENV_NAMES)));
   return resolveConfig({ ...fromDefaults, ...fromEnv });
@@ -132,6 +141,19 @@ function hideKeysFromLogs(config) {
   Object.defineProperty(config, 'toJSON', { value: safe, enumerable: false });
   Object.defineProperty(config, Symbol.for('nodejs.util.inspect.custom'), { value: safe, enumerable: false });
   return config;
+}
+
+/**
+ * "true"/"1"/"yes"/"on" -> true, "false"/"0"/"no"/"off" -> false (any case). Anything else is kept
+ * as it is, and the config check then refuses it by name: a typo must not switch a check off.
+ * @param {unknown} value
+ */
+function parseFlag(value) {
+  if (typeof value !== 'string') return value;
+  const text = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off'].includes(text)) return false;
+  return value;
 }
 
 /** @param {string} base */

@@ -49,7 +49,7 @@ export const ROUTES = Object.freeze({
  * @returns {Map<string, Route>}  path -> route
  */
 export function createRoutes({ config, store, shinhan, smartro }) {
-  const smartroRoutes = createSmartroRoutes({ config, store });
+  const smartroRoutes = createSmartroRoutes({ config, store, smartro });
 
   // -------------------------------------------------------------------------------------------
   // 1. POST /api/kpg/session: the shop page asks to start paying order_id.

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Schemas of everything that reaches the backend from a browser (directly, or through the PG's
- * redirects). One schema per shape; anything not listed here is dropped, e.g. an `amount` in the
+ * redirects), and of the Smartro receipt answer an approval is checked against. One schema per shape; anything not listed here is dropped, e.g. an `amount` in the
  * session body is ignored: amounts come from the order table only.
  */
 import { z } from 'zod/mini';
@@ -97,6 +97,21 @@ export const SmartroResultSchema = z.object({
   fn_name: z.optional(z.string().check(z.maxLength(50))),
   CardQuota: z.optional(z.string().check(z.regex(/^\d{1,3}$/))),
 });
+
+/**
+ * The fields of Smartro's receipt API answer (smartro-receipt.txt) that confirm an approval; the rest
+ * is dropped. Amounts are strings of digits in the document (a JSON integer is taken too).
+ * stateCd "0" / stateNm "승인" approved, "1" / "취소" cancelled; at least one of the two must be there.
+ */
+export const SmartroReceiptSchema = z
+  .object({
+    tid: z.string().check(z.minLength(1), z.maxLength(40)),
+    moid: z.string().check(z.minLength(1), z.maxLength(64)),
+    goodsAmt: z.union([z.string().check(z.regex(/^\d{1,12}$/)), z.number().check(z.int(), z.nonnegative())]),
+    stateCd: z.optional(z.union([z.string().check(z.maxLength(10)), z.number()])),
+    stateNm: z.optional(z.string().check(z.maxLength(20))),
+  })
+  .check(z.refine((r) => r.stateCd !== undefined || r.stateNm !== undefined));
 
 /**
  * Parses `input` or throws a 400 HttpError naming the first bad field.

@@ -5,11 +5,12 @@
  *
  * WEBLink authorises AND approves at the PG before the result is posted: when an approval reaches
  * us, the money has already moved. There is no confirm call; what protects the shop is checking
- * the result (SignValue, MID, amount) before believing it, and recording each TID once.
+ * the result (SignValue, MID, amount) before believing it, confirming it with Smartro's receipt API
+ * (SignValue does not cover the amount or the Moid), and recording each TID once.
  */
 import { readBodyBytes, redirect, sendJson, sendPage, sendReturnPage, sendText } from './http.mjs';
 import { OrderNoQuerySchema, parseOr400, SmartroResultSchema } from './schemas.mjs';
-import { judgeResult, PAY_METHOD_CARD, parseResultForm, sessionFields } from './smartro.mjs';
+import { checkReceipt, judgeResult, PAY_METHOD_CARD, parseResultForm, sessionFields } from './smartro.mjs';
 import { DEMO_BUYER_CONTACT } from './store.mjs';
 
 /**
@@ -18,7 +19,9 @@ import { DEMO_BUYER_CONTACT } from './store.mjs';
  * @typedef {import('./store.mjs').Attempt} Attempt
  * @typedef {import('./store.mjs').Order} Order
  * @typedef {import('./smartro.mjs').SmartroResult} SmartroResult
- * @typedef {{ recorded: true } | { recorded: false, code: string }} Outcome
+ * @typedef {import('./smartro.mjs').ReceiptResult} ReceiptResult
+ * @typedef {{ recorded: true } | { recorded: false, code: string, retryLater?: boolean }} Outcome
+ *   retryLater: not decided (the receipt API gave no usable answer); the same result may succeed later.
  */
 
 const PATHS = Object.freeze({
@@ -28,9 +31,10 @@ const PATHS = Object.freeze({
 });
 
 /**
- * @param {{ config: import('./config.mjs').MerchantConfig, store: import('./store.mjs').Store }} deps
+ * @param {{ config: import('./config.mjs').MerchantConfig, store: import('./store.mjs').Store,
+ *   smartro: import('./smartro.mjs').SmartroClient }} deps
  */
-export function createSmartroRoutes({ config, store }) {
+export function createSmartroRoutes({ config, store, smartro }) {
   // -------------------------------------------------------------------------------------------
   // 1. POST /api/kpg/session with provider "smartro" (routes.mjs has already validated the body,
   //    found the order, refused a paid one and checked return_to).
@@ -88,12 +92,14 @@ export function createSmartroRoutes({ config, store }) {
   // -------------------------------------------------------------------------------------------
   // 3. POST /api/kpg/smartro/retry (RetryURL, 재통보): the same result, server to server, for when
   //    the browser never got to ReturnURL. Smartro repeats it until it reads `OK` (guide 6.24), so:
-  //    idempotent, `OK` when recorded or already recorded, 400 + short text when refused.
+  //    idempotent, `OK` when recorded or already recorded, 400 + short text when refused, 503 when
+  //    the approval could not be confirmed yet (receipt API down): the next retry may record it.
   // -------------------------------------------------------------------------------------------
   /** @type {import('./routes.mjs').Handler} */
   async function smartroRetry(req, res) {
     const { outcome } = await receiveResult(req, `POST ${PATHS.retry}`);
     if (outcome.recorded) sendText(res, 200, 'OK');
+    else if (outcome.retryLater) sendText(res, 503, `RETRY ${outcome.code}`);
     else sendText(res, 400, `REFUSED ${outcome.code}`);
   }
 
@@ -119,22 +125,60 @@ export function createSmartroRoutes({ config, store }) {
       store.recordRefusal({ route, order_no: named, code: 'unknown-order', message: 'No Smartro attempt with this Moid.' });
       return { outcome: { recorded: false, code: 'unknown-order' } };
     }
-    return { attempt, outcome: settle(attempt, parsed.data, route) };
+    return { attempt, outcome: await settle(attempt, parsed.data, route) };
   }
 
   /**
-   * Records a checked result. Synchronous on purpose: nothing can run between the checks and the
-   * write, so a ReturnURL and a RetryURL arriving together still record one payment.
+   * Checks and records a result. An approval is first checked here, then (config
+   * smartroVerifyWithReceiptApi) confirmed with the receipt API, then checked AGAIN and written in
+   * one synchronous step: whatever happened during the API call (the same approval arriving at the
+   * other URL, another attempt of the order getting paid) is seen before the write.
    * @param {Attempt} attempt
    * @param {SmartroResult} form
    * @param {string} route
-   * @returns {Outcome}
+   * @returns {Promise<Outcome>}
    */
-  function settle(attempt, form, route) {
-    /** @param {string} code @param {string} message @returns {Outcome} */
-    const refuse = (code, message) => {
+  async function settle(attempt, form, route) {
+    const first = decide(attempt, form, route);
+    if (!('confirmTid' in first)) return first;
+    const answer = await receiptOf(first.confirmTid);
+    const second = decide(attempt, form, route, answer);
+    if ('confirmTid' in second) throw new Error('kpg backend: an approval is still unconfirmed after the receipt API answered');
+    return second;
+  }
+
+  /**
+   * Receipt API calls in flight, by TID: a ReturnURL and a RetryURL arriving together share one.
+   * @type {Map<string, Promise<ReceiptResult>>}
+   */
+  const receiptCalls = new Map();
+
+  /** @param {string} tid @returns {Promise<ReceiptResult>} */
+  function receiptOf(tid) {
+    let call = receiptCalls.get(tid);
+    if (!call) {
+      call = smartro.receipt(tid).finally(() => receiptCalls.delete(tid));
+      receiptCalls.set(tid, call);
+    }
+    return call;
+  }
+
+  /**
+   * Decides what a result means and records it. Synchronous on purpose: nothing can run between
+   * the checks and the write, so a ReturnURL and a RetryURL arriving together still record one
+   * payment. An approval that still needs the receipt API (and no `receipt` was given) changes
+   * nothing and answers `{ confirmTid }`.
+   * @param {Attempt} attempt
+   * @param {SmartroResult} form
+   * @param {string} route
+   * @param {ReceiptResult} [receipt]  the receipt API's answer for the approval's TID
+   * @returns {Outcome | { confirmTid: string }}
+   */
+  function decide(attempt, form, route, receipt) {
+    /** @param {string} code @param {string} message @param {boolean} [retryLater] @returns {Outcome} */
+    const refuse = (code, message, retryLater = false) => {
       store.recordRefusal({ route, order_no: attempt.order_no, order_id: attempt.order_id, code, message });
-      return { recorded: false, code };
+      return retryLater ? { recorded: false, code, retryLater } : { recorded: false, code };
     };
     const order = store.getOrder(attempt.order_id);
     if (!order) return refuse('unknown-order', `No order ${attempt.order_id}.`);
@@ -161,9 +205,19 @@ export function createSmartroRoutes({ config, store }) {
       if (order.paid_order_no && order.paid_order_no !== attempt.order_no) {
         return refuse('already-paid', `Order ${order.order_id} is already paid by ${order.paid_order_no}; TID ${tid} charged it again.`);
       }
+      // SignValue covers only TID and ResultCode: a genuine approval of a cheap order, with OID and
+      // Amt edited, verifies. Smartro's own record of the TID (moid, goodsAmt, state) decides.
+      const verify = config.smartroVerifyWithReceiptApi;
+      if (verify) {
+        if (receipt === undefined) return { confirmTid: tid };
+        const check = checkReceipt(receipt, { tid, orderNo: attempt.order_no, amount: order.amount });
+        // receipt-unverified: the attempt stays pending (not paid, not failed); RetryURL gets a
+        // non-OK answer, so Smartro posts the result again later and it can be recorded then.
+        if (!check.ok) return refuse(check.code, check.message, check.code === 'receipt-unverified');
+      }
       // A verified approval wins over an earlier cancel/failure of this attempt (StopURL carries
       // no proof; with WEBLink the money has moved when the approval arrives).
-      store.markPaid(attempt, verdict.details);
+      store.markPaid(attempt, { ...verdict.details, receipt_verified: verify });
       return { recorded: true };
     }
 

@@ -8,6 +8,7 @@
  * (field lengths, EncryptData / SignValue formulas, result fields, success codes).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { SmartroReceiptSchema } from './schemas.mjs';
 
 /** The only PayMethod this backend asks for. */
 export const PAY_METHOD_CARD = 'CARD';
@@ -392,6 +393,62 @@ export function createSmartroClient(config) {
 }
 
 /** @typedef {ReturnType<typeof createSmartroClient>} SmartroClient */
+
+// ---------------------------------------------------------------------------------------------
+// Cross-checking an approval with the receipt API (before it is recorded as paid)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {{ ok: true }
+ *   | { ok: false, code: 'receipt-mismatch' | 'receipt-unverified', message: string }} ReceiptCheck
+ *   receipt-mismatch: Smartro answered for this TID and contradicts the result form (another Moid,
+ *   another amount, not approved): refuse it. receipt-unverified: no usable answer (unreachable,
+ *   timeout, an error status, not a receipt): neither paid nor refused for good; ask again later.
+ */
+
+/**
+ * What the receipt API says about an approval we are about to record. Pure: no state is changed.
+ *
+ * SignValue covers only TID and ResultCode, so a genuine approval of a cheap order, posted to
+ * ReturnURL with another order's OID and Amt, verifies. The receipt API answers from Smartro's own
+ * records: its `moid` and `goodsAmt` are what was really approved for that TID.
+ *
+ * Required: the answer is a receipt (tid, moid, goodsAmt, stateCd or stateNm) for THIS tid, its
+ * `moid` is the attempt's order_no, `goodsAmt` (digits) equals the order's amount as a number, and
+ * the state is approved: stateCd "0" (when stateCd is present it decides), else stateNm "승인".
+ * ("0" includes partially cancelled payments; right after an approval there are none.)
+ *
+ * @param {ReceiptResult} answer  what createSmartroClient().receipt(tid) returned
+ * @param {{ tid: string, orderNo: string, amount: number }} expected
+ * @returns {ReceiptCheck}
+ */
+export function checkReceipt(answer, expected) {
+  if (!answer.ok) {
+    return { ok: false, code: 'receipt-unverified', message: `Receipt API (${answer.code}): ${answer.message}` };
+  }
+  const parsed = SmartroReceiptSchema.safeParse(answer.receipt);
+  if (!parsed.success) {
+    return { ok: false, code: 'receipt-unverified', message: 'Receipt API: the answer is not a receipt (tid, moid, goodsAmt, stateCd).' };
+  }
+  const receipt = parsed.data;
+  /** @param {string} message @returns {ReceiptCheck} */
+  const mismatch = (message) => ({ ok: false, code: 'receipt-mismatch', message: clip(message) });
+  if (receipt.tid !== expected.tid) {
+    return mismatch(`Receipt API answered for TID ${receipt.tid}, not ${expected.tid}.`);
+  }
+  const amount = Number(receipt.goodsAmt);
+  if (receipt.moid !== expected.orderNo || amount !== expected.amount) {
+    return mismatch(
+      `Smartro approved TID ${expected.tid} for Moid ${receipt.moid}, ${receipt.goodsAmt} KRW; ` +
+        `this result was posted for Moid ${expected.orderNo}, ${expected.amount} KRW (a replayed approval?).`,
+    );
+  }
+  const approved = receipt.stateCd !== undefined ? String(receipt.stateCd).trim() === '0' : receipt.stateNm?.trim() === '승인';
+  if (!approved) {
+    return mismatch(`Smartro says TID ${expected.tid} is not approved (stateCd ${receipt.stateCd ?? '-'}, stateNm ${receipt.stateNm ?? '-'}).`);
+  }
+  return { ok: true };
+}
 
 /** @param {Record<string, unknown>} json */
 function pickMessage(json) {

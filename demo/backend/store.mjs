@@ -50,6 +50,8 @@ import { z } from 'zod/mini';
  * @property {string} [card_no]
  * @property {string} [install_month]
  * @property {string} [card_aprv_no]    approval number (Shinhan card_aprv_no, Smartro AuthCode)
+ * @property {boolean} [receipt_verified]  Smartro: the approval was confirmed with the receipt API before
+ *                                      it was recorded (false: that check is switched off in the config)
  * @property {string} [code]            why it failed
  * @property {string} [message]
  * @property {string} [reason]          why it was cancelled
@@ -174,7 +176,7 @@ export function createStore(orders = DEFAULT_ORDERS) {
     /**
      * The ONLY place an order becomes paid.
      * @param {Attempt} attempt
-     * @param {Pick<Attempt, 'tid' | 'approved_at' | 'card_cpny_cd' | 'card_name' | 'card_no' | 'install_month' | 'card_aprv_no'>} details
+     * @param {Pick<Attempt, 'tid' | 'approved_at' | 'card_cpny_cd' | 'card_name' | 'card_no' | 'install_month' | 'card_aprv_no' | 'receipt_verified'>} details
      */
     markPaid(attempt, details) {
       const order = orderTable.get(attempt.order_id);

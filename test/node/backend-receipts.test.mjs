@@ -117,6 +117,9 @@ async function setup(t, options = {}) {
     smartroMid: MID,
     smartroMerchantKey: MERCHANT_KEY,
     smartroApiBase: options.smartroApiBase ?? `${pg.origin}/smartro-api`, // no trailing "/": added
+    // This file tests GET /api/kpg/receipt and counts the calls it makes. The cross-check of an
+    // approval with the receipt API at ReturnURL / RetryURL is tested in backend-smartro.test.mjs.
+    smartroVerifyWithReceiptApi: false,
     publicBaseUrl: SHOP,
     pgTimeoutMs: options.pgTimeoutMs,
   });

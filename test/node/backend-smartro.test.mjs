@@ -5,6 +5,8 @@
  *
  * The PG side is played by this file: result forms are built here (EUC-KR bytes by hand, UTF-8,
  * UrlEncode=Y double encoding) and signed with hashes recomputed here, not imported from the backend.
+ * A fake receipt API (started per test on port 0) answers from PG_PAYMENTS, the fake PG's ledger of
+ * what it really approved: the backend confirms every approval with it before recording it as paid.
  * Nothing here needs the Smartro sandbox.
  */
 import { test } from 'node:test';
@@ -33,6 +35,14 @@ let tidCounter = 0;
 /** MID (10) + "0101" + yyMMddHHmmss (12) + 4 digits = 30 characters, as the sandbox makes them. */
 const newTid = () => `${MID}0101261122153012${String(++tidCounter).padStart(4, '0')}`;
 
+/**
+ * The fake PG's ledger: what it really approved, by TID (TIDs are unique across this file). The
+ * receipt API answers from it. resultFields() enters an approval the first time it builds one for a
+ * TID; a form edited afterwards (another OID, another Amt) does not change what the PG approved.
+ * @type {Map<string, { moid: string, amount: number, cancelled?: boolean }>}
+ */
+const PG_PAYMENTS = new Map();
+
 // -----------------------------------------------------------------------------------------------
 // Result forms as the PG posts them
 // -----------------------------------------------------------------------------------------------
@@ -45,6 +55,7 @@ const newTid = () => `${MID}0101261122153012${String(++tidCounter).padStart(4, '
 function resultFields(p) {
   const tid = p.tid ?? newTid();
   const code = p.code ?? '3001';
+  if (code === '3001' && !PG_PAYMENTS.has(tid)) PG_PAYMENTS.set(tid, { moid: p.orderNo, amount: Number(p.amt ?? '11000') });
   return {
     PayMethod: 'CARD',
     MID: p.mid ?? MID,
@@ -110,10 +121,85 @@ const doubleEncodedBody = (fields) =>
 // -----------------------------------------------------------------------------------------------
 
 /**
+ * @typedef {{ tid: string, headers: http.IncomingHttpHeaders, body: string }} ReceiptCall
+ * @typedef {{ status?: number, type?: string, body: string } | 'hang'} Answer
+ */
+
+/**
+ * Smartro's receipt API: POST /receipt, apikey = MerchantKey, JSON {mid, tid}. Answers from
+ * PG_PAYMENTS like the sandbox (stateCd "0" 승인 / "1" 취소; unknown TID 404 E220), unless told
+ * otherwise: `down` drops every connection, `answer` replaces the answer, `delayMs` slows it down.
+ */
+async function startFakeReceiptApi() {
+  const api = {
+    /** @type {ReceiptCall[]} */ calls: [],
+    down: false,
+    /** @type {Answer | undefined} */ answer: undefined,
+    delayMs: 0,
+    origin: '',
+    server: http.createServer(),
+  };
+  api.server.on('request', async (req, res) => {
+    if (api.down) {
+      req.socket.destroy();
+      return;
+    }
+    let body = '';
+    for await (const chunk of req) body += chunk;
+    if (api.delayMs) await new Promise((r) => setTimeout(r, api.delayMs));
+    /** @param {number} status @param {unknown} json */
+    const answerJson = (status, json) => {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(json));
+    };
+    if (req.method !== 'POST' || req.url !== '/api/receipt') return answerJson(404, { resultCd: 'E404', resultMsg: 'no such API' });
+    if (req.headers.apikey !== MERCHANT_KEY) return answerJson(401, { resultCd: 'E210', resultMsg: 'apikey 불일치' });
+    const asked = JSON.parse(body);
+    api.calls.push({ tid: asked.tid, headers: req.headers, body });
+    if (api.answer === 'hang') return;
+    if (api.answer) {
+      res.writeHead(api.answer.status ?? 200, { 'Content-Type': api.answer.type ?? 'application/json; charset=utf-8' });
+      res.end(api.answer.body);
+      return;
+    }
+    const payment = PG_PAYMENTS.get(asked.tid);
+    if (asked.mid !== MID || !payment) return answerJson(404, { resultCd: 'E220', resultMsg: `거래 내역이 없습니다: ${asked.tid}` });
+    answerJson(200, receiptOf(asked.tid, payment));
+  });
+  api.origin = await listen(api.server);
+  return api;
+}
+
+/**
+ * The receipt API's answer for a payment of the ledger (fields of smartro-receipt.txt).
+ * @param {string} tid @param {{ moid: string, amount: number, cancelled?: boolean }} payment
+ */
+function receiptOf(tid, payment) {
+  return {
+    tid,
+    moid: payment.moid,
+    stateCd: payment.cancelled ? '1' : '0',
+    stateNm: payment.cancelled ? '취소' : '승인',
+    svcCd: '01',
+    svcNm: '신용카드',
+    ordNm: '홍길동',
+    goodsNm: '테스트',
+    goodsAmt: String(payment.amount),
+    appNo: '30001234',
+    appDt: '20261122',
+    appTm: '153012',
+    partCancelInfo: [],
+    merchantInfo: { coNo: '1234567890', coNm: '데모상점', bossNm: '김대표', mallNm: '데모샵', addr: '서울' },
+  };
+}
+
+/**
  * @param {import('node:test').TestContext} t
- * @param {{ orders?: any[] }} [options]
+ * @param {{ orders?: any[], verify?: boolean, pgTimeoutMs?: number }} [options]
  */
 async function setup(t, options = {}) {
+  const pg = await startFakeReceiptApi();
+  t.after(() => close(pg.server));
   const backend = createMerchantBackend({
     shinhanApiBase: 'http://127.0.0.1:9/', // never called here
     shinhanPaymentApiKey: SHINHAN_KEYS[0],
@@ -122,6 +208,9 @@ async function setup(t, options = {}) {
     smartroMerchantKey: MERCHANT_KEY,
     smartroPcAction: PC_ACTION,
     smartroMobileAction: MOBILE_ACTION,
+    smartroApiBase: `${pg.origin}/api`,
+    smartroVerifyWithReceiptApi: options.verify,
+    pgTimeoutMs: options.pgTimeoutMs,
     publicBaseUrl: SHOP,
     orders: options.orders,
   });
@@ -176,7 +265,7 @@ async function setup(t, options = {}) {
   /** @param {string} orderNo */
   const result = async (orderNo) => (await call(`/api/kpg/result?order_no=${encodeURIComponent(orderNo)}`)).json;
 
-  return { backend, store: backend.store, call, session, started, post, result };
+  return { backend, store: backend.store, pg, call, session, started, post, result };
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -528,6 +617,230 @@ test('retry: refusals answer 400 with a short text (Smartro retries, staff notic
   assert.equal((await s.result(orderNo)).status, 'failed');
 });
 
+// -----------------------------------------------------------------------------------------------
+// ReturnURL / RetryURL: every approval is confirmed with the receipt API before it is paid
+// -----------------------------------------------------------------------------------------------
+
+/** Orders for the replay tests: a cheap one, an expensive one, and another at the cheap price. */
+const REPLAY_ORDERS = [
+  { order_id: 'CHEAP', amount: 1000, product_name: '스티커', user_id: 'buyer01', user_name: '홍길동' },
+  { order_id: 'DEAR', amount: 1200000, product_name: '노트북 15인치', user_id: 'buyer02', user_name: '김민지' },
+  { order_id: 'SAME', amount: 1000, product_name: '볼펜', user_id: 'buyer03', user_name: '이서준' },
+];
+
+test('receipt check: a genuine approval replayed onto another order (OID / Amt edited) is refused (receipt-mismatch), never paid', async (t) => {
+  const s = await setup(t, { orders: REPLAY_ORDERS });
+  const cheap = await s.started({ order_id: 'CHEAP' });
+  const dear = await s.started({ order_id: 'DEAR' });
+  const same = await s.started({ order_id: 'SAME' });
+  const tid = newTid();
+  const genuine = resultFields({ orderNo: cheap, tid, amt: '1000' }); // what the PG approved: 1,000 KRW for CHEAP
+
+  // OID and Amt edited to the expensive order: SignValue (TID + ResultCode) still verifies.
+  const replay = { ...genuine, OID: dear, Amt: '1200000' };
+  let r = await s.post('return', eucKrBody(replay));
+  assert.equal(r.status, 200);
+  assert.ok(r.text.includes(`data-order-no="${dear}"`), 'the popup still gets its page; /result decides');
+  r = await s.post('retry', eucKrBody(replay));
+  assert.equal(r.status, 400);
+  assert.equal(r.text, 'REFUSED receipt-mismatch');
+  // Only OID edited, onto an order of the same price: the Moid alone gives it away.
+  await s.post('return', utf8Body({ ...genuine, OID: same }));
+
+  for (const [orderNo, orderId] of [[dear, 'DEAR'], [same, 'SAME']]) {
+    const res = await s.result(orderNo);
+    assert.equal(res.status, 'pending', orderId);
+    assert.ok(!('tid' in res));
+    assert.equal(s.store.getOrder(orderId)?.paid_order_no, undefined, orderId);
+  }
+  assert.equal(s.store.findByTid(tid), undefined, 'the TID is not burned by the replays');
+  assert.deepEqual(s.store.refusals.map((x) => [x.order_no, x.code]), [
+    [dear, 'receipt-mismatch'],
+    [dear, 'receipt-mismatch'],
+    [same, 'receipt-mismatch'],
+  ]);
+  assert.match(s.store.refusals[0].message, new RegExp(`Moid ${cheap}, 1000 KRW`));
+  // Asked server to server, with the MerchantKey as apikey, for exactly that TID.
+  assert.equal(s.pg.calls.length, 3);
+  assert.deepEqual(JSON.parse(s.pg.calls[0].body), { mid: MID, tid });
+  assert.equal(s.pg.calls[0].headers.apikey, MERCHANT_KEY);
+  assert.equal(s.pg.calls[0].headers.accept, 'application/json');
+
+  // The genuine result, arriving afterwards, pays the cheap order.
+  r = await s.post('retry', eucKrBody(genuine));
+  assert.equal(r.text, 'OK');
+  const paid = await s.result(cheap);
+  assert.equal(paid.status, 'paid');
+  assert.equal(paid.tid, tid);
+  assert.equal(s.store.getAttempt(cheap)?.receipt_verified, true);
+  assert.equal(s.store.refusals.length, 3);
+});
+
+test('receipt check: Smartro approved another amount for this very Moid -> receipt-mismatch', async (t) => {
+  const s = await setup(t);
+  const orderNo = await s.started();
+  const tid = newTid();
+  PG_PAYMENTS.set(tid, { moid: orderNo, amount: 110 }); // what the PG really approved
+  const r = await s.post('retry', eucKrBody(resultFields({ orderNo, tid }))); // the form says 11000
+  assert.equal(r.status, 400);
+  assert.equal(r.text, 'REFUSED receipt-mismatch');
+  assert.equal((await s.result(orderNo)).status, 'pending');
+  assert.match(s.store.refusals[0].message, /110 KRW/);
+
+  // An answer about another TID confirms nothing about this one.
+  const other = newTid();
+  s.pg.answer = { body: JSON.stringify(receiptOf(other, { moid: orderNo, amount: 11000 })) };
+  const second = await s.post('retry', eucKrBody(resultFields({ orderNo })));
+  assert.equal(second.text, 'REFUSED receipt-mismatch');
+  assert.match(s.store.refusals[1].message, new RegExp(`answered for TID ${other}`));
+  assert.equal((await s.result(orderNo)).status, 'pending');
+  assert.equal(s.store.getOrder('A-1001')?.paid_order_no, undefined);
+});
+
+test('receipt check: a cancelled payment (stateCd "1" / 취소) is refused; stateNm alone also counts', async (t) => {
+  const s = await setup(t);
+  const orderNo = await s.started();
+  const tid = newTid();
+  PG_PAYMENTS.set(tid, { moid: orderNo, amount: 11000, cancelled: true });
+  const form = eucKrBody(resultFields({ orderNo, tid }));
+  await s.post('return', form);
+  let r = await s.post('retry', form);
+  assert.equal(r.status, 400);
+  assert.equal(r.text, 'REFUSED receipt-mismatch');
+  assert.equal((await s.result(orderNo)).status, 'pending');
+  assert.deepEqual(s.store.refusals.map((x) => x.code), ['receipt-mismatch', 'receipt-mismatch']);
+  assert.match(s.store.refusals[0].message, /not approved/);
+
+  // Without stateCd the name decides: 취소 refused, 승인 accepted. The code wins when present.
+  const receipt = receiptOf(tid, { moid: orderNo, amount: 11000 });
+  const { stateCd, ...noCode } = receipt;
+  s.pg.answer = { body: JSON.stringify({ ...noCode, stateNm: '취소' }) };
+  r = await s.post('retry', form);
+  assert.equal(r.text, 'REFUSED receipt-mismatch');
+  s.pg.answer = { body: JSON.stringify({ ...receipt, stateCd: '1', stateNm: '승인' }) };
+  r = await s.post('retry', form);
+  assert.equal(r.text, 'REFUSED receipt-mismatch');
+  assert.equal((await s.result(orderNo)).status, 'pending');
+  s.pg.answer = { body: JSON.stringify({ ...noCode, goodsAmt: 11000 }) }; // 승인, and the amount as a JSON number
+  r = await s.post('retry', form);
+  assert.equal(r.text, 'OK');
+  assert.equal((await s.result(orderNo)).status, 'paid');
+});
+
+test('receipt check: API down or answering garbage -> pending + receipt-unverified, RetryURL not OK; a later retry completes it once', async (t) => {
+  const s = await setup(t, { pgTimeoutMs: 300 });
+  const orderNo = await s.started({ device_type: 1, return_to: '/orders/A-1001' });
+  const tid = newTid();
+  const form = eucKrBody(resultFields({ orderNo, tid }));
+
+  s.pg.down = true;
+  let r = await s.post('return', form);
+  assert.equal(r.status, 303, 'the buyer is sent back as usual');
+  assert.equal(r.res.headers.get('location'), `${SHOP}/orders/A-1001`);
+  let res = await s.result(orderNo);
+  assert.equal(res.status, 'pending', 'not paid, not failed: the widget times out and tells the buyer to check the order');
+  assert.ok(!('tid' in res) && !('code' in res));
+  r = await s.post('retry', form);
+  assert.equal(r.status, 503);
+  assert.notEqual(r.text, 'OK');
+  assert.equal(r.text, 'RETRY receipt-unverified');
+  assert.equal((await s.result(orderNo)).status, 'pending');
+  s.pg.down = false;
+
+  /** @type {Answer[]} */
+  const garbage = [
+    'hang', // slower than pgTimeoutMs
+    { status: 502, type: 'text/html', body: '<html>Bad Gateway</html>' },
+    { status: 500, body: '{"resultCd":"E999","resultMsg":"시스템 오류"}' },
+    { body: '{"resultCd":"0000","resultMsg":"OK"}' }, // 200, but not a receipt
+    { body: '{"tid":' },
+    { body: JSON.stringify([receiptOf(tid, { moid: orderNo, amount: 11000 })]) },
+    { body: JSON.stringify({ ...receiptOf(tid, { moid: orderNo, amount: 11000 }), goodsAmt: '11,000' }) },
+  ];
+  for (const answer of garbage) {
+    s.pg.answer = answer;
+    r = await s.post('retry', form);
+    assert.equal(r.status, 503, JSON.stringify(answer));
+    assert.equal((await s.result(orderNo)).status, 'pending', JSON.stringify(answer));
+  }
+  s.pg.answer = undefined;
+  assert.deepEqual(new Set(s.store.refusals.map((x) => x.code)), new Set(['receipt-unverified']));
+  assert.equal(s.store.refusals.length, 2 + garbage.length);
+  assert.equal(s.store.getOrder('A-1001')?.paid_order_no, undefined);
+
+  // The API is back: Smartro's next retry records the payment...
+  const callsBefore = s.pg.calls.length;
+  r = await s.post('retry', form);
+  assert.equal(r.status, 200);
+  assert.equal(r.text, 'OK');
+  res = await s.result(orderNo);
+  assert.equal(res.status, 'paid');
+  assert.equal(res.tid, tid);
+  assert.equal(s.store.getOrder('A-1001')?.paid_order_no, orderNo);
+  const recorded = structuredClone(s.store.getAttempt(orderNo));
+  assert.equal(recorded?.receipt_verified, true);
+  // ...once: later retries and a reload of ReturnURL change nothing and ask the API no more.
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.equal((await s.post('retry', form)).text, 'OK');
+  assert.equal((await s.post('return', form)).status, 303);
+  assert.deepEqual(s.store.getAttempt(orderNo), recorded);
+  assert.equal(s.pg.calls.length, callsBefore + 1);
+  assert.equal(s.store.refusals.length, 2 + garbage.length, 'nothing new refused');
+});
+
+test('receipt check: ReturnURL and RetryURL at the same time share one receipt call and record one payment; checked again after the call', async (t) => {
+  const s = await setup(t);
+  const orderNo = await s.started();
+  const tid = newTid();
+  const form = eucKrBody(resultFields({ orderNo, tid }));
+  s.pg.delayMs = 100;
+  const [ret, retry] = await Promise.all([s.post('return', form), s.post('retry', form)]);
+  assert.equal(ret.status, 200);
+  assert.equal(retry.text, 'OK');
+  assert.equal(s.pg.calls.length, 1);
+  assert.equal((await s.result(orderNo)).tid, tid);
+  assert.equal(s.store.refusals.length, 0);
+
+  // Two attempts of one order approved at the same time: checked again after the API answered,
+  // so the second is refused (already-paid) instead of paying the order twice.
+  s.store.addOrder({ order_id: 'TWICE', amount: 11000, product_name: '테스트 상품', user_id: 'b1', user_name: '홍길동' });
+  const first = await s.started({ order_id: 'TWICE' });
+  const second = await s.started({ order_id: 'TWICE' });
+  const replies = await Promise.all([first, second].map((o) => s.post('retry', eucKrBody(resultFields({ orderNo: o })))));
+  assert.deepEqual(replies.map((r) => r.text).sort(), ['OK', 'REFUSED already-paid']);
+  const statuses = [(await s.result(first)).status, (await s.result(second)).status];
+  assert.deepEqual(statuses.sort(), ['paid', 'pending']);
+  assert.deepEqual(s.store.refusals.map((x) => x.code), ['already-paid']);
+});
+
+test('receipt check off (smartroVerifyWithReceiptApi: false): the old behaviour, replay included', async (t) => {
+  // The same replay against the default backend (check on) and one with the check off.
+  const on = await setup(t, { orders: REPLAY_ORDERS });
+  const off = await setup(t, { orders: REPLAY_ORDERS, verify: false });
+  for (const s of [on, off]) {
+    const cheap = await s.started({ order_id: 'CHEAP' });
+    const dear = await s.started({ order_id: 'DEAR' });
+    const genuine = resultFields({ orderNo: cheap, amt: '1000' });
+    s.pg.down = s === off; // off: the API is never asked, whether it is up or not
+    const r = await s.post('retry', eucKrBody({ ...genuine, OID: dear, Amt: '1200000' }));
+    if (s === on) {
+      assert.equal(r.text, 'REFUSED receipt-mismatch');
+      assert.equal((await s.result(dear)).status, 'pending');
+    } else {
+      // Exactly the risk the check exists for: SignValue alone lets the replay through.
+      assert.equal(r.text, 'OK');
+      assert.equal((await s.result(dear)).status, 'paid');
+      assert.equal(s.store.getAttempt(dear)?.receipt_verified, false);
+      assert.equal(s.pg.calls.length, 0);
+      assert.deepEqual(s.store.refusals, []);
+    }
+  }
+  // Off, with the API down, an ordinary payment is recorded at once.
+  const orderNo = await off.started({ order_id: 'SAME' });
+  assert.equal((await off.post('return', eucKrBody(resultFields({ orderNo, amt: '1000' })))).status, 200);
+  assert.equal((await off.result(orderNo)).status, 'paid');
+});
+
 test('return: malformed forms, unknown Moid, a Shinhan order_no -> 400 page, recorded', async (t) => {
   const s = await setup(t);
   let r = await s.post('return', utf8Body(resultFields({ orderNo: 'UNKNOWN123' })));
@@ -635,6 +948,17 @@ test('configFromEnv: Smartro settings from env or defaults; MerchantKey hidden f
   assert.equal(configFromEnv({}, { smartroMid: 'fromkey01m' }).smartroMid, 'fromkey01m');
   assert.ok(!JSON.stringify(config).includes('real-merchant-key'));
   assert.ok(!inspect(config).includes('real-merchant-key'));
+  assert.equal(sandbox.smartroVerifyWithReceiptApi, true, 'the receipt API check is on unless switched off');
+  assert.equal(config.smartroVerifyWithReceiptApi, true);
+  for (const [text, value] of [['false', false], ['0', false], [' OFF ', false], ['no', false], ['true', true], ['1', true], ['yes', true], ['on', true], ['', true]]) {
+    assert.equal(configFromEnv({ SMARTRO_VERIFY_WITH_RECEIPT_API: /** @type {string} */ (text) }).smartroVerifyWithReceiptApi, value, `"${text}"`);
+  }
+  assert.equal(configFromEnv({}, { smartroVerifyWithReceiptApi: false }).smartroVerifyWithReceiptApi, false);
+  assert.equal(configFromEnv({}, { SMARTRO_VERIFY_WITH_RECEIPT_API: 'false' }).smartroVerifyWithReceiptApi, false);
+  assert.equal(configFromEnv({ SMARTRO_VERIFY_WITH_RECEIPT_API: 'true' }, { smartroVerifyWithReceiptApi: false }).smartroVerifyWithReceiptApi, true);
+  // A typo must not switch the check off.
+  assert.throws(() => configFromEnv({ SMARTRO_VERIFY_WITH_RECEIPT_API: 'flase' }), /smartroVerifyWithReceiptApi/);
+  assert.throws(() => createMerchantBackend({ smartroVerifyWithReceiptApi: /** @type {any} */ ('false') }), /smartroVerifyWithReceiptApi/);
   assert.throws(() => configFromEnv({ SMARTRO_MID: 'has space' }), /smartroMid/);
   assert.throws(() => configFromEnv({ SMARTRO_PC_ACTION: 'ftp://x' }), /smartroPcAction/);
 });
