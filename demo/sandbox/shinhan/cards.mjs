@@ -52,88 +52,98 @@ export const CARD_IMAGE_DIR = '/srs/htdocs/publish/images/';
 export const CARD_LIST_PGCODES = Object.freeze(['card', 'nauthcard', 'selpay', 'bizselpay']);
 
 /**
- * Source table: API fields plus what the sandbox needs to draw the image (short Latin name, colours).
- * Array order = code order; sort_no is deliberately different so that clients must sort.
+ * A row of the source table: the API fields (but image_url) plus what the sandbox needs to draw the image.
+ * @typedef {Omit<CardCompany, 'image_url'> & CardLook} SourceCard
+ */
+
+/**
+ * What a card's image looks like.
+ * @typedef {object} CardLook
+ * @property {string} file image file name in CARD_IMAGE_DIR
+ * @property {string} short Latin name drawn on the image
+ * @property {string} bg background colour
+ * @property {string} fg text colour
+ */
+
+/** Images by card code. @type {Record<string, CardLook>} */
+const LOOKS = {
+  S001: { file: 'icon_card_bc.svg', short: 'BC', bg: '#F0364A', fg: '#FFFFFF' },
+  S002: { file: 'icon_card_kb.svg', short: 'KB', bg: '#FFBC00', fg: '#3A2E00' },
+  S003: { file: 'icon_card_hana.svg', short: 'HANA', bg: '#00857A', fg: '#FFFFFF' },
+  S004: { file: 'icon_card_samsung.svg', short: 'SAMSUNG', bg: '#1428A0', fg: '#FFFFFF' },
+  S005: { file: 'icon_card_shinhan.svg', short: 'SHINHAN', bg: '#0046FF', fg: '#FFFFFF' },
+  S006: { file: 'icon_card_hyundai.svg', short: 'HYUNDAI', bg: '#1A1A1A', fg: '#FFFFFF' },
+  S007: { file: 'icon_card_lotte.svg', short: 'LOTTE', bg: '#8A1538', fg: '#FFFFFF' },
+  S008: { file: 'icon_card_nh.svg', short: 'NH', bg: '#00A651', fg: '#FFFFFF' },
+  S009: { file: 'icon_card_woori.svg', short: 'WOORI', bg: '#7FCBF0', fg: '#0A2A44' },
+  S010: { file: 'icon_card_citi.svg', short: 'CITI', bg: '#5C6670', fg: '#FFFFFF' },
+};
+
+/** Notices of card-list's notice_list, by card code (none for the others). @type {Record<string, CardNotice[]>} */
+const NOTICES = {
+  S002: [{ notice_type: 1, notice_msg: 'KB국민카드 2·3·6개월 부분 무이자 할부 행사 중입니다. (샌드박스)' }],
+  S003: [{ notice_type: 3, notice_msg: '하나카드 정기 점검 작업으로 매일 00:00~00:10 결제가 지연될 수 있습니다. (샌드박스)' }],
+  S008: [{ notice_type: 2, notice_msg: 'NH농협카드 시스템 장애로 현재 결제할 수 없습니다. 다른 카드를 이용해 주세요. (샌드박스)' }],
+};
+
+/** Promotions of card-list's prmt_list, by card code (none for the others). @type {Record<string, CardPromotion[]>} */
+const PROMOTIONS = {
+  S004: [
+    {
+      prmt_name: '삼성카드 10만원 이상 5천원 할인', prmt_ctnt: '100,000원 이상 결제 시 5,000원 즉시 할인 (샌드박스)',
+      prmt_cndi_amt: 100000, prmt_amt: 5000, id_max_aply_yn: 'N', max_cnt_aply_type: 4, max_cnt: 1000,
+    },
+  ],
+  S005: [
+    {
+      prmt_name: '신한카드 3만원 이상 2천원 할인', prmt_ctnt: '30,000원 이상 결제 시 2,000원 즉시 할인, ID당 월 1회 (샌드박스)',
+      prmt_cndi_amt: 30000, prmt_amt: 2000, id_max_aply_yn: 'Y', max_cnt_aply_type: 3, max_cnt: 1,
+    },
+  ],
+};
+
+/**
+ * A source row: the card's image from LOOKS, its notices and promotions from NOTICES / PROMOTIONS, and its
+ * terms, where what most cards share is filled in: installments from 50,000원 over 02-12 months, no 무이자
+ * range, no partial 무이자 months.
+ * @param {string} code card_cpny_cd
+ * @param {string} name card_cpny_name
+ * @param {Pick<SourceCard, 'sort_no' | 'nintr_yn' | 'point_use_yn'> & Partial<SourceCard>} terms
+ * @returns {SourceCard}
+ */
+const sourceCard = (code, name, terms) => ({
+  card_cpny_cd: code,
+  card_cpny_name: name,
+  ...LOOKS[code],
+  istl_psbl_amt: 50000,
+  istl_start_mnts: '02',
+  istl_finish_mnts: '12',
+  nintr_istl_start_mnts: null,
+  nintr_istl_finish_mnts: null,
+  mult_part_nintr_istl_mnts: 0,
+  notice_list: NOTICES[code] ?? [],
+  prmt_list: PROMOTIONS[code] ?? [],
+  ...terms,
+});
+
+/**
+ * Source table. Array order = code order; sort_no is deliberately different so that clients must sort.
+ * @type {SourceCard[]}
  */
 const SOURCE = [
-  {
-    card_cpny_cd: 'S001', card_cpny_name: 'BC카드', file: 'icon_card_bc.svg', short: 'BC', bg: '#F0364A', fg: '#FFFFFF',
-    sort_no: 5, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'Y', notice_list: [], prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S002', card_cpny_name: '국민카드', file: 'icon_card_kb.svg', short: 'KB', bg: '#FFBC00', fg: '#3A2E00',
-    sort_no: 4, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'Y', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: '2,3,6',
+  sourceCard('S001', 'BC카드', { sort_no: 5, nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', point_use_yn: 'Y' }),
+  sourceCard('S002', '국민카드', { sort_no: 4, nintr_yn: 'Y', mult_part_nintr_istl_mnts: '2,3,6', point_use_yn: 'Y' }),
+  sourceCard('S003', '하나카드', { sort_no: 7, nintr_yn: 'N', point_use_yn: 'N' }),
+  sourceCard('S004', '삼성카드', { sort_no: 2, nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '06', point_use_yn: 'Y' }),
+  sourceCard('S005', '신한카드', {
+    sort_no: 1, nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', mult_part_nintr_istl_mnts: '2,3,6',
     point_use_yn: 'Y',
-    notice_list: [{ notice_type: 1, notice_msg: 'KB국민카드 2·3·6개월 부분 무이자 할부 행사 중입니다. (샌드박스)' }],
-    prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S003', card_cpny_name: '하나카드', file: 'icon_card_hana.svg', short: 'HANA', bg: '#00857A', fg: '#FFFFFF',
-    sort_no: 7, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'N', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'N',
-    notice_list: [{ notice_type: 3, notice_msg: '하나카드 정기 점검 작업으로 매일 00:00~00:10 결제가 지연될 수 있습니다. (샌드박스)' }],
-    prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S004', card_cpny_name: '삼성카드', file: 'icon_card_samsung.svg', short: 'SAMSUNG', bg: '#1428A0', fg: '#FFFFFF',
-    sort_no: 2, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '06', mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'Y', notice_list: [],
-    prmt_list: [
-      {
-        prmt_name: '삼성카드 10만원 이상 5천원 할인', prmt_ctnt: '100,000원 이상 결제 시 5,000원 즉시 할인 (샌드박스)',
-        prmt_cndi_amt: 100000, prmt_amt: 5000, id_max_aply_yn: 'N', max_cnt_aply_type: 4, max_cnt: 1000,
-      },
-    ],
-  },
-  {
-    card_cpny_cd: 'S005', card_cpny_name: '신한카드', file: 'icon_card_shinhan.svg', short: 'SHINHAN', bg: '#0046FF', fg: '#FFFFFF',
-    sort_no: 1, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', mult_part_nintr_istl_mnts: '2,3,6',
-    point_use_yn: 'Y', notice_list: [],
-    prmt_list: [
-      {
-        prmt_name: '신한카드 3만원 이상 2천원 할인', prmt_ctnt: '30,000원 이상 결제 시 2,000원 즉시 할인, ID당 월 1회 (샌드박스)',
-        prmt_cndi_amt: 30000, prmt_amt: 2000, id_max_aply_yn: 'Y', max_cnt_aply_type: 3, max_cnt: 1,
-      },
-    ],
-  },
-  {
-    card_cpny_cd: 'S006', card_cpny_name: '현대카드', file: 'icon_card_hyundai.svg', short: 'HYUNDAI', bg: '#1A1A1A', fg: '#FFFFFF',
-    sort_no: 3, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'N', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'Y', notice_list: [], prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S007', card_cpny_name: '롯데카드', file: 'icon_card_lotte.svg', short: 'LOTTE', bg: '#8A1538', fg: '#FFFFFF',
-    sort_no: 6, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '06',
-    nintr_yn: 'N', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'N', notice_list: [], prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S008', card_cpny_name: 'NH농협카드', file: 'icon_card_nh.svg', short: 'NH', bg: '#00A651', fg: '#FFFFFF',
-    sort_no: 8, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'N', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'N',
-    notice_list: [{ notice_type: 2, notice_msg: 'NH농협카드 시스템 장애로 현재 결제할 수 없습니다. 다른 카드를 이용해 주세요. (샌드박스)' }],
-    prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S009', card_cpny_name: '우리카드', file: 'icon_card_woori.svg', short: 'WOORI', bg: '#7FCBF0', fg: '#0A2A44',
-    sort_no: 9, istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'N', notice_list: [], prmt_list: [],
-  },
-  {
-    card_cpny_cd: 'S010', card_cpny_name: '씨티카드', file: 'icon_card_citi.svg', short: 'CITI', bg: '#5C6670', fg: '#FFFFFF',
-    sort_no: 10, istl_psbl_amt: 100000, istl_start_mnts: '02', istl_finish_mnts: '12',
-    nintr_yn: 'N', nintr_istl_start_mnts: null, nintr_istl_finish_mnts: null, mult_part_nintr_istl_mnts: 0,
-    point_use_yn: 'N', notice_list: [], prmt_list: [],
-  },
+  }),
+  sourceCard('S006', '현대카드', { sort_no: 3, nintr_yn: 'N', point_use_yn: 'Y' }),
+  sourceCard('S007', '롯데카드', { sort_no: 6, istl_finish_mnts: '06', nintr_yn: 'N', point_use_yn: 'N' }),
+  sourceCard('S008', 'NH농협카드', { sort_no: 8, nintr_yn: 'N', point_use_yn: 'N' }),
+  sourceCard('S009', '우리카드', { sort_no: 9, nintr_yn: 'Y', nintr_istl_start_mnts: '02', nintr_istl_finish_mnts: '03', point_use_yn: 'N' }),
+  sourceCard('S010', '씨티카드', { sort_no: 10, istl_psbl_amt: 100000, nintr_yn: 'N', point_use_yn: 'N' }),
 ];
 
 /**

@@ -6,19 +6,12 @@
  */
 import { MESSAGE_SOURCE } from './codes.mjs';
 import { cardName } from './cards.mjs';
+import { escapeHtml, formatWon, pageShell, hiddenInputs, payPageBody, NOSCRIPT_RETURN_BUTTON } from '../common.mjs';
+
+export { escapeHtml, formatWon };
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
-
-/** @param {unknown} value */
-export function escapeHtml(value) {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /**
  * JSON that is safe inside an inline <script> element.
@@ -31,12 +24,6 @@ export function safeJsonForScript(value) {
     .replace(/&/g, '\\u0026')
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
-}
-
-/** @param {number} amount */
-export function formatWon(amount) {
-  const sign = amount < 0 ? '-' : '';
-  return `${sign}${String(Math.abs(amount)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')}원`;
 }
 
 /** @param {string} installMonth "00".."12" -> "일시불" / "3개월 할부" */
@@ -71,15 +58,7 @@ function textOn(hex) {
 function layout({ title, body, mainColor = DEFAULT_MAIN_COLOR, pointColor = DEFAULT_POINT_COLOR, extraHead = '' }) {
   const main = colour(mainColor, DEFAULT_MAIN_COLOR);
   const point = colour(pointColor, DEFAULT_POINT_COLOR);
-  return `<!doctype html>
-<html lang="ko">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>
-:root { --main: #${main}; --point: #${point}; --on-main: ${textOn(main)}; --on-point: ${textOn(point)}; }
+  const css = `:root { --main: #${main}; --point: #${point}; --on-main: ${textOn(main)}; --on-point: ${textOn(point)}; }
 * { box-sizing: border-box; }
 html, body { margin: 0; background: var(--main); color: var(--on-main); }
 body { font-family: system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; line-height: 1.5; }
@@ -96,16 +75,15 @@ button { font: inherit; padding: 12px; border-radius: 8px; border: 2px solid var
 button.primary { background: var(--point); color: var(--on-point); font-weight: 700; }
 button.secondary { background: transparent; color: var(--on-main); }
 .note { font-size: .8em; opacity: .7; margin-top: 16px; }
-</style>
-${extraHead}</head>
-<body data-main-color="${escapeHtml(main)}" data-point-color="${escapeHtml(point)}">
-<header>신한 SPG <small>샌드박스</small></header>
-<main>
-${body}
-</main>
-</body>
-</html>
 `;
+  return pageShell({
+    title,
+    css,
+    extraHead,
+    bodyAttrs: ` data-main-color="${escapeHtml(main)}" data-point-color="${escapeHtml(point)}"`,
+    brand: '신한 SPG <small>샌드박스</small>',
+    body,
+  });
 }
 
 /**
@@ -127,27 +105,15 @@ export function renderPayPage({ nonce, decideAction, request }) {
     cardParts.push(`<span id="install-month">${escapeHtml(formatInstallMonth(request.install_month))}</span>`);
   }
   const cardRow = cardParts.length ? `<dt>카드</dt><dd id="card-options">${cardParts.join(' · ')}</dd>` : '';
-  const body = `<section class="surface" aria-labelledby="summary-title">
-<h1 id="summary-title" style="font-size:1.1em;margin:0 0 12px">결제 정보 확인</h1>
-<dl>
-<dt>상품명</dt><dd id="product-name">${escapeHtml(request.product_name)}</dd>
+  const rows = `<dt>상품명</dt><dd id="product-name">${escapeHtml(request.product_name)}</dd>
 <dt>결제 금액</dt><dd id="amount">${escapeHtml(formatWon(request.amount))}</dd>
 <dt>구매자</dt><dd id="buyer-name">${escapeHtml(request.user_name)}</dd>
 <dt>결제 수단</dt><dd id="pgcode">${escapeHtml(request.pgcode)}</dd>
 ${cardRow}
-<dt>주문번호</dt><dd id="order-no">${escapeHtml(request.order_no)}</dd>
-</dl>
-<form method="post" action="${escapeHtml(decideAction)}" accept-charset="UTF-8" class="actions">
-<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">
-<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
-<button type="submit" id="cancel" name="choice" value="cancel" class="secondary">취소</button>
-<button type="submit" id="fail" name="choice" value="fail" class="secondary">실패 (테스트)</button>
-</form>
-</section>
-<p class="note">이 화면은 로컬 샌드박스입니다. 실제 결제는 이루어지지 않습니다.</p>`;
+<dt>주문번호</dt><dd id="order-no">${escapeHtml(request.order_no)}</dd>`;
   return layout({
     title: '신한 SPG 결제 (샌드박스)',
-    body,
+    body: payPageBody({ rows, decideAction, nonce, headingAttrs: ' style="font-size:1.1em;margin:0 0 12px"' }),
     mainColor: request.main_color,
     pointColor: request.point_color,
   });
@@ -229,9 +195,7 @@ export function renderDecidePage(d) {
     u.hash = '';
     formAction = u.href;
   }
-  const hidden = inputs
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join('\n');
+  const hidden = hiddenInputs(inputs);
   const data = {
     source: MESSAGE_SOURCE,
     ret_code: d.retCode,
@@ -247,7 +211,7 @@ export function renderDecidePage(d) {
     d.method === 'post' ? ' enctype="application/x-www-form-urlencoded"' : ''
   }>
 ${hidden}
-<noscript><button type="submit" class="primary">가맹점으로 돌아가기</button></noscript>
+${NOSCRIPT_RETURN_BUTTON}
 </form>
 </section>
 <script>

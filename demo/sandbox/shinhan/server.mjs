@@ -7,8 +7,11 @@
  *   node demo/sandbox/shinhan/server.mjs            # http://127.0.0.1:5174 (PORT / HOST env)
  */
 import http from 'node:http';
-import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import {
+  safeEqual, randomToken, kstParts, readBody, decodeUtf8, mediaType, readJsonBody, sendJson, sendHtml,
+  dispatch, guardHandler, startSandboxServer, isMainModule, runFromCommandLine, MAX_BODY_BYTES,
+} from '../common.mjs';
 import { RET, PAGE_CODES, PAGE_MESSAGES } from './codes.mjs';
 import {
   validatePaymentRequest,
@@ -94,7 +97,6 @@ export const DEFAULT_MERCHANT = Object.freeze({
 
 /** Confirm must come within this long after the buyer's approval ("30분(토큰 만료)"). */
 export const CONFIRM_WINDOW_MS = 30 * 60 * 1000;
-const MAX_BODY_BYTES = 64 * 1024;
 
 /** pay_info's card company when the request named none (BC카드, the one code the document names). */
 const DEFAULT_CARD_CODE = 'S001';
@@ -102,29 +104,16 @@ const DEFAULT_CARD_CODE = 'S001';
 /** @param {string} s */
 const sha256Hex = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** @param {string} a @param {string} b */
-function safeEqual(a, b) {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return ba.length === bb.length && timingSafeEqual(ba, bb);
-}
-
-/** @param {number} bytes */
-const randomToken = (bytes = 24) => randomBytes(bytes).toString('base64url');
-
 /**
  * Formats sandbox-clock ms in Korea time (UTC+9, no DST) — assumption: the PG reports KST.
  * @param {number} ms
  */
 function kst(ms) {
-  const d = new Date(ms + 9 * 3600 * 1000);
-  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  const t = kstParts(ms);
   return {
-    date: `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`,
-    time: `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`,
-    compact: `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(
-      d.getUTCMinutes(),
-    )}${p(d.getUTCSeconds())}`,
+    date: `${t.year}-${t.month}-${t.day}`,
+    time: `${t.hour}:${t.minute}:${t.second}`,
+    compact: `${t.year}${t.month}${t.day}${t.hour}${t.minute}${t.second}`,
   };
 }
 
@@ -144,6 +133,20 @@ export function appendQuery(url, params) {
   return `${base}${sep}${query}${hash}`;
 }
 
+/**
+ * What the page answered after the buyer's decision does: where the window goes and what the opener is told.
+ * @typedef {Pick<import('./pages.mjs').DecidePageData, 'method' | 'url' | 'fields' | 'retCode' | 'retMsg'>} DecideOutcome
+ */
+
+/**
+ * The outcome that sends the window to cancel_url / fail_url (GET) with `query` appended.
+ * @param {string} url @param {Record<string, string>} query @param {string} retCode @param {string} retMsg
+ * @returns {DecideOutcome}
+ */
+function navigateOutcome(url, query, retCode, retMsg) {
+  return { method: 'get', url: appendQuery(url, query), fields: {}, retCode, retMsg };
+}
+
 /** @param {(() => number) | undefined} base */
 function createClock(base = Date.now) {
   let offset = 0;
@@ -160,75 +163,19 @@ function createClock(base = Date.now) {
   };
 }
 
-/**
- * @param {http.ServerResponse} res
- * @param {number} status
- * @param {unknown} body
- * @param {Record<string, string>} [headers]
- */
-function sendJson(res, status, body, headers = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
 /** @param {http.ServerResponse} res @param {number} status @param {number} code @param {string} msg */
 const sendError = (res, status, code, msg) => sendJson(res, status, { ret_code: code, ret_msg: msg });
 
-/** @param {http.ServerResponse} res @param {number} status @param {string} html */
-function sendHtml(res, status, html) {
-  res.writeHead(status, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(html),
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
-    // No X-Frame-Options / frame-ancestors on purpose: tests embed shop pages that navigate here.
-  });
-  res.end(html);
-}
-
 /**
- * Reads the request body up to MAX_BODY_BYTES.
- * @param {http.IncomingMessage} req
- * @returns {Promise<{ ok: true, buf: Buffer } | { ok: false }>}
+ * How each problem of a JSON body is answered: [status, ret_code, ret_msg].
+ * @type {Record<import('../common.mjs').JsonBodyProblem, [number, number, string]>}
  */
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (/** @type {Buffer} */ chunk) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? { ok: false } : { ok: true, buf: Buffer.concat(chunks) }));
-    req.on('error', reject);
-  });
-}
-
-/** @param {Buffer} buf @returns {string | null} */
-function decodeUtf8(buf) {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return null;
-  }
-}
-
-/** @param {http.IncomingMessage} req */
-function mediaType(req) {
-  return String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-}
+const JSON_BODY_ERRORS = {
+  'media-type': [415, RET.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json.'],
+  'too-large': [413, RET.BODY_TOO_LARGE, `request body is larger than ${MAX_BODY_BYTES} bytes.`],
+  malformed: [400, RET.MALFORMED_BODY, 'request body is not valid UTF-8 JSON.'],
+  'not-object': [400, RET.MALFORMED_BODY, 'request body must be a JSON object.'],
+};
 
 /**
  * Reads and parses a JSON object body, answering the error itself when it cannot.
@@ -236,31 +183,10 @@ function mediaType(req) {
  * @returns {Promise<Record<string, any> | null>}
  */
 async function readJsonObject(req, res) {
-  if (mediaType(req) !== 'application/json') {
-    sendError(res, 415, RET.UNSUPPORTED_MEDIA_TYPE, 'content-type must be application/json.');
-    req.resume();
-    return null;
-  }
-  const body = await readBody(req);
-  if (!body.ok) {
-    sendError(res, 413, RET.BODY_TOO_LARGE, `request body is larger than ${MAX_BODY_BYTES} bytes.`);
-    return null;
-  }
-  const text = decodeUtf8(body.buf);
-  /** @type {unknown} */
-  let parsed;
-  try {
-    if (text === null) throw new Error('not utf-8');
-    parsed = JSON.parse(text);
-  } catch {
-    sendError(res, 400, RET.MALFORMED_BODY, 'request body is not valid UTF-8 JSON.');
-    return null;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    sendError(res, 400, RET.MALFORMED_BODY, 'request body must be a JSON object.');
-    return null;
-  }
-  return /** @type {Record<string, any>} */ (parsed);
+  const body = await readJsonBody(req);
+  if (body.ok) return body.value;
+  sendError(res, ...JSON_BODY_ERRORS[body.problem]);
+  return null;
 }
 
 /**
@@ -310,6 +236,43 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   /** @param {http.ServerResponse} res */
   const sendAuthError = (res) => sendError(res, 401, RET.AUTH, 'token is missing or incorrect.');
 
+  /**
+   * Start of a payment API: checks the payment key, then reads the JSON body. Answers the error itself and
+   * returns null, or returns the key's merchant and the body.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   * @returns {Promise<{ keyMerchant: Merchant, body: Record<string, any> } | null>}
+   */
+  async function readPaymentApiRequest(req, res) {
+    const keyMerchant = merchantByPaymentKey(req);
+    if (!keyMerchant) {
+      req.resume();
+      sendAuthError(res);
+      return null;
+    }
+    const body = await readJsonObject(req, res);
+    return body ? { keyMerchant, body } : null;
+  }
+
+  /**
+   * Checks the client_id of an API call against the merchant whose key was used. Answers the error itself
+   * and returns null, or returns the merchant. The fields were validated by the caller.
+   * @param {Merchant} keyMerchant
+   * @param {string} clientId
+   * @param {http.ServerResponse} res
+   */
+  function clientMerchant(keyMerchant, clientId, res) {
+    const merchant = merchantsById.get(clientId);
+    if (!merchant) {
+      sendError(res, 400, RET.UNKNOWN_CLIENT, `unknown client_id: ${clientId}`);
+      return null;
+    }
+    if (merchant !== keyMerchant) {
+      sendAuthError(res);
+      return null;
+    }
+    return merchant;
+  }
+
   function newTid() {
     for (;;) {
       const tid = `SPG${kst(clock.now()).compact}${randomBytes(5).toString('hex').toUpperCase()}`;
@@ -322,19 +285,14 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   async function paymentsRequest(req, res) {
-    const keyMerchant = merchantByPaymentKey(req);
-    if (!keyMerchant) {
-      req.resume();
-      return sendAuthError(res);
-    }
-    const body = await readJsonObject(req, res);
-    if (!body) return;
+    const call = await readPaymentApiRequest(req, res);
+    if (!call) return;
+    const { body } = call;
     const v = validatePaymentRequest(body);
     if (!v.ok) return sendError(res, 400, v.code, v.msg);
 
-    const merchant = merchantsById.get(body.client_id);
-    if (!merchant) return sendError(res, 400, RET.UNKNOWN_CLIENT, `unknown client_id: ${body.client_id}`);
-    if (merchant !== keyMerchant) return sendAuthError(res);
+    const merchant = clientMerchant(call.keyMerchant, body.client_id, res);
+    if (!merchant) return;
 
     const expected = sha256Hex(
       `${body.client_id}${body.user_id}${body.order_no}${body.pay_type}${body.amount}${merchant.paymentApiKey}`,
@@ -382,18 +340,13 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
   async function paymentsConfirm(req, res) {
-    const keyMerchant = merchantByPaymentKey(req);
-    if (!keyMerchant) {
-      req.resume();
-      return sendAuthError(res);
-    }
-    const body = await readJsonObject(req, res);
-    if (!body) return;
+    const call = await readPaymentApiRequest(req, res);
+    if (!call) return;
+    const { body } = call;
     const v = validateFields(body, CONFIRM_FIELDS);
     if (!v.ok) return sendError(res, 400, v.code, v.msg);
-    const merchant = merchantsById.get(body.client_id);
-    if (!merchant) return sendError(res, 400, RET.UNKNOWN_CLIENT, `unknown client_id: ${body.client_id}`);
-    if (merchant !== keyMerchant) return sendAuthError(res);
+    const merchant = clientMerchant(call.keyMerchant, body.client_id, res);
+    if (!merchant) return;
 
     const payment = state.payments.get(paymentKey(body.client_id, body.order_no));
     if (!payment) {
@@ -508,6 +461,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       mainColor: r.main_color,
       pointColor: r.point_color,
     };
+    /** @type {DecideOutcome} */
+    let outcome;
     if (choice === 'approve') {
       payment.status = 'approved';
       payment.approvedAt = t;
@@ -515,75 +470,27 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       // The PG's transaction exists from the buyer's approval on (assumption); confirm reports this tid.
       payment.tid = newTid();
       state.byTid.set(payment.tid, payment);
-      return sendHtml(
-        res,
-        200,
-        renderDecidePage({
-          ...common,
-          method: 'post',
-          url: r.return_url,
-          fields: {
-            order_no: r.order_no,
-            custom_parameter: r.custom_parameter ?? '',
-            confirm_token: payment.confirmToken,
-          },
-          retCode: PAGE_CODES.SUCCESS,
-          retMsg: PAGE_MESSAGES.SUCCESS,
-        }),
-      );
-    }
-    if (choice === 'cancel') {
-      payment.status = 'cancelled';
-      return sendHtml(
-        res,
-        200,
-        renderDecidePage({
-          ...common,
-          method: 'get',
-          url: appendQuery(r.cancel_url, { order_no: r.order_no }),
-          fields: {},
-          retCode: PAGE_CODES.BUYER_CANCELLED,
-          retMsg: PAGE_MESSAGES.BUYER_CANCELLED,
-        }),
-      );
-    }
-    payment.status = 'failed';
-    return sendHtml(
-      res,
-      200,
-      renderDecidePage({
-        ...common,
-        method: 'get',
-        url: appendQuery(r.fail_url, {
+      outcome = {
+        method: 'post',
+        url: r.return_url,
+        fields: {
           order_no: r.order_no,
-          ret_code: PAGE_CODES.DECLINED,
-          ret_msg: PAGE_MESSAGES.DECLINED,
-        }),
-        fields: {},
-        retCode: PAGE_CODES.DECLINED,
-        retMsg: PAGE_MESSAGES.DECLINED,
-      }),
-    );
-  }
-
-  /**
-   * Checks the search key and the client_id of a search API. Answers the error itself and returns null, or
-   * returns the merchant. `fields` were validated by the caller.
-   * @param {Merchant} keyMerchant
-   * @param {string} clientId
-   * @param {http.ServerResponse} res
-   */
-  function searchMerchant(keyMerchant, clientId, res) {
-    const merchant = merchantsById.get(clientId);
-    if (!merchant) {
-      sendError(res, 400, RET.UNKNOWN_CLIENT, `unknown client_id: ${clientId}`);
-      return null;
+          custom_parameter: r.custom_parameter ?? '',
+          confirm_token: payment.confirmToken,
+        },
+        retCode: PAGE_CODES.SUCCESS,
+        retMsg: PAGE_MESSAGES.SUCCESS,
+      };
+    } else if (choice === 'cancel') {
+      payment.status = 'cancelled';
+      const [retCode, retMsg] = [PAGE_CODES.BUYER_CANCELLED, PAGE_MESSAGES.BUYER_CANCELLED];
+      outcome = navigateOutcome(r.cancel_url, { order_no: r.order_no }, retCode, retMsg);
+    } else {
+      payment.status = 'failed';
+      const [retCode, retMsg] = [PAGE_CODES.DECLINED, PAGE_MESSAGES.DECLINED];
+      outcome = navigateOutcome(r.fail_url, { order_no: r.order_no, ret_code: retCode, ret_msg: retMsg }, retCode, retMsg);
     }
-    if (merchant !== keyMerchant) {
-      sendAuthError(res);
-      return null;
-    }
-    return merchant;
+    return sendHtml(res, 200, renderDecidePage({ ...common, ...outcome }));
   }
 
   /**
@@ -597,7 +504,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const query = { client_id: url.searchParams.get('client_id'), pgcode: url.searchParams.get('pgcode') };
     const v = validateFields(query, CARD_LIST_FIELDS);
     if (!v.ok) return sendError(res, 400, v.code, v.msg);
-    if (!searchMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
+    if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
     const list = cardListFor(/** @type {string} */ (query.pgcode)) ?? [];
     sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', list });
   }
@@ -635,7 +542,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     };
     const v = validateFields(query, RECEIPT_INFO_FIELDS);
     if (!v.ok) return sendError(res, 400, v.code, v.msg);
-    if (!searchMerchant(keyMerchant, query.client_id, res)) return;
+    if (!clientMerchant(keyMerchant, query.client_id, res)) return;
 
     const payment = state.byTid.get(tid);
     if (!payment || payment.clientId !== query.client_id) {
@@ -747,9 +654,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     });
   }
 
-  /**
-   * @type {Record<string, Partial<Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => unknown>>>}
-   */
+  /** @type {Record<string, import('../common.mjs').RouteMethods>} */
   const routes = {
     '/v1.0/payments/request': { POST: paymentsRequest },
     '/v1.0/payments/confirm': { POST: paymentsConfirm },
@@ -776,52 +681,29 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   }
   const RECEIPT_INFO_PREFIX = '/v1.0/receipt/info/';
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  async function route(req, res) {
-    const raw = req.url ?? '/';
-    /** @type {URL} */
-    let url;
-    try {
-      // A fixed base: "//host/path" must not be read as another authority.
-      url = new URL(raw.startsWith('/') ? `http://sandbox.invalid${raw}` : raw);
-    } catch {
-      req.resume();
-      return sendError(res, 400, RET.MALFORMED_BODY, 'malformed request target.');
-    }
-    let methods = routes[url.pathname];
-    if (!methods && url.pathname.startsWith(RECEIPT_INFO_PREFIX)) {
-      const rawTid = url.pathname.slice(RECEIPT_INFO_PREFIX.length);
-      methods = { GET: (rq, rs, u) => receiptInfo(rq, rs, u, rawTid) };
-    }
-    if (!methods) {
-      req.resume();
-      return sendError(res, 404, RET.NOT_FOUND, `no route for ${url.pathname}`);
-    }
-    const handler = methods[req.method ?? 'GET'];
-    if (!handler) {
-      req.resume();
-      return sendJson(
-        res,
-        405,
-        { ret_code: RET.METHOD_NOT_ALLOWED, ret_msg: `method ${req.method} not allowed.` },
-        { Allow: Object.keys(methods).join(', ') },
-      );
-    }
-    await handler(req, res, url);
+  /** @param {string} pathname */
+  function lookup(pathname) {
+    const methods = routes[pathname];
+    if (methods || !pathname.startsWith(RECEIPT_INFO_PREFIX)) return methods;
+    const rawTid = pathname.slice(RECEIPT_INFO_PREFIX.length);
+    /** @type {import('../common.mjs').RouteMethods} */
+    const receiptInfoRoute = { GET: (rq, rs, u) => receiptInfo(rq, rs, u, rawTid) };
+    return receiptInfoRoute;
   }
 
-  /**
-   * @param {http.IncomingMessage} req
-   * @param {http.ServerResponse} res
-   * @returns {void}
-   */
-  function handle(req, res) {
-    route(req, res).catch((err) => {
-      console.error('[sandbox shinhan] internal error', err);
-      if (!res.headersSent) sendError(res, 500, RET.INTERNAL, 'internal sandbox error.');
-      else res.destroy();
-    });
-  }
+  /** @type {import('../common.mjs').RouteFailures} */
+  const routeFailures = {
+    badTarget: (_req, res) => sendError(res, 400, RET.MALFORMED_BODY, 'malformed request target.'),
+    notFound: (_req, res, pathname) => sendError(res, 404, RET.NOT_FOUND, `no route for ${pathname}`),
+    methodNotAllowed: (req, res, _pathname, allow) =>
+      sendJson(res, 405, { ret_code: RET.METHOD_NOT_ALLOWED, ret_msg: `method ${req.method} not allowed.` }, allow),
+  };
+
+  const handle = guardHandler(
+    'shinhan',
+    (req, res) => dispatch(req, res, lookup, routeFailures),
+    (_req, res) => sendError(res, 500, RET.INTERNAL, 'internal sandbox error.'),
+  );
 
   return { handle, state, clock, origin, reset, merchants: merchantsById };
 }
@@ -845,13 +727,6 @@ function pickRequest(body) {
   return out;
 }
 
-/** @param {string} host */
-function hostForUrl(host) {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
-}
-
 /**
  * Starts the sandbox on host:port (port 0 = ephemeral; the real port is in `origin`).
  * @param {object} [options]
@@ -863,49 +738,18 @@ function hostForUrl(host) {
  * @returns {Promise<{ origin: string, close(): Promise<void>, sandbox: ReturnType<typeof createShinhanSandbox> }>}
  */
 export async function startShinhanSandbox({ host = '127.0.0.1', port = 5174, publicOrigin, merchants, now } = {}) {
-  /** @type {ReturnType<typeof createShinhanSandbox> | undefined} */
-  let sandbox;
-  const server = http.createServer((req, res) => {
-    if (sandbox) sandbox.handle(req, res);
-    else sendError(res, 503, RET.INTERNAL, 'sandbox is starting.');
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('unexpected server address');
-  const origin = publicOrigin ? new URL(publicOrigin).origin : `http://${hostForUrl(host)}:${address.port}`;
-  sandbox = createShinhanSandbox({ publicOrigin: origin, merchants, now });
-  return {
-    origin,
-    sandbox,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const port = process.env.PORT ? Number(process.env.PORT) : 5174;
-  const host = process.env.HOST || '127.0.0.1';
-  const started = await startShinhanSandbox({
+  return startSandboxServer({
     host,
     port,
-    publicOrigin: process.env.SANDBOX_PUBLIC_ORIGIN || undefined,
+    publicOrigin,
+    create: (origin) => createShinhanSandbox({ publicOrigin: origin, merchants, now }),
+    sendStarting: (res) => sendError(res, 503, RET.INTERNAL, 'sandbox is starting.'),
   });
-  console.log(`sandbox Shinhan PG listening on ${started.origin}`);
-  console.log(
+}
+
+if (isMainModule(import.meta.url)) {
+  await runFromCommandLine(startShinhanSandbox, 5174, (origin) => [
+    `sandbox Shinhan PG listening on ${origin}`,
     `  client_id ${DEFAULT_MERCHANT.clientId}, payment API key ${DEFAULT_MERCHANT.paymentApiKey}, search API key ${DEFAULT_MERCHANT.searchApiKey}`,
-  );
-  const stop = () => {
-    started.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  ]);
 }

@@ -4,36 +4,20 @@
  * result screen when MallResultFWD is not Y), error pages and the card slip (IssueLoader).
  * Every page is UTF-8 (`<meta charset="utf-8">`, `<html lang="ko">`); every value goes through escapeHtml.
  */
+import { escapeHtml, formatWon, pageShell, hiddenInputs, payPageBody, NOSCRIPT_RETURN_BUTTON } from '../common.mjs';
 
-/** @param {unknown} value */
-export function escapeHtml(value) {
-  return String(value)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** @param {number | string} amount digits */
-export function formatWon(amount) {
-  return `${String(amount).replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}원`;
-}
+export { escapeHtml, formatWon };
 
 /** Korean labels of the PayMethod values. @type {Record<string, string>} */
 const PAY_METHOD_NAMES = { CARD: '신용카드', BANK: '계좌이체', VBANK: '가상계좌', CELLPHONE: '휴대폰' };
 
 /** @param {{ title: string, body: string, bodyAttrs?: string }} p */
 function layout({ title, body, bodyAttrs = '' }) {
-  return `<!doctype html>
-<html lang="ko">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>
-* { box-sizing: border-box; }
+  return pageShell({ title, css: CSS, bodyAttrs, brand: '스마트로페이 <small>smilepay 샌드박스</small>', body });
+}
+
+/** Style sheet of every page. */
+const CSS = `* { box-sizing: border-box; }
 html, body { margin: 0; background: #F4F6F9; color: #1B1F24; }
 body { font-family: system-ui, -apple-system, "Apple SD Gothic Neo", "Malgun Gothic", sans-serif; line-height: 1.5; }
 header { background: #D7191F; color: #FFFFFF; padding: 14px 20px; font-weight: 700; }
@@ -55,17 +39,7 @@ button.secondary { background: #FFFFFF; color: #1B1F24; }
 .slip h1 { text-align: center; font-size: 1.25em; }
 .slip section + section { border-top: 1px dashed #B9C0C8; margin-top: 12px; padding-top: 12px; }
 .cancelled { color: #C40000; }
-</style>
-</head>
-<body${bodyAttrs}>
-<header>스마트로페이 <small>smilepay 샌드박스</small></header>
-<main>
-${body}
-</main>
-</body>
-</html>
 `;
-}
 
 /**
  * @typedef {object} PayPageData
@@ -80,10 +54,7 @@ ${body}
 /** @param {PayPageData} p */
 export function renderPayPage({ nonce, decideAction, iface, charset, request, payMethod }) {
   const buyer = request.BuyerName ?? '';
-  const body = `<section class="surface" aria-labelledby="summary-title">
-<h1 id="summary-title">결제 정보 확인</h1>
-<dl>
-<dt>상품명</dt><dd id="goods-name">${escapeHtml(request.GoodsName)}</dd>
+  const rows = `<dt>상품명</dt><dd id="goods-name">${escapeHtml(request.GoodsName)}</dd>
 <dt>결제 금액</dt><dd><span id="amount">${escapeHtml(formatWon(request.Amt))}</span></dd>
 <dt>구매자</dt><dd id="buyer-name">${escapeHtml(buyer)}</dd>
 <dt>결제 수단</dt><dd><span id="pay-method">${escapeHtml(payMethod)}</span> <span class="muted">${escapeHtml(
@@ -94,19 +65,10 @@ export function renderPayPage({ nonce, decideAction, iface, charset, request, pa
 <dt>연동 방식</dt><dd><span id="interface">${iface === 'pc' ? 'PC' : 'mobile'}</span> <span class="muted">${
     iface === 'pc' ? '/interfaceURL.jsp' : '/pay/interfaceURL'
   }</span></dd>
-<dt>요청 문자셋</dt><dd><span id="charset">${escapeHtml(charset)}</span> <span class="muted">(요청 본문을 이 문자셋으로 읽음)</span></dd>
-</dl>
-<form method="post" action="${escapeHtml(decideAction)}" accept-charset="UTF-8" class="actions">
-<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">
-<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
-<button type="submit" id="cancel" name="choice" value="cancel" class="secondary">취소</button>
-<button type="submit" id="fail" name="choice" value="fail" class="secondary">실패 (테스트)</button>
-</form>
-</section>
-<p class="note">이 화면은 로컬 샌드박스입니다. 실제 결제는 이루어지지 않습니다.</p>`;
+<dt>요청 문자셋</dt><dd><span id="charset">${escapeHtml(charset)}</span> <span class="muted">(요청 본문을 이 문자셋으로 읽음)</span></dd>`;
   return layout({
     title: '스마트로페이 결제 (샌드박스)',
-    body,
+    body: payPageBody({ rows, decideAction, nonce }),
     bodyAttrs: ` data-interface="${iface}" data-charset="${escapeHtml(charset)}"`,
   });
 }
@@ -123,9 +85,7 @@ export function renderPayPage({ nonce, decideAction, iface, charset, request, pa
 
 /** @param {ResultPageData} d */
 export function renderResultPage({ action, acceptCharset, fields, display, auto }) {
-  const hidden = Object.entries(fields)
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join('\n');
+  const hidden = hiddenInputs(Object.entries(fields));
   const code = display.ResultCode ?? '';
   const approved = Boolean(display.TID);
   const summary = auto
@@ -145,7 +105,7 @@ ${display.fn_name ? `<dt>결제기관</dt><dd id="result-fn-name">${escapeHtml(d
 }
 </dl>`;
   const button = auto
-    ? '<noscript><button type="submit" class="primary">가맹점으로 돌아가기</button></noscript>'
+    ? NOSCRIPT_RETURN_BUTTON
     : '<div class="actions"><button type="submit" id="result-confirm" class="primary">확인</button></div>';
   const script = auto ? `\n<script>document.getElementById('result-form').submit();</script>` : '';
   const body = `<section class="surface">

@@ -9,8 +9,11 @@
  *   node demo/sandbox/smartro/server.mjs            # http://127.0.0.1:5175 (PORT / HOST env)
  */
 import http from 'node:http';
-import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { randomInt } from 'node:crypto';
+import {
+  safeEqual, randomToken, kstParts, readBody, mediaType, readJsonBody, sendJson, sendHtml, dispatch,
+  guardHandler, startSandboxServer, isMainModule, runFromCommandLine, MAX_BODY_BYTES,
+} from '../common.mjs';
 import { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES, SUCCESS_MESSAGES, SERVICES } from './codes.mjs';
 import { parseFormBytes, urlEncode, formEncode } from './charset.mjs';
 import { encryptData, signValue } from './hash.mjs';
@@ -105,15 +108,7 @@ export const SANDBOX_CARD = Object.freeze({ code: '04', name: '삼성카드', bi
 /** Bank for BANK / VBANK approvals (assumption): KFTC code 088 = 신한은행. */
 export const SANDBOX_BANK = Object.freeze({ code: '088', name: '신한은행' });
 
-const MAX_BODY_BYTES = 64 * 1024;
 const DECIDE_PATH = '/pay/decide';
-
-/** @param {string} a @param {string} b */
-function safeEqual(a, b) {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return ba.length === bb.length && timingSafeEqual(ba, bb);
-}
 
 /** @param {number} n number of digits */
 const randomDigits = (n) => Array.from({ length: n }, () => String(randomInt(0, 10))).join('');
@@ -123,11 +118,9 @@ const randomDigits = (n) => Array.from({ length: n }, () => String(randomInt(0, 
  * @param {number} ms
  */
 function kst(ms) {
-  const d = new Date(ms + 9 * 3600 * 1000);
-  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
-  const yyyy = String(d.getUTCFullYear());
-  const date = `${yyyy}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}`;
-  const time = `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+  const t = kstParts(ms);
+  const date = `${t.year}${t.month}${t.day}`;
+  const time = `${t.hour}${t.minute}${t.second}`;
   return {
     /** YYYYMMDD */ date,
     /** HHMMSS */ time,
@@ -140,42 +133,11 @@ function kst(ms) {
 const moidKey = (mid, moid) => `${mid}\u0000${moid}`;
 
 /**
- * @param {http.ServerResponse} res @param {number} status @param {unknown} body
- * @param {Record<string, string>} [headers]
- */
-function sendJson(res, status, body, headers = {}) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
-
-/**
  * @param {http.ServerResponse} res @param {{ code: string, status: number }} err @param {string} msg
  * @param {Record<string, string>} [headers]
  */
 const sendApiError = (res, err, msg, headers) =>
   sendJson(res, err.status, { resultCd: err.code, resultMsg: msg }, headers);
-
-/**
- * @param {http.ServerResponse} res @param {number} status @param {string} html
- * @param {Record<string, string>} [headers]
- */
-function sendHtml(res, status, html, headers = {}) {
-  res.writeHead(status, {
-    'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(html),
-    'Cache-Control': 'no-store',
-    'Referrer-Policy': 'no-referrer',
-    // No X-Frame-Options / frame-ancestors on purpose (tests embed pages that navigate here).
-    ...headers,
-  });
-  res.end(html);
-}
 
 /**
  * @param {http.ServerResponse} res @param {{ code: string, status: number, title: string }} err @param {string} message
@@ -185,32 +147,15 @@ const sendPageError = (res, err, message, headers) =>
   sendHtml(res, err.status, renderErrorPage({ title: err.title, code: err.code, message }), headers);
 
 /**
- * @param {http.IncomingMessage} req
- * @returns {Promise<{ ok: true, buf: Buffer } | { ok: false }>}
+ * How each problem of a JSON body is answered.
+ * @type {Record<import('../common.mjs').JsonBodyProblem, [{ code: string, status: number }, string]>}
  */
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (/** @type {Buffer} */ chunk) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooLarge ? { ok: false } : { ok: true, buf: Buffer.concat(chunks) }));
-    req.on('error', reject);
-  });
-}
-
-/** @param {http.IncomingMessage} req */
-function mediaType(req) {
-  return String(req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-}
+const JSON_BODY_ERRORS = {
+  'media-type': [API_ERRORS.UNSUPPORTED_MEDIA_TYPE, 'Content-Type은 application/json이어야 합니다.'],
+  'too-large': [API_ERRORS.BODY_TOO_LARGE, `요청 본문이 ${MAX_BODY_BYTES}바이트보다 큽니다.`],
+  malformed: [API_ERRORS.MALFORMED_BODY, '요청 본문이 올바른 UTF-8 JSON이 아닙니다.'],
+  'not-object': [API_ERRORS.MALFORMED_BODY, '요청 본문은 JSON 객체여야 합니다.'],
+};
 
 /**
  * Reads a JSON object body, answering the error itself when it cannot.
@@ -218,29 +163,10 @@ function mediaType(req) {
  * @returns {Promise<Record<string, any> | null>}
  */
 async function readJsonObject(req, res) {
-  if (mediaType(req) !== 'application/json') {
-    req.resume();
-    sendApiError(res, API_ERRORS.UNSUPPORTED_MEDIA_TYPE, 'Content-Type은 application/json이어야 합니다.');
-    return null;
-  }
-  const body = await readBody(req);
-  if (!body.ok) {
-    sendApiError(res, API_ERRORS.BODY_TOO_LARGE, `요청 본문이 ${MAX_BODY_BYTES}바이트보다 큽니다.`);
-    return null;
-  }
-  /** @type {unknown} */
-  let parsed;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.buf));
-  } catch {
-    sendApiError(res, API_ERRORS.MALFORMED_BODY, '요청 본문이 올바른 UTF-8 JSON이 아닙니다.');
-    return null;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    sendApiError(res, API_ERRORS.MALFORMED_BODY, '요청 본문은 JSON 객체여야 합니다.');
-    return null;
-  }
-  return /** @type {Record<string, any>} */ (parsed);
+  const body = await readJsonBody(req);
+  if (body.ok) return body.value;
+  sendApiError(res, ...JSON_BODY_ERRORS[body.problem]);
+  return null;
 }
 
 /**
@@ -358,7 +284,7 @@ export function createSmartroSandbox({
     }
 
     const payMethod = request.PayMethod || 'CARD';
-    const nonce = randomBytes(24).toString('base64url');
+    const nonce = randomToken();
     /** @type {Payment} */
     const payment = {
       nonce,
@@ -796,9 +722,7 @@ export function createSmartroSandbox({
     abort = new AbortController();
   }
 
-  /**
-   * @type {Record<string, Partial<Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => unknown>>>}
-   */
+  /** @type {Record<string, import('../common.mjs').RouteMethods>} */
   const routes = {
     '/interfaceURL.jsp': { POST: (req, res) => payInterface(req, res, 'pc') },
     '/pay/interfaceURL': { POST: (req, res) => payInterface(req, res, 'mobile') },
@@ -822,57 +746,30 @@ export function createSmartroSandbox({
   /** @param {string} pathname */
   const isJsonRoute = (pathname) => pathname === '/receipt' || pathname.startsWith('/__sandbox/');
 
-  /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
-  async function route(req, res) {
-    const raw = req.url ?? '/';
-    /** @type {URL} */
-    let url;
-    try {
-      url = new URL(raw.startsWith('/') ? `http://sandbox.invalid${raw}` : raw);
-    } catch {
-      req.resume();
-      return sendPageError(res, PAGE_ERRORS.NOT_FOUND, '잘못된 요청 주소입니다.');
-    }
-    const methods = routes[url.pathname];
-    if (!methods) {
-      req.resume();
-      return isJsonRoute(url.pathname)
-        ? sendApiError(res, API_ERRORS.NOT_FOUND, `no route for ${url.pathname}`)
-        : sendPageError(res, PAGE_ERRORS.NOT_FOUND, '요청한 페이지가 없습니다.');
-    }
-    const handler = methods[req.method ?? 'GET'];
-    if (!handler) {
-      req.resume();
-      const allow = { Allow: Object.keys(methods).join(', ') };
-      return isJsonRoute(url.pathname)
+  /** @type {import('../common.mjs').RouteFailures} */
+  const routeFailures = {
+    badTarget: (_req, res) => sendPageError(res, PAGE_ERRORS.NOT_FOUND, '잘못된 요청 주소입니다.'),
+    notFound: (_req, res, pathname) =>
+      isJsonRoute(pathname)
+        ? sendApiError(res, API_ERRORS.NOT_FOUND, `no route for ${pathname}`)
+        : sendPageError(res, PAGE_ERRORS.NOT_FOUND, '요청한 페이지가 없습니다.'),
+    methodNotAllowed: (req, res, pathname, allow) =>
+      isJsonRoute(pathname)
         ? sendApiError(res, API_ERRORS.METHOD_NOT_ALLOWED, `method ${req.method} not allowed.`, allow)
-        : sendPageError(res, PAGE_ERRORS.METHOD_NOT_ALLOWED, `${req.method} 요청은 허용되지 않습니다.`, allow);
-    }
-    await handler(req, res, url);
-  }
+        : sendPageError(res, PAGE_ERRORS.METHOD_NOT_ALLOWED, `${req.method} 요청은 허용되지 않습니다.`, allow),
+  };
 
-  /**
-   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
-   * @returns {void}
-   */
-  function handle(req, res) {
-    route(req, res).catch((err) => {
-      console.error('[sandbox smartro] internal error', err);
-      if (res.headersSent) return void res.destroy();
+  const handle = guardHandler(
+    'smartro',
+    (req, res) => dispatch(req, res, (pathname) => routes[pathname], routeFailures),
+    (req, res) => {
       const url = req.url ?? '/';
       if (isJsonRoute(url.split('?')[0])) sendApiError(res, API_ERRORS.INTERNAL, 'internal sandbox error.');
       else sendPageError(res, PAGE_ERRORS.INTERNAL, '샌드박스 내부 오류입니다.');
-    });
-  }
+    },
+  );
 
   return { handle, state, origin, reset, stop, idle, merchants: merchantsByMid, now };
-}
-
-/** @param {string} host */
-function hostForUrl(host) {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**
@@ -889,50 +786,20 @@ function hostForUrl(host) {
  * @returns {Promise<{ origin: string, close(): Promise<void>, sandbox: ReturnType<typeof createSmartroSandbox> }>}
  */
 export async function startSmartroSandbox({ host = '127.0.0.1', port = 5175, publicOrigin, ...rest } = {}) {
-  /** @type {ReturnType<typeof createSmartroSandbox> | undefined} */
-  let sandbox;
-  const server = http.createServer((req, res) => {
-    if (sandbox) sandbox.handle(req, res);
-    else sendApiError(res, { code: 'E503', status: 503 }, 'sandbox is starting.');
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve(undefined);
-    });
-  });
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('unexpected server address');
-  const origin = publicOrigin ? new URL(publicOrigin).origin : `http://${hostForUrl(host)}:${address.port}`;
-  const sb = createSmartroSandbox({ publicOrigin: origin, ...rest });
-  sandbox = sb;
-  return {
-    origin,
-    sandbox: sb,
-    close: () =>
-      new Promise((resolve, reject) => {
-        sb.stop();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const port = process.env.PORT ? Number(process.env.PORT) : 5175;
-  const host = process.env.HOST || '127.0.0.1';
-  const started = await startSmartroSandbox({
+  return startSandboxServer({
     host,
     port,
-    publicOrigin: process.env.SANDBOX_PUBLIC_ORIGIN || undefined,
+    publicOrigin,
+    create: (origin) => createSmartroSandbox({ publicOrigin: origin, ...rest }),
+    sendStarting: (res) => sendApiError(res, { code: 'E503', status: 503 }, 'sandbox is starting.'),
+    beforeClose: (sb) => sb.stop(),
   });
-  console.log(`sandbox Smartro PG listening on ${started.origin}`);
-  console.log(`  MID ${DEFAULT_MERCHANT.mid}, MerchantKey ${DEFAULT_MERCHANT.merchantKey}`);
-  console.log(`  PC ${started.origin}/interfaceURL.jsp, mobile ${started.origin}/pay/interfaceURL`);
-  const stop = () => {
-    started.close().finally(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+}
+
+if (isMainModule(import.meta.url)) {
+  await runFromCommandLine(startSmartroSandbox, 5175, (origin) => [
+    `sandbox Smartro PG listening on ${origin}`,
+    `  MID ${DEFAULT_MERCHANT.mid}, MerchantKey ${DEFAULT_MERCHANT.merchantKey}`,
+    `  PC ${origin}/interfaceURL.jsp, mobile ${origin}/pay/interfaceURL`,
+  ]);
 }
