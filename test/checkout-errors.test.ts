@@ -87,6 +87,19 @@ describe('kpg-checkout: session endpoint errors', () => {
     expect(outcome.detail.status).to.equal(409);
   });
 
+  it('the session POST is never retried (a second POST could start a second payment), even on 503 or a timeout', async () => {
+    for (const session of [
+      (key: string) => fixture({ status: 503, body: {}, key }),
+      (key: string) => fixture({ body: SESSION, delay: 1500, key }),
+    ]) {
+      const key = uniqueKey('session');
+      await expectError({ session: session(key), attrs: { timeout: '0.3' } }, 'session-failed');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await fixtureCalls(key)).to.have.length(1);
+      fixtureCleanup();
+    }
+  });
+
   it('a backend slower than `timeout` -> session-failed saying it timed out', async () => {
     const { outcome } = await expectError(
       { session: fixture({ body: SESSION, delay: 2000 }), attrs: { timeout: '0.3' } },
