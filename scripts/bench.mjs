@@ -11,6 +11,7 @@ import { extname } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { demoServers } from '../demo/servers.mjs';
+import { findChrome } from './chrome.mjs';
 import { CARD_COMPANIES } from '../demo/sandbox/shinhan/cards.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -140,7 +141,7 @@ await new Promise((resolve) => server.listen(PORT, 'localhost', resolve));
 
 // ------------------------------------------------------------------ browser
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+  executablePath: findChrome('bench'),
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],

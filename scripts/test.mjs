@@ -1,31 +1,10 @@
 // npm test: type-check, build, then every test: node tests for the demo servers (node:test) and the
 // browser tests in headless Chromium (web-test-runner). The last line printed is `N passed, N failed`.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { findChrome } from './chrome.mjs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
-
-function findChrome() {
-  if (process.env.CHROME_PATH) {
-    if (existsSync(process.env.CHROME_PATH)) return process.env.CHROME_PATH;
-    fail(`CHROME_PATH=${process.env.CHROME_PATH} does not exist.`);
-  }
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (found) return found;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { encoding: 'utf8' }).status === 0;
-  if (root && apt) {
-    console.log('test: Chromium not found; installing Debian\'s chromium with apt-get (about 30 s)...');
-    execFileSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null'], { stdio: 'inherit' });
-    if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  }
-  fail(
-    'No Chromium or Chrome found. Install one (Debian/Ubuntu: `sudo apt-get install chromium`) ' +
-      'or set CHROME_PATH to a Chrome/Chromium executable, then run `npm test` again.',
-  );
-}
 
 function fail(message) {
   console.error(`test: ${message}`);
@@ -39,14 +18,14 @@ function step(name, cmd, args, env = {}) {
   return r.status === 0;
 }
 
-const chrome = findChrome();
+const chrome = findChrome('test');
 let passed = 0;
 let failed = 0;
 
 if (!step('type-check (tsc)', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json'])) fail('type-check failed');
 if (!step('build', 'node', ['scripts/build.mjs'])) fail('build failed');
 
-// Node tests: the reference backend and the sandbox PG.
+// Node tests: the reference backend, the sandbox PGs, the package and its byte budgets.
 const tap = join(tmpdir(), `kpg-node-tests-${process.pid}.tap`);
 const nodeOk = step('node tests (demo servers)', 'node', [
   '--test',
