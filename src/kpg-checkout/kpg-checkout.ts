@@ -7,7 +7,6 @@ import { PopupController } from '../controllers/popup.js';
 import { ScriptController } from '../controllers/script-loader.js';
 import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgCardSelectDetail, type Outcome } from '../events.js';
-import { messages } from '../i18n.js';
 import { clearPending, savePending, takePending } from '../pending.js';
 import { AmountSchema } from '../schemas.js';
 import { warnOnce } from '../theme.js';
@@ -186,7 +185,6 @@ export class KpgCheckout extends KpgElement {
       config,
       device,
       signal,
-      messages: messages(this.lang),
       userGesture: () => this.#userGesture(signal),
       popup: this.#popup,
       leavingPage: () => {

@@ -3,7 +3,6 @@
  * one line in `providers/index.ts` (and its session schema in `schemas.ts`).
  */
 import type { Device } from '../device.js';
-import type { Messages } from '../i18n.js';
 import type { OwnOriginRule } from '../origins.js';
 import type { ProviderId } from '../schemas.js';
 import type { CheckoutConfig } from '../config.js';
@@ -14,7 +13,6 @@ export interface AttemptContext {
   readonly config: CheckoutConfig;
   readonly device: Device;
   readonly signal: AbortSignal;
-  readonly messages: Messages;
   /**
    * Resolves at once while the page still holds the buyer's click (transient user activation), so a
    * window may open; otherwise shows the buyer an "open payment window" button and resolves on its press.
