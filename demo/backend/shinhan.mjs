@@ -9,6 +9,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod/mini';
+import { clip, fetchPgJson } from './pg-fetch.mjs';
 
 /** pay_type 1 = 단일 결제 (single payment). The only kind this backend starts. */
 export const PAY_TYPE_SINGLE = 1;
@@ -106,7 +107,8 @@ const ReceiptSuccessSchema = z.looseObject({
 /** @typedef {z.infer<typeof ConfirmSuccessSchema>} ConfirmAnswer */
 
 /**
- * @typedef {{ ok: false, code: 'pg-refused' | 'pg-unreachable' | 'pg-bad-response', message: string }} PgFailure
+ * @typedef {import('./pg-fetch.mjs').PgFailure} PgFailure
+ * @typedef {import('./pg-fetch.mjs').PgReply} PgReply
  * @typedef {{ ok: true, redirect_url: string } | PgFailure} RequestResult
  * @typedef {{ ok: true, answer: ConfirmAnswer } | PgFailure} ConfirmResult
  * @typedef {{ ok: true, text: string } | PgFailure} CardListResult  text: the PG's JSON exactly as sent
@@ -124,7 +126,7 @@ export function createShinhanClient(config) {
    * POSTs JSON to the SPG API with the payment key.
    * @param {string} path  e.g. "v1.0/payments/request"
    * @param {Record<string, unknown>} body
-   * @returns {Promise<{ ok: true, status: number, json: unknown, text: string } | PgFailure>}
+   * @returns {Promise<PgReply | PgFailure>}
    */
   function post(path, body) {
     return send(new URL(path, config.shinhanApiBase), {
@@ -156,37 +158,18 @@ export function createShinhanClient(config) {
   }
 
   /**
-   * One request to the PG; the answer must be JSON.
+   * One request to the PG, within config.pgTimeoutMs; the answer must be JSON (pg-fetch.mjs).
    * @param {URL} url
    * @param {RequestInit} init
-   * @returns {Promise<{ ok: true, status: number, json: unknown, text: string } | PgFailure>}
    */
-  async function send(url, init) {
-    let response;
-    let text;
-    try {
-      // The timeout also covers reading the body.
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(config.pgTimeoutMs) });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      return {
-        ok: false,
-        code: 'pg-unreachable',
-        message: timedOut ? `The PG did not answer within ${config.pgTimeoutMs / 1000} s.` : 'The PG could not be reached.',
-      };
-    }
-    try {
-      return { ok: true, status: response.status, json: JSON.parse(text), text };
-    } catch {
-      return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${response.status} without JSON.` };
-    }
+  function send(url, init) {
+    return fetchPgJson(url, init, { timeoutMs: config.pgTimeoutMs });
   }
 
   /**
    * Checks the common { ret_code, ret_msg } part, then the success shape.
    * @template T
-   * @param {{ ok: true, status: number, json: unknown, text: string } | PgFailure} reply
+   * @param {PgReply | PgFailure} reply
    * @param {z.ZodMiniType<T>} successSchema
    * @returns {{ ok: true, data: T } | PgFailure}
    */
@@ -336,11 +319,6 @@ export function verifyConfirmation(answer, expected) {
       card_aprv_no: card.card_aprv_no,
     },
   };
-}
-
-/** @param {string} text */
-function clip(text) {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** @param {unknown} value */

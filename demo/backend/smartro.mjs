@@ -8,6 +8,7 @@
  * (field lengths, EncryptData / SignValue formulas, result fields, success codes).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { clip, fetchPgJson } from './pg-fetch.mjs';
 import { SmartroReceiptSchema } from './schemas.mjs';
 
 /** The only PayMethod this backend asks for. */
@@ -335,7 +336,7 @@ export function normalizeAuthDate(value) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * @typedef {{ ok: false, code: 'pg-refused' | 'pg-unreachable' | 'pg-bad-response', message: string }} PgFailure
+ * @typedef {import('./pg-fetch.mjs').PgFailure} PgFailure
  * @typedef {{ ok: true, receipt: unknown } | PgFailure} ReceiptResult
  */
 
@@ -350,10 +351,9 @@ export function createSmartroClient(config) {
      * @returns {Promise<ReceiptResult>}
      */
     async receipt(tid) {
-      let response;
-      let text;
-      try {
-        response = await fetch(new URL('receipt', config.smartroApiBase), {
+      const reply = await fetchPgJson(
+        new URL('receipt', config.smartroApiBase),
+        {
           method: 'POST',
           headers: {
             'Content-Type': 'application/json',
@@ -362,30 +362,18 @@ export function createSmartroClient(config) {
             apikey: config.smartroMerchantKey,
           },
           body: JSON.stringify({ mid: config.smartroMid, tid }),
-          signal: AbortSignal.timeout(config.pgTimeoutMs),
-        });
-        text = await response.text();
-      } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
-        return {
-          ok: false,
-          code: 'pg-unreachable',
-          message: timedOut ? `The PG did not answer within ${config.pgTimeoutMs / 1000} s.` : 'The PG could not be reached.',
-        };
-      }
-      let json;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        return { ok: false, code: 'pg-bad-response', message: `The receipt API answered HTTP ${response.status} without JSON.` };
-      }
+        },
+        { timeoutMs: config.pgTimeoutMs, name: 'The receipt API' },
+      );
+      if (!reply.ok) return reply; // unreachable, too slow, or not JSON
+      const { status, json, text } = reply;
       // Whatever it says, the key must not travel on to the browser.
       if (text.includes(config.smartroMerchantKey)) {
         return { ok: false, code: 'pg-bad-response', message: 'The receipt API answer was not passed on.' };
       }
-      if (!response.ok) {
+      if (status < 200 || status > 299) { // an HTTP error status, with JSON
         const said = json && typeof json === 'object' ? pickMessage(/** @type {Record<string, unknown>} */ (json)) : undefined;
-        return { ok: false, code: 'pg-refused', message: clip(said ?? `The receipt API answered HTTP ${response.status}.`) };
+        return { ok: false, code: 'pg-refused', message: clip(said ?? `The receipt API answered HTTP ${status}.`) };
       }
       return { ok: true, receipt: json };
     },
@@ -456,9 +444,4 @@ function pickMessage(json) {
     if (typeof json[name] === 'string' && json[name]) return /** @type {string} */ (json[name]);
   }
   return undefined;
-}
-
-/** @param {string} text */
-function clip(text) {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -7,8 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createMerchantBackend } from '../../demo/backend/index.mjs';
+import { answerJson, answerWith, deadOrigin, serve, startBackend } from './helpers.mjs';
 
 const CLIENT_ID = 'kpgtest01';
 const PAYMENT_KEY = 'test-payment-key-7f3a9c';
@@ -28,35 +28,28 @@ const LIST_TEXT = `{"ret_code":0,  "ret_msg":"OK","list":[
 const SINGLE_TEXT = '{"ret_code":0,"ret_msg":"OK","list":{"card_cpny_cd":"S003","card_cpny_name":"삼성카드","sort_no":1}}';
 
 /**
- * @typedef {{ url: URL, headers: http.IncomingHttpHeaders, method: string }} Seen
- * @typedef {{ status?: number, type?: string, body: string } | 'hang'} Answer
+ * @typedef {{ url: URL, headers: import('node:http').IncomingHttpHeaders, method: string }} Seen
+ * @typedef {import('./helpers.mjs').Answer} Answer
  */
 
-async function startFakePg() {
+/** @param {import('node:test').TestContext} t */
+async function startFakePg(t) {
   const pg = {
     /** @type {Seen[]} */ seen: [],
     /** @type {Answer} */ answer: { body: LIST_TEXT },
     origin: '',
-    server: http.createServer(),
   };
-  pg.server.on('request', (req, res) => {
+  pg.origin = await serve(t, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://pg.invalid');
     pg.seen.push({ url, headers: req.headers, method: req.method ?? '' });
     if (req.headers.authorization !== `SPGKEY ${SEARCH_KEY}`) {
-      res.writeHead(401, { 'Content-Type': 'application/json' });
-      res.end('{"ret_code":998,"ret_msg":"token is missing or incorrect."}');
-      return;
+      return answerJson(res, 401, '{"ret_code":998,"ret_msg":"token is missing or incorrect."}');
     }
     if (req.method !== 'GET' || url.pathname !== '/spg/v1.0/payments/info/card-list') {
-      res.writeHead(404, { 'Content-Type': 'application/json' });
-      res.end('{"ret_code":404,"ret_msg":"no such API"}');
-      return;
+      return answerJson(res, 404, '{"ret_code":404,"ret_msg":"no such API"}');
     }
-    if (pg.answer === 'hang') return;
-    res.writeHead(pg.answer.status ?? 200, { 'Content-Type': pg.answer.type ?? 'application/json; charset=utf-8' });
-    res.end(pg.answer.body);
+    answerWith(res, pg.answer);
   });
-  pg.origin = await listen(pg.server);
   return pg;
 }
 
@@ -65,7 +58,7 @@ async function startFakePg() {
  * @param {{ apiBase?: string, searchKey?: string, pgTimeoutMs?: number }} [options]
  */
 async function setup(t, options = {}) {
-  const pg = await startFakePg();
+  const pg = await startFakePg(t);
   const backend = createMerchantBackend({
     // A path prefix on the API base must be kept.
     shinhanApiBase: options.apiBase ?? `${pg.origin}/spg/`,
@@ -76,24 +69,10 @@ async function setup(t, options = {}) {
     publicBaseUrl: 'http://shop.example',
     pgTimeoutMs: options.pgTimeoutMs,
   });
-  const server = http.createServer((req, res) => backend(req, res, () => res.writeHead(404).end()));
-  const base = await listen(server);
-  t.after(async () => {
-    await close(server);
-    await close(pg.server);
-  });
+  const { call } = await startBackend(t, backend, [PAYMENT_KEY, SEARCH_KEY, MERCHANT_KEY]);
 
   /** @param {string} [query] @param {RequestInit} [init] */
-  async function cards(query = '?pgcode=card', init = {}) {
-    const res = await fetch(`${base}/api/kpg/cards${query}`, init);
-    const text = await res.text();
-    for (const secret of [PAYMENT_KEY, SEARCH_KEY, MERCHANT_KEY]) {
-      assert.ok(!text.includes(secret), 'the reply leaks a key');
-      assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), 'the headers leak a key');
-    }
-    const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
-    return { res, status: res.status, text, json };
-  }
+  const cards = (query = '?pgcode=card', init = {}) => call(`/api/kpg/cards${query}`, init);
   return { pg, cards };
 }
 
@@ -156,10 +135,7 @@ test('cards: pgcode is required and validated; nothing reaches the PG', async (t
 });
 
 test('cards: PG unreachable, too slow, not JSON, not an object, or echoing a key -> 502', async (t) => {
-  const spare = http.createServer();
-  const deadOrigin = await listen(spare);
-  await close(spare);
-  const dead = await setup(t, { apiBase: `${deadOrigin}/` });
+  const dead = await setup(t, { apiBase: `${await deadOrigin()}/` });
   let r = await dead.cards();
   assert.equal(r.status, 502);
   assert.equal(r.json.code, 'pg-unreachable');
@@ -188,26 +164,3 @@ test('cards: PG unreachable, too slow, not JSON, not an object, or echoing a key
     assert.equal(typeof r.json.message, 'string');
   }
 });
-
-// -----------------------------------------------------------------------------------------------
-// helpers
-// -----------------------------------------------------------------------------------------------
-
-/** @param {http.Server} server @returns {Promise<string>} origin */
-function listen(server) {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-/** @param {http.Server} server */
-function close(server) {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve(undefined);
-    server.closeAllConnections();
-    server.close(() => resolve(undefined));
-  });
-}

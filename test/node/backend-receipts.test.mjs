@@ -9,9 +9,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { createMerchantBackend } from '../../demo/backend/index.mjs';
+import { answerJson, answerWith, deadOrigin, readAll, serve, startBackend } from './helpers.mjs';
 
 const CLIENT_ID = 'kpgtest01';
 const PAYMENT_KEY = 'test-payment-key-7f3a9c';
@@ -45,61 +45,52 @@ const SMARTRO_RECEIPT = {
 };
 
 /**
- * @typedef {{ method: string, url: URL, headers: http.IncomingHttpHeaders, body: string }} Seen
- * @typedef {{ status?: number, type?: string, body: string } | 'hang'} Answer
+ * @typedef {{ method: string, url: URL, headers: import('node:http').IncomingHttpHeaders, body: string }} Seen
+ * @typedef {import('./helpers.mjs').Answer} Answer
  */
 
-/** One fake server for both PGs: Shinhan under /spg/, Smartro's API under /smartro-api/. */
-async function startFakePgs() {
+/**
+ * One fake server for both PGs: Shinhan under /spg/, Smartro's API under /smartro-api/.
+ * @param {import('node:test').TestContext} t
+ */
+async function startFakePgs(t) {
   const pg = {
     /** @type {Seen[]} */ shinhan: [],
     /** @type {Seen[]} */ smartro: [],
     /** @type {Answer | undefined} */ shinhanAnswer: undefined,
     /** @type {Answer | undefined} */ smartroAnswer: undefined,
     origin: '',
-    server: http.createServer(),
   };
-  pg.server.on('request', async (req, res) => {
-    let body = '';
-    for await (const chunk of req) body += chunk;
+  pg.origin = await serve(t, async (req, res) => {
+    const body = await readAll(req);
     const url = new URL(req.url ?? '/', 'http://pg.invalid');
     const seen = { method: req.method ?? '', url, headers: req.headers, body };
     /** @param {number} status @param {unknown} json */
-    const answerJson = (status, json) => {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(typeof json === 'string' ? json : JSON.stringify(json));
-    };
-    /** @param {Answer} answer */
-    const answerAs = (answer) => {
-      if (answer === 'hang') return;
-      res.writeHead(answer.status ?? 200, { 'Content-Type': answer.type ?? 'application/json; charset=utf-8' });
-      res.end(answer.body);
-    };
+    const answer = (status, json) => answerJson(res, status, json);
 
     const receipt = /^\/spg\/v1\.0\/receipt\/info\/([^/]+)$/.exec(url.pathname);
     if (receipt) {
       pg.shinhan.push(seen);
-      if (req.headers.authorization !== `SPGKEY ${SEARCH_KEY}`) return answerJson(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
-      if (pg.shinhanAnswer) return answerAs(pg.shinhanAnswer);
+      if (req.headers.authorization !== `SPGKEY ${SEARCH_KEY}`) return answer(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+      if (pg.shinhanAnswer) return answerWith(res, pg.shinhanAnswer);
       const q = url.searchParams;
       // The sandbox's rule: amount and date must match the payment.
       if (q.get('client_id') !== CLIENT_ID || q.get('amunt') !== '11000' || q.get('tx_ymd') !== '2021-08-31') {
-        return answerJson(200, { ret_code: 404, ret_msg: '거래 내역이 없습니다.' });
+        return answer(200, { ret_code: 404, ret_msg: '거래 내역이 없습니다.' });
       }
-      return answerJson(200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://spg.example/pgsvc/receipt/receipt_all.asp?id=${receipt[1]}` });
+      return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://spg.example/pgsvc/receipt/receipt_all.asp?id=${receipt[1]}` });
     }
     if (url.pathname === '/smartro-api/receipt') {
       pg.smartro.push(seen);
-      if (req.method !== 'POST') return answerJson(405, { resultMsg: 'POST only' });
-      if (req.headers.apikey !== MERCHANT_KEY) return answerJson(401, { resultCode: 'E401', resultMsg: '인증 실패' });
-      if (pg.smartroAnswer) return answerAs(pg.smartroAnswer);
+      if (req.method !== 'POST') return answer(405, { resultMsg: 'POST only' });
+      if (req.headers.apikey !== MERCHANT_KEY) return answer(401, { resultCode: 'E401', resultMsg: '인증 실패' });
+      if (pg.smartroAnswer) return answerWith(res, pg.smartroAnswer);
       const asked = JSON.parse(body);
-      if (asked.mid !== MID) return answerJson(200, { resultCode: 'E001', resultMsg: 'MID 불일치' });
-      return answerJson(200, { ...SMARTRO_RECEIPT, tid: asked.tid });
+      if (asked.mid !== MID) return answer(200, { resultCode: 'E001', resultMsg: 'MID 불일치' });
+      return answer(200, { ...SMARTRO_RECEIPT, tid: asked.tid });
     }
-    answerJson(404, { ret_code: 404, ret_msg: 'no such API' });
+    answer(404, { ret_code: 404, ret_msg: 'no such API' });
   });
-  pg.origin = await listen(pg.server);
   return pg;
 }
 
@@ -108,7 +99,7 @@ async function startFakePgs() {
  * @param {{ shinhanApiBase?: string, smartroApiBase?: string, pgTimeoutMs?: number }} [options]
  */
 async function setup(t, options = {}) {
-  const pg = await startFakePgs();
+  const pg = await startFakePgs(t);
   const backend = createMerchantBackend({
     shinhanApiBase: options.shinhanApiBase ?? `${pg.origin}/spg/`,
     shinhanClientId: CLIENT_ID,
@@ -124,24 +115,7 @@ async function setup(t, options = {}) {
     pgTimeoutMs: options.pgTimeoutMs,
   });
   const store = backend.store;
-  const server = http.createServer((req, res) => backend(req, res, () => res.writeHead(404).end()));
-  const base = await listen(server);
-  t.after(async () => {
-    await close(server);
-    await close(pg.server);
-  });
-
-  /** @param {string} path @param {RequestInit} [init] */
-  async function call(path, init) {
-    const res = await fetch(`${base}${path}`, { redirect: 'manual', ...init });
-    const text = await res.text();
-    for (const secret of [PAYMENT_KEY, SEARCH_KEY, MERCHANT_KEY]) {
-      assert.ok(!text.includes(secret), `reply to ${path} leaks a key`);
-      assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), `headers of ${path} leak a key`);
-    }
-    const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
-    return { res, status: res.status, text, json };
-  }
+  const { call, postJson } = await startBackend(t, backend, [PAYMENT_KEY, SEARCH_KEY, MERCHANT_KEY]);
 
   /**
    * A Shinhan payment as the return route records it (confirm answer: tx_date, amount checked).
@@ -156,11 +130,7 @@ async function setup(t, options = {}) {
 
   /** A Smartro payment through the real ReturnURL route. */
   async function paidSmartro() {
-    const session = await call('/api/kpg/session', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ provider: 'smartro', order_id: 'A-1002', device_type: 2 }),
-    });
+    const session = await postJson('/api/kpg/session', { provider: 'smartro', order_id: 'A-1002', device_type: 2 });
     const orderNo = session.json.order_no;
     const tid = `${MID}01012603011502330001`;
     const form = { PayMethod: 'CARD', MID, Amt: '55000', TID: tid, OID: orderNo, ResultCode: '3001', SignValue: sign(tid, '3001'), AuthDate: '260301150233' };
@@ -243,10 +213,7 @@ test('receipt (Shinhan): PG refusals and bad answers -> 502', async (t) => {
 });
 
 test('receipt (Shinhan): PG unreachable or too slow -> 502 pg-unreachable', async (t) => {
-  const spare = http.createServer();
-  const deadOrigin = await listen(spare);
-  await close(spare);
-  const dead = await setup(t, { shinhanApiBase: `${deadOrigin}/` });
+  const dead = await setup(t, { shinhanApiBase: `${await deadOrigin()}/` });
   dead.paidShinhan('T4');
   let r = await dead.receipt('?tid=T4');
   assert.equal(r.status, 502);
@@ -302,10 +269,7 @@ test('receipt (Smartro): API errors -> 502, and an answer echoing the key is not
   s.pg.smartroAnswer = { status: 401, body: '{"resultCode":"E401","resultMsg":"인증 실패"}' };
   assert.equal((await s.receipt(`?tid=${tid}`)).json.message, '인증 실패');
 
-  const spare = http.createServer();
-  const deadOrigin = await listen(spare);
-  await close(spare);
-  const dead = await setup(t, { smartroApiBase: `${deadOrigin}/` });
+  const dead = await setup(t, { smartroApiBase: `${await deadOrigin()}/` });
   const deadTid = await dead.paidSmartro();
   const r = await dead.receipt(`?tid=${deadTid}`);
   assert.equal(r.status, 502);
@@ -339,26 +303,3 @@ test('receipt: only PAID payments recorded by this backend; unknown -> 404 unkno
   assert.equal(r.status, 405);
   assert.equal(s.pg.shinhan.length + s.pg.smartro.length, 0, 'nothing reached a PG');
 });
-
-// -----------------------------------------------------------------------------------------------
-// helpers
-// -----------------------------------------------------------------------------------------------
-
-/** @param {http.Server} server @returns {Promise<string>} origin */
-function listen(server) {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-/** @param {http.Server} server */
-function close(server) {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve(undefined);
-    server.closeAllConnections();
-    server.close(() => resolve(undefined));
-  });
-}

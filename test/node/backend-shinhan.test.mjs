@@ -8,10 +8,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { configFromEnv, createMerchantBackend, DEFAULT_ORDERS } from '../../demo/backend/index.mjs';
+import { answerJson, deadOrigin, readAll, serve, startBackend } from './helpers.mjs';
 
 const CLIENT_ID = 'kpgtest01';
 const PAYMENT_KEY = 'test-payment-key-7f3a9c';
@@ -26,12 +26,13 @@ const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex')
 // -----------------------------------------------------------------------------------------------
 
 /**
- * @typedef {{ headers: http.IncomingHttpHeaders, body: any }} Seen
+ * @typedef {{ headers: import('node:http').IncomingHttpHeaders, body: any }} Seen
  * @typedef {'ok' | 'refuse' | 'unauthorized' | 'garbage' | 'no-url' | 'script-url' | 'hang'} RequestMode
  * @typedef {'ok' | 'lowercase-hash' | 'bad-hash' | 'bad-amount' | 'refuse' | 'other-order' | 'slow'} ConfirmMode
  */
 
-async function startFakePg() {
+/** @param {import('node:test').TestContext} t */
+async function startFakePg(t) {
   const pg = {
     /** @type {Seen[]} */ requests: [],
     /** @type {Seen[]} */ confirms: [],
@@ -39,15 +40,11 @@ async function startFakePg() {
     /** @type {ConfirmMode} */ confirmMode: 'ok',
     /** @type {Map<string, any>} order_no -> accepted payments/request body */ accepted: new Map(),
     origin: '',
-    server: http.createServer(),
   };
 
-  pg.server.on('request', async (req, res) => {
+  pg.origin = await serve(t, async (req, res) => {
     /** @param {number} status @param {unknown} body */
-    const answer = (status, body) => {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
-    };
+    const answer = (status, body) => answerJson(res, status, body);
     const body = JSON.parse(await readAll(req));
     if (req.headers.authorization !== `SPGKEY ${PAYMENT_KEY}`) {
       return answer(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
@@ -97,7 +94,6 @@ async function startFakePg() {
     }
     answer(404, { ret_code: 404, ret_msg: 'no such API' });
   });
-  pg.origin = await listen(pg.server);
   return pg;
 }
 
@@ -110,7 +106,7 @@ async function startFakePg() {
  * @param {{ orders?: any[], pgTimeoutMs?: number, apiBase?: string, paymentKey?: string }} [options]
  */
 async function setup(t, options = {}) {
-  const pg = await startFakePg();
+  const pg = await startFakePg(t);
   const backend = createMerchantBackend({
     shinhanApiBase: options.apiBase ?? `${pg.origin}/`,
     shinhanClientId: CLIENT_ID,
@@ -120,37 +116,8 @@ async function setup(t, options = {}) {
     pgTimeoutMs: options.pgTimeoutMs,
     orders: options.orders,
   });
-  const server = http.createServer((req, res) =>
-    backend(req, res, () => {
-      res.statusCode = 404;
-      res.end('next() called');
-    }),
-  );
-  const base = await listen(server);
-  t.after(async () => {
-    await close(server);
-    await close(pg.server);
-  });
-
-  /**
-   * Every reply is checked for the keys: they must never reach a browser.
-   * @param {string} path
-   * @param {RequestInit} [init]
-   */
-  async function call(path, init = {}) {
-    const res = await fetch(`${base}${path}`, { redirect: 'manual', ...init });
-    const text = await res.text();
-    for (const secret of [PAYMENT_KEY, SEARCH_KEY]) {
-      assert.ok(!text.includes(secret), `reply to ${path} leaks a key`);
-      assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), `headers of ${path} leak a key`);
-    }
-    const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
-    return { res, status: res.status, text, json };
-  }
-
-  /** @param {unknown} body */
-  const postJson = (/** @type {string} */ path, body) =>
-    call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  // Every reply is checked for the keys: they must never reach a browser.
+  const { base, call, postJson } = await startBackend(t, backend, [PAYMENT_KEY, SEARCH_KEY]);
 
   /** @param {Record<string, unknown>} [overrides] */
   const session = (overrides = {}) =>
@@ -384,10 +351,7 @@ test('session: malformed PG answers are never taken as success', async (t) => {
 });
 
 test('session: PG unreachable (connection refused) -> 502 pg-unreachable', async (t) => {
-  const spare = http.createServer();
-  const deadOrigin = await listen(spare);
-  await close(spare);
-  const s = await setup(t, { apiBase: `${deadOrigin}/` });
+  const s = await setup(t, { apiBase: `${await deadOrigin()}/` });
   const r = await s.session();
   assert.equal(r.status, 502);
   assert.equal(r.json.code, 'pg-unreachable');
@@ -691,33 +655,3 @@ test('configFromEnv: env > defaults > sandbox defaults; keys hidden from logs', 
   assert.throws(() => configFromEnv({ KPG_PUBLIC_BASE_URL: 'not a url' }), /KPG|publicBaseUrl/);
   assert.equal(DEFAULT_ORDERS.length >= 3, true);
 });
-
-// -----------------------------------------------------------------------------------------------
-// helpers
-// -----------------------------------------------------------------------------------------------
-
-/** @param {http.IncomingMessage} req */
-async function readAll(req) {
-  let text = '';
-  for await (const chunk of req) text += chunk;
-  return text;
-}
-
-/** @param {http.Server} server @returns {Promise<string>} origin */
-function listen(server) {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-/** @param {http.Server} server */
-function close(server) {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve(undefined);
-    server.closeAllConnections();
-    server.close(() => resolve(undefined));
-  });
-}

@@ -11,10 +11,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import { configFromEnv, createMerchantBackend, parseResultForm, returnPageHtml } from '../../demo/backend/index.mjs';
+import { answerJson, answerWith, readAll, serve, startBackend } from './helpers.mjs';
 
 const MID = 'tstmid001m';
 const MERCHANT_KEY = 'dGVzdC1tZXJjaGFudC1rZXktZm9yLXNtYXJ0cm8tOTk=';
@@ -121,52 +121,42 @@ const doubleEncodedBody = (fields) =>
 // -----------------------------------------------------------------------------------------------
 
 /**
- * @typedef {{ tid: string, headers: http.IncomingHttpHeaders, body: string }} ReceiptCall
- * @typedef {{ status?: number, type?: string, body: string } | 'hang'} Answer
+ * @typedef {{ tid: string, headers: import('node:http').IncomingHttpHeaders, body: string }} ReceiptCall
+ * @typedef {import('./helpers.mjs').Answer} Answer
  */
 
 /**
  * Smartro's receipt API: POST /receipt, apikey = MerchantKey, JSON {mid, tid}. Answers from
  * PG_PAYMENTS like the sandbox (stateCd "0" 승인 / "1" 취소; unknown TID 404 E220), unless told
  * otherwise: `down` drops every connection, `answer` replaces the answer, `delayMs` slows it down.
+ * @param {import('node:test').TestContext} t
  */
-async function startFakeReceiptApi() {
+async function startFakeReceiptApi(t) {
   const api = {
     /** @type {ReceiptCall[]} */ calls: [],
     down: false,
     /** @type {Answer | undefined} */ answer: undefined,
     delayMs: 0,
     origin: '',
-    server: http.createServer(),
   };
-  api.server.on('request', async (req, res) => {
+  api.origin = await serve(t, async (req, res) => {
     if (api.down) {
       req.socket.destroy();
       return;
     }
-    let body = '';
-    for await (const chunk of req) body += chunk;
+    const body = await readAll(req);
     if (api.delayMs) await new Promise((r) => setTimeout(r, api.delayMs));
     /** @param {number} status @param {unknown} json */
-    const answerJson = (status, json) => {
-      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(json));
-    };
-    if (req.method !== 'POST' || req.url !== '/api/receipt') return answerJson(404, { resultCd: 'E404', resultMsg: 'no such API' });
-    if (req.headers.apikey !== MERCHANT_KEY) return answerJson(401, { resultCd: 'E210', resultMsg: 'apikey 불일치' });
+    const answer = (status, json) => answerJson(res, status, json);
+    if (req.method !== 'POST' || req.url !== '/api/receipt') return answer(404, { resultCd: 'E404', resultMsg: 'no such API' });
+    if (req.headers.apikey !== MERCHANT_KEY) return answer(401, { resultCd: 'E210', resultMsg: 'apikey 불일치' });
     const asked = JSON.parse(body);
     api.calls.push({ tid: asked.tid, headers: req.headers, body });
-    if (api.answer === 'hang') return;
-    if (api.answer) {
-      res.writeHead(api.answer.status ?? 200, { 'Content-Type': api.answer.type ?? 'application/json; charset=utf-8' });
-      res.end(api.answer.body);
-      return;
-    }
+    if (api.answer) return answerWith(res, api.answer);
     const payment = PG_PAYMENTS.get(asked.tid);
-    if (asked.mid !== MID || !payment) return answerJson(404, { resultCd: 'E220', resultMsg: `거래 내역이 없습니다: ${asked.tid}` });
-    answerJson(200, receiptOf(asked.tid, payment));
+    if (asked.mid !== MID || !payment) return answer(404, { resultCd: 'E220', resultMsg: `거래 내역이 없습니다: ${asked.tid}` });
+    answer(200, receiptOf(asked.tid, payment));
   });
-  api.origin = await listen(api.server);
   return api;
 }
 
@@ -198,8 +188,7 @@ function receiptOf(tid, payment) {
  * @param {{ orders?: any[], verify?: boolean, pgTimeoutMs?: number }} [options]
  */
 async function setup(t, options = {}) {
-  const pg = await startFakeReceiptApi();
-  t.after(() => close(pg.server));
+  const pg = await startFakeReceiptApi(t);
   const backend = createMerchantBackend({
     shinhanApiBase: 'http://127.0.0.1:9/', // never called here
     shinhanPaymentApiKey: SHINHAN_KEYS[0],
@@ -214,38 +203,12 @@ async function setup(t, options = {}) {
     publicBaseUrl: SHOP,
     orders: options.orders,
   });
-  const server = http.createServer((req, res) =>
-    backend(req, res, () => {
-      res.statusCode = 404;
-      res.end('next() called');
-    }),
-  );
-  const base = await listen(server);
-  t.after(() => close(server));
-
-  /**
-   * Every reply is checked for the keys, the MerchantKey above all: it must never reach a browser.
-   * @param {string} path
-   * @param {RequestInit} [init]
-   */
-  async function call(path, init = {}) {
-    const res = await fetch(`${base}${path}`, { redirect: 'manual', ...init });
-    const text = await res.text();
-    for (const secret of [MERCHANT_KEY, ...SHINHAN_KEYS]) {
-      assert.ok(!text.includes(secret), `reply to ${path} leaks a key`);
-      assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), `headers of ${path} leak a key`);
-    }
-    const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
-    return { res, status: res.status, text, json };
-  }
+  // Every reply is checked for the keys, the MerchantKey above all: it must never reach a browser.
+  const { call, postJson } = await startBackend(t, backend, [MERCHANT_KEY, ...SHINHAN_KEYS]);
 
   /** @param {Record<string, unknown>} [overrides] */
   const session = (overrides = {}) =>
-    call('/api/kpg/session', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ provider: 'smartro', order_id: 'A-1001', device_type: 2, pgcode: 'card', ...overrides }),
-    });
+    postJson('/api/kpg/session', { provider: 'smartro', order_id: 'A-1001', device_type: 2, pgcode: 'card', ...overrides });
 
   /** @param {Record<string, unknown>} [overrides] */
   async function started(overrides) {
@@ -962,26 +925,3 @@ test('configFromEnv: Smartro settings from env or defaults; MerchantKey hidden f
   assert.throws(() => configFromEnv({ SMARTRO_MID: 'has space' }), /smartroMid/);
   assert.throws(() => configFromEnv({ SMARTRO_PC_ACTION: 'ftp://x' }), /smartroPcAction/);
 });
-
-// -----------------------------------------------------------------------------------------------
-// helpers
-// -----------------------------------------------------------------------------------------------
-
-/** @param {http.Server} server @returns {Promise<string>} origin */
-function listen(server) {
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-/** @param {http.Server} server */
-function close(server) {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve(undefined);
-    server.closeAllConnections();
-    server.close(() => resolve(undefined));
-  });
-}
