@@ -407,6 +407,21 @@ describe('kpg-checkout: one attempt at a time', () => {
     expect(rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(1);
   });
 
+  it('two elements for the same order: while one pays, the other starts nothing', async () => {
+    const key = uniqueKey('session');
+    const first = await checkout({ session: fixture({ body: SESSION, key, delay: 400 }) });
+    const second = await checkout({ session: fixture({ body: SESSION, key }) });
+    await realClick(payButton(first.el));
+    second.el.pay();
+    expect((await first.rec.outcome()).type).to.equal('kpg-success');
+    expect(second.rec.events).to.have.length(0);
+    expect(await fixtureCalls(key)).to.have.length(1);
+    // Once the first attempt has ended, the order can be paid from the other element again.
+    await realClick(payButton(second.el));
+    expect((await second.rec.outcome()).type).to.equal('kpg-success');
+    expect(await fixtureCalls(key)).to.have.length(2);
+  });
+
   it('after an error the next click starts a new attempt', async () => {
     const key = uniqueKey('session');
     const { el, rec } = await checkout({ session: fixture({ status: 503, body: {}, key }) });

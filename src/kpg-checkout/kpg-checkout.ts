@@ -13,6 +13,9 @@ import { warnOnce } from '../theme.js';
 import type { AttemptContext } from '../providers/types.js';
 import { styles } from './kpg-checkout.styles.js';
 
+/** Orders with an attempt in flight on this page (`provider:order-id`): one attempt per order at a time. */
+const ordersInFlight = new Set<string>();
+
 export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error';
 
 interface Attempt {
@@ -128,7 +131,14 @@ export class KpgCheckout extends KpgElement {
       return;
     }
     const config = result.config;
+    const orderKey = config.orderId ? this.#pendingKey(config) : null;
+    // Another element on this page is already paying this order: like a second click, nothing starts.
+    if (orderKey && ordersInFlight.has(orderKey)) return;
     const attempt: Attempt = { controller: new AbortController(), config };
+    if (orderKey) {
+      ordersInFlight.add(orderKey);
+      attempt.controller.signal.addEventListener('abort', () => ordersInFlight.delete(orderKey), { once: true });
+    }
     this.#attempt = attempt;
     this._state = 'busy';
     this._message = '';
@@ -147,6 +157,7 @@ export class KpgCheckout extends KpgElement {
           return;
         }
         this.#attempt = undefined;
+        if (orderKey) ordersInFlight.delete(orderKey);
         clearPending(this.#pendingKey(config));
         this.#finish(outcome);
       },
