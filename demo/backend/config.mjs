@@ -7,6 +7,7 @@
  * or the form to post (Smartro: its EncryptData is a hash made WITH the key, never the key).
  */
 import { z } from 'zod/mini';
+import { isHttpUrl } from './http.mjs';
 
 /**
  * @typedef {object} MerchantConfig
@@ -161,12 +162,3 @@ function withSlash(base) {
   return base.endsWith('/') ? base : `${base}/`;
 }
 
-/** @param {string} text */
-function isHttpUrl(text) {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}

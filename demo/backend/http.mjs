@@ -240,3 +240,14 @@ export function sendReturnPage(res, orderNo) {
 function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** An absolute http(s) URL? (Config values and PG answers are checked with it.)
+ * @param {string} text */
+export function isHttpUrl(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -9,6 +9,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod/mini';
+import { isHttpUrl } from './http.mjs';
 import { clip, fetchPgJson } from './pg-fetch.mjs';
 
 /** pay_type 1 = 단일 결제 (single payment). The only kind this backend starts. */
@@ -340,12 +341,3 @@ function absoluteHttpUrl(value, base) {
   return isHttpUrl(url.href) ? url.href : undefined;
 }
 
-/** @param {string} text */
-function isHttpUrl(text) {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
