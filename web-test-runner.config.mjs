@@ -1,7 +1,9 @@
 // @ts-check
 // npm test runs this (through scripts/test.mjs) in headless Chromium. The reference merchant backend is
-// mounted as middleware on the test server's origin (like a shop's own server), and the sandbox PG runs
-// on its own origin (Shinhan 127.0.0.1:5274, Smartro 127.0.0.1:5275), as the real PGs are.
+// mounted as middleware on the test server's origin (like a shop's own server), and each sandbox PG runs
+// on its own origin (127.0.0.1, a free port), as the real PGs are. Every port is chosen free at start, so
+// two runs of `npm test` on one machine never collide; the test page learns the sandbox origins from
+// `window.__KPG_TEST_ENV__` (see test/helpers.ts).
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter, summaryReporter as builtinSummary } from '@web/test-runner';
 import { chromeLauncher } from '@web/test-runner-chrome';
@@ -9,10 +11,9 @@ import { demoServers } from './demo/servers.mjs';
 import { fixtureMiddleware } from './test/server/fixtures.mjs';
 import { pgWindowCommands } from './test/server/pg-window.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
+import { freePort } from './test/server/free-port.mjs';
 
-export const TEST_PORT = 8765;
-export const SANDBOX_SHINHAN_PORT = 5274;
-export const SANDBOX_SMARTRO_PORT = 5275;
+const TEST_PORT = Number(process.env.KPG_TEST_PORT) || (await freePort());
 
 /** @type {Awaited<ReturnType<typeof demoServers>> | undefined} */
 let servers;
@@ -76,8 +77,8 @@ export default {
       async serverStart() {
         servers = await demoServers({
           publicBaseUrl: `http://localhost:${TEST_PORT}`,
-          shinhanPort: SANDBOX_SHINHAN_PORT,
-          smartroPort: SANDBOX_SMARTRO_PORT,
+          shinhanPort: 0,
+          smartroPort: 0,
           returnScriptFrom: 'dist',
         });
       },
@@ -86,6 +87,12 @@ export default {
       },
     },
   ],
+  // The sandbox origins (free ports) reach the tests through the page that runs them.
+  testRunnerHtml: (testFramework) =>
+    `<!doctype html><html><head><meta charset="utf-8"><script>window.__KPG_TEST_ENV__ = ${JSON.stringify({
+      shinhan: servers?.shinhanOrigin,
+      smartro: servers?.smartroOrigin,
+    })};</script></head><body><script type="module" src="${testFramework}"></script></body></html>`,
   middleware: [fixtureMiddleware(), connectMiddleware()],
   reporters: [defaultReporter(), builtinSummary({ flatten: false }), summaryReporter()],
 };

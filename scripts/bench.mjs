@@ -13,11 +13,12 @@ import puppeteer from 'puppeteer-core';
 import { demoServers } from '../demo/servers.mjs';
 import { findChrome } from './chrome.mjs';
 import { CARD_COMPANIES } from '../demo/sandbox/shinhan/cards.mjs';
+import { freePort } from '../test/server/free-port.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const POPUP_RUNS = Number(process.env.BENCH_POPUP_RUNS ?? 15);
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 1000);
-const PORT = 5380;
+const PORT = await freePort(); // free ports: a bench beside `npm test` or a demo never collides
 const ORIGIN = `http://localhost:${PORT}`;
 const BUDGETS = JSON.parse(readFileSync(new URL('../size-budgets.json', import.meta.url), 'utf8'));
 
@@ -35,7 +36,7 @@ for (const file of ['dist/kpg-checkout.js', 'dist/kpg-return.js']) {
 }
 
 // ------------------------------------------------------------------ servers
-const servers = await demoServers({ publicBaseUrl: ORIGIN, shinhanPort: 5384, smartroPort: 5385, returnScriptFrom: 'dist' });
+const servers = await demoServers({ publicBaseUrl: ORIGIN, shinhanPort: 0, smartroPort: 0, returnScriptFrom: 'dist' });
 const SANDBOX = servers.shinhanOrigin;
 const SCRIPT = `${SANDBOX}/businessPayment/unifiedPay/script`;
 

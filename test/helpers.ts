@@ -4,8 +4,11 @@ import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import type { KpgCheckout } from '../src/index.js';
 import type { KpgEventName } from '../src/events.js';
 
-/** The sandbox Shinhan PG's origin in tests (see web-test-runner.config.mjs). */
-export const SHINHAN_SANDBOX = 'http://127.0.0.1:5274';
+/** The sandbox PGs' origins in this run (free ports, set by web-test-runner.config.mjs in the test page). */
+const env = (window as unknown as { __KPG_TEST_ENV__?: { shinhan?: string; smartro?: string } }).__KPG_TEST_ENV__;
+if (!env?.shinhan || !env.smartro) throw new Error('window.__KPG_TEST_ENV__ is missing: run the tests through web-test-runner.config.mjs');
+export const SHINHAN_SANDBOX: string = env.shinhan;
+export const SMARTRO_SANDBOX: string = env.smartro;
 export const SHINHAN_SCRIPT = `${SHINHAN_SANDBOX}/businessPayment/unifiedPay/script`;
 export const SHINHAN_PAY_PAGE = `${SHINHAN_SANDBOX}/pgsvc/pay`;
 

@@ -7,9 +7,9 @@ import { expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
-import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows } from './helpers.js';
+import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows } from './helpers.js';
 
-const SMARTRO = 'http://127.0.0.1:5275';
+const SMARTRO = SMARTRO_SANDBOX;
 const SMARTRO_PC = `${SMARTRO}/interfaceURL.jsp`;
 const PG_ORIGINS = `${SHINHAN_SANDBOX} ${SMARTRO}`;
 
