@@ -24,6 +24,7 @@ export interface Messages {
   installmentFrom(amount: string): string;
   points: string;
   outage(message: string): string;
+  unavailable: string;
   chooseCard: string;
   receipt: string;
   receiptLoading: string;
@@ -66,6 +67,7 @@ const ko: Messages = {
   installmentFrom: (amount) => `할부는 ${won(amount, 'ko')}원 이상 결제할 때 선택할 수 있습니다.`,
   points: '포인트',
   outage: (message) => `사용 불가: ${message}`,
+  unavailable: '사용 불가',
   chooseCard: '결제할 카드사를 먼저 선택해 주세요.',
   receipt: '전표 보기',
   receiptLoading: '전표를 불러오는 중입니다.',
@@ -134,6 +136,7 @@ const en: Messages = {
   installmentFrom: (amount) => `Installments are available from \u20a9${won(amount, 'en')}.`,
   points: 'Points',
   outage: (message) => `Unavailable: ${message}`,
+  unavailable: 'Unavailable',
   chooseCard: 'Choose a card company first.',
   receipt: 'View receipt',
   receiptLoading: 'Loading the receipt.',

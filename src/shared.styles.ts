@@ -1,36 +1,101 @@
 import { css } from 'lit';
 
 /**
- * What every kpg element shares: its host, the status/alert lines and the retry button. The status and
- * alert lines stay in the accessibility tree when empty (no display: none), so changes are announced.
+ * What every kpg element shares: the theme's custom properties, text that never breaks inside a Korean
+ * word, the surface, buttons, the two-tone focus ring and the status/alert lines.
+ *
+ * Theme: `theme.ts` sets private `--_*` properties on the `base` part from `main_color` / `point_color`;
+ * each is read here once, under its public `--kpg-*` name first, so a shop's CSS overrides any of them.
+ * The status and alert lines stay in the accessibility tree when empty (no display: none), so changes
+ * are announced.
  */
 export const sharedStyles = css`
   :host {
     font-family: var(--kpg-font-family, inherit);
+    word-break: keep-all;
+    overflow-wrap: break-word;
   }
   :host([hidden]) {
     display: none;
   }
   .base {
-    background: var(--kpg-main-color);
-    color: var(--kpg-on-main-color);
+    --m: var(--kpg-main-color, var(--_m));
+    --om: var(--kpg-on-main-color, var(--_om));
+    --p: var(--kpg-point-color, var(--_p));
+    --op: var(--kpg-on-point-color, var(--_op));
+    --a: var(--kpg-accent-color, var(--_a));
+    --oa: var(--kpg-on-accent-color, var(--_oa));
+    --e: var(--kpg-error-color, var(--_e));
+    --r: var(--kpg-radius, 8px);
+    --line: color-mix(in srgb, var(--om) 20%, var(--m));
+    color-scheme: var(--kpg-color-scheme, var(--_cs));
+    background: var(--m);
+    color: var(--om);
+    border-radius: var(--r);
+    line-height: 1.5;
+  }
+  button {
+    box-sizing: border-box;
+    min-height: 40px;
+    padding: 0 14px;
+    border: 1px solid var(--a);
+    border-radius: var(--r);
+    background: var(--m);
+    color: var(--om);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+  }
+  /* Hover and pressed: a state layer of --hv (the text colour; the pay button sets its own) over the fill. */
+  button:hover {
+    background-image: linear-gradient(color-mix(in srgb, var(--hv, var(--om)) 10%, transparent) 0 0);
+  }
+  button:active {
+    background-image: linear-gradient(color-mix(in srgb, var(--hv, var(--om)) 20%, transparent) 0 0);
+  }
+  :disabled {
+    cursor: not-allowed;
+    opacity: 0.45;
+    background-image: none;
+  }
+  /* Two tones: a gap in the surface colour, then a ring in the accent (3:1 on the surface by construction). */
+  :focus-visible {
+    outline: 2px solid var(--kpg-focus-color, var(--a));
+    outline-offset: 2px;
+    box-shadow: 0 0 0 2px var(--m);
   }
   .message {
     margin: 0;
     font-size: 14px;
-    line-height: 1.5;
   }
   .message:not(:empty) {
     margin-top: 8px;
   }
   [role='alert']:not(:empty) {
-    padding-left: 8px;
-    border-left: 3px solid var(--kpg-error-color, #d92d20);
+    padding: 8px 10px;
+    border-left: 3px solid var(--e);
+    border-radius: 0 var(--r) var(--r) 0;
+    background: color-mix(in srgb, var(--e) 10%, var(--m));
   }
   .retry {
     margin-left: 8px;
-    font: inherit;
     min-height: 32px;
-    cursor: pointer;
+    padding: 0 10px;
+    vertical-align: middle;
+  }
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  @media print {
+    .base {
+      --m: #fff;
+      --om: #000;
+      --a: #000;
+    }
   }
 `;

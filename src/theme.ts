@@ -4,6 +4,15 @@ import { HexColorSchema } from './schemas.js';
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
 
+const WHITE = 'FFFFFF';
+const BLACK = '000000';
+
+/**
+ * The pay button's label is 14pt bold, which WCAG counts as large text: AA asks 3:1 for it (4.5:1 for the
+ * smaller text on the surface). Non-text parts (focus ring, selection mark, borders) also need 3:1.
+ */
+export const LARGE_TEXT_AA = 3;
+
 const warned = new Set<string>();
 
 /** Warn once per distinct message, so a re-render never floods the console. */
@@ -24,24 +33,91 @@ export function colorOrDefault(name: string, value: string | null | undefined, f
   return fallback;
 }
 
-/** Black or white, whichever reads better on `hex` (WCAG relative luminance). */
-export function readableOn(hex: string): string {
-  const channel = (i: number) => {
+/** WCAG 2 relative luminance of six hex digits (0 black to 1 white). */
+export function luminance(hex: string): number {
+  let l = 0;
+  for (const [i, weight] of [[0, 0.2126], [2, 0.7152], [4, 0.0722]]) {
     const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  const luminance = 0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4);
-  // Contrast with white is 1.05 / (L + 0.05); with black (L + 0.05) / 0.05. Pick the larger.
-  return 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 ? '#FFFFFF' : '#000000';
+    l += weight * (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+  }
+  return l;
 }
 
-/** The CSS custom properties both elements set on their `base` part from the two colours. */
-export function themeStyle(mainColor: string, pointColor: string): Record<string, string> {
+/** WCAG contrast ratio of two colours given as six hex digits: 1 to 21. */
+export function contrast(a: string, b: string): number {
+  const x = luminance(a) + 0.05;
+  const y = luminance(b) + 0.05;
+  return x > y ? x / y : y / x;
+}
+
+/** Text on `hex`: black or white, whichever contrasts more (always at least 4.58:1, AA for any size). */
+export function readableOn(hex: string): string {
+  return contrast(WHITE, hex) >= contrast(BLACK, hex) ? WHITE : BLACK;
+}
+
+/**
+ * The pay button's label on `hex`: white, as the PGs' own pages put it on a saturated colour (Shinhan's
+ * #5379FF, Toss blue), whenever white meets AA for the large bold label; black otherwise (yellow, light
+ * colours), which then contrasts at least 7:1.
+ */
+export function labelOn(hex: string): string {
+  return contrast(WHITE, hex) >= LARGE_TEXT_AA ? WHITE : BLACK;
+}
+
+/** The colours both elements derive from `main_color` / `point_color` (six hex digits each, no `#`). */
+export interface Theme {
+  main: string;
+  onMain: string;
+  point: string;
+  onPoint: string;
+  /**
+   * Borders, the selection mark and the focus ring on the surface: the point colour when it stands out
+   * from the main colour by 3:1, else the text colour, so they never vanish (white on white).
+   */
+  accent: string;
+  onAccent: string;
+  /** What hover/pressed mix into the button: away from the label when it is close, toward it when far. */
+  shade: string;
+  /** The error accent, lighter on a dark surface. */
+  error: string;
+  dark: boolean;
+}
+
+export function theme(main: string, point: string): Theme {
+  const onMain = readableOn(main);
+  const onPoint = labelOn(point);
+  const distinct = contrast(point, main) >= LARGE_TEXT_AA;
+  const dark = onMain === WHITE;
   return {
-    '--kpg-main-color': `#${mainColor}`,
-    '--kpg-on-main-color': readableOn(mainColor),
-    '--kpg-point-color': `#${pointColor}`,
-    '--kpg-on-point-color': readableOn(pointColor),
+    main,
+    onMain,
+    point,
+    onPoint,
+    accent: distinct ? point : onMain,
+    onAccent: distinct ? onPoint : main,
+    // Mixing up to 24% toward the label keeps 3:1 when it started at 7:1; away from it always gains.
+    shade: contrast(onPoint, point) >= 7 ? onPoint : onPoint === WHITE ? BLACK : WHITE,
+    error: dark ? 'F97066' : 'D92D20',
+    dark,
+  };
+}
+
+/**
+ * The private custom properties the elements set on their `base` part (the stylesheet resolves each one
+ * under its public `--kpg-*` name first, so a shop's CSS can override any of them).
+ */
+export function themeStyle(mainColor: string, pointColor: string): Record<string, string> {
+  const t = theme(mainColor, pointColor);
+  return {
+    '--_m': `#${t.main}`,
+    '--_om': `#${t.onMain}`,
+    '--_p': `#${t.point}`,
+    '--_op': `#${t.onPoint}`,
+    '--_a': `#${t.accent}`,
+    '--_oa': `#${t.onAccent}`,
+    '--_sh': `#${t.shade}`,
+    '--_e': `#${t.error}`,
+    '--_cs': t.dark ? 'dark' : 'light',
   };
 }
 

@@ -186,7 +186,7 @@ describe('<kpg-card-picker>: what it shows', () => {
 });
 
 describe('<kpg-card-picker>: choosing', () => {
-  it('keyboard: Tab enters the group, arrows move (skipping the outage card), Space and Enter choose', async () => {
+  it('keyboard, as a native radio group: Tab enters on the first card unchosen, arrows move AND choose (skipping the outage card)', async () => {
     const { el, rec } = await picker(LIST);
     const before = document.createElement('button');
     before.textContent = 'before';
@@ -194,24 +194,69 @@ describe('<kpg-card-picker>: choosing', () => {
     before.focus();
     await sendKeys({ press: 'Tab' });
     expect(el.shadowRoot!.activeElement).to.equal(cards(el)[0]);
+    expect(cards(el)[0].getAttribute('aria-checked')).to.equal('false'); // focus is not a choice
+    expect(rec.selects).to.have.length(0);
     await sendKeys({ press: 'ArrowRight' });
     expect(el.shadowRoot!.activeElement).to.equal(cards(el)[2]); // 국민카드 (outage) skipped
-    expect(rec.selects).to.have.length(0); // moving does not choose
-    await sendKeys({ press: 'Space' });
     expect(rec.selects).to.deep.equal([{ card_cpny_cd: 'S003', card_cpny_name: '삼성카드', install_month: '00' }]);
     expect(cards(el)[2].getAttribute('aria-checked')).to.equal('true');
+    await sendKeys({ press: 'Space' }); // already chosen: nothing new, as a native radio
+    expect(rec.selects).to.have.length(1);
     await sendKeys({ press: 'ArrowLeft' });
-    await sendKeys({ press: 'Enter' });
     expect(el.value).to.equal('S001');
+    expect(el.shadowRoot!.activeElement).to.equal(cards(el)[0]);
+    await sendKeys({ press: 'Enter' });
     expect(rec.selects).to.have.length(2);
+    await sendKeys({ press: 'ArrowLeft' }); // wraps around to the last card
+    expect(el.value).to.equal('S004');
+    await sendKeys({ press: 'Home' });
+    expect(el.value).to.equal('S001');
+    expect(rec.selects.map((s) => s.card_cpny_cd)).to.deep.equal(['S003', 'S001', 'S004', 'S001']);
     // Tab leaves the group to the months select, then changing it is a choice too.
     await sendKeys({ press: 'Tab' });
     expect(el.shadowRoot!.activeElement!.id).to.equal('months');
     await sendKeys({ press: 'ArrowDown' });
-    await waitUntil(() => rec.selects.length === 3, 'changing the months fired nothing');
-    expect(rec.selects[2]).to.include({ card_cpny_cd: 'S001', install_month: '02' });
+    await waitUntil(() => rec.selects.length === 5, 'changing the months fired nothing');
+    expect(rec.selects[4]).to.include({ card_cpny_cd: 'S001', install_month: '02' });
     expect(el.installMonth).to.equal('02');
     before.remove();
+  });
+
+  it('Space chooses the card Tab landed on; a click on the chosen card fires nothing more', async () => {
+    const { el, rec } = await picker(LIST);
+    const before = document.createElement('button');
+    el.before(before);
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Space' });
+    expect(rec.selects.map((s) => s.card_cpny_cd)).to.deep.equal(['S001']);
+    await realClick(cards(el)[0]);
+    expect(rec.selects).to.have.length(1);
+    await realClick(cards(el)[3]);
+    expect(rec.selects.map((s) => s.card_cpny_cd)).to.deep.equal(['S001', 'S004']);
+    before.remove();
+  });
+
+  it('promotions and notices: every card describes its own, the focused (else chosen) card\'s show under the grid', async () => {
+    const { el } = await picker(LIST, '30000');
+    const info = () => el.shadowRoot!.querySelector('.info')?.textContent ?? '';
+    const description = (card: HTMLElement) => el.shadowRoot!.getElementById(card.getAttribute('aria-describedby')!)!.textContent!;
+    expect(description(cards(el)[3])).to.contain('즉시할인: 5천원 할인').and.contain('현대카드 안내');
+    expect(description(cards(el)[1])).to.contain('국민카드 전산 장애');
+    expect(description(cards(el)[2])).to.contain('포인트');
+    expect(cards(el)[0].hasAttribute('aria-describedby')).to.equal(false); // nothing to say
+    expect(info()).to.equal(''); // nothing focused, nothing chosen
+    await realClick(cards(el)[3]); // 현대카드: chosen and focused
+    expect(info()).to.contain('즉시할인: 5천원 할인');
+    cards(el)[1].focus(); // the outage card: focusable by pointer, never choosable
+    await el.updateComplete;
+    expect(info()).to.contain('국민카드 전산 장애');
+    (document.activeElement as HTMLElement | null)?.blur();
+    await el.updateComplete;
+    expect(info()).to.contain('즉시할인'); // back to the chosen card's
+    // Every tile is as tall as the others, whatever its notes say.
+    const heights = new Set(cards(el).map((c) => c.getBoundingClientRect().height));
+    expect(heights.size).to.equal(1);
   });
 
   it('fires kpg-card-select on a buyer\'s choice only, never when code sets value or installMonth', async () => {

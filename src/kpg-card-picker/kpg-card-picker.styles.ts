@@ -7,79 +7,136 @@ export const styles = [
   :host {
     display: block;
   }
+  .base {
+    padding: var(--kpg-padding, 16px);
+  }
   .label {
     margin: 0 0 8px;
-    font-weight: 600;
     font-size: 15px;
+    font-weight: 700;
   }
+  /* A compact grid of logos: 3 columns at 320 px, 4 at 390, more when wide; every row as tall as the tallest. */
   .list {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(var(--kpg-card-min-width, 140px), 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(var(--kpg-card-min-width, 72px), 1fr));
+    grid-auto-rows: 1fr;
     gap: 8px;
   }
   .card {
+    position: relative;
     box-sizing: border-box;
-    min-height: 48px;
-    padding: 8px 10px;
-    border: 1px solid color-mix(in srgb, var(--kpg-on-main-color) 30%, transparent);
-    border-radius: var(--kpg-radius, 8px);
-    cursor: pointer;
     display: flex;
     flex-direction: column;
-    gap: 4px;
-    font-size: 14px;
-    line-height: 1.4;
+    align-items: center;
+    justify-content: center;
+    gap: 2px;
+    min-height: 64px;
+    padding: 8px 4px;
+    border: 1px solid var(--line);
+    border-radius: var(--r);
+    font-size: 13px;
+    line-height: 1.3;
+    text-align: center;
+    cursor: pointer;
   }
+  .card:hover {
+    border-color: color-mix(in srgb, var(--om) 50%, var(--m));
+  }
+  /* Chosen: an accent border, a tint and a check mark (the accent contrasts 3:1 with the surface). */
   .card[aria-checked='true'] {
-    border: 2px solid var(--kpg-point-color);
-    padding: 7px 9px;
-    box-shadow: inset 0 0 0 1px var(--kpg-point-color);
+    border: 2px solid var(--a);
+    padding: 7px 3px;
+    background: color-mix(in srgb, var(--a) 10%, var(--m));
   }
   .card[aria-disabled='true'] {
     cursor: not-allowed;
-    opacity: 0.7;
+    opacity: 0.55;
   }
-  .card:focus-visible {
-    outline: 3px solid var(--kpg-point-color);
-    outline-offset: 2px;
+  .out {
+    border-style: dashed;
   }
-  .head {
-    display: flex;
-    align-items: center;
-    gap: 6px;
-  }
-  .head img {
-    height: 20px;
-    width: auto;
-    max-width: 48px;
+  img {
+    height: 24px;
+    max-width: 100%;
     object-fit: contain;
   }
   .name {
     font-weight: 600;
   }
-  .badge {
-    margin-left: auto;
-    font-size: 12px;
-    padding: 0 6px;
-    border-radius: 999px;
-    border: 1px solid currentColor;
+  .tag {
+    font-size: 11px;
+    opacity: 0.85;
   }
-  .note {
-    font-size: 12px;
+  .mark {
+    position: absolute;
+    top: -7px;
+    right: -7px;
+    display: flex;
+    width: 20px;
+    height: 20px;
+    border-radius: 50%;
+    background: var(--a);
+    color: var(--oa);
+    box-shadow: 0 0 0 2px var(--m);
+  }
+  .mark svg {
+    width: 100%;
+  }
+  .info {
+    margin: 8px 0 0;
+    padding: 8px 10px;
+    list-style: none;
+    border-radius: var(--r);
+    background: color-mix(in srgb, var(--a) 8%, var(--m));
+    font-size: 13px;
   }
   .months {
     display: flex;
-    align-items: center;
-    gap: 8px;
-    margin-top: 12px;
     flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 12px;
+    margin-top: 12px;
   }
+  label {
+    font-weight: 600;
+  }
+  .select {
+    position: relative;
+    flex: 1;
+    min-width: 10em;
+  }
+  /* The native control, themed: its own colours, a border that contrasts 3:1, and a CSS chevron. */
   select {
+    appearance: none;
+    box-sizing: border-box;
+    width: 100%;
+    min-height: 44px;
+    padding: 0 36px 0 12px;
+    border: 1px solid color-mix(in srgb, var(--om) 50%, var(--m));
+    border-radius: var(--r);
+    background: var(--m);
+    color: var(--om);
     font: inherit;
     font-size: 16px;
-    min-height: 40px;
-    padding: 0 8px;
-    border-radius: var(--kpg-radius, 8px);
+    cursor: pointer;
+  }
+  select:hover {
+    border-color: var(--om);
+  }
+  .select::after {
+    content: '';
+    position: absolute;
+    top: 50%;
+    right: 16px;
+    width: 7px;
+    height: 7px;
+    border: solid;
+    border-width: 0 2px 2px 0;
+    transform: translate(0, -70%) rotate(45deg);
+    pointer-events: none;
+  }
+  .note {
+    font-size: 13px;
   }
 `,
 ];

@@ -9,6 +9,7 @@ import { KpgError } from '../protocol.js';
 import { SHINHAN_IMAGE_BASE, shinhanOrigins } from '../providers/shinhan.js';
 import { AmountSchema, PgCodeSchema, SecondsSchema } from '../schemas.js';
 import { DEFAULT_INSTALLMENT_MINIMUM } from '../cards.js';
+import { checkMark } from '../icons.js';
 import { styles } from './kpg-card-picker.styles.js';
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -59,6 +60,8 @@ export class KpgCardPicker extends KpgElement {
   @state() private _cards: CardOption[] = [];
   /** Index of the card that holds the group's tab stop. */
   @state() private _focus = 0;
+  /** Index of the focused card while the group has focus (its notes show), else -1 (the chosen card's). */
+  @state() private _shown = -1;
   @state() private _brokenImages = new Set<string>();
 
   #load = 0;
@@ -136,14 +139,14 @@ export class KpgCardPicker extends KpgElement {
     }
   }
 
+  /** Choose a card; choosing the card already chosen fires nothing, as a native radio button. */
   #choose(index: number): void {
     const card = this._cards[index];
     if (!card || card.outage || this.disabled) return;
     this._focus = index;
-    if (this.value !== card.code) {
-      this.value = card.code;
-      if (!this.#months(card).some((o) => o.month === this.installMonth)) this.installMonth = '00';
-    }
+    if (this.value === card.code) return;
+    this.value = card.code;
+    if (!this.#months(card).some((o) => o.month === this.installMonth)) this.installMonth = '00';
     this.#announce();
   }
 
@@ -157,7 +160,11 @@ export class KpgCardPicker extends KpgElement {
     this.#announce();
   }
 
-  /** Arrow keys move the focus between cards that can be chosen; Space and Enter choose. */
+  /**
+   * The WAI-ARIA radio group pattern, as native radio buttons behave: arrow keys move to the next card
+   * that can be chosen AND choose it (skipping outages, wrapping around); Space and Enter choose the
+   * focused card (the one Tab lands on while nothing is chosen).
+   */
   #onKeydown(event: KeyboardEvent): void {
     const enabled = this._cards.map((c, i) => (c.outage ? -1 : i)).filter((i) => i >= 0);
     if (!enabled.length) return;
@@ -180,62 +187,84 @@ export class KpgCardPicker extends KpgElement {
         break;
       case ' ':
       case 'Enter':
-        event.preventDefault();
-        this.#choose(this._focus);
-        return;
+        next = this._focus;
+        break;
       default:
         return;
     }
     event.preventDefault();
-    this._focus = next;
+    this.#choose(next);
     void this.updateComplete.then(() =>
       this.renderRoot.querySelector<HTMLElement>(`[data-index="${next}"]`)?.focus(),
     );
   }
 
+  /** The card whose promotions and notices show under the grid: the focused one, else the chosen one. */
+  #onFocus(event: FocusEvent): void {
+    const tile = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+    this._shown = event.type === 'focusin' && tile ? Number(tile.dataset.index) : -1;
+  }
+
+  /** What a card's promotions and notices say (an outage first), for its description and the info line. */
+  #notes(card: CardOption): string[] {
+    return [
+      ...(card.outage ? [this.t.outage(card.outage)] : []),
+      ...promotions(card.raw, this.#amount()).map((p) => [p.prmt_name, p.prmt_ctnt].filter(Boolean).join(': ')),
+      ...card.notices,
+    ];
+  }
+
+  /**
+   * A tile of the grid: logo and name only, so every tile has the same height. What the card's notes say
+   * is its accessible description (every card), and shows under the grid for the focused/chosen card.
+   */
   #renderCard(card: CardOption, index: number) {
-    const amount = this.#amount();
     const checked = card.code === this.value;
     const blocked = !!card.outage || this.disabled;
     const image = card.image && !this._brokenImages.has(card.image) ? card.image : null;
-    const notes = [
-      ...(card.outage ? [this.t.outage(card.outage)] : []),
-      ...promotions(card.raw, amount).map((p) => [p.prmt_name, p.prmt_ctnt].filter(Boolean).join(': ')),
-      ...card.notices,
-    ];
+    const notes = this.#notes(card);
+    const described = notes.length || card.points;
     return html`
       <div
         part="card"
-        class="card"
+        class=${card.outage ? 'card out' : 'card'}
         role="radio"
         data-index=${index}
         aria-checked=${checked ? 'true' : 'false'}
         aria-disabled=${blocked ? 'true' : 'false'}
         aria-labelledby=${`name-${index}`}
-        aria-describedby=${notes.length || card.points ? `note-${index}` : nothing}
+        aria-describedby=${described ? `note-${index}` : nothing}
         tabindex=${index === this._focus && !blocked ? '0' : '-1'}
         @click=${() => this.#choose(index)}
       >
-        <span class="head">
-          ${image
-            ? html`<img
-                src=${image}
-                alt=""
-                loading="lazy"
-                referrerpolicy="no-referrer"
-                @error=${() => (this._brokenImages = new Set([...this._brokenImages, image]))}
-              />`
-            : nothing}
-          <span class="name" id=${`name-${index}`}>${card.name}</span>
-        </span>
-        ${notes.length || card.points
-          ? html`<span class="note" id=${`note-${index}`}>
-              ${card.points ? html`<span class="badge">${this.t.points}</span>` : nothing}
-              ${notes.map((n) => html`<span>${n}</span> `)}
-            </span>`
+        ${image
+          ? html`<img
+              src=${image}
+              alt=""
+              loading="lazy"
+              referrerpolicy="no-referrer"
+              @error=${() => (this._brokenImages = new Set([...this._brokenImages, image]))}
+            />`
           : nothing}
+        <span class="name" id=${`name-${index}`}>${card.name}</span>
+        ${card.outage
+          ? html`<span class="tag">${this.t.unavailable}</span>`
+          : card.points
+            ? html`<span class="tag">${this.t.points}</span>`
+            : nothing}
+        ${checked ? html`<span class="mark">${checkMark}</span>` : nothing}
+        ${described ? html`<span class="sr" id=${`note-${index}`}>${card.points ? `${this.t.points}. ` : ''}${notes.join('. ')}</span>` : nothing}
       </div>
     `;
+  }
+
+  /** The focused (else the chosen) card's notes, visible under the grid; screen readers get them per card. */
+  #renderInfo() {
+    const shown = this._cards[this._shown] ?? this._cards.find((c) => c.code === this.value);
+    const notes = shown ? this.#notes(shown) : [];
+    return notes.length
+      ? html`<ul class="info" aria-hidden="true">${notes.map((n) => html`<li>${n}</li>`)}</ul>`
+      : nothing;
   }
 
   #renderMonths() {
@@ -247,7 +276,7 @@ export class KpgCardPicker extends KpgElement {
     return html`
       <div class="months">
         <label for="months">${this.t.installment}</label>
-        <select
+        <span class="select"><select
           id="months"
           part="installment"
           .value=${this.installMonth}
@@ -260,7 +289,7 @@ export class KpgCardPicker extends KpgElement {
               ${o.month === '00' ? this.t.lumpSum : this.t.months(Number(o.month), o.interestFree)}
             </option>`,
           )}
-        </select>
+        </select></span>
         ${onlyLumpSum
           ? html`<span class="note" id="months-hint">${this.t.installmentFrom(String(minimum))}</span>`
           : nothing}
@@ -280,10 +309,12 @@ export class KpgCardPicker extends KpgElement {
           aria-labelledby="label"
           aria-busy=${this._status === 'loading' ? 'true' : 'false'}
           @keydown=${this.#onKeydown}
+          @focusin=${this.#onFocus}
+          @focusout=${this.#onFocus}
         >
           ${this._cards.map((card, i) => this.#renderCard(card, i))}
         </div>
-        ${this.#renderMonths()}
+        ${this.#renderInfo()} ${this.#renderMonths()}
         <p class="message" role="status">${this._status === 'loading' ? t.cardsLoading : ''}</p>
         <p class="message" role="alert">${this._status === 'error' ? this._error : ''}${this._status === 'error'
             ? html`<button class="retry" type="button" @click=${() => this.reload()}>${t.retry}</button>`

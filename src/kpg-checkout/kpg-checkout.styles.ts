@@ -9,42 +9,55 @@ export const styles = [
     max-width: var(--kpg-max-width, 100%);
   }
   .base {
-    border-radius: var(--kpg-radius, 8px);
-    padding: var(--kpg-padding, 0);
+    --ok: var(--kpg-success-color, #067647);
+    padding: var(--kpg-padding, 16px);
   }
   kpg-card-picker {
-    margin-bottom: 12px;
+    margin-bottom: 16px;
   }
-  button {
-    box-sizing: border-box;
-    width: 100%;
-    min-height: 48px;
-    padding: 0 16px;
-    border: 0;
-    border-radius: var(--kpg-radius, 8px);
-    background: var(--kpg-point-color);
-    color: var(--kpg-on-point-color);
-    font: inherit;
-    font-size: 16px;
-    font-weight: 600;
-    cursor: pointer;
-    display: inline-flex;
+  kpg-card-picker::part(base) {
+    padding: 0;
+  }
+  /* 14pt bold: large text for WCAG, so the label colour theme.ts picks meets AA (3:1). */
+  .pay {
+    --hv: var(--kpg-shade-color, var(--_sh));
+    display: flex;
     align-items: center;
     justify-content: center;
     gap: 8px;
+    width: 100%;
+    min-height: 52px;
+    padding: 8px 16px;
+    border-color: var(--a);
+    background-color: var(--p);
+    color: var(--op);
+    font-size: 14pt;
+    font-weight: 700;
+    line-height: 1.3;
   }
-  button:focus-visible {
-    outline: 3px solid var(--kpg-point-color);
-    outline-offset: 2px;
+  /* Busy and paid are disabled buttons that must not look disabled. */
+  .pay.busy,
+  .pay.paid {
+    opacity: 1;
+    cursor: progress;
   }
-  button:disabled {
+  .pay.paid {
+    border-color: var(--ok);
+    background-color: var(--ok);
+    color: var(--kpg-on-success-color, #fff);
     cursor: default;
-    opacity: 0.6;
   }
-  .spinner {
-    width: 1em;
-    height: 1em;
-    border: 2px solid currentColor;
+  svg {
+    flex: none;
+    width: 20px;
+    height: 20px;
+  }
+  .spin {
+    flex: none;
+    box-sizing: border-box;
+    width: 18px;
+    height: 18px;
+    border: 2.5px solid;
     border-right-color: transparent;
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
@@ -54,9 +67,11 @@ export const styles = [
       transform: rotate(360deg);
     }
   }
+  /* No spinning for those who asked for less motion: a still, dotted ring (the status line says it too). */
   @media (prefers-reduced-motion: reduce) {
-    .spinner {
-      animation-duration: 2.4s;
+    .spin {
+      animation: none;
+      border: 3px dotted;
     }
   }
   .hint {

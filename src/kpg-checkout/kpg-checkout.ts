@@ -9,6 +9,7 @@ import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgCardSelectDetail, type Outcome } from '../events.js';
 import { clearPending, savePending, takePending } from '../pending.js';
 import { AmountSchema } from '../schemas.js';
+import { checkMark } from '../icons.js';
 import { warnOnce } from '../theme.js';
 import type { AttemptContext } from '../providers/types.js';
 import { styles } from './kpg-checkout.styles.js';
@@ -384,13 +385,14 @@ export class KpgCheckout extends KpgElement {
         ${this._state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
         <button
           part="button"
+          class="pay ${this._state}"
           type="button"
           ?disabled=${this.disabled || busy || this._state === 'paid' || needsCard}
           aria-busy=${busy ? 'true' : 'false'}
           aria-describedby=${this._state === 'continue' ? 'hint' : needsCard ? 'card-hint' : nothing}
           @click=${this.#onClick}
         >
-          ${busy ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
+          ${busy ? html`<span class="spin" aria-hidden="true"></span>` : this._state === 'paid' ? checkMark : nothing}
           <span>${this.#label()}</span>
         </button>
         ${needsCard ? html`<p class="message" id="card-hint">${t.chooseCard}</p>` : nothing}

@@ -11,73 +11,92 @@ export const styles = [
     display: block;
     max-width: var(--kpg-slip-width, 420px);
   }
-  button {
-    font: inherit;
-    min-height: 40px;
-    padding: 0 14px;
-    border: 1px solid var(--kpg-point-color);
-    border-radius: var(--kpg-radius, 8px);
-    background: var(--kpg-main-color);
-    color: var(--kpg-on-main-color);
-    cursor: pointer;
-  }
-  button:focus-visible {
-    outline: 3px solid var(--kpg-point-color);
-    outline-offset: 2px;
-  }
+  /*
+   * The slip: one grid whose label column every section shares (subgrid; a fixed 8em where subgrid is
+   * missing), labels at the start and every value at the end, numbers in tabular figures.
+   */
   .slip {
-    border: 1px solid color-mix(in srgb, var(--kpg-on-main-color) 30%, transparent);
-    border-top: 4px solid var(--kpg-point-color);
-    border-radius: var(--kpg-radius, 8px);
+    display: grid;
+    grid-template-columns: max-content minmax(0, 1fr);
+    gap: 0 16px;
     padding: 16px;
+    border: 1px solid var(--line);
+    border-top: 4px solid var(--a);
+    border-radius: var(--r);
     font-size: 14px;
-    line-height: 1.5;
+    font-variant-numeric: tabular-nums;
+  }
+  .slip > * {
+    grid-column: 1 / -1;
   }
   .title {
     display: flex;
     justify-content: space-between;
-    align-items: baseline;
+    align-items: center;
+    gap: 8px;
     margin: 0 0 12px;
     font-size: 17px;
     font-weight: 700;
   }
   .state {
-    font-size: 13px;
-    padding: 0 8px;
+    padding: 0 10px;
+    border: 1px solid;
     border-radius: 999px;
-    border: 1px solid currentColor;
+    font-size: 13px;
+    font-weight: 600;
   }
   dl {
     display: grid;
-    grid-template-columns: max-content 1fr;
-    gap: 4px 12px;
-    margin: 0 0 12px;
+    grid-template-columns: 8em 1fr;
+    grid-template-columns: subgrid;
+    row-gap: 4px;
+    margin: 0;
+    padding: 12px 0;
+    border-top: 1px dashed var(--line);
   }
   dt {
-    font-weight: 600;
+    color: color-mix(in srgb, var(--om) 72%, var(--m));
   }
   dd {
     margin: 0;
-    word-break: break-all;
-  }
-  .amount {
-    text-align: right;
-    font-variant-numeric: tabular-nums;
+    text-align: end;
+    overflow-wrap: anywhere;
   }
   .section {
-    margin: 12px 0 6px;
+    margin: 0;
+    padding-top: 12px;
+    border-top: 1px dashed var(--line);
     font-weight: 700;
+  }
+  .section + dl {
+    border: 0;
+    padding-top: 4px;
   }
   table {
     width: 100%;
+    margin: 4px 0 12px;
     border-collapse: collapse;
-    margin-bottom: 12px;
+  }
+  th {
+    font-weight: 400;
+    color: color-mix(in srgb, var(--om) 72%, var(--m));
   }
   th,
   td {
-    text-align: left;
-    padding: 2px 4px;
-    border-bottom: 1px solid color-mix(in srgb, var(--kpg-on-main-color) 20%, transparent);
+    padding: 4px 0;
+    text-align: start;
+    border-bottom: 1px solid var(--line);
+  }
+  th + th,
+  td + td {
+    text-align: end;
+  }
+  :host([view='inline']) .message:not(:empty) {
+    padding: 8px 12px;
+  }
+  .print {
+    justify-self: start;
+    margin-top: 4px;
   }
   @media print {
     .print,
@@ -86,6 +105,7 @@ export const styles = [
     }
     .slip {
       border-color: #000;
+      break-inside: avoid;
     }
   }
 `,
