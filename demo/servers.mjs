@@ -5,6 +5,7 @@ import { configFromEnv, createMerchantBackend } from './backend/index.mjs';
 import { startShinhanSandbox } from './sandbox/shinhan/server.mjs';
 import { startSmartroSandbox } from './sandbox/smartro/server.mjs';
 import { createDemoShop } from './shop.mjs';
+import { galleryStubs } from './gallery-stubs.mjs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -62,10 +63,11 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPo
   const merchant = createMerchantBackend(config);
   const shop = createDemoShop(merchant);
   const script = returnScript(returnScriptFrom);
+  const gallery = galleryStubs(); // demo/gallery.html's stub endpoints, under /gallery/
   /** The shop's server: its demo order step, then the reference backend's /api/kpg routes. */
   const backend = Object.assign(
     /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: (e?: unknown) => void) => void} */
-    (req, res, next) => script(req, res, () => shop(req, res, () => merchant(req, res, next))),
+    (req, res, next) => script(req, res, () => gallery(req, res, () => shop(req, res, () => merchant(req, res, next)))),
     { store: merchant.store },
   );
   return {

@@ -1,7 +1,10 @@
-// npm test: type-check, build, then every test: node tests for the demo servers (node:test) and the
-// browser tests in headless Chromium (web-test-runner). The last line printed is `N passed, N failed`.
+// npm test: type-check, build, then every test: node tests for the demo servers (node:test), the
+// browser tests in headless Chromium (web-test-runner) and the gallery's screenshot tests (test/visual).
+// The last line printed is `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { findChrome } from './chrome.mjs';
+import { ensureKoreanFont } from './fonts.mjs';
+import { runScreenshotTests } from './screenshots.mjs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +22,7 @@ function step(name, cmd, args, env = {}) {
 }
 
 const chrome = findChrome('test');
+ensureKoreanFont('test'); // the screenshot tests draw Hangul with NanumGothic
 let passed = 0;
 let failed = 0;
 
@@ -55,5 +59,11 @@ if (existsSync(summary)) {
 }
 if (!wtrOk && failed === 0) failed++;
 
+// Screenshot, axe and contrast tests of demo/gallery.html (test/visual/, scripts/screenshots.mjs).
+console.log('\n== screenshot tests (gallery, headless Chromium)');
+const shots = runScreenshotTests({ chrome });
+passed += shots.passed;
+failed += shots.failed;
+
 console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 && nodeOk && wtrOk ? 0 : 1);
+process.exit(failed === 0 && nodeOk && wtrOk && shots.ok ? 0 : 1);
