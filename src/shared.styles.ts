@@ -1,13 +1,18 @@
 import { css } from 'lit';
 
 /**
- * What every kpg element shares: the theme's custom properties, text that never breaks inside a Korean
- * word, the surface, buttons, the two-tone focus ring and the status/alert lines.
- *
- * Theme: `theme.ts` sets private `--_*` properties on the `base` part from `main_color` / `point_color`;
- * each is read here once, under its public `--kpg-*` name first, so a shop's CSS overrides any of them.
- * The status and alert lines stay in the accessibility tree when empty (no display: none), so changes
- * are announced.
+ * What every kpg element shares (comments stay out of the CSS: they would ship):
+ * - Theme: `theme.ts` sets private `--_*` properties on the `base` part from `main_color` / `point_color`;
+ *   each is read here once, under its public `--kpg-*` name first, so a shop's CSS overrides any of them.
+ *   `color-scheme` follows the surface, so native controls (the installment select) match a dark page.
+ * - Text never breaks inside a Korean word (`keep-all`); only a word longer than its line is broken.
+ * - Buttons: hover and pressed lay a state layer of `--hv` (the text colour; the pay button sets a shade
+ *   theme.ts chose to keep its label's contrast) over the fill, so the fill colour itself never changes.
+ * - Focus: two tones, a 2px gap in the surface colour and a 2px ring in the accent, which contrasts 3:1
+ *   with the surface by construction (never `point_color` alone).
+ * - The status and alert lines stay in the accessibility tree when empty (no display: none), so changes
+ *   are announced.
+ * - Print: black on white, whatever the theme (a dark slip would print white on paper).
  */
 export const sharedStyles = css`
   :host {
@@ -29,6 +34,7 @@ export const sharedStyles = css`
     --r: var(--kpg-radius, 8px);
     --line: color-mix(in srgb, var(--om) 20%, var(--m));
     color-scheme: var(--kpg-color-scheme, var(--_cs));
+    padding: var(--kpg-padding, 16px);
     background: var(--m);
     color: var(--om);
     border-radius: var(--r);
@@ -46,7 +52,6 @@ export const sharedStyles = css`
     font-weight: 600;
     cursor: pointer;
   }
-  /* Hover and pressed: a state layer of --hv (the text colour; the pay button sets its own) over the fill. */
   button:hover {
     background-image: linear-gradient(color-mix(in srgb, var(--hv, var(--om)) 10%, transparent) 0 0);
   }
@@ -58,7 +63,6 @@ export const sharedStyles = css`
     opacity: 0.45;
     background-image: none;
   }
-  /* Two tones: a gap in the surface colour, then a ring in the accent (3:1 on the surface by construction). */
   :focus-visible {
     outline: 2px solid var(--kpg-focus-color, var(--a));
     outline-offset: 2px;

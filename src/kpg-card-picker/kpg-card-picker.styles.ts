@@ -1,21 +1,23 @@
 import { css } from 'lit';
 import { sharedStyles } from '../shared.styles.js';
 
+/**
+ * A compact grid of logo tiles: 3 columns at 320 px, 4 at 390, more when wide, every row as tall as the
+ * tallest. Chosen: an accent border, a tint and a check mark (the accent contrasts 3:1 with the surface);
+ * focused: the shared two-tone ring, so focus never looks like a choice. The native select is themed: its
+ * own colours, a border that contrasts 3:1, and a CSS chevron (no image: a strict CSP's img-src).
+ */
 export const styles = [
   sharedStyles,
   css`
   :host {
     display: block;
   }
-  .base {
-    padding: var(--kpg-padding, 16px);
-  }
   .label {
     margin: 0 0 8px;
     font-size: 15px;
     font-weight: 700;
   }
-  /* A compact grid of logos: 3 columns at 320 px, 4 at 390, more when wide; every row as tall as the tallest. */
   .list {
     display: grid;
     grid-template-columns: repeat(auto-fill, minmax(var(--kpg-card-min-width, 72px), 1fr));
@@ -42,7 +44,6 @@ export const styles = [
   .card:hover {
     border-color: color-mix(in srgb, var(--om) 50%, var(--m));
   }
-  /* Chosen: an accent border, a tint and a check mark (the accent contrasts 3:1 with the surface). */
   .card[aria-checked='true'] {
     border: 2px solid var(--a);
     padding: 7px 3px;
@@ -105,7 +106,6 @@ export const styles = [
     flex: 1;
     min-width: 10em;
   }
-  /* The native control, themed: its own colours, a border that contrasts 3:1, and a CSS chevron. */
   select {
     appearance: none;
     box-sizing: border-box;

@@ -1,6 +1,12 @@
 import { css } from 'lit';
 import { sharedStyles } from '../shared.styles.js';
 
+/**
+ * The pay button: 14pt bold, which WCAG counts as large text, so the label colour theme.ts picks meets AA
+ * (3:1). Busy and paid are disabled buttons that must not look disabled; paid is the success colour with
+ * a check mark. The spinner stands still (a dotted ring) for prefers-reduced-motion; the status line says
+ * it is busy either way.
+ */
 export const styles = [
   sharedStyles,
   css`
@@ -10,7 +16,6 @@ export const styles = [
   }
   .base {
     --ok: var(--kpg-success-color, #067647);
-    padding: var(--kpg-padding, 16px);
   }
   kpg-card-picker {
     margin-bottom: 16px;
@@ -18,7 +23,6 @@ export const styles = [
   kpg-card-picker::part(base) {
     padding: 0;
   }
-  /* 14pt bold: large text for WCAG, so the label colour theme.ts picks meets AA (3:1). */
   .pay {
     --hv: var(--kpg-shade-color, var(--_sh));
     display: flex;
@@ -35,7 +39,6 @@ export const styles = [
     font-weight: 700;
     line-height: 1.3;
   }
-  /* Busy and paid are disabled buttons that must not look disabled. */
   .pay.busy,
   .pay.paid {
     opacity: 1;
@@ -67,7 +70,6 @@ export const styles = [
       transform: rotate(360deg);
     }
   }
-  /* No spinning for those who asked for less motion: a still, dotted ring (the status line says it too). */
   @media (prefers-reduced-motion: reduce) {
     .spin {
       animation: none;

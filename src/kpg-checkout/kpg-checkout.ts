@@ -48,11 +48,22 @@ interface Attempt {
  * @csspart status - The polite status line (in progress, paid, cancelled).
  * @csspart alert - The error line.
  *
- * @cssproperty --kpg-main-color - Surface colour; set from `main_color`.
- * @cssproperty --kpg-point-color - Button colour; set from `point_color`.
+ * @cssproperty --kpg-main-color - Surface colour (default: `main_color`).
+ * @cssproperty --kpg-on-main-color - Text on the surface (default: black or white, whichever contrasts more).
+ * @cssproperty --kpg-accent-color - Borders, the selection mark and the focus ring (default: `point_color` when it contrasts 3:1 with the surface, else the text colour).
+ * @cssproperty --kpg-on-accent-color - The check mark on the accent.
+ * @cssproperty --kpg-focus-color - The focus ring, drawn around a gap in the surface colour (default: the accent).
+ * @cssproperty --kpg-error-color - Error accent (default #d92d20, #f97066 on a dark surface).
+ * @cssproperty --kpg-color-scheme - `color-scheme` of native controls (default: `dark` on a dark surface, else `light`).
  * @cssproperty --kpg-radius - Corner radius (default 8px).
  * @cssproperty --kpg-font-family - Font (default: inherited).
- * @cssproperty --kpg-error-color - Error accent (default #d92d20).
+ * @cssproperty --kpg-point-color - The pay button (default: `point_color`).
+ * @cssproperty --kpg-on-point-color - The pay button's 14pt bold label (default: white when it meets WCAG AA for large text, 3:1, else black).
+ * @cssproperty --kpg-shade-color - What hover and pressed lay over the pay button, 10% and 20% (default: chosen to keep the label's contrast).
+ * @cssproperty --kpg-success-color - The paid button (default #067647).
+ * @cssproperty --kpg-on-success-color - Its label and check mark (default white).
+ * @cssproperty --kpg-padding - Space inside the surface (default 16px).
+ * @cssproperty --kpg-max-width - Maximum width (default 100%).
  */
 export class KpgCheckout extends KpgElement {
   static override styles = styles;

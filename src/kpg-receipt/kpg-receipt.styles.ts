@@ -1,6 +1,10 @@
 import { css } from 'lit';
 import { sharedStyles } from '../shared.styles.js';
 
+/**
+ * The slip: one grid whose label column every section shares (subgrid; a fixed 8em where subgrid is
+ * missing), labels at the start and every value at the end, numbers in tabular figures, long ids wrapped.
+ */
 export const styles = [
   sharedStyles,
   css`
@@ -11,10 +15,9 @@ export const styles = [
     display: block;
     max-width: var(--kpg-slip-width, 420px);
   }
-  /*
-   * The slip: one grid whose label column every section shares (subgrid; a fixed 8em where subgrid is
-   * missing), labels at the start and every value at the end, numbers in tabular figures.
-   */
+  .base {
+    padding: 0;
+  }
   .slip {
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);

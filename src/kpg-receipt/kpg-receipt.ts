@@ -38,8 +38,15 @@ function installPrintSheet(doc: Document): void {
  * @csspart button - The button that opens the receipt.
  * @csspart slip - The inline slip.
  *
- * @cssproperty --kpg-main-color - Surface colour; set from `main_color`.
- * @cssproperty --kpg-point-color - Accent colour; set from `point_color`.
+ * @cssproperty --kpg-main-color - Surface colour (default: `main_color`).
+ * @cssproperty --kpg-on-main-color - Text on the surface (default: black or white, whichever contrasts more).
+ * @cssproperty --kpg-accent-color - Borders, the selection mark and the focus ring (default: `point_color` when it contrasts 3:1 with the surface, else the text colour).
+ * @cssproperty --kpg-on-accent-color - The check mark on the accent.
+ * @cssproperty --kpg-focus-color - The focus ring, drawn around a gap in the surface colour (default: the accent).
+ * @cssproperty --kpg-error-color - Error accent (default #d92d20, #f97066 on a dark surface).
+ * @cssproperty --kpg-color-scheme - `color-scheme` of native controls (default: `dark` on a dark surface, else `light`).
+ * @cssproperty --kpg-radius - Corner radius (default 8px).
+ * @cssproperty --kpg-font-family - Font (default: inherited).
  * @cssproperty --kpg-slip-width - Maximum width of the inline slip (default 420px).
  */
 export class KpgReceipt extends KpgElement {
