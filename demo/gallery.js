@@ -34,7 +34,7 @@ const T = {
   ko: {
     title: 'kpg-checkout 갤러리',
     intro: '모든 요소의 모든 상태입니다. 스텁 엔드포인트와 스텁 PG 스크립트로, 상점 페이지와 구매자가 하는 그대로 움직입니다.',
-    views: { light: '라이트', dark: '다크', ko: '한국어', en: 'English', shop: '데모 상점' },
+    views: { label: '보기', light: '라이트', dark: '다크', ko: '한국어', en: 'English', shop: '데모 상점' },
     checkout: '결제 버튼 <kpg-checkout>',
     play: '결과 상태 보기 (완료 · 실패 · 취소)',
     presets: '색상 프리셋 (main_color / point_color)',
@@ -75,7 +75,7 @@ const T = {
   en: {
     title: 'kpg-checkout gallery',
     intro: 'Every element in every state, driven from the outside as a shop page and a buyer would, through stub endpoints and a stub PG script.',
-    views: { light: 'Light', dark: 'Dark', ko: '한국어', en: 'English', shop: 'Demo shop' },
+    views: { label: 'Views', light: 'Light', dark: 'Dark', ko: '한국어', en: 'English', shop: 'Demo shop' },
     checkout: 'Pay button <kpg-checkout>',
     play: 'Show the outcomes (paid, failed, cancelled)',
     presets: 'Colour presets (main_color / point_color)',
@@ -236,19 +236,31 @@ function header() {
     return a;
   };
   const q = (t, l) => `?theme=${t}&lang=${l}`;
-  document.getElementById('views').append(
+  const nav = document.getElementById('views');
+  nav.setAttribute('aria-label', T.views.label);
+  nav.append(
     link(T.views.light, q('light', lang), theme === 'light'),
     link(T.views.dark, q('dark', lang), theme === 'dark'),
-    link(T.views.ko, q(theme, 'ko'), lang === 'ko'),
-    link(T.views.en, q(theme, 'en'), lang === 'en'),
+    Object.assign(link(T.views.ko, q(theme, 'ko'), lang === 'ko'), { lang: 'ko' }),
+    Object.assign(link(T.views.en, q(theme, 'en'), lang === 'en'), { lang: 'en' }),
     link(T.views.shop, '/', false),
   );
 }
 
-/** Resolves when `element` reaches `state` (the documented `state` property). */
+/** Whether `element` is in `state`: its documented `state` property, or a custom state (`:state(paid)`). */
+function isIn(element, state) {
+  if (element.state === state) return true;
+  try {
+    return element.matches(`:state(${state})`);
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when `element` reaches `state`. */
 function reach(element, state) {
   return new Promise((resolve) => {
-    const check = () => (element.state === state ? resolve() : setTimeout(check, 20));
+    const check = () => (isIn(element, state) ? resolve() : setTimeout(check, 20));
     check();
   });
 }
