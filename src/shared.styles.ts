@@ -58,7 +58,8 @@ export const sharedStyles = css`
   button:active {
     background-image: linear-gradient(color-mix(in srgb, var(--hv, var(--om)) 20%, transparent) 0 0);
   }
-  :disabled,
+  button:disabled,
+  select:disabled,
   button[aria-disabled='true'] {
     cursor: not-allowed;
     opacity: 0.45;

@@ -4,6 +4,7 @@
  * color-scheme for native controls). The gallery's presets are checked as rendered in test/visual.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
+import { sendMouse } from '@web/test-runner-commands';
 import fc from 'fast-check';
 import '../src/index.js';
 import type { KpgCheckout } from '../src/index.js';
@@ -114,5 +115,23 @@ describe('theme on the page', () => {
     const style = getComputedStyle(payButton(el));
     expect(parseFloat(style.fontSize)).to.be.closeTo(18.67, 0.01);
     expect(style.fontWeight).to.equal('700');
+  });
+
+  it('hover lays a state layer over the fill (the fill stays point_color); a disabled button gets none', async () => {
+    const el = await checkout('FFFFFF 5379FF');
+    const button = payButton(el);
+    const r = button.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)] });
+    try {
+      expect(button.matches(':hover')).to.equal(true);
+      expect(getComputedStyle(button).backgroundImage).to.contain('linear-gradient');
+      expect(getComputedStyle(button).backgroundColor).to.equal('rgb(83, 121, 255)');
+      el.disabled = true;
+      await el.updateComplete;
+      expect(getComputedStyle(button).backgroundImage).to.equal('none');
+      expect(getComputedStyle(button).opacity).to.equal('0.45');
+    } finally {
+      await sendMouse({ type: 'move', position: [0, 0] });
+    }
   });
 });
