@@ -89,10 +89,15 @@ async function openGallery({ width, height = 900, theme = 'light', lang = 'ko', 
     { name: 'prefers-reduced-motion', value: motion },
     { name: 'prefers-color-scheme', value: theme },
   ]);
+  const cdp = await page.createCDPSession();
+  if (motion === 'reduce') {
+    // Belt and braces: with reduced motion nothing should move; any animation that still would is frozen.
+    await cdp.send('Animation.enable');
+    await cdp.send('Animation.setPlaybackRate', { playbackRate: 0 });
+  }
   await page.goto(`${server.origin}/demo/gallery.html?theme=${theme}&lang=${lang}${query}`, { waitUntil: 'load' });
   // Puppeteer's own evaluate() runs as a user gesture, which would let the "continue" specimen (a pay()
   // without a click) go on to pay; wait for the states through the protocol, without a gesture.
-  const cdp = await page.createCDPSession();
   const settled = cdp.send('Runtime.evaluate', {
     expression: `new Promise((resolve) => {
       const wait = () => (window.gallery ? window.gallery.settled().then(() => resolve('ok')) : setTimeout(wait, 20));
@@ -103,7 +108,6 @@ async function openGallery({ width, height = 900, theme = 'light', lang = 'ko', 
     userGesture: false,
   });
   await bounded(settled, 'the specimens did not reach their states');
-  await cdp.detach();
   await page.addStyleTag({ content: '* { caret-color: transparent !important; }' });
   assert.deepEqual(errors, [], 'the gallery threw');
   return page;
