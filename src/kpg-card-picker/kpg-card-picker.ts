@@ -175,7 +175,7 @@ export class KpgCardPicker extends KpgElement {
    */
   #onKeydown(event: KeyboardEvent): void {
     const enabled = this._cards.map((c, i) => (c.outage ? -1 : i)).filter((i) => i >= 0);
-    if (!enabled.length) return;
+    if (!enabled.length || this.disabled) return;
     const at = Math.max(0, enabled.indexOf(this._focus));
     let next: number | undefined;
     switch (event.key) {
