@@ -52,6 +52,10 @@ if (existsSync(summary)) {
   passed += counts.passed;
   failed += counts.failed;
   rmSync(summary, { force: true });
+} else {
+  // The runner died before reporting (no browser, a crash): every browser test it should have run failed.
+  const { browserTestFiles, declaredTests } = await import('../test/server/summary-reporter.mjs');
+  failed += browserTestFiles().reduce((n, file) => n + Math.max(1, declaredTests(file)), 0);
 }
 if (!wtrOk && failed === 0) failed++;
 

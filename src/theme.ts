@@ -1,17 +1,9 @@
 /** Colours: `main_color` / `point_color` attributes -> CSS custom properties and the PG's own fields. */
 import { HexColorSchema } from './schemas.js';
+import { warnOnce } from './warn.js';
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
-
-const warned = new Set<string>();
-
-/** Warn once per distinct message, so a re-render never floods the console. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`[kpg-checkout] ${message}`);
-}
 
 /**
  * Six upper-case hex digits without `#` (the form SPG's fields take), or the default when the

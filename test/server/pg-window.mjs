@@ -4,7 +4,8 @@
 //   executeServerCommand('pg-window', { url: 'http://127.0.0.1:5274/pgsvc/pay', action: 'click', selector: '#approve' })
 // Actions: 'wait' (until a window or frame whose URL starts with `url` exists), 'click' (a real mouse
 // click through Chromium), 'text' (textContent of selector), 'style' (computed style property `property`
-// of selector), 'count' (how many open windows/frames match), 'close' (close the matching window).
+// of selector), 'count' (how many open windows/frames match), 'close' (close the matching window),
+// 'focused' (whether that window's document has the focus).
 
 /** @param {import('puppeteer-core').Page} page @param {string} prefix */
 function framesOf(page, prefix) {
@@ -116,6 +117,8 @@ export function pgWindowCommands() {
         case 'close':
           if (page !== testPage) await page.close();
           return true;
+        case 'focused':
+          return await frame.evaluate(() => document.hasFocus());
         default:
           throw new Error(`unknown pg-window action ${action}`);
       }
