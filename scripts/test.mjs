@@ -32,6 +32,7 @@ const nodeOk = step('node tests (demo servers)', 'node', [
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   'test/node/',
+  'test/frameworks/', // builds the React and Vue fixture apps the browser tests drive
 ]);
 if (existsSync(tap)) {
   const text = readFileSync(tap, 'utf8');
