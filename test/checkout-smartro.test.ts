@@ -57,17 +57,18 @@ interface Setup {
   result?: unknown;
   page?: string;
   sessionKey?: string;
+  resultKey?: string;
 }
 
 /** A checkout whose session posts to a capturing action on this test server. */
-async function smartro({ fieldOver, device = 'pc', result = { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' }, page, sessionKey }: Setup = {}) {
+async function smartro({ fieldOver, device = 'pc', result = { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' }, page, sessionKey, resultKey }: Setup = {}) {
   const key = uniqueKey('capture');
   const action = `${ORIGIN}/__fixture/capture?${new URLSearchParams({ key, page: page ?? returnPage('T1') })}`;
   const session = { provider: 'smartro', order_no: 'T1', action, fields: fields(fieldOver) };
   const el = await mount<KpgCheckout>(html`
     <kpg-checkout provider="smartro" order-id="A-1001" amount="11000" device=${device}
       session-url=${fixture({ body: session, key: sessionKey })}
-      result-url=${fixture({ body: result })}></kpg-checkout>`);
+      result-url=${fixture({ body: result, key: resultKey })}></kpg-checkout>`);
   return { el, rec: recordEvents(el), key };
 }
 
@@ -206,8 +207,9 @@ describe('smartro on PC: the payment window', () => {
     expect(rec.outcomes()[1].type).to.equal('kpg-success');
   });
 
-  it('the buyer closes the window: kpg-cancel popup-closed within a second', async () => {
-    const { el, rec, key } = await smartro({ page: '<p>paying...</p>', result: { status: 'pending', order_no: 'T1' } });
+  it('the buyer closes the window: reported to the backend, kpg-cancel popup-closed within a second', async () => {
+    const resultKey = uniqueKey('result');
+    const { el, rec, key } = await smartro({ page: '<p>paying...</p>', result: { status: 'pending', order_no: 'T1' }, resultKey });
     await realClick(payButton(el));
     await captured(key);
     await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
@@ -217,6 +219,26 @@ describe('smartro on PC: the payment window', () => {
     expect(outcome.type).to.equal('kpg-cancel');
     expect(outcome.detail).to.deep.equal({ provider: 'smartro', order_no: 'T1', reason: 'popup-closed' });
     expect(performance.now() - closedAt).to.be.below(1000);
+    const calls = await fixtureCalls(resultKey);
+    expect(calls).to.have.length(1);
+    expect(calls[0].method).to.equal('POST');
+    expect(JSON.parse(calls[0].body)).to.deep.equal({ order_no: 'T1', event: 'window-closed' });
+  });
+
+  it('closed 1.5 s after approving while the backend still verifies (processing): the payment, never a cancel', async () => {
+    const resultKey = uniqueKey('result');
+    const verifying = { status: 'processing', order_no: 'T1' };
+    const key = uniqueKey('capture');
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" order-id="A-1001" device="pc"
+      session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: `${ORIGIN}/__fixture/capture?key=${key}&page=wait`, fields: fields() } })}
+      result-url=${fixture({ key: resultKey, sequence: [{ body: verifying }, { body: verifying }, { body: verifying }, { body: { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' } }] })}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    await captured(key);
+    await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect((await fixtureCalls(resultKey)).length).to.equal(4);
   });
 
   it('a return message from another window is ignored', async () => {
