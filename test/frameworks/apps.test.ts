@@ -169,3 +169,35 @@ describe('jQuery', () => {
     }
   });
 });
+
+describe('React 19: server-rendered, then hydrated', () => {
+  it('hydrates without a mismatch (the element adds no attribute of its own); its events fire', async () => {
+    const frame = document.createElement('iframe');
+    frame.src = `${BUILT}/react/hydrate.html`;
+    document.body.append(frame);
+    try {
+      type HydratedWindow = { hydrated?: boolean; hydrationErrors: string[]; kpgLog: Logged[]; rerender(): void };
+      const win = () => frame.contentWindow as unknown as HydratedWindow;
+      await waitFor(() => win()?.hydrated && frame.contentDocument!.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'not hydrated', { timeout: 8000 });
+      const el = frame.contentDocument!.querySelector('kpg-checkout')!;
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 300)); // React reports mismatches after hydrating
+      expect(win().hydrationErrors).to.deep.equal([]);
+      expect(el.hasAttribute('state')).to.equal(false);
+      expect(el.state).to.equal('idle');
+      expect(el.shadowRoot!.querySelector('button')!.textContent).to.contain('11,000원'); // amount from the server's attribute
+      // React 19 attaches onkpg-* listeners only on a client render, not while hydrating (react/react#35446):
+      // after one client render, React hears the element's events. (The element fires them either way.)
+      win().rerender();
+      await new Promise((r) => setTimeout(r, 50));
+      const seen: string[] = [];
+      el.addEventListener('kpg-error', (e) => seen.push((e as CustomEvent).detail.code));
+      await realClick(el.shadowRoot!.querySelector('button')!);
+      await waitFor(() => seen.length > 0, 'no kpg-error');
+      await waitFor(() => win().kpgLog.some((e) => e.type === 'kpg-error'), 'React did not hear kpg-error after a client render');
+      expect(win().kpgLog.filter((e) => e.type === 'kpg-error')).to.have.length(1);
+    } finally {
+      frame.remove();
+    }
+  });
+});

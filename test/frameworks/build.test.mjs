@@ -9,9 +9,10 @@
 //   throws nor defines anything.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import { build } from 'vite';
@@ -37,17 +38,40 @@ test('the Vue 3 fixture type-checks with kpg-checkout/vue under vue-tsc --strict
   assert.ok(ok, output);
 });
 
-test('Vite builds the React 19 app (development) and the Vue 3 app from the package as installed', async () => {
+test('Vite builds the React 19 app (development; also server-rendered in Node) and the Vue 3 app from the package as installed', async () => {
   rmSync(OUT, { recursive: true, force: true });
   const vue = (await import('@vitejs/plugin-vue')).default;
   const common = { configFile: /** @type {false} */ (false), logLevel: /** @type {const} */ ('warn'), base: './' };
+  const react = resolve('test/frameworks/react');
   await build({
     ...common,
-    root: resolve('test/frameworks/react'),
+    root: react,
     mode: 'development',
     define: { 'process.env.NODE_ENV': '"development"' },
-    build: { outDir: resolve(OUT, 'react'), emptyOutDir: true, minify: false, target: 'es2022' },
+    build: {
+      outDir: resolve(OUT, 'react'),
+      emptyOutDir: true,
+      minify: false,
+      target: 'es2022',
+      rollupOptions: { input: { index: resolve(react, 'index.html'), hydrate: resolve(react, 'hydrate.html') } },
+    },
   });
+  // Server rendering in Node (the package resolves to its no-DOM module there), into hydrate.html.
+  await build({
+    ...common,
+    root: react,
+    mode: 'development',
+    define: { 'process.env.NODE_ENV': '"development"' },
+    build: { ssr: resolve(react, 'server.tsx'), outDir: resolve(OUT, 'react-ssr'), emptyOutDir: true, minify: false },
+  });
+  const server = await import(pathToFileURL(resolve(OUT, 'react-ssr/server.js')).href);
+  assert.ok(server.serverExports.includes('allowPgOrigins'));
+  const params = { order: 'H-1', session: '/api/kpg/session', result: '/api/kpg/result' };
+  const page = resolve(OUT, 'react/hydrate.html');
+  const markup = server.render(params);
+  assert.match(markup, /<kpg-checkout [^>]*order-id="H-1"/);
+  assert.doesNotMatch(markup, /state=/);
+  writeFileSync(page, readFileSync(page, 'utf8').replace('<!--params-->', JSON.stringify(params)).replace('<!--ssr-->', markup));
   await build({
     ...common,
     root: resolve('test/frameworks/vue'),
