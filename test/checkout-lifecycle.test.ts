@@ -11,6 +11,7 @@ import {
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
   SHINHAN_SCRIPT,
+  closeSandboxWindows,
   fixture,
   fixtureCalls,
   payButton,
@@ -49,6 +50,7 @@ function captureConsole(kind: 'warn' | 'error') {
   return { lines, restore: () => (console[kind] = original) };
 }
 
+beforeEach(() => closeSandboxWindows());
 afterEach(() => fixtureCleanup());
 
 describe('pay(): Promise<Outcome>', () => {

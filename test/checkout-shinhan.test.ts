@@ -11,6 +11,7 @@ import {
   SHINHAN_SANDBOX,
   SHINHAN_SCRIPT,
   SHOP_MODULE,
+  closeSandboxWindows,
   consumeUserActivation,
   newOrder,
   payButton,
@@ -45,6 +46,7 @@ async function noPgWindowLeft() {
   );
 }
 
+beforeEach(() => closeSandboxWindows());
 afterEach(() => fixtureCleanup());
 
 describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {

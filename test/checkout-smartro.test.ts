@@ -296,14 +296,14 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
     frame.src = `/__fixture/page?charset=${charset}&body=${encodeURIComponent(page)}`;
     document.body.append(frame);
     await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
-    // Count any window the shop page would open (mobile must not open one).
-    const win = frame.contentWindow as Window & { opened?: number };
-    win.opened = 0;
-    win.open = () => {
-      win.opened!++;
+    // Count any window the shop page would open (mobile must not open one). The count lives here, in the
+    // test page: the shop page's own globals are gone as soon as it has navigated to the PG.
+    const opened = { count: 0 };
+    frame.contentWindow!.open = () => {
+      opened.count++;
       return null;
     };
-    return frame;
+    return Object.assign(frame, { opened });
   }
 
   const mobileSession = (key: string, over: Record<string, string | number | undefined> = {}) => ({
@@ -317,10 +317,9 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
     const key = uniqueKey('capture');
     const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀' }));
     try {
-      const shopWindow = frame.contentWindow as Window & { opened?: number };
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
-      expect(shopWindow.opened).to.equal(0);
       const { form } = await captured(key);
+      expect(frame.opened.count).to.equal(0);
       expect(utf8.decode(form.get('GoodsName')!)).to.equal(`${'가'.repeat(26)}ab`);
       expect(form.get('GoodsName')!.length).to.equal(80);
       expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80');

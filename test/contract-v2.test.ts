@@ -14,6 +14,7 @@ import {
   SHINHAN_PAY_PAGE,
   SHINHAN_SCRIPT,
   SHOP_MODULE,
+  closeSandboxWindows,
   fixture,
   fixtureCalls,
   payButton,
@@ -56,6 +57,7 @@ async function payThenClose(el: KpgCheckout) {
   await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'close' });
 }
 
+beforeEach(() => closeSandboxWindows());
 afterEach(() => fixtureCleanup());
 
 describe('a closed payment window is reported, and the backend\'s answer decides', () => {

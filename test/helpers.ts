@@ -60,6 +60,12 @@ export async function realClick(el: Element): Promise<void> {
   await sendMouse({ type: 'click', position: [Math.round(x), Math.round(y)] });
 }
 
+/** Close every window on the sandboxes that an earlier test (file) left open: for tests that count windows. */
+export async function closeSandboxWindows(): Promise<void> {
+  await pgWindow({ url: SHINHAN_SANDBOX, action: 'close-all' });
+  await pgWindow({ url: SMARTRO_SANDBOX, action: 'close-all' });
+}
+
 /** The pay button inside a checkout. */
 export function payButton(el: KpgCheckout): HTMLButtonElement {
   const button = el.shadowRoot?.querySelector('button');
@@ -69,7 +75,7 @@ export function payButton(el: KpgCheckout): HTMLButtonElement {
 
 export interface PgWindowPayload {
   url: string;
-  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close' | 'focused';
+  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close' | 'focused' | 'close-all';
   selector?: string;
   property?: string;
   timeout?: number;

@@ -11,6 +11,7 @@ import {
   SHOP_MODULE,
   SMARTRO_SANDBOX,
   TEST_PG_ORIGINS,
+  closeSandboxWindows,
   consumeUserActivation,
   fixture,
   fixtureCalls,
@@ -23,6 +24,8 @@ import {
 } from '../helpers.js';
 
 const BUILT = '/node_modules/.cache/kpg-frameworks';
+
+beforeEach(() => closeSandboxWindows());
 type Logged = { type: string; detail: any };
 
 async function app(path: string, params: Record<string, string>) {
@@ -99,7 +102,7 @@ describe('React 19 (StrictMode, development build)', () => {
       const receipt = shop.doc().querySelector('#receipt')!;
       await realClick(receipt.shadowRoot!.querySelector('button')!);
       const url = await pgWindow<string>({ url: `${SMARTRO_SANDBOX}/issue/IssueLoader.jsp`, action: 'wait' });
-      expect(new URL(url).searchParams.get('type')).to.equal('2');
+      expect(new URL(url).searchParams.get('type')).to.equal('2'); // the only IssueLoader window: closed before
       await pgWindow({ url: `${SMARTRO_SANDBOX}/issue/IssueLoader.jsp`, action: 'close' });
     } finally {
       shop.frame.remove();
