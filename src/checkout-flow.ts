@@ -156,14 +156,16 @@ async function settle(ctx: AttemptContext, orderNo: string, pg: Extract<PgReturn
  * The buyer closed the payment window before any result reached this page: tell the backend once
  * (`POST result-url {event: "window-closed"}`) and take its answer as the result: `pending` is a cancel
  * (`popup-closed`), `processing` is waited for (never a cancel), anything else is that outcome. A backend
- * that does not take the report (an older one answers 404/405) is asked once with GET instead.
+ * that does not take the report (an older one answers 404/405) is asked once with GET instead, and so is
+ * a backend that was already told (`reported`: the element closed the window when it left the page).
  */
-export async function afterClose(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
+export async function afterClose(ctx: AttemptContext, orderNo: string, reported = false): Promise<Outcome> {
   const { provider, resultUrl, timeoutMs, resultTimeoutMs } = ctx.config;
   const options = { signal: ctx.signal, timeoutMs };
   let first: KpgResult;
   try {
     try {
+      if (reported) throw new Error('reported');
       first = await reportWindowClosed(resultUrl, orderNo, options);
     } catch (error) {
       if (ctx.signal.aborted) throw error;

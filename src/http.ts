@@ -101,10 +101,16 @@ export async function getJson(url: URL, code: KpgErrorCode, what: string, option
 }
 
 /** POST a JSON body (never retried: a second POST could start a second payment). */
-export function postJson(url: URL, body: unknown, code: KpgErrorCode, what: string, options: RequestOptions): Promise<unknown> {
+export function postJson(
+  url: URL,
+  body: unknown,
+  code: KpgErrorCode,
+  what: string,
+  options: RequestOptions & { keepalive?: boolean },
+): Promise<unknown> {
   return fetchJson(
     url,
-    { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } },
+    { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, keepalive: !!options.keepalive },
     code,
     what,
     options,

@@ -86,7 +86,11 @@ export async function fetchResult(url: URL, orderNo: string, options: RequestOpt
  * `POST result-url {order_no, event: "window-closed"}`: the buyer closed the payment window this page
  * watched before any result reached it. The backend answers what `GET result-url` would answer after.
  */
-export async function reportWindowClosed(url: URL, orderNo: string, options: RequestOptions): Promise<KpgResult> {
+export async function reportWindowClosed(
+  url: URL,
+  orderNo: string,
+  options: RequestOptions & { keepalive?: boolean },
+): Promise<KpgResult> {
   const json = await postJson(url, { order_no: orderNo, event: 'window-closed' }, 'result-failed', 'The window-closed report', options);
   return parseResult(json, orderNo);
 }

@@ -104,6 +104,7 @@ describe('a new order is a new element state', () => {
 
   it('order-id changed after paying: idle again for the new order', async () => {
     const { el, rec } = await checkout();
+    expect(el.matches(':state(idle)')).to.equal(true); // from the start, not only after a change
     await realClick(payButton(el));
     await rec.outcome();
     expect(el.state).to.equal('paid');
@@ -132,6 +133,11 @@ describe('an SPA route change mid-payment', () => {
     await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
     first.el.remove(); // the route changed
     await waitFor(async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0, 'the PG window stayed open');
+    // The backend hears of the closed window at once, even if the buyer never comes back to this route.
+    await waitFor(async () => (await fixtureCalls(resultKey)).length === 1, 'the closed window was not reported');
+    const [report] = await fixtureCalls(resultKey);
+    expect(report.method).to.equal('POST');
+    expect(JSON.parse(report.body)).to.deep.equal({ order_no: 'T-1', event: 'window-closed' });
     await aTimeout(300);
     expect(first.rec.outcomes()).to.have.length(0);
 
@@ -139,8 +145,7 @@ describe('an SPA route change mid-payment', () => {
     const outcome = await again.rec.outcome();
     expect(outcome.type).to.equal('kpg-cancel');
     expect(outcome.detail).to.include({ order_no: 'T-1', reason: 'popup-closed' });
-    const [report] = await fixtureCalls(resultKey);
-    expect(JSON.parse(report.body)).to.deep.equal({ order_no: 'T-1', event: 'window-closed' });
+    expect((await fixtureCalls(resultKey)).map((c) => c.method)).to.deep.equal(['POST', 'GET']); // reported once, then asked
     expect(await fixtureCalls(sessionKey)).to.have.length(1);
     expect(again.rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(0);
   });

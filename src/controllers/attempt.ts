@@ -10,7 +10,7 @@ import type { CheckoutConfig, ConfigResult } from '../config.js';
 import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgErrorDetail, type Outcome } from '../events.js';
 import { clearPending, savePending, takePending } from '../pending.js';
-import { fetchResult } from '../protocol.js';
+import { fetchResult, reportWindowClosed } from '../protocol.js';
 import type { AttemptContext } from '../providers/types.js';
 import { warnOnce } from '../warn.js';
 import { PopupController } from './popup.js';
@@ -92,6 +92,7 @@ export class AttemptController implements ReactiveController {
   ) {
     host.addController(this);
     this.popup = new PopupController(host);
+    this.#setState('idle');
   }
 
   /** An attempt is in flight (or waiting for the buyer's press). */
@@ -153,10 +154,17 @@ export class AttemptController implements ReactiveController {
     window.removeEventListener('pageshow', this.#onPageShow);
     const attempt = this.#attempt;
     if (attempt) {
-      // An element removed mid-attempt stops its work and fires nothing afterwards; the next element for
-      // this order (the same one re-attached, or a new one after a route change) resumes it.
+      // An element removed mid-attempt stops its work, closes its window (the popup controller) and fires
+      // nothing afterwards. The backend hears of the closed window at once (a Smartro order can take a new
+      // attempt); the next element for this order (the same one re-attached, or a new one after a route
+      // change) resumes the attempt from the backend's answer instead of starting a new one.
       if (attempt.orderNo && !attempt.navigated) {
-        detached.set(attempt.key, { config: attempt.config, orderNo: attempt.orderNo, at: Date.now() });
+        const { config, orderNo } = attempt;
+        detached.set(attempt.key, { config, orderNo, at: Date.now() });
+        const once = { signal: new AbortController().signal, timeoutMs: config.timeoutMs, keepalive: true };
+        reportWindowClosed(config.resultUrl, orderNo, once).catch(() => {
+          /* the element that resumes asks again */
+        });
       }
       const reason = new DOMException('kpg-checkout was removed from the page', 'AbortError');
       attempt.controller.abort(reason);
@@ -309,8 +317,8 @@ export class AttemptController implements ReactiveController {
     if (gone) detached.delete(key);
     if (gone && gone.config.resultUrl.href === config.resultUrl.href && Date.now() - gone.at < DETACHED_MAX_AGE_MS) {
       const attempt = this.#begin(gone.config, key, gone.orderNo);
-      // The window was closed when the element left: the backend's answer to that report decides.
-      this.#run(attempt, afterClose(this.#context(attempt, 'pc', null), gone.orderNo));
+      // The window was closed (and reported) when the element left: the backend's answer decides.
+      this.#run(attempt, afterClose(this.#context(attempt, 'pc', null), gone.orderNo, true));
       return;
     }
     const pending = takePending(key);
