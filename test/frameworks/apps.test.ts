@@ -25,6 +25,10 @@ import {
 
 const BUILT = '/node_modules/.cache/kpg-frameworks';
 
+before(async () => {
+  const built = await fetch(`${BUILT}/react/index.html`, { cache: 'no-store' });
+  if (!built.ok) throw new Error('The fixture apps are not built: run `node --test test/frameworks/` first (npm test does)');
+});
 beforeEach(() => closeSandboxWindows());
 type Logged = { type: string; detail: any };
 
