@@ -33,14 +33,18 @@ function demo(): Plugin {
   };
 }
 
-/** One IIFE per script tag: `vite build` writes kpg-checkout.js, `vite build --mode return` kpg-return.js. */
+/**
+ * One IIFE per script tag: `vite build` writes kpg-checkout.js, `vite build --mode return` kpg-return.js;
+ * `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server (defines nothing).
+ */
 const entries = {
-  production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js' },
-  return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js' },
+  production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
+  return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
+  'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 
 export default defineConfig(({ mode }) => {
-  const { entry, name, file } = entries[mode === 'return' ? 'return' : 'production'];
+  const { entry, name, file, format } = entries[mode === 'return' || mode === 'no-dom' ? mode : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
     plugins: [demo(), asciiOnly()],
@@ -48,7 +52,7 @@ export default defineConfig(({ mode }) => {
       outDir: 'dist',
       emptyOutDir: false,
       target: 'es2020',
-      lib: { entry, formats: ['iife'], name, fileName: () => file },
+      lib: { entry, formats: [format], name, fileName: () => file },
     },
   };
 });

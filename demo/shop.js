@@ -90,4 +90,8 @@ for (const type of ['kpg-session', 'kpg-card-select', 'kpg-success', 'kpg-fail',
   });
 }
 
+// The sandbox PGs are not on the PGs' own https hosts: the shop's own script allows their origins (markup
+// cannot), before the elements are defined and connect. A shop on the real PGs needs none of this.
+const { allowPgOrigins } = await import('/src/origins.ts');
+allowPgOrigins(['http://127.0.0.1:5174', 'http://127.0.0.1:5175']);
 await import('/src/index.ts');

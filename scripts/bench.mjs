@@ -50,8 +50,11 @@ const FIFTY = {
   }),
 };
 
+/** The sandbox is not Shinhan's host: allowed from the page's script (markup cannot), before elements connect. */
+const ALLOW = `<script>KpgCheckout.allowPgOrigins(['${SANDBOX}']);</script>`;
+
 const checkoutTag = (extra = '') => `<kpg-checkout provider="shinhan" device="pc" order-id="A-1001" amount="11000"
-  session-url="/api/kpg/session" result-url="/api/kpg/result" script-src="${SCRIPT}" pg-origins="${SANDBOX}" ${extra}></kpg-checkout>`;
+  session-url="/api/kpg/session" result-url="/api/kpg/result" script-src="${SCRIPT}" ${extra}></kpg-checkout>`;
 
 const COMMON = `<script>
   window.__long = [];
@@ -62,14 +65,14 @@ const PAGES = {
   // From the <script> tag to the first rendered, clickable button.
   '/bench/load.html': `<!doctype html><html><head><meta charset="utf-8">${COMMON}
     <script>window.__t0 = performance.now();</script>
-    <script src="/dist/kpg-checkout.js"></script>
+    <script src="/dist/kpg-checkout.js"></script>${ALLOW}
     <script>window.__tEval = performance.now();</script></head><body>${checkoutTag()}
     <script>(function poll() {
       const b = document.querySelector('kpg-checkout').shadowRoot?.querySelector('button');
       if (b && !b.disabled && b.getBoundingClientRect().width > 0) window.__tReady = performance.now();
       else requestAnimationFrame(poll);
     })();</script></body></html>`,
-  '/bench/picker.html': `<!doctype html><html><head><meta charset="utf-8">${COMMON}<script src="/dist/kpg-checkout.js"></script></head><body>
+  '/bench/picker.html': `<!doctype html><html><head><meta charset="utf-8">${COMMON}<script src="/dist/kpg-checkout.js"></script>${ALLOW}</head><body>
     <script>window.renderPicker = (i) => new Promise((resolve) => {
       const el = document.createElement('kpg-card-picker');
       el.setAttribute('amount', '55000');
@@ -89,7 +92,7 @@ const PAGES = {
       window.open = function (url, ...rest) { window.__opens.push({ url: String(url), t: performance.now() }); return open.call(this, url, ...rest); };
       document.addEventListener('click', () => { window.__click = performance.now(); }, true);
     </script>
-    <script src="/dist/kpg-checkout.js"></script></head><body>${checkoutTag()}
+    <script src="/dist/kpg-checkout.js"></script>${ALLOW}</head><body>${checkoutTag()}
     <button id="baseline" style="display:block;width:200px;height:48px">baseline</button>
     <script>document.getElementById('baseline').addEventListener('click', async () => {
       const res = await fetch('/api/kpg/session', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
@@ -97,7 +100,7 @@ const PAGES = {
       const { redirect_url } = await res.json();
       window.open(redirect_url, 'ShinhanBizPay', 'width=480,height=720');
     });</script></body></html>`,
-  '/bench/memory.html': `<!doctype html><html><head><meta charset="utf-8"><script src="/dist/kpg-checkout.js"></script></head><body>
+  '/bench/memory.html': `<!doctype html><html><head><meta charset="utf-8"><script src="/dist/kpg-checkout.js"></script>${ALLOW}</head><body>
     <script>window.cycles = async (n) => {
       for (let i = 0; i < n; i++) {
         const el = document.createElement('div');

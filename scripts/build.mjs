@@ -1,5 +1,6 @@
 // npm run build: dist/kpg-checkout.js (one ASCII-only IIFE with lit and zod inside, for a <script> tag),
 // dist/kpg-return.js (the tiny script for the PG return page)
+// dist/no-dom.cjs (what `require('kpg-checkout')` and server conditions get: defines nothing),
 // and dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users).
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -8,6 +9,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'return', '--logLevel', 'warn']);
+run('npx', ['vite', 'build', '--mode', 'no-dom', '--logLevel', 'warn']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
 run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--outdir', 'dist']);

@@ -36,6 +36,7 @@ const nodeOk = step('node tests (demo servers)', 'node', [
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   'test/node/',
+  'test/frameworks/', // builds the React and Vue fixture apps the browser tests drive
 ]);
 if (existsSync(tap)) {
   const text = readFileSync(tap, 'utf8');
@@ -56,6 +57,10 @@ if (existsSync(summary)) {
   passed += counts.passed;
   failed += counts.failed;
   rmSync(summary, { force: true });
+} else {
+  // The runner died before reporting (no browser, a crash): every browser test it should have run failed.
+  const { browserTestFiles, declaredTests } = await import('../test/server/summary-reporter.mjs');
+  failed += browserTestFiles().reduce((n, file) => n + Math.max(1, declaredTests(file)), 0);
 }
 if (!wtrOk && failed === 0) failed++;
 

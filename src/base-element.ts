@@ -2,6 +2,15 @@ import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { messages, type Messages } from './i18n.js';
 import { themeColors, themeStyle } from './theme.js';
+import { warnOnce } from './warn.js';
+
+/** Attributes people write for the theme colours that are not them (HTML lower-cases `mainColor`). */
+const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
+  ['main-color', 'main_color'],
+  ['point-color', 'point_color'],
+  ['maincolor', 'main_color'],
+  ['pointcolor', 'point_color'],
+];
 
 /** What every kpg element shares: the `lang` global attribute and the two theme colours. */
 export class KpgElement extends LitElement {
@@ -22,6 +31,19 @@ export class KpgElement extends LitElement {
 
   protected get t(): Messages {
     return messages(this.lang);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const tag = this.localName;
+    for (const [wrong, right] of LOOK_ALIKES) {
+      if (this.hasAttribute(wrong)) warnOnce(`<${tag}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
+    }
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(`lang="${this.lang}" is not a language the widget speaks (ko, en); it uses ko.`);
   }
 
   /**

@@ -2,10 +2,11 @@
  * Shinhan's card-company list (`GET v1.0/payments/info/card-list`, proxied by the shop's backend):
  * loading it once per URL, and the rules the picker shows. Plain functions, no DOM element needed.
  */
-import { KpgError, getJson, parseOrThrow } from './protocol.js';
+import { KpgError, parseOrThrow } from './errors.js';
+import { getJson } from './http.js';
 import { pgUrl, pageOrigin, toUrl, type OwnOriginRule } from './origins.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
-import { warnOnce } from './theme.js';
+import { warnOnce } from './warn.js';
 
 /** Korean card rules: installments are offered from 50,000 won when the PG does not say otherwise. */
 export const DEFAULT_INSTALLMENT_MINIMUM = 50000;
@@ -71,7 +72,7 @@ export function promotions(card: Card, amount: number | null) {
 
 /**
  * `image_url` is relative to the PG: resolve it against `imageBase`, then load it only from the PG's own
- * https hosts, an origin listed in pg-origins, or the page's own origin. Anything else: no image.
+ * https hosts, an origin allowed with allowPgOrigins(), or the page's own origin. Anything else: no image.
  */
 export function imageUrl(
   value: string | null | undefined,

@@ -1,12 +1,22 @@
 /**
- * One payment attempt, start to finish, as a plain async function: attributes are already validated,
- * and the result is exactly one Outcome (the event the element fires). No DOM element needed.
+ * One payment attempt, start to finish, as plain async functions: attributes are already validated, and
+ * the result is exactly one Outcome (the event the element fires). No DOM element needed.
  *
  *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> open PG -> poll result-url
  */
+import { KpgError } from './errors.js';
 import type { KpgSessionDetail, Outcome } from './events.js';
-import { KpgError, fetchResult, outcomeFromResult, pollResult, requestSession, type SessionRequest } from './protocol.js';
+import {
+  fetchResult,
+  outcomeFromResult,
+  pollResult,
+  reportWindowClosed,
+  requestSession,
+  type SessionRequest,
+} from './protocol.js';
+import { providers } from './providers/index.js';
 import type { AttemptContext, PgReturn } from './providers/types.js';
+import type { KpgResult, ProviderId } from './schemas.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
@@ -16,7 +26,7 @@ export interface FlowHooks {
   onSession(detail: KpgSessionDetail): void;
 }
 
-function errorOutcome(error: unknown, known: { provider: KpgSessionDetail['provider']; order_no?: string }): Outcome {
+function errorOutcome(error: unknown, known: { provider: ProviderId; order_no?: string }): Outcome {
   if (error instanceof KpgError) {
     return {
       type: 'kpg-error',
@@ -36,16 +46,30 @@ function errorOutcome(error: unknown, known: { provider: KpgSessionDetail['provi
 export function sessionRequest(ctx: AttemptContext): SessionRequest {
   const { config } = ctx;
   return {
-    provider: config.provider.id,
+    provider: config.provider,
     order_id: config.orderId,
     device_type: ctx.device === 'mobile' ? 1 : 2,
     pgcode: config.pgcode,
     main_color: config.mainColor,
     point_color: config.pointColor,
-    ...(ctx.device === 'mobile' ? { return_to: location.href.split('#')[0] } : {}),
-    ...(config.card ?? {}),
+    ...(ctx.device === 'mobile' ? { return_to: returnTo() } : {}),
+    ...(config.appScheme ? { app_scheme: config.appScheme } : {}),
+    ...(ctx.card ?? {}),
   };
 }
+
+/** This page without its fragment and without a `kpg_order_no` left from an earlier return. */
+function returnTo(): string {
+  const url = new URL(location.href);
+  url.hash = '';
+  url.searchParams.delete(RETURN_PARAM);
+  return url.href;
+}
+
+/** The query parameter the backend adds to `return_to` (contract v2): the attempt the buyer comes back from. */
+export const RETURN_PARAM = 'kpg_order_no';
+
+const bound = (ctx: AttemptContext) => ctx.config.resultTimeoutMs / 1000;
 
 /**
  * Runs the attempt. Must be called inside the click handler: `beforeSession` runs synchronously before
@@ -53,20 +77,35 @@ export function sessionRequest(ctx: AttemptContext): SessionRequest {
  * comes from `resumeCheckout` on return). Rejects only when `ctx.signal` aborts.
  */
 export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promise<Outcome | null> {
-  const { provider, sessionUrl, resultUrl, timeoutMs, resultTimeoutMs } = ctx.config;
+  const { sessionUrl, timeoutMs } = ctx.config;
+  const provider = providers[ctx.config.provider];
   let orderNo: string | undefined;
   try {
     provider.beforeSession?.(ctx);
     const preparing = provider.prepare?.(ctx);
     if (preparing) await preparing; // not awaited when ready: the session request starts in the click's task
-    const json = await requestSession(sessionUrl, sessionRequest(ctx), { signal: ctx.signal, timeoutMs });
-    const session = provider.parseSession(json, ctx);
+    const answer = await requestSession(sessionUrl, sessionRequest(ctx), { signal: ctx.signal, timeoutMs });
+    if (answer.kind !== 'session') {
+      provider.abandon?.(ctx);
+      if (answer.kind === 'already-paid') return await paidElsewhere(ctx, answer.order_no);
+      return {
+        type: 'kpg-error',
+        detail: {
+          code: 'attempt-in-progress',
+          status: 409,
+          provider: provider.id,
+          ...(answer.order_no ? { order_no: answer.order_no } : {}),
+          message: `Another payment of order ${ctx.config.orderId} may still take money or is being verified${answer.order_no ? ` (attempt ${answer.order_no})` : ''}: the buyer should finish or close that payment window first`,
+        },
+      };
+    }
+    const session = provider.parseSession(answer.json, ctx);
     orderNo = session.order_no;
     hooks.onSession({ provider: provider.id, order_no: orderNo });
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
     if (pg.kind === 'closed') return await afterClose(ctx, orderNo);
-    return await settle(ctx, orderNo, pg, resultUrl, timeoutMs, resultTimeoutMs);
+    return await settle(ctx, orderNo, pg);
   } catch (error) {
     if (ctx.signal.aborted) throw error;
     provider.abandon?.(ctx);
@@ -74,78 +113,98 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
   }
 }
 
+/** `409 already-paid`: the order was paid by attempt `orderNo`; its verified result is the outcome. */
+async function paidElsewhere(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
+  const provider = ctx.config.provider;
+  const result = await pollResult(ctx.config.resultUrl, orderNo, {
+    signal: ctx.signal,
+    timeoutMs: ctx.config.timeoutMs,
+    boundMs: ctx.config.timeoutMs,
+  });
+  if (result.status === 'paid') return outcomeFromResult(provider, result, bound(ctx));
+  return {
+    type: 'kpg-error',
+    detail: {
+      code: 'result-failed',
+      provider,
+      order_no: orderNo,
+      message: `The backend answered already-paid for order ${ctx.config.orderId}, but the result of ${orderNo} is "${result.status}"`,
+    },
+  };
+}
+
 /** Ask the backend for the verified outcome of an attempt that came back from the PG. */
-async function settle(
-  ctx: AttemptContext,
-  orderNo: string,
-  pg: Extract<PgReturn, { kind: 'returned' }>,
-  resultUrl: URL,
-  timeoutMs: number,
-  resultTimeoutMs: number,
-): Promise<Outcome> {
-  const provider = ctx.config.provider.id;
+async function settle(ctx: AttemptContext, orderNo: string, pg: Extract<PgReturn, { kind: 'returned' }>): Promise<Outcome> {
+  const { provider, resultUrl, timeoutMs, resultTimeoutMs } = ctx.config;
   const result = await pollResult(resultUrl, orderNo, {
     signal: ctx.signal,
     timeoutMs,
-    boundMs: pg.ok ? resultTimeoutMs : Math.min(resultTimeoutMs, NON_SUCCESS_BOUND_MS),
+    boundMs: resultTimeoutMs,
+    pendingBoundMs: pg.ok ? resultTimeoutMs : Math.min(resultTimeoutMs, NON_SUCCESS_BOUND_MS),
   });
   if (result.status === 'pending' && !pg.ok) {
-    // The PG said no and the backend heard nothing more: the PG's code and message are the answer.
+    // The PG said no and the backend heard nothing more. The PG's own words go to developers only.
     return {
       type: 'kpg-fail',
-      detail: {
-        provider,
-        order_no: orderNo,
-        code: pg.code,
-        message: pg.message || `The PG reported code ${pg.code} without a message`,
-      },
+      detail: { provider, order_no: orderNo, code: pg.code, message: '', ...(pg.message ? { pg_message: pg.message } : {}) },
     };
   }
-  return outcomeFromResult(
-    provider,
-    result,
-    `The backend still said "pending" for order ${orderNo} after ${resultTimeoutMs / 1000} s`,
-  );
+  return outcomeFromResult(provider, result, bound(ctx));
 }
-
-/** How long the one result check after a closed window may take, so the cancel follows within a second. */
-export const AFTER_CLOSE_CHECK_MS = 800;
 
 /**
- * The buyer closed the payment window before any result reached this page: ask the backend once (a result
- * may have been recorded all the same), else it is a cancel with reason `popup-closed`.
+ * The buyer closed the payment window before any result reached this page: tell the backend once
+ * (`POST result-url {event: "window-closed"}`) and take its answer as the result: `pending` is a cancel
+ * (`popup-closed`), `processing` is waited for (never a cancel), anything else is that outcome. A backend
+ * that does not take the report (an older one answers 404/405) is asked once with GET instead, and so is
+ * a backend that was already told (`reported`: the element closed the window when it left the page).
  */
-async function afterClose(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
-  const provider = ctx.config.provider.id;
+export async function afterClose(ctx: AttemptContext, orderNo: string, reported = false): Promise<Outcome> {
+  const { provider, resultUrl, timeoutMs, resultTimeoutMs } = ctx.config;
+  const options = { signal: ctx.signal, timeoutMs };
+  let first: KpgResult;
   try {
-    const result = await fetchResult(ctx.config.resultUrl, orderNo, {
-      signal: ctx.signal,
-      timeoutMs: Math.min(ctx.config.timeoutMs, AFTER_CLOSE_CHECK_MS),
-    });
-    if (result.status !== 'pending') return outcomeFromResult(provider, result, '');
+    try {
+      if (reported) throw new Error('reported');
+      first = await reportWindowClosed(resultUrl, orderNo, options);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      first = await fetchResult(resultUrl, orderNo, options);
+    }
+    if (first.status === 'pending') {
+      return { type: 'kpg-cancel', detail: { provider, order_no: orderNo, reason: 'popup-closed' } };
+    }
+    const result = await pollResult(resultUrl, orderNo, { ...options, first, boundMs: resultTimeoutMs });
+    return outcomeFromResult(provider, result, bound(ctx));
   } catch (error) {
     if (ctx.signal.aborted) throw error;
+    return errorOutcome(error, { provider, order_no: orderNo });
   }
-  return { type: 'kpg-cancel', detail: { provider, order_no: orderNo, reason: 'popup-closed' } };
 }
 
-/** The buyer came back from a full-page PG visit: fetch and return that order's outcome. */
-export async function resumeCheckout(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
+/**
+ * The buyer came back from a full-page PG visit (this browser's sessionStorage, or `kpg_order_no` in
+ * another browser): fetch and return that order's outcome. `first` is an answer already in hand.
+ */
+export async function resumeCheckout(ctx: AttemptContext, orderNo: string, first?: KpgResult): Promise<Outcome> {
   const { resultUrl, timeoutMs, resultTimeoutMs, provider } = ctx.config;
   try {
     // The backend records the outcome before it sends the buyer back, so `pending` here means the buyer
     // came back (e.g. pressed Back on the PG's page) without finishing: a cancel, after a short wait.
+    // `processing` is waited for up to result-timeout.
     const result = await pollResult(resultUrl, orderNo, {
       signal: ctx.signal,
       timeoutMs,
-      boundMs: Math.min(resultTimeoutMs, NON_SUCCESS_BOUND_MS),
+      first,
+      boundMs: resultTimeoutMs,
+      pendingBoundMs: Math.min(resultTimeoutMs, NON_SUCCESS_BOUND_MS),
     });
     if (result.status === 'pending') {
-      return { type: 'kpg-cancel', detail: { provider: provider.id, order_no: orderNo, reason: 'returned-unpaid' } };
+      return { type: 'kpg-cancel', detail: { provider, order_no: orderNo, reason: 'returned-unpaid' } };
     }
-    return outcomeFromResult(provider.id, result, '');
+    return outcomeFromResult(provider, result, bound(ctx));
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    return errorOutcome(error, { provider: provider.id, order_no: orderNo });
+    return errorOutcome(error, { provider, order_no: orderNo });
   }
 }

@@ -1,126 +1,100 @@
 /** `<kpg-checkout>` attributes -> a validated configuration, or the error that names the bad attribute. */
-import type { KpgErrorDetail } from './events.js';
-import { backendUrl, parseOriginList } from './origins.js';
-import { providers } from './providers/index.js';
-import type { Provider } from './providers/types.js';
 import {
-  DeviceSchema,
-  PgCodeSchema,
-  ProviderIdSchema,
-  SecondsSchema,
-  type DeviceMode,
-} from './schemas.js';
-import { themeColors, warnOnce } from './theme.js';
+  DEFAULT_RESULT_TIMEOUT_S,
+  readPgOrigins,
+  readProvider,
+  readSeconds,
+  readTimeout,
+  type Numeric,
+} from './attributes.js';
+import { KpgError, invalidConfig } from './errors.js';
+import type { KpgErrorDetail } from './events.js';
+import { backendUrl } from './origins.js';
+import { AppSchemeSchema, DeviceSchema, PgCodeSchema, type DeviceMode, type ProviderId } from './schemas.js';
+import { themeColors } from './theme.js';
 
 export interface CheckoutAttributes {
   provider?: string | null;
   sessionUrl?: string | null;
   resultUrl?: string | null;
-  orderId?: string | null;
+  orderId?: string | number | null;
   pgcode?: string | null;
   mainColor?: string | null;
   pointColor?: string | null;
   device?: string | null;
   scriptSrc?: string | null;
   pgOrigins?: string | null;
-  timeout?: string | number | null;
-  resultTimeout?: string | number | null;
-  /** With a card picker (`cards-url`): the buyer's choice, required before paying. */
-  cardsUrl?: string | null;
-  card?: { card_cpny_cd: string; install_month: string } | null;
+  timeout?: Numeric;
+  resultTimeout?: Numeric;
+  appScheme?: string | null;
 }
 
 export interface CheckoutConfig {
-  provider: Provider;
+  provider: ProviderId;
   sessionUrl: URL;
   resultUrl: URL;
-  orderId: string | null;
+  orderId: string;
   pgcode: string;
   mainColor: string;
   pointColor: string;
   device: DeviceMode;
   scriptSrc: string | null;
+  /** Extra PG origins, allowed from JavaScript only (`allowPgOrigins`). */
   pgOrigins: string[];
   /** Each backend request is abandoned after this many milliseconds. */
   timeoutMs: number;
-  /** Result polling gives up after this many milliseconds of `pending`. */
+  /** Result polling gives up after this many milliseconds of `pending` / `processing`. */
   resultTimeoutMs: number;
-  /** The chosen card company and months, sent as `card_cpny_cd` / `install_month`. */
-  card: { card_cpny_cd: string; install_month: string } | null;
+  /** The shop app's URL scheme (`myshop://`), sent as `app_scheme`. */
+  appScheme: string | null;
 }
-
-export const DEFAULT_TIMEOUT_S = 15;
-export const DEFAULT_RESULT_TIMEOUT_S = 60;
 
 export type ConfigResult = { ok: true; config: CheckoutConfig } | { ok: false; error: KpgErrorDetail };
 
-const invalid = (field: string, message: string): ConfigResult => ({
-  ok: false,
-  error: { code: 'invalid-config', field, message },
-});
+function endpoint(field: string, value: string | null | undefined, what: string): URL {
+  if (!value) throw invalidConfig(field, `The ${field} attribute is required: ${what}`);
+  const url = backendUrl(value);
+  if (!url) throw invalidConfig(field, `${field}="${value}" must be on this page's origin (${location.origin})`);
+  return url;
+}
 
-function seconds(field: string, value: string | number | null | undefined, fallback: number): number {
-  if (value == null || value === '') return fallback * 1000;
-  const parsed = SecondsSchema.safeParse(value);
-  if (parsed.success) return parsed.data * 1000;
-  warnOnce(`${field}="${value}" is not a number of seconds; using ${fallback}.`);
-  return fallback * 1000;
+function read(attrs: CheckoutAttributes): CheckoutConfig {
+  const provider = readProvider(attrs.provider);
+  const sessionUrl = endpoint('session-url', attrs.sessionUrl, 'your backend endpoint that returns a signed session');
+  const resultUrl = endpoint('result-url', attrs.resultUrl, 'your backend endpoint that returns the verified outcome');
+  const orderId = attrs.orderId == null ? '' : String(attrs.orderId).trim();
+  if (!orderId) throw invalidConfig('order-id', 'The order-id attribute is required: your order reference, sent to your backend');
+  const pgcode = attrs.pgcode || 'selpay';
+  if (!PgCodeSchema.safeParse(pgcode).success) {
+    throw invalidConfig('pgcode', `pgcode="${pgcode}" must be 1-10 letters, digits or _ (e.g. selpay, card)`);
+  }
+  const device = DeviceSchema.safeParse(attrs.device || 'auto');
+  if (!device.success) throw invalidConfig('device', `device="${attrs.device}" must be auto, pc or mobile`);
+  const appScheme = attrs.appScheme || null;
+  if (appScheme && !AppSchemeSchema.safeParse(appScheme).success) {
+    throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
+  }
+  return {
+    provider,
+    sessionUrl,
+    resultUrl,
+    orderId,
+    pgcode,
+    ...themeColors(attrs),
+    device: device.data,
+    scriptSrc: attrs.scriptSrc || null,
+    pgOrigins: readPgOrigins(attrs.pgOrigins),
+    timeoutMs: readTimeout(attrs.timeout),
+    resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
+    appScheme,
+  };
 }
 
 export function readConfig(attrs: CheckoutAttributes): ConfigResult {
-  const providerId = ProviderIdSchema.safeParse(attrs.provider ?? '');
-  if (!providerId.success) {
-    return invalid(
-      'provider',
-      attrs.provider
-        ? `provider="${attrs.provider}" is not supported; use one of: ${ProviderIdSchema.options.join(', ')}`
-        : `The provider attribute is required (one of: ${ProviderIdSchema.options.join(', ')})`,
-    );
+  try {
+    return { ok: true, config: read(attrs) };
+  } catch (error) {
+    if (error instanceof KpgError) return { ok: false, error: error.detail };
+    throw error;
   }
-  if (!attrs.sessionUrl) {
-    return invalid('session-url', 'The session-url attribute is required: your backend endpoint that returns a signed session');
-  }
-  const sessionUrl = backendUrl(attrs.sessionUrl);
-  if (!sessionUrl) {
-    return invalid('session-url', `session-url="${attrs.sessionUrl}" must be on this page's origin (${location.origin})`);
-  }
-  if (!attrs.resultUrl) {
-    return invalid('result-url', 'The result-url attribute is required: your backend endpoint that returns the verified outcome');
-  }
-  const resultUrl = backendUrl(attrs.resultUrl);
-  if (!resultUrl) {
-    return invalid('result-url', `result-url="${attrs.resultUrl}" must be on this page's origin (${location.origin})`);
-  }
-  const pgcode = attrs.pgcode || 'selpay';
-  if (!PgCodeSchema.safeParse(pgcode).success) {
-    return invalid('pgcode', `pgcode="${pgcode}" must be 1-10 letters, digits or _ (e.g. selpay, card)`);
-  }
-  const device = DeviceSchema.safeParse(attrs.device || 'auto');
-  if (!device.success) {
-    return invalid('device', `device="${attrs.device}" must be auto, pc or mobile`);
-  }
-  const pgOrigins = parseOriginList(attrs.pgOrigins);
-  if (pgOrigins.invalid.length) {
-    return invalid('pg-origins', `pg-origins has entries that are not origins: ${pgOrigins.invalid.join(' ')} (write e.g. https://pg.example.com)`);
-  }
-  if (attrs.cardsUrl && !attrs.card) {
-    return invalid('card_cpny_cd', 'Choose a card company in the card picker before paying');
-  }
-  return {
-    ok: true,
-    config: {
-      provider: providers[providerId.data],
-      sessionUrl,
-      resultUrl,
-      orderId: attrs.orderId ?? null,
-      pgcode,
-      ...themeColors(attrs),
-      device: device.data,
-      scriptSrc: attrs.scriptSrc || null,
-      pgOrigins: pgOrigins.origins,
-      timeoutMs: seconds('timeout', attrs.timeout, DEFAULT_TIMEOUT_S),
-      resultTimeoutMs: seconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
-      card: attrs.card ?? null,
-    },
-  };
 }

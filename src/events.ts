@@ -24,12 +24,17 @@ export interface KpgSuccessDetail {
   result: KpgResult;
 }
 
-/** The PG or the backend reports a failed payment. `code` is the PG's or the backend's code. */
+/**
+ * The payment failed. `code` is the backend's code (or the PG's, when only the PG reported). `message` is
+ * the backend's fixed buyer-facing text (empty when only the PG reported: the element shows its own words).
+ * `pg_message` is the PG's own text, for developers and logs: the element never shows it.
+ */
 export interface KpgFailDetail {
   provider: ProviderId;
   order_no: string;
   code: string;
   message: string;
+  pg_message?: string;
 }
 
 /** The buyer cancelled. */
@@ -64,8 +69,12 @@ export type KpgErrorCode =
   | 'invalid-field'
   /** The result request failed or answered something unusable. */
   | 'result-failed'
-  /** The backend still said `pending` when the time bound ran out. */
+  /** The backend still said `pending` / `processing` when the time bound ran out, or `unknown` (it could not learn the outcome yet). `order_no` is set. */
   | 'result-timeout'
+  /** `POST session-url` answered 409 `attempt-in-progress`: another attempt of this order is open or being verified. */
+  | 'attempt-in-progress'
+  /** `pay()` with a card picker (`cards-url`) before the buyer chose a card. Nothing was sent. */
+  | 'card-required'
   /** The card list could not be loaded or was unusable (HTTP error, bad JSON, ret_code not 0, empty). */
   | 'cards-failed'
   /** A receipt could not be opened or shown (backend error, bad JSON, a URL not allowed). */
@@ -99,6 +108,9 @@ export type Outcome =
   | { type: 'kpg-fail'; detail: KpgFailDetail }
   | { type: 'kpg-cancel'; detail: KpgCancelDetail }
   | { type: 'kpg-error'; detail: KpgErrorDetail };
+
+/** What `pay()` resolves with: the type and detail of exactly the event that ended the attempt. */
+export type OutcomeType = Outcome['type'];
 
 /** Fire one of the widget's events from `target`. */
 export function emit<K extends KpgEventName>(target: EventTarget, type: K, detail: KpgDetail<K>): boolean {

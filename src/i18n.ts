@@ -24,8 +24,10 @@ export interface Messages {
   installmentFrom(amount: string): string;
   points: string;
   outage(message: string): string;
-  unavailable: string;
+  cardUnavailable: string;
   chooseCard: string;
+  unavailable: string;
+  viewWindow: string;
   receipt: string;
   receiptLoading: string;
   receiptFailed: string;
@@ -51,6 +53,10 @@ const ko: Messages = {
   error: (code) =>
     code === 'popup-blocked'
       ? '브라우저가 결제창을 막았습니다. 팝업 차단을 해제한 뒤 다시 시도해 주세요.'
+      : code === 'card-required'
+        ? '결제할 카드사를 먼저 선택해 주세요.'
+      : code === 'attempt-in-progress'
+        ? '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 결제창을 닫은 뒤 다시 시도해 주세요.'
       : code === 'result-timeout' || code === 'result-failed'
         ? '결제 결과를 아직 확인하지 못했습니다. 다시 결제하기 전에 주문 내역을 확인해 주세요.'
         : code === 'invalid-config' || code === 'origin-not-allowed'
@@ -67,8 +73,10 @@ const ko: Messages = {
   installmentFrom: (amount) => `할부는 ${won(amount, 'ko')}원 이상 결제할 때 선택할 수 있습니다.`,
   points: '포인트',
   outage: (message) => `사용 불가: ${message}`,
-  unavailable: '사용 불가',
+  cardUnavailable: '사용 불가',
   chooseCard: '결제할 카드사를 먼저 선택해 주세요.',
+  unavailable: '지금은 결제할 수 없습니다.',
+  viewWindow: '결제창 보기',
   receipt: '전표 보기',
   receiptLoading: '전표를 불러오는 중입니다.',
   receiptFailed: '전표를 불러오지 못했습니다.',
@@ -120,6 +128,10 @@ const en: Messages = {
   error: (code) =>
     code === 'popup-blocked'
       ? 'Your browser blocked the payment window. Allow pop-ups for this site and try again.'
+      : code === 'card-required'
+        ? 'Choose a card company first.'
+      : code === 'attempt-in-progress'
+        ? 'Another payment for this order is still in progress. Finish it in its payment window, or close that window, then try again.'
       : code === 'result-timeout' || code === 'result-failed'
         ? 'We could not confirm the payment yet. Check your order before paying again.'
         : code === 'invalid-config' || code === 'origin-not-allowed'
@@ -136,8 +148,10 @@ const en: Messages = {
   installmentFrom: (amount) => `Installments are available from \u20a9${won(amount, 'en')}.`,
   points: 'Points',
   outage: (message) => `Unavailable: ${message}`,
-  unavailable: 'Unavailable',
+  cardUnavailable: 'Unavailable',
   chooseCard: 'Choose a card company first.',
+  unavailable: 'Payment is not available right now.',
+  viewWindow: 'Show payment window',
   receipt: 'View receipt',
   receiptLoading: 'Loading the receipt.',
   receiptFailed: 'Could not load the receipt.',
@@ -177,6 +191,10 @@ const en: Messages = {
   lumpSumShort: 'Pay in full',
 };
 
+/** The languages the widget speaks; anything else falls back to Korean (with one warning, see base-element). */
+export const LANGS = ['ko', 'en'] as const;
+
+/** `en`, `en-US`... -> English; everything else Korean. */
 export function messages(lang: string | null | undefined): Messages {
-  return lang === 'en' ? en : ko;
+  return /^en\b/i.test(lang ?? '') ? en : ko;
 }

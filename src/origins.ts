@@ -4,8 +4,10 @@
  * - Backend endpoints (`session-url`, `result-url`, later `cards-url`, `receipt-url`) must be on the
  *   shop page's own origin: they carry the buyer's cookies, and a cross-origin backend would need CORS
  *   with credentials, which is easy to get wrong. Shops with a separate API host put a reverse proxy in front.
- * - PG URLs (scripts, payment windows, form actions) must be https on a host the provider declares as its
- *   own, or on an origin the shop listed in `pg-origins` (the sandbox, a staging PG). Nothing else.
+ * - PG URLs (scripts, payment windows, form actions, images) must be https on a host the provider declares
+ *   as its own, or on an origin the shop's own JavaScript allowed with `allowPgOrigins()` (the sandbox, a
+ *   staging PG). Never from markup: an HTML injection a sanitizer lets through must not be able to choose
+ *   where a script is loaded from, a form is posted to, or a payment window points.
  */
 
 /** A provider's rule for its own hosts, e.g. `https://*.shinhan.com`. */
@@ -72,4 +74,25 @@ export function pgUrl(value: string, own: OwnOriginRule, extra: readonly string[
   if (!url || url.username || url.password) return null;
   if (extra.includes(url.origin) && (url.protocol === 'https:' || url.protocol === 'http:')) return url;
   return own(url) ? url : null;
+}
+
+/** Origins the page's own script allowed for PG scripts, windows, forms and images (sandbox, staging). */
+const allowed = new Set<string>();
+
+/**
+ * Allow extra PG origins (a sandbox, a staging PG) beside the PGs' own https hosts, from JavaScript only.
+ * Call it before the elements connect: `KpgCheckout.allowPgOrigins(['http://127.0.0.1:5174'])`.
+ * Throws a TypeError naming entries that are not plain origins.
+ */
+export function allowPgOrigins(origins: readonly string[]): void {
+  const list = parseOriginList(Array.from(origins, String).join(' '));
+  if (list.invalid.length) {
+    throw new TypeError(`allowPgOrigins: not origins: ${list.invalid.join(' ')} (write e.g. https://pg-staging.example.com)`);
+  }
+  for (const origin of list.origins) allowed.add(origin);
+}
+
+/** The origins allowed through `allowPgOrigins()`. */
+export function allowedPgOrigins(): string[] {
+  return [...allowed];
 }

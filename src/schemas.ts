@@ -21,8 +21,13 @@ export const DeviceSchema = z.enum(['auto', 'pc', 'mobile']);
 export type DeviceMode = z.infer<typeof DeviceSchema>;
 /** `pgcode` (Shinhan: string(10)). */
 export const PgCodeSchema = z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/));
-/** `amount`: whole won, digits only. */
-export const AmountSchema = z.string().check(z.regex(/^\d{1,13}$/));
+/** `amount`: whole won, as digits (an attribute) or a whole number (a property set by React, Vue...). */
+export const AmountSchema = z.union([
+  z.string().check(z.regex(/^\d{1,13}$/)),
+  z.int().check(z.gte(0), z.lte(9_999_999_999_999)),
+]);
+/** `app-scheme`: the shop app's URL scheme, e.g. `myshop://` (contract v2). */
+export const AppSchemeSchema = z.string().check(z.regex(/^[a-z][a-z0-9+.-]{1,30}:\/\/$/));
 /** `timeout` / `result-timeout`: seconds, a positive number. */
 export const SecondsSchema = z.coerce.number().check(z.positive(), z.lte(3600));
 
@@ -48,13 +53,19 @@ export const SmartroSessionSchema = z.object({
 });
 export type SmartroSession = z.infer<typeof SmartroSessionSchema>;
 
-export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending']);
+/**
+ * `pending`: the PG has not reported; `processing`: its result arrived and the backend is verifying it;
+ * `unknown`: the backend could not learn the outcome (it reconciles later). The other three are final.
+ */
+export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending', 'processing', 'unknown']);
 export type ResultStatus = z.infer<typeof ResultStatusSchema>;
 
 /** `GET result-url?order_no=` answer: the backend's verified outcome. Extra fields are kept. */
 export const ResultSchema = z.looseObject({
   status: ResultStatusSchema,
   order_no: z.string().check(z.minLength(1)),
+  /** The shop's order the attempt belongs to (checked on a return in another browser). */
+  order_id: z.optional(z.string()),
   code: z.optional(z.string()),
   message: z.optional(z.string()),
   reason: z.optional(z.string()),
@@ -66,7 +77,16 @@ export const BackendErrorSchema = z.looseObject({
   code: z.optional(z.string()),
   message: z.optional(z.string()),
   field: z.optional(z.string()),
+  order_no: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
 });
+export type BackendError = z.infer<typeof BackendErrorSchema>;
+
+/** A 409 from `POST session-url` the widget finishes itself (contract v2). */
+export const SessionRefusalSchema = z.looseObject({
+  code: z.enum(['attempt-in-progress', 'already-paid']),
+  order_no: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  message: z.optional(z.string()),
+}).check(z.refine((r) => r.code !== 'already-paid' || !!r.order_no, { path: ['order_no'] }));
 
 // ---------------------------------------------------------------- Shinhan card-list (through the backend)
 

@@ -1,5 +1,6 @@
 /** Colours: `main_color` / `point_color` attributes -> CSS custom properties and the PG's own fields. */
 import { HexColorSchema } from './schemas.js';
+import { warnOnce } from './warn.js';
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
@@ -12,15 +13,6 @@ const BLACK = '000000';
  * smaller text on the surface). Non-text parts (focus ring, selection mark, borders) also need 3:1.
  */
 export const LARGE_TEXT_AA = 3;
-
-const warned = new Set<string>();
-
-/** Warn once per distinct message, so a re-render never floods the console. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`[kpg-checkout] ${message}`);
-}
 
 /**
  * Six upper-case hex digits without `#` (the form SPG's fields take), or the default when the

@@ -2,11 +2,12 @@
  * <kpg-card-picker>, alone and inside <kpg-checkout pgcode="card" cards-url=...>, fed by card-list JSON
  * served through the test server (the sandbox's real list is used in the end-to-end test).
  */
-import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/index.js';
+import { allowPgOrigins } from '../src/origins.js';
 import type { KpgCardPicker, KpgCheckout } from '../src/index.js';
-import { SESSION, SHINHAN_SANDBOX, fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, uniqueKey } from './helpers.js';
+import { SESSION, fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, uniqueKey, waitFor } from './helpers.js';
 
 const IMAGE_BASE = 'https://payspg.shinhan.com/';
 /** An SVG the test server serves, as a path relative to an image base on this server. */
@@ -55,7 +56,7 @@ async function picker(body: unknown, amount = '55000', extra: Record<string, str
   for (const [k, v] of Object.entries({ 'cards-url': typeof body === 'string' ? body : fixture({ body }), amount, ...extra })) {
     el.setAttribute(k, v);
   }
-  await waitUntil(() => el.shadowRoot!.querySelector('[role="radio"], [role="alert"] button'), 'picker did not load', { timeout: 4000 });
+  await waitFor(() => el.shadowRoot!.querySelector('[role="radio"], [role="alert"] button'), 'picker did not load', { timeout: 4000 });
   await el.updateComplete;
   return { el, rec };
 }
@@ -74,7 +75,7 @@ describe('<kpg-card-picker>: what it shows', () => {
     expect(names(el)).to.deep.equal(['BC카드', '국민카드', '삼성카드', '현대카드']);
     const img = cards(el)[0].querySelector('img')!;
     expect(img.src).to.equal(`${location.origin}${SVG_PATH}`);
-    await waitUntil(() => img.complete && img.naturalWidth === 40, 'the image did not load');
+    await waitFor(() => img.complete && img.naturalWidth === 40, 'the image did not load');
     expect(cards(el)[2].textContent).to.contain('포인트');
     expect(cards(el)[0].textContent).to.not.contain('포인트');
   });
@@ -155,22 +156,23 @@ describe('<kpg-card-picker>: what it shows', () => {
     });
   }
 
-  it('an http image on another origin loads only when that origin is in pg-origins', async () => {
+  it('an http image on another origin loads only once the page\'s script allowed that origin (never from markup)', async () => {
     const list = { ret_code: 0, list: [card({ image_url: SVG_PATH })] };
     let { el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/`, 'pg-origins': OTHER_ORIGIN });
+    expect(cards(el)[0].querySelector('img')).to.equal(null);
+    fixtureCleanup();
+    allowPgOrigins([OTHER_ORIGIN]);
+    ({ el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/` }));
     const img = cards(el)[0].querySelector('img')!;
     expect(img.src).to.equal(`${OTHER_ORIGIN}${SVG_PATH}`);
-    await waitUntil(() => img.complete && img.naturalWidth === 40, 'the image did not load');
-    fixtureCleanup();
-    ({ el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/` }));
-    expect(cards(el)[0].querySelector('img')).to.equal(null);
+    await waitFor(() => img.complete && img.naturalWidth === 40, 'the image did not load');
   });
 
   it('an image that fails to load leaves the name alone', async () => {
     const { el } = await picker({ ret_code: 0, list: [card({ image_url: '/__fixture?status=404&type=image/png' })] }, '55000', {
       'image-base': `${location.origin}/`,
     });
-    await waitUntil(() => cards(el)[0].querySelector('img') === null, 'the broken image stayed');
+    await waitFor(() => cards(el)[0].querySelector('img') === null, 'the broken image stayed');
     expect(names(el)[0]).to.equal('BC카드');
   });
 
@@ -216,7 +218,7 @@ describe('<kpg-card-picker>: choosing', () => {
     await sendKeys({ press: 'Tab' });
     expect(el.shadowRoot!.activeElement!.id).to.equal('months');
     await sendKeys({ press: 'ArrowDown' });
-    await waitUntil(() => rec.selects.length === 5, 'changing the months fired nothing');
+    await waitFor(() => rec.selects.length === 5, 'changing the months fired nothing');
     expect(rec.selects[4]).to.include({ card_cpny_cd: 'S001', install_month: '02' });
     expect(el.installMonth).to.equal('02');
     before.remove();
@@ -319,7 +321,7 @@ describe('<kpg-card-picker>: errors', () => {
     expect(rec.errors).to.have.length(1);
     expect(await fixtureCalls(key)).to.have.length(3);
     await realClick(el.shadowRoot!.querySelector('[role="alert"] button')!);
-    await waitUntil(() => cards(el).length === 4, 'retry did not load the list');
+    await waitFor(() => cards(el).length === 4, 'retry did not load the list');
     expect(await fixtureCalls(key)).to.have.length(4);
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
   });
@@ -337,7 +339,7 @@ describe('<kpg-card-picker>: accessibility', () => {
     expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('불러오는 중');
     expect(el.shadowRoot!.querySelector('[role="radiogroup"]')!.getAttribute('aria-busy')).to.equal('true');
     await expect(el).to.be.accessible();
-    await waitUntil(() => cards(el).length === 4, 'not loaded', { timeout: 3000 });
+    await waitFor(() => cards(el).length === 4, 'not loaded', { timeout: 3000 });
     await expect(el).to.be.accessible();
     await realClick(cards(el)[0]);
     await el.updateComplete;
@@ -347,26 +349,36 @@ describe('<kpg-card-picker>: accessibility', () => {
 });
 
 describe('<kpg-checkout pgcode="card" cards-url>', () => {
-  it('keeps the button disabled until a card is chosen, then sends card_cpny_cd and install_month', async () => {
+  it('a press before a card is chosen says to choose one (nothing sent); then sends card_cpny_cd and install_month', async () => {
     const key = uniqueKey('session');
     const el = await mount<KpgCheckout>(html`
       <kpg-checkout provider="shinhan" pgcode="card" amount="55000" device="pc" order-id="A-1002"
         cards-url=${fixture({ body: LIST })}
         session-url=${fixture({ body: SESSION, key })}
         result-url=${fixture({ body: { status: 'paid', order_no: 'T-1' } })}
-        script-src=${stubScript('OK', '')} pg-origins=${`${location.origin} ${SHINHAN_SANDBOX}`}></kpg-checkout>`);
+        script-src=${stubScript('OK', '')}></kpg-checkout>`);
     const rec = recordEvents(el);
     const inner = el.shadowRoot!.querySelector('kpg-card-picker')!;
-    await waitUntil(() => inner.shadowRoot?.querySelector('[role="radio"]'), 'picker did not load');
-    expect(payButton(el).disabled).to.equal(true);
+    await waitFor(() => inner.shadowRoot?.querySelector('[role="radio"]'), 'picker did not load');
     expect(el.shadowRoot!.querySelector('#card-hint')!.textContent).to.contain('카드사를 먼저 선택');
+    expect(payButton(el).getAttribute('aria-describedby')).to.equal('card-hint');
     await expect(el).to.be.accessible();
+    // The buyer presses pay first: told to choose a card, the focus goes to the cards, nothing is sent.
+    await realClick(payButton(el));
+    const early = await rec.outcome();
+    expect(early.detail).to.include({ code: 'card-required', field: 'card_cpny_cd' });
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('결제할 카드사를 먼저 선택해 주세요.');
+    expect(el.shadowRoot!.textContent).to.not.contain('상점에 문의');
+    expect(inner.shadowRoot!.activeElement?.getAttribute('role')).to.equal('radio');
+    expect(await fixtureCalls(key)).to.have.length(0);
+    rec.events.length = 0;
 
     await realClick(inner.shadowRoot!.querySelectorAll('[role="radio"]')[2]); // 삼성카드
     (inner.shadowRoot!.querySelector('select') as HTMLSelectElement).focus();
     await sendKeys({ press: 'ArrowDown' }); // 2 months
     await sendKeys({ press: 'ArrowDown' }); // 3 months
-    await waitUntil(() => !payButton(el).disabled, 'button stayed disabled');
+    await waitFor(() => !payButton(el).disabled, 'button stayed disabled');
     await realClick(payButton(el));
     expect((await rec.outcome()).type).to.equal('kpg-success');
     const body = JSON.parse((await fixtureCalls(key))[0].body);

@@ -1,8 +1,8 @@
 /** axe audits of <kpg-checkout> in each state a shopper can see: idle, busy, continue, error, paid. */
-import { expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import '../src/index.js';
 import type { KpgCheckout } from '../src/index.js';
-import { SESSION, consumeUserActivation, SHINHAN_SANDBOX, fixture, payButton, realClick, recordEvents, stubScript } from './helpers.js';
+import { SESSION, consumeUserActivation, fixture, uniqueKey, payButton, realClick, recordEvents, stubScript, waitFor } from './helpers.js';
 
 async function checkout(session: string, script = stubScript('OK', '')) {
   return mount<KpgCheckout>(html`
@@ -10,11 +10,10 @@ async function checkout(session: string, script = stubScript('OK', '')) {
       provider="shinhan"
       session-url=${session}
       result-url=${fixture({ body: { status: 'paid', order_no: 'T-1' } })}
-      order-id="A-1001"
+      order-id=${uniqueKey('A')}
       amount="11000"
       device="pc"
       script-src=${script}
-      pg-origins=${`${location.origin} ${SHINHAN_SANDBOX}`}
     ></kpg-checkout>
   `);
 }
@@ -31,7 +30,7 @@ describe('kpg-checkout accessibility', () => {
   it('busy: aria-busy, disabled, and a status line announcing it', async () => {
     const el = await checkout(fixture({ body: SESSION, delay: 1500 }));
     await realClick(payButton(el));
-    await waitUntil(() => el.state === 'busy');
+    await waitFor(() => el.state === 'busy');
     await el.updateComplete;
     expect(payButton(el).getAttribute('aria-busy')).to.equal('true');
     expect(payButton(el).disabled).to.equal(true);
@@ -43,7 +42,7 @@ describe('kpg-checkout accessibility', () => {
     const el = await checkout(fixture({ body: SESSION }));
     consumeUserActivation();
     el.pay();
-    await waitUntil(() => el.state === 'continue');
+    await waitFor(() => el.state === 'continue');
     await el.updateComplete;
     expect(payButton(el).getAttribute('aria-describedby')).to.equal('hint');
     await expect(el).to.be.accessible();

@@ -1,15 +1,13 @@
 /**
  * Every bad input ends the attempt with the right event, sends nothing it should not, and leaves the
- * element ready for the next click. The PG script here is a stub served by the test server (listed in
- * pg-origins), so each callback shape can be driven exactly; the real sandbox flow is in
- * checkout-shinhan.test.ts.
+ * element ready for the next click. The PG script here is a stub served by the test server (its origin is
+ * allowed with allowPgOrigins in helpers.ts), so each callback shape can be driven exactly; the real
+ * sandbox flow is in checkout-shinhan.test.ts.
  */
-import { expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import '../src/index.js';
-import type { KpgCheckout } from '../src/index.js';
 import {
   SESSION,
-  SHINHAN_SANDBOX,
   fixture,
   fixtureCalls,
   payButton,
@@ -17,6 +15,7 @@ import {
   recordEvents,
   stubScript,
   uniqueKey,
+  waitFor,
 } from './helpers.js';
 
 const ORIGIN = location.origin;
@@ -28,8 +27,9 @@ interface Setup {
   attrs?: Record<string, string>;
 }
 
+/** A checkout with its attributes set before it connects (as markup or a framework does), events recorded from the start. */
 async function checkout({ session, result, script, attrs = {} }: Setup = {}) {
-  const el = await mount<KpgCheckout>(html`<kpg-checkout></kpg-checkout>`);
+  const el = document.createElement('kpg-checkout');
   const all: Record<string, string> = {
     provider: 'shinhan',
     'session-url': session ?? fixture({ body: SESSION }),
@@ -37,16 +37,16 @@ async function checkout({ session, result, script, attrs = {} }: Setup = {}) {
     'order-id': 'A-1001',
     device: 'pc',
     'script-src': script ?? stubScript('OK', '정상'),
-    'pg-origins': `${ORIGIN} ${SHINHAN_SANDBOX}`,
     'result-timeout': '1',
     ...attrs,
   };
   for (const [name, value] of Object.entries(all)) {
-    if (value === '') el.removeAttribute(name);
-    else el.setAttribute(name, value);
+    if (value !== '') el.setAttribute(name, value);
   }
+  const rec = recordEvents(el);
+  await mount(html`${el}`);
   await el.updateComplete;
-  return { el, rec: recordEvents(el) };
+  return { el, rec };
 }
 
 async function expectError(setup: Setup, code: string, field?: string) {
@@ -79,12 +79,51 @@ describe('kpg-checkout: session endpoint errors', () => {
     expect(outcome.detail.message).to.contain('주문 DB 오류');
   });
 
-  it('HTTP 409 (order already paid) -> session-failed with status 409', async () => {
-    const { outcome } = await expectError(
-      { session: fixture({ status: 409, body: { code: 'already-paid', message: 'already paid' } }) },
-      'session-failed',
+  it('HTTP 409 of another kind (or already-paid without the paying attempt\'s order_no) -> session-failed with status 409', async () => {
+    for (const body of [{ code: 'order-closed', message: 'closed' }, { code: 'already-paid', message: 'already paid' }]) {
+      const { outcome } = await expectError({ session: fixture({ status: 409, body }) }, 'session-failed');
+      expect(outcome.detail.status).to.equal(409);
+      fixtureCleanup();
+    }
+  });
+
+  it('409 attempt-in-progress -> kpg-error attempt-in-progress with the order_no, a clear message, the button enabled again', async () => {
+    const { el, outcome } = await expectError(
+      { session: fixture({ status: 409, body: { code: 'attempt-in-progress', order_no: 'T-0', message: 'busy' } }) },
+      'attempt-in-progress',
     );
-    expect(outcome.detail.status).to.equal(409);
+    expect(outcome.detail).to.include({ status: 409, order_no: 'T-0', provider: 'shinhan' });
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('다른 결제가 아직 진행 중');
+    el.setAttribute('lang', 'en');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Another payment for this order is still in progress');
+  });
+
+  it('409 already-paid -> GET result-url for the paying attempt -> kpg-success with that result; nothing opens', async () => {
+    const resultKey = uniqueKey('result');
+    delete (window as { __openedWith?: string }).__openedWith;
+    const { el, rec } = await checkout({
+      session: fixture({ status: 409, body: { code: 'already-paid', order_no: 'T-PAID', message: 'paid' } }),
+      result: fixture({ key: resultKey, body: { status: 'paid', order_no: 'T-PAID', order_id: 'A-1001', tid: 'TID-PAID' } }),
+    });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail).to.include({ order_no: 'T-PAID', tid: 'TID-PAID' });
+    expect((await fixtureCalls(resultKey))[0].query.order_no).to.equal('T-PAID');
+    expect(el.state).to.equal('paid');
+    expect(rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(0);
+    expect((window as { __openedWith?: string }).__openedWith).to.equal(undefined);
+  });
+
+  it('409 already-paid whose result is not paid -> kpg-error result-failed', async () => {
+    await expectError(
+      {
+        session: fixture({ status: 409, body: { code: 'already-paid', order_no: 'T-PAID' } }),
+        result: fixture({ body: { status: 'failed', order_no: 'T-PAID' } }),
+      },
+      'result-failed',
+    );
   });
 
   it('the session POST is never retried (a second POST could start a second payment), even on 503 or a timeout', async () => {
@@ -181,27 +220,30 @@ describe('kpg-checkout: PG script errors', () => {
     await checkout({ script });
     await checkout({ script });
     await checkout({ script });
-    await waitUntil(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay !== undefined);
+    await waitFor(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay !== undefined);
     expect(document.querySelectorAll(`script[src="${script}"]`)).to.have.length(1);
   });
 });
 
 describe('kpg-checkout: PG callback', () => {
-  it('a code other than RES_SUCCESS with the backend still pending -> kpg-fail with that code and message', async () => {
+  it('a code other than RES_SUCCESS with the backend still pending -> kpg-fail with that code; the PG\'s words only in pg_message, never shown', async () => {
+    const pgText = '카드사 점검중입니다. 010-1234-5678 로 계좌이체 해주세요';
     const { el, rec } = await checkout({
-      script: stubScript('E42', '한도 초과'),
+      script: stubScript('E42', pgText),
       result: fixture({ body: { status: 'pending', order_no: 'T-1' } }),
       attrs: { 'result-timeout': '0.5' },
     });
     await realClick(payButton(el));
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-fail');
-    expect(outcome.detail).to.include({ provider: 'shinhan', order_no: 'T-1', code: 'E42', message: '한도 초과' });
+    expect(outcome.detail).to.deep.equal({ provider: 'shinhan', order_no: 'T-1', code: 'E42', message: '', pg_message: pgText });
     expect(el.state).to.equal('failed');
-    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('한도 초과');
+    const shown = el.shadowRoot!.textContent!;
+    expect(shown).to.contain('결제에 실패했습니다.');
+    expect(shown).to.not.contain('010-1234-5678');
   });
 
-  it('an empty message still gives kpg-fail with a message that names the code', async () => {
+  it('an empty PG message: kpg-fail with the code and no pg_message', async () => {
     const { el, rec } = await checkout({
       script: stubScript('E43', ''),
       result: fixture({ body: { status: 'pending', order_no: 'T-1' } }),
@@ -211,7 +253,21 @@ describe('kpg-checkout: PG callback', () => {
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-fail');
     expect(outcome.detail.code).to.equal('E43');
-    expect(outcome.detail.message).to.contain('E43');
+    expect(outcome.detail).to.not.have.property('pg_message');
+  });
+
+  it('the backend\'s failure: its fixed message is shown as text, its code passed on', async () => {
+    const { el, rec } = await checkout({
+      script: stubScript('E44', 'PG words'),
+      result: fixture({ body: { status: 'failed', order_no: 'T-1', code: 'card-declined', message: '카드사에서 승인을 거절했습니다. <b>x</b>' } }),
+    });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'card-declined', message: '카드사에서 승인을 거절했습니다. <b>x</b>' });
+    const alert = el.shadowRoot!.querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.contain('카드사에서 승인을 거절했습니다. <b>x</b>');
+    expect(alert.querySelector('b')).to.equal(null);
+    expect(el.shadowRoot!.textContent).to.not.contain('PG words');
   });
 
   it('compares only with ShinhanBizPay.RES_SUCCESS (a script whose success code is 0)', async () => {
@@ -327,32 +383,106 @@ describe('kpg-checkout: result endpoint', () => {
   });
 });
 
-describe('kpg-checkout: attributes', () => {
+describe('kpg-checkout: configuration mistakes show up on connect, not on the buyer\'s click', () => {
+  /** A misconfigured checkout: one kpg-error invalid-config when it connects, a disabled button, a neutral message. */
+  async function expectConfigError(setup: Setup, field: string) {
+    const errors = console.error;
+    const logged: string[] = [];
+    console.error = (...args: unknown[]) => logged.push(args.join(' '));
+    try {
+      const { el, rec } = await checkout(setup);
+      await waitFor(() => rec.outcomes().length > 0, 'no kpg-error on connect');
+      expect(rec.outcomes()).to.have.length(1);
+      const [error] = rec.outcomes();
+      expect(error.type).to.equal('kpg-error');
+      expect(error.detail).to.include({ code: 'invalid-config', field });
+      expect(logged.some((l) => l.includes(error.detail.message))).to.equal(true); // the fix, in the console
+      expect(payButton(el).disabled).to.equal(true);
+      expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('지금은 결제할 수 없습니다.');
+      expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
+      // A re-render does not fire it again; pay() from code gets the same error as its outcome.
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(rec.outcomes()).to.have.length(1);
+      const outcome = await el.pay();
+      expect(outcome).to.deep.equal({ type: 'kpg-error', detail: error.detail });
+      return { el, rec, error };
+    } finally {
+      console.error = errors;
+    }
+  }
+
   it('missing session-url -> invalid-config naming it, nothing sent', async () => {
-    await expectError({ session: '' as string, attrs: { 'session-url': '' } }, 'invalid-config', 'session-url');
+    await expectConfigError({ session: '' as string, attrs: { 'session-url': '' } }, 'session-url');
   });
 
   it('unknown provider -> invalid-config naming provider', async () => {
     const key = uniqueKey('session');
-    const { outcome } = await expectError(
-      { session: fixture({ body: SESSION, key }), attrs: { provider: 'paypal' } },
-      'invalid-config',
-      'provider',
-    );
-    expect(outcome.detail.message).to.contain('paypal');
+    const { error } = await expectConfigError({ session: fixture({ body: SESSION, key }), attrs: { provider: 'paypal' } }, 'provider');
+    expect(error.detail.message).to.contain('paypal');
     expect(await fixtureCalls(key)).to.have.length(0);
   });
 
   it('a session-url on another origin -> invalid-config', async () => {
-    await expectError({ session: 'https://api.evil.example/session' }, 'invalid-config', 'session-url');
+    await expectConfigError({ session: 'https://api.evil.example/session' }, 'session-url');
   });
 
   it('missing result-url -> invalid-config (a payment is never reported without the backend verifying it)', async () => {
-    await expectError({ attrs: { 'result-url': '' } }, 'invalid-config', 'result-url');
+    await expectConfigError({ attrs: { 'result-url': '' } }, 'result-url');
   });
 
-  it('an invalid pg-origins entry -> invalid-config naming pg-origins', async () => {
-    await expectError({ attrs: { 'pg-origins': 'https://ok.example not-an-origin' } }, 'invalid-config', 'pg-origins');
+  it('missing order-id -> invalid-config naming order-id', async () => {
+    await expectConfigError({ attrs: { 'order-id': '' } }, 'order-id');
+  });
+
+  it('an attribute that breaks later fires it then; fixing it enables the button again', async () => {
+    const { el, rec } = await checkout();
+    expect(rec.outcomes()).to.have.length(0);
+    el.setAttribute('device', 'tablet');
+    await waitFor(() => rec.outcomes().length === 1);
+    expect(rec.outcomes()[0].detail).to.include({ code: 'invalid-config', field: 'device' });
+    expect(payButton(el).disabled).to.equal(true);
+    el.setAttribute('device', 'pc');
+    await el.updateComplete;
+    expect(payButton(el).disabled).to.equal(false);
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('');
+  });
+
+  it('a disabled checkout (no order yet) reports nothing until it is enabled', async () => {
+    const { el, rec } = await checkout({ attrs: { 'order-id': '' } });
+    await waitFor(() => rec.outcomes().length === 1);
+    const quiet = await checkout({ attrs: { 'order-id': '', disabled: 'true' } });
+    await quiet.el.updateComplete;
+    expect(quiet.rec.outcomes()).to.have.length(0);
+    quiet.el.setAttribute('order-id', 'A-7');
+    quiet.el.removeAttribute('disabled');
+    await quiet.el.updateComplete;
+    expect(quiet.rec.outcomes()).to.have.length(0);
+    expect(payButton(quiet.el).disabled).to.equal(false);
+    void el;
+  });
+
+  it('app-scheme must be a lower-case scheme and ://', async () => {
+    await expectConfigError({ attrs: { 'app-scheme': 'MyShop://' } }, 'app-scheme');
+    fixtureCleanup();
+    await expectConfigError({ attrs: { 'app-scheme': 'javascript:alert(1)//' } }, 'app-scheme');
+  });
+
+  it('pg-origins in markup is ignored (one warning): it cannot allow a payment window on another origin', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    try {
+      await expectError(
+        { session: fixture({ body: { ...SESSION, redirect_url: 'http://pg.example/pgsvc/pay' } }), attrs: { 'pg-origins': 'http://pg.example' } },
+        'origin-not-allowed',
+        'redirect_url',
+      );
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.filter((w) => w.includes('pg-origins="http://pg.example" is ignored'))).to.have.length(1);
+    expect(warnings.find((w) => w.includes('pg-origins'))).to.contain('KpgCheckout.allowPgOrigins(["http://pg.example"])');
   });
 
   it('colours: valid ones reach the CSS and the session request; invalid ones fall back with one warning', async () => {
@@ -401,8 +531,9 @@ describe('kpg-checkout: one attempt at a time', () => {
     const { el, rec } = await checkout({ session: fixture({ body: SESSION, key, delay: 300 }) });
     await realClick(payButton(el));
     await realClick(payButton(el));
-    el.pay();
+    const third = el.pay();
     expect((await rec.outcome()).type).to.equal('kpg-success');
+    expect(await third).to.deep.equal(rec.outcomes()[0]); // the same attempt's outcome
     expect(await fixtureCalls(key)).to.have.length(1);
     expect(rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(1);
   });
@@ -412,8 +543,9 @@ describe('kpg-checkout: one attempt at a time', () => {
     const first = await checkout({ session: fixture({ body: SESSION, key, delay: 400 }) });
     const second = await checkout({ session: fixture({ body: SESSION, key }) });
     await realClick(payButton(first.el));
-    second.el.pay();
+    const shared = second.el.pay(); // resolves with the outcome of the attempt already paying this order
     expect((await first.rec.outcome()).type).to.equal('kpg-success');
+    expect((await shared).type).to.equal('kpg-success');
     expect(second.rec.events).to.have.length(0);
     expect(await fixtureCalls(key)).to.have.length(1);
     // Once the first attempt has ended, the order can be paid from the other element again.
@@ -428,7 +560,7 @@ describe('kpg-checkout: one attempt at a time', () => {
     await realClick(payButton(el));
     await rec.outcome();
     await realClick(payButton(el));
-    await waitUntil(() => rec.outcomes().length === 2, 'second attempt did not end');
+    await waitFor(() => rec.outcomes().length === 2, 'second attempt did not end');
     expect(await fixtureCalls(key)).to.have.length(2);
   });
 
@@ -446,7 +578,11 @@ describe('kpg-checkout: one attempt at a time', () => {
     el.setAttribute('disabled', '');
     await el.updateComplete;
     expect(payButton(el).disabled).to.equal(true);
-    el.pay();
+    const refused = await el.pay().then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(refused?.message).to.contain('disabled');
     await new Promise((r) => setTimeout(r, 200));
     expect(rec.events).to.have.length(0);
     expect(await fixtureCalls(key)).to.have.length(0);

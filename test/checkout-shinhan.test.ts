@@ -3,19 +3,22 @@
  * click on 승인 / 취소 / 실패 there, the PG posts to the reference backend's return_url, the backend
  * confirms and verifies, and the widget fires the backend's verified outcome.
  */
-import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import '../src/index.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
   SHINHAN_SCRIPT,
+  SHOP_MODULE,
+  closeSandboxWindows,
   consumeUserActivation,
   newOrder,
   payButton,
   pgWindow,
   realClick,
   recordEvents,
+  waitFor,
 } from './helpers.js';
 
 async function checkout(orderId: string, colors: { main?: string; point?: string } = {}) {
@@ -30,20 +33,20 @@ async function checkout(orderId: string, colors: { main?: string; point?: string
       main_color=${colors.main ?? 'FFFFFF'}
       point_color=${colors.point ?? '5379FF'}
       script-src=${SHINHAN_SCRIPT}
-      pg-origins=${SHINHAN_SANDBOX}
     ></kpg-checkout>
   `);
   return { el, rec: recordEvents(el) };
 }
 
 async function noPgWindowLeft() {
-  await waitUntil(
+  await waitFor(
     async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0,
     'the PG window did not close',
     { timeout: 5000 },
   );
 }
 
+beforeEach(() => closeSandboxWindows());
 afterEach(() => fixtureCleanup());
 
 describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
@@ -67,8 +70,13 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     expect(outcome.detail.result).to.include({ status: 'paid', order_id: orderId, amount: 11000 });
     expect(outcome.detail.result.tid).to.be.a('string').and.not.equal('');
     expect(el.state).to.equal('paid');
+    expect(el.matches(':state(paid)')).to.equal(true);
+    expect(el.hasAttribute('state')).to.equal(false);
     expect(payButton(el).disabled).to.equal(true);
-    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.contain('결제가 완료되었습니다');
+    const status = el.shadowRoot!.querySelector('[role="status"]')!;
+    expect(status.textContent).to.contain('결제가 완료되었습니다');
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement).to.equal(status); // the confirmation has the focus
     await noPgWindowLeft();
   });
 
@@ -81,11 +89,19 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     await noPgWindowLeft();
     fixtureCleanup();
 
+    const paidBy = rec.events[0].detail.order_no;
     ({ el, rec } = await checkout(orderId));
     await realClick(payButton(el));
     const second = await rec.outcome();
-    expect(second.type).to.equal('kpg-error');
-    expect(second.detail).to.include({ code: 'session-failed', status: 409 });
+    expect(rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(0); // no second PG session
+    expect(await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })).to.equal(0);
+    if (second.type === 'kpg-success') {
+      // Contract v2 (409 already-paid with the paying attempt's order_no): the widget shows that payment.
+      expect(second.detail.order_no).to.equal(paidBy);
+    } else {
+      // The reference backend before contract v2 answers 409 without the paying attempt.
+      expect(second.detail).to.include({ code: 'session-failed', status: 409 });
+    }
   });
 
   it('cancel in the PG window -> kpg-cancel from the backend\'s record', async () => {
@@ -112,14 +128,38 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     await noPgWindowLeft();
   });
 
-  it('closing the PG window without deciding ends the attempt (kpg-fail with the script\'s code)', async () => {
+  it('closing the PG window is a cancel, as for Smartro: kpg-cancel popup-closed within 1 s, focus back on the pay button', async () => {
     const { el, rec } = await checkout(await newOrder());
     await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
     await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'close' });
-    const outcome = await rec.outcome(10000);
-    expect(outcome.type).to.equal('kpg-fail');
-    expect(outcome.detail.code).to.equal('C002');
+    const closedAt = performance.now();
+    await waitFor(() => rec.outcomes().length > 0, 'no outcome within 1 s of closing', { timeout: 1000, interval: 20 });
+    expect(performance.now() - closedAt).to.be.below(1000);
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-cancel');
+    expect(outcome.detail).to.deep.equal({ provider: 'shinhan', order_no: rec.events[0].detail.order_no, reason: 'popup-closed' });
+    expect(el.state).to.equal('cancelled');
+    await el.updateComplete;
     expect(payButton(el).disabled).to.equal(false);
+    expect(el.shadowRoot!.activeElement).to.equal(payButton(el));
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
+  });
+
+  it('while the PG window is open, 결제창 보기 brings it to the front; it goes when the attempt ends', async () => {
+    const { el, rec } = await checkout(await newOrder());
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    const show = () => el.shadowRoot!.querySelector<HTMLButtonElement>('[part="window-button"]');
+    await waitFor(() => show(), 'no 결제창 보기 button');
+    expect(show()!.textContent!.trim()).to.equal('결제창 보기');
+    await realClick(show()!);
+    expect(await pgWindow<boolean>({ url: SHINHAN_PAY_PAGE, action: 'focused' })).to.equal(true);
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#cancel' });
+    expect((await rec.outcome(10000)).type).to.equal('kpg-cancel');
+    await el.updateComplete;
+    expect(show()).to.equal(null);
+    expect(el.shadowRoot!.activeElement).to.equal(payButton(el)); // not lost to <body> with the button that went
   });
 
   it('theming: main_color / point_color colour the widget and, through the session, the PG page', async () => {
@@ -138,7 +178,7 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     const { el, rec } = await checkout(await newOrder());
     consumeUserActivation();
     el.pay(); // no user activation, like a call from a timer
-    await waitUntil(() => el.state === 'continue', 'no continue step', { timeout: 5000 });
+    await waitFor(() => el.state === 'continue', 'no continue step', { timeout: 5000 });
     expect(payButton(el).textContent).to.contain('결제창 열기');
     expect(el.shadowRoot!.activeElement).to.equal(payButton(el));
     expect(await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })).to.equal(0);
@@ -152,16 +192,16 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     const orderId = await newOrder('p1');
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>mobile shop</title>
       <script>window.kpgLog=[];['kpg-session','kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
-      <script type="module" src="/src/index.ts"></script></head><body>
+      ${SHOP_MODULE}</head><body>
       <kpg-checkout provider="shinhan" session-url="/api/kpg/session" result-url="/api/kpg/result"
-        order-id="${orderId}" amount="11000" device="mobile" pg-origins="${SHINHAN_SANDBOX}"></kpg-checkout>
+        order-id="${orderId}" amount="11000" device="mobile"></kpg-checkout>
       </body></html>`;
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width:400px;height:300px;border:0';
     frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
     document.body.append(frame);
     try {
-      await waitUntil(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+      await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
       const shopEl = frame.contentDocument!.querySelector('kpg-checkout') as KpgCheckout;
       await realClick(payButton(shopEl));
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
@@ -172,7 +212,7 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
           return []; // the frame is on the PG's origin
         }
       };
-      await waitUntil(() => log().some((e) => e.type !== 'kpg-session'), 'no outcome after returning from the PG', { timeout: 10000 });
+      await waitFor(() => log().some((e) => e.type !== 'kpg-session'), 'no outcome after returning from the PG', { timeout: 10000 });
       const outcomes = log().filter((e) => e.type !== 'kpg-session');
       expect(outcomes).to.have.length(1);
       expect(outcomes[0].type).to.equal('kpg-success');

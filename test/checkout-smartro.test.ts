@@ -1,10 +1,10 @@
 /**
  * <kpg-checkout provider="smartro">: the form the browser really posts, captured byte for byte by the test
- * server (its origin is listed in pg-origins and stands in for Smartro here; the sandbox flow is in
+ * server (its origin is allowed with allowPgOrigins and stands in for Smartro here; the sandbox flow is in
  * smartro-sandbox.test.ts). PC posts EUC-KR into a window opened inside the click; mobile posts UTF-8 as
  * the whole page.
  */
-import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import '../src/index.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
@@ -12,12 +12,15 @@ import {
   fixture,
   fixtureCalls,
   formBytes,
+  SHOP_DIST_SCRIPTS,
+  SHOP_MODULE,
   payButton,
   pgWindow,
   realClick,
   recordEvents,
   trackWindows,
   uniqueKey,
+  waitFor,
 } from './helpers.js';
 
 const ORIGIN = location.origin;
@@ -54,23 +57,23 @@ interface Setup {
   result?: unknown;
   page?: string;
   sessionKey?: string;
+  resultKey?: string;
 }
 
 /** A checkout whose session posts to a capturing action on this test server. */
-async function smartro({ fieldOver, device = 'pc', result = { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' }, page, sessionKey }: Setup = {}) {
+async function smartro({ fieldOver, device = 'pc', result = { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' }, page, sessionKey, resultKey }: Setup = {}) {
   const key = uniqueKey('capture');
   const action = `${ORIGIN}/__fixture/capture?${new URLSearchParams({ key, page: page ?? returnPage('T1') })}`;
   const session = { provider: 'smartro', order_no: 'T1', action, fields: fields(fieldOver) };
   const el = await mount<KpgCheckout>(html`
     <kpg-checkout provider="smartro" order-id="A-1001" amount="11000" device=${device}
       session-url=${fixture({ body: session, key: sessionKey })}
-      result-url=${fixture({ body: result })}
-      pg-origins=${ORIGIN}></kpg-checkout>`);
+      result-url=${fixture({ body: result, key: resultKey })}></kpg-checkout>`);
   return { el, rec: recordEvents(el), key };
 }
 
 async function captured(key: string, count = 1) {
-  await waitUntil(async () => (await fixtureCalls(key)).length >= count, 'nothing was posted', { timeout: 5000 });
+  await waitFor(async () => (await fixtureCalls(key)).length >= count, 'nothing was posted', { timeout: 5000 });
   const calls = await fixtureCalls(key);
   return { calls, form: formBytes(calls[0].raw!) };
 }
@@ -177,7 +180,7 @@ describe('smartro on PC: the posted form', () => {
     const el = await mount<KpgCheckout>(html`
       <kpg-checkout provider="smartro" device="pc" order-id="A-1001"
         session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: 'https://evil.example/interfaceURL.jsp', fields: fields() } })}
-        result-url=${fixture({ body: {} })} pg-origins=${ORIGIN}></kpg-checkout>`);
+        result-url=${fixture({ body: {} })}></kpg-checkout>`);
     const rec = recordEvents(el);
     await realClick(payButton(el));
     const outcome = await rec.outcome();
@@ -200,28 +203,49 @@ describe('smartro on PC: the payment window', () => {
     expect(await fixtureCalls(sessionKey)).to.have.length(0);
     await realClick(payButton(el));
     await captured(key);
-    await waitUntil(() => rec.outcomes().length === 2);
+    await waitFor(() => rec.outcomes().length === 2);
     expect(rec.outcomes()[1].type).to.equal('kpg-success');
   });
 
-  it('the buyer closes the window: kpg-cancel popup-closed within a second', async () => {
-    const { el, rec, key } = await smartro({ page: '<p>paying...</p>', result: { status: 'pending', order_no: 'T1' } });
+  it('the buyer closes the window: reported to the backend, kpg-cancel popup-closed within a second', async () => {
+    const resultKey = uniqueKey('result');
+    const { el, rec, key } = await smartro({ page: '<p>paying...</p>', result: { status: 'pending', order_no: 'T1' }, resultKey });
     await realClick(payButton(el));
     await captured(key);
     await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
     const closedAt = performance.now();
-    await waitUntil(() => rec.outcomes().length > 0, 'no outcome after closing', { timeout: 1000 });
+    await waitFor(() => rec.outcomes().length > 0, 'no outcome after closing', { timeout: 1000 });
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-cancel');
     expect(outcome.detail).to.deep.equal({ provider: 'smartro', order_no: 'T1', reason: 'popup-closed' });
     expect(performance.now() - closedAt).to.be.below(1000);
+    const calls = await fixtureCalls(resultKey);
+    expect(calls).to.have.length(1);
+    expect(calls[0].method).to.equal('POST');
+    expect(JSON.parse(calls[0].body)).to.deep.equal({ order_no: 'T1', event: 'window-closed' });
+  });
+
+  it('closed 1.5 s after approving while the backend still verifies (processing): the payment, never a cancel', async () => {
+    const resultKey = uniqueKey('result');
+    const verifying = { status: 'processing', order_no: 'T1' };
+    const key = uniqueKey('capture');
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" order-id="A-1001" device="pc"
+      session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: `${ORIGIN}/__fixture/capture?key=${key}&page=wait`, fields: fields() } })}
+      result-url=${fixture({ key: resultKey, sequence: [{ body: verifying }, { body: verifying }, { body: verifying }, { body: { status: 'paid', order_no: 'T1', tid: 'kpgtest01m0101261121120000' } }] })}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    await captured(key);
+    await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'close' });
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect((await fixtureCalls(resultKey)).length).to.equal(4);
   });
 
   it('a return message from another window is ignored', async () => {
     const resultKey = uniqueKey('result');
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" order-id="A-1001"
         session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: `${ORIGIN}/__fixture/capture?key=${uniqueKey('c')}&page=wait`, fields: fields() } })}
-        result-url=${fixture({ body: { status: 'paid', order_no: 'T1' }, key: resultKey })} pg-origins=${ORIGIN}></kpg-checkout>`);
+        result-url=${fixture({ body: { status: 'paid', order_no: 'T1' }, key: resultKey })}></kpg-checkout>`);
     const rec = recordEvents(el);
     await realClick(payButton(el));
     await pgWindow({ url: `${ORIGIN}/__fixture/capture`, action: 'wait' });
@@ -263,23 +287,23 @@ describe('smartro on PC: the payment window', () => {
 
 describe('smartro on mobile: full-page UTF-8 post', () => {
   // Each shop page pays its own order: a page that finds a pending mobile attempt for its order resumes it.
-  async function mobileShop(session: unknown, charset = 'utf-8', script = '<script type="module" src="/src/index.ts"></script>') {
+  async function mobileShop(session: unknown, charset = 'utf-8', script = SHOP_MODULE) {
     const page = `<!doctype html><html><head><meta charset="${charset}"><title>m</title>${script}</head><body>
-      <kpg-checkout provider="smartro" device="mobile" order-id="${uniqueKey('M')}" pg-origins="${ORIGIN}"
+      <kpg-checkout provider="smartro" device="mobile" order-id="${uniqueKey('M')}"
         session-url="${fixture({ body: session }).replace(/&/g, '&amp;')}"
         result-url="${fixture({ body: { status: 'pending', order_no: 'T1' } }).replace(/&/g, '&amp;')}"></kpg-checkout></body></html>`;
     const frame = document.createElement('iframe');
     frame.src = `/__fixture/page?charset=${charset}&body=${encodeURIComponent(page)}`;
     document.body.append(frame);
-    await waitUntil(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
-    // Count any window the shop page would open (mobile must not open one).
-    const win = frame.contentWindow as Window & { opened?: number };
-    win.opened = 0;
-    win.open = () => {
-      win.opened!++;
+    await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+    // Count any window the shop page would open (mobile must not open one). The count lives here, in the
+    // test page: the shop page's own globals are gone as soon as it has navigated to the PG.
+    const opened = { count: 0 };
+    frame.contentWindow!.open = () => {
+      opened.count++;
       return null;
     };
-    return frame;
+    return Object.assign(frame, { opened });
   }
 
   const mobileSession = (key: string, over: Record<string, string | number | undefined> = {}) => ({
@@ -293,10 +317,9 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
     const key = uniqueKey('capture');
     const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀' }));
     try {
-      const shopWindow = frame.contentWindow as Window & { opened?: number };
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
-      expect(shopWindow.opened).to.equal(0);
       const { form } = await captured(key);
+      expect(frame.opened.count).to.equal(0);
       expect(utf8.decode(form.get('GoodsName')!)).to.equal(`${'가'.repeat(26)}ab`);
       expect(form.get('GoodsName')!.length).to.equal(80);
       expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80');
@@ -320,7 +343,7 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
         const errors: any[] = [];
         inner.addEventListener('kpg-error', (e) => errors.push((e as CustomEvent).detail));
         await realClick(inner.shadowRoot!.querySelector('button')!);
-        await waitUntil(() => errors.length === 1, 'no error');
+        await waitFor(() => errors.length === 1, 'no error');
         expect(errors[0]).to.include({ code: 'invalid-field', field });
         expect(await fixtureCalls(key)).to.have.length(0);
       } finally {
@@ -331,7 +354,7 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
 
   it('on an EUC-KR shop page (the shipped script): UTF-8 form, and no EncodingType/UrlEncode added', async () => {
     const key = uniqueKey('capture');
-    const frame = await mobileShop(mobileSession(key), 'euc-kr', '<script src="/__fixture/dist/kpg-checkout.js"></script>');
+    const frame = await mobileShop(mobileSession(key), 'euc-kr', SHOP_DIST_SCRIPTS);
     try {
       expect(frame.contentDocument!.characterSet).to.equal('EUC-KR');
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);

@@ -1,8 +1,9 @@
+import { waitFor } from './helpers.js';
 /**
  * The embeddable file, used the way a shop uses it: `dist/kpg-checkout.js` from a plain `<script src>`
  * (no charset attribute, served without a charset) on a page served as EUC-KR.
  */
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 
 function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
@@ -33,7 +34,7 @@ describe('dist/kpg-checkout.js', () => {
     try {
       const doc = frame.contentDocument!;
       expect(doc.characterSet).to.equal('EUC-KR');
-      await waitUntil(() => doc.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'element not rendered');
+      await waitFor(() => doc.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'element not rendered');
       const button = doc.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!;
       expect(button.textContent!.trim()).to.equal('11,000원 결제하기');
       expect(frame.contentWindow!.customElements.get('kpg-checkout')).to.be.a('function');
@@ -50,7 +51,7 @@ describe('dist/kpg-checkout.js', () => {
       'EUC-KR',
     );
     try {
-      await waitUntil(() => (frame.contentWindow as unknown as { label?: string }).label !== undefined);
+      await waitFor(() => (frame.contentWindow as unknown as { label?: string }).label !== undefined);
       expect((frame.contentWindow as unknown as { label: string }).label).to.not.equal('결제하기');
     } finally {
       frame.remove();

@@ -2,7 +2,7 @@
  * Faults a payment widget meets on real shop pages: the back/forward cache after a full-page payment,
  * elements removed or reconfigured mid-flight, and many checkouts sharing one page.
  */
-import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { KpgCheckout } from '../src/index.js';
@@ -10,6 +10,7 @@ import {
   SESSION,
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
+  SHOP_MODULE,
   fixture,
   fixtureCalls,
   newOrder,
@@ -20,6 +21,7 @@ import {
   stubScript,
   trackWindows,
   uniqueKey,
+  waitFor,
 } from './helpers.js';
 
 const shopPage = <T>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('shop-page', payload);
@@ -35,16 +37,16 @@ describe('back/forward cache after a full-page (mobile) payment', () => {
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>bfcache shop</title>
       <script>window.kpgLog=[];['kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push(t)})});
       addEventListener('pageshow',function(e){window.restored=e.persisted})</script>
-      <script type="module" src="/src/index.ts"></script></head><body>
+      ${SHOP_MODULE}</head><body>
       <kpg-checkout provider="shinhan" device="mobile" order-id="${orderId}" session-url="/api/kpg/session"
-        result-url="/api/kpg/result" pg-origins="${SHINHAN_SANDBOX}"></kpg-checkout></body></html>`;
+        result-url="/api/kpg/result"></kpg-checkout></body></html>`;
     const url = `${location.origin}/__fixture/page?body=${encodeURIComponent(page)}`;
     const id = await shopPage<number>({ action: 'open', url });
     try {
       await shopPage({ action: 'click', id, selector: 'kpg-checkout >>> button' });
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
       // Back on the shop page (a fresh load after the PG's redirect): paid.
-      await waitUntil(async () => (await shopEval<string[]>(id, 'window.kpgLog || []'))?.includes('kpg-success'), 'no success after the redirect', { timeout: 10000 });
+      await waitFor(async () => (await shopEval<string[]>(id, 'window.kpgLog || []'))?.includes('kpg-success'), 'no success after the redirect', { timeout: 10000 });
       await shopEval(id, 'window.afterPayment = true');
       // Back through the PG's pages to the shop page as it was when the buyer left it (busy).
       let back = 0;
@@ -55,7 +57,7 @@ describe('back/forward cache after a full-page (mobile) payment', () => {
       }
       expect(back, 'never got back to the first shop page').to.be.below(5);
       const restored = await shopEval<boolean | undefined>(id, 'window.restored');
-      await waitUntil(
+      await waitFor(
         async () => (await shopEval<string>(id, "document.querySelector('kpg-checkout').state")) !== 'busy',
         'the restored page stayed busy',
         { timeout: 8000 },
@@ -79,12 +81,12 @@ describe('mid-flight changes', () => {
     try {
       const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" order-id="A-1001"
         session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action: `${location.origin}/__fixture/capture?key=${uniqueKey('c')}&page=wait`, fields: { MID: 'kpgtest01m', Moid: 'T1', Amt: '1000', GoodsName: 'x', EncryptData: 'e', ediDate: '20261121120000', ReturnURL: `${location.origin}/r` } } })}
-        result-url=${fixture({ body: { status: 'paid', order_no: 'T1' } })} pg-origins=${location.origin}></kpg-checkout>`);
+        result-url=${fixture({ body: { status: 'paid', order_no: 'T1' } })}></kpg-checkout>`);
       const rec = recordEvents(el);
       await realClick(payButton(el));
       await pgWindow({ url: `${location.origin}/__fixture/capture`, action: 'wait' });
       el.remove();
-      await waitUntil(() => windows.opened[0].closed, 'the popup stayed open');
+      await waitFor(() => windows.opened[0].closed, 'the popup stayed open');
       await aTimeout(600);
       expect(rec.outcomes()).to.have.length(0);
     } finally {
@@ -98,7 +100,7 @@ describe('mid-flight changes', () => {
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" device="pc" order-id="A-1001"
       session-url=${fixture({ body: SESSION, key: sessionKey, delay: 300 })}
       result-url=${fixture({ body: { status: 'paid', order_no: 'T-1' }, key: resultKey })}
-      script-src=${stubScript('OK', '')} pg-origins=${`${location.origin} ${SHINHAN_SANDBOX}`}></kpg-checkout>`);
+      script-src=${stubScript('OK', '')}></kpg-checkout>`);
     const rec = recordEvents(el);
     await realClick(payButton(el));
     el.setAttribute('order-id', 'B-2002');
@@ -118,15 +120,15 @@ describe('twenty checkouts on one page', () => {
     const wrapper = await mount<HTMLDivElement>(html`<div>
       ${Array.from({ length: 20 }, () => html`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="55000"
         session-url="/api/kpg/session" result-url="/api/kpg/result" cards-url=${cardsUrl}
-        script-src=${script} pg-origins=${SHINHAN_SANDBOX}></kpg-checkout>`)}
+        script-src=${script}></kpg-checkout>`)}
     </div>`);
     const els = [...wrapper.querySelectorAll('kpg-checkout')];
-    await waitUntil(
+    await waitFor(
       () => els.every((el) => el.shadowRoot?.querySelector('kpg-card-picker')?.shadowRoot?.querySelector('[role="radio"]')),
       'not every picker loaded',
       { timeout: 5000 },
     );
-    await waitUntil(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay, 'the Shinhan script did not load');
+    await waitFor(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay, 'the Shinhan script did not load');
     expect(document.querySelectorAll(`script[src="${script}"]`)).to.have.length(1);
     expect(await fixtureCalls(cardsKey)).to.have.length(1);
   });

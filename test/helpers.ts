@@ -3,6 +3,7 @@ import { aTimeout, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import type { KpgCheckout } from '../src/index.js';
 import type { KpgEventName } from '../src/events.js';
+import { allowPgOrigins } from '../src/origins.js';
 
 /** The sandbox PGs' origins in this run (free ports, set by web-test-runner.config.mjs in the test page). */
 const env = (window as unknown as { __KPG_TEST_ENV__?: { shinhan?: string; smartro?: string } }).__KPG_TEST_ENV__;
@@ -11,6 +12,33 @@ export const SHINHAN_SANDBOX: string = env.shinhan;
 export const SMARTRO_SANDBOX: string = env.smartro;
 export const SHINHAN_SCRIPT = `${SHINHAN_SANDBOX}/businessPayment/unifiedPay/script`;
 export const SHINHAN_PAY_PAGE = `${SHINHAN_SANDBOX}/pgsvc/pay`;
+
+/**
+ * The origins the tests' PG stand-ins live on: the sandboxes, and this test server (stub scripts, capture
+ * actions). Allowed the way a shop allows a sandbox: from JavaScript, before any element connects.
+ */
+export const TEST_PG_ORIGINS = [SHINHAN_SANDBOX, SMARTRO_SANDBOX, location.origin];
+allowPgOrigins(TEST_PG_ORIGINS);
+
+/** For a shop page in an iframe: the module that defines the elements, with the test PG origins allowed first. */
+export const SHOP_MODULE = `<script type="module">import { allowPgOrigins } from '/src/index.ts'; allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});</script>`;
+
+/** For a shop page in an iframe: the shipped script, then (an external script, so a strict CSP allows it) the opt-in. */
+export const SHOP_DIST_SCRIPTS =
+  '<script src="/__fixture/dist/kpg-checkout.js"></script>' +
+  `<script src="/__fixture?type=text/javascript&amp;body=${encodeURIComponent(`KpgCheckout.allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});`)}"></script>`;
+
+/**
+ * `waitUntil` with a bound that covers a request on a busy 2-core machine (5 s, well below mocha's 10 s
+ * per test), instead of the library's 1 s default: every wait is on a condition, never a sleep.
+ */
+export function waitFor(
+  condition: () => unknown,
+  message?: string,
+  options: { timeout?: number; interval?: number } = {},
+): Promise<void> {
+  return waitUntil(condition, message, { timeout: 5000, ...options });
+}
 
 /** A real mouse click (trusted, with user activation) on the centre of `el`, through Chromium's input. */
 export async function realClick(el: Element): Promise<void> {
@@ -32,6 +60,12 @@ export async function realClick(el: Element): Promise<void> {
   await sendMouse({ type: 'click', position: [Math.round(x), Math.round(y)] });
 }
 
+/** Close every window on the sandboxes that an earlier test (file) left open: for tests that count windows. */
+export async function closeSandboxWindows(): Promise<void> {
+  await pgWindow({ url: SHINHAN_SANDBOX, action: 'close-all' });
+  await pgWindow({ url: SMARTRO_SANDBOX, action: 'close-all' });
+}
+
 /** The pay button inside a checkout. */
 export function payButton(el: KpgCheckout): HTMLButtonElement {
   const button = el.shadowRoot?.querySelector('button');
@@ -41,7 +75,7 @@ export function payButton(el: KpgCheckout): HTMLButtonElement {
 
 export interface PgWindowPayload {
   url: string;
-  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close';
+  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close' | 'focused' | 'close-all';
   selector?: string;
   property?: string;
   timeout?: number;
@@ -159,7 +193,7 @@ export const SESSION = { provider: 'shinhan', order_no: 'T-1', redirect_url: `${
 
 /**
  * A stand-in ShinhanBizPay script served by the test server: its openPopup records the URL and calls
- * back with (code, message) without opening anything. List `location.origin` in pg-origins to use it.
+ * back with (code, message) without opening anything (this server's origin is allowed in TEST_PG_ORIGINS).
  */
 export function stubScript(code: unknown, message: unknown, resSuccess: unknown = 'OK'): string {
   const body =

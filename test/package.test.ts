@@ -15,7 +15,7 @@ describe('the npm package', () => {
     const el = document.createElement('kpg-checkout');
     const seen: string[] = [];
     el.addEventListener('kpg-success', (e) => {
-      const status: 'paid' | 'failed' | 'cancelled' | 'pending' = e.detail.result.status;
+      const status: 'paid' | 'failed' | 'cancelled' | 'pending' | 'processing' | 'unknown' = e.detail.result.status;
       seen.push(status, e.detail.order_no);
     });
     el.addEventListener('kpg-error', (e) => {

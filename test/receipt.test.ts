@@ -1,11 +1,15 @@
 /** <kpg-receipt>: Smartro's IssueLoader popup, Shinhan's two-step popup, and Smartro's inline slip. */
-import { aTimeout, expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../src/index.js';
+import { GET_RETRIES, GET_RETRY_WAIT_MS } from '../src/http.js';
+import { allowPgOrigins } from '../src/origins.js';
 import type { KpgReceipt } from '../src/index.js';
-import { consumeUserActivation, fixture, pgWindow, realClick, trackWindows } from './helpers.js';
+import { consumeUserActivation, fixture, pgWindow, realClick, trackWindows, waitFor } from './helpers.js';
 
 const OTHER_ORIGIN = `http://127.0.0.1:${location.port}`;
+/** Every retry of a failing GET (300 + 600 ms) plus three request timeouts' worth of a busy machine. */
+const RETRIES_BOUND_MS = GET_RETRY_WAIT_MS * (2 ** GET_RETRIES - 1) + 5000;
 const TID = 'kpgtest01m01012611211200001234';
 
 let windows: ReturnType<typeof trackWindows>;
@@ -68,13 +72,17 @@ describe('<kpg-receipt provider="smartro">: the receipt page in a popup', () => 
     });
   }
 
-  it('an issue-url override must be on an origin in pg-origins', async () => {
+  it('an issue-url override must be on an origin the page\'s script allowed (markup cannot)', async () => {
     const el = await mount<KpgReceipt>(html`<kpg-receipt provider="smartro" tid=${TID} issue-url="http://127.0.0.1:9/issue/IssueLoader.jsp"></kpg-receipt>`);
     const errs = errors(el);
     await realClick(button(el));
     expect(errs[0]).to.include({ code: 'origin-not-allowed', field: 'issue-url' });
     el.setAttribute('pg-origins', 'http://127.0.0.1:9');
     await el.updateComplete;
+    await realClick(button(el));
+    expect(errs[1]).to.include({ code: 'origin-not-allowed', field: 'issue-url' });
+    expect(windows.calls).to.have.length(0);
+    allowPgOrigins(['http://127.0.0.1:9']);
     await realClick(button(el));
     expect(windows.calls[0][0]).to.equal(`http://127.0.0.1:9/issue/IssueLoader.jsp?TID=${TID}&type=0`);
   });
@@ -89,9 +97,11 @@ describe('<kpg-receipt provider="smartro">: the receipt page in a popup', () => 
 });
 
 describe('<kpg-receipt provider="shinhan">: the two-step popup', () => {
+  before(() => allowPgOrigins([OTHER_ORIGIN]));
+
   async function shinhan(body: unknown, status = 200) {
     const el = await mount<KpgReceipt>(html`<kpg-receipt provider="shinhan" tid="T123"
-      receipt-url=${fixture({ body, status })} pg-origins=${OTHER_ORIGIN}></kpg-receipt>`);
+      receipt-url=${fixture({ body, status })}></kpg-receipt>`);
     return { el, errs: errors(el) };
   }
 
@@ -115,7 +125,7 @@ describe('<kpg-receipt provider="shinhan">: the two-step popup', () => {
     it(`${what}: the window is closed and kpg-error receipt-failed fires`, async () => {
       const { el, errs } = await shinhan(body, status);
       await realClick(button(el));
-      await waitUntil(() => errs.length === 1, 'no error');
+      await waitFor(() => errs.length === 1, 'no error', { timeout: RETRIES_BOUND_MS });
       expect(errs[0].code).to.equal('receipt-failed');
       expect(windows.opened).to.have.length(1);
       expect(windows.opened[0].closed).to.equal(true);
@@ -150,10 +160,17 @@ const RECEIPT = {
 
 describe('<kpg-receipt view="inline"> (Smartro)', () => {
   async function slip(receipt: unknown, status = 200) {
-    const el = await mount<KpgReceipt>(html`<kpg-receipt provider="smartro" view="inline" tid=${TID}
-      receipt-url=${fixture({ body: { provider: 'smartro', receipt }, status })}></kpg-receipt>`);
-    const errs = errors(el);
-    await waitUntil(() => el.shadowRoot!.querySelector('[part="slip"], [role="alert"]:not(:empty)'), 'nothing rendered');
+    const el = document.createElement('kpg-receipt');
+    for (const [k, v] of Object.entries({ provider: 'smartro', view: 'inline', tid: TID, 'receipt-url': fixture({ body: { provider: 'smartro', receipt }, status }) })) {
+      el.setAttribute(k, v);
+    }
+    const errs = errors(el); // listening before it connects: nothing can be missed
+    await mount(html`${el}`);
+    // A 5xx is retried (after 300 ms, then 600 ms) before the element gives up: wait on the condition with a
+    // bound that covers every retry and a slow machine, well below the test's own 10 s.
+    await waitFor(() => el.shadowRoot!.querySelector('[part="slip"], [role="alert"]:not(:empty)'), 'nothing rendered', {
+      timeout: RETRIES_BOUND_MS,
+    });
     await el.updateComplete;
     return { el, errs };
   }
@@ -255,7 +272,7 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     const el = await mount<KpgReceipt>(html`<kpg-receipt></kpg-receipt>`);
     const errs = errors(el);
     for (const [k, v] of Object.entries({ provider: 'shinhan', tid: 'T1', 'receipt-url': '/x', view: 'inline' })) el.setAttribute(k, v);
-    await waitUntil(() => errs.length > 0, 'no error');
+    await waitFor(() => errs.length > 0, 'no error');
     expect(errs[0]).to.include({ code: 'invalid-config', field: 'view' });
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.not.equal('');
   });

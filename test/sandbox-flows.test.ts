@@ -3,15 +3,14 @@
  * the reference backend verifying, and receipts for what was paid. Korean text is checked where the PG
  * shows it: the charset the browser posts in is the one the PG reads.
  */
-import { expect, fixture as mount, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
-import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows } from './helpers.js';
+import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
 
 const SMARTRO = SMARTRO_SANDBOX;
 const SMARTRO_PC = `${SMARTRO}/interfaceURL.jsp`;
-const PG_ORIGINS = `${SHINHAN_SANDBOX} ${SMARTRO}`;
 
 let windows: ReturnType<typeof trackWindows>;
 beforeEach(() => {
@@ -24,7 +23,7 @@ afterEach(() => {
 
 async function smartroCheckout(orderId: string) {
   const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" amount="11000" order-id=${orderId}
-    session-url="/api/kpg/session" result-url="/api/kpg/result" pg-origins=${PG_ORIGINS}></kpg-checkout>`);
+    session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
   return { el, rec: recordEvents(el) };
 }
 
@@ -41,7 +40,7 @@ describe('Smartro WEBLink through the sandbox', () => {
     expect(outcome.detail.provider).to.equal('smartro');
     expect(outcome.detail.tid).to.match(/^kpgtest01m\d{20}$/);
     expect(outcome.detail.result).to.include({ status: 'paid', amount: 11000 });
-    await waitUntil(() => windows.open().length === 0, 'the popup did not close');
+    await waitFor(() => windows.open().length === 0, 'the popup did not close');
   });
 
   it('PC: cancel in the PG window -> kpg-cancel; decline -> kpg-fail with the PG code', async () => {
@@ -64,15 +63,15 @@ describe('Smartro WEBLink through the sandbox', () => {
     const orderId = await newOrder('p2');
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>m</title>
       <script>window.kpgLog=[];['kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
-      <script type="module" src="/src/index.ts"></script></head><body>
+      ${SHOP_MODULE}</head><body>
       <kpg-checkout provider="smartro" device="mobile" order-id="${orderId}" session-url="/api/kpg/session"
-        result-url="/api/kpg/result" pg-origins="${PG_ORIGINS}"></kpg-checkout></body></html>`;
+        result-url="/api/kpg/result"></kpg-checkout></body></html>`;
     const frame = document.createElement('iframe');
     frame.style.cssText = 'width:400px;height:300px';
     frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
     document.body.append(frame);
     try {
-      await waitUntil(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'no shop page', { timeout: 5000 });
+      await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'no shop page', { timeout: 5000 });
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
       const mobile = `${SMARTRO}/pay/interfaceURL`;
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#goods-name' })).to.equal('무선 이어폰 (화이트)');
@@ -85,7 +84,7 @@ describe('Smartro WEBLink through the sandbox', () => {
           return [];
         }
       };
-      await waitUntil(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
+      await waitFor(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
       expect(log()).to.have.length(1);
       expect(log()[0].type).to.equal(expected);
       if (choice === 'approve') expect(log()[0].detail.result).to.include({ status: 'paid', provider: 'smartro' });
@@ -122,11 +121,11 @@ describe('Smartro WEBLink through the sandbox', () => {
     await pgWindow({ url: SMARTRO_PC, action: 'click', selector: '#approve' });
     const { detail } = await rec.outcome(10000);
     const receipt = await mount<KpgReceipt>(html`<kpg-receipt provider="smartro" tid=${detail.tid} env="test"
-      issue-url=${`${SMARTRO}/issue/IssueLoader.jsp`} pg-origins=${PG_ORIGINS}></kpg-receipt>`);
+      issue-url=${`${SMARTRO}/issue/IssueLoader.jsp`}></kpg-receipt>`);
     await realClick(receipt.shadowRoot!.querySelector('button')!);
     expect(await pgWindow({ url: `${SMARTRO}/issue/IssueLoader.jsp`, action: 'text', selector: '#slip-tid' })).to.equal(detail.tid);
     const slip = await mount<KpgReceipt>(html`<kpg-receipt provider="smartro" view="inline" tid=${detail.tid} receipt-url="/api/kpg/receipt"></kpg-receipt>`);
-    await waitUntil(() => slip.shadowRoot!.querySelector('[part="slip"]'), 'no slip', { timeout: 5000 });
+    await waitFor(() => slip.shadowRoot!.querySelector('[part="slip"]'), 'no slip', { timeout: 5000 });
     const value = (key: string) => slip.shadowRoot!.querySelector(`dd[data-key="${key}"]`)?.textContent;
     expect(value('tid')).to.equal(detail.tid);
     expect(value('goods')).to.equal('테스트 상품');
@@ -139,20 +138,20 @@ describe('Shinhan through the sandbox: card picker and receipt', () => {
   it('the chosen card and months reach the PG\'s approval page, and the receipt opens for the tid', async () => {
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="55000"
       order-id=${await newOrder('p2')} session-url="/api/kpg/session" result-url="/api/kpg/result" cards-url="/api/kpg/cards"
-      image-base=${`${SHINHAN_SANDBOX}/`} script-src=${SHINHAN_SCRIPT} pg-origins=${SHINHAN_SANDBOX}></kpg-checkout>`);
+      image-base=${`${SHINHAN_SANDBOX}/`} script-src=${SHINHAN_SCRIPT}></kpg-checkout>`);
     const rec = recordEvents(el);
     const picker = el.shadowRoot!.querySelector('kpg-card-picker')!;
-    await waitUntil(() => picker.shadowRoot!.querySelectorAll('[role="radio"]').length >= 10, 'no card list', { timeout: 5000 });
+    await waitFor(() => picker.shadowRoot!.querySelectorAll('[role="radio"]').length >= 10, 'no card list', { timeout: 5000 });
     const radios = [...picker.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')];
     expect(radios[0].textContent).to.contain('신한카드'); // sort_no 1
     const img = radios[0].querySelector('img')!;
     expect(img.src).to.match(new RegExp(`^${SHINHAN_SANDBOX}/`));
-    await waitUntil(() => img.complete && img.naturalWidth > 0, 'card image did not load');
+    await waitFor(() => img.complete && img.naturalWidth > 0, 'card image did not load');
     await realClick(radios[0]);
     (picker.shadowRoot!.querySelector('select') as HTMLSelectElement).focus();
     await sendKeys({ press: 'ArrowDown' });
     await sendKeys({ press: 'ArrowDown' }); // 3 months
-    await waitUntil(() => !payButton(el).disabled);
+    await waitFor(() => !payButton(el).disabled);
     await realClick(payButton(el));
     expect(await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'text', selector: '#card-company' })).to.equal('신한카드');
     expect(await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'text', selector: '#install-month' })).to.contain('3개월');
@@ -162,7 +161,7 @@ describe('Shinhan through the sandbox: card picker and receipt', () => {
     expect(outcome.detail.result).to.include({ card_cpny_cd: 'S005', install_month: '03' });
 
     const receipt = await mount<KpgReceipt>(html`<kpg-receipt provider="shinhan" tid=${outcome.detail.tid}
-      receipt-url="/api/kpg/receipt" pg-origins=${SHINHAN_SANDBOX}></kpg-receipt>`);
+      receipt-url="/api/kpg/receipt"></kpg-receipt>`);
     await realClick(receipt.shadowRoot!.querySelector('button')!);
     expect(await pgWindow({ url: `${SHINHAN_SANDBOX}/pgsvc/receipt`, action: 'text', selector: '#receipt-tid' })).to.equal(outcome.detail.tid);
   });

@@ -1,7 +1,7 @@
 /** The Shinhan script is fetched only on pages with a Shinhan checkout, and once there (own page: nothing loaded before). */
-import { expect, fixture as mount, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture as mount, html } from '@open-wc/testing';
 import '../src/index.js';
-import { SHINHAN_SANDBOX, fixture } from './helpers.js';
+import { SHINHAN_SANDBOX, fixture, waitFor } from './helpers.js';
 
 const shinhanScripts = () => [
   ...document.querySelectorAll('script[src*="unifiedPay"]'),
@@ -23,10 +23,10 @@ describe('PG script loading', () => {
   it('a PC Shinhan checkout fetches it as soon as it appears, once', async () => {
     const src = `${SHINHAN_SANDBOX}/businessPayment/unifiedPay/script`;
     await mount(html`<div>
-      <kpg-checkout provider="shinhan" device="pc" session-url="/api/kpg/session" result-url="/api/kpg/result" order-id="A-1001" script-src=${src} pg-origins=${SHINHAN_SANDBOX}></kpg-checkout>
-      <kpg-checkout provider="shinhan" device="pc" session-url="/api/kpg/session" result-url="/api/kpg/result" order-id="A-1002" script-src=${src} pg-origins=${SHINHAN_SANDBOX}></kpg-checkout>
+      <kpg-checkout provider="shinhan" device="pc" session-url="/api/kpg/session" result-url="/api/kpg/result" order-id="A-1001" script-src=${src}></kpg-checkout>
+      <kpg-checkout provider="shinhan" device="pc" session-url="/api/kpg/session" result-url="/api/kpg/result" order-id="A-1002" script-src=${src}></kpg-checkout>
     </div>`);
-    await waitUntil(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay, 'script not loaded');
+    await waitFor(() => (window as { ShinhanBizPay?: unknown }).ShinhanBizPay, 'script not loaded');
     expect(document.querySelectorAll(`script[src="${src}"]`)).to.have.length(1);
     expect(performance.getEntriesByType('resource').filter((e) => e.name === src)).to.have.length(1);
   });

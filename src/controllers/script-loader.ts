@@ -3,7 +3,7 @@
  * the load, so the script is usually ready before the buyer clicks.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { KpgError } from '../protocol.js';
+import { KpgError } from '../errors.js';
 
 interface TrustedTypePolicyLike {
   createScriptURL(url: string): unknown;

@@ -1,13 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { KpgElement } from '../base-element.js';
+import { readAmount, readPgOrigins, readTimeout } from '../attributes.js';
 import { imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
-import { DEFAULT_TIMEOUT_S } from '../config.js';
+import { KpgError } from '../errors.js';
 import { emit, type KpgCardSelectDetail } from '../events.js';
-import { backendUrl, parseOriginList } from '../origins.js';
-import { KpgError } from '../protocol.js';
+import { backendUrl } from '../origins.js';
 import { SHINHAN_IMAGE_BASE, shinhanOrigins } from '../providers/shinhan.js';
-import { AmountSchema, PgCodeSchema, SecondsSchema } from '../schemas.js';
+import { PgCodeSchema } from '../schemas.js';
+import { warnOnce } from '../warn.js';
 import { DEFAULT_INSTALLMENT_MINIMUM } from '../cards.js';
 import { checkMark } from '../icons.js';
 import { styles } from './kpg-card-picker.styles.js';
@@ -46,16 +47,16 @@ export class KpgCardPicker extends KpgElement {
 
   /** Your backend endpoint that proxies Shinhan's card-list (same origin). Required. */
   @property({ attribute: 'cards-url' }) cardsUrl?: string;
-  /** The order amount in won: decides installments and promotions. */
-  @property() amount?: string;
+  /** The order amount in won (text or a number): decides installments and promotions. */
+  @property() amount?: string | number;
   /** Shinhan payment method code sent as `?pgcode=`; default `card`. */
   @property() pgcode?: string;
   /** Base URL for card-list's relative `image_url`s; default Shinhan's `https://payspg.shinhan.com/`. */
   @property({ attribute: 'image-base' }) imageBase?: string;
-  /** Extra origins images may load from (e.g. a sandbox). */
+  /** Ignored, with a console warning: image origins beyond Shinhan's are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`). */
   @property({ attribute: 'pg-origins' }) pgOrigins?: string;
-  /** Seconds before the list request is abandoned; default 15. */
-  @property() timeout?: string;
+  /** Seconds before the list request is abandoned; default 15 (text or a number). */
+  @property() timeout?: string | number;
   /** The chosen card company code (`card_cpny_cd`), or empty. Setting it fires no event. */
   @property() value = '';
   /** The chosen months, `"00"` (lump sum) to `"12"`. Setting it fires no event. */
@@ -97,7 +98,11 @@ export class KpgCardPicker extends KpgElement {
   }
 
   #amount(): number | null {
-    return this.amount && AmountSchema.safeParse(this.amount).success ? Number(this.amount) : null;
+    return readAmount(this.amount);
+  }
+
+  protected override firstUpdated(): void {
+    if (!this.cardsUrl) warnOnce('<kpg-card-picker> has no cards-url: set it to your endpoint that proxies Shinhan\'s card-list (same origin).');
   }
 
   #months(card: CardOption) {
@@ -124,12 +129,11 @@ export class KpgCardPicker extends KpgElement {
     url.searchParams.set('pgcode', pgcode);
     this._status = 'loading';
     this._error = '';
-    const seconds = SecondsSchema.safeParse(this.timeout ?? DEFAULT_TIMEOUT_S);
     try {
-      const cards = await loadCards(url, (seconds.success ? seconds.data : DEFAULT_TIMEOUT_S) * 1000, fresh);
+      const cards = await loadCards(url, readTimeout(this.timeout), fresh);
       if (load !== this.#load) return; // a newer request replaced this one
       const base = this.imageBase || SHINHAN_IMAGE_BASE;
-      const origins = parseOriginList(this.pgOrigins).origins;
+      const origins = readPgOrigins(this.pgOrigins);
       this._cards = cards.map((card) => toOption(card, imageUrl(card.image_url, base, shinhanOrigins, origins)));
       this._status = 'ready';
       const chosen = this._cards.findIndex((c) => c.code === this.value);
@@ -256,7 +260,7 @@ export class KpgCardPicker extends KpgElement {
           : nothing}
         <span class="name" id=${`name-${index}`}>${card.name}</span>
         ${card.outage
-          ? html`<span class="tag">${this.t.unavailable}</span>`
+          ? html`<span class="tag">${this.t.cardUnavailable}</span>`
           : card.points
             ? html`<span class="tag">${this.t.points}</span>`
             : nothing}

@@ -1,14 +1,14 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { KpgElement } from '../base-element.js';
-import { DEFAULT_TIMEOUT_S } from '../config.js';
+import { readPgOrigins, readProvider, readTid, readTimeout } from '../attributes.js';
 import { PopupController } from '../controllers/popup.js';
+import { KpgError, invalidConfig } from '../errors.js';
 import { emit, type KpgErrorDetail } from '../events.js';
-import { backendUrl, parseOriginList } from '../origins.js';
-import { KpgError, getJson } from '../protocol.js';
+import { getJson } from '../http.js';
+import { backendUrl } from '../origins.js';
 import { providers } from '../providers/index.js';
 import type { ReceiptSupport, Slip, SlipLine } from '../providers/types.js';
-import { ProviderIdSchema, SecondsSchema } from '../schemas.js';
 import { printOnlySlips, styles } from './kpg-receipt.styles.js';
 
 const WINDOW = 'kpgReceipt';
@@ -56,20 +56,20 @@ export class KpgReceipt extends KpgElement {
   @property() provider?: string;
   /** The PG's transaction id (the `tid` in `kpg-success`'s detail). */
   @property() tid?: string;
-  /** Smartro: `0` the payment (default), `2` cash receipt. */
-  @property() type?: string;
+  /** Smartro: `0` the payment (default), `2` cash receipt (text or a number). */
+  @property() type?: string | number;
   /** Smartro: `real` (default, www.smilepay.co.kr) or `test` (test.smilepay.co.kr). */
   @property() env?: string;
   /** Your backend endpoint (same origin): Shinhan's receipt URL, or Smartro's receipt data for `view="inline"`. */
   @property({ attribute: 'receipt-url' }) receiptUrl?: string;
-  /** Smartro: another IssueLoader URL (a sandbox); its origin must be in pg-origins. */
+  /** Smartro: another IssueLoader URL (a sandbox); its origin must be allowed with `KpgCheckout.allowPgOrigins()`. */
   @property({ attribute: 'issue-url' }) issueUrl?: string;
   /** `popup` (default) or `inline` (Smartro: the slip in the page). */
   @property({ reflect: true }) view?: string;
-  /** Extra origins allowed for receipt pages (e.g. a sandbox). */
+  /** Ignored, with a console warning: receipt-page origins beyond the PGs' are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`). */
   @property({ attribute: 'pg-origins' }) pgOrigins?: string;
-  /** Seconds before a backend request is abandoned; default 15. */
-  @property() timeout?: string;
+  /** Seconds before a backend request is abandoned; default 15 (text or a number). */
+  @property() timeout?: string | number;
 
   @state() private _status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   @state() private _slip: Slip | null = null;
@@ -91,22 +91,15 @@ export class KpgReceipt extends KpgElement {
   }
 
   #support(): ReceiptSupport {
-    const id = ProviderIdSchema.safeParse(this.provider ?? '');
-    if (!id.success) {
-      throw new KpgError({ code: 'invalid-config', field: 'provider', message: `provider="${this.provider ?? ''}" must be one of: ${ProviderIdSchema.options.join(', ')}` });
-    }
-    const support = providers[id.data].receipt;
-    if (!support) throw new KpgError({ code: 'invalid-config', field: 'provider', message: `${id.data} has no receipts` });
-    if (this.#inline && !support.inline) {
-      throw new KpgError({ code: 'invalid-config', field: 'view', message: `view="inline" is not available for ${id.data}` });
-    }
+    const id = readProvider(this.provider);
+    const support = providers[id].receipt;
+    if (!support) throw invalidConfig('provider', `${id} has no receipts`);
+    if (this.#inline && !support.inline) throw invalidConfig('view', `view="inline" is not available for ${id}`);
     return support;
   }
 
   #backendUrl(): URL {
-    if (!this.tid || !/^[A-Za-z0-9_-]{1,50}$/.test(this.tid)) {
-      throw new KpgError({ code: 'invalid-config', field: 'tid', message: this.tid ? `tid="${this.tid}" is not a transaction id` : 'The tid attribute is required' });
-    }
+    const tid = readTid(this.tid);
     const url = this.receiptUrl ? backendUrl(this.receiptUrl) : null;
     if (!url) {
       throw new KpgError({
@@ -115,31 +108,26 @@ export class KpgReceipt extends KpgElement {
         message: this.receiptUrl ? `receipt-url="${this.receiptUrl}" must be on this page's origin` : 'The receipt-url attribute is required here',
       });
     }
-    url.searchParams.set('tid', this.tid);
+    url.searchParams.set('tid', tid);
     return url;
-  }
-
-  #timeoutMs(): number {
-    const s = SecondsSchema.safeParse(this.timeout ?? DEFAULT_TIMEOUT_S);
-    return (s.success ? s.data : DEFAULT_TIMEOUT_S) * 1000;
   }
 
   #ask(url: URL): Promise<unknown> {
     return getJson(url, 'receipt-failed', 'The receipt request', {
       signal: new AbortController().signal,
-      timeoutMs: this.#timeoutMs(),
+      timeoutMs: readTimeout(this.timeout),
     });
   }
 
   /** Open the receipt, as a click on the button does. Call it inside a click: it opens a window. */
   open(): void {
     if (this.#busy || this.#inline) return;
-    const origins = parseOriginList(this.pgOrigins).origins;
+    const origins = readPgOrigins(this.pgOrigins);
     let support: ReceiptSupport;
     try {
       support = this.#support();
       if (support.kind === 'direct') {
-        const url = support.url({ tid: this.tid ?? '', type: this.type ?? null, env: this.env ?? null, issueUrl: this.issueUrl ?? null, pgOrigins: origins });
+        const url = support.url({ tid: this.tid ?? '', type: this.type == null ? null : String(this.type), env: this.env ?? null, issueUrl: this.issueUrl ?? null, pgOrigins: origins });
         const win = window.open(url.href, WINDOW, FEATURES);
         if (!win) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
         win.opener = null;

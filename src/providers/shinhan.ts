@@ -7,7 +7,7 @@
  * carrying its message, and the backend's verified result decides the outcome either way.
  */
 import type { CheckoutConfig } from '../config.js';
-import { KpgError, parseOrThrow } from '../protocol.js';
+import { KpgError, parseOrThrow } from '../errors.js';
 import { loadScript } from '../controllers/script-loader.js';
 import { httpsHostIn, pgUrl } from '../origins.js';
 import {
@@ -29,14 +29,14 @@ const ownOrigins = shinhanOrigins;
 /** Where card-list's relative image_url values live (`image-base` overrides). */
 export const SHINHAN_IMAGE_BASE = 'https://payspg.shinhan.com/';
 
-function scriptUrl(config: CheckoutConfig): URL {
-  const src = config.scriptSrc ?? SHINHAN_SCRIPT_SRC;
-  const url = pgUrl(src, ownOrigins, config.pgOrigins);
+function scriptUrl(scriptSrc: string | null, pgOrigins: readonly string[]): URL {
+  const src = scriptSrc ?? SHINHAN_SCRIPT_SRC;
+  const url = pgUrl(src, ownOrigins, pgOrigins);
   if (!url) {
     throw new KpgError({
       code: 'origin-not-allowed',
       field: 'script-src',
-      message: `script-src="${src}" is not on an allowed origin: use https on shinhan.com or list its origin in pg-origins`,
+      message: `script-src="${src}" is not on an allowed origin: PG scripts load only from https on shinhan.com, or from an origin your own script allowed with KpgCheckout.allowPgOrigins()`,
     });
   }
   return url;
@@ -46,12 +46,12 @@ function scriptUrl(config: CheckoutConfig): URL {
 const ready = new Map<string, ShinhanBizPay>();
 
 function readyApi(config: CheckoutConfig): ShinhanBizPay | undefined {
-  return ready.get(scriptUrl(config).href);
+  return ready.get(scriptUrl(config.scriptSrc, config.pgOrigins).href);
 }
 
 /** Load Shinhan's script (once per page) and check that it defined the API we call. */
 async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
-  const url = scriptUrl(config);
+  const url = scriptUrl(config.scriptSrc, config.pgOrigins);
   await loadScript(url);
   const parsed = ShinhanBizPaySchema.safeParse((globalThis as { ShinhanBizPay?: unknown }).ShinhanBizPay);
   if (!parsed.success) {
@@ -73,48 +73,71 @@ function parseSession(json: unknown, ctx: AttemptContext): ShinhanSession {
       code: 'origin-not-allowed',
       field: 'redirect_url',
       order_no: session.order_no,
-      message: `redirect_url ${session.redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+      message: `redirect_url ${session.redirect_url} is not an https Shinhan URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
     });
   }
   return { ...session, redirect_url: url.href };
 }
 
-/** Call openPopup and resolve with the callback's first call (validated). */
-function openPopup(api: ShinhanBizPay, url: string, signal: AbortSignal): Promise<PgReturn> {
+/**
+ * Call openPopup and resolve with the callback's first call (validated), or with `closed` when the window
+ * the script opened is closed first. The window is captured from the `window.open` call the script makes
+ * inside `openPopup` (if it opens one synchronously; otherwise only the callback reports).
+ */
+function openPopup(api: ShinhanBizPay, url: string, ctx: AttemptContext): Promise<PgReturn> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const onAbort = () => {
+    let captured: Window | null = null;
+    const watch = new AbortController();
+    const end = () => {
       settled = true;
-      reject(signal.reason);
+      watch.abort();
+      ctx.signal.removeEventListener('abort', onAbort);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    const callback = (code: unknown, message: unknown) => {
+    const done = (value: PgReturn) => {
       if (settled) return; // a script that calls back twice must not end the attempt twice
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      const parsed = ShinhanCallbackSchema.safeParse({ code, message: message ?? undefined });
-      if (!parsed.success) {
-        resolve({ kind: 'returned', ok: false, code: 'invalid-callback', message: '' });
-        return;
-      }
-      const ret = String(parsed.data.code);
-      resolve({
-        kind: 'returned',
-        ok: ret === String(api.RES_SUCCESS),
-        code: ret,
-        message: (parsed.data.message ?? '').trim(),
-      });
+      end();
+      resolve(value);
     };
+    const onAbort = () => {
+      if (settled) return;
+      end();
+      reject(ctx.signal.reason);
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const callback = (code: unknown, message: unknown) => {
+      const parsed = ShinhanCallbackSchema.safeParse({ code, message: message ?? undefined });
+      const ret = parsed.success ? String(parsed.data.code) : 'invalid-callback';
+      const ok = parsed.success && ret === String(api.RES_SUCCESS);
+      // The script reports a closed window with a code of its own: no success and the window is gone is a close.
+      if (!ok && captured?.closed) return done({ kind: 'closed' });
+      done({ kind: 'returned', ok, code: ret, message: parsed.success ? (parsed.data.message ?? '').trim() : '' });
+    };
+    const open = window.open;
+    window.open = function (this: Window, ...args: Parameters<typeof window.open>) {
+      const win = open.apply(this, args);
+      captured ??= win;
+      return win;
+    } as typeof window.open;
     try {
       api.openPopup(url, callback);
     } catch (error) {
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
+      end();
       reject(
         new KpgError({
           code: 'script-load-failed',
           message: `ShinhanBizPay.openPopup threw: ${error instanceof Error ? error.message : String(error)}`,
         }),
+      );
+      return;
+    } finally {
+      window.open = open;
+    }
+    if (captured && !settled) {
+      ctx.popup.adopt(captured);
+      ctx.popup.whenClosed(watch.signal).then(
+        () => done({ kind: 'closed' }),
+        () => {},
       );
     }
   });
@@ -128,7 +151,7 @@ function receiptUrl(json: unknown, pgOrigins: readonly string[]): URL {
     throw new KpgError({
       code: 'origin-not-allowed',
       field: 'redirect_url',
-      message: `The receipt redirect_url ${redirect_url} is not an https Shinhan URL nor on an origin listed in pg-origins`,
+      message: `The receipt redirect_url ${redirect_url} is not an https Shinhan URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
     });
   }
   return url;
@@ -138,9 +161,7 @@ export const shinhan: Provider<ShinhanSession> = {
   id: 'shinhan',
   ownOrigins,
   receipt: { kind: 'backend', url: receiptUrl },
-  scriptUrl(config) {
-    return scriptUrl(config);
-  },
+  scriptUrl,
   prepare(ctx) {
     // Usually the script loaded when the element appeared: then nothing to wait for, and the session
     // request leaves inside the click's own task.
@@ -158,6 +179,6 @@ export const shinhan: Provider<ShinhanSession> = {
     const api = readyApi(ctx.config) ?? (await bizPay(ctx.config));
     const gesture = ctx.userGesture();
     if (gesture) await gesture;
-    return openPopup(api, url.href, ctx.signal);
+    return openPopup(api, url.href, ctx);
   },
 };

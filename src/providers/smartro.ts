@@ -9,8 +9,9 @@
  * silently as the text `&#NNNNN;`, and byte lengths are counted in the charset the form is sent in.
  */
 import { byteLength, ncr, outsideKsX1001, type FormCharset } from '../charset.js';
-import { warnOnce } from '../theme.js';
-import { KpgError, parseOrThrow } from '../protocol.js';
+import { readTid } from '../attributes.js';
+import { warnOnce } from '../warn.js';
+import { KpgError, invalidConfig, parseOrThrow } from '../errors.js';
 import { httpsHostIn, pgUrl, toUrl } from '../origins.js';
 import { RETURN_MESSAGE } from '../kpg-return/message.js';
 import {
@@ -19,7 +20,6 @@ import {
   ReturnMessageSchema,
   SmartroReceiptSchema,
   SmartroSessionSchema,
-  TidSchema,
   type SmartroSession,
 } from '../schemas.js';
 import type { AttemptContext, PgReturn, Provider, ReceiptInput, Slip, SlipLine } from './types.js';
@@ -122,7 +122,7 @@ function parseSession(json: unknown, ctx: AttemptContext): SmartroSession {
       code: 'origin-not-allowed',
       field: 'action',
       order_no: session.order_no,
-      message: `action ${session.action} is not an https smilepay.co.kr URL nor on an origin listed in pg-origins`,
+      message: `action ${session.action} is not an https smilepay.co.kr URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
     });
   }
   return { ...session, action: action.href };
@@ -187,11 +187,11 @@ const RECEIPT_PAGES = {
   real: 'https://www.smilepay.co.kr/issue/IssueLoader.jsp',
 };
 
-const badReceipt = (field: string, message: string) => new KpgError({ code: 'invalid-config', field, message });
+const badReceipt = invalidConfig;
 
 /** `https://{test|www}.smilepay.co.kr/issue/IssueLoader.jsp?TID=...&type=0|2`. */
 function receiptPage({ tid, type, env, issueUrl, pgOrigins }: ReceiptInput): URL {
-  if (!TidSchema.safeParse(tid).success) throw badReceipt('tid', tid ? `tid="${tid}" is not a Smartro TID` : 'The tid attribute is required');
+  readTid(tid);
   const kind = type ?? '0';
   if (!ReceiptTypeSchema.safeParse(kind).success) {
     throw badReceipt('type', `type="${kind}" must be 0 (the payment) or 2 (cash receipt)`);
@@ -200,7 +200,7 @@ function receiptPage({ tid, type, env, issueUrl, pgOrigins }: ReceiptInput): URL
   if (!ReceiptEnvSchema.safeParse(where).success) throw badReceipt('env', `env="${where}" must be test or real`);
   const page = issueUrl ? pgUrl(issueUrl, smartroOrigins, pgOrigins) : new URL(RECEIPT_PAGES[where as 'test' | 'real']);
   if (!page) {
-    throw new KpgError({ code: 'origin-not-allowed', field: 'issue-url', message: `issue-url="${issueUrl}" is not on smilepay.co.kr nor on an origin listed in pg-origins` });
+    throw new KpgError({ code: 'origin-not-allowed', field: 'issue-url', message: `issue-url="${issueUrl}" is not on smilepay.co.kr nor on an origin allowed with KpgCheckout.allowPgOrigins()` });
   }
   page.search = '';
   page.searchParams.set('TID', tid);

@@ -22,8 +22,10 @@ export interface AttemptContext {
   userGesture(): Promise<void> | null;
   /** Call right before the whole page leaves for the PG (mobile): remembers the attempt for the return. */
   leavingPage(): void;
-  /** The payment window the widget opens itself (watched, and closed when the element goes away). */
+  /** The payment window the widget watches (opened itself, or captured from the PG's script), closed when the element goes away. */
   readonly popup: PopupController;
+  /** With a card picker: the buyer's choice, sent as `card_cpny_cd` / `install_month`. */
+  readonly card: { card_cpny_cd: string; install_month: string } | null;
 }
 
 /** How the PG part of an attempt ended. */
@@ -40,7 +42,7 @@ export interface ReceiptInput {
   tid: string;
   type: string | null;
   env: string | null;
-  /** An override of the PG's receipt page URL (a sandbox), checked against pg-origins. */
+  /** An override of the PG's receipt page URL (a sandbox), checked against the PG's hosts and allowPgOrigins(). */
   issueUrl: string | null;
   pgOrigins: readonly string[];
 }
@@ -72,10 +74,10 @@ export interface Provider<S extends { order_no: string } = { order_no: string }>
   /** Receipts (전표), when the PG has them. */
   readonly receipt?: ReceiptSupport;
   readonly id: ProviderId;
-  /** The PG's own hosts (see origins.ts); `pg-origins` adds to these. */
+  /** The PG's own hosts (see origins.ts); `allowPgOrigins()` adds to these. */
   readonly ownOrigins: OwnOriginRule;
   /** The script to load once per page when an element connects; null when none is needed. Throws KpgError. */
-  scriptUrl?(config: CheckoutConfig): URL | null;
+  scriptUrl?(scriptSrc: string | null, pgOrigins: readonly string[]): URL | null;
   /** Runs synchronously inside the click, before any await (e.g. pre-opening a named window). */
   beforeSession?(ctx: AttemptContext): void;
   /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */

@@ -4,7 +4,8 @@
 //   executeServerCommand('pg-window', { url: 'http://127.0.0.1:5274/pgsvc/pay', action: 'click', selector: '#approve' })
 // Actions: 'wait' (until a window or frame whose URL starts with `url` exists), 'click' (a real mouse
 // click through Chromium), 'text' (textContent of selector), 'style' (computed style property `property`
-// of selector), 'count' (how many open windows/frames match), 'close' (close the matching window).
+// of selector), 'count' (how many open windows/frames match), 'close' (close the matching window),
+// 'focused' (whether that window's document has the focus), 'close-all' (close every matching window).
 
 /** @param {import('puppeteer-core').Page} page @param {string} prefix */
 function framesOf(page, prefix) {
@@ -93,6 +94,12 @@ export function pgWindowCommands() {
       const browser = testPage.browser();
       const { url, action, selector, property, timeout = 8000 } = payload;
       if (action === 'count') return (await findFrames(browser, url)).length;
+      if (action === 'close-all') {
+        // Windows an earlier test file left open (a receipt, a PG page): a test that counts windows starts clean.
+        const pages = new Set((await findFrames(browser, url)).map((f) => f.page).filter((p) => p !== testPage && ![...shopPages.values()].includes(p)));
+        for (const page of pages) await page.close();
+        return pages.size;
+      }
       const { page, frame } = await waitForFrame(browser, url, timeout);
       switch (action) {
         case 'wait':
@@ -116,6 +123,8 @@ export function pgWindowCommands() {
         case 'close':
           if (page !== testPage) await page.close();
           return true;
+        case 'focused':
+          return await frame.evaluate(() => document.hasFocus());
         default:
           throw new Error(`unknown pg-window action ${action}`);
       }

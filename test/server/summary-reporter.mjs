@@ -1,7 +1,22 @@
 // @ts-check
 // Writes web-test-runner's counts to $KPG_SUMMARY_FILE as JSON {passed, failed, skipped}, so that
 // scripts/test.mjs can print the run's closing line `N passed, N failed` alone on the last line.
-import { writeFileSync } from 'node:fs';
+// A test that could not run counts as failed: a file that did not import (or crashed before its tests ran)
+// counts each `it(` written in it, at least one.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+/** Every browser test file web-test-runner.config.mjs runs (test/**\/*.test.ts). */
+export function browserTestFiles(dir = 'test') {
+  /** @type {string[]} */
+  const files = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') files.push(...browserTestFiles(path));
+    else if (entry.name.endsWith('.test.ts')) files.push(path);
+  }
+  return files;
+}
 
 /** @param {any} suite @param {{passed: number, failed: number, skipped: number}} counts */
 function count(suite, counts) {
@@ -13,16 +28,34 @@ function count(suite, counts) {
   for (const child of suite.suites ?? []) count(child, counts);
 }
 
+/** How many tests a file declares (`it(` calls, as written; a loop's tests count once). */
+export function declaredTests(/** @type {string} */ file) {
+  try {
+    return (readFileSync(file, 'utf8').match(/(^|[^\w.])it\(/g) ?? []).length;
+  } catch {
+    return 0;
+  }
+}
+
 export function summaryReporter() {
   return {
     /** @param {{sessions: any[]}} args */
     onTestRunFinished({ sessions }) {
       const counts = { passed: 0, failed: 0, skipped: 0 };
       for (const session of sessions) {
+        const before = counts.passed + counts.failed + counts.skipped;
         if (session.testResults) count(session.testResults, counts);
-        // A test file that did not load, or errored outside a test, counts as one failure.
-        if (session.errors?.length || (!session.passed && !session.testResults?.tests?.length && !session.testResults?.suites?.length)) {
-          counts.failed++;
+        const ran = counts.passed + counts.failed + counts.skipped - before;
+        if (session.errors?.length || !session.passed) {
+          // Tests that never ran in this file (it did not import, or the browser page died) are failures.
+          const declared = declaredTests(resolve(session.testFile ?? ''));
+          const missing = Math.max(declared - ran, session.errors?.length && ran === 0 ? 1 : 0);
+          if (missing > 0) {
+            counts.failed += missing;
+            console.log(`summary: ${relative(process.cwd(), session.testFile ?? '?')}: ${missing} test(s) could not run, counted as failed`);
+          } else if (session.errors?.length) {
+            counts.failed++; // an error outside any test
+          }
         }
       }
       const file = process.env.KPG_SUMMARY_FILE;

@@ -1,0 +1,383 @@
+/**
+ * The payment attempt of a `<kpg-checkout>`, as one reactive controller: one attempt per order on a page,
+ * the buyer's gesture for the PG window, resuming after a full-page visit (sessionStorage, the back/forward
+ * cache, or `kpg_order_no` in another browser) and after the element was moved (SPA route change, Vue
+ * `<KeepAlive>`), the outcome event, and the promise `pay()` returns.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { afterClose, resumeCheckout, runCheckout, RETURN_PARAM } from '../checkout-flow.js';
+import type { CheckoutConfig, ConfigResult } from '../config.js';
+import { resolveDevice, type Device } from '../device.js';
+import { emit, type KpgErrorDetail, type Outcome } from '../events.js';
+import { clearPending, savePending, takePending } from '../pending.js';
+import { fetchResult, reportWindowClosed } from '../protocol.js';
+import type { AttemptContext } from '../providers/types.js';
+import { warnOnce } from '../warn.js';
+import { PopupController } from './popup.js';
+
+export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error';
+
+export type CardChoice = { card_cpny_cd: string; install_month: string };
+
+/** What the controller needs from its element. */
+export interface AttemptHost extends ReactiveControllerHost, HTMLElement {
+  /** The element's attributes, validated. */
+  readConfig(): ConfigResult;
+  /** With a card picker: the buyer's choice, or null. `undefined` when there is no picker. */
+  cardChoice(): CardChoice | null | undefined;
+  /** Move the focus where the buyer continues after an outcome (only when the focus was lost). */
+  restoreFocus(): void;
+}
+
+interface Attempt {
+  controller: AbortController;
+  /** The configuration the attempt started with: attributes changed mid-flight do not mix two orders. */
+  config: CheckoutConfig;
+  key: string;
+  orderNo?: string;
+  /** The page navigated to the PG (mobile); the outcome comes on return. */
+  navigated?: boolean;
+  promise: Promise<Outcome>;
+  resolve(outcome: Outcome): void;
+  reject(reason: unknown): void;
+}
+
+/** Orders with an attempt in flight on this page (`provider:order-id`) -> what that attempt resolves with. */
+const inFlight = new Map<string, Promise<Outcome>>();
+
+/** Attempts whose element left the page mid-flight (its window was closed): resumed by the next element for that order. */
+const detached = new Map<string, { config: CheckoutConfig; orderNo: string; at: number }>();
+/** A detached attempt older than this is not resumed (Shinhan's confirm token lives 30 minutes). */
+const DETACHED_MAX_AGE_MS = 30 * 60 * 1000;
+
+const keyOf = (config: CheckoutConfig) => `${config.provider}:${config.orderId}`;
+
+/** A promise whose rejection (the element was removed) never counts as unhandled, though `await` still sees it. */
+function settled<T>(): { promise: Promise<T>; resolve(value: T): void; reject(reason: unknown): void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => {});
+  return { promise, resolve, reject };
+}
+
+function stateOf(outcome: Outcome): CheckoutState {
+  return outcome.type === 'kpg-success'
+    ? 'paid'
+    : outcome.type === 'kpg-fail'
+      ? 'failed'
+      : outcome.type === 'kpg-cancel'
+        ? 'cancelled'
+        : 'error';
+}
+
+export class AttemptController implements ReactiveController {
+  /** Where the current or last attempt stands. */
+  state: CheckoutState = 'idle';
+  /** The outcome that ended the last attempt (for the element's message). */
+  outcome: Outcome | null = null;
+  /** The payment window this element watches. */
+  readonly popup: PopupController;
+
+  #attempt?: Attempt;
+  #continue?: () => void;
+
+  constructor(
+    private readonly host: AttemptHost,
+    /** Custom states (`:state(paid)`) are set here when the browser has them. */
+    private readonly internals: ElementInternals | null,
+  ) {
+    host.addController(this);
+    this.popup = new PopupController(host);
+    this.#setState('idle');
+  }
+
+  /** An attempt is in flight (or waiting for the buyer's press). */
+  get active(): boolean {
+    return !!this.#attempt;
+  }
+
+  /** The buyer's press on the button: continues a waiting attempt, or starts one. */
+  press(): void {
+    if (this.#continue) this.#continue();
+    else void this.pay();
+  }
+
+  /**
+   * Start a payment, as a click on the button does. Resolves with the outcome event's `{type, detail}`;
+   * while an attempt for this order is in flight on the page, returns that attempt's promise.
+   */
+  pay(): Promise<Outcome> {
+    if (this.#attempt) return this.#attempt.promise;
+    const read = this.host.readConfig();
+    if (!read.ok) return this.#refuse(read.error);
+    const config = read.config;
+    const key = keyOf(config);
+    // Another element on this page is paying this order: like a second click, nothing new starts.
+    const running = inFlight.get(key);
+    if (running) return running;
+    const card = this.host.cardChoice();
+    if (card === null) {
+      return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: 'The buyer has not chosen a card company in the card picker yet' });
+    }
+    const attempt = this.#begin(config, key);
+    const device = resolveDevice(config.device);
+    // Synchronous up to its first await: a provider's beforeSession runs inside this click.
+    this.#run(
+      attempt,
+      runCheckout(this.#context(attempt, device, card ?? null), {
+        onSession: (detail) => {
+          attempt.orderNo = detail.order_no;
+          emit(this.host, 'kpg-session', detail);
+        },
+      }),
+    );
+    return attempt.promise;
+  }
+
+  /** Bring the watched payment window to the front ("결제창 보기"). */
+  focusWindow(): void {
+    this.popup.focus();
+  }
+
+  hostConnected(): void {
+    window.addEventListener('pageshow', this.#onPageShow);
+    void this.host.updateComplete.then(() => {
+      if (this.host.isConnected) this.#resume(false);
+    });
+  }
+
+  hostDisconnected(): void {
+    window.removeEventListener('pageshow', this.#onPageShow);
+    const attempt = this.#attempt;
+    if (attempt) {
+      // An element removed mid-attempt stops its work, closes its window (the popup controller) and fires
+      // nothing afterwards. The backend hears of the closed window at once (a Smartro order can take a new
+      // attempt); the next element for this order (the same one re-attached, or a new one after a route
+      // change) resumes the attempt from the backend's answer instead of starting a new one.
+      if (attempt.orderNo && !attempt.navigated) {
+        const { config, orderNo } = attempt;
+        detached.set(attempt.key, { config, orderNo, at: Date.now() });
+        const once = { signal: new AbortController().signal, timeoutMs: config.timeoutMs, keepalive: true };
+        reportWindowClosed(config.resultUrl, orderNo, once).catch(() => {
+          /* the element that resumes asks again */
+        });
+      }
+      const reason = new DOMException('kpg-checkout was removed from the page', 'AbortError');
+      attempt.controller.abort(reason);
+      attempt.reject(reason);
+      this.#attempt = undefined;
+    }
+    this.#continue = undefined;
+    if (this.state === 'busy' || this.state === 'continue') this.#setState('idle');
+  }
+
+  /** A new order: its state starts fresh ("paid" belonged to the previous one). */
+  orderChanged(): void {
+    if (this.#attempt) return; // the running attempt ends for its own order, then the element is idle
+    this.outcome = null;
+    this.#setState('idle');
+    void this.host.updateComplete.then(() => this.#resume(false));
+  }
+
+  #setState(state: CheckoutState): void {
+    this.state = state;
+    const states = (this.internals as (ElementInternals & { states?: Set<string> }) | null)?.states;
+    if (states) {
+      try {
+        states.clear();
+        states.add(state);
+      } catch {
+        /* a browser with only the old `--state` syntax: the `state` property still tells */
+      }
+    }
+    this.host.requestUpdate();
+  }
+
+  #refuse(detail: KpgErrorDetail): Promise<Outcome> {
+    const outcome: Outcome = { type: 'kpg-error', detail };
+    this.#show(outcome, 'error');
+    return Promise.resolve(outcome);
+  }
+
+  #begin(config: CheckoutConfig, key: string, orderNo?: string): Attempt {
+    const { promise, resolve, reject } = settled<Outcome>();
+    const attempt: Attempt = { controller: new AbortController(), config, key, orderNo, promise, resolve, reject };
+    inFlight.set(key, promise);
+    attempt.controller.signal.addEventListener('abort', () => inFlight.delete(key), { once: true });
+    this.#attempt = attempt;
+    this.outcome = null;
+    this.#setState('busy');
+    return attempt;
+  }
+
+  #run(attempt: Attempt, running: Promise<Outcome | null>): void {
+    running.then(
+      (outcome) => {
+        if (this.#attempt !== attempt) return;
+        if (outcome === null) {
+          attempt.navigated = true; // stays busy: the page is leaving for the PG
+          return;
+        }
+        this.#finish(attempt, outcome);
+      },
+      () => {
+        /* aborted because the element was removed: fire nothing */
+      },
+    );
+  }
+
+  #finish(attempt: Attempt, outcome: Outcome): void {
+    this.#attempt = undefined;
+    inFlight.delete(attempt.key);
+    clearPending(attempt.key);
+    this.popup.forget();
+    const now = this.host.readConfig();
+    // The order changed while this attempt ran: the event is for the old order, the element shows the new one.
+    const sameOrder = now.ok && keyOf(now.config) === attempt.key;
+    this.#show(outcome, sameOrder ? stateOf(outcome) : 'idle');
+    attempt.resolve(outcome);
+  }
+
+  #show(outcome: Outcome, state: CheckoutState): void {
+    this.outcome = state === 'idle' ? null : outcome;
+    this.#setState(state);
+    if (outcome.type === 'kpg-error') console.error(`[kpg-checkout] ${outcome.detail.code}: ${outcome.detail.message}`);
+    emit(this.host, outcome.type, outcome.detail as never);
+    void this.host.updateComplete.then(() => this.host.restoreFocus());
+  }
+
+  #context(attempt: Attempt, device: Device, card: CardChoice | null): AttemptContext {
+    const { config } = attempt;
+    const signal = attempt.controller.signal;
+    return {
+      config,
+      device,
+      signal,
+      card,
+      userGesture: () => this.#userGesture(signal),
+      popup: this.popup,
+      leavingPage: () => {
+        if (!attempt.orderNo) return;
+        savePending(attempt.key, {
+          provider: config.provider,
+          order_no: attempt.orderNo,
+          order_id: config.orderId,
+          result_url: config.resultUrl.href,
+          started_at: Date.now(),
+        });
+      },
+    };
+  }
+
+  /**
+   * Popups may only open while the page holds the buyer's click (about 5 s in Chromium). When the backend
+   * took longer, ask for one more press instead of letting the popup blocker eat the window.
+   */
+  #userGesture(signal: AbortSignal): Promise<void> | null {
+    const activation = (navigator as Navigator & { userActivation?: { isActive: boolean } }).userActivation;
+    if (!activation || activation.isActive) return null;
+    return new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      this.#continue = () => {
+        this.#continue = undefined;
+        this.#setState('busy');
+        resolve();
+      };
+      this.#setState('continue');
+      void this.host.updateComplete.then(() => this.host.restoreFocus());
+    });
+  }
+
+  /**
+   * Pick up an attempt this page cannot see finishing by itself: one the back/forward cache restored (held
+   * in memory), one that left the page in this tab (sessionStorage), one whose element was removed
+   * mid-flight, or one the buyer returns from in another browser (`kpg_order_no` in the URL).
+   */
+  #resume(fromCache: boolean): void {
+    const left = this.#attempt;
+    if (left && !left.navigated) return;
+    if (fromCache && left?.orderNo) {
+      // Restored from the back/forward cache, still holding the attempt (and its promise) in memory.
+      clearPending(left.key);
+      left.navigated = false;
+      this.#run(left, resumeCheckout(this.#context(left, 'mobile', null), left.orderNo));
+      return;
+    }
+    if (left) return;
+    const read = this.host.readConfig();
+    if (!read.ok) return;
+    const config = read.config;
+    const key = keyOf(config);
+    if (inFlight.has(key)) return;
+    const gone = detached.get(key);
+    if (gone) detached.delete(key);
+    if (gone && gone.config.resultUrl.href === config.resultUrl.href && Date.now() - gone.at < DETACHED_MAX_AGE_MS) {
+      const attempt = this.#begin(gone.config, key, gone.orderNo);
+      // The window was closed (and reported) when the element left: the backend's answer decides.
+      this.#run(attempt, afterClose(this.#context(attempt, 'pc', null), gone.orderNo, true));
+      return;
+    }
+    const pending = takePending(key);
+    if (pending && pending.provider === config.provider && pending.result_url === config.resultUrl.href) {
+      this.#resumeReturn(config, pending.order_no);
+      dropReturnParam(pending.order_no);
+      return;
+    }
+    const returned = new URLSearchParams(location.search).get(RETURN_PARAM);
+    if (returned && /^[A-Za-z0-9_-]{1,64}$/.test(returned)) this.#resumeElsewhere(config, returned);
+  }
+
+  #resumeReturn(config: CheckoutConfig, orderNo: string): void {
+    const attempt = this.#begin(config, keyOf(config), orderNo);
+    this.#run(attempt, resumeCheckout(this.#context(attempt, 'mobile', null), orderNo));
+  }
+
+  /**
+   * Back in another browser (iOS may reopen the shop in Safari after the card app): this browser's
+   * storage knows nothing, the URL names the attempt. The backend (which checks the buyer) decides; only a
+   * result for this element's own order is shown, and no new payment starts while it is being asked.
+   */
+  #resumeElsewhere(config: CheckoutConfig, orderNo: string): void {
+    const attempt = this.#begin(config, keyOf(config), orderNo);
+    fetchResult(config.resultUrl, orderNo, { signal: attempt.controller.signal, timeoutMs: config.timeoutMs }).then(
+      (result) => {
+        if (this.#attempt !== attempt) return;
+        if (result.order_id !== config.orderId) {
+          this.#abandon(attempt);
+          return;
+        }
+        dropReturnParam(orderNo);
+        this.#run(attempt, resumeCheckout(this.#context(attempt, 'mobile', null), orderNo, result));
+      },
+      (error: unknown) => {
+        if (this.#attempt !== attempt) return;
+        warnOnce(`${RETURN_PARAM}=${orderNo} in the URL could not be looked up: ${error instanceof Error ? error.message : String(error)}`);
+        this.#abandon(attempt);
+      },
+    );
+  }
+
+  /** Not this element's attempt after all: back to idle, nothing fired. */
+  #abandon(attempt: Attempt): void {
+    this.#attempt = undefined;
+    attempt.controller.abort();
+    attempt.reject(new DOMException(`${RETURN_PARAM} in the URL names another order's attempt`, 'AbortError'));
+    this.#setState('idle');
+  }
+
+  #onPageShow = (event: PageTransitionEvent) => {
+    if (event.persisted) this.#resume(true);
+  };
+}
+
+/** Remove `kpg_order_no` from the address bar once its attempt is taken. */
+function dropReturnParam(orderNo: string): void {
+  const url = new URL(location.href);
+  if (url.searchParams.get(RETURN_PARAM) !== orderNo) return;
+  url.searchParams.delete(RETURN_PARAM);
+  history.replaceState(history.state, '', url.href);
+}

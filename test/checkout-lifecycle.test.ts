@@ -1,0 +1,288 @@
+/**
+ * The attempt as a shop developer and a buyer live it: `await el.pay()`, a new order mid-flight, an SPA
+ * route change mid-payment, where the focus goes after each outcome, numbers set as properties (React,
+ * Vue), and the warnings that catch look-alike mistakes before a buyer meets them.
+ */
+import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
+import '../src/index.js';
+import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
+import {
+  SESSION,
+  SHINHAN_PAY_PAGE,
+  SHINHAN_SANDBOX,
+  SHINHAN_SCRIPT,
+  closeSandboxWindows,
+  fixture,
+  fixtureCalls,
+  payButton,
+  pgWindow,
+  realClick,
+  recordEvents,
+  stubScript,
+  trackWindows,
+  uniqueKey,
+  waitFor,
+} from './helpers.js';
+
+/** A checkout created with its attributes before it connects, its events recorded from the start. */
+async function checkout(attrs: Record<string, string> = {}) {
+  const el = document.createElement('kpg-checkout');
+  const all: Record<string, string> = {
+    provider: 'shinhan',
+    device: 'pc',
+    'order-id': uniqueKey('A'),
+    'session-url': fixture({ body: SESSION }),
+    'result-url': fixture({ body: { status: 'paid', order_no: 'T-1', tid: 'TID-1' } }),
+    'script-src': stubScript('OK', ''),
+    'result-timeout': '0.5',
+    ...attrs,
+  };
+  for (const [k, v] of Object.entries(all)) el.setAttribute(k, v);
+  const rec = recordEvents(el);
+  await mount(html`${el}`);
+  return { el, rec };
+}
+
+function captureConsole(kind: 'warn' | 'error') {
+  const lines: string[] = [];
+  const original = console[kind];
+  console[kind] = (...args: unknown[]) => lines.push(args.join(' '));
+  return { lines, restore: () => (console[kind] = original) };
+}
+
+beforeEach(() => closeSandboxWindows());
+afterEach(() => fixtureCleanup());
+
+describe('pay(): Promise<Outcome>', () => {
+  for (const [what, attrs, type] of [
+    ['success', {}, 'kpg-success'],
+    ['failure', { 'result-url': fixture({ body: { status: 'failed', order_no: 'T-1', code: 'declined', message: '거절' } }) }, 'kpg-fail'],
+    ['cancel', { 'result-url': fixture({ body: { status: 'cancelled', order_no: 'T-1', reason: 'buyer-cancelled' } }) }, 'kpg-cancel'],
+    ['error', { 'session-url': fixture({ status: 503, body: {} }) }, 'kpg-error'],
+  ] as const) {
+    it(`${what}: resolves with {type, detail} of exactly the event that fired`, async () => {
+      const { el, rec } = await checkout(attrs);
+      let outcome: Awaited<ReturnType<KpgCheckout['pay']>> | undefined;
+      payButton(el).addEventListener('click', () => void el.pay().then((o) => (outcome = o)), { once: true });
+      await realClick(payButton(el)); // a buyer's click; pay() here joins the click's attempt
+      const fired = await rec.outcome();
+      await waitFor(() => outcome, 'pay() did not resolve');
+      expect(fired.type).to.equal(type);
+      expect(outcome).to.deep.equal({ type: fired.type, detail: fired.detail });
+    });
+  }
+
+  it('rejects (AbortError) when the element is removed mid-attempt, and fires nothing', async () => {
+    const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, delay: 400 }) });
+    const promise = el.pay();
+    el.remove();
+    const error = await promise.then(
+      () => null,
+      (e: DOMException) => e,
+    );
+    expect(error?.name).to.equal('AbortError');
+    await aTimeout(600);
+    expect(rec.outcomes()).to.have.length(0);
+  });
+});
+
+describe('a new order is a new element state', () => {
+  it('order-id changed mid-flight: the old order\'s success is fired for it, but the element shows the new, unpaid order', async () => {
+    const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, delay: 300 }) });
+    await realClick(payButton(el));
+    el.setAttribute('order-id', 'B-2002');
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail.order_no).to.equal('T-1');
+    await el.updateComplete;
+    expect(el.state).to.equal('idle');
+    expect(el.matches(':state(paid)')).to.equal(false);
+    expect(payButton(el).disabled).to.equal(false);
+    expect(el.shadowRoot!.textContent).to.not.contain('결제 완료');
+    expect(el.shadowRoot!.textContent).to.not.contain('결제가 완료되었습니다');
+  });
+
+  it('order-id changed after paying: idle again for the new order', async () => {
+    const { el, rec } = await checkout();
+    expect(el.matches(':state(idle)')).to.equal(true); // from the start, not only after a change
+    await realClick(payButton(el));
+    await rec.outcome();
+    expect(el.state).to.equal('paid');
+    el.setAttribute('order-id', uniqueKey('B'));
+    await el.updateComplete;
+    expect(el.state).to.equal('idle');
+    expect(el.matches(':state(idle)')).to.equal(true);
+    expect(payButton(el).disabled).to.equal(false);
+    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).to.equal('');
+  });
+});
+
+describe('an SPA route change mid-payment', () => {
+  it('closes the PG window the widget watches; the next element for that order resumes (the backend decides), no new session', async () => {
+    const orderId = uniqueKey('A');
+    const sessionKey = uniqueKey('session');
+    const resultKey = uniqueKey('result');
+    const attrs = {
+      'order-id': orderId,
+      'script-src': SHINHAN_SCRIPT,
+      'session-url': fixture({ body: SESSION, key: sessionKey }),
+      'result-url': fixture({ body: { status: 'pending', order_no: 'T-1' }, key: resultKey }),
+    };
+    const first = await checkout(attrs);
+    await realClick(payButton(first.el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    first.el.remove(); // the route changed
+    await waitFor(async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0, 'the PG window stayed open');
+    // The backend hears of the closed window at once, even if the buyer never comes back to this route.
+    await waitFor(async () => (await fixtureCalls(resultKey)).length === 1, 'the closed window was not reported');
+    const [report] = await fixtureCalls(resultKey);
+    expect(report.method).to.equal('POST');
+    expect(JSON.parse(report.body)).to.deep.equal({ order_no: 'T-1', event: 'window-closed' });
+    await aTimeout(300);
+    expect(first.rec.outcomes()).to.have.length(0);
+
+    const again = await checkout(attrs); // the buyer navigates back to the checkout
+    const outcome = await again.rec.outcome();
+    expect(outcome.type).to.equal('kpg-cancel');
+    expect(outcome.detail).to.include({ order_no: 'T-1', reason: 'popup-closed' });
+    expect((await fixtureCalls(resultKey)).map((c) => c.method)).to.deep.equal(['POST', 'GET']); // reported once, then asked
+    expect(await fixtureCalls(sessionKey)).to.have.length(1);
+    expect(again.rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(0);
+  });
+
+  it('the same element re-attached (Vue <KeepAlive>) shows the payment the backend recorded meanwhile', async () => {
+    const { el, rec } = await checkout({ 'script-src': SHINHAN_SCRIPT, 'result-url': fixture({ body: { status: 'paid', order_no: 'T-1' } }) });
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    const parent = el.parentElement!;
+    el.remove();
+    await waitFor(async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0, 'the PG window stayed open');
+    parent.append(el);
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect(el.state).to.equal('paid');
+  });
+});
+
+describe('focus when an attempt ends', () => {
+  for (const [what, attrs, target] of [
+    ['paid', {}, 'status'],
+    ['failed', { 'result-url': fixture({ body: { status: 'failed', order_no: 'T-1', code: 'x', message: '실패' } }) }, 'button'],
+    ['cancelled', { 'result-url': fixture({ body: { status: 'cancelled', order_no: 'T-1', reason: 'buyer-cancelled' } }) }, 'button'],
+    ['error', { 'session-url': fixture({ status: 500, body: {} }) }, 'button'],
+  ] as const) {
+    it(`${what}: the focus goes to the ${target === 'button' ? 'pay button' : 'confirmation'}, not <body>`, async () => {
+      const { el, rec } = await checkout(attrs);
+      await realClick(payButton(el));
+      await rec.outcome();
+      await el.updateComplete;
+      const expected = target === 'button' ? payButton(el) : el.shadowRoot!.querySelector('[part="status"]');
+      expect(document.activeElement).to.equal(el);
+      expect(el.shadowRoot!.activeElement).to.equal(expected);
+    });
+  }
+
+  it('the focus is not taken from where the buyer went meanwhile', async () => {
+    const input = document.createElement('input');
+    document.body.append(input);
+    try {
+      const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, delay: 300 }) });
+      await realClick(payButton(el));
+      input.focus();
+      await rec.outcome();
+      await el.updateComplete;
+      expect(document.activeElement).to.equal(input);
+    } finally {
+      input.remove();
+    }
+  });
+});
+
+describe('numbers from a framework (React 19 and Vue set properties)', () => {
+  it('<kpg-checkout>: amount, order-id, timeout and result-timeout as numbers', async () => {
+    const sessionKey = uniqueKey('session');
+    const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, key: sessionKey }) });
+    el.amount = 23000;
+    el.orderId = 1001;
+    el.timeout = 5;
+    el.resultTimeout = 2;
+    await el.updateComplete;
+    expect(payButton(el).textContent!.trim()).to.equal('23,000원 결제하기');
+    await realClick(payButton(el));
+    expect((await rec.outcome()).type).to.equal('kpg-success');
+    expect(JSON.parse((await fixtureCalls(sessionKey))[0].body).order_id).to.equal('1001');
+  });
+
+  it('<kpg-card-picker amount={55000}>: installments are offered', async () => {
+    const list = { ret_code: 0, list: [{ card_cpny_cd: 'S001', card_cpny_name: 'BC카드', istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '12' }] };
+    const el = await mount<KpgCardPicker>(html`<kpg-card-picker cards-url=${fixture({ body: list })} .amount=${55000} value="S001"></kpg-card-picker>`);
+    await waitFor(() => el.shadowRoot!.querySelectorAll('select option').length > 1, 'only 일시불 at 55,000 won');
+    expect(el.shadowRoot!.querySelectorAll('select option')).to.have.length(12);
+  });
+
+  it('<kpg-receipt type={2}>: the cash receipt opens, no invalid-config', async () => {
+    const windows = trackWindows();
+    try {
+      const el = await mount<KpgReceipt>(html`<kpg-receipt provider="smartro" tid="kpgtest01m01012611211200001234" .type=${2}
+        issue-url=${`${location.origin}/__fixture/page`}></kpg-receipt>`);
+      const errors: unknown[] = [];
+      el.addEventListener('kpg-error', (e) => errors.push(e.detail));
+      await realClick(el.shadowRoot!.querySelector('button')!);
+      expect(errors).to.deep.equal([]);
+      expect(new URL(String(windows.calls[0][0])).searchParams.get('type')).to.equal('2');
+    } finally {
+      windows.restore();
+    }
+  });
+});
+
+describe('mistakes caught before a buyer meets them', () => {
+  it('warns once for an unknown lang (and speaks Korean)', async () => {
+    const warn = captureConsole('warn');
+    try {
+      const { el } = await checkout({ lang: 'ja' });
+      el.requestUpdate();
+      await el.updateComplete;
+      expect(warn.lines.filter((l) => l.includes('lang="ja"'))).to.have.length(1);
+      expect(payButton(el).textContent).to.contain('결제하기');
+    } finally {
+      warn.restore();
+    }
+  });
+
+  it('warns for look-alike colour attributes (main-color, point-color, mainColor)', async () => {
+    const warn = captureConsole('warn');
+    try {
+      await checkout({ 'main-color': '101828', 'point-color': 'E11D48' });
+      const el = document.createElement('div');
+      el.innerHTML = '<kpg-receipt provider="smartro" tid="T1" mainColor="101828"></kpg-receipt>';
+      await mount(html`${el}`);
+      expect(warn.lines.some((l) => l.includes('main-color="101828"') && l.includes('main_color'))).to.equal(true);
+      expect(warn.lines.some((l) => l.includes('point-color="E11D48"') && l.includes('point_color'))).to.equal(true);
+      expect(warn.lines.some((l) => l.includes('maincolor="101828"') && l.includes('main_color'))).to.equal(true);
+    } finally {
+      warn.restore();
+    }
+  });
+
+  it('warns for a card picker without cards-url', async () => {
+    const warn = captureConsole('warn');
+    try {
+      await mount(html`<kpg-card-picker amount="55000"></kpg-card-picker>`);
+      expect(warn.lines.some((l) => l.includes('<kpg-card-picker> has no cards-url'))).to.equal(true);
+    } finally {
+      warn.restore();
+    }
+  });
+
+  it('a state attribute pasted from outerHTML, or a state property set by a framework, changes nothing and throws nothing', async () => {
+    const host = document.createElement('div');
+    host.innerHTML = `<kpg-checkout state="paid" provider="shinhan" order-id="A-1" session-url="/s" result-url="/r"></kpg-checkout>`;
+    await mount(html`${host}`);
+    const el = host.querySelector('kpg-checkout')!;
+    (el as unknown as { state: string }).state = 'paid';
+    await el.updateComplete;
+    expect(el.state).to.equal('idle');
+    expect(payButton(el).disabled).to.equal(false);
+  });
+});

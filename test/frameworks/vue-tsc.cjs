@@ -1,0 +1,1 @@
+require('vue-tsc').run(require.resolve('typescript5/lib/tsc'));
