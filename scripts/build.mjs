@@ -7,10 +7,11 @@ import { rmSync } from 'node:fs';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
 rmSync('dist', { recursive: true, force: true });
+// The server first: vite.config.ts bundles demo/servers.mjs (its dev-server plugin), which imports dist/server.
+run('node', ['scripts/build-server.mjs']);
 run('npx', ['vite', 'build', '--logLevel', 'warn']);
 run('npx', ['vite', 'build', '--mode', 'return', '--logLevel', 'warn']);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
-run('node', ['scripts/build-server.mjs']);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
 run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', 'dist']);
 console.log('build: dist/kpg-checkout.js, dist/kpg-return.js, dist/esm/, dist/server/ and dist/custom-elements.json written');

@@ -10,7 +10,6 @@
  * express.urlencoded()): the Smartro result form has to be read as raw bytes (EUC-KR or UTF-8).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { KpgServer } from './index.js';
 
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
@@ -56,7 +55,7 @@ async function handle(server: Pick<KpgServer, 'fetch'>, req: IncomingMessage, re
   const init: RequestInit & { duplex: 'half' } = {
     method,
     headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+    body: hasBody ? bodyStream(req) : undefined,
     duplex: 'half',
   };
   const request = new Request(url, init);
@@ -75,4 +74,39 @@ async function handle(server: Pick<KpgServer, 'fetch'>, req: IncomingMessage, re
   res.end(body);
   // A body refused for its size or its slowness is not read to the end: do not keep that connection.
   if (response.status === 408 || response.status === 413) res.once('finish', () => req.destroy());
+}
+
+/**
+ * The request body as a web stream, with backpressure. (Not `Readable.toWeb`: on Node 20 a stream cancelled
+ * before the body ended throws ERR_INVALID_STATE from its data handler, an uncaught exception that would take
+ * the shop's process down.) After a cancel the rest is read and dropped.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let done = false;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on('end', () => {
+        if (done) return;
+        done = true;
+        controller.close();
+      });
+      req.on('error', (error) => {
+        if (done) return;
+        done = true;
+        controller.error(error);
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      done = true;
+      req.resume();
+    },
+  }, { highWaterMark: 4 });
 }

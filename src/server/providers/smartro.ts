@@ -170,7 +170,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       };
       if (mobile) {
         // A mobile cancel goes to StopURL, not ReturnURL (guide 6.16).
-        fields.StopURL = urls.smartroStop;
+        fields.StopURL = `${urls.smartroStop}?order_no=${encodeURIComponent(attempt.order_no)}`;
         if (attempt.app_scheme) {
           // Issue 12, guide 6.9-6.10: an app's WebView uses the hybrid module, and ISP returns to the app's
           // scheme. ASSUMPTION: urlScheme takes the scheme as the shop wrote it ("myshop://").
