@@ -282,7 +282,8 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       if (timer) clearInterval(timer);
       await startup.catch(() => {});
       await ready.catch(() => {});
-      await (await engine.store()).close();
+      // A store passed in belongs to the caller: it stays open.
+      if (!isStore(options.database)) await (await engine.store()).close();
     },
   };
 }

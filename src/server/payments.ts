@@ -78,6 +78,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       moved: Boolean(moved),
       why,
       ...(patch.code ? { code: patch.code } : {}),
+      // The PG's own words go to the log (redacted like every line), never to the buyer.
+      ...(patch.pg_message ? { pg_message: patch.pg_message } : {}),
       ...(patch.reason ? { reason: patch.reason } : {}),
       ...(patch.reported_status ? { reported: patch.reported_status, reported_code: patch.reported_code } : {}),
     });
