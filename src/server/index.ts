@@ -64,7 +64,7 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   /** A request body must arrive within this (default 10 s): a slow client cannot hold a connection. */
   bodyTimeoutMs?: number;
   /** Per client (IP) and instance; false turns one off. Defaults: session 20 / minute, cards 60 / minute. */
-  rateLimit?: { session?: RateLimit | false; cards?: RateLimit | false };
+  rateLimit?: false | { session?: RateLimit | false; cards?: RateLimit | false };
   /** Shinhan's card list is fetched once per pgcode per this long (default 5 minutes). */
   cardListTtlMs?: number;
   /** A pending attempt nobody finished expires after this (default 30 minutes). */
@@ -222,7 +222,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     throw new Error('kpg server: authorize({ request, order }) is required: return whether the caller owns the order (return true only if orders are not tied to buyers)');
   }
   const engine = createEngine<TOrder>(options);
-  const rate = options.rateLimit ?? {};
+  const rate = options.rateLimit === false ? { session: false as const, cards: false as const } : (options.rateLimit ?? {});
   const clock = () => engine.now().getTime();
   const limits = {
     session: rate.session === false ? undefined : createLimiter(rate.session ?? DEFAULTS.session, clock),
