@@ -62,6 +62,7 @@ function toRefund(row: Row): RefundDue {
 }
 
 export function createSqlStore(sql: SqlClient): PaymentStore {
+  const held = new Set<string>();
   async function migrate(): Promise<void> {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
     await sql.session(async (connection) => {
@@ -135,7 +136,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       );
     },
 
-    transition(orderNo, name, patch, now) {
+    async transition(orderNo, name, patch, now) {
       const { from, to } = TRANSITIONS[name];
       const sets = ['status = $2', 'updated_at = $3'];
       const params: unknown[] = [orderNo, to, now, [...from]];
@@ -265,6 +266,18 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     },
 
     async exclusive(name, fn) {
+      // Advisory locks are per session and re-entrant: within this instance (and PGlite's one session) a
+      // set of held names, across instances the lock.
+      if (held.has(name)) return undefined;
+      held.add(name);
+      try {
+        return await lockedRun(name, fn);
+      } finally {
+        held.delete(name);
+      }
+    },
+  };
+  async function lockedRun<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
       return sql.session(async (connection) => {
         const { rows } = await connection.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [name]);
         if (!rows[0]?.ok) return undefined;
@@ -274,8 +287,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
           await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
         }
       });
-    },
-  };
+  }
   return store;
 }
 
