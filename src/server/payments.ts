@@ -327,6 +327,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   function cardList(pgcode: string) {
     const shinhan = deps.shinhan;
     if (!shinhan) throw new HttpError(404, 'unsupported-provider', 'This shop does not take Shinhan payments.');
+    // Only the pgcodes the shop offers are proxied (and cached): no upstream call for anything else.
+    if (!shinhan.pgcodes.includes(pgcode)) throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');
     return cards.get(pgcode, () => shinhan.cardList(pgcode), (v) => v.ok);
   }
 
