@@ -340,3 +340,44 @@ export async function sandboxes(t, smartroOptions = {}) {
     },
   };
 }
+
+/**
+ * A kpg-checkout/server in its own process (test/node/fixtures/kpg-instance.mjs), until the test ends.
+ * @param {import('node:test').TestContext} t
+ * @param {Record<string, unknown>} config
+ * @returns {Promise<{ origin: string, child: import('node:child_process').ChildProcess, log: () => string, exited: Promise<number | null> }>}
+ */
+export async function spawnInstance(t, config) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [new URL('./fixtures/kpg-instance.mjs', import.meta.url).pathname], {
+    env: { ...process.env, KPG_INSTANCE: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+  const origin = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`instance did not start within 60 s: ${stderr.slice(-2000)}`)), 60_000);
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /READY (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`instance exited (${code}) before it was ready: ${stderr.slice(-2000)}`));
+    });
+  });
+  return { origin: /** @type {string} */ (origin), child, log: () => stderr, exited };
+}
