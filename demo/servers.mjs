@@ -56,7 +56,7 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPo
   const smartro = await startSmartroSandbox({ host, port: smartroPort });
   const demo = createDemoBackend({ publicBaseUrl, sandboxes: { shinhanOrigin: shinhan.origin, smartroOrigin: smartro.origin }, env, database });
   await demo.kpg.ready;
-  const shop = createDemoShop(demo.orders);
+  const shop = createDemoShop(demo.orders, demo.kpg);
   const script = returnScript(returnScriptFrom);
   /** The shop's server: the return script, its demo order step, then kpg-checkout/server under /api/kpg. */
   const backend = Object.assign(

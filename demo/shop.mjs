@@ -14,10 +14,30 @@ export const CATALOGUE = Object.freeze([
 
 /**
  * @param {import('./backend/orders.mjs').DemoOrders} orders
+ * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown> }} [kpg] the demo's server, for its staff
+ *   routes: `POST /api/demo/reconcile` runs reconcile() (what a shop's cron runs; browser tests use it after a
+ *   confirm timeout) and `GET /api/demo/refunds` lists money owed back. A real shop keeps these behind its admin login.
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
  */
-export function createDemoShop(orders) {
+export function createDemoShop(orders, kpg) {
   return (req, res, next) => {
+    const staff = kpg && ((req.url === '/api/demo/reconcile' && req.method === 'POST') || (req.url === '/api/demo/refunds' && req.method === 'GET'));
+    if (staff) {
+      req.resume();
+      (req.method === 'POST' ? kpg.reconcile() : kpg.refundsDue()).then(
+        (answer) => {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-store');
+          res.end(JSON.stringify(answer));
+        },
+        () => {
+          res.statusCode = 500;
+          res.end();
+        },
+      );
+      return;
+    }
     if (req.url !== '/api/demo/orders' || req.method !== 'POST') return next();
     let body = '';
     req.setEncoding('utf8');
