@@ -26,6 +26,19 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
   const orders = createDemoOrders({ secret: env.KPG_DEMO_COOKIE_SECRET });
   const pg = demoOptions(env, sandboxes);
   const tempDir = database || pg.database ? undefined : mkdtempSync(join(tmpdir(), 'kpg-demo-db-'));
+  // Removed on close, and when the process ends without closing: Vite's dev server dies of Ctrl-C without
+  // 'exit' handlers, so the signal is caught once, the directory removed, and the signal raised again.
+  const removeTemp = () => tempDir && rmSync(tempDir, { recursive: true, force: true });
+  /** @param {NodeJS.Signals} signal */
+  const onSignal = (signal) => {
+    removeTemp();
+    process.kill(process.pid, signal);
+  };
+  if (tempDir) {
+    process.once('exit', removeTemp);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   /** The last log lines (KPG_LOG=stdout prints them as they come). @type {string[]} */
   const logLines = [];
   const kpg = createKpgServer({
@@ -56,7 +69,10 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
     logLines,
     async close() {
       await kpg.close();
-      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      removeTemp();
+      process.off('exit', removeTemp);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     },
   };
 }
