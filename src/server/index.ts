@@ -77,6 +77,11 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   smartroQuietMs?: number;
   /** A processing attempt older than this lost its instance (default 3 x pgTimeoutMs). */
   staleProcessingMs?: number;
+  /**
+   * result-url waits up to this long while an attempt is `processing` (default 1 s): a verification that
+   * ends within it is answered settled; a slower one is answered `processing` and the widget polls on.
+   */
+  resultWaitMs?: number;
   /** Refusals and finished unpaid attempts are deleted after this (default 90 days). */
   retentionMs?: number;
   /** Run reconcile() once the store is ready (default true) and then every N ms (default: never). */
@@ -118,6 +123,7 @@ const DEFAULTS = {
   attemptTtlMs: 30 * 60_000,
   smartroQuietMs: 5 * 60_000,
   retentionMs: 90 * 24 * 3600_000,
+  resultWaitMs: 1000,
   session: { limit: 20, windowMs: 60_000 },
   cards: { limit: 60, windowMs: 60_000 },
 };
@@ -193,6 +199,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
           smartroQuietMs: options.smartroQuietMs ?? DEFAULTS.smartroQuietMs,
           staleProcessingMs,
           cardListTtlMs: options.cardListTtlMs ?? DEFAULTS.cardListTtlMs,
+          resultWaitMs: options.resultWaitMs ?? DEFAULTS.resultWaitMs,
         },
       });
     }

@@ -35,6 +35,8 @@ export interface PaymentsConfig {
   /** A `processing` attempt older than this lost its instance: reconcile treats it as `unknown`. */
   staleProcessingMs: number;
   cardListTtlMs: number;
+  /** result-url waits up to this long while an attempt is `processing`, so a quick verification is answered settled. */
+  resultWaitMs: number;
 }
 
 export interface PaymentsDeps<TOrder extends KpgOrder> {
@@ -193,9 +195,11 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     const returnTo = body.device_type === 1 || body.return_to ? resolveReturnTo(body.return_to, config.publicBaseUrl) : null;
     const choices = await chooseOptions(body, order);
 
+    let lastOpen: Attempt | undefined;
     for (let round = 0; round < 4; round++) {
       const { paid, open } = await store.orderState(order.order_id);
       if (paid) throw alreadyPaid(paid);
+      lastOpen = open ?? lastOpen;
       const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
       if (open) {
         const verdict = await mayReplace(open);
@@ -231,7 +235,9 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       }
       return session.answer;
     }
-    throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, {});
+    // Other sessions of this order kept winning the race: one of them is the attempt in progress.
+    lastOpen = (await store.orderState(order.order_id)).open ?? lastOpen;
+    throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, lastOpen ? { order_no: lastOpen.order_no } : {});
   }
 
   function alreadyPaid(paid: Attempt) {
@@ -464,8 +470,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     return { attempt, outcome: { recorded: true } as Outcome };
   }
 
-  async function waitWhileProcessing(attempt: Attempt): Promise<Attempt> {
-    const deadline = Date.now() + config.pgTimeoutMs + 1000;
+  async function waitWhileProcessing(attempt: Attempt, forMs = config.pgTimeoutMs + 1000): Promise<Attempt> {
+    const deadline = Date.now() + forMs;
     let current = attempt;
     while (Date.now() < deadline) {
       current = await reread(current);
@@ -481,7 +487,15 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
 
   async function result(request: Request, orderNo: string): Promise<ResultView> {
     const attempt = await ownedAttempt(request, await store.getAttempt(orderNo), unknownOrder(orderNo));
-    return view(attempt);
+    return view(await settled(attempt));
+  }
+
+  /**
+   * A verification in progress usually ends within a PG round trip: wait for it (at most resultWaitMs) rather
+   * than answer `processing` and make the widget ask again. A slow one (fault 3) is still answered `processing`.
+   */
+  async function settled(attempt: Attempt): Promise<Attempt> {
+    return attempt.status === 'processing' && config.resultWaitMs > 0 ? waitWhileProcessing(attempt, config.resultWaitMs) : attempt;
   }
 
   /**
@@ -507,7 +521,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         }
       }
     }
-    return view(attempt);
+    return view(await settled(attempt));
   }
 
   function unknownOrder(orderNo: string) {

@@ -12,7 +12,7 @@ import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, sho
 forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
-   * @param {{ lookup?: boolean, pgTimeoutMs?: number, retry?: { retryAttempts?: number, retryDelayMs?: number } }} [o]
+   * @param {{ lookup?: boolean, pgTimeoutMs?: number, resultWaitMs?: number, retry?: { retryAttempts?: number, retryDelayMs?: number } }} [o]
    */
   async function setup(t, o = {}) {
     const pgs = await sandboxes(t, o.retry);
@@ -23,6 +23,7 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
       loadOrder: shop.loadOrder,
       authorize: shop.authorize,
       pgTimeoutMs: o.pgTimeoutMs ?? 6000,
+      resultWaitMs: o.resultWaitMs,
       rateLimit: false,
     }, { secrets: SANDBOX_SECRETS });
     /** @param {string} orderNo */
@@ -103,7 +104,7 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
   });
 
   test('fault 3 through the sandbox: the receipt API answers after 4 s, the buyer closes the window 1.5 s after approving: processing, then paid (never cancelled)', async (t) => {
-    const s = await setup(t, { lookup: false });
+    const s = await setup(t, { lookup: false, resultWaitMs: 200 });
     await s.pgs.fault('smartro', { api: 'retry', suppress: true });
     const order = s.shop.add();
     const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });

@@ -430,15 +430,28 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   });
 
   test('fault 3: the receipt API answers slowly and the buyer closes the window: processing (never cancel), then paid', async (t) => {
-    const s = await setup(t);
-    s.api.delayMs = 600;
+    const s = await setup(t, { options: { resultWaitMs: 100, pgTimeoutMs: 5000 } });
+    s.api.delayMs = 1500;
     const orderNo = await s.started();
     const returned = s.post('return', eucKrBody(resultFields({ orderNo })));
     await until(async () => (await store().getAttempt(orderNo))?.status === 'processing', 3000, 'the return to be claimed');
     const closed = await s.closeWindow(orderNo);
     assert.equal(closed.json.status, 'processing', 'the widget keeps polling');
+    assert.equal((await s.result(orderNo)).status, 'processing');
     await returned;
     assert.equal((await s.result(orderNo)).status, 'paid');
+  });
+
+  test('result-url waits (resultWaitMs) for a verification that ends quickly, and answers it settled', async (t) => {
+    const s = await setup(t, { options: { resultWaitMs: 3000 } });
+    s.api.delayMs = 400;
+    const orderNo = await s.started();
+    const returned = s.post('return', eucKrBody(resultFields({ orderNo })));
+    await until(async () => (await store().getAttempt(orderNo))?.status === 'processing', 3000, 'the return to be claimed');
+    const asked = Date.now();
+    assert.equal((await s.result(orderNo)).status, 'paid', 'no "processing" for a verification of 0.4 s');
+    assert.ok(Date.now() - asked < 2500);
+    await returned;
   });
 
   test('fault 3: the window closed before ReturnURL arrived; the Moid lookup finds the approval and records it at once', async (t) => {
