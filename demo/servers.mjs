@@ -1,7 +1,8 @@
 // @ts-check
-// Starts what the demo shop and the browser tests need: the sandbox PG(s) on their own origin and the
-// reference merchant backend (middleware for the shop's own server), wired to each other.
-import { configFromEnv, createMerchantBackend } from './backend/index.mjs';
+// Starts what the demo shop and the browser tests need: the sandbox PGs on their own origins and the shop's
+// server side (kpg-checkout/server with the demo's orders, as middleware for the shop's own server), wired
+// to each other. The server module is the built one (dist/server): `npm start` and `npm test` build it first.
+import { createDemoBackend } from './backend/index.mjs';
 import { startShinhanSandbox } from './sandbox/shinhan/server.mjs';
 import { startSmartroSandbox } from './sandbox/smartro/server.mjs';
 import { createDemoShop } from './shop.mjs';
@@ -46,37 +47,35 @@ function returnScript(from) {
 }
 
 /**
- * @param {{ publicBaseUrl: string, shinhanPort?: number, smartroPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source' }} options
- *   `env`: environment variables for the backend (the demo passes process.env so SHINHAN_API_BASE etc.
- *   can point it at Shinhan's real test server; tests pass nothing and always use the sandbox).
+ * @param {{ publicBaseUrl: string, shinhanPort?: number, smartroPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source', database?: import('../dist/server/index.js').DatabaseOptions }} options
+ *   `env`: environment variables for the server (the demo passes process.env, so SHINHAN_API_BASE etc. can
+ *   point it at a PG's real test server, DATABASE_URL at PostgreSQL and KPG_DATA_DIR at a PGlite directory to
+ *   keep; tests pass nothing: the sandboxes and a temporary PGlite directory removed on close).
  */
-export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPort = 5175, host = '127.0.0.1', env = {}, returnScriptFrom = 'source' }) {
+export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPort = 5175, host = '127.0.0.1', env = {}, returnScriptFrom = 'source', database }) {
   const shinhan = await startShinhanSandbox({ host, port: shinhanPort });
   const smartro = await startSmartroSandbox({ host, port: smartroPort });
-  const config = configFromEnv(env, {
-    SHINHAN_API_BASE: `${shinhan.origin}/`,
-    SMARTRO_PC_ACTION: `${smartro.origin}/interfaceURL.jsp`,
-    SMARTRO_MOBILE_ACTION: `${smartro.origin}/pay/interfaceURL`,
-    SMARTRO_API_BASE: `${smartro.origin}/`,
-    KPG_PUBLIC_BASE_URL: publicBaseUrl,
-  });
-  const merchant = createMerchantBackend(config);
-  const shop = createDemoShop(merchant);
+  const demo = createDemoBackend({ publicBaseUrl, sandboxes: { shinhanOrigin: shinhan.origin, smartroOrigin: smartro.origin }, env, database });
+  await demo.kpg.ready;
+  const shop = createDemoShop(demo.orders, demo.kpg);
   const script = returnScript(returnScriptFrom);
   const gallery = galleryStubs(); // demo/gallery.html's stub endpoints, under /gallery/
-  /** The shop's server: its demo order step, then the reference backend's /api/kpg routes. */
+  /** The shop's server: the return script, the gallery's stubs, its demo order step, then kpg-checkout/server under /api/kpg. */
   const backend = Object.assign(
     /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: (e?: unknown) => void) => void} */
-    (req, res, next) => script(req, res, () => gallery(req, res, () => shop(req, res, () => merchant(req, res, next)))),
-    { store: merchant.store },
+    (req, res, next) => script(req, res, () => gallery(req, res, () => shop(req, res, () => demo.middleware(req, res, next)))),
+    { kpg: demo.kpg, orders: demo.orders, logLines: demo.logLines },
   );
+  const store = await demo.kpg.store();
   return {
     backend,
-    config,
+    kpg: demo.kpg,
+    // What the demo's server talks to (printed by `npm start`).
+    config: { ...demo.pgOptions, engine: store.engine },
     shinhanOrigin: shinhan.origin,
     smartroOrigin: smartro.origin,
     shinhan,
     smartro,
-    close: () => Promise.all([shinhan.close(), smartro.close()]),
+    close: () => Promise.all([shinhan.close(), smartro.close(), demo.close()]),
   };
 }

@@ -1,7 +1,7 @@
 // @ts-check
 // The demo shop's own little order step: a shopper picks a product, the shop's server creates an order
-// (price from the catalogue, never from the browser), and the page pays for that order id.
-//   POST /api/demo/orders {product_id} -> {order_id, amount, product_name}
+// (price from the catalogue, never from the browser) bound to the shopper's demo buyer cookie, and the page
+// pays for that order id.   POST /api/demo/orders {product_id} -> {order_id, amount, product_name}
 import { randomBytes } from 'node:crypto';
 
 export const CATALOGUE = Object.freeze([
@@ -13,11 +13,31 @@ export const CATALOGUE = Object.freeze([
 ]);
 
 /**
- * @param {{ store: { addOrder(input: unknown): { order_id: string } } }} backend
+ * @param {import('./backend/orders.mjs').DemoOrders} orders
+ * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown> }} [kpg] the demo's server, for its staff
+ *   routes: `POST /api/demo/reconcile` runs reconcile() (what a shop's cron runs; browser tests use it after a
+ *   confirm timeout) and `GET /api/demo/refunds` lists money owed back. A real shop keeps these behind its admin login.
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
  */
-export function createDemoShop(backend) {
+export function createDemoShop(orders, kpg) {
   return (req, res, next) => {
+    const staff = kpg && ((req.url === '/api/demo/reconcile' && req.method === 'POST') || (req.url === '/api/demo/refunds' && req.method === 'GET'));
+    if (staff) {
+      req.resume();
+      (req.method === 'POST' ? kpg.reconcile() : kpg.refundsDue()).then(
+        (answer) => {
+          res.statusCode = 200;
+          res.setHeader('Content-Type', 'application/json; charset=utf-8');
+          res.setHeader('Cache-Control', 'no-store');
+          res.end(JSON.stringify(answer));
+        },
+        () => {
+          res.statusCode = 500;
+          res.end();
+        },
+      );
+      return;
+    }
     if (req.url !== '/api/demo/orders' || req.method !== 'POST') return next();
     let body = '';
     req.setEncoding('utf8');
@@ -34,13 +54,21 @@ export function createDemoShop(backend) {
       }
       const product = CATALOGUE.find((p) => p.product_id === productId);
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
       if (!product) {
         res.statusCode = 400;
         res.end(JSON.stringify({ code: 'unknown-product', message: `No product ${String(productId)}`, field: 'product_id' }));
         return;
       }
+      // The buyer: from the signed cookie, or a new one (the cookie is set with this answer).
+      let owner = orders.buyerOf(req.headers.cookie);
+      if (!owner) {
+        const buyer = orders.newBuyer();
+        owner = buyer.id;
+        res.setHeader('Set-Cookie', buyer.cookie);
+      }
       const order_id = `D${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-      backend.store.addOrder({ order_id, amount: product.amount, product_name: product.product_name, user_id: 'buyer01', user_name: '홍길동' });
+      orders.add({ order_id, amount: product.amount, product_name: product.product_name, owner });
       res.statusCode = 200; // explicit: a host server (Koa) may have preset 404
       res.end(JSON.stringify({ order_id, amount: product.amount, product_name: product.product_name }));
     });

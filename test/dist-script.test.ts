@@ -1,9 +1,9 @@
-import { waitFor } from './helpers.js';
 /**
  * The embeddable file, used the way a shop uses it: `dist/kpg-checkout.js` from a plain `<script src>`
  * (no charset attribute, served without a charset) on a page served as EUC-KR.
  */
 import { expect } from '@open-wc/testing';
+import { newOrder, waitFor } from './helpers.js';
 
 function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
@@ -27,7 +27,7 @@ describe('dist/kpg-checkout.js', () => {
     const frame = await framePage(
       `<!doctype html><html><head><meta charset="euc-kr"><title>legacy shop</title></head><body>
        <kpg-checkout provider="shinhan" session-url="/api/kpg/session" result-url="/api/kpg/result"
-         order-id="A-1001" amount="11000" device="mobile"></kpg-checkout>
+         order-id="${await newOrder()}" amount="11000" device="mobile"></kpg-checkout>
        <script src="/__fixture/dist/kpg-checkout.js"></script></body></html>`,
       'EUC-KR',
     );

@@ -1,87 +1,80 @@
 // @ts-check
 /**
- * Reference merchant backend for Shinhan PG (SPG) and Smartro WEBLink: what a shop's own server must do.
- *
- *   import { createMerchantBackend, configFromEnv } from './demo/backend/index.mjs';
- *   const backend = createMerchantBackend(configFromEnv());
- *   http.createServer((req, res) => backend(req, res, () => { res.statusCode = 404; res.end(); }));
- *   // or: vite `server.middlewares.use(backend)`, express `app.use(backend)`
- *
- * Routes: see routes.mjs and README.md. Everything else goes to next().
+ * The demo shop's server side: kpg-checkout/server (built to dist/server by `npm run build`, and by
+ * `npm start` before Vite starts) with the demo's orders, its buyer cookie and the sandbox PGs' settings.
+ * A real shop writes the same few lines with its own `loadOrder` and `authorize` (README: "The server").
  */
-import { resolveConfig } from './config.mjs';
-import { HttpError, sendError, sendJson, sendPage, sendText } from './http.mjs';
-import { createRoutes } from './routes.mjs';
-import { createShinhanClient } from './shinhan.mjs';
-import { createSmartroClient } from './smartro.mjs';
-import { createStore } from './store.mjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKpgServer, toNodeHandler } from '../../dist/server/index.js';
+import { demoOptions } from './config.mjs';
+import { createDemoOrders } from './orders.mjs';
 
-export { configFromEnv, ENV_NAMES, resolveConfig, SANDBOX_DEFAULTS } from './config.mjs';
-export { createStore, DEFAULT_ORDERS, DEMO_BUYER_CONTACT } from './store.mjs';
-export { paramIsptHash, payIsptHash, sha256Hex } from './shinhan.mjs';
-export { encryptData, kstTimestamp, parseResultForm, signValue, SUCCESS_CODES } from './smartro.mjs';
-export { returnPageHtml } from './http.mjs';
-export { ROUTES } from './routes.mjs';
+export { SANDBOX_DEFAULTS, demoOptions } from './config.mjs';
+export { BUYER_COOKIE, createDemoOrders } from './orders.mjs';
 
 /**
- * @typedef {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse,
- *   next: (error?: unknown) => void) => void} Middleware
- * @typedef {Middleware & { store: import('./store.mjs').Store }} MerchantBackend
+ * @param {object} options
+ * @param {string} options.publicBaseUrl the shop's origin (the PGs send the buyer back there)
+ * @param {{ shinhanOrigin: string, smartroOrigin: string }} options.sandboxes
+ * @param {Record<string, string | undefined>} [options.env] SHINHAN_*, SMARTRO_*, DATABASE_URL, KPG_DATA_DIR, KPG_LOG=stdout
+ * @param {import('../../dist/server/index.js').DatabaseOptions} [options.database] default: DATABASE_URL,
+ *   KPG_DATA_DIR, else PGlite in a fresh temporary directory removed on close
  */
-
-/**
- * @param {Partial<import('./config.mjs').MerchantConfig>} [options]  missing settings take the sandbox defaults
- * @returns {MerchantBackend}
- */
-export function createMerchantBackend(options = {}) {
-  const config = resolveConfig(options);
-  const store = createStore(config.orders);
-  const routes = createRoutes({ config, store, shinhan: createShinhanClient(config), smartro: createSmartroClient(config) });
-
-  /** @type {Middleware} */
-  function middleware(req, res, next) {
-    const url = new URL(req.url ?? '/', 'http://backend.invalid');
-    const route = routes.get(url.pathname);
-    if (!route) {
-      next();
-      return;
-    }
-    if (!route.methods.includes(req.method ?? '')) {
-      const allow = route.methods.join(', ');
-      sendJson(res, 405, { code: 'method-not-allowed', message: `Use ${route.methods.join(' or ')}.` }, { Allow: allow });
-      return;
-    }
-    Promise.resolve()
-      .then(() => route.handler(req, res, url))
-      .catch((error) => replyWithError(res, route.kind, error));
+export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database }) {
+  const orders = createDemoOrders({ secret: env.KPG_DEMO_COOKIE_SECRET });
+  const pg = demoOptions(env, sandboxes);
+  const tempDir = database || pg.database ? undefined : mkdtempSync(join(tmpdir(), 'kpg-demo-db-'));
+  // Removed on close, and when the process ends without closing: Vite's dev server dies of Ctrl-C without
+  // 'exit' handlers, so the signal is caught once, the directory removed, and the signal raised again.
+  const removeTemp = () => tempDir && rmSync(tempDir, { recursive: true, force: true });
+  /** @param {NodeJS.Signals} signal */
+  const onSignal = (signal) => {
+    removeTemp();
+    process.kill(process.pid, signal);
+  };
+  if (tempDir) {
+    process.once('exit', removeTemp);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
   }
-
-  return Object.assign(middleware, { store });
+  /** The last log lines (KPG_LOG=stdout prints them as they come). @type {string[]} */
+  const logLines = [];
+  const kpg = createKpgServer({
+    basePath: '/api/kpg',
+    publicBaseUrl,
+    database: database ?? pg.database ?? { dataDir: /** @type {string} */ (tempDir) },
+    shinhan: pg.shinhan,
+    smartro: pg.smartro,
+    loadOrder: ({ order_id }) => orders.get(order_id),
+    // Buyer binding: only the browser that made the order may pay it, see its result and its receipt.
+    authorize: ({ request, order }) => {
+      const buyer = orders.buyerOf(request.headers.get('cookie'));
+      return buyer !== undefined && buyer === /** @type {import('./orders.mjs').DemoOrder} */ (order).owner;
+    },
+    log: (line) => {
+      logLines.push(line);
+      if (logLines.length > 500) logLines.shift();
+      if (env.KPG_LOG === 'stdout') console.log(line);
+    },
+  });
+  const middleware = toNodeHandler(kpg);
+  return {
+    kpg,
+    /** The PGs it talks to (the sandboxes unless the environment says otherwise). */
+    pgOptions: { shinhanApiBase: pg.shinhan.apiBase, smartroApiBase: pg.smartro.apiBase },
+    orders,
+    middleware,
+    logLines,
+    async close() {
+      await kpg.close();
+      removeTemp();
+      process.off('exit', removeTemp);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
-/**
- * JSON routes answer `{ code, message, field? }`; the pages the PG sends the buyer to answer HTML;
- * a route called by a PG server (Smartro RetryURL) answers plain text.
- * @param {import('node:http').ServerResponse} res
- * @param {'json' | 'page' | 'text'} kind
- * @param {unknown} error
- */
-function replyWithError(res, kind, error) {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  if (!(error instanceof HttpError)) {
-    // Log the error, never the config: no key ever goes to the log.
-    console.error('kpg backend: internal error:', error instanceof Error ? error.message : error);
-    error = new HttpError(500, 'internal-error', 'Internal error.');
-  }
-  const httpError = /** @type {HttpError} */ (error);
-  if (kind === 'json') {
-    sendError(res, httpError);
-  } else if (kind === 'text') {
-    sendText(res, httpError.status, `ERROR ${httpError.code}`);
-  } else {
-    sendPage(res, httpError.status, { title: '결제 오류', text: `결제 처리 중 오류가 발생했습니다 (${httpError.code}).`, closeWindow: false });
-  }
-}
+/** @typedef {ReturnType<typeof createDemoBackend>} DemoBackend */

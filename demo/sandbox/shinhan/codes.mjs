@@ -53,6 +53,13 @@ export const RET = Object.freeze({
   RECEIPT_AMOUNT_MISMATCH: 942,
   /** receipt/info: tx_ymd is not the payment's transaction date (Korea time). */
   RECEIPT_DATE_MISMATCH: 943,
+  /**
+   * confirm-info: no confirmed payment for the order_no. The document's example answers
+   * `{"ret_code": 998, "ret_msg": "there is no data."}`; the sandbox keeps the message, with its own code.
+   */
+  NO_DATA: 950,
+  /** A fault injected through /__sandbox/fault (test only). */
+  INJECTED: 990,
   /** Unexpected error inside the sandbox. */
   INTERNAL: 999,
 });

@@ -105,11 +105,18 @@ export function renderPayPage({ nonce, decideAction, request }) {
     cardParts.push(`<span id="install-month">${escapeHtml(formatInstallMonth(request.install_month))}</span>`);
   }
   const cardRow = cardParts.length ? `<dt>카드</dt><dd id="card-options">${cardParts.join(' · ')}</dd>` : '';
+  // Issue 12: what the shop's app scheme became in the request (app_return_url / app_cancel_url), shown so a
+  // browser test can see that it reached the PG.
+  const appRow =
+    typeof request.app_return_url === 'string'
+      ? `<dt>앱 복귀</dt><dd><span id="app-return-url">${escapeHtml(request.app_return_url)}</span> · <span id="app-cancel-url">${escapeHtml(String(request.app_cancel_url ?? ''))}</span></dd>`
+      : '';
   const rows = `<dt>상품명</dt><dd id="product-name">${escapeHtml(request.product_name)}</dd>
 <dt>결제 금액</dt><dd id="amount">${escapeHtml(formatWon(request.amount))}</dd>
 <dt>구매자</dt><dd id="buyer-name">${escapeHtml(request.user_name)}</dd>
 <dt>결제 수단</dt><dd id="pgcode">${escapeHtml(request.pgcode)}</dd>
 ${cardRow}
+${appRow}
 <dt>주문번호</dt><dd id="order-no">${escapeHtml(request.order_no)}</dd>`;
   return layout({
     title: '신한 SPG 결제 (샌드박스)',

@@ -17,6 +17,7 @@ import {
   validatePaymentRequest,
   validateFields,
   CONFIRM_FIELDS,
+  CONFIRM_INFO_FIELDS,
   CARD_LIST_FIELDS,
   RECEIPT_INFO_FIELDS,
 } from './validate.mjs';
@@ -78,6 +79,17 @@ import { buildShinhanScript } from './script.mjs';
  * @property {Set<string>} tids every tid handed out (never reused within a run, even after a reset)
  * @property {Map<string, Payment>} byTid
  * @property {Map<string, Payment>} byReceiptId
+ * @property {ConfirmFault[]} faults injected through /__sandbox/fault (test only)
+ */
+
+/**
+ * A fault of payments/confirm, injected by a test: the confirm DOES approve (the money moves and
+ * confirm-info knows it), then the answer comes late, never, or as an HTTP error.
+ * @typedef {object} ConfirmFault
+ * @property {number | null} delayMs answer after this long; null: never answer (the connection stays open)
+ * @property {number | undefined} status answer this HTTP status (ret_code INJECTED) instead of the approval
+ * @property {string | undefined} orderNo only for this order_no (any when undefined)
+ * @property {number} remaining how many confirms it still applies to
  */
 
 /**
@@ -206,6 +218,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     tids: new Set(),
     byTid: new Map(),
     byReceiptId: new Map(),
+    faults: [],
   };
   /** @type {Map<string, Merchant>} */
   const merchantsById = new Map(merchants.map((m) => [m.clientId, m]));
@@ -391,6 +404,13 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     payment.taxfreeAmount = taxfree;
     payment.payInfo = payInfo;
 
+    const fault = takeFault(body.order_no);
+    if (fault && fault.status !== undefined) {
+      return sendError(res, fault.status, RET.INJECTED, 'injected fault: the payment was approved, the answer is an error.');
+    }
+    if (fault && fault.delayMs === null) return; // approved; the answer never comes (until the sandbox closes)
+    if (fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0));
+
     sendJson(res, 200, {
       ret_code: RET.OK,
       ret_msg: 'OK',
@@ -491,6 +511,66 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       outcome = navigateOutcome(r.fail_url, { order_no: r.order_no, ret_code: retCode, ret_msg: retMsg }, retCode, retMsg);
     }
     return sendHtml(res, 200, renderDecidePage({ ...common, ...outcome }));
+  }
+
+  /** The first injected confirm fault that applies to `orderNo`, used up by one. @param {string} orderNo */
+  function takeFault(orderNo) {
+    const fault = state.faults.find((f) => f.remaining > 0 && (f.orderNo === undefined || f.orderNo === orderNo));
+    if (fault) fault.remaining--;
+    return fault;
+  }
+
+  /**
+   * GET /v1.0/payments/confirm-info?client_id=&order_no= (search key): the transaction of a CONFIRMED payment
+   * (assumption: before payments/confirm there is none, and the answer is the document's "there is no data.").
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   */
+  function confirmInfo(req, res, url) {
+    req.resume();
+    const keyMerchant = merchantBySearchKey(req);
+    if (!keyMerchant) return sendAuthError(res);
+    const query = { client_id: url.searchParams.get('client_id'), order_no: url.searchParams.get('order_no') };
+    const v = validateFields(query, CONFIRM_INFO_FIELDS);
+    if (!v.ok) return sendError(res, 400, v.code, v.msg);
+    if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
+    const payment = state.payments.get(paymentKey(/** @type {string} */ (query.client_id), /** @type {string} */ (query.order_no)));
+    if (!payment || payment.status !== 'confirmed' || payment.tid === null) {
+      return sendError(res, 404, RET.NO_DATA, 'there is no data.');
+    }
+    sendJson(res, 200, {
+      ret_code: RET.OK,
+      ret_msg: 'OK',
+      user_id: payment.request.user_id,
+      tid: payment.tid,
+      tx_amount: payment.request.amount,
+      tx_stat: 1,
+      tx_date: payment.txDate,
+    });
+  }
+
+  /**
+   * POST /__sandbox/fault {api: "confirm", delay_ms?: number | null, status?: number, order_no?: string, times?: number}
+   * (test only). delay_ms null (or absent without status): never answer.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function injectFault(req, res) {
+    const body = await readJsonObject(req, res);
+    if (!body) return;
+    if (body.api !== 'confirm') return sendError(res, 400, RET.INVALID_VALUE, 'api must be "confirm".');
+    const delay = body.delay_ms;
+    if (delay !== undefined && delay !== null && (typeof delay !== 'number' || delay < 0)) {
+      return sendError(res, 400, RET.INVALID_VALUE, 'delay_ms must be a non-negative number or null.');
+    }
+    if (body.status !== undefined && (!Number.isInteger(body.status) || body.status < 400 || body.status > 599)) {
+      return sendError(res, 400, RET.INVALID_VALUE, 'status must be an HTTP error status.');
+    }
+    state.faults.push({
+      delayMs: typeof delay === 'number' ? delay : null,
+      status: body.status,
+      orderNo: typeof body.order_no === 'string' ? body.order_no : undefined,
+      remaining: Number.isInteger(body.times) && body.times > 0 ? body.times : 1,
+    });
+    sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK' });
   }
 
   /**
@@ -641,11 +721,14 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     // state.tids is kept: a tid is never handed out twice in one run, even across resets.
     state.byTid.clear();
     state.byReceiptId.clear();
+    state.faults.length = 0;
     clock.reset();
   }
 
   /** @param {http.ServerResponse} res */
   function listPayments(res) {
+    // Readable from a test page on another origin (what the PG request carried, e.g. app_return_url).
+    res.setHeader('Access-Control-Allow-Origin', '*');
     sendJson(res, 200, {
       ret_code: RET.OK,
       ret_msg: 'OK',
@@ -658,6 +741,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   const routes = {
     '/v1.0/payments/request': { POST: paymentsRequest },
     '/v1.0/payments/confirm': { POST: paymentsConfirm },
+    '/v1.0/payments/confirm-info': { GET: confirmInfo },
     '/v1.0/payments/info/card-list': { GET: cardList },
     // GET /v1.0/receipt/info/{tid}: matched by prefix in route() below.
     '/pgsvc/pay': { GET: (_req, res, url) => payPage(url, res) },
@@ -665,6 +749,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     '/pgsvc/pay/decide': { POST: decide },
     '/businessPayment/unifiedPay/script': { GET: (_req, res) => sendScript(res) },
     '/__sandbox/advance-clock': { POST: advanceClock },
+    '/__sandbox/fault': { POST: injectFault },
     '/__sandbox/reset': {
       POST: (req, res) => {
         req.resume();

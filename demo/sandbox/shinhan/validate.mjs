@@ -210,6 +210,12 @@ export const CONFIRM_FIELDS = [
 ];
 
 /** @type {FieldSpec[]} card-list query (GET v1.0/payments/info/card-list) */
+/** GET v1.0/payments/confirm-info?client_id=&order_no= (결제 거래정보 조회). */
+export const CONFIRM_INFO_FIELDS = [
+  { name: 'client_id', type: 'string', required: true, max: 10 },
+  { name: 'order_no', type: 'string', required: true, max: 50 },
+];
+
 export const CARD_LIST_FIELDS = [
   { name: 'client_id', type: 'string', required: true, max: 10 },
   { name: 'pgcode', type: 'string', required: true, max: 10, check: oneOf(Object.keys(MIN_AMOUNT)) },

@@ -84,6 +84,10 @@ export const API_ERRORS = Object.freeze({
   INVALID_FIELD: { code: 'E202', status: 400 },
   AUTH: { code: 'E210', status: 401 },
   UNKNOWN_TID: { code: 'E220', status: 404 },
+  /** The receipt API asked by Moid (ASSUMPTION, not in smartro-receipt.txt) knows no approval for it. */
+  UNKNOWN_MOID: { code: 'E221', status: 404 },
+  /** A fault injected through /__sandbox/fault (test only). */
+  INJECTED: { code: 'E990', status: 500 },
   AMOUNT_TOO_LARGE: { code: 'E231', status: 400 },
   ALREADY_CANCELLED: { code: RESULT.ALREADY_CANCELLED, status: 409 },
   NOT_FOUND: { code: 'E404', status: 404 },

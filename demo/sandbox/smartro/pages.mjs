@@ -65,7 +65,12 @@ export function renderPayPage({ nonce, decideAction, iface, charset, request, pa
 <dt>연동 방식</dt><dd><span id="interface">${iface === 'pc' ? 'PC' : 'mobile'}</span> <span class="muted">${
     iface === 'pc' ? '/interfaceURL.jsp' : '/pay/interfaceURL'
   }</span></dd>
-<dt>요청 문자셋</dt><dd><span id="charset">${escapeHtml(charset)}</span> <span class="muted">(요청 본문을 이 문자셋으로 읽음)</span></dd>`;
+<dt>요청 문자셋</dt><dd><span id="charset">${escapeHtml(charset)}</span> <span class="muted">(요청 본문을 이 문자셋으로 읽음)</span></dd>${
+    // Issue 12: the app settings of the request (guide 6.9-6.10), shown so a browser test can see them arrive.
+    request.clientType || request.urlScheme
+      ? `\n<dt>앱 연동</dt><dd><span id="client-type">${escapeHtml(request.clientType ?? '')}</span> <span id="url-scheme">${escapeHtml(request.urlScheme ?? '')}</span></dd>`
+      : ''
+  }`;
   return layout({
     title: '스마트로페이 결제 (샌드박스)',
     body: payPageBody({ rows, decideAction, nonce }),

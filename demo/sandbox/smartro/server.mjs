@@ -219,6 +219,12 @@ export function createSmartroSandbox({
     byTid: new Map(),
     /** @type {Map<string, Payment>} approved payments by MID + Moid */
     approvedMoids: new Map(),
+    /**
+     * Faults injected through /__sandbox/fault (test only): the receipt API answering late, never or with an
+     * error; RetryURL notifications held back or late.
+     * @type {{ receipt: Array<{ delayMs: number | null, status?: number, remaining: number }>, retry: { suppress: boolean, delayMs: number } }}
+     */
+    faults: { receipt: [], retry: { suppress: false, delayMs: 0 } },
   };
   /** RetryURL deliveries under way. @type {Set<Promise<void>>} */
   const pending = new Set();
@@ -466,6 +472,8 @@ export function createSmartroSandbox({
    * @param {Payment} p @param {Record<string, string>} fields the form values (UrlEncode already applied)
    */
   function notify(p, fields) {
+    if (state.faults.retry.suppress) return;
+    const firstDelay = state.faults.retry.delayMs;
     const cs = p.resultCharset === 'utf-8' ? 'UTF-8' : 'EUC-KR';
     /** @type {RetryState} */
     const r = {
@@ -480,6 +488,7 @@ export function createSmartroSandbox({
     const run = (async () => {
       for (let i = 0; i < retryAttempts; i++) {
         if (i > 0) await sleep(retryDelayMs, signal);
+        else if (firstDelay > 0) await sleep(firstDelay, signal);
         if (signal.aborted) {
           r.state = 'aborted';
           return;
@@ -647,7 +656,10 @@ export function createSmartroSandbox({
     }
     const body = await readJsonObject(req, res);
     if (!body) return;
-    for (const name of ['mid', 'tid']) {
+    // By TID as documented ({mid, tid}); by Moid ({mid, moid}, no tid) is a SANDBOX ASSUMPTION that the
+    // real API may not support (README): kpg-checkout/server only asks it with receiptLookupByMoid.
+    const byMoid = body.tid === undefined && typeof body.moid === 'string' && body.moid !== '';
+    for (const name of ['mid', byMoid ? 'moid' : 'tid']) {
       if (typeof body[name] !== 'string' || body[name] === '') {
         return sendApiError(res, API_ERRORS.INVALID_FIELD, `${name} 값이 없습니다.`);
       }
@@ -655,6 +667,18 @@ export function createSmartroSandbox({
     const merchant = merchantsByMid.get(body.mid);
     if (!merchant || !safeEqual(merchant.merchantKey, apikey)) {
       return sendApiError(res, API_ERRORS.AUTH, 'apikey가 mid의 merchantKey와 일치하지 않습니다.');
+    }
+    const fault = state.faults.receipt.find((f) => f.remaining > 0);
+    if (fault) {
+      fault.remaining--;
+      if (fault.delayMs === null) return; // never answers (until the sandbox closes)
+      await sleep(fault.delayMs, abort.signal);
+      if (fault.status !== undefined) return sendApiError(res, { code: API_ERRORS.INJECTED.code, status: fault.status }, 'injected fault');
+    }
+    if (byMoid) {
+      const found = state.approvedMoids.get(moidKey(body.mid, body.moid));
+      if (!found) return sendApiError(res, API_ERRORS.UNKNOWN_MOID, `이 주문번호(Moid)로 승인된 거래가 없습니다: ${body.moid}`);
+      return sendJson(res, 200, receiptJson(found));
     }
     const p = state.byTid.get(body.tid);
     if (!p || p.mid !== body.mid) return sendApiError(res, API_ERRORS.UNKNOWN_TID, `거래 내역이 없습니다: ${body.tid}`);
@@ -708,9 +732,38 @@ export function createSmartroSandbox({
     });
   }
 
+  /**
+   * POST /__sandbox/fault (test only):
+   *   {api: "receipt", delay_ms?: number | null, status?: number, times?: number}  the receipt API answers late
+   *     (delay_ms), never (delay_ms null), or with an HTTP error (status), for the next `times` calls;
+   *   {api: "retry", suppress?: boolean, delay_ms?: number}  RetryURL notifications held back, or sent late.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function injectFault(req, res) {
+    const body = await readJsonObject(req, res);
+    if (!body) return;
+    const delay = body.delay_ms;
+    if (delay !== undefined && delay !== null && (typeof delay !== 'number' || delay < 0)) {
+      return sendApiError(res, API_ERRORS.INVALID_FIELD, 'delay_ms는 0 이상의 숫자이거나 null이어야 합니다.');
+    }
+    if (body.api === 'receipt') {
+      if (body.status !== undefined && (!Number.isInteger(body.status) || body.status < 400 || body.status > 599)) {
+        return sendApiError(res, API_ERRORS.INVALID_FIELD, 'status는 HTTP 오류 코드여야 합니다.');
+      }
+      const remaining = Number.isInteger(body.times) && body.times > 0 ? body.times : 1;
+      state.faults.receipt.push({ delayMs: delay === undefined ? 0 : delay, status: body.status, remaining });
+    } else if (body.api === 'retry') {
+      state.faults.retry = { suppress: body.suppress === true, delayMs: typeof delay === 'number' ? delay : 0 };
+    } else {
+      return sendApiError(res, API_ERRORS.INVALID_FIELD, 'api는 "receipt" 또는 "retry"여야 합니다.');
+    }
+    sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK' });
+  }
+
   function reset() {
     abort.abort();
     abort = new AbortController();
+    state.faults = { receipt: [], retry: { suppress: false, delayMs: 0 } };
     state.payments.clear();
     state.byTid.clear();
     state.approvedMoids.clear();
@@ -738,8 +791,11 @@ export function createSmartroSandbox({
         sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK' });
       },
     },
+    '/__sandbox/fault': { POST: injectFault },
     '/__sandbox/payments': {
-      GET: (_req, res) => sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK', now: now(), payments: [...state.payments.values()] }),
+      // Readable from a test page on another origin (what the PG request carried, e.g. clientType / urlScheme).
+      GET: (_req, res) =>
+        sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK', now: now(), payments: [...state.payments.values()] }, { 'Access-Control-Allow-Origin': '*' }),
     },
   };
 

@@ -1,0 +1,251 @@
+/**
+ * The routes, on Hono, and thin: each reads and validates its input (one schema per shape), calls the
+ * payment module, and answers. One error handler renders every HttpError the way its route's caller reads
+ * it: JSON for the widget, a small page for the buyer's browser (sent by a PG), plain text for a PG server.
+ *
+ *   POST {base}/session            widget: start a payment            JSON
+ *   GET  {base}/result?order_no=   widget: what was recorded          JSON
+ *   POST {base}/result             widget: {order_no, event: "window-closed"}
+ *   GET  {base}/cards?pgcode=      widget: Shinhan's card list (cached, rate-limited)
+ *   GET  {base}/receipt?tid=       widget: a receipt of a paid attempt the caller owns
+ *   POST {base}/shinhan/return     browser, sent by Shinhan (return_url): confirm + verify   page / 303
+ *   GET  {base}/shinhan/cancel     browser, sent by Shinhan (cancel_url)                      page / 303
+ *   GET  {base}/shinhan/fail       browser, sent by Shinhan (fail_url)                        page / 303
+ *   POST {base}/smartro/return     browser, sent by Smartro (ReturnURL)                       page / 303
+ *   POST {base}/smartro/retry      Smartro's server (RetryURL)                                text OK
+ *   GET|POST {base}/smartro/stop   browser, mobile cancel (StopURL)                           303
+ */
+import { Hono, type Context } from 'hono';
+import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
+import type { Limiter } from './limits.js';
+import type { Logger } from './log.js';
+import type { Payments } from './payments.js';
+import { parseResultForm } from './providers/smartro-form.js';
+import {
+  CardsQuerySchema,
+  OrderNoQuerySchema,
+  ReceiptQuerySchema,
+  ResultEventSchema,
+  SessionBodySchema,
+  ShinhanFailSchema,
+  ShinhanReturnSchema,
+  SmartroResultSchema,
+  parseOr400,
+} from './schemas.js';
+import type { Attempt } from './store/types.js';
+import { TEXTS } from './texts.js';
+
+/** What an adapter passes with each request (the Node adapter: the socket's address). */
+export interface KpgEnv {
+  clientIp?: string;
+}
+
+type Kind = 'json' | 'page' | 'text';
+type Env = { Bindings: KpgEnv; Variables: { kind: Kind } };
+
+export interface AppDeps {
+  basePath: string;
+  publicBaseUrl: string;
+  payments: Payments;
+  log: Logger;
+  bodyTimeoutMs: number;
+  returnScriptUrl: string;
+  limits: { session?: Limiter; cards?: Limiter };
+  clientIp(request: Request, env: KpgEnv | undefined): string;
+  /** Resolves when the store is migrated; every route waits for it. */
+  ready(): Promise<void>;
+  /** Shinhan / Smartro configured? Their routes answer 404 otherwise. */
+  providers: { shinhan: boolean; smartro: boolean };
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<Env>().basePath(deps.basePath);
+
+  const kind = (k: Kind) => async (c: Context<Env>, next: () => Promise<void>) => {
+    c.set('kind', k);
+    await deps.ready();
+    await next();
+  };
+  const query = (c: Context<Env>) => Object.fromEntries(new URL(c.req.url).searchParams);
+  const ip = (c: Context<Env>) => deps.clientIp(c.req.raw, c.env);
+  const bytes = (c: Context<Env>) => readBodyBytes(c.req.raw, { timeoutMs: deps.bodyTimeoutMs });
+
+  async function readJson(c: Context<Env>): Promise<unknown> {
+    if (mediaType(c.req.raw) !== 'application/json') throw new HttpError(415, 'unsupported-media-type', 'Send the body as application/json.');
+    const body = await bytes(c);
+    try {
+      return JSON.parse(Buffer.from(body).toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'bad-json', 'The body is not valid JSON.');
+    }
+  }
+
+  function limit(limiter: Limiter | undefined, c: Context<Env>) {
+    const wait = limiter?.hit(ip(c));
+    if (wait !== undefined) throw new HttpError(429, 'rate-limited', TEXTS.rateLimited, undefined, {}, { 'Retry-After': String(wait) });
+  }
+
+  function need(provider: 'shinhan' | 'smartro') {
+    if (!deps.providers[provider]) throw new HttpError(404, 'unsupported-provider', `This shop does not take ${provider} payments.`);
+  }
+
+  /**
+   * PC: the PG ran in a popup; Shinhan's closes itself, Smartro's loads the return script. Mobile: back to
+   * the shop page, with the order_no in the URL (contract v2: it may come back in another browser).
+   */
+  function replyToBrowser(attempt: Attempt | undefined): Response {
+    if (!attempt) return page(400, { title: '결제 오류', text: '알 수 없는 결제 요청입니다. 쇼핑몰에 문의해 주세요.', closeWindow: false });
+    if (attempt.device_type === 1) return redirect(withOrderNo(attempt.return_to ?? `${deps.publicBaseUrl}/`, attempt.order_no));
+    if (attempt.provider === 'smartro') return returnPage(attempt.order_no, deps.returnScriptUrl);
+    return page(200, { title: '결제 결과 전달 중', text: '결제 결과를 쇼핑몰 창으로 전달하고 있습니다. 이 창이 닫히지 않으면 직접 닫아 주세요.', closeWindow: true });
+  }
+
+  // ----------------------------------------------------------------------------- widget (JSON)
+  app.use('/session', kind('json'));
+  app.use('/result', kind('json'));
+  app.use('/cards', kind('json'));
+  app.use('/receipt', kind('json'));
+
+  app.post('/session', async (c) => {
+    limit(deps.limits.session, c);
+    const body = parseOr400(SessionBodySchema, await readJson(c));
+    return json(200, await deps.payments.startSession(c.req.raw, body));
+  });
+
+  app.get('/result', async (c) => {
+    const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
+    return json(200, await deps.payments.result(c.req.raw, order_no));
+  });
+
+  app.post('/result', async (c) => {
+    const { order_no } = parseOr400(ResultEventSchema, await readJson(c));
+    return json(200, await deps.payments.windowClosed(c.req.raw, order_no));
+  });
+
+  app.get('/cards', async (c) => {
+    need('shinhan');
+    limit(deps.limits.cards, c);
+    const { pgcode } = parseOr400(CardsQuerySchema, query(c));
+    const list = await deps.payments.cardList(pgcode);
+    if (!list.ok) throw new HttpError(502, list.code, list.message);
+    // The same for every buyer of this shop (cached here), but ours: no shared caches.
+    return jsonText(200, list.text, { 'Cache-Control': 'private, max-age=60' });
+  });
+
+  app.get('/receipt', async (c) => {
+    const { tid } = parseOr400(ReceiptQuerySchema, query(c));
+    return json(200, await deps.payments.receipt(c.req.raw, tid));
+  });
+
+  // ----------------------------------------------------------------------------- Shinhan (pages)
+  app.use('/shinhan/*', kind('page'));
+
+  app.post('/shinhan/return', async (c) => {
+    need('shinhan');
+    const body = await bytes(c);
+    const textBody = Buffer.from(body).toString('utf8');
+    let raw: unknown;
+    if (mediaType(c.req.raw) === 'application/json') {
+      // The document prints its example as JSON: accepted too.
+      try {
+        raw = JSON.parse(textBody);
+      } catch {
+        raw = undefined;
+      }
+    } else raw = Object.fromEntries(new URLSearchParams(textBody));
+    const form = ShinhanReturnSchema.safeParse(raw);
+    if (!form.success) {
+      const orderNo = raw && typeof raw === 'object' && typeof (raw as Record<string, unknown>).order_no === 'string' ? String((raw as Record<string, unknown>).order_no).slice(0, 64) : undefined;
+      await deps.payments.refuse('shinhan/return', 'bad-return', 'The return_url body is malformed.', undefined, orderNo);
+      return replyToBrowser(undefined);
+    }
+    return replyToBrowser(await deps.payments.shinhanReturn(form.data, ip(c)));
+  });
+
+  app.get('/shinhan/cancel', async (c) => {
+    need('shinhan');
+    const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
+    return replyToBrowser(await deps.payments.browserReport('shinhan/cancel', order_no, 'shinhan', { status: 'cancelled', code: 'buyer-cancelled' }));
+  });
+
+  app.get('/shinhan/fail', async (c) => {
+    need('shinhan');
+    const q = parseOr400(ShinhanFailSchema, query(c));
+    // The code is kept only when it looks like a code; the text only goes to the log (fault 6).
+    const code = q.ret_code && /^[A-Za-z0-9_-]{1,20}$/.test(q.ret_code) ? q.ret_code : 'pg-failed';
+    return replyToBrowser(await deps.payments.browserReport('shinhan/fail', q.order_no, 'shinhan', { status: 'failed', code, said: q.ret_msg }));
+  });
+
+  // ----------------------------------------------------------------------------- Smartro
+  app.use('/smartro/return', kind('page'));
+  app.use('/smartro/stop', kind('page'));
+  app.use('/smartro/retry', kind('text'));
+
+  async function smartroForm(c: Context<Env>) {
+    const fields = parseResultForm(await bytes(c), c.req.header('content-type') ?? '');
+    const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== ''));
+    return SmartroResultSchema.safeParse(present);
+  }
+
+  app.post('/smartro/return', async (c) => {
+    need('smartro');
+    const form = await smartroForm(c);
+    if (!form.success) {
+      await deps.payments.refuse('smartro/return', 'bad-return', 'The result form is malformed.');
+      return replyToBrowser(undefined);
+    }
+    // The buyer's browser: the page is the same whatever was decided (the shop page asks result-url).
+    const { attempt } = await deps.payments.smartroResult('smartro/return', form.data, { waitForOthers: false });
+    return replyToBrowser(attempt);
+  });
+
+  app.post('/smartro/retry', async (c) => {
+    need('smartro');
+    const form = await smartroForm(c);
+    if (!form.success) {
+      await deps.payments.refuse('smartro/retry', 'bad-return', 'The result form is malformed.');
+      return text(400, 'REFUSED bad-return');
+    }
+    // Smartro repeats RetryURL until it reads 200 "OK" (guide 6.24): OK once recorded (or already),
+    // 503 when it could not be verified yet (the next try may record it), 400 when refused.
+    const { outcome } = await deps.payments.smartroResult('smartro/retry', form.data, { waitForOthers: true });
+    if (outcome.recorded) return text(200, 'OK');
+    return outcome.retryLater ? text(503, `RETRY ${outcome.code}`) : text(400, `REFUSED ${outcome.code}`);
+  });
+
+  app.on(['GET', 'POST'], '/smartro/stop', async (c) => {
+    need('smartro');
+    await c.req.raw.body?.cancel().catch(() => {}); // order_no is in the StopURL we built
+    const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
+    return replyToBrowser(await deps.payments.browserReport('smartro/stop', order_no, 'smartro', { status: 'cancelled', code: 'buyer-cancelled' }));
+  });
+
+  // ----------------------------------------------------------------------------- wrong methods, the rest
+  const allow: Array<[string, string]> = [
+    ['/session', 'POST'], ['/result', 'GET, POST'], ['/cards', 'GET'], ['/receipt', 'GET'], ['/shinhan/return', 'POST'],
+    ['/shinhan/cancel', 'GET'], ['/shinhan/fail', 'GET'], ['/smartro/return', 'POST'], ['/smartro/retry', 'POST'], ['/smartro/stop', 'GET, POST'],
+  ];
+  for (const [path, methods] of allow) {
+    app.all(path, () => json(405, { code: 'method-not-allowed', message: `Use ${methods}.` }, { Allow: methods }));
+  }
+  app.notFound(() => json(404, { code: 'not-found', message: 'No such kpg-checkout route.' }));
+
+  app.onError((error, c) => {
+    const k: Kind = c.get('kind') ?? 'json';
+    let httpError: HttpError;
+    if (error instanceof HttpError) httpError = error;
+    else {
+      deps.log.write({ event: 'error', level: 'error', where: new URL(c.req.url).pathname, message: error instanceof Error ? error.message : String(error) });
+      httpError = new HttpError(500, 'internal-error', 'Internal error.');
+    }
+    const headers = httpError.headers;
+    let response: Response;
+    if (k === 'json') response = json(httpError.status, httpError.toJSON(), headers);
+    else if (k === 'text') response = text(httpError.status, `ERROR ${httpError.code}`, headers);
+    else response = page(httpError.status, { title: '결제 오류', text: `결제 처리 중 오류가 발생했습니다 (${httpError.code}).`, closeWindow: false });
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+    return response;
+  });
+
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * Options from environment variables, for the CLI and for shops that configure through the environment.
+ * A PG is configured when its variables are set; a half-configured one is an error naming what is missing.
+ *
+ *   DATABASE_URL | KPG_DATA_DIR, KPG_PUBLIC_BASE_URL,
+ *   SHINHAN_API_BASE, SHINHAN_CLIENT_ID, SHINHAN_PAYMENT_API_KEY, SHINHAN_SEARCH_API_KEY, SHINHAN_PGCODES,
+ *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE,
+ *   SMARTRO_RECEIPT_LOOKUP_BY_MOID
+ */
+import type { ShinhanOptions } from './providers/shinhan.js';
+import type { SmartroOptions } from './providers/smartro.js';
+import type { DatabaseOptions } from './store/open.js';
+
+export interface EnvOptions {
+  publicBaseUrl?: string;
+  database?: DatabaseOptions;
+  shinhan?: ShinhanOptions;
+  smartro?: SmartroOptions;
+}
+
+const SHINHAN = { SHINHAN_API_BASE: 'apiBase', SHINHAN_CLIENT_ID: 'clientId', SHINHAN_PAYMENT_API_KEY: 'paymentApiKey', SHINHAN_SEARCH_API_KEY: 'searchApiKey' } as const;
+const SMARTRO = {
+  SMARTRO_MID: 'mid',
+  SMARTRO_MERCHANT_KEY: 'merchantKey',
+  SMARTRO_PC_ACTION: 'pcAction',
+  SMARTRO_MOBILE_ACTION: 'mobileAction',
+  SMARTRO_API_BASE: 'apiBase',
+} as const;
+
+export function optionsFromEnv(env: Record<string, string | undefined> = process.env): EnvOptions {
+  const out: EnvOptions = {};
+  const value = (name: string) => env[name]?.trim() || undefined;
+  if (value('KPG_PUBLIC_BASE_URL')) out.publicBaseUrl = value('KPG_PUBLIC_BASE_URL');
+  if (value('DATABASE_URL')) out.database = { url: value('DATABASE_URL') as string };
+  else if (value('KPG_DATA_DIR')) out.database = { dataDir: value('KPG_DATA_DIR') as string };
+  const group = <T extends Record<string, string>>(names: T) => {
+    const set = Object.keys(names).filter((n) => value(n));
+    if (set.length === 0) return undefined;
+    const missing = Object.keys(names).filter((n) => !value(n));
+    if (missing.length) throw new Error(`kpg server: ${missing.join(', ')} must be set too (${set.join(', ')} ${set.length === 1 ? 'is' : 'are'})`);
+    return Object.fromEntries(Object.entries(names).map(([n, key]) => [key, value(n)]));
+  };
+  const shinhan = group(SHINHAN);
+  if (shinhan) {
+    out.shinhan = shinhan as unknown as ShinhanOptions;
+    const pgcodes = value('SHINHAN_PGCODES');
+    if (pgcodes) out.shinhan.pgcodes = pgcodes.split(',').map((s) => s.trim()).filter(Boolean);
+  }
+  const smartro = group(SMARTRO);
+  if (smartro) {
+    out.smartro = smartro as unknown as SmartroOptions;
+    const lookup = value('SMARTRO_RECEIPT_LOOKUP_BY_MOID');
+    if (lookup !== undefined) {
+      if (!/^(true|false)$/i.test(lookup)) throw new Error('kpg server: SMARTRO_RECEIPT_LOOKUP_BY_MOID must be true or false');
+      out.smartro.receiptLookupByMoid = /^true$/i.test(lookup);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,324 @@
+/**
+ * kpg-checkout/server: the shop's side of <kpg-checkout>, as a module to install and mount.
+ *
+ *   import { createKpgServer } from 'kpg-checkout/server';
+ *   const kpg = createKpgServer({
+ *     publicBaseUrl: 'https://shop.example',
+ *     shinhan: { apiBase, clientId, paymentApiKey, searchApiKey },
+ *     smartro: { mid, merchantKey, pcAction, mobileAction, apiBase },
+ *     loadOrder: async ({ order_id }) => db.orders.find(order_id),      // amount, product_name, buyer
+ *     authorize: async ({ request, order }) => order.buyerId === (await session(request)).userId,
+ *   });
+ *   // Web standard: Hono, Next.js route handlers, Bun, Deno
+ *   export const GET = kpg.fetch, POST = kpg.fetch;
+ *   // node:http, Express, Connect, Vite:  app.use(toNodeHandler(kpg))  (from 'kpg-checkout/server/node')
+ *
+ * Storage: PostgreSQL through `pg` when `database.url` (or DATABASE_URL) is set, else PGlite in
+ * `database.dataDir` (default `.data/kpg-checkout`). Migrations run on first use.
+ */
+import { createApp, type KpgEnv } from './app.js';
+import { createLimiter, type RateLimit } from './limits.js';
+import { createLogger, type LogSink } from './log.js';
+import { createPayments, type Payments } from './payments.js';
+import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
+import { createSmartroProvider, type SmartroOptions } from './providers/smartro.js';
+import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
+import { createRedactor } from './redact.js';
+import { reconcile, type ReconcileReport } from './reconcile.js';
+import { openStore, type DatabaseOptions } from './store/open.js';
+import type { PaymentStore, ProviderName, RefundDue, Refusal } from './store/types.js';
+
+export type { KpgEnv } from './app.js';
+export type { ShinhanOptions } from './providers/shinhan.js';
+export type { SmartroOptions } from './providers/smartro.js';
+export type { KpgOrder, SessionAnswer } from './providers/types.js';
+export type { ReconcileReport } from './reconcile.js';
+export type { DatabaseOptions } from './store/open.js';
+export type { Attempt, PaymentStore, RefundDue, Refusal } from './store/types.js';
+export { STATUSES, OPEN_STATUSES, TRANSITIONS, type Status } from './state.js';
+export { createRedactor } from './redact.js';
+export { openStore } from './store/open.js';
+export { optionsFromEnv } from './env.js';
+export { toNodeHandler, type NodeMiddleware, type NodeHandlerOptions } from './node.js';
+
+export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
+  /** Where the routes are mounted on the shop's origin; default "/api/kpg". */
+  basePath?: string;
+  /** The shop's public origin, e.g. "https://shop.example": the PGs send the buyer (and RetryURL) back there. */
+  publicBaseUrl: string;
+  /** PostgreSQL `{ url }`, PGlite `{ dataDir }` / `{ memory: true }`, or a PaymentStore of your own. */
+  database?: DatabaseOptions | PaymentStore;
+  shinhan?: ShinhanOptions;
+  smartro?: SmartroOptions;
+  /** The shop's order: amount, product and buyer come from here, never from the browser. undefined: no such order. */
+  loadOrder(args: { request: Request; order_id: string }): Promise<TOrder | null | undefined> | TOrder | null | undefined;
+  /**
+   * Whether the caller of this request owns the order (buyer binding). Session, result, window-closed and
+   * receipt answer 403 otherwise. Return true for everyone only if your orders are not tied to buyers.
+   */
+  authorize(args: { request: Request; order: TOrder }): boolean | Promise<boolean>;
+  /** JSON log lines (one per transition, refusal, amount owed, error); default stdout; false: none. */
+  log?: LogSink | false;
+  /** Each call to a PG (default 10 s). */
+  pgTimeoutMs?: number;
+  /** A request body must arrive within this (default 10 s): a slow client cannot hold a connection. */
+  bodyTimeoutMs?: number;
+  /** Per client (IP) and instance; false turns one off. Defaults: session 20 / minute, cards 60 / minute. */
+  rateLimit?: false | { session?: RateLimit | false; cards?: RateLimit | false };
+  /** Shinhan's card list is fetched once per pgcode per this long (default 5 minutes). */
+  cardListTtlMs?: number;
+  /** A pending attempt nobody finished expires after this (default 30 minutes). */
+  attemptTtlMs?: number;
+  /**
+   * Smartro without `receiptLookupByMoid`: a new attempt may replace one whose window was closed (or that a
+   * browser reported over) after this quiet time, during which a late approval would have arrived through
+   * RetryURL (default 5 minutes). Set it above your RetryURL interval in Smartro's admin site.
+   */
+  smartroQuietMs?: number;
+  /** A processing attempt older than this lost its instance (default 3 x pgTimeoutMs). */
+  staleProcessingMs?: number;
+  /**
+   * result-url waits up to this long while an attempt is `processing` (default 1 s): a verification that
+   * ends within it is answered settled; a slower one is answered `processing` and the widget polls on.
+   */
+  resultWaitMs?: number;
+  /** Refusals and finished unpaid attempts are deleted after this (default 90 days). */
+  retentionMs?: number;
+  /** Run reconcile() once the store is ready (default true) and then every N ms (default: never). */
+  reconcileOnStart?: boolean;
+  reconcileEveryMs?: number | false;
+  /** Where the shop serves dist/kpg-return.js (Smartro's PC return page loads it); default "/kpg-return.js". */
+  returnScriptUrl?: string;
+  /**
+   * The client's address (rate limits, Shinhan's ip_addr). Default: what the adapter passes (the socket's
+   * address in the Node adapter); behind your own proxy, read its header here.
+   */
+  clientIp?: (request: Request, env: KpgEnv | undefined) => string | undefined;
+  /** The clock (tests). */
+  now?: () => Date;
+}
+
+export interface KpgServer {
+  /** The Web-standard handler: mount it under `basePath`. */
+  fetch(request: Request, env?: KpgEnv): Promise<Response>;
+  readonly basePath: string;
+  /** Resolves once the store is open and migrated (every request waits for it anyway). */
+  readonly ready: Promise<void>;
+  /** Settles processing/unknown attempts, expires old ones, prunes, and lists money owed back. */
+  reconcile(): Promise<ReconcileReport>;
+  /** Money the PGs took that the shop must give back (superseded or duplicate attempts, wrong amounts). */
+  refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;
+  resolveRefund(provider: ProviderName, tid: string, resolution: string): Promise<boolean>;
+  refusals(options?: { orderNo?: string; limit?: number }): Promise<Refusal[]>;
+  /** The store, once ready (for staff tools and tests). */
+  store(): Promise<PaymentStore>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  basePath: '/api/kpg',
+  pgTimeoutMs: 10_000,
+  bodyTimeoutMs: 10_000,
+  cardListTtlMs: 5 * 60_000,
+  attemptTtlMs: 30 * 60_000,
+  smartroQuietMs: 5 * 60_000,
+  retentionMs: 90 * 24 * 3600_000,
+  resultWaitMs: 1000,
+  session: { limit: 20, windowMs: 60_000 },
+  cards: { limit: 60, windowMs: 60_000 },
+};
+
+/** Checks the options and builds the pieces both the server and the CLI use. */
+export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOptions<TOrder>, 'loadOrder' | 'authorize'> & Partial<Pick<KpgServerOptions<TOrder>, 'loadOrder' | 'authorize'>>) {
+  let publicBaseUrl: string;
+  try {
+    const url = new URL(options.publicBaseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    publicBaseUrl = url.origin;
+  } catch {
+    throw new Error(`kpg server: publicBaseUrl must be the shop's http(s) origin, e.g. "https://shop.example" (got ${JSON.stringify(options.publicBaseUrl)})`);
+  }
+  const basePath = `/${(options.basePath ?? DEFAULTS.basePath).replace(/^\/+|\/+$/g, '')}`;
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(basePath)) throw new Error(`kpg server: basePath must be a path such as "/api/kpg" (got ${JSON.stringify(options.basePath)})`);
+  if (!options.shinhan && !options.smartro) throw new Error('kpg server: configure at least one PG: shinhan and/or smartro');
+  checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
+  checkStrings('smartro', options.smartro, ['mid', 'merchantKey', 'pcAction', 'mobileAction', 'apiBase']);
+  if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
+  if ('smartroVerifyWithReceiptApi' in (options as Record<string, unknown>) || 'verifyWithReceiptApi' in ((options.smartro ?? {}) as object)) {
+    // Fault 4: that switch does not exist any more; an approval is always confirmed with the receipt API.
+    throw new Error('kpg server: the receipt-API check of Smartro approvals cannot be switched off');
+  }
+
+  const now = options.now ?? (() => new Date());
+  const pgTimeoutMs = options.pgTimeoutMs ?? DEFAULTS.pgTimeoutMs;
+  const redact = createRedactor([options.shinhan?.paymentApiKey, options.shinhan?.searchApiKey, options.smartro?.merchantKey]);
+  const log = createLogger(options.log, redact, now);
+  const shinhan = options.shinhan ? createShinhanProvider(options.shinhan, { timeoutMs: pgTimeoutMs }) : undefined;
+  const smartro = options.smartro ? createSmartroProvider(options.smartro, { timeoutMs: pgTimeoutMs, now }) : undefined;
+  const providers: Partial<Record<ProviderName, PaymentProvider>> = { shinhan, smartro };
+  const url = (path: string) => `${publicBaseUrl}${basePath === '/' ? '' : basePath}${path}`;
+  const callbackUrls: CallbackUrls = {
+    shinhanReturn: url('/shinhan/return'),
+    shinhanCancel: url('/shinhan/cancel'),
+    shinhanFail: url('/shinhan/fail'),
+    smartroReturn: url('/smartro/return'),
+    smartroRetry: url('/smartro/retry'),
+    smartroStop: url('/smartro/stop'),
+  };
+  const attemptTtlMs = options.attemptTtlMs ?? DEFAULTS.attemptTtlMs;
+  const staleProcessingMs = options.staleProcessingMs ?? pgTimeoutMs * 3;
+
+  let opened: Promise<PaymentStore> | undefined;
+  const store = () => {
+    opened ??= (async () => {
+      const s = isStore(options.database) ? options.database : await openStore(options.database);
+      await s.migrate();
+      log.write({ event: 'migrate', engine: s.engine });
+      return s;
+    })();
+    return opened;
+  };
+
+  let payments: Payments | undefined;
+  const paymentsOf = async () => {
+    if (!payments) {
+      const s = await store();
+      payments ??= createPayments<TOrder>({
+        store: s,
+        shinhan,
+        smartro,
+        log,
+        now,
+        loadOrder: options.loadOrder,
+        authorize: options.authorize,
+        config: {
+          publicBaseUrl,
+          callbackUrls,
+          pgTimeoutMs,
+          attemptTtlMs,
+          smartroQuietMs: options.smartroQuietMs ?? DEFAULTS.smartroQuietMs,
+          staleProcessingMs,
+          cardListTtlMs: options.cardListTtlMs ?? DEFAULTS.cardListTtlMs,
+          resultWaitMs: options.resultWaitMs ?? DEFAULTS.resultWaitMs,
+        },
+      });
+    }
+    return payments;
+  };
+
+  const runReconcile = async () =>
+    reconcile({
+      store: await store(),
+      payments: await paymentsOf(),
+      providers,
+      log,
+      now,
+      attemptTtlMs,
+      staleProcessingMs,
+      retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+    });
+
+  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs };
+}
+
+export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: KpgServerOptions<TOrder>): KpgServer {
+  if (typeof options?.loadOrder !== 'function') {
+    throw new Error('kpg server: loadOrder({ request, order_id }) is required: it returns the shop\'s order (amount, product_name, buyer)');
+  }
+  if (typeof options.authorize !== 'function') {
+    throw new Error('kpg server: authorize({ request, order }) is required: return whether the caller owns the order (return true only if orders are not tied to buyers)');
+  }
+  const engine = createEngine<TOrder>(options);
+  const rate = options.rateLimit === false ? { session: false as const, cards: false as const } : (options.rateLimit ?? {});
+  const clock = () => engine.now().getTime();
+  const limits = {
+    session: rate.session === false ? undefined : createLimiter(rate.session ?? DEFAULTS.session, clock),
+    cards: rate.cards === false ? undefined : createLimiter(rate.cards ?? DEFAULTS.cards, clock),
+  };
+
+  let payments: Payments | undefined;
+  const ready = (async () => {
+    payments = await engine.paymentsOf();
+  })();
+  ready.catch((error) => engine.log.write({ event: 'error', level: 'error', where: 'start', message: error instanceof Error ? error.message : String(error) }));
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+  const reconcileLogged = () =>
+    engine.reconcile().catch((error) => {
+      engine.log.write({ event: 'error', level: 'error', where: 'reconcile', message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    });
+  let startup: Promise<unknown> = Promise.resolve();
+  if (options.reconcileOnStart !== false) startup = ready.then(() => (closed ? undefined : reconcileLogged()), () => undefined);
+  if (options.reconcileEveryMs) {
+    timer = setInterval(() => void reconcileLogged(), options.reconcileEveryMs);
+    timer.unref?.();
+  }
+
+  const app = createApp({
+    basePath: engine.basePath,
+    publicBaseUrl: engine.publicBaseUrl,
+    get payments() {
+      if (!payments) throw new Error('kpg server: not ready');
+      return payments;
+    },
+    log: engine.log,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+    returnScriptUrl: options.returnScriptUrl ?? '/kpg-return.js',
+    limits,
+    clientIp: (request, env) => options.clientIp?.(request, env) ?? env?.clientIp ?? '0.0.0.0',
+    ready: () => ready,
+    providers: { shinhan: Boolean(engine.shinhan), smartro: Boolean(engine.smartro) },
+  });
+
+  return {
+    basePath: engine.basePath,
+    ready,
+    async fetch(request, env) {
+      const response = await app.fetch(request, env ?? {});
+      return redactResponse(response, engine.redact);
+    },
+    reconcile: engine.reconcile,
+    refundsDue: async (o) => (await engine.store()).refundsDue(o),
+    resolveRefund: async (provider, tid, resolution) => (await engine.store()).resolveRefund(provider, tid, resolution, engine.now().toISOString()),
+    refusals: async (o) => (await engine.store()).refusals(o),
+    store: engine.store,
+    async close() {
+      closed = true;
+      if (timer) clearInterval(timer);
+      await startup.catch(() => {});
+      await ready.catch(() => {});
+      // A store passed in belongs to the caller: it stays open.
+      if (!isStore(options.database)) await (await engine.store()).close();
+    },
+  };
+}
+
+/** Every text reply leaves through the redactor: no key reaches a browser (fault 7). */
+async function redactResponse(response: Response, redact: (text: string) => string): Promise<Response> {
+  const type = response.headers.get('content-type') ?? '';
+  if (!response.body || !/^(application\/json|text\/)/.test(type)) return response;
+  const body = await response.text();
+  const clean = redact(body);
+  if (clean === body) return new Response(body, { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  return new Response(clean, { status: response.status, headers });
+}
+
+function isStore(value: unknown): value is PaymentStore {
+  return typeof value === 'object' && value !== null && typeof (value as PaymentStore).migrate === 'function' && typeof (value as PaymentStore).transition === 'function';
+}
+
+function checkStrings(name: string, value: object | undefined, keys: string[]) {
+  if (!value) return;
+  for (const key of keys) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v !== 'string' || v.trim() === '') throw new Error(`kpg server: ${name}.${key} is required`);
+  }
+  for (const key of ['apiBase', 'pcAction', 'mobileAction']) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'string' && !/^https?:\/\//.test(v)) throw new Error(`kpg server: ${name}.${key} must be an http(s) URL`);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Structured JSON log lines, one per event: every state transition, every refusal, every amount owed back,
+ * every internal error. One place writes them, so one place guarantees that no card number, nonce, token
+ * or key is ever in a line: fields with those names are dropped, and the whole line goes through the
+ * redactor.
+ */
+import type { Redactor } from './redact.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Where lines go: the default writes them to stdout; `false` turns logging off. */
+export type LogSink = (line: string) => void;
+
+export interface LogEvent {
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call';
+  level?: LogLevel;
+  [field: string]: unknown;
+}
+
+export interface Logger {
+  write(entry: LogEvent): void;
+}
+
+/** Field names whose values never go into a log line. */
+const NEVER_LOGGED = new Set([
+  'card_no',
+  'cardNo',
+  'confirm_token',
+  'confinm_token',
+  'custom_parameter',
+  'nonce',
+  'SignValue',
+  'EncryptData',
+  'apikey',
+  'authorization',
+  'password',
+]);
+
+export function createLogger(sink: LogSink | false | undefined, redact: Redactor, now: () => Date): Logger {
+  const out: LogSink | undefined = sink === false ? undefined : (sink ?? ((line) => process.stdout.write(`${line}\n`)));
+  return {
+    write(entry) {
+      if (!out) return;
+      const { event, level = 'info', ...fields } = entry;
+      const line = JSON.stringify({ t: now().toISOString(), level, event, ...fields }, (key, value) =>
+        NEVER_LOGGED.has(key) ? undefined : value,
+      );
+      try {
+        out(redact(line));
+      } catch {
+        // A broken log sink must not break a payment.
+      }
+    },
+  };
+}

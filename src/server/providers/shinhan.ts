@@ -1,0 +1,239 @@
+/**
+ * Shinhan PG (SPG): payments/request and payments/confirm (payment key), confirm-info, card-list and
+ * receipt/info (search key), and the two hashes. Stateless; server to server only.
+ *
+ * Spec: shinhan-spg-api.txt. Shinhan takes money only at payments/confirm, which only this server calls:
+ * a pending attempt can be superseded at once, and a result that arrives for a superseded one is simply
+ * never confirmed.
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { clip, isHttpUrl, sameSecret } from '../http.js';
+import {
+  ShinhanConfirmInfoSchema,
+  ShinhanConfirmSchema,
+  ShinhanReceiptSchema,
+  ShinhanRequestSchema,
+  ShinhanStatusSchema,
+  type ShinhanConfirm,
+} from '../schemas.js';
+import type { Attempt } from '../store/types.js';
+import { fetchPgJson, isPlainObject, type PgFailure, type PgReply } from './pg-fetch.js';
+import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
+
+export interface ShinhanOptions {
+  /** SPG API base, e.g. the host Shinhan gave you (a trailing "/" is added). */
+  apiBase: string;
+  clientId: string;
+  /** Key type "payment": payments/request, payments/confirm. */
+  paymentApiKey: string;
+  /** Key type "search": card-list, receipt/info, confirm-info. */
+  searchApiKey: string;
+  /**
+   * The pgcodes this shop offers; the browser may only choose among them (fault 8), the first is used when
+   * it names none. Default `["selpay", "card"]`. `nauthcard` (no card authentication) or `bizselpay`
+   * (corporate) only when your contract with Shinhan includes them.
+   */
+  pgcodes?: string[];
+}
+
+/** pay_type 1 = 단일 결제 (single payment), the only kind this server starts. */
+export const PAY_TYPE_SINGLE = 1;
+
+/** "결제 인증 결과 (UI)로 이동 후 30분(토큰 만료) 안에" payments/confirm must be called. */
+export const CONFIRM_WINDOW_MS = 30 * 60 * 1000;
+
+export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** param_ispt_hash = sha256(client_id + user_id + order_no + pay_type + amount + payment API key), sent with payments/request. */
+export function paramIsptHash(p: { clientId: string; userId: string; orderNo: string; payType: number; amount: number; paymentApiKey: string }) {
+  return sha256Hex(`${p.clientId}${p.userId}${p.orderNo}${p.payType}${p.amount}${p.paymentApiKey}`);
+}
+
+/** pay_ispt_hash = sha256(user_id + amount + tid + payment API key), received in the confirm answer. */
+export function payIsptHash(p: { userId: string; amount: number; tid: string; paymentApiKey: string }) {
+  return sha256Hex(`${p.userId}${p.amount}${p.tid}${p.paymentApiKey}`);
+}
+
+type Answer<T> = { ok: true; data: T } | { ok: false; kind: 'refused'; message: string; status: number } | { ok: false; kind: 'failure'; failure: PgFailure };
+
+export type ShinhanProvider = PaymentProvider & {
+  readonly pgcodes: readonly string[];
+  cardList(pgcode: string): Promise<{ ok: true; text: string; json: Record<string, unknown> } | PgFailure>;
+  receiptUrl(p: { tid: string; amount: number; txYmd: string }): Promise<{ ok: true; redirect_url: string } | { ok: false; code: string; message: string }>;
+};
+
+export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: number }): ShinhanProvider {
+  const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
+  const pgcodes = options.pgcodes?.length ? [...options.pgcodes] : ['selpay', 'card'];
+
+  const post = (path: string, body: Record<string, unknown>) =>
+    fetchPgJson(
+      new URL(path, apiBase),
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          Accept: 'application/json',
+          Authorization: `SPGKEY ${options.paymentApiKey}`,
+        },
+        body: JSON.stringify(body),
+      },
+      { timeoutMs: io.timeoutMs },
+    );
+
+  const get = (path: string, query: Record<string, string>) => {
+    const url = new URL(path, apiBase);
+    for (const [name, value] of Object.entries({ client_id: options.clientId, ...query })) url.searchParams.set(name, value);
+    return fetchPgJson(url, { method: 'GET', headers: { Accept: 'application/json', Authorization: `SPGKEY ${options.searchApiKey}` } }, { timeoutMs: io.timeoutMs });
+  };
+
+  /** The common { ret_code, ret_msg } part, then the success shape. A 5xx is never a refusal: it is a failure to learn. */
+  function read<T extends z.ZodType>(reply: PgReply | PgFailure, schema: T): Answer<z.infer<T>> {
+    if (!reply.ok) return { ok: false, kind: 'failure', failure: reply };
+    const status = ShinhanStatusSchema.safeParse(reply.json);
+    if (reply.status >= 500 || !status.success) {
+      return { ok: false, kind: 'failure', failure: { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a usable ret_code.`, status: reply.status } };
+    }
+    if (status.data.ret_code !== 0) {
+      return { ok: false, kind: 'refused', message: clip(status.data.ret_msg ?? `ret_code ${status.data.ret_code}`), status: reply.status };
+    }
+    const success = schema.safeParse(reply.json);
+    if (reply.status < 200 || reply.status > 299 || !success.success) {
+      return { ok: false, kind: 'failure', failure: { ok: false, code: 'pg-bad-response', message: 'The PG answered ret_code 0 with a malformed body.', status: reply.status } };
+    }
+    return { ok: true, data: success.data };
+  }
+
+  /** A confirm answer checked against OUR attempt: its hash with our user_id and key, then its amount. */
+  function verify(attempt: Attempt, answer: ShinhanConfirm): Settlement {
+    if (answer.order_no !== attempt.order_no) return { kind: 'unknown', message: 'The PG confirmed a different order_no.' };
+    const hash = payIsptHash({ userId: attempt.user_id, amount: answer.amount, tid: answer.tid, paymentApiKey: options.paymentApiKey });
+    if (!sameSecret(answer.pay_ispt_hash.toLowerCase(), hash)) {
+      // Not trusted: maybe tampered, maybe a PG bug. confirm-info (another authenticated call) settles it later.
+      return { kind: 'unknown', message: 'pay_ispt_hash does not match: the confirm answer is not trusted.' };
+    }
+    const card = answer.pay_info?.[0] ?? {};
+    const details = {
+      tid: answer.tid,
+      approved_at: answer.tx_date ?? null,
+      card_cpny_cd: card.card_cpny_cd ?? null,
+      card_name: card.card_name ?? null,
+      card_no: card.card_no ?? null,
+      install_month: card.install_month ?? answer.install_month ?? null,
+      card_aprv_no: card.card_aprv_no ?? null,
+    };
+    if (answer.amount !== attempt.amount) return { kind: 'wrong-amount', details, amount: answer.amount };
+    return { kind: 'paid', details };
+  }
+
+  return {
+    name: 'shinhan',
+    merchantId: options.clientId,
+    approvesWithoutServer: false,
+    pgcodes,
+
+    async createSession({ attempt, order, body, urls }: SessionInput): Promise<SessionOutcome> {
+      const mobileApp = attempt.device_type === 1 && attempt.app_scheme;
+      const request: Record<string, unknown> = {
+        pgcode: attempt.pgcode,
+        client_id: options.clientId,
+        user_id: attempt.user_id,
+        user_name: order.buyer.name,
+        order_no: attempt.order_no,
+        pay_type: PAY_TYPE_SINGLE,
+        device_type: attempt.device_type,
+        amount: attempt.amount,
+        product_name: attempt.product_name,
+        return_url: urls.shinhanReturn,
+        cancel_url: urls.shinhanCancel,
+        fail_url: urls.shinhanFail,
+        custom_parameter: attempt.nonce,
+        ...(body.main_color ? { main_color: body.main_color } : {}),
+        ...(body.point_color ? { point_color: body.point_color } : {}),
+        ...(body.card_cpny_cd ? { card_cpny_cd: body.card_cpny_cd } : {}),
+        ...(body.install_month ? { install_month: body.install_month } : {}),
+        // Issue 12: the ISP / card app brings the buyer back to the shop's app (string 100).
+        ...(mobileApp ? { app_return_url: `${attempt.app_scheme}kpg/return`, app_cancel_url: `${attempt.app_scheme}kpg/cancel` } : {}),
+        param_ispt_hash: paramIsptHash({
+          clientId: options.clientId,
+          userId: attempt.user_id,
+          orderNo: attempt.order_no,
+          payType: PAY_TYPE_SINGLE,
+          amount: attempt.amount,
+          paymentApiKey: options.paymentApiKey,
+        }),
+      };
+      const answer = read(await post('v1.0/payments/request', request), ShinhanRequestSchema);
+      if (answer.ok) {
+        if (!isHttpUrl(answer.data.redirect_url)) return { ok: false, code: 'pg-bad-response', pgMessage: 'redirect_url is not an http(s) URL.' };
+        return { ok: true, answer: { provider: 'shinhan', order_no: attempt.order_no, redirect_url: answer.data.redirect_url } };
+      }
+      if (answer.kind === 'refused') return { ok: false, code: 'pg-refused', pgMessage: answer.message };
+      return { ok: false, code: answer.failure.code, pgMessage: answer.failure.message };
+    },
+
+    async settle(attempt, claim): Promise<Settlement> {
+      if (!claim.confirmToken) return { kind: 'declined', code: 'confirm-refused', pgMessage: 'The PG sent no confirm_token.' };
+      // 결제 승인: the call that takes the money.
+      const reply = await post('v1.0/payments/confirm', {
+        client_id: options.clientId,
+        order_no: attempt.order_no,
+        confirm_token: claim.confirmToken,
+        ip_addr: claim.clientIp,
+      });
+      const answer = read(reply, ShinhanConfirmSchema);
+      if (answer.ok) return verify(attempt, answer.data);
+      if (answer.kind === 'refused') return { kind: 'declined', code: 'confirm-refused', pgMessage: answer.message };
+      // Timed out, 5xx, not JSON: Shinhan may have approved. Never "failed" (fault 2): reconcile asks confirm-info.
+      return { kind: 'unknown', message: answer.failure.message };
+    },
+
+    async lookup(attempt): Promise<Settlement> {
+      const answer = read(await get('v1.0/payments/confirm-info', { order_no: attempt.order_no }), ShinhanConfirmInfoSchema);
+      if (!answer.ok) {
+        if (answer.kind === 'failure') return { kind: 'unknown', message: answer.failure.message };
+        // The document answers "there is no data." when it knows no payment for the order_no (assumption:
+        // any other refusal, such as a wrong key, proves nothing).
+        return /no data/i.test(answer.message) ? { kind: 'nothing', message: answer.message } : { kind: 'unknown', message: `confirm-info refused: ${answer.message}` };
+      }
+      const info = answer.data;
+      if (info.tx_stat !== 1) return { kind: 'declined', code: 'pg-cancelled', pgMessage: `confirm-info tx_stat ${info.tx_stat}` };
+      if (info.user_id !== undefined && info.user_id !== attempt.user_id) {
+        return { kind: 'unknown', message: 'confirm-info answered for another user_id.' };
+      }
+      const details = { tid: info.tid, approved_at: info.tx_date ?? null };
+      const amount = info.tx_amount ?? info.amount;
+      if (amount === undefined) return { kind: 'unknown', message: 'confirm-info answered without an amount.' };
+      if (amount !== attempt.amount) return { kind: 'wrong-amount', details, amount };
+      return { kind: 'paid', details };
+    },
+
+    async cardList(pgcode) {
+      const reply = await get('v1.0/payments/info/card-list', { pgcode });
+      if (!reply.ok) return reply;
+      if (!isPlainObject(reply.json)) return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a JSON object.` };
+      return { ok: true, text: reply.text, json: reply.json };
+    },
+
+    async receiptUrl(p) {
+      const amount = String(p.amount);
+      // The document spells the parameter `amunt`; `amount` is sent too, in case Shinhan fixes the spelling.
+      const answer = read(await get(`v1.0/receipt/info/${encodeURIComponent(p.tid)}`, { amunt: amount, amount, tx_ymd: p.txYmd }), ShinhanReceiptSchema);
+      if (!answer.ok) {
+        return answer.kind === 'refused' ? { ok: false, code: 'pg-refused', message: answer.message } : { ok: false, code: answer.failure.code, message: answer.failure.message };
+      }
+      const url = absoluteHttpUrl(answer.data.redirect_url, apiBase);
+      if (!url) return { ok: false, code: 'pg-bad-response', message: 'The PG answered a redirect_url that is not an http(s) URL.' };
+      return { ok: true, redirect_url: url };
+    },
+  };
+}
+
+/** An absolute http(s) URL as is; a path ("/pgsvc/receipt?id=1") resolved against the API base. */
+function absoluteHttpUrl(value: string, base: string): string | undefined {
+  if (isHttpUrl(value)) return value;
+  if (!/^\/(?![\\/])/.test(value)) return undefined;
+  const url = new URL(value, base);
+  return isHttpUrl(url.href) ? url.href : undefined;
+}

@@ -1,0 +1,264 @@
+/**
+ * Smartro (smilepay) WEBLink: the signed form the browser posts to the PG, judging the result form the PG
+ * posts back (ReturnURL through the buyer's browser, RetryURL server to server), and the receipt API that
+ * confirms an approval from Smartro's own records. Stateless; the MerchantKey never leaves the server (it
+ * signs every result and is the receipt API's `apikey`).
+ *
+ * WEBLink approves BEFORE the shop hears: when an approval reaches us, the money has moved. Nothing here can
+ * refuse a payment; it can only decide whether to believe a result.
+ *
+ * Spec: smartro-weblink-guide.txt, smartro-receipt.txt and ../shared/pg-docs/README.md.
+ */
+import { createHash } from 'node:crypto';
+import { clip, sameSecret } from '../http.js';
+import { SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
+import type { Attempt, PaidDetails } from '../store/types.js';
+import { fetchPgJson, isPlainObject, type PgFailure } from './pg-fetch.js';
+import { fitBytes, kstTimestamp, normalizeAuthDate } from './smartro-form.js';
+import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
+
+export interface SmartroOptions {
+  /** 10 letters/digits (guide 1.2). Every TID Smartro issues begins with it. */
+  mid: string;
+  merchantKey: string;
+  /** PC form action: test https://tpay.smilepay.co.kr/interfaceURL.jsp, real https://pay.smilepay.co.kr/interfaceURL.jsp */
+  pcAction: string;
+  /** Mobile form action: test https://tspay.smilepay.co.kr/pay/interfaceURL, real https://smpay.smilepay.co.kr/pay/interfaceURL */
+  mobileAction: string;
+  /** Receipt API base: test https://tapi.smilepay.co.kr/, real https://api.smilepay.co.kr/ */
+  apiBase: string;
+  /** The pay methods this shop offers (issue 11 adds "vbank"); default ["card"]. */
+  payMethods?: string[];
+  /**
+   * ASSUMPTION, off by default: Smartro's receipt API answers `{mid, moid}` (no `tid`) with the approval
+   * for that Moid, and 404 when there is none. smartro-receipt.txt documents only `{mid, tid}`. With it, a
+   * buyer who closed the payment window can pay again at once (the server asks Smartro whether anything was
+   * approved first); without it, a closed window's attempt must stay quiet for `smartroQuietMs` first.
+   * Switch it on only once Smartro confirms the lookup for your MID.
+   */
+  receiptLookupByMoid?: boolean;
+}
+
+/** ResultCode meaning "approved", by PayMethod (Smartro's sample code). */
+export const SUCCESS_CODES: Readonly<Record<string, string>> = Object.freeze({ CARD: '3001', BANK: '4000', VBANK: '4100' });
+/** ResultCode of "the buyer cancelled" (PC: sent to ReturnURL; mobile goes to StopURL instead). */
+export const CANCEL_CODE = 'C001';
+const PAY_METHODS: Readonly<Record<string, string>> = Object.freeze({ card: 'CARD', bank: 'BANK', vbank: 'VBANK' });
+
+export const md5Hex = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+
+/** EncryptData = base64( md5_hex( ediDate + MID + Amt + MerchantKey ) ), sent with the payment form. */
+export function encryptData(p: { ediDate: string; mid: string; amt: string | number; merchantKey: string }): string {
+  return Buffer.from(md5Hex(`${p.ediDate}${p.mid}${p.amt}${p.merchantKey}`), 'utf8').toString('base64');
+}
+
+/**
+ * SignValue = base64( md5_hex( TID[0:10] + ResultCode + TID[10:15] + MerchantKey + TID[15:30] ) ), received
+ * with the result. It covers only the first 30 characters of the TID and the ResultCode: not Amt, not the
+ * Moid, not anything after TID[30] (fault 4). Those are checked against our records and Smartro's.
+ */
+export function signValue(p: { tid: string; resultCode: string; merchantKey: string }): string {
+  const t = p.tid;
+  return Buffer.from(md5Hex(`${t.slice(0, 10)}${p.resultCode}${t.slice(10, 15)}${p.merchantKey}${t.slice(15, 30)}`), 'utf8').toString('base64');
+}
+
+/** What a (schema-checked) result form claims about our attempt. */
+export type SmartroClaim =
+  | { kind: 'approved'; tid: string; details: PaidDetails }
+  | { kind: 'declined'; code: string; pgMessage: string; signed: boolean }
+  | { kind: 'cancelled'; signed: boolean }
+  /** Not believed: recorded as a refusal, changes nothing. */
+  | { kind: 'refused'; code: string; message: string };
+
+export type SmartroProvider = PaymentProvider & {
+  readonly payMethods: readonly string[];
+  readonly receiptLookupByMoid: boolean;
+  judge(form: SmartroResult, attempt: Attempt): SmartroClaim;
+  /** The receipt API's answer for a TID, as sent (for the inline slip). */
+  receipt(tid: string): Promise<{ ok: true; receipt: Record<string, unknown> } | { ok: false; code: string; message: string }>;
+};
+
+/** TIDs: MID (10) + service (2) + "01" + yyMMddHHmmss + 4 digits = exactly 30 letters/digits beginning with the MID. */
+export function isSmartroTid(tid: string, mid: string): boolean {
+  return /^[A-Za-z0-9]{30}$/.test(tid) && tid.startsWith(mid);
+}
+
+export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: number; now: () => Date }): SmartroProvider {
+  const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
+  const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
+  const lookupByMoid = options.receiptLookupByMoid === true;
+
+  /** POST {apiBase}receipt, `apikey: MerchantKey`: server to server ONLY. */
+  async function receiptCall(query: { tid: string } | { moid: string }): Promise<{ ok: true; status: number; json: Record<string, unknown> } | PgFailure> {
+    const reply = await fetchPgJson(
+      new URL('receipt', apiBase),
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Charset': 'utf-8', apikey: options.merchantKey },
+        body: JSON.stringify({ mid: options.mid, ...query }),
+      },
+      { timeoutMs: io.timeoutMs, name: 'The receipt API' },
+    );
+    if (!reply.ok) return reply;
+    if (!isPlainObject(reply.json)) return { ok: false, code: 'pg-bad-response', message: 'The receipt API answered without a JSON object.', status: reply.status };
+    return { ok: true, status: reply.status, json: reply.json };
+  }
+
+  /** The receipt API's word on an approval of `attempt` with TID `tid`. */
+  function check(json: Record<string, unknown>, attempt: Attempt, tid: string | undefined): Settlement | { kind: 'paid-receipt'; details: PaidDetails } {
+    const parsed = SmartroReceiptCheckSchema.safeParse(json);
+    if (!parsed.success) return { kind: 'unknown', message: 'The receipt API answered something that is not a receipt (tid, moid, goodsAmt, stateCd).' };
+    const r = parsed.data;
+    if (tid !== undefined && r.tid !== tid) return { kind: 'refuted', message: `The receipt API answered for TID ${clip(r.tid)}, not ${tid}.` };
+    if (r.moid !== attempt.order_no || Number(r.goodsAmt) !== attempt.amount) {
+      return {
+        kind: 'refuted',
+        message: clip(`Smartro approved TID ${r.tid} for Moid ${r.moid}, ${r.goodsAmt} KRW; the attempt is ${attempt.order_no}, ${attempt.amount} KRW (a replayed approval?).`),
+      };
+    }
+    const approved = r.stateCd !== undefined ? String(r.stateCd).trim() === '0' : r.stateNm?.trim() === '승인';
+    if (!approved) return { kind: 'declined', code: 'pg-cancelled', pgMessage: `Smartro says TID ${r.tid} is cancelled (stateCd ${r.stateCd ?? '-'}).` };
+    if (!isSmartroTid(r.tid, options.mid)) return { kind: 'unknown', message: `The receipt API answered a TID of the wrong form: ${clip(r.tid)}.` };
+    const approvedAt = r.appDt && r.appTm ? normalizeAuthDate(`${r.appDt}${r.appTm}`) : null;
+    return {
+      kind: 'paid-receipt',
+      details: {
+        tid: r.tid,
+        approved_at: approvedAt,
+        card_cpny_cd: r.appCo ?? null,
+        card_name: r.appNm ?? null,
+        card_no: r.cardNo ?? null,
+        install_month: r.instmntMon ?? null,
+        card_aprv_no: r.appNo ?? null,
+      },
+    };
+  }
+
+  const provider: SmartroProvider = {
+    name: 'smartro',
+    merchantId: options.mid,
+    approvesWithoutServer: true,
+    payMethods,
+    receiptLookupByMoid: lookupByMoid,
+
+    async createSession({ attempt, order, urls }: SessionInput): Promise<SessionOutcome> {
+      const mobile = attempt.device_type === 1;
+      // Lengths are bytes in the charset the form is sent in: PC EUC-KR, mobile UTF-8.
+      const charset = mobile ? 'utf-8' : 'euc-kr';
+      const ediDate = kstTimestamp(io.now());
+      const amt = String(attempt.amount);
+      const fields: Record<string, string> = {
+        PayMethod: attempt.pay_method ?? 'CARD',
+        GoodsCnt: '1',
+        GoodsName: fitBytes(attempt.product_name, 80, charset),
+        Amt: amt,
+        Moid: attempt.order_no,
+        MID: options.mid,
+        ReturnURL: urls.smartroReturn,
+        RetryURL: urls.smartroRetry,
+        mallUserID: fitBytes(attempt.user_id, mobile ? 20 : 10, charset),
+        BuyerName: fitBytes(order.buyer.name, 30, charset),
+        BuyerTel: fitBytes(order.buyer.tel ?? '01000000000', 30, charset),
+        BuyerEmail: fitBytes(order.buyer.email ?? 'buyer@example.com', 60, charset),
+        ediDate,
+        // A hash made WITH the key: the key itself never leaves the server.
+        EncryptData: encryptData({ ediDate, mid: options.mid, amt, merchantKey: options.merchantKey }),
+        // Skip Smartro's own result screen: the result goes straight to ReturnURL (guide 6.1).
+        MallResultFWD: 'Y',
+        TransType: '0',
+        OpenType: 'KR',
+      };
+      if (mobile) {
+        // A mobile cancel goes to StopURL, not ReturnURL (guide 6.16).
+        fields.StopURL = `${urls.smartroStop}?order_no=${encodeURIComponent(attempt.order_no)}`;
+        if (attempt.app_scheme) {
+          // Issue 12, guide 6.9-6.10: an app's WebView uses the hybrid module, and ISP returns to the app's
+          // scheme. ASSUMPTION: urlScheme takes the scheme as the shop wrote it ("myshop://").
+          fields.clientType = 'HYB';
+          fields.urlScheme = attempt.app_scheme;
+        }
+      }
+      return { ok: true, answer: { provider: 'smartro', order_no: attempt.order_no, action: mobile ? options.mobileAction : options.pcAction, fields } };
+    },
+
+    judge(form, attempt): SmartroClaim {
+      if (form.MID !== undefined && form.MID !== options.mid) return { kind: 'refused', code: 'mid-mismatch', message: `The result is for MID ${clip(form.MID)}, not ours.` };
+      const approved = Object.values(SUCCESS_CODES).includes(form.ResultCode);
+      const signed = form.SignValue !== undefined;
+      const verifies = signed && sameSecret(form.SignValue ?? '', signValue({ tid: form.TID ?? '', resultCode: form.ResultCode, merchantKey: options.merchantKey }));
+      if ((approved || signed) && !verifies) return { kind: 'refused', code: 'sign-mismatch', message: 'SignValue does not match: the result is not trusted.' };
+      if (!approved) {
+        if (form.ResultCode === CANCEL_CODE) return { kind: 'cancelled', signed };
+        return { kind: 'declined', code: form.ResultCode, pgMessage: clip(form.ResultMsg || 'The PG reported a failure.'), signed };
+      }
+      // An approval. From here on, the money has moved at the PG.
+      if (!form.TID || !isSmartroTid(form.TID, options.mid)) {
+        return { kind: 'refused', code: 'bad-tid', message: `The approval's TID is not 30 letters/digits beginning with our MID: ${clip(form.TID ?? '(none)')}.` };
+      }
+      if (form.MID === undefined) return { kind: 'refused', code: 'mid-mismatch', message: 'The approval carries no MID.' };
+      const payMethod = attempt.pay_method ?? 'CARD';
+      if (form.PayMethod !== payMethod || SUCCESS_CODES[payMethod] !== form.ResultCode) {
+        return { kind: 'refused', code: 'paymethod-mismatch', message: `Approval ${form.ResultCode} for PayMethod ${clip(form.PayMethod ?? '(none)')}; we asked for ${payMethod}.` };
+      }
+      if (form.Amt === undefined || Number(form.Amt) !== attempt.amount) {
+        return { kind: 'refused', code: 'amount-mismatch', message: `The result says ${form.Amt ?? '(no Amt)'} KRW; the attempt is ${attempt.amount} KRW.` };
+      }
+      return {
+        kind: 'approved',
+        tid: form.TID,
+        details: {
+          tid: form.TID,
+          approved_at: form.AuthDate === undefined ? null : normalizeAuthDate(form.AuthDate),
+          card_cpny_cd: form.fn_cd ?? null,
+          card_name: form.fn_name ?? null,
+          install_month: form.CardQuota ?? null,
+          card_aprv_no: form.AuthCode ?? null,
+        },
+      };
+    },
+
+    async settle(attempt, claim): Promise<Settlement> {
+      const tid = claim.tid;
+      if (!tid) return { kind: 'unknown', message: 'No TID to confirm.' };
+      // SignValue covers only TID and ResultCode: Smartro's own record of the TID (moid, goodsAmt, state) decides.
+      const answer = await receiptCall({ tid });
+      if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
+      if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
+      const verdict = check(answer.json, attempt, tid);
+      if (verdict.kind !== 'paid-receipt') return verdict;
+      // The form's details (card name, quota) with the receipt's card number (masked by Smartro).
+      return { kind: 'paid', details: { ...verdict.details, ...definedOnly(claim.details ?? {}), card_no: verdict.details.card_no, tid } };
+    },
+
+    async lookup(attempt): Promise<Settlement> {
+      const tid = attempt.tid ?? attempt.claimed_tid ?? undefined;
+      if (!tid && !lookupByMoid) return { kind: 'unknown', message: "Smartro's receipt API is not asked by Moid (receiptLookupByMoid is off)." };
+      const answer = await receiptCall(tid ? { tid } : { moid: attempt.order_no });
+      if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
+      if (!tid && answer.status === 404) return { kind: 'nothing', message: 'Smartro knows no approval for this Moid.' };
+      if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
+      const verdict = check(answer.json, attempt, tid);
+      return verdict.kind === 'paid-receipt' ? { kind: 'paid', details: verdict.details } : verdict;
+    },
+
+    async receipt(tid) {
+      const answer = await receiptCall({ tid });
+      if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
+      if (answer.status < 200 || answer.status > 299) {
+        const said = ['resultMsg', 'ResultMsg', 'message'].map((k) => answer.json[k]).find((v) => typeof v === 'string' && v);
+        return { ok: false, code: 'pg-refused', message: clip(String(said ?? `The receipt API answered HTTP ${answer.status}.`)) };
+      }
+      return { ok: true, receipt: answer.json };
+    },
+  };
+  return provider;
+}
+
+/** The pay method name Smartro's form uses for the contract's `pay_method` ("card" -> "CARD"). */
+export function smartroPayMethod(payMethod: string): string | undefined {
+  return PAY_METHODS[payMethod];
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}

@@ -1,0 +1,126 @@
+/**
+ * reconcile(): settles what the server could not settle while the buyer waited. Run at start-up, on a timer
+ * the shop chooses, and from `npx kpg-checkout-server reconcile`. Safe to run on several instances at once
+ * (one at a time by an advisory lock; every transition is conditional anyway).
+ *
+ * 1. `processing` and `unknown` attempts: ask the PG (Shinhan payments/confirm-info, Smartro's receipt API by
+ *    the claimed TID). An approval is recorded at once, even for an attempt another instance is still
+ *    confirming (both record the same TID once). A `processing` attempt with no answer becomes `unknown`
+ *    once stale (its instance died); a Shinhan attempt the PG knows nothing of is `failed` (not charged)
+ *    once the 30-minute confirm window has passed, since no confirm can succeed any more.
+ * 2. `pending` attempts older than attemptTtlMs expire (a browser's report becomes final; Smartro is asked
+ *    first when it can be asked by Moid). A result that still arrives for an expired attempt is not
+ *    confirmed (Shinhan) or is recorded as money owed (Smartro).
+ * 3. Refusals and finished unpaid attempts older than retentionMs are deleted.
+ */
+import type { Logger } from './log.js';
+import type { Payments } from './payments.js';
+import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
+import type { SmartroProvider } from './providers/smartro.js';
+import type { PaymentProvider } from './providers/types.js';
+import type { Attempt, PaymentStore, ProviderName, RefundDue } from './store/types.js';
+
+export interface ReconcileReport {
+  /** false when another instance was reconciling (nothing was done here). */
+  ran: boolean;
+  /** Attempts that reached paid / failed / cancelled / pending in this run, with what they became. */
+  settled: Array<{ order_no: string; order_id: string; from: string; to: string }>;
+  /** Still processing or unknown after asking: staff may need to look (see each attempt's log lines). */
+  unsettled: Array<{ order_no: string; order_id: string; status: string; since: string }>;
+  expired: Array<{ order_no: string; order_id: string; to: string }>;
+  pruned: { refusals: number; attempts: number };
+  /** Money the PG took that the shop must give back (open entries). */
+  refundsDue: RefundDue[];
+}
+
+export interface ReconcileDeps {
+  store: PaymentStore;
+  payments: Payments;
+  providers: Partial<Record<ProviderName, PaymentProvider>>;
+  log: Logger;
+  now: () => Date;
+  attemptTtlMs: number;
+  staleProcessingMs: number;
+  retentionMs: number;
+}
+
+export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
+  const { store, payments, providers, log } = deps;
+  const run = await store.exclusive('kpg-checkout:reconcile', async () => {
+    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: [] };
+    const now = deps.now().getTime();
+    const note = (before: Attempt, after: Attempt) => {
+      if (after.status !== before.status) report.settled.push({ order_no: after.order_no, order_id: after.order_id, from: before.status, to: after.status });
+    };
+
+    // 1. Outcomes not learnt yet.
+    for (const attempt of await store.attemptsIn(['processing', 'unknown'])) {
+      const provider = providers[attempt.provider];
+      if (!provider) continue;
+      const since = Date.parse(attempt.processing_since ?? attempt.updated_at);
+      const stale = attempt.status === 'unknown' || now - since >= deps.staleProcessingMs;
+      let after = attempt;
+      try {
+        const s = await provider.lookup(attempt);
+        if (s.kind === 'nothing') {
+          if (attempt.provider === 'shinhan' && now - since >= CONFIRM_WINDOW_MS) {
+            // The confirm token has expired: no confirm can take money any more, and none did.
+            after = (await payments.move(attempt, 'decline', { code: 'not-charged', pg_message: s.message }, 'reconcile')) ?? attempt;
+          } else if (attempt.status === 'processing' && stale) {
+            after = (await payments.move(attempt, 'lose', {}, 'reconcile')) ?? attempt;
+          }
+        } else if (s.kind === 'unknown') {
+          if (attempt.status === 'processing' && stale) after = (await payments.move(attempt, 'lose', {}, 'reconcile')) ?? attempt;
+        } else if (stale || s.kind === 'paid' || s.kind === 'wrong-amount') {
+          // Positive evidence settles at once; a refusal only once the attempt's own instance is gone.
+          after = await payments.apply(attempt, s, 'reconcile');
+        }
+      } catch (error) {
+        log.write({ event: 'error', level: 'error', where: 'reconcile', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+      }
+      note(attempt, after);
+      if (after.status === 'processing' || after.status === 'unknown') {
+        report.unsettled.push({ order_no: after.order_no, order_id: after.order_id, status: after.status, since: after.processing_since ?? after.updated_at });
+      }
+    }
+
+    // 2. Pending attempts nobody finished.
+    const cutoff = new Date(now - deps.attemptTtlMs).toISOString();
+    for (const attempt of await store.attemptsIn(['pending'], { createdBefore: cutoff })) {
+      try {
+        const provider = providers[attempt.provider];
+        if (provider?.approvesWithoutServer && (provider as SmartroProvider).receiptLookupByMoid) {
+          const found = await payments.settleFromLookup(attempt, 'reconcile');
+          if (found === 'paid') {
+            const after = (await store.getAttempt(attempt.order_no)) ?? attempt;
+            note(attempt, after);
+            continue;
+          }
+          if (found === 'unknown') continue; // ask again next time
+        }
+        const moved =
+          attempt.reported_status === 'failed'
+            ? await payments.move(attempt, 'fail', { code: attempt.reported_code ?? 'pg-failed', reported_status: null }, 'reconcile/expire')
+            : await payments.move(attempt, 'cancel', { reason: attempt.reported_status === 'cancelled' ? (attempt.reported_code ?? 'buyer-cancelled') : 'expired', reported_status: null }, 'reconcile/expire');
+        if (moved) report.expired.push({ order_no: moved.order_no, order_id: moved.order_id, to: moved.status });
+      } catch (error) {
+        log.write({ event: 'error', level: 'error', where: 'reconcile/expire', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+
+    // 3. Retention.
+    report.pruned = await store.prune(new Date(now - deps.retentionMs).toISOString());
+    report.refundsDue = await store.refundsDue();
+    log.write({
+      event: 'reconcile',
+      settled: report.settled.length,
+      unsettled: report.unsettled.length,
+      expired: report.expired.length,
+      pruned_refusals: report.pruned.refusals,
+      pruned_attempts: report.pruned.attempts,
+      refunds_due: report.refundsDue.length,
+    });
+    return report;
+  });
+  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: await store.refundsDue() };
+}

@@ -1,0 +1,213 @@
+/**
+ * One zod schema per shape that crosses a boundary of the server: what the widget sends, what the PGs send
+ * (through the buyer's browser or server to server), what the PGs answer, and what the shop's own
+ * `loadOrder` returns. The TypeScript types come from these. Unknown fields are dropped: an `amount` in a
+ * session body is ignored (amounts come from the shop's order only).
+ */
+import { z } from 'zod';
+import { HttpError } from './http.js';
+
+/** The shop's order id: it becomes part of the PG's order number, so it is short and plain. */
+export const ORDER_ID = /^[A-Za-z0-9_-]{1,30}$/;
+/** Our PG order numbers: Shinhan order_no (max 50) and Smartro Moid (letters and digits, max 64). */
+export const ORDER_NO = /^[A-Za-z0-9_-]{1,64}$/;
+/** A URL scheme the shop's app registered: "myshop://" (contract v2, issue 12). */
+export const APP_SCHEME = /^[a-z][a-z0-9+.-]{1,30}:\/\/$/;
+
+const Color = z.string().regex(/^[0-9A-Fa-f]{6}$/).transform((v) => v.toUpperCase());
+export const Pgcode = z.string().regex(/^[A-Za-z0-9_]{1,10}$/);
+
+// ---------------------------------------------------------------------------------------------
+// From the widget
+// ---------------------------------------------------------------------------------------------
+
+/** POST session-url (contract v2). */
+export const SessionBodySchema = z.object({
+  provider: z.enum(['shinhan', 'smartro']),
+  order_id: z.string().regex(ORDER_ID),
+  device_type: z.union([z.literal(1), z.literal(2)]),
+  pgcode: Pgcode.optional(),
+  main_color: Color.optional(),
+  point_color: Color.optional(),
+  card_cpny_cd: z.string().regex(/^[A-Za-z0-9]{1,10}$/).optional(),
+  install_month: z.string().regex(/^(0[0-9]|[12][0-9]|3[0-6])$/).optional(),
+  return_to: z.string().min(1).max(2000).optional(),
+  app_scheme: z.string().regex(APP_SCHEME).optional(),
+  pay_method: z.enum(['card', 'vbank', 'bank', 'phone']).optional(),
+});
+export type SessionBody = z.infer<typeof SessionBodySchema>;
+
+/** What each session field must look like, for the 400 message. */
+const FIELD_RULES: Record<string, string> = {
+  provider: 'provider must be "shinhan" or "smartro".',
+  order_id: 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.',
+  order_no: 'order_no must be 1-64 characters of A-Z a-z 0-9 _ -.',
+  device_type: 'device_type must be the number 1 (mobile) or 2 (PC).',
+  pgcode: 'pgcode must be an SPG payment method code such as "card" or "selpay".',
+  main_color: 'main_color must be 6 hex digits without "#", e.g. "FFFFFF".',
+  point_color: 'point_color must be 6 hex digits without "#", e.g. "5379FF".',
+  card_cpny_cd: 'card_cpny_cd must be an SPG card company code such as "S001".',
+  install_month: 'install_month must be a two-digit string from "00" to "36".',
+  return_to: "return_to must be a URL or path on the shop's own origin.",
+  app_scheme: 'app_scheme must be a lower-case URL scheme followed by "://", e.g. "myshop://".',
+  pay_method: 'pay_method must be one of card, vbank, bank, phone.',
+  tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
+  event: 'event must be "window-closed".',
+};
+
+export const OrderNoQuerySchema = z.object({ order_no: z.string().regex(ORDER_NO) });
+
+/** POST result-url: the widget saw the buyer close the PG window (contract v2). */
+export const ResultEventSchema = z.object({ order_no: z.string().regex(ORDER_NO), event: z.literal('window-closed') });
+
+export const CardsQuerySchema = z.object({ pgcode: Pgcode });
+
+/** Shinhan tids look like "tpay_test202108311259590002"; Smartro TIDs are 30 letters/digits. */
+export const ReceiptQuerySchema = z.object({ tid: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/) });
+
+// ---------------------------------------------------------------------------------------------
+// From the PGs, through the buyer's browser or server to server
+// ---------------------------------------------------------------------------------------------
+
+/** Shinhan return_url. The table says `confirm_token`; the document's example spells it `confinm_token`. */
+export const ShinhanReturnSchema = z.object({
+  order_no: z.string().min(1).max(64),
+  custom_parameter: z.string().max(1000).optional(),
+  confirm_token: z.string().min(1).max(1000).optional(),
+  confinm_token: z.string().min(1).max(1000).optional(),
+});
+
+/** Shinhan fail_url: ?order_no=&ret_code=&ret_msg= (the browser can put anything there). */
+export const ShinhanFailSchema = z.object({
+  order_no: z.string().min(1).max(64),
+  ret_code: z.string().max(100).optional(),
+  ret_msg: z.string().max(1000).optional(),
+});
+
+/**
+ * Smartro's result form (ReturnURL, RetryURL), after charset decoding, empty values left out. `TID` is
+ * taken up to 40 characters so that a TID with something appended is refused by name (fault 4).
+ */
+export const SmartroResultSchema = z.object({
+  OID: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional(),
+  Moid: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional(),
+  ResultCode: z.string().regex(/^[A-Za-z0-9]{1,10}$/),
+  ResultMsg: z.string().max(1000).optional(),
+  PayMethod: z.string().max(20).optional(),
+  MID: z.string().max(20).optional(),
+  Amt: z.string().regex(/^\d{1,12}$/).optional(),
+  TID: z.string().regex(/^[A-Za-z0-9]{1,40}$/).optional(),
+  SignValue: z.string().max(200).optional(),
+  AuthDate: z.string().max(30).optional(),
+  AuthCode: z.string().max(30).optional(),
+  fn_cd: z.string().max(10).optional(),
+  fn_name: z.string().max(50).optional(),
+  CardQuota: z.string().regex(/^\d{1,3}$/).optional(),
+});
+export type SmartroResult = z.infer<typeof SmartroResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// What the PGs answer (checked like any other input: a malformed answer is never a success)
+// ---------------------------------------------------------------------------------------------
+
+/** The document shows numbers both as JSON numbers and as strings ("amount": "1000"). */
+const NumberLike = z.union([z.number(), z.string().trim().regex(/^-?\d+$/)]).transform((v) => Number(v));
+const Text = z.union([z.string(), z.number()]).transform((v) => String(v));
+
+export const ShinhanStatusSchema = z.looseObject({ ret_code: NumberLike, ret_msg: Text.optional() });
+export const ShinhanRequestSchema = z.looseObject({ redirect_url: z.string().url() });
+export const ShinhanConfirmSchema = z.looseObject({
+  order_no: Text,
+  amount: NumberLike,
+  tid: Text.pipe(z.string().min(1).max(50)),
+  pay_ispt_hash: Text,
+  user_id: Text.optional(),
+  tx_date: Text.optional(),
+  install_month: Text.optional(),
+  pay_info: z
+    .array(
+      z.looseObject({
+        card_cpny_cd: Text.optional(),
+        card_name: Text.optional(),
+        card_no: Text.optional(),
+        card_aprv_no: Text.optional(),
+        install_month: Text.optional(),
+      }),
+    )
+    .optional(),
+});
+export type ShinhanConfirm = z.infer<typeof ShinhanConfirmSchema>;
+/** v1.0/payments/confirm-info, ret_code 0 (tx_stat 1 approved, 2 cancelled, 3 partially cancelled). */
+export const ShinhanConfirmInfoSchema = z.looseObject({
+  tid: Text.pipe(z.string().min(1).max(50)),
+  tx_amount: NumberLike.optional(),
+  amount: NumberLike.optional(),
+  tx_stat: NumberLike,
+  tx_date: Text.optional(),
+  user_id: Text.optional(),
+});
+export const ShinhanReceiptSchema = z.looseObject({ redirect_url: z.string().min(1).max(2000) });
+
+/**
+ * The fields of Smartro's receipt API answer that confirm an approval (smartro-receipt.txt). stateCd "0" /
+ * stateNm "승인" approved, "1" / "취소" cancelled; at least one of the two must be there.
+ */
+export const SmartroReceiptCheckSchema = z
+  .object({
+    tid: z.string().min(1).max(40),
+    moid: z.string().min(1).max(64),
+    goodsAmt: z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative()]),
+    stateCd: z.union([z.string().max(10), z.number()]).optional(),
+    stateNm: z.string().max(20).optional(),
+    appDt: z.string().max(8).optional(),
+    appTm: z.string().max(6).optional(),
+    appNo: z.string().max(30).optional(),
+    appCo: z.string().max(10).optional(),
+    appNm: z.string().max(30).optional(),
+    cardNo: z.string().max(30).optional(),
+    instmntMon: z.string().max(3).optional(),
+  })
+  .refine((r) => r.stateCd !== undefined || r.stateNm !== undefined);
+export type SmartroReceiptCheck = z.infer<typeof SmartroReceiptCheckSchema>;
+
+/** Of Smartro's receipt, only what the slip shows reaches the browser ("Receipts pass on only the fields the slip shows"). */
+export const SLIP_FIELDS = [
+  'tid', 'moid', 'stateCd', 'stateNm', 'svcCd', 'svcNm', 'ordNm', 'goodsNm', 'goodsAmt', 'supplyAmt', 'vatAmt',
+  'svcAmt', 'appNo', 'appDt', 'appTm', 'ccNo', 'ccDt', 'ccTm', 'cardNo', 'appNm', 'instmntMon', 'cashReceiptReqCl',
+  'cashReceiptTid', 'cashReceiptType', 'cashReceiptNo', 'partCancelInfo', 'merchantInfo',
+] as const;
+export const SLIP_MERCHANT_FIELDS = ['coNo', 'coNm', 'bossNm', 'mallNm', 'addr'] as const;
+export const SLIP_PART_CANCEL_FIELDS = ['transDt', 'transTm', 'transAmt', 'transSupplyAmt', 'transVatAmt', 'transSvcAmt'] as const;
+
+// ---------------------------------------------------------------------------------------------
+// From the shop
+// ---------------------------------------------------------------------------------------------
+
+/** What the shop's `loadOrder` returns: amount, product and buyer come from the shop's own records. */
+export const KpgOrderSchema = z.looseObject({
+  order_id: z.string().regex(ORDER_ID),
+  amount: z.number().int().positive().max(999_999_999_999),
+  product_name: z.string().min(1).max(50),
+  buyer: z.object({
+    id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
+    name: z.string().min(1).max(20),
+    tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
+    email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Parses `input` or throws a 400 HttpError naming the first bad field (`missing-field` / `invalid-field`). */
+export function parseOr400<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+  if (field === undefined) throw new HttpError(400, 'invalid-body', 'The body must be a JSON object.');
+  const given = input && typeof input === 'object' ? (input as Record<string, unknown>)[field] : undefined;
+  if (given === undefined) throw new HttpError(400, 'missing-field', `${field} is required.`, field);
+  const rule = FIELD_RULES[field] ?? `${field} is not valid.`;
+  if (field === 'provider') throw new HttpError(400, 'unsupported-provider', rule, field);
+  throw new HttpError(400, 'invalid-field', rule, field);
+}

@@ -1,0 +1,177 @@
+/**
+ * The one storage interface of kpg-checkout/server. One implementation (sql-store.ts) over a tiny query
+ * interface (`SqlClient`), two engines: PGlite (embedded, file-backed, the default) and PostgreSQL through
+ * `pg` (several server instances). Every invariant is a database constraint, never an in-process lock:
+ *
+ * - at most one paid attempt per order            (partial unique index)
+ * - at most one open attempt per order            (partial unique index over the open statuses)
+ * - a PG transaction id is recorded once          (primary key of kpg_transactions, unique attempts.tid)
+ * - a Smartro TID is 30 letters/digits and begins with the MID   (CHECK)
+ * - statuses only move along state.ts's table     (conditional UPDATE ... WHERE status = ANY(...))
+ */
+import type { ReportedStatus, Status, TransitionName } from '../state.js';
+
+export type ProviderName = 'shinhan' | 'smartro';
+
+/** One trip to the PG for an order. Its own PG order number (`order_no`), because the PG refuses to reuse one. */
+export interface Attempt {
+  order_no: string;
+  order_id: string;
+  provider: ProviderName;
+  /** Shinhan client_id / Smartro MID the attempt was made with. */
+  merchant_id: string;
+  status: Status;
+  /** What the PG was asked for, from the shop's order when the attempt started (never from the browser). */
+  amount: number;
+  product_name: string;
+  /** The buyer's member id at the shop (Shinhan's hashes use it). */
+  user_id: string;
+  device_type: 1 | 2;
+  pgcode: string | null;
+  pay_method: string | null;
+  /** Mobile: the page to send the buyer back to (on the shop's origin). */
+  return_to: string | null;
+  app_scheme: string | null;
+  /** Unguessable, single use; the PG hands it back (Shinhan custom_parameter). Never leaves the server otherwise. */
+  nonce: string;
+  created_at: string;
+  updated_at: string;
+  processing_since: string | null;
+  finished_at: string | null;
+  window_closed_at: string | null;
+  /** What a browser reported (pending only): result-url shows it; a verified approval still wins. */
+  reported_status: ReportedStatus | null;
+  reported_code: string | null;
+  reported_at: string | null;
+  /** Smartro: the TID of a signed approval being verified (processing / unknown). */
+  claimed_tid: string | null;
+  tid: string | null;
+  approved_at: string | null;
+  card_cpny_cd: string | null;
+  card_name: string | null;
+  card_no: string | null;
+  install_month: string | null;
+  card_aprv_no: string | null;
+  /** failed: why (a kebab-case code or the PG's code). */
+  code: string | null;
+  /** failed: the PG's own words (for developers and logs; never shown to the buyer). */
+  pg_message: string | null;
+  /** cancelled: why ("superseded", "expired", "popup-closed", ...). */
+  reason: string | null;
+  /** cancelled as superseded: the attempt that replaced it. */
+  superseded_by: string | null;
+}
+
+export type NewAttempt = Pick<
+  Attempt,
+  | 'order_no'
+  | 'order_id'
+  | 'provider'
+  | 'merchant_id'
+  | 'amount'
+  | 'product_name'
+  | 'user_id'
+  | 'device_type'
+  | 'pgcode'
+  | 'pay_method'
+  | 'return_to'
+  | 'app_scheme'
+  | 'nonce'
+>;
+
+/** Columns a transition may set beside the status. */
+export type AttemptPatch = Partial<
+  Pick<
+    Attempt,
+    | 'window_closed_at'
+    | 'reported_status'
+    | 'reported_code'
+    | 'reported_at'
+    | 'claimed_tid'
+    | 'code'
+    | 'pg_message'
+    | 'reason'
+    | 'superseded_by'
+    | 'processing_since'
+  >
+>;
+
+/** What a verified approval records. */
+export interface PaidDetails {
+  tid: string;
+  approved_at?: string | null;
+  card_cpny_cd?: string | null;
+  card_name?: string | null;
+  card_no?: string | null;
+  install_month?: string | null;
+  card_aprv_no?: string | null;
+}
+
+/** A PG transaction that took money the shop must give back (a superseded or duplicate attempt, a wrong amount). */
+export interface RefundDue {
+  provider: ProviderName;
+  tid: string;
+  merchant_id: string;
+  order_no: string;
+  order_id: string;
+  amount: number;
+  reason: string;
+  recorded_at: string;
+  resolved_at: string | null;
+  resolution: string | null;
+}
+
+export interface Refusal {
+  at: string;
+  route: string;
+  order_no: string | null;
+  order_id: string | null;
+  code: string;
+  message: string;
+}
+
+export type PayResult =
+  | { ok: true; attempt: Attempt; already: boolean }
+  /** not-in-state: the attempt was not in a state `pay` starts from; tid-taken: another record has the TID. */
+  | { ok: false; reason: 'not-in-state' | 'tid-taken' | 'order-paid'; attempt?: Attempt };
+
+export interface PaymentStore {
+  readonly engine: 'pglite' | 'postgres';
+  /** Creates or upgrades the tables; safe when several instances start at once (advisory lock). */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  getAttempt(orderNo: string): Promise<Attempt | undefined>;
+  /** The attempt that recorded a PG transaction id (an index, never a scan). */
+  findByTid(provider: ProviderName, tid: string): Promise<Attempt | undefined>;
+  /** The order's paid attempt and its open one (at most one each, by the constraints). */
+  orderState(orderId: string): Promise<{ paid?: Attempt; open?: Attempt }>;
+  /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
+  insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
+  /**
+   * One conditional UPDATE along state.ts's table: the attempt moves if its status is one `name` starts
+   * from, and the new row comes back; `undefined` when it was not (another copy got there first).
+   */
+  transition(orderNo: string, name: Exclude<TransitionName, 'pay'>, patch: AttemptPatch, now: string): Promise<Attempt | undefined>;
+  /**
+   * `pay` in one transaction: the TID into kpg_transactions (primary key: recorded once) and the attempt
+   * to paid (unique index: one paid attempt per order). The same TID recorded again for the same attempt is
+   * `already: true`.
+   */
+  pay(orderNo: string, details: PaidDetails, now: string): Promise<PayResult>;
+  /** Records money to give back; false when that TID is already recorded (as paid or owed). */
+  recordRefundDue(refund: Omit<RefundDue, 'recorded_at' | 'resolved_at' | 'resolution'>, now: string): Promise<boolean>;
+  refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;
+  /** Staff gave the money back (or decided otherwise): note it; true when it was open. */
+  resolveRefund(provider: ProviderName, tid: string, resolution: string, now: string): Promise<boolean>;
+
+  recordRefusal(refusal: Refusal): Promise<void>;
+  refusals(options?: { orderNo?: string; limit?: number }): Promise<Refusal[]>;
+
+  /** Attempts in these statuses (reconcile), oldest first; `updatedBefore` filters on updated_at. */
+  attemptsIn(statuses: readonly Status[], options?: { createdBefore?: string; limit?: number }): Promise<Attempt[]>;
+  /** Deletes refusals recorded before `before`, and finished unpaid attempts older than it. Returns counts. */
+  prune(before: string): Promise<{ refusals: number; attempts: number }>;
+  /** Runs `fn` only if no other instance holds the lock `name` (PostgreSQL advisory lock); else undefined. */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
+}

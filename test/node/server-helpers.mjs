@@ -1,0 +1,383 @@
+// @ts-check
+/**
+ * What the kpg-checkout/server tests (test/node/server-*.test.mjs) share. Not a test file itself.
+ *
+ * - `forEachEngine(title, body)`: the same suite once on PGlite and once on a real PostgreSQL server
+ *   (`KPG_TEST_DATABASE_URL`, set by scripts/test.mjs from scripts/postgres.mjs). Without PostgreSQL the
+ *   PostgreSQL suites are SKIPPED (node:test skip), never passed. Each suite gets its own database: an
+ *   in-memory PGlite, or a fresh PostgreSQL database dropped at the end.
+ * - `startServer(t, store, options)`: a kpg-checkout/server on its own node:http server (port 0) over that
+ *   suite's store; every reply is checked for the keys; its log lines are kept.
+ * - `buyer`: what a shopper's browser does at the sandbox PGs' pages (approve, cancel), at the HTTP level.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe } from 'node:test';
+import { createKpgServer, openStore, toNodeHandler } from '../../dist/server/index.js';
+
+export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
+export const PG_SKIP = PG_URL ? false : process.env.KPG_TEST_DATABASE_SKIP || 'PostgreSQL is not available (run through `npm test`, which starts one)';
+
+/** @typedef {import('../../dist/server/index.js').PaymentStore} PaymentStore */
+
+/**
+ * @typedef {object} Engine
+ * @property {'pglite' | 'postgres'} name
+ * @property {false | string} skip
+ * @property {() => Promise<{ database: import('../../dist/server/index.js').DatabaseOptions, drop(): Promise<void> }>} create
+ *   a fresh, empty database for one suite
+ */
+
+/** @type {Engine[]} */
+export const ENGINES = [
+  {
+    name: 'pglite',
+    skip: false,
+    async create() {
+      return { database: { memory: true }, drop: async () => {} };
+    },
+  },
+  {
+    name: 'postgres',
+    skip: PG_SKIP,
+    async create() {
+      const name = `kpg_t_${randomBytes(6).toString('hex')}`;
+      await adminQuery(`CREATE DATABASE ${name}`);
+      const url = new URL(/** @type {string} */ (PG_URL));
+      url.pathname = `/${name}`;
+      return { database: { url: url.href }, drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+    },
+  },
+];
+
+/** @param {string} sql */
+async function adminQuery(sql) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Runs `body` once per engine, inside a describe() that opens a fresh database for it.
+ * @param {string} title
+ * @param {(ctx: { engine: 'pglite' | 'postgres', store: () => PaymentStore, database: () => import('../../dist/server/index.js').DatabaseOptions }) => void} body
+ */
+export function forEachEngine(title, body) {
+  for (const engine of ENGINES) {
+    describe(`${title} [${engine.name}]`, { skip: engine.skip }, () => {
+      /** @type {PaymentStore} */
+      let store;
+      /** @type {Awaited<ReturnType<Engine['create']>>} */
+      let db;
+      before(async () => {
+        db = await engine.create();
+        store = await openStore(db.database);
+        await store.migrate();
+      });
+      after(async () => {
+        await store?.close();
+        await db?.drop();
+      });
+      body({ engine: engine.name, store: () => store, database: () => db.database });
+    });
+  }
+}
+
+let counter = 0;
+/** A fresh order id (letters, digits, "-"), unique in this process. @param {string} [prefix] */
+export const uid = (prefix = 'T') => `${prefix}${(++counter).toString(36)}${randomBytes(3).toString('hex')}`;
+
+/** @param {http.Server} server @returns {Promise<string>} */
+export function listen(server) {
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+      resolve(`http://127.0.0.1:${address.port}`);
+    });
+  });
+}
+
+/** @param {http.Server} server */
+export function closeServer(server) {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve(undefined);
+    server.closeAllConnections();
+    server.close(() => resolve(undefined));
+  });
+}
+
+/**
+ * Serves `handler` on 127.0.0.1, port 0, until the test ends.
+ * @param {import('node:test').TestContext} t @param {http.RequestListener} handler
+ */
+export async function serve(t, handler) {
+  const server = http.createServer(handler);
+  t.after(() => closeServer(server));
+  return listen(server);
+}
+
+/** An origin nothing listens on. */
+export async function deadOrigin() {
+  const spare = http.createServer();
+  const origin = await listen(spare);
+  await closeServer(spare);
+  return origin;
+}
+
+/** The whole request body. @param {http.IncomingMessage} req */
+export async function readAll(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {unknown} body */
+export function answerJson(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/**
+ * The orders of one test's shop: `add()` makes one for a buyer; `loadOrder` / `authorize` are what the
+ * server is given. A request proves its buyer with the header `x-buyer` (the tests' stand-in for a session).
+ */
+export function shopOrders() {
+  /** @type {Map<string, any>} */
+  const orders = new Map();
+  return {
+    orders,
+    /** @param {Partial<{ order_id: string, amount: number, product_name: string, owner: string, buyer: any }>} [o] */
+    add(o = {}) {
+      const order = {
+        order_id: o.order_id ?? uid('A-'),
+        amount: o.amount ?? 11000,
+        product_name: o.product_name ?? '테스트 상품',
+        buyer: o.buyer ?? { id: 'buyer01', name: '홍길동', tel: '01012345678', email: 'buyer@example.com' },
+        owner: o.owner ?? 'alice',
+      };
+      orders.set(order.order_id, order);
+      return order;
+    },
+    loadOrder: (/** @type {{ order_id: string }} */ { order_id }) => orders.get(order_id),
+    authorize: (/** @type {{ request: Request, order: any }} */ { request, order }) => request.headers.get('x-buyer') === order.owner,
+  };
+}
+
+/**
+ * A kpg-checkout/server over `store`, mounted on its own node:http server. Every reply is checked for the
+ * `secrets` (keys never reach a browser). Requests carry `x-buyer: alice` unless told otherwise.
+ * @param {import('node:test').TestContext} t
+ * @param {PaymentStore} store
+ * @param {Record<string, any>} options createKpgServer options (publicBaseUrl is filled in)
+ * @param {{ secrets?: string[], buyer?: string | null }} [extra]
+ */
+export async function startServer(t, store, options, extra = {}) {
+  const server = http.createServer();
+  const base = await listen(server);
+  t.after(() => closeServer(server));
+  /** @type {any[]} */
+  const logs = [];
+  const kpg = createKpgServer({
+    publicBaseUrl: base,
+    database: store,
+    reconcileOnStart: false,
+    log: (/** @type {string} */ line) => logs.push(JSON.parse(line)),
+    ...options,
+  });
+  t.after(() => kpg.close());
+  server.on('request', toNodeHandler(kpg));
+  await kpg.ready;
+  const secrets = extra.secrets ?? [];
+  const defaultBuyer = extra.buyer === undefined ? 'alice' : extra.buyer;
+
+  /** @param {string} path @param {RequestInit & { buyer?: string | null }} [init] */
+  async function call(path, init = {}) {
+    const headers = new Headers(init.headers);
+    const buyer = init.buyer === undefined ? defaultBuyer : init.buyer;
+    if (buyer) headers.set('x-buyer', buyer);
+    const res = await fetch(`${base}${path}`, { redirect: 'manual', ...init, headers });
+    const text = await res.text();
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), `reply to ${path} leaks a key: ${text.slice(0, 300)}`);
+      assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), `headers of ${path} leak a key`);
+    }
+    const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
+    return { res, status: res.status, text, json };
+  }
+  /** @param {string} path @param {unknown} body @param {{ buyer?: string | null }} [o] */
+  const postJson = (path, body, o = {}) =>
+    call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...o });
+  /** Every log line must be free of the keys too. */
+  t.after(() => {
+    const all = JSON.stringify(logs);
+    for (const secret of secrets) assert.ok(!all.includes(secret), 'a log line leaks a key');
+  });
+  return { base, kpg, call, postJson, logs, server };
+}
+
+// -----------------------------------------------------------------------------------------------
+// The shopper at the sandbox PGs' pages (HTTP level)
+// -----------------------------------------------------------------------------------------------
+
+/** Hidden inputs of an HTML page, as {name: value} (entities decoded). @param {string} html */
+export function hiddenFields(html) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    out[unescape(m[1])] = unescape(m[2]);
+  }
+  return out;
+}
+
+/** @param {string} s */
+function unescape(s) {
+  return s
+    .replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The form action of the auto-submitted result page. @param {string} html */
+export function formAction(html) {
+  const m = /<form[^>]*action="([^"]+)"/.exec(html);
+  return m ? unescape(m[1]) : undefined;
+}
+
+/**
+ * Shinhan's page: opens redirect_url, presses `choice`, returns where the page sends the browser and what it
+ * posts ({action, method, fields}).
+ * @param {string} redirectUrl @param {'approve' | 'cancel' | 'fail'} choice
+ */
+export async function shinhanDecide(redirectUrl, choice) {
+  const pageHtml = await (await fetch(redirectUrl)).text();
+  const nonce = hiddenFields(pageHtml).nonce;
+  assert.ok(nonce, 'no nonce on the Shinhan page');
+  const origin = new URL(redirectUrl).origin;
+  const html = await (await fetch(`${origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice }) })).text();
+  const fields = hiddenFields(html);
+  const action = formAction(html) ?? /location\.replace\(("[^"]+")\)/.exec(html)?.[1];
+  return { html, fields, action: action?.startsWith('"') ? JSON.parse(action) : action };
+}
+
+/**
+ * Smartro's page: posts the session's form to its action (as the browser does: EUC-KR on PC, UTF-8 on
+ * mobile, here ASCII-safe values only), presses `choice`, returns the result form ({action, fields}).
+ * @param {{ action: string, fields: Record<string, string> }} session @param {'approve' | 'cancel' | 'fail'} choice
+ */
+export async function smartroDecide(session, choice) {
+  const { encodeEucKr } = await import('../../demo/sandbox/smartro/server.mjs');
+  const pc = session.action.endsWith('.jsp');
+  const body = Object.entries(session.fields)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${pc ? [...encodeEucKr(v)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('') : encodeURIComponent(v)}`)
+    .join('&');
+  const pageHtml = await (await fetch(session.action, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body })).text();
+  const nonce = hiddenFields(pageHtml).nonce;
+  assert.ok(nonce, `no nonce on the Smartro page: ${pageHtml.slice(0, 400)}`);
+  const origin = new URL(session.action).origin;
+  const html = await (await fetch(`${origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice }) })).text();
+  return { action: formAction(html), fields: hiddenFields(html), html };
+}
+
+/**
+ * Posts a result form as the browser would (form-urlencoded; values are ASCII or UTF-8 here).
+ * @param {string} url @param {Record<string, string>} fields @param {Record<string, string>} [headers]
+ */
+export function postForm(url, fields, headers = {}) {
+  return fetch(url, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
+}
+
+/** Waits for `check` to hold, up to `timeoutMs` (a bounded wait on a condition, never a sleep). @param {() => Promise<boolean> | boolean} check */
+export async function until(check, timeoutMs = 5000, what = 'condition') {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const SANDBOX_SHINHAN = { clientId: 'kpgdemo01', paymentApiKey: 'sandbox-payment-key-0001', searchApiKey: 'sandbox-search-key-0001' };
+export const SANDBOX_SMARTRO = { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx' };
+export const SANDBOX_SECRETS = [SANDBOX_SHINHAN.paymentApiKey, SANDBOX_SHINHAN.searchApiKey, SANDBOX_SMARTRO.merchantKey];
+
+/**
+ * Both sandbox PGs on port 0 for this test, and the server options that point at them.
+ * @param {import('node:test').TestContext} t
+ * @param {{ retryAttempts?: number, retryDelayMs?: number }} [smartroOptions]
+ */
+export async function sandboxes(t, smartroOptions = {}) {
+  const { startShinhanSandbox } = await import('../../demo/sandbox/shinhan/server.mjs');
+  const { startSmartroSandbox } = await import('../../demo/sandbox/smartro/server.mjs');
+  const shinhan = await startShinhanSandbox({ port: 0 });
+  const smartro = await startSmartroSandbox({ port: 0, ...smartroOptions });
+  t.after(() => Promise.all([shinhan.close(), smartro.close()]));
+  return {
+    shinhan,
+    smartro,
+    options: {
+      shinhan: { apiBase: `${shinhan.origin}/`, ...SANDBOX_SHINHAN },
+      smartro: {
+        ...SANDBOX_SMARTRO,
+        pcAction: `${smartro.origin}/interfaceURL.jsp`,
+        mobileAction: `${smartro.origin}/pay/interfaceURL`,
+        apiBase: `${smartro.origin}/`,
+      },
+    },
+    /** @param {'shinhan' | 'smartro'} pg @param {Record<string, unknown>} fault */
+    async fault(pg, fault) {
+      const origin = pg === 'shinhan' ? shinhan.origin : smartro.origin;
+      const res = await fetch(`${origin}/__sandbox/fault`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+      assert.equal(res.status, 200, await res.text());
+    },
+  };
+}
+
+/**
+ * A kpg-checkout/server in its own process (test/node/fixtures/kpg-instance.mjs), until the test ends.
+ * @param {import('node:test').TestContext} t
+ * @param {Record<string, unknown>} config
+ * @returns {Promise<{ origin: string, child: import('node:child_process').ChildProcess, log: () => string, exited: Promise<number | null> }>}
+ */
+export async function spawnInstance(t, config) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [new URL('./fixtures/kpg-instance.mjs', import.meta.url).pathname], {
+    env: { ...process.env, KPG_INSTANCE: JSON.stringify(config) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+  const origin = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`instance did not start within 60 s: ${stderr.slice(-2000)}`)), 60_000);
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const m = /READY (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`instance exited (${code}) before it was ready: ${stderr.slice(-2000)}`));
+    });
+  });
+  return { origin: /** @type {string} */ (origin), child, log: () => stderr, exited };
+}

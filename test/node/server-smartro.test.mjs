@@ -1,0 +1,516 @@
+// @ts-check
+/**
+ * kpg-checkout/server with Smartro WEBLink, on PGlite and on PostgreSQL. The PG is played by this file:
+ * result forms built here (EUC-KR bytes by hand, UTF-8, UrlEncode=Y) and signed with hashes recomputed
+ * here; a fake receipt API answers from this file's ledger of what "Smartro" really approved (by TID, and by
+ * Moid for the lookup the server may be allowed to make). Issue 10's faults 1, 3, 4 and 6 have tests here.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createKpgServer } from '../../dist/server/index.js';
+import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, until } from './server-helpers.mjs';
+
+const MID = 'tstmid001m';
+const MERCHANT_KEY = 'dGVzdC1tZXJjaGFudC1rZXktZm9yLXNtYXJ0cm8tOTk=';
+const PC_ACTION = 'https://tpay.example/interfaceURL.jsp';
+const MOBILE_ACTION = 'https://tspay.example/pay/interfaceURL';
+
+const md5Hex = (/** @type {string} */ text) => createHash('md5').update(text, 'utf8').digest('hex');
+const b64 = (/** @type {string} */ text) => Buffer.from(text, 'utf8').toString('base64');
+/** base64(md5_hex(TID[0:10] + ResultCode + TID[10:15] + MerchantKey + TID[15:30])) */
+const sign = (/** @type {string} */ tid, /** @type {string} */ code, key = MERCHANT_KEY) =>
+  b64(md5Hex(`${tid.slice(0, 10)}${code}${tid.slice(10, 15)}${key}${tid.slice(15, 30)}`));
+
+let tidCounter = 0;
+/** MID (10) + "0101" + yyMMddHHmmss (12) + 4 digits = 30, as Smartro makes them. */
+const newTid = () => `${MID}0101261122${String(Math.floor(tidCounter / 10000)).padStart(6, '0')}${String(++tidCounter % 10000).padStart(4, '0')}`;
+
+/**
+ * What "Smartro" really approved, by TID. resultFields() enters an approval the first time it builds one;
+ * a form edited afterwards (another OID, another Amt) does not change what was approved.
+ * @type {Map<string, { moid: string, amount: number, cancelled?: boolean }>}
+ */
+const LEDGER = new Map();
+
+/**
+ * @param {{ orderNo: string, tid?: string, code?: string, amt?: string, mid?: string, key?: string, msg?: string,
+ *   unsigned?: boolean, extra?: Record<string, string> }} p
+ * @returns {Record<string, string>}
+ */
+function resultFields(p) {
+  const code = p.code ?? '3001';
+  const approval = code === '3001';
+  const tid = p.tid ?? (approval ? newTid() : '');
+  if (approval && !LEDGER.has(tid)) LEDGER.set(tid, { moid: p.orderNo, amount: Number(p.amt ?? '11000') });
+  /** @type {Record<string, string>} */
+  const fields = {
+    PayMethod: 'CARD',
+    MID: p.mid ?? MID,
+    Amt: p.amt ?? '11000',
+    BuyerName: '홍길동',
+    GoodsName: '테스트',
+    OID: p.orderNo,
+    ResultCode: code,
+    ResultMsg: p.msg ?? (approval ? '정상 승인' : '카드 승인 거절'),
+    ...(tid ? { TID: tid, AuthDate: '261122153012', AuthCode: '30001234', fn_cd: '01', fn_name: 'BC카드', CardQuota: '03' } : {}),
+    ...(p.unsigned || !tid ? {} : { SignValue: sign(tid, code, p.key) }),
+    VbankNum: '',
+    ...p.extra,
+  };
+  return fields;
+}
+
+/** EUC-KR bytes of the Hangul texts used here, written out by hand. */
+const EUC_KR = /** @type {Record<string, string>} */ ({
+  테스트: 'C5D7BDBAC6AE',
+  BC카드: '4243C4ABB5E5',
+  홍길동: 'C8ABB1E6B5BF',
+  '카드 승인 거절': 'C4ABB5E520BDC2C0CE20B0C5C0FD',
+  '정상 승인': 'C1A4BBF320BDC2C0CE',
+});
+
+/** Form-encodes bytes as a browser does. @param {Buffer} bytes */
+function escapeBytes(bytes) {
+  let out = '';
+  for (const b of bytes) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9*._-]/.test(c)) out += c;
+    else if (b === 0x20) out += '+';
+    else out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+/** The PC result form: EUC-KR. @param {Record<string, string>} fields */
+const eucKrBody = (fields) =>
+  Object.entries(fields)
+    .map(([name, value]) => {
+      const hex = EUC_KR[value];
+      if (!hex && /[^\x00-\x7f]/.test(value)) throw new Error(`no EUC-KR bytes for ${value}`);
+      return `${name}=${escapeBytes(hex ? Buffer.from(hex, 'hex') : Buffer.from(value, 'latin1'))}`;
+    })
+    .join('&');
+/** @param {Record<string, string>} fields */
+const utf8Body = (fields) => Object.entries(fields).map(([n, v]) => `${n}=${escapeBytes(Buffer.from(v, 'utf8'))}`).join('&');
+/** UrlEncode=Y: percent-encoded once more by the PG, then form-encoded. @param {Record<string, string>} fields */
+const doubleEncodedBody = (fields) => Object.entries(fields).map(([n, v]) => `${n}=${escapeBytes(Buffer.from(escapeBytes(Buffer.from(v, 'utf8')), 'latin1'))}`).join('&');
+
+/** @param {string} tid @param {{ moid: string, amount: number, cancelled?: boolean }} p */
+const receiptOf = (tid, p) => ({
+  tid,
+  moid: p.moid,
+  stateCd: p.cancelled ? '1' : '0',
+  stateNm: p.cancelled ? '취소' : '승인',
+  svcCd: '01',
+  svcNm: '신용카드',
+  ordNm: '홍길동',
+  goodsNm: '테스트',
+  goodsAmt: String(p.amount),
+  appNo: '30001234',
+  appDt: '20261122',
+  appTm: '153012',
+  cardNo: '5361481234561234',
+  appNm: 'BC카드',
+  fnNo: '0104512378',
+  partCancelInfo: [],
+  merchantInfo: { coNo: '1234567890', coNm: '데모상점', bossNm: '김대표', mallNm: '데모샵', addr: '서울', secret: 'x' },
+});
+
+/** The receipt API: POST /api/receipt, apikey = MerchantKey, JSON {mid, tid} or {mid, moid}. @param {import('node:test').TestContext} t */
+async function startFakeReceiptApi(t) {
+  const api = { /** @type {any[]} */ calls: [], down: false, delayMs: 0, /** @type {unknown} */ answer: undefined, origin: '' };
+  api.origin = await serve(t, async (req, res) => {
+    if (api.down) return void req.socket.destroy();
+    const body = (await readAll(req)).toString('utf8');
+    if (api.delayMs) await new Promise((r) => setTimeout(r, api.delayMs));
+    if (req.headers.apikey !== MERCHANT_KEY) return answerJson(res, 401, { resultCd: 'E210', resultMsg: 'apikey 불일치' });
+    const asked = JSON.parse(body);
+    api.calls.push(asked);
+    if (api.answer !== undefined) return answerJson(res, 200, api.answer);
+    if (asked.tid === undefined && asked.moid) {
+      const found = [...LEDGER].find(([, p]) => p.moid === asked.moid && !p.cancelled);
+      return found ? answerJson(res, 200, receiptOf(found[0], found[1])) : answerJson(res, 404, { resultCd: 'E221', resultMsg: 'no approval for this Moid' });
+    }
+    const payment = LEDGER.get(asked.tid);
+    if (asked.mid !== MID || !payment) return answerJson(res, 404, { resultCd: 'E220', resultMsg: `거래 내역이 없습니다: ${asked.tid}` });
+    answerJson(res, 200, receiptOf(asked.tid, payment));
+  });
+  return api;
+}
+
+forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
+  /**
+   * @param {import('node:test').TestContext} t
+   * @param {{ lookup?: boolean, options?: Record<string, any> }} [o]
+   */
+  async function setup(t, o = {}) {
+    const api = await startFakeReceiptApi(t);
+    const shop = shopOrders();
+    const server = await startServer(
+      t,
+      store(),
+      {
+        smartro: { mid: MID, merchantKey: MERCHANT_KEY, pcAction: PC_ACTION, mobileAction: MOBILE_ACTION, apiBase: `${api.origin}/api`, receiptLookupByMoid: o.lookup ?? false },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        pgTimeoutMs: 1000,
+        rateLimit: false,
+        ...o.options,
+      },
+      { secrets: [MERCHANT_KEY, Buffer.from(MERCHANT_KEY, 'base64').toString('utf8')] },
+    );
+    const order = shop.add();
+    /** @param {Record<string, unknown>} [over] @param {{ buyer?: string | null }} [as] */
+    const session = (over = {}, as = {}) => server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, ...over }, as);
+    /** @param {Record<string, unknown>} [over] */
+    async function started(over) {
+      const r = await session(over);
+      assert.equal(r.status, 200, r.text);
+      return /** @type {string} */ (r.json.order_no);
+    }
+    /** @param {'return' | 'retry'} route @param {string} body @param {Record<string, string>} [headers] */
+    const post = (route, body, headers = {}) =>
+      server.call(`/api/kpg/smartro/${route}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body, buyer: null });
+    /** @param {string} orderNo */
+    const result = async (orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json;
+    /** @param {string} orderNo */
+    const closeWindow = (orderNo) => server.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    return { api, shop, order, ...server, session, started, post, result, closeWindow };
+  }
+
+  test('session (PC): the WEBLink form with EncryptData, amount and buyer from the shop order, no key; fault 5: nothing for another buyer', async (t) => {
+    const s = await setup(t);
+    const r = await s.session({ amount: 1, pgcode: 'card' });
+    assert.equal(r.status, 200, r.text);
+    const { fields } = r.json;
+    assert.equal(r.json.action, PC_ACTION);
+    assert.equal(fields.Moid, r.json.order_no);
+    assert.match(fields.Moid, /^[A-Za-z0-9]+$/);
+    assert.deepEqual(
+      { Amt: fields.Amt, MID: fields.MID, GoodsName: fields.GoodsName, BuyerName: fields.BuyerName, BuyerTel: fields.BuyerTel, BuyerEmail: fields.BuyerEmail, PayMethod: fields.PayMethod, MallResultFWD: fields.MallResultFWD },
+      { Amt: '11000', MID, GoodsName: '테스트 상품', BuyerName: '홍길동', BuyerTel: '01012345678', BuyerEmail: 'buyer@example.com', PayMethod: 'CARD', MallResultFWD: 'Y' },
+    );
+    assert.equal(fields.EncryptData, b64(md5Hex(`${fields.ediDate}${MID}11000${MERCHANT_KEY}`)));
+    assert.equal(fields.ReturnURL, `${s.base}/api/kpg/smartro/return`);
+    assert.equal(fields.RetryURL, `${s.base}/api/kpg/smartro/retry`);
+    assert.ok(!('StopURL' in fields) && !('clientType' in fields));
+    const other = s.shop.add({ owner: 'bob' });
+    const denied = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 });
+    assert.equal(denied.status, 403);
+    assert.ok(!denied.text.includes('홍길동') && !denied.text.includes('01012345678') && !denied.text.includes('buyer@example.com'));
+  });
+
+  test('session (mobile): StopURL with the order_no, byte limits per charset; app_scheme -> clientType HYB + urlScheme (issue 12)', async (t) => {
+    const s = await setup(t);
+    const long = s.shop.add({ product_name: '가'.repeat(50) });
+    const r = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: long.order_id, device_type: 1, return_to: '/shop?x=1', app_scheme: 'myshop://' });
+    assert.equal(r.json.action, MOBILE_ACTION);
+    assert.equal(r.json.fields.StopURL, `${s.base}/api/kpg/smartro/stop?order_no=${r.json.order_no}`);
+    assert.equal(Buffer.byteLength(r.json.fields.GoodsName, 'utf8'), 78, '26 syllables of 3 bytes fit 80');
+    assert.deepEqual([r.json.fields.clientType, r.json.fields.urlScheme], ['HYB', 'myshop://']);
+    const pc = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: s.shop.add({ product_name: '가'.repeat(50) }).order_id, device_type: 2, app_scheme: 'myshop://' });
+    assert.equal(pc.json.fields.GoodsName.length, 40, 'EUC-KR: 40 syllables of 2 bytes');
+    assert.ok(!('clientType' in pc.json.fields));
+  });
+
+  test('return (PC): an EUC-KR result form is decoded, verified with the receipt API and recorded; the page loads the return script', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    const r = await s.post('return', eucKrBody(fields));
+    assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`<script src="/kpg-return.js" data-order-no="${orderNo}"></script>`));
+    assert.equal(r.res.headers.get('content-security-policy'), "default-src 'none'; script-src 'self'");
+    assert.deepEqual(s.api.calls.at(-1), { mid: MID, tid: fields.TID });
+    const res = await s.result(orderNo);
+    assert.deepEqual(
+      { status: res.status, tid: res.tid, card_name: res.card_name, install_month: res.install_month, approved_at: res.approved_at, card_no: res.card_no },
+      { status: 'paid', tid: fields.TID, card_name: 'BC카드', install_month: '03', approved_at: '2026-11-22 15:30:12', card_no: '536148******1234' },
+    );
+  });
+
+  test('return (mobile): a UTF-8 form -> 303 to return_to with kpg_order_no; UrlEncode=Y values are decoded twice', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started({ device_type: 1, return_to: '/m/checkout?step=2' });
+    let r = await s.post('return', utf8Body(resultFields({ orderNo })));
+    assert.equal(r.status, 303);
+    assert.equal(r.res.headers.get('location'), `${s.base}/m/checkout?step=2&kpg_order_no=${orderNo}`);
+    assert.equal((await s.result(orderNo)).status, 'paid');
+    const second = s.shop.add();
+    const o2 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: second.order_id, device_type: 2 })).json.order_no;
+    const fields = resultFields({ orderNo: o2, extra: { UrlEncode: 'Y', EncodingType: 'utf8' } });
+    r = await s.post('return', doubleEncodedBody(fields));
+    assert.equal(r.status, 200);
+    const res = await s.result(o2);
+    assert.deepEqual([res.status, res.card_name], ['paid', 'BC카드']);
+  });
+
+  test('return: a forged SignValue or a signed result with another amount or MID is refused; the attempt is untouched', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    await s.post('return', utf8Body({ ...resultFields({ orderNo }), SignValue: b64('0'.repeat(32)) }));
+    await s.post('return', utf8Body(resultFields({ orderNo, key: 'not-the-key' })));
+    await s.post('return', utf8Body(resultFields({ orderNo, amt: '1000' })));
+    await s.post('return', utf8Body(resultFields({ orderNo, mid: 'othermid0m' })));
+    assert.equal((await s.result(orderNo)).status, 'pending');
+    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch']);
+    await s.post('return', utf8Body(resultFields({ orderNo })));
+    assert.equal((await s.result(orderNo)).status, 'paid');
+  });
+
+  test('fault 4: one approval cannot pay another order: a TID with "X" appended (SignValue signs only TID[0:30]) is refused; there is no switch to skip the receipt check', async (t) => {
+    const s = await setup(t);
+    const first = await s.started();
+    const genuine = resultFields({ orderNo: first });
+    await s.post('return', utf8Body(genuine));
+    assert.equal((await s.result(first)).status, 'paid');
+    for (const suffix of ['X', 'XY']) {
+      const other = s.shop.add();
+      const o = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+      const replay = { ...genuine, TID: `${genuine.TID}${suffix}`, OID: o };
+      assert.equal(sign(replay.TID, '3001'), genuine.SignValue, 'the same SignValue verifies');
+      const r = await s.post('retry', utf8Body(replay));
+      assert.deepEqual([r.status, r.text], [400, 'REFUSED bad-tid']);
+      assert.equal((await s.result(o)).status, 'pending');
+    }
+    const notOurs = `othermid0m${genuine.TID.slice(10)}`;
+    const o3 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no;
+    assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo: o3 }), TID: notOurs, SignValue: sign(notOurs, '3001') }))).text, 'REFUSED bad-tid');
+    assert.throws(
+      () => createKpgServer({ publicBaseUrl: 'http://x', smartro: { mid: MID, merchantKey: MERCHANT_KEY, pcAction: PC_ACTION, mobileAction: MOBILE_ACTION, apiBase: 'http://x/', verifyWithReceiptApi: false }, loadOrder: () => undefined, authorize: () => true }),
+      /cannot be switched off/,
+    );
+  });
+
+  test('fault 4: a genuine approval replayed onto another attempt (OID and Amt edited) is refuted by the receipt API: back to pending, never paid', async (t) => {
+    const s = await setup(t);
+    const cheap = s.shop.add({ amount: 1000 });
+    const cheapNo = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: cheap.order_id, device_type: 2 })).json.order_no;
+    const genuine = resultFields({ orderNo: cheapNo, amt: '1000' });
+    const dear = await s.started();
+    const replay = { ...genuine, OID: dear, Amt: '11000' };
+    const r = await s.post('retry', utf8Body(replay));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(dear);
+    assert.deepEqual([attempt?.status, attempt?.claimed_tid, attempt?.tid], ['pending', null, null]);
+    assert.ok(s.logs.some((l) => l.transition === 'refute' && l.order_no === dear));
+    await s.post('return', utf8Body(genuine));
+    assert.equal((await s.result(cheapNo)).status, 'paid', 'the genuine approval is recorded where it belongs');
+    await s.post('return', utf8Body(resultFields({ orderNo: dear })));
+    assert.equal((await s.result(dear)).status, 'paid');
+  });
+
+  test('fault 6: an unsigned cancel (C001) or decline only notes a pending attempt, with fixed texts; a verified approval afterwards is paid', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    await s.post('return', eucKrBody(resultFields({ orderNo, code: '3011', msg: '카드 승인 거절' })));
+    let res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.code], ['failed', '3011']);
+    assert.ok(!JSON.stringify(res).includes('카드 승인 거절'), 'the PG page\'s (unsigned) text is not passed on');
+    await s.post('return', utf8Body(resultFields({ orderNo, code: 'C001', msg: '사용자 취소' })));
+    res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.reason], ['cancelled', 'buyer-cancelled']);
+    assert.equal((await store().getAttempt(orderNo))?.status, 'pending', 'noted beside the status, never final');
+    const retry = await s.post('retry', utf8Body(resultFields({ orderNo })));
+    assert.equal(retry.text, 'OK');
+    assert.equal((await s.result(orderNo)).status, 'paid');
+  });
+
+  test('nothing overwrites a paid attempt; a second approval for it is money owed back (refund_due)', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const first = resultFields({ orderNo });
+    await s.post('return', utf8Body(first));
+    await s.post('return', utf8Body(resultFields({ orderNo, code: '3011' })));
+    await s.post('return', utf8Body(resultFields({ orderNo, code: 'C001' })));
+    await s.call(`/api/kpg/smartro/stop?order_no=${orderNo}`, { buyer: null });
+    const second = resultFields({ orderNo });
+    assert.equal((await s.post('retry', utf8Body(second))).text, 'OK', 'Smartro must stop retrying: it is on the list');
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.tid], ['paid', first.TID]);
+    const owed = (await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo);
+    assert.deepEqual(owed.map((r) => [r.tid, r.reason, r.amount]), [[second.TID, 'second-approval', 11000]]);
+  });
+
+  test('return + retry: the same approval (either order, and 20 racing copies) is recorded once; every RetryURL copy answers OK', async (t) => {
+    const s = await setup(t);
+    s.api.delayMs = 100;
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => s.post(i % 2 ? 'retry' : 'return', utf8Body(fields))));
+    for (const [i, r] of replies.entries()) {
+      if (i % 2) assert.deepEqual([r.status, r.text], [200, 'OK']);
+      else assert.equal(r.status, 200);
+    }
+    assert.equal((await s.result(orderNo)).status, 'paid');
+    const pays = s.logs.filter((l) => l.transition === 'pay' && l.order_no === orderNo);
+    assert.equal(pays.length, 1);
+    assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK');
+  });
+
+  test('the receipt API down: unknown (not pending, not failed), RetryURL 503; the next retry records it once; reconcile can too', async (t) => {
+    const s = await setup(t);
+    s.api.down = true;
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    let r = await s.post('retry', utf8Body(fields));
+    assert.deepEqual([r.status, r.text], [503, 'RETRY receipt-unverified']);
+    assert.equal((await s.result(orderNo)).status, 'unknown');
+    assert.equal((await s.session()).json.code, 'attempt-in-progress');
+    r = await s.post('retry', utf8Body(fields));
+    assert.equal(r.status, 503, 'still down: still unknown');
+    s.api.down = false;
+    const other = s.shop.add();
+    const o2 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    s.api.down = true;
+    await s.post('return', utf8Body(resultFields({ orderNo: o2 })));
+    s.api.down = false;
+    r = await s.post('retry', utf8Body(fields));
+    assert.deepEqual([r.status, r.text], [200, 'OK']);
+    assert.equal((await s.result(orderNo)).status, 'paid');
+    const report = await s.kpg.reconcile();
+    assert.ok(report.settled.some((x) => x.order_no === o2 && x.to === 'paid'), 'reconcile asks about the claimed TID');
+    assert.equal((await s.result(o2)).status, 'paid');
+  });
+
+  test('a payment Smartro shows cancelled (stateCd 1) is failed pg-cancelled, not paid', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    /** @type {any} */ (LEDGER.get(fields.TID)).cancelled = true;
+    await s.post('retry', utf8Body(fields));
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.code], ['failed', 'pg-cancelled']);
+  });
+
+  test('fault 1: two tabs on one order: the second session is 409 attempt-in-progress while the first window may still take money', async (t) => {
+    const s = await setup(t);
+    const first = await s.started();
+    const r = await s.session();
+    assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', first]);
+    assert.match(r.json.message, /결제창/);
+    // The first tab pays: the second tab's next try is already-paid with that order_no.
+    await s.post('return', utf8Body(resultFields({ orderNo: first })));
+    const again = await s.session();
+    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'already-paid', first]);
+  });
+
+  test('fault 1 with the Moid lookup: the buyer closed the window, Smartro knows no approval: a new attempt at once; the old one\'s late approval is owed back, never a second payment', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const first = await s.started();
+    const closed = await s.closeWindow(first);
+    assert.equal(closed.json.status, 'pending', 'nothing was approved: the widget fires kpg-cancel popup-closed');
+    assert.deepEqual(s.api.calls.at(-1), { mid: MID, moid: first });
+    const second = await s.started();
+    assert.notEqual(second, first);
+    const old = await store().getAttempt(first);
+    assert.deepEqual([old?.status, old?.reason, old?.superseded_by], ['cancelled', 'superseded', second]);
+    const late = resultFields({ orderNo: first });
+    assert.equal((await s.post('retry', utf8Body(late))).text, 'OK');
+    assert.equal((await s.result(first)).status, 'cancelled');
+    const owed = (await s.kpg.refundsDue()).filter((x) => x.order_no === first);
+    assert.deepEqual(owed.map((x) => [x.tid, x.reason]), [[late.TID, 'superseded']]);
+    await s.post('return', utf8Body(resultFields({ orderNo: second })));
+    assert.equal((await s.result(second)).status, 'paid');
+    const paid = await store().orderState(s.order.order_id);
+    assert.equal(paid.paid?.order_no, second);
+  });
+
+  test('fault 1 without the Moid lookup: a closed window is replaced only after smartroQuietMs (when in doubt, 409)', async (t) => {
+    let now = Date.now();
+    const s = await setup(t, { options: { now: () => new Date(now), smartroQuietMs: 60_000 } });
+    const first = await s.started();
+    await s.closeWindow(first);
+    assert.equal((await s.session()).json.code, 'attempt-in-progress');
+    assert.equal(s.api.calls.length, 0, 'Smartro is not asked by Moid');
+    now += 61_000;
+    const second = await s.started();
+    assert.equal((await store().getAttempt(first))?.reason, 'superseded');
+    assert.notEqual(second, first);
+  });
+
+  test('fault 3: the receipt API answers slowly and the buyer closes the window: processing (never cancel), then paid', async (t) => {
+    const s = await setup(t, { options: { resultWaitMs: 100, pgTimeoutMs: 5000 } });
+    s.api.delayMs = 1500;
+    const orderNo = await s.started();
+    const returned = s.post('return', eucKrBody(resultFields({ orderNo })));
+    await until(async () => (await store().getAttempt(orderNo))?.status === 'processing', 3000, 'the return to be claimed');
+    const closed = await s.closeWindow(orderNo);
+    assert.equal(closed.json.status, 'processing', 'the widget keeps polling');
+    assert.equal((await s.result(orderNo)).status, 'processing');
+    await returned;
+    assert.equal((await s.result(orderNo)).status, 'paid');
+  });
+
+  test('result-url waits (resultWaitMs) for a verification that ends quickly, and answers it settled', async (t) => {
+    const s = await setup(t, { options: { resultWaitMs: 3000 } });
+    s.api.delayMs = 400;
+    const orderNo = await s.started();
+    const returned = s.post('return', eucKrBody(resultFields({ orderNo })));
+    await until(async () => (await store().getAttempt(orderNo))?.status === 'processing', 3000, 'the return to be claimed');
+    const asked = Date.now();
+    assert.equal((await s.result(orderNo)).status, 'paid', 'no "processing" for a verification of 0.4 s');
+    assert.ok(Date.now() - asked < 2500);
+    await returned;
+  });
+
+  test('fault 3: the window closed before ReturnURL arrived; the Moid lookup finds the approval and records it at once', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo }); // approved at Smartro; the browser never posted it
+    const closed = await s.closeWindow(orderNo);
+    assert.deepEqual([closed.json.status, closed.json.tid], ['paid', fields.TID]);
+    assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK', 'the RetryURL copy that follows changes nothing');
+    assert.equal(s.logs.filter((l) => l.transition === 'pay' && l.order_no === orderNo).length, 1);
+  });
+
+  test('a pending attempt nobody finished expires at reconcile (Smartro asked first when it can be); its late approval is owed back', async (t) => {
+    let now = Date.now();
+    const s = await setup(t, { lookup: true, options: { now: () => new Date(now), attemptTtlMs: 60_000 } });
+    const orderNo = await s.started();
+    now += 61_000;
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.expired.filter((e) => e.order_no === orderNo), [{ order_no: orderNo, order_id: s.order.order_id, to: 'cancelled' }]);
+    assert.equal((await s.result(orderNo)).reason, 'expired');
+    await s.post('retry', utf8Body(resultFields({ orderNo })));
+    assert.equal((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo)[0]?.reason, 'attempt-ended');
+  });
+
+  test('stop (StopURL): GET or POST notes a cancel of a pending attempt and sends the buyer back with kpg_order_no', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started({ device_type: 1, return_to: '/back' });
+    const r = await s.call(`/api/kpg/smartro/stop?order_no=${orderNo}`, { method: 'POST', body: 'ResultCode=C001', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, buyer: null });
+    assert.equal(r.status, 303);
+    assert.equal(r.res.headers.get('location'), `${s.base}/back?kpg_order_no=${orderNo}`);
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).reason], ['cancelled', 'buyer-cancelled']);
+    assert.equal((await s.call('/api/kpg/smartro/stop?order_no=nope', { buyer: null })).status, 400);
+  });
+
+  test('return: malformed forms, an unknown Moid, OID and Moid that differ -> 400 page, recorded', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    assert.equal((await s.post('return', 'ResultCode=3001')).status, 400);
+    assert.equal((await s.post('return', utf8Body(resultFields({ orderNo: 'Nope123' })))).status, 400);
+    assert.equal((await s.post('return', utf8Body({ ...resultFields({ orderNo }), Moid: 'Other1' }))).status, 400);
+    assert.equal((await s.post('retry', 'garbage')).text, 'REFUSED bad-return');
+    assert.equal((await s.result(orderNo)).status, 'pending');
+  });
+
+  test('fault 5: receipts only for the buyer who paid, and only the fields the slip shows', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    await s.post('return', utf8Body(fields));
+    const r = await s.call(`/api/kpg/receipt?tid=${fields.TID}`);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.provider, 'smartro');
+    assert.deepEqual(Object.keys(r.json.receipt).sort(), ['appDt', 'appNm', 'appNo', 'appTm', 'cardNo', 'goodsAmt', 'goodsNm', 'merchantInfo', 'moid', 'ordNm', 'partCancelInfo', 'stateCd', 'stateNm', 'svcCd', 'svcNm', 'tid']);
+    assert.equal(r.json.receipt.cardNo, '536148******1234');
+    assert.ok(!('secret' in r.json.receipt.merchantInfo) && !('fnNo' in r.json.receipt));
+    const denied = await s.call(`/api/kpg/receipt?tid=${fields.TID}`, { buyer: 'mallory' });
+    assert.equal(denied.status, 403);
+    assert.ok(!denied.text.includes('30001234'));
+    const unknown = await s.call(`/api/kpg/receipt?tid=${MID}01012611220000009999`);
+    assert.deepEqual([unknown.status, unknown.json.code], [404, 'unknown-tid']);
+  });
+});

@@ -1,0 +1,97 @@
+// @ts-check
+/**
+ * kpg-checkout/server's pure pieces: reading Smartro's result form in every charset it may come in, the
+ * redactor, card-number masking, PG order numbers, the options it refuses, the environment it reads.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
+import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
+import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments.js';
+import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
+
+const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
+
+test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEncode=Y twice, SignValue kept', () => {
+  assert.equal(parseResultForm(Buffer.from(`GoodsName=${hex('C5D7BDBAC6AE')}&fn_name=BC${hex('C4ABB5E5')}`)).GoodsName, '테스트');
+  assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent('똠방각하')}`)).GoodsName, '똠방각하');
+  // "표" in EUC-KR is C7 A5, which is also valid UTF-8 ("ǥ"): the form's EncodingType or the charset decides.
+  assert.equal(parseResultForm(Buffer.from(`GoodsName=${hex('C7A5')}`)).GoodsName, 'ǥ');
+  assert.equal(parseResultForm(Buffer.from(`EncodingType=euckr&GoodsName=${hex('C7A5')}`)).GoodsName, '표');
+  assert.equal(parseResultForm(Buffer.from(`GoodsName=${hex('C7A5')}`), 'application/x-www-form-urlencoded; charset=EUC-KR').GoodsName, '표');
+  const twice = `UrlEncode=Y&GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}&SignValue=${encodeURIComponent(encodeURIComponent('ab+c/d=='))}&ResultMsg=${encodeURIComponent(encodeURIComponent('Approved OK'))}`;
+  const f = parseResultForm(Buffer.from(twice));
+  assert.deepEqual([f.GoodsName, f.SignValue, f.ResultMsg], ['테스트', 'ab+c/d==', 'Approved OK']);
+  // Without UrlEncode, a GoodsName still full of escapes gives it away.
+  assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}`)).GoodsName, '테스트');
+  // A form that was not encoded twice is left alone even with UrlEncode=Y.
+  assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=${encodeURIComponent('100% 정품')}&SignValue=${encodeURIComponent('a+b/c=')}`)).SignValue, 'a+b/c=');
+  assert.equal(parseResultForm(Buffer.from('A=1&A=2&=x&B')).A, '1');
+});
+
+test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, and whatever follows SPGKEY or apikey', () => {
+  const redact = createRedactor(['payment-key-123', 'c2FuZGJveC1rZXktZm9yLXRlc3Rz', undefined, 'short']);
+  assert.equal(redact('Authorization: SPGKEY payment-key-123'), 'Authorization: SPGKEY [redacted]');
+  assert.equal(redact('key=payment-key-123&x'), 'key=[redacted]&x');
+  assert.equal(redact('{"apikey":"c2FuZGJveC1rZXktZm9yLXRlc3Rz"}'), '{"apikey":"[redacted]"}');
+  assert.equal(redact('decoded: sandbox-key-for-tests'), 'decoded: [redacted]');
+  assert.equal(redact('SPGKEY some-other-key was wrong'), 'SPGKEY [redacted] was wrong');
+  assert.equal(redact('nothing secret, and short stays'), 'nothing secret, and short stays');
+});
+
+test('card numbers show at most the first 6 and the last 4 digits; the slip keeps only its own fields', () => {
+  assert.equal(maskCardNo('5361481234561234'), '536148******1234');
+  assert.equal(maskCardNo('9410-12**-****-1234'), '9410-12**-****-1234');
+  assert.equal(maskCardNo('9410-1234-5678-1234'), '9410-12**-****-1234');
+  assert.deepEqual(slip({ tid: 'T', fnNo: 'x', acctNo: '1234', merchantInfo: [{ coNm: 'a', extra: 1 }], partCancelInfo: { transAmt: '1', x: 2 } }), {
+    tid: 'T',
+    merchantInfo: [{ coNm: 'a' }],
+    partCancelInfo: { transAmt: '1' },
+  });
+});
+
+test('PG order numbers: unique, at most 50 characters, Smartro Moids letters and digits only', () => {
+  const numbers = new Set(Array.from({ length: 200 }, () => newOrderNo('A-1001_x', false)));
+  assert.equal(numbers.size, 200);
+  for (const n of numbers) assert.match(n, /^A-1001_x-[a-z0-9]{15,20}$/);
+  const moid = newOrderNo('A-1001_x', true);
+  assert.match(moid, /^A1001x[a-z0-9]+$/);
+  assert.ok(newOrderNo('x'.repeat(30), false).length <= 50);
+});
+
+test('return pages: the order_no is escaped; kpg_order_no replaces one already in return_to', () => {
+  const html = returnPageHtml('a"><script>alert(1)</script>&');
+  assert.equal(html.match(/<script/g)?.length, 1);
+  assert.ok(html.includes('data-order-no="a&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#38;"'));
+  assert.equal(withOrderNo('https://s.example/p?a=1&kpg_order_no=old#top', 'N1'), 'https://s.example/p?a=1&kpg_order_no=N1#top');
+});
+
+test('createKpgServer refuses what it cannot run safely, saying what to fix', () => {
+  const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true };
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, authorize: undefined })), /authorize\(\{ request, order \}\) is required/);
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
+  assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
+  assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { mid: 'short', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' } })), /smartro\.mid/);
+});
+
+test('optionsFromEnv: a PG when all its variables are set, an error naming the missing ones, strict flags', () => {
+  assert.deepEqual(optionsFromEnv({}), {});
+  const env = {
+    DATABASE_URL: 'postgres://x/y',
+    SHINHAN_API_BASE: 'https://spg.example/',
+    SHINHAN_CLIENT_ID: 'c',
+    SHINHAN_PAYMENT_API_KEY: 'p',
+    SHINHAN_SEARCH_API_KEY: 's',
+    SHINHAN_PGCODES: 'card, selpay',
+  };
+  const o = optionsFromEnv(env);
+  assert.deepEqual(o.database, { url: 'postgres://x/y' });
+  assert.deepEqual(o.shinhan?.pgcodes, ['card', 'selpay']);
+  assert.throws(() => optionsFromEnv({ SMARTRO_MID: 'kpgtest01m' }), /SMARTRO_MERCHANT_KEY.*must be set too/);
+  assert.throws(
+    () => optionsFromEnv({ SMARTRO_MID: 'a', SMARTRO_MERCHANT_KEY: 'b', SMARTRO_PC_ACTION: 'c', SMARTRO_MOBILE_ACTION: 'd', SMARTRO_API_BASE: 'e', SMARTRO_RECEIPT_LOOKUP_BY_MOID: 'yes' }),
+    /true or false/,
+  );
+});
