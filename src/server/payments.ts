@@ -20,7 +20,7 @@ import {
   type SessionBody,
   type SmartroResult,
 } from './schemas.js';
-import { TRANSITIONS, visibleStatus, type Status, type TransitionName } from './state.js';
+import { TRANSITIONS, visibleStatus, type PayTransition, type Status, type TransitionName } from './state.js';
 import type { Attempt, AttemptPatch, PaidDetails, PaymentStore, ProviderName } from './store/types.js';
 import { TEXTS, failText } from './texts.js';
 
@@ -66,7 +66,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   // Records, transitions and refusals: logged here and nowhere else.
   // ---------------------------------------------------------------------------------------------
 
-  async function move(attempt: Attempt, name: Exclude<TransitionName, 'pay'>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
+  async function move(attempt: Attempt, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
     const moved = await store.transition(attempt.order_no, name, patch, nowIso());
     log.write({
       event: 'transition',
