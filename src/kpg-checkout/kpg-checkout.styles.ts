@@ -80,5 +80,43 @@ export const styles = [
     margin: 0 0 8px;
     font-size: 14px;
   }
+  .vbank {
+    padding: 12px 16px;
+    border: 1px solid var(--line);
+    border-top: 4px solid var(--a);
+    border-radius: var(--r);
+    font-variant-numeric: tabular-nums;
+  }
+  .vt {
+    margin: 0 0 8px;
+    font-size: 17px;
+    font-weight: 700;
+  }
+  dl {
+    display: grid;
+    grid-template-columns: max-content minmax(0, 1fr);
+    gap: 4px 16px;
+    align-items: center;
+    margin: 0;
+  }
+  dt {
+    color: color-mix(in srgb, var(--om) 72%, var(--m));
+  }
+  dd {
+    margin: 0;
+    text-align: end;
+    overflow-wrap: anywhere;
+  }
+  .no {
+    font-size: 18px;
+    font-weight: 700;
+    letter-spacing: 0.02em;
+  }
+  .copy {
+    min-height: 32px;
+    margin-inline-start: 8px;
+    padding: 0 10px;
+    vertical-align: middle;
+  }
 `,
 ];
