@@ -9,7 +9,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import type { Outcome } from '../src/events.js';
-import { SESSION, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
+import { SESSION, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
 
 const SMARTRO_PC = `${SMARTRO_SANDBOX}/interfaceURL.jsp`;
 const DEPOSIT_PAGE = `${SMARTRO_SANDBOX}/payTest/vbank_deposit_notice.jsp`;
@@ -77,6 +77,8 @@ const koreanDue = (iso: string) => {
 
 describe('issue 11: virtual accounts, bank transfer and phone, as a buyer', function () {
   this.timeout(45000);
+  // A receipt or PG window an earlier test file left open must not be the one a test reads.
+  beforeEach(() => closeSandboxWindows());
 
   it('Smartro VBANK: kpg-vbank-issued with the account, shown as text with its Korean due date instead of a pay button; axe passes; the copy button copies the number', async () => {
     const { el, outcome } = await smartroPay(await newOrder('p1'), 'vbank');

@@ -81,10 +81,11 @@ export const styles = [
     font-size: 14px;
   }
   .vbank {
-    padding: 12px 16px;
+    padding: 12px 14px;
     border: 1px solid var(--line);
     border-top: 4px solid var(--a);
     border-radius: var(--r);
+    font-size: 15px;
     font-variant-numeric: tabular-nums;
   }
   .vt {
@@ -95,7 +96,7 @@ export const styles = [
   dl {
     display: grid;
     grid-template-columns: max-content minmax(0, 1fr);
-    gap: 4px 16px;
+    gap: 4px 12px;
     align-items: center;
     margin: 0;
   }
@@ -107,16 +108,26 @@ export const styles = [
     text-align: end;
     overflow-wrap: anywhere;
   }
+  .acct {
+    grid-column: 1 / -1;
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: 4px 8px;
+  }
   .no {
-    font-size: 18px;
+    font-size: 20px;
     font-weight: 700;
     letter-spacing: 0.02em;
+    white-space: nowrap;
+  }
+  .due {
+    white-space: nowrap;
   }
   .copy {
     min-height: 32px;
-    margin-inline-start: 8px;
-    padding: 0 10px;
-    vertical-align: middle;
+    padding: 0 12px;
   }
 `,
 ];

@@ -293,13 +293,13 @@ export class KpgCheckout extends KpgElement {
       <dl>
         <dt>${v.bank}</dt><dd>${vbank.bank_name}</dd>
         <dt>${v.accountNo}</dt>
-        <dd>${no
-          ? html`<span class="no">${no}</span>
-              <button part="copy-button" class="copy" type="button" aria-label=${v.copyLabel} @click=${() => void this.#copyNumber(no)}>${v.copy}</button>`
-          : v.noAccountNo}</dd>
+        ${no
+          ? html`<dd class="acct"><span class="no">${no}</span>
+              <button part="copy-button" class="copy" type="button" aria-label=${v.copyLabel} @click=${() => void this.#copyNumber(no)}>${v.copy}</button></dd>`
+          : html`<dd>${v.noAccountNo}</dd>`}
         <dt>${v.holder}</dt><dd>${vbank.holder}</dd>
         <dt>${v.amount}</dt><dd>${this.t.won(vbank.amount)}</dd>
-        <dt>${v.due}</dt><dd>${this.t.dueBy(vbank.due_date)}</dd>
+        <dt>${v.due}</dt><dd class="due">${this.t.dueBy(vbank.due_date)}</dd>
       </dl>
     </section>`;
   }
