@@ -101,7 +101,7 @@ function payMethod(provider: ProviderId, value: string | null | undefined): PayM
   const parsed = PayMethodSchema.safeParse(value);
   if (!parsed.success) throw invalidConfig('pay-method', `pay-method="${value}" must be card, vbank, bank or phone`);
   if (provider === 'smartro') return parsed.data;
-  warnOnce(`pay-method="${value}" is ignored for ${provider}: its payment window lets the buyer choose (pgcode selpay offers virtual accounts).`);
+  warnOnce(`pay-method="${value}" is ignored for ${provider}: its window lets the buyer choose`);
   return null;
 }
 

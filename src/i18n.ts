@@ -130,7 +130,7 @@ const ko: Messages = {
   approved: '승인',
   cancelled2: '취소',
   lumpSumShort: '일시불',
-  awaiting: '가상계좌가 발급되었습니다. 입금하면 결제가 완료됩니다.',
+  awaiting: '입금하면 결제가 완료됩니다.',
   vbank: {
     title: '입금 대기 중',
     bank: '은행',
@@ -142,7 +142,7 @@ const ko: Messages = {
     copy: '복사',
     copyLabel: '계좌번호 복사',
     copied: '계좌번호를 복사했습니다.',
-    select: '계좌번호를 선택했습니다. 직접 복사해 주세요.',
+    select: '복사하지 못했습니다. 계좌번호를 직접 복사해 주세요.',
   },
   dueBy: (date) => {
     const [y, m, d] = ymd(date);
@@ -232,7 +232,7 @@ const en: Messages = {
   approved: 'Approved',
   cancelled2: 'Cancelled',
   lumpSumShort: 'Pay in full',
-  awaiting: 'A virtual account was issued. The payment completes when the money arrives.',
+  awaiting: 'The payment completes when the money arrives.',
   vbank: {
     title: 'Awaiting your deposit',
     bank: 'Bank',
@@ -244,7 +244,7 @@ const en: Messages = {
     copy: 'Copy',
     copyLabel: 'Copy the account number',
     copied: 'Account number copied.',
-    select: 'Account number selected: copy it yourself.',
+    select: 'Could not copy: please copy the account number yourself.',
   },
   dueBy: (date) => {
     const [y, m, d] = ymd(date);

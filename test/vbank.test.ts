@@ -22,10 +22,15 @@ const DAY = 86_400_000;
 async function pressInFrame(url: string, selector: string): Promise<string> {
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:600px;height:400px';
+  let loads = 0;
+  frame.addEventListener('load', () => loads++);
   frame.src = url;
   document.body.append(frame);
   try {
+    await waitFor(() => loads === 1, 'the page did not load', { timeout: 8000 });
     await pgWindow({ url, action: 'click', selector });
+    // The press posts the form: read the answer once that page has loaded, not while the frame navigates.
+    await waitFor(() => loads === 2, 'the press did not answer', { timeout: 8000 });
     return await pgWindow<string>({ url, action: 'text', selector: '#deposit-message' });
   } finally {
     frame.remove();

@@ -116,14 +116,13 @@ export const styles = [
     justify-content: space-between;
     gap: 4px 8px;
   }
+  .no,
+  .due {
+    white-space: nowrap;
+  }
   .no {
     font-size: 20px;
     font-weight: 700;
-    letter-spacing: 0.02em;
-    white-space: nowrap;
-  }
-  .due {
-    white-space: nowrap;
   }
   .copy {
     min-height: 32px;

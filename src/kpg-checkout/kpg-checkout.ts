@@ -258,7 +258,7 @@ export class KpgCheckout extends KpgElement {
 
   /**
    * Copy the account number: the Clipboard API, else `execCommand('copy')` on a hidden field (older WebViews,
-   * pages without clipboard permission), else the number is selected for the buyer to copy.
+   * pages without clipboard permission); if neither can, the buyer is asked to copy it (the number is text).
    */
   async #copyNumber(number: string): Promise<void> {
     let copied = false;
@@ -279,8 +279,6 @@ export class KpgCheckout extends KpgElement {
       }
       field.remove();
     }
-    const shown = this.renderRoot.querySelector('.no');
-    if (!copied && shown) getSelection()?.selectAllChildren(shown);
     this._copy = copied ? 'copied' : 'select';
   }
 
