@@ -9,7 +9,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/index.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import type { Outcome } from '../src/events.js';
-import { SESSION, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
+import { SESSION, SHOP_MODULE, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
 
 const SMARTRO_PC = `${SMARTRO_SANDBOX}/interfaceURL.jsp`;
 const DEPOSIT_PAGE = `${SMARTRO_SANDBOX}/payTest/vbank_deposit_notice.jsp`;
@@ -270,6 +270,42 @@ describe('issue 11: virtual accounts, bank transfer and phone, as a buyer', func
     await realClick(receipt.shadowRoot!.querySelector('button')!);
     expect(await pgWindow({ url: `${SHINHAN_SANDBOX}/pgsvc/receipt`, action: 'text', selector: '#receipt-method' })).to.equal('가상계좌');
     await pgWindow({ url: `${SHINHAN_SANDBOX}/pgsvc/receipt`, action: 'close' });
+  });
+
+  it('mobile (the whole page goes to Smartro): VBANK comes back to the shop page as kpg-vbank-issued with the account shown', async () => {
+    const orderId = await newOrder('p1');
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>m</title>
+      <script>window.kpgLog=[];['kpg-success','kpg-fail','kpg-cancel','kpg-error','kpg-vbank-issued'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});</script>
+      ${SHOP_MODULE}</head><body>
+      <kpg-checkout provider="smartro" device="mobile" pay-method="vbank" order-id="${orderId}" session-url="/api/kpg/session"
+        result-url="/api/kpg/result"></kpg-checkout></body></html>`;
+    const frame = document.createElement('iframe');
+    frame.style.cssText = 'width:400px;height:500px';
+    frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      const checkout = () => frame.contentDocument?.querySelector('kpg-checkout') as KpgCheckout | null | undefined;
+      await waitFor(() => checkout()?.shadowRoot?.querySelector('button'), 'no shop page');
+      await realClick(checkout()!.shadowRoot!.querySelector('button')!);
+      const mobile = `${SMARTRO_SANDBOX}/pay/interfaceURL`;
+      expect(await pgWindow({ url: mobile, action: 'text', selector: '#pay-method' })).to.equal('VBANK');
+      await pgWindow({ url: mobile, action: 'click', selector: '#approve' });
+      const log = () => {
+        try {
+          return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
+        } catch {
+          return [];
+        }
+      };
+      await waitFor(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
+      expect(log().map((e) => e.type)).to.deep.equal(['kpg-vbank-issued']);
+      expect(log()[0].detail.vbank.account_no).to.match(/^562\d{11}$/);
+      await waitFor(() => checkout()?.state === 'awaiting-deposit', 'the page does not show the account');
+      expect(checkout()!.shadowRoot!.querySelector('[part="vbank"] .no')!.textContent).to.equal(log()[0].detail.vbank.account_no);
+      expect(frame.contentWindow!.location.search).to.not.contain('kpg_order_no', 'the parameter is taken from the address');
+    } finally {
+      frame.remove();
+    }
   });
 
   it('pay-method is read once, checked when the element connects, and sent only for Smartro', async () => {
