@@ -2,7 +2,7 @@
 // The endpoints and the stand-in PG script behind demo/gallery.html. The gallery drives every state of the
 // elements from the outside, as a shop's page and a buyer would, through these answers only:
 //
-//   POST /gallery/api/session?outcome=O   O = paid | failed | cancelled | continue: a Shinhan session whose
+//   POST /gallery/api/session?outcome=O   O = paid | failed | cancelled | vbank | continue: a Shinhan session whose
 //                                         redirect_url carries O; hang: never answers (busy);
 //                                         error: 503 (kpg-error session-failed)
 //   GET  /gallery/api/result?outcome=O&order_no=N&lang=L   the verified outcome O for order N
@@ -10,7 +10,7 @@
 //                                         (failed: a failure code; otherwise RES_SUCCESS), so the result decides
 //   GET  /gallery/api/cards?mode=M        the sandbox's card list (M = hang: never answers; fail: 500)
 //   GET  /gallery/pg/images/<file>.svg    the sandbox's card logos
-//   GET  /gallery/api/receipt?tid=T&kind=K   a Smartro receipt (K = approved | cancelled | hang | fail)
+//   GET  /gallery/api/receipt?tid=T&kind=K   a Smartro receipt (K = approved | cancelled | vbank | hang | fail)
 //
 // A request that "never answers" is answered 503 after HANG_MS, or dropped when the browser goes away.
 import { CARD_COMPANIES, CARD_IMAGES, CARD_IMAGE_DIR } from './sandbox/shinhan/cards.mjs';
@@ -43,7 +43,7 @@ const CARDS = JSON.stringify({
   list: CARD_COMPANIES.map((c) => ({ ...c, image_url: `/gallery/pg/images/${logo(c.card_cpny_cd)}` })),
 });
 
-/** @param {'approved' | 'cancelled'} kind @param {'ko' | 'en'} lang */
+/** @param {'approved' | 'cancelled' | 'vbank'} kind @param {'ko' | 'en'} lang */
 function receipt(kind, lang) {
   const base = {
     tid: 'kpgtest01m01012611211200001234',
@@ -74,6 +74,26 @@ function receipt(kind, lang) {
     },
   };
   if (kind === 'approved') return base;
+  if (kind === 'vbank') {
+    // A virtual account after its deposit: no card fields; the bank, the account, its due and deposit days.
+    const { cardNo, appNm, instmntMon, ...rest } = base;
+    void cardNo, appNm, instmntMon;
+    return {
+      ...rest,
+      tid: 'kpgtest01m03012611211200001234',
+      svcCd: '03',
+      svcNm: '가상계좌',
+      bankCd: '088',
+      bankNm: '신한은행',
+      vacctNo: '56212345678901',
+      vacctDueDt: '20261124',
+      vacctBaseDt: '20261122',
+      cashReceiptReqCl: '1',
+      cashReceiptTid: 'kpgtest01m07012611221000001234',
+      cashReceiptType: '1',
+      cashReceiptNo: '010****5678',
+    };
+  }
   return {
     ...base,
     stateCd: '1',
@@ -132,6 +152,10 @@ export function galleryStubs() {
         const outcome = q.get('outcome');
         if (outcome === 'failed') return json({ status: 'failed', order_no, code: 'F101', message: TEXT[lang].failed });
         if (outcome === 'cancelled') return json({ status: 'cancelled', order_no, reason: 'buyer-cancelled' });
+        if (outcome === 'vbank') {
+          const vbank = { bank_name: '신한은행', account_no: '56212345678901', holder: '(주)케이피지', amount: 55000, due_date: '2026-11-24' };
+          return json({ status: 'awaiting_deposit', order_no, order_id: 'G-1001', amount: 55000, pay_method: 'vbank', tid: 'kpgtest01m03012611211200001234', vbank });
+        }
         return json({ status: 'paid', order_no, order_id: 'G-1001', amount: 55000, tid: 'GALLERY0000000001', approved_at: '2026-11-21 12:00:00' });
       }
       case '/gallery/pg/script.js':
@@ -146,7 +170,7 @@ export function galleryStubs() {
         const kind = q.get('kind');
         if (kind === 'hang') return hang();
         if (kind === 'fail') return json({ code: 'unavailable', message: 'The receipt API is down on purpose' }, 500);
-        return json({ provider: 'smartro', receipt: receipt(kind === 'cancelled' ? 'cancelled' : 'approved', lang) });
+        return json({ provider: 'smartro', receipt: receipt(kind === 'cancelled' || kind === 'vbank' ? kind : 'approved', lang) });
       }
     }
     const image = url.pathname.startsWith('/gallery/pg/images/')

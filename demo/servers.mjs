@@ -57,7 +57,7 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPo
   const smartro = await startSmartroSandbox({ host, port: smartroPort });
   const demo = createDemoBackend({ publicBaseUrl, sandboxes: { shinhanOrigin: shinhan.origin, smartroOrigin: smartro.origin }, env, database });
   await demo.kpg.ready;
-  const shop = createDemoShop(demo.orders, demo.kpg);
+  const shop = createDemoShop(demo.orders, demo.kpg, demo.clock);
   const script = returnScript(returnScriptFrom);
   const gallery = galleryStubs(); // demo/gallery.html's stub endpoints, under /gallery/
   /** The shop's server: the return script, the gallery's stubs, its demo order step, then kpg-checkout/server under /api/kpg. */

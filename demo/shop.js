@@ -25,11 +25,16 @@ function setOption(attr, value) {
   sessionStorage.setItem(`demo:${attr}`, value);
   const shinhan = (checkout.getAttribute('provider') ?? 'shinhan') === 'shinhan';
   $('shinhan-options').hidden = !shinhan;
+  $('smartro-options').hidden = shinhan;
+  // pay-method is Smartro's (Shinhan's selpay window lets the buyer choose 가상계좌 itself).
+  const method = sessionStorage.getItem('demo:pay-method');
+  if (shinhan) checkout.removeAttribute('pay-method');
+  else if (method) checkout.setAttribute('pay-method', method);
   // Shinhan with pgcode=card: the shop shows the card-company picker (card-list through /api/kpg/cards).
   if (shinhan && checkout.getAttribute('pgcode') === 'card') checkout.setAttribute('cards-url', '/api/kpg/cards');
   else checkout.removeAttribute('cards-url');
 }
-for (const [attr, input] of [['provider', null], ['pgcode', null], ['device', null], ['main_color', $('main-color')], ['point_color', $('point-color')], ['lang', $('lang')]]) {
+for (const [attr, input] of [['provider', null], ['pgcode', null], ['pay-method', null], ['device', null], ['main_color', $('main-color')], ['point_color', $('point-color')], ['lang', $('lang')]]) {
   const saved = sessionStorage.getItem(`demo:${attr}`);
   if (!saved) continue;
   setOption(attr, saved);
@@ -51,7 +56,7 @@ $('new-order').addEventListener('click', async () => {
   }
   setOrder(order);
 });
-for (const name of ['provider', 'pgcode', 'device']) {
+for (const name of ['provider', 'pgcode', 'pay-method', 'device']) {
   for (const radio of document.querySelectorAll(`input[name=${name}]`)) {
     radio.addEventListener('change', () => setOption(name, radio.value));
   }
@@ -74,11 +79,26 @@ checkout.addEventListener('kpg-success', (event) => {
     for (const [k, v] of Object.entries({ provider, tid, view: 'inline', 'receipt-url': '/api/kpg/receipt' })) slip.setAttribute(k, v);
     $('receipt-inline').append(slip);
   }
+  // Bank transfer and virtual account payments may carry a 현금영수증 (IssueLoader type=2).
+  const cash = $('cash-receipt-button');
+  const method = event.detail.result.pay_method;
+  cash.hidden = provider !== 'smartro' || (method !== 'bank' && method !== 'vbank');
+  cash.setAttribute('provider', provider);
+  cash.setAttribute('tid', tid);
+  cash.setAttribute('env', 'test');
   $('receipt').hidden = false;
 });
 
+// Virtual accounts: the shop's staff (or its cron) runs reconcile(), which learns Shinhan's deposits.
+$('reconcile').addEventListener('click', async () => {
+  const report = await (await fetch('/api/demo/reconcile', { method: 'POST' })).json();
+  const paid = report.settled.filter((s) => s.to === 'paid').length;
+  const closed = report.settled.filter((s) => s.from === 'awaiting_deposit' && s.to === 'cancelled').length;
+  $('reconcile-info').textContent = `입금 확인 ${paid}건, 기한 지나 닫힌 계좌 ${closed}건`;
+});
+
 // Every event, as text (never as HTML).
-for (const type of ['kpg-session', 'kpg-card-select', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error']) {
+for (const type of ['kpg-session', 'kpg-card-select', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error', 'kpg-vbank-issued']) {
   checkout.addEventListener(type, (event) => {
     const item = document.createElement('li');
     const name = document.createElement('strong');

@@ -14,17 +14,47 @@ export const CATALOGUE = Object.freeze([
 
 /**
  * @param {import('./backend/orders.mjs').DemoOrders} orders
- * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown> }} [kpg] the demo's server, for its staff
- *   routes: `POST /api/demo/reconcile` runs reconcile() (what a shop's cron runs; browser tests use it after a
- *   confirm timeout) and `GET /api/demo/refunds` lists money owed back. A real shop keeps these behind its admin login.
+ * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown>, refusals(o: { orderNo?: string }): Promise<unknown> }} [kpg]
+ *   the demo's server, for its staff routes: `POST /api/demo/reconcile` runs reconcile() (what a shop's cron
+ *   runs: it settles confirm timeouts and learns Shinhan's virtual-account deposits), `GET /api/demo/refunds`
+ *   lists money owed back, `GET /api/demo/refusals?order_no=` the results and notices the server refused.
+ * @param {{ advance(ms: number): number, reset(): void, offset(): number }} [clock] the demo server's clock:
+ *   `POST /api/demo/clock {advance_ms}` moves it forward (a virtual account past its due day), `{reset: true}`
+ *   puts it back. A real shop keeps these behind its admin login (and has no clock to move).
  * @returns {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void}
  */
-export function createDemoShop(orders, kpg) {
+export function createDemoShop(orders, kpg, clock) {
   return (req, res, next) => {
-    const staff = kpg && ((req.url === '/api/demo/reconcile' && req.method === 'POST') || (req.url === '/api/demo/refunds' && req.method === 'GET'));
+    const path = (req.url ?? '').split('?')[0];
+    if (kpg && clock && path === '/api/demo/clock' && req.method === 'POST') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        let asked = {};
+        try {
+          asked = JSON.parse(body || '{}');
+        } catch {
+          /* an empty answer below */
+        }
+        const ms = /** @type {{ advance_ms?: unknown, reset?: unknown }} */ (asked).advance_ms;
+        if (/** @type {{ reset?: unknown }} */ (asked).reset === true) clock.reset();
+        else if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) clock.advance(ms);
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify({ offset_ms: clock.offset() }));
+      });
+      return;
+    }
+    const staff =
+      kpg &&
+      ((path === '/api/demo/reconcile' && req.method === 'POST') ||
+        (path === '/api/demo/refunds' && req.method === 'GET') ||
+        (path === '/api/demo/refusals' && req.method === 'GET'));
     if (staff) {
       req.resume();
-      (req.method === 'POST' ? kpg.reconcile() : kpg.refundsDue()).then(
+      const orderNo = new URL(req.url ?? '/', 'http://demo.invalid').searchParams.get('order_no') ?? undefined;
+      (req.method === 'POST' ? kpg.reconcile() : path === '/api/demo/refunds' ? kpg.refundsDue() : kpg.refusals({ orderNo })).then(
         (answer) => {
           res.statusCode = 200;
           res.setHeader('Content-Type', 'application/json; charset=utf-8');

@@ -54,6 +54,7 @@ export function sessionRequest(ctx: AttemptContext): SessionRequest {
     point_color: config.pointColor,
     ...(ctx.device === 'mobile' ? { return_to: returnTo() } : {}),
     ...(config.appScheme ? { app_scheme: config.appScheme } : {}),
+    ...(config.payMethod ? { pay_method: config.payMethod } : {}),
     ...(ctx.card ?? {}),
   };
 }
@@ -87,7 +88,7 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
     const answer = await requestSession(sessionUrl, sessionRequest(ctx), { signal: ctx.signal, timeoutMs });
     if (answer.kind !== 'session') {
       provider.abandon?.(ctx);
-      if (answer.kind === 'already-paid') return await paidElsewhere(ctx, answer.order_no);
+      if (answer.kind !== 'attempt-in-progress') return await settledElsewhere(ctx, answer.order_no, answer.kind);
       return {
         type: 'kpg-error',
         detail: {
@@ -113,22 +114,26 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
   }
 }
 
-/** `409 already-paid`: the order was paid by attempt `orderNo`; its verified result is the outcome. */
-async function paidElsewhere(ctx: AttemptContext, orderNo: string): Promise<Outcome> {
+/**
+ * `409 already-paid` / `409 awaiting-deposit`: the order was paid by attempt `orderNo`, or its virtual account
+ * waits for the money; that attempt's verified result is the outcome (paid: kpg-success; awaiting_deposit:
+ * kpg-vbank-issued, the account shown again).
+ */
+async function settledElsewhere(ctx: AttemptContext, orderNo: string, said: 'already-paid' | 'awaiting-deposit'): Promise<Outcome> {
   const provider = ctx.config.provider;
   const result = await pollResult(ctx.config.resultUrl, orderNo, {
     signal: ctx.signal,
     timeoutMs: ctx.config.timeoutMs,
     boundMs: ctx.config.timeoutMs,
   });
-  if (result.status === 'paid') return outcomeFromResult(provider, result, bound(ctx));
+  if (result.status === 'paid' || (said === 'awaiting-deposit' && result.status === 'awaiting_deposit')) return outcomeFromResult(provider, result, bound(ctx));
   return {
     type: 'kpg-error',
     detail: {
       code: 'result-failed',
       provider,
       order_no: orderNo,
-      message: `The backend answered already-paid for order ${ctx.config.orderId}, but the result of ${orderNo} is "${result.status}"`,
+      message: `The backend answered ${said} for order ${ctx.config.orderId}, but the result of ${orderNo} is "${result.status}"`,
     },
   };
 }

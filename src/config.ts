@@ -10,7 +10,8 @@ import {
 import { KpgError, invalidConfig } from './errors.js';
 import type { KpgErrorDetail } from './events.js';
 import { backendUrl } from './origins.js';
-import { AppSchemeSchema, DeviceSchema, PgCodeSchema, type DeviceMode, type ProviderId } from './schemas.js';
+import { AppSchemeSchema, DeviceSchema, PayMethodSchema, PgCodeSchema, type DeviceMode, type PayMethod, type ProviderId } from './schemas.js';
+import { warnOnce } from './warn.js';
 import { themeColors } from './theme.js';
 
 export interface CheckoutAttributes {
@@ -27,6 +28,7 @@ export interface CheckoutAttributes {
   timeout?: Numeric;
   resultTimeout?: Numeric;
   appScheme?: string | null;
+  payMethod?: string | null;
 }
 
 export interface CheckoutConfig {
@@ -47,6 +49,8 @@ export interface CheckoutConfig {
   resultTimeoutMs: number;
   /** The shop app's URL scheme (`myshop://`), sent as `app_scheme`. */
   appScheme: string | null;
+  /** Smartro: `card`, `vbank`, `bank` or `phone`, sent as `pay_method` (null: the backend's default). */
+  payMethod: PayMethod | null;
 }
 
 export type ConfigResult = { ok: true; config: CheckoutConfig } | { ok: false; error: KpgErrorDetail };
@@ -76,6 +80,7 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
   }
   return {
     provider,
+    payMethod: payMethod(provider, attrs.payMethod),
     sessionUrl,
     resultUrl,
     orderId,
@@ -88,6 +93,16 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
     appScheme,
   };
+}
+
+/** `pay-method`: Smartro's; Shinhan's window lets the buyer choose (selpay), so there it is ignored with a warning. */
+function payMethod(provider: ProviderId, value: string | null | undefined): PayMethod | null {
+  if (!value) return null;
+  const parsed = PayMethodSchema.safeParse(value);
+  if (!parsed.success) throw invalidConfig('pay-method', `pay-method="${value}" must be card, vbank, bank or phone`);
+  if (provider === 'smartro') return parsed.data;
+  warnOnce(`pay-method="${value}" is ignored for ${provider}: its window lets the buyer choose`);
+  return null;
 }
 
 export function readConfig(attrs: CheckoutAttributes): ConfigResult {

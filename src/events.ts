@@ -3,9 +3,9 @@
  * shadow roots (`composed`), and are declared in `GlobalEventHandlersEventMap`, so
  * `el.addEventListener('kpg-success', (e) => e.detail.result)` is typed for TypeScript users.
  */
-import type { KpgResult, ProviderId } from './schemas.js';
+import type { KpgResult, KpgVbank, ProviderId } from './schemas.js';
 
-export type { KpgResult, ProviderId };
+export type { KpgResult, KpgVbank, ProviderId };
 
 /** The backend returned a valid session; the PG window is about to open. */
 export interface KpgSessionDetail {
@@ -35,6 +35,19 @@ export interface KpgFailDetail {
   code: string;
   message: string;
   pg_message?: string;
+}
+
+/**
+ * A virtual account (가상계좌) was issued and the money is not there yet (`status: "awaiting_deposit"`): the
+ * attempt ends here, and the element shows the account. `kpg-success` follows only once the deposit is
+ * verified (on a later page load, or the next press). `vbank.account_no` is there when the PG gives it
+ * (Smartro does; Shinhan shows it in its own window only).
+ */
+export interface KpgVbankIssuedDetail {
+  provider: ProviderId;
+  order_no: string;
+  vbank: KpgVbank;
+  result: KpgResult;
 }
 
 /** The buyer cancelled. */
@@ -97,6 +110,7 @@ export interface KpgEventMap {
   'kpg-fail': CustomEvent<KpgFailDetail>;
   'kpg-cancel': CustomEvent<KpgCancelDetail>;
   'kpg-error': CustomEvent<KpgErrorDetail>;
+  'kpg-vbank-issued': CustomEvent<KpgVbankIssuedDetail>;
 }
 
 export type KpgEventName = keyof KpgEventMap;
@@ -107,7 +121,8 @@ export type Outcome =
   | { type: 'kpg-success'; detail: KpgSuccessDetail }
   | { type: 'kpg-fail'; detail: KpgFailDetail }
   | { type: 'kpg-cancel'; detail: KpgCancelDetail }
-  | { type: 'kpg-error'; detail: KpgErrorDetail };
+  | { type: 'kpg-error'; detail: KpgErrorDetail }
+  | { type: 'kpg-vbank-issued'; detail: KpgVbankIssuedDetail };
 
 /** What `pay()` resolves with: the type and detail of exactly the event that ended the attempt. */
 export type OutcomeType = Outcome['type'];

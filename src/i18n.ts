@@ -36,10 +36,18 @@ export interface Messages {
   approved: string;
   cancelled2: string;
   lumpSumShort: string;
+  /** A virtual account (issue 11): the status line, the block's labels, the due date, the copy button. */
+  awaiting: string;
+  vbank: Record<'title' | 'bank' | 'accountNo' | 'holder' | 'amount' | 'due' | 'noAccountNo' | 'copy' | 'copyLabel' | 'copied' | 'select', string>;
+  dueBy(date: string): string;
+  won(amount: number): string;
 }
 
 const won = (amount: string, lang: Lang) =>
   new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US').format(Number(amount));
+
+/** "2026-12-03" -> [2026, 12, 3]: the date as the PG meant it (Korea time), never shifted by a time zone. */
+const ymd = (date: string) => date.split('-').map(Number);
 
 const ko: Messages = {
   pay: (amount) => (amount ? `${won(amount, 'ko')}원 결제하기` : '결제하기'),
@@ -110,10 +118,37 @@ const ko: Messages = {
     cashType: '발행 유형',
     cashNo: '발급번호',
     cashTid: '거래번호',
+    cash1: '소득공제',
+    cash2: '지출증빙',
+    titleOther: '거래 내역',
+    bank: '은행',
+    acctNo: '출금계좌',
+    vacctNo: '가상계좌',
+    vacctDue: '입금기한',
+    vacctDeposit: '입금일',
   },
   approved: '승인',
   cancelled2: '취소',
   lumpSumShort: '일시불',
+  awaiting: '입금하면 결제가 완료됩니다.',
+  vbank: {
+    title: '입금 대기 중',
+    bank: '은행',
+    accountNo: '계좌번호',
+    holder: '예금주',
+    amount: '입금액',
+    due: '입금기한',
+    noAccountNo: '결제창에서 안내된 번호',
+    copy: '복사',
+    copyLabel: '계좌번호 복사',
+    copied: '계좌번호를 복사했습니다.',
+    select: '복사하지 못했습니다. 계좌번호를 직접 복사해 주세요.',
+  },
+  dueBy: (date) => {
+    const [y, m, d] = ymd(date);
+    return `${y}년 ${m}월 ${d}일까지`;
+  },
+  won: (amount) => `${won(String(amount), 'ko')}원`,
 };
 
 const en: Messages = {
@@ -185,10 +220,37 @@ const en: Messages = {
     cashType: 'Type',
     cashNo: 'Number',
     cashTid: 'Transaction',
+    cash1: 'Income deduction',
+    cash2: 'Proof of expense',
+    titleOther: 'Transaction record',
+    bank: 'Bank',
+    acctNo: 'Paid from',
+    vacctNo: 'Virtual account',
+    vacctDue: 'Deposit by',
+    vacctDeposit: 'Deposited on',
   },
   approved: 'Approved',
   cancelled2: 'Cancelled',
   lumpSumShort: 'Pay in full',
+  awaiting: 'The payment completes when the money arrives.',
+  vbank: {
+    title: 'Awaiting your deposit',
+    bank: 'Bank',
+    accountNo: 'Account no.',
+    holder: 'Holder',
+    amount: 'Amount',
+    due: 'Deposit by',
+    noAccountNo: 'As shown in the payment window',
+    copy: 'Copy',
+    copyLabel: 'Copy the account number',
+    copied: 'Account number copied.',
+    select: 'Could not copy: please copy the account number yourself.',
+  },
+  dueBy: (date) => {
+    const [y, m, d] = ymd(date);
+    return `by ${new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d))}`;
+  },
+  won: (amount) => `\u20a9${won(String(amount), 'en')}`,
 };
 
 /** The languages the widget speaks; anything else falls back to Korean (with one warning, see base-element). */

@@ -1,34 +1,42 @@
 /**
- * An attempt that navigated the whole page to the PG (mobile) is remembered in sessionStorage, so that
- * when the buyer comes back the element can ask the backend for that order's outcome and fire it.
+ * Attempts the element must pick up again on a later page load:
+ * - `pending` (sessionStorage): one that navigated the whole page to the PG (mobile), so that when the buyer
+ *   comes back the element asks the backend for that order's outcome and fires it (taken once);
+ * - `vbank` (localStorage, issue 11): a virtual account waiting for its money, so that on any later visit
+ *   the element asks the backend again and shows the account, or the payment once it arrived (kept until
+ *   the answer is final). Only the attempt's order_no is kept, never the account.
  */
 import { PendingAttemptSchema, type PendingAttempt } from './schemas.js';
 
-const PREFIX = 'kpg-checkout:pending:';
-/** A pending record older than this is stale: the buyer abandoned it. */
-const MAX_AGE_MS = 60 * 60 * 1000;
+type Kind = 'pending' | 'vbank';
 
-function storage(): Storage | null {
+/** Older than this, a record is stale: a pending attempt was abandoned; an account is long past its due day. */
+const MAX_AGE_MS: Record<Kind, number> = { pending: 60 * 60 * 1000, vbank: 62 * 24 * 3600 * 1000 };
+
+function storage(kind: Kind): Storage | null {
   try {
-    return globalThis.sessionStorage;
+    return kind === 'pending' ? globalThis.sessionStorage : globalThis.localStorage;
   } catch {
     return null; // storage disabled (some private modes, sandboxed iframes)
   }
 }
 
-export function savePending(key: string, attempt: PendingAttempt): void {
+const name = (kind: Kind, key: string) => `kpg-checkout:${kind}:${key}`;
+
+export function savePending(key: string, attempt: PendingAttempt, kind: Kind = 'pending'): void {
   try {
-    storage()?.setItem(PREFIX + key, JSON.stringify(attempt));
+    storage(kind)?.setItem(name(kind, key), JSON.stringify(attempt));
   } catch {
     /* quota or disabled: the outcome is still on the backend; the shop can look it up */
   }
 }
 
-export function takePending(key: string, now = Date.now()): PendingAttempt | null {
-  const store = storage();
-  const raw = store?.getItem(PREFIX + key);
+/** The record for `key` (taken: removed, unless it is a waiting account's), or null. */
+export function takePending(key: string, kind: Kind = 'pending', now = Date.now()): PendingAttempt | null {
+  const store = storage(kind);
+  const raw = store?.getItem(name(kind, key));
   if (!store || raw == null) return null;
-  store.removeItem(PREFIX + key);
+  if (kind === 'pending') store.removeItem(name(kind, key));
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -36,13 +44,13 @@ export function takePending(key: string, now = Date.now()): PendingAttempt | nul
     return null;
   }
   const parsed = PendingAttemptSchema.safeParse(json);
-  if (!parsed.success || now - parsed.data.started_at > MAX_AGE_MS) return null;
+  if (!parsed.success || now - parsed.data.started_at > MAX_AGE_MS[kind]) return null;
   return parsed.data;
 }
 
-export function clearPending(key: string): void {
+export function clearPending(key: string, kind: Kind = 'pending'): void {
   try {
-    storage()?.removeItem(PREFIX + key);
+    storage(kind)?.removeItem(name(kind, key));
   } catch {
     /* ignore */
   }

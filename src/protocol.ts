@@ -2,8 +2,8 @@
  * The session/result protocol with the shop's own backend (contract v2). Plain functions, no DOM element.
  *
  *   POST session-url  {provider, order_id, device_type, pgcode, main_color, point_color, ...}
- *        -> 200 a session | 409 {code: "attempt-in-progress" | "already-paid", order_no, message}
- *   GET  result-url?order_no=...  -> {status: pending | processing | unknown | paid | failed | cancelled, ...}
+ *        -> 200 a session | 409 {code: "attempt-in-progress" | "already-paid" | "awaiting-deposit", order_no, message}
+ *   GET  result-url?order_no=...  -> {status: pending | processing | unknown | paid | failed | cancelled | awaiting_deposit, ...}
  *   POST result-url  {order_no, event: "window-closed"}  -> what GET would answer right after
  */
 import { KpgError } from './errors.js';
@@ -27,6 +27,8 @@ export interface SessionRequest {
   /** With a card picker: the chosen card company (Shinhan's code) and months (`"00"` lump sum). */
   card_cpny_cd?: string;
   install_month?: string;
+  /** Smartro: how the buyer pays (`pay-method`), allowed or refused by the backend. */
+  pay_method?: string;
 }
 
 /** What `POST session-url` answered: a session to validate, or a 409 the widget knows how to finish. */
@@ -35,7 +37,9 @@ export type SessionAnswer =
   /** Another attempt of this order may still take money, or is being verified: finish or close it first. */
   | { kind: 'attempt-in-progress'; order_no?: string }
   /** The order is paid (by attempt `order_no`): its result is the outcome. */
-  | { kind: 'already-paid'; order_no: string };
+  | { kind: 'already-paid'; order_no: string }
+  /** A virtual account of this order (attempt `order_no`) waits for its money: its result is the outcome. */
+  | { kind: 'awaiting-deposit'; order_no: string };
 
 /** `POST session-url`. Never retried. 409s with a known code become answers, other errors throw. */
 export async function requestSession(url: URL, body: SessionRequest, options: RequestOptions): Promise<SessionAnswer> {
@@ -43,7 +47,10 @@ export async function requestSession(url: URL, body: SessionRequest, options: Re
     return { kind: 'session', json: await postJson(url, body, 'session-failed', 'The session request', options) };
   } catch (error) {
     const refusal = error instanceof KpgError && error.detail.status === 409 && SessionRefusalSchema.safeParse(error.body);
-    if (refusal && refusal.success) return refusal.data.code === 'already-paid' ? { kind: 'already-paid', order_no: refusal.data.order_no! } : { kind: 'attempt-in-progress', order_no: refusal.data.order_no };
+    if (refusal && refusal.success) {
+      const { code, order_no } = refusal.data;
+      return code === 'attempt-in-progress' ? { kind: code, order_no } : { kind: code, order_no: order_no! };
+    }
     throw error;
   }
 }
@@ -152,6 +159,8 @@ export function outcomeFromResult(provider: ProviderId, result: KpgResult, bound
       };
     case 'cancelled':
       return { type: 'kpg-cancel', detail: { provider, order_no, reason: result.reason || 'cancelled' } };
+    case 'awaiting_deposit':
+      return { type: 'kpg-vbank-issued', detail: { provider, order_no, vbank: result.vbank!, result } };
     default:
       return {
         type: 'kpg-error',

@@ -26,6 +26,9 @@ export const AmountSchema = z.union([
   z.string().check(z.regex(/^\d{1,13}$/)),
   z.int().check(z.gte(0), z.lte(9_999_999_999_999)),
 ]);
+/** `pay-method` (Smartro): sent as `pay_method`; the backend maps it to Smartro's PayMethod and allows it or not. */
+export const PayMethodSchema = z.enum(['card', 'vbank', 'bank', 'phone']);
+export type PayMethod = z.infer<typeof PayMethodSchema>;
 /** `app-scheme`: the shop app's URL scheme, e.g. `myshop://` (contract v2). */
 export const AppSchemeSchema = z.string().check(z.regex(/^[a-z][a-z0-9+.-]{1,30}:\/\/$/));
 /** `timeout` / `result-timeout`: seconds, a positive number. */
@@ -55,21 +58,36 @@ export type SmartroSession = z.infer<typeof SmartroSessionSchema>;
 
 /**
  * `pending`: the PG has not reported; `processing`: its result arrived and the backend is verifying it;
- * `unknown`: the backend could not learn the outcome (it reconciles later). The other three are final.
+ * `unknown`: the backend could not learn the outcome (it reconciles later). `awaiting_deposit`: a virtual
+ * account was issued and the money is not there yet (the attempt's outcome; the order is paid later). The
+ * other three are final.
  */
-export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending', 'processing', 'unknown']);
+export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending', 'processing', 'unknown', 'awaiting_deposit']);
 export type ResultStatus = z.infer<typeof ResultStatusSchema>;
 
-/** `GET result-url?order_no=` answer: the backend's verified outcome. Extra fields are kept. */
-export const ResultSchema = z.looseObject({
-  status: ResultStatusSchema,
-  order_no: z.string().check(z.minLength(1)),
-  /** The shop's order the attempt belongs to (checked on a return in another browser). */
-  order_id: z.optional(z.string()),
-  code: z.optional(z.string()),
-  message: z.optional(z.string()),
-  reason: z.optional(z.string()),
+/** A virtual account (가상계좌): where the buyer deposits, until when. `account_no` where the PG gives one (Shinhan does not). */
+export const VbankSchema = z.looseObject({
+  bank_name: z.string().check(z.minLength(1), z.maxLength(100)),
+  account_no: z.optional(z.string().check(z.regex(/^[0-9-]{1,40}$/))),
+  holder: z.string().check(z.minLength(1), z.maxLength(100)),
+  amount: z.number().check(z.nonnegative()),
+  due_date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
 });
+export type KpgVbank = z.infer<typeof VbankSchema>;
+
+/** `GET result-url?order_no=` answer: the backend's verified outcome. Extra fields are kept. */
+export const ResultSchema = z
+  .looseObject({
+    status: ResultStatusSchema,
+    order_no: z.string().check(z.minLength(1)),
+    /** The shop's order the attempt belongs to (checked on a return in another browser). */
+    order_id: z.optional(z.string()),
+    code: z.optional(z.string()),
+    message: z.optional(z.string()),
+    reason: z.optional(z.string()),
+    vbank: z.optional(VbankSchema),
+  })
+  .check(z.refine((r) => r.status !== 'awaiting_deposit' || !!r.vbank, { path: ['vbank'] }));
 export type KpgResult = z.infer<typeof ResultSchema>;
 
 /** Error body a backend may send with a 4xx/5xx. */
@@ -81,12 +99,12 @@ export const BackendErrorSchema = z.looseObject({
 });
 export type BackendError = z.infer<typeof BackendErrorSchema>;
 
-/** A 409 from `POST session-url` the widget finishes itself (contract v2). */
+/** A 409 from `POST session-url` the widget finishes itself (contract v2; `awaiting-deposit`: issue 11). */
 export const SessionRefusalSchema = z.looseObject({
-  code: z.enum(['attempt-in-progress', 'already-paid']),
+  code: z.enum(['attempt-in-progress', 'already-paid', 'awaiting-deposit']),
   order_no: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   message: z.optional(z.string()),
-}).check(z.refine((r) => r.code !== 'already-paid' || !!r.order_no, { path: ['order_no'] }));
+}).check(z.refine((r) => r.code === 'attempt-in-progress' || !!r.order_no, { path: ['order_no'] }));
 
 // ---------------------------------------------------------------- Shinhan card-list (through the backend)
 
@@ -186,6 +204,13 @@ export const SmartroReceiptDataSchema = z.looseObject({
   cashReceiptTid: OptionalText,
   cashReceiptType: OptionalText,
   cashReceiptNo: OptionalText,
+  /** Bank transfer and virtual account (issue 11): the bank, the buyer's account (masked), the virtual account, its due and deposit days. */
+  bankCd: OptionalText,
+  bankNm: OptionalText,
+  acctNo: OptionalText,
+  vacctNo: OptionalText,
+  vacctDueDt: OptionalText,
+  vacctBaseDt: OptionalText,
   partCancelInfo: z.optional(z.nullable(z.union([z.array(SmartroPartCancelSchema), SmartroPartCancelSchema]))),
   merchantInfo: z.union([SmartroMerchantSchema, z.array(SmartroMerchantSchema).check(z.minLength(1))]),
 });

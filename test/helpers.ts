@@ -158,7 +158,7 @@ export async function newOrder(product_id = 'p1'): Promise<string> {
   return ((await res.json()) as { order_id: string }).order_id;
 }
 
-export const OUTCOMES = ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error'] as const;
+export const OUTCOMES = ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error', 'kpg-vbank-issued'] as const;
 const ALL: KpgEventName[] = ['kpg-session', ...OUTCOMES];
 
 export interface Recorded {

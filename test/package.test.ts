@@ -15,8 +15,16 @@ describe('the npm package', () => {
     const el = document.createElement('kpg-checkout');
     const seen: string[] = [];
     el.addEventListener('kpg-success', (e) => {
-      const status: 'paid' | 'failed' | 'cancelled' | 'pending' | 'processing' | 'unknown' = e.detail.result.status;
+      const status: 'paid' | 'failed' | 'cancelled' | 'pending' | 'processing' | 'unknown' | 'awaiting_deposit' = e.detail.result.status;
       seen.push(status, e.detail.order_no);
+    });
+    el.addEventListener('kpg-vbank-issued', (e) => {
+      // The account is typed: due_date a string, amount a number, account_no optional.
+      const due: string = e.detail.vbank.due_date;
+      const amount: number = e.detail.vbank.amount;
+      // @ts-expect-error -- account_no may be missing (Shinhan sends none)
+      const no: string = e.detail.vbank.account_no;
+      seen.push(due, String(amount), String(no));
     });
     el.addEventListener('kpg-error', (e) => {
       // @ts-expect-error -- the code is a union of known codes, not any string (fails to compile if typed loosely)
@@ -28,6 +36,11 @@ describe('the npm package', () => {
     el.dispatchEvent(
       new CustomEvent('kpg-success', { detail: { provider: 'shinhan', order_no: 'O-1', result: { status: 'paid', order_no: 'O-1' } } }),
     );
-    expect(seen).to.deep.equal(['session-failed', 'paid', 'O-1']);
+    el.dispatchEvent(
+      new CustomEvent('kpg-vbank-issued', {
+        detail: { provider: 'smartro', order_no: 'O-2', vbank: { bank_name: '신한은행', holder: 'KPG', amount: 11000, due_date: '2026-12-03' }, result: { status: 'awaiting_deposit', order_no: 'O-2' } },
+      }),
+    );
+    expect(seen).to.deep.equal(['session-failed', 'paid', 'O-1', '2026-12-03', '11000', 'undefined']);
   });
 });

@@ -235,6 +235,20 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     const { el } = await slip({ ...RECEIPT, svcNm: '계좌이체', cashReceiptReqCl: '1', cashReceiptTid: 'kpgtest01m02012611211200009999', cashReceiptType: '1', cashReceiptNo: '010****5678' });
     expect(value(el, 'cashNo')).to.equal('010****5678');
     expect(value(el, 'cashTid')).to.equal('kpgtest01m02012611211200009999');
+    expect(value(el, 'cashType')).to.equal('소득공제', 'cashReceiptType 1, in the element\'s words');
+  });
+
+  it('issue 11: a virtual account\'s slip (bank, account, due and deposit days) and a bank transfer\'s (the masked account) are 거래 내역, not a card slip', async () => {
+    const vbank = { ...RECEIPT, svcCd: '03', svcNm: '가상계좌', appNm: undefined, cardNo: undefined, instmntMon: undefined, appCo: undefined, bankCd: '088', bankNm: '신한은행', vacctNo: '56212345678901', vacctDueDt: '20261203', vacctBaseDt: '20261201', cashReceiptTid: 'kpgtest01m07012611211200009999', cashReceiptType: '2', cashReceiptNo: '106***2345' };
+    let { el } = await slip(vbank);
+    expect(el.shadowRoot!.querySelector('#slip-title')!.textContent).to.equal('거래 내역');
+    expect([value(el, 'bank'), value(el, 'vacctNo'), value(el, 'vacctDue'), value(el, 'vacctDeposit'), value(el, 'cashType')]).to.deep.equal(['신한은행', '56212345678901', '2026-12-03', '2026-12-01', '지출증빙']);
+    expect(el.shadowRoot!.querySelector('dd[data-key="card"]')).to.equal(null);
+    await expect(el).to.be.accessible();
+    fixtureCleanup();
+    ({ el } = await slip({ ...RECEIPT, svcCd: '02', svcNm: '계좌이체', appNm: undefined, cardNo: undefined, instmntMon: undefined, bankCd: '088', bankNm: '신한은행', acctNo: '********6789' }));
+    expect([value(el, 'bank'), value(el, 'acctNo')]).to.deep.equal(['신한은행', '********6789']);
+    expect(el.shadowRoot!.querySelector('#slip-title')!.textContent).to.equal('거래 내역');
   });
 
   it('prints the slip only', async () => {

@@ -30,6 +30,8 @@ export function demoOptions(env, sandboxes) {
       mobileAction: `${sandboxes.smartroOrigin}/pay/interfaceURL`,
       apiBase: `${sandboxes.smartroOrigin}/`,
       receiptLookupByMoid: true,
+      // Every method the sandbox plays (issue 11): the demo shop offers each one.
+      payMethods: ['card', 'vbank', 'bank', 'phone'],
     },
   };
 }

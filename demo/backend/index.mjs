@@ -41,7 +41,16 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
   }
   /** The last log lines (KPG_LOG=stdout prints them as they come). @type {string[]} */
   const logLines = [];
+  // The demo's clock: staff can move it forward (POST /api/demo/clock) to see a virtual account expire.
+  let skew = 0;
+  const clock = {
+    /** @param {number} ms */
+    advance: (ms) => (skew += ms),
+    reset: () => (skew = 0),
+    offset: () => skew,
+  };
   const kpg = createKpgServer({
+    now: () => new Date(Date.now() + skew),
     basePath: '/api/kpg',
     publicBaseUrl,
     database: database ?? pg.database ?? { dataDir: /** @type {string} */ (tempDir) },
@@ -67,6 +76,7 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
     orders,
     middleware,
     logLines,
+    clock,
     async close() {
       await kpg.close();
       removeTemp();

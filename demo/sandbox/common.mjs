@@ -353,8 +353,10 @@ export const hiddenInputs = (entries) =>
  * @param {string} p.decideAction
  * @param {string} p.nonce
  * @param {string} [p.headingAttrs] more attributes of the `<h1>` with their leading space (trusted)
+ * @param {string} [p.options] the buyer's choices inside the form, before the buttons (trusted): a payment
+ *   method, a cash receipt (issue 11)
  */
-export function payPageBody({ rows, decideAction, nonce, headingAttrs = '' }) {
+export function payPageBody({ rows, decideAction, nonce, headingAttrs = '', options = '' }) {
   return `<section class="surface" aria-labelledby="summary-title">
 <h1 id="summary-title"${headingAttrs}>결제 정보 확인</h1>
 <dl>
@@ -362,7 +364,7 @@ ${rows}
 </dl>
 <form method="post" action="${escapeHtml(decideAction)}" accept-charset="UTF-8" class="actions">
 <input type="hidden" name="nonce" value="${escapeHtml(nonce)}">
-<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
+${options}<button type="submit" id="approve" name="choice" value="approve" class="primary">승인</button>
 <button type="submit" id="cancel" name="choice" value="cancel" class="secondary">취소</button>
 <button type="submit" id="fail" name="choice" value="fail" class="secondary">실패 (테스트)</button>
 </form>

@@ -15,7 +15,7 @@ import type { AttemptContext } from '../providers/types.js';
 import { warnOnce } from '../warn.js';
 import { PopupController } from './popup.js';
 
-export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error';
+export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit';
 
 export type CardChoice = { card_cpny_cd: string; install_month: string };
 
@@ -64,15 +64,13 @@ function settled<T>(): { promise: Promise<T>; resolve(value: T): void; reject(re
   return { promise, resolve, reject };
 }
 
-function stateOf(outcome: Outcome): CheckoutState {
-  return outcome.type === 'kpg-success'
-    ? 'paid'
-    : outcome.type === 'kpg-fail'
-      ? 'failed'
-      : outcome.type === 'kpg-cancel'
-        ? 'cancelled'
-        : 'error';
-}
+const STATES: Record<Outcome['type'], CheckoutState> = {
+  'kpg-success': 'paid',
+  'kpg-fail': 'failed',
+  'kpg-cancel': 'cancelled',
+  'kpg-error': 'error',
+  'kpg-vbank-issued': 'awaiting-deposit',
+};
 
 export class AttemptController implements ReactiveController {
   /** Where the current or last attempt stands. */
@@ -238,7 +236,12 @@ export class AttemptController implements ReactiveController {
     const now = this.host.readConfig();
     // The order changed while this attempt ran: the event is for the old order, the element shows the new one.
     const sameOrder = now.ok && keyOf(now.config) === attempt.key;
-    this.#show(outcome, sameOrder ? stateOf(outcome) : 'idle');
+    // A virtual account is remembered until the backend's answer about it is final (a later visit asks again).
+    if (outcome.type === 'kpg-vbank-issued') {
+      const { config } = attempt;
+      savePending(attempt.key, { provider: config.provider, order_no: outcome.detail.order_no, order_id: config.orderId, result_url: config.resultUrl.href, started_at: Date.now() }, 'vbank');
+    } else if (outcome.type !== 'kpg-error') clearPending(attempt.key, 'vbank');
+    this.#show(outcome, sameOrder ? STATES[outcome.type] : 'idle');
     attempt.resolve(outcome);
   }
 
@@ -325,6 +328,12 @@ export class AttemptController implements ReactiveController {
     if (pending && pending.provider === config.provider && pending.result_url === config.resultUrl.href) {
       this.#resumeReturn(config, pending.order_no);
       dropReturnParam(pending.order_no);
+      return;
+    }
+    // A virtual account issued on an earlier visit: show it again, or the payment once the money arrived.
+    const account = takePending(key, 'vbank');
+    if (account && account.provider === config.provider && account.result_url === config.resultUrl.href) {
+      this.#resumeReturn(config, account.order_no);
       return;
     }
     const returned = new URLSearchParams(location.search).get(RETURN_PARAM);

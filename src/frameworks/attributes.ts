@@ -11,6 +11,7 @@ import type {
   KpgFailDetail,
   KpgSessionDetail,
   KpgSuccessDetail,
+  KpgVbankIssuedDetail,
 } from '../events.js';
 
 type Colors = {
@@ -38,6 +39,8 @@ export interface KpgCheckoutAttributes extends Colors {
   'cards-url'?: string;
   'image-base'?: string;
   'app-scheme'?: string;
+  /** Smartro: how the buyer pays; your backend's allow-list decides. */
+  'pay-method'?: 'card' | 'vbank' | 'bank' | 'phone';
   disabled?: boolean;
 }
 
@@ -75,6 +78,7 @@ export interface KpgCheckoutEvents {
   'kpg-fail': CustomEvent<KpgFailDetail>;
   'kpg-cancel': CustomEvent<KpgCancelDetail>;
   'kpg-error': CustomEvent<KpgErrorDetail>;
+  'kpg-vbank-issued': CustomEvent<KpgVbankIssuedDetail>;
 }
 export interface KpgCardPickerEvents {
   'kpg-card-select': CustomEvent<KpgCardSelectDetail>;

@@ -7,7 +7,7 @@ import { AttemptController, type CardChoice, type CheckoutState } from '../contr
 import { ScriptController } from '../controllers/script-loader.js';
 import { resolveDevice } from '../device.js';
 import { checkMark } from '../icons.js';
-import type { KpgCardSelectDetail, KpgErrorDetail, Outcome } from '../events.js';
+import type { KpgCardSelectDetail, KpgErrorDetail, KpgVbank, Outcome } from '../events.js';
 import { emit } from '../events.js';
 import { allowPgOrigins } from '../origins.js';
 import { providers } from '../providers/index.js';
@@ -30,6 +30,7 @@ export type { CheckoutState };
  * @fires kpg-fail - The payment failed. `detail: {provider, order_no, code, message, pg_message?}`
  * @fires kpg-cancel - The buyer cancelled. `detail: {provider, order_no, reason}`
  * @fires kpg-error - Anything else went wrong. `detail: {code, message, status?, field?, provider?, order_no?}`
+ * @fires kpg-vbank-issued - A virtual account (가상계좌) was issued; the money is not there yet. The element shows the account. `detail: {provider, order_no, vbank: {bank_name, account_no?, holder, amount, due_date}, result}`
  *
  * @csspart base - The wrapper, coloured with `main_color`.
  * @csspart picker - The card picker (with `cards-url`); its `list`, `card` and `installment` parts are exported.
@@ -37,6 +38,8 @@ export type { CheckoutState };
  * @csspart window-button - The "결제창 보기" button that brings the open payment window to the front (PC).
  * @csspart status - The polite status line (in progress, paid, cancelled).
  * @csspart alert - The error line.
+ * @csspart vbank - The virtual account block (bank, account number, holder, amount, due date), shown instead of the button while the deposit is awaited.
+ * @csspart copy-button - The button that copies the account number.
  *
  * @cssstate idle - Nothing in flight.
  * @cssstate busy - An attempt is in flight.
@@ -45,6 +48,7 @@ export type { CheckoutState };
  * @cssstate failed - The payment failed.
  * @cssstate cancelled - The buyer cancelled.
  * @cssstate error - Something else went wrong.
+ * @cssstate awaiting-deposit - A virtual account was issued and waits for the money (`:state(awaiting-deposit)`).
  *
  * @cssproperty --kpg-main-color - Surface colour (default: `main_color`).
  * @cssproperty --kpg-on-main-color - Text on the surface (default: black or white, whichever contrasts more).
@@ -101,6 +105,8 @@ export class KpgCheckout extends KpgElement {
   @property({ attribute: 'image-base' }) imageBase?: string;
   /** Your app's URL scheme (`myshop://`) when the shop runs in your app's WebView: PG apps return the buyer there. */
   @property({ attribute: 'app-scheme' }) appScheme?: string;
+  /** Smartro: `card` (default), `vbank` (가상계좌), `bank` (계좌이체) or `phone` (휴대폰), sent as `pay_method`; your backend allows it or not. Shinhan's window lets the buyer choose (ignored, with a warning). */
+  @property({ attribute: 'pay-method' }) payMethod?: string;
   /** No payment can start. */
   @property({ type: Boolean, reflect: true }) disabled = false;
 
@@ -108,6 +114,8 @@ export class KpgCheckout extends KpgElement {
   @state() private _card: KpgCardSelectDetail | null = null;
   /** The attributes do not make a usable checkout: the button is disabled with a neutral message. */
   @state() private _configError: KpgErrorDetail | null = null;
+  /** The account number's copy button: what the last press did. */
+  @state() private _copy: '' | 'copied' | 'select' = '';
 
   @query('button[part="button"]') private _button?: HTMLButtonElement;
 
@@ -169,8 +177,8 @@ export class KpgCheckout extends KpgElement {
       const picker = root.querySelector('kpg-card-picker');
       const card = picker?.shadowRoot?.querySelector<HTMLElement>('[tabindex="0"]');
       (card ?? picker)?.focus();
-    } else if (this.state === 'paid') {
-      root.querySelector<HTMLElement>('[part="status"]')?.focus();
+    } else if (this.state === 'paid' || this.state === 'awaiting-deposit') {
+      root.querySelector<HTMLElement>(this.state === 'paid' ? '[part="status"]' : '[part="vbank"]')?.focus();
     } else {
       this._button?.focus();
     }
@@ -199,6 +207,7 @@ export class KpgCheckout extends KpgElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('orderId') && changed.get('orderId') !== undefined) this.#attempt.orderChanged();
+    if (this.state !== 'awaiting-deposit') this._copy = '';
     const read = this.readConfig();
     this._configError = this.disabled || read.ok ? null : read.error;
   }
@@ -240,14 +249,62 @@ export class KpgCheckout extends KpgElement {
         return t.cancelled;
       case 'kpg-error':
         return t.error(outcome.detail.code);
+      case 'kpg-vbank-issued':
+        return this._copy ? t.vbank[this._copy] : t.awaiting;
       default:
         return '';
     }
   }
 
+  /**
+   * Copy the account number: the Clipboard API, else `execCommand('copy')` on a hidden field (older WebViews,
+   * pages without clipboard permission); if neither can, the buyer is asked to copy it (the number is text).
+   */
+  async #copyNumber(number: string): Promise<void> {
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(number);
+      copied = true;
+    } catch {
+      const field = document.createElement('textarea');
+      field.value = number;
+      field.readOnly = true;
+      field.className = 'sr';
+      this.renderRoot.append(field);
+      field.select();
+      try {
+        copied = document.execCommand('copy');
+      } catch {
+        /* not supported */
+      }
+      field.remove();
+    }
+    this._copy = copied ? 'copied' : 'select';
+  }
+
+  /** The account, as text (never markup), instead of the pay button. */
+  #renderVbank(vbank: KpgVbank) {
+    const v = this.t.vbank;
+    const no = vbank.account_no;
+    return html`<section part="vbank" class="vbank" tabindex="-1" aria-labelledby="vbank-title">
+      <p class="vt" id="vbank-title">${v.title}</p>
+      <dl>
+        <dt>${v.bank}</dt><dd>${vbank.bank_name}</dd>
+        <dt>${v.accountNo}</dt>
+        ${no
+          ? html`<dd class="acct"><span class="no">${no}</span>
+              <button part="copy-button" class="copy" type="button" aria-label=${v.copyLabel} @click=${() => void this.#copyNumber(no)}>${v.copy}</button></dd>`
+          : html`<dd>${v.noAccountNo}</dd>`}
+        <dt>${v.holder}</dt><dd>${vbank.holder}</dd>
+        <dt>${v.amount}</dt><dd>${this.t.won(vbank.amount)}</dd>
+        <dt>${v.due}</dt><dd class="due">${this.t.dueBy(vbank.due_date)}</dd>
+      </dl>
+    </section>`;
+  }
+
   #renderPicker() {
     if (!this.cardsUrl) return nothing;
-    const busy = this.state === 'busy' || this.state === 'continue' || this.state === 'paid';
+    const busy = this.state !== 'idle' && this.state !== 'failed' && this.state !== 'cancelled' && this.state !== 'error';
     return html`<kpg-card-picker
       part="picker"
       exportparts="list, card, installment"
@@ -271,11 +328,13 @@ export class KpgCheckout extends KpgElement {
     const alert = state === 'error' || state === 'failed';
     const needsCard = !!this.cardsUrl && !this._card;
     const message = this.#message();
+    const outcome = this.#attempt.outcome;
+    const vbank = state === 'awaiting-deposit' && outcome?.type === 'kpg-vbank-issued' ? outcome.detail.vbank : null;
     return html`
       <div part="base" class="base">
         ${this.#renderPicker()}
         ${state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
-        <button
+        ${vbank ? this.#renderVbank(vbank) : html`<button
           part="button"
           class="pay ${state}"
           type="button"
@@ -286,13 +345,13 @@ export class KpgCheckout extends KpgElement {
         >
           ${busy ? html`<span class="spin" aria-hidden="true"></span>` : state === 'paid' ? checkMark : nothing}
           <span>${this.#label()}</span>
-        </button>
+        </button>`}
         ${busy && this.#attempt.popup.isOpen
           ? html`<button part="window-button" class="secondary" type="button" @click=${() => this.#attempt.focusWindow()}>
               ${t.viewWindow}
             </button>`
           : nothing}
-        ${needsCard && !alert ? html`<p class="message" id="card-hint">${t.chooseCard}</p>` : nothing}
+        ${needsCard && !alert && !vbank ? html`<p class="message" id="card-hint">${t.chooseCard}</p>` : nothing}
         <p part="status" class="message" role="status" tabindex="-1">${busy ? t.busy : alert ? '' : message}</p>
         <p part="alert" class="message" role="alert">${alert ? message : ''}</p>
       </div>

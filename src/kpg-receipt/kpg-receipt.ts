@@ -216,6 +216,7 @@ export class KpgReceipt extends KpgElement {
   #value(line: SlipLine): string {
     if (line.kind === 'amount') return this.#amount(line.value);
     if (line.kind === 'months') return Number(line.value) > 1 ? this.t.months(Number(line.value), false) : this.t.lumpSumShort;
+    if (line.kind === 'cash') return this.t.slip[`cash${line.value}`] ?? line.value;
     return line.value;
   }
 
@@ -231,7 +232,7 @@ export class KpgReceipt extends KpgElement {
   #renderSlip(slip: Slip) {
     const s = this.t.slip;
     return html`<article part="slip" class="slip" aria-labelledby="slip-title">
-      <p class="title"><span id="slip-title">${s.title}</span>
+      <p class="title"><span id="slip-title">${slip.card ? s.title : s.titleOther}</span>
         <span class="state" data-state=${slip.cancelled ? 'cancelled' : 'approved'}>${slip.cancelled ? this.t.cancelled2 : this.t.approved}</span></p>
       ${this.#lines(slip.merchant)} ${this.#lines(slip.lines)}
       ${slip.parts.length

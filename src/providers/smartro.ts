@@ -239,6 +239,11 @@ function receiptSlip(json: unknown): Slip {
       ...line('card', r.appNm),
       ...line('cardNo', r.cardNo),
       ...line('installment', r.instmntMon, 'months'),
+      ...line('bank', r.bankNm || r.bankCd),
+      ...line('acctNo', r.acctNo),
+      ...line('vacctNo', r.vacctNo),
+      ...line('vacctDue', when(r.vacctDueDt, '')),
+      ...line('vacctDeposit', when(r.vacctBaseDt, '')),
       ...line('appNo', r.appNo),
       ...line('appAt', when(r.appDt, r.appTm)),
       ...line('state', r.stateNm),
@@ -249,8 +254,9 @@ function receiptSlip(json: unknown): Slip {
     ],
     parts: parts.map((p) => ({ at: when(p.transDt, p.transTm), amount: text(p.transAmt) })),
     cash: text(r.cashReceiptTid) || text(r.cashReceiptNo)
-      ? [...line('cashType', r.cashReceiptType), ...line('cashNo', r.cashReceiptNo), ...line('cashTid', r.cashReceiptTid)]
+      ? [...line('cashType', r.cashReceiptType, 'cash'), ...line('cashNo', r.cashReceiptNo), ...line('cashTid', r.cashReceiptTid)]
       : [],
+    card: text(r.svcCd) === '01' || !!text(r.appNm),
   };
 }
 

@@ -51,12 +51,15 @@ export interface ReceiptInput {
 export interface SlipLine {
   key: string;
   value: string;
-  kind?: 'amount' | 'months' | 'text';
+  /** `cash`: a cash receipt's type, 1 소득공제 / 2 지출증빙 (smartro-receipt.txt), shown in the element's words. */
+  kind?: 'amount' | 'months' | 'text' | 'cash';
 }
 
 /** A receipt (전표) in a provider-neutral shape, for the inline view. */
 export interface Slip {
   cancelled: boolean;
+  /** A card payment (a 매출전표); otherwise a 거래 내역 (bank transfer, virtual account, phone). */
+  card: boolean;
   merchant: SlipLine[];
   lines: SlipLine[];
   parts: Array<{ at: string; amount: string }>;

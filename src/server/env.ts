@@ -5,7 +5,8 @@
  *   DATABASE_URL | KPG_DATA_DIR, KPG_PUBLIC_BASE_URL,
  *   SHINHAN_API_BASE, SHINHAN_CLIENT_ID, SHINHAN_PAYMENT_API_KEY, SHINHAN_SEARCH_API_KEY, SHINHAN_PGCODES,
  *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE,
- *   SMARTRO_RECEIPT_LOOKUP_BY_MOID
+ *   SMARTRO_RECEIPT_LOOKUP_BY_MOID, SMARTRO_PAY_METHODS (card,vbank,bank,phone), SMARTRO_VBANK_DUE_DAYS,
+ *   SMARTRO_VBANK_HOLDER
  */
 import type { ShinhanOptions } from './providers/shinhan.js';
 import type { SmartroOptions } from './providers/smartro.js';
@@ -54,6 +55,15 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
       if (!/^(true|false)$/i.test(lookup)) throw new Error('kpg server: SMARTRO_RECEIPT_LOOKUP_BY_MOID must be true or false');
       out.smartro.receiptLookupByMoid = /^true$/i.test(lookup);
     }
+    const methods = value('SMARTRO_PAY_METHODS');
+    if (methods) out.smartro.payMethods = methods.split(',').map((s) => s.trim()).filter(Boolean);
+    const days = value('SMARTRO_VBANK_DUE_DAYS');
+    if (days !== undefined) {
+      if (!/^\d{1,2}$/.test(days)) throw new Error('kpg server: SMARTRO_VBANK_DUE_DAYS must be a number of days');
+      out.smartro.vbankDueDays = Number(days);
+    }
+    const holder = value('SMARTRO_VBANK_HOLDER');
+    if (holder) out.smartro.vbankHolder = holder;
   }
   return out;
 }

@@ -21,7 +21,7 @@ import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
 import { createPayments, type Payments } from './payments.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
-import { createSmartroProvider, type SmartroOptions } from './providers/smartro.js';
+import { PAY_METHODS, createSmartroProvider, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
@@ -144,6 +144,13 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
   checkStrings('smartro', options.smartro, ['mid', 'merchantKey', 'pcAction', 'mobileAction', 'apiBase']);
   if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
+  for (const method of options.smartro?.payMethods ?? []) {
+    if (!smartroPayMethod(method)) throw new Error(`kpg server: smartro.payMethods: "${method}" is not one of ${Object.keys(PAY_METHODS).join(', ')}`);
+  }
+  const dueDays = options.smartro?.vbankDueDays;
+  if (dueDays !== undefined && !(Number.isInteger(dueDays) && dueDays >= 0 && dueDays <= 60)) {
+    throw new Error('kpg server: smartro.vbankDueDays must be a whole number of days from 0 (today) to 60');
+  }
   if ('smartroVerifyWithReceiptApi' in (options as Record<string, unknown>) || 'verifyWithReceiptApi' in ((options.smartro ?? {}) as object)) {
     // Fault 4: that switch does not exist any more; an approval is always confirmed with the receipt API.
     throw new Error('kpg server: the receipt-API check of Smartro approvals cannot be switched off');

@@ -34,6 +34,11 @@ const NEVER_LOGGED = new Set([
   'apikey',
   'authorization',
   'password',
+  // A virtual account's number is the buyer's to see (result-url), not every log reader's.
+  'vbank_account_no',
+  'account_no',
+  'VbankNum',
+  'acctNo',
 ]);
 
 export function createLogger(sink: LogSink | false | undefined, redact: Redactor, now: () => Date): Logger {

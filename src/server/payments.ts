@@ -7,10 +7,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { HttpError, clip, sameSecret } from './http.js';
 import { createTtlCache } from './limits.js';
 import type { Logger } from './log.js';
-import type { ShinhanProvider } from './providers/shinhan.js';
+import type { ShinhanProvider, ShinhanVbankClaim } from './providers/shinhan.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroClaim, SmartroProvider } from './providers/smartro.js';
-import { smartroPayMethod } from './providers/smartro.js';
+import { payMethodName, smartroPayMethod } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider, Settlement } from './providers/types.js';
 import {
   KpgOrderSchema,
@@ -18,10 +18,12 @@ import {
   SLIP_MERCHANT_FIELDS as MERCHANT_KEYS,
   SLIP_PART_CANCEL_FIELDS as PART_KEYS,
   type SessionBody,
+  type ShinhanReturn,
   type SmartroResult,
 } from './schemas.js';
-import { TRANSITIONS, visibleStatus, type Status, type TransitionName } from './state.js';
-import type { Attempt, AttemptPatch, PaidDetails, PaymentStore, ProviderName } from './store/types.js';
+import { TRANSITIONS, visibleStatus, type PayTransition, type Status, type TransitionName } from './state.js';
+import type { Attempt, AttemptPatch, PaidDetails, PaymentStore, ProviderName, VbankAccount } from './store/types.js';
+import { pastDue } from './vbank.js';
 import { TEXTS, failText } from './texts.js';
 
 export interface PaymentsConfig {
@@ -66,7 +68,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   // Records, transitions and refusals: logged here and nowhere else.
   // ---------------------------------------------------------------------------------------------
 
-  async function move(attempt: Attempt, name: Exclude<TransitionName, 'pay'>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
+  async function move(attempt: Attempt, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
     const moved = await store.transition(attempt.order_no, name, patch, nowIso());
     log.write({
       event: 'transition',
@@ -104,22 +106,37 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   }
 
   /**
-   * Applies what the PG said about an attempt that is `processing` or `unknown`. The only place a payment
-   * is recorded.
+   * Applies what the PG said about an attempt that is `processing` or `unknown`, or a virtual account that
+   * is `awaiting_deposit`. The only place a payment is recorded.
    */
   async function apply(attempt: Attempt, s: Settlement, route: string): Promise<Attempt> {
+    const waiting = attempt.status === 'awaiting_deposit';
+    const verifying = attempt.status === 'processing' || attempt.status === 'unknown';
     switch (s.kind) {
+      case 'issued':
+        return onIssued(attempt, s, route);
       case 'paid': {
-        const paid = await store.pay(attempt.order_no, s.details, nowIso());
+        if (verifying && (s.account || attempt.pay_method === 'VBANK')) {
+          // A virtual account whose deposit is there at the first look: issued, then deposited (both logged).
+          const issued = await onIssued(attempt, { kind: 'issued', tid: s.details.tid, account: s.account ?? {} }, route);
+          return issued.status === 'awaiting_deposit' ? apply(issued, { ...s, account: undefined }, route) : issued;
+        }
+        if (waiting && s.details.tid !== attempt.claimed_tid) {
+          await refuse(route, 'vbank-mismatch', `A deposit with TID ${s.details.tid} for the account ${attempt.claimed_tid}: not recorded.`, attempt);
+          return attempt;
+        }
+        const transition = waiting ? 'deposit' : 'pay';
+        const paid = await store.pay(attempt.order_no, s.details, nowIso(), transition);
         if (paid.ok) {
           if (!paid.already) {
-            log.write({ event: 'transition', transition: 'pay', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: attempt.status, to: 'paid', moved: true, why: route, tid: s.details.tid });
+            log.write({ event: 'transition', transition, order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: attempt.status, to: 'paid', moved: true, why: route, tid: s.details.tid });
           }
           return paid.attempt;
         }
         if (paid.reason === 'order-paid') {
           // Another attempt of the order is paid: this money goes back.
           await owe(attempt, s.details, attempt.amount, 'order-already-paid');
+          if (waiting) return (await move(attempt, 'expire', { reason: 'duplicate-payment' }, route)) ?? (await reread(attempt));
           return (await move(attempt, 'decline', { code: 'duplicate-payment', pg_message: null }, route)) ?? (await reread(attempt));
         }
         if (paid.reason === 'tid-taken') {
@@ -130,11 +147,14 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       }
       case 'wrong-amount':
         await owe(attempt, s.details, s.amount, 'wrong-amount');
+        if (waiting) return (await move(attempt, 'expire', { reason: 'amount-mismatch' }, route)) ?? (await reread(attempt));
         return (await move(attempt, 'decline', { code: 'amount-mismatch', pg_message: `The PG took ${s.amount} KRW; the attempt is ${attempt.amount} KRW.` }, route)) ?? (await reread(attempt));
       case 'declined':
+        if (waiting) return (await move(attempt, 'expire', { reason: 'vbank-cancelled', pg_message: s.pgMessage ? clip(s.pgMessage) : null }, route)) ?? (await reread(attempt));
         return (await move(attempt, 'decline', { code: s.code, pg_message: s.pgMessage ? clip(s.pgMessage) : null }, route)) ?? (await reread(attempt));
       case 'refuted':
         await refuse(route, 'receipt-mismatch', s.message, attempt);
+        if (waiting) return attempt; // nothing recorded from it; the account keeps waiting
         return (await move(attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(attempt));
       case 'unknown':
         log.write({ event: 'pg-call', level: 'warn', order_no: attempt.order_no, provider: attempt.provider, outcome: 'unknown', message: s.message, why: route });
@@ -143,6 +163,37 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       case 'nothing':
         return attempt;
     }
+  }
+
+  /**
+   * The PG's records show a virtual account for this attempt and no deposit. Being verified: the account
+   * is issued (`issue`), with what the PG says about it over what the result said. Waiting: over once its
+   * due day has passed (`expire`, vbank-expired), so the order can be paid again.
+   */
+  async function onIssued(attempt: Attempt, s: Extract<Settlement, { kind: 'issued' }>, route: string): Promise<Attempt> {
+    if (attempt.status === 'processing' || attempt.status === 'unknown') {
+      const account = { ...accountOf(attempt), ...definedOnly(s.account) };
+      if (!account.bank_name || !account.vbank_holder || !account.vbank_due_date) {
+        // Nothing to show the buyer: no account is recorded from a result that says too little.
+        return apply(attempt, { kind: 'unknown', message: `The virtual account ${s.tid} is missing its bank, holder or due date.` }, route);
+      }
+      return (await move(attempt, 'issue', { claimed_tid: s.tid, pay_method: 'VBANK', ...account }, route)) ?? (await reread(attempt));
+    }
+    if (attempt.status === 'awaiting_deposit') {
+      if (s.tid !== attempt.claimed_tid) {
+        await refuse(route, 'vbank-mismatch', `The PG names account ${s.tid}; this attempt waits on ${attempt.claimed_tid}.`, attempt);
+        return attempt;
+      }
+      if (pastDue(attempt.vbank_due_date, deps.now())) return (await move(attempt, 'expire', { reason: 'vbank-expired' }, route)) ?? (await reread(attempt));
+    }
+    return attempt;
+  }
+
+  /** Asks the PG about a virtual account awaiting its deposit and records what it says (reconcile, a late session). */
+  async function checkAccount(attempt: Attempt, route: string): Promise<Attempt> {
+    const provider = providers[attempt.provider];
+    if (!provider || attempt.status !== 'awaiting_deposit') return attempt;
+    return apply(attempt, await provider.lookup(attempt), route);
   }
 
   async function reread(attempt: Attempt): Promise<Attempt> {
@@ -202,8 +253,15 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       lastOpen = open ?? lastOpen;
       const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
       if (open) {
+        if (open.status === 'awaiting_deposit') {
+          // A virtual account waits for its money: no new attempt, unless its due day is over (then the PG
+          // is asked first: a deposit that arrived is recorded, an account without one is closed).
+          const now = await checkAccountIfDue(open);
+          if (now.status === 'awaiting_deposit') throw new HttpError(409, 'awaiting-deposit', TEXTS.awaitingDeposit, undefined, { order_no: open.order_no });
+          continue; // paid (the next round answers already-paid) or expired (the next round starts anew)
+        }
         const verdict = await mayReplace(open);
-        if (verdict === 'paid') continue; // recorded just now: the next round answers already-paid
+        if (verdict === 'settled') continue; // recorded just now: the next round answers already-paid or awaiting-deposit
         if (verdict !== 'replace') throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, { order_no: open.order_no });
         const superseded = await move(open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');
         if (!superseded) continue; // it moved meanwhile: look again
@@ -240,6 +298,12 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, lastOpen ? { order_no: lastOpen.order_no } : {});
   }
 
+  /** A waiting account past its due day is asked about (and closed or paid); otherwise left as it is. */
+  async function checkAccountIfDue(open: Attempt): Promise<Attempt> {
+    if (!pastDue(open.vbank_due_date, deps.now())) return open;
+    return checkAccount(open, 'session');
+  }
+
   function alreadyPaid(paid: Attempt) {
     return new HttpError(409, 'already-paid', TEXTS.alreadyPaid, undefined, { order_no: paid.order_no });
   }
@@ -251,7 +315,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
    * reported it), and Smartro's receipt API knows no approval for its Moid, or, where Smartro cannot be
    * asked that, it has been quiet for `smartroQuietMs`. When in doubt: no (409 attempt-in-progress).
    */
-  async function mayReplace(open: Attempt): Promise<'replace' | 'keep' | 'paid'> {
+  async function mayReplace(open: Attempt): Promise<'replace' | 'keep' | 'settled'> {
     if (open.status !== 'pending') return 'keep'; // processing / unknown: being verified, or the outcome is not known
     const provider = providers[open.provider];
     if (!provider) return 'keep';
@@ -261,27 +325,29 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     const expired = now - Date.parse(open.created_at) >= config.attemptTtlMs;
     if (!ended && !expired) return 'keep'; // its window may still be open in another tab (fault 1)
     if ((provider as SmartroProvider).receiptLookupByMoid) {
-      const settled = await settleFromLookup(open, 'session');
-      return settled === 'nothing' ? 'replace' : settled === 'paid' ? 'paid' : 'keep';
+      const found = await settleFromLookup(open, 'session');
+      return found === 'nothing' ? 'replace' : found === 'settled' ? 'settled' : 'keep';
     }
     return expired || (ended && now - Date.parse(ended) >= config.smartroQuietMs) ? 'replace' : 'keep';
   }
 
   /**
-   * Asks the PG about a pending attempt (Smartro by Moid) and records an approval it finds. 'nothing': the PG
-   * knows none; 'paid': recorded now (or it was); 'unknown': could not tell.
+   * Asks the PG about a pending attempt (Smartro by Moid) and records an approval (or a virtual account) it
+   * finds. 'nothing': the PG knows none; 'settled': recorded now (or it was): paid, or an account awaiting
+   * its deposit; 'unknown': could not tell.
    */
-  async function settleFromLookup(attempt: Attempt, route: string): Promise<'nothing' | 'paid' | 'unknown'> {
+  async function settleFromLookup(attempt: Attempt, route: string): Promise<'nothing' | 'settled' | 'unknown'> {
     const provider = providers[attempt.provider];
     if (!provider) return 'unknown';
     const s = await provider.lookup(attempt);
     if (s.kind === 'nothing') return 'nothing';
     if (s.kind === 'declined' || s.kind === 'refuted') return attempt.status === 'pending' ? 'nothing' : 'unknown';
-    if (s.kind !== 'paid' && s.kind !== 'wrong-amount') return 'unknown';
-    const claimed = await move(attempt, 'claim', { claimed_tid: s.details.tid }, route);
+    if (s.kind !== 'paid' && s.kind !== 'wrong-amount' && s.kind !== 'issued') return 'unknown';
+    const tid = s.kind === 'issued' ? s.tid : s.details.tid;
+    const claimed = await move(attempt, 'claim', { claimed_tid: tid }, route);
     if (!claimed) return 'unknown';
     const after = await apply(claimed, s, route);
-    return after.status === 'paid' ? 'paid' : 'unknown';
+    return after.status === 'paid' || after.status === 'awaiting_deposit' ? 'settled' : 'unknown';
   }
 
   /** The Shinhan pgcode and Smartro pay method the SHOP allows, and installments its card rules allow (fault 8). */
@@ -342,7 +408,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   // 2. Shinhan: return_url (approve), cancel_url, fail_url
   // ---------------------------------------------------------------------------------------------
 
-  async function shinhanReturn(form: { order_no: string; custom_parameter?: string; confirm_token?: string; confinm_token?: string }, clientIp: string): Promise<Attempt | undefined> {
+  async function shinhanReturn(form: ShinhanReturn, clientIp: string): Promise<Attempt | undefined> {
     const route = 'shinhan/return';
     const attempt = await store.getAttempt(form.order_no);
     if (!attempt || attempt.provider !== 'shinhan') {
@@ -356,6 +422,9 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     }
     const confirmToken = form.confirm_token ?? form.confinm_token;
     if (!confirmToken) {
+      // selpay's window can issue a virtual account: it comes back with the account, not a confirm token.
+      const vbank = deps.shinhan!.judgeVbank(form, attempt);
+      if (vbank) return shinhanVbank(route, attempt, vbank);
       await refuse(route, 'no-confirm-token', 'The return carries no confirm_token.', attempt);
       return attempt;
     }
@@ -368,6 +437,47 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       return current;
     }
     const s = await deps.shinhan!.settle(claimed, { confirmToken, clientIp });
+    return apply(claimed, s, route);
+  }
+
+  /**
+   * A virtual account from Shinhan's window (issue 11). The post is signed by nothing: it is bound to this
+   * attempt by custom_parameter (checked by the caller) and its amount, then checked against confirm-info,
+   * which can contradict it (another tid, cancelled, already deposited) but, as documented, cannot confirm
+   * an account before its deposit. What it cannot contradict is recorded as the return said (README).
+   */
+  async function shinhanVbank(route: string, attempt: Attempt, claim: ShinhanVbankClaim): Promise<Attempt> {
+    if (claim.kind === 'refused') {
+      await refuse(route, claim.code, claim.message, attempt);
+      return attempt;
+    }
+    if (claim.kind === 'failed') {
+      // Not issued, says the window: a browser's word, like fail_url (pending only, never final).
+      const moved = await move(attempt, 'report', { reported_status: 'failed', reported_code: claim.code, reported_at: nowIso() }, route);
+      if (!moved) await refuse(route, 'stale-report', `A browser reported ${claim.code} for an attempt that is ${attempt.status}; ignored.`, attempt);
+      log.write({ event: 'refusal', level: 'info', route, order_no: attempt.order_no, code: 'browser-text', message: claim.said });
+      return moved ?? attempt;
+    }
+    if ((attempt.status === 'awaiting_deposit' && attempt.claimed_tid === claim.tid) || (attempt.status === 'paid' && attempt.tid === claim.tid)) return attempt; // the same return again
+    const claimed = await move(attempt, 'claim', { claimed_tid: claim.tid, pay_method: 'VBANK', ...definedOnly(claim.account) }, route);
+    if (!claimed) {
+      const current = await reread(attempt);
+      const ended = current.status === 'cancelled' || current.status === 'failed';
+      await refuse(
+        route,
+        ended ? 'vbank-for-ended-attempt' : 'duplicate-return',
+        ended
+          ? `Shinhan issued virtual account ${claim.tid} (due ${claim.account.vbank_due_date}) for an attempt that is ${current.status}${current.reason ? ` (${current.reason})` : ''}: nothing is recorded, and a deposit into it would not reach this server. Check it in Shinhan's admin.`
+          : `A virtual account return for an attempt that is ${current.status}: ignored.`,
+        current,
+      );
+      return current;
+    }
+    let s = await deps.shinhan!.lookup(claimed);
+    if (s.kind === 'unknown' || s.kind === 'nothing') {
+      log.write({ event: 'pg-call', level: 'warn', order_no: claimed.order_no, provider: 'shinhan', outcome: 'unverified-vbank', message: s.message, why: route });
+      s = { kind: 'issued', tid: claim.tid, account: {} };
+    }
     return apply(claimed, s, route);
   }
 
@@ -422,21 +532,40 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         return { attempt: moved ?? attempt, outcome: { recorded: true } };
       }
       case 'approved':
+      case 'issued':
+      case 'deposited':
         return settleApproval(route, attempt, claim, options.waitForOthers, 0);
     }
   }
 
-  async function settleApproval(route: string, attempt: Attempt, claim: Extract<SmartroClaim, { kind: 'approved' }>, wait: boolean, depth: number): Promise<{ attempt: Attempt; outcome: Outcome }> {
+  type SignedClaim = Extract<SmartroClaim, { kind: 'approved' | 'issued' | 'deposited' }>;
+
+  /**
+   * A signed approval, a virtual account's issue (4100) or its deposit (4110): believed once Smartro's receipt
+   * API confirms it for this Moid and amount (and, for an account, shows the deposit). Racing copies of one
+   * result record one transition; a deposit notice for an account already paid with its TID is answered
+   * OK again (recorded once).
+   */
+  async function settleApproval(route: string, attempt: Attempt, claim: SignedClaim, wait: boolean, depth: number): Promise<{ attempt: Attempt; outcome: Outcome }> {
     const smartro = deps.smartro!;
     if (attempt.status === 'paid') {
-      if (attempt.tid === claim.tid) return { attempt, outcome: { recorded: true } }; // the same approval again
+      if (attempt.tid === claim.tid) return { attempt, outcome: { recorded: true } }; // the same approval (or deposit) again
       return settleEnded(route, attempt, claim, 'second-approval');
     }
     if (attempt.status === 'cancelled' || attempt.status === 'failed') return settleEnded(route, attempt, claim, attempt.reason === 'superseded' ? 'superseded' : 'attempt-ended');
 
     let claimed: Attempt | undefined;
-    if (attempt.status === 'pending') claimed = await move(attempt, 'claim', { claimed_tid: claim.tid }, route);
-    else if (attempt.status === 'unknown') claimed = attempt; // verified again (Smartro's next RetryURL), stays unknown meanwhile
+    if (attempt.status === 'awaiting_deposit') {
+      if (claim.tid !== attempt.claimed_tid) {
+        await refuse(route, 'vbank-mismatch', `A ${claim.kind} result with TID ${claim.tid} for an attempt whose account is ${attempt.claimed_tid}: not recorded.`, attempt);
+        return { attempt, outcome: { recorded: false, code: 'vbank-mismatch' } };
+      }
+      if (claim.kind === 'issued') return { attempt, outcome: { recorded: true } }; // the issue again
+      claimed = attempt; // a deposit notice: Smartro's records decide
+    } else if (attempt.status === 'pending') {
+      const account = claim.kind === 'approved' ? {} : definedOnly(claim.account);
+      claimed = await move(attempt, 'claim', { claimed_tid: claim.tid, ...account }, route);
+    } else if (attempt.status === 'unknown') claimed = attempt; // verified again (Smartro's next RetryURL), stays unknown meanwhile
     if (!claimed) {
       // Another copy of this result is being verified (processing).
       if (depth > 0) return { attempt, outcome: { recorded: false, code: 'in-progress', retryLater: true } };
@@ -444,9 +573,13 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       if (current.status === 'processing') return { attempt: current, outcome: wait ? { recorded: false, code: 'in-progress', retryLater: true } : { recorded: true } };
       return settleApproval(route, current, claim, wait, depth + 1);
     }
-    const s = await smartro.settle(claimed, { tid: claim.tid, clientIp: '', details: claim.details });
+    const s = await smartro.settle(claimed, { tid: claim.tid, clientIp: '', details: claim.details, ...(claim.kind === 'approved' ? {} : { account: claim.account }) });
     const after = await apply(claimed, s, route);
     if (after.status === 'paid') return { attempt: after, outcome: after.tid === claim.tid ? { recorded: true } : { recorded: false, code: 'duplicate-payment' } };
+    if (after.status === 'awaiting_deposit') {
+      // Issued: recorded. A deposit notice the receipt API does not show yet: Smartro is asked to send it again.
+      return { attempt: after, outcome: claim.kind === 'deposited' ? { recorded: false, code: 'deposit-unverified', retryLater: true } : { recorded: true } };
+    }
     if (after.status === 'unknown') return { attempt: after, outcome: { recorded: false, code: 'receipt-unverified', retryLater: true } };
     if (s.kind === 'refuted') return { attempt: after, outcome: { recorded: false, code: 'receipt-mismatch' } };
     return { attempt: after, outcome: { recorded: true } };
@@ -454,12 +587,17 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
 
   /**
    * An approval for an attempt that is over (superseded, ended, or paid by another TID): if Smartro's records
-   * confirm it, the money is owed back, never dropped silently.
+   * confirm it, the money is owed back, never dropped silently. A virtual account issued for such an attempt
+   * has taken no money: it is noted for the staff (a deposit into it would be owed back the same way).
    */
-  async function settleEnded(route: string, attempt: Attempt, claim: Extract<SmartroClaim, { kind: 'approved' }>, reason: string) {
+  async function settleEnded(route: string, attempt: Attempt, claim: SignedClaim, reason: string) {
     const s = await deps.smartro!.settle(attempt, { tid: claim.tid, clientIp: '', details: claim.details });
     if (s.kind === 'paid') {
       await owe(attempt, s.details, attempt.amount, reason);
+      return { attempt, outcome: { recorded: true } as Outcome };
+    }
+    if (s.kind === 'issued') {
+      await refuse(route, 'vbank-for-ended-attempt', `Smartro issued virtual account ${claim.tid} for an attempt that is ${attempt.status}: no money yet; a deposit into it will be owed back.`, attempt);
       return { attempt, outcome: { recorded: true } as Outcome };
     }
     if (s.kind === 'unknown') return { attempt, outcome: { recorded: false, code: 'receipt-unverified', retryLater: true } as Outcome };
@@ -559,6 +697,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     apply,
     move,
     settleFromLookup,
+    checkAccount,
     view,
     refuse,
   };
@@ -574,10 +713,18 @@ export type Payments = ReturnType<typeof createPayments>;
 export function view(a: Attempt): ResultView {
   const status = visibleStatus(a);
   const out: ResultView = { status, order_no: a.order_no, order_id: a.order_id, provider: a.provider, amount: a.amount, product_name: a.product_name };
+  // How it is paid, as the widget names it (card, vbank, bank, phone), where the attempt knows it.
+  const method = payMethodName(a.pay_method);
+  if (method) out.pay_method = method;
   if (status === 'paid') {
     out.tid = a.tid;
-    for (const key of ['approved_at', 'card_cpny_cd', 'card_name', 'install_month'] as const) if (a[key]) out[key] = a[key];
+    for (const key of ['approved_at', 'card_cpny_cd', 'card_name', 'install_month', 'bank_name'] as const) if (a[key]) out[key] = a[key];
     if (a.card_no) out.card_no = maskCardNo(a.card_no);
+    if (a.pay_method === 'VBANK' && a.vbank_due_date) out.vbank = vbankView(a);
+  } else if (status === 'awaiting_deposit') {
+    // The account the buyer deposits into (contract v2): as text, never markup, on the widget's side.
+    out.tid = a.claimed_tid;
+    out.vbank = vbankView(a);
   } else if (status === 'failed') {
     const code = a.status === 'pending' ? (a.reported_code ?? 'pg-failed') : (a.code ?? 'pg-failed');
     out.code = code;
@@ -588,6 +735,26 @@ export function view(a: Attempt): ResultView {
     out.reason = a.status === 'pending' ? (a.reported_code ?? 'buyer-cancelled') : (a.reason ?? 'cancelled');
   }
   return out;
+}
+
+/** `vbank: {bank_name, account_no?, holder, amount, due_date}` (account_no where the PG gives one: Shinhan does not). */
+function vbankView(a: Attempt): Record<string, unknown> {
+  return {
+    bank_name: a.bank_name,
+    ...(a.vbank_account_no ? { account_no: a.vbank_account_no } : {}),
+    holder: a.vbank_holder,
+    amount: a.amount,
+    due_date: a.vbank_due_date,
+  };
+}
+
+/** The columns of an issued account an attempt holds (what `issue` keeps when the PG says nothing new). */
+function accountOf(a: Attempt): Partial<VbankAccount> {
+  return definedOnly({ bank_code: a.bank_code, bank_name: a.bank_name, vbank_account_no: a.vbank_account_no, vbank_holder: a.vbank_holder, vbank_due_date: a.vbank_due_date });
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
 /** A card number with more than 4 digits visible is masked in the middle ("9410-12**-****-1234" stays). */
@@ -603,6 +770,13 @@ export function maskCardNo(value: string): string {
   });
 }
 
+/** "110123456789" -> "********6789": every digit but the last 4 masked. */
+export function maskAccountNo(value: string): string {
+  const digits = value.replace(/\D/g, '').length;
+  let seen = 0;
+  return value.replace(/\d/g, (d) => (++seen > digits - 4 ? d : '*'));
+}
+
 /** Only the fields the receipt slip shows pass to the browser. */
 export function slip(receipt: Record<string, unknown>): Record<string, unknown> {
   const pick = (source: unknown, keys: readonly string[]) => {
@@ -613,6 +787,8 @@ export function slip(receipt: Record<string, unknown>): Record<string, unknown> 
   };
   const out = pick(receipt, SLIP_KEYS) ?? {};
   if (typeof out.cardNo === 'string') out.cardNo = maskCardNo(out.cardNo);
+  // A bank transfer's acctNo is the buyer's own account: only its last 4 digits reach the browser.
+  if (typeof out.acctNo === 'string') out.acctNo = maskAccountNo(out.acctNo);
   if (Array.isArray(receipt.merchantInfo)) out.merchantInfo = receipt.merchantInfo.map((m) => pick(m, MERCHANT_KEYS));
   else if (receipt.merchantInfo) out.merchantInfo = pick(receipt.merchantInfo, MERCHANT_KEYS);
   if (Array.isArray(receipt.partCancelInfo)) out.partCancelInfo = receipt.partCancelInfo.map((p) => pick(p, PART_KEYS));

@@ -8,10 +8,16 @@
  *    confirming (both record the same TID once). A `processing` attempt with no answer becomes `unknown`
  *    once stale (its instance died); a Shinhan attempt the PG knows nothing of is `failed` (not charged)
  *    once the 30-minute confirm window has passed, since no confirm can succeed any more.
- * 2. `pending` attempts older than attemptTtlMs expire (a browser's report becomes final; Smartro is asked
+ *    A virtual account whose issue was being verified is recorded as issued once the PG shows it.
+ * 2. `awaiting_deposit` virtual accounts (issue 11): ask the PG (Smartro's receipt API by the account's TID,
+ *    Shinhan payments/confirm-info). A deposit it shows is recorded (`deposit`, once); an account past its
+ *    due day without one is closed (`expire`, vbank-expired) and the order can be paid again; one cancelled
+ *    at the PG is closed (vbank-cancelled). Shinhan documents no deposit notification: this is how its
+ *    deposits are learnt, so run reconcile on a timer (reconcileEveryMs) when Shinhan's selpay is offered.
+ * 3. `pending` attempts older than attemptTtlMs expire (a browser's report becomes final; Smartro is asked
  *    first when it can be asked by Moid). A result that still arrives for an expired attempt is not
  *    confirmed (Shinhan) or is recorded as money owed (Smartro).
- * 3. Refusals and finished unpaid attempts older than retentionMs are deleted.
+ * 4. Refusals and finished unpaid attempts older than retentionMs are deleted.
  */
 import type { Logger } from './log.js';
 import type { Payments } from './payments.js';
@@ -23,7 +29,7 @@ import type { Attempt, PaymentStore, ProviderName, RefundDue } from './store/typ
 export interface ReconcileReport {
   /** false when another instance was reconciling (nothing was done here). */
   ran: boolean;
-  /** Attempts that reached paid / failed / cancelled / pending in this run, with what they became. */
+  /** Attempts that reached paid / failed / cancelled / pending / awaiting_deposit in this run, with what they became. */
   settled: Array<{ order_no: string; order_id: string; from: string; to: string }>;
   /** Still processing or unknown after asking: staff may need to look (see each attempt's log lines). */
   unsettled: Array<{ order_no: string; order_id: string; status: string; since: string }>;
@@ -71,7 +77,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
           }
         } else if (s.kind === 'unknown') {
           if (attempt.status === 'processing' && stale) after = (await payments.move(attempt, 'lose', {}, 'reconcile')) ?? attempt;
-        } else if (stale || s.kind === 'paid' || s.kind === 'wrong-amount') {
+        } else if (stale || s.kind === 'paid' || s.kind === 'wrong-amount' || s.kind === 'issued') {
           // Positive evidence settles at once; a refusal only once the attempt's own instance is gone.
           after = await payments.apply(attempt, s, 'reconcile');
         }
@@ -84,14 +90,25 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       }
     }
 
-    // 2. Pending attempts nobody finished.
+    // 2. Virtual accounts waiting for their money: a deposit the PG shows is recorded, one past due is closed.
+    const awaiting = await store.attemptsIn(['awaiting_deposit']);
+    for (const attempt of awaiting) {
+      if (!providers[attempt.provider]) continue;
+      try {
+        note(attempt, await payments.checkAccount(attempt, 'reconcile'));
+      } catch (error) {
+        log.write({ event: 'error', level: 'error', where: 'reconcile/vbank', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+
+    // 3. Pending attempts nobody finished.
     const cutoff = new Date(now - deps.attemptTtlMs).toISOString();
     for (const attempt of await store.attemptsIn(['pending'], { createdBefore: cutoff })) {
       try {
         const provider = providers[attempt.provider];
         if (provider?.approvesWithoutServer && (provider as SmartroProvider).receiptLookupByMoid) {
           const found = await payments.settleFromLookup(attempt, 'reconcile');
-          if (found === 'paid') {
+          if (found === 'settled') {
             const after = (await store.getAttempt(attempt.order_no)) ?? attempt;
             note(attempt, after);
             continue;
@@ -108,12 +125,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       }
     }
 
-    // 3. Retention.
+    // 4. Retention.
     report.pruned = await store.prune(new Date(now - deps.retentionMs).toISOString());
     report.refundsDue = await store.refundsDue();
     log.write({
       event: 'reconcile',
       settled: report.settled.length,
+      awaiting_deposit: awaiting.length,
       unsettled: report.unsettled.length,
       expired: report.expired.length,
       pruned_refusals: report.pruned.refusals,

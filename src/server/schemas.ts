@@ -50,7 +50,7 @@ const FIELD_RULES: Record<string, string> = {
   install_month: 'install_month must be a two-digit string from "00" to "36".',
   return_to: "return_to must be a URL or path on the shop's own origin.",
   app_scheme: 'app_scheme must be a lower-case URL scheme followed by "://", e.g. "myshop://".',
-  pay_method: 'pay_method must be one of card, vbank, bank, phone.',
+  pay_method: 'pay_method must be one of card, vbank, bank, phone (and one this shop offers).',
   tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
   event: 'event must be "window-closed".',
 };
@@ -69,13 +69,28 @@ export const ReceiptQuerySchema = z.object({ tid: z.string().regex(/^[A-Za-z0-9_
 // From the PGs, through the buyer's browser or server to server
 // ---------------------------------------------------------------------------------------------
 
-/** Shinhan return_url. The table says `confirm_token`; the document's example spells it `confinm_token`. */
+/**
+ * Shinhan return_url. The table says `confirm_token`; the document's example spells it `confinm_token`.
+ * A virtual account (가상계좌, from selpay's window) comes back WITHOUT a confirm token and with the account's
+ * fields instead (shinhan-spg-api.txt, 결제 인증 결과): tid, bank_nm, user_nm, vald_dt, pay_amt, ret_code,
+ * ret_msg, escr_yn (and gods_nm, email, user_tel_no, not kept). A form posts text; the example prints JSON
+ * numbers: both are taken. Lengths are the table's, with room for a PG that sends more.
+ */
 export const ShinhanReturnSchema = z.object({
   order_no: z.string().min(1).max(64),
   custom_parameter: z.string().max(1000).optional(),
   confirm_token: z.string().min(1).max(1000).optional(),
   confinm_token: z.string().min(1).max(1000).optional(),
+  tid: z.string().max(100).optional(),
+  bank_nm: z.string().max(200).optional(),
+  user_nm: z.string().max(100).optional(),
+  vald_dt: z.string().max(20).optional(),
+  pay_amt: z.union([z.string().max(20), z.number()]).optional(),
+  ret_code: z.union([z.string().max(20), z.number()]).optional(),
+  ret_msg: z.string().max(1000).optional(),
+  escr_yn: z.string().max(5).optional(),
 });
+export type ShinhanReturn = z.infer<typeof ShinhanReturnSchema>;
 
 /** Shinhan fail_url: ?order_no=&ret_code=&ret_msg= (the browser can put anything there). */
 export const ShinhanFailSchema = z.object({
@@ -103,6 +118,10 @@ export const SmartroResultSchema = z.object({
   fn_cd: z.string().max(10).optional(),
   fn_name: z.string().max(50).optional(),
   CardQuota: z.string().regex(/^\d{1,3}$/).optional(),
+  /** VBANK (4100 issued, 4110 deposited): the account, its bank, and its last day (yyyyMMdd). */
+  VbankNum: z.string().max(40).optional(),
+  VbankName: z.string().max(100).optional(),
+  VbankExpDate: z.string().max(20).optional(),
 });
 export type SmartroResult = z.infer<typeof SmartroResultSchema>;
 
@@ -166,6 +185,16 @@ export const SmartroReceiptCheckSchema = z
     appNm: z.string().max(30).optional(),
     cardNo: z.string().max(30).optional(),
     instmntMon: z.string().max(3).optional(),
+    svcCd: z.union([z.string().max(10), z.number()]).optional(),
+    // Bank transfer and virtual account (smartro-receipt.txt): the document names 은행 코드 and 은행명 both
+    // `bankCd`; the second is read as `bankNm`. vacctBaseDt (입금일) is there once the deposit arrived.
+    bankCd: z.string().max(20).optional(),
+    bankNm: z.string().max(100).optional(),
+    vacctNo: z.string().max(40).optional(),
+    vacctBaseDt: z.string().max(20).optional(),
+    vacctDueDt: z.string().max(20).optional(),
+    /** An object (the sandbox) or a one-entry list (the document's word): read for the account holder's name. */
+    merchantInfo: z.unknown().optional(),
   })
   .refine((r) => r.stateCd !== undefined || r.stateNm !== undefined);
 export type SmartroReceiptCheck = z.infer<typeof SmartroReceiptCheckSchema>;
@@ -175,6 +204,8 @@ export const SLIP_FIELDS = [
   'tid', 'moid', 'stateCd', 'stateNm', 'svcCd', 'svcNm', 'ordNm', 'goodsNm', 'goodsAmt', 'supplyAmt', 'vatAmt',
   'svcAmt', 'appNo', 'appDt', 'appTm', 'ccNo', 'ccDt', 'ccTm', 'cardNo', 'appNm', 'instmntMon', 'cashReceiptReqCl',
   'cashReceiptTid', 'cashReceiptType', 'cashReceiptNo', 'partCancelInfo', 'merchantInfo',
+  // Bank transfer and virtual account (issue 11); acctNo, the buyer's own account, is masked by slip().
+  'bankCd', 'bankNm', 'acctNo', 'vacctNo', 'vacctBaseDt', 'vacctDueDt',
 ] as const;
 export const SLIP_MERCHANT_FIELDS = ['coNo', 'coNm', 'bossNm', 'mallNm', 'addr'] as const;
 export const SLIP_PART_CANCEL_FIELDS = ['transDt', 'transTm', 'transAmt', 'transSupplyAmt', 'transVatAmt', 'transSvcAmt'] as const;

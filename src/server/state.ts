@@ -6,7 +6,9 @@
  *
  *   pending ──claim──> processing ──pay──> paid
  *      │                   │  └──decline──> failed
- *      │                   └──lose──> unknown ──pay / decline──> paid / failed
+ *      │                   ├──lose──> unknown ──pay / decline──> paid / failed
+ *      │                   └──issue──> awaiting_deposit ──deposit──> paid       (virtual accounts, issue 11)
+ *      │                      (unknown ──issue──┘)       └──expire──> cancelled
  *      ├──fail──> failed        (the PG refused to start it, or signed a decline)
  *      └──cancel──> cancelled   (superseded by a newer attempt, expired, Shinhan window closed)
  *
@@ -18,15 +20,25 @@
  * (a genuine approval of another order replayed onto this one) returns the attempt to `pending`: nothing
  * was recorded from it, and the attempt can still be paid for real.
  *
- * Issue 11 (virtual accounts) adds a status `awaiting_deposit` here and in a migration; nothing else lists
- * the statuses.
+ * Virtual accounts (가상계좌, issue 11; migration 002 adds the status and its columns): the PG issued an
+ * account and the money is not there yet. `awaiting_deposit` is OPEN (the order takes no new attempt while
+ * the account can still receive the money). `deposit` goes straight from `awaiting_deposit` to `paid` in one
+ * transaction, like `pay` (store.pay): checking a deposit only READS the PG's records (Smartro's receipt API,
+ * Shinhan's confirm-info), nothing we do moves money, so there is nothing a `processing` claim would guard;
+ * racing deposit notices each check, and the TID's primary key with the conditional UPDATE records exactly
+ * one of them; an instance that dies while checking leaves the attempt `awaiting_deposit`, which reconcile()
+ * asks about again. `expire` closes an account without a valid deposit (past its due date: vbank-expired;
+ * cancelled at the PG: vbank-cancelled; a deposit of another amount, owed back: amount-mismatch).
  */
 
-export const STATUSES = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled'] as const;
+export const STATUSES = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit'] as const;
 export type Status = (typeof STATUSES)[number];
 
-/** An attempt in one of these may still take money (or is being verified): at most one per order. */
-export const OPEN_STATUSES: readonly Status[] = ['pending', 'processing', 'unknown'];
+/**
+ * An attempt in one of these may still take money (or is being verified): at most one per order. The
+ * migrations keep kpg_attempt_statuses.open and the one-open-attempt index equal to this list (tested).
+ */
+export const OPEN_STATUSES: readonly Status[] = ['pending', 'processing', 'unknown', 'awaiting_deposit'];
 
 /** What a browser may report about a pending attempt (shown by result-url, never final by itself). */
 export type ReportedStatus = 'failed' | 'cancelled';
@@ -50,9 +62,19 @@ export const TRANSITIONS = {
   report: { from: ['pending'], to: 'pending' },
   /** The widget saw the buyer close the PG window. */
   close: { from: ['pending'], to: 'pending' },
+  /** A virtual account was issued (and checked with the PG): the buyer deposits later. */
+  issue: { from: ['processing', 'unknown'], to: 'awaiting_deposit' },
+  /** The deposit arrived, verified with the PG: the money moved, once (store.pay, like `pay`). */
+  deposit: { from: ['awaiting_deposit'], to: 'paid' },
+  /** The account closed without a valid deposit (past due, cancelled at the PG, another amount). */
+  expire: { from: ['awaiting_deposit'], to: 'cancelled' },
 } as const satisfies Record<string, { from: readonly Status[]; to: Status }>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
+
+/** The transitions that record money: one transaction each (store.pay), never a bare UPDATE. */
+export type PayTransition = 'pay' | 'deposit';
+export const PAY_TRANSITIONS: readonly PayTransition[] = ['pay', 'deposit'];
 
 export function isOpen(status: Status): boolean {
   return OPEN_STATUSES.includes(status);

@@ -26,6 +26,7 @@ export const TEXTS = {
   attemptInProgress:
     '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 그 창을 닫은 뒤 다시 시도해 주세요.',
   alreadyPaid: '이미 결제가 완료된 주문입니다.',
+  awaitingDeposit: '이 주문은 발급된 가상계좌로 입금을 기다리고 있습니다. 안내된 계좌로 입금해 주세요.',
   forbidden: '이 주문에 접근할 수 없습니다.',
   rateLimited: '요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.',
 } as const;

@@ -253,16 +253,16 @@ export function formAction(html) {
 }
 
 /**
- * Shinhan's page: opens redirect_url, presses `choice`, returns where the page sends the browser and what it
- * posts ({action, method, fields}).
- * @param {string} redirectUrl @param {'approve' | 'cancel' | 'fail'} choice
+ * Shinhan's page: opens redirect_url, presses `choice` (with the page's other inputs in `extra`, e.g.
+ * `{method: 'vbank'}`), returns where the page sends the browser and what it posts ({action, method, fields}).
+ * @param {string} redirectUrl @param {'approve' | 'cancel' | 'fail'} choice @param {Record<string, string>} [extra]
  */
-export async function shinhanDecide(redirectUrl, choice) {
+export async function shinhanDecide(redirectUrl, choice, extra = {}) {
   const pageHtml = await (await fetch(redirectUrl)).text();
   const nonce = hiddenFields(pageHtml).nonce;
   assert.ok(nonce, 'no nonce on the Shinhan page');
   const origin = new URL(redirectUrl).origin;
-  const html = await (await fetch(`${origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice }) })).text();
+  const html = await (await fetch(`${origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice, ...extra }) })).text();
   const fields = hiddenFields(html);
   const action = formAction(html) ?? /location\.replace\(("[^"]+")\)/.exec(html)?.[1];
   return { html, fields, action: action?.startsWith('"') ? JSON.parse(action) : action };
@@ -270,10 +270,12 @@ export async function shinhanDecide(redirectUrl, choice) {
 
 /**
  * Smartro's page: posts the session's form to its action (as the browser does: EUC-KR on PC, UTF-8 on
- * mobile, here ASCII-safe values only), presses `choice`, returns the result form ({action, fields}).
+ * mobile, here ASCII-safe values only), presses `choice` (with the page's other inputs in `extra`, e.g. a
+ * cash receipt), returns the result form ({action, fields}).
  * @param {{ action: string, fields: Record<string, string> }} session @param {'approve' | 'cancel' | 'fail'} choice
+ * @param {Record<string, string>} [extra]
  */
-export async function smartroDecide(session, choice) {
+export async function smartroDecide(session, choice, extra = {}) {
   const { encodeEucKr } = await import('../../demo/sandbox/smartro/server.mjs');
   const pc = session.action.endsWith('.jsp');
   const body = Object.entries(session.fields)
@@ -283,7 +285,7 @@ export async function smartroDecide(session, choice) {
   const nonce = hiddenFields(pageHtml).nonce;
   assert.ok(nonce, `no nonce on the Smartro page: ${pageHtml.slice(0, 400)}`);
   const origin = new URL(session.action).origin;
-  const html = await (await fetch(`${origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice }) })).text();
+  const html = await (await fetch(`${origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice, ...extra }) })).text();
   return { action: formAction(html), fields: hiddenFields(html), html };
 }
 

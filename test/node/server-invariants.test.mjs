@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { OPEN_STATUSES, STATUSES, TRANSITIONS } from '../../dist/server/index.js';
+import { PAY_TRANSITIONS } from '../../dist/server/state.js';
+import { readFile } from 'node:fs/promises';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
@@ -58,15 +60,21 @@ for (const engine of ENGINES) {
       ...o,
     });
 
-    /** An attempt in `status`, reached along the table. @param {string} status */
-    async function inStatus(status) {
-      const a = /** @type {NonNullable<Awaited<ReturnType<typeof store.insertAttempt>>>} */ (await store.insertAttempt(attempt(), now()));
+    /** What `issue` records: an account with its own TID. */
+    const account = () => ({ claimed_tid: `V${uid()}`, pay_method: 'VBANK', bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03' });
+    /** The patch each transition needs to be legal beside its status (issue names its account). @param {string} name */
+    const patchFor = (name) => (name === 'issue' ? account() : {});
+
+    /** An attempt in `status`, reached along the table. @param {string} status @param {Partial<import('../../dist/server/index.js').Attempt>} [o] */
+    async function inStatus(status, o = {}) {
+      const a = /** @type {NonNullable<Awaited<ReturnType<typeof store.insertAttempt>>>} */ (await store.insertAttempt(attempt(o), now()));
       if (status === 'pending') return a;
       if (status === 'failed') return store.transition(a.order_no, 'fail', { code: 'x' }, now());
       if (status === 'cancelled') return store.transition(a.order_no, 'cancel', { reason: 'x' }, now());
       await store.transition(a.order_no, 'claim', {}, now());
       if (status === 'processing') return store.getAttempt(a.order_no);
       if (status === 'unknown') return store.transition(a.order_no, 'lose', {}, now());
+      if (status === 'awaiting_deposit') return store.transition(a.order_no, 'issue', account(), now());
       const paid = await store.pay(a.order_no, { tid: `T${uid()}` }, now());
       assert.ok(paid.ok);
       return paid.attempt;
@@ -74,23 +82,76 @@ for (const engine of ENGINES) {
 
     test('states move only along state.ts: each transition from each status moves exactly when the table allows it', async () => {
       for (const [name, { from, to }] of Object.entries(TRANSITIONS)) {
-        if (name === 'pay') continue;
+        if (/** @type {readonly string[]} */ (PAY_TRANSITIONS).includes(name)) {
+          await assert.rejects(store.transition(uid('N'), /** @type {any} */ (name), {}, now()), /records money: use pay/);
+          continue;
+        }
         for (const status of STATUSES) {
           const a = await inStatus(status);
           assert.ok(a, status);
-          const moved = await store.transition(a.order_no, /** @type {any} */ (name), {}, now());
+          const moved = await store.transition(a.order_no, /** @type {any} */ (name), patchFor(name), now());
           const allowed = /** @type {readonly string[]} */ (from).includes(status);
           assert.equal(Boolean(moved), allowed, `${name} from ${status}`);
           assert.equal((await store.getAttempt(a.order_no))?.status, allowed ? to : status, `${name} from ${status}`);
         }
       }
-      for (const status of STATUSES) {
-        const a = await inStatus(status);
-        assert.ok(a);
-        const r = await store.pay(a.order_no, { tid: `T${uid()}` }, now());
-        const allowed = /** @type {readonly string[]} */ (TRANSITIONS.pay.from).includes(status);
-        assert.equal(r.ok && !r.already, allowed, `pay from ${status}`);
+      for (const name of PAY_TRANSITIONS) {
+        for (const status of STATUSES) {
+          const a = await inStatus(status);
+          assert.ok(a);
+          const r = await store.pay(a.order_no, { tid: `T${uid()}` }, now(), name);
+          const allowed = /** @type {readonly string[]} */ (TRANSITIONS[name].from).includes(status);
+          assert.equal(r.ok && !r.already, allowed, `${name} from ${status}`);
+          assert.equal((await store.getAttempt(a.order_no))?.status, allowed ? 'paid' : status, `${name} from ${status}`);
+        }
       }
+    });
+
+    test('the database and state.ts agree: kpg_attempt_statuses and the one-open-attempt index list exactly OPEN_STATUSES', async () => {
+      const { rows } = await sql.query('SELECT status, open FROM kpg_attempt_statuses ORDER BY status');
+      assert.deepEqual(rows.map((r) => /** @type {any} */ (r).status).sort(), [...STATUSES].sort());
+      assert.deepEqual(rows.filter((r) => /** @type {any} */ (r).open).map((r) => /** @type {any} */ (r).status).sort(), [...OPEN_STATUSES].sort());
+      const index = await sql.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'kpg_attempts_one_open_per_order'");
+      const def = String(/** @type {any} */ (index.rows[0]).indexdef);
+      const listed = [...def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
+      assert.deepEqual(listed, [...OPEN_STATUSES].sort(), def);
+    });
+
+    test('virtual accounts: awaiting_deposit is open (no second attempt), names its account, and one TID waits on one attempt only', async () => {
+      const a = await inStatus('awaiting_deposit');
+      assert.ok(a);
+      assert.equal(a.status, 'awaiting_deposit');
+      assert.deepEqual({ bank: a.bank_name, holder: a.vbank_holder, due: a.vbank_due_date, no: a.vbank_account_no, method: a.pay_method }, { bank: '신한은행', holder: '(주)케이피지데모', due: '2026-12-03', no: '56212345678901', method: 'VBANK' });
+      assert.equal(await store.insertAttempt(attempt({ order_id: a.order_id }), now()), undefined, 'awaiting_deposit is open');
+      assert.equal((await store.orderState(a.order_id)).open?.order_no, a.order_no);
+      // Without its account the status is refused by the CHECK.
+      const b = await inStatus('processing');
+      assert.ok(b);
+      await assert.rejects(store.transition(b.order_no, 'issue', { claimed_tid: `V${uid()}` }, now()), /check constraint|violates/i);
+      // The same account's TID cannot wait on a second attempt.
+      await assert.rejects(store.transition(b.order_no, 'issue', { ...account(), claimed_tid: a.claimed_tid }, now()), /unique|duplicate/i);
+      assert.equal((await store.getAttempt(b.order_no))?.status, 'processing');
+      // Expired: the order can take a new attempt.
+      const expired = await store.transition(a.order_no, 'expire', { reason: 'vbank-expired' }, now());
+      assert.equal(expired?.status, 'cancelled');
+      assert.equal(expired?.reason, 'vbank-expired');
+      assert.ok(expired?.finished_at);
+      assert.ok(await store.insertAttempt(attempt({ order_id: a.order_id }), now()), 'after expiry the order can be paid again');
+    });
+
+    test('20 racing deposits of one account: one records the TID (with the bank), the rest see it recorded; a second TID is refused', async () => {
+      const a = await inStatus('awaiting_deposit');
+      assert.ok(a);
+      const tid = /** @type {string} */ (a.claimed_tid);
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.pay(a.order_no, { tid, approved_at: '2026-12-01 10:00:00', bank_name: '신한은행' }, now(), 'deposit')));
+      assert.equal(results.filter((r) => r.ok && !r.already).length, 1);
+      assert.equal(results.filter((r) => r.ok && r.already).length, 19);
+      const paid = await store.getAttempt(a.order_no);
+      assert.deepEqual({ status: paid?.status, tid: paid?.tid, bank: paid?.bank_name, account: paid?.vbank_account_no }, { status: 'paid', tid, bank: '신한은행', account: '56212345678901' });
+      const second = await store.pay(a.order_no, { tid: `T${uid()}` }, now(), 'deposit');
+      assert.equal(second.ok, false);
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM kpg_transactions WHERE order_no = $1', [a.order_no]);
+      assert.equal(/** @type {any} */ (rows[0]).n, 1);
     });
 
     test('one open attempt per order: of 30 racing inserts exactly one lands; after it ends, the next one can', async () => {
@@ -99,7 +160,7 @@ for (const engine of ENGINES) {
       const landed = results.filter(Boolean);
       assert.equal(landed.length, 1);
       assert.equal((await store.orderState(orderId)).open?.order_no, landed[0]?.order_no);
-      for (const status of OPEN_STATUSES) assert.ok(['pending', 'processing', 'unknown'].includes(status));
+      for (const status of OPEN_STATUSES) assert.ok(['pending', 'processing', 'unknown', 'awaiting_deposit'].includes(status));
       await store.transition(/** @type {any} */ (landed[0]).order_no, 'claim', {}, now());
       assert.equal(await store.insertAttempt(attempt({ order_id: orderId }), now()), undefined, 'processing is open too');
       await store.transition(/** @type {any} */ (landed[0]).order_no, 'lose', {}, now());
@@ -192,7 +253,28 @@ for (const engine of ENGINES) {
         await Promise.all(others.map((s) => s.close()));
       }
       const applied = await sql.query('SELECT name FROM kpg_migrations');
-      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql']);
+      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql']);
+    });
+
+    test('002_vbank upgrades a database made by 001 that holds open attempts: the index is re-created with awaiting_deposit', async () => {
+      const old = await engine.create();
+      const client = 'url' in old.database ? await openPostgres({ connectionString: old.database.url }) : await openPglite(undefined);
+      const upgraded = createSqlStore(client);
+      try {
+        const first = await readFile(new URL('../../dist/server/store/migrations/001_init.sql', import.meta.url), 'utf8');
+        await client.exec(first);
+        await client.exec("CREATE TABLE kpg_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO kpg_migrations (name) VALUES ('001_init.sql')");
+        const open = await upgraded.insertAttempt(attempt(), now());
+        assert.ok(open);
+        await upgraded.migrate();
+        const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql']);
+        assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
+        assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
+      } finally {
+        await upgraded.close();
+        await old.drop();
+      }
     });
 
     test('fault 9: refusals and finished unpaid attempts are pruned after the retention; paid ones and money owed never', async () => {

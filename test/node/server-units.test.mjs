@@ -43,8 +43,10 @@ test('card numbers show at most the first 6 and the last 4 digits; the slip keep
   assert.equal(maskCardNo('5361481234561234'), '536148******1234');
   assert.equal(maskCardNo('9410-12**-****-1234'), '9410-12**-****-1234');
   assert.equal(maskCardNo('9410-1234-5678-1234'), '9410-12**-****-1234');
-  assert.deepEqual(slip({ tid: 'T', fnNo: 'x', acctNo: '1234', merchantInfo: [{ coNm: 'a', extra: 1 }], partCancelInfo: { transAmt: '1', x: 2 } }), {
+  // Issue 11: a bank transfer's acctNo (the buyer's own account) passes with only its last 4 digits.
+  assert.deepEqual(slip({ tid: 'T', fnNo: 'x', refundAmt: '1', acctNo: '110-123-456789', merchantInfo: [{ coNm: 'a', extra: 1 }], partCancelInfo: { transAmt: '1', x: 2 } }), {
     tid: 'T',
+    acctNo: '***-***-**6789',
     merchantInfo: [{ coNm: 'a' }],
     partCancelInfo: { transAmt: '1' },
   });

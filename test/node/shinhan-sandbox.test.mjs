@@ -1430,3 +1430,62 @@ test('appendQuery keeps an existing query and fragment', () => {
   assert.equal(appendQuery('http://a/x?', { o: '1' }), 'http://a/x?o=1');
   assert.equal(appendQuery('http://a/x?k=v#h', { o: '1' }), 'http://a/x?k=v&o=1#h');
 });
+
+describe('issue 11: selpay\'s 가상계좌', () => {
+  /** @param {string} nonce @param {Record<string, string>} form */
+  async function decideWith(nonce, form) {
+    const res = await fetch(`${origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, ...form }) });
+    return { status: res.status, html: await res.text() };
+  }
+  /** @param {Record<string, any>} [overrides] */
+  async function issue(overrides = {}) {
+    const body = requestBody({ pgcode: 'selpay', ...overrides });
+    const r = await requestPayment(body);
+    const page = await getPage(r.json.redirect_url);
+    const d = await decideWith(nonceOf(page.html), { choice: 'approve', method: 'vbank' });
+    return { body, page, d };
+  }
+  /** @param {string} orderNo */
+  const confirmInfo = (orderNo) => getJson(`/v1.0/payments/confirm-info?client_id=${CLIENT_ID}&order_no=${orderNo}`);
+  /** @param {unknown} body */
+  const deposit = (body) => postJson('/__sandbox/vbank', body, { key: null });
+
+  test('selpay and bizselpay offer 가상계좌; card does not', async () => {
+    assert.match((await getPage((await requestPayment(requestBody({ pgcode: 'selpay' }))).json.redirect_url)).html, /id="method-vbank"/);
+    assert.doesNotMatch((await getPage((await requestPayment(requestBody())).json.redirect_url)).html, /id="method-vbank"/);
+  });
+
+  test('the window shows the account and waits for 확인; it then posts the document\'s fields to return_url, without a confirm token or the account number', async () => {
+    const { body, d } = await issue({ custom_parameter: 'nonce-1' });
+    assert.equal(d.status, 200);
+    const accountNo = textById(d.html, 'vbank-account-no');
+    assert.match(accountNo ?? '', /^562\d{11}$/);
+    assert.equal(textById(d.html, 'vbank-holder'), '(주)케이피지데모');
+    assert.equal(pageData(d.html).confirm, true, 'the page waits for the buyer');
+    const form = returnForm(d.html);
+    assert.equal(form.action, body.return_url);
+    assert.deepEqual(Object.keys(form.fields).sort(), ['bank_nm', 'custom_parameter', 'email', 'escr_yn', 'gods_nm', 'order_no', 'pay_amt', 'ret_code', 'ret_msg', 'tid', 'user_nm', 'user_tel_no', 'vald_dt'].sort());
+    assert.deepEqual([form.fields.order_no, form.fields.custom_parameter, form.fields.pay_amt, form.fields.ret_code, form.fields.bank_nm], [body.order_no, 'nonce-1', '11000', '0', '신한은행']);
+    assert.match(form.fields.vald_dt, /^\d{8}$/);
+    assert.ok(!Object.values(form.fields).includes(/** @type {string} */ (accountNo)));
+  });
+
+  test('confirm-info: "there is no data." until the deposit, then tx_stat 1 with the account\'s tid; one deposit only; none after the due day (advance-clock)', async () => {
+    const { body, d } = await issue();
+    const tid = returnForm(d.html).fields.tid;
+    assert.equal((await confirmInfo(body.order_no)).json.ret_msg, 'there is no data.');
+    const page = await getPage(`${origin}/__sandbox/vbank`);
+    assert.match(page.html, new RegExp(`id="deposit-${tid}"`));
+    assert.equal((await deposit({ tid })).status, 200);
+    const info = (await confirmInfo(body.order_no)).json;
+    assert.deepEqual([info.ret_code, info.tid, info.tx_stat, info.tx_amount], [0, tid, 1, 11000]);
+    assert.equal((await deposit({ tid })).status, 409);
+    const late = await issue();
+    await postJson('/__sandbox/advance-clock', { ms: 4 * 86_400_000 }, { key: null });
+    try {
+      assert.equal((await deposit({ tid: returnForm(late.d.html).fields.tid })).status, 409);
+    } finally {
+      await postJson('/__sandbox/reset', {}, { key: null });
+    }
+  });
+});

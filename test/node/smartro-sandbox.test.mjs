@@ -941,3 +941,123 @@ describe('control routes', () => {
     assert.equal((await openPayment(fields)).status, 200);
   });
 });
+
+describe('issue 11: virtual accounts, bank transfer, phone, cash receipts', () => {
+  /** @type {http.Server} */
+  let server;
+  let retryUrl = '';
+  /** @type {string[]} bodies received at RetryURL */
+  let received = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('latin1'));
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('OK');
+      });
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+    retryUrl = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/api/kpg/smartro/retry`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(() => resolve(undefined)));
+  });
+  beforeEach(() => {
+    received = [];
+  });
+
+  /** Opens a payment and approves it with the page's other inputs. @param {Record<string, string>} fields @param {Record<string, string>} [extra] */
+  async function approveWith(fields, extra = {}) {
+    const page = await openPayment(fields);
+    assert.equal(page.status, 200, page.html);
+    const res = await fetch(`${origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce: nonceOf(page.html), choice: 'approve', ...extra }) });
+    const html = await res.text();
+    return { page, form: resultForm(html) };
+  }
+  /** @param {Record<string, unknown>} body */
+  const depositJson = (body) => postJson('/payTest/vbank_deposit_notice.jsp', body);
+
+  test('BANK and VBANK pages offer a cash receipt; CARD and CELLPHONE do not; CELLPHONE approves with A000', async () => {
+    for (const method of ['BANK', 'VBANK']) assert.match((await openPayment(requestFields({ PayMethod: method }))).html, /id="cash-receipt"/);
+    for (const method of ['CARD', 'CELLPHONE']) assert.doesNotMatch((await openPayment(requestFields({ PayMethod: method }))).html, /id="cash-receipt"/);
+    const { form } = await approveWith(requestFields({ PayMethod: 'CELLPHONE' }));
+    assert.equal(form.fields.ResultCode, 'A000');
+    assert.equal(form.fields.SignValue, mySignValue(form.fields.TID, 'A000'));
+    assert.match(form.fields.TID, new RegExp(`^${MID}0501\\d{16}$`));
+  });
+
+  test('BANK with a cash receipt: the receipt API has the bank, the buyer\'s account and the cash receipt; IssueLoader type=2 shows it', async () => {
+    const { form } = await approveWith(requestFields({ PayMethod: 'BANK' }), { cash_receipt: '2', cash_receipt_no: '106-81-12345' });
+    const r = (await receipt(form.fields.TID)).json;
+    assert.deepEqual([r.bankCd, r.bankNm, r.cashReceiptReqCl, r.cashReceiptType, r.cashReceiptNo], ['088', '신한은행', '1', '2', '106***2345']);
+    assert.match(r.acctNo, /^000\d{9}$/);
+    assert.match(r.cashReceiptTid, new RegExp(`^${MID}0701\\d{16}$`));
+    const page = await fetch(`${origin}/issue/IssueLoader.jsp?TID=${form.fields.TID}&type=2`);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.equal(textById(html, 'cash-type'), '지출증빙');
+    assert.equal(textById(html, 'cash-tid'), r.cashReceiptTid);
+    // Without the choice: no cash receipt.
+    const plain = await approveWith(requestFields({ PayMethod: 'BANK' }));
+    assert.equal((await receipt(plain.form.fields.TID)).json.cashReceiptReqCl, '0');
+    assert.equal((await fetch(`${origin}/issue/IssueLoader.jsp?TID=${plain.form.fields.TID}&type=2`)).status, 404);
+  });
+
+  test('VBANK: 4100 with the account; the deposit page deposits once and sends a signed 4110 to RetryURL (again on resend); the receipt shows vacctBaseDt and the cash receipt from then on', async () => {
+    const due = new Date(Date.now() + 9 * 3600_000 + 2 * 86400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const { form } = await approveWith(requestFields({ PayMethod: 'VBANK', VbankExpDate: due, RetryURL: retryUrl }), { cash_receipt: '1', cash_receipt_no: '01012345678' });
+    const tid = form.fields.TID;
+    assert.deepEqual([form.fields.ResultCode, form.fields.VbankName, form.fields.VbankExpDate], ['4100', '신한은행', due]);
+    assert.match(form.fields.VbankNum, /^562\d{11}$/);
+    let r = (await receipt(tid)).json;
+    assert.deepEqual([r.vacctNo, r.vacctDueDt, r.vacctBaseDt, r.cashReceiptReqCl], [form.fields.VbankNum, due, undefined, '0']);
+    assert.equal((await fetch(`${origin}/issue/IssueLoader.jsp?TID=${tid}&type=2`)).status, 404, 'no cash receipt before the money');
+    const list = await (await fetch(`${origin}/payTest/vbank_deposit_notice.jsp`)).text();
+    assert.match(list, new RegExp(`id="deposit-${tid}"`));
+    await sb.sandbox.idle();
+    received = [];
+    const first = await depositJson({ TID: tid });
+    assert.equal(first.status, 200, JSON.stringify(first.json));
+    await sb.sandbox.idle();
+    assert.equal(received.length, 1);
+    const notice = receiveForm(received[0]);
+    assert.deepEqual([notice.ResultCode, notice.TID, notice.VbankNum, notice.Amt, notice.PayMethod], ['4110', tid, form.fields.VbankNum, '11000', 'VBANK']);
+    assert.equal(notice.SignValue, mySignValue(tid, '4110'));
+    r = (await receipt(tid)).json;
+    assert.match(r.vacctBaseDt, /^\d{8}$/);
+    assert.equal(r.cashReceiptReqCl, '1');
+    assert.equal((await fetch(`${origin}/issue/IssueLoader.jsp?TID=${tid}&type=2`)).status, 200);
+    const twice = await depositJson({ TID: tid });
+    assert.deepEqual([twice.status, twice.json.resultCd], [409, 'E163']);
+    const resend = await depositJson({ TID: tid, resend: true });
+    assert.equal(resend.status, 200);
+    await sb.sandbox.idle();
+    assert.equal(received.length, 2);
+    assert.equal(receiveForm(received[1]).TID, tid);
+  });
+
+  test('deposit page refusals: unknown TID, a card payment, an account past its due day (on the sandbox clock)', async () => {
+    assert.equal((await depositJson({ TID: 'nope' })).json.resultCd, 'E160');
+    const card = await approveWith(requestFields());
+    assert.equal((await depositJson({ TID: card.form.fields.TID })).json.resultCd, 'E161');
+    let now = Date.now();
+    const late = await startSmartroSandbox({ port: 0, now: () => now });
+    try {
+      const fields = requestFields({ PayMethod: 'VBANK', VbankExpDate: new Date(now + 9 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '') });
+      const page = await fetch(`${late.origin}${PC}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(fields, 'euc-kr') });
+      const html = await page.text();
+      const decided = await (await fetch(`${late.origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce: nonceOf(html), choice: 'approve' }) })).text();
+      const tid = resultForm(decided).fields.TID;
+      now += 2 * 86400_000;
+      const res = await fetch(`${late.origin}/payTest/vbank_deposit_notice.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ TID: tid }) });
+      assert.equal(res.status, 409);
+      assert.equal(errorCode(await res.text()), 'E162');
+    } finally {
+      await late.close();
+    }
+  });
+});

@@ -88,6 +88,16 @@ export function pgWindowCommands() {
     /** @param {{command: string, payload: any, session: any}} args */
     async executeCommand({ command, payload, session }) {
       if (command === 'shop-page') return shopPage(session.browser.getPage(session.id).browser(), payload);
+      if (command === 'clipboard') {
+        // `clipboard`: what the test page's clipboard holds, read as the OS would paste it (permission granted
+        // to the page's origin for the read; the page's own writes use the permission it has anyway).
+        /** @type {import('puppeteer-core').Page} */
+        const page = session.browser.getPage(session.id);
+        await page.browserContext().overridePermissions(new URL(page.url()).origin, ['clipboard-read', 'clipboard-write', 'clipboard-sanitized-write']);
+        if (payload?.action === 'grant') return true;
+        await page.bringToFront();
+        return { text: await page.evaluate(() => navigator.clipboard.readText()) };
+      }
       if (command !== 'pg-window') return undefined;
       /** @type {import('puppeteer-core').Page} */
       const testPage = session.browser.getPage(session.id);

@@ -78,6 +78,7 @@ export const PAGE_CODES = Object.freeze({
 
 export const PAGE_MESSAGES = Object.freeze({
   SUCCESS: '결제 인증이 완료되었습니다',
+  VBANK_ISSUED: '가상계좌가 발급되었습니다',
   BUYER_CANCELLED: '사용자가 결제를 취소했습니다',
   WINDOW_CLOSED: '결제창이 닫혔습니다',
   DECLINED: '카드사 승인 거절 (샌드박스)',

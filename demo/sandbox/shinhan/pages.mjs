@@ -75,6 +75,12 @@ button { font: inherit; padding: 12px; border-radius: 8px; border: 2px solid var
 button.primary { background: var(--point); color: var(--on-point); font-weight: 700; }
 button.secondary { background: transparent; color: var(--on-main); }
 .note { font-size: .8em; opacity: .7; margin-top: 16px; }
+fieldset { border: 1px solid rgba(127,127,127,.35); border-radius: 8px; margin: 16px 0 0; padding: 8px 12px 12px; }
+fieldset label { display: block; margin: 4px 0; }
+table { border-collapse: collapse; width: 100%; font-size: .9em; }
+th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid rgba(127,127,127,.35); overflow-wrap: anywhere; }
+td form { margin: 0; }
+td button { padding: 6px 10px; }
 `;
   return pageShell({
     title,
@@ -91,10 +97,11 @@ button.secondary { background: transparent; color: var(--on-main); }
  * @property {string} nonce per-page nonce posted back with the decision
  * @property {string} decideAction URL path of the decide route
  * @property {Record<string, any>} request the validated payments/request body
+ * @property {boolean} [vbank] the window offers 가상계좌 beside the card (selpay, bizselpay)
  */
 
 /** @param {PayPageData} p */
-export function renderPayPage({ nonce, decideAction, request }) {
+export function renderPayPage({ nonce, decideAction, request, vbank = false }) {
   const cardParts = [];
   if (typeof request.card_cpny_cd === 'string') {
     cardParts.push(
@@ -118,9 +125,18 @@ export function renderPayPage({ nonce, decideAction, request }) {
 ${cardRow}
 ${appRow}
 <dt>주문번호</dt><dd id="order-no">${escapeHtml(request.order_no)}</dd>`;
+  // selpay / bizselpay: the integrated window lets the buyer choose the method (document 5); the sandbox
+  // offers the two whose returns differ: a card (confirm token) and a virtual account (the account's fields).
+  const options = vbank
+    ? `<fieldset id="pay-method"><legend>결제 수단 선택</legend>
+<label><input type="radio" name="method" value="card" id="method-card" checked> 신용카드</label>
+<label><input type="radio" name="method" value="vbank" id="method-vbank"> 가상계좌</label>
+</fieldset>
+`
+    : '';
   return layout({
     title: '신한 SPG 결제 (샌드박스)',
-    body: payPageBody({ rows, decideAction, nonce, headingAttrs: ' style="font-size:1.1em;margin:0 0 12px"' }),
+    body: payPageBody({ rows, decideAction, nonce, options, headingAttrs: ' style="font-size:1.1em;margin:0 0 12px"' }),
     mainColor: request.main_color,
     pointColor: request.point_color,
   });
@@ -137,7 +153,8 @@ ${appRow}
  * @property {number} taxfreeAmount
  * @property {string} tid
  * @property {string} txDate "YYYY-MM-DD HH:MM:SS", Korea time
- * @property {{ card_cpny_cd: string, card_name: string, card_no: string, card_aprv_no: string, install_month: string }} payInfo
+ * @property {{ card_cpny_cd: string, card_name: string, card_no: string, card_aprv_no: string, install_month: string } | null} payInfo
+ * @property {{ bankName: string, accountNo: string, holder: string } | null} [vbank] a virtual account's deposit
  * @property {'approved' | 'cancelled'} state
  */
 
@@ -155,12 +172,24 @@ export function renderReceiptPage(d) {
     ['공급가액', 'receipt-supply', formatWon(supply)],
     ['부가세', 'receipt-tax', formatWon(d.taxAmount)],
     ['비과세', 'receipt-taxfree', formatWon(d.taxfreeAmount)],
-    ['결제 수단', 'receipt-method', '신용카드'],
-    ['카드사', 'receipt-card-company', d.payInfo.card_name],
-    ['카드번호', 'receipt-card-no', d.payInfo.card_no],
-    ['할부', 'receipt-install', formatInstallMonth(d.payInfo.install_month)],
-    ['승인번호', 'receipt-approval-no', d.payInfo.card_aprv_no],
-    ['승인 일시', 'receipt-date', d.txDate],
+    ...(/** @type {[string, string, string][]} */ (
+      d.payInfo
+        ? [
+            ['결제 수단', 'receipt-method', '신용카드'],
+            ['카드사', 'receipt-card-company', d.payInfo.card_name],
+            ['카드번호', 'receipt-card-no', d.payInfo.card_no],
+            ['할부', 'receipt-install', formatInstallMonth(d.payInfo.install_month)],
+            ['승인번호', 'receipt-approval-no', d.payInfo.card_aprv_no],
+            ['승인 일시', 'receipt-date', d.txDate],
+          ]
+        : [
+            ['결제 수단', 'receipt-method', '가상계좌'],
+            ['입금은행', 'receipt-bank', d.vbank?.bankName ?? ''],
+            ['계좌번호', 'receipt-account-no', d.vbank?.accountNo ?? ''],
+            ['예금주', 'receipt-holder', d.vbank?.holder ?? ''],
+            ['입금 일시', 'receipt-date', d.txDate],
+          ]
+    )),
     ['거래번호', 'receipt-tid', d.tid],
   ];
   const body = `<section class="surface" aria-labelledby="receipt-title">
@@ -183,6 +212,8 @@ ${rows.map(([label, id, text]) => `<dt>${escapeHtml(label)}</dt><dd id="${id}">$
  * @property {string} retMsg
  * @property {string} [mainColor]
  * @property {string} [pointColor]
+ * @property {{ bankName: string, accountNo: string, holder: string, due: string, amount: number }} [vbank] a
+ *   virtual account was issued: the window shows it and waits for the buyer's 확인 before it reports back
  */
 
 /** @param {DecidePageData} d */
@@ -210,10 +241,25 @@ export function renderDecidePage(d) {
     target_origin: d.targetOrigin,
     method: d.method,
     url: d.url,
+    confirm: Boolean(d.vbank),
   };
+  const v = d.vbank;
+  const due = v ? `${v.due.slice(0, 4)}년 ${Number(v.due.slice(4, 6))}월 ${Number(v.due.slice(6))}일` : '';
+  // A virtual account: the one place the buyer sees its number (the return_url post carries none).
+  const intro = v
+    ? `<h1 style="font-size:1.1em;margin:0 0 12px">가상계좌 발급 완료</h1>
+<dl>
+<dt>입금은행</dt><dd id="vbank-bank">${escapeHtml(v.bankName)}</dd>
+<dt>계좌번호</dt><dd id="vbank-account-no">${escapeHtml(v.accountNo)}</dd>
+<dt>예금주</dt><dd id="vbank-holder">${escapeHtml(v.holder)}</dd>
+<dt>입금액</dt><dd id="vbank-amount">${escapeHtml(formatWon(v.amount))}</dd>
+<dt>입금기한</dt><dd id="vbank-due">${escapeHtml(due)}까지</dd>
+</dl>
+<div class="actions"><button type="button" id="vbank-confirm" class="primary">확인</button></div>`
+    : '<p>가맹점 화면으로 이동하는 중입니다…</p>';
   const body = `<section class="surface">
 <p id="status" data-ret-code="${escapeHtml(d.retCode)}">${escapeHtml(d.retMsg)}</p>
-<p>가맹점 화면으로 이동하는 중입니다…</p>
+${intro}
 <form id="kpg-return" method="${d.method}" action="${escapeHtml(formAction)}" accept-charset="UTF-8"${
     d.method === 'post' ? ' enctype="application/x-www-form-urlencoded"' : ''
   }>
@@ -224,6 +270,12 @@ ${NOSCRIPT_RETURN_BUTTON}
 <script>
 (function () {
   var d = ${safeJsonForScript(data)};
+  if (d.confirm) {
+    document.getElementById('vbank-confirm').addEventListener('click', report);
+    return;
+  }
+  report();
+  function report() {
   try {
     if (window.opener) {
       window.opener.postMessage({ source: d.source, ret_code: d.ret_code, ret_msg: d.ret_msg }, d.target_origin);
@@ -233,6 +285,7 @@ ${NOSCRIPT_RETURN_BUTTON}
     document.getElementById('kpg-return').submit();
   } else {
     window.location.replace(d.url);
+  }
   }
 })();
 </script>`;
@@ -246,4 +299,37 @@ export function renderErrorPage(title, message) {
 <p id="error-message">${escapeHtml(message)}</p>
 </section>`;
   return layout({ title, body });
+}
+
+/**
+ * @typedef {object} VbankPageData
+ * @property {string} action
+ * @property {Array<{ tid: string, orderNo: string, amount: number, bankName: string, accountNo: string, holder: string, due: string, deposited: boolean }>} accounts
+ * @property {string} [message]
+ */
+
+/** The sandbox's deposit page: each issued virtual account with a 입금 button (a bank deposit). @param {VbankPageData} d */
+export function renderVbankPage({ action, accounts, message }) {
+  const rows = accounts
+    .map(
+      (a) => `<tr data-tid="${escapeHtml(a.tid)}" data-state="${a.deposited ? 'deposited' : 'waiting'}">
+<td>${escapeHtml(a.orderNo)}<br><small>${escapeHtml(a.tid)}</small></td>
+<td>${escapeHtml(a.bankName)} ${escapeHtml(a.accountNo)}</td>
+<td>${escapeHtml(formatWon(a.amount))}<br><small>~${escapeHtml(a.due)}</small></td>
+<td>${a.deposited ? '입금 완료' : `<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="tid" value="${escapeHtml(a.tid)}"><button type="submit" class="primary" id="deposit-${escapeHtml(a.tid)}">입금</button></form>`}</td>
+</tr>`,
+    )
+    .join('\n');
+  const body = `<section class="surface" aria-labelledby="vbank-title">
+<h1 id="vbank-title" style="font-size:1.1em;margin:0 0 12px">가상계좌 입금 (샌드박스)</h1>
+${message ? `<p id="deposit-message" role="status">${escapeHtml(message)}</p>` : ''}
+<table>
+<thead><tr><th>주문번호 / tid</th><th>계좌</th><th>금액 / 기한</th><th></th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="4">발급된 가상계좌가 없습니다.</td></tr>'}
+</tbody>
+</table>
+</section>
+<p class="note">은행 입금을 흉내 냅니다. 신한 문서에는 입금 통보가 없어, 상점 서버는 payments/confirm-info로 입금을 확인합니다.</p>`;
+  return layout({ title: '가상계좌 입금 (샌드박스)', body });
 }

@@ -21,7 +21,7 @@ import {
   CARD_LIST_FIELDS,
   RECEIPT_INFO_FIELDS,
 } from './validate.mjs';
-import { renderPayPage, renderDecidePage, renderErrorPage, renderReceiptPage } from './pages.mjs';
+import { renderPayPage, renderDecidePage, renderErrorPage, renderReceiptPage, renderVbankPage } from './pages.mjs';
 import { CARD_IMAGES, cardListFor, cardName } from './cards.mjs';
 import { buildShinhanScript } from './script.mjs';
 
@@ -33,9 +33,20 @@ import { buildShinhanScript } from './script.mjs';
  */
 
 /**
- * @typedef {'requested' | 'shown' | 'approved' | 'cancelled' | 'failed' | 'confirmed'} PaymentStatus
+ * @typedef {'requested' | 'shown' | 'approved' | 'cancelled' | 'failed' | 'confirmed' | 'issued' | 'deposited'} PaymentStatus
  *   requested: redirect_url issued; shown: token consumed, page displayed; approved/cancelled/failed: the
- *   buyer decided; confirmed: payments/confirm succeeded.
+ *   buyer decided; confirmed: payments/confirm succeeded; issued: the buyer chose 가상계좌 in selpay's window
+ *   and an account was issued (no confirm: the money comes by deposit); deposited: it arrived.
+ */
+
+/**
+ * A virtual account (가상계좌) issued by selpay's window (issue 11).
+ * @typedef {object} Vbank
+ * @property {string} bankName 입금은행 (bank_nm)
+ * @property {string} accountNo shown to the buyer in the window only: the return_url post carries none
+ * @property {string} holder 예금주명 (user_nm)
+ * @property {string} due 입금기한 YYYYMMDD (vald_dt), Korea time
+ * @property {number | null} depositedAt sandbox-clock ms of the deposit
  */
 
 /**
@@ -69,6 +80,7 @@ import { buildShinhanScript } from './script.mjs';
  * @property {number | null} taxfreeAmount as answered by payments/confirm
  * @property {PayInfo | null} payInfo
  * @property {string | null} receiptId id of the 거래 확인서 page (/pgsvc/receipt?id=), made by the first receipt/info
+ * @property {Vbank | null} vbank
  */
 
 /**
@@ -110,6 +122,14 @@ export const DEFAULT_MERCHANT = Object.freeze({
 /** Confirm must come within this long after the buyer's approval ("30분(토큰 만료)"). */
 export const CONFIRM_WINDOW_MS = 30 * 60 * 1000;
 
+/**
+ * Virtual accounts (assumptions, README): the bank, the holder every account shows, and how many days it
+ * takes deposits (through the last day, Korea time).
+ */
+export const VBANK = Object.freeze({ bankName: '신한은행', holder: '(주)케이피지데모', days: 3 });
+/** The pgcodes whose window offers 가상계좌 (document 5: selpay 개인, bizselpay 법인). */
+const VBANK_PGCODES = new Set(['selpay', 'bizselpay']);
+
 /** pay_info's card company when the request named none (BC카드, the one code the document names). */
 const DEFAULT_CARD_CODE = 'S001';
 
@@ -147,7 +167,7 @@ export function appendQuery(url, params) {
 
 /**
  * What the page answered after the buyer's decision does: where the window goes and what the opener is told.
- * @typedef {Pick<import('./pages.mjs').DecidePageData, 'method' | 'url' | 'fields' | 'retCode' | 'retMsg'>} DecideOutcome
+ * @typedef {Pick<import('./pages.mjs').DecidePageData, 'method' | 'url' | 'fields' | 'retCode' | 'retMsg' | 'vbank'>} DecideOutcome
  */
 
 /**
@@ -341,6 +361,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       taxfreeAmount: null,
       payInfo: null,
       receiptId: null,
+      vbank: null,
     };
     state.payments.set(key, payment);
     state.byToken.set(token, payment);
@@ -448,7 +469,11 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     payment.status = 'shown';
     payment.nonce = randomToken();
     state.byNonce.set(payment.nonce, payment);
-    sendHtml(res, 200, renderPayPage({ nonce: payment.nonce, decideAction: '/pgsvc/pay/decide', request: payment.request }));
+    sendHtml(
+      res,
+      200,
+      renderPayPage({ nonce: payment.nonce, decideAction: '/pgsvc/pay/decide', request: payment.request, vbank: VBANK_PGCODES.has(payment.request.pgcode) }),
+    );
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
@@ -483,7 +508,38 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     };
     /** @type {DecideOutcome} */
     let outcome;
-    if (choice === 'approve') {
+    if (choice === 'approve' && form.get('method') === 'vbank' && VBANK_PGCODES.has(r.pgcode)) {
+      // 가상계좌: the PG issues an account at once; no confirm (the money comes by deposit). The window shows
+      // the account, then posts its fields to return_url WITHOUT a confirm token (document: 결제 인증 결과).
+      payment.status = 'issued';
+      payment.approvedAt = t;
+      payment.tid = newTid();
+      state.byTid.set(payment.tid, payment);
+      const when = kstParts(t + VBANK.days * 86_400_000);
+      payment.vbank = { bankName: VBANK.bankName, accountNo: `562${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 100)).padStart(2, '0')}`, holder: VBANK.holder, due: `${when.year}${when.month}${when.day}`, depositedAt: null };
+      outcome = {
+        method: 'post',
+        url: r.return_url,
+        fields: {
+          order_no: r.order_no,
+          custom_parameter: r.custom_parameter ?? '',
+          escr_yn: 'N',
+          tid: payment.tid,
+          bank_nm: payment.vbank.bankName,
+          user_nm: payment.vbank.holder,
+          vald_dt: payment.vbank.due,
+          gods_nm: r.product_name,
+          email: r.email_addr ?? '',
+          user_tel_no: r.mobile_no ?? '',
+          pay_amt: String(r.amount),
+          ret_code: '0',
+          ret_msg: 'OK',
+        },
+        retCode: PAGE_CODES.SUCCESS,
+        retMsg: PAGE_MESSAGES.VBANK_ISSUED,
+        vbank: { ...payment.vbank, amount: r.amount },
+      };
+    } else if (choice === 'approve') {
       payment.status = 'approved';
       payment.approvedAt = t;
       payment.confirmToken = randomToken(); // 32 characters (<= 50)
@@ -534,7 +590,9 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     if (!v.ok) return sendError(res, 400, v.code, v.msg);
     if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
     const payment = state.payments.get(paymentKey(/** @type {string} */ (query.client_id), /** @type {string} */ (query.order_no)));
-    if (!payment || payment.status !== 'confirmed' || payment.tid === null) {
+    // A virtual account (assumption, README): "no data" until its deposit, then tx_stat 1 (승인) with the
+    // account's tid and the deposit's moment.
+    if (!payment || (payment.status !== 'confirmed' && payment.status !== 'deposited') || payment.tid === null) {
       return sendError(res, 404, RET.NO_DATA, 'there is no data.');
     }
     sendJson(res, 200, {
@@ -628,7 +686,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     if (!payment || payment.clientId !== query.client_id) {
       return sendError(res, 404, RET.RECEIPT_UNKNOWN_TID, `no payment with tid ${tid}.`);
     }
-    if (payment.status !== 'confirmed' || payment.txDate === null) {
+    if ((payment.status !== 'confirmed' && payment.status !== 'deposited') || payment.txDate === null) {
       return sendError(res, 400, RET.RECEIPT_NOT_CONFIRMED, `payment ${tid} is not confirmed (status: ${payment.status}).`);
     }
     if (payment.request.amount !== query.amunt) {
@@ -653,7 +711,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const id = url.searchParams.get('id');
     if (!id) return sendHtml(res, 400, renderErrorPage('잘못된 요청', '거래 확인서 번호가 없습니다.'));
     const payment = state.byReceiptId.get(id);
-    if (!payment || !payment.payInfo || payment.tid === null || payment.txDate === null) {
+    if (!payment || (!payment.payInfo && !payment.vbank) || payment.tid === null || payment.txDate === null) {
       return sendHtml(res, 404, renderErrorPage('거래 확인서', '거래 확인서를 찾을 수 없습니다.'));
     }
     const r = payment.request;
@@ -671,6 +729,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
         tid: payment.tid,
         txDate: payment.txDate,
         payInfo: payment.payInfo,
+        vbank: payment.vbank,
         state: 'approved',
       }),
     );
@@ -700,6 +759,55 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       'Cache-Control': 'no-store',
     });
     res.end(script);
+  }
+
+  /**
+   * The sandbox's stand-in for a bank deposit into an issued virtual account (the document describes no
+   * deposit notification: the shop learns it from confirm-info). GET /__sandbox/vbank: a page listing the
+   * accounts with a 입금 button each; POST /__sandbox/vbank (form `tid`, or JSON {tid}): the deposit. After
+   * the account's last day (vald_dt, Korea time, on the sandbox clock) a deposit is refused.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function vbankDeposit(req, res) {
+    if (req.method === 'GET') {
+      req.resume();
+      return sendHtml(res, 200, vbankPage());
+    }
+    const json = mediaType(req) === 'application/json';
+    /** @type {Record<string, any> | null} */
+    let body;
+    if (json) body = await readJsonObject(req, res);
+    else {
+      const raw = await readBody(req);
+      const text = raw.ok ? decodeUtf8(raw.buf) : null;
+      body = text === null ? {} : Object.fromEntries(new URLSearchParams(text));
+    }
+    if (!body) return;
+    const tid = String(body.tid ?? '');
+    const payment = state.byTid.get(tid);
+    /** @param {number} status @param {string} msg */
+    const fail = (status, msg) => (json ? sendError(res, status, RET.INVALID_VALUE, msg) : sendHtml(res, status, vbankPage(msg)));
+    if (!payment || !payment.vbank) return fail(404, `no virtual account with tid ${tid}.`);
+    if (payment.status === 'deposited') return fail(409, `the account of tid ${tid} has already received its deposit.`);
+    const t = clock.now();
+    const v = payment.vbank;
+    if (t > Date.parse(`${v.due.slice(0, 4)}-${v.due.slice(4, 6)}-${v.due.slice(6)}T23:59:59.999+09:00`)) {
+      return fail(409, `the account of tid ${tid} took deposits until ${v.due}.`);
+    }
+    v.depositedAt = t;
+    payment.status = 'deposited';
+    const when = kst(t);
+    payment.txDate = `${when.date} ${when.time}`;
+    if (json) return sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', tid, tx_date: payment.txDate });
+    sendHtml(res, 200, vbankPage(`${tid}: 입금했습니다.`));
+  }
+
+  /** @param {string} [message] */
+  function vbankPage(message) {
+    const accounts = [...state.payments.values()]
+      .filter((p) => p.vbank && p.tid)
+      .map((p) => ({ tid: /** @type {string} */ (p.tid), orderNo: p.orderNo, amount: p.request.amount, ...(/** @type {Vbank} */ (p.vbank)), deposited: p.status === 'deposited' }));
+    return renderVbankPage({ action: '/__sandbox/vbank', accounts, message });
   }
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
@@ -750,6 +858,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     '/businessPayment/unifiedPay/script': { GET: (_req, res) => sendScript(res) },
     '/__sandbox/advance-clock': { POST: advanceClock },
     '/__sandbox/fault': { POST: injectFault },
+    '/__sandbox/vbank': { GET: vbankDeposit, POST: vbankDeposit },
     '/__sandbox/reset': {
       POST: (req, res) => {
         req.resume();

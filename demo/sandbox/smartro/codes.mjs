@@ -31,7 +31,12 @@ export const SERVICES = Object.freeze(/** @type {Record<string, { cd: string, nm
   BANK: { cd: '02', nm: '계좌이체' },
   VBANK: { cd: '03', nm: '가상계좌' },
   CELLPHONE: { cd: '05', nm: '휴대폰' },
+  /** A cash receipt's own TID (assumption: svcCd 07, the code 7001 of the pg-docs README is its ResultCode). */
+  CASH: { cd: '07', nm: '현금영수증' },
 }));
+
+/** The deposit notice of a virtual account (pg-docs README: 4110 deposit notice); ResultMsg is sandbox wording. */
+export const DEPOSIT = Object.freeze({ CODE: '4110', MSG: '가상계좌 입금 완료' });
 
 export const RESULT = Object.freeze({
   /** Buyer pressed 취소 (PC: posted to ReturnURL; mobile: posted to StopURL). Assumption. */
@@ -68,6 +73,11 @@ export const PAGE_ERRORS = Object.freeze({
   SLIP_BAD_TYPE: { code: 'E151', status: 400, title: '전표 조회 오류' },
   SLIP_UNKNOWN_TID: { code: 'E152', status: 404, title: '전표 조회 오류' },
   SLIP_NO_CASH_RECEIPT: { code: 'E153', status: 404, title: '전표 조회 오류' },
+  /** The deposit page (/payTest/vbank_deposit_notice.jsp): unknown TID, not a waiting account, past its due day. */
+  DEPOSIT_UNKNOWN: { code: 'E160', status: 404, title: '입금 통보 오류' },
+  DEPOSIT_NOT_VBANK: { code: 'E161', status: 400, title: '입금 통보 오류' },
+  DEPOSIT_EXPIRED: { code: 'E162', status: 409, title: '입금 기한 지남' },
+  DEPOSIT_DONE: { code: 'E163', status: 409, title: '이미 입금됨' },
   NOT_FOUND: { code: 'E404', status: 404, title: '페이지를 찾을 수 없습니다' },
   METHOD_NOT_ALLOWED: { code: 'E405', status: 405, title: '허용되지 않는 요청' },
   INTERNAL: { code: 'E999', status: 500, title: '시스템 오류' },

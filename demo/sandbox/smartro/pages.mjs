@@ -39,6 +39,14 @@ button.secondary { background: #FFFFFF; color: #1B1F24; }
 .slip h1 { text-align: center; font-size: 1.25em; }
 .slip section + section { border-top: 1px dashed #B9C0C8; margin-top: 12px; padding-top: 12px; }
 .cancelled { color: #C40000; }
+fieldset { border: 1px solid #D5DAE1; border-radius: 8px; margin: 16px 0 0; padding: 8px 12px 12px; }
+legend { color: #59616B; padding: 0 4px; }
+fieldset label { display: block; margin: 4px 0; }
+input[type="text"] { font: inherit; padding: 6px 8px; border: 1px solid #B9C0C8; border-radius: 6px; width: 100%; }
+table { border-collapse: collapse; width: 100%; font-size: .9em; }
+th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid #E3E7EC; overflow-wrap: anywhere; }
+td form { margin: 0; }
+td button { padding: 6px 10px; }
 `;
 
 /**
@@ -71,9 +79,20 @@ export function renderPayPage({ nonce, decideAction, iface, charset, request, pa
       ? `\n<dt>앱 연동</dt><dd><span id="client-type">${escapeHtml(request.clientType ?? '')}</span> <span id="url-scheme">${escapeHtml(request.urlScheme ?? '')}</span></dd>`
       : ''
   }`;
+  // BANK / VBANK: the 현금영수증 the buyer asks for (guide 6.12: the plug-in shows this screen for both).
+  const options =
+    payMethod === 'BANK' || payMethod === 'VBANK'
+      ? `<fieldset id="cash-receipt"><legend>현금영수증</legend>
+<label><input type="radio" name="cash_receipt" value="0" checked> 신청 안 함</label>
+<label><input type="radio" name="cash_receipt" value="1" id="cash-receipt-income"> 소득공제 (휴대폰 번호)</label>
+<label><input type="radio" name="cash_receipt" value="2" id="cash-receipt-expense"> 지출증빙 (사업자번호)</label>
+<label>번호 <input type="text" name="cash_receipt_no" id="cash-receipt-no" inputmode="numeric" autocomplete="off" value="${escapeHtml((request.BuyerTel ?? '').replace(/\D/g, ''))}"></label>
+</fieldset>
+`
+      : '';
   return layout({
     title: '스마트로페이 결제 (샌드박스)',
-    body: payPageBody({ rows, decideAction, nonce }),
+    body: payPageBody({ rows, decideAction, nonce, options }),
     bodyAttrs: ` data-interface="${iface}" data-charset="${escapeHtml(charset)}"`,
   });
 }
@@ -151,6 +170,8 @@ export function renderErrorPage({ title, code, message }) {
  * @property {'approved' | 'partially-cancelled' | 'cancelled'} state
  * @property {number} cancelledAmount
  * @property {string} [cancelTime]
+ * @property {string} [acctNo] BANK: the buyer's account, masked
+ * @property {{ accountNo: string, due: string, deposited?: string }} [vbank] VBANK: the account, its last day (yyyyMMdd), the deposit
  */
 
 /** @param {string} coNo 10 digits */
@@ -171,6 +192,10 @@ export function renderSlipPage(s) {
 ${card ? `<dt>카드사</dt><dd id="slip-card">${escapeHtml(s.fnName ?? '')}</dd>
 <dt>카드번호</dt><dd id="slip-card-no">${escapeHtml(s.cardNo ?? '')}</dd>
 <dt>할부</dt><dd id="slip-quota">${escapeHtml(quota)}</dd>` : s.fnName ? `<dt>결제기관</dt><dd id="slip-card">${escapeHtml(s.fnName)}</dd>` : ''}
+${s.acctNo ? `<dt>출금계좌</dt><dd id="slip-acct-no">${escapeHtml(s.acctNo)}</dd>` : ''}
+${s.vbank ? `<dt>가상계좌</dt><dd id="slip-vbank-no">${escapeHtml(s.vbank.accountNo)}</dd>
+<dt>입금기한</dt><dd id="slip-vbank-due">${escapeHtml(s.vbank.due)}</dd>
+<dt>입금</dt><dd id="slip-vbank-deposit">${escapeHtml(s.vbank.deposited ?? '입금 대기')}</dd>` : ''}
 <dt>승인번호</dt><dd id="slip-app-no">${escapeHtml(s.appNo)}</dd>
 <dt>승인일시</dt><dd id="slip-app-time">${escapeHtml(s.appTime)}</dd>
 ${s.cancelTime ? `<dt>취소일시</dt><dd id="slip-cancel-time">${escapeHtml(s.cancelTime)}</dd>` : ''}
@@ -198,4 +223,97 @@ ${s.cancelledAmount > 0 ? `<dt>취소 금액</dt><dd id="slip-cancelled-amount" 
 <p class="note">PG사: (주)스마트로 · 이 전표는 로컬 샌드박스에서 만든 것으로 효력이 없습니다.</p>
 </article>`;
   return layout({ title: card ? '신용카드 매출전표' : '거래내역', body });
+}
+
+/**
+ * @typedef {object} CashReceiptData
+ * @property {{ mallNm: string, coNo: string, coNm: string, bossNm: string, addr: string }} merchant
+ * @property {string} tid the payment's TID
+ * @property {string} cashTid the cash receipt's own TID
+ * @property {'1' | '2'} type 1 소득공제, 2 지출증빙
+ * @property {string} no phone or business number, masked
+ * @property {string} goodsName
+ * @property {number} amount
+ * @property {number} vat
+ * @property {string} time "YYYY-MM-DD HH:MM:SS"
+ * @property {boolean} cancelled
+ */
+
+/** The 현금영수증 page (IssueLoader type=2). @param {CashReceiptData} c */
+export function renderCashReceiptPage(c) {
+  const body = `<article class="surface slip">
+<h1 id="slip-title">현금영수증</h1>
+<section>
+<dl>
+<dt>거래 상태</dt><dd id="cash-state" class="${c.cancelled ? 'cancelled' : ''}">${c.cancelled ? '취소' : '승인'}</dd>
+<dt>발행 구분</dt><dd id="cash-type">${c.type === '2' ? '지출증빙' : '소득공제'}</dd>
+<dt>발급번호</dt><dd id="cash-no">${escapeHtml(c.no)}</dd>
+<dt>현금영수증 거래번호</dt><dd id="cash-tid">${escapeHtml(c.cashTid)}</dd>
+<dt>결제 거래번호</dt><dd id="slip-tid">${escapeHtml(c.tid)}</dd>
+<dt>거래일시</dt><dd id="cash-time">${escapeHtml(c.time)}</dd>
+</dl>
+</section>
+<section>
+<dl>
+<dt>상품명</dt><dd id="cash-goods-name">${escapeHtml(c.goodsName)}</dd>
+<dt>공급가액</dt><dd>${escapeHtml(formatWon(c.amount - c.vat))}</dd>
+<dt>부가세</dt><dd>${escapeHtml(formatWon(c.vat))}</dd>
+<dt>합계</dt><dd id="cash-amount">${escapeHtml(formatWon(c.amount))}</dd>
+</dl>
+</section>
+<section>
+<dl>
+<dt>가맹점명</dt><dd>${escapeHtml(c.merchant.mallNm)}</dd>
+<dt>사업자번호</dt><dd>${escapeHtml(formatBizNo(c.merchant.coNo))}</dd>
+</dl>
+</section>
+<p class="note">이 현금영수증은 로컬 샌드박스에서 만든 것으로 효력이 없습니다.</p>
+</article>`;
+  return layout({ title: '현금영수증', body });
+}
+
+/**
+ * @typedef {object} DepositPageData
+ * @property {string} action the page's own path
+ * @property {Array<{ tid: string, moid: string, accountNo: string, bank: string, amount: number, due: string,
+ *   state: 'waiting' | 'deposited' | 'expired' | 'cancelled', notices: string[] }>} accounts
+ * @property {string} [message] what the last press did
+ */
+
+/** The deposit test page (guide 3.4 가상계좌 강제입금 통보 테스트 URL). @param {DepositPageData} d */
+export function renderDepositPage({ action, accounts, message }) {
+  const stateText = { waiting: '입금 대기', deposited: '입금 완료', expired: '기한 지남', cancelled: '취소' };
+  const rows = accounts
+    .map((a) => {
+      const button =
+        a.state === 'waiting'
+          ? `<button type="submit" class="primary" id="deposit-${escapeHtml(a.tid)}">입금</button>`
+          : a.state === 'deposited'
+            ? `<input type="hidden" name="resend" value="Y"><button type="submit" class="secondary" id="resend-${escapeHtml(a.tid)}">통보 다시 보내기</button>`
+            : '';
+      return `<tr data-tid="${escapeHtml(a.tid)}" data-state="${a.state}">
+<td>${escapeHtml(a.tid)}<br><span class="muted">${escapeHtml(a.moid)}</span></td>
+<td>${escapeHtml(a.bank)} ${escapeHtml(a.accountNo)}</td>
+<td>${escapeHtml(formatWon(a.amount))}<br><span class="muted">~${escapeHtml(a.due)}</span></td>
+<td class="state">${stateText[a.state]}${a.notices.length ? `<br><span class="muted notices">통보 ${escapeHtml(a.notices.join(', '))}</span>` : ''}</td>
+<td>${button ? `<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="TID" value="${escapeHtml(a.tid)}">${button}</form>` : ''}</td>
+</tr>`;
+    })
+    .join('\n');
+  const body = `<section class="surface" aria-labelledby="deposit-title">
+<h1 id="deposit-title">가상계좌 강제입금 통보 (테스트)</h1>
+${message ? `<p id="deposit-message" role="status">${escapeHtml(message)}</p>` : ''}
+<table>
+<thead><tr><th>TID / Moid</th><th>계좌</th><th>금액 / 기한</th><th>상태</th><th></th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="5" class="muted">발급된 가상계좌가 없습니다.</td></tr>'}
+</tbody>
+</table>
+<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8" class="actions">
+<label>TID <input type="text" name="TID" id="deposit-tid" autocomplete="off"></label>
+<button type="submit" class="primary" id="deposit-by-tid">입금</button>
+</form>
+</section>
+<p class="note">입금하면 가맹점의 RetryURL로 입금 통보(ResultCode 4110)를 보냅니다. 로컬 샌드박스: 실제 돈은 오가지 않습니다.</p>`;
+  return layout({ title: '가상계좌 입금 통보 (샌드박스)', body });
 }

@@ -14,11 +14,11 @@ import {
   safeEqual, randomToken, kstParts, readBody, mediaType, readJsonBody, sendJson, sendHtml, dispatch,
   guardHandler, startSandboxServer, isMainModule, runFromCommandLine, MAX_BODY_BYTES,
 } from '../common.mjs';
-import { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES, SUCCESS_MESSAGES, SERVICES } from './codes.mjs';
+import { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES, SUCCESS_MESSAGES, SERVICES, DEPOSIT } from './codes.mjs';
 import { parseFormBytes, urlEncode, formEncode } from './charset.mjs';
 import { encryptData, signValue } from './hash.mjs';
 import { validateRequestFields } from './validate.mjs';
-import { renderPayPage, renderResultPage, renderErrorPage, renderSlipPage } from './pages.mjs';
+import { renderPayPage, renderResultPage, renderErrorPage, renderSlipPage, renderCashReceiptPage, renderDepositPage } from './pages.mjs';
 
 export { encryptData, signValue, md5Hex } from './hash.mjs';
 export { encodeEucKr, encodeText, decodeText, parseFormBytes, percentDecodeBytes, urlEncode, formEncode } from './charset.mjs';
@@ -84,7 +84,11 @@ export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
  * @property {string | null} authDate yyMMddHHmmss
  * @property {string | null} authCode
  * @property {string | null} resultCode
- * @property {{ fnCd: string, fnName: string, cardNo?: string, cardQuota?: string, vbankNum?: string, vbankExpDate?: string } | null} instrument
+ * @property {{ fnCd: string, fnName: string, cardNo?: string, cardQuota?: string, vbankNum?: string, vbankExpDate?: string, acctNo?: string } | null} instrument
+ * @property {{ depositedAt: number | null, notices: RetryState[] } | null} vbank VBANK: the deposit (null until
+ *   the deposit page's 입금) and every deposit notice (4110) sent to RetryURL
+ * @property {{ type: '1' | '2', no: string, tid: string } | null} cashReceipt BANK / VBANK: the 현금영수증 the
+ *   buyer asked for on the payment page (1 소득공제, 2 지출증빙); a VBANK's is issued with its deposit
  * @property {{ action: string, acceptCharset: string, fields: Record<string, string>, values: Record<string, string> } | null} result
  *   what was put in the result form (`fields` = input values, `values` = before UrlEncode)
  * @property {RetryState | null} retry
@@ -109,6 +113,11 @@ export const SANDBOX_CARD = Object.freeze({ code: '04', name: '삼성카드', bi
 export const SANDBOX_BANK = Object.freeze({ code: '088', name: '신한은행' });
 
 const DECIDE_PATH = '/pay/decide';
+/** Smartro's own test page for virtual-account deposit notices (guide 3.4), same path on the sandbox. */
+export const DEPOSIT_PATH = '/payTest/vbank_deposit_notice.jsp';
+
+/** A phone or business number on a receipt, masked as Smartro's slips show them: 010****5678. @param {string} no */
+const maskReceiptNo = (no) => (no.length > 7 ? `${no.slice(0, 3)}${'*'.repeat(no.length - 7)}${no.slice(-4)}` : no);
 
 /** @param {number} n number of digits */
 const randomDigits = (n) => Array.from({ length: n }, () => String(randomInt(0, 10))).join('');
@@ -317,6 +326,8 @@ export function createSmartroSandbox({
       instrument: null,
       result: null,
       retry: null,
+      vbank: null,
+      cashReceipt: null,
       cancel: { cancelledAt: null, ccNo: null, cancelledAmount: 0, partCancels: [] },
     };
     state.payments.set(nonce, payment);
@@ -336,9 +347,11 @@ export function createSmartroSandbox({
     return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, urlEncode(v, cs)]));
   }
 
-  /** @param {Payment} p */
-  function approve(p) {
-    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+  /**
+   * @param {Payment} p
+   * @param {{ cashReceipt?: { type: '1' | '2', no: string } | null }} [choices] what the buyer chose on the page
+   */
+  function approve(p, choices = {}) {
     const t = now();
     const tid = newTid(p.mid, p.payMethod, t);
     const resultCode = SUCCESS_CODES[p.payMethod];
@@ -360,13 +373,28 @@ export function createSmartroSandbox({
       if (p.payMethod === 'VBANK') {
         p.instrument.vbankNum = `562${randomDigits(11)}`;
         p.instrument.vbankExpDate = p.request.VbankExpDate || kst(t + 3 * 86400_000).date;
+        p.vbank = { depositedAt: null, notices: [] };
+      } else {
+        // The buyer's own account (guide 3.5: test accounts start with 000).
+        p.instrument.acctNo = `000${randomDigits(9)}`;
       }
+      if (choices.cashReceipt) p.cashReceipt = { ...choices.cashReceipt, tid: newTid(p.mid, 'CASH', t) };
     } else {
       p.instrument = { fnCd: '', fnName: '' };
     }
     state.byTid.set(tid, p);
     state.approvedMoids.set(moidKey(p.mid, p.moid), p);
+    return resultValues(p, resultCode, SUCCESS_MESSAGES[p.payMethod], /** @type {string} */ (p.authDate));
+  }
 
+  /**
+   * The fields of an approval result, or of a deposit notice (4110, `authDate` = the deposit's moment).
+   * @param {Payment} p @param {string} resultCode @param {string} resultMsg @param {string} authDate
+   */
+  function resultValues(p, resultCode, resultMsg, authDate) {
+    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    const tid = /** @type {string} */ (p.tid);
+    const instrument = /** @type {NonNullable<Payment['instrument']>} */ (p.instrument);
     const r = p.request;
     /** @type {Record<string, string>} */
     const values = {
@@ -377,19 +405,19 @@ export function createSmartroSandbox({
       GoodsName: r.GoodsName,
       TID: tid,
       OID: p.moid,
-      AuthDate: p.authDate,
-      AuthCode: p.authCode,
+      AuthDate: authDate,
+      AuthCode: /** @type {string} */ (p.authCode),
       ResultCode: resultCode,
-      ResultMsg: SUCCESS_MESSAGES[p.payMethod],
+      ResultMsg: resultMsg,
       SignValue: signValue({ tid, resultCode, merchantKey: merchant.merchantKey }),
-      fn_cd: p.instrument.fnCd,
-      fn_name: p.instrument.fnName,
+      fn_cd: instrument.fnCd,
+      fn_name: instrument.fnName,
     };
-    if (p.payMethod === 'CARD') values.CardQuota = p.instrument.cardQuota ?? '00';
+    if (p.payMethod === 'CARD') values.CardQuota = instrument.cardQuota ?? '00';
     if (p.payMethod === 'VBANK') {
-      values.VbankNum = p.instrument.vbankNum ?? '';
-      values.VbankName = p.instrument.fnName;
-      values.VbankExpDate = p.instrument.vbankExpDate ?? '';
+      values.VbankNum = instrument.vbankNum ?? '';
+      values.VbankName = instrument.fnName;
+      values.VbankExpDate = instrument.vbankExpDate ?? '';
     }
     values.MallReserved = r.MallReserved ?? '';
     return values;
@@ -445,7 +473,7 @@ export function createSmartroSandbox({
           `승인 TID 중복 오류: 주문번호(Moid) ${p.moid} 는 이미 승인되었습니다.`,
         );
       }
-      values = approve(p);
+      values = approve(p, { cashReceipt: cashReceiptChoice(p, form) });
     } else if (choice === 'cancel') {
       p.status = 'buyer-cancelled';
       values = failureValues(p, RESULT.BUYER_CANCEL, RESULT.BUYER_CANCEL_MSG);
@@ -460,8 +488,88 @@ export function createSmartroSandbox({
     p.decidedAt = now();
     const fields = formValues(p, values);
     p.result = { action, acceptCharset: p.resultCharset, fields, values };
-    if (choice === 'approve' && p.request.RetryURL) notify(p, fields);
+    if (choice === 'approve' && p.request.RetryURL) p.retry = notify(p, fields);
     sendHtml(res, 200, renderResultPage({ action, acceptCharset: p.resultCharset, fields, display: values, auto }));
+  }
+
+  /**
+   * The 현금영수증 the buyer asked for on a BANK / VBANK payment page (guide 6.12): `cash_receipt` = 1 소득공제
+   * (a phone number) or 2 지출증빙 (a business number), `cash_receipt_no` its digits. Anything else: none.
+   * @param {Payment} p @param {Map<string, string>} form
+   * @returns {{ type: '1' | '2', no: string } | null}
+   */
+  function cashReceiptChoice(p, form) {
+    if (p.payMethod !== 'BANK' && p.payMethod !== 'VBANK') return null;
+    const type = form.get('cash_receipt');
+    const no = (form.get('cash_receipt_no') ?? '').replace(/\D/g, '');
+    if ((type !== '1' && type !== '2') || no.length < 10 || no.length > 13) return null;
+    return { type, no };
+  }
+
+  // ---------------------------------------------------------------- virtual-account deposits (guide 3.4)
+
+  /** The end of a VbankExpDate (yyyyMMdd), Korea time: no deposit is taken after it. @param {string} date */
+  const dueEnd = (date) => Date.parse(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T23:59:59.999+09:00`);
+
+  /** @param {Payment} p */
+  const vbankState = (p) =>
+    p.cancel.cancelledAt !== null ? 'cancelled' : p.vbank?.depositedAt ? 'deposited' : now() > dueEnd(p.instrument?.vbankExpDate ?? '') ? 'expired' : 'waiting';
+
+  /**
+   * The deposit test page, like Smartro's vbank_deposit_notice.jsp (guide 3.4, test server only): GET lists
+   * the issued accounts; POST `TID` (or `tid`) makes the deposit and sends the deposit notice (ResultCode
+   * 4110) to the payment's RetryURL, the merchant's notification URL (assumption, README); POST with
+   * `resend=Y` sends the notice of a deposited account again. A JSON body gets a JSON answer.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function depositNotice(req, res) {
+    if (req.method === 'GET') {
+      req.resume();
+      return sendHtml(res, 200, depositPage());
+    }
+    const json = mediaType(req) === 'application/json';
+    /** @type {Record<string, any> | null} */
+    let body;
+    if (json) body = await readJsonObject(req, res);
+    else {
+      const raw = await readBody(req);
+      body = raw.ok ? Object.fromEntries(parseFormBytes(raw.buf, 'UTF-8').map((f) => [f.name, f.value])) : {};
+    }
+    if (!body) return;
+    const tid = String(body.TID ?? body.tid ?? '').trim();
+    const resend = body.resend === true || body.resend === 'Y';
+    /** @param {{ code: string, status: number, title: string }} err @param {string} message */
+    const fail = (err, message) => (json ? sendApiError(res, err, message) : sendPageError(res, err, message));
+    const p = state.byTid.get(tid);
+    if (!p) return fail(PAGE_ERRORS.DEPOSIT_UNKNOWN, `거래 내역이 없습니다: ${tid || '(TID 없음)'}`);
+    if (p.payMethod !== 'VBANK' || !p.vbank) return fail(PAGE_ERRORS.DEPOSIT_NOT_VBANK, `가상계좌 거래가 아닙니다: ${tid}`);
+    const st = vbankState(p);
+    if (st === 'cancelled') return fail(PAGE_ERRORS.DEPOSIT_NOT_VBANK, `취소된 가상계좌입니다: ${tid}`);
+    if (st === 'expired') return fail(PAGE_ERRORS.DEPOSIT_EXPIRED, `입금 기한(${p.instrument?.vbankExpDate})이 지난 가상계좌입니다: ${tid}`);
+    if (st === 'deposited' && !resend) return fail(PAGE_ERRORS.DEPOSIT_DONE, `이미 입금된 가상계좌입니다: ${tid} (통보를 다시 보내려면 resend=Y)`);
+    if (st === 'waiting') p.vbank.depositedAt = now();
+    const values = resultValues(p, DEPOSIT.CODE, DEPOSIT.MSG, kst(/** @type {number} */ (p.vbank.depositedAt)).short);
+    const notice = p.request.RetryURL ? notify(p, formValues(p, values)) : null;
+    if (notice) p.vbank.notices.push(notice);
+    if (json) return sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK', tid, depositedAt: p.vbank.depositedAt, notified: Boolean(notice) });
+    sendHtml(res, 200, depositPage(`${tid}: ${resend ? '입금 통보를 다시 보냈습니다.' : '입금했습니다.'}${notice ? '' : ' (통보할 RetryURL이 없습니다)'}`));
+  }
+
+  /** @param {string} [message] */
+  function depositPage(message) {
+    const accounts = [...state.byTid.values()]
+      .filter((p) => p.payMethod === 'VBANK' && p.vbank)
+      .map((p) => ({
+        tid: /** @type {string} */ (p.tid),
+        moid: p.moid,
+        accountNo: p.instrument?.vbankNum ?? '',
+        bank: p.instrument?.fnName ?? '',
+        amount: p.amount,
+        due: p.instrument?.vbankExpDate ?? '',
+        state: vbankState(p),
+        notices: (p.vbank?.notices ?? []).map((n) => n.state),
+      }));
+    return renderDepositPage({ action: DEPOSIT_PATH, accounts, message });
   }
 
   // ---------------------------------------------------------------- RetryURL (server-to-server notification)
@@ -470,9 +578,10 @@ export function createSmartroSandbox({
    * POSTs the result to RetryURL until it answers `OK` (2xx status, body `OK` give or take white space),
    * at most `retryAttempts` times.
    * @param {Payment} p @param {Record<string, string>} fields the form values (UrlEncode already applied)
+   * @returns {RetryState | null} null when notifications are held back (fault injection)
    */
   function notify(p, fields) {
-    if (state.faults.retry.suppress) return;
+    if (state.faults.retry.suppress) return null;
     const firstDelay = state.faults.retry.delayMs;
     const cs = p.resultCharset === 'utf-8' ? 'UTF-8' : 'EUC-KR';
     /** @type {RetryState} */
@@ -483,7 +592,6 @@ export function createSmartroSandbox({
       contentType: `application/x-www-form-urlencoded; charset=${cs}`,
       attempts: [],
     };
-    p.retry = r;
     const signal = abort.signal;
     const run = (async () => {
       for (let i = 0; i < retryAttempts; i++) {
@@ -520,6 +628,7 @@ export function createSmartroSandbox({
     })();
     pending.add(run);
     run.finally(() => pending.delete(run)).catch(() => {});
+    return r;
   }
 
   /** Resolves when every RetryURL delivery under way has finished. */
@@ -535,6 +644,9 @@ export function createSmartroSandbox({
     return p.cancel.partCancels.length ? 'partially-cancelled' : 'approved';
   }
 
+  /** The cash receipt of a payment, once issued: a BANK payment's at once, a VBANK's with its deposit. @param {Payment} p */
+  const issuedCashReceipt = (p) => (p.cashReceipt && (p.payMethod === 'BANK' || p.vbank?.depositedAt) ? p.cashReceipt : null);
+
   /** @param {URL} url @param {http.ServerResponse} res */
   function issueLoader(url, res) {
     const tid = url.searchParams.get('TID');
@@ -546,10 +658,28 @@ export function createSmartroSandbox({
     }
     const p = state.byTid.get(tid);
     if (!p) return sendPageError(res, PAGE_ERRORS.SLIP_UNKNOWN_TID, `거래 내역이 없습니다: ${tid}`);
-    if (type === '2') {
-      return sendPageError(res, PAGE_ERRORS.SLIP_NO_CASH_RECEIPT, '이 거래에는 발급된 현금영수증이 없습니다.');
-    }
     const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    if (type === '2') {
+      const cash = issuedCashReceipt(p);
+      if (!cash) return sendPageError(res, PAGE_ERRORS.SLIP_NO_CASH_RECEIPT, '이 거래에는 발급된 현금영수증이 없습니다.');
+      const at = p.payMethod === 'VBANK' ? /** @type {number} */ (p.vbank?.depositedAt) : /** @type {number} */ (p.approvedAt);
+      return sendHtml(
+        res,
+        200,
+        renderCashReceiptPage({
+          merchant,
+          tid,
+          cashTid: cash.tid,
+          type: cash.type,
+          no: maskReceiptNo(cash.no),
+          goodsName: p.request.GoodsName,
+          amount: p.amount,
+          vat: Math.round(p.amount / 11),
+          time: kst(at).display,
+          cancelled: p.cancel.cancelledAt !== null,
+        }),
+      );
+    }
     const cs = cancelState(p);
     const cancelAt = p.cancel.cancelledAt ?? p.cancel.partCancels.at(-1)?.at;
     sendHtml(
@@ -569,6 +699,10 @@ export function createSmartroSandbox({
         fnName: p.instrument?.fnName,
         cardNo: p.instrument?.cardNo,
         quota: p.instrument?.cardQuota,
+        acctNo: p.instrument?.acctNo ? maskReceiptNo(p.instrument.acctNo) : undefined,
+        vbank: p.payMethod === 'VBANK'
+          ? { accountNo: p.instrument?.vbankNum ?? '', due: p.instrument?.vbankExpDate ?? '', deposited: p.vbank?.depositedAt ? kst(p.vbank.depositedAt).display : undefined }
+          : undefined,
         state: cs,
         cancelledAmount: p.cancel.cancelledAmount,
         cancelTime: cancelAt === undefined ? undefined : kst(cancelAt).display,
@@ -623,6 +757,17 @@ export function createSmartroSandbox({
       if (p.payMethod === 'VBANK') {
         out.vacctNo = p.instrument.vbankNum;
         out.vacctDueDt = p.instrument.vbankExpDate;
+        // 입금일: only once the deposit arrived (assumption: absent while the account waits).
+        if (p.vbank?.depositedAt) out.vacctBaseDt = kst(p.vbank.depositedAt).date;
+      } else {
+        out.acctNo = p.instrument.acctNo;
+      }
+      const cash = issuedCashReceipt(p);
+      out.cashReceiptReqCl = cash ? '1' : '0';
+      if (cash) {
+        out.cashReceiptTid = cash.tid;
+        out.cashReceiptType = cash.type;
+        out.cashReceiptNo = maskReceiptNo(cash.no);
       }
     }
     out.partCancelInfo = p.cancel.partCancels.map((c) => {
@@ -780,6 +925,7 @@ export function createSmartroSandbox({
     '/interfaceURL.jsp': { POST: (req, res) => payInterface(req, res, 'pc') },
     '/pay/interfaceURL': { POST: (req, res) => payInterface(req, res, 'mobile') },
     [DECIDE_PATH]: { POST: decide },
+    [DEPOSIT_PATH]: { GET: depositNotice, POST: depositNotice },
     '/issue/IssueLoader.jsp': { GET: (_req, res, url) => issueLoader(url, res) },
     '/receipt': { POST: receipt },
     '/__sandbox/cancel': { POST: (req, res) => cancelRoute(req, res, false) },

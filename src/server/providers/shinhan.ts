@@ -16,9 +16,11 @@ import {
   ShinhanRequestSchema,
   ShinhanStatusSchema,
   type ShinhanConfirm,
+  type ShinhanReturn,
 } from '../schemas.js';
-import type { Attempt } from '../store/types.js';
+import type { Attempt, VbankAccount } from '../store/types.js';
 import { fetchPgJson, isPlainObject, type PgFailure, type PgReply } from './pg-fetch.js';
+import { ymd } from '../vbank.js';
 import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
 
 export interface ShinhanOptions {
@@ -55,13 +57,29 @@ export function payIsptHash(p: { userId: string; amount: number; tid: string; pa
   return sha256Hex(`${p.userId}${p.amount}${p.tid}${p.paymentApiKey}`);
 }
 
+/**
+ * What a return_url post without a confirm token says about a virtual account (가상계좌, issue 11). The
+ * document signs nothing on this post: it is believed only as far as it can be checked (the attempt's
+ * custom_parameter, done by the caller; the amount; the fields' form), then against confirm-info.
+ */
+export type ShinhanVbankClaim =
+  | { kind: 'issued'; tid: string; account: Partial<VbankAccount> }
+  /** ret_code other than 0: the window says the account was not issued (a browser's word: pending only). */
+  | { kind: 'failed'; code: string; said: string }
+  | { kind: 'refused'; code: string; message: string };
+
 type Answer<T> = { ok: true; data: T } | { ok: false; kind: 'refused'; message: string; status: number } | { ok: false; kind: 'failure'; failure: PgFailure };
 
 export type ShinhanProvider = PaymentProvider & {
   readonly pgcodes: readonly string[];
   cardList(pgcode: string): Promise<{ ok: true; text: string; json: Record<string, unknown> } | PgFailure>;
   receiptUrl(p: { tid: string; amount: number; txYmd: string }): Promise<{ ok: true; redirect_url: string } | { ok: false; code: string; message: string }>;
+  /** A return without confirm_token: a virtual account's fields, or undefined when it carries none. */
+  judgeVbank(form: ShinhanReturn, attempt: Attempt): ShinhanVbankClaim | undefined;
 };
+
+/** A virtual account attempt whose account's TID is known (Shinhan's selpay window chose 가상계좌). */
+const isVbank = (attempt: Attempt) => attempt.pay_method === 'VBANK' && attempt.claimed_tid !== null;
 
 export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: number }): ShinhanProvider {
   const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
@@ -189,8 +207,32 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       return { kind: 'unknown', message: answer.failure.message };
     },
 
+    judgeVbank(form, attempt) {
+      const named = [form.tid, form.bank_nm, form.vald_dt, form.pay_amt].filter((v) => v !== undefined && String(v).trim() !== '');
+      if (named.length === 0) return undefined;
+      const retCode = String(form.ret_code ?? '').trim();
+      if (retCode !== '0') {
+        return { kind: 'failed', code: /^[A-Za-z0-9_-]{1,20}$/.test(retCode) ? `vbank-${retCode}` : 'vbank-failed', said: clip(form.ret_msg ?? 'no ret_msg') };
+      }
+      const tid = String(form.tid ?? '').trim();
+      if (!/^[A-Za-z0-9_-]{1,50}$/.test(tid)) return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account return has no usable tid.' };
+      const amount = String(form.pay_amt ?? '').replace(/,/g, '').trim();
+      if (!/^\d{1,13}$/.test(amount) || Number(amount) !== attempt.amount) {
+        return { kind: 'refused', code: 'amount-mismatch', message: `The virtual account return says pay_amt ${clip(amount || '(none)')}; the attempt is ${attempt.amount} KRW.` };
+      }
+      const bank = form.bank_nm?.trim() ?? '';
+      const holder = form.user_nm?.trim() ?? '';
+      const due = ymd(form.vald_dt);
+      if (!bank || bank.length > 100 || !holder || holder.length > 100 || !due) {
+        return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account return lacks bank_nm, user_nm or a valid vald_dt (YYYYMMDD).' };
+      }
+      // The document's return carries no account number: Shinhan's window shows it to the buyer only.
+      return { kind: 'issued', tid, account: { bank_name: bank, vbank_holder: holder, vbank_due_date: due, vbank_account_no: null, bank_code: null } };
+    },
+
     async lookup(attempt): Promise<Settlement> {
       const answer = read(await get('v1.0/payments/confirm-info', { order_no: attempt.order_no }), ShinhanConfirmInfoSchema);
+      if (isVbank(attempt)) return vbankInfo(attempt, answer);
       if (!answer.ok) {
         if (answer.kind === 'failure') return { kind: 'unknown', message: answer.failure.message };
         // The document answers "there is no data." when it knows no payment for the order_no (assumption:
@@ -228,6 +270,30 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       return { ok: true, redirect_url: url };
     },
   };
+}
+
+/**
+ * confirm-info about a virtual account (ASSUMPTION, README): the document lists tx_stat 1 승인, 2 취소, 3
+ * 부분취소 and no state for an account waiting for its money, so a deposited account is read as tx_stat 1
+ * (승인) with the account's tid, and "there is no data." (or any other tx_stat) as not deposited yet.
+ * Nothing else counts as a deposit: a tid other than the account's is refuted, never recorded.
+ */
+function vbankInfo(attempt: Attempt, answer: Answer<z.infer<typeof ShinhanConfirmInfoSchema>>): Settlement {
+  const tid = attempt.claimed_tid as string;
+  if (!answer.ok) {
+    if (answer.kind === 'failure') return { kind: 'unknown', message: answer.failure.message };
+    return /no data/i.test(answer.message) ? { kind: 'issued', tid, account: {} } : { kind: 'unknown', message: `confirm-info refused: ${answer.message}` };
+  }
+  const info = answer.data;
+  if (info.tid !== tid) return { kind: 'refuted', message: `confirm-info names tid ${clip(info.tid)} for this order_no; its virtual account is ${tid}.` };
+  if (info.user_id !== undefined && info.user_id !== attempt.user_id) return { kind: 'unknown', message: 'confirm-info answered for another user_id.' };
+  if (info.tx_stat === 2) return { kind: 'declined', code: 'pg-cancelled', pgMessage: 'confirm-info tx_stat 2: the virtual account was cancelled.' };
+  if (info.tx_stat !== 1 && info.tx_stat !== 3) return { kind: 'issued', tid, account: {} };
+  const amount = info.tx_amount ?? info.amount;
+  if (amount === undefined) return { kind: 'unknown', message: 'confirm-info answered a deposit without an amount.' };
+  const details = { tid, approved_at: info.tx_date ?? null };
+  if (amount !== attempt.amount) return { kind: 'wrong-amount', details, amount };
+  return { kind: 'paid', details };
 }
 
 /** An absolute http(s) URL as is; a path ("/pgsvc/receipt?id=1") resolved against the API base. */

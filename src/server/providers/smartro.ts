@@ -12,8 +12,9 @@
 import { createHash } from 'node:crypto';
 import { clip, sameSecret } from '../http.js';
 import { SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
-import type { Attempt, PaidDetails } from '../store/types.js';
+import type { Attempt, PaidDetails, VbankAccount } from '../store/types.js';
 import { fetchPgJson, isPlainObject, type PgFailure } from './pg-fetch.js';
+import { ymd } from '../vbank.js';
 import { fitBytes, kstTimestamp, normalizeAuthDate } from './smartro-form.js';
 import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
 
@@ -27,8 +28,20 @@ export interface SmartroOptions {
   mobileAction: string;
   /** Receipt API base: test https://tapi.smilepay.co.kr/, real https://api.smilepay.co.kr/ */
   apiBase: string;
-  /** The pay methods this shop offers (issue 11 adds "vbank"); default ["card"]. */
+  /**
+   * The pay methods this shop offers, as the widget names them (`pay-method`): "card" (CARD), "vbank"
+   * (VBANK, 가상계좌), "bank" (BANK, 계좌이체), "phone" (CELLPHONE, 휴대폰). The browser may only pick among
+   * these; the first is used when it names none. Default ["card"]. Each must be in your Smartro contract.
+   */
   payMethods?: string[];
+  /** VBANK: the account takes deposits until the end of the day this many days from today, Korea time (VbankExpDate). Default 3. */
+  vbankDueDays?: number;
+  /**
+   * VBANK: the account holder (예금주) your virtual accounts show, as Smartro registered it. Neither the
+   * result form nor the receipt API names it; without this option the receipt API's merchant name (mallNm,
+   * else coNm) is shown (an assumption: set it to what your buyers' banking apps display).
+   */
+  vbankHolder?: string;
   /**
    * ASSUMPTION, off by default: Smartro's receipt API answers `{mid, moid}` (no `tid`) with the approval
    * for that Moid, and 404 when there is none. smartro-receipt.txt documents only `{mid, tid}`. With it, a
@@ -39,11 +52,19 @@ export interface SmartroOptions {
   receiptLookupByMoid?: boolean;
 }
 
-/** ResultCode meaning "approved", by PayMethod (Smartro's sample code). */
-export const SUCCESS_CODES: Readonly<Record<string, string>> = Object.freeze({ CARD: '3001', BANK: '4000', VBANK: '4100' });
+/**
+ * ResultCode meaning "approved", by PayMethod (Smartro's sample code, pg-docs README): card 3001, bank
+ * transfer 4000, phone A000; for a virtual account 4100 means the account was ISSUED (no money yet).
+ */
+export const SUCCESS_CODES: Readonly<Record<string, string>> = Object.freeze({ CARD: '3001', BANK: '4000', VBANK: '4100', CELLPHONE: 'A000' });
+/** VBANK: the deposit arrived (the notice Smartro posts to the notification URL, RetryURL). */
+export const DEPOSIT_CODE = '4110';
 /** ResultCode of "the buyer cancelled" (PC: sent to ReturnURL; mobile goes to StopURL instead). */
 export const CANCEL_CODE = 'C001';
-const PAY_METHODS: Readonly<Record<string, string>> = Object.freeze({ card: 'CARD', bank: 'BANK', vbank: 'VBANK' });
+/** The widget's `pay-method` -> Smartro's PayMethod. */
+export const PAY_METHODS: Readonly<Record<string, string>> = Object.freeze({ card: 'CARD', vbank: 'VBANK', bank: 'BANK', phone: 'CELLPHONE' });
+/** A virtual account number: digits, maybe dashes (the receipt API gives 10 characters, the sandbox 14). */
+const ACCOUNT_NO = /^[0-9-]{6,30}$/;
 
 export const md5Hex = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
@@ -65,6 +86,10 @@ export function signValue(p: { tid: string; resultCode: string; merchantKey: str
 /** What a (schema-checked) result form claims about our attempt. */
 export type SmartroClaim =
   | { kind: 'approved'; tid: string; details: PaidDetails }
+  /** VBANK 4100: an account was issued (signed); what the form says about it. */
+  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
+  /** VBANK 4110: the deposit arrived (signed): believed once the receipt API shows it. */
+  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
   | { kind: 'declined'; code: string; pgMessage: string; signed: boolean }
   | { kind: 'cancelled'; signed: boolean }
   /** Not believed: recorded as a refusal, changes nothing. */
@@ -86,6 +111,7 @@ export function isSmartroTid(tid: string, mid: string): boolean {
 export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: number; now: () => Date }): SmartroProvider {
   const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
   const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
+  const vbankDueDays = options.vbankDueDays ?? 3;
   const lookupByMoid = options.receiptLookupByMoid === true;
 
   /** POST {apiBase}receipt, `apikey: MerchantKey`: server to server ONLY. */
@@ -104,8 +130,11 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     return { ok: true, status: reply.status, json: reply.json };
   }
 
-  /** The receipt API's word on an approval of `attempt` with TID `tid`. */
-  function check(json: Record<string, unknown>, attempt: Attempt, tid: string | undefined): Settlement | { kind: 'paid-receipt'; details: PaidDetails } {
+  /**
+   * The receipt API's word on an approval of `attempt` with TID `tid`. For a virtual account (VBANK) the
+   * receipt is there from the issue on: `vacctBaseDt` (입금일) says whether the deposit has arrived.
+   */
+  function check(json: Record<string, unknown>, attempt: Attempt, tid: string | undefined, expected?: Partial<VbankAccount>): Settlement {
     const parsed = SmartroReceiptCheckSchema.safeParse(json);
     if (!parsed.success) return { kind: 'unknown', message: 'The receipt API answered something that is not a receipt (tid, moid, goodsAmt, stateCd).' };
     const r = parsed.data;
@@ -119,19 +148,40 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     const approved = r.stateCd !== undefined ? String(r.stateCd).trim() === '0' : r.stateNm?.trim() === '승인';
     if (!approved) return { kind: 'declined', code: 'pg-cancelled', pgMessage: `Smartro says TID ${r.tid} is cancelled (stateCd ${r.stateCd ?? '-'}).` };
     if (!isSmartroTid(r.tid, options.mid)) return { kind: 'unknown', message: `The receipt API answered a TID of the wrong form: ${clip(r.tid)}.` };
+    const bank = { bank_code: r.bankCd?.trim() || null, bank_name: r.bankNm?.trim() || null };
+    if (attempt.pay_method === 'VBANK') {
+      const accountNo = r.vacctNo?.trim() || null;
+      const wanted = expected?.vbank_account_no ?? attempt.vbank_account_no;
+      if (accountNo && wanted && accountNo.replace(/-/g, '') !== wanted.replace(/-/g, '')) {
+        return { kind: 'refuted', message: `Smartro's account for TID ${r.tid} is not the one the result named.` };
+      }
+      const account: Partial<VbankAccount> = {
+        ...definedOnly(bank),
+        ...(accountNo && ACCOUNT_NO.test(accountNo) ? { vbank_account_no: accountNo } : {}),
+        ...(ymd(r.vacctDueDt) ? { vbank_due_date: ymd(r.vacctDueDt) } : {}),
+        vbank_holder: clip(options.vbankHolder ?? merchantName(r.merchantInfo) ?? '-', 100),
+      };
+      const deposited = ymd(r.vacctBaseDt);
+      if (!deposited) return { kind: 'issued', tid: r.tid, account };
+      return { kind: 'paid', details: { tid: r.tid, approved_at: deposited, ...bank }, account };
+    }
     const approvedAt = r.appDt && r.appTm ? normalizeAuthDate(`${r.appDt}${r.appTm}`) : null;
+    const card = attempt.pay_method === 'CARD' || attempt.pay_method === null;
     return {
-      kind: 'paid-receipt',
+      kind: 'paid',
       details: {
         tid: r.tid,
         approved_at: approvedAt,
-        card_cpny_cd: r.appCo ?? null,
-        card_name: r.appNm ?? null,
-        card_no: r.cardNo ?? null,
-        install_month: r.instmntMon ?? null,
-        card_aprv_no: r.appNo ?? null,
+        ...(card
+          ? { card_cpny_cd: r.appCo ?? null, card_name: r.appNm ?? null, card_no: r.cardNo ?? null, install_month: r.instmntMon ?? null, card_aprv_no: r.appNo ?? null }
+          : { card_aprv_no: r.appNo ?? null, ...(attempt.pay_method === 'BANK' ? bank : {}) }),
       },
     };
+  }
+
+  /** VbankExpDate: the last day of the account, `vbankDueDays` from today in Korea time (yyyyMMdd). */
+  function vbankExpDate(): string {
+    return kstTimestamp(new Date(io.now().getTime() + vbankDueDays * 86_400_000)).slice(0, 8);
   }
 
   const provider: SmartroProvider = {
@@ -168,6 +218,8 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
         TransType: '0',
         OpenType: 'KR',
       };
+      // A virtual account takes deposits until the end of this day (Korea time).
+      if (fields.PayMethod === 'VBANK') fields.VbankExpDate = vbankExpDate();
       if (mobile) {
         // A mobile cancel goes to StopURL, not ReturnURL (guide 6.16).
         fields.StopURL = `${urls.smartroStop}?order_no=${encodeURIComponent(attempt.order_no)}`;
@@ -183,7 +235,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
 
     judge(form, attempt): SmartroClaim {
       if (form.MID !== undefined && form.MID !== options.mid) return { kind: 'refused', code: 'mid-mismatch', message: `The result is for MID ${clip(form.MID)}, not ours.` };
-      const approved = Object.values(SUCCESS_CODES).includes(form.ResultCode);
+      const approved = Object.values(SUCCESS_CODES).includes(form.ResultCode) || form.ResultCode === DEPOSIT_CODE;
       const signed = form.SignValue !== undefined;
       const verifies = signed && sameSecret(form.SignValue ?? '', signValue({ tid: form.TID ?? '', resultCode: form.ResultCode, merchantKey: options.merchantKey }));
       if ((approved || signed) && !verifies) return { kind: 'refused', code: 'sign-mismatch', message: 'SignValue does not match: the result is not trusted.' };
@@ -191,29 +243,52 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
         if (form.ResultCode === CANCEL_CODE) return { kind: 'cancelled', signed };
         return { kind: 'declined', code: form.ResultCode, pgMessage: clip(form.ResultMsg || 'The PG reported a failure.'), signed };
       }
-      // An approval. From here on, the money has moved at the PG.
+      // An approval (or a virtual account's issue or deposit). From here on, Smartro has acted.
       if (!form.TID || !isSmartroTid(form.TID, options.mid)) {
         return { kind: 'refused', code: 'bad-tid', message: `The approval's TID is not 30 letters/digits beginning with our MID: ${clip(form.TID ?? '(none)')}.` };
       }
       if (form.MID === undefined) return { kind: 'refused', code: 'mid-mismatch', message: 'The approval carries no MID.' };
       const payMethod = attempt.pay_method ?? 'CARD';
-      if (form.PayMethod !== payMethod || SUCCESS_CODES[payMethod] !== form.ResultCode) {
+      const codeFits = form.ResultCode === DEPOSIT_CODE ? payMethod === 'VBANK' : SUCCESS_CODES[payMethod] === form.ResultCode;
+      if (form.PayMethod !== payMethod || !codeFits) {
         return { kind: 'refused', code: 'paymethod-mismatch', message: `Approval ${form.ResultCode} for PayMethod ${clip(form.PayMethod ?? '(none)')}; we asked for ${payMethod}.` };
       }
+      // SignValue covers neither Amt nor the Moid: checked here, and against the receipt API after.
       if (form.Amt === undefined || Number(form.Amt) !== attempt.amount) {
         return { kind: 'refused', code: 'amount-mismatch', message: `The result says ${form.Amt ?? '(no Amt)'} KRW; the attempt is ${attempt.amount} KRW.` };
+      }
+      const approvedAt = form.AuthDate === undefined ? null : normalizeAuthDate(form.AuthDate);
+      const bank = { bank_code: form.fn_cd || null, bank_name: form.fn_name || null };
+      if (payMethod === 'VBANK') {
+        const accountNo = form.VbankNum?.trim();
+        const due = ymd(form.VbankExpDate);
+        if (form.ResultCode !== DEPOSIT_CODE && (!accountNo || !ACCOUNT_NO.test(accountNo) || !due)) {
+          return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account result has no usable VbankNum or VbankExpDate.' };
+        }
+        const account: Partial<VbankAccount> = {
+          bank_code: bank.bank_code,
+          bank_name: form.VbankName?.trim() || bank.bank_name,
+          ...(accountNo && ACCOUNT_NO.test(accountNo) ? { vbank_account_no: accountNo } : {}),
+          ...(due ? { vbank_due_date: due } : {}),
+          ...(options.vbankHolder ? { vbank_holder: clip(options.vbankHolder, 100) } : {}),
+        };
+        const kind = form.ResultCode === DEPOSIT_CODE ? 'deposited' : 'issued';
+        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account };
       }
       return {
         kind: 'approved',
         tid: form.TID,
-        details: {
-          tid: form.TID,
-          approved_at: form.AuthDate === undefined ? null : normalizeAuthDate(form.AuthDate),
-          card_cpny_cd: form.fn_cd ?? null,
-          card_name: form.fn_name ?? null,
-          install_month: form.CardQuota ?? null,
-          card_aprv_no: form.AuthCode ?? null,
-        },
+        details:
+          payMethod === 'CARD'
+            ? {
+                tid: form.TID,
+                approved_at: approvedAt,
+                card_cpny_cd: form.fn_cd ?? null,
+                card_name: form.fn_name ?? null,
+                install_month: form.CardQuota ?? null,
+                card_aprv_no: form.AuthCode ?? null,
+              }
+            : { tid: form.TID, approved_at: approvedAt, card_aprv_no: form.AuthCode ?? null, ...(payMethod === 'BANK' ? bank : {}) },
       };
     },
 
@@ -224,8 +299,8 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       const answer = await receiptCall({ tid });
       if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
       if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
-      const verdict = check(answer.json, attempt, tid);
-      if (verdict.kind !== 'paid-receipt') return verdict;
+      const verdict = check(answer.json, attempt, tid, claim.account);
+      if (verdict.kind !== 'paid' || attempt.pay_method === 'VBANK') return verdict;
       // The form's details (card name, quota) with the receipt's card number (masked by Smartro).
       return { kind: 'paid', details: { ...verdict.details, ...definedOnly(claim.details ?? {}), card_no: verdict.details.card_no, tid } };
     },
@@ -237,8 +312,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
       if (!tid && answer.status === 404) return { kind: 'nothing', message: 'Smartro knows no approval for this Moid.' };
       if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
-      const verdict = check(answer.json, attempt, tid);
-      return verdict.kind === 'paid-receipt' ? { kind: 'paid', details: verdict.details } : verdict;
+      return check(answer.json, attempt, tid);
     },
 
     async receipt(tid) {
@@ -257,6 +331,20 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
 /** The pay method name Smartro's form uses for the contract's `pay_method` ("card" -> "CARD"). */
 export function smartroPayMethod(payMethod: string): string | undefined {
   return PAY_METHODS[payMethod];
+}
+
+/** The widget's name of a Smartro PayMethod ("VBANK" -> "vbank"), or undefined. */
+export function payMethodName(pgValue: string | null): string | undefined {
+  return Object.keys(PAY_METHODS).find((name) => PAY_METHODS[name] === pgValue);
+}
+
+/** The merchant's name in a receipt's merchantInfo (an object, or a list of one). */
+function merchantName(info: unknown): string | undefined {
+  const first = Array.isArray(info) ? info[0] : info;
+  if (typeof first !== 'object' || first === null) return undefined;
+  const { mallNm, coNm } = first as Record<string, unknown>;
+  const name = [mallNm, coNm].find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  return name?.trim();
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -5,7 +5,7 @@
  * a provider never touches the store.
  */
 import type { SessionBody } from '../schemas.js';
-import type { Attempt, PaidDetails, ProviderName } from '../store/types.js';
+import type { Attempt, PaidDetails, ProviderName, VbankAccount } from '../store/types.js';
 import type { PgFailure } from './pg-fetch.js';
 
 /** The order as the shop's `loadOrder` returned it (checked by KpgOrderSchema). */
@@ -44,8 +44,13 @@ export type SessionOutcome =
 
 /** What the PG says about an attempt, after being asked (confirm, the receipt API, confirm-info). */
 export type Settlement =
-  /** The money moved for this attempt, for its amount. */
-  | { kind: 'paid'; details: PaidDetails }
+  /** The money moved for this attempt, for its amount (a virtual account: the deposit arrived, `account` is it). */
+  | { kind: 'paid'; details: PaidDetails; account?: Partial<VbankAccount> }
+  /**
+   * A virtual account is issued for this attempt and no deposit has reached it (yet): `account` is what the
+   * PG's records say about it (the payment module keeps what the result said where they say nothing).
+   */
+  | { kind: 'issued'; tid: string; account: Partial<VbankAccount> }
   /** The PG said no, or the payment was cancelled at the PG: no money for this attempt. */
   | { kind: 'declined'; code: string; pgMessage?: string }
   /** The PG took another amount than the attempt's: recorded as failed, the money as owed back. */
@@ -73,7 +78,11 @@ export interface PaymentProvider {
    * Verifies a result that claims an approval and returns the verdict. Shinhan: calls payments/confirm (the
    * money moves here) and checks the answer. Smartro: asks the receipt API about `claim.tid`.
    */
-  settle(attempt: Attempt, claim: { tid?: string; confirmToken?: string; clientIp: string; details?: PaidDetails }): Promise<Settlement>;
-  /** What the PG knows now (reconcile, a closed window, a superseding session). */
+  settle(attempt: Attempt, claim: { tid?: string; confirmToken?: string; clientIp: string; details?: PaidDetails; account?: Partial<VbankAccount> }): Promise<Settlement>;
+  /**
+   * What the PG knows now (reconcile, a closed window, a superseding session). For a virtual account
+   * (`pay_method` VBANK with its TID in `claimed_tid`): `issued` while no deposit has arrived, `paid` once
+   * it has, `declined` when the account was cancelled at the PG.
+   */
   lookup(attempt: Attempt): Promise<Settlement>;
 }

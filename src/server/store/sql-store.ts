@@ -4,7 +4,7 @@
  * built from state.ts's table.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { OPEN_STATUSES, TRANSITIONS, type Status } from '../state.js';
+import { OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
 import type { Attempt, AttemptPatch, NewAttempt, PaidDetails, PaymentStore, PayResult, ProviderName, RefundDue, Refusal } from './types.js';
 
@@ -25,6 +25,12 @@ const PATCHABLE = new Set<keyof AttemptPatch>([
   'reason',
   'superseded_by',
   'processing_since',
+  'pay_method',
+  'bank_code',
+  'bank_name',
+  'vbank_account_no',
+  'vbank_holder',
+  'vbank_due_date',
 ]);
 
 type Row = Record<string, unknown>;
@@ -137,6 +143,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     },
 
     async transition(orderNo, name, patch, now) {
+      if ((PAY_TRANSITIONS as readonly string[]).includes(name)) throw new Error(`kpg store: ${name} records money: use pay()`);
       const { from, to } = TRANSITIONS[name];
       const sets = ['status = $2', 'updated_at = $3'];
       const params: unknown[] = [orderNo, to, now, [...from]];
@@ -158,8 +165,8 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       return one(`UPDATE kpg_attempts SET ${sets.join(', ')} WHERE order_no = $1 AND status = ANY($4::text[]) RETURNING *`, params);
     },
 
-    async pay(orderNo, details: PaidDetails, now) {
-      const from = TRANSITIONS.pay.from as readonly Status[];
+    async pay(orderNo, details: PaidDetails, now, transition: PayTransition = 'pay') {
+      const from = TRANSITIONS[transition].from as readonly Status[];
       try {
         return await sql.transaction<PayResult>(async (tx) => {
           const attempt = await one('SELECT * FROM kpg_attempts WHERE order_no = $1 FOR UPDATE', [orderNo], tx);
@@ -177,11 +184,12 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
           const paid = await one(
             `UPDATE kpg_attempts SET status = 'paid', updated_at = $3, finished_at = $3, tid = $4, approved_at = $5,
                card_cpny_cd = $6, card_name = $7, card_no = $8, install_month = $9, card_aprv_no = $10,
-               claimed_tid = NULL, reported_status = NULL, reported_code = NULL, reported_at = NULL,
+               bank_code = COALESCE($11, bank_code), bank_name = COALESCE($12, bank_name), claimed_tid = NULL, reported_status = NULL, reported_code = NULL, reported_at = NULL,
                code = NULL, pg_message = NULL, reason = NULL
              WHERE order_no = $1 AND status = ANY($2::text[]) RETURNING *`,
             [orderNo, [...from], now, details.tid, details.approved_at ?? null, details.card_cpny_cd ?? null,
-              details.card_name ?? null, details.card_no ?? null, details.install_month ?? null, details.card_aprv_no ?? null],
+              details.card_name ?? null, details.card_no ?? null, details.install_month ?? null, details.card_aprv_no ?? null,
+              details.bank_code ?? null, details.bank_name ?? null],
             tx,
           );
           if (!paid) throw new Error('kpg store: the attempt moved inside its own lock');

@@ -8,8 +8,10 @@
  * - a PG transaction id is recorded once          (primary key of kpg_transactions, unique attempts.tid)
  * - a Smartro TID is 30 letters/digits and begins with the MID   (CHECK)
  * - statuses only move along state.ts's table     (conditional UPDATE ... WHERE status = ANY(...))
+ * - an account awaiting its deposit names its TID, bank, holder and due date, and that TID waits on one
+ *   attempt only                                  (CHECK, partial unique index)
  */
-import type { ReportedStatus, Status, TransitionName } from '../state.js';
+import type { PayTransition, ReportedStatus, Status, TransitionName } from '../state.js';
 
 export type ProviderName = 'shinhan' | 'smartro';
 
@@ -43,7 +45,10 @@ export interface Attempt {
   reported_status: ReportedStatus | null;
   reported_code: string | null;
   reported_at: string | null;
-  /** Smartro: the TID of a signed approval being verified (processing / unknown). */
+  /**
+   * The TID of a result being verified (processing / unknown: a signed Smartro approval, a virtual account's
+   * issue), and of the virtual account awaiting its deposit (awaiting_deposit).
+   */
   claimed_tid: string | null;
   tid: string | null;
   approved_at: string | null;
@@ -52,6 +57,13 @@ export interface Attempt {
   card_no: string | null;
   install_month: string | null;
   card_aprv_no: string | null;
+  /** Bank transfer and virtual account: the bank (code as the PG sends it, name). */
+  bank_code: string | null;
+  bank_name: string | null;
+  /** Virtual account: its number where the PG tells the shop (Shinhan does not), holder, last day to deposit (YYYY-MM-DD, Korea time). */
+  vbank_account_no: string | null;
+  vbank_holder: string | null;
+  vbank_due_date: string | null;
   /** failed: why (a kebab-case code or the PG's code). */
   code: string | null;
   /** failed: the PG's own words (for developers and logs; never shown to the buyer). */
@@ -93,8 +105,17 @@ export type AttemptPatch = Partial<
     | 'reason'
     | 'superseded_by'
     | 'processing_since'
+    | 'pay_method'
+    | 'bank_code'
+    | 'bank_name'
+    | 'vbank_account_no'
+    | 'vbank_holder'
+    | 'vbank_due_date'
   >
 >;
+
+/** What the PG said about an issued virtual account (the columns `issue` sets). */
+export type VbankAccount = Pick<Attempt, 'bank_code' | 'bank_name' | 'vbank_account_no' | 'vbank_holder' | 'vbank_due_date'>;
 
 /** What a verified approval records. */
 export interface PaidDetails {
@@ -105,6 +126,9 @@ export interface PaidDetails {
   card_no?: string | null;
   install_month?: string | null;
   card_aprv_no?: string | null;
+  /** Bank transfer / virtual account: the bank (kept when not given). */
+  bank_code?: string | null;
+  bank_name?: string | null;
 }
 
 /** A PG transaction that took money the shop must give back (a superseded or duplicate attempt, a wrong amount). */
@@ -152,13 +176,13 @@ export interface PaymentStore {
    * One conditional UPDATE along state.ts's table: the attempt moves if its status is one `name` starts
    * from, and the new row comes back; `undefined` when it was not (another copy got there first).
    */
-  transition(orderNo: string, name: Exclude<TransitionName, 'pay'>, patch: AttemptPatch, now: string): Promise<Attempt | undefined>;
+  transition(orderNo: string, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, now: string): Promise<Attempt | undefined>;
   /**
-   * `pay` in one transaction: the TID into kpg_transactions (primary key: recorded once) and the attempt
-   * to paid (unique index: one paid attempt per order). The same TID recorded again for the same attempt is
-   * `already: true`.
+   * `pay` (or `deposit`, from awaiting_deposit) in one transaction: the TID into kpg_transactions (primary
+   * key: recorded once) and the attempt to paid (unique index: one paid attempt per order). The same TID
+   * recorded again for the same attempt is `already: true`.
    */
-  pay(orderNo: string, details: PaidDetails, now: string): Promise<PayResult>;
+  pay(orderNo: string, details: PaidDetails, now: string, transition?: PayTransition): Promise<PayResult>;
   /** Records money to give back; false when that TID is already recorded (as paid or owed). */
   recordRefundDue(refund: Omit<RefundDue, 'recorded_at' | 'resolved_at' | 'resolution'>, now: string): Promise<boolean>;
   refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;

@@ -1,0 +1,304 @@
+// @ts-check
+/**
+ * Issue 11 on the server, end to end through the sandbox PGs at the HTTP level, on PGlite and PostgreSQL:
+ * virtual accounts (Smartro VBANK 4100 issue and 4110 deposit notice; Shinhan selpay's 가상계좌 settled through
+ * confirm-info by reconcile()), bank transfer (4000) and phone (A000), expiry, forged notices and returns.
+ * The browser end-to-end tests (test/vbank.test.ts) click the same flows in Chromium.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createKpgServer } from '../../dist/server/index.js';
+import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO, serve, answerJson, shinhanDecide, shopOrders, smartroDecide, startServer, until } from './server-helpers.mjs';
+
+const DAY = 86_400_000;
+/** Today in Korea time as YYYYMMDD, `days` later. @param {number} days @param {number} [at] */
+const kstDate = (days, at = Date.now()) => new Date(at + 9 * 3600_000 + days * DAY).toISOString().slice(0, 10).replace(/-/g, '');
+const iso = (/** @type {string} */ yyyymmdd) => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`;
+const md5Hex = (/** @type {string} */ text) => createHash('md5').update(text, 'utf8').digest('hex');
+/** SignValue as Smartro computes it (the sandbox's key: a forger who has it still cannot change Amt unnoticed). */
+const sign = (/** @type {string} */ tid, /** @type {string} */ code, key = SANDBOX_SMARTRO.merchantKey) =>
+  Buffer.from(md5Hex(`${tid.slice(0, 10)}${code}${tid.slice(10, 15)}${key}${tid.slice(15, 30)}`), 'utf8').toString('base64');
+
+forEachEngine('issue 11: virtual accounts, bank transfer and phone through the sandbox PGs', ({ store }) => {
+  /**
+   * @param {import('node:test').TestContext} t
+   * @param {{ smartro?: Record<string, unknown>, now?: () => Date }} [o]
+   */
+  async function setup(t, o = {}) {
+    const pgs = await sandboxes(t, { retryAttempts: 3, retryDelayMs: 100 });
+    const shop = shopOrders();
+    const server = await startServer(
+      t,
+      store(),
+      {
+        ...pgs.options,
+        smartro: { ...pgs.options.smartro, payMethods: ['card', 'vbank', 'bank', 'phone'], ...o.smartro },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        pgTimeoutMs: 6000,
+        rateLimit: false,
+        ...(o.now ? { now: o.now } : {}),
+      },
+      { secrets: SANDBOX_SECRETS },
+    );
+    /** @param {string} orderNo */
+    const result = async (orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json;
+    /** @param {string} orderId @param {Record<string, unknown>} [body] */
+    const session = (orderId, body = {}) => server.postJson('/api/kpg/session', { provider: 'smartro', order_id: orderId, device_type: 2, ...body });
+    /** The sandbox's record of a payment by Moid. @param {string} moid */
+    const atSmartro = async (moid) => (await (await fetch(`${pgs.smartro.origin}/__sandbox/payments`)).json()).payments.find((/** @type {any} */ p) => p.moid === moid);
+    /** The sandbox's deposit page, as its form posts (JSON here). @param {string} tid @param {boolean} [resend] */
+    const deposit = (tid, resend = false) =>
+      fetch(`${pgs.smartro.origin}/payTest/vbank_deposit_notice.jsp`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid, resend }) });
+    /** Issues a Smartro virtual account for a new order; returns it with the result form. */
+    async function smartroVbank() {
+      const order = shop.add();
+      const started = await session(order.order_id, { pay_method: 'vbank' });
+      assert.equal(started.status, 200, started.text);
+      const form = await smartroDecide(started.json, 'approve');
+      assert.equal(form.fields.ResultCode, '4100');
+      const back = await postForm(/** @type {string} */ (form.action), form.fields);
+      assert.equal(back.status, 200);
+      return { order, orderNo: /** @type {string} */ (started.json.order_no), session: started.json, form };
+    }
+    return { pgs, shop, ...server, result, session, atSmartro, deposit, smartroVbank };
+  }
+
+  test('Smartro VBANK: the form asks for VBANK due in 3 days; 4100 is recorded awaiting_deposit with the account; the order takes no new attempt (409 awaiting-deposit)', async (t) => {
+    const s = await setup(t);
+    const { order, orderNo, session, form } = await s.smartroVbank();
+    assert.equal(session.fields.PayMethod, 'VBANK');
+    assert.equal(session.fields.VbankExpDate, kstDate(3));
+    const res = await s.result(orderNo);
+    assert.equal(res.status, 'awaiting_deposit');
+    assert.equal(res.pay_method, 'vbank');
+    assert.equal(res.tid, form.fields.TID);
+    assert.deepEqual(res.vbank, { bank_name: '신한은행', account_no: form.fields.VbankNum, holder: 'KPG 데모샵', amount: 11000, due_date: iso(kstDate(3)) });
+    const again = await s.session(order.order_id, { pay_method: 'card' });
+    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'awaiting-deposit', orderNo]);
+    assert.match(again.json.message, /가상계좌/);
+    // The 4100 also reaches RetryURL (server to server): answered OK, recorded once.
+    await until(async () => (await s.atSmartro(orderNo))?.retry?.state === 'delivered', 8000, 'the issue notice delivered');
+    assert.equal(s.logs.filter((l) => l.transition === 'issue' && l.order_no === orderNo).length, 1);
+    assert.ok(!JSON.stringify(s.logs).includes(form.fields.VbankNum), 'the account number is not in the logs');
+  });
+
+  test('Smartro VBANK: the deposit notice (4110) at RetryURL pays the order; sent twice, it is recorded once and both are answered OK', async (t) => {
+    const s = await setup(t);
+    const { order, orderNo, form } = await s.smartroVbank();
+    const tid = form.fields.TID;
+    await until(async () => (await s.atSmartro(orderNo))?.retry?.state === 'delivered', 8000, 'the issue notice delivered');
+    assert.equal((await s.deposit(tid)).status, 200);
+    await until(async () => (await s.atSmartro(orderNo))?.vbank?.notices?.[0]?.state === 'delivered', 8000, 'the deposit notice delivered');
+    const paid = await s.result(orderNo);
+    assert.deepEqual([paid.status, paid.tid, paid.pay_method, paid.vbank.account_no], ['paid', tid, 'vbank', form.fields.VbankNum]);
+    assert.equal((await s.deposit(tid)).status, 409, 'the sandbox takes one deposit');
+    assert.equal((await s.deposit(tid, true)).status, 200, 'the notice again');
+    await until(async () => (await s.atSmartro(orderNo))?.vbank?.notices?.[1]?.state === 'delivered', 8000, 'the second notice delivered');
+    const notices = (await s.atSmartro(orderNo)).vbank.notices;
+    assert.deepEqual(notices.map((/** @type {any} */ n) => n.attempts.at(-1).body), ['OK', 'OK']);
+    assert.equal(s.logs.filter((l) => l.transition === 'deposit' && l.order_no === orderNo).length, 1);
+    const recorded = await s.kpg.store().then((st) => st.findByTid('smartro', tid));
+    assert.equal(recorded?.order_no, orderNo);
+    const again = await s.session(order.order_id);
+    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'already-paid', orderNo]);
+    // The inline slip of a virtual account: its account, due day and deposit day.
+    const slip = await s.call(`/api/kpg/receipt?tid=${tid}`);
+    assert.equal(slip.status, 200, slip.text);
+    assert.deepEqual([slip.json.receipt.vacctNo, slip.json.receipt.vacctDueDt, slip.json.receipt.bankNm], [form.fields.VbankNum, kstDate(3), '신한은행']);
+    assert.equal(slip.json.receipt.vacctBaseDt, kstDate(0));
+  });
+
+  test('forged deposit notices are refused and logged: wrong SignValue, a genuine signature with another Amt, a deposit Smartro does not show (RETRY)', async (t) => {
+    const s = await setup(t);
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    const { orderNo, form } = await s.smartroVbank();
+    const notice = { ...form.fields, ResultCode: '4110', ResultMsg: '가상계좌 입금 완료' };
+    const post = (/** @type {Record<string, string>} */ fields) => postForm(`${s.base}/api/kpg/smartro/retry`, fields);
+    const badSign = await post({ ...notice, SignValue: sign(form.fields.TID, '4110', 'not-the-key') });
+    assert.deepEqual([badSign.status, await badSign.text()], [400, 'REFUSED sign-mismatch']);
+    const badAmount = await post({ ...notice, Amt: '1100', SignValue: sign(form.fields.TID, '4110') });
+    assert.deepEqual([badAmount.status, await badAmount.text()], [400, 'REFUSED amount-mismatch']);
+    // Signed, right amount, but Smartro's receipt API shows no deposit yet: not recorded; Smartro is asked to retry.
+    const early = await post({ ...notice, SignValue: sign(form.fields.TID, '4110') });
+    assert.deepEqual([early.status, await early.text()], [503, 'RETRY deposit-unverified']);
+    assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');
+    const refusals = await s.kpg.refusals({ orderNo });
+    assert.deepEqual(refusals.map((r) => r.code), ['sign-mismatch', 'amount-mismatch']);
+    assert.ok(s.logs.some((l) => l.event === 'refusal' && l.code === 'sign-mismatch' && l.route === 'smartro/retry'));
+    assert.equal(s.logs.filter((l) => l.transition === 'deposit').length, 0);
+  });
+
+  test('Smartro VBANK past its due day: reconcile() asks Smartro, closes it (cancelled, vbank-expired) and the order is paid again by card', async (t) => {
+    let skew = 0;
+    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const { order, orderNo } = await s.smartroVbank();
+    let report = await s.kpg.reconcile();
+    assert.equal((await s.result(orderNo)).status, 'awaiting_deposit', 'not before the due day ends');
+    skew = 4 * DAY;
+    report = await s.kpg.reconcile();
+    assert.ok(report.settled.some((x) => x.order_no === orderNo && x.from === 'awaiting_deposit' && x.to === 'cancelled'), JSON.stringify(report.settled));
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.reason], ['cancelled', 'vbank-expired']);
+    const again = await s.session(order.order_id, { pay_method: 'card' });
+    assert.equal(again.status, 200, again.text);
+    const card = await smartroDecide(again.json, 'approve');
+    await postForm(/** @type {string} */ (card.action), card.fields);
+    assert.equal((await s.result(again.json.order_no)).status, 'paid');
+  });
+
+  test('Smartro VBANK: a deposit whose notice never came is found by reconcile() past the due day and recorded as paid, never expired', async (t) => {
+    let skew = 0;
+    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const { orderNo, form } = await s.smartroVbank();
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    assert.equal((await s.deposit(form.fields.TID)).status, 200);
+    skew = 5 * DAY;
+    const report = await s.kpg.reconcile();
+    assert.ok(report.settled.some((x) => x.order_no === orderNo && x.to === 'paid'));
+    assert.equal((await s.result(orderNo)).status, 'paid');
+    assert.equal(s.logs.filter((l) => l.transition === 'expire').length, 0);
+  });
+
+  test('Smartro BANK (4000) with a cash receipt, and CELLPHONE (A000): verified approvals; the slip shows the bank and the cash receipt; IssueLoader type=2 shows it', async (t) => {
+    const s = await setup(t);
+    const a = s.shop.add();
+    const bank = await s.session(a.order_id, { pay_method: 'bank' });
+    assert.equal(bank.json.fields.PayMethod, 'BANK');
+    const bankForm = await smartroDecide(bank.json, 'approve', { cash_receipt: '1', cash_receipt_no: '01012345678' });
+    assert.equal(bankForm.fields.ResultCode, '4000');
+    await postForm(/** @type {string} */ (bankForm.action), bankForm.fields);
+    const paid = await s.result(bank.json.order_no);
+    assert.deepEqual([paid.status, paid.pay_method, paid.bank_name, paid.card_name], ['paid', 'bank', '신한은행', undefined]);
+    const slip = await s.call(`/api/kpg/receipt?tid=${paid.tid}`);
+    assert.equal(slip.json.receipt.bankNm, '신한은행');
+    assert.match(slip.json.receipt.acctNo, /^\*{8}\d{4}$/, 'the buyer\'s own account is masked');
+    assert.deepEqual([slip.json.receipt.cashReceiptReqCl, slip.json.receipt.cashReceiptType, slip.json.receipt.cashReceiptNo], ['1', '1', '010****5678']);
+    const cash = await fetch(`${s.pgs.smartro.origin}/issue/IssueLoader.jsp?TID=${paid.tid}&type=2`);
+    assert.equal(cash.status, 200);
+    assert.match(await cash.text(), new RegExp(`<dd id="cash-tid">${slip.json.receipt.cashReceiptTid}</dd>`));
+
+    const b = s.shop.add();
+    const phone = await s.session(b.order_id, { pay_method: 'phone' });
+    assert.equal(phone.json.fields.PayMethod, 'CELLPHONE');
+    const phoneForm = await smartroDecide(phone.json, 'approve');
+    assert.equal(phoneForm.fields.ResultCode, 'A000');
+    await postForm(/** @type {string} */ (phoneForm.action), phoneForm.fields);
+    const phonePaid = await s.result(phone.json.order_no);
+    assert.deepEqual([phonePaid.status, phonePaid.pay_method], ['paid', 'phone']);
+    // A phone approval signed as a card approval (3001) is refused: success codes are per method.
+    const c = s.shop.add();
+    const other = await s.session(c.order_id, { pay_method: 'phone' });
+    const otherForm = await smartroDecide(other.json, 'approve');
+    const forged = await postForm(`${s.base}/api/kpg/smartro/retry`, { ...otherForm.fields, ResultCode: '3001', SignValue: sign(otherForm.fields.TID, '3001') });
+    assert.deepEqual([forged.status, await forged.text()], [400, 'REFUSED paymethod-mismatch']);
+  });
+
+  test('pay_method: only what the shop allows (400 naming the field); a shop setting with an unknown method does not start', async (t) => {
+    const s = await setup(t, { smartro: { payMethods: ['card', 'bank'] } });
+    const order = s.shop.add();
+    const refused = await s.session(order.order_id, { pay_method: 'vbank' });
+    assert.deepEqual([refused.status, refused.json.code, refused.json.field], [400, 'invalid-field', 'pay_method']);
+    const unknown = await s.session(order.order_id, { pay_method: 'bitcoin' });
+    assert.deepEqual([unknown.status, unknown.json.field], [400, 'pay_method']);
+    assert.throws(
+      () => createKpgServer({ publicBaseUrl: 'http://x.test', smartro: { ...s.pgs.options.smartro, payMethods: ['card', 'VBANK'] }, loadOrder: () => undefined, authorize: () => true, log: false }),
+      /payMethods: "VBANK" is not one of card, vbank, bank, phone/,
+    );
+  });
+
+  test('Shinhan selpay 가상계좌: the window shows the account, the return carries none; awaiting_deposit; reconcile() waits, then records the deposit from confirm-info', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+    assert.equal(started.status, 200, started.text);
+    const orderNo = started.json.order_no;
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    assert.match(page.html, /<dd id="vbank-account-no">562\d{11}<\/dd>/);
+    assert.equal(page.fields.confirm_token, undefined);
+    assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+    const res = await s.result(orderNo);
+    assert.equal(res.status, 'awaiting_deposit');
+    assert.deepEqual(res.vbank, { bank_name: '신한은행', holder: '(주)케이피지데모', amount: 11000, due_date: iso(page.fields.vald_dt) });
+    assert.equal(res.tid, page.fields.tid);
+    // The same return again (a reload): one issue.
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal(s.logs.filter((l) => l.transition === 'issue' && l.order_no === orderNo).length, 1);
+    const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'awaiting-deposit', orderNo]);
+    await s.kpg.reconcile();
+    assert.equal((await s.result(orderNo)).status, 'awaiting_deposit', 'no deposit yet');
+    const dep = await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+    assert.equal(dep.status, 200);
+    const report = await s.kpg.reconcile();
+    assert.ok(report.settled.some((x) => x.order_no === orderNo && x.from === 'awaiting_deposit' && x.to === 'paid'));
+    const paid = await s.result(orderNo);
+    assert.deepEqual([paid.status, paid.tid, paid.pay_method], ['paid', page.fields.tid, 'vbank']);
+    // Shinhan's 거래 확인서 for the deposit.
+    const receipt = await s.call(`/api/kpg/receipt?tid=${paid.tid}`);
+    assert.equal(receipt.status, 200, receipt.text);
+    assert.match(await (await fetch(receipt.json.redirect_url)).text(), /<dd id="receipt-method">가상계좌<\/dd>/);
+  });
+
+  test('Shinhan 가상계좌 returns that are not believed: another custom_parameter, another amount, a bad date (nothing changes, each refusal logged); ret_code not 0 is a browser report', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    const orderNo = started.json.order_no;
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    const ret = `${s.base}/api/kpg/shinhan/return`;
+    await postForm(ret, { ...page.fields, custom_parameter: 'guessed' });
+    await postForm(ret, { ...page.fields, pay_amt: '1100' });
+    await postForm(ret, { ...page.fields, vald_dt: '20261331' });
+    assert.equal((await s.result(orderNo)).status, 'pending');
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'bad-vbank']);
+    await postForm(ret, { ...page.fields, ret_code: '9001', ret_msg: '<b>발급 실패</b>' });
+    const failed = await s.result(orderNo);
+    assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-9001']);
+    assert.ok(!JSON.stringify(failed).includes('발급 실패'), 'the browser\'s words are never passed on');
+    // A browser's word is not final: the genuine return still records the account.
+    await postForm(ret, page.fields);
+    assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');
+  });
+
+  test('Shinhan 가상계좌 past its due day: reconcile() closes it (vbank-expired) after confirm-info shows no deposit; the order can be paid again', async (t) => {
+    let skew = 0;
+    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    skew = 4 * DAY;
+    // A session past the due day asks confirm-info itself: the account is closed and a new attempt starts.
+    const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.equal(again.status, 200, again.text);
+    const res = await s.result(started.json.order_no);
+    assert.deepEqual([res.status, res.reason], ['cancelled', 'vbank-expired']);
+    const card = await shinhanDecide(again.json.redirect_url, 'approve');
+    await postForm(/** @type {string} */ (card.action), card.fields);
+    assert.equal((await s.result(again.json.order_no)).status, 'paid');
+  });
+});
+
+test('Shinhan confirm-info about a virtual account: only tx_stat 1 with the account\'s tid and amount is a deposit (unit, fake confirm-info)', async (t) => {
+  /** @type {unknown} */
+  let answer;
+  const origin = await serve(t, (_req, res) => answerJson(res, 200, answer));
+  const { createShinhanProvider } = await import('../../dist/server/providers/shinhan.js');
+  const shinhan = createShinhanProvider({ apiBase: origin, clientId: 'c1', paymentApiKey: 'p', searchApiKey: 's' }, { timeoutMs: 2000 });
+  const attempt = /** @type {any} */ ({ order_no: 'N1', user_id: 'u1', amount: 11000, pay_method: 'VBANK', claimed_tid: 'T1' });
+  const cases = [
+    [{ ret_code: 998, ret_msg: 'there is no data.' }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 4 }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 11000, tx_date: '2026-12-01 10:00:00' }, 'paid'],
+    [{ ret_code: 0, tid: 'T2', tx_stat: 1, tx_amount: 11000 }, 'refuted'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 1100 }, 'wrong-amount'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 2 }, 'declined'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 11000, user_id: 'other' }, 'unknown'],
+  ];
+  for (const [body, kind] of cases) {
+    answer = body;
+    assert.equal((await shinhan.lookup(attempt)).kind, kind, JSON.stringify(body));
+  }
+});
