@@ -34,24 +34,27 @@ function demo(): Plugin {
 }
 
 /**
- * One IIFE per script tag: `vite build` writes kpg-checkout.js, `vite build --mode return` kpg-return.js;
- * `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server (defines nothing).
+ * One IIFE per script tag: `vite build` writes kpg-checkout.js (every element and PG), `--mode shinhan`
+ * kpg-shinhan.js, `--mode smartro` kpg-smartro.js (one PG each, same global `KpgCheckout`), `--mode return`
+ * kpg-return.js; `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server.
  */
 const entries = {
   production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
+  shinhan: { entry: 'src/kpg-shinhan.ts', name: 'KpgCheckout', file: 'kpg-shinhan.js', format: 'iife' },
+  smartro: { entry: 'src/kpg-smartro.ts', name: 'KpgCheckout', file: 'kpg-smartro.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 
 export default defineConfig(({ mode }) => {
-  const { entry, name, file, format } = entries[mode === 'return' || mode === 'no-dom' ? mode : 'production'];
+  const { entry, name, file, format } = entries[mode in entries ? (mode as keyof typeof entries) : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
     plugins: [demo(), asciiOnly()],
     build: {
       outDir: 'dist',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       lib: { entry, formats: [format], name, fileName: () => file },
     },
   };

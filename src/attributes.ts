@@ -1,28 +1,17 @@
 /**
  * One reader per attribute the elements share, with one rule each: `<kpg-checkout>`, `<kpg-card-picker>`
- * and `<kpg-receipt>` read `provider`, `timeout`, `pg-origins`, `tid` and `amount` through these only.
+ * and `<kpg-receipt>` read `timeout`, `pg-origins`, `tid` and `amount` through these only.
  * Numbers are accepted wherever the attribute is numeric: React 19 and Vue set a property, not an attribute.
  */
 import { invalidConfig } from './errors.js';
 import { allowedPgOrigins } from './origins.js';
-import { AmountSchema, ProviderIdSchema, SecondsSchema, TidSchema, type ProviderId } from './schemas.js';
+import { AmountSchema, SecondsSchema, TidSchema } from './schemas.js';
 import { warnOnce } from './warn.js';
 
 export type Numeric = string | number | null | undefined;
 
 export const DEFAULT_TIMEOUT_S = 15;
 export const DEFAULT_RESULT_TIMEOUT_S = 60;
-
-/** `provider`: `shinhan` or `smartro`. Throws `invalid-config` naming `provider`. */
-export function readProvider(value: string | null | undefined): ProviderId {
-  const parsed = ProviderIdSchema.safeParse(value ?? '');
-  if (parsed.success) return parsed.data;
-  const list = ProviderIdSchema.options.join(', ');
-  throw invalidConfig(
-    'provider',
-    value ? `provider="${value}" is not supported; use one of: ${list}` : `The provider attribute is required (one of: ${list})`,
-  );
-}
 
 /**
  * `pg-origins`: ignored. An attribute must not decide where PG scripts load from or where forms and

@@ -14,7 +14,6 @@ import {
   requestSession,
   type SessionRequest,
 } from './protocol.js';
-import { providers } from './providers/index.js';
 import type { AttemptContext, PgReturn } from './providers/types.js';
 import type { KpgResult, ProviderId } from './schemas.js';
 
@@ -78,7 +77,7 @@ const bound = (ctx: AttemptContext) => ctx.config.resultTimeoutMs / 1000;
  */
 export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promise<Outcome | null> {
   const { sessionUrl, timeoutMs } = ctx.config;
-  const provider = providers[ctx.config.provider];
+  const provider = ctx.config.pg;
   let orderNo: string | undefined;
   try {
     provider.beforeSession?.(ctx);

@@ -2,7 +2,6 @@
 import {
   DEFAULT_RESULT_TIMEOUT_S,
   readPgOrigins,
-  readProvider,
   readSeconds,
   readTimeout,
   type Numeric,
@@ -10,6 +9,8 @@ import {
 import { KpgError, invalidConfig } from './errors.js';
 import type { KpgErrorDetail } from './events.js';
 import { backendUrl } from './origins.js';
+import type { Provider } from './providers/types.js';
+import { providerFor } from './registry.js';
 import { AppSchemeSchema, DeviceSchema, PgCodeSchema, type DeviceMode, type ProviderId } from './schemas.js';
 import { themeColors } from './theme.js';
 
@@ -31,6 +32,8 @@ export interface CheckoutAttributes {
 
 export interface CheckoutConfig {
   provider: ProviderId;
+  /** The PG's module, from this script's registry. */
+  pg: Provider;
   sessionUrl: URL;
   resultUrl: URL;
   orderId: string;
@@ -59,7 +62,7 @@ function endpoint(field: string, value: string | null | undefined, what: string)
 }
 
 function read(attrs: CheckoutAttributes): CheckoutConfig {
-  const provider = readProvider(attrs.provider);
+  const pg = providerFor(attrs.provider);
   const sessionUrl = endpoint('session-url', attrs.sessionUrl, 'your backend endpoint that returns a signed session');
   const resultUrl = endpoint('result-url', attrs.resultUrl, 'your backend endpoint that returns the verified outcome');
   const orderId = attrs.orderId == null ? '' : String(attrs.orderId).trim();
@@ -75,7 +78,8 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
   }
   return {
-    provider,
+    provider: pg.id,
+    pg,
     sessionUrl,
     resultUrl,
     orderId,

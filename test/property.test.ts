@@ -9,7 +9,10 @@ import '../src/index.js';
 import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
 import { parseCardList } from '../src/cards.js';
 import { KpgError } from '../src/errors.js';
-import { providers } from '../src/providers/index.js';
+import { shinhan } from '../src/providers/shinhan.js';
+import { smartro } from '../src/providers/smartro.js';
+
+const providers = { shinhan, smartro };
 import type { ReceiptSupport } from '../src/providers/types.js';
 import { ResultSchema, ReturnMessageSchema } from '../src/schemas.js';
 import { takePending } from '../src/pending.js';

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { readAmount, readPgOrigins, readProvider } from '../attributes.js';
+import { readAmount, readPgOrigins } from '../attributes.js';
 import { KpgElement } from '../base-element.js';
 import { readConfig, type ConfigResult } from '../config.js';
 import { AttemptController, type CardChoice, type CheckoutState } from '../controllers/attempt.js';
@@ -10,7 +10,7 @@ import { checkMark } from '../icons.js';
 import type { KpgCardSelectDetail, KpgErrorDetail, Outcome } from '../events.js';
 import { emit } from '../events.js';
 import { allowPgOrigins } from '../origins.js';
-import { providers } from '../providers/index.js';
+import { providerFor } from '../registry.js';
 import { DeviceSchema } from '../schemas.js';
 import { styles } from './kpg-checkout.styles.js';
 
@@ -184,7 +184,7 @@ export class KpgCheckout extends KpgElement {
     if (this.#preload?.key === key) return this.#preload.url;
     let url: URL | null = null;
     try {
-      const provider = providers[readProvider(this.provider)];
+      const provider = providerFor(this.provider);
       const device = DeviceSchema.safeParse(this.device || 'auto');
       if (provider.scriptUrl && device.success && resolveDevice(device.data) === 'pc') {
         url = provider.scriptUrl(this.scriptSrc || null, readPgOrigins(this.pgOrigins));

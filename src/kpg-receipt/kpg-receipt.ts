@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { KpgElement } from '../base-element.js';
-import { readPgOrigins, readProvider, readTid, readTimeout } from '../attributes.js';
+import { readPgOrigins, readTid, readTimeout } from '../attributes.js';
 import { PopupController } from '../controllers/popup.js';
 import { KpgError, invalidConfig } from '../errors.js';
 import { emit, type KpgErrorDetail } from '../events.js';
 import { getJson } from '../http.js';
 import { backendUrl } from '../origins.js';
-import { providers } from '../providers/index.js';
+import { providerFor } from '../registry.js';
 import type { ReceiptSupport, Slip, SlipLine } from '../providers/types.js';
 import { printOnlySlips, styles } from './kpg-receipt.styles.js';
 
@@ -91,8 +91,7 @@ export class KpgReceipt extends KpgElement {
   }
 
   #support(): ReceiptSupport {
-    const id = readProvider(this.provider);
-    const support = providers[id].receipt;
+    const { id, receipt: support } = providerFor(this.provider);
     if (!support) throw invalidConfig('provider', `${id} has no receipts`);
     if (this.#inline && !support.inline) throw invalidConfig('view', `view="inline" is not available for ${id}`);
     return support;

@@ -1,0 +1,8 @@
+/**
+ * Smartro WEBLink for the elements, with its inline slip for `<kpg-receipt view="inline">`:
+ * `import 'kpg-checkout/smartro'`; inside kpg-smartro.js and kpg-checkout.js.
+ */
+import { smartro } from '../providers/smartro.js';
+import { registerProvider } from '../registry.js';
+
+registerProvider(smartro);
