@@ -2,7 +2,7 @@
  * One payment attempt, start to finish, as plain async functions: attributes are already validated, and
  * the result is exactly one Outcome (the event the element fires). No DOM element needed.
  *
- *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> open PG -> poll result-url
+ *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> (next task) open PG -> poll result-url
  */
 import { KpgError } from './errors.js';
 import type { KpgSessionDetail, Outcome } from './events.js';
@@ -16,6 +16,7 @@ import {
 } from './protocol.js';
 import type { AttemptContext, PgReturn } from './providers/types.js';
 import type { KpgResult, ProviderId } from './schemas.js';
+import { sleep } from './timers.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
@@ -98,9 +99,12 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
         },
       };
     }
+    // Every check of the session (shape, origins, fields) and the kpg-session listeners run in this task;
+    // the PG window opens in the next one, with nothing left to check (the buyer's click still holds).
     const session = provider.parseSession(answer.json, ctx);
     orderNo = session.order_no;
     hooks.onSession({ provider: provider.id, order_no: orderNo });
+    await sleep(0, ctx.signal);
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
     if (pg.kind === 'closed') return await afterClose(ctx, orderNo);

@@ -1,7 +1,6 @@
 /** `<kpg-checkout>` attributes -> a validated configuration, or the error that names the bad attribute. */
 import {
   DEFAULT_RESULT_TIMEOUT_S,
-  readPgOrigins,
   readSeconds,
   readTimeout,
   type Numeric,
@@ -24,7 +23,6 @@ export interface CheckoutAttributes {
   pointColor?: string | null;
   device?: string | null;
   scriptSrc?: string | null;
-  pgOrigins?: string | null;
   timeout?: Numeric;
   resultTimeout?: Numeric;
   appScheme?: string | null;
@@ -42,8 +40,6 @@ export interface CheckoutConfig {
   pointColor: string;
   device: DeviceMode;
   scriptSrc: string | null;
-  /** Extra PG origins, allowed from JavaScript only (`allowPgOrigins`). */
-  pgOrigins: string[];
   /** Each backend request is abandoned after this many milliseconds. */
   timeoutMs: number;
   /** Result polling gives up after this many milliseconds of `pending` / `processing`. */
@@ -87,7 +83,6 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     ...themeColors(attrs),
     device: device.data,
     scriptSrc: attrs.scriptSrc || null,
-    pgOrigins: readPgOrigins(attrs.pgOrigins),
     timeoutMs: readTimeout(attrs.timeout),
     resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
     appScheme,

@@ -43,7 +43,11 @@ export async function requestSession(url: URL, body: SessionRequest, options: Re
     return { kind: 'session', json: await postJson(url, body, 'session-failed', 'The session request', options) };
   } catch (error) {
     const refusal = error instanceof KpgError && error.detail.status === 409 && SessionRefusalSchema.safeParse(error.body);
-    if (refusal && refusal.success) return refusal.data.code === 'already-paid' ? { kind: 'already-paid', order_no: refusal.data.order_no! } : { kind: 'attempt-in-progress', order_no: refusal.data.order_no };
+    if (refusal && refusal.success) {
+      const { code, order_no } = refusal.data;
+      if (code === 'attempt-in-progress') return { kind: code, order_no };
+      if (order_no) return { kind: code, order_no };
+    }
     throw error;
   }
 }

@@ -4,6 +4,7 @@
  * Smartro code, and a new PG is a new provider module, its entry and one line in `PGS`.
  */
 import { invalidConfig } from './errors.js';
+import type { SlipView } from './kpg-receipt/slip.js';
 import type { Provider } from './providers/types.js';
 import { ProviderIdSchema, type ProviderId } from './schemas.js';
 
@@ -34,3 +35,6 @@ export function providerFor(value: string | null | undefined): Provider {
   }
   return provider;
 }
+
+/** Views a PG's entry adds to the elements: Smartro's inline slip for `<kpg-receipt view="inline">`. */
+export const views: { slip?: SlipView } = {};
