@@ -4,8 +4,8 @@
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../src/index.js';
-import { allowPgOrigins } from '../src/origins.js';
+import './elements.js';
+import { allowPgOrigins } from './elements.js';
 import type { KpgCardPicker, KpgCheckout } from '../src/index.js';
 import { SESSION, fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, uniqueKey, waitFor } from './helpers.js';
 

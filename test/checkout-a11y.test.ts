@@ -1,6 +1,6 @@
 /** axe audits of <kpg-checkout> in each state a shopper can see: idle, busy, continue, error, paid. */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import { SESSION, consumeUserActivation, fixture, uniqueKey, payButton, realClick, recordEvents, stubScript, waitFor } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import fc from 'fast-check';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
 import { parseCardList } from '../src/cards.js';
 import { KpgError } from '../src/errors.js';
