@@ -9,6 +9,7 @@ import { defaultReporter, summaryReporter as builtinSummary } from '@web/test-ru
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { demoServers } from './demo/servers.mjs';
 import { fixtureMiddleware } from './test/server/fixtures.mjs';
+import { fetchedBytesCommand } from './test/server/fetched-bytes.mjs';
 import { pgWindowCommands } from './test/server/pg-window.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 import { freePort } from './test/server/free-port.mjs';
@@ -103,6 +104,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     pgWindowCommands(),
+    fetchedBytesCommand(),
     {
       name: 'kpg-demo-servers',
       async serverStart() {
