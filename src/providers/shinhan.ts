@@ -138,8 +138,11 @@ export const shinhan: Provider<ShinhanSession> = {
   id: 'shinhan',
   receipt: { kind: 'backend', url: receiptUrl },
   preload(config) {
-    // A PC checkout loads and checks the script when it appears, so the click finds it ready.
-    if (resolveDevice(config.device) === 'pc') bizPay(config).catch(() => {}); // a failure is reported on the click
+    // A PC checkout loads and checks the script when it appears, so the click finds it ready; and the
+    // session schema runs once now (zod builds its internals on the first parse), not after the click.
+    if (resolveDevice(config.device) !== 'pc') return;
+    bizPay(config).catch(() => {}); // a failure is reported on the click
+    ShinhanSessionSchema.safeParse({});
   },
   prepare(ctx) {
     // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
