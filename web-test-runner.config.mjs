@@ -76,7 +76,7 @@ const runnerHtml = (/** @type {string | undefined} */ script) => (/** @type {str
   })};</script></head><body><script type="module" src="${testFramework}"></script></body></html>`;
 
 export default {
-  files: DIST ? [] : ['test/**/*.test.ts'],
+  files: DIST ? undefined : ['test/**/*.test.ts'],
   groups: DIST
     ? [
         { name: 'kpg-checkout.js', files: ELEMENT_TESTS, testRunnerHtml: runnerHtml('kpg-checkout.js') },
