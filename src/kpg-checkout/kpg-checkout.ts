@@ -8,6 +8,8 @@ import type { KpgCardSelectDetail, KpgErrorCode, KpgErrorDetail, Outcome } from 
 import { emit } from '../events.js';
 import { popupBlockedText, won } from '../i18n.js';
 import { allowPgOrigins } from '../origins.js';
+import { providerFor } from '../registry.js';
+import { DeviceSchema } from '../schemas.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-checkout.styles.js';
 
@@ -263,8 +265,14 @@ export class KpgCheckout extends KpgElement {
     if (changed.has('orderId') && changed.get('orderId') !== undefined) this.#attempt.orderChanged();
     if (!this.#config || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
       this.#config = readConfig(this);
-      // Ready before the click (Shinhan's script on PC): the click then sends the session request at once.
-      if (this.#config.ok) this.#config.config.pg.preload?.(this.#config.config);
+      // Ready before the click (Shinhan's script on PC), even while the order is still to be set: the
+      // click then sends the session request at once.
+      const device = DeviceSchema.safeParse(this.device || 'auto');
+      try {
+        if (device.success) providerFor(this.provider).preload?.(device.data, this.scriptSrc || null);
+      } catch {
+        /* reported as invalid-config */
+      }
     }
     const read = this.#config;
     this._configError = this.disabled || read.ok ? null : read.error;

@@ -6,7 +6,6 @@
  * So the callback's code is compared only with `ShinhanBizPay.RES_SUCCESS`, every other code is a failure
  * carrying its message, and the backend's verified result decides the outcome either way.
  */
-import type { CheckoutConfig } from '../config.js';
 import { KpgError, parseOrThrow } from '../errors.js';
 import { loadScript } from '../script-loader.js';
 import { resolveDevice } from '../device.js';
@@ -35,12 +34,12 @@ const apis = new Map<string, ShinhanBizPay>();
 const checks = new Map<string, Promise<ShinhanBizPay>>();
 
 /** Load Shinhan's script (once per page) and check, once, that it defined the API we call. */
-function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
-  const key = config.scriptSrc ?? '';
+function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
+  const key = scriptSrc ?? '';
   let check = checks.get(key);
   if (!check) {
     check = (async () => {
-      const url = allowedPgUrl(config.scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');
+      const url = allowedPgUrl(scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');
       await loadScript(url);
       const api = (globalThis as { ShinhanBizPay?: ShinhanBizPay }).ShinhanBizPay;
       if (!ShinhanBizPaySchema.safeParse(api).success || typeof api!.openPopup !== 'function') {
@@ -137,16 +136,16 @@ function receiptUrl(json: unknown): URL {
 export const shinhan: Provider<ShinhanSession> = {
   id: 'shinhan',
   receipt: { kind: 'backend', url: receiptUrl },
-  preload(config) {
+  preload(device, scriptSrc) {
     // A PC checkout loads and checks the script when it appears, so the click finds it ready; and the
     // session schema runs once now (zod builds its internals on the first parse), not after the click.
-    if (resolveDevice(config.device) !== 'pc') return;
-    bizPay(config).catch(() => {}); // a failure is reported on the click
+    if (resolveDevice(device) !== 'pc') return;
+    bizPay(scriptSrc).catch(() => {}); // a failure is reported on the click
     ShinhanSessionSchema.safeParse({});
   },
   prepare(ctx) {
     // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
-    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc ?? '')) return bizPay(ctx.config).then(() => {});
+    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc ?? '')) return bizPay(ctx.config.scriptSrc).then(() => {});
   },
   parseSession,
   async open(session, ctx) {
@@ -156,7 +155,7 @@ export const shinhan: Provider<ShinhanSession> = {
       location.assign(session.redirect_url);
       return { kind: 'navigated' };
     }
-    const api = apis.get(ctx.config.scriptSrc ?? '') ?? (await bizPay(ctx.config));
+    const api = apis.get(ctx.config.scriptSrc ?? '') ?? (await bizPay(ctx.config.scriptSrc));
     const gesture = ctx.userGesture();
     if (gesture) await gesture;
     return openPopup(api, session.redirect_url, ctx);

@@ -3,7 +3,7 @@
  * that registers it (`entries/<pg>.ts`, `registry.ts`), and its session schema in `schemas.ts`.
  */
 import type { Device } from '../device.js';
-import type { ProviderId } from '../schemas.js';
+import type { DeviceMode, ProviderId } from '../schemas.js';
 import type { CheckoutConfig } from '../config.js';
 import type { PopupController } from '../controllers/popup.js';
 
@@ -72,8 +72,8 @@ export interface Provider<S extends { order_no: string } = { order_no: string }>
   /** Receipts (전표), when the PG has them. */
   readonly receipt?: ReceiptSupport;
   readonly id: ProviderId;
-  /** Called when a checkout's configuration is read (connect, attribute changes): get ready before the click (e.g. load the PG's script). */
-  preload?(config: CheckoutConfig): void;
+  /** Called when a checkout's attributes are read (connect, changes): get ready before the click (e.g. load the PG's script). */
+  preload?(device: DeviceMode, scriptSrc: string | null): void;
   /** Runs synchronously inside the click, before any await (e.g. pre-opening a named window). */
   beforeSession?(ctx: AttemptContext): void;
   /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */
