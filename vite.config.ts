@@ -1,4 +1,6 @@
-import { defineConfig, type Plugin } from 'vite';
+import MagicString from 'magic-string';
+import { decodeMappings, encodeMappings } from './scripts/sourcemap.mjs';
+import { defineConfig, parseAst, type Plugin } from 'vite';
 
 /**
  * The shipped script must be pure ASCII: a shop page served as EUC-KR that loads it with a plain
@@ -12,8 +14,72 @@ function asciiOnly(): Plugin {
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
         if (chunk.type !== 'chunk') continue;
+        if (chunk.map) {
+          // Each escaped UTF-16 unit becomes 6 characters: move the map's columns along (npm run size reads it).
+          const lines = chunk.code.split('\n');
+          const mapped = decodeMappings(chunk.map.mappings);
+          mapped.forEach((segments, i) => {
+            const text = lines[i] ?? '';
+            if (!/[^\x00-\x7f]/.test(text)) return;
+            const before = new Int32Array(text.length + 1);
+            for (let c = 0; c < text.length; c++) before[c + 1] = before[c] + (text.charCodeAt(c) > 0x7f ? 5 : 0);
+            for (const segment of segments) segment[0] += before[Math.min(segment[0], text.length)];
+          });
+          chunk.map.mappings = encodeMappings(mapped);
+          const asset = bundle[`${chunk.fileName}.map`];
+          if (asset?.type === 'asset') asset.source = JSON.stringify({ ...JSON.parse(String(asset.source)), mappings: chunk.map.mappings });
+        }
         chunk.code = chunk.code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
       }
+    },
+  };
+}
+
+/**
+ * CSS in `css```, markup in `html``` / `svg```: the whitespace the sources keep for reading costs bytes in
+ * every file that ships. CSS loses comments and the spaces around `{ } ; , >` and after `:`; markup keeps
+ * one space where it had a line break and indentation (a space renders as the line break did). Only the
+ * literal text between `${...}` is touched, so every template keeps its parts.
+ */
+export function minifyCss(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([{};,>])\s*/g, '$1')
+    .replace(/:\s+/g, ':')
+    .replace(/;}/g, '}')
+    .trim();
+}
+
+export const minifyMarkup = (text: string): string => text.replace(/\s*\n\s*/g, ' ');
+
+function minifyTemplates(): Plugin {
+  return {
+    name: 'kpg-minify-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/.*\.ts$/.test(id) || !/\b(css|html|svg)`/.test(code)) return null;
+      const edits: Array<[number, number, string]> = [];
+      const visit = (node: unknown): void => {
+        if (!node || typeof node !== 'object') return;
+        if (Array.isArray(node)) return node.forEach(visit);
+        const n = node as { type?: string; tag?: { type: string; name?: string }; quasi?: { quasis: Array<{ start: number; end: number; value: { raw: string } }> } };
+        if (n.type === 'TaggedTemplateExpression' && n.tag?.type === 'Identifier' && n.quasi) {
+          const minify = n.tag.name === 'css' ? minifyCss : n.tag.name === 'html' || n.tag.name === 'svg' ? minifyMarkup : null;
+          for (const q of minify ? n.quasi.quasis : []) {
+            // A quasi's span may or may not include its delimiters (` ${ }): find its raw text in it.
+            const at = code.startsWith(q.value.raw, q.start) ? q.start : q.start + 1;
+            if (!code.startsWith(q.value.raw, at)) throw new Error(`kpg-minify-templates: cannot place a template in ${id}`);
+            edits.push([at, at + q.value.raw.length, minify!(q.value.raw)]);
+          }
+        }
+        for (const [key, value] of Object.entries(node)) if (key !== 'parent') visit(value);
+      };
+      visit(parseAst(code, { lang: 'ts' } as never));
+      if (!edits.length) return null;
+      const out = new MagicString(code);
+      for (const [start, end, text] of edits) if (text !== code.slice(start, end)) out.overwrite(start, end, text);
+      return { code: out.toString(), map: out.generateMap({ hires: true, source: id, includeContent: true }) };
     },
   };
 }
@@ -34,24 +100,27 @@ function demo(): Plugin {
 }
 
 /**
- * One IIFE per script tag: `vite build` writes kpg-checkout.js, `vite build --mode return` kpg-return.js;
- * `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server (defines nothing).
+ * One IIFE per script tag: `vite build` writes kpg-checkout.js (every element and PG), `--mode shinhan`
+ * kpg-shinhan.js, `--mode smartro` kpg-smartro.js (one PG each, same global `KpgCheckout`), `--mode return`
+ * kpg-return.js; `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server.
  */
 const entries = {
   production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
+  shinhan: { entry: 'src/kpg-shinhan.ts', name: 'KpgCheckout', file: 'kpg-shinhan.js', format: 'iife' },
+  smartro: { entry: 'src/kpg-smartro.ts', name: 'KpgCheckout', file: 'kpg-smartro.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 
 export default defineConfig(({ mode }) => {
-  const { entry, name, file, format } = entries[mode === 'return' || mode === 'no-dom' ? mode : 'production'];
+  const { entry, name, file, format } = entries[mode in entries ? (mode as keyof typeof entries) : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
-    plugins: [demo(), asciiOnly()],
+    plugins: [demo(), minifyTemplates(), asciiOnly()],
     build: {
       outDir: 'dist',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       lib: { entry, formats: [format], name, fileName: () => file },
     },
   };

@@ -9,6 +9,7 @@ import { defaultReporter, summaryReporter as builtinSummary } from '@web/test-ru
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { demoServers } from './demo/servers.mjs';
 import { fixtureMiddleware } from './test/server/fixtures.mjs';
+import { fetchedBytesCommand } from './test/server/fetched-bytes.mjs';
 import { pgWindowCommands } from './test/server/pg-window.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 import { freePort } from './test/server/free-port.mjs';
@@ -50,8 +51,39 @@ const chromeArgs = [
   '--disable-dev-shm-usage',
 ];
 
+/**
+ * `npm test` (KPG_TEST_DIST=1) runs the browser tests against the built files, each loaded by a plain
+ * `<script>` as a shop loads it (test/elements.ts): every test against kpg-checkout.js, and the tests that
+ * apply to one PG again against kpg-shinhan.js or kpg-smartro.js (a test that needs the other PG skips
+ * itself). The ESM package test runs alone. Without KPG_TEST_DIST (a developer's run), everything runs
+ * once against src/ through esbuild, no build needed.
+ */
+const DIST = process.env.KPG_TEST_DIST === '1';
+const ESM_ONLY = ['test/package.test.ts'];
+const ELEMENT_TESTS = ['test/**/*.test.ts', ...ESM_ONLY.map((f) => `!${f}`)];
+const BOTH = ['test/click-path.test.ts', 'test/csp.test.ts', 'test/dist-script.test.ts', 'test/pg-files.test.ts', 'test/receipt.test.ts', 'test/sandbox-flows.test.ts'];
+const PG_FILES = {
+  'kpg-shinhan.js': [...BOTH, 'test/card-picker.test.ts', 'test/checkout-a11y.test.ts', 'test/checkout-errors.test.ts', 'test/checkout-lifecycle.test.ts', 'test/checkout-shinhan.test.ts', 'test/contract-v2.test.ts', 'test/theme.test.ts'],
+  'kpg-smartro.js': [...BOTH, 'test/checkout-smartro.test.ts', 'test/in-app.test.ts'],
+};
+
+/** The page each test runs in: the sandbox origins (free ports) and the file under test, if any. */
+const runnerHtml = (/** @type {string | undefined} */ script) => (/** @type {string} */ testFramework) =>
+  `<!doctype html><html><head><meta charset="utf-8"><script>window.__KPG_TEST_ENV__ = ${JSON.stringify({
+    shinhan: servers?.shinhanOrigin,
+    smartro: servers?.smartroOrigin,
+    script,
+  })};</script></head><body><script type="module" src="${testFramework}"></script></body></html>`;
+
 export default {
-  files: ['test/**/*.test.ts'],
+  files: DIST ? undefined : ['test/**/*.test.ts'],
+  groups: DIST
+    ? [
+        { name: 'kpg-checkout.js', files: ELEMENT_TESTS, testRunnerHtml: runnerHtml('kpg-checkout.js') },
+        ...Object.entries(PG_FILES).map(([script, files]) => ({ name: script, files, testRunnerHtml: runnerHtml(script) })),
+        { name: 'esm', files: ESM_ONLY },
+      ]
+    : [],
   nodeResolve: true,
   hostname: 'localhost',
   port: TEST_PORT,
@@ -72,6 +104,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     pgWindowCommands(),
+    fetchedBytesCommand(),
     {
       name: 'kpg-demo-servers',
       async serverStart() {
@@ -88,11 +121,7 @@ export default {
     },
   ],
   // The sandbox origins (free ports) reach the tests through the page that runs them.
-  testRunnerHtml: (testFramework) =>
-    `<!doctype html><html><head><meta charset="utf-8"><script>window.__KPG_TEST_ENV__ = ${JSON.stringify({
-      shinhan: servers?.shinhanOrigin,
-      smartro: servers?.smartroOrigin,
-    })};</script></head><body><script type="module" src="${testFramework}"></script></body></html>`,
+  testRunnerHtml: runnerHtml(undefined),
   middleware: [fixtureMiddleware(), connectMiddleware()],
   reporters: [defaultReporter(), builtinSummary({ flatten: false }), summaryReporter()],
 };

@@ -55,9 +55,11 @@ if (skipped) console.log(`\ntest: ${skipped} node tests SKIPPED (not passed)${'s
 
 // Browser tests.
 const summary = join(tmpdir(), `kpg-wtr-${process.pid}.json`);
-const wtrOk = step('browser tests (web-test-runner, headless Chromium)', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], {
+// Against the built files, each loaded by a plain <script> tag (KPG_TEST_DIST: see web-test-runner.config.mjs).
+const wtrOk = step('browser tests (web-test-runner, headless Chromium, against dist/kpg-*.js)', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], {
   CHROME_PATH: chrome,
   KPG_SUMMARY_FILE: summary,
+  KPG_TEST_DIST: '1',
 });
 if (existsSync(summary)) {
   const counts = JSON.parse(readFileSync(summary, 'utf8'));

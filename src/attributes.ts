@@ -1,11 +1,10 @@
 /**
  * One reader per attribute the elements share, with one rule each: `<kpg-checkout>`, `<kpg-card-picker>`
- * and `<kpg-receipt>` read `provider`, `timeout`, `pg-origins`, `tid` and `amount` through these only.
+ * and `<kpg-receipt>` read `timeout`, `tid` and `amount` through these only.
  * Numbers are accepted wherever the attribute is numeric: React 19 and Vue set a property, not an attribute.
  */
 import { invalidConfig } from './errors.js';
-import { allowedPgOrigins } from './origins.js';
-import { AmountSchema, ProviderIdSchema, SecondsSchema, TidSchema, type ProviderId } from './schemas.js';
+import { AmountSchema, SecondsSchema, TidSchema } from './schemas.js';
 import { warnOnce } from './warn.js';
 
 export type Numeric = string | number | null | undefined;
@@ -13,35 +12,10 @@ export type Numeric = string | number | null | undefined;
 export const DEFAULT_TIMEOUT_S = 15;
 export const DEFAULT_RESULT_TIMEOUT_S = 60;
 
-/** `provider`: `shinhan` or `smartro`. Throws `invalid-config` naming `provider`. */
-export function readProvider(value: string | null | undefined): ProviderId {
-  const parsed = ProviderIdSchema.safeParse(value ?? '');
-  if (parsed.success) return parsed.data;
-  const list = ProviderIdSchema.options.join(', ');
-  throw invalidConfig(
-    'provider',
-    value ? `provider="${value}" is not supported; use one of: ${list}` : `The provider attribute is required (one of: ${list})`,
-  );
-}
-
-/**
- * `pg-origins`: ignored. An attribute must not decide where PG scripts load from or where forms and
- * windows go (an HTML injection could); the page's own script calls `KpgCheckout.allowPgOrigins([...])`.
- * Warns once when the attribute is used; returns the origins allowed from JavaScript.
- */
-export function readPgOrigins(value: string | null | undefined): string[] {
-  if (value) {
-    warnOnce(
-      `pg-origins="${value}" is ignored: markup cannot allow PG origins. Call KpgCheckout.allowPgOrigins(${JSON.stringify(value.split(/\s+/).filter(Boolean))}) from your own script before the elements connect.`,
-    );
-  }
-  return allowedPgOrigins();
-}
-
 /** `timeout` / `result-timeout`: seconds (text or a number) -> milliseconds; an invalid value warns and falls back. */
 export function readSeconds(field: string, value: Numeric, fallback: number): number {
   if (value == null || value === '') return fallback * 1000;
-  const parsed = SecondsSchema.safeParse(value);
+  const parsed = SecondsSchema.safeParse(Number(value));
   if (parsed.success) return parsed.data * 1000;
   warnOnce(`${field}="${value}" is not a number of seconds; using ${fallback}.`);
   return fallback * 1000;
@@ -59,7 +33,7 @@ export function readTid(value: string | null | undefined): string {
 /** `amount`: whole won (digits, or a whole number), else null with one warning saying so. */
 export function readAmount(value: Numeric): number | null {
   if (value == null || value === '') return null;
-  if (AmountSchema.safeParse(value).success) return Number(value);
+  if (AmountSchema.safeParse(String(value)).success) return Number(value);
   warnOnce(`amount="${value}" is not whole won (digits only, or a whole number); the amount is not shown.`);
   return null;
 }

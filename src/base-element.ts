@@ -1,6 +1,5 @@
-import { LitElement, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
-import { messages, type Messages } from './i18n.js';
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { english } from './i18n.js';
 import { themeColors, themeStyle } from './theme.js';
 import { warnOnce } from './warn.js';
 
@@ -12,32 +11,47 @@ const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
   ['pointcolor', 'point_color'],
 ];
 
-/** What every kpg element shares: the `lang` global attribute and the two theme colours. */
+/**
+ * What every kpg element shares: the `lang` global attribute, the two theme colours, and the warnings for
+ * attributes that look right but do nothing. Reactive properties are declared as `static properties` (no
+ * decorators: smaller bundles), each with a `declare`d field for its type and docs.
+ */
 export class KpgElement extends LitElement {
-  /** Six hex digits; default FFFFFF. */
-  @property({ attribute: 'main_color' }) mainColor?: string;
-  /** Six hex digits; default 5379FF. */
-  @property({ attribute: 'point_color' }) pointColor?: string;
+  static override properties: PropertyDeclarations = {
+    mainColor: { attribute: 'main_color' },
+    pointColor: { attribute: 'point_color' },
+  };
 
-  /** `lang` is the global attribute; the element re-renders when it changes. */
+  /** Six hex digits; default FFFFFF. */
+  declare mainColor?: string;
+  /** Six hex digits; default 5379FF. */
+  declare pointColor?: string;
+
+  /** `lang` is the global attribute (the element re-renders when it changes); `pg-origins` is only warned about. */
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang'];
+    return [...super.observedAttributes, 'lang', 'pg-origins'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
     if (name === 'lang') this.requestUpdate();
+    // Markup must not decide where PG scripts load from or where forms and windows go (an HTML injection could).
+    if (name === 'pg-origins' && value) {
+      warnOnce(
+        `pg-origins="${value}" is ignored: markup cannot allow PG origins. Call KpgCheckout.allowPgOrigins(${JSON.stringify(value.split(/\s+/).filter(Boolean))}) from your own script before the elements connect.`,
+      );
+    }
   }
 
-  protected get t(): Messages {
-    return messages(this.lang);
+  /** The element's text in its language: Korean, or English for `lang="en"` (`en-US`...). */
+  protected text<T>(ko: T, en: T): T {
+    return english(this.lang) ? en : ko;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    const tag = this.localName;
     for (const [wrong, right] of LOOK_ALIKES) {
-      if (this.hasAttribute(wrong)) warnOnce(`<${tag}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
+      if (this.hasAttribute(wrong)) warnOnce(`<${this.localName}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
     }
   }
 

@@ -4,7 +4,8 @@
  */
 import { KpgError, parseOrThrow } from './errors.js';
 import { getJson } from './http.js';
-import { pgUrl, pageOrigin, toUrl, type OwnOriginRule } from './origins.js';
+import { pgUrl, toUrl } from './origins.js';
+import { SHINHAN_DOMAIN } from './providers/shinhan.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
 import { warnOnce } from './warn.js';
 
@@ -71,20 +72,14 @@ export function promotions(card: Card, amount: number | null) {
 }
 
 /**
- * `image_url` is relative to the PG: resolve it against `imageBase`, then load it only from the PG's own
+ * `image_url` is relative to the PG: resolve it against `imageBase`, then load it only from Shinhan's own
  * https hosts, an origin allowed with allowPgOrigins(), or the page's own origin. Anything else: no image.
  */
-export function imageUrl(
-  value: string | null | undefined,
-  imageBase: string,
-  own: OwnOriginRule,
-  pgOrigins: readonly string[],
-): string | null {
-  if (!value) return null;
-  const url = toUrl(value, imageBase);
+export function imageUrl(value: string | null | undefined, imageBase: string): string | null {
+  const url = value ? toUrl(value, imageBase) : null;
   if (!url) return null;
-  if (url.origin === pageOrigin() && (url.protocol === 'https:' || url.protocol === 'http:')) return url.href;
-  return pgUrl(url.href, own, pgOrigins)?.href ?? null;
+  if (url.origin === location.origin && /^https?:$/.test(url.protocol)) return url.href;
+  return pgUrl(url.href, SHINHAN_DOMAIN)?.href ?? null;
 }
 
 export function toOption(card: Card, image: string | null): CardOption {

@@ -2,7 +2,7 @@
  * One payment attempt, start to finish, as plain async functions: attributes are already validated, and
  * the result is exactly one Outcome (the event the element fires). No DOM element needed.
  *
- *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> open PG -> poll result-url
+ *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> (next task) open PG -> poll result-url
  */
 import { KpgError } from './errors.js';
 import type { KpgSessionDetail, Outcome } from './events.js';
@@ -14,9 +14,9 @@ import {
   requestSession,
   type SessionRequest,
 } from './protocol.js';
-import { providers } from './providers/index.js';
 import type { AttemptContext, PgReturn } from './providers/types.js';
 import type { KpgResult, ProviderId } from './schemas.js';
+import { sleep } from './timers.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
@@ -79,7 +79,7 @@ const bound = (ctx: AttemptContext) => ctx.config.resultTimeoutMs / 1000;
  */
 export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promise<Outcome | null> {
   const { sessionUrl, timeoutMs } = ctx.config;
-  const provider = providers[ctx.config.provider];
+  const provider = ctx.config.pg;
   let orderNo: string | undefined;
   try {
     provider.beforeSession?.(ctx);
@@ -100,9 +100,12 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
         },
       };
     }
+    // Every check of the session (shape, origins, fields) and the kpg-session listeners run in this task;
+    // the PG window opens in the next one, with nothing left to check (the buyer's click still holds).
     const session = provider.parseSession(answer.json, ctx);
     orderNo = session.order_no;
     hooks.onSession({ provider: provider.id, order_no: orderNo });
+    await sleep(0, ctx.signal);
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
     if (pg.kind === 'closed') return await afterClose(ctx, orderNo);

@@ -1,8 +1,6 @@
 /** `<kpg-checkout>` attributes -> a validated configuration, or the error that names the bad attribute. */
 import {
   DEFAULT_RESULT_TIMEOUT_S,
-  readPgOrigins,
-  readProvider,
   readSeconds,
   readTimeout,
   type Numeric,
@@ -10,6 +8,8 @@ import {
 import { KpgError, invalidConfig } from './errors.js';
 import type { KpgErrorDetail } from './events.js';
 import { backendUrl } from './origins.js';
+import type { Provider } from './providers/types.js';
+import { providerFor } from './registry.js';
 import { AppSchemeSchema, DeviceSchema, PayMethodSchema, PgCodeSchema, type DeviceMode, type PayMethod, type ProviderId } from './schemas.js';
 import { warnOnce } from './warn.js';
 import { themeColors } from './theme.js';
@@ -24,7 +24,6 @@ export interface CheckoutAttributes {
   pointColor?: string | null;
   device?: string | null;
   scriptSrc?: string | null;
-  pgOrigins?: string | null;
   timeout?: Numeric;
   resultTimeout?: Numeric;
   appScheme?: string | null;
@@ -33,6 +32,8 @@ export interface CheckoutAttributes {
 
 export interface CheckoutConfig {
   provider: ProviderId;
+  /** The PG's module, from this script's registry. */
+  pg: Provider;
   sessionUrl: URL;
   resultUrl: URL;
   orderId: string;
@@ -41,8 +42,6 @@ export interface CheckoutConfig {
   pointColor: string;
   device: DeviceMode;
   scriptSrc: string | null;
-  /** Extra PG origins, allowed from JavaScript only (`allowPgOrigins`). */
-  pgOrigins: string[];
   /** Each backend request is abandoned after this many milliseconds. */
   timeoutMs: number;
   /** Result polling gives up after this many milliseconds of `pending` / `processing`. */
@@ -63,7 +62,7 @@ function endpoint(field: string, value: string | null | undefined, what: string)
 }
 
 function read(attrs: CheckoutAttributes): CheckoutConfig {
-  const provider = readProvider(attrs.provider);
+  const pg = providerFor(attrs.provider);
   const sessionUrl = endpoint('session-url', attrs.sessionUrl, 'your backend endpoint that returns a signed session');
   const resultUrl = endpoint('result-url', attrs.resultUrl, 'your backend endpoint that returns the verified outcome');
   const orderId = attrs.orderId == null ? '' : String(attrs.orderId).trim();
@@ -79,8 +78,9 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
   }
   return {
-    provider,
-    payMethod: payMethod(provider, attrs.payMethod),
+    provider: pg.id,
+    pg,
+    payMethod: payMethod(pg.id, attrs.payMethod),
     sessionUrl,
     resultUrl,
     orderId,
@@ -88,7 +88,6 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     ...themeColors(attrs),
     device: device.data,
     scriptSrc: attrs.scriptSrc || null,
-    pgOrigins: readPgOrigins(attrs.pgOrigins),
     timeoutMs: readTimeout(attrs.timeout),
     resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
     appScheme,

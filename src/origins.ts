@@ -1,98 +1,73 @@
 /**
  * The one place that decides which origins the widget may talk to.
  *
- * - Backend endpoints (`session-url`, `result-url`, later `cards-url`, `receipt-url`) must be on the
- *   shop page's own origin: they carry the buyer's cookies, and a cross-origin backend would need CORS
- *   with credentials, which is easy to get wrong. Shops with a separate API host put a reverse proxy in front.
- * - PG URLs (scripts, payment windows, form actions, images) must be https on a host the provider declares
- *   as its own, or on an origin the shop's own JavaScript allowed with `allowPgOrigins()` (the sandbox, a
- *   staging PG). Never from markup: an HTML injection a sanitizer lets through must not be able to choose
- *   where a script is loaded from, a form is posted to, or a payment window points.
+ * - Backend endpoints (`session-url`, `result-url`, `cards-url`, `receipt-url`) must be on the shop page's
+ *   own origin: they carry the buyer's cookies, and a cross-origin backend would need CORS with
+ *   credentials, which is easy to get wrong. Shops with a separate API host put a reverse proxy in front.
+ * - PG URLs (scripts, payment windows, form actions, images) must be https on the PG's own domain, or on an
+ *   origin the shop's own JavaScript allowed with `allowPgOrigins()` (the sandbox, a staging PG). Never from
+ *   markup: an HTML injection a sanitizer lets through must not be able to choose where a script is loaded
+ *   from, a form is posted to, or a payment window points.
  */
+import { KpgError } from './errors.js';
 
-/** A provider's rule for its own hosts, e.g. `https://*.shinhan.com`. */
-export type OwnOriginRule = (url: URL) => boolean;
-
-/** `https:` and the host is `domain` or a subdomain of it. */
-export function httpsHostIn(domain: string): OwnOriginRule {
-  return (url) =>
-    url.protocol === 'https:' && (url.hostname === domain || url.hostname.endsWith(`.${domain}`));
-}
-
-export interface OriginList {
-  origins: string[];
-  /** Entries that are not a plain http(s) origin. */
-  invalid: string[];
-}
-
-/** Parse a space-separated list of origins (`pg-origins`). A path other than `/` makes an entry invalid. */
-export function parseOriginList(value: string | null | undefined): OriginList {
-  const origins: string[] = [];
-  const invalid: string[] = [];
-  for (const entry of (value ?? '').split(/\s+/).filter(Boolean)) {
-    const url = toUrl(entry);
-    if (
-      url &&
-      (url.protocol === 'https:' || url.protocol === 'http:') &&
-      url.pathname === '/' &&
-      !url.search &&
-      !url.hash &&
-      !url.username &&
-      !url.password
-    ) {
-      origins.push(url.origin);
-    } else {
-      invalid.push(entry);
-    }
-  }
-  return { origins, invalid };
-}
-
-/** Parse an absolute URL, or resolve a relative one against the document, or null. */
-export function toUrl(value: string, base: string | undefined = undefined): URL | null {
+/** Parse an absolute URL, or resolve a relative one against `base`, or null. */
+export function toUrl(value: string, base?: string): URL | null {
   try {
-    return base === undefined ? new URL(value) : new URL(value, base);
+    return new URL(value, base);
   } catch {
     return null;
   }
 }
 
-/** The page's origin (`location.origin`). */
-export function pageOrigin(): string {
-  return globalThis.location.origin;
-}
-
-/** A backend endpoint: resolved against the document, and on the page's own origin. */
+/** A backend endpoint: resolved against the document, and on the page's own origin; else null. */
 export function backendUrl(value: string): URL | null {
   const url = toUrl(value, document.baseURI);
-  return url && url.origin === pageOrigin() ? url : null;
+  return url && url.origin === location.origin ? url : null;
 }
 
-/** A PG URL: absolute, and https on the provider's own hosts or on an origin listed in `pg-origins`. */
-export function pgUrl(value: string, own: OwnOriginRule, extra: readonly string[]): URL | null {
-  const url = toUrl(value);
-  if (!url || url.username || url.password) return null;
-  if (extra.includes(url.origin) && (url.protocol === 'https:' || url.protocol === 'http:')) return url;
-  return own(url) ? url : null;
-}
+const http = (url: URL) => /^https?:$/.test(url.protocol);
 
 /** Origins the page's own script allowed for PG scripts, windows, forms and images (sandbox, staging). */
-const allowed = new Set<string>();
+const allowed: string[] = [];
+
+/**
+ * A PG URL: absolute, without credentials, and https on `domain` (or a subdomain), or http(s) on an origin
+ * allowed with `allowPgOrigins()`; else null.
+ */
+export function pgUrl(value: string, domain: string): URL | null {
+  const url = toUrl(value);
+  if (!url || url.username || url.password) return null;
+  if (allowed.includes(url.origin)) return http(url) ? url : null;
+  return url.protocol === 'https:' && (url.hostname === domain || url.hostname.endsWith(`.${domain}`)) ? url : null;
+}
+
+/** `pgUrl`, or `kpg-error origin-not-allowed` naming `field` (and `order_no` when known). */
+export function allowedPgUrl(value: string, domain: string, field: string, order_no?: string): URL {
+  const url = pgUrl(value, domain);
+  if (url) return url;
+  throw new KpgError({
+    code: 'origin-not-allowed',
+    field,
+    ...(order_no ? { order_no } : {}),
+    message: `${field} ${value} is not https on ${domain} nor on an origin your own script allowed with KpgCheckout.allowPgOrigins()`,
+  });
+}
 
 /**
  * Allow extra PG origins (a sandbox, a staging PG) beside the PGs' own https hosts, from JavaScript only.
  * Call it before the elements connect: `KpgCheckout.allowPgOrigins(['http://127.0.0.1:5174'])`.
- * Throws a TypeError naming entries that are not plain origins.
+ * Throws a TypeError naming entries that are not plain http(s) origins.
  */
 export function allowPgOrigins(origins: readonly string[]): void {
-  const list = parseOriginList(Array.from(origins, String).join(' '));
-  if (list.invalid.length) {
-    throw new TypeError(`allowPgOrigins: not origins: ${list.invalid.join(' ')} (write e.g. https://pg-staging.example.com)`);
+  const list = Array.from(origins, String);
+  const invalid = list.filter((entry) => {
+    const url = toUrl(entry);
+    return !url || !http(url) || url.pathname !== '/' || url.search || url.hash || url.username || url.password;
+  });
+  if (invalid.length) throw new TypeError(`allowPgOrigins: not origins: ${invalid.join(' ')} (write e.g. https://pg-staging.example.com)`);
+  for (const entry of list) {
+    const { origin } = new URL(entry);
+    if (!allowed.includes(origin)) allowed.push(origin);
   }
-  for (const origin of list.origins) allowed.add(origin);
-}
-
-/** The origins allowed through `allowPgOrigins()`. */
-export function allowedPgOrigins(): string[] {
-  return [...allowed];
 }

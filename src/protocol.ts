@@ -49,7 +49,8 @@ export async function requestSession(url: URL, body: SessionRequest, options: Re
     const refusal = error instanceof KpgError && error.detail.status === 409 && SessionRefusalSchema.safeParse(error.body);
     if (refusal && refusal.success) {
       const { code, order_no } = refusal.data;
-      return code === 'attempt-in-progress' ? { kind: code, order_no } : { kind: code, order_no: order_no! };
+      if (code === 'attempt-in-progress') return { kind: code, order_no };
+      if (order_no) return { kind: code, order_no };
     }
     throw error;
   }
@@ -77,6 +78,14 @@ function parseResult(json: unknown, orderNo: string): KpgResult {
       field: 'order_no',
       order_no: orderNo,
       message: `The result is for order ${parsed.data.order_no}, not ${orderNo}`,
+    });
+  }
+  if (parsed.data.status === 'awaiting_deposit' && !parsed.data.vbank) {
+    throw new KpgError({
+      code: 'result-failed',
+      field: 'vbank',
+      order_no: orderNo,
+      message: 'The result JSON is not valid: vbank is required with status "awaiting_deposit"',
     });
   }
   return parsed.data;

@@ -21,24 +21,24 @@ export const DeviceSchema = z.enum(['auto', 'pc', 'mobile']);
 export type DeviceMode = z.infer<typeof DeviceSchema>;
 /** `pgcode` (Shinhan: string(10)). */
 export const PgCodeSchema = z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/));
-/** `amount`: whole won, as digits (an attribute) or a whole number (a property set by React, Vue...). */
-export const AmountSchema = z.union([
-  z.string().check(z.regex(/^\d{1,13}$/)),
-  z.int().check(z.gte(0), z.lte(9_999_999_999_999)),
-]);
+/**
+ * `amount`: whole won, 1-13 digits. A number (a property set by React, Vue...) is checked as the digits it
+ * prints: 11000 passes, 1.5, -1 and 1e21 do not.
+ */
+export const AmountSchema = z.string().check(z.regex(/^\d{1,13}$/));
 /** `pay-method` (Smartro): sent as `pay_method`; the backend maps it to Smartro's PayMethod and allows it or not. */
 export const PayMethodSchema = z.enum(['card', 'vbank', 'bank', 'phone']);
 export type PayMethod = z.infer<typeof PayMethodSchema>;
 /** `app-scheme`: the shop app's URL scheme, e.g. `myshop://` (contract v2). */
 export const AppSchemeSchema = z.string().check(z.regex(/^[a-z][a-z0-9+.-]{1,30}:\/\/$/));
-/** `timeout` / `result-timeout`: seconds, a positive number. */
-export const SecondsSchema = z.coerce.number().check(z.positive(), z.lte(3600));
+/** `timeout` / `result-timeout`: seconds (checked as `Number(value)`), positive, at most an hour. */
+export const SecondsSchema = z.number().check(z.positive(), z.lte(3600));
 
 // ---------------------------------------------------------------- merchant backend
 
 /** `POST session-url` answer for Shinhan. */
 export const ShinhanSessionSchema = z.object({
-  provider: z.literal('shinhan'),
+  provider: z.enum(['shinhan']),
   order_no: z.string().check(z.minLength(1), z.maxLength(50)),
   redirect_url: z.string().check(z.minLength(1), z.maxLength(1000)),
 });
@@ -46,13 +46,11 @@ export type ShinhanSession = z.infer<typeof ShinhanSessionSchema>;
 
 /** `POST session-url` answer for Smartro WEBLink: where to post, and the signed form fields. */
 export const SmartroSessionSchema = z.object({
-  provider: z.literal('smartro'),
+  provider: z.enum(['smartro']),
   order_no: z.string().check(z.minLength(1), z.maxLength(64)),
   action: z.string().check(z.minLength(1), z.maxLength(1000)),
-  fields: z.record(
-    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/)),
-    z.union([z.string(), z.number()]),
-  ),
+  /** Names are checked with the values before anything is posted (providers/smartro.ts). */
+  fields: z.catchall(z.object({}), z.union([z.string(), z.number()])),
 });
 export type SmartroSession = z.infer<typeof SmartroSessionSchema>;
 
@@ -76,18 +74,17 @@ export const VbankSchema = z.looseObject({
 export type KpgVbank = z.infer<typeof VbankSchema>;
 
 /** `GET result-url?order_no=` answer: the backend's verified outcome. Extra fields are kept. */
-export const ResultSchema = z
-  .looseObject({
-    status: ResultStatusSchema,
-    order_no: z.string().check(z.minLength(1)),
-    /** The shop's order the attempt belongs to (checked on a return in another browser). */
-    order_id: z.optional(z.string()),
-    code: z.optional(z.string()),
-    message: z.optional(z.string()),
-    reason: z.optional(z.string()),
-    vbank: z.optional(VbankSchema),
-  })
-  .check(z.refine((r) => r.status !== 'awaiting_deposit' || !!r.vbank, { path: ['vbank'] }));
+export const ResultSchema = z.looseObject({
+  status: ResultStatusSchema,
+  order_no: z.string().check(z.minLength(1)),
+  /** The shop's order the attempt belongs to (checked on a return in another browser). */
+  order_id: z.optional(z.string()),
+  code: z.optional(z.string()),
+  message: z.optional(z.string()),
+  reason: z.optional(z.string()),
+  /** Required with `awaiting_deposit` (checked in fetchResult). */
+  vbank: z.optional(VbankSchema),
+});
 export type KpgResult = z.infer<typeof ResultSchema>;
 
 /** Error body a backend may send with a 4xx/5xx. */
@@ -99,12 +96,15 @@ export const BackendErrorSchema = z.looseObject({
 });
 export type BackendError = z.infer<typeof BackendErrorSchema>;
 
-/** A 409 from `POST session-url` the widget finishes itself (contract v2; `awaiting-deposit`: issue 11). */
+/**
+ * A 409 from `POST session-url` the widget finishes itself (contract v2; `awaiting-deposit`: issue 11).
+ * `already-paid` and `awaiting-deposit` need their `order_no` (checked where the answer is read).
+ */
 export const SessionRefusalSchema = z.looseObject({
   code: z.enum(['attempt-in-progress', 'already-paid', 'awaiting-deposit']),
   order_no: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   message: z.optional(z.string()),
-}).check(z.refine((r) => r.code === 'attempt-in-progress' || !!r.order_no, { path: ['order_no'] }));
+});
 
 // ---------------------------------------------------------------- Shinhan card-list (through the backend)
 
@@ -146,7 +146,7 @@ export type Card = z.infer<typeof CardSchema>;
 export const CardListSchema = z.looseObject({
   ret_code: NumberLike,
   ret_msg: z.optional(z.nullable(z.string())),
-  list: z.optional(z.nullable(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]))),
+  list: z.optional(z.nullable(z.union([z.array(z.unknown()), z.looseObject({})]))),
 });
 
 // ---------------------------------------------------------------- receipts (through the backend)
@@ -226,14 +226,13 @@ export const TidSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,50}$/));
 
 // ---------------------------------------------------------------- PG scripts and callbacks
 
-/** What `ShinhanBizPay` must look like once its script has loaded. */
+/** What `ShinhanBizPay` must look like once its script has loaded (and `openPopup` a function: providers/shinhan.ts). */
 export const ShinhanBizPaySchema = z.looseObject({
-  openPopup: z.custom<(url: string, cb: (code: unknown, message: unknown) => void) => void>(
-    (v) => typeof v === 'function',
-  ),
   RES_SUCCESS: z.union([z.string(), z.number()]),
 });
-export type ShinhanBizPay = z.infer<typeof ShinhanBizPaySchema>;
+export type ShinhanBizPay = z.infer<typeof ShinhanBizPaySchema> & {
+  openPopup(url: string, callback: (code: unknown, message: unknown) => void): void;
+};
 
 /** The arguments Shinhan's `openPopup` callback is called with. */
 export const ShinhanCallbackSchema = z.object({
@@ -243,7 +242,7 @@ export const ShinhanCallbackSchema = z.object({
 
 /** What the return page posts to the window that opened the payment (see kpg-return). */
 export const ReturnMessageSchema = z.object({
-  type: z.literal(RETURN_MESSAGE),
+  type: z.enum([RETURN_MESSAGE]),
   order_no: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 

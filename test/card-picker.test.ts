@@ -4,8 +4,8 @@
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../src/index.js';
-import { allowPgOrigins } from '../src/origins.js';
+import './elements.js';
+import { allowPgOrigins } from './elements.js';
 import type { KpgCardPicker, KpgCheckout } from '../src/index.js';
 import { SESSION, fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, uniqueKey, waitFor } from './helpers.js';
 
@@ -178,12 +178,12 @@ describe('<kpg-card-picker>: what it shows', () => {
 
   it('Shinhan\'s own https host is the default image base', async () => {
     const { imageUrl } = await import('../src/cards.js');
-    const { shinhanOrigins, SHINHAN_IMAGE_BASE } = await import('../src/providers/shinhan.js');
-    expect(imageUrl('/srs/htdocs/publish/images/icon_card_bc.png', SHINHAN_IMAGE_BASE, shinhanOrigins, [])).to.equal(
+    const { SHINHAN_IMAGE_BASE } = await import('../src/providers/shinhan.js');
+    expect(imageUrl('/srs/htdocs/publish/images/icon_card_bc.png', SHINHAN_IMAGE_BASE)).to.equal(
       'https://payspg.shinhan.com/srs/htdocs/publish/images/icon_card_bc.png',
     );
-    expect(imageUrl('https://img.shinhan.com/a.png', IMAGE_BASE, shinhanOrigins, [])).to.equal('https://img.shinhan.com/a.png');
-    expect(imageUrl('http://img.shinhan.com/a.png', IMAGE_BASE, shinhanOrigins, [])).to.equal(null);
+    expect(imageUrl('https://img.shinhan.com/a.png', IMAGE_BASE)).to.equal('https://img.shinhan.com/a.png');
+    expect(imageUrl('http://img.shinhan.com/a.png', IMAGE_BASE)).to.equal(null);
   });
 });
 

@@ -5,7 +5,7 @@
  * sandbox flow is in checkout-shinhan.test.ts.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import {
   SESSION,
   fixture,

@@ -4,7 +4,7 @@
  * confirms and verifies, and the widget fires the backend's verified outcome.
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   SHINHAN_PAY_PAGE,

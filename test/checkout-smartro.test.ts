@@ -5,7 +5,7 @@
  * the whole page.
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   consumeUserActivation,

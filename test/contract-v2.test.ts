@@ -7,7 +7,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   SESSION,
@@ -203,7 +203,8 @@ describe('back in another browser: kpg_order_no in the URL, nothing in sessionSt
     const { id } = await returnTab('A-9', steps);
     try {
       await waitFor(async () => (await shopEval<string>(id, "document.querySelector('kpg-checkout').state")) === 'busy', 'not busy while verifying');
-      expect(await shopEval<boolean>(id, "document.querySelector('kpg-checkout').shadowRoot.querySelector('button').disabled")).to.equal(true);
+      // Busy: aria-disabled (a press joins the attempt in flight, it starts nothing).
+      expect(await shopEval<string>(id, "document.querySelector('kpg-checkout').shadowRoot.querySelector('button').getAttribute('aria-disabled')")).to.equal('true');
       await waitFor(async () => ((await shopEval<unknown[]>(id, 'kpgLog')) ?? []).length > 0, 'no outcome', { timeout: 8000 });
       const log = (await shopEval<Array<{ type: string; detail: any }>>(id, 'kpgLog'))!;
       expect(log.map((e) => e.type)).to.deep.equal(['kpg-fail']);

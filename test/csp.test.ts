@@ -1,10 +1,11 @@
 /**
  * The shipped script on a shop page with a strict Content-Security-Policy and Trusted Types enforced
- * (the policy the README tells shops to use): a whole card payment through the sandbox, and not one
- * violation reported.
+ * (the policy the README tells shops to use): a whole payment through the sandbox with each PG the file
+ * under test carries (SHOP_DIST_SCRIPTS loads that file), and not one violation reported.
  */
 import { expect } from '@open-wc/testing';
-import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_DIST_SCRIPTS, fixture, fixtureCalls, newOrder, pgWindow, realClick, uniqueKey, waitFor } from './helpers.js';
+import { SCRIPT, needs } from './elements.js';
+import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_DIST_SCRIPTS, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, pgWindow, realClick, uniqueKey, waitFor } from './helpers.js';
 
 export const STRICT_CSP = [
   "default-src 'self'",
@@ -18,8 +19,39 @@ export const STRICT_CSP = [
 
 type CspWindow = Window & { violations: string[]; kpgLog: Array<{ type: string; detail: any }> };
 
+type Frame = { frame: HTMLIFrameElement; win: () => CspWindow };
+
+function strictPage(body: string): Frame {
+  const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>strict shop</title>
+      <script src="/test/pages/csp-violations.js"></script>
+      ${SHOP_DIST_SCRIPTS}</head><body>${body}</body></html>`;
+  const frame = document.createElement('iframe');
+  frame.style.cssText = 'width:700px;height:500px';
+  frame.src = `/__fixture/page?csp=${encodeURIComponent(STRICT_CSP)}&body=${encodeURIComponent(page)}`;
+  document.body.append(frame);
+  return { frame, win: () => frame.contentWindow as unknown as CspWindow };
+}
+
 describe('strict CSP and Trusted Types', () => {
-  it('a card payment with the shipped script reports no violation', async () => {
+  it('a Smartro payment (popup, EUC-KR form, return page) with the shipped script reports no violation', async function () {
+    needs(this, 'smartro');
+    const orderId = await newOrder('p1');
+    const { frame, win } = strictPage(`<kpg-checkout provider="smartro" device="pc" amount="11000" order-id="${orderId}"
+        session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
+    try {
+      const el = () => frame.contentDocument?.querySelector('kpg-checkout');
+      await waitFor(() => el()?.shadowRoot?.querySelector('button'), 'the element did not render', { timeout: 8000 });
+      await realClick(el()!.shadowRoot!.querySelector('button')!);
+      await pgWindow({ url: `${SMARTRO_SANDBOX}/interfaceURL.jsp`, action: 'click', selector: '#approve' });
+      await waitFor(() => win().kpgLog.some((e) => e.type === 'kpg-success'), 'no kpg-success', { timeout: 10000 });
+      expect(win().violations).to.deep.equal([]);
+    } finally {
+      frame.remove();
+    }
+  });
+
+  it('a card payment with the shipped script reports no violation', async function () {
+    needs(this, 'shinhan');
     const orderId = await newOrder('p2');
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>strict shop</title>
       <script src="/test/pages/csp-violations.js"></script>
@@ -54,7 +86,8 @@ describe('strict CSP and Trusted Types', () => {
     }
   });
 
-  it('an HTML injection cannot choose the PG script: script-src and pg-origins in markup load nothing, even under strict-dynamic', async () => {
+  it('an HTML injection cannot choose the PG script: script-src and pg-origins in markup load nothing, even under strict-dynamic', async function () {
+    needs(this, 'shinhan');
     // A sanitizer that lets custom elements through still lets this markup in. Before: the widget (a
     // trusted script under 'strict-dynamic', with its own Trusted Types policy) loaded the attacker's file.
     const evil = `http://127.0.0.1:${location.port}`;
@@ -73,7 +106,7 @@ describe('strict CSP and Trusted Types', () => {
     const control = `${fixture({ type: 'text/javascript', body: `window.runControl = function () { var p = trustedTypes.createPolicy('control', { createScriptURL: function (u) { return u; } }); var s = document.createElement('script'); s.src = p.createScriptURL(${JSON.stringify(controlScript)}); document.head.append(s); };` })}`;
     const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>injected shop</title>
       <script nonce="kpg" src="/test/pages/csp-violations.js"></script>
-      <script nonce="kpg" src="/__fixture/dist/kpg-checkout.js"></script>
+      <script nonce="kpg" src="/__fixture/dist/${SCRIPT ?? 'kpg-checkout.js'}"></script>
       <script nonce="kpg" src="${control.replace(/&/g, '&amp;')}"></script></head><body>
       <div class="user-comment"><kpg-checkout provider="shinhan" device="pc" order-id="A-1" session-url="/api/kpg/session"
         result-url="/api/kpg/result" script-src="${evilScript.replace(/&/g, '&amp;')}" pg-origins="${evil}"></kpg-checkout></div>

@@ -1,9 +1,13 @@
 /**
- * The embeddable file, used the way a shop uses it: `dist/kpg-checkout.js` from a plain `<script src>`
- * (no charset attribute, served without a charset) on a page served as EUC-KR.
+ * The embeddable file under test (kpg-checkout.js, kpg-shinhan.js or kpg-smartro.js), used the way a shop
+ * uses it: from a plain `<script src>` (no charset attribute, served without a charset) on a page served
+ * as EUC-KR.
  */
 import { expect } from '@open-wc/testing';
+import { PGS, SCRIPT } from './elements.js';
 import { newOrder, waitFor } from './helpers.js';
+
+const FILE = SCRIPT ?? 'kpg-checkout.js';
 
 function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
@@ -12,9 +16,9 @@ function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
   return new Promise((resolve) => frame.addEventListener('load', () => resolve(frame), { once: true }));
 }
 
-describe('dist/kpg-checkout.js', () => {
+describe(`dist/${FILE}`, () => {
   it('contains only ASCII bytes', async () => {
-    const res = await fetch('/__fixture/dist/kpg-checkout.js');
+    const res = await fetch(`/__fixture/dist/${FILE}`);
     expect(res.ok).to.equal(true);
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect(bytes.length).to.be.greaterThan(1000);
@@ -26,9 +30,9 @@ describe('dist/kpg-checkout.js', () => {
     // The page itself is ASCII; the Korean comes only from the script.
     const frame = await framePage(
       `<!doctype html><html><head><meta charset="euc-kr"><title>legacy shop</title></head><body>
-       <kpg-checkout provider="shinhan" session-url="/api/kpg/session" result-url="/api/kpg/result"
+       <kpg-checkout provider="${PGS[0]}" session-url="/api/kpg/session" result-url="/api/kpg/result"
          order-id="${await newOrder()}" amount="11000" device="mobile"></kpg-checkout>
-       <script src="/__fixture/dist/kpg-checkout.js"></script></body></html>`,
+       <script src="/__fixture/dist/${FILE}"></script></body></html>`,
       'EUC-KR',
     );
     try {

@@ -4,7 +4,7 @@
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   SESSION,

@@ -3,7 +3,7 @@ import { aTimeout, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import type { KpgCheckout } from '../src/index.js';
 import type { KpgEventName } from '../src/events.js';
-import { allowPgOrigins } from '../src/origins.js';
+import { SCRIPT, allowPgOrigins } from './elements.js';
 
 /** The sandbox PGs' origins in this run (free ports, set by web-test-runner.config.mjs in the test page). */
 const env = (window as unknown as { __KPG_TEST_ENV__?: { shinhan?: string; smartro?: string } }).__KPG_TEST_ENV__;
@@ -20,13 +20,15 @@ export const SHINHAN_PAY_PAGE = `${SHINHAN_SANDBOX}/pgsvc/pay`;
 export const TEST_PG_ORIGINS = [SHINHAN_SANDBOX, SMARTRO_SANDBOX, location.origin];
 allowPgOrigins(TEST_PG_ORIGINS);
 
-/** For a shop page in an iframe: the module that defines the elements, with the test PG origins allowed first. */
-export const SHOP_MODULE = `<script type="module">import { allowPgOrigins } from '/src/index.ts'; allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});</script>`;
-
-/** For a shop page in an iframe: the shipped script, then (an external script, so a strict CSP allows it) the opt-in. */
+/** For a shop page in an iframe: the shipped script (the file under test, else kpg-checkout.js), then (an external script, so a strict CSP allows it) the opt-in. */
 export const SHOP_DIST_SCRIPTS =
-  '<script src="/__fixture/dist/kpg-checkout.js"></script>' +
+  `<script src="/__fixture/dist/${SCRIPT ?? 'kpg-checkout.js'}"></script>` +
   `<script src="/__fixture?type=text/javascript&amp;body=${encodeURIComponent(`KpgCheckout.allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});`)}"></script>`;
+
+/** For a shop page in an iframe: the elements as the run takes them (the file under test, or src/), with the test PG origins allowed first. */
+export const SHOP_MODULE = SCRIPT
+  ? SHOP_DIST_SCRIPTS
+  : `<script type="module">import { allowPgOrigins } from '/src/index.ts'; allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});</script>`;
 
 /**
  * `waitUntil` with a bound that covers a request on a busy 2-core machine (5 s, well below mocha's 10 s

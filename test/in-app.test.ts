@@ -3,7 +3,7 @@
  * and `device="auto"` choosing the full-page flow (device_type 1, return_to) there.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import { IN_APP_BROWSERS, inAppBrowser } from '../src/in-app.js';
 import { fixture, fixtureCalls, payButton, realClick, recordEvents, uniqueKey } from './helpers.js';

@@ -1,9 +1,9 @@
 /** <kpg-receipt>: Smartro's IssueLoader popup, Shinhan's two-step popup, and Smartro's inline slip. */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
-import '../src/index.js';
+import './elements.js';
 import { GET_RETRIES, GET_RETRY_WAIT_MS } from '../src/http.js';
-import { allowPgOrigins } from '../src/origins.js';
+import { allowPgOrigins, needs } from './elements.js';
 import type { KpgReceipt } from '../src/index.js';
 import { consumeUserActivation, fixture, pgWindow, realClick, trackWindows, waitFor } from './helpers.js';
 
@@ -30,6 +30,10 @@ function errors(el: Element) {
 const button = (el: KpgReceipt) => el.shadowRoot!.querySelector('button')!;
 
 describe('<kpg-receipt provider="smartro">: the receipt page in a popup', () => {
+  before(function () {
+    needs(this, 'smartro');
+  });
+
   for (const [env, type, url] of [
     ['test', '0', `https://test.smilepay.co.kr/issue/IssueLoader.jsp?TID=${TID}&type=0`],
     ['test', '2', `https://test.smilepay.co.kr/issue/IssueLoader.jsp?TID=${TID}&type=2`],
@@ -97,6 +101,10 @@ describe('<kpg-receipt provider="smartro">: the receipt page in a popup', () => 
 });
 
 describe('<kpg-receipt provider="shinhan">: the two-step popup', () => {
+  before(function () {
+    needs(this, 'shinhan');
+  });
+
   before(() => allowPgOrigins([OTHER_ORIGIN]));
 
   async function shinhan(body: unknown, status = 200) {
@@ -159,6 +167,10 @@ const RECEIPT = {
 };
 
 describe('<kpg-receipt view="inline"> (Smartro)', () => {
+  before(function () {
+    needs(this, 'smartro');
+  });
+
   async function slip(receipt: unknown, status = 200) {
     const el = document.createElement('kpg-receipt');
     for (const [k, v] of Object.entries({ provider: 'smartro', view: 'inline', tid: TID, 'receipt-url': fixture({ body: { provider: 'smartro', receipt }, status }) })) {
@@ -282,7 +294,8 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     });
   }
 
-  it('view="inline" for Shinhan is refused (Shinhan has no receipt data API)', async () => {
+  it('view="inline" for Shinhan is refused (Shinhan has no receipt data API)', async function () {
+    needs(this, 'shinhan');
     const el = await mount<KpgReceipt>(html`<kpg-receipt></kpg-receipt>`);
     const errs = errors(el);
     for (const [k, v] of Object.entries({ provider: 'shinhan', tid: 'T1', 'receipt-url': '/x', view: 'inline' })) el.setAttribute(k, v);

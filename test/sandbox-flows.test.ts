@@ -5,7 +5,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import '../src/index.js';
+import { needs } from './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
 
@@ -28,6 +28,10 @@ async function smartroCheckout(orderId: string) {
 }
 
 describe('Smartro WEBLink through the sandbox', () => {
+  before(function () {
+    needs(this, 'smartro');
+  });
+
   it('PC: EUC-KR form in the popup, 테스트 상품 intact at the PG, approve, verified kpg-success with the tid', async () => {
     const { el, rec } = await smartroCheckout(await newOrder('p1'));
     await realClick(payButton(el));
@@ -135,6 +139,10 @@ describe('Smartro WEBLink through the sandbox', () => {
 });
 
 describe('Shinhan through the sandbox: card picker and receipt', () => {
+  before(function () {
+    needs(this, 'shinhan');
+  });
+
   it('the chosen card and months reach the PG\'s approval page, and the receipt opens for the tid', async () => {
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="55000"
       order-id=${await newOrder('p2')} session-url="/api/kpg/session" result-url="/api/kpg/result" cards-url="/api/kpg/cards"

@@ -1,6 +1,6 @@
 /** The Shinhan script is fetched only on pages with a Shinhan checkout, and once there (own page: nothing loaded before). */
 import { expect, fixture as mount, html } from '@open-wc/testing';
-import '../src/index.js';
+import './elements.js';
 import { SHINHAN_SANDBOX, fixture, newOrder, waitFor } from './helpers.js';
 
 const shinhanScripts = () => [

@@ -6,7 +6,7 @@
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import fc from 'fast-check';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import { contrast, labelOn, readableOn, theme, themeStyle } from '../src/theme.js';
 import { SESSION, fixture, payButton } from './helpers.js';

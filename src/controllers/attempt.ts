@@ -121,9 +121,10 @@ export class AttemptController implements ReactiveController {
     if (card === null) {
       return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: 'The buyer has not chosen a card company in the card picker yet' });
     }
-    const attempt = this.#begin(config, key);
+    const attempt = this.#begin(config, key, undefined, false);
     const device = resolveDevice(config.device);
-    // Synchronous up to its first await: a provider's beforeSession runs inside this click.
+    // Synchronous up to its first await: a provider's beforeSession runs inside this click, and the session
+    // request leaves before anything is rendered (the busy state below renders after it).
     this.#run(
       attempt,
       runCheckout(this.#context(attempt, device, card ?? null), {
@@ -133,6 +134,7 @@ export class AttemptController implements ReactiveController {
         },
       }),
     );
+    this.#setState('busy');
     return attempt.promise;
   }
 
@@ -201,14 +203,14 @@ export class AttemptController implements ReactiveController {
     return Promise.resolve(outcome);
   }
 
-  #begin(config: CheckoutConfig, key: string, orderNo?: string): Attempt {
+  #begin(config: CheckoutConfig, key: string, orderNo?: string, busy = true): Attempt {
     const { promise, resolve, reject } = settled<Outcome>();
     const attempt: Attempt = { controller: new AbortController(), config, key, orderNo, promise, resolve, reject };
     inFlight.set(key, promise);
     attempt.controller.signal.addEventListener('abort', () => inFlight.delete(key), { once: true });
     this.#attempt = attempt;
     this.outcome = null;
-    this.#setState('busy');
+    if (busy) this.#setState('busy');
     return attempt;
   }
 

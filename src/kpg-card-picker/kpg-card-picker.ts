@@ -1,17 +1,42 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { KpgElement } from '../base-element.js';
-import { readAmount, readPgOrigins, readTimeout } from '../attributes.js';
-import { imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
+import { readAmount, readTimeout } from '../attributes.js';
+import { DEFAULT_INSTALLMENT_MINIMUM, imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
 import { KpgError } from '../errors.js';
 import { emit, type KpgCardSelectDetail } from '../events.js';
+import { monthsText, retryText, won } from '../i18n.js';
+import { checkMark } from '../icons.js';
 import { backendUrl } from '../origins.js';
-import { SHINHAN_IMAGE_BASE, shinhanOrigins } from '../providers/shinhan.js';
+import { SHINHAN_IMAGE_BASE } from '../providers/shinhan.js';
 import { PgCodeSchema } from '../schemas.js';
 import { warnOnce } from '../warn.js';
-import { DEFAULT_INSTALLMENT_MINIMUM } from '../cards.js';
-import { checkMark } from '../icons.js';
 import { styles } from './kpg-card-picker.styles.js';
+
+/** The picker's own words (Korean, English). */
+const KO = {
+  cardsLabel: '카드사 선택',
+  cardsLoading: '카드사 목록을 불러오는 중입니다.',
+  cardsFailed: '카드사 목록을 불러오지 못했습니다.',
+  cardsEmpty: '지금 선택할 수 있는 카드사가 없습니다.',
+  installment: '할부 개월',
+  lumpSum: '일시불',
+  installmentFrom: (amount: number) => `할부는 ${won(amount, false)} 이상 결제할 때 선택할 수 있습니다.`,
+  points: '포인트',
+  outage: (message: string) => `사용 불가: ${message}`,
+  cardUnavailable: '사용 불가',
+};
+const EN: typeof KO = {
+  cardsLabel: 'Card company',
+  cardsLoading: 'Loading card companies.',
+  cardsFailed: 'Could not load the card companies.',
+  cardsEmpty: 'No card company is available right now.',
+  installment: 'Installments',
+  lumpSum: 'Pay in full',
+  installmentFrom: (amount) => `Installments are available from ${won(amount, true)}.`,
+  points: 'Points',
+  outage: (message) => `Unavailable: ${message}`,
+  cardUnavailable: 'Unavailable',
+};
 
 type Status = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -24,6 +49,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  *
  * @fires kpg-card-select - The buyer chose a card or a number of months. `detail: {card_cpny_cd, card_cpny_name, install_month}`
  * @fires kpg-error - The list could not be loaded (`code: "cards-failed"`) or `cards-url` is invalid (`invalid-config`).
+ * @attribute pg-origins - Ignored, with a console warning: PG origins are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`).
  *
  * @csspart base - The wrapper.
  * @csspart list - The radio group of cards.
@@ -45,33 +71,65 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
 export class KpgCardPicker extends KpgElement {
   static override styles = styles;
 
-  /** Your backend endpoint that proxies Shinhan's card-list (same origin). Required. */
-  @property({ attribute: 'cards-url' }) cardsUrl?: string;
-  /** The order amount in won (text or a number): decides installments and promotions. */
-  @property() amount?: string | number;
-  /** Shinhan payment method code sent as `?pgcode=`; default `card`. */
-  @property() pgcode?: string;
-  /** Base URL for card-list's relative `image_url`s; default Shinhan's `https://payspg.shinhan.com/`. */
-  @property({ attribute: 'image-base' }) imageBase?: string;
-  /** Ignored, with a console warning: image origins beyond Shinhan's are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`). */
-  @property({ attribute: 'pg-origins' }) pgOrigins?: string;
-  /** Seconds before the list request is abandoned; default 15 (text or a number). */
-  @property() timeout?: string | number;
-  /** The chosen card company code (`card_cpny_cd`), or empty. Setting it fires no event. */
-  @property() value = '';
-  /** The chosen months, `"00"` (lump sum) to `"12"`. Setting it fires no event. */
-  @property({ attribute: 'install-month' }) installMonth = '00';
-  /** No choice can be made. */
-  @property({ type: Boolean, reflect: true }) disabled = false;
+  static override properties = {
+    cardsUrl: { attribute: 'cards-url' },
+    amount: {},
+    pgcode: {},
+    imageBase: { attribute: 'image-base' },
+    timeout: {},
+    value: {},
+    installMonth: { attribute: 'install-month' },
+    disabled: { type: Boolean, reflect: true },
+    _status: { attribute: false },
+    _error: { attribute: false },
+    _cards: { attribute: false },
+    _focus: { attribute: false },
+    _shown: { attribute: false },
+    _brokenImages: { attribute: false },
+  };
 
-  @state() private _status: Status = 'idle';
-  @state() private _error = '';
-  @state() private _cards: CardOption[] = [];
+  /** Your backend endpoint that proxies Shinhan's card-list (same origin). Required. */
+  declare cardsUrl?: string;
+  /** The order amount in won (text or a number): decides installments and promotions. */
+  declare amount?: string | number;
+  /** Shinhan payment method code sent as `?pgcode=`; default `card`. */
+  declare pgcode?: string;
+  /** Base URL for card-list's relative `image_url`s; default Shinhan's `https://payspg.shinhan.com/`. */
+  declare imageBase?: string;
+  /** Seconds before the list request is abandoned; default 15 (text or a number). */
+  declare timeout?: string | number;
+  /** The chosen card company code (`card_cpny_cd`), or empty. Setting it fires no event. */
+  declare value: string;
+  /** The chosen months, `"00"` (lump sum) to `"12"`. Setting it fires no event. */
+  declare installMonth: string;
+  /** No choice can be made. */
+  declare disabled: boolean;
+
+  declare private _status: Status;
+  declare private _error: string;
+  declare private _cards: CardOption[];
   /** Index of the card that holds the group's tab stop. */
-  @state() private _focus = 0;
+  declare private _focus: number;
   /** Index of the focused card while the group has focus (its notes show), else -1 (the chosen card's). */
-  @state() private _shown = -1;
-  @state() private _brokenImages = new Set<string>();
+  declare private _shown: number;
+  declare private _brokenImages: Set<string>;
+
+  constructor() {
+    super();
+    this.value = '';
+    this.installMonth = '00';
+    this.disabled = false;
+    this._status = 'idle';
+    this._error = '';
+    this._cards = [];
+    this._focus = 0;
+    this._shown = -1;
+    this._brokenImages = new Set();
+  }
+
+  get #t() {
+    return this.text(KO, EN);
+  }
 
   #load = 0;
 
@@ -89,7 +147,7 @@ export class KpgCardPicker extends KpgElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('cardsUrl') || changed.has('pgcode') || changed.has('imageBase') || changed.has('pgOrigins')) {
+    if (changed.has('cardsUrl') || changed.has('pgcode') || changed.has('imageBase')) {
       void this.#fetch(false);
     }
     // A month the chosen card does not offer at this amount falls back to a lump sum.
@@ -116,7 +174,7 @@ export class KpgCardPicker extends KpgElement {
     const pgcode = this.pgcode || 'card';
     if (!url || !PgCodeSchema.safeParse(pgcode).success) {
       this._status = 'error';
-      this._error = this.t.cardsFailed;
+      this._error = this.#t.cardsFailed;
       emit(this, 'kpg-error', {
         code: 'invalid-config',
         field: url ? 'pgcode' : 'cards-url',
@@ -133,8 +191,7 @@ export class KpgCardPicker extends KpgElement {
       const cards = await loadCards(url, readTimeout(this.timeout), fresh);
       if (load !== this.#load) return; // a newer request replaced this one
       const base = this.imageBase || SHINHAN_IMAGE_BASE;
-      const origins = readPgOrigins(this.pgOrigins);
-      this._cards = cards.map((card) => toOption(card, imageUrl(card.image_url, base, shinhanOrigins, origins)));
+      this._cards = cards.map((card) => toOption(card, imageUrl(card.image_url, base)));
       this._status = 'ready';
       const chosen = this._cards.findIndex((c) => c.code === this.value);
       this._focus = chosen >= 0 ? chosen : Math.max(0, this._cards.findIndex((c) => !c.outage));
@@ -146,7 +203,7 @@ export class KpgCardPicker extends KpgElement {
           : { code: 'cards-failed' as const, message: error instanceof Error ? error.message : String(error) };
       this._status = 'error';
       this._cards = [];
-      this._error = /empty/.test(detail.message) ? this.t.cardsEmpty : this.t.cardsFailed;
+      this._error = /empty/.test(detail.message) ? this.#t.cardsEmpty : this.#t.cardsFailed;
       emit(this, 'kpg-error', detail);
     }
   }
@@ -220,7 +277,7 @@ export class KpgCardPicker extends KpgElement {
   /** What a card's promotions and notices say (an outage first), for its description and the info line. */
   #notes(card: CardOption): string[] {
     return [
-      ...(card.outage ? [this.t.outage(card.outage)] : []),
+      ...(card.outage ? [this.#t.outage(card.outage)] : []),
       ...promotions(card.raw, this.#amount()).map((p) => [p.prmt_name, p.prmt_ctnt].filter(Boolean).join(': ')),
       ...card.notices,
     ];
@@ -260,12 +317,12 @@ export class KpgCardPicker extends KpgElement {
           : nothing}
         <span class="name" id=${`name-${index}`}>${card.name}</span>
         ${card.outage
-          ? html`<span class="tag">${this.t.cardUnavailable}</span>`
+          ? html`<span class="tag">${this.#t.cardUnavailable}</span>`
           : card.points
-            ? html`<span class="tag">${this.t.points}</span>`
+            ? html`<span class="tag">${this.#t.points}</span>`
             : nothing}
         ${checked ? html`<span class="mark">${checkMark}</span>` : nothing}
-        ${described ? html`<span class="sr" id=${`note-${index}`}>${card.points ? `${this.t.points}. ` : ''}${notes.join('. ')}</span>` : nothing}
+        ${described ? html`<span class="sr" id=${`note-${index}`}>${card.points ? `${this.#t.points}. ` : ''}${notes.join('. ')}</span>` : nothing}
       </div>
     `;
   }
@@ -287,7 +344,7 @@ export class KpgCardPicker extends KpgElement {
     const onlyLumpSum = options.length === 1 && card.raw.istl_finish_mnts != null;
     return html`
       <div class="months">
-        <label for="months">${this.t.installment}</label>
+        <label for="months">${this.#t.installment}</label>
         <span class="select"><select
           id="months"
           part="installment"
@@ -298,19 +355,19 @@ export class KpgCardPicker extends KpgElement {
         >
           ${options.map(
             (o) => html`<option value=${o.month} ?selected=${o.month === this.installMonth}>
-              ${o.month === '00' ? this.t.lumpSum : this.t.months(Number(o.month), o.interestFree)}
+              ${o.month === '00' ? this.#t.lumpSum : monthsText(Number(o.month), o.interestFree, this.#t === EN)}
             </option>`,
           )}
         </select></span>
         ${onlyLumpSum
-          ? html`<span class="note" id="months-hint">${this.t.installmentFrom(String(minimum))}</span>`
+          ? html`<span class="note" id="months-hint">${this.#t.installmentFrom(minimum)}</span>`
           : nothing}
       </div>
     `;
   }
 
   override render() {
-    const t = this.t;
+    const t = this.#t;
     return html`
       <div part="base" class="base">
         <p class="label" id="label">${t.cardsLabel}</p>
@@ -329,7 +386,7 @@ export class KpgCardPicker extends KpgElement {
         ${this.#renderInfo()} ${this.#renderMonths()}
         <p class="message" role="status">${this._status === 'loading' ? t.cardsLoading : ''}</p>
         <p class="message" role="alert">${this._status === 'error' ? this._error : ''}${this._status === 'error'
-            ? html`<button class="retry" type="button" @click=${() => this.reload()}>${t.retry}</button>`
+            ? html`<button class="retry" type="button" @click=${() => this.reload()}>${retryText(t === EN)}</button>`
             : nothing}</p>
       </div>
     `;

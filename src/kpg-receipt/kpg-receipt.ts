@@ -1,28 +1,22 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { KpgElement } from '../base-element.js';
-import { readPgOrigins, readProvider, readTid, readTimeout } from '../attributes.js';
+import { readTid, readTimeout } from '../attributes.js';
 import { PopupController } from '../controllers/popup.js';
 import { KpgError, invalidConfig } from '../errors.js';
 import { emit, type KpgErrorDetail } from '../events.js';
 import { getJson } from '../http.js';
+import { popupBlockedText, retryText } from '../i18n.js';
 import { backendUrl } from '../origins.js';
-import { providers } from '../providers/index.js';
-import type { ReceiptSupport, Slip, SlipLine } from '../providers/types.js';
-import { printOnlySlips, styles } from './kpg-receipt.styles.js';
+import type { ReceiptSupport, Slip } from '../providers/types.js';
+import { providerFor, views } from '../registry.js';
+import { styles } from './kpg-receipt.styles.js';
 
 const WINDOW = 'kpgReceipt';
 const FEATURES = 'width=420,height=640,resizable=yes,scrollbars=yes';
 
-let printSheet: CSSStyleSheet | null = null;
-
-/** Printing a page with an inline receipt prints the slip only. */
-function installPrintSheet(doc: Document): void {
-  if (printSheet || !('adoptedStyleSheets' in doc)) return;
-  printSheet = new CSSStyleSheet();
-  printSheet.replaceSync(printOnlySlips);
-  doc.adoptedStyleSheets = [...doc.adoptedStyleSheets, printSheet];
-}
+/** The receipt's own words (Korean, English); the inline slip's are in slip.ts. */
+const KO = { receipt: '전표 보기', loading: '전표를 불러오는 중입니다.', failed: '전표를 불러오지 못했습니다.' };
+const EN: typeof KO = { receipt: 'View receipt', loading: 'Loading the receipt.', failed: 'Could not load the receipt.' };
 
 /**
  * A payment's receipt (전표): a button that opens the PG's receipt page in a popup (opened inside the
@@ -33,6 +27,7 @@ function installPrintSheet(doc: Document): void {
  *
  * @slot - The button's content (default: 전표 보기).
  * @fires kpg-error - `invalid-config` (tid, type, env...), `popup-blocked`, `origin-not-allowed`, or `receipt-failed`.
+ * @attribute pg-origins - Ignored, with a console warning: receipt-page origins beyond the PGs' are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`).
  *
  * @csspart base - The wrapper.
  * @csspart button - The button that opens the receipt.
@@ -52,32 +47,51 @@ function installPrintSheet(doc: Document): void {
 export class KpgReceipt extends KpgElement {
   static override styles = styles;
 
-  /** `smartro` or `shinhan`. */
-  @property() provider?: string;
-  /** The PG's transaction id (the `tid` in `kpg-success`'s detail). */
-  @property() tid?: string;
-  /** Smartro: `0` the payment (default), `2` cash receipt (text or a number). */
-  @property() type?: string | number;
-  /** Smartro: `real` (default, www.smilepay.co.kr) or `test` (test.smilepay.co.kr). */
-  @property() env?: string;
-  /** Your backend endpoint (same origin): Shinhan's receipt URL, or Smartro's receipt data for `view="inline"`. */
-  @property({ attribute: 'receipt-url' }) receiptUrl?: string;
-  /** Smartro: another IssueLoader URL (a sandbox); its origin must be allowed with `KpgCheckout.allowPgOrigins()`. */
-  @property({ attribute: 'issue-url' }) issueUrl?: string;
-  /** `popup` (default) or `inline` (Smartro: the slip in the page). */
-  @property({ reflect: true }) view?: string;
-  /** Ignored, with a console warning: receipt-page origins beyond the PGs' are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`). */
-  @property({ attribute: 'pg-origins' }) pgOrigins?: string;
-  /** Seconds before a backend request is abandoned; default 15 (text or a number). */
-  @property() timeout?: string | number;
+  static override properties = {
+    provider: {},
+    tid: {},
+    type: {},
+    env: {},
+    receiptUrl: { attribute: 'receipt-url' },
+    issueUrl: { attribute: 'issue-url' },
+    view: { reflect: true },
+    timeout: {},
+    _status: { attribute: false },
+    _slip: { attribute: false },
+    _message: { attribute: false },
+  };
 
-  @state() private _status: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private _slip: Slip | null = null;
-  @state() private _message = '';
+  /** `smartro` or `shinhan`. */
+  declare provider?: string;
+  /** The PG's transaction id (the `tid` in `kpg-success`'s detail). */
+  declare tid?: string;
+  /** Smartro: `0` the payment (default), `2` cash receipt (text or a number). */
+  declare type?: string | number;
+  /** Smartro: `real` (default, www.smilepay.co.kr) or `test` (test.smilepay.co.kr). */
+  declare env?: string;
+  /** Your backend endpoint (same origin): Shinhan's receipt URL, or Smartro's receipt data for `view="inline"`. */
+  declare receiptUrl?: string;
+  /** Smartro: another IssueLoader URL (a sandbox); its origin must be allowed with `KpgCheckout.allowPgOrigins()`. */
+  declare issueUrl?: string;
+  /** `popup` (default) or `inline` (Smartro: the slip in the page). */
+  declare view?: string;
+  /** Seconds before a backend request is abandoned; default 15 (text or a number). */
+  declare timeout?: string | number;
+
+  declare private _status: 'idle' | 'loading' | 'ready' | 'error';
+  declare private _slip: Slip | null;
+  declare private _message: string;
 
   #popup = new PopupController(this);
   #busy = false;
   #load = 0;
+
+  constructor() {
+    super();
+    this._status = 'idle';
+    this._slip = null;
+    this._message = '';
+  }
 
   get #inline(): boolean {
     return this.view === 'inline';
@@ -85,14 +99,13 @@ export class KpgReceipt extends KpgElement {
 
   #fail(detail: KpgErrorDetail): void {
     this._status = 'error';
-    this._message = detail.code === 'popup-blocked' ? this.t.error('popup-blocked') : this.t.receiptFailed;
+    this._message = detail.code === 'popup-blocked' ? popupBlockedText(this.text(false, true)) : this.text(KO, EN).failed;
     console.error(`[kpg-receipt] ${detail.code}: ${detail.message}`);
     emit(this, 'kpg-error', detail);
   }
 
   #support(): ReceiptSupport {
-    const id = readProvider(this.provider);
-    const support = providers[id].receipt;
+    const { id, receipt: support } = providerFor(this.provider);
     if (!support) throw invalidConfig('provider', `${id} has no receipts`);
     if (this.#inline && !support.inline) throw invalidConfig('view', `view="inline" is not available for ${id}`);
     return support;
@@ -102,11 +115,7 @@ export class KpgReceipt extends KpgElement {
     const tid = readTid(this.tid);
     const url = this.receiptUrl ? backendUrl(this.receiptUrl) : null;
     if (!url) {
-      throw new KpgError({
-        code: 'invalid-config',
-        field: 'receipt-url',
-        message: this.receiptUrl ? `receipt-url="${this.receiptUrl}" must be on this page's origin` : 'The receipt-url attribute is required here',
-      });
+      throw invalidConfig('receipt-url', this.receiptUrl ? `receipt-url="${this.receiptUrl}" must be on this page's origin` : 'The receipt-url attribute is required here');
     }
     url.searchParams.set('tid', tid);
     return url;
@@ -119,36 +128,33 @@ export class KpgReceipt extends KpgElement {
     });
   }
 
+  /** A receipt-failed error from anything that went wrong (a KpgError keeps its message and field). */
+  #failed(error: unknown, keep?: 'invalid-config'): void {
+    const detail: KpgErrorDetail = error instanceof KpgError ? error.detail : { code: 'receipt-failed', message: String(error) };
+    this.#fail(detail.code === keep ? detail : { ...detail, code: 'receipt-failed' });
+  }
+
   /** Open the receipt, as a click on the button does. Call it inside a click: it opens a window. */
   open(): void {
     if (this.#busy || this.#inline) return;
-    const origins = readPgOrigins(this.pgOrigins);
     let support: ReceiptSupport;
+    let url: URL;
     try {
       support = this.#support();
       if (support.kind === 'direct') {
-        const url = support.url({ tid: this.tid ?? '', type: this.type == null ? null : String(this.type), env: this.env ?? null, issueUrl: this.issueUrl ?? null, pgOrigins: origins });
-        const win = window.open(url.href, WINDOW, FEATURES);
+        const page = support.url({ tid: this.tid ?? '', type: this.type == null ? null : String(this.type), env: this.env ?? null, issueUrl: this.issueUrl ?? null });
+        const win = window.open(page.href, WINDOW, FEATURES);
         if (!win) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
         win.opener = null;
         this._status = 'idle';
         this._message = '';
         return;
       }
+      // Shinhan: open the window inside the click, then ask the backend where it should go.
+      url = this.#backendUrl();
+      if (!this.#popup.open(WINDOW, FEATURES)) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
     } catch (error) {
       this.#fail(error instanceof KpgError ? error.detail : { code: 'invalid-config', message: String(error) });
-      return;
-    }
-    // Shinhan: open the window inside the click, then ask the backend where it should go.
-    let url: URL;
-    try {
-      url = this.#backendUrl();
-    } catch (error) {
-      this.#fail((error as KpgError).detail);
-      return;
-    }
-    if (!this.#popup.open(WINDOW, FEATURES)) {
-      this.#fail({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
       return;
     }
     this.#busy = true;
@@ -156,7 +162,7 @@ export class KpgReceipt extends KpgElement {
     this._message = '';
     this.#ask(url)
       .then((json) => {
-        const target = support.url(json, origins);
+        const target = support.url(json as never);
         const win = this.#popup.window;
         if (!win || win.closed) return;
         win.opener = null;
@@ -165,8 +171,7 @@ export class KpgReceipt extends KpgElement {
       })
       .catch((error: unknown) => {
         this.#popup.close();
-        const detail = error instanceof KpgError ? error.detail : { code: 'receipt-failed' as const, message: String(error) };
-        this.#fail({ ...detail, code: 'receipt-failed' });
+        this.#failed(error);
       })
       .finally(() => {
         this.#busy = false;
@@ -187,78 +192,28 @@ export class KpgReceipt extends KpgElement {
       this._slip = slip;
       this._status = 'ready';
     } catch (error) {
-      if (load !== this.#load) return;
-      const detail = error instanceof KpgError ? error.detail : { code: 'receipt-failed' as const, message: String(error) };
-      this.#fail(detail.code === 'invalid-config' ? detail : { ...detail, code: 'receipt-failed' });
+      if (load === this.#load) this.#failed(error, 'invalid-config');
     }
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.#inline) installPrintSheet(document);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#inline && (changed.has('tid') || changed.has('receiptUrl') || changed.has('provider') || changed.has('view'))) {
-      installPrintSheet(document);
       void this.reload();
     }
   }
 
-  #amount(value: string): string {
-    const n = Number(value.replace(/,/g, ''));
-    if (!Number.isFinite(n)) return value;
-    return this.lang === 'en'
-      ? `\u20a9${n.toLocaleString('en-US')}`
-      : `${n.toLocaleString('ko-KR')}원`;
-  }
-
-  #value(line: SlipLine): string {
-    if (line.kind === 'amount') return this.#amount(line.value);
-    if (line.kind === 'months') return Number(line.value) > 1 ? this.t.months(Number(line.value), false) : this.t.lumpSumShort;
-    if (line.kind === 'cash') return this.t.slip[`cash${line.value}`] ?? line.value;
-    return line.value;
-  }
-
-  #lines(lines: SlipLine[]) {
-    return html`<dl>
-      ${lines.map(
-        (l) => html`<dt>${this.t.slip[l.key] ?? l.key}</dt>
-          <dd class=${l.kind === 'amount' ? 'amount' : ''} data-key=${l.key}>${this.#value(l)}</dd>`,
-      )}
-    </dl>`;
-  }
-
-  #renderSlip(slip: Slip) {
-    const s = this.t.slip;
-    return html`<article part="slip" class="slip" aria-labelledby="slip-title">
-      <p class="title"><span id="slip-title">${slip.card ? s.title : s.titleOther}</span>
-        <span class="state" data-state=${slip.cancelled ? 'cancelled' : 'approved'}>${slip.cancelled ? this.t.cancelled2 : this.t.approved}</span></p>
-      ${this.#lines(slip.merchant)} ${this.#lines(slip.lines)}
-      ${slip.parts.length
-        ? html`<p class="section" id="parts-title">${s.parts}</p>
-            <table aria-labelledby="parts-title">
-              <thead><tr><th scope="col">${s.partAt}</th><th scope="col">${s.partAmt}</th></tr></thead>
-              <tbody>${slip.parts.map((p) => html`<tr><td>${p.at}</td><td class="amount">${this.#amount(p.amount)}</td></tr>`)}</tbody>
-            </table>`
-        : nothing}
-      ${slip.cash.length ? html`<p class="section">${s.cash}</p>${this.#lines(slip.cash)}` : nothing}
-      <button class="print" type="button" @click=${() => window.print()}>${this.t.print}</button>
-    </article>`;
-  }
-
   override render() {
-    const t = this.t;
+    const t = this.text(KO, EN);
     const error = this._status === 'error' ? this._message : '';
     return html`<div part="base" class="base">
       ${this.#inline
-        ? this._slip
-          ? this.#renderSlip(this._slip)
+        ? this._slip && views.slip
+          ? views.slip.render(this._slip, this.lang, this.renderRoot as ShadowRoot)
           : nothing
         : html`<button part="button" type="button" @click=${() => this.open()}><slot>${t.receipt}</slot></button>`}
-      <p class="message" role="status">${this._status === 'loading' ? t.receiptLoading : ''}</p>
+      <p class="message" role="status">${this._status === 'loading' ? t.loading : ''}</p>
       <p class="message" role="alert">${error}${error && this.#inline
-          ? html`<button class="retry" type="button" @click=${() => void this.reload()}>${t.retry}</button>`
+          ? html`<button class="retry" type="button" @click=${() => void this.reload()}>${retryText(this.text(false, true))}</button>`
           : nothing}</p>
     </div>`;
   }

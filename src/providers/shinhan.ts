@@ -6,10 +6,10 @@
  * So the callback's code is compared only with `ShinhanBizPay.RES_SUCCESS`, every other code is a failure
  * carrying its message, and the backend's verified result decides the outcome either way.
  */
-import type { CheckoutConfig } from '../config.js';
 import { KpgError, parseOrThrow } from '../errors.js';
-import { loadScript } from '../controllers/script-loader.js';
-import { httpsHostIn, pgUrl } from '../origins.js';
+import { loadScript } from '../script-loader.js';
+import { resolveDevice } from '../device.js';
+import { allowedPgUrl } from '../origins.js';
 import {
   ShinhanBizPaySchema,
   ShinhanCallbackSchema,
@@ -22,61 +22,45 @@ import type { AttemptContext, PgReturn, Provider } from './types.js';
 
 export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/unifiedPay/script';
 
-/** Shinhan's own hosts: https on shinhan.com and its subdomains. */
-export const shinhanOrigins = httpsHostIn('shinhan.com');
-const ownOrigins = shinhanOrigins;
+/** Shinhan's own domain: its scripts, windows, receipts and card images are https on it or a subdomain. */
+export const SHINHAN_DOMAIN = 'shinhan.com';
 
 /** Where card-list's relative image_url values live (`image-base` overrides). */
 export const SHINHAN_IMAGE_BASE = 'https://payspg.shinhan.com/';
 
-function scriptUrl(scriptSrc: string | null, pgOrigins: readonly string[]): URL {
-  const src = scriptSrc ?? SHINHAN_SCRIPT_SRC;
-  const url = pgUrl(src, ownOrigins, pgOrigins);
-  if (!url) {
-    throw new KpgError({
-      code: 'origin-not-allowed',
-      field: 'script-src',
-      message: `script-src="${src}" is not on an allowed origin: PG scripts load only from https on shinhan.com, or from an origin your own script allowed with KpgCheckout.allowPgOrigins()`,
-    });
+/** The checked API by `script-src` (the attribute as written): a click that finds it here does not wait. */
+const apis = new Map<string, ShinhanBizPay>();
+/** The load and check of each script, shared by every element that asks (a failure is forgotten: a retry loads again). */
+const checks = new Map<string, Promise<ShinhanBizPay>>();
+
+/** Load Shinhan's script (once per page) and check, once, that it defined the API we call. */
+function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
+  const key = scriptSrc ?? '';
+  let check = checks.get(key);
+  if (!check) {
+    check = (async () => {
+      const url = allowedPgUrl(scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');
+      await loadScript(url);
+      const api = (globalThis as { ShinhanBizPay?: ShinhanBizPay }).ShinhanBizPay;
+      if (!ShinhanBizPaySchema.safeParse(api).success || typeof api!.openPopup !== 'function') {
+        throw new KpgError({
+          code: 'script-load-failed',
+          field: 'script-src',
+          message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
+        });
+      }
+      apis.set(key, api!);
+      return api!;
+    })();
+    check.catch(() => checks.delete(key));
+    checks.set(key, check);
   }
-  return url;
+  return check;
 }
 
-/** The API of each script URL that has loaded and checked out, so a click that finds it ready does not wait. */
-const ready = new Map<string, ShinhanBizPay>();
-
-function readyApi(config: CheckoutConfig): ShinhanBizPay | undefined {
-  return ready.get(scriptUrl(config.scriptSrc, config.pgOrigins).href);
-}
-
-/** Load Shinhan's script (once per page) and check that it defined the API we call. */
-async function bizPay(config: CheckoutConfig): Promise<ShinhanBizPay> {
-  const url = scriptUrl(config.scriptSrc, config.pgOrigins);
-  await loadScript(url);
-  const parsed = ShinhanBizPaySchema.safeParse((globalThis as { ShinhanBizPay?: unknown }).ShinhanBizPay);
-  if (!parsed.success) {
-    throw new KpgError({
-      code: 'script-load-failed',
-      field: 'script-src',
-      message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
-    });
-  }
-  ready.set(url.href, parsed.data);
-  return parsed.data;
-}
-
-function parseSession(json: unknown, ctx: AttemptContext): ShinhanSession {
+function parseSession(json: unknown): ShinhanSession {
   const session = parseOrThrow(ShinhanSessionSchema, json, 'invalid-session', 'The session JSON is not a Shinhan session');
-  const url = pgUrl(session.redirect_url, ownOrigins, ctx.config.pgOrigins);
-  if (!url) {
-    throw new KpgError({
-      code: 'origin-not-allowed',
-      field: 'redirect_url',
-      order_no: session.order_no,
-      message: `redirect_url ${session.redirect_url} is not an https Shinhan URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
-    });
-  }
-  return { ...session, redirect_url: url.href };
+  return { ...session, redirect_url: allowedPgUrl(session.redirect_url, SHINHAN_DOMAIN, 'redirect_url', session.order_no).href };
 }
 
 /**
@@ -144,41 +128,36 @@ function openPopup(api: ShinhanBizPay, url: string, ctx: AttemptContext): Promis
 }
 
 /** `GET receipt-url?tid=` -> `{redirect_url}`: Shinhan's 거래 확인서 page, on an allowed origin only. */
-function receiptUrl(json: unknown, pgOrigins: readonly string[]): URL {
+function receiptUrl(json: unknown): URL {
   const { redirect_url } = parseOrThrow(ShinhanReceiptSchema, json, 'receipt-failed', 'The receipt JSON has no usable redirect_url');
-  const url = pgUrl(redirect_url, ownOrigins, pgOrigins);
-  if (!url) {
-    throw new KpgError({
-      code: 'origin-not-allowed',
-      field: 'redirect_url',
-      message: `The receipt redirect_url ${redirect_url} is not an https Shinhan URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
-    });
-  }
-  return url;
+  return allowedPgUrl(redirect_url, SHINHAN_DOMAIN, 'redirect_url');
 }
 
 export const shinhan: Provider<ShinhanSession> = {
   id: 'shinhan',
-  ownOrigins,
   receipt: { kind: 'backend', url: receiptUrl },
-  scriptUrl,
+  preload(device, scriptSrc) {
+    // A PC checkout loads and checks the script when it appears, so the click finds it ready; and the
+    // session schema runs once now (zod builds its internals on the first parse), not after the click.
+    if (resolveDevice(device) !== 'pc') return;
+    bizPay(scriptSrc).catch(() => {}); // a failure is reported on the click
+    ShinhanSessionSchema.safeParse({});
+  },
   prepare(ctx) {
-    // Usually the script loaded when the element appeared: then nothing to wait for, and the session
-    // request leaves inside the click's own task.
-    if (ctx.device !== 'pc' || readyApi(ctx.config)) return;
-    return bizPay(ctx.config).then(() => undefined);
+    // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
+    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc ?? '')) return bizPay(ctx.config.scriptSrc).then(() => {});
   },
   parseSession,
   async open(session, ctx) {
-    const url = new URL(session.redirect_url);
+    // The window's task: the session was checked in the task before (checkout-flow.ts).
     if (ctx.device === 'mobile') {
       ctx.leavingPage();
-      location.assign(url.href);
+      location.assign(session.redirect_url);
       return { kind: 'navigated' };
     }
-    const api = readyApi(ctx.config) ?? (await bizPay(ctx.config));
+    const api = apis.get(ctx.config.scriptSrc ?? '') ?? (await bizPay(ctx.config.scriptSrc));
     const gesture = ctx.userGesture();
     if (gesture) await gesture;
-    return openPopup(api, url.href, ctx);
+    return openPopup(api, session.redirect_url, ctx);
   },
 };

@@ -12,7 +12,7 @@ import { byteLength, ncr, outsideKsX1001, type FormCharset } from '../charset.js
 import { readTid } from '../attributes.js';
 import { warnOnce } from '../warn.js';
 import { KpgError, invalidConfig, parseOrThrow } from '../errors.js';
-import { httpsHostIn, pgUrl, toUrl } from '../origins.js';
+import { allowedPgUrl, toUrl } from '../origins.js';
 import { RETURN_MESSAGE } from '../kpg-return/message.js';
 import {
   ReceiptEnvSchema,
@@ -28,8 +28,18 @@ import type { AttemptContext, PgReturn, Provider, ReceiptInput, Slip, SlipLine }
 export const SMARTRO_WINDOW = 'payWindow';
 const WINDOW_FEATURES = 'width=545,height=573,resizable=yes,scrollbars=yes';
 
-/** Smartro's hosts: tpay / pay (PC), tspay / smpay (mobile), test / www (receipts), all on smilepay.co.kr. */
-export const smartroOrigins = httpsHostIn('smilepay.co.kr');
+/** Smartro's domain: tpay / pay (PC), tspay / smpay (mobile), test / www (receipts).smilepay.co.kr. */
+export const SMARTRO_DOMAIN = 'smilepay.co.kr';
+
+/** A session ready to post: every field checked, nothing left to validate in the window's task. */
+export interface SmartroForm {
+  order_no: string;
+  action: string;
+  fields: Record<string, string>;
+  charset: FormCharset;
+  /** Where the return page's message must come from (PC). */
+  returnOrigin: string;
+}
 
 /** Maximum bytes per field (in the charset the form is sent in), from Smartro's sample code. */
 const LIMITS: Record<string, number | { pc: number; mobile: number }> = {
@@ -77,6 +87,9 @@ export function formFields(session: SmartroSession, pageIsUtf8: boolean): Record
 
 /** Every check Smartro's servers would make on the form, done before anything is posted. */
 export function checkFields(fields: Record<string, string>, charset: FormCharset, mobile: boolean, orderNo: string): void {
+  for (const name in fields) {
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)) throw invalidField(name, `"${name}" is not a form field name (a letter, then up to 39 letters, digits or _)`, orderNo);
+  }
   for (const name of [...REQUIRED, ...(mobile ? ['StopURL'] : [])]) {
     if (!fields[name]) throw invalidField(name, `${name} is required${name === 'StopURL' ? ' on mobile (a mobile cancel goes there)' : ''}`, orderNo);
   }
@@ -114,22 +127,25 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
   }
 }
 
-function parseSession(json: unknown, ctx: AttemptContext): SmartroSession {
+/** The session JSON -> a form ready to post: shape, action origin, and every field (see checkFields). */
+function parseSession(json: unknown, ctx: AttemptContext): SmartroForm {
   const session = parseOrThrow(SmartroSessionSchema, json, 'invalid-session', 'The session JSON is not a Smartro session');
-  const action = pgUrl(session.action, smartroOrigins, ctx.config.pgOrigins);
-  if (!action) {
-    throw new KpgError({
-      code: 'origin-not-allowed',
-      field: 'action',
-      order_no: session.order_no,
-      message: `action ${session.action} is not an https smilepay.co.kr URL nor on an origin allowed with KpgCheckout.allowPgOrigins()`,
-    });
-  }
-  return { ...session, action: action.href };
+  const { order_no } = session;
+  const mobile = ctx.device === 'mobile';
+  const charset: FormCharset = mobile ? 'UTF-8' : 'EUC-KR';
+  const fields = formFields(session, document.characterSet.toUpperCase() === 'UTF-8');
+  checkFields(fields, charset, mobile, order_no);
+  return {
+    order_no,
+    action: allowedPgUrl(session.action, SMARTRO_DOMAIN, 'action', order_no).href,
+    fields,
+    charset,
+    returnOrigin: new URL(fields.ReturnURL).origin,
+  };
 }
 
 /** Build the form and post it: into the named window (PC) or as the whole page (mobile). */
-function post(action: string, fields: Record<string, string>, charset: FormCharset, target: string | null): void {
+function post({ action, fields, charset }: SmartroForm, target: string | null): void {
   const form = document.createElement('form');
   form.method = 'post';
   form.action = action;
@@ -149,7 +165,7 @@ function post(action: string, fields: Record<string, string>, charset: FormChars
 }
 
 /** Wait for the return page's message (from that window, from the ReturnURL's origin) or for the window to close. */
-function awaitReturn(ctx: AttemptContext, session: SmartroSession, returnOrigin: string): Promise<PgReturn> {
+function awaitReturn(ctx: AttemptContext, form: SmartroForm): Promise<PgReturn> {
   return new Promise((resolve, reject) => {
     // Stops the close-watcher once the attempt has its answer (or is aborted).
     const watch = new AbortController();
@@ -162,9 +178,9 @@ function awaitReturn(ctx: AttemptContext, session: SmartroSession, returnOrigin:
       resolve(value);
     };
     const onMessage = (event: MessageEvent) => {
-      if (event.source !== ctx.popup.window || event.origin !== returnOrigin) return; // not our window
+      if (event.source !== ctx.popup.window || event.origin !== form.returnOrigin) return; // not our window
       const message = ReturnMessageSchema.safeParse(event.data);
-      if (!message.success || message.data.order_no !== session.order_no) return;
+      if (!message.success || message.data.order_no !== form.order_no) return;
       ctx.popup.close(); // the return page closes itself; make sure
       finish({ kind: 'returned', ok: true, code: RETURN_MESSAGE, message: '' });
     };
@@ -190,7 +206,7 @@ const RECEIPT_PAGES = {
 const badReceipt = invalidConfig;
 
 /** `https://{test|www}.smilepay.co.kr/issue/IssueLoader.jsp?TID=...&type=0|2`. */
-function receiptPage({ tid, type, env, issueUrl, pgOrigins }: ReceiptInput): URL {
+function receiptPage({ tid, type, env, issueUrl }: ReceiptInput): URL {
   readTid(tid);
   const kind = type ?? '0';
   if (!ReceiptTypeSchema.safeParse(kind).success) {
@@ -198,10 +214,7 @@ function receiptPage({ tid, type, env, issueUrl, pgOrigins }: ReceiptInput): URL
   }
   const where = env ?? 'real';
   if (!ReceiptEnvSchema.safeParse(where).success) throw badReceipt('env', `env="${where}" must be test or real`);
-  const page = issueUrl ? pgUrl(issueUrl, smartroOrigins, pgOrigins) : new URL(RECEIPT_PAGES[where as 'test' | 'real']);
-  if (!page) {
-    throw new KpgError({ code: 'origin-not-allowed', field: 'issue-url', message: `issue-url="${issueUrl}" is not on smilepay.co.kr nor on an origin allowed with KpgCheckout.allowPgOrigins()` });
-  }
+  const page = issueUrl ? allowedPgUrl(issueUrl, SMARTRO_DOMAIN, 'issue-url') : new URL(RECEIPT_PAGES[where as 'test' | 'real']);
   page.search = '';
   page.searchParams.set('TID', tid);
   page.searchParams.set('type', kind);
@@ -260,9 +273,8 @@ function receiptSlip(json: unknown): Slip {
   };
 }
 
-export const smartro: Provider<SmartroSession> = {
+export const smartro: Provider<SmartroForm> = {
   id: 'smartro',
-  ownOrigins: smartroOrigins,
   receipt: { kind: 'direct', url: receiptPage, inline: receiptSlip },
   beforeSession(ctx) {
     if (ctx.device !== 'pc') return;
@@ -274,19 +286,15 @@ export const smartro: Provider<SmartroSession> = {
     }
   },
   parseSession,
-  async open(session, ctx) {
-    const mobile = ctx.device === 'mobile';
-    const charset: FormCharset = mobile ? 'UTF-8' : 'EUC-KR';
-    const fields = formFields(session, document.characterSet.toUpperCase() === 'UTF-8');
-    checkFields(fields, charset, mobile, session.order_no);
-    if (mobile) {
+  async open(form, ctx) {
+    // The window's task: the form was checked in the task before (checkout-flow.ts).
+    if (ctx.device === 'mobile') {
       ctx.leavingPage();
-      post(session.action, fields, charset, null);
+      post(form, null);
       return { kind: 'navigated' };
     }
-    const returnOrigin = new URL(fields.ReturnURL).origin;
-    const returned = awaitReturn(ctx, session, returnOrigin);
-    post(session.action, fields, charset, SMARTRO_WINDOW);
+    const returned = awaitReturn(ctx, form);
+    post(form, SMARTRO_WINDOW);
     return returned;
   },
   abandon(ctx) {

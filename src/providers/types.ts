@@ -1,10 +1,9 @@
 /**
- * What a payment gateway module provides. A new PG is a new module implementing this interface plus
- * one line in `providers/index.ts` (and its session schema in `schemas.ts`).
+ * What a payment gateway module provides. A new PG is a new module implementing this interface, an entry
+ * that registers it (`entries/<pg>.ts`, `registry.ts`), and its session schema in `schemas.ts`.
  */
 import type { Device } from '../device.js';
-import type { OwnOriginRule } from '../origins.js';
-import type { ProviderId } from '../schemas.js';
+import type { DeviceMode, ProviderId } from '../schemas.js';
 import type { CheckoutConfig } from '../config.js';
 import type { PopupController } from '../controllers/popup.js';
 
@@ -44,7 +43,6 @@ export interface ReceiptInput {
   env: string | null;
   /** An override of the PG's receipt page URL (a sandbox), checked against the PG's hosts and allowPgOrigins(). */
   issueUrl: string | null;
-  pgOrigins: readonly string[];
 }
 
 /** One line of a slip: the label's key in the `slip` messages, and the value. */
@@ -71,23 +69,24 @@ export type ReceiptSupport =
   /** The receipt page's URL is known at once: opened inside the click. Throws KpgError. */
   | { kind: 'direct'; url(input: ReceiptInput): URL; inline?(json: unknown): Slip }
   /** The shop's backend must be asked first (`receipt-url`): validate its answer into the page URL. */
-  | { kind: 'backend'; url(json: unknown, pgOrigins: readonly string[]): URL; inline?(json: unknown): Slip };
+  | { kind: 'backend'; url(json: unknown): URL; inline?(json: unknown): Slip };
 
 export interface Provider<S extends { order_no: string } = { order_no: string }> {
   /** Receipts (전표), when the PG has them. */
   readonly receipt?: ReceiptSupport;
   readonly id: ProviderId;
-  /** The PG's own hosts (see origins.ts); `allowPgOrigins()` adds to these. */
-  readonly ownOrigins: OwnOriginRule;
-  /** The script to load once per page when an element connects; null when none is needed. Throws KpgError. */
-  scriptUrl?(scriptSrc: string | null, pgOrigins: readonly string[]): URL | null;
+  /** Called when a checkout's attributes are read (connect, changes): get ready before the click (e.g. load the PG's script). */
+  preload?(device: DeviceMode, scriptSrc: string | null): void;
   /** Runs synchronously inside the click, before any await (e.g. pre-opening a named window). */
   beforeSession?(ctx: AttemptContext): void;
   /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */
   prepare?(ctx: AttemptContext): Promise<void> | void;
-  /** Validate the backend's session JSON (shape and every URL in it). Throws KpgError. */
+  /**
+   * Validate the backend's session JSON (shape, every URL, every field) into what `open` needs. Runs in
+   * the task before the PG window opens. Throws KpgError.
+   */
   parseSession(json: unknown, ctx: AttemptContext): S;
-  /** Open the PG for a valid session. Throws KpgError. */
+  /** Open the PG for a checked session, in a task of its own with nothing left to check. Throws KpgError. */
   open(session: S, ctx: AttemptContext): Promise<PgReturn>;
   /** Undo what `beforeSession` did when the attempt ends early (e.g. close the pre-opened window). */
   abandon?(ctx: AttemptContext): void;

@@ -62,10 +62,61 @@ test('kpg-checkout/server: exported with its types and a bin; the browser bundle
   assert.equal(typeof server.createKpgServer, 'function');
   assert.equal(typeof (await import('kpg-checkout/server/node')).toNodeHandler, 'function');
   // Nothing of the server in what the browser loads.
-  for (const file of ['dist/kpg-checkout.js', 'dist/kpg-return.js', ...files('dist/esm')]) {
+  for (const file of ['dist/kpg-checkout.js', 'dist/kpg-shinhan.js', 'dist/kpg-smartro.js', 'dist/kpg-return.js', ...files('dist/esm')]) {
     const text = readFileSync(file, 'utf8');
     for (const marker of ['createKpgServer', 'kpg_attempts', 'pg_advisory_lock', '@electric-sql/pglite', 'payments/confirm', 'hono']) {
       assert.ok(!text.includes(marker), `${file} contains server code (${marker})`);
     }
   }
+});
+
+/**
+ * Bundle `imports` as a shop's bundler does (Vite, browser conditions, minified), from the package's ESM
+ * build and its `sideEffects`, and return the code.
+ * @param {string[]} imports
+ */
+async function bundle(imports) {
+  const { build } = await import('vite');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const dir = resolve('node_modules/.cache/kpg-treeshake');
+  mkdirSync(dir, { recursive: true });
+  const entry = resolve(dir, `app-${imports.length}-${imports.join('-').replace(/\W+/g, '_')}.js`);
+  writeFileSync(entry, imports.map((i) => `import ${JSON.stringify(i)};`).join('\n'));
+  const out = /** @type {any} */ (
+    await build({
+      configFile: false,
+      logLevel: 'silent',
+      root: resolve('.'),
+      build: { write: false, target: 'es2022', lib: { entry, formats: ['es'], fileName: 'app' } },
+    })
+  );
+  return (Array.isArray(out) ? out[0] : out).output[0].code;
+}
+
+/** Strings only one part's code contains. */
+const MARKERS = {
+  smartro: ['smilepay.co.kr', 'payWindow', 'MallResultFWD', 'EncryptData'],
+  shinhan: ['ShinhanBizPay', 'unifiedPay'],
+  picker: ['istl_psbl_amt', 'card_cpny_name'],
+  receipt: ['kpgReceipt', 'receipt-url'],
+  slip: ['cashReceiptTid'],
+};
+
+test('a bundler keeps only what a shop imports: kpg-checkout/checkout + kpg-checkout/shinhan has no Smartro, picker or receipt code', async () => {
+  const code = await bundle(['kpg-checkout/checkout', 'kpg-checkout/shinhan']);
+  for (const marker of MARKERS.shinhan) assert.ok(code.includes(marker), `Shinhan's ${marker} missing`);
+  assert.ok(code.includes('customElements'), 'nothing defined');
+  for (const part of /** @type {const} */ (['smartro', 'picker', 'receipt', 'slip'])) {
+    for (const marker of MARKERS[part]) assert.ok(!code.includes(marker), `${part}'s ${marker} was bundled`);
+  }
+});
+
+test('... and kpg-checkout/checkout + receipt + smartro has no Shinhan or picker code; import "kpg-checkout" has everything', async () => {
+  const smartro = await bundle(['kpg-checkout/checkout', 'kpg-checkout/receipt', 'kpg-checkout/smartro']);
+  for (const marker of [...MARKERS.smartro, ...MARKERS.receipt, ...MARKERS.slip]) assert.ok(smartro.includes(marker), `${marker} missing`);
+  for (const marker of [...MARKERS.shinhan, ...MARKERS.picker]) assert.ok(!smartro.includes(marker), `${marker} was bundled`);
+  // Control: the whole package.
+  const all = await bundle(['kpg-checkout']);
+  for (const marker of Object.values(MARKERS).flat()) assert.ok(all.includes(marker), `import "kpg-checkout" lacks ${marker}`);
 });

@@ -1,9 +1,8 @@
 /**
- * Load a PG script once per page, however many elements ask for it. The first element to connect starts
- * the load, so the script is usually ready before the buyer clicks.
+ * Load a PG script once per page, however many elements ask for it. The first checkout to connect starts
+ * the load (its provider's `preload`), so the script is usually ready before the buyer clicks.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { KpgError } from '../errors.js';
+import { KpgError } from './errors.js';
 
 interface TrustedTypePolicyLike {
   createScriptURL(url: string): unknown;
@@ -57,31 +56,4 @@ export function loadScript(url: URL): Promise<void> {
     loads.set(key, load);
   }
   return load;
-}
-
-/**
- * Starts loading `url()` as soon as the host has rendered with a URL (on connect, or when the attributes
- * that decide it change), so the script is ready before the click.
- */
-export class ScriptController implements ReactiveController {
-  #last: string | null = null;
-
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly url: () => URL | null,
-  ) {
-    host.addController(this);
-  }
-
-  hostUpdated(): void {
-    const url = this.url();
-    if (!url || url.href === this.#last) return;
-    this.#last = url.href;
-    // A failure is reported when the buyer clicks (loadScript is called again then).
-    loadScript(url).catch(() => {});
-  }
-
-  hostDisconnected(): void {
-    this.#last = null;
-  }
 }

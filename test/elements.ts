@@ -1,0 +1,41 @@
+/**
+ * The elements under test. `npm test` runs the browser tests against the built files a shop loads, each
+ * by a plain `<script>` tag (web-test-runner.config.mjs: one group per file, its name in
+ * `window.__KPG_TEST_ENV__.script`); a developer's run without `KPG_TEST_DIST=1` takes them from src/.
+ * A test that needs a PG the file does not carry skips itself (`needs`).
+ */
+import type { KpgCardPicker as CardPicker, KpgCheckout as Checkout, KpgReceipt as Receipt } from '../src/index.js';
+import type { ProviderId } from '../src/schemas.js';
+
+interface Api {
+  KpgCheckout: typeof Checkout;
+  KpgCardPicker?: typeof CardPicker;
+  KpgReceipt: typeof Receipt;
+  allowPgOrigins(origins: readonly string[]): void;
+}
+
+/** The file under test (`kpg-shinhan.js`...), or undefined for src/. */
+export const SCRIPT: string | undefined = (window as unknown as { __KPG_TEST_ENV__?: { script?: string } }).__KPG_TEST_ENV__?.script;
+
+async function load(): Promise<Api> {
+  if (!SCRIPT) return import('../src/index.js');
+  const script = document.createElement('script');
+  script.src = `/__fixture/dist/${SCRIPT}`; // served without a charset, as a CDN might
+  await new Promise((resolve, reject) => {
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`dist/${SCRIPT} did not load: run npm run build`));
+    document.head.append(script);
+  });
+  return (window as unknown as { KpgCheckout: Api }).KpgCheckout;
+}
+
+const api = await load();
+export const { KpgCheckout, KpgCardPicker, KpgReceipt, allowPgOrigins } = api;
+
+/** The PGs the elements under test carry. */
+export const PGS: ProviderId[] = SCRIPT === 'kpg-shinhan.js' ? ['shinhan'] : SCRIPT === 'kpg-smartro.js' ? ['smartro'] : ['shinhan', 'smartro'];
+
+/** Skip the test (or every test of the describe, from a `before`) when the file under test lacks one of `pgs`. */
+export function needs(context: Mocha.Context, ...pgs: ProviderId[]): void {
+  if (!pgs.every((pg) => PGS.includes(pg))) context.skip();
+}
