@@ -10,6 +10,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { demoServers } from './demo/servers.mjs';
 import { fixtureMiddleware } from './test/server/fixtures.mjs';
 import { pgWindowCommands } from './test/server/pg-window.mjs';
+import { sandboxCommands } from './test/server/sandbox-control.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 import { freePort } from './test/server/free-port.mjs';
 
@@ -72,6 +73,7 @@ export default {
   plugins: [
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     pgWindowCommands(),
+    sandboxCommands(() => servers),
     {
       name: 'kpg-demo-servers',
       async serverStart() {
