@@ -273,13 +273,15 @@ const shopPageCommand = <T>(payload: ShopPagePayload) => executeServerCommand<T,
 /**
  * A shop page as its own top-level tab (test/server/pg-window.mjs `shop-page`): the elements from the source
  * with the test PG origins allowed, `body` as its body, and every kpg-* event recorded in `window.kpgLog`
- * (`shopLog`) and the checkout's state changes in `window.kpgStates` ("busy:disabled", "paid:disabled", ...).
+ * (`shopLog`), the checkout's state changes in `window.kpgStates` ("busy:disabled", "paid:disabled", ...)
+ * and what the shop's server answered the page in `window.kpgAnswers` ("GET /api/kpg/result 200 processing").
  * The URL can also be opened again elsewhere: `shopPageUrl`.
  */
 export function shopPageUrl(body: string, query = ''): string {
   const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>shop</title>
     <script>window.kpgLog=[];['kpg-session','kpg-success','kpg-fail','kpg-cancel','kpg-error'].forEach(function(t){document.addEventListener(t,function(e){kpgLog.push({type:t,detail:e.detail})})});
-    window.kpgStates=[];setInterval(function(){var e=document.querySelector('kpg-checkout'),b=e&&e.shadowRoot&&e.shadowRoot.querySelector('button');if(!b)return;var s=e.state+(b.disabled?':disabled':':enabled');if(kpgStates[kpgStates.length-1]!==s)kpgStates.push(s)},10);</script>
+    window.kpgStates=[];setInterval(function(){var e=document.querySelector('kpg-checkout'),b=e&&e.shadowRoot&&e.shadowRoot.querySelector('button');if(!b)return;var s=e.state+(b.disabled?':disabled':':enabled');if(kpgStates[kpgStates.length-1]!==s)kpgStates.push(s)},10);
+    window.kpgAnswers=[];var f=window.fetch;window.fetch=function(i,o){return f.apply(this,arguments).then(function(r){var u=new URL(r.url);if(u.pathname.indexOf('/api/kpg/')===0)r.clone().json().then(function(j){kpgAnswers.push((o&&o.method||'GET')+' '+u.pathname+' '+r.status+' '+(j.status||j.code))},function(){});return r})};</script>
     ${SHOP_MODULE}</head><body>${body}</body></html>`;
   return `${location.origin}/__fixture/page?${query ? `${query}&` : ''}body=${encodeURIComponent(page)}`;
 }
