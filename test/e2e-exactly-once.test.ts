@@ -26,6 +26,7 @@ import {
   shopEval,
   shopLog,
   shopOutcomes,
+  recordWindowClosedReports,
   shopPageUrl,
   waitFor,
   type Recorded,
@@ -166,6 +167,7 @@ describe('slow verification and a closed window (issue 10, fault 3)', () => {
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" order-id=${orderId}
       session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
     const rec = recordEvents(el);
+    const reports = recordWindowClosedReports();
     // Only the buyer's browser brings the result (no RetryURL copy), as in the report of fault 3.
     expect((await sandbox('smartro', '/__sandbox/fault', { api: 'retry', suppress: true })).status).to.equal(200);
     try {
@@ -189,12 +191,17 @@ describe('slow verification and a closed window (issue 10, fault 3)', () => {
       expect(outcome.detail).to.include({ provider: 'smartro', order_no: orderNo });
       expect(outcome.detail.result).to.include({ status: 'paid', amount: 11000 });
       expect(el.state).to.equal('paid');
-      // It was decided after the close, by the slow verification, not before it.
+      // The widget reported the closed window while the server was still verifying, was told so, and
+      // waited for the verification (4 s) instead of calling it a cancel.
+      expect(reports.sent).to.have.length(1);
+      expect(reports.sent[0].body).to.deep.equal({ order_no: orderNo, event: 'window-closed' });
+      expect(reports.sent[0].answer).to.include({ status: 'processing' });
       expect(closedAt - approvedAt).to.be.below(4000);
       expect(performance.now() - approvedAt).to.be.above(3900);
       const approved = (await sandboxPayments('smartro')).filter((p) => p.moid === orderNo && p.status === 'approved');
       expect(approved.map((p) => p.tid)).to.deep.equal([outcome.detail.tid]);
     } finally {
+      reports.restore();
       await sandbox('smartro', '/__sandbox/fault', { api: 'retry' }); // RetryURL back on for every later test
     }
   });

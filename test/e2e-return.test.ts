@@ -22,6 +22,7 @@ import {
   pgWindow,
   realClick,
   recordEvents,
+  recordWindowClosedReports,
   sandbox,
   sandboxPayments,
   shopClick,
@@ -226,16 +227,7 @@ describe('Shinhan: a window closed after the server recorded the payment', () =>
     const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" device="pc" order-id=${orderId}
       session-url="/api/kpg/session" result-url="/api/kpg/result" script-src=${SHINHAN_SCRIPT}></kpg-checkout>`);
     const rec = recordEvents(el);
-    // What the widget tells the server: the window-closed report is the path under test.
-    const reports: Array<{ body: unknown; answer: unknown }> = [];
-    const realFetch = window.fetch;
-    window.fetch = async function (input: RequestInfo | URL, init?: RequestInit) {
-      const response = await realFetch.call(window, input, init);
-      if (init?.method === 'POST' && String(input).includes('/api/kpg/result')) {
-        reports.push({ body: JSON.parse(String(init.body)), answer: await response.clone().json() });
-      }
-      return response;
-    };
+    const reports = recordWindowClosedReports(); // the window-closed report is the path under test
     try {
       await realClick(payButton(el));
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
@@ -247,19 +239,21 @@ describe('Shinhan: a window closed after the server recorded the payment', () =>
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'eval', expression: 'window.opener = null' });
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
       await waitFor(async () => (await serverResult(orderNo)).status === 'paid', 'the server did not record the payment');
-      // The buyer closes the window, unless it has already closed itself.
-      if ((await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) > 0) await pgWindow({ url: SHINHAN_SANDBOX, action: 'close' });
+      // The buyer closes the window (on the PG's page or already on the shop's return page), unless it has
+      // already closed itself.
+      await pgWindow({ url: SHINHAN_SANDBOX, action: 'close-all' });
+      await pgWindow({ url: `${location.origin}/api/kpg/`, action: 'close-all' });
       const outcome = await rec.outcome();
       expect(outcome.type).to.equal('kpg-success');
       expect(outcome.detail).to.include({ provider: 'shinhan', order_no: orderNo });
       expect(outcome.detail.result).to.include({ status: 'paid', order_id: orderId });
       expect(el.state).to.equal('paid');
       // The widget saw the window close, reported it once, and took the server's answer: paid.
-      expect(reports).to.have.length(1);
-      expect(reports[0].body).to.deep.equal({ order_no: orderNo, event: 'window-closed' });
-      expect(reports[0].answer).to.include({ status: 'paid', order_no: orderNo });
+      expect(reports.sent).to.have.length(1);
+      expect(reports.sent[0].body).to.deep.equal({ order_no: orderNo, event: 'window-closed' });
+      expect(reports.sent[0].answer).to.include({ status: 'paid', order_no: orderNo });
     } finally {
-      window.fetch = realFetch;
+      reports.restore();
     }
   });
 });

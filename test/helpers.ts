@@ -324,3 +324,25 @@ export function shopRelease(id: number): Promise<number> {
 export function closeShopTab(id: number): Promise<unknown> {
   return shopPageCommand({ action: 'close', id });
 }
+
+/**
+ * Records what this page POSTs to a result-url (the widget's window-closed report) and what the server
+ * answered it. Call `restore` in a finally.
+ */
+export function recordWindowClosedReports() {
+  const sent: Array<{ body: unknown; answer: any }> = [];
+  const original = window.fetch;
+  window.fetch = async function (input: RequestInfo | URL, init?: RequestInit) {
+    const response = await original.call(window, input, init);
+    if (init?.method === 'POST' && String(input instanceof Request ? input.url : input).includes('/api/kpg/result')) {
+      sent.push({ body: JSON.parse(String(init.body)), answer: await response.clone().json() });
+    }
+    return response;
+  } as typeof window.fetch;
+  return {
+    sent,
+    restore() {
+      window.fetch = original;
+    },
+  };
+}

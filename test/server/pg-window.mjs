@@ -48,6 +48,19 @@ async function waitForFrame(browser, prefix, timeout, loaded = true) {
  * @property {string[]} diverted top-level navigations that were stopped (see 'open')
  * @property {import('puppeteer-core').HTTPRequest[]} held requests waiting for 'release'
  */
+/**
+ * Close a window as the buyer does. One that closed itself meanwhile (a PG page that ends with
+ * window.close()) is closed all the same: not an error.
+ * @param {import('puppeteer-core').Page} page
+ */
+async function closeWindow(page) {
+  try {
+    await page.close();
+  } catch (error) {
+    if (!/No target with given id|Target closed|Session closed/i.test(String(error))) throw error;
+  }
+}
+
 /** @type {Map<number, ShopPage>} */
 const shopPages = new Map();
 let nextShopPage = 1;
@@ -164,7 +177,7 @@ export function pgWindowCommands() {
         // Windows an earlier test file left open (a receipt, a PG page): a test that counts windows starts clean.
         const shops = [...shopPages.values()].map((s) => s.page);
         const pages = new Set((await findFrames(browser, url)).map((f) => f.page).filter((p) => p !== testPage && !shops.includes(p)));
-        for (const page of pages) await page.close();
+        for (const page of pages) await closeWindow(page);
         return pages.size;
       }
       const { page, frame } = await waitForFrame(browser, url, timeout, action !== 'close');
@@ -188,7 +201,7 @@ export function pgWindowCommands() {
             : null;
         }
         case 'close':
-          if (page !== testPage) await page.close();
+          if (page !== testPage) await closeWindow(page);
           return true;
         case 'focused':
           return await frame.evaluate(() => document.hasFocus());
