@@ -22,6 +22,7 @@ import {
   recordEvents,
   sandbox,
   sandboxPayments,
+  serverResult,
   shopClick,
   shopEval,
   shopLog,
@@ -40,13 +41,6 @@ async function refundsFor(orderId: string): Promise<unknown[]> {
   const res = await fetch('/api/demo/refunds');
   expect(res.status).to.equal(200);
   return ((await res.json()) as Array<{ order_id: string }>).filter((r) => r.order_id === orderId);
-}
-
-/** The shop server's result for an attempt, as this (the buyer's) browser may read it. */
-async function serverResult(orderNo: string): Promise<{ status: string; tid?: string; [k: string]: unknown }> {
-  const res = await fetch(`/api/kpg/result?order_no=${encodeURIComponent(orderNo)}`);
-  expect(res.status).to.equal(200);
-  return res.json();
 }
 
 /** Wait until a shop tab has fired `count` outcome events, and return them. */

@@ -346,3 +346,10 @@ export function recordWindowClosedReports() {
     },
   };
 }
+
+/** What the shop's server (kpg-checkout/server in the test server) answers this browser for an attempt. */
+export async function serverResult(orderNo: string): Promise<{ status: string; tid?: string; [key: string]: unknown }> {
+  const res = await fetch(`/api/kpg/result?order_no=${encodeURIComponent(orderNo)}`);
+  if (res.status !== 200) throw new Error(`GET /api/kpg/result?order_no=${orderNo} answered ${res.status}`);
+  return res.json();
+}
