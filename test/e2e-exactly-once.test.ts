@@ -107,6 +107,42 @@ describe('two tabs on one order (real top-level tabs, one buyer)', () => {
     }
   });
 
+  it('Smartro: the buyer closes the first window instead; the second tab can pay at once', async function () {
+    this.timeout(30000);
+    const orderId = await newOrder('p1');
+    const url = shopPageUrl(`<kpg-checkout provider="smartro" device="pc" order-id="${orderId}" session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
+    const first = await openShopTab(url);
+    const second = await openShopTab(url);
+    try {
+      await shopClick(first, PAY);
+      await pgWindow({ url: SMARTRO_PC, action: 'wait' });
+      const { order_no: firstNo } = (await tabSession(first)).detail;
+      await shopClick(second, PAY);
+      expect((await tabOutcomes(second, 1))[0].detail).to.include({ code: 'attempt-in-progress', order_no: firstNo });
+
+      // Told to finish or close the other window, the buyer closes it (nothing was approved there).
+      await pgWindow({ url: SMARTRO_PC, action: 'close' });
+      const [closed] = await tabOutcomes(first, 1);
+      expect(closed.type).to.equal('kpg-cancel');
+      expect(closed.detail).to.include({ order_no: firstNo, reason: 'popup-closed' });
+
+      // The server asked Smartro about the closed attempt and let it go: the second tab pays now.
+      await shopClick(second, PAY);
+      const { order_no: secondNo } = (await tabSession(second)).detail;
+      expect(secondNo).to.not.equal(firstNo);
+      await pgWindow({ url: SMARTRO_PC, action: 'click', selector: '#approve' });
+      const outcomes = await tabOutcomes(second, 2, 15000);
+      expect(outcomes[1].type).to.equal('kpg-success');
+      expect(outcomes[1].detail.order_no).to.equal(secondNo);
+      const approved = (await sandboxPayments('smartro')).filter((p) => p.moid.startsWith(orderId) && p.status === 'approved');
+      expect(approved.map((p) => p.moid)).to.deep.equal([secondNo]);
+      expect(await refundsFor(orderId)).to.deep.equal([]);
+    } finally {
+      await closeShopTab(first);
+      await closeShopTab(second);
+    }
+  });
+
   it('Shinhan: the newer attempt supersedes; the older window\'s approval is refused and never charged; one payment', async function () {
     this.timeout(30000);
     const orderId = await newOrder('p1');
