@@ -60,21 +60,37 @@ const buttonDisabled = (id: number) => shopEval<boolean>(id, "document.querySele
 beforeEach(() => closeSandboxWindows());
 afterEach(() => fixtureCleanup());
 
+/** One order of one buyer, its checkout open in two tabs (closed afterwards). */
+async function inTwoTabs(provider: 'smartro' | 'shinhan', run: (tabs: { orderId: string; first: number; second: number }) => Promise<void>) {
+  const orderId = await newOrder('p1');
+  const script = provider === 'shinhan' ? ` script-src="${SHINHAN_SCRIPT}"` : '';
+  const url = shopPageUrl(`<kpg-checkout provider="${provider}" device="pc" order-id="${orderId}" session-url="/api/kpg/session"
+    result-url="/api/kpg/result"${script}></kpg-checkout>`);
+  const first = await openShopTab(url);
+  const second = await openShopTab(url);
+  try {
+    await run({ orderId, first, second });
+  } finally {
+    await closeShopTab(first);
+    await closeShopTab(second);
+  }
+}
+
+/** Smartro: pay in the first tab (its window opens), then, unsure, in the second: its answer, and the first attempt. */
+async function smartroPayInBoth(first: number, second: number): Promise<{ firstNo: string; refused: Recorded }> {
+  await shopClick(first, PAY);
+  await pgWindow({ url: SMARTRO_PC, action: 'wait' });
+  const { order_no: firstNo } = (await tabSession(first)).detail;
+  await shopClick(second, PAY);
+  const [refused] = await tabOutcomes(second, 1);
+  return { firstNo, refused };
+}
+
 describe('two tabs on one order (real top-level tabs, one buyer)', () => {
   it('Smartro: the second tab is told, in Korean, to finish the first (409 attempt-in-progress); one payment; then it shows that payment', async function () {
     this.timeout(30000);
-    const orderId = await newOrder('p1');
-    const url = shopPageUrl(`<kpg-checkout provider="smartro" device="pc" order-id="${orderId}" session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
-    const first = await openShopTab(url);
-    const second = await openShopTab(url);
-    try {
-      await shopClick(first, PAY);
-      await pgWindow({ url: SMARTRO_PC, action: 'wait' });
-      const { order_no: firstNo } = (await tabSession(first)).detail;
-
-      // The buyer, unsure, presses pay in the other tab while the first window is open.
-      await shopClick(second, PAY);
-      const [refused] = await tabOutcomes(second, 1);
+    await inTwoTabs('smartro', async ({ orderId, first, second }) => {
+      const { firstNo, refused } = await smartroPayInBoth(first, second);
       expect(refused.type).to.equal('kpg-error');
       expect(refused.detail).to.include({ code: 'attempt-in-progress', status: 409, order_no: firstNo, provider: 'smartro' });
       expect(await alertText(second)).to.contain('열려 있는 결제창에서 결제를 마치거나 결제창을 닫은 뒤 다시 시도해 주세요');
@@ -101,24 +117,14 @@ describe('two tabs on one order (real top-level tabs, one buyer)', () => {
       expect(approved.map((p) => p.tid)).to.deep.equal([paid.detail.tid]);
       expect(await refundsFor(orderId)).to.deep.equal([]);
       expect((await tabOutcomes(first, 1)).length).to.equal(1);
-    } finally {
-      await closeShopTab(first);
-      await closeShopTab(second);
-    }
+    });
   });
 
   it('Smartro: the buyer closes the first window instead; the second tab can pay at once', async function () {
     this.timeout(30000);
-    const orderId = await newOrder('p1');
-    const url = shopPageUrl(`<kpg-checkout provider="smartro" device="pc" order-id="${orderId}" session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
-    const first = await openShopTab(url);
-    const second = await openShopTab(url);
-    try {
-      await shopClick(first, PAY);
-      await pgWindow({ url: SMARTRO_PC, action: 'wait' });
-      const { order_no: firstNo } = (await tabSession(first)).detail;
-      await shopClick(second, PAY);
-      expect((await tabOutcomes(second, 1))[0].detail).to.include({ code: 'attempt-in-progress', order_no: firstNo });
+    await inTwoTabs('smartro', async ({ orderId, first, second }) => {
+      const { firstNo, refused } = await smartroPayInBoth(first, second);
+      expect(refused.detail).to.include({ code: 'attempt-in-progress', order_no: firstNo });
 
       // Told to finish or close the other window, the buyer closes it (nothing was approved there).
       await pgWindow({ url: SMARTRO_PC, action: 'close' });
@@ -137,20 +143,12 @@ describe('two tabs on one order (real top-level tabs, one buyer)', () => {
       const approved = (await sandboxPayments('smartro')).filter((p) => p.moid.startsWith(orderId) && p.status === 'approved');
       expect(approved.map((p) => p.moid)).to.deep.equal([secondNo]);
       expect(await refundsFor(orderId)).to.deep.equal([]);
-    } finally {
-      await closeShopTab(first);
-      await closeShopTab(second);
-    }
+    });
   });
 
   it('Shinhan: the newer attempt supersedes; the older window\'s approval is refused and never charged; one payment', async function () {
     this.timeout(30000);
-    const orderId = await newOrder('p1');
-    const url = shopPageUrl(`<kpg-checkout provider="shinhan" device="pc" order-id="${orderId}" session-url="/api/kpg/session"
-      result-url="/api/kpg/result" script-src="${SHINHAN_SCRIPT}"></kpg-checkout>`);
-    const first = await openShopTab(url);
-    const second = await openShopTab(url);
-    try {
+    await inTwoTabs('shinhan', async ({ orderId, first, second }) => {
       await shopClick(first, PAY);
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
       const [firstWindow] = await pgWindow<string[]>({ url: SHINHAN_PAY_PAGE, action: 'urls' });
@@ -183,10 +181,7 @@ describe('two tabs on one order (real top-level tabs, one buyer)', () => {
       expect(payments.filter((p) => p.status === 'confirmed')).to.have.length(1);
       expect(await refundsFor(orderId)).to.deep.equal([]);
       expect((await serverResult(firstNo)).status).to.equal('cancelled');
-    } finally {
-      await closeShopTab(first);
-      await closeShopTab(second);
-    }
+    });
   });
 });
 
