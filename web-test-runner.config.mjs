@@ -11,6 +11,7 @@ import { demoServers } from './demo/servers.mjs';
 import { fixtureMiddleware } from './test/server/fixtures.mjs';
 import { fetchedBytesCommand } from './test/server/fetched-bytes.mjs';
 import { pgWindowCommands } from './test/server/pg-window.mjs';
+import { sandboxCommands } from './test/server/sandbox-control.mjs';
 import { summaryReporter } from './test/server/summary-reporter.mjs';
 import { freePort } from './test/server/free-port.mjs';
 
@@ -105,6 +106,7 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }),
     pgWindowCommands(),
     fetchedBytesCommand(),
+    sandboxCommands(() => servers),
     {
       name: 'kpg-demo-servers',
       async serverStart() {
@@ -113,6 +115,10 @@ export default {
           shinhanPort: 0,
           smartroPort: 0,
           returnScriptFrom: 'dist',
+          // Every browser test is one client here (127.0.0.1), so the per-client limits of a real shop (20
+          // sessions a minute) would refuse the suite's own payments with 429 when tests come thick and fast.
+          // The limits themselves have node tests (test/node/server-*.test.mjs).
+          rateLimit: { session: { limit: 1000, windowMs: 60_000 }, cards: { limit: 1000, windowMs: 60_000 } },
         });
       },
       async serverStop() {

@@ -89,6 +89,16 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
     if (answer.kind !== 'session') {
       provider.abandon?.(ctx);
       if (answer.kind !== 'attempt-in-progress') return await settledElsewhere(ctx, answer.order_no, answer.kind);
+      // The other attempt is being verified (a confirm that timed out, a slow check): no window to finish or
+      // close, so its verified outcome is this attempt's outcome too (`unknown` ends as result-timeout).
+      if (answer.order_no && (answer.status === 'processing' || answer.status === 'unknown')) {
+        const result = await pollResult(ctx.config.resultUrl, answer.order_no, {
+          signal: ctx.signal,
+          timeoutMs,
+          boundMs: ctx.config.resultTimeoutMs,
+        });
+        return outcomeFromResult(provider.id, result, bound(ctx));
+      }
       return {
         type: 'kpg-error',
         detail: {

@@ -35,7 +35,7 @@ export interface SessionRequest {
 export type SessionAnswer =
   | { kind: 'session'; json: unknown }
   /** Another attempt of this order may still take money, or is being verified: finish or close it first. */
-  | { kind: 'attempt-in-progress'; order_no?: string }
+  | { kind: 'attempt-in-progress'; order_no?: string; status?: string }
   /** The order is paid (by attempt `order_no`): its result is the outcome. */
   | { kind: 'already-paid'; order_no: string }
   /** A virtual account of this order (attempt `order_no`) waits for its money: its result is the outcome. */
@@ -48,8 +48,8 @@ export async function requestSession(url: URL, body: SessionRequest, options: Re
   } catch (error) {
     const refusal = error instanceof KpgError && error.detail.status === 409 && SessionRefusalSchema.safeParse(error.body);
     if (refusal && refusal.success) {
-      const { code, order_no } = refusal.data;
-      if (code === 'attempt-in-progress') return { kind: code, order_no };
+      const { code, order_no, status } = refusal.data;
+      if (code === 'attempt-in-progress') return { kind: code, order_no, status };
       if (order_no) return { kind: code, order_no };
     }
     throw error;

@@ -103,6 +103,8 @@ export type BackendError = z.infer<typeof BackendErrorSchema>;
 export const SessionRefusalSchema = z.looseObject({
   code: z.enum(['attempt-in-progress', 'already-paid', 'awaiting-deposit']),
   order_no: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /** attempt-in-progress: where that attempt stands (`pending`: a window is open; `processing` / `unknown`: being verified). */
+  status: z.optional(z.string()),
   message: z.optional(z.string()),
 });
 

@@ -99,6 +99,38 @@ describe('kpg-checkout: session endpoint errors', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('Another payment for this order is still in progress');
   });
 
+  it('409 attempt-in-progress for an attempt being verified (processing, then paid) -> its outcome, not "finish the other window"', async () => {
+    const resultKey = uniqueKey('result');
+    const { el, rec } = await checkout({
+      session: fixture({ status: 409, body: { code: 'attempt-in-progress', order_no: 'T-V', status: 'processing' } }),
+      result: fixture({
+        key: resultKey,
+        sequence: [
+          { body: { status: 'processing', order_no: 'T-V' } },
+          { body: { status: 'paid', order_no: 'T-V', order_id: 'A-1001', tid: 'TID-V' } },
+        ],
+      }),
+    });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail).to.include({ order_no: 'T-V', tid: 'TID-V' });
+    expect((await fixtureCalls(resultKey)).map((c) => c.query.order_no)).to.deep.equal(['T-V', 'T-V']);
+    expect(rec.events.filter((e) => e.type === 'kpg-session')).to.have.length(0);
+  });
+
+  it('409 attempt-in-progress for an attempt whose outcome is unknown -> kpg-error result-timeout with its order_no', async () => {
+    const { el, outcome } = await expectError(
+      {
+        session: fixture({ status: 409, body: { code: 'attempt-in-progress', order_no: 'T-U', status: 'unknown' } }),
+        result: fixture({ body: { status: 'unknown', order_no: 'T-U' } }),
+      },
+      'result-timeout',
+    );
+    expect(outcome.detail).to.include({ order_no: 'T-U' });
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('다시 결제하기 전에 주문 내역을 확인해 주세요');
+  });
+
   it('409 already-paid -> GET result-url for the paying attempt -> kpg-success with that result; nothing opens', async () => {
     const resultKey = uniqueKey('result');
     delete (window as { __openedWith?: string }).__openedWith;

@@ -23,7 +23,7 @@ allowPgOrigins(TEST_PG_ORIGINS);
 /** For a shop page in an iframe: the shipped script (the file under test, else kpg-checkout.js), then (an external script, so a strict CSP allows it) the opt-in. */
 export const SHOP_DIST_SCRIPTS =
   `<script src="/__fixture/dist/${SCRIPT ?? 'kpg-checkout.js'}"></script>` +
-  `<script src="/__fixture?type=text/javascript&amp;body=${encodeURIComponent(`KpgCheckout.allowPgOrigins(${JSON.stringify(TEST_PG_ORIGINS)});`)}"></script>`;
+  `<script src="/__fixture/allow-pg-origins.js?o=${encodeURIComponent(TEST_PG_ORIGINS.join(' '))}"></script>`;
 
 /** For a shop page in an iframe: the elements as the run takes them (the file under test, or src/), with the test PG origins allowed first. */
 export const SHOP_MODULE = SCRIPT
@@ -77,9 +77,11 @@ export function payButton(el: KpgCheckout): HTMLButtonElement {
 
 export interface PgWindowPayload {
   url: string;
-  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close' | 'focused' | 'close-all';
+  action: 'wait' | 'click' | 'text' | 'style' | 'count' | 'close' | 'focused' | 'close-all' | 'urls' | 'eval';
   selector?: string;
   property?: string;
+  /** 'eval': evaluated in the PG window (answers `{value}`). */
+  expression?: string;
   timeout?: number;
 }
 
@@ -237,4 +239,117 @@ export function trackWindows() {
       for (const w of opened) if (!w.closed) w.close();
     },
   };
+}
+
+/**
+ * A test-only control request to a sandbox PG (`/__sandbox/fault`, `/__sandbox/payments`, ...), sent from the
+ * test server (test/server/sandbox-control.mjs): a POST with `body`, else a GET.
+ */
+export function sandbox<T = any>(pg: 'shinhan' | 'smartro', path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return executeServerCommand('sandbox', { pg, path, body });
+}
+
+/** Every payment a sandbox PG holds, with what its request carried (`/__sandbox/payments`). */
+export async function sandboxPayments(pg: 'shinhan' | 'smartro'): Promise<any[]> {
+  const { status, json } = await sandbox<{ payments: any[] }>(pg, '/__sandbox/payments');
+  if (status !== 200) throw new Error(`/__sandbox/payments of ${pg} answered ${status}`);
+  return json.payments;
+}
+
+export interface ShopTabOptions {
+  /** Query parameters before the page's own (e.g. `from=app`), as a shop's URL has them. */
+  query?: string;
+  /** A new browser context: its own cookies, sessionStorage and cache, as another browser on the phone. */
+  incognito?: boolean;
+  /** With `incognito`: the test browser's cookies for this origin go along (the buyer is signed in there too). */
+  cookies?: boolean;
+  /** A top-level navigation whose URL contains this is stopped and kept (`shopDiverted`). */
+  divert?: string;
+  /** A request whose URL contains this waits for `shopRelease`. */
+  hold?: string;
+}
+
+type ShopPagePayload = Record<string, unknown> & { action: string };
+const shopPageCommand = <T>(payload: ShopPagePayload) => executeServerCommand<T, ShopPagePayload>('shop-page', payload);
+
+/**
+ * A shop page as its own top-level tab (test/server/pg-window.mjs `shop-page`): the elements from the source
+ * with the test PG origins allowed, `body` as its body, and every kpg-* event recorded in `window.kpgLog`
+ * (`shopLog`), the checkout's state changes in `window.kpgStates` ("busy:disabled", "paid:disabled", ...)
+ * and what the shop's server answered the page in `window.kpgAnswers` ("GET /api/kpg/result 200 processing").
+ * The URL can also be opened again elsewhere: `shopPageUrl`.
+ */
+export function shopPageUrl(body: string, query = ''): string {
+  const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>shop</title>
+    <script src="/__fixture/shop-tab.js"></script>
+    ${SHOP_MODULE}</head><body>${body}</body></html>`;
+  return `${location.origin}/__fixture/page?${query ? `${query}&` : ''}body=${encodeURIComponent(page)}`;
+}
+
+/** Open `url` (see `shopPageUrl`) in a new top-level tab; resolves with its id once it has loaded. */
+export function openShopTab(url: string, options: Omit<ShopTabOptions, 'query'> = {}): Promise<number> {
+  return shopPageCommand<number>({ action: 'open', url, ...options });
+}
+
+/** Evaluate an expression in a shop tab (null while it is between two documents). */
+export async function shopEval<T>(id: number, expression: string): Promise<T | null> {
+  return (await shopPageCommand<{ value: T | null }>({ action: 'eval', id, expression })).value;
+}
+
+/** The kpg-* events the shop tab's current document saw ([] while it navigates). */
+export async function shopLog(id: number): Promise<Recorded[]> {
+  return (await shopEval<Recorded[]>(id, 'window.kpgLog || []')) ?? [];
+}
+
+/** The outcome events (not kpg-session) of the shop tab's current document. */
+export async function shopOutcomes(id: number): Promise<Recorded[]> {
+  return (await shopLog(id)).filter((e) => (OUTCOMES as readonly string[]).includes(e.type));
+}
+
+/** A real click (CDP input: trusted, with user activation) in a shop tab; `>>>` pierces shadow roots. */
+export function shopClick(id: number, selector: string): Promise<unknown> {
+  return shopPageCommand({ action: 'click', id, selector });
+}
+
+/** The URLs of the top-level navigations a `divert` rule stopped in that tab. */
+export function shopDiverted(id: number): Promise<string[]> {
+  return shopPageCommand<string[]>({ action: 'diverted', id });
+}
+
+/** Let the requests a `hold` rule stopped in that tab go on; resolves with how many there were. */
+export function shopRelease(id: number): Promise<number> {
+  return shopPageCommand<number>({ action: 'release', id });
+}
+
+export function closeShopTab(id: number): Promise<unknown> {
+  return shopPageCommand({ action: 'close', id });
+}
+
+/**
+ * Records what this page POSTs to a result-url (the widget's window-closed report) and what the server
+ * answered it. Call `restore` in a finally.
+ */
+export function recordWindowClosedReports() {
+  const sent: Array<{ body: unknown; answer: any }> = [];
+  const original = window.fetch;
+  window.fetch = async function (input: RequestInfo | URL, init?: RequestInit) {
+    const response = await original.call(window, input, init);
+    if (init?.method === 'POST' && String(input instanceof Request ? input.url : input).includes('/api/kpg/result')) {
+      sent.push({ body: JSON.parse(String(init.body)), answer: await response.clone().json() });
+    }
+    return response;
+  } as typeof window.fetch;
+  return {
+    sent,
+    restore() {
+      window.fetch = original;
+    },
+  };
+}
+
+/** What the shop's server (kpg-checkout/server in the test server) answers this browser for an attempt. */
+export async function serverResult(orderNo: string): Promise<{ status: string; tid?: string; [key: string]: unknown }> {
+  const res = await fetch(`/api/kpg/result?order_no=${encodeURIComponent(orderNo)}`);
+  if (res.status !== 200) throw new Error(`GET /api/kpg/result?order_no=${orderNo} answered ${res.status}`);
+  return res.json();
 }

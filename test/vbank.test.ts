@@ -6,7 +6,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import '../src/index.js';
+import './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import type { Outcome } from '../src/events.js';
 import { SESSION, SHOP_MODULE, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';

@@ -21,8 +21,10 @@ export { BUYER_COOKIE, createDemoOrders } from './orders.mjs';
  * @param {Record<string, string | undefined>} [options.env] SHINHAN_*, SMARTRO_*, DATABASE_URL, KPG_DATA_DIR, KPG_LOG=stdout
  * @param {import('../../dist/server/index.js').DatabaseOptions} [options.database] default: DATABASE_URL,
  *   KPG_DATA_DIR, else PGlite in a fresh temporary directory removed on close
+ * @param {import('../../dist/server/index.js').KpgServerOptions['rateLimit']} [options.rateLimit] per-client
+ *   limits (default: the server's own)
  */
-export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database }) {
+export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database, rateLimit }) {
   const orders = createDemoOrders({ secret: env.KPG_DEMO_COOKIE_SECRET });
   const pg = demoOptions(env, sandboxes);
   const tempDir = database || pg.database ? undefined : mkdtempSync(join(tmpdir(), 'kpg-demo-db-'));
@@ -56,6 +58,7 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
     database: database ?? pg.database ?? { dataDir: /** @type {string} */ (tempDir) },
     shinhan: pg.shinhan,
     smartro: pg.smartro,
+    ...(rateLimit === undefined ? {} : { rateLimit }),
     loadOrder: ({ order_id }) => orders.get(order_id),
     // Buyer binding: only the browser that made the order may pay it, see its result and its receipt.
     authorize: ({ request, order }) => {

@@ -25,6 +25,7 @@ const KO = {
   paid: '결제가 완료되었습니다.',
   paidButton: '결제 완료',
   cancelled: '결제를 취소했습니다.',
+  superseded: '새 결제가 다른 창에서 시작되어 이 결제는 진행되지 않았습니다.',
   failed: (message: string) => (message ? `결제에 실패했습니다: ${message}` : '결제에 실패했습니다.'),
   cardRequired: '결제할 카드사를 먼저 선택해 주세요.',
   inProgress: '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 결제창을 닫은 뒤 다시 시도해 주세요.',
@@ -60,6 +61,7 @@ const EN: typeof KO = {
   paid: 'Payment complete.',
   paidButton: 'Paid',
   cancelled: 'Payment cancelled.',
+  superseded: 'A newer payment started in another window; this one did not go through.',
   failed: (message) => (message ? `Payment failed: ${message}` : 'Payment failed.'),
   cardRequired: 'Choose a card company first.',
   inProgress: 'Another payment for this order is still in progress. Finish it in its payment window, or close that window, then try again.',
@@ -359,7 +361,8 @@ export class KpgCheckout extends KpgElement {
       case 'kpg-fail':
         return t.failed(outcome.detail.message);
       case 'kpg-cancel':
-        return t.cancelled;
+        // Superseded: the buyer did not cancel (they may even have approved); nothing was charged.
+        return outcome.detail.reason === 'superseded' ? t.superseded : t.cancelled;
       case 'kpg-error':
         return errorText(t, outcome.detail.code, t === EN);
       case 'kpg-vbank-issued':

@@ -262,7 +262,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         }
         const verdict = await mayReplace(open);
         if (verdict === 'settled') continue; // recorded just now: the next round answers already-paid or awaiting-deposit
-        if (verdict !== 'replace') throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, { order_no: open.order_no });
+        // `status` lets the widget tell "finish the other window" (pending) from "being verified" (processing, unknown).
+        if (verdict !== 'replace') throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, { order_no: open.order_no, status: open.status });
         const superseded = await move(open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');
         if (!superseded) continue; // it moved meanwhile: look again
       }
@@ -295,7 +296,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     }
     // Other sessions of this order kept winning the race: one of them is the attempt in progress.
     lastOpen = (await store.orderState(order.order_id)).open ?? lastOpen;
-    throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, lastOpen ? { order_no: lastOpen.order_no } : {});
+    throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, lastOpen ? { order_no: lastOpen.order_no, status: lastOpen.status } : {});
   }
 
   /** A waiting account past its due day is asked about (and closed or paid); otherwise left as it is. */

@@ -57,7 +57,8 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     const orderNo = session.json.order_no;
     assert.equal((await s.result(orderNo)).status, 'unknown');
     const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
-    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'attempt-in-progress', orderNo]);
+    // `status` tells the widget the open attempt is being verified, not waiting in a window the buyer could close.
+    assert.deepEqual([again.status, again.json.code, again.json.order_no, again.json.status], [409, 'attempt-in-progress', orderNo, 'unknown']);
     const report = await s.kpg.reconcile();
     assert.ok(report.settled.some((x) => x.order_no === orderNo && x.to === 'paid'));
     const res = await s.result(orderNo);
@@ -128,7 +129,7 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     const order = s.shop.add();
     const tab1 = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
     const tab2 = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
-    assert.deepEqual([tab2.status, tab2.json.code, tab2.json.order_no], [409, 'attempt-in-progress', tab1.json.order_no]);
+    assert.deepEqual([tab2.status, tab2.json.code, tab2.json.order_no, tab2.json.status], [409, 'attempt-in-progress', tab1.json.order_no, 'pending']);
     const closed = await s.postJson('/api/kpg/result', { order_no: tab1.json.order_no, event: 'window-closed' });
     assert.equal(closed.json.status, 'pending');
     const tab2again = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });

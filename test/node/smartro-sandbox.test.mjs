@@ -861,6 +861,17 @@ describe('receipt API', () => {
     for (const k of ['goodsAmt', 'supplyAmt', 'vatAmt', 'svcAmt']) assert.match(j[k], /^\d+$/);
   });
 
+  test('a fault armed for one Moid touches only calls about that Moid (by tid or by moid)', async () => {
+    const other = (await pay(requestFields({ Amt: '1000' }), 'approve')).form.fields;
+    const armed = await postJson('/__sandbox/fault', { api: 'receipt', status: 503, moid: result.OID, times: 2 });
+    assert.equal(armed.status, 200);
+    assert.equal((await receipt(other.TID)).status, 200, 'another Moid is not slowed or failed');
+    assert.equal((await receipt(result.TID)).status, 503, 'by the TID of that Moid');
+    assert.equal((await postJson('/receipt', { mid: MID, moid: result.OID }, { apikey: KEY })).status, 503, 'by that moid');
+    assert.equal((await receipt(result.TID)).status, 200, 'used up after `times` calls');
+    assert.equal((await postJson('/__sandbox/fault', { api: 'receipt', moid: '' })).status, 400);
+  });
+
   test('vatAmt is goodsAmt/11 rounded; unknown tid is a JSON error', async () => {
     const { form } = await pay(requestFields({ Amt: '1005' }), 'approve');
     const j = (await receipt(form.fields.TID)).json;

@@ -33,6 +33,28 @@ function readBytes(req) {
 }
 
 /** Koa-style middleware for @web/test-runner. */
+const SHOP_TAB_JS = `window.kpgLog = [];
+['kpg-session', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error'].forEach(function (t) {
+  document.addEventListener(t, function (e) { kpgLog.push({ type: t, detail: e.detail }); });
+});
+window.kpgStates = [];
+setInterval(function () {
+  var e = document.querySelector('kpg-checkout'), b = e && e.shadowRoot && e.shadowRoot.querySelector('button');
+  if (!b) return;
+  var s = e.state + (b.disabled || b.getAttribute('aria-disabled') === 'true' ? ':disabled' : ':enabled');
+  if (kpgStates[kpgStates.length - 1] !== s) kpgStates.push(s);
+}, 10);
+window.kpgAnswers = [];
+var f = window.fetch;
+window.fetch = function (i, o) {
+  return f.apply(this, arguments).then(function (r) {
+    var u = new URL(r.url);
+    if (u.pathname.indexOf('/api/kpg/') === 0) r.clone().json().then(function (j) { kpgAnswers.push((o && o.method || 'GET') + ' ' + u.pathname + ' ' + r.status + ' ' + (j.status || j.code)); }, function () {});
+    return r;
+  });
+};
+`;
+
 export function fixtureMiddleware() {
   /** @param {any} ctx @param {() => Promise<void>} next */
   return async (ctx, next) => {
@@ -50,6 +72,22 @@ export function fixtureMiddleware() {
     if (url.pathname === '/__fixture/reset') {
       calls.delete(key);
       ctx.body = 'ok';
+      return;
+    }
+    // A shop tab's instrumentation (test/helpers.ts shopPageUrl): its outcomes, the checkout's states and the
+    // server's answers, recorded for the test. External, so the page URL stays short (the page's own URL
+    // travels as return_to, which the server caps at 2,000 characters) and a strict CSP allows it.
+    if (url.pathname === '/__fixture/shop-tab.js') {
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/javascript; charset=utf-8');
+      ctx.body = SHOP_TAB_JS;
+      return;
+    }
+    // The shipped script's JavaScript opt-in for the sandbox origins (`?o=` space-separated), as a shop's own script calls it.
+    if (url.pathname === '/__fixture/allow-pg-origins.js') {
+      ctx.status = 200;
+      ctx.set('Content-Type', 'text/javascript; charset=utf-8');
+      ctx.body = `KpgCheckout.allowPgOrigins(${JSON.stringify((q.o ?? '').split(' ').filter(Boolean))});`;
       return;
     }
     if (url.pathname === '/__fixture/page') {

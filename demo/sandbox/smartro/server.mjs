@@ -231,7 +231,7 @@ export function createSmartroSandbox({
     /**
      * Faults injected through /__sandbox/fault (test only): the receipt API answering late, never or with an
      * error; RetryURL notifications held back or late.
-     * @type {{ receipt: Array<{ delayMs: number | null, status?: number, remaining: number }>, retry: { suppress: boolean, delayMs: number } }}
+     * @type {{ receipt: Array<{ delayMs: number | null, status?: number, moid?: string, remaining: number }>, retry: { suppress: boolean, delayMs: number } }}
      */
     faults: { receipt: [], retry: { suppress: false, delayMs: 0 } },
   };
@@ -813,7 +813,9 @@ export function createSmartroSandbox({
     if (!merchant || !safeEqual(merchant.merchantKey, apikey)) {
       return sendApiError(res, API_ERRORS.AUTH, 'apikey가 mid의 merchantKey와 일치하지 않습니다.');
     }
-    const fault = state.faults.receipt.find((f) => f.remaining > 0);
+    // A fault armed for one Moid applies to calls about that Moid only (by moid, or by a TID of it).
+    const aboutMoid = byMoid ? body.moid : state.byTid.get(body.tid)?.moid;
+    const fault = state.faults.receipt.find((f) => f.remaining > 0 && (f.moid === undefined || f.moid === aboutMoid));
     if (fault) {
       fault.remaining--;
       if (fault.delayMs === null) return; // never answers (until the sandbox closes)
@@ -879,8 +881,9 @@ export function createSmartroSandbox({
 
   /**
    * POST /__sandbox/fault (test only):
-   *   {api: "receipt", delay_ms?: number | null, status?: number, times?: number}  the receipt API answers late
-   *     (delay_ms), never (delay_ms null), or with an HTTP error (status), for the next `times` calls;
+   *   {api: "receipt", delay_ms?: number | null, status?: number, times?: number, moid?: string}  the receipt API
+   *     answers late (delay_ms), never (delay_ms null), or with an HTTP error (status), for the next `times` calls
+   *     (about that Moid only, when given: by moid, or by a TID of that Moid);
    *   {api: "retry", suppress?: boolean, delay_ms?: number}  RetryURL notifications held back, or sent late.
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res
    */
@@ -895,8 +898,11 @@ export function createSmartroSandbox({
       if (body.status !== undefined && (!Number.isInteger(body.status) || body.status < 400 || body.status > 599)) {
         return sendApiError(res, API_ERRORS.INVALID_FIELD, 'status는 HTTP 오류 코드여야 합니다.');
       }
+      if (body.moid !== undefined && (typeof body.moid !== 'string' || body.moid === '')) {
+        return sendApiError(res, API_ERRORS.INVALID_FIELD, 'moid는 비어 있지 않은 문자열이어야 합니다.');
+      }
       const remaining = Number.isInteger(body.times) && body.times > 0 ? body.times : 1;
-      state.faults.receipt.push({ delayMs: delay === undefined ? 0 : delay, status: body.status, remaining });
+      state.faults.receipt.push({ delayMs: delay === undefined ? 0 : delay, status: body.status, moid: body.moid, remaining });
     } else if (body.api === 'retry') {
       state.faults.retry = { suppress: body.suppress === true, delayMs: typeof delay === 'number' ? delay : 0 };
     } else {
