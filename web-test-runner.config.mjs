@@ -89,7 +89,8 @@ export default {
   hostname: 'localhost',
   port: TEST_PORT,
   concurrency: 1,
-  testFramework: { config: { timeout: 10000 } },
+  // KPG_TEST_GREP (npm run mutate): only the tests whose names match this regular expression.
+  testFramework: { config: { timeout: 10000, ...(process.env.KPG_TEST_GREP ? { grep: process.env.KPG_TEST_GREP } : {}) } },
   browsers: [
     chromeLauncher({
       launchOptions: {
