@@ -90,7 +90,9 @@ export default {
   port: TEST_PORT,
   concurrency: 1,
   // KPG_TEST_GREP (npm run mutate): only the tests whose names match this regular expression.
-  testFramework: { config: { timeout: 10000, ...(process.env.KPG_TEST_GREP ? { grep: process.env.KPG_TEST_GREP } : {}) } },
+  // 20 s per test: every wait inside a test is bounded below it (rec.outcome and waitFor take at most 15 s),
+  // so a test that fails says what it waited for instead of mocha's bare timeout.
+  testFramework: { config: { timeout: 20000, ...(process.env.KPG_TEST_GREP ? { grep: process.env.KPG_TEST_GREP } : {}) } },
   browsers: [
     chromeLauncher({
       launchOptions: {

@@ -143,13 +143,18 @@ async function runTests(dir, mutant) {
     if (!existsSync(summary)) return { error: `web-test-runner wrote no counts (exit ${r.code}):\n${tail(r.out)}` };
     const counts = JSON.parse(readFileSync(summary, 'utf8'));
     rmSync(summary, { force: true });
-    if (counts.failed > 0) {
+    // With a name filter, mocha leaves the other tests unrun (web-test-runner reports them as not passed):
+    // only the tests whose full title matches count.
+    const pattern = mutant.grep ? new RegExp(mutant.grep) : null;
+    const tests = pattern ? counts.tests.filter((t) => pattern.test(t.title)) : counts.tests;
+    const failures = tests.filter((t) => !t.passed && !t.skipped);
+    const passes = tests.filter((t) => t.passed);
+    if (failures.length) {
       failed = true;
-      const name = /❌ (.+)/.exec(r.out)?.[1];
-      hows.push(`browser: ${counts.failed} failed${name ? ` ("${name.trim().slice(0, 70)}")` : ''}`);
-    } else if (counts.passed === 0) {
-      return { error: `web-test-runner ran no test (grep ${mutant.grep ?? 'none'}):\n${tail(r.out)}` };
-    } else if (r.code !== 0) {
+      hows.push(`browser: ${failures.length} of ${tests.length} failed ("${failures[0].title.slice(0, 80)}")`);
+    } else if (passes.length === 0) {
+      return { error: `web-test-runner ran no test${pattern ? ` matching /${mutant.grep}/` : ''}:\n${tail(r.out)}` };
+    } else if (!pattern && r.code !== 0) {
       return { error: `web-test-runner failed without a failed test (exit ${r.code}):\n${tail(r.out)}` };
     }
   }

@@ -36,6 +36,9 @@ const tap = join(tmpdir(), `kpg-node-tests-${process.pid}.tap`);
 const postgres = startPostgres();
 const nodeOk = step('node tests (server, demo servers)', 'node', [
   '--test',
+  // A test that hangs (a fake PG that never answers and a missing timeout) fails after 2 minutes instead of
+  // stalling npm test; the slowest test here (two processes racing 50 copies) takes about 20 s.
+  '--test-timeout=120000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
   'test/node/',

@@ -18,14 +18,19 @@ export function browserTestFiles(dir = 'test') {
   return files;
 }
 
-/** @param {any} suite @param {{passed: number, failed: number, skipped: number}} counts */
-function count(suite, counts) {
+/**
+ * @param {any} suite @param {{passed: number, failed: number, skipped: number}} counts
+ * @param {{title: string, passed: boolean, skipped: boolean, error: boolean}[]} tests every test, by full title
+ * @param {string} [prefix] the enclosing describe() names
+ */
+function count(suite, counts, tests, prefix = '') {
   for (const test of suite.tests ?? []) {
     if (test.skipped) counts.skipped++;
     else if (test.passed) counts.passed++;
     else counts.failed++;
+    tests.push({ title: `${prefix}${test.name}`, passed: !!test.passed, skipped: !!test.skipped, error: !!test.error });
   }
-  for (const child of suite.suites ?? []) count(child, counts);
+  for (const child of suite.suites ?? []) count(child, counts, tests, `${prefix}${child.name} `);
 }
 
 /** How many tests a file declares (`it(` calls, as written; a loop's tests count once). */
@@ -42,9 +47,11 @@ export function summaryReporter() {
     /** @param {{sessions: any[]}} args */
     onTestRunFinished({ sessions }) {
       const counts = { passed: 0, failed: 0, skipped: 0 };
+      /** @type {{title: string, passed: boolean, skipped: boolean, error: boolean}[]} */
+      const tests = [];
       for (const session of sessions) {
         const before = counts.passed + counts.failed + counts.skipped;
-        if (session.testResults) count(session.testResults, counts);
+        if (session.testResults) count(session.testResults, counts, tests);
         const ran = counts.passed + counts.failed + counts.skipped - before;
         if (session.errors?.length || !session.passed) {
           // Tests that never ran in this file (it did not import, or the browser page died) are failures.
@@ -59,7 +66,7 @@ export function summaryReporter() {
         }
       }
       const file = process.env.KPG_SUMMARY_FILE;
-      if (file) writeFileSync(file, JSON.stringify(counts));
+      if (file) writeFileSync(file, JSON.stringify({ ...counts, tests })); // tests: for npm run mutate's name filter
     },
   };
 }
