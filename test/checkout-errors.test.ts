@@ -205,6 +205,8 @@ describe('kpg-checkout: session endpoint errors', () => {
     ['http on an origin not in pg-origins', 'http://pg.example/pgsvc/pay?token=t'],
     ['https on a foreign origin', 'https://evil.example/pgsvc/pay?token=t'],
     ['a look-alike host', 'https://payspg.shinhan.com.evil.example/pay'],
+    ['a host that merely ends in the domain', 'https://evilshinhan.com/pay'],
+    ['a Shinhan host with credentials', 'https://user:pw@payspg.shinhan.com/pay'],
     ['http on a Shinhan host', 'http://payspg.shinhan.com/pay'],
     ['javascript:', 'javascript:alert(1)'],
     ['a relative URL', '/pgsvc/pay?token=t'],
@@ -313,6 +315,20 @@ describe('kpg-checkout: PG callback', () => {
     expect(outcome.detail.result).to.include({ status: 'paid', tid: 'TID-9' });
   });
 
+  it('code 0 = RES_SUCCESS 0 is a success report: a backend still pending is waited for (result-timeout), never a kpg-fail', async () => {
+    // The success path and the failure path differ only while the backend has no record: a success is
+    // waited for up to result-timeout, a failure code ends as kpg-fail. So this is where the comparison shows.
+    const { el, rec } = await checkout({
+      script: stubScript(0, 'ok', 0),
+      result: fixture({ body: { status: 'pending', order_no: 'T-1' } }),
+      attrs: { 'result-timeout': '0.5' },
+    });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-error');
+    expect(outcome.detail).to.include({ code: 'result-timeout', order_no: 'T-1' });
+  });
+
   it('the backend is the truth: a failure code but a verified payment -> kpg-success', async () => {
     const { el, rec } = await checkout({
       script: stubScript('9999', 'window glitch'),
@@ -408,6 +424,11 @@ describe('kpg-checkout: result endpoint', () => {
     expect(outcome.detail.message).to.contain('refunded');
   });
 
+  it('awaiting_deposit without the account -> result-failed naming vbank (never "deposit into" nothing)', async () => {
+    const { el } = await expectError({ result: fixture({ body: { status: 'awaiting_deposit', order_no: 'T-1' } }) }, 'result-failed', 'vbank');
+    expect(el.shadowRoot!.querySelector('[part~="vbank"], .vbank')).to.equal(null);
+  });
+
   it('not JSON, or a result for another order -> result-failed', async () => {
     await expectError({ result: fixture({ body: 'OK', type: 'text/plain' }) }, 'result-failed');
     fixtureCleanup();
@@ -457,6 +478,12 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
 
   it('a session-url on another origin -> invalid-config', async () => {
     await expectConfigError({ session: 'https://api.evil.example/session' }, 'session-url');
+  });
+
+  it('a result-url on another origin -> invalid-config (another site must not say "paid")', async () => {
+    const key = uniqueKey('session');
+    await expectConfigError({ session: fixture({ body: SESSION, key }), result: 'https://api.evil.example/result' }, 'result-url');
+    expect(await fixtureCalls(key)).to.have.length(0);
   });
 
   it('missing result-url -> invalid-config (a payment is never reported without the backend verifying it)', async () => {

@@ -102,6 +102,19 @@ describe('a new order is a new element state', () => {
     expect(el.shadowRoot!.textContent).to.not.contain('결제가 완료되었습니다');
   });
 
+  it('order-id changed mid-flight: pay() for the new order joins the running attempt; no second payment starts beside it', async () => {
+    const key = uniqueKey('session');
+    const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, delay: 300, key }) });
+    await realClick(payButton(el));
+    el.setAttribute('order-id', uniqueKey('B'));
+    await el.updateComplete;
+    const joined = await el.pay(); // the element is still paying the first order: this is that attempt
+    const fired = await rec.outcome();
+    expect(joined).to.deep.equal({ type: fired.type, detail: fired.detail });
+    expect(rec.outcomes()).to.have.length(1);
+    expect(await fixtureCalls(key)).to.have.length(1);
+  });
+
   it('order-id changed after paying: idle again for the new order', async () => {
     const { el, rec } = await checkout();
     expect(el.matches(':state(idle)')).to.equal(true); // from the start, not only after a change

@@ -171,9 +171,20 @@ describe('smartro on PC: the posted form', () => {
       await realClick(payButton(el));
       const outcome = await rec.outcome();
       expect(outcome.detail).to.include({ code: 'invalid-field', field: name });
+      await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
       expect(await fixtureCalls(key)).to.have.length(0);
       fixtureCleanup();
     }
+  });
+
+  it('a Moid other than the session\'s order_no is refused before posting (the widget would ask about another order)', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { Moid: 'T2' } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'Moid' });
+    expect(outcome.detail.message).to.contain('T2');
+    await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
+    expect(await fixtureCalls(key)).to.have.length(0);
   });
 
   it('an action on a foreign origin is refused (origin-not-allowed) and the window closed', async () => {
@@ -277,11 +288,72 @@ describe('smartro on PC: the payment window', () => {
   it('a double click opens one window, creates one session and posts one form', async () => {
     const sessionKey = uniqueKey('session');
     const { el, rec, key } = await smartro({ sessionKey });
+    // The second press lands in the same task as the first, before the busy render disables the button:
+    // only the element's in-flight guard stands between it and a second payment.
+    const presses: Promise<unknown>[] = [];
+    payButton(el).addEventListener('click', () => presses.push(el.pay(), el.pay()), { once: true });
     await realClick(payButton(el));
-    await realClick(payButton(el));
-    await rec.outcome();
+    await realClick(payButton(el)); // and one more on the (now disabled) button
+    const outcome = await rec.outcome();
+    expect(presses).to.have.length(2);
+    for (const press of presses) expect(await press).to.deep.equal({ type: outcome.type, detail: outcome.detail });
+    expect(rec.outcomes()).to.have.length(1);
     expect(await fixtureCalls(sessionKey)).to.have.length(1);
     expect(await fixtureCalls(key)).to.have.length(1);
+    expect(windows.opened).to.have.length(1);
+  });
+
+  it('a return message for another order_no, from the right window and origin, is ignored', async () => {
+    // The popup's return page names another order: not this attempt's return. The window closes itself,
+    // so this attempt ends as the closed window it is (the backend says pending: a cancel), never as T2's return.
+    const resultKey = uniqueKey('result');
+    const capture = uniqueKey('capture');
+    const action = `${ORIGIN}/__fixture/capture?${new URLSearchParams({ key: capture, page: returnPage('T2') })}`;
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" order-id="A-1001" result-timeout="1"
+        session-url=${fixture({ body: { provider: 'smartro', order_no: 'T1', action, fields: fields() } })}
+        result-url=${fixture({ body: { status: 'pending', order_no: 'T1' }, key: resultKey })}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    const seen: unknown[] = [];
+    const onMessage = (e: MessageEvent) => seen.push(e.data);
+    window.addEventListener('message', onMessage);
+    try {
+      await realClick(payButton(el));
+      const outcome = await rec.outcome(5000);
+      expect(seen).to.deep.include({ type: 'kpg-return', order_no: 'T2' }); // the message did arrive...
+      expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-cancel'); // ...and was not taken as this order's return
+      expect(outcome.detail).to.include({ order_no: 'T1', reason: 'popup-closed' });
+      const calls = await fixtureCalls(resultKey);
+      expect(calls[0].method).to.equal('POST'); // the closed window was reported, as for any close
+    } finally {
+      window.removeEventListener('message', onMessage);
+    }
+  });
+
+  it('the return page (dist/kpg-return.js) posts to exactly the shop page\'s origin (or data-target-origin), never "*"', async () => {
+    const targets: string[] = [];
+    const original = window.postMessage;
+    // The return page calls opener.postMessage on this (same-origin) window: record the target origin it names.
+    window.postMessage = function (this: Window, message: unknown, target?: unknown) {
+      targets.push(String(target));
+      return original.call(this, message, target as string);
+    } as typeof window.postMessage;
+    const opener = document.createElement('button');
+    opener.textContent = 'open';
+    let page = returnPage('T7');
+    opener.onclick = () => void window.open(`${ORIGIN}/__fixture/page?body=${encodeURIComponent(page)}`, 'returnTest', 'width=300,height=300');
+    document.body.append(opener);
+    try {
+      await realClick(opener);
+      await waitFor(() => targets.length === 1, 'the return page sent nothing', { timeout: 5000 });
+      expect(targets).to.deep.equal([ORIGIN]);
+      page = returnPage('T8', `data-target-origin="${OTHER_ORIGIN}/some/path"`);
+      await realClick(opener);
+      await waitFor(() => targets.length === 2, 'the return page sent nothing', { timeout: 5000 });
+      expect(targets[1]).to.equal(OTHER_ORIGIN);
+    } finally {
+      window.postMessage = original;
+      opener.remove();
+    }
   });
 });
 

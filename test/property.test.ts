@@ -79,15 +79,39 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
     fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => smartro.inline!(json))), { numRuns: 300 });
   });
 
-  it('result and postMessage data: the schemas never throw, they answer', () => {
+  it('result and postMessage data: whatever parses is a shape the widget can act on, and nothing else parses', () => {
+    const statuses = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit'];
     fc.assert(
       fc.property(hostile, (json) => {
-        const a = ResultSchema.safeParse(json);
-        const b = ReturnMessageSchema.safeParse(json);
-        return typeof a.success === 'boolean' && typeof b.success === 'boolean';
+        const result = ResultSchema.safeParse(json);
+        const message = ReturnMessageSchema.safeParse(json);
+        const resultOk = !result.success || (statuses.includes(result.data.status) && typeof result.data.order_no === 'string' && result.data.order_no.length > 0);
+        const messageOk = !message.success || (message.data.type === 'kpg-return' && message.data.order_no.length >= 1 && message.data.order_no.length <= 64);
+        return resultOk && messageOk;
       }),
       { numRuns: 400 },
     );
+    // ...and the real shapes do parse (a schema that refused everything would pass the property above).
+    expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', tid: 'X' }).success).to.equal(true);
+    expect(ReturnMessageSchema.safeParse({ type: 'kpg-return', order_no: 'T-1' }).success).to.equal(true);
+    expect(ReturnMessageSchema.safeParse({ type: 'kpg-return', order_no: '' }).success).to.equal(false);
+    expect(ResultSchema.safeParse({ status: 'refunded', order_no: 'T-1' }).success).to.equal(false);
+  });
+
+  it('a stale pending record is dropped: a page left for the PG over an hour ago, an account past 62 days', () => {
+    const record = (started_at: number) => JSON.stringify({ provider: 'smartro', order_no: 'T-OLD', order_id: 'A-1', result_url: `${location.origin}/r`, started_at });
+    const now = Date.now();
+    const hour = 3600_000;
+    sessionStorage.setItem('kpg-checkout:pending:stale', record(now - hour - 1000));
+    expect(takePending('stale', 'pending', now)).to.equal(null);
+    sessionStorage.setItem('kpg-checkout:pending:fresh', record(now - hour + 60_000));
+    expect(takePending('fresh', 'pending', now)?.order_no).to.equal('T-OLD');
+    localStorage.setItem('kpg-checkout:vbank:stale', record(now - 63 * 24 * hour));
+    expect(takePending('stale', 'vbank', now)).to.equal(null);
+    localStorage.setItem('kpg-checkout:vbank:fresh', record(now - 61 * 24 * hour));
+    expect(takePending('fresh', 'vbank', now)?.order_no).to.equal('T-OLD');
+    localStorage.removeItem('kpg-checkout:vbank:stale');
+    localStorage.removeItem('kpg-checkout:vbank:fresh');
   });
 
   it('a pending record in sessionStorage that someone tampered with is dropped', () => {
@@ -199,11 +223,18 @@ describe('property: random attributes and hostile backends, at every element', f
             el.addEventListener('kpg-error', (e) => errors.push(e.detail));
             for (const [k, v] of Object.entries({ provider, tid, type, env, view, 'receipt-url': fixture({ body: { provider, receipt: json } }) })) el.setAttribute(k, v);
             await el.updateComplete;
+            const slip = () => el.shadowRoot!.querySelector('[part="slip"]');
             if (view === 'inline') {
-              await waitFor(() => errors.length > 0 || el.shadowRoot!.querySelector('[part="slip"]') || el.shadowRoot!.querySelector('[role="status"]')!.textContent === '', 'receipt stuck', { timeout: 4000 });
+              await waitFor(() => errors.length > 0 || slip(), 'receipt stuck', { timeout: 4000 });
+            } else {
+              // A press without the buyer's click: the receipt window cannot open, so this ends in an error.
+              el.open();
+              await waitFor(() => errors.length > 0, 'no kpg-error after open()', { timeout: 4000 });
             }
+            const known = ['invalid-config', 'popup-blocked', 'origin-not-allowed', 'receipt-failed'];
+            const clear = errors.every((e) => known.includes((e as { code: string }).code) && typeof (e as { message: unknown }).message === 'string' && (e as { message: string }).message !== '');
             fixtureCleanup();
-            return true;
+            return clear && (errors.length > 0 || !!slip());
           },
         ),
         { numRuns: 40 },
