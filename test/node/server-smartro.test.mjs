@@ -300,6 +300,33 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(dear)).status, 'paid');
   });
 
+  test('fault 4: a genuine approval replayed onto another attempt of the same amount (only OID edited) is refuted: that order is never paid', async (t) => {
+    const s = await setup(t);
+    const first = await s.started();
+    const genuine = resultFields({ orderNo: first });
+    const other = s.shop.add();
+    const second = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    const r = await s.post('retry', utf8Body({ ...genuine, OID: second }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(second);
+    assert.deepEqual([attempt?.status, attempt?.tid], ['pending', null]);
+    await s.post('return', utf8Body(genuine));
+    assert.equal((await s.result(first)).status, 'paid', 'the approval pays the order it belongs to');
+    assert.equal((await store().orderState(other.order_id)).paid, undefined);
+  });
+
+  test('the receipt API shows another amount for this Moid than the order (the form\'s Amt edited): never paid', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const cheap = resultFields({ orderNo, amt: '1000' }); // what Smartro really approved: 1,000 won for this Moid
+    const r = await s.post('retry', utf8Body({ ...cheap, Amt: '11000' }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(orderNo);
+    assert.notEqual(attempt?.status, 'paid');
+    assert.equal(attempt?.tid, null);
+    assert.ok((await store().refusals({ orderNo })).some((x) => x.code === 'receipt-mismatch'));
+  });
+
   test('fault 6: an unsigned cancel (C001) or decline only notes a pending attempt, with fixed texts; a verified approval afterwards is paid', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
@@ -346,6 +373,9 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const pays = s.logs.filter((l) => l.transition === 'pay' && l.order_no === orderNo);
     assert.equal(pays.length, 1);
     assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK');
+    // A copy of the approval that paid is that payment again, not a second one: no money on the refund list.
+    assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo), []);
+    assert.equal(s.logs.filter((l) => l.event === 'refund-due' && l.order_no === orderNo).length, 0);
   });
 
   test('the receipt API down: unknown (not pending, not failed), RetryURL 503; the next retry records it once; reconcile can too', async (t) => {
