@@ -90,7 +90,7 @@ const LIST = [
     find: "if (!ended && !expired) return 'keep'; // its window may still be open in another tab (fault 1)",
     replace: "if (!ended && !expired && ended) return 'keep';",
     tests: [SMARTRO],
-    grep: 'fault 1: two tabs',
+    grep: 'fault 1 with the Moid lookup: two tabs',
     breaks: 'fault 1: a second tab supersedes a Smartro window that can still take money: two approvals for one order',
   },
   {
@@ -339,7 +339,7 @@ const LIST = [
     find: 'if ((await deps.authorize({ request, order })) !== true)',
     replace: 'if ((await deps.authorize({ request, order })) === false)',
     tests: [SHINHAN],
-    grep: 'an order of another buyer is 403',
+    grep: 'authorize must answer exactly true',
     breaks: 'an authorize() that answers undefined (forgot to return) lets every caller through',
   },
   // ------------------------------------------------------------------ keys (fault 7)

@@ -313,6 +313,19 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(s.pg.requests.length, 0);
   });
 
+  test('fault 5: authorize must answer exactly true: a forgotten return (undefined), a truthy string or a throw never lets a caller in', async (t) => {
+    for (const [name, authorize] of /** @type {Array<[string, () => unknown]>} */ ([['undefined', () => undefined], ['a string', () => 'yes'], ['a promise of 1', async () => 1]])) {
+      const s = await setup(t, { options: { authorize } });
+      const r = await s.session();
+      assert.deepEqual([r.status, r.json.code], [403, 'forbidden'], name);
+      assert.equal(s.pg.requests.length, 0, name);
+    }
+    const s = await setup(t, { options: { authorize: () => { throw new Error('session store down'); } } });
+    const r = await s.session();
+    assert.equal(r.status, 500);
+    assert.equal(s.pg.requests.length, 0);
+  });
+
   test('session: an already paid order is 409 already-paid with the order_no that paid', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();

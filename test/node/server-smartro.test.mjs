@@ -252,8 +252,12 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.post('return', utf8Body(resultFields({ orderNo, key: 'not-the-key' })));
     await s.post('return', utf8Body(resultFields({ orderNo, amt: '1000' })));
     await s.post('return', utf8Body(resultFields({ orderNo, mid: 'othermid0m' })));
+    // An approval with no SignValue at all (its TID genuine at "Smartro"): refused at the door, never looked up.
+    const calls = s.api.calls.length;
+    await s.post('return', utf8Body(resultFields({ orderNo, unsigned: true })));
+    assert.equal(s.api.calls.length, calls, 'an unsigned approval never reaches the receipt API');
     assert.equal((await s.result(orderNo)).status, 'pending');
-    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch', 'sign-mismatch']);
     await s.post('return', utf8Body(resultFields({ orderNo })));
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
@@ -444,6 +448,15 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(second)).status, 'paid');
     const paid = await store().orderState(s.order.order_id);
     assert.equal(paid.paid?.order_no, second);
+  });
+
+  test('fault 1 with the Moid lookup: two tabs: the second session is 409 while the first window is open, though Smartro knows no approval yet', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const first = await s.started();
+    const r = await s.session();
+    assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', first]);
+    assert.equal((await store().getAttempt(first))?.status, 'pending', 'the first window can still take money: it is not superseded');
+    assert.equal(s.api.calls.length, 0, 'a window still open is not replaced on the strength of "nothing approved yet"');
   });
 
   test('fault 1 without the Moid lookup: a closed window is replaced only after smartroQuietMs (when in doubt, 409)', async (t) => {
