@@ -67,6 +67,15 @@ const LIST = [
     breaks: 'two sessions racing on one order (two tabs, two instances) both open a payment window: a double charge',
   },
   {
+    id: 'srv-sql-one-open-index-http',
+    file: M002,
+    find: 'CREATE UNIQUE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
+    replace: 'CREATE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
+    tests: [SMARTRO],
+    grep: 'racing sessions for one order',
+    breaks: 'the same, seen by buyers: 12 sessions racing through POST session (the code checks first, then inserts) open several Smartro windows',
+  },
+  {
     id: 'srv-sql-open-index-no-awaiting',
     file: M002,
     find: "WHERE status IN ('pending', 'processing', 'unknown', 'awaiting_deposit');",
@@ -101,6 +110,24 @@ const LIST = [
     tests: [SHINHAN],
     grep: 'second session supersedes',
     breaks: 'a new Shinhan session no longer ends the old attempt: the buyer who reopens the payment is stuck at 409',
+  },
+  {
+    id: 'srv-sql-awaiting-has-account',
+    file: M002,
+    find: "    status <> 'awaiting_deposit'\n    OR (claimed_tid IS NOT NULL",
+    replace: "    true\n    OR (claimed_tid IS NOT NULL",
+    tests: [INV],
+    grep: 'awaiting_deposit is open',
+    breaks: 'an attempt can wait for a deposit without a recorded account: the buyer is told to pay into an account nobody can show',
+  },
+  {
+    id: 'srv-sql-paid-has-tid',
+    file: M001,
+    find: "CONSTRAINT kpg_attempts_paid_has_tid CHECK (status <> 'paid' OR tid IS NOT NULL),",
+    replace: "CONSTRAINT kpg_attempts_paid_has_tid CHECK (status <> 'paid' OR true),",
+    tests: [INV],
+    grep: 'forbidden columns',
+    breaks: 'an attempt can be paid with no PG transaction behind it: a payment nobody can look up, refund or reconcile',
   },
   // ------------------------------------------------------------------ forward-only states
   {
@@ -453,6 +480,15 @@ const LIST = [
     tests: [VBANK],
     grep: 'forged deposit notices',
     breaks: 'a signed deposit notice is recorded paid although Smartro shows no deposit: goods ship for money that never came',
+  },
+  {
+    id: 'srv-store-pay-again-is-new',
+    file: STORE,
+    find: "return attempt.tid === details.tid ? { ok: true, attempt, already: true } : { ok: false, reason: 'not-in-state', attempt };",
+    replace: "return attempt.tid === details.tid ? { ok: true, attempt, already: false } : { ok: false, reason: 'not-in-state', attempt };",
+    tests: [INV],
+    grep: 'racing deposits|racing payments',
+    breaks: 'a deposit (or approval) that arrives twice is reported as two new payments: two "paid" events, goods shipped twice',
   },
   {
     id: 'srv-paid-copy-owed-again',

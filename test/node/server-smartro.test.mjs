@@ -450,6 +450,38 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(paid.paid?.order_no, second);
   });
 
+  test('fault 1 under load: 12 racing sessions for one order (tabs, instances) open exactly one payment; the rest are 409 attempt-in-progress naming it', async (t) => {
+    // The shop's loadOrder holds every session until all 12 are in, so all of them look for an open attempt
+    // before any inserts one: only the one-open-attempt index can then say no (the code's own check cannot).
+    /** @type {Array<() => void>} */
+    const held = [];
+    const release = () => held.splice(0).forEach((go) => go());
+    const timer = setTimeout(release, 5000); // bounded: never hang if fewer arrive
+    t.after(() => clearTimeout(timer));
+    /** @type {any} */
+    let shop;
+    const s = await setup(t, {
+      options: {
+        loadOrder: async (/** @type {{ order_id: string }} */ args) => {
+          await new Promise((/** @type {(v?: unknown) => void} */ go) => {
+            held.push(go);
+            if (held.length === 12) release();
+          });
+          return shop.loadOrder(args);
+        },
+      },
+    });
+    shop = s.shop;
+    const replies = await Promise.all(Array.from({ length: 12 }, () => s.session()));
+    const opened = replies.filter((r) => r.status === 200);
+    assert.equal(opened.length, 1, replies.map((r) => r.status).join(','));
+    for (const r of replies) {
+      if (r.status !== 200) assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', opened[0].json.order_no]);
+    }
+    const open = (await store().attemptsIn(['pending'])).filter((a) => a.order_id === s.order.order_id);
+    assert.deepEqual(open.map((a) => a.order_no), [opened[0].json.order_no]);
+  });
+
   test('fault 1 with the Moid lookup: two tabs: the second session is 409 while the first window is open, though Smartro knows no approval yet', async (t) => {
     const s = await setup(t, { lookup: true });
     const first = await s.started();
