@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
 
+/** A fake PG here can hang on purpose: the server's own PG timeout (set short below) must end it; this bounds the test if it does not. */
+const HANG_BOUND = { timeout: 20_000 };
+
 const CLIENT_ID = 'kpgtest01';
 const PAYMENT_KEY = 'test-payment-key-7f3a9c';
 const SEARCH_KEY = 'test-search-key-51bd02';
@@ -134,7 +137,7 @@ forEachEngine('kpg-checkout/server: card list and receipts', ({ store }) => {
     assert.deepEqual(codes, [200, 200, 429, 429]);
   });
 
-  test('cards: a PG that is unreachable, too slow, not JSON or not an object is 502; one that echoes a key is redacted (fault 7); failures are not cached', async (t) => {
+  test('cards: a PG that is unreachable, too slow, not JSON or not an object is 502; one that echoes a key is redacted (fault 7); failures are not cached', HANG_BOUND, async (t) => {
     const s = await setup(t);
     for (const [mode, code] of /** @type {const} */ ([['hang', 'pg-unreachable'], ['garbage', 'pg-bad-response'], ['array', 'pg-bad-response']])) {
       s.pg.cards = mode;

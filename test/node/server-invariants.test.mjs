@@ -107,6 +107,30 @@ for (const engine of ENGINES) {
       }
     });
 
+    test('finished attempts never move backwards: no transition and no payment moves paid, failed or cancelled (spelled out here, not read from state.ts)', async () => {
+      // The spec of issue 10, independent of the table under test: paid, failed and cancelled are final.
+      for (const status of ['paid', 'failed', 'cancelled']) {
+        for (const name of Object.keys(TRANSITIONS)) {
+          const a = await inStatus(status);
+          assert.ok(a, status);
+          if (/** @type {readonly string[]} */ (PAY_TRANSITIONS).includes(name)) {
+            const r = await store.pay(a.order_no, { tid: `T${uid()}` }, now(), /** @type {any} */ (name));
+            assert.equal(r.ok && !r.already, false, `${name} from ${status}`);
+          } else {
+            assert.equal(await store.transition(a.order_no, /** @type {any} */ (name), patchFor(name), now()), undefined, `${name} from ${status}`);
+          }
+          const after = await store.getAttempt(a.order_no);
+          assert.deepEqual([after?.status, after?.tid], [status, a.tid], `${name} from ${status}`);
+        }
+      }
+      // Back to pending only by refute, and only from processing / unknown; a browser's report never leaves pending.
+      for (const [name, { from, to }] of Object.entries(TRANSITIONS)) {
+        if (to === 'pending') assert.ok(name === 'refute' || /** @type {readonly string[]} */ (from).every((f) => f === 'pending'), name);
+      }
+      assert.deepEqual([...TRANSITIONS.refute.from].sort(), ['processing', 'unknown']);
+      assert.deepEqual([TRANSITIONS.report.to, TRANSITIONS.close.to], ['pending', 'pending']);
+    });
+
     test('the database and state.ts agree: kpg_attempt_statuses and the one-open-attempt index list exactly OPEN_STATUSES', async () => {
       const { rows } = await sql.query('SELECT status, open FROM kpg_attempt_statuses ORDER BY status');
       assert.deepEqual(rows.map((r) => /** @type {any} */ (r).status).sort(), [...STATUSES].sort());
@@ -199,6 +223,16 @@ for (const engine of ENGINES) {
       assert.equal((await store.findByTid('shinhan', tid))?.order_no, a.order_no);
     });
 
+    test('the TID index alone holds: two attempts cannot hold one TID, even written past the store with plain SQL', async () => {
+      const a = await inStatus('paid');
+      const b = await inStatus('processing');
+      assert.ok(a?.tid && b);
+      // pay() records the TID in kpg_transactions first; this bypasses it, so only kpg_attempts_tid can say no.
+      await assert.rejects(sql.query("UPDATE kpg_attempts SET status = 'paid', tid = $1 WHERE order_no = $2", [a.tid, b.order_no]), /unique|duplicate/i);
+      assert.equal((await store.findByTid('shinhan', a.tid))?.order_no, a.order_no);
+      assert.equal((await store.getAttempt(b.order_no))?.tid, null);
+    });
+
     test('20 racing payments of one attempt with one TID: one records it, the rest see it recorded', async () => {
       const a = await inStatus('processing');
       assert.ok(a);
@@ -226,6 +260,8 @@ for (const engine of ENGINES) {
           store.recordRefundDue({ provider: 'smartro', tid: bad, merchant_id: MID, order_no: a.order_no, order_id: a.order_id, amount: 1, reason: 'x' }, now()),
           /check constraint|violates/i,
         );
+        // Past the store (pay() writes kpg_transactions first, whose own CHECK would answer): the attempt's CHECK.
+        await assert.rejects(sql.query('UPDATE kpg_attempts SET tid = $1 WHERE order_no = $2', [bad, a.order_no]), /check constraint|violates/i, bad);
       }
       const ok = await store.insertAttempt(attempt({ provider: 'smartro' }), now());
       assert.ok(ok);
@@ -261,7 +297,8 @@ for (const engine of ENGINES) {
       const client = 'url' in old.database ? await openPostgres({ connectionString: old.database.url }) : await openPglite(undefined);
       const upgraded = createSqlStore(client);
       try {
-        const first = await readFile(new URL('../../dist/server/store/migrations/001_init.sql', import.meta.url), 'utf8');
+        // Beside the store module that runs it (dist/server/store/, or src/ under the mutation suite's loader).
+        const first = await readFile(new URL('./migrations/001_init.sql', import.meta.resolve('../../dist/server/store/sql-store.js')), 'utf8');
         await client.exec(first);
         await client.exec("CREATE TABLE kpg_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO kpg_migrations (name) VALUES ('001_init.sql')");
         const open = await upgraded.insertAttempt(attempt(), now());

@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, until } from './server-helpers.mjs';
 
+/** A fake PG here can hang on purpose: the server's own PG timeout (set short below) must end it; this bounds the test if it does not. */
+const HANG_BOUND = { timeout: 20_000 };
+
 forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
@@ -47,7 +50,7 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'already-paid', session.json.order_no]);
   });
 
-  test('fault 2 through the sandbox: the confirm approves and never answers: unknown, a new session 409, then reconcile() records it from confirm-info', async (t) => {
+  test('fault 2 through the sandbox: the confirm approves and never answers: unknown, a new session 409, then reconcile() records it from confirm-info', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const order = s.shop.add();
     const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });

@@ -9,6 +9,9 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { answerJson, deadOrigin, forEachEngine, readAll, serve, shopOrders, startServer, uid, until } from './server-helpers.mjs';
 
+/** A fake PG here can hang on purpose: the server's own PG timeout (set short below) must end it; this bounds the test if it does not. */
+const HANG_BOUND = { timeout: 20_000 };
+
 const CLIENT_ID = 'kpgtest01';
 const PAYMENT_KEY = 'test-payment-key-7f3a9c';
 const SEARCH_KEY = 'test-search-key-51bd02';
@@ -310,6 +313,19 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(s.pg.requests.length, 0);
   });
 
+  test('fault 5: authorize must answer exactly true: a forgotten return (undefined), a truthy string or a throw never lets a caller in', async (t) => {
+    for (const [name, authorize] of /** @type {Array<[string, () => unknown]>} */ ([['undefined', () => undefined], ['a string', () => 'yes'], ['a promise of 1', async () => 1]])) {
+      const s = await setup(t, { options: { authorize } });
+      const r = await s.session();
+      assert.deepEqual([r.status, r.json.code], [403, 'forbidden'], name);
+      assert.equal(s.pg.requests.length, 0, name);
+    }
+    const s = await setup(t, { options: { authorize: () => { throw new Error('session store down'); } } });
+    const r = await s.session();
+    assert.equal(r.status, 500);
+    assert.equal(s.pg.requests.length, 0);
+  });
+
   test('session: an already paid order is 409 already-paid with the order_no that paid', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
@@ -338,7 +354,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual([r.status, r.json.code], [502, 'pg-refused']);
   });
 
-  test('session: malformed PG answers are never taken as success; unreachable and silent PGs are 502 pg-unreachable', async (t) => {
+  test('session: malformed PG answers are never taken as success; unreachable and silent PGs are 502 pg-unreachable', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 300 });
     for (const mode of /** @type {const} */ (['garbage', 'no-url', 'script-url'])) {
       s.pg.requestMode = mode;
@@ -544,7 +560,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal((await store().refusals({ orderNo })).filter((r) => r.code === 'duplicate-return').length, 7);
   });
 
-  test('fault 2: a confirm that times out is unknown, not failed; a new session is refused 409 until reconcile() records the payment from confirm-info', async (t) => {
+  test('fault 2: a confirm that times out is unknown, not failed; a new session is refused 409 until reconcile() records the payment from confirm-info', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 300 });
     s.pg.confirmMode = 'hang';
     const orderNo = await s.started();
@@ -689,7 +705,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(s.pg.requests.length, 3);
   });
 
-  test('fault 10: a restarted server (a new instance on the same database) knows every payment in flight', async (t) => {
+  test('fault 10: a restarted server (a new instance on the same database) knows every payment in flight', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 300 });
     s.pg.confirmMode = 'hang';
     const orderNo = await s.started();

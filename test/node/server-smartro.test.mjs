@@ -252,8 +252,12 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.post('return', utf8Body(resultFields({ orderNo, key: 'not-the-key' })));
     await s.post('return', utf8Body(resultFields({ orderNo, amt: '1000' })));
     await s.post('return', utf8Body(resultFields({ orderNo, mid: 'othermid0m' })));
+    // An approval with no SignValue at all (its TID genuine at "Smartro"): refused at the door, never looked up.
+    const calls = s.api.calls.length;
+    await s.post('return', utf8Body(resultFields({ orderNo, unsigned: true })));
+    assert.equal(s.api.calls.length, calls, 'an unsigned approval never reaches the receipt API');
     assert.equal((await s.result(orderNo)).status, 'pending');
-    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch', 'sign-mismatch']);
     await s.post('return', utf8Body(resultFields({ orderNo })));
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
@@ -298,6 +302,33 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(cheapNo)).status, 'paid', 'the genuine approval is recorded where it belongs');
     await s.post('return', utf8Body(resultFields({ orderNo: dear })));
     assert.equal((await s.result(dear)).status, 'paid');
+  });
+
+  test('fault 4: a genuine approval replayed onto another attempt of the same amount (only OID edited) is refuted: that order is never paid', async (t) => {
+    const s = await setup(t);
+    const first = await s.started();
+    const genuine = resultFields({ orderNo: first });
+    const other = s.shop.add();
+    const second = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    const r = await s.post('retry', utf8Body({ ...genuine, OID: second }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(second);
+    assert.deepEqual([attempt?.status, attempt?.tid], ['pending', null]);
+    await s.post('return', utf8Body(genuine));
+    assert.equal((await s.result(first)).status, 'paid', 'the approval pays the order it belongs to');
+    assert.equal((await store().orderState(other.order_id)).paid, undefined);
+  });
+
+  test('the receipt API shows another amount for this Moid than the order (the form\'s Amt edited): never paid', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const cheap = resultFields({ orderNo, amt: '1000' }); // what Smartro really approved: 1,000 won for this Moid
+    const r = await s.post('retry', utf8Body({ ...cheap, Amt: '11000' }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(orderNo);
+    assert.notEqual(attempt?.status, 'paid');
+    assert.equal(attempt?.tid, null);
+    assert.ok((await store().refusals({ orderNo })).some((x) => x.code === 'receipt-mismatch'));
   });
 
   test('fault 6: an unsigned cancel (C001) or decline only notes a pending attempt, with fixed texts; a verified approval afterwards is paid', async (t) => {
@@ -346,6 +377,9 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const pays = s.logs.filter((l) => l.transition === 'pay' && l.order_no === orderNo);
     assert.equal(pays.length, 1);
     assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK');
+    // A copy of the approval that paid is that payment again, not a second one: no money on the refund list.
+    assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo), []);
+    assert.equal(s.logs.filter((l) => l.event === 'refund-due' && l.order_no === orderNo).length, 0);
   });
 
   test('the receipt API down: unknown (not pending, not failed), RetryURL 503; the next retry records it once; reconcile can too', async (t) => {
@@ -414,6 +448,47 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(second)).status, 'paid');
     const paid = await store().orderState(s.order.order_id);
     assert.equal(paid.paid?.order_no, second);
+  });
+
+  test('fault 1 under load: 12 racing sessions for one order (tabs, instances) open exactly one payment; the rest are 409 attempt-in-progress naming it', async (t) => {
+    // The shop's loadOrder holds every session until all 12 are in, so all of them look for an open attempt
+    // before any inserts one: only the one-open-attempt index can then say no (the code's own check cannot).
+    /** @type {Array<() => void>} */
+    const held = [];
+    const release = () => held.splice(0).forEach((go) => go());
+    const timer = setTimeout(release, 5000); // bounded: never hang if fewer arrive
+    t.after(() => clearTimeout(timer));
+    /** @type {any} */
+    let shop;
+    const s = await setup(t, {
+      options: {
+        loadOrder: async (/** @type {{ order_id: string }} */ args) => {
+          await new Promise((/** @type {(v?: unknown) => void} */ go) => {
+            held.push(go);
+            if (held.length === 12) release();
+          });
+          return shop.loadOrder(args);
+        },
+      },
+    });
+    shop = s.shop;
+    const replies = await Promise.all(Array.from({ length: 12 }, () => s.session()));
+    const opened = replies.filter((r) => r.status === 200);
+    assert.equal(opened.length, 1, replies.map((r) => r.status).join(','));
+    for (const r of replies) {
+      if (r.status !== 200) assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', opened[0].json.order_no]);
+    }
+    const open = (await store().attemptsIn(['pending'])).filter((a) => a.order_id === s.order.order_id);
+    assert.deepEqual(open.map((a) => a.order_no), [opened[0].json.order_no]);
+  });
+
+  test('fault 1 with the Moid lookup: two tabs: the second session is 409 while the first window is open, though Smartro knows no approval yet', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const first = await s.started();
+    const r = await s.session();
+    assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', first]);
+    assert.equal((await store().getAttempt(first))?.status, 'pending', 'the first window can still take money: it is not superseded');
+    assert.equal(s.api.calls.length, 0, 'a window still open is not replaced on the strength of "nothing approved yet"');
   });
 
   test('fault 1 without the Moid lookup: a closed window is replaced only after smartroQuietMs (when in doubt, 409)', async (t) => {
