@@ -338,6 +338,26 @@ describe('kpg-checkout: PG callback', () => {
     expect((await rec.outcome()).type).to.equal('kpg-success');
   });
 
+  it('a script that opens the window and never calls back: the buyer closing it is noticed by the widget itself (kpg-cancel popup-closed)', async () => {
+    // What Shinhan's real script does when its window is closed is not documented: the widget watches the
+    // window the script opened, so a silent script cannot leave the buyer on a busy button.
+    const body =
+      "window.ShinhanBizPay={RES_SUCCESS:'OK',openPopup:function(u,cb){window.__silentWin=window.open(u,'silentShinhan','width=300,height=300')}};";
+    const script = location.origin + fixture({ type: 'text/javascript', body, key: uniqueKey('script') });
+    const resultKey = uniqueKey('result');
+    const { el, rec } = await checkout({ script, result: fixture({ body: { status: 'pending', order_no: 'T-1' }, key: resultKey }) });
+    await realClick(payButton(el));
+    const opened = () => (window as { __silentWin?: Window | null }).__silentWin;
+    await waitFor(opened, 'the script opened no window');
+    expect(el.state).to.equal('busy');
+    opened()!.close();
+    const outcome = await rec.outcome(3000);
+    expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-cancel');
+    expect(outcome.detail).to.include({ order_no: 'T-1', reason: 'popup-closed' });
+    expect((await fixtureCalls(resultKey))[0].method).to.equal('POST'); // reported, and the backend's answer decided
+    delete (window as { __silentWin?: unknown }).__silentWin;
+  });
+
   it('a callback with a non-text code is a failure, not a crash', async () => {
     const { el, rec } = await checkout({
       script: stubScript({ weird: true }, 42),

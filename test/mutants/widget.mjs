@@ -331,8 +331,8 @@ export const WIDGET_MUTANTS = [
     file: 'src/providers/shinhan.ts',
     find: "      () => done({ kind: 'closed' }),",
     replace: '      () => {},',
-    tests: [SHINHAN, 'test/e2e-return.test.ts'],
-    grep: 'closing the PG window|script reports nothing',
+    tests: [ERR],
+    grep: 'never calls back',
     breaks: 'a closed Shinhan window is not noticed: the buyer waits on a busy button until the script calls back (maybe never)',
   },
   {
