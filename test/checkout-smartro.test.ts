@@ -333,9 +333,9 @@ describe('smartro on PC: the payment window', () => {
     const targets: string[] = [];
     const original = window.postMessage;
     // The return page calls opener.postMessage on this (same-origin) window: record the target origin it names.
-    window.postMessage = function (this: Window, message: unknown, target?: unknown) {
+    window.postMessage = function (this: Window, message: unknown, target: string) {
       targets.push(String(target));
-      return original.call(this, message, target as string);
+      return original.call(this, message, target);
     } as typeof window.postMessage;
     const opener = document.createElement('button');
     opener.textContent = 'open';
