@@ -335,7 +335,7 @@ describe('smartro on PC: the payment window', () => {
     // The return page calls opener.postMessage on this (same-origin) window: record the target origin it names.
     window.postMessage = function (this: Window, message: unknown, target: string) {
       targets.push(String(target));
-      return original.call(this, message, target);
+      return (original as (message: unknown, target: string) => void).call(this, message, target);
     } as typeof window.postMessage;
     const opener = document.createElement('button');
     opener.textContent = 'open';
