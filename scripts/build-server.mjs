@@ -1,10 +1,15 @@
 // Builds kpg-checkout/server: src/server/ (strict TypeScript, Node types, no DOM) -> dist/server/ (ES modules
 // + .d.ts), with the SQL migrations copied beside the module that runs them. `npm run build` and `npm test`
 // run it through scripts/build.mjs; `npm start` runs it first (prestart), so the demo runs on what ships.
+// Written to a staging folder and moved into place file by file (scripts/publish.mjs), so a second npm test
+// running in this checkout never imports a half-built server.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { publish, stage } from './publish.mjs';
 
-rmSync('dist/server', { recursive: true, force: true });
-execFileSync('npx', ['tsc', '-p', 'tsconfig.server.json'], { stdio: 'inherit' });
-cpSync('src/server/store/migrations', 'dist/server/store/migrations', { recursive: true, filter: (p) => !p.endsWith('.ts') });
-chmodSync('dist/server/cli.js', 0o755);
+const out = stage('dist/server');
+execFileSync('npx', ['tsc', '-p', 'tsconfig.server.json', '--outDir', out], { stdio: 'inherit' });
+cpSync('src/server/store/migrations', join(out, 'store/migrations'), { recursive: true, filter: (p) => !p.endsWith('.ts') });
+chmodSync(join(out, 'cli.js'), 0o755);
+publish(out, 'dist/server');

@@ -5,18 +5,20 @@
 // dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users) and dist/server/
 // (kpg-checkout/server, the shop's server module: scripts/build-server.mjs).
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { publish, stage } from './publish.mjs';
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });
-rmSync('dist', { recursive: true, force: true });
 // The server first: vite.config.ts bundles demo/servers.mjs (its dev-server plugin), which imports dist/server.
 run('node', ['scripts/build-server.mjs']);
-run('npx', ['vite', 'build', '--logLevel', 'warn']);
-run('npx', ['vite', 'build', '--mode', 'shinhan', '--logLevel', 'warn']);
-run('npx', ['vite', 'build', '--mode', 'smartro', '--logLevel', 'warn']);
-run('npx', ['vite', 'build', '--mode', 'return', '--logLevel', 'warn']);
-run('npx', ['vite', 'build', '--mode', 'no-dom', '--logLevel', 'warn']);
-run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+// Everything else into a staging folder, then moved into dist/ file by file (scripts/publish.mjs): a second
+// npm test running in this checkout keeps reading whole files while this one builds.
+const out = stage('dist');
+for (const mode of ['production', 'shinhan', 'smartro', 'return', 'no-dom']) {
+  run('npx', ['vite', 'build', '--mode', mode, '--outDir', out, '--logLevel', 'warn']);
+}
+run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(out, 'esm')]);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
-run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', 'dist']);
+run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', out]);
+publish(out, 'dist', { keep: ['server'] });
 console.log('build: dist/kpg-checkout.js, kpg-shinhan.js, kpg-smartro.js, kpg-return.js, dist/esm/, dist/server/ and dist/custom-elements.json written');

@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import vm from 'node:vm';
 import { build } from 'vite';
+import { publish, stage } from '../../scripts/publish.mjs';
 
 export const OUT = resolve('node_modules/.cache/kpg-frameworks');
 const require = createRequire(import.meta.url);
@@ -39,7 +40,9 @@ test('the Vue 3 fixture type-checks with kpg-checkout/vue under vue-tsc --strict
 });
 
 test('Vite builds the React 19 app (development; also server-rendered in Node) and the Vue 3 app from the package as installed', async () => {
-  rmSync(OUT, { recursive: true, force: true });
+  // Built into a staging folder, then moved into OUT file by file: a second npm test in this checkout keeps
+  // serving whole files to its browser tests meanwhile (scripts/publish.mjs).
+  const staged = stage(OUT);
   const vue = (await import('@vitejs/plugin-vue')).default;
   const common = { configFile: /** @type {false} */ (false), logLevel: /** @type {const} */ ('warn'), base: './' };
   const react = resolve('test/frameworks/react');
@@ -49,7 +52,7 @@ test('Vite builds the React 19 app (development; also server-rendered in Node) a
     mode: 'development',
     define: { 'process.env.NODE_ENV': '"development"' },
     build: {
-      outDir: resolve(OUT, 'react'),
+      outDir: resolve(staged, 'react'),
       emptyOutDir: true,
       minify: false,
       target: 'es2022',
@@ -62,12 +65,12 @@ test('Vite builds the React 19 app (development; also server-rendered in Node) a
     root: react,
     mode: 'development',
     define: { 'process.env.NODE_ENV': '"development"' },
-    build: { ssr: resolve(react, 'server.tsx'), outDir: resolve(OUT, 'react-ssr'), emptyOutDir: true, minify: false },
+    build: { ssr: resolve(react, 'server.tsx'), outDir: resolve(staged, 'react-ssr'), emptyOutDir: true, minify: false },
   });
-  const server = await import(pathToFileURL(resolve(OUT, 'react-ssr/server.js')).href);
+  const server = await import(pathToFileURL(resolve(staged, 'react-ssr/server.js')).href);
   assert.ok(server.serverExports.includes('allowPgOrigins'));
   const params = { order: 'H-1', session: '/api/kpg/session', result: '/api/kpg/result' };
-  const page = resolve(OUT, 'react/hydrate.html');
+  const page = resolve(staged, 'react/hydrate.html');
   const markup = server.render(params);
   assert.match(markup, /<kpg-checkout [^>]*order-id="H-1"/);
   assert.doesNotMatch(markup, /state=/);
@@ -76,8 +79,9 @@ test('Vite builds the React 19 app (development; also server-rendered in Node) a
     ...common,
     root: resolve('test/frameworks/vue'),
     plugins: [vue({ template: { compilerOptions: { isCustomElement: (tag) => tag.startsWith('kpg-') } } })],
-    build: { outDir: resolve(OUT, 'vue'), emptyOutDir: true, target: 'es2022' },
+    build: { outDir: resolve(staged, 'vue'), emptyOutDir: true, target: 'es2022' },
   });
+  publish(staged, OUT);
 });
 
 test("require('kpg-checkout') works on a server and defines nothing", () => {
@@ -98,10 +102,12 @@ test("import('kpg-checkout') under Node's conditions defines nothing and does no
  * then evaluate it in a context with no DOM. Resolves with what the module exported, or rejects.
  * @param {string} specifier
  */
+let edgeEntries = 0;
 async function evaluateOnTheEdge(specifier, conditions = ['edge-light', 'worker', 'browser']) {
-  const entry = resolve('node_modules/.cache/kpg-frameworks/edge-entry.js');
+  // One entry file per call and per process: two runs (or two calls) must not bundle each other's entry.
+  const entry = resolve(`node_modules/.cache/kpg-frameworks-edge/entry-${process.pid}-${++edgeEntries}.js`);
   const { writeFileSync, mkdirSync } = await import('node:fs');
-  mkdirSync(resolve('node_modules/.cache/kpg-frameworks'), { recursive: true });
+  mkdirSync(resolve('node_modules/.cache/kpg-frameworks-edge'), { recursive: true });
   writeFileSync(entry, `import * as kpg from ${JSON.stringify(specifier)};\nglobalThis.exported = Object.keys(kpg);\n`);
   const out = /** @type {any} */ (
     await build({
@@ -113,6 +119,7 @@ async function evaluateOnTheEdge(specifier, conditions = ['edge-light', 'worker'
       build: { ssr: entry, write: false, rollupOptions: { output: { format: 'iife' } } },
     })
   );
+  rmSync(entry, { force: true });
   const code = (Array.isArray(out) ? out[0] : out).output[0].code;
   /** @type {{exported?: string[]}} */
   const sandbox = { URL, Set, Map };

@@ -81,7 +81,8 @@ async function bundle(imports) {
   const { resolve } = await import('node:path');
   const dir = resolve('node_modules/.cache/kpg-treeshake');
   mkdirSync(dir, { recursive: true });
-  const entry = resolve(dir, `app-${imports.length}-${imports.join('-').replace(/\W+/g, '_')}.js`);
+  // Per process: a second npm test in this checkout writes its own entry, never one this run is reading.
+  const entry = resolve(dir, `app-${process.pid}-${imports.length}-${imports.join('-').replace(/\W+/g, '_')}.js`);
   writeFileSync(entry, imports.map((i) => `import ${JSON.stringify(i)};`).join('\n'));
   const out = /** @type {any} */ (
     await build({
@@ -91,6 +92,7 @@ async function bundle(imports) {
       build: { write: false, target: 'es2022', lib: { entry, formats: ['es'], fileName: 'app' } },
     })
   );
+  (await import('node:fs')).rmSync(entry, { force: true });
   return (Array.isArray(out) ? out[0] : out).output[0].code;
 }
 
