@@ -9,6 +9,7 @@
 //   npm run size -- shinhan      only dist/kpg-shinhan.js (any part of the file name)
 //   npm run size -- --top 15     the 15 biggest modules per file (default: all)
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, deflateRawSync, gzipSync } from 'node:zlib';
@@ -107,6 +108,9 @@ async function main() {
   const top = topAt >= 0 ? Number(args[topAt + 1]) : Infinity;
   const filters = args.filter((a, i) => !a.startsWith('--') && (topAt < 0 || i !== topAt + 1));
   const budgets = JSON.parse(readFileSync('size-budgets.json', 'utf8'));
+  // vite.config.ts loads the demo's servers, which import kpg-checkout/server from dist/server/: a fresh
+  // clone has none yet, so build the server module first (about a second).
+  if (!existsSync('dist/server/index.js')) execFileSync('node', ['scripts/build-server.mjs'], { stdio: 'inherit' });
   const { build } = await import('vite');
   const out = mkdtempSync(join(tmpdir(), 'kpg-size-'));
   /** @type {Record<string, unknown>} */
