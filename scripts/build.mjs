@@ -19,6 +19,6 @@ for (const mode of ['production', 'shinhan', 'smartro', 'return', 'no-dom']) {
 }
 run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(out, 'esm')]);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
-run('npx', ['cem', 'analyze', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', out]);
+run('npx', ['cem', 'analyze', '--config', 'scripts/cem.config.mjs', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', out]);
 publish(out, 'dist', { keep: ['server'] });
 console.log('build: dist/kpg-checkout.js, kpg-shinhan.js, kpg-smartro.js, kpg-return.js, dist/esm/, dist/server/ and dist/custom-elements.json written');
