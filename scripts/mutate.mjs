@@ -54,7 +54,7 @@ const postgres = list.some((m) => m.tests.some((t) => !t.endsWith('.ts'))) ? sta
 // Scratch copies of the tracked files (with the working tree's edits), sharing node_modules.
 const tracked = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
   .split('\n')
-  .filter(Boolean);
+  .filter((f) => f && f !== 'node_modules' && !f.startsWith('node_modules/')); // a symlinked node_modules is not ignored by "node_modules/"
 const scratches = [];
 function makeScratch() {
   const dir = mkdtempSync(join(tmpdir(), 'kpg-mutate-'));

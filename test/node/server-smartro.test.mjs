@@ -317,18 +317,22 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.post('return', utf8Body(genuine));
     assert.equal((await s.result(first)).status, 'paid', 'the approval pays the order it belongs to');
     assert.equal((await store().orderState(other.order_id)).paid, undefined);
+    // Another order's approval is not this order's money to give back: nothing on refund_due for it.
+    assert.deepEqual((await s.kpg.refundsDue()).filter((x) => x.order_no === second), []);
   });
 
-  test('the receipt API shows another amount for this Moid than the order (the form\'s Amt edited): never paid', async (t) => {
+  test('the receipt API shows another amount for this Moid than the order (the form\'s Amt edited): never paid, and the money Smartro took is owed back', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
     const cheap = resultFields({ orderNo, amt: '1000' }); // what Smartro really approved: 1,000 won for this Moid
     const r = await s.post('retry', utf8Body({ ...cheap, Amt: '11000' }));
-    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    assert.equal(r.text, 'OK', 'recorded (as a failure and money owed): Smartro must stop retrying');
     const attempt = await store().getAttempt(orderNo);
-    assert.notEqual(attempt?.status, 'paid');
-    assert.equal(attempt?.tid, null);
-    assert.ok((await store().refusals({ orderNo })).some((x) => x.code === 'receipt-mismatch'));
+    assert.deepEqual([attempt?.status, attempt?.tid], ['failed', null]);
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.code], ['failed', 'amount-mismatch']);
+    const owed = (await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo);
+    assert.deepEqual(owed.map((x) => [x.amount, x.reason, x.tid]), [[1000, 'wrong-amount', cheap.TID]]);
   });
 
   test('fault 6: an unsigned cancel (C001) or decline only notes a pending attempt, with fixed texts; a verified approval afterwards is paid', async (t) => {

@@ -139,13 +139,14 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     if (!parsed.success) return { kind: 'unknown', message: 'The receipt API answered something that is not a receipt (tid, moid, goodsAmt, stateCd).' };
     const r = parsed.data;
     if (tid !== undefined && r.tid !== tid) return { kind: 'refuted', message: `The receipt API answered for TID ${clip(r.tid)}, not ${tid}.` };
-    if (r.moid !== attempt.order_no || Number(r.goodsAmt) !== attempt.amount) {
-      return {
-        kind: 'refuted',
-        message: clip(`Smartro approved TID ${r.tid} for Moid ${r.moid}, ${r.goodsAmt} KRW; the attempt is ${attempt.order_no}, ${attempt.amount} KRW (a replayed approval?).`),
-      };
-    }
+    const refuted = (): Settlement => ({
+      kind: 'refuted',
+      message: clip(`Smartro approved TID ${r.tid} for Moid ${r.moid}, ${r.goodsAmt} KRW; the attempt is ${attempt.order_no}, ${attempt.amount} KRW (a replayed approval?).`),
+    });
+    if (r.moid !== attempt.order_no) return refuted();
     const approved = r.stateCd !== undefined ? String(r.stateCd).trim() === '0' : r.stateNm?.trim() === '승인';
+    const amount = Number(r.goodsAmt);
+    if (amount !== attempt.amount && (!approved || attempt.pay_method === 'VBANK' || !Number.isSafeInteger(amount) || amount <= 0)) return refuted();
     if (!approved) return { kind: 'declined', code: 'pg-cancelled', pgMessage: `Smartro says TID ${r.tid} is cancelled (stateCd ${r.stateCd ?? '-'}).` };
     if (!isSmartroTid(r.tid, options.mid)) return { kind: 'unknown', message: `The receipt API answered a TID of the wrong form: ${clip(r.tid)}.` };
     const bank = { bank_code: r.bankCd?.trim() || null, bank_name: r.bankNm?.trim() || null };
@@ -167,16 +168,17 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     }
     const approvedAt = r.appDt && r.appTm ? normalizeAuthDate(`${r.appDt}${r.appTm}`) : null;
     const card = attempt.pay_method === 'CARD' || attempt.pay_method === null;
-    return {
-      kind: 'paid',
-      details: {
-        tid: r.tid,
-        approved_at: approvedAt,
-        ...(card
-          ? { card_cpny_cd: r.appCo ?? null, card_name: r.appNm ?? null, card_no: r.cardNo ?? null, install_month: r.instmntMon ?? null, card_aprv_no: r.appNo ?? null }
-          : { card_aprv_no: r.appNo ?? null, ...(attempt.pay_method === 'BANK' ? bank : {}) }),
-      },
+    const details: PaidDetails = {
+      tid: r.tid,
+      approved_at: approvedAt,
+      ...(card
+        ? { card_cpny_cd: r.appCo ?? null, card_name: r.appNm ?? null, card_no: r.cardNo ?? null, install_month: r.instmntMon ?? null, card_aprv_no: r.appNo ?? null }
+        : { card_aprv_no: r.appNo ?? null, ...(attempt.pay_method === 'BANK' ? bank : {}) }),
     };
+    // Smartro took money for this very order, but another amount than the attempt's (the form's Amt was
+    // edited and somehow approved): never paid, and the money is owed back (refund_due), as for Shinhan.
+    if (amount !== attempt.amount) return { kind: 'wrong-amount', details, amount };
+    return { kind: 'paid', details };
   }
 
   /** VbankExpDate: the last day of the account, `vbankDueDays` from today in Korea time (yyyyMMdd). */
