@@ -318,7 +318,7 @@ describe('smartro on PC: the payment window', () => {
     window.addEventListener('message', onMessage);
     try {
       await realClick(payButton(el));
-      const outcome = await rec.outcome(5000);
+      const outcome = await rec.outcome(12000);
       expect(seen).to.deep.include({ type: 'kpg-return', order_no: 'T2' }); // the message did arrive...
       expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-cancel'); // ...and was not taken as this order's return
       expect(outcome.detail).to.include({ order_no: 'T1', reason: 'popup-closed' });
@@ -344,11 +344,11 @@ describe('smartro on PC: the payment window', () => {
     document.body.append(opener);
     try {
       await realClick(opener);
-      await waitFor(() => targets.length === 1, 'the return page sent nothing', { timeout: 5000 });
+      await waitFor(() => targets.length === 1, 'the return page sent nothing', { timeout: 8000 });
       expect(targets).to.deep.equal([ORIGIN]);
       page = returnPage('T8', `data-target-origin="${OTHER_ORIGIN}/some/path"`);
       await realClick(opener);
-      await waitFor(() => targets.length === 2, 'the return page sent nothing', { timeout: 5000 });
+      await waitFor(() => targets.length === 2, 'the return page sent nothing', { timeout: 8000 });
       expect(targets[1]).to.equal(OTHER_ORIGIN);
     } finally {
       window.postMessage = original;
