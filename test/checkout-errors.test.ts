@@ -8,9 +8,11 @@ import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing
 import './elements.js';
 import {
   SESSION,
+  SHINHAN_PAY_PAGE,
   fixture,
   fixtureCalls,
   payButton,
+  pgWindow,
   realClick,
   recordEvents,
   stubScript,
@@ -341,8 +343,9 @@ describe('kpg-checkout: PG callback', () => {
   it('a script that opens the window and never calls back: the buyer closing it is noticed by the widget itself (kpg-cancel popup-closed)', async () => {
     // What Shinhan's real script does when its window is closed is not documented: the widget watches the
     // window the script opened, so a silent script cannot leave the buyer on a busy button.
-    const body =
-      "window.ShinhanBizPay={RES_SUCCESS:'OK',openPopup:function(u,cb){window.__silentWin=window.open(u,'silentShinhan','width=300,height=300')}};";
+    // A window name of its own, never one an earlier run of this test (another built file's page) left.
+    const name = `${uniqueKey('silent')}_${Math.random().toString(36).slice(2)}`.replace(/\W/g, '_');
+    const body = `window.ShinhanBizPay={RES_SUCCESS:'OK',openPopup:function(u,cb){window.__silentWin=window.open(u,'${name}','width=300,height=300')}};`;
     const script = location.origin + fixture({ type: 'text/javascript', body, key: uniqueKey('script') });
     const resultKey = uniqueKey('result');
     const { el, rec } = await checkout({ script, result: fixture({ body: { status: 'pending', order_no: 'T-1' }, key: resultKey }) });
@@ -350,7 +353,13 @@ describe('kpg-checkout: PG callback', () => {
     const opened = () => (window as { __silentWin?: Window | null }).__silentWin;
     await waitFor(opened, 'the script opened no window');
     expect(el.state).to.equal('busy');
-    opened()!.close();
+    // The buyer closes the PG's page once it is there (a close while the window is still navigating to
+    // another origin can be lost: that is not what a buyer does).
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    const win = opened()!;
+    win.close();
+    await waitFor(() => win.closed, 'the window did not close');
+    await waitFor(async () => (await fixtureCalls(resultKey)).length > 0, `no window-closed report (state ${el.state}, outcomes ${rec.outcomes().length}, name ${name})`, { timeout: 8000 });
     const outcome = await rec.outcome(); // up to 8 s: the close is seen within 250 ms, the report is one POST
     expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-cancel');
     expect(outcome.detail).to.include({ order_no: 'T-1', reason: 'popup-closed' });

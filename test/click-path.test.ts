@@ -125,6 +125,10 @@ describe('click path: Shinhan', () => {
     };
     document.addEventListener('click', start, true);
     document.addEventListener('click', end);
+    // Every aria-busy value the button takes (the attempt may end before this test looks again).
+    const busy: Array<string | null> = [];
+    const observer = new MutationObserver(() => busy.push(payButton(el).getAttribute('aria-busy')));
+    observer.observe(payButton(el), { attributes: true, attributeFilter: ['aria-busy'] });
     try {
       const rec = recordEvents(el);
       await realClick(payButton(el));
@@ -132,15 +136,15 @@ describe('click path: Shinhan', () => {
       // Inside the click's own dispatch (no await before it), before anything rendered busy, and with the
       // configuration validated when the attributes were set: not one URL parsed in the click.
       expect(atFetch[0]).to.deep.equal({ inClick: true, ariaBusy: 'false', state: 'idle', urls: 0 });
-      await el.updateComplete;
-      expect(payButton(el).getAttribute('aria-busy')).to.equal('true'); // rendered right after
       expect((await rec.outcome()).type).to.equal('kpg-success');
+      expect(busy[0], 'busy was rendered right after the request left').to.equal('true');
       expect(win.__bizPayReads, 'the click did not check the script again').to.equal(1);
     } finally {
       window.fetch = realFetch;
       document.removeEventListener('click', start, true);
       document.removeEventListener('click', end);
       counters.restore();
+      observer.disconnect();
     }
   });
 
@@ -155,6 +159,10 @@ describe('click path: Shinhan', () => {
       totalAtSession = { ...counters.counts };
     });
     win.__atOpen = () => counters.sinceTaskStart();
+    // Every aria-busy value the button takes (the attempt may end before this test looks again).
+    const busy: Array<string | null> = [];
+    const observer = new MutationObserver(() => busy.push(payButton(el).getAttribute('aria-busy')));
+    observer.observe(payButton(el), { attributes: true, attributeFilter: ['aria-busy'] });
     try {
       const rec = recordEvents(el);
       await realClick(payButton(el));
