@@ -116,6 +116,9 @@ export default defineConfig(({ mode }) => {
   const { entry, name, file, format } = entries[mode in entries ? (mode as keyof typeof entries) : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
+    // The dev server pre-bundles what the demo pages import; the framework fixtures under test/ import the
+    // built package (absent until `npm run build`) and are not the demo's to scan.
+    optimizeDeps: { entries: ['index.html', 'demo/gallery.html'] },
     plugins: [demo(), minifyTemplates(), asciiOnly()],
     build: {
       outDir: 'dist',
