@@ -7,6 +7,7 @@ import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-
 import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
+  frameLog,
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
   SHINHAN_SCRIPT,
@@ -205,13 +206,7 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
       const shopEl = frame.contentDocument!.querySelector('kpg-checkout') as KpgCheckout;
       await realClick(payButton(shopEl));
       await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
-      const log = () => {
-        try {
-          return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
-        } catch {
-          return []; // the frame is on the PG's origin
-        }
-      };
+      const log = () => frameLog(frame); // empty while the frame is on the PG's origin
       await waitFor(() => log().some((e) => e.type !== 'kpg-session'), 'no outcome after returning from the PG', { timeout: 10000 });
       const outcomes = log().filter((e) => e.type !== 'kpg-session');
       expect(outcomes).to.have.length(1);

@@ -171,6 +171,18 @@ export interface Recorded {
 }
 
 /** Records every kpg-* event `target` sees. */
+/**
+ * The outcome events a shop page in `frame` logged into `window.kpgLog` (pages that navigate to the PG and
+ * back, where no listener of this page survives); empty while the frame is elsewhere (another origin).
+ */
+export function frameLog(frame: HTMLIFrameElement): Array<{ type: string; detail: any }> {
+  try {
+    return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
+  } catch {
+    return [];
+  }
+}
+
 export function recordEvents(target: EventTarget) {
   const events: Recorded[] = [];
   for (const type of ALL) {

@@ -7,7 +7,7 @@ import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing
 import { sendKeys } from '@web/test-runner-commands';
 import { needs } from './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
-import { SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
+import { frameLog, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
 
 const SMARTRO = SMARTRO_SANDBOX;
 const SMARTRO_PC = `${SMARTRO}/interfaceURL.jsp`;
@@ -81,13 +81,7 @@ describe('Smartro WEBLink through the sandbox', () => {
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#goods-name' })).to.equal('무선 이어폰 (화이트)');
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#interface' })).to.equal('mobile');
       await pgWindow({ url: mobile, action: 'click', selector: `#${choice}` });
-      const log = () => {
-        try {
-          return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
-        } catch {
-          return [];
-        }
-      };
+      const log = () => frameLog(frame);
       await waitFor(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
       expect(log()).to.have.length(1);
       expect(log()[0].type).to.equal(expected);

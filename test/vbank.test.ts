@@ -9,7 +9,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import type { Outcome } from '../src/events.js';
-import { SESSION, SHOP_MODULE, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
+import { frameLog, SESSION, SHOP_MODULE, closeSandboxWindows, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SMARTRO_SANDBOX, fixture, fixtureCalls, newOrder, payButton, pgWindow, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
 
 const SMARTRO_PC = `${SMARTRO_SANDBOX}/interfaceURL.jsp`;
 const DEPOSIT_PAGE = `${SMARTRO_SANDBOX}/payTest/vbank_deposit_notice.jsp`;
@@ -290,13 +290,7 @@ describe('issue 11: virtual accounts, bank transfer and phone, as a buyer', func
       const mobile = `${SMARTRO_SANDBOX}/pay/interfaceURL`;
       expect(await pgWindow({ url: mobile, action: 'text', selector: '#pay-method' })).to.equal('VBANK');
       await pgWindow({ url: mobile, action: 'click', selector: '#approve' });
-      const log = () => {
-        try {
-          return (frame.contentWindow as unknown as { kpgLog?: Array<{ type: string; detail: any }> }).kpgLog ?? [];
-        } catch {
-          return [];
-        }
-      };
+      const log = () => frameLog(frame);
       await waitFor(() => log().length > 0, 'no outcome back on the shop page', { timeout: 10000 });
       expect(log().map((e) => e.type)).to.deep.equal(['kpg-vbank-issued']);
       expect(log()[0].detail.vbank.account_no).to.match(/^562\d{11}$/);
