@@ -305,6 +305,31 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     }
     return merchant;
   }
+  /**
+   * The checks every search-key GET starts with: the search key names a merchant, the query fields are
+   * valid, and client_id is that merchant. Answers the error itself and returns null when one fails;
+   * else the query's fields (strings).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   * @param {Array<{name: string}>} fields
+   * @returns {Record<string, string> | null}
+   */
+  function searchKeyQuery(req, res, url, fields) {
+    req.resume();
+    const keyMerchant = merchantBySearchKey(req);
+    if (!keyMerchant) {
+      sendAuthError(res);
+      return null;
+    }
+    const query = Object.fromEntries(fields.map(({ name }) => [name, url.searchParams.get(name)]));
+    const v = validateFields(query, fields);
+    if (!v.ok) {
+      sendError(res, 400, v.code, v.msg);
+      return null;
+    }
+    if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return null;
+    return /** @type {Record<string, string>} */ (query);
+  }
+
 
   function newTid() {
     for (;;) {
@@ -582,13 +607,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
    */
   function confirmInfo(req, res, url) {
-    req.resume();
-    const keyMerchant = merchantBySearchKey(req);
-    if (!keyMerchant) return sendAuthError(res);
-    const query = { client_id: url.searchParams.get('client_id'), order_no: url.searchParams.get('order_no') };
-    const v = validateFields(query, CONFIRM_INFO_FIELDS);
-    if (!v.ok) return sendError(res, 400, v.code, v.msg);
-    if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
+    const query = searchKeyQuery(req, res, url, CONFIRM_INFO_FIELDS);
+    if (!query) return;
     const payment = state.payments.get(paymentKey(/** @type {string} */ (query.client_id), /** @type {string} */ (query.order_no)));
     // A virtual account (assumption, README): "no data" until its deposit, then tx_stat 1 (승인) with the
     // account's tid and the deposit's moment.
@@ -636,13 +656,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
    */
   function cardList(req, res, url) {
-    req.resume();
-    const keyMerchant = merchantBySearchKey(req);
-    if (!keyMerchant) return sendAuthError(res);
-    const query = { client_id: url.searchParams.get('client_id'), pgcode: url.searchParams.get('pgcode') };
-    const v = validateFields(query, CARD_LIST_FIELDS);
-    if (!v.ok) return sendError(res, 400, v.code, v.msg);
-    if (!clientMerchant(keyMerchant, /** @type {string} */ (query.client_id), res)) return;
+    const query = searchKeyQuery(req, res, url, CARD_LIST_FIELDS);
+    if (!query) return;
     const list = cardListFor(/** @type {string} */ (query.pgcode)) ?? [];
     sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', list });
   }
