@@ -12,6 +12,7 @@ import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroClaim, SmartroProvider } from './providers/smartro.js';
 import { payMethodName, smartroPayMethod } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider, Settlement } from './providers/types.js';
+import { TRANSITION_EVENTS, type EventData, type EventType, type PaymentView, type VbankView } from './events/types.js';
 import {
   KpgOrderSchema,
   SLIP_FIELDS as SLIP_KEYS,
@@ -21,8 +22,8 @@ import {
   type ShinhanReturn,
   type SmartroResult,
 } from './schemas.js';
-import { TRANSITIONS, visibleStatus, type PayTransition, type Status, type TransitionName } from './state.js';
-import type { Attempt, AttemptPatch, PaidDetails, PaymentStore, ProviderName, VbankAccount } from './store/types.js';
+import { TRANSITIONS, visibleStatus, type PayTransition, type TransitionName } from './state.js';
+import type { Attempt, AttemptPatch, EventsOf, PaidDetails, PaymentStore, ProviderName, VbankAccount } from './store/types.js';
 import { pastDue } from './vbank.js';
 import { TEXTS, failText } from './texts.js';
 
@@ -50,13 +51,15 @@ export interface PaymentsDeps<TOrder extends KpgOrder> {
   config: PaymentsConfig;
   loadOrder?: (args: { request: Request; order_id: string }) => Promise<TOrder | null | undefined> | TOrder | null | undefined;
   authorize?: (args: { request: Request; order: TOrder }) => boolean | Promise<boolean>;
+  /** Called once events were committed (issue 21): the relay of this instance delivers them right away. */
+  eventsWritten?: () => void;
 }
 
 /** How a PG result posted to us was taken. RetryURL answers `OK` only when `recorded`. */
 export type Outcome = { recorded: true } | { recorded: false; code: string; retryLater?: boolean };
 
-/** What result-url answers (contract v2). */
-export type ResultView = Record<string, unknown> & { status: Status; order_no: string; order_id: string };
+/** What result-url answers (contract v2), kpg.payment() returns and every event carries as `data`. */
+export type ResultView = PaymentView;
 
 export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrder>) {
   const { store, log, config } = deps;
@@ -68,8 +71,18 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   // Records, transitions and refusals: logged here and nowhere else.
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * The event of a transition the shop hears about (issue 21): the attempt as result-url shows it, plus what
+   * the type adds. The store writes it in the transition's own transaction.
+   */
+  function eventsOf(type: EventType | undefined, extra: Partial<EventData> = {}): EventsOf | undefined {
+    if (!type) return undefined;
+    return (row) => [{ type, order_id: row.order_id, order_no: row.order_no, provider: row.provider, data: { ...view(row), ...extra } }];
+  }
+
   async function move(attempt: Attempt, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
-    const moved = await store.transition(attempt.order_no, name, patch, nowIso());
+    const moved = await store.transition(attempt.order_no, name, patch, nowIso(), eventsOf(TRANSITION_EVENTS[name]));
+    if (moved && TRANSITION_EVENTS[name]) deps.eventsWritten?.();
     log.write({
       event: 'transition',
       level: moved ? 'info' : 'warn',
@@ -100,7 +113,9 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     const recorded = await store.recordRefundDue(
       { provider: attempt.provider, tid: details.tid, merchant_id: attempt.merchant_id, order_no: attempt.order_no, order_id: attempt.order_id, amount, reason },
       nowIso(),
+      eventsOf('refund.due', { refund: { tid: details.tid, amount, reason } }),
     );
+    if (recorded) deps.eventsWritten?.();
     log.write({ event: 'refund-due', level: 'error', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, tid: details.tid, amount, reason, new: recorded });
     return recorded;
   }
@@ -126,9 +141,10 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
           return attempt;
         }
         const transition = waiting ? 'deposit' : 'pay';
-        const paid = await store.pay(attempt.order_no, s.details, nowIso(), transition);
+        const paid = await store.pay(attempt.order_no, s.details, nowIso(), transition, eventsOf(TRANSITION_EVENTS[transition]));
         if (paid.ok) {
           if (!paid.already) {
+            deps.eventsWritten?.();
             log.write({ event: 'transition', transition, order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: attempt.status, to: 'paid', moved: true, why: route, tid: s.details.tid });
           }
           return paid.attempt;
@@ -716,7 +732,7 @@ export function view(a: Attempt): ResultView {
   const out: ResultView = { status, order_no: a.order_no, order_id: a.order_id, provider: a.provider, amount: a.amount, product_name: a.product_name };
   // How it is paid, as the widget names it (card, vbank, bank, phone), where the attempt knows it.
   const method = payMethodName(a.pay_method);
-  if (method) out.pay_method = method;
+  if (method) out.pay_method = method as PaymentView['pay_method'];
   if (status === 'paid') {
     out.tid = a.tid;
     for (const key of ['approved_at', 'card_cpny_cd', 'card_name', 'install_month', 'bank_name'] as const) if (a[key]) out[key] = a[key];
@@ -739,7 +755,7 @@ export function view(a: Attempt): ResultView {
 }
 
 /** `vbank: {bank_name, account_no?, holder, amount, due_date}` (account_no where the PG gives one: Shinhan does not). */
-function vbankView(a: Attempt): Record<string, unknown> {
+function vbankView(a: Attempt): VbankView {
   return {
     bank_name: a.bank_name,
     ...(a.vbank_account_no ? { account_no: a.vbank_account_no } : {}),

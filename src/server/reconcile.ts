@@ -34,7 +34,7 @@ export interface ReconcileReport {
   /** Still processing or unknown after asking: staff may need to look (see each attempt's log lines). */
   unsettled: Array<{ order_no: string; order_id: string; status: string; since: string }>;
   expired: Array<{ order_no: string; order_id: string; to: string }>;
-  pruned: { refusals: number; attempts: number };
+  pruned: { refusals: number; attempts: number; events: number };
   /** Money the PG took that the shop must give back (open entries). */
   refundsDue: RefundDue[];
 }
@@ -53,7 +53,7 @@ export interface ReconcileDeps {
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const { store, payments, providers, log } = deps;
   const run = await store.exclusive('kpg-checkout:reconcile', async () => {
-    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: [] };
+    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: [] };
     const now = deps.now().getTime();
     const note = (before: Attempt, after: Attempt) => {
       if (after.status !== before.status) report.settled.push({ order_no: after.order_no, order_id: after.order_id, from: before.status, to: after.status });
@@ -136,9 +136,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       expired: report.expired.length,
       pruned_refusals: report.pruned.refusals,
       pruned_attempts: report.pruned.attempts,
+      pruned_events: report.pruned.events,
       refunds_due: report.refundsDue.length,
     });
     return report;
   });
-  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: await store.refundsDue() };
+  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: await store.refundsDue() };
 }
