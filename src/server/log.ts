@@ -1,6 +1,6 @@
 /**
  * Structured JSON log lines, one per event: every state transition, every refusal, every amount owed back,
- * every internal error. One place writes them, so one place guarantees that no card number, nonce, token
+ * every delivery attempt of an event to the shop (issue 21), every internal error. One place writes them, so one place guarantees that no card number, nonce, token
  * or key is ever in a line: fields with those names are dropped, and the whole line goes through the
  * redactor.
  */
@@ -12,7 +12,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 
 export interface LogEvent {
-  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call';
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'delivery';
   level?: LogLevel;
   [field: string]: unknown;
 }
