@@ -335,6 +335,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
   ready.catch((error) => engine.log.write({ event: 'error', level: 'error', where: 'start', message: error instanceof Error ? error.message : String(error) }));
 
   let timer: ReturnType<typeof setInterval> | undefined;
+  let closing: Promise<void> | undefined;
   const reconcileLogged = () =>
     engine.reconcile().catch((error) => {
       engine.log.write({ event: 'error', level: 'error', where: 'reconcile', message: error instanceof Error ? error.message : String(error) });
@@ -397,15 +398,19 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       return (await engine.relayOf()).deliver();
     },
     store: engine.store,
-    async close() {
-      closed = true;
-      if (timer) clearInterval(timer);
-      await startup.catch(() => {});
-      await ready.catch(() => {});
-      // Sends still running are given up (recorded as failed, retried later) before the store closes.
-      await (await engine.relayOf().catch(() => undefined))?.stop();
-      // A store passed in belongs to the caller: it stays open.
-      if (!isStore(options.database)) await (await engine.store()).close();
+    close() {
+      // Once, however often it is called (a shop's shutdown hook and a test's cleanup may both call it).
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearInterval(timer);
+        await startup.catch(() => {});
+        await ready.catch(() => {});
+        // Sends still running are given up (recorded as failed, retried later) before the store closes.
+        await (await engine.relayOf().catch(() => undefined))?.stop();
+        // A store passed in belongs to the caller: it stays open.
+        if (!isStore(options.database)) await (await engine.store()).close();
+      })();
+      return closing;
     },
   };
 }
