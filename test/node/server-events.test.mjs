@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Webhook, WebhookVerificationError as LibraryError } from 'standardwebhooks';
 import { verifyWebhook, WebhookVerificationError } from '../../dist/server/index.js';
-import { forEachEngine, hiddenFields, postForm, readAll, sandboxes, SANDBOX_SECRETS, serve, shinhanDecide, shopOrders, smartroDecide, startServer, uid, until } from './server-helpers.mjs';
+import { deadOrigin, forEachEngine, hiddenFields, postForm, readAll, sandboxes, SANDBOX_SECRETS, serve, shinhanDecide, shopOrders, smartroDecide, startServer, uid, until } from './server-helpers.mjs';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -338,6 +338,17 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     assert.ok(Date.now() - started < 5000);
     [d] = (await s.eventsOf(third.order.order_id))[0].deliveries;
     assert.equal(d.last_error, 'no answer within 400 ms');
+  });
+
+  test('webhooks: a receiver nobody listens on is a failure naming why (ECONNREFUSED), retried; the secret appears in no log line and no reply', async (t) => {
+    const secret = newSecret();
+    const url = `${await deadOrigin()}/hooks`;
+    const s = await setup(t, { webhooks: [{ url, secret }], delivery: { background: false } }, { secrets: [secret, secret.slice(6)] });
+    const { order } = await s.paidOrder();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    const [d] = (await s.eventsOf(order.order_id))[0].deliveries;
+    assert.deepEqual([d.status, d.last_error], ['pending', 'could not reach the receiver: ECONNREFUSED']);
+    assert.ok(s.logs.some((l) => l.event === 'delivery' && l.error === d.last_error));
   });
 
   test('kpg.payment(order_id): null for an order without attempts; the latest attempt; the paid one over any later; the same view result-url answers', async (t) => {

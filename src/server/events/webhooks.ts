@@ -84,13 +84,21 @@ export function webhookTarget(hook: WebhookOptions, now: () => Date): RelayTarge
     url: hook.url,
     async send(event, signal) {
       const body = webhookBody(event);
-      const response = await fetch(hook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'kpg-checkout-webhooks', ...signWebhook(hook.secret, event, body, now()) },
-        body,
-        redirect: 'manual',
-        signal,
-      });
+      let response: Response;
+      try {
+        response = await fetch(hook.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'user-agent': 'kpg-checkout-webhooks', ...signWebhook(hook.secret, event, body, now()) },
+          body,
+          redirect: 'manual',
+          signal,
+        });
+      } catch (error) {
+        // "fetch failed" says little: the cause does (ECONNREFUSED, ENOTFOUND, a TLS error).
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        if (signal.aborted || !cause) throw error;
+        throw new Error(`could not reach the receiver: ${cause.code ?? cause.message ?? 'network error'}`);
+      }
       const status = response.status;
       if (status >= 200 && status < 300) {
         await response.body?.cancel().catch(() => {});
