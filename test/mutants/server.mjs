@@ -17,6 +17,8 @@ const SMARTRO = 'test/node/server-smartro.test.mjs';
 const VBANK = 'test/node/server-vbank.test.mjs';
 const UNITS = 'test/node/server-units.test.mjs';
 const CARDS = 'test/node/server-cards-receipts.test.mjs';
+const OUTBOX = 'test/node/server-outbox.test.mjs';
+const EVENTS = 'test/node/server-events.test.mjs';
 
 const M001 = 'src/server/store/migrations/001_init.sql';
 const M002 = 'src/server/store/migrations/002_vbank.sql';
@@ -25,6 +27,9 @@ const STORE = 'src/server/store/sql-store.ts';
 const PAY = 'src/server/payments.ts';
 const SH = 'src/server/providers/shinhan.ts';
 const SM = 'src/server/providers/smartro.ts';
+const EVSQL = 'src/server/store/events-sql.ts';
+const RELAY = 'src/server/events/relay.ts';
+const HOOKS = 'src/server/events/webhooks.ts';
 
 
 const LIST = [
@@ -517,6 +522,82 @@ const LIST = [
     tests: [SMARTRO],
     grep: 'fault 3: the window closed before ReturnURL',
     breaks: 'fault 3: a closed Smartro window cancels the attempt: the buyer who had already approved is told "cancelled"',
+  },
+  // ------------------------------------------------------------------ issue 21: the outbox and its delivery
+  {
+    id: 'srv-outbox-pay-without-event',
+    file: STORE,
+    find: `          await tell(tx, events, paid, now);
+          return { ok: true, attempt: paid, already: false };`,
+    replace: `          return { ok: true, attempt: paid, already: false };`,
+    tests: [OUTBOX],
+    grep: 'one transaction',
+    breaks: 'a payment is recorded without its event: the shop never hears of it and never ships',
+  },
+  {
+    id: 'srv-outbox-claim-ignores-order',
+    file: EVSQL,
+    find: `             AND NOT EXISTS (
+               SELECT 1 FROM kpg_deliveries e
+               WHERE e.target = d.target AND e.order_id = d.order_id AND e.seq < d.seq AND e.status = 'pending')`,
+    replace: '',
+    tests: [OUTBOX],
+    grep: 'the claim:',
+    breaks: "an order's payment.paid can reach the shop before its vbank.issued, or while it is still being delivered elsewhere",
+  },
+  {
+    id: 'srv-outbox-claim-ignores-lease',
+    file: EVSQL,
+    find: '             AND (d.lease_until IS NULL OR d.lease_until <= $2)',
+    replace: '',
+    tests: [OUTBOX],
+    grep: 'the claim:|timed-out handler',
+    breaks: 'two instances hand one event to two handlers at once (a claimed delivery is claimed again)',
+  },
+  {
+    id: 'srv-outbox-stale-owner-records',
+    file: EVSQL,
+    find: "WHERE event_id = $1 AND target = $2 AND lease_owner = $3 AND status = 'pending' RETURNING event_id`,",
+    replace: "WHERE event_id = $1 AND target = $2 AND $3::text IS NOT NULL AND status = 'pending' RETURNING event_id`,",
+    tests: [OUTBOX],
+    grep: 'the claim:',
+    breaks: "an instance whose claim had passed overwrites the outcome recorded by the one that took the delivery over",
+  },
+  {
+    id: 'srv-relay-no-backoff',
+    file: RELAY,
+    find: 'return new Date(Math.min(now.getTime() + delay, deadline)).toISOString();',
+    replace: 'return new Date(Math.min(now.getTime() + 1, deadline)).toISOString();',
+    tests: [EVENTS],
+    grep: 'throws three times',
+    breaks: "a failing handler or webhook is hammered again at once instead of after 5 s, 30 s, 2 min, ...",
+  },
+  {
+    id: 'srv-relay-timeout-frees-lease',
+    file: RELAY,
+    find: 'keepLease: !settled };',
+    replace: 'keepLease: false };',
+    tests: [EVENTS],
+    grep: 'slower than delivery.timeoutMs',
+    breaks: 'a handler that timed out but still runs is called again for the same event: two handlers ship one order at once',
+  },
+  {
+    id: 'srv-webhook-follows-redirects',
+    file: HOOKS,
+    find: "redirect: 'manual',",
+    replace: "redirect: 'follow',",
+    tests: [EVENTS],
+    grep: 'only a 2xx counts',
+    breaks: 'a webhook follows a redirect to wherever the receiver points: signed payment events posted to another host',
+  },
+  {
+    id: 'srv-webhook-3xx-delivered',
+    file: HOOKS,
+    find: 'if (status >= 200 && status < 300) {',
+    replace: 'if (status >= 200 && status < 400) {',
+    tests: [EVENTS],
+    grep: 'only a 2xx counts',
+    breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
   },
   // ------------------------------------------------------------------ control
   {
