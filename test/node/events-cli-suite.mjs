@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * Issue 21's operator commands, on PGlite (a data directory) and PostgreSQL: `npx kpg-checkout-server events`
- * lists events and deliveries (--dead, --order, --json), `events retry` re-queues them, and `events deliver`
- * delivers with the onEvent of a --config module. A server in this process makes a dead delivery first.
- * (Apart from server-events-instances.test.mjs: each CLI run opens the database anew, which takes seconds on
- * PGlite, and a test file must end within --test-timeout.)
+ * Issue 21's operator commands, as one suite per engine (run by server-events-cli-pglite.test.mjs and
+ * server-events-cli-postgres.test.mjs; not a test file itself): `npx kpg-checkout-server events` lists events
+ * and deliveries (--dead, --order, --json), `events retry` re-queues them, and `events deliver` delivers with
+ * the onEvent of a --config module. A server in this process makes a dead delivery first. One file per engine:
+ * each CLI run opens the database anew, which takes seconds on PGlite (tens of seconds on a loaded machine),
+ * and node --test times a whole file out after --test-timeout.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openStore } from '../../dist/server/index.js';
-import { ENGINES, postForm, sandboxes, shinhanDecide, uid } from './server-helpers.mjs';
+import { postForm, sandboxes, shinhanDecide, uid } from './server-helpers.mjs';
 
 /** @param {string} origin @param {unknown} body */
 const postJson = async (origin, body) => {
@@ -20,7 +21,11 @@ const postJson = async (origin, body) => {
   return { status: res.status, json: await res.json() };
 };
 
-for (const engine of ENGINES) {
+/**
+ * The suite on one engine.
+ * @param {import('./server-helpers.mjs').Engine} engine
+ */
+export function eventsCliSuite(engine) {
   describe(`npx kpg-checkout-server events [${engine.name}]`, { skip: engine.skip }, () => {
     test('lists events and deliveries (--dead, --order, --json), re-queues (retry ID, retry --dead) and delivers with the onEvent of --config', async (t) => {
       const dir = mkdtempSync(join(tmpdir(), 'kpg-events-cli-'));
