@@ -110,7 +110,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal(slip.json.receipt.vacctBaseDt, kstDate(0));
   });
 
-  test('forged deposit notices are refused and logged: wrong SignValue, a genuine signature with another Amt, a deposit Smartro does not show (RETRY)', async (t) => {
+  test('forged deposit notices are refused and logged: wrong SignValue; a genuine signature with another Amt or a deposit Smartro does not show is not recorded (RETRY)', async (t) => {
     const s = await setup(t);
     await s.pgs.fault('smartro', { api: 'retry', suppress: true });
     const { orderNo, form } = await s.smartroVbank();
@@ -118,14 +118,16 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const post = (/** @type {Record<string, string>} */ fields) => postForm(`${s.base}/api/kpg/smartro/retry`, fields);
     const badSign = await post({ ...notice, SignValue: sign(form.fields.TID, '4110', 'not-the-key') });
     assert.deepEqual([badSign.status, await badSign.text()], [400, 'REFUSED sign-mismatch']);
+    // The form's Amt is signed by nothing and decides nothing (issue 19, item 5): Smartro's receipt API shows
+    // the account, for its own amount, with no deposit yet.
     const badAmount = await post({ ...notice, Amt: '1100', SignValue: sign(form.fields.TID, '4110') });
-    assert.deepEqual([badAmount.status, await badAmount.text()], [400, 'REFUSED amount-mismatch']);
+    assert.deepEqual([badAmount.status, await badAmount.text()], [503, 'RETRY deposit-unverified']);
     // Signed, right amount, but Smartro's receipt API shows no deposit yet: not recorded; Smartro is asked to retry.
     const early = await post({ ...notice, SignValue: sign(form.fields.TID, '4110') });
     assert.deepEqual([early.status, await early.text()], [503, 'RETRY deposit-unverified']);
     assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');
     const refusals = await s.kpg.refusals({ orderNo });
-    assert.deepEqual(refusals.map((r) => r.code), ['sign-mismatch', 'amount-mismatch']);
+    assert.deepEqual(refusals.map((r) => r.code), ['sign-mismatch']);
     assert.ok(s.logs.some((l) => l.event === 'refusal' && l.code === 'sign-mismatch' && l.route === 'smartro/retry'));
     assert.equal(s.logs.filter((l) => l.transition === 'deposit').length, 0);
   });
@@ -255,7 +257,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'bad-vbank']);
     await postForm(ret, { ...page.fields, ret_code: '9001', ret_msg: '<b>발급 실패</b>' });
     const failed = await s.result(orderNo);
-    assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-9001']);
+    assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-failed'], 'a fixed code, never the browser\'s (issue 19, item 12)');
     assert.ok(!JSON.stringify(failed).includes('발급 실패'), 'the browser\'s words are never passed on');
     // A browser's word is not final: the genuine return still records the account.
     await postForm(ret, page.fields);
@@ -289,8 +291,11 @@ test('Shinhan confirm-info about a virtual account: only tx_stat 1 with the acco
   const shinhan = createShinhanProvider({ apiBase: origin, clientId: 'c1', paymentApiKey: 'p', searchApiKey: 's' }, { timeoutMs: 2000 });
   const attempt = /** @type {any} */ ({ order_no: 'N1', user_id: 'u1', amount: 11000, pay_method: 'VBANK', claimed_tid: 'T1' });
   const cases = [
-    [{ ret_code: 998, ret_msg: 'there is no data.' }, 'issued'],
+    // Issue 19, item 2: an account confirm-info does not know was not issued.
+    [{ ret_code: 998, ret_msg: 'there is no data.' }, 'nothing'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 4 }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 0, tx_amount: 11000 }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 0, tx_amount: 1100 }, 'refuted'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 11000, tx_date: '2026-12-01 10:00:00' }, 'paid'],
     [{ ret_code: 0, tid: 'T2', tx_stat: 1, tx_amount: 11000 }, 'refuted'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 1100 }, 'wrong-amount'],
