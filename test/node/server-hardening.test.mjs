@@ -109,6 +109,28 @@ forEachEngine('issue 19: server hardening', ({ store }) => {
     assert.equal(clientKey('0.0.0.0, 1.2.3.4'), undefined, 'a header list is not an address');
   });
 
+  test('item 1: the README\'s Hono mounts pass the address (getConnInfo from hono/bun and hono/deno, with the server objects Bun and Deno give)', async (t) => {
+    const s = await setup(t, { rateLimit: { session: { limit: 2, windowMs: 60_000 } } });
+    const { Hono } = await import('hono');
+    const kpg = s.kpg;
+    for (const runtime of ['bun', 'deno']) {
+      // The getConnInfo that `hono/${runtime}` exports (its barrel needs the runtime's globals to load in Node).
+      const { getConnInfo } = await import(new URL(`../../node_modules/hono/dist/adapter/${runtime}/conninfo.js`, import.meta.url).href);
+      // As the README shows it:
+      const app = new Hono();
+      app.all('/api/kpg/*', (c) => kpg.fetch(c.req.raw, { clientIp: getConnInfo(c).remote.address }));
+      // What Bun.serve passes as fetch's 2nd argument (the server), and what Deno.serve passes (the info).
+      const env = runtime === 'bun' ? { requestIP: () => ({ address: '2001:db8:77:1::5', family: 'IPv6', port: 5000 }) } : { remoteAddr: { hostname: '2001:db8:77:1::6', port: 5000, transport: 'tcp' } };
+      const statuses = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await app.fetch(new Request(`${s.base}/api/kpg/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'shinhan', order_id: `missing-${runtime}-${i}`, device_type: 2 }) }), env);
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, runtime === 'bun' ? [404, 404, 429] : [429, 429, 429], `${runtime}: limited by the address's /64 (both runtimes' addresses share one)`);
+    }
+    assert.equal(s.logs.filter((l) => l.event === 'config').length, 0, 'the address was known every time');
+  });
+
   // ------------------------------------------------------------------------------------------ item 6
   test('item 6: /receipt answers a TID that is not yours exactly as one that does not exist, and is limited per address', async (t) => {
     const s = await setup(t, { rateLimit: { lookups: { limit: 10, windowMs: 60_000 } } });
