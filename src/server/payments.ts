@@ -80,13 +80,21 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   /** Outside words (a PG's, a caller's) for the log and the records: redacted first, then clipped. */
   const said = (text: string, max?: number) => clip(redact(text), max);
 
-  /** A per-buyer limit, counted once the buyer is known (after loadOrder + authorize). */
-  function admit(limiter: Limiter | undefined, order: TOrder, options: { address?: boolean } = {}) {
-    if (!limiter) return;
+  /**
+   * Counts a request against its buyer's limit (known once loadOrder + authorize accepted the caller) and,
+   * with `address`, its address's (for a call app.ts does not count itself); the seconds to wait, or undefined.
+   */
+  function overLimit(limiter: Limiter | undefined, order: TOrder, options: { address?: boolean } = {}): number | undefined {
+    if (!limiter) return undefined;
     let wait = limiter.hit(`buyer:${order.buyer.id}`);
-    // A route app.ts does not count by address itself (window-closed: only its PG lookup counts) is counted here.
     const source = options.address ? requestContext.getStore()?.source : undefined;
     if (source !== undefined) wait = Math.max(wait ?? 0, limiter.hit(`addr:${source}`) ?? 0) || undefined;
+    return wait;
+  }
+
+  /** A per-buyer limit that refuses the request (429 rate-limited, Retry-After). */
+  function admit(limiter: Limiter | undefined, order: TOrder) {
+    const wait = overLimit(limiter, order);
     if (wait !== undefined) throw new HttpError(429, 'rate-limited', TEXTS.rateLimited, undefined, {}, { 'Retry-After': String(wait) });
   }
 
@@ -712,11 +720,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
    * Smartro: noted (a verified approval that still comes is recorded), and Smartro is asked when it can be.
    */
   async function windowClosed(request: Request, orderNo: string): Promise<ResultView> {
-    const found = await store.getAttempt(orderNo);
-    let attempt = await ownedAttempt(request, found, unknownOrder(orderNo), (order) => {
-      // Only the Moid lookup below calls a PG: only then does it count (per buyer; per address in app.ts).
-      if (found?.status === 'pending' && found.provider === 'smartro' && (deps.smartro as SmartroProvider | undefined)?.receiptLookupByMoid) admit(deps.limits?.lookups, order, { address: true });
-    });
+    let owner: TOrder | undefined;
+    let attempt = await ownedAttempt(request, await store.getAttempt(orderNo), unknownOrder(orderNo), (order) => (owner = order));
     const route = 'result/window-closed';
     if (attempt.status === 'pending') {
       if (attempt.provider === 'shinhan') {
@@ -727,7 +732,9 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         attempt = ended ?? (await reread(attempt));
       } else {
         attempt = (await move(attempt, 'close', { window_closed_at: nowIso() }, route)) ?? (await reread(attempt));
-        if (attempt.status === 'pending' && (deps.smartro as SmartroProvider).receiptLookupByMoid) {
+        // The Moid lookup is the only PG call here: limited per buyer and address (issue 19, item 10). Over the
+        // limit, the closed window is still noted; the lookup waits for the next ask (a new session asks too).
+        if (attempt.status === 'pending' && (deps.smartro as SmartroProvider).receiptLookupByMoid && overLimit(deps.limits?.lookups, owner as TOrder, { address: true }) === undefined) {
           await settleFromLookup(attempt, route, { cached: true });
           attempt = await reread(attempt);
         }
