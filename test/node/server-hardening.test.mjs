@@ -1,56 +1,19 @@
 // @ts-check
 /**
  * Issue 19 (server hardening, round two), on PGlite and PostgreSQL: the rate limits (no shared bucket, per
- * address with IPv6 per /64, per buyer, counted after cheap validation), the receipt existence oracle,
- * refusal-table growth and the PG routes' limit, log lines that stay JSON, keys redacted before they are
- * clipped, fixed browser codes, and PGlite's file modes. Items 2, 3, 5 and 10 are tested beside their flows
- * (server-vbank.test.mjs, server-smartro.test.mjs).
+ * address with IPv6 per /64, per buyer, counted after cheap validation; the README's Hono mounts) and the
+ * receipt existence oracle. Items 7, 8, 9 and 12: server-refusals-logs.test.mjs; 2, 3, 5 and 10 beside their
+ * flows (server-vbank.test.mjs, server-smartro.test.mjs); 4 and 8's property: server-local-files.test.mjs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import fc from 'fast-check';
-import { REFUSAL_SAMPLES, clientKey, createRedactor, openStore } from '../../dist/server/index.js';
-import { createLogger } from '../../dist/server/log.js';
-import { answerJson, forEachEngine, readAll, sandboxes, SANDBOX_SECRETS, serve, shinhanDecide, shopOrders, startServer, uid } from './server-helpers.mjs';
+import { clientKey } from '../../dist/server/index.js';
+import { forEachEngine } from './server-helpers.mjs';
+import { hardeningSetup } from './server-hardening-setup.mjs';
 
-forEachEngine('issue 19: server hardening', ({ store }) => {
-  /**
-   * A server over both sandbox PGs, with the default limits unless told otherwise.
-   * @param {import('node:test').TestContext} t @param {Record<string, any>} [options]
-   */
-  async function setup(t, options = {}) {
-    const pgs = await sandboxes(t);
-    const shop = shopOrders();
-    const server = await startServer(t, store(), { ...pgs.options, loadOrder: shop.loadOrder, authorize: shop.authorize, pgTimeoutMs: 6000, ...options }, { secrets: SANDBOX_SECRETS });
-    /**
-     * A request through kpg.fetch as Hono, Next.js, Bun or Deno mount it: no adapter, so no address unless
-     * `clientIp` is given (as getConnInfo's would be).
-     * @param {string} path @param {RequestInit & { buyer?: string, clientIp?: string }} [init]
-     */
-    const raw = (path, init = {}) => {
-      const headers = new Headers(init.headers);
-      if (init.buyer) headers.set('x-buyer', init.buyer);
-      return server.kpg.fetch(new Request(`${server.base}${path}`, { ...init, headers }), init.clientIp ? { clientIp: init.clientIp } : undefined);
-    };
-    /** @param {string} orderId @param {{ buyer?: string, clientIp?: string }} [o] */
-    const start = (orderId, o = {}) =>
-      raw('/api/kpg/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'shinhan', order_id: orderId, device_type: 2 }), buyer: o.buyer ?? 'alice', clientIp: o.clientIp });
-    /** A paid Shinhan attempt of a fresh order of `owner`. @param {string} [owner] */
-    async function paid(owner = 'alice') {
-      const order = shop.add({ owner });
-      const s = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'card' }, { buyer: owner });
-      assert.equal(s.status, 200, s.text);
-      const page = await shinhanDecide(s.json.redirect_url, 'approve');
-      await fetch(/** @type {string} */ (page.action), { method: 'POST', body: new URLSearchParams(page.fields) });
-      const attempt = await store().getAttempt(s.json.order_no);
-      assert.equal(attempt?.status, 'paid');
-      return /** @type {NonNullable<typeof attempt>} */ (attempt);
-    }
-    return { pgs, shop, ...server, raw, start, paid };
-  }
+forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
+  /** @param {import('node:test').TestContext} t @param {Record<string, any>} [options] */
+  const setup = (t, options) => hardeningSetup(t, store(), options);
 
   // ------------------------------------------------------------------------------------------ item 1
   test('item 1: mounted with kpg.fetch (no address), junk POSTs to /session lock nobody out; the unknown address is said once in the log', async (t) => {
@@ -149,155 +112,4 @@ forEachEngine('issue 19: server hardening', ({ store }) => {
     // The owner from another address is not affected.
     assert.equal((await s.raw(`/api/kpg/receipt?tid=${attempt.tid}`, { buyer: 'alice', clientIp: '192.0.2.51' })).status, 200);
   });
-
-  // ------------------------------------------------------------------------------------------ item 7
-  test('item 7: junk on the PG routes is counted per source, kept as rows only up to REFUSAL_SAMPLES, and a source over its refusal budget is turned away', async (t) => {
-    const s = await setup(t, { rateLimit: { refusals: { limit: 50, windowMs: 60_000 } } });
-    const statuses = [];
-    for (let i = 0; i < 60; i++) {
-      const r = await s.raw('/api/kpg/smartro/return', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `junk=${i}`, clientIp: '198.51.100.77' });
-      statuses.push(r.status);
-    }
-    assert.deepEqual([statuses[0], statuses[49], statuses[50], statuses[59]], [400, 400, 429, 429]);
-    const counts = (await s.kpg.refusalCounts()).filter((c) => c.source === '198.51.100.77');
-    assert.deepEqual(counts.map((c) => [c.route, c.code, c.count]), [['smartro/return', 'bad-return', 50]]);
-    const rows = (await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.source === '198.51.100.77');
-    assert.equal(rows.length, REFUSAL_SAMPLES, 'sampled: not one row per junk request');
-    // With no address known, nothing is turned away (no shared bucket), and the rows stay sampled.
-    for (let i = 0; i < 60; i++) {
-      const r = await s.raw(`/api/kpg/shinhan/cancel?order_no=junk${i}`);
-      assert.equal(r.status, 400);
-    }
-    const unknown = (await s.kpg.refusalCounts()).filter((c) => c.source === 'unknown' && c.route === 'shinhan/cancel');
-    assert.equal(unknown[0].count, 60);
-    assert.ok((await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.route === 'shinhan/cancel' && r.source === 'unknown').length <= REFUSAL_SAMPLES);
-  });
-
-  test('item 7: results the server accepts never count against the refusal budget (a PG retrying one result 80 times is always answered)', async (t) => {
-    const s = await setup(t, { rateLimit: { refusals: { limit: 5, windowMs: 60_000 } } });
-    const attempt = await s.paid('alice');
-    // Shinhan's browser returning to cancel_url for a paid attempt is a refusal (stale-report)... 5 of them:
-    for (let i = 0; i < 5; i++) await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' });
-    assert.equal((await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' })).status, 429);
-    // ...while another source's accepted reports never run into it.
-    const order = s.shop.add();
-    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
-    for (let i = 0; i < 80; i++) {
-      const r = await s.raw(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=F001`, { clientIp: '192.0.2.100' });
-      assert.equal(r.status, 200, `report ${i}`);
-    }
-  });
-
-  // ------------------------------------------------------------------------------------------ item 8
-  test('item 8: attacker text with quotes, backslashes and a key label leaves every log line valid JSON, the text intact and the key redacted', async (t) => {
-    const s = await setup(t);
-    const order = s.shop.add();
-    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
-    const evil = `apikey=\\"},"level":"info","forged":"1 SPGKEY ${SANDBOX_SECRETS[0]} \\\\" \u2028 end`;
-    const r = await s.call(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=E1&ret_msg=${encodeURIComponent(evil)}`, { buyer: null });
-    assert.equal(r.status, 200);
-    // startServer's sink JSON.parse()s every line: a line that is not JSON would be missing here.
-    const line = s.logs.find((l) => l.code === 'browser-text' && l.order_no === started.json.order_no);
-    assert.ok(line, 'the line with the attacker\'s text was written, and parses');
-    assert.equal(line.level, 'info');
-    assert.ok(!('forged' in line));
-    assert.ok(String(line.message).includes('"},"level":"info","forged":"1'), 'the text is kept as text');
-    assert.ok(!JSON.stringify(s.logs).includes(SANDBOX_SECRETS[0]));
-  });
-
-  // ------------------------------------------------------------------------------------------ item 9
-  test('item 9: a PG text with a key straddling the 200-character cut leaks no part of the key (redact, then clip)', async (t) => {
-    const KEY = 'Zq7Kp2Lm9Xw4Rt8Vb';
-    const pg = await serve(t, async (req, res) => {
-      await readAll(req);
-      answerJson(res, 200, { ret_code: 901, ret_msg: `${'x'.repeat(190)}${KEY} more` });
-    });
-    const shop = shopOrders();
-    const server = await startServer(t, store(), { shinhan: { apiBase: `${pg}/`, clientId: 'kpgclip01', paymentApiKey: KEY, searchApiKey: 'search-key-0001' }, loadOrder: shop.loadOrder, authorize: shop.authorize, rateLimit: false });
-    const r = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: shop.add().order_id, device_type: 2 });
-    assert.equal(r.status, 502);
-    const everything = `${r.text}\n${JSON.stringify(server.logs)}`;
-    assert.ok(!everything.includes(KEY.slice(0, 6)), `a prefix of the key leaked: ${r.json.message.slice(-40)}`);
-    assert.match(r.json.message, /\[redacted\]/);
-  });
-
-  // ----------------------------------------------------------------------------------------- item 12
-  test('item 12: a browser-sent fail\'s ret_code is never echoed: pg-failed unless it is on the fixed list', async (t) => {
-    const s = await setup(t);
-    const order = s.shop.add();
-    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
-    await s.call(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=CALL-0100000000`, { buyer: null });
-    const res = (await s.call(`/api/kpg/result?order_no=${started.json.order_no}`)).json;
-    assert.deepEqual([res.status, res.code], ['failed', 'pg-failed']);
-    assert.ok(!JSON.stringify(res).includes('0100000000'));
-    assert.ok(s.logs.some((l) => l.code === 'browser-text' && String(l.message).includes('CALL-0100000000')), 'the caller\'s code is logged');
-  });
-});
-
-// ------------------------------------------------------------------------------------------ item 8
-test('item 8 (property): whatever the values (field names are the server\'s own), every log line is valid JSON, carries each value (redacted) and never a key', () => {
-  const KEY = 'PROPkey-7f3a9c1e';
-  const redact = createRedactor([KEY]);
-  /** @type {string[]} */
-  const lines = [];
-  const log = createLogger((line) => lines.push(line), redact, () => new Date(0));
-  const pieces = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('\\', '"', '\\"', 'apikey=', '"apikey":"', 'SPGKEY ', KEY, '\u2028', '\u0000', '}', '{"a":', '\ud800'));
-  fc.assert(
-    fc.property(fc.array(pieces, { maxLength: 12 }), fc.array(pieces, { maxLength: 4 }), (parts, otherParts) => {
-      lines.length = 0;
-      const message = parts.join('');
-      const other = otherParts.join('');
-      log.write({ event: 'refusal', level: 'warn', message, pg_message: other, nested: { deep: [message] } });
-      assert.equal(lines.length, 1);
-      const parsed = JSON.parse(lines[0]);
-      assert.equal(parsed.event, 'refusal');
-      assert.equal(parsed.level, 'warn');
-      assert.equal(parsed.message, redact(message));
-      assert.equal(parsed.nested.deep[0], redact(message));
-      assert.equal(parsed.pg_message, redact(other));
-      assert.ok(!lines[0].includes(KEY));
-    }),
-    { numRuns: 2000 },
-  );
-});
-
-// ------------------------------------------------------------------------------------------ item 4
-test('item 4: PGlite\'s data directory is 0700 and every file in it 0600, the WAL and pg_control included, after writes; an older, looser one is tightened', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'kpg-perm-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const data = join(dir, 'db');
-  // What an older version left: a looser directory and file.
-  mkdirSync(data, { mode: 0o755 });
-  chmodSync(data, 0o755);
-  writeFileSync(join(data, 'left-over'), 'x', { mode: 0o666 });
-  chmodSync(join(data, 'left-over'), 0o666);
-  const s = await openStore({ dataDir: data });
-  await s.migrate();
-  for (let i = 0; i < 50; i++) {
-    await s.recordRefusal({ at: new Date().toISOString(), route: 'r', order_no: uid('N'), order_id: null, code: `c${i}`, message: 'x'.repeat(2000), source: 'test' });
-  }
-  /** @type {string[]} */
-  const loose = [];
-  const walk = (/** @type {string} */ p) => {
-    for (const name of readdirSync(p)) {
-      const f = join(p, name);
-      const st = statSync(f);
-      const mode = st.mode & 0o777;
-      if (st.isDirectory() ? mode !== 0o700 : mode !== 0o600) loose.push(`${f.slice(data.length)} ${mode.toString(8)}`);
-      if (st.isDirectory()) walk(f);
-    }
-  };
-  const check = () => {
-    loose.length = 0;
-    assert.equal(statSync(data).mode & 0o777, 0o700);
-    assert.equal(statSync(join(data, 'global', 'pg_control')).mode & 0o777, 0o600);
-    const wal = readdirSync(join(data, 'pg_wal')).filter((n) => /^[0-9A-F]{24}$/.test(n));
-    assert.ok(wal.length > 0);
-    for (const w of wal) assert.equal(statSync(join(data, 'pg_wal', w)).mode & 0o777, 0o600, w);
-    walk(data);
-    assert.deepEqual(loose, []);
-  };
-  check();
-  await s.close();
-  check();
 });
