@@ -607,7 +607,15 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   async function settleApproval(route: string, attempt: Attempt, claim: SignedClaim, wait: boolean, depth: number): Promise<{ attempt: Attempt; outcome: Outcome }> {
     const smartro = deps.smartro!;
     if (attempt.status === 'paid') {
-      if (attempt.tid === claim.tid) return { attempt, outcome: { recorded: true } }; // the same approval (or deposit) again
+      if (attempt.tid === claim.tid) {
+        // The same approval (or deposit) again; a copy whose unsigned Amt contradicts the verified record was
+        // edited on the way: refused, nothing changes.
+        if (claim.amt !== undefined && claim.amt !== attempt.amount) {
+          await refuse(route, 'amount-mismatch', `A copy of the recorded TID ${claim.tid} says ${claim.amt} KRW; ${attempt.amount} KRW was verified and recorded.`, attempt);
+          return { attempt, outcome: { recorded: false, code: 'amount-mismatch' } };
+        }
+        return { attempt, outcome: { recorded: true } };
+      }
       return settleEnded(route, attempt, claim, 'second-approval');
     }
     if (attempt.status === 'cancelled' || attempt.status === 'failed') return settleEnded(route, attempt, claim, attempt.reason === 'superseded' ? 'superseded' : 'attempt-ended');

@@ -652,6 +652,17 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.session()).status, 200);
   });
 
+  test('issue 19 item 5: a copy of the recorded approval with its unsigned Amt edited is refused (amount-mismatch); the payment stands, nothing is owed', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK');
+    const r = await s.post('retry', utf8Body({ ...fields, Amt: '110' }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED amount-mismatch']);
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).length], ['paid', 0]);
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['amount-mismatch']);
+  });
+
   test('issue 19 item 10: receipts are asked of Smartro once per TID (cached), however often the buyer asks; the window-closed Moid lookup once per attempt', async (t) => {
     const s = await setup(t, { lookup: true });
     const orderNo = await s.started();

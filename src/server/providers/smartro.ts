@@ -83,13 +83,16 @@ export function signValue(p: { tid: string; resultCode: string; merchantKey: str
   return Buffer.from(md5Hex(`${t.slice(0, 10)}${p.resultCode}${t.slice(10, 15)}${p.merchantKey}${t.slice(15, 30)}`), 'utf8').toString('base64');
 }
 
-/** What a (schema-checked) result form claims about our attempt. */
+/**
+ * What a (schema-checked) result form claims about our attempt. `amt`: the form's Amt, which nothing signs:
+ * it decides nothing about money (the receipt API does), it only marks a copy of a recorded result as edited.
+ */
 export type SmartroClaim =
-  | { kind: 'approved'; tid: string; details: PaidDetails }
+  | { kind: 'approved'; tid: string; details: PaidDetails; amt?: number }
   /** VBANK 4100: an account was issued (signed); what the form says about it. */
-  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
+  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
   /** VBANK 4110: the deposit arrived (signed): believed once the receipt API shows it. */
-  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
+  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
   | { kind: 'declined'; code: string; pgMessage: string; signed: boolean }
   | { kind: 'cancelled'; signed: boolean }
   /** Not believed: recorded as a refusal, changes nothing. */
@@ -261,6 +264,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       // signed approval of ANOTHER amount may be money Smartro took for this very order. The receipt API
       // (settle) decides: the Moid and the amount Smartro shows for this TID; money at another amount for
       // our Moid is owed back (wrong-amount), one for another Moid is refuted.
+      const formAmt = form.Amt === undefined ? undefined : Number(form.Amt);
       const approvedAt = form.AuthDate === undefined ? null : normalizeAuthDate(form.AuthDate);
       const bank = { bank_code: form.fn_cd || null, bank_name: form.fn_name || null };
       if (payMethod === 'VBANK') {
@@ -277,11 +281,12 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
           ...(options.vbankHolder ? { vbank_holder: clip(options.vbankHolder, 100) } : {}),
         };
         const kind = form.ResultCode === DEPOSIT_CODE ? 'deposited' : 'issued';
-        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account };
+        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account, amt: formAmt };
       }
       return {
         kind: 'approved',
         tid: form.TID,
+        amt: formAmt,
         details:
           payMethod === 'CARD'
             ? {
