@@ -23,7 +23,7 @@ import { DELIVERY_STATUSES, type DeliveryStatus, type EventRecord, type KpgEvent
 import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webhooks.js';
 import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
-import { createPayments, view, type Payments } from './payments.js';
+import { createPayments, view, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
 import { PAY_METHODS, createSmartroProvider, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';

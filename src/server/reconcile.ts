@@ -26,7 +26,7 @@
  * cannot hold the others back either.
  */
 import type { Logger } from './log.js';
-import type { Payments } from './payments.js';
+import type { Payments } from './payments/index.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroProvider } from './providers/smartro.js';
 import type { PaymentProvider } from './providers/types.js';
