@@ -56,7 +56,7 @@ for (const engine of ENGINES) {
       nonce: randomBytes(12).toString('hex'),
       ...o,
     });
-    /** The events callback of a transition, as payments.ts builds it. @param {string} type */
+    /** The events callback of a transition, as payments/events.ts builds it. @param {string} type */
     const told = (type) => (/** @type {any} */ row) => [{ type, order_id: row.order_id, order_no: row.order_no, provider: row.provider, data: { status: row.status, order_id: row.order_id } }];
     /** @param {string} orderId */
     const eventsOf = async (orderId) => (await store.events({ orderId })).reverse();
