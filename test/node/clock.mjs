@@ -47,6 +47,19 @@ export function testClock(at = PINNED) {
   };
 }
 
+/**
+ * A clock that starts at `at` and then moves at the real pace (elapsed time from performance.now(), never
+ * the wall clock): for tests that need time to pass (ordering, retries) but a known day. A test that takes
+ * less than a minute stays on the day of `at` when `at` is 23:59:00 KST or earlier.
+ * @param {string | number} [at]
+ */
+export function tickingClock(at = PINNED) {
+  const base = typeof at === 'number' ? at : Date.parse(at);
+  const t0 = performance.now();
+  const now = () => base + Math.floor(performance.now() - t0);
+  return { now, date: () => new Date(now()) };
+}
+
 /** Korea time as the PGs write it. */
 export const kst = {
   /** @param {number} ms */
