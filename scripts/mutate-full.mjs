@@ -13,6 +13,7 @@
 //   npm run mutate:full -- src/charset.ts --tests test/pg-files.test.ts   only these tests (a quick look)
 //   npm run mutate:full -- --report                     only re-read the last results (after editing
 //                                                       test/mutants/equivalent.json)
+//   npm run mutate:full -- --plan                       mutants per file and the time a full run would take
 //
 // Incremental: results are kept per scope in reports/mutation/ (gitignored); a later run of the same scope
 // re-tests only the mutants whose code, or whose tests, changed. The HTML report of the last run is
@@ -41,6 +42,13 @@ mkdirSync(OUT, { recursive: true });
 if (args.includes('--report')) {
   process.exit(finish({ out: OUT, root }));
 }
+if (args.includes('--plan')) {
+  const { plan } = await import('./mutate/plan.mjs');
+  await plan({ root, out: OUT, concurrency });
+  process.exit(0);
+}
+// Each mutant run appends its time here (the figures of --plan).
+process.env.KPG_MUT_TIMING = resolve(root, OUT, 'timing.jsonl');
 
 const server = expand(SERVER.include, SERVER.exclude);
 const widget = expand(WIDGET.include, WIDGET.exclude);

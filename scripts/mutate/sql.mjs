@@ -22,7 +22,7 @@
 // Results are kept in reports/mutation/sql.json, keyed by the mutant and a hash of what it ran against
 // (the migrations, src/server, the tests): a later run re-tests only what changed (--force: all).
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -299,6 +299,7 @@ export async function runSqlMutants({ migrations, tests, out, root, force = fals
         }
         const status = r.failed ? 'Killed' : r.timedOut ? 'Timeout' : r.error ? 'RuntimeError' : 'Survived';
         cache[sha(`${inputs}${m.file}${m.start}${m.end}${m.replacement}`)] = { status, statusReason: r.how ?? r.error?.slice(0, 500), killedBy: r.killedBy ?? [] };
+        if (process.env.KPG_MUT_TIMING) appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: m.file, id: m.id, status, ms: Date.now() - t0 })}\n`);
         console.log(`SQL ${++n}/${todo.length} ${status.padEnd(9)} ${Math.round((Date.now() - t0) / 1000)} s  ${m.file}:${m.location.start.line} ${m.mutatorName} ${JSON.stringify(m.original.trim().slice(0, 60))} -> ${JSON.stringify(m.replacement)}`);
       }
     } finally {

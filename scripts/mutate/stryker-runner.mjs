@@ -21,7 +21,7 @@
 // Configured by the environment (set by scripts/mutate-full.mjs; Stryker's worker processes inherit it):
 //   KPG_MUT_NODE_TESTS, KPG_MUT_BROWSER_TESTS   JSON arrays of test files for the dry run
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
@@ -33,6 +33,27 @@ const STARTUP_MS = { node: 15_000, browser: 60_000 }; // per test file: a proces
 
 /** @param {string} name */
 const listFromEnv = (name) => /** @type {string[]} */ (JSON.parse(process.env[name] || '[]'));
+
+/**
+ * Every process below `pid` (from /proc): Chromium, which puppeteer starts in a process group of its own,
+ * must not outlive a run stopped early. @param {number} pid @returns {number[]}
+ */
+function descendants(pid) {
+  /** @type {Map<number, number[]>} */
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {}
+  }
+  const out = [];
+  const todo = [pid];
+  while (todo.length) for (const c of children.get(/** @type {number} */ (todo.pop())) ?? []) out.push(c), todo.push(c);
+  return out;
+}
 
 /**
  * Runs a command in its own process group. Resolves with its output, exit code and whether it was stopped
@@ -48,9 +69,16 @@ function run(cwd, cmd, args, env, timeoutMs, stopWhen) {
     let timedOut = false;
     let stopped = false;
     const kill = () => {
+      const pid = /** @type {number} */ (child.pid);
+      const all = existsSync('/proc') ? descendants(pid) : [];
       try {
-        process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL');
+        process.kill(-pid, 'SIGKILL');
       } catch {}
+      for (const p of all) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {}
+      }
     };
     const timer = setTimeout(() => {
       timedOut = true;
@@ -93,6 +121,8 @@ export class KpgTestRunner {
     this.postgres = { env: {}, stop() {} };
     /** @type {Map<string, number>} test id -> ms in the dry run */
     this.ms = new Map();
+    /** @type {Map<string, number>} test file -> ms of its tests in the dry run */
+    this.fileMs = new Map();
   }
 
   capabilities() {
@@ -134,6 +164,7 @@ export class KpgTestRunner {
       }
       this.collect(dir, tests, perTest);
       for (const t of tests) this.ms.set(t.id, t.timeSpentMs);
+      for (const t of tests) this.fileMs.set(t.id.slice(0, t.id.indexOf(' :: ')), (this.fileMs.get(t.id.slice(0, t.id.indexOf(' :: '))) ?? 0) + t.timeSpentMs);
       this.log.info(`kpg: dry run: ${tests.length} tests, ${Object.keys(perTest).length} with coverage`);
       return { status: DryRunStatus.Complete, tests, mutantCoverage: { static: {}, perTest } };
     } finally {
@@ -184,12 +215,23 @@ export class KpgTestRunner {
 
   /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
   async mutantRun(options) {
+    const t0 = Date.now();
+    const result = await this.mutantRunTimed(options);
+    // How long each mutant took, for the estimate of a full run (scripts/mutate/report.mjs).
+    if (process.env.KPG_MUT_TIMING)
+      appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: options.activeMutant.fileName, id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0 })}\n`);
+    return result;
+  }
+
+  /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
+  async mutantRunTimed(options) {
     const ids = options.testFilter ?? [];
     const node = ids.filter((id) => /^test\/node\//.test(id));
     const browser = ids.filter((id) => !/^test\/node\//.test(id));
     const env = { __STRYKER_ACTIVE_MUTANT__: options.activeMutant.id };
     const fileOf = (/** @type {string} */ id) => id.slice(0, id.indexOf(' :: '));
-    const nodeFiles = [...new Set(node.map(fileOf))];
+    // The cheapest files first: with bail, the first failure ends the run.
+    const nodeFiles = [...new Set(node.map(fileOf))].sort((a, b) => (this.fileMs.get(a) ?? 0) - (this.fileMs.get(b) ?? 0));
     const browserFiles = [...new Set(browser.map(fileOf))];
     if (!ids.length) return { status: MutantRunStatus.Survived, nrOfTests: 0 };
     // Stryker's own timeout (options.timeout) counts the dry run's start-up once; every mutant run here
