@@ -14,8 +14,8 @@
  * | Shinhan card-list               | 502 to the browser, never an empty list                                           |
  * | Shinhan receipt                 | 502, never "no receipt"                                                           |
  * | Smartro receipt API by TID      | `unknown` (settle and lookup), 502 for a slip                                       |
- * | Smartro receipt API by Moid     | `unknown`; only Smartro's own 404 JSON answer is "no approval" (an assumption of    |
- * |                                 | the sandbox and the server: the by-Moid call itself is one)                        |
+ * | Smartro receipt API by Moid     | `unknown`: a closed window is not replaced (409); only Smartro's own 404            |
+ * |                                 | {resultCd: "E221"} is "no approval" (an assumption, like the by-Moid call itself)  |
  *
  * The providers are asked directly against a fake PG (every failure, both PGs), and the server's decisions
  * are checked end to end on PGlite and PostgreSQL (forEachEngine).
@@ -110,8 +110,13 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
   const byMoid = createSmartroProvider({ ...options, receiptLookupByMoid: true }, { timeoutMs: TIMEOUT_MS, now: clock.date });
   const tid = 'kpgtest01m01012612011200001234';
   const smartro = (/** @type {Record<string, unknown>} */ over = {}) => attempt({ provider: 'smartro', order_no: 'O1abc', ...over });
-  for (const mode of [...Object.keys(FAILURES), '404 (JSON)']) {
-    pg.state.mode = mode === '404 (JSON)' ? (_req, res) => answerJson(res, 404, { resultCd: 'E404', resultMsg: '거래 내역이 없습니다' }) : mode;
+  /** @type {Record<string, (req: any, res: any) => void>} */
+  const more = {
+    '404 (JSON, Smartro\'s "no approval for this Moid")': (_req, res) => answerJson(res, 404, { resultCd: 'E221', resultMsg: '이 주문번호(Moid)로 승인된 거래가 없습니다' }),
+    '404 (JSON, another error)': (_req, res) => answerJson(res, 404, { resultCd: 'E990', resultMsg: 'not found' }),
+  };
+  for (const mode of [...Object.keys(FAILURES), ...Object.keys(more)]) {
+    pg.state.mode = more[mode] ?? mode;
     const settle = await byTid.settle(smartro({ status: 'processing' }), { tid, clientIp: '127.0.0.1' });
     assert.equal(settle.kind, 'unknown', `settle by TID, ${mode}: ${JSON.stringify(settle)}`);
     const lookup = await byTid.lookup(smartro({ tid }));
@@ -119,8 +124,9 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
     const account = await byTid.lookup(smartro({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: tid }));
     assert.equal(account.kind, 'unknown', `lookup of an account, ${mode}: ${JSON.stringify(account)}`);
     const moid = await byMoid.lookup(smartro({ status: 'pending' }));
-    // Smartro's own 404 answer by Moid is "no approval for this Moid" (assumption: demo/sandbox/smartro/README.md).
-    assert.equal(moid.kind, mode === '404 (JSON)' ? 'nothing' : 'unknown', `lookup by Moid, ${mode}: ${JSON.stringify(moid)}`);
+    // Smartro's own 404 {resultCd: "E221"} by Moid is "no approval for this Moid" (assumption:
+    // demo/sandbox/smartro/README.md); any other 404 is not.
+    assert.equal(moid.kind, mode.includes('E221') || mode.includes('"no approval') ? 'nothing' : 'unknown', `lookup by Moid, ${mode}: ${JSON.stringify(moid)}`);
     const slip = await byTid.receipt(tid);
     assert.equal(slip.ok, false, `receipt, ${mode}`);
   }
@@ -254,3 +260,5 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([list.status, list.json.list?.length], [200, 1]);
   });
 });
+
+// Smartro's receipt API, end to end through its sandbox: test/node/server-lookup-errors-smartro.test.mjs.
