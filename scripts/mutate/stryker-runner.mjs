@@ -318,7 +318,9 @@ export class KpgTestRunner {
     const tests = grep ? counts.tests.filter((/** @type {any} */ t) => grep.test(t.title)) : counts.tests;
     const failures = tests.filter((/** @type {any} */ t) => !t.passed && !t.skipped);
     if (failures.length) return { failed: true, how: `browser: ${failures[0].title}`, killedBy: [failures[0].title], ran: tests.length };
-    if (!grep && counts.failed > 0) return { failed: true, how: `browser: ${counts.failed} failed`, killedBy: [], ran: tests.length };
+    // A test file that could not run its tests (a module that throws as it loads: the summary counts its
+    // tests as failed). The dry run ran every file without the mutant, so the mutant is what broke it.
+    if (counts.failed > 0) return { failed: true, how: `browser: ${counts.failed} test(s) could not run or failed (a module broken as it loads)`, killedBy: [], ran: tests.length };
     if (!tests.some((/** @type {any} */ t) => t.passed)) return { error: `web-test-runner ran no test${grep ? ' matching the selection' : ''}:\n${tail(r.out)}`, ran: 0 };
     return { failed: false, ran: tests.length };
   }
