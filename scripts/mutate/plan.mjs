@@ -1,8 +1,9 @@
 // @ts-check
 // npm run mutate:full -- --plan: how many mutants the scope has, per file (Stryker's instrumenter and the SQL
 // generator, no test run), and how long a full run would take at the seconds per mutant measured by the
-// runs recorded in reports/mutation/timing.jsonl (each mutant run appends its time there).
-import { existsSync, readFileSync } from 'node:fs';
+// runs recorded in reports/mutation*/ (each mutant run appends its time to timing.jsonl there; a run
+// without it counts its whole time, dry run included, per mutant).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { SERVER, SQL, WIDGET, expand } from './scope.mjs';
@@ -25,13 +26,22 @@ export async function plan({ root, out, concurrency }) {
 
   /** @type {Record<string, number[]>} seconds per mutant, by group */
   const seconds = { server: [], sql: [], widget: [] };
-  const timing = join(out, 'timing.jsonl');
-  if (existsSync(timing)) {
-    for (const line of readFileSync(timing, 'utf8').split('\n').filter(Boolean)) {
-      const t = JSON.parse(line);
-      const file = t.file.startsWith('/') ? relative(root, t.file).replace(/^\.stryker-tmp\/[^/]+\/sandbox-[^/]+\//, '') : t.file;
-      const group = file.endsWith('.sql') ? 'sql' : file.startsWith('src/server/') ? 'server' : 'widget';
-      seconds[group].push(t.ms / 1000);
+  const groupOf = (/** @type {string} */ file) => (file.endsWith('.sql') ? 'sql' : file.startsWith('src/server/') ? 'server' : 'widget');
+  // Every reports/mutation*/ folder (--out): each mutant's time, or else a whole run's time per mutant.
+  for (const dir of readdirSync(join(out, '..')).filter((d) => d.startsWith('mutation')).map((d) => join(out, '..', d))) {
+    const timing = join(dir, 'timing.jsonl');
+    if (existsSync(timing)) {
+      for (const line of readFileSync(timing, 'utf8').split('\n').filter(Boolean)) {
+        const t = JSON.parse(line);
+        const file = t.file.startsWith('/') ? relative(root, t.file).replace(/^\.stryker-tmp\/[^/]+\/sandbox-[^/]+\//, '') : t.file;
+        seconds[groupOf(file)].push(t.ms / 1000);
+      }
+    } else if (existsSync(join(dir, 'last-run.json')) && existsSync(join(dir, 'mutation.json'))) {
+      const last = JSON.parse(readFileSync(join(dir, 'last-run.json'), 'utf8'));
+      const report = JSON.parse(readFileSync(join(dir, 'mutation.json'), 'utf8'));
+      const n = Object.values(report.files).reduce((a, f) => a + /** @type {any} */ (f).mutants.length, 0);
+      const groups = new Set(Object.keys(report.files).map(groupOf));
+      if (n && groups.size === 1) for (let i = 0; i < n; i++) seconds[[...groups][0]].push((last.minutes * 60) / n);
     }
   }
   let total = 0;
