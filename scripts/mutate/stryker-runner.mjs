@@ -232,7 +232,7 @@ export class KpgTestRunner {
     const fileOf = (/** @type {string} */ id) => id.slice(0, id.indexOf(' :: '));
     // The cheapest files first: with bail, the first failure ends the run.
     const nodeFiles = [...new Set(node.map(fileOf))].sort((a, b) => (this.fileMs.get(a) ?? 0) - (this.fileMs.get(b) ?? 0));
-    const browserFiles = [...new Set(browser.map(fileOf))];
+    const browserFiles = [...new Set(browser.map(fileOf))].sort((a, b) => (this.fileMs.get(a) ?? 0) - (this.fileMs.get(b) ?? 0));
     if (!ids.length) return { status: MutantRunStatus.Survived, nrOfTests: 0 };
     // Stryker's own timeout (options.timeout) counts the dry run's start-up once; every mutant run here
     // starts its processes afresh (node, PGlite, Chromium, esbuild), so the budget counts them per file.
