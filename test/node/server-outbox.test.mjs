@@ -12,9 +12,13 @@ import { EVENT_TYPES } from '../../dist/server/index.js';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
+import { tickingClock } from './clock.mjs';
 import { ENGINES, uid } from './server-helpers.mjs';
 
-const iso = (/** @type {number} */ ms = Date.now()) => new Date(ms).toISOString();
+// One clock for the whole file: a known day that moves at the real pace (claims compare times written by the
+// same clock).
+const clock = tickingClock();
+const iso = (/** @type {number} */ ms = clock.now()) => new Date(ms).toISOString();
 
 for (const engine of ENGINES) {
   describe(`the outbox in the database [${engine.name}]`, { skip: engine.skip }, () => {
@@ -139,7 +143,7 @@ for (const engine of ENGINES) {
       }
       const [a1, a2, a3] = await eventsOf(orderA);
       const [b1] = await eventsOf(orderB);
-      const t0 = Date.now();
+      const t0 = clock.now();
       const claim = (/** @type {string} */ owner, at = t0, leaseMs = 60_000) => store.claimDeliveries({ owner, targets: ['handler'], now: iso(at), leaseUntil: iso(at + leaseMs), limit: 10 });
       const first = await claim('one');
       assert.deepEqual(first.map((c) => c.event.id), [a1.id, b1.id], 'the first of each order only');
@@ -168,7 +172,7 @@ for (const engine of ENGINES) {
       await drain();
       const a = /** @type {any} */ (await store.insertAttempt(attempt(), iso()));
       await store.transition(a.order_no, 'fail', { code: 'x' }, iso(), told('payment.failed'));
-      const t0 = Date.now();
+      const t0 = clock.now();
       const [c] = await store.claimDeliveries({ owner: 'me.1', targets: ['handler'], now: iso(t0), leaseUntil: iso(t0 + 600_000), limit: 5 });
       await store.finishDelivery({ eventId: c.event.id, target: 'handler', owner: 'me.1', now: iso(), outcome: { status: 'pending', next_at: iso(t0 + 5000), error: 'timed out', keepLease: true } });
       assert.deepEqual(await store.claimDeliveries({ owner: 'me.2', targets: ['handler'], now: iso(t0 + 6000), leaseUntil: iso(t0 + 66_000), limit: 5 }), []);
@@ -210,7 +214,7 @@ for (const engine of ENGINES) {
           const worker = async (/** @type {any} */ s, /** @type {string} */ name) => {
             for (let idle = 0; idle < 5; ) {
               const owner = `${name}.${randomBytes(3).toString('hex')}`;
-              const batch = await s.claimDeliveries({ owner, targets: ['handler'], now: iso(), leaseUntil: iso(Date.now() + 60_000), limit: 4 });
+              const batch = await s.claimDeliveries({ owner, targets: ['handler'], now: iso(), leaseUntil: iso(clock.now() + 60_000), limit: 4 });
               if (!batch.length) {
                 idle++;
                 await new Promise((r) => setTimeout(r, 5));
