@@ -8,6 +8,11 @@
 //   returns   POST /api/kpg/smartro/return with a genuine approval from the sandbox (claim, the receipt
 //             API call to the sandbox, the payment recorded in one transaction)
 //   results   GET /api/kpg/result
+//   events    (issue 21) the payment.paid event of every return, delivered in one kpg.deliverEvents() pass
+//             to both targets: onEvent (a line appended to a file) and a signed webhook to a receiver in
+//             this process (204); the relay claims them from the outbox, signs, posts and records each.
+//             Events per second (each to both targets); the server's background relay is off meanwhile, so
+//             the phases above are measured without it.
 // It prints requests per second and the p50 / p99 latency of each, and writes bench-results/server.json.
 // Options: --sessions N (default 300), --results N (default 1500), --concurrency N (default 16).
 //
@@ -18,6 +23,7 @@
 // PGlite (file) and PostgreSQL. Writes bench-results/limiter.json.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startShinhanSandbox } from '../demo/sandbox/shinhan/server.mjs';
@@ -74,13 +80,32 @@ function spawnServer(config) {
 
 const hidden = (html) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1], m[2].replace(/&#(\d+);/g, (_, c) => String.fromCharCode(c)).replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>')]));
 
+/** A webhook receiver on 127.0.0.1 that reads each POST and answers 204; counts them. */
+async function startReceiver() {
+  const state = { posts: 0 };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      state.posts++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/hooks`, state, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
 async function run(name, database) {
   const shinhan = await startShinhanSandbox({ port: 0 });
   const smartro = await startSmartroSandbox({ port: 0, retryAttempts: 0 });
+  const receiver = await startReceiver();
+  const scratch = mkdtempSync(join(tmpdir(), 'kpg-bench-events-'));
   const orders = Array.from({ length: SESSIONS }, (_, i) => ({ order_id: `B${i}x${Date.now().toString(36)}`, amount: 11000, product_name: 'bench', buyer: { id: 'buyer01', name: 'bench' } }));
   const { origin, child } = await spawnServer({
     database,
     orders,
+    events: { file: join(scratch, 'events.txt') },
+    webhooks: [{ url: receiver.url, secret: 'whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMzItYnl0ZXMhIQ==' }],
+    delivery: { background: false },
     shinhan: { apiBase: `${shinhan.origin}/`, clientId: 'kpgdemo01', paymentApiKey: 'sandbox-payment-key-0001', searchApiKey: 'sandbox-search-key-0001' },
     smartro: { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx', pcAction: `${smartro.origin}/interfaceURL.jsp`, mobileAction: `${smartro.origin}/pay/interfaceURL`, apiBase: `${smartro.origin}/` },
   });
@@ -110,11 +135,18 @@ async function run(name, database) {
       const json = await res.json();
       if (json.status !== 'paid') throw new Error(`result ${json.status}`);
     });
-    return { engine: name, sessions: s, returns: r, results: q };
+    // Every payment.paid so far, to both targets, in one relay pass.
+    const t = performance.now();
+    const delivered = await (await fetch(`${origin}/__admin/deliver`, { method: 'POST' })).json();
+    const seconds = (performance.now() - t) / 1000;
+    if (delivered.delivered !== 2 * SESSIONS || receiver.state.posts !== SESSIONS) throw new Error(`events: ${JSON.stringify(delivered)}, ${receiver.state.posts} webhooks`);
+    const e = { requests: SESSIONS, deliveries: delivered.delivered, seconds, perSecond: SESSIONS / seconds };
+    return { engine: name, sessions: s, returns: r, results: q, events: e };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
-    await Promise.all([shinhan.close(), smartro.close()]);
+    await Promise.all([shinhan.close(), smartro.close(), receiver.close()]);
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
@@ -146,10 +178,11 @@ for (const r of runs) {
     const m = r[phase];
     rows.push([r.engine, phase, String(m.requests), m.perSecond.toFixed(0), m.p50.toFixed(1), m.p99.toFixed(1)]);
   }
+  rows.push([r.engine, 'events (onEvent + webhook)', String(r.events.requests), r.events.perSecond.toFixed(0), '-', '-']);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
-console.log(`(loopback, concurrency ${CONCURRENCY}; the server in its own process, the sandboxes and the load in this one)`);
+console.log(`(loopback, concurrency ${CONCURRENCY}; the server in its own process, the sandboxes and the load in this one;\n events: payment.paid events delivered per second, each to onEvent and a webhook, in one relay pass)`);
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/server.json', JSON.stringify({ concurrency: CONCURRENCY, runs }, null, 2));
 

@@ -19,7 +19,7 @@ import { Hono, type Context } from 'hono';
 import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
 import { clientKey, requestContext, type Limiter } from './limits.js';
 import type { Logger } from './log.js';
-import type { Payments } from './payments.js';
+import type { Payments } from './payments/index.js';
 import { parseResultForm } from './providers/smartro-form.js';
 import {
   CardsQuerySchema,

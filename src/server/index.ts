@@ -8,6 +8,7 @@
  *     smartro: { mid, merchantKey, pcAction, mobileAction, apiBase },
  *     loadOrder: async ({ order_id }) => db.orders.find(order_id),      // amount, product_name, buyer
  *     authorize: async ({ request, order }) => order.buyerId === (await session(request)).userId,
+ *     onEvent: async (event) => { if (event.type === 'payment.paid') await ship(event.order_id, event.id) },
  *   });
  *   // Web standard: Hono, Next.js route handlers, Bun, Deno
  *   export const GET = kpg.fetch, POST = kpg.fetch;
@@ -17,9 +18,12 @@
  * `database.dataDir` (default `.data/kpg-checkout`). Migrations run on first use.
  */
 import { createApp, type KpgEnv } from './app.js';
+import { createRelay, type DeliveryReport, type Relay, type RelayTarget } from './events/relay.js';
+import { DELIVERY_STATUSES, type DeliveryStatus, type EventRecord, type KpgEvent, type PaymentView } from './events/types.js';
+import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webhooks.js';
 import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
-import { createPayments, type Payments } from './payments.js';
+import { createPayments, view, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
 import { PAY_METHODS, createSmartroProvider, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
@@ -37,6 +41,10 @@ export type { DatabaseOptions } from './store/open.js';
 export type { Attempt, PaymentStore, RefundDue, Refusal, RefusalCount } from './store/types.js';
 export { REFUSAL_SAMPLES } from './store/types.js';
 export { clientKey } from './limits.js';
+export type { DeliveryReport } from './events/relay.js';
+export type { Delivery, DeliveryStatus, EventData, EventRecord, EventType, KpgEvent, PaymentView, VbankView } from './events/types.js';
+export { EVENT_TYPES } from './events/types.js';
+export { verifyWebhook, WebhookVerificationError, type WebhookOptions, type WebhookRequest } from './events/webhooks.js';
 export { STATUSES, OPEN_STATUSES, TRANSITIONS, type Status } from './state.js';
 export { createRedactor } from './redact.js';
 export { openStore } from './store/open.js';
@@ -59,7 +67,19 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
    * receipt answer 403 otherwise. Return true for everyone only if your orders are not tied to buyers.
    */
   authorize(args: { request: Request; order: TOrder }): boolean | Promise<boolean>;
-  /** JSON log lines (one per transition, refusal, amount owed, error); default stdout; false: none. */
+  /**
+   * The shop's code, told every outcome (issue 21): `payment.paid`, `payment.failed`, `payment.cancelled`,
+   * `vbank.issued`, `vbank.expired`, `refund.due`. Called at least once per event, in order per order, from
+   * an outbox written in the same transaction as the payment; retried with backoff for three days when it
+   * throws or takes longer than `delivery.timeoutMs` (its `signal` is aborted then). Dedupe by `event.id`,
+   * and ask `kpg.payment(event.order_id)` before you ship. Every instance should have the same one.
+   */
+  onEvent?: (event: KpgEvent, context: { signal: AbortSignal }) => unknown;
+  /** Signed webhooks (Standard Webhooks) for every event, from the same outbox: `[{ url, secret: 'whsec_...' }]`. */
+  webhooks?: WebhookOptions[];
+  /** How events are delivered (onEvent and webhooks). */
+  delivery?: DeliveryOptions;
+  /** JSON log lines (one per transition, refusal, amount owed, delivery, error); default stdout; false: none. */
   log?: LogSink | false;
   /** Each call to a PG (default 10 s). */
   pgTimeoutMs?: number;
@@ -116,6 +136,22 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   now?: () => Date;
 }
 
+export interface DeliveryOptions {
+  /** One onEvent call or webhook POST may take this long; longer counts as failed (default 30 s). */
+  timeoutMs?: number;
+  /**
+   * A delivery claimed by an instance is another's to take once this has passed (an instance that crashed);
+   * at least timeoutMs + 1 s (default 2 x timeoutMs).
+   */
+  leaseMs?: number;
+  /** Look for due deliveries this often: events other instances wrote, retries (default 2 s; false: never). */
+  pollEveryMs?: number | false;
+  /** Retries stop this long after an event was queued: it is `dead` then (default 3 days). */
+  retryForMs?: number;
+  /** false: deliver only when `kpg.deliverEvents()` is called (a cron job, a serverless platform). Default true. */
+  background?: boolean;
+}
+
 export interface KpgServer {
   /** The Web-standard handler: mount it under `basePath`. */
   fetch(request: Request, env?: KpgEnv): Promise<Response>;
@@ -130,6 +166,20 @@ export interface KpgServer {
   refusals(options?: { orderNo?: string; limit?: number }): Promise<Refusal[]>;
   /** Refusals counted per hour, route, code and source (each kept as a row only up to REFUSAL_SAMPLES). */
   refusalCounts(options?: { since?: string; limit?: number }): Promise<RefusalCount[]>;
+  /**
+   * The order's verified state: the result view of its paid attempt, else of its latest attempt; null when
+   * the order has none. The call to make before you ship (an event says what happened; this says what holds).
+   */
+  payment(orderId: string): Promise<PaymentView | null>;
+  /**
+   * Events with their deliveries (newest first, at most `limit`, default 100): of one order, or those with a
+   * delivery `pending`, `delivered` or `dead`. For staff tools.
+   */
+  events(options?: { orderId?: string; status?: DeliveryStatus; eventId?: string; limit?: number }): Promise<EventRecord[]>;
+  /** Re-queues one event's undelivered deliveries (by its id), or every dead one: due now, for three more days. */
+  retryEvents(which: string | { dead: true }): Promise<number>;
+  /** Delivers every due event now, in this instance (after a pass that is running); what happened. */
+  deliverEvents(): Promise<DeliveryReport>;
   /** The store, once ready (for staff tools and tests). */
   store(): Promise<PaymentStore>;
   close(): Promise<void>;
@@ -149,6 +199,9 @@ const DEFAULTS = {
   cards: { limit: 60, windowMs: 60_000 },
   lookups: { limit: 30, windowMs: 60_000 },
   refusals: { limit: 60, windowMs: 60_000 },
+  deliveryTimeoutMs: 30_000,
+  pollEveryMs: 2_000,
+  retryForMs: 3 * 24 * 3600_000,
 };
 
 /** Checks the options and builds the pieces both the server and the CLI use. */
@@ -183,9 +236,19 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
     throw new Error('kpg server: the receipt-API check of Smartro approvals cannot be switched off');
   }
 
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new Error('kpg server: onEvent must be a function (event) => ...');
+  const webhooks = checkWebhooks(options.webhooks);
+  const delivery = deliveryConfig(options.delivery);
+
   const now = options.now ?? (() => new Date());
   const pgTimeoutMs = options.pgTimeoutMs ?? DEFAULTS.pgTimeoutMs;
-  const redact = createRedactor([options.shinhan?.paymentApiKey, options.shinhan?.searchApiKey, options.smartro?.merchantKey]);
+  // Webhook secrets too, whole and without their whsec_ prefix (fault 7: no secret in a reply or a log line).
+  const redact = createRedactor([
+    options.shinhan?.paymentApiKey,
+    options.shinhan?.searchApiKey,
+    options.smartro?.merchantKey,
+    ...webhooks.flatMap((w) => [w.secret, w.secret.slice('whsec_'.length)]),
+  ]);
   const log = createLogger(options.log, redact, now);
   const limits = createLimits(options, () => now().getTime());
   const shinhan = options.shinhan ? createShinhanProvider(options.shinhan, { timeoutMs: pgTimeoutMs, redact, now }) : undefined;
@@ -214,6 +277,21 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
     return opened;
   };
 
+  // Where events go: the shop's onEvent ('handler') and each webhook.
+  const onEvent = options.onEvent;
+  const targets: RelayTarget[] = [
+    ...(onEvent
+      ? [{ id: 'handler', url: null, send: async (event: KpgEvent, signal: AbortSignal) => void (await onEvent(event, { signal })) }]
+      : []),
+    ...webhooks.map((hook) => webhookTarget(hook, now)),
+  ];
+  let relay: Relay | undefined;
+  const relayOf = async () => {
+    const s = await store();
+    relay ??= createRelay({ store: s, log, redact, now, targets, config: delivery });
+    return relay;
+  };
+
   let payments: Payments | undefined;
   const paymentsOf = async () => {
     if (!payments) {
@@ -224,6 +302,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
         smartro,
         log,
         now,
+        eventsWritten: () => relay?.wake(),
         redact,
         limits: { session: limits.session, lookups: limits.lookups },
         loadOrder: options.loadOrder,
@@ -256,7 +335,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
     });
 
-  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs, limits };
+  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs, limits, targets, relayOf, delivery };
 }
 
 export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: KpgServerOptions<TOrder>): KpgServer {
@@ -270,13 +349,19 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
   const limits = engine.limits;
 
   let payments: Payments | undefined;
+  let closed = false;
   const ready = (async () => {
     payments = await engine.paymentsOf();
+    // This instance's targets: every event written from now on is queued for them (by any process).
+    const store = await engine.store();
+    await store.registerTargets(engine.targets.map((t) => ({ target: t.id, url: t.url })), engine.now().toISOString());
+    const relay = await engine.relayOf();
+    if (engine.delivery.background && !closed) relay.start();
   })();
   ready.catch((error) => engine.log.write({ event: 'error', level: 'error', where: 'start', message: error instanceof Error ? error.message : String(error) }));
 
   let timer: ReturnType<typeof setInterval> | undefined;
-  let closed = false;
+  let closing: Promise<void> | undefined;
   const reconcileLogged = () =>
     engine.reconcile().catch((error) => {
       engine.log.write({ event: 'error', level: 'error', where: 'reconcile', message: error instanceof Error ? error.message : String(error) });
@@ -318,14 +403,42 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     resolveRefund: async (provider, tid, resolution) => (await engine.store()).resolveRefund(provider, tid, resolution, engine.now().toISOString()),
     refusals: async (o) => (await engine.store()).refusals(o),
     refusalCounts: async (o) => (await engine.store()).refusalCounts(o),
+    async payment(orderId) {
+      if (typeof orderId !== 'string' || orderId === '') throw new TypeError('kpg.payment(order_id): order_id must be a non-empty string');
+      await ready;
+      const attempt = await (await engine.store()).latestAttempt(orderId);
+      return attempt ? view(attempt) : null;
+    },
+    async events(o = {}) {
+      if (o.status !== undefined && !DELIVERY_STATUSES.includes(o.status)) throw new TypeError(`kpg.events: status must be one of ${DELIVERY_STATUSES.join(', ')}`);
+      await ready;
+      return (await engine.store()).events(o);
+    },
+    async retryEvents(which) {
+      await ready;
+      const store = await engine.store();
+      const count = await store.retryDeliveries(typeof which === 'string' ? { eventId: which } : { dead: true }, engine.now().toISOString());
+      if (count) (await engine.relayOf()).wake();
+      return count;
+    },
+    async deliverEvents() {
+      await ready;
+      return (await engine.relayOf()).deliver();
+    },
     store: engine.store,
-    async close() {
-      closed = true;
-      if (timer) clearInterval(timer);
-      await startup.catch(() => {});
-      await ready.catch(() => {});
-      // A store passed in belongs to the caller: it stays open.
-      if (!isStore(options.database)) await (await engine.store()).close();
+    close() {
+      // Once, however often it is called (a shop's shutdown hook and a test's cleanup may both call it).
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearInterval(timer);
+        await startup.catch(() => {});
+        await ready.catch(() => {});
+        // Sends still running are given up (recorded as failed, retried later) before the store closes.
+        await (await engine.relayOf().catch(() => undefined))?.stop();
+        // A store passed in belongs to the caller: it stays open.
+        if (!isStore(options.database)) await (await engine.store()).close();
+      })();
+      return closing;
     },
   };
 }
@@ -352,6 +465,19 @@ function createLimits(options: Pick<KpgServerOptions, 'rateLimit'>, clock: () =>
     lookups: make(rate.lookups, DEFAULTS.lookups),
     refusals: make(rate.refusals, DEFAULTS.refusals),
   };
+}
+
+function deliveryConfig(o: DeliveryOptions = {}) {
+  const ms = (name: string, value: number | undefined, fallback: number, min = 1) => {
+    if (value === undefined) return fallback;
+    if (!Number.isInteger(value) || value < min) throw new Error(`kpg server: delivery.${name} must be a whole number of milliseconds, at least ${min}`);
+    return value;
+  };
+  const timeoutMs = ms('timeoutMs', o.timeoutMs, DEFAULTS.deliveryTimeoutMs);
+  const leaseMs = ms('leaseMs', o.leaseMs, 2 * timeoutMs, timeoutMs + 1000);
+  const pollEveryMs: number | false = o.pollEveryMs === false ? false : ms('pollEveryMs', o.pollEveryMs, DEFAULTS.pollEveryMs, 10);
+  const retryForMs = ms('retryForMs', o.retryForMs, DEFAULTS.retryForMs);
+  return { timeoutMs, leaseMs, pollEveryMs, retryForMs, batch: 20, background: o.background !== false };
 }
 
 function isStore(value: unknown): value is PaymentStore {

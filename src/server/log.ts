@@ -1,10 +1,10 @@
 /**
  * Structured JSON log lines, one per event: every state transition, every refusal, every amount owed back,
- * every internal error. One place writes them, so one place guarantees that no card number, nonce, token
- * or key is ever in a line: fields with those names are dropped, and every string VALUE goes through the
- * redactor before the line is serialised (issue 19, item 8: redacting the serialised line could eat the
- * `\` of an escaped quote and let attacker text close a string; redacting values keeps every line valid
- * JSON whatever the input).
+ * every delivery attempt of an event to the shop (issue 21), every internal error. One place writes them,
+ * so one place guarantees that no card number, nonce, token or key is ever in a line: fields with those
+ * names are dropped, and every string VALUE goes through the redactor before the line is serialised
+ * (issue 19, item 8: redacting the serialised line could eat the `\` of an escaped quote and let attacker
+ * text close a string; redacting values keeps every line valid JSON whatever the input).
  */
 import type { Redactor } from './redact.js';
 
@@ -14,7 +14,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 
 export interface LogEvent {
-  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'config';
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'config' | 'delivery';
   level?: LogLevel;
   [field: string]: unknown;
 }

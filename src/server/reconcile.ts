@@ -26,7 +26,7 @@
  * cannot hold the others back either.
  */
 import type { Logger } from './log.js';
-import type { Payments } from './payments.js';
+import type { Payments } from './payments/index.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroProvider } from './providers/smartro.js';
 import type { PaymentProvider } from './providers/types.js';
@@ -41,7 +41,7 @@ export interface ReconcileReport {
   /** Still processing or unknown after asking: staff may need to look (see each attempt's log lines). */
   unsettled: Array<{ order_no: string; order_id: string; status: string; since: string }>;
   expired: Array<{ order_no: string; order_id: string; to: string }>;
-  pruned: { refusals: number; attempts: number };
+  pruned: { refusals: number; attempts: number; events: number };
   /** Money the PG took that the shop must give back (open entries). */
   refundsDue: RefundDue[];
 }
@@ -88,7 +88,7 @@ async function eachToCheck(
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const { store, payments, providers, log } = deps;
   const run = await store.exclusive('kpg-checkout:reconcile', async () => {
-    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: [] };
+    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: [] };
     const now = deps.now().getTime();
     // The run's start: an attempt last asked at or before it is due; `visited` keeps each to one visit per run
     // (markChecked() writes this instant again on a clock that stands still), so the loop ends.
@@ -174,9 +174,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       expired: report.expired.length,
       pruned_refusals: report.pruned.refusals,
       pruned_attempts: report.pruned.attempts,
+      pruned_events: report.pruned.events,
       refunds_due: report.refundsDue.length,
     });
     return report;
   });
-  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: await store.refundsDue() };
+  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: await store.refundsDue() };
 }

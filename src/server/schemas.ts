@@ -5,6 +5,8 @@
  * session body is ignored (amounts come from the shop's order only).
  */
 import { z } from 'zod';
+import { EVENT_TYPES } from './events/types.js';
+import { STATUSES } from './state.js';
 import { HttpError } from './http.js';
 
 /** The shop's order id: it becomes part of the PG's order number, so it is short and plain. */
@@ -242,3 +244,21 @@ export function parseOr400<T extends z.ZodType>(schema: T, input: unknown): z.in
   if (field === 'provider') throw new HttpError(400, 'unsupported-provider', rule, field);
   throw new HttpError(400, 'invalid-field', rule, field);
 }
+
+// ---------------------------------------------------------------------------------------------
+// A webhook, as its receiver reads it (verifyWebhook, issue 21)
+// ---------------------------------------------------------------------------------------------
+
+/** `{type, timestamp, data}`: data is the attempt as result-url answers it (kept whole, checked for what names it). */
+export const WebhookPayloadSchema = z.object({
+  type: z.enum(EVENT_TYPES),
+  timestamp: z.iso.datetime(),
+  data: z.looseObject({
+    order_id: z.string().min(1),
+    order_no: z.string().min(1),
+    provider: z.enum(['shinhan', 'smartro']),
+    status: z.enum(STATUSES),
+    amount: z.number(),
+    product_name: z.string(),
+  }),
+});

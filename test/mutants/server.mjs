@@ -17,14 +17,25 @@ const SMARTRO = 'test/node/server-smartro.test.mjs';
 const VBANK = 'test/node/server-vbank.test.mjs';
 const UNITS = 'test/node/server-units.test.mjs';
 const CARDS = 'test/node/server-cards-receipts.test.mjs';
+const OUTBOX = 'test/node/server-outbox.test.mjs';
+const EVENTS = 'test/node/server-events.test.mjs';
 
 const M001 = 'src/server/store/migrations/001_init.sql';
 const M002 = 'src/server/store/migrations/002_vbank.sql';
 const STATE = 'src/server/state.ts';
 const STORE = 'src/server/store/sql-store.ts';
-const PAY = 'src/server/payments.ts';
+// The payment module, one file per concern (issue 21 split payments.ts).
+const SESSIONS = 'src/server/payments/sessions.ts';
+const SETTLE = 'src/server/payments/settlement.ts';
+const BUYERS = 'src/server/payments/buyers.ts';
+const SMARTRO_RESULTS = 'src/server/payments/smartro-results.ts';
+const RESULTS = 'src/server/payments/results.ts';
+const VIEWS = 'src/server/payments/views.ts';
 const SH = 'src/server/providers/shinhan.ts';
 const SM = 'src/server/providers/smartro.ts';
+const EVSQL = 'src/server/store/events-sql.ts';
+const RELAY = 'src/server/events/relay.ts';
+const HOOKS = 'src/server/events/webhooks.ts';
 
 
 const LIST = [
@@ -40,7 +51,7 @@ const LIST = [
   },
   {
     id: 'srv-code-paid-order-takes-session',
-    file: PAY,
+    file: SESSIONS,
     find: 'if (paid) throw alreadyPaid(paid);',
     replace: 'if (paid && !open) lastOpen = undefined;',
     tests: [SHINHAN],
@@ -95,7 +106,7 @@ const LIST = [
   },
   {
     id: 'srv-code-smartro-tab-replaced',
-    file: PAY,
+    file: SESSIONS,
     find: "if (!ended && !expired) return 'keep'; // its window may still be open in another tab (fault 1)",
     replace: "if (!ended && !expired && ended) return 'keep';",
     tests: [SMARTRO],
@@ -104,8 +115,8 @@ const LIST = [
   },
   {
     id: 'srv-code-supersede-keeps-old',
-    file: PAY,
-    find: "const superseded = await move(open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
+    file: SESSIONS,
+    find: "const superseded = await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
     replace: 'const superseded = open;',
     tests: [SHINHAN],
     grep: 'second session supersedes',
@@ -151,8 +162,8 @@ const LIST = [
   {
     id: 'srv-store-update-no-status-guard',
     file: STORE,
-    find: 'WHERE order_no = $1 AND status = ANY($4::text[]) RETURNING *`, params);',
-    replace: 'WHERE order_no = $1 AND $4::text[] IS NOT NULL RETURNING *`, params);',
+    find: 'WHERE order_no = $1 AND status = ANY($4::text[]) RETURNING *`;',
+    replace: 'WHERE order_no = $1 AND $4::text[] IS NOT NULL RETURNING *`;',
     tests: [INV],
     grep: 'states move only along|racing claims',
     breaks: 'racing copies of one PG result each move the attempt: Shinhan is confirmed twice, a paid attempt can be failed',
@@ -288,9 +299,9 @@ const LIST = [
   },
   {
     id: 'srv-apply-unknown-declines',
-    file: PAY,
-    find: "if (attempt.status === 'processing') return (await move(attempt, 'lose', {}, route)) ?? (await reread(attempt));\n        return attempt;\n      case 'nothing':",
-    replace: "if (attempt.status === 'processing') return (await move(attempt, 'decline', { code: 'pg-unreachable' }, route)) ?? (await reread(attempt));\n        return attempt;\n      case 'nothing':",
+    file: SETTLE,
+    find: "if (attempt.status === 'processing') return (await move(ctx, attempt, 'lose', {}, route)) ?? (await reread(ctx, attempt));\n      return attempt;\n    case 'nothing':",
+    replace: "if (attempt.status === 'processing') return (await move(ctx, attempt, 'decline', { code: 'pg-unreachable' }, route)) ?? (await reread(ctx, attempt));\n      return attempt;\n    case 'nothing':",
     tests: [SMARTRO],
     grep: 'the receipt API down',
     breaks: 'a verification that could not reach the PG ends failed: the buyer who paid is told to pay again',
@@ -307,18 +318,18 @@ const LIST = [
   // ------------------------------------------------------------------ refute, reconcile
   {
     id: 'srv-apply-unknown-refutes',
-    file: PAY,
-    find: "if (attempt.status === 'processing') return (await move(attempt, 'lose', {}, route)) ?? (await reread(attempt));\n        return attempt;\n      case 'nothing':",
-    replace: "if (attempt.status === 'processing') return (await move(attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(attempt));\n        return attempt;\n      case 'nothing':",
+    file: SETTLE,
+    find: "if (attempt.status === 'processing') return (await move(ctx, attempt, 'lose', {}, route)) ?? (await reread(ctx, attempt));\n      return attempt;\n    case 'nothing':",
+    replace: "if (attempt.status === 'processing') return (await move(ctx, attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(ctx, attempt));\n      return attempt;\n    case 'nothing':",
     tests: [SMARTRO],
     grep: 'the receipt API down',
     breaks: 'an approval the server could not verify goes back to pending (without any PG record against it): the order takes a second payment',
   },
   {
     id: 'srv-apply-refuted-declines',
-    file: PAY,
-    find: "return (await move(attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(attempt));",
-    replace: "return (await move(attempt, 'decline', { code: 'receipt-mismatch' }, route)) ?? (await reread(attempt));",
+    file: SETTLE,
+    find: "return (await move(ctx, attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(ctx, attempt));",
+    replace: "return (await move(ctx, attempt, 'decline', { code: 'receipt-mismatch' }, route)) ?? (await reread(ctx, attempt));",
     tests: [SMARTRO],
     grep: 'replayed onto another attempt \\(OID',
     breaks: 'a replayed approval of another order fails this order: the buyer who has not paid yet cannot pay this attempt',
@@ -344,8 +355,8 @@ const LIST = [
   // ------------------------------------------------------------------ buyer binding (fault 5)
   {
     id: 'srv-authorize-session-skipped',
-    file: PAY,
-    find: "if (!order) throw new HttpError(404, 'unknown-order', `No order ${body.order_id}.`, 'order_id');\n    await authorized(request, order);",
+    file: SESSIONS,
+    find: "if (!order) throw new HttpError(404, 'unknown-order', `No order ${body.order_id}.`, 'order_id');\n  await authorized(ctx, request, order);",
     replace: "if (!order) throw new HttpError(404, 'unknown-order', `No order ${body.order_id}.`, 'order_id');",
     tests: [SHINHAN],
     grep: 'an order of another buyer is 403',
@@ -353,8 +364,8 @@ const LIST = [
   },
   {
     id: 'srv-authorize-owned-skipped',
-    file: PAY,
-    find: 'if (!order) throw notFound;\n    await authorized(request, order);',
+    file: BUYERS,
+    find: 'if (!order) throw notFound;\n  await authorized(ctx, request, order);',
     replace: 'if (!order) throw notFound;',
     tests: [SHINHAN, CARDS],
     grep: '403 for another buyer|receipt only for the buyer',
@@ -362,9 +373,9 @@ const LIST = [
   },
   {
     id: 'srv-authorize-truthy',
-    file: PAY,
-    find: 'if ((await deps.authorize({ request, order })) !== true)',
-    replace: 'if ((await deps.authorize({ request, order })) === false)',
+    file: BUYERS,
+    find: 'if ((await ctx.authorize({ request, order })) !== true)',
+    replace: 'if ((await ctx.authorize({ request, order })) === false)',
     tests: [SHINHAN],
     grep: 'authorize must answer exactly true',
     breaks: 'an authorize() that answers undefined (forgot to return) lets every caller through',
@@ -400,9 +411,9 @@ const LIST = [
   // ------------------------------------------------------------------ browser-sent reports, buyer texts (fault 6)
   {
     id: 'srv-smartro-unsigned-decline-final',
-    file: PAY,
-    find: 'if (claim.signed) {\n          // Signed by Smartro: final.',
-    replace: "if (claim.signed || claim.kind === 'declined') {\n          // Signed by Smartro: final.",
+    file: SMARTRO_RESULTS,
+    find: 'if (claim.signed) {\n        // Signed by Smartro: final.',
+    replace: "if (claim.signed || claim.kind === 'declined') {\n        // Signed by Smartro: final.",
     tests: [SMARTRO],
     grep: 'fault 6: an unsigned cancel',
     breaks: "fault 6: an unsigned decline posted by anyone ends the attempt for good: the buyer's real approval that follows is refused",
@@ -427,7 +438,7 @@ const LIST = [
   },
   {
     id: 'srv-view-pg-text-to-buyer',
-    file: PAY,
+    file: VIEWS,
     find: 'out.message = failText(code);',
     replace: 'out.message = a.pg_message ?? failText(code);',
     tests: [SHINHAN],
@@ -437,8 +448,8 @@ const LIST = [
   // ------------------------------------------------------------------ fault 8: the shop decides options
   {
     id: 'srv-pgcode-from-browser',
-    file: PAY,
-    find: "if (!shinhan.pgcodes.includes(pgcode)) {\n      throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');\n    }\n    if (body.install_month",
+    file: SESSIONS,
+    find: "if (!shinhan.pgcodes.includes(pgcode)) {\n    throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');\n  }\n  if (body.install_month",
     replace: 'if (body.install_month',
     tests: [SHINHAN],
     grep: 'fault 8: the shop decides the pgcode',
@@ -446,7 +457,7 @@ const LIST = [
   },
   {
     id: 'srv-install-month-min-amount',
-    file: PAY,
+    file: SESSIONS,
     find: 'if (amount < minimum) {',
     replace: 'if (amount < 0) {',
     tests: [SHINHAN],
@@ -492,18 +503,18 @@ const LIST = [
   },
   {
     id: 'srv-paid-copy-owed-again',
-    file: PAY,
-    find: "if (attempt.tid === claim.tid) return { attempt, outcome: { recorded: true } }; // the same approval (or deposit) again",
-    replace: '',
+    file: SMARTRO_RESULTS,
+    find: 'if (attempt.tid === claim.tid) {\n      // The same approval (or deposit) again;',
+    replace: 'if (attempt.tid === claim.tid && claim.tid === \'\') {\n      // The same approval (or deposit) again;',
     tests: [SMARTRO],
     grep: 'return \\+ retry: the same approval',
     breaks: 'a second copy of the approval (or deposit notice) that paid is taken for a second payment: staff are told to refund money that was charged once',
   },
   {
     id: 'srv-vbank-expire-without-asking',
-    file: PAY,
-    find: 'return apply(attempt, await provider.lookup(attempt), route);',
-    replace: "return apply(attempt, { kind: 'issued', tid: attempt.claimed_tid ?? '', account: {} }, route);",
+    file: SETTLE,
+    find: 'return apply(ctx, attempt, await provider.lookup(attempt), route);',
+    replace: "return apply(ctx, attempt, { kind: 'issued', tid: attempt.claimed_tid ?? '', account: {} }, route);",
     tests: [VBANK],
     grep: 'notice never came',
     breaks: 'a virtual account past its due day is closed without asking the PG: a deposit that did arrive is lost and the order paid again',
@@ -511,12 +522,88 @@ const LIST = [
   // ------------------------------------------------------------------ fault 3: a closed Smartro window
   {
     id: 'srv-smartro-close-cancels',
-    file: PAY,
-    find: "attempt = (await move(attempt, 'close', { window_closed_at: nowIso() }, route)) ?? (await reread(attempt));",
-    replace: "attempt = (await move(attempt, 'cancel', { reason: 'popup-closed' }, route)) ?? (await reread(attempt));",
+    file: RESULTS,
+    find: "attempt = (await move(ctx, attempt, 'close', { window_closed_at: ctx.nowIso() }, route)) ?? (await reread(ctx, attempt));",
+    replace: "attempt = (await move(ctx, attempt, 'cancel', { reason: 'popup-closed' }, route)) ?? (await reread(ctx, attempt));",
     tests: [SMARTRO],
     grep: 'fault 3: the window closed before ReturnURL',
     breaks: 'fault 3: a closed Smartro window cancels the attempt: the buyer who had already approved is told "cancelled"',
+  },
+  // ------------------------------------------------------------------ issue 21: the outbox and its delivery
+  {
+    id: 'srv-outbox-pay-without-event',
+    file: STORE,
+    find: `          await tell(tx, events, paid, now);
+          return { ok: true, attempt: paid, already: false };`,
+    replace: `          return { ok: true, attempt: paid, already: false };`,
+    tests: [OUTBOX],
+    grep: 'one transaction',
+    breaks: 'a payment is recorded without its event: the shop never hears of it and never ships',
+  },
+  {
+    id: 'srv-outbox-claim-ignores-order',
+    file: EVSQL,
+    find: `             AND NOT EXISTS (
+               SELECT 1 FROM kpg_deliveries e
+               WHERE e.target = d.target AND e.order_id = d.order_id AND e.seq < d.seq AND e.status = 'pending')`,
+    replace: '',
+    tests: [OUTBOX],
+    grep: 'the claim:',
+    breaks: "an order's payment.paid can reach the shop before its vbank.issued, or while it is still being delivered elsewhere",
+  },
+  {
+    id: 'srv-outbox-claim-ignores-lease',
+    file: EVSQL,
+    find: '             AND (d.lease_until IS NULL OR d.lease_until <= $2)',
+    replace: '',
+    tests: [OUTBOX],
+    grep: 'the claim:|timed-out handler',
+    breaks: 'two instances hand one event to two handlers at once (a claimed delivery is claimed again)',
+  },
+  {
+    id: 'srv-outbox-stale-owner-records',
+    file: EVSQL,
+    find: "WHERE event_id = $1 AND target = $2 AND lease_owner = $3 AND status = 'pending' RETURNING event_id`,",
+    replace: "WHERE event_id = $1 AND target = $2 AND $3::text IS NOT NULL AND status = 'pending' RETURNING event_id`,",
+    tests: [OUTBOX],
+    grep: 'the claim:',
+    breaks: "an instance whose claim had passed overwrites the outcome recorded by the one that took the delivery over",
+  },
+  {
+    id: 'srv-relay-no-backoff',
+    file: RELAY,
+    find: 'return new Date(Math.min(now.getTime() + delay, deadline)).toISOString();',
+    replace: 'return new Date(Math.min(now.getTime() + 1, deadline)).toISOString();',
+    tests: [EVENTS],
+    grep: 'throws three times',
+    breaks: "a failing handler or webhook is hammered again at once instead of after 5 s, 30 s, 2 min, ...",
+  },
+  {
+    id: 'srv-relay-timeout-frees-lease',
+    file: RELAY,
+    find: 'keepLease: !settled };',
+    replace: 'keepLease: false };',
+    tests: [EVENTS],
+    grep: 'slower than delivery.timeoutMs',
+    breaks: 'a handler that timed out but still runs is called again for the same event: two handlers ship one order at once',
+  },
+  {
+    id: 'srv-webhook-follows-redirects',
+    file: HOOKS,
+    find: "redirect: 'manual',",
+    replace: "redirect: 'follow',",
+    tests: [EVENTS],
+    grep: 'only a 2xx counts',
+    breaks: 'a webhook follows a redirect to wherever the receiver points: signed payment events posted to another host',
+  },
+  {
+    id: 'srv-webhook-3xx-delivered',
+    file: HOOKS,
+    find: 'if (status >= 200 && status < 300) {',
+    replace: 'if (status >= 200 && status < 400) {',
+    tests: [EVENTS],
+    grep: 'only a 2xx counts',
+    breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
   },
   // ------------------------------------------------------------------ control
   {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
 import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
-import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments.js';
+import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);

@@ -42,6 +42,11 @@ const ALLOWED = /** @type {const} */ ([
   ['test/node/server-shinhan.test.mjs', 'Date.now() - started < 3000', 'measures an elapsed time'],
   ['test/node/server-smartro.test.mjs', 'const asked = Date.now();', 'measures an elapsed time'],
   ['test/node/server-smartro.test.mjs', 'Date.now() - asked < 2500', 'measures an elapsed time'],
+  ['test/node/server-events.test.mjs', 'const clock = testClock(Date.now() - 3 * HOUR);', 'standardwebhooks checks webhook-timestamp against the wall clock: the events happen 3 h before it'],
+  ['test/node/server-events.test.mjs', 'clock.set(Date.now());', 'standardwebhooks checks webhook-timestamp against the wall clock: the receiver is back at its time'],
+  ['test/node/server-events.test.mjs', 'const clock = tickingClock(Date.now());', 'verifyWebhook checks webhook-timestamp against the wall clock'],
+  ['test/node/readme-events.test.mjs', "'webhook-timestamp': String(Math.floor(Date.now() / 1000))", 'a forged webhook must fail on its signature, not on a stale timestamp checked against the wall clock'],
+  ['test/node/server-events-instances.test.mjs', 'const now = () => new Date().toISOString();', 'the instances in other processes relay on the wall clock: the events this writer adds must be due by theirs'],
   ['test/node/server-clock.test.mjs', 'new Date().getUTCFullYear(), FAR_YEAR', 'checks that the wall clock is displaced, so a forgotten clock fails'],
   ['test/node/server-clock.test.mjs', 'Math.abs(Date.now() - new Date().getTime())', 'checks that the wall clock is displaced, so a forgotten clock fails'],
 ]);

@@ -1,7 +1,7 @@
 /**
  * One interface for every PG, after Medusa's payment providers: a provider is stateless. It builds what
  * the browser needs to open the PG, verifies a result (and for Shinhan takes the money), and answers what
- * the PG knows about an attempt. The payment module (payments.ts) owns the records and every transition;
+ * the PG knows about an attempt. The payment module (payments/) owns the records and every transition;
  * a provider never touches the store.
  */
 import type { SessionBody } from '../schemas.js';

@@ -5,8 +5,9 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
+import { createEventStore, insertEvents } from './events-sql.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
-import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
+import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 'kpg-checkout:migrate';
@@ -113,14 +114,24 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     return rows[0] ? toAttempt(rows[0]) : undefined;
   }
 
+  /** The events `events` makes of the row that moved, written in the transaction `tx` (the outbox). */
+  async function tell(tx: SqlQuery, events: EventsOf | undefined, row: Attempt, now: string): Promise<void> {
+    const made = events?.(row) ?? [];
+    if (made.length) await insertEvents(sql.engine, tx, made, now);
+  }
+
   const store: PaymentStore = {
     engine: sql.engine,
     migrate,
     close: () => sql.close(),
+    ...createEventStore(sql),
 
     getAttempt: (orderNo) => one('SELECT * FROM kpg_attempts WHERE order_no = $1', [orderNo]),
 
     findByTid: (provider, tid) => one('SELECT * FROM kpg_attempts WHERE provider = $1 AND tid = $2', [provider, tid]),
+
+    latestAttempt: (orderId) =>
+      one(`SELECT * FROM kpg_attempts WHERE order_id = $1 ORDER BY (status = 'paid') DESC, created_at DESC, order_no DESC LIMIT 1`, [orderId]),
 
     async orderState(orderId) {
       const { rows } = await sql.query<Row>(
@@ -143,7 +154,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       );
     },
 
-    async transition(orderNo, name, patch, now) {
+    async transition(orderNo, name, patch, now, events) {
       if ((PAY_TRANSITIONS as readonly string[]).includes(name)) throw new Error(`kpg store: ${name} records money: use pay()`);
       const { from, to } = TRANSITIONS[name];
       const sets = ['status = $2', 'updated_at = $3'];
@@ -163,10 +174,17 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
         if (!('reported_status' in patch)) set('reported_status', null);
       }
       if (name === 'refute') set('processing_since', null);
-      return one(`UPDATE kpg_attempts SET ${sets.join(', ')} WHERE order_no = $1 AND status = ANY($4::text[]) RETURNING *`, params);
+      const update = `UPDATE kpg_attempts SET ${sets.join(', ')} WHERE order_no = $1 AND status = ANY($4::text[]) RETURNING *`;
+      // A transition the shop hears about is one transaction with its event; the others one statement.
+      if (!events) return one(update, params);
+      return sql.transaction(async (tx) => {
+        const moved = await one(update, params, tx);
+        if (moved) await tell(tx, events, moved, now);
+        return moved;
+      });
     },
 
-    async pay(orderNo, details: PaidDetails, now, transition: PayTransition = 'pay') {
+    async pay(orderNo, details: PaidDetails, now, transition: PayTransition = 'pay', events) {
       const from = TRANSITIONS[transition].from as readonly Status[];
       try {
         return await sql.transaction<PayResult>(async (tx) => {
@@ -194,6 +212,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
             tx,
           );
           if (!paid) throw new Error('kpg store: the attempt moved inside its own lock');
+          await tell(tx, events, paid, now);
           return { ok: true, attempt: paid, already: false };
         });
       } catch (error) {
@@ -203,13 +222,22 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       }
     },
 
-    async recordRefundDue(refund, now) {
-      const { rows } = await sql.query(
-        `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, reason, recorded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'refund_due', $7, $8) ON CONFLICT DO NOTHING RETURNING tid`,
-        [refund.provider, refund.tid, refund.merchant_id, refund.order_no, refund.order_id, refund.amount, refund.reason, now],
-      );
-      return rows.length > 0;
+    async recordRefundDue(refund, now, events) {
+      const record = async (tx: SqlQuery) => {
+        const { rows } = await tx.query(
+          `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, reason, recorded_at)
+           VALUES ($1, $2, $3, $4, $5, $6, 'refund_due', $7, $8) ON CONFLICT DO NOTHING RETURNING tid`,
+          [refund.provider, refund.tid, refund.merchant_id, refund.order_no, refund.order_id, refund.amount, refund.reason, now],
+        );
+        return rows.length > 0;
+      };
+      if (!events) return record(sql);
+      return sql.transaction(async (tx) => {
+        if (!(await record(tx))) return false;
+        const attempt = await one('SELECT * FROM kpg_attempts WHERE order_no = $1', [refund.order_no], tx);
+        if (attempt) await tell(tx, events, attempt, now);
+        return true;
+      });
     },
 
     async refundsDue(options = {}) {
@@ -311,7 +339,13 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
            AND NOT EXISTS (SELECT 1 FROM kpg_transactions t WHERE t.order_no = a.order_no)`,
         [before],
       );
-      return { refusals: refusals.rowCount, attempts: attempts.rowCount };
+      // Events once every delivery of theirs is over (delivered or dead); a pending one is kept whatever its age.
+      const events = await sql.query(
+        `DELETE FROM kpg_events ev WHERE ev.created_at < $1
+           AND NOT EXISTS (SELECT 1 FROM kpg_deliveries d WHERE d.event_id = ev.id AND d.status = 'pending')`,
+        [before],
+      );
+      return { refusals: refusals.rowCount, attempts: attempts.rowCount, events: events.rowCount };
     },
 
     async exclusive(name, fn) {

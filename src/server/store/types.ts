@@ -10,7 +10,9 @@
  * - statuses only move along state.ts's table     (conditional UPDATE ... WHERE status = ANY(...))
  * - an account awaiting its deposit names its TID, bank, holder and due date, and that TID waits on one
  *   attempt only                                  (CHECK, partial unique index)
+ * - a transition the shop hears about and its event are one transaction (issue 21: the outbox)
  */
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryStatus, EventRecord, NewEvent } from '../events/types.js';
 import type { PayTransition, ReportedStatus, Status, TransitionName } from '../state.js';
 
 export type ProviderName = 'shinhan' | 'smartro';
@@ -175,7 +177,36 @@ export type PayResult =
   /** not-in-state: the attempt was not in a state `pay` starts from; tid-taken: another record has the TID. */
   | { ok: false; reason: 'not-in-state' | 'tid-taken' | 'order-paid'; attempt?: Attempt };
 
-export interface PaymentStore {
+/** The outbox's side of the store (issue 21; store/events-sql.ts). */
+export interface EventStore {
+  /**
+   * This instance's targets become active (a webhook's URL recorded, never its secret); every other target
+   * inactive: events written from now on are queued for exactly these. Deliveries already queued stay.
+   */
+  registerTargets(targets: ReadonlyArray<{ target: string; url: string | null }>, now: string): Promise<void>;
+  /**
+   * Up to `limit` due deliveries for `targets`, leased to `owner` until `leaseUntil`, in sequence order: due
+   * (`next_at <= now`), not leased by anyone (or the lease has passed), and no earlier delivery of the same
+   * order to the same target still pending. Locked rows are skipped (another instance is claiming them).
+   */
+  claimDeliveries(args: { owner: string; targets: readonly string[]; now: string; leaseUntil: string; limit: number }): Promise<ClaimedDelivery[]>;
+  /** Records one attempt's outcome, if `owner` still holds the delivery; false when it does not any more. */
+  finishDelivery(args: { eventId: string; target: string; owner: string; now: string; outcome: DeliveryOutcome }): Promise<boolean>;
+  /** A timed-out handler finally returned: its delivery may be taken again (at its next_at). */
+  releaseLease(eventId: string, target: string, owner: string): Promise<void>;
+  /** Events with their deliveries, newest first: of one order, one event, or those with a delivery in `status`. */
+  events(options?: { orderId?: string; eventId?: string; status?: DeliveryStatus; limit?: number }): Promise<EventRecord[]>;
+  /** Re-queues one event's undelivered deliveries, or every dead one: due now, a fresh three days. Returns how many. */
+  retryDeliveries(which: { eventId: string } | { dead: true }, now: string): Promise<number>;
+}
+
+/**
+ * The events a transition writes, from the row it produced, inside its transaction (issue 21): the store
+ * inserts them (and their deliveries) before COMMIT. Called only when the row moved.
+ */
+export type EventsOf = (row: Attempt) => readonly NewEvent[];
+
+export interface PaymentStore extends EventStore {
   readonly engine: 'pglite' | 'postgres';
   /** Creates or upgrades the tables; safe when several instances start at once (advisory lock). */
   migrate(): Promise<void>;
@@ -184,6 +215,8 @@ export interface PaymentStore {
   getAttempt(orderNo: string): Promise<Attempt | undefined>;
   /** The attempt that recorded a PG transaction id (an index, never a scan). */
   findByTid(provider: ProviderName, tid: string): Promise<Attempt | undefined>;
+  /** The order's paid attempt, else its latest one (kpg.payment()). */
+  latestAttempt(orderId: string): Promise<Attempt | undefined>;
   /** The order's paid attempt and its open one (at most one each, by the constraints). */
   orderState(orderId: string): Promise<{ paid?: Attempt; open?: Attempt }>;
   /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
@@ -192,15 +225,18 @@ export interface PaymentStore {
    * One conditional UPDATE along state.ts's table: the attempt moves if its status is one `name` starts
    * from, and the new row comes back; `undefined` when it was not (another copy got there first).
    */
-  transition(orderNo: string, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, now: string): Promise<Attempt | undefined>;
+  transition(orderNo: string, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, now: string, events?: EventsOf): Promise<Attempt | undefined>;
   /**
    * `pay` (or `deposit`, from awaiting_deposit) in one transaction: the TID into kpg_transactions (primary
    * key: recorded once) and the attempt to paid (unique index: one paid attempt per order). The same TID
    * recorded again for the same attempt is `already: true`.
    */
-  pay(orderNo: string, details: PaidDetails, now: string, transition?: PayTransition): Promise<PayResult>;
-  /** Records money to give back; false when that TID is already recorded (as paid or owed). */
-  recordRefundDue(refund: Omit<RefundDue, 'recorded_at' | 'resolved_at' | 'resolution'>, now: string): Promise<boolean>;
+  pay(orderNo: string, details: PaidDetails, now: string, transition?: PayTransition, events?: EventsOf): Promise<PayResult>;
+  /**
+   * Records money to give back; false when that TID is already recorded (as paid or owed). `events` gets the
+   * attempt the money came with (as it is in that transaction).
+   */
+  recordRefundDue(refund: Omit<RefundDue, 'recorded_at' | 'resolved_at' | 'resolution'>, now: string, events?: EventsOf): Promise<boolean>;
   refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;
   /** Staff gave the money back (or decided otherwise): note it; true when it was open. */
   resolveRefund(provider: ProviderName, tid: string, resolution: string, now: string): Promise<boolean>;
@@ -224,8 +260,11 @@ export interface PaymentStore {
   attemptsToCheck(statuses: readonly Status[], options: { checkedBefore: string; createdBefore?: string; except?: readonly string[]; limit: number }): Promise<Attempt[]>;
   /** Notes that reconcile() asked the PG about these attempts at `now`. */
   markChecked(orderNos: readonly string[], now: string): Promise<void>;
-  /** Deletes refusals recorded before `before`, and finished unpaid attempts older than it. Returns counts. */
-  prune(before: string): Promise<{ refusals: number; attempts: number }>;
+  /**
+   * Deletes refusals recorded before `before`, finished unpaid attempts older than it, and events older than
+   * it with no delivery pending. Returns counts.
+   */
+  prune(before: string): Promise<{ refusals: number; attempts: number; events: number }>;
   /** Runs `fn` only if no other instance holds the lock `name` (PostgreSQL advisory lock); else undefined. */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T | undefined>;
 }
