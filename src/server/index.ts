@@ -144,6 +144,11 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
   checkStrings('smartro', options.smartro, ['mid', 'merchantKey', 'pcAction', 'mobileAction', 'apiBase']);
   if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
+  const cancelPassword = options.smartro?.cancelPassword;
+  if (cancelPassword !== undefined && (typeof cancelPassword !== 'string' || cancelPassword.length < 6 || cancelPassword.length > 64)) {
+    // Shorter secrets cannot be redacted from replies and logs without mangling ordinary text (amounts, dates).
+    throw new Error('kpg server: smartro.cancelPassword must be 6 to 64 characters (the redactor must be able to find it in every reply and log line)');
+  }
   for (const method of options.smartro?.payMethods ?? []) {
     if (!smartroPayMethod(method)) throw new Error(`kpg server: smartro.payMethods: "${method}" is not one of ${Object.keys(PAY_METHODS).join(', ')}`);
   }
@@ -158,7 +163,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
 
   const now = options.now ?? (() => new Date());
   const pgTimeoutMs = options.pgTimeoutMs ?? DEFAULTS.pgTimeoutMs;
-  const redact = createRedactor([options.shinhan?.paymentApiKey, options.shinhan?.searchApiKey, options.smartro?.merchantKey]);
+  const redact = createRedactor([options.shinhan?.paymentApiKey, options.shinhan?.searchApiKey, options.smartro?.merchantKey, options.smartro?.cancelPassword]);
   const log = createLogger(options.log, redact, now);
   const shinhan = options.shinhan ? createShinhanProvider(options.shinhan, { timeoutMs: pgTimeoutMs }) : undefined;
   const smartro = options.smartro ? createSmartroProvider(options.smartro, { timeoutMs: pgTimeoutMs, now }) : undefined;
@@ -324,7 +329,7 @@ function checkStrings(name: string, value: object | undefined, keys: string[]) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v !== 'string' || v.trim() === '') throw new Error(`kpg server: ${name}.${key} is required`);
   }
-  for (const key of ['apiBase', 'pcAction', 'mobileAction']) {
+  for (const key of ['apiBase', 'pcAction', 'mobileAction', 'cancelUrl']) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v === 'string' && !/^https?:\/\//.test(v)) throw new Error(`kpg server: ${name}.${key} must be an http(s) URL`);
   }

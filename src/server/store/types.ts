@@ -129,6 +129,8 @@ export interface PaidDetails {
   /** Bank transfer / virtual account: the bank (kept when not given). */
   bank_code?: string | null;
   bank_name?: string | null;
+  /** Shinhan's discount_amount: a card company's promotion; the buyer paid amount - discount (issue 22). */
+  discount_amount?: number;
 }
 
 /** A PG transaction that took money the shop must give back (a superseded or duplicate attempt, a wrong amount). */
