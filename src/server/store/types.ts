@@ -10,8 +10,11 @@
  * - statuses only move along state.ts's table     (conditional UPDATE ... WHERE status = ANY(...))
  * - an account awaiting its deposit names its TID, bank, holder and due date, and that TID waits on one
  *   attempt only                                  (CHECK, partial unique index)
+ * - cancels never give back more than the buyer paid, one in flight per payment, one key per cancel, settled
+ *   cancels final                                 (CHECK kept by a trigger, partial unique index, UNIQUE, trigger)
  */
 import type { PayTransition, ReportedStatus, Status, TransitionName } from '../state.js';
+import type { CancelStore } from './cancels.js';
 
 export type ProviderName = 'shinhan' | 'smartro';
 
@@ -161,7 +164,8 @@ export type PayResult =
   /** not-in-state: the attempt was not in a state `pay` starts from; tid-taken: another record has the TID. */
   | { ok: false; reason: 'not-in-state' | 'tid-taken' | 'order-paid'; attempt?: Attempt };
 
-export interface PaymentStore {
+/** The attempts, their PG transactions, refusals, and (issue 22) the cancellations ledger (store/cancels.ts). */
+export interface PaymentStore extends CancelStore {
   readonly engine: 'pglite' | 'postgres';
   /** Creates or upgrades the tables; safe when several instances start at once (advisory lock). */
   migrate(): Promise<void>;
