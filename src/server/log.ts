@@ -12,7 +12,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 
 export interface LogEvent {
-  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call';
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'cancel';
   level?: LogLevel;
   [field: string]: unknown;
 }

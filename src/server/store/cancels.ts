@@ -162,6 +162,10 @@ export interface CancelStore {
   cancelsOfOrder(orderId: string): Promise<CancelRecord[]>;
   /** Cancels in these statuses, oldest first (reconcile: requested and unknown). */
   cancelsIn(statuses: readonly CancelStatus[], options?: { requestedBefore?: string; limit?: number }): Promise<CancelRecord[]>;
+  /** The order's attempt that took its money (paid, or refunded since). */
+  paymentOfOrder(orderId: string): Promise<Attempt | undefined>;
+  /** Paid attempts whose payment was recorded at or after `since`, oldest first (reconcile's re-check). */
+  paidSince(since: string, options?: { limit?: number }): Promise<Attempt[]>;
 }
 
 type Row = Record<string, unknown>;
@@ -414,6 +418,17 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
       }
       const { rows } = await sql.query<Row>(`SELECT * FROM kpg_cancels WHERE ${where} ORDER BY requested_at, id LIMIT $2`, params);
       return rows.map(toCancel);
+    },
+    async paymentOfOrder(orderId) {
+      const { rows } = await sql.query<Row>(`SELECT * FROM kpg_attempts WHERE order_id = $1 AND status IN ('paid', 'refunded') LIMIT 1`, [orderId]);
+      return rows[0] ? toAttempt(rows[0]) : undefined;
+    },
+    async paidSince(since, options = {}) {
+      const { rows } = await sql.query<Row>(
+        `SELECT * FROM kpg_attempts WHERE status = 'paid' AND finished_at >= $1 ORDER BY finished_at, order_no LIMIT $2`,
+        [since, options.limit ?? 500],
+      );
+      return rows.map(toAttempt);
     },
   };
   return store;
