@@ -306,7 +306,11 @@ export function createCancels(deps: CancelsDeps) {
     if (!money) throw new HttpError(404, 'no-payment', `No PG transaction ${tid} is recorded.`, 'order_id');
     const balance = money.amount - money.discount - money.held;
     if (left(money) <= 0) return refused(money, 'nothing-left', 'The whole payment has been given back.');
-    if (ask.amount !== undefined && ask.amount > balance) {
+    // On a promotion payment Shinhan processes a partial cancel above the balance as the balance (the document's
+    // own example: a second 5,000 on a 4,000 balance gives back 4,000), so such an ask is sent as it is, up to
+    // what the payment was before its discount.
+    const promotionRoom = attempt.provider === 'shinhan' && money.discount > 0 && money.held === money.refunded ? money.discount : 0;
+    if (ask.amount !== undefined && ask.amount > balance + promotionRoom) {
       return refused(money, money.held > money.refunded ? 'cancel-in-flight' : 'exceeds-balance', `amount ${ask.amount} is more than what can be given back (${balance}).`);
     }
     if (balance <= 0) return refused(money, 'cancel-in-flight', 'Another cancel of this payment is in flight: it must be settled first.');

@@ -164,8 +164,11 @@ export interface CancelStore {
   cancelsIn(statuses: readonly CancelStatus[], options?: { requestedBefore?: string; limit?: number }): Promise<CancelRecord[]>;
   /** The order's attempt that took its money (paid, or refunded since). */
   paymentOfOrder(orderId: string): Promise<Attempt | undefined>;
-  /** Paid attempts whose payment was recorded at or after `since`, oldest first (reconcile's re-check). */
-  paidSince(since: string, options?: { limit?: number }): Promise<Attempt[]>;
+  /**
+   * Up to `limit` paid attempts whose payment was recorded at or after `since`, the least recently re-checked
+   * first (reconcile asks the PG about their cancels), each marked checked at `now`.
+   */
+  paidToRecheck(since: string, limit: number, now: string): Promise<Attempt[]>;
 }
 
 type Row = Record<string, unknown>;
@@ -423,12 +426,15 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
       const { rows } = await sql.query<Row>(`SELECT * FROM kpg_attempts WHERE order_id = $1 AND status IN ('paid', 'refunded') LIMIT 1`, [orderId]);
       return rows[0] ? toAttempt(rows[0]) : undefined;
     },
-    async paidSince(since, options = {}) {
+    async paidToRecheck(since, limit, now) {
       const { rows } = await sql.query<Row>(
-        `SELECT * FROM kpg_attempts WHERE status = 'paid' AND finished_at >= $1 ORDER BY finished_at, order_no LIMIT $2`,
-        [since, options.limit ?? 500],
+        `UPDATE kpg_attempts SET cancels_checked_at = $3 WHERE order_no IN (
+           SELECT order_no FROM kpg_attempts WHERE status = 'paid' AND finished_at >= $1
+           ORDER BY cancels_checked_at NULLS FIRST, finished_at, order_no LIMIT $2)
+         RETURNING *`,
+        [since, limit, now],
       );
-      return rows.map(toAttempt);
+      return rows.map(toAttempt).sort((a, b) => (a.finished_at ?? '').localeCompare(b.finished_at ?? ''));
     },
   };
   return store;

@@ -19,12 +19,16 @@ CREATE UNIQUE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) W
 
 ALTER TABLE kpg_attempts
   ADD CONSTRAINT kpg_attempts_refunded_has_tid CHECK (status <> 'refunded' OR tid IS NOT NULL),
+  -- When reconcile() last asked the PG about a paid payment's cancels (made in its admin site): it re-checks
+  -- them in batches, the least recently checked first.
+  ADD COLUMN cancels_checked_at timestamptz,
   -- The order's tax-free part and its VAT, as sent to the PG with the session (Shinhan).
   ADD COLUMN taxfree_amount bigint,
   ADD COLUMN tax_amount bigint,
   ADD CONSTRAINT kpg_attempts_tax_in_range CHECK (
     (taxfree_amount IS NULL OR taxfree_amount BETWEEN 0 AND amount)
     AND (tax_amount IS NULL OR tax_amount BETWEEN 0 AND amount - coalesce(taxfree_amount, 0)));
+CREATE INDEX kpg_attempts_cancels_to_check ON kpg_attempts (cancels_checked_at NULLS FIRST, finished_at) WHERE status = 'paid';
 
 ALTER TABLE kpg_transactions
   -- A card company's promotion the PG reported with the approval (Shinhan discount_amount): the buyer paid
