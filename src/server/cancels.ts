@@ -75,6 +75,11 @@ const RULES: Record<string, string> = {
   tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
 };
 
+/** Checks kpg.cancel's / kpg.cancelDue's arguments without a database (the CLI, before it opens one). */
+export function checkCancelArgs(input: unknown, due = false): void {
+  parseArgs(due ? CancelDueArgsSchema : CancelArgsSchema, input);
+}
+
 function parseArgs<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;

@@ -23,7 +23,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { optionsFromEnv } from './env.js';
-import type { CancelAnswer, Cancels } from './cancels.js';
+import { checkCancelArgs, type CancelAnswer, type Cancels } from './cancels.js';
 import { HttpError } from './http.js';
 import { createEngine, type KpgServerOptions } from './index.js';
 
@@ -92,13 +92,18 @@ async function main(argv: string[]): Promise<number> {
     // The CLI writes its own report; log lines go to stderr so that --json stays parseable.
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   });
+  if (['cancel', 'cancel-due', 'cancel-confirm', 'cancels'].includes(command)) {
+    // Arguments first: a mistake is named before any database is opened (a PGlite directory takes seconds).
+    const problem = checkCancelCommand(command, parsed);
+    if (problem !== undefined) return problem;
+  }
   const store = await engine.store();
   try {
     if (command === 'migrate') {
       console.log(json ? JSON.stringify({ migrated: true, engine: store.engine }) : `kpg-checkout-server: tables are up to date (${store.engine})`);
       return 0;
     }
-    if (['cancel', 'cancel-due', 'cancel-confirm', 'cancels'].includes(command)) return await cancelCommand(command, parsed, await engine.cancelsOf(), json);
+    if (['cancel', 'cancel-due', 'cancel-confirm', 'cancels'].includes(command)) return await cancelCommand(command, parsed, engine.cancelsOf, json);
     if (command === 'refunds') {
       const refunds = await store.refundsDue();
       if (json) console.log(JSON.stringify(refunds, null, 2));
@@ -139,15 +144,46 @@ main(process.argv.slice(2)).then(
   },
 );
 
-/** The cancel commands: the same module as kpg.cancel and the staff route. */
-async function cancelCommand(command: string, args: ReturnType<typeof parseArgv>, cancels: Cancels, json: boolean): Promise<number> {
-  const { options, flags, positional } = args;
-  if (positional.length !== 1) {
+/** The arguments kpg.cancel / kpg.cancelDue get from the command line. */
+function cancelInput(command: string, args: ReturnType<typeof parseArgv>): Record<string, unknown> {
+  const { options, positional } = args;
+  const refund = ['--refund-bank', '--refund-account', '--refund-holder'].map((n) => options.get(n));
+  const refundAccount = refund.some((v) => v !== undefined) ? { bank_code: refund[0], account_no: refund[1], holder: refund[2] } : undefined;
+  return {
+    ...(command === 'cancel' ? { order_id: positional[0], amount: won(options, '--amount'), taxfree_amount: won(options, '--taxfree') } : {}),
+    reason: options.get('--reason'),
+    idempotency_key: options.get('--key'),
+    ...(refundAccount ? { refund_account: refundAccount } : {}),
+    requested_by: options.get('--by') ?? 'cli',
+  };
+}
+
+/** What is wrong with a cancel command's arguments (printed; exit code 1), before anything is opened. */
+function checkCancelCommand(command: string, args: ReturnType<typeof parseArgv>): number | undefined {
+  if (args.positional.length !== 1) {
     console.error(`kpg-checkout-server: ${command} takes one ${command === 'cancel-due' ? 'TID' : command === 'cancel-confirm' ? 'CANCEL_ID' : 'ORDER_ID'}\n${USAGE}`);
     return 1;
   }
+  if (command !== 'cancel' && command !== 'cancel-due') return undefined;
+  try {
+    checkCancelArgs(cancelInput(command, args), command === 'cancel-due');
+  } catch (error) {
+    if (error instanceof HttpError) {
+      console.error(`kpg-checkout-server: ${error.message}${error.field ? ` (${cliName(error.field)})` : ''}`);
+      return 1;
+    }
+    console.error(`kpg-checkout-server: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+  return undefined;
+}
+
+/** The cancel commands: the same module as kpg.cancel and the staff route. */
+async function cancelCommand(command: string, args: ReturnType<typeof parseArgv>, cancelsOf: () => Promise<Cancels>, json: boolean): Promise<number> {
+  const { options, flags, positional } = args;
   const target = positional[0];
   const by = options.get('--by');
+  const cancels = await cancelsOf();
   try {
     if (command === 'cancels') {
       const view = await cancels.orderView(target);
@@ -169,18 +205,8 @@ async function cancelCommand(command: string, args: ReturnType<typeof parseArgv>
         ? await cancels.confirmDone(Number(target), { amount, by, note: options.get('--note') })
         : await cancels.confirmNotDone(Number(target), { by, note: options.get('--note') });
     } else {
-      const refund = ['--refund-bank', '--refund-account', '--refund-holder'].map((n) => options.get(n));
-      const refundAccount = refund.some((v) => v !== undefined) ? { bank_code: refund[0], account_no: refund[1], holder: refund[2] } : undefined;
-      const common = {
-        reason: options.get('--reason'),
-        idempotency_key: options.get('--key'),
-        ...(refundAccount ? { refund_account: refundAccount } : {}),
-        requested_by: by ?? 'cli',
-      };
-      answer =
-        command === 'cancel'
-          ? await cancels.cancel({ order_id: target, amount: won(options, '--amount'), taxfree_amount: won(options, '--taxfree'), ...common })
-          : await cancels.cancelDue(target, common);
+      const input = cancelInput(command, args);
+      answer = command === 'cancel' ? await cancels.cancel(input) : await cancels.cancelDue(target, input);
     }
     if (json) console.log(JSON.stringify(answer, null, 2));
     else {

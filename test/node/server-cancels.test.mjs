@@ -112,6 +112,8 @@ forEachEngine('cancels through the sandbox PGs', ({ engine, store, database }) =
     const none = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1, reason: 'x', idempotency_key: key() });
     assert.deepEqual([none.status, none.code], ['refused', 'nothing-left']);
     assert.ok(s.logs.some((l) => l.event === 'transition' && l.transition === 'refund' && l.order_no === p.orderNo));
+    const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: p.order.order_id, device_type: 2 });
+    assert.deepEqual([session.status, session.json.code], [409, 'already-paid'], 'a refunded order takes no new payment');
   });
 
   test('the same key twice: one PG call and the same answer; the same key with other arguments is refused (409, the field named)', async (t) => {

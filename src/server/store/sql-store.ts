@@ -126,11 +126,13 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
 
     async orderState(orderId) {
       const { rows } = await sql.query<Row>(
-        `SELECT * FROM kpg_attempts WHERE order_id = $1 AND (status = 'paid' OR status = ANY($2::text[]))`,
+        `SELECT * FROM kpg_attempts WHERE order_id = $1 AND (status IN ('paid', 'refunded') OR status = ANY($2::text[]))`,
         [orderId, OPEN_STATUSES],
       );
       const attempts = rows.map(toAttempt);
-      return { paid: attempts.find((a) => a.status === 'paid'), open: attempts.find((a) => a.status !== 'paid') };
+      // A refunded payment still closes its order (issue 22): `paid` is the attempt that took the money.
+      const took = (a: Attempt) => a.status === 'paid' || a.status === 'refunded';
+      return { paid: attempts.find(took), open: attempts.find((a) => !took(a)) };
     },
 
     insertAttempt(a: NewAttempt, now: string) {

@@ -174,7 +174,7 @@ export interface PaymentStore extends CancelStore {
   getAttempt(orderNo: string): Promise<Attempt | undefined>;
   /** The attempt that recorded a PG transaction id (an index, never a scan). */
   findByTid(provider: ProviderName, tid: string): Promise<Attempt | undefined>;
-  /** The order's paid attempt and its open one (at most one each, by the constraints). */
+  /** The order's paid (or refunded) attempt and its open one (at most one each, by the constraints). */
   orderState(orderId: string): Promise<{ paid?: Attempt; open?: Attempt }>;
   /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
   insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
