@@ -500,8 +500,7 @@ export function createCancels(deps: CancelsDeps) {
   function judge(cancel: CancelRecord, money: PaymentMoney, pg: PgCancelState, ledger: CancelRecord[]): Verdict {
     const asked = cancel.requested_amount ?? cancel.amount;
     const balanceBefore = money.amount - money.discount - money.refunded;
-    const recorded = new Set(ledger.filter((c) => c.status === 'done' && c.pg_ref).map((c) => c.pg_ref as string));
-    const fresh = pg.entries.filter((e) => !recorded.has(e.ref));
+    const fresh = unrecorded(pg.entries, ledger);
     if (cancel.provider === 'smartro') {
       // Smartro's receipt lists every partial cancel (transAmt) and the final one.
       if (cancel.kind === 'full') {
@@ -564,6 +563,24 @@ export function createCancels(deps: CancelsDeps) {
   // Cancels made elsewhere (the PG's admin site): reconcile
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * The PG's cancels the ledger does not hold: not recorded under their ref, nor by a done cancel without one
+   * (staff confirmed it from the admin site) of the same kind and amount, each such row standing for one.
+   */
+  function unrecorded(entries: PgCancelEntry[], ledger: CancelRecord[]): PgCancelEntry[] {
+    const done = ledger.filter((c) => c.status === 'done');
+    const refs = new Set(done.filter((c) => c.pg_ref).map((c) => c.pg_ref as string));
+    const unreffed = done.filter((c) => !c.pg_ref);
+    return entries.filter((e) => {
+      if (refs.has(e.ref)) return false;
+      const kind = e.ref === 'full' ? 'full' : 'partial';
+      const i = unreffed.findIndex((c) => c.kind === kind && (e.amount === undefined || c.amount === e.amount));
+      if (i === -1) return true;
+      unreffed.splice(i, 1);
+      return false;
+    });
+  }
+
   /** Records one cancel the PG shows and the ledger does not, with source 'pg'. */
   async function recordFound(attempt: Attempt, tid: string, money: PaymentMoney, entry: PgCancelEntry, kind: 'full' | 'partial') {
     const amount = entry.amount ?? money.amount - money.discount - money.held;
@@ -607,11 +624,9 @@ export function createCancels(deps: CancelsDeps) {
     const state = await provider.cancelState(attempt, tid);
     if (!state.ok) return { recorded: [] };
     const ledger = await store.cancelsOf(attempt.provider, tid);
-    const recordedRefs = new Set(ledger.filter((c) => c.status === 'done' && c.pg_ref).map((c) => c.pg_ref as string));
     const recorded: CancelRecord[] = [];
     if (attempt.provider === 'smartro') {
-      for (const entry of state.state.entries) {
-        if (recordedRefs.has(entry.ref)) continue;
+      for (const entry of unrecorded(state.state.entries, ledger)) {
         const now = (await store.paymentMoney(attempt.provider, tid)) as PaymentMoney;
         const r = await recordFound(attempt, tid, now, entry, entry.ref === 'full' ? 'full' : 'partial');
         if (r?.ok) recorded.push(r.cancel);

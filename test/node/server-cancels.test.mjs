@@ -248,6 +248,15 @@ forEachEngine('cancels through the sandbox PGs', ({ engine, store, database }) =
     const rest = await s.kpg.cancel({ order_id: p.order.order_id, reason: '전체', idempotency_key: key() });
     assert.deepEqual([rest.status, rest.cancelled_amount, rest.balance], ['done', 9900, 0]);
     assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+    // A lost Smartro cancel that staff confirm from the admin site is not found again as one "made elsewhere".
+    const lost = await paySmartro(s);
+    await s.pgs.fault('smartro', { api: 'cancel', status: 502, tid: lost.tid });
+    const unknown = await s.kpg.cancel({ order_id: lost.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
+    assert.equal(unknown.status, 'unknown');
+    assert.equal((await s.kpg.confirmCancel(/** @type {number} */ (unknown.cancel_id), { done: true, by: 'kim' })).status, 'done');
+    const again = await s.kpg.reconcile();
+    assert.equal(again.cancels.found.filter((f) => f.order_id === lost.order.order_id).length, 0);
+    assert.equal((await s.kpg.cancels(lost.order.order_id))?.refunded_total, 2000);
     const phone = await paySmartro(s, 'phone');
     const refused = await s.kpg.cancel({ order_id: phone.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() });
     assert.deepEqual([refused.status, refused.code], ['refused', 'partial-unsupported']);
