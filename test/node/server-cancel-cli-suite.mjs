@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Issue 22: `npx kpg-checkout-server cancel ORDER_ID [--amount N] --reason ... --key ...` (and `cancels`), from
+ * Not a test file: server-cancel-cli-{pglite,postgres}.test.mjs run it. Issue 22: `npx kpg-checkout-server cancel ORDER_ID [--amount N] --reason ... --key ...` (and `cancels`), from
  * another process, as staff or a script would run it, on PGlite (a data directory, the server closed first:
  * one process per directory) and on PostgreSQL (the server still running), against the Shinhan sandbox.
  */
@@ -15,7 +15,13 @@ import { promisify } from 'node:util';
 import { createKpgServer, toNodeHandler } from '../../dist/server/index.js';
 import { closeServer, ENGINES, listen, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, uid } from './server-helpers.mjs';
 
-for (const engine of ENGINES) {
+/**
+ * The suite for one engine (one file each: a PGlite directory opened by each CLI run takes seconds on a loaded
+ * machine, and node --test times a whole file out).
+ * @param {'pglite' | 'postgres'} name
+ */
+export function cliSuite(name) {
+  const engine = /** @type {(typeof ENGINES)[number]} */ (ENGINES.find((e) => e.name === name));
   describe(`kpg-checkout-server cancel [${engine.name}]`, { skip: engine.skip }, () => {
     test('cancel, the same --key again (one PG call), a refusal, a missing --key, and cancels', async (t) => {
       /** @type {import('../../dist/server/index.js').DatabaseOptions} */
