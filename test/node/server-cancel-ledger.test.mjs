@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
-import { ENGINES, uid } from './server-helpers.mjs';
+import { ENGINES, uid, until } from './server-helpers.mjs';
 
 const now = () => new Date().toISOString();
 const FP = 'a'.repeat(64);
@@ -274,10 +274,13 @@ for (const engine of ENGINES) {
           const p = await payment();
           const insert = (/** @type {any} */ client, /** @type {number} */ amount) =>
             client.query(`INSERT INTO kpg_cancels (provider, tid, order_no, order_id, idempotency_key, fingerprint, source, kind, status, amount, reason, requested_at, settled_at) VALUES ('shinhan', $1, 'N', 'O', $2, $3, 'api', 'partial', 'done', $4, 'raw', now(), now())`, [p.tid, uid('K'), FP, amount]);
+          const bPid = (await b.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
           await a.query('BEGIN');
           await b.query('BEGIN');
           await insert(a, 6000);
-          const second = insert(b, 6000); // waits for a's row lock on the payment
+          const second = insert(b, 6000);
+          // b must be WAITING for a's row lock on the payment when a commits (else it simply runs after a).
+          await until(async () => (await a.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [bPid])).rows[0]?.wait_event_type === 'Lock', 10_000, 'the second transaction to wait for the first');
           await a.query('COMMIT');
           await assert.rejects(second, (/** @type {any} */ e) => e.code === '23514');
           await b.query('ROLLBACK');
