@@ -27,7 +27,7 @@ export interface StaffDeps {
   publicBaseUrl: string;
   authorizeStaff?: (args: { request: Request }) => StaffAnswer | Promise<StaffAnswer>;
   cancels(): Cancels;
-  clientIp(request: Request, env: unknown): string;
+  clientIp(request: Request, env: unknown): string | undefined;
   bodyTimeoutMs: number;
   ready(): Promise<void>;
 }

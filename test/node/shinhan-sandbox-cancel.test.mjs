@@ -125,7 +125,7 @@ describe('v1.0/payments/cancel (전체 취소)', () => {
 
   test('a virtual account: before its deposit a cancel closes it; after it, the refund account is required', async () => {
     const waiting = await paid({}, { vbank: true });
-    assert.equal((await confirmInfo(waiting.body.order_no)).status, 404, 'no data before the deposit');
+    assert.equal((await confirmInfo(waiting.body.order_no)).json.tx_stat, 0, 'waiting for its deposit (the sandbox\'s tx_stat 0)');
     const closed = await post('/v1.0/payments/cancel', cancelBody(waiting));
     assert.equal(closed.json.ret_code, 0, closed.text);
     assert.equal((await confirmInfo(waiting.body.order_no)).json.tx_stat, 2);
