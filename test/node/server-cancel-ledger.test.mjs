@@ -13,8 +13,11 @@ import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
 import { ENGINES, uid, until } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
 
-const now = () => new Date().toISOString();
+// One pinned clock (issue 20): the ledger's times decide nothing here but their order, kept by id.
+const clock = testClock();
+const now = () => clock.date().toISOString();
 const FP = 'a'.repeat(64);
 
 for (const engine of ENGINES) {

@@ -15,6 +15,10 @@ import { vatOf } from '../../dist/server/tax.js';
 import { startShinhanSandbox } from '../../demo/sandbox/shinhan/server.mjs';
 import { encryptData, startSmartroSandbox } from '../../demo/sandbox/smartro/server.mjs';
 import { SANDBOX_SHINHAN, SANDBOX_SMARTRO } from './server-helpers.mjs';
+import { kst, testClock } from './clock.mjs';
+
+/** One pinned clock (issue 20) for the providers and both sandboxes. */
+const clock = testClock();
 
 const SMARTRO_PASSWORD = 'sandbox-cancel-pw-0001';
 /** @type {Awaited<ReturnType<typeof startShinhanSandbox>>} */
@@ -24,18 +28,18 @@ let smartroSb;
 let seq = 0;
 
 before(async () => {
-  shinhanSb = await startShinhanSandbox({ port: 0, promotions: { S009: [{ prmt_name: '5천원 이상 1천원 할인', prmt_ctnt: '', prmt_cndi_amt: 5000, prmt_amt: 1000, id_max_aply_yn: 'N', max_cnt_aply_type: 4, max_cnt: 1 }] } });
-  smartroSb = await startSmartroSandbox({ port: 0 });
+  shinhanSb = await startShinhanSandbox({ port: 0, now: clock.now, promotions: { S009: [{ prmt_name: '5천원 이상 1천원 할인', prmt_ctnt: '', prmt_cndi_amt: 5000, prmt_amt: 1000, id_max_aply_yn: 'N', max_cnt_aply_type: 4, max_cnt: 1 }] } });
+  smartroSb = await startSmartroSandbox({ port: 0, now: clock.now });
 });
 after(() => Promise.all([shinhanSb.close(), smartroSb.close()]));
 
 /** @param {number} [timeoutMs] */
-const shinhan = (timeoutMs = 5000) => createShinhanProvider({ apiBase: `${shinhanSb.origin}/`, ...SANDBOX_SHINHAN }, { timeoutMs });
+const shinhan = (timeoutMs = 5000) => createShinhanProvider({ apiBase: `${shinhanSb.origin}/`, ...SANDBOX_SHINHAN }, { timeoutMs, now: clock.date });
 /** @param {Record<string, unknown>} [o] @param {number} [timeoutMs] */
 const smartro = (o = {}, timeoutMs = 5000) =>
   createSmartroProvider(
     { ...SANDBOX_SMARTRO, pcAction: `${smartroSb.origin}/interfaceURL.jsp`, mobileAction: `${smartroSb.origin}/pay/interfaceURL`, apiBase: `${smartroSb.origin}/`, ...o },
-    { timeoutMs, now: () => new Date() },
+    { timeoutMs, now: clock.date },
   );
 
 /** @param {'shinhan' | 'smartro'} pg @param {Record<string, unknown>} fault */
@@ -54,7 +58,7 @@ const attemptOf = (o) => /** @type {any} */ ({ user_id: 'buyer01', amount: 11000
  */
 async function shinhanPaid(o = {}) {
   const provider = shinhan();
-  const attempt = attemptOf({ order_no: `P${process.pid}-${Date.now()}-${++seq}`, amount: o.amount ?? 11000, pgcode: 'card', device_type: 2, product_name: '취소 테스트', nonce: randomBytes(8).toString('hex') });
+  const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}`, amount: o.amount ?? 11000, pgcode: 'card', device_type: 2, product_name: '취소 테스트', nonce: randomBytes(8).toString('hex') });
   const order = { order_id: 'O1', amount: attempt.amount, product_name: '취소 테스트', buyer: { id: 'buyer01', name: '홍길동' }, ...(o.taxfree !== undefined ? { taxfree_amount: o.taxfree } : {}), ...(o.tax !== undefined ? { tax_amount: o.tax } : {}) };
   const urls = { shinhanReturn: 'http://shop.test/r', shinhanCancel: 'http://shop.test/c', shinhanFail: 'http://shop.test/f' };
   const session = await provider.createSession(/** @type {any} */ ({ attempt, order, body: { provider: 'shinhan', order_id: 'O1', device_type: 2, ...(o.card ? { card_cpny_cd: o.card } : {}) }, urls }));
@@ -72,8 +76,8 @@ async function shinhanPaid(o = {}) {
 
 /** A card approval at the Smartro sandbox (the payment interface and the page). @param {string} [payMethod] */
 async function smartroPaid(payMethod = 'CARD') {
-  const ediDate = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-  const moid = `P${process.pid}x${Date.now()}x${++seq}`;
+  const ediDate = kst.compact(clock.now());
+  const moid = `P${randomBytes(6).toString('hex')}x${++seq}`;
   const fields = { PayMethod: payMethod, GoodsCnt: '1', GoodsName: 'cancel', Amt: '11000', Moid: moid, MID: SANDBOX_SMARTRO.mid, ReturnURL: 'http://shop.test/r', ediDate, MallResultFWD: 'Y', EncryptData: encryptData({ ediDate, mid: SANDBOX_SMARTRO.mid, amt: '11000', merchantKey: SANDBOX_SMARTRO.merchantKey }) };
   const page = await (await fetch(`${smartroSb.origin}/interfaceURL.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) })).text();
   const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
@@ -150,7 +154,7 @@ describe('Shinhan: cancel and cancelState', () => {
   });
 
   test('a deposited virtual account: the refund account goes as bank_cd / bank_acct_no / bank_name', async () => {
-    const order_no = `V${process.pid}-${Date.now()}-${++seq}`;
+    const order_no = `V${randomBytes(6).toString('hex')}-${++seq}`;
     const key = SANDBOX_SHINHAN.paymentApiKey;
     const body = { pgcode: 'selpay', client_id: SANDBOX_SHINHAN.clientId, user_id: 'buyer01', user_name: '홍길동', order_no, pay_type: 1, device_type: 2, amount: 11000, product_name: 'v', return_url: 'http://shop.test/r', cancel_url: 'http://shop.test/c', fail_url: 'http://shop.test/f' };
     const request = await (await fetch(`${shinhanSb.origin}/v1.0/payments/request`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `SPGKEY ${key}` }, body: JSON.stringify({ ...body, param_ispt_hash: paramIsptHash({ clientId: body.client_id, userId: 'buyer01', orderNo: order_no, payType: 1, amount: 11000, paymentApiKey: key }) }) })).json();

@@ -102,7 +102,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
       body: JSON.stringify({ client_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, confirm_token: page.fields.confirm_token, ip_addr: '203.0.113.9' }),
     });
     const tid = (await confirm.json()).tid;
-    await store().recordRefundDue({ provider: 'shinhan', tid, merchant_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, order_id: order.order_id, amount: 11000, reason: 'superseded' }, new Date().toISOString());
+    await store().recordRefundDue({ provider: 'shinhan', tid, merchant_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, order_id: order.order_id, amount: 11000, reason: 'superseded' }, '2026-12-01T00:00:00.000Z');
     assert.equal((await s.kpg.refundsDue()).length, 1);
     const k = key();
     const answer = await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k });

@@ -6,6 +6,7 @@
  * per-file timeout on a loaded machine.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import {
   forEachEngine,
   postForm,
@@ -97,7 +98,8 @@ export function cancelsSuite(title, body) {
     const staff = (s, path, body, headers = STAFF) => s.call(`/api/kpg/staff${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body), buyer: null });
 
     let keys = 0;
-    const key = () => `key-${engine}-${Date.now()}-${++keys}`;
+    const run = randomBytes(6).toString('hex');
+    const key = () => `key-${engine}-${run}-${++keys}`;
 
     body({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key });
   });

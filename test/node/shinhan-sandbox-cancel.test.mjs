@@ -7,7 +7,7 @@
  * Run: node --test test/node/shinhan-sandbox-cancel.test.mjs
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { startShinhanSandbox } from '../../demo/sandbox/shinhan/server.mjs';
 import { defaultTaxAmount, processedPartialAmount } from '../../demo/sandbox/shinhan/cancel.mjs';
@@ -60,7 +60,7 @@ async function paid(o = {}, how = {}) {
     client_id: CLIENT_ID,
     user_id: 'buyer01',
     user_name: '홍길동',
-    order_no: `C${process.pid}-${Date.now()}-${++seq}`,
+    order_no: `C${randomBytes(6).toString('hex')}-${++seq}`,
     pay_type: 1,
     device_type: 2,
     amount: 11000,

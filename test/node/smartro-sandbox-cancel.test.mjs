@@ -7,7 +7,7 @@
  * Run: node --test test/node/smartro-sandbox-cancel.test.mjs
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_MERCHANT, encodeEucKr, encryptData, startSmartroSandbox } from '../../demo/sandbox/smartro/server.mjs';
 
@@ -37,10 +37,10 @@ const phpUrlencodeEucKr = (text) =>
  * @param {{ payMethod?: string, amount?: number, deposit?: boolean }} [o]
  */
 async function approved(o = {}) {
-  const ediDate = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+  const ediDate = '20261201120000'; // any valid moment: the payment interface checks its form, not its freshness
   const amt = String(o.amount ?? 11000);
   const fields = {
-    PayMethod: o.payMethod ?? 'CARD', GoodsCnt: '1', GoodsName: 'cancel test', Amt: amt, Moid: `C${process.pid}x${Date.now()}x${++seq}`, MID,
+    PayMethod: o.payMethod ?? 'CARD', GoodsCnt: '1', GoodsName: 'cancel test', Amt: amt, Moid: `C${randomBytes(6).toString('hex')}x${++seq}`, MID,
     ReturnURL: 'http://shop.test/r', BuyerName: 'buyer', ediDate, MallResultFWD: 'Y', EncryptData: encryptData({ ediDate, mid: MID, amt, merchantKey: KEY }),
   };
   const page = await (await fetch(`${sb.origin}/interfaceURL.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) })).text();
