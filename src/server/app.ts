@@ -14,6 +14,7 @@
  *   POST {base}/smartro/return     browser, sent by Smartro (ReturnURL)                       page / 303
  *   POST {base}/smartro/retry      Smartro's server (RetryURL)                                text OK
  *   GET|POST {base}/smartro/stop   browser, mobile cancel (StopURL)                           303
+ *   {base}/staff/...               the shop's staff (issue 22, staff.ts): cancels            JSON
  */
 import { Hono, type Context } from 'hono';
 import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
@@ -32,6 +33,7 @@ import {
   SmartroResultSchema,
   parseOr400,
 } from './schemas.js';
+import { createStaffRoutes, type StaffDeps } from './staff.js';
 import type { Attempt } from './store/types.js';
 import { TEXTS, reportedFailCode } from './texts.js';
 
@@ -64,6 +66,8 @@ export interface AppDeps {
   ready(): Promise<void>;
   /** Shinhan / Smartro configured? Their routes answer 404 otherwise. */
   providers: { shinhan: boolean; smartro: boolean };
+  /** The staff routes (issue 22). */
+  staff: Pick<StaffDeps, 'publicBaseUrl' | 'authorizeStaff' | 'cancels'>;
 }
 
 export function createApp(deps: AppDeps) {
@@ -271,6 +275,9 @@ export function createApp(deps: AppDeps) {
     const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
     return replyToBrowser(await deps.payments.browserReport('smartro/stop', order_no, 'smartro', { status: 'cancelled', code: 'buyer-cancelled' }));
   });
+
+  // ----------------------------------------------------------------------------- staff (issue 22, staff.ts)
+  app.route('/staff', createStaffRoutes({ ...deps.staff, clientIp: (request, env) => deps.clientIp(request, env as KpgEnv | undefined), bodyTimeoutMs: deps.bodyTimeoutMs, ready: deps.ready }));
 
   // ----------------------------------------------------------------------------- wrong methods, the rest
   const allow: Array<[string, string]> = [

@@ -6,7 +6,7 @@
  *   SHINHAN_API_BASE, SHINHAN_CLIENT_ID, SHINHAN_PAYMENT_API_KEY, SHINHAN_SEARCH_API_KEY, SHINHAN_PGCODES,
  *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE,
  *   SMARTRO_RECEIPT_LOOKUP_BY_MOID, SMARTRO_PAY_METHODS (card,vbank,bank,phone), SMARTRO_VBANK_DUE_DAYS,
- *   SMARTRO_VBANK_HOLDER
+ *   SMARTRO_VBANK_HOLDER, SMARTRO_CANCEL_PASSWORD, SMARTRO_CANCEL_URL
  */
 import type { ShinhanOptions } from './providers/shinhan.js';
 import type { SmartroOptions } from './providers/smartro.js';
@@ -64,6 +64,10 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     }
     const holder = value('SMARTRO_VBANK_HOLDER');
     if (holder) out.smartro.vbankHolder = holder;
+    const cancelPassword = value('SMARTRO_CANCEL_PASSWORD');
+    if (cancelPassword) out.smartro.cancelPassword = cancelPassword;
+    const cancelUrl = value('SMARTRO_CANCEL_URL');
+    if (cancelUrl) out.smartro.cancelUrl = cancelUrl;
   }
   return out;
 }

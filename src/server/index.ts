@@ -21,6 +21,7 @@ import { createApp, type KpgEnv } from './app.js';
 import { createRelay, type DeliveryReport, type Relay, type RelayTarget } from './events/relay.js';
 import { DELIVERY_STATUSES, type DeliveryStatus, type EventRecord, type KpgEvent, type PaymentView } from './events/types.js';
 import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webhooks.js';
+import { createCancels, type CancelAnswer, type CancelArgs, type CancelDueArgs, type Cancels } from './cancels.js';
 import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
 import { createPayments, view, type Payments } from './payments/index.js';
@@ -30,6 +31,7 @@ import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
 import { openStore, type DatabaseOptions } from './store/open.js';
+import type { StaffAnswer } from './staff.js';
 import type { PaymentStore, ProviderName, RefundDue, Refusal, RefusalCount } from './store/types.js';
 
 export type { KpgEnv } from './app.js';
@@ -37,6 +39,12 @@ export type { ShinhanOptions } from './providers/shinhan.js';
 export type { SmartroOptions } from './providers/smartro.js';
 export type { KpgOrder, SessionAnswer } from './providers/types.js';
 export type { ReconcileReport } from './reconcile.js';
+export type { CancelAnswer, CancelArgs, CancelDueArgs, RefundView } from './cancels.js';
+export type { CancelRecord, PaymentMoney } from './store/cancels.js';
+export type { RefundAccount } from './providers/types.js';
+export type { StaffAnswer } from './staff.js';
+export { HttpError } from './http.js';
+export { vatOf } from './tax.js';
 export type { DatabaseOptions } from './store/open.js';
 export type { Attempt, PaymentStore, RefundDue, Refusal, RefusalCount } from './store/types.js';
 export { REFUSAL_SAMPLES } from './store/types.js';
@@ -79,7 +87,24 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   webhooks?: WebhookOptions[];
   /** How events are delivered (onEvent and webhooks). */
   delivery?: DeliveryOptions;
-  /** JSON log lines (one per transition, refusal, amount owed, delivery, error); default stdout; false: none. */
+  /**
+   * Issue 22: who may use the staff routes ({base}/staff/...: cancels, settling an unknown cancel). Return
+   * false (403), true, or `{ id }` (kept on each cancel as requested_by / settled_by). Separate from the buyers'
+   * `authorize`. Without it the staff routes answer 404.
+   */
+  authorizeStaff?(args: { request: Request }): StaffAnswer | Promise<StaffAnswer>;
+  /**
+   * A cancel the PG did not answer is settled as "not cancelled" from the PG's records only once it is this
+   * old, and a `requested` one this old lost its instance (default 3 x pgTimeoutMs).
+   */
+  cancelSettleMs?: number;
+  /**
+   * reconcile() asks the PG about the cancels of paid payments recorded in the last this many days (made in
+   * the PG's admin site, say), `recheckBatch` per run, the least recently asked first. Default 30 days, 50 per run.
+   */
+  recheckPaidDays?: number;
+  recheckBatch?: number;
+  /** JSON log lines (one per transition, refusal, amount owed, delivery, cancel, error); default stdout; false: none. */
   log?: LogSink | false;
   /** Each call to a PG (default 10 s). */
   pgTimeoutMs?: number;
@@ -160,6 +185,21 @@ export interface KpgServer {
   readonly ready: Promise<void>;
   /** Settles processing/unknown attempts, expires old ones, prunes, and lists money owed back. */
   reconcile(): Promise<ReconcileReport>;
+  /**
+   * Gives money back (결제취소, issue 22): `amount` absent = everything left. Exactly once per
+   * `idempotency_key` (the same key and arguments answer the same cancel, with no second PG call). Answers
+   * `{status: 'done' | 'unknown' | 'refused', cancel_id?, cancelled_amount, refunded_total, balance, code?}`;
+   * throws HttpError (status 400, `field`) for arguments that are not valid.
+   */
+  cancel(args: CancelArgs): Promise<CancelAnswer>;
+  /** Gives a refund_due entry's money back at the PG with one call; the entry is resolved when done. */
+  cancelDue(tid: string, args: CancelDueArgs): Promise<CancelAnswer>;
+  /** Staff checked the PG's admin site about an unknown cancel: it was made (`done`, for `amount`) or not. */
+  confirmCancel(cancelId: number, args: { done: boolean; amount?: number; by: string; note?: string }): Promise<CancelAnswer>;
+  /** Records a cancel made elsewhere (the PG's admin site, a refund the shop made itself), with its amount: no PG call. */
+  recordCancel(args: { order_id: string; amount: number; reason: string; idempotency_key: string; requested_by?: string; pg_cancel_id?: string }): Promise<CancelAnswer>;
+  /** An order's payment and its cancels (staff tools). */
+  cancels(orderId: string): Promise<Awaited<ReturnType<Cancels['orderView']>>>;
   /** Money the PGs took that the shop must give back (superseded or duplicate attempts, wrong amounts). */
   refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;
   resolveRefund(provider: ProviderName, tid: string, resolution: string): Promise<boolean>;
@@ -194,6 +234,8 @@ const DEFAULTS = {
   smartroQuietMs: 5 * 60_000,
   retentionMs: 90 * 24 * 3600_000,
   resultWaitMs: 1000,
+  recheckPaidDays: 30,
+  recheckBatch: 50,
   receiptCacheMs: 30_000,
   session: { limit: 20, windowMs: 60_000 },
   cards: { limit: 60, windowMs: 60_000 },
@@ -220,6 +262,11 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
   checkStrings('smartro', options.smartro, ['mid', 'merchantKey', 'pcAction', 'mobileAction', 'apiBase']);
   if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
+  const cancelPassword = options.smartro?.cancelPassword;
+  if (cancelPassword !== undefined && (typeof cancelPassword !== 'string' || cancelPassword.length < 6 || cancelPassword.length > 64)) {
+    // Shorter secrets cannot be redacted from replies and logs without mangling ordinary text (amounts, dates).
+    throw new Error('kpg server: smartro.cancelPassword must be 6 to 64 characters (the redactor must be able to find it in every reply and log line)');
+  }
   for (const method of options.smartro?.payMethods ?? []) {
     if (!smartroPayMethod(method)) throw new Error(`kpg server: smartro.payMethods: "${method}" is not one of ${Object.keys(PAY_METHODS).join(', ')}`);
   }
@@ -247,6 +294,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
     options.shinhan?.paymentApiKey,
     options.shinhan?.searchApiKey,
     options.smartro?.merchantKey,
+    options.smartro?.cancelPassword,
     ...webhooks.flatMap((w) => [w.secret, w.secret.slice('whsec_'.length)]),
   ]);
   const log = createLogger(options.log, redact, now);
@@ -323,6 +371,13 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
     return payments;
   };
 
+  let cancels: Cancels | undefined;
+  const cancelsOf = async () => {
+    const s = await store();
+    cancels ??= createCancels({ store: s, providers, log, now, settleAfterMs: options.cancelSettleMs ?? staleProcessingMs });
+    return cancels;
+  };
+
   const runReconcile = async () =>
     reconcile({
       store: await store(),
@@ -333,9 +388,12 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
       attemptTtlMs,
       staleProcessingMs,
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
+      cancels: await cancelsOf(),
+      recheckPaidDays: options.recheckPaidDays ?? DEFAULTS.recheckPaidDays,
+      recheckBatch: options.recheckBatch ?? DEFAULTS.recheckBatch,
     });
 
-  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs, limits, targets, relayOf, delivery };
+  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, cancelsOf, reconcile: runReconcile, pgTimeoutMs, limits, targets, relayOf, delivery };
 }
 
 export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: KpgServerOptions<TOrder>): KpgServer {
@@ -350,8 +408,10 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
 
   let payments: Payments | undefined;
   let closed = false;
+  let cancels: Cancels | undefined;
   const ready = (async () => {
     payments = await engine.paymentsOf();
+    cancels = await engine.cancelsOf();
     // This instance's targets: every event written from now on is queued for them (by any process).
     const store = await engine.store();
     await store.registerTargets(engine.targets.map((t) => ({ target: t.id, url: t.url })), engine.now().toISOString());
@@ -389,6 +449,14 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     clientIp: (request, env) => options.clientIp?.(request, env) ?? env?.clientIp ?? undefined,
     ready: () => ready,
     providers: { shinhan: Boolean(engine.shinhan), smartro: Boolean(engine.smartro) },
+    staff: {
+      publicBaseUrl: engine.publicBaseUrl,
+      authorizeStaff: options.authorizeStaff,
+      cancels: () => {
+        if (!cancels) throw new Error('kpg server: not ready');
+        return cancels;
+      },
+    },
   });
 
   return {
@@ -399,6 +467,14 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       return redactResponse(response, engine.redact);
     },
     reconcile: engine.reconcile,
+    cancel: async (args) => (await engine.cancelsOf()).cancel(args),
+    cancelDue: async (tid, args) => (await engine.cancelsOf()).cancelDue(tid, args),
+    async confirmCancel(cancelId, args) {
+      const c = await engine.cancelsOf();
+      return args.done ? c.confirmDone(cancelId, args) : c.confirmNotDone(cancelId, args);
+    },
+    recordCancel: async (args) => (await engine.cancelsOf()).recordCancel(args),
+    cancels: async (orderId) => (await engine.cancelsOf()).orderView(orderId),
     refundsDue: async (o) => (await engine.store()).refundsDue(o),
     resolveRefund: async (provider, tid, resolution) => (await engine.store()).resolveRefund(provider, tid, resolution, engine.now().toISOString()),
     refusals: async (o) => (await engine.store()).refusals(o),
@@ -490,7 +566,7 @@ function checkStrings(name: string, value: object | undefined, keys: string[]) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v !== 'string' || v.trim() === '') throw new Error(`kpg server: ${name}.${key} is required`);
   }
-  for (const key of ['apiBase', 'pcAction', 'mobileAction']) {
+  for (const key of ['apiBase', 'pcAction', 'mobileAction', 'cancelUrl']) {
     const v = (value as Record<string, unknown>)[key];
     if (typeof v === 'string' && !/^https?:\/\//.test(v)) throw new Error(`kpg server: ${name}.${key} must be an http(s) URL`);
   }

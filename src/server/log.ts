@@ -14,7 +14,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 
 export interface LogEvent {
-  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'config' | 'delivery';
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'config' | 'delivery' | 'cancel';
   level?: LogLevel;
   [field: string]: unknown;
 }
@@ -36,6 +36,12 @@ const NEVER_LOGGED = new Set([
   'apikey',
   'authorization',
   'password',
+  'Cancelpw',
+  'cancelPassword',
+  // A refund account is the buyer's (issue 22).
+  'bank_acct_no',
+  'refund_account',
+  'refund_account_no',
   // A virtual account's number is the buyer's to see (result-url), not every log reader's.
   'vbank_account_no',
   'account_no',

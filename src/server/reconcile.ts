@@ -18,6 +18,11 @@
  *    first when it can be asked by Moid). A result that still arrives for an expired attempt is not
  *    confirmed (Shinhan) or is recorded as money owed (Smartro).
  * 4. Refusals and finished unpaid attempts older than retentionMs are deleted.
+ * 5. Cancels (issue 22): every cancel `unknown` (or `requested` by an instance that died) is settled from the
+ *    PG's records where they prove it (Shinhan confirm-info's tx_stat, Smartro's receipt API); a Shinhan partial
+ *    cancel they cannot prove waits for staff. Then paid payments of the last `recheckPaidDays` are asked
+ *    about cancels made elsewhere (the PG's admin site), `recheckBatch` per run, the least recently asked
+ *    first: each one found is recorded (source 'pg'), and a payment given back whole becomes `refunded`.
  *
  * Every attempt of steps 1-3 is asked about in each run, in fair batches (issue 19, item 2): those not asked
  * since the run began, never-asked first, then the least recently asked (kpg_attempts.checked_at, migration
@@ -25,6 +30,7 @@
  * another from being asked. Each attempt is marked asked whatever came of it, so one that keeps failing
  * cannot hold the others back either.
  */
+import type { Cancels } from './cancels.js';
 import type { Logger } from './log.js';
 import type { Payments } from './payments/index.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
@@ -44,6 +50,14 @@ export interface ReconcileReport {
   pruned: { refusals: number; attempts: number; events: number };
   /** Money the PG took that the shop must give back (open entries). */
   refundsDue: RefundDue[];
+  /** Issue 22: cancels settled now, still unknown (staff: waiting for staff), and found at the PG. */
+  cancels: {
+    settled: Array<{ cancel_id: number; order_id: string; status: string }>;
+    unknown: Array<{ cancel_id: number; order_id: string; staff_check: boolean; since: string }>;
+    found: Array<{ cancel_id: number; order_id: string; amount: number }>;
+    /** What only staff can record (a Shinhan partial cancel of unknown amount). */
+    attention: Array<{ order_id: string; message: string }>;
+  };
 }
 
 export interface ReconcileDeps {
@@ -55,6 +69,9 @@ export interface ReconcileDeps {
   attemptTtlMs: number;
   staleProcessingMs: number;
   retentionMs: number;
+  cancels?: Cancels;
+  recheckPaidDays?: number;
+  recheckBatch?: number;
   /** Attempts read per batch (default 100); every batch is asked about before the next is read. */
   batchSize?: number;
 }
@@ -88,7 +105,7 @@ async function eachToCheck(
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const { store, payments, providers, log } = deps;
   const run = await store.exclusive('kpg-checkout:reconcile', async () => {
-    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: [] };
+    const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: [], cancels: emptyCancels() };
     const now = deps.now().getTime();
     // The run's start: an attempt last asked at or before it is due; `visited` keeps each to one visit per run
     // (markChecked() writes this instant again on a clock that stands still), so the loop ends.
@@ -163,6 +180,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       }
     });
 
+    // 5. Cancels (issue 22): what is unknown, then cancels made at the PG.
+    if (deps.cancels) await reconcileCancels(deps, deps.cancels, report);
+
     // 4. Retention.
     report.pruned = await store.prune(new Date(now - deps.retentionMs).toISOString());
     report.refundsDue = await store.refundsDue();
@@ -176,8 +196,42 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       pruned_attempts: report.pruned.attempts,
       pruned_events: report.pruned.events,
       refunds_due: report.refundsDue.length,
+      cancels_settled: report.cancels.settled.length,
+      cancels_unknown: report.cancels.unknown.length,
+      cancels_found: report.cancels.found.length,
     });
     return report;
   });
-  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: await store.refundsDue() };
+  return run ?? { ran: false, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0, events: 0 }, refundsDue: await store.refundsDue(), cancels: emptyCancels() };
+}
+
+const emptyCancels = (): ReconcileReport['cancels'] => ({ settled: [], unknown: [], found: [], attention: [] });
+
+async function reconcileCancels(deps: ReconcileDeps, cancels: Cancels, report: ReconcileReport) {
+  const { store, log } = deps;
+  for (const c of await store.cancelsIn(['requested', 'unknown'])) {
+    try {
+      const after = await cancels.settleFromPg(c, 'reconcile/cancels');
+      if (after.status === 'done' || after.status === 'failed') report.cancels.settled.push({ cancel_id: after.id, order_id: after.order_id, status: after.status });
+      else report.cancels.unknown.push({ cancel_id: after.id, order_id: after.order_id, staff_check: after.staff_check, since: after.requested_at });
+    } catch (error) {
+      log.write({ event: 'error', level: 'error', where: 'reconcile/cancels', order_id: c.order_id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const days = deps.recheckPaidDays ?? 30;
+  if (days <= 0) return;
+  const now = deps.now();
+  const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+  for (const attempt of await store.paidToRecheck(since, deps.recheckBatch ?? 50, now.toISOString())) {
+    try {
+      const { recorded, attention } = await cancels.recheck(attempt);
+      for (const c of recorded) report.cancels.found.push({ cancel_id: c.id, order_id: c.order_id, amount: c.amount });
+      if (attention) {
+        report.cancels.attention.push({ order_id: attempt.order_id, message: attention });
+        log.write({ event: 'cancel', level: 'error', what: 'attention', order_id: attempt.order_id, order_no: attempt.order_no, provider: attempt.provider, message: attention });
+      }
+    } catch (error) {
+      log.write({ event: 'error', level: 'error', where: 'reconcile/recheck', order_id: attempt.order_id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
 }

@@ -166,6 +166,16 @@ export const ShinhanConfirmInfoSchema = z.looseObject({
   tx_stat: NumberLike,
   tx_date: Text.optional(),
   user_id: Text.optional(),
+  /** tx_stat 2 only ("거래 상태 2:취소의 경우에만"). */
+  cncl_date: Text.optional(),
+  cncl_rsn: Text.optional(),
+});
+/** v1.0/payments/cancel and cancel/partial, ret_code 0: tid, cid ((취소)승인 번호), amount (what was cancelled), tx_date. */
+export const ShinhanCancelSchema = z.looseObject({
+  tid: Text.pipe(z.string().min(1).max(50)),
+  cid: Text.pipe(z.string().max(50)).optional(),
+  amount: NumberLike.pipe(z.number().int().positive()),
+  tx_date: Text.optional(),
 });
 export const ShinhanReceiptSchema = z.looseObject({ redirect_url: z.string().min(1).max(2000) });
 
@@ -201,6 +211,29 @@ export const SmartroReceiptCheckSchema = z
   .refine((r) => r.stateCd !== undefined || r.stateNm !== undefined);
 export type SmartroReceiptCheck = z.infer<typeof SmartroReceiptCheckSchema>;
 
+const Amount12 = z.union([z.string().trim().regex(/^\d{1,12}$/), z.number().int().nonnegative()]).transform((v) => Number(v));
+const SmartroPartCancelSchema = z.looseObject({
+  transDt: z.string().max(8).optional(),
+  transTm: z.string().max(6).optional(),
+  transAmt: Amount12,
+});
+/**
+ * What Smartro's receipt API says about a payment's cancels (smartro-receipt.txt): stateCd / stateNm, ccNo / ccDt /
+ * ccTm of the cancel that ended it, and partCancelInfo (a list, or one object) of partial cancels with transAmt.
+ */
+export const SmartroReceiptCancelSchema = z
+  .looseObject({
+    tid: z.string().min(1).max(40),
+    goodsAmt: Amount12,
+    stateCd: z.union([z.string().max(10), z.number()]).optional(),
+    stateNm: z.string().max(20).optional(),
+    ccNo: z.string().max(30).optional(),
+    ccDt: z.string().max(8).optional(),
+    ccTm: z.string().max(6).optional(),
+    partCancelInfo: z.union([z.array(SmartroPartCancelSchema), SmartroPartCancelSchema]).nullable().optional(),
+  })
+  .refine((r) => r.stateCd !== undefined || r.stateNm !== undefined);
+
 /** Of Smartro's receipt, only what the slip shows reaches the browser ("Receipts pass on only the fields the slip shows"). */
 export const SLIP_FIELDS = [
   'tid', 'moid', 'stateCd', 'stateNm', 'svcCd', 'svcNm', 'ordNm', 'goodsNm', 'goodsAmt', 'supplyAmt', 'vatAmt',
@@ -217,17 +250,23 @@ export const SLIP_PART_CANCEL_FIELDS = ['transDt', 'transTm', 'transAmt', 'trans
 // ---------------------------------------------------------------------------------------------
 
 /** What the shop's `loadOrder` returns: amount, product and buyer come from the shop's own records. */
-export const KpgOrderSchema = z.looseObject({
-  order_id: z.string().regex(ORDER_ID),
-  amount: z.number().int().positive().max(999_999_999_999),
-  product_name: z.string().min(1).max(50),
-  buyer: z.object({
-    id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
-    name: z.string().min(1).max(20),
-    tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
-    email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
-  }),
-});
+export const KpgOrderSchema = z
+  .looseObject({
+    order_id: z.string().regex(ORDER_ID),
+    amount: z.number().int().positive().max(999_999_999_999),
+    product_name: z.string().min(1).max(50),
+    buyer: z.object({
+      id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
+      name: z.string().min(1).max(20),
+      tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
+      email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
+    }),
+    /** Issue 22: the tax-free part of amount (0..amount) and its VAT (0..amount - taxfree_amount). */
+    taxfree_amount: z.number().int().nonnegative().optional(),
+    tax_amount: z.number().int().nonnegative().optional(),
+  })
+  .refine((o) => (o.taxfree_amount ?? 0) <= o.amount, { path: ['taxfree_amount'], message: 'taxfree_amount must not exceed amount' })
+  .refine((o) => (o.tax_amount ?? 0) <= o.amount - (o.taxfree_amount ?? 0), { path: ['tax_amount'], message: 'tax_amount must not exceed amount - taxfree_amount' });
 
 // ---------------------------------------------------------------------------------------------
 

@@ -29,9 +29,13 @@
  * one of them; an instance that dies while checking leaves the attempt `awaiting_deposit`, which reconcile()
  * asks about again. `expire` closes an account without a valid deposit (past its due date: vbank-expired;
  * cancelled at the PG: vbank-cancelled; a deposit of another amount, owed back: amount-mismatch).
+ *
+ * Cancels (결제취소, issue 22; migration 005): `refund` moves a paid attempt to `refunded` once the cancels
+ * ledger (kpg_cancels) shows its whole amount given back, in the same transaction as the cancel that completed
+ * it (store.settleCancel / recordPgCancel), never through store.transition. A partial cancel keeps `paid`.
  */
 
-export const STATUSES = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit'] as const;
+export const STATUSES = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit', 'refunded'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /**
@@ -68,6 +72,8 @@ export const TRANSITIONS = {
   deposit: { from: ['awaiting_deposit'], to: 'paid' },
   /** The account closed without a valid deposit (past due, cancelled at the PG, another amount). */
   expire: { from: ['awaiting_deposit'], to: 'cancelled' },
+  /** The whole amount was given back (the cancels ledger, in the cancel's own transaction). */
+  refund: { from: ['paid'], to: 'refunded' },
 } as const satisfies Record<string, { from: readonly Status[]; to: Status }>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
@@ -75,6 +81,10 @@ export type TransitionName = keyof typeof TRANSITIONS;
 /** The transitions that record money: one transaction each (store.pay), never a bare UPDATE. */
 export type PayTransition = 'pay' | 'deposit';
 export const PAY_TRANSITIONS: readonly PayTransition[] = ['pay', 'deposit'];
+
+/** The transitions the cancels ledger makes (store.settleCancel / recordPgCancel), never store.transition. */
+export type LedgerTransition = 'refund';
+export const LEDGER_TRANSITIONS: readonly LedgerTransition[] = ['refund'];
 
 export function isOpen(status: Status): boolean {
   return OPEN_STATUSES.includes(status);

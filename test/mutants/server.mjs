@@ -22,6 +22,11 @@ const EVENTS = 'test/node/server-events.test.mjs';
 
 const M001 = 'src/server/store/migrations/001_init.sql';
 const M002 = 'src/server/store/migrations/002_vbank.sql';
+const M005 = 'src/server/store/migrations/005_cancels.sql';
+const LEDGER = 'test/node/server-cancel-ledger.test.mjs';
+const CANCELS_SHINHAN = 'test/node/server-cancels-shinhan.test.mjs';
+const CANCELS_UNKNOWN = 'test/node/server-cancels-unknown.test.mjs';
+const CANCELS = 'src/server/cancels.ts';
 const STATE = 'src/server/state.ts';
 const STORE = 'src/server/store/sql-store.ts';
 // The payment module, one file per concern (issue 21 split payments.ts).
@@ -42,9 +47,10 @@ const LIST = [
   // ------------------------------------------------------------------ one paid attempt per order
   {
     id: 'srv-sql-one-paid-index',
-    file: M001,
-    find: 'CREATE UNIQUE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status = \'paid\';',
-    replace: 'CREATE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status = \'paid\';',
+    // The index as it stands: 005_cancels.sql re-creates 001's with `refunded` (issue 22).
+    file: M005,
+    find: "CREATE UNIQUE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status IN ('paid', 'refunded');",
+    replace: "CREATE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status IN ('paid', 'refunded');",
     tests: [INV],
     grep: 'one paid attempt per order',
     breaks: 'the database lets two attempts of one order be paid: an order charged twice is recorded as two payments',
@@ -604,6 +610,88 @@ const LIST = [
     tests: [EVENTS],
     grep: 'only a 2xx counts',
     breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
+  // ------------------------------------------------------------------ issue 22: the cancels ledger
+  {
+    id: 'srv-sql-cancels-over-refund',
+    file: M005,
+    find: 'CHECK (refunded >= 0 AND refunded <= amount - discount);',
+    replace: 'CHECK (refunded >= 0);',
+    tests: [LEDGER],
+    grep: 'more than paid',
+    breaks: 'the database lets cancels give back more than the buyer paid: a refund sent twice is money lost twice',
+  },
+  {
+    id: 'srv-sql-cancels-counter-stale-sum',
+    file: M005,
+    find: 'UPDATE kpg_transactions SET refunded = refunded + delta WHERE provider = NEW.provider AND tid = NEW.tid;',
+    replace:
+      "UPDATE kpg_transactions SET refunded = (SELECT coalesce(sum(amount), 0) FROM kpg_cancels c WHERE c.provider = NEW.provider AND c.tid = NEW.tid AND c.status IN ('requested', 'unknown', 'done')) WHERE provider = NEW.provider AND tid = NEW.tid;",
+    tests: [LEDGER],
+    grep: 'two transactions racing past the store',
+    breaks: 'the counter is a sum each transaction takes from its own snapshot: two racing cancels each see the other missing, and both give back',
+  },
+  {
+    id: 'srv-sql-cancels-one-in-flight',
+    file: M005,
+    find: "CREATE UNIQUE INDEX kpg_cancels_one_in_flight ON kpg_cancels (provider, tid) WHERE status IN ('requested', 'unknown');",
+    replace: "CREATE INDEX kpg_cancels_one_in_flight ON kpg_cancels (provider, tid) WHERE status IN ('requested', 'unknown');",
+    tests: [LEDGER],
+    grep: 'a second cancel in flight',
+    breaks: 'a second cancel is sent while the first one\'s outcome is unknown: if both went through, the money went back twice',
+  },
+  {
+    id: 'srv-sql-cancels-key-unique',
+    file: M005,
+    find: '  CONSTRAINT kpg_cancels_key UNIQUE (idempotency_key),\n',
+    replace: '',
+    tests: [LEDGER],
+    grep: 'a second cancel in flight, a key used twice',
+    breaks: 'one idempotency key names two cancels: a retried request gives the money back again',
+  },
+  {
+    id: 'srv-sql-cancels-settled-final',
+    file: M005,
+    find: "  IF OLD.status IN ('done', 'failed') AND (NEW.status, NEW.amount) IS DISTINCT FROM (OLD.status, OLD.amount) THEN",
+    replace: "  IF false THEN",
+    tests: [LEDGER],
+    grep: 'settled is final',
+    breaks: 'a cancel done at the PG can be rewritten as failed: the ledger forgets money given back, and it is given back again',
+  },
+  {
+    id: 'srv-code-cancel-unknown-is-failed',
+    file: CANCELS,
+    find: "return { status: 'unknown', code: 'pg-unreachable', pg_message: clip(outcome.message, 500) };",
+    replace: "return { status: 'failed', code: 'pg-unreachable', pg_message: clip(outcome.message, 500) };",
+    tests: [CANCELS_UNKNOWN],
+    grep: 'times out is unknown',
+    breaks: 'a cancel the PG did not answer counts as not made: the next cancel is sent, and the buyer may be refunded twice',
+  },
+  {
+    id: 'srv-code-cancel-records-asked',
+    file: CANCELS,
+    find: '        amount: outcome.amount,\n        pg_cancel_id:',
+    replace: '        amount: cancel.requested_amount ?? outcome.amount,\n        pg_cancel_id:',
+    tests: [CANCELS_UNKNOWN],
+    grep: 'the promotion rule',
+    breaks: 'the ledger records what was asked, not what the PG gave back: a promotion payment shows a balance it no longer has',
+  },
+  {
+    id: 'srv-code-shinhan-partial-guessed',
+    file: CANCELS,
+    find: "    if (cancel.pg_state_before === 'approved' && money.discount === 0) return { kind: 'done', amount: asked, nothingLeft: false };",
+    replace: "    if (money.discount === 0) return { kind: 'done', amount: asked, nothingLeft: false };",
+    tests: [CANCELS_UNKNOWN],
+    grep: 'waits for staff',
+    breaks: 'a Shinhan partial cancel confirm-info cannot prove is recorded done by guessing: money maybe never given back is marked refunded',
+  },
+  {
+    id: 'srv-code-cancel-same-key-other-args',
+    file: CANCELS,
+    find: '    if (found.fingerprint !== print) {',
+    replace: '    if (found.fingerprint !== print && found === null) {',
+    tests: [CANCELS_SHINHAN],
+    grep: 'the same key twice',
+    breaks: 'the same idempotency key with another amount answers the first cancel as if it were this one: the shop believes an amount was given back that was not',
   },
   // ------------------------------------------------------------------ control
   {

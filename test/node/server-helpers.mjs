@@ -309,18 +309,21 @@ export async function until(check, timeoutMs = 5000, what = 'condition') {
 
 export const SANDBOX_SHINHAN = { clientId: 'kpgdemo01', paymentApiKey: 'sandbox-payment-key-0001', searchApiKey: 'sandbox-search-key-0001' };
 export const SANDBOX_SMARTRO = { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx' };
-export const SANDBOX_SECRETS = [SANDBOX_SHINHAN.paymentApiKey, SANDBOX_SHINHAN.searchApiKey, SANDBOX_SMARTRO.merchantKey];
+/** The Smartro sandbox merchant's cancel password (Cancelpw): a secret like the keys (issue 22). */
+export const SANDBOX_SMARTRO_CANCEL_PASSWORD = 'sandbox-cancel-pw-0001';
+export const SANDBOX_SECRETS = [SANDBOX_SHINHAN.paymentApiKey, SANDBOX_SHINHAN.searchApiKey, SANDBOX_SMARTRO.merchantKey, SANDBOX_SMARTRO_CANCEL_PASSWORD];
 
 /**
  * Both sandbox PGs on port 0 for this test, and the server options that point at them.
  * @param {import('node:test').TestContext} t
  * @param {{ retryAttempts?: number, retryDelayMs?: number, now?: () => number }} [smartroOptions]
+ * @param {{ promotions?: Record<string, any[]> }} [shinhanOptions]
  */
-export async function sandboxes(t, smartroOptions = {}) {
+export async function sandboxes(t, smartroOptions = {}, shinhanOptions = {}) {
   const { startShinhanSandbox } = await import('../../demo/sandbox/shinhan/server.mjs');
   const { startSmartroSandbox } = await import('../../demo/sandbox/smartro/server.mjs');
   // A test's pinned clock (test/node/clock.mjs), given as smartroOptions.now, is both sandboxes' clock.
-  const shinhan = await startShinhanSandbox({ port: 0, ...(typeof smartroOptions.now === 'function' ? { now: smartroOptions.now } : {}) });
+  const shinhan = await startShinhanSandbox({ port: 0, ...(typeof smartroOptions.now === 'function' ? { now: smartroOptions.now } : {}), ...shinhanOptions });
   const smartro = await startSmartroSandbox({ port: 0, ...smartroOptions });
   t.after(() => Promise.all([shinhan.close(), smartro.close()]));
   return {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { OPEN_STATUSES, STATUSES, TRANSITIONS } from '../../dist/server/index.js';
-import { PAY_TRANSITIONS } from '../../dist/server/state.js';
+import { LEDGER_TRANSITIONS, PAY_TRANSITIONS } from '../../dist/server/state.js';
 import { readFile } from 'node:fs/promises';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
@@ -79,13 +79,22 @@ for (const engine of ENGINES) {
       if (status === 'awaiting_deposit') return store.transition(a.order_no, 'issue', account(), now());
       const paid = await store.pay(a.order_no, { tid: `T${uid()}` }, now());
       assert.ok(paid.ok);
-      return paid.attempt;
+      if (status !== 'refunded') return paid.attempt;
+      // Issue 22: refunded only through the cancels ledger, once the whole amount is given back.
+      const tid = /** @type {string} */ (paid.attempt.tid);
+      const c = await store.beginCancel({ provider: paid.attempt.provider, tid, idempotency_key: uid('K'), fingerprint: 'f'.repeat(64), source: 'api', kind: 'full', requested_amount: paid.attempt.amount, amount: paid.attempt.amount, taxfree_amount: 0, vat_amount: null, reason: 'x' }, now());
+      assert.ok(c.ok);
+      return (await store.settleCancel(c.cancel.id, { status: 'done', amount: paid.attempt.amount }, now()))?.refunded;
     }
 
     test('states move only along state.ts: each transition from each status moves exactly when the table allows it', async () => {
       for (const [name, { from, to }] of Object.entries(TRANSITIONS)) {
         if (/** @type {readonly string[]} */ (PAY_TRANSITIONS).includes(name)) {
           await assert.rejects(store.transition(uid('N'), /** @type {any} */ (name), {}, now()), /records money: use pay/);
+          continue;
+        }
+        if (/** @type {readonly string[]} */ (LEDGER_TRANSITIONS).includes(name)) {
+          await assert.rejects(store.transition(uid('N'), /** @type {any} */ (name), {}, now()), /records money: use the cancels ledger/);
           continue;
         }
         for (const status of STATUSES) {
@@ -110,12 +119,15 @@ for (const engine of ENGINES) {
     });
 
     test('finished attempts never move backwards: no transition and no payment moves paid, failed or cancelled (spelled out here, not read from state.ts)', async () => {
-      // The spec of issue 10, independent of the table under test: paid, failed and cancelled are final.
-      for (const status of ['paid', 'failed', 'cancelled']) {
+      // The spec of issue 10, independent of the table under test: paid, failed and cancelled are final (issue 22:
+      // refunded too; paid moves on to refunded only through the cancels ledger, never store.transition).
+      for (const status of ['paid', 'failed', 'cancelled', 'refunded']) {
         for (const name of Object.keys(TRANSITIONS)) {
           const a = await inStatus(status);
           assert.ok(a, status);
-          if (/** @type {readonly string[]} */ (PAY_TRANSITIONS).includes(name)) {
+          if (/** @type {readonly string[]} */ (LEDGER_TRANSITIONS).includes(name)) {
+            await assert.rejects(store.transition(a.order_no, /** @type {any} */ (name), {}, now()), /cancels ledger/);
+          } else if (/** @type {readonly string[]} */ (PAY_TRANSITIONS).includes(name)) {
             const r = await store.pay(a.order_no, { tid: `T${uid()}` }, now(), /** @type {any} */ (name));
             assert.equal(r.ok && !r.already, false, `${name} from ${status}`);
           } else {
@@ -291,7 +303,7 @@ for (const engine of ENGINES) {
         await Promise.all(others.map((s) => s.close()));
       }
       const applied = await sql.query('SELECT name FROM kpg_migrations');
-      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql']);
+      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql']);
     });
 
     test('002_vbank upgrades a database made by 001 that holds open attempts: the index is re-created with awaiting_deposit', async () => {
@@ -307,7 +319,7 @@ for (const engine of ENGINES) {
         assert.ok(open);
         await upgraded.migrate();
         const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
-        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql']);
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql']);
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
       } finally {

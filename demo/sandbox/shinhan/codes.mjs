@@ -58,6 +58,22 @@ export const RET = Object.freeze({
    * `{"ret_code": 998, "ret_msg": "there is no data."}`; the sandbox keeps the message, with its own code.
    */
   NO_DATA: 950,
+  /** cancel / cancel/partial: no payment with this tid for the client_id. */
+  CANCEL_UNKNOWN_TID: 960,
+  /** cancel / cancel/partial: the payment took no money (never confirmed, cancelled or failed by the buyer). */
+  CANCEL_NOT_APPROVED: 961,
+  /** cancel / cancel/partial: nothing is left to cancel (already fully cancelled). */
+  CANCEL_ALREADY_CANCELLED: 962,
+  /** cancel: amount is not the remaining balance; cancel/partial: more than the balance (no promotion). */
+  CANCEL_AMOUNT: 963,
+  /** cancel / cancel/partial: user_id is not the one of the payment's payments/request. */
+  CANCEL_USER_MISMATCH: 964,
+  /** cancel/partial: the payment includes a cup_return_deposit (document: "부분 취소 불가"). */
+  CANCEL_CUP_DEPOSIT: 965,
+  /** cancel: a deposited virtual account without bank_cd / bank_acct_no / bank_name (the refund account). */
+  CANCEL_REFUND_ACCOUNT: 966,
+  /** cancel/partial: a virtual account (cancel/partial has no refund-account fields). */
+  CANCEL_VBANK_PARTIAL: 967,
   /** A fault injected through /__sandbox/fault (test only). */
   INJECTED: 990,
   /** Unexpected error inside the sandbox. */

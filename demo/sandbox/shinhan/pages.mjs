@@ -155,7 +155,8 @@ ${appRow}
  * @property {string} txDate "YYYY-MM-DD HH:MM:SS", Korea time
  * @property {{ card_cpny_cd: string, card_name: string, card_no: string, card_aprv_no: string, install_month: string } | null} payInfo
  * @property {{ bankName: string, accountNo: string, holder: string } | null} [vbank] a virtual account's deposit
- * @property {'approved' | 'cancelled'} state
+ * @property {'approved' | 'cancelled' | 'partially-cancelled'} state
+ * @property {number} [cancelledAmount] what the cancels gave back (shown when there are any)
  */
 
 /** The 거래 확인서 page (GET /pgsvc/receipt?id=). @param {ReceiptPageData} d */
@@ -163,7 +164,7 @@ export function renderReceiptPage(d) {
   const supply = d.amount - d.taxAmount - d.taxfreeAmount;
   /** @type {[string, string, string][]} label, id, text */
   const rows = [
-    ['거래 상태', 'receipt-status', d.state === 'cancelled' ? '취소' : '승인'],
+    ['거래 상태', 'receipt-status', d.state === 'cancelled' ? '취소' : d.state === 'partially-cancelled' ? '부분취소' : '승인'],
     ['가맹점', 'receipt-merchant', d.clientId],
     ['주문번호', 'receipt-order-no', d.orderNo],
     ['구매자', 'receipt-buyer', d.userName],
@@ -191,6 +192,7 @@ export function renderReceiptPage(d) {
           ]
     )),
     ['거래번호', 'receipt-tid', d.tid],
+    ...(/** @type {[string, string, string][]} */ (d.cancelledAmount ? [['취소 금액', 'receipt-cancelled', formatWon(d.cancelledAmount)]] : [])),
   ];
   const body = `<section class="surface" aria-labelledby="receipt-title">
 <h1 id="receipt-title" style="font-size:1.1em;margin:0 0 12px">거래 확인서</h1>
@@ -332,4 +334,50 @@ ${rows || '<tr><td colspan="4">발급된 가상계좌가 없습니다.</td></tr>
 </section>
 <p class="note">은행 입금을 흉내 냅니다. 신한 문서에는 입금 통보가 없어, 상점 서버는 payments/confirm-info로 입금을 확인합니다.</p>`;
   return layout({ title: '가상계좌 입금 (샌드박스)', body });
+}
+
+/**
+ * @typedef {object} AdminPageData
+ * @property {string} action
+ * @property {Array<{ tid: string, orderNo: string, amount: number, discount: number, balance: number, txStat: number, method: string, cancels: Array<{ cid: string, amount: number, txDate: string, via: string }> }>} payments
+ *   txStat 0: a virtual account waiting for its deposit
+ * @property {string} [message]
+ */
+
+const TX_STAT_NAMES = /** @type {Record<number, string>} */ ({ 0: '입금 대기', 1: '승인', 2: '취소', 3: '부분취소' });
+
+/**
+ * The sandbox's stand-in for Shinhan's admin site (test only): each payment with its balance, its cancels, a
+ * 전체 취소 button and a 부분 취소 amount. Cancels made here reach the shop only through confirm-info.
+ * @param {AdminPageData} d
+ */
+export function renderAdminPage({ action, payments, message }) {
+  const rows = payments
+    .map((p) => {
+      const open = p.balance > 0;
+      const cancels = p.cancels.map((c) => `${escapeHtml(formatWon(c.amount))} (${escapeHtml(c.txDate)}, ${c.via === 'admin' ? '관리자' : 'API'})`).join('<br>');
+      const forms = open
+        ? `<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="tid" value="${escapeHtml(p.tid)}"><button type="submit" class="secondary" id="cancel-${escapeHtml(p.tid)}">전체 취소</button></form>
+<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="tid" value="${escapeHtml(p.tid)}"><label>금액 <input name="amount" inputmode="numeric" size="8" id="amount-${escapeHtml(p.tid)}"></label> <button type="submit" class="secondary" id="partial-${escapeHtml(p.tid)}">부분 취소</button></form>`
+        : '';
+      return `<tr data-tid="${escapeHtml(p.tid)}" data-tx-stat="${p.txStat}">
+<td>${escapeHtml(p.orderNo)}<br><small>${escapeHtml(p.tid)}</small></td>
+<td>${escapeHtml(p.method)}<br>${escapeHtml(formatWon(p.amount))}${p.discount ? `<br><small>할인 ${escapeHtml(formatWon(p.discount))}</small>` : ''}</td>
+<td>${escapeHtml(TX_STAT_NAMES[p.txStat] ?? String(p.txStat))}<br>잔액 ${escapeHtml(formatWon(p.balance))}${cancels ? `<br><small>${cancels}</small>` : ''}</td>
+<td>${forms}</td>
+</tr>`;
+    })
+    .join('\n');
+  const body = `<section class="surface" aria-labelledby="admin-title">
+<h1 id="admin-title" style="font-size:1.1em;margin:0 0 12px">거래 관리 (샌드박스 관리자)</h1>
+${message ? `<p id="admin-message" role="status">${escapeHtml(message)}</p>` : ''}
+<table>
+<thead><tr><th>주문번호 / tid</th><th>결제</th><th>상태</th><th></th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="4">거래가 없습니다.</td></tr>'}
+</tbody>
+</table>
+</section>
+<p class="note">신한 관리자 사이트의 취소를 흉내 냅니다. 여기서 한 취소는 상점 서버에 알려지지 않으며, 상점 서버는 payments/confirm-info로 알게 됩니다.</p>`;
+  return layout({ title: '거래 관리 (샌드박스)', body });
 }

@@ -21,8 +21,16 @@ import {
   CARD_LIST_FIELDS,
   RECEIPT_INFO_FIELDS,
 } from './validate.mjs';
-import { renderPayPage, renderDecidePage, renderErrorPage, renderReceiptPage, renderVbankPage } from './pages.mjs';
-import { CARD_IMAGES, cardListFor, cardName } from './cards.mjs';
+import { renderPayPage, renderDecidePage, renderErrorPage, renderReceiptPage, renderVbankPage, renderAdminPage } from './pages.mjs';
+import { CARD_IMAGES, cardByCode, cardListFor, cardName } from './cards.mjs';
+import {
+  CANCEL_FIELDS,
+  PARTIAL_CANCEL_FIELDS,
+  balanceOf,
+  defaultTaxAmount,
+  processedPartialAmount,
+  txStat,
+} from './cancel.mjs';
 import { buildShinhanScript } from './script.mjs';
 
 /**
@@ -47,6 +55,7 @@ import { buildShinhanScript } from './script.mjs';
  * @property {string} holder 예금주명 (user_nm)
  * @property {string} due 입금기한 YYYYMMDD (vald_dt), Korea time
  * @property {number | null} depositedAt sandbox-clock ms of the deposit
+ * @property {number | null} [closedAt] sandbox-clock ms of a cancel that closed the account before its deposit
  */
 
 /**
@@ -81,6 +90,9 @@ import { buildShinhanScript } from './script.mjs';
  * @property {PayInfo | null} payInfo
  * @property {string | null} receiptId id of the 거래 확인서 page (/pgsvc/receipt?id=), made by the first receipt/info
  * @property {Vbank | null} vbank
+ * @property {number} discountAmount confirm's discount_amount: the card company's promotion (the buyer paid amount - it)
+ * @property {import('./cancel.mjs').Promotion | null} promotion the promotion applied at confirm
+ * @property {import('./cancel.mjs').CancelRecord[]} cancels every cancel, oldest first (API and admin page)
  */
 
 /**
@@ -91,17 +103,21 @@ import { buildShinhanScript } from './script.mjs';
  * @property {Set<string>} tids every tid handed out (never reused within a run, even after a reset)
  * @property {Map<string, Payment>} byTid
  * @property {Map<string, Payment>} byReceiptId
- * @property {ConfirmFault[]} faults injected through /__sandbox/fault (test only)
+ * @property {ApiFault[]} faults injected through /__sandbox/fault (test only)
  */
 
 /**
- * A fault of payments/confirm, injected by a test: the confirm DOES approve (the money moves and
- * confirm-info knows it), then the answer comes late, never, or as an HTTP error.
- * @typedef {object} ConfirmFault
+ * A fault of payments/confirm, cancel or cancel/partial, injected by a test: the call DOES act (the money
+ * moves, or is given back, and confirm-info knows it) unless `applied` is false, then the answer comes late,
+ * never, or as an HTTP error.
+ * @typedef {object} ApiFault
+ * @property {'confirm' | 'cancel' | 'cancel/partial'} api
  * @property {number | null} delayMs answer after this long; null: never answer (the connection stays open)
- * @property {number | undefined} status answer this HTTP status (ret_code INJECTED) instead of the approval
+ * @property {number | undefined} status answer this HTTP status (ret_code INJECTED) instead of the answer
  * @property {string | undefined} orderNo only for this order_no (any when undefined)
- * @property {number} remaining how many confirms it still applies to
+ * @property {string | undefined} tid cancels: only for this tid (any when undefined)
+ * @property {boolean} applied cancels: false = the PG fails BEFORE cancelling (nothing is given back)
+ * @property {number} remaining how many calls it still applies to
  */
 
 /**
@@ -226,8 +242,10 @@ async function readJsonObject(req, res) {
  * @param {string} options.publicOrigin origin the browser reaches the sandbox at (used in redirect_url and the script)
  * @param {Merchant[]} [options.merchants] registered merchants (default: [DEFAULT_MERCHANT])
  * @param {() => number} [options.now] base clock in ms (default Date.now); the sandbox adds the advance-clock offset
+ * @param {Record<string, import('./cards.mjs').CardPromotion[]>} [options.promotions] card-list promotions by
+ *   card_cpny_cd, replacing cards.mjs's (tests reproduce the document's promotion example with them)
  */
-export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHANT], now }) {
+export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHANT], now, promotions = {} }) {
   const origin = new URL(publicOrigin).origin;
   const clock = createClock(now);
   /** @type {SandboxState} */
@@ -243,6 +261,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   /** @type {Map<string, Merchant>} */
   const merchantsById = new Map(merchants.map((m) => [m.clientId, m]));
   const script = buildShinhanScript(origin);
+  /** card-list's prmt_list of a card (the option's, else cards.mjs's). @param {string} code */
+  const promotionsOf = (code) => promotions[code] ?? cardByCode(code)?.prmt_list ?? [];
 
   /** @param {string} clientId @param {string} orderNo */
   const paymentKey = (clientId, orderNo) => `${clientId}\u0000${orderNo}`;
@@ -387,6 +407,9 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       payInfo: null,
       receiptId: null,
       vbank: null,
+      discountAmount: 0,
+      promotion: null,
+      cancels: [],
     };
     state.payments.set(key, payment);
     state.byToken.set(token, payment);
@@ -432,6 +455,9 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const when = kst(t);
     const cardCode = r.card_cpny_cd ?? DEFAULT_CARD_CODE;
     const installMonth = r.install_month ?? '00';
+    // The card company's promotion (card-list's prmt_list), when the amount reaches its threshold (ASSUMPTION:
+    // every qualifying payment gets it; the per-ID limits are not counted). confirm reports it as discount_amount.
+    const promo = promotionsOf(cardCode).find((p) => r.amount >= p.prmt_cndi_amt && p.prmt_amt < r.amount);
     /** @type {PayInfo} */
     const payInfo = {
       card_cpny_cd: cardCode,
@@ -449,8 +475,10 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     payment.taxAmount = tax;
     payment.taxfreeAmount = taxfree;
     payment.payInfo = payInfo;
+    payment.discountAmount = promo ? promo.prmt_amt : 0;
+    payment.promotion = promo ? { threshold: promo.prmt_cndi_amt, discount: promo.prmt_amt } : null;
 
-    const fault = takeFault(body.order_no);
+    const fault = takeFault('confirm', body.order_no, tid);
     if (fault && fault.status !== undefined) {
       return sendError(res, fault.status, RET.INJECTED, 'injected fault: the payment was approved, the answer is an error.');
     }
@@ -466,7 +494,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       user_id: r.user_id,
       user_name: r.user_name,
       amount: r.amount,
-      discount_amount: 0,
+      discount_amount: payment.discountAmount,
       taxfree_amount: taxfree,
       tax_amount: tax,
       tid,
@@ -541,7 +569,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       payment.tid = newTid();
       state.byTid.set(payment.tid, payment);
       const when = kstParts(t + VBANK.days * 86_400_000);
-      payment.vbank = { bankName: VBANK.bankName, accountNo: `562${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 100)).padStart(2, '0')}`, holder: VBANK.holder, due: `${when.year}${when.month}${when.day}`, depositedAt: null };
+      payment.vbank = { bankName: VBANK.bankName, accountNo: `562${String(randomInt(0, 1e9)).padStart(9, '0')}${String(randomInt(0, 100)).padStart(2, '0')}`, holder: VBANK.holder, due: `${when.year}${when.month}${when.day}`, depositedAt: null, closedAt: null };
       outcome = {
         method: 'post',
         url: r.return_url,
@@ -594,9 +622,14 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     return sendHtml(res, 200, renderDecidePage({ ...common, ...outcome }));
   }
 
-  /** The first injected confirm fault that applies to `orderNo`, used up by one. @param {string} orderNo */
-  function takeFault(orderNo) {
-    const fault = state.faults.find((f) => f.remaining > 0 && (f.orderNo === undefined || f.orderNo === orderNo));
+  /**
+   * The first injected fault of `api` that applies to this call, used up by one.
+   * @param {ApiFault['api']} api @param {string} orderNo @param {string | null} tid
+   */
+  function takeFault(api, orderNo, tid) {
+    const fault = state.faults.find(
+      (f) => f.api === api && f.remaining > 0 && (f.orderNo === undefined || f.orderNo === orderNo) && (f.tid === undefined || f.tid === tid),
+    );
     if (fault) fault.remaining--;
     return fault;
   }
@@ -604,7 +637,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   /**
    * GET /v1.0/payments/confirm-info?client_id=&order_no= (search key): the transaction of a CONFIRMED payment
    * or an ISSUED virtual account (assumption: before payments/confirm there is none, and the answer is the
-   * document's "there is no data.").
+   * document's "there is no data."). tx_stat 1 승인, 2 취소 (nothing left: cncl_date and cncl_rsn of the last
+   * cancel, "거래 상태 2:취소의 경우에만"), 3 부분취소 (no cancelled amount, no cid, no date: the document gives none).
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
    */
   function confirmInfo(req, res, url) {
@@ -613,33 +647,208 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const payment = state.payments.get(paymentKey(/** @type {string} */ (query.client_id), /** @type {string} */ (query.order_no)));
     // A virtual account (assumption, README): from its issue on, a transaction with the account's tid and
     // amount and tx_stat 0 (입금대기, a state the document's table does not list) until its deposit; then
-    // tx_stat 1 (승인) with the deposit's moment.
-    if (payment && payment.status === 'issued' && payment.tid !== null) {
+    // tx_stat 1 (승인) with the deposit's moment. An account closed by a cancel before its deposit: tx_stat 2.
+    const closedAccount = payment?.status === 'issued' && payment.cancels.length > 0;
+    if (payment && payment.status === 'issued' && payment.tid !== null && !closedAccount) {
       return sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', user_id: payment.request.user_id, tid: payment.tid, tx_amount: payment.request.amount, tx_stat: 0 });
     }
-    if (!payment || (payment.status !== 'confirmed' && payment.status !== 'deposited') || payment.tid === null) {
+    if (!payment || (payment.status !== 'confirmed' && payment.status !== 'deposited' && !closedAccount) || payment.tid === null) {
       return sendError(res, 404, RET.NO_DATA, 'there is no data.');
     }
+    const stat = txStat(payment);
+    const last = payment.cancels.at(-1);
+    const issued = kst(payment.approvedAt ?? payment.createdAt);
     sendJson(res, 200, {
       ret_code: RET.OK,
       ret_msg: 'OK',
       user_id: payment.request.user_id,
       tid: payment.tid,
+      // ASSUMPTION: the amount of the payment as approved, never the balance (the document does not say).
       tx_amount: payment.request.amount,
-      tx_stat: 1,
-      tx_date: payment.txDate,
+      tx_stat: stat,
+      tx_date: payment.txDate ?? `${issued.date} ${issued.time}`,
+      ...(stat === 2 && last ? { cncl_date: last.txDate, cncl_rsn: last.reason } : {}),
     });
   }
 
   /**
-   * POST /__sandbox/fault {api: "confirm", delay_ms?: number | null, status?: number, order_no?: string, times?: number}
-   * (test only). delay_ms null (or absent without status): never answer.
+   * What a cancel would do to a payment, checked as the PG checks it (the API and the admin page): the
+   * processed amount, or the refusal [status, ret_code, ret_msg].
+   * @param {Payment} payment
+   * @param {{ kind: 'full' | 'partial', amount: number | null, taxfreeAmount: number, via: 'api' | 'admin', refund: boolean }} ask
+   *   amount null: the admin page's full cancel (whatever is left)
+   * @returns {{ ok: true, amount: number } | { ok: false, status: number, code: number, msg: string }}
+   */
+  function judgeCancel(payment, ask) {
+    const no = (/** @type {number} */ status, /** @type {number} */ code, /** @type {string} */ msg) => ({ ok: /** @type {const} */ (false), status, code, msg });
+    const moneyMoved = payment.status === 'confirmed' || payment.status === 'deposited';
+    const waitingAccount = payment.status === 'issued' && payment.vbank !== null;
+    if (!moneyMoved && !waitingAccount) return no(400, RET.CANCEL_NOT_APPROVED, `payment ${payment.tid} took no money (status: ${payment.status}).`);
+    const balance = balanceOf(payment);
+    if (balance <= 0) return no(409, RET.CANCEL_ALREADY_CANCELLED, `payment ${payment.tid} is already cancelled.`);
+    if (ask.kind === 'full') {
+      // ASSUMPTION: v1.0/payments/cancel cancels the whole remaining balance, and `amount` must say it.
+      if (ask.amount !== null && ask.amount !== balance) return no(400, RET.CANCEL_AMOUNT, `amount must be the remaining balance ${balance}.`);
+      // ASSUMPTION: a deposited account's money goes back to the buyer's account, which the request must name.
+      if (payment.status === 'deposited' && ask.via === 'api' && !ask.refund) {
+        return no(400, RET.CANCEL_REFUND_ACCOUNT, 'bank_cd, bank_acct_no and bank_name (the refund account) are required for a deposited virtual account.');
+      }
+      return { ok: true, amount: balance };
+    }
+    if (payment.vbank) return no(400, RET.CANCEL_VBANK_PARTIAL, 'a virtual account cannot be partially cancelled: cancel/partial takes no refund account.');
+    if ((payment.request.cup_return_deposit ?? 0) > 0) return no(400, RET.CANCEL_CUP_DEPOSIT, 'a payment with cup_return_deposit cannot be partially cancelled.');
+    const asked = /** @type {number} */ (ask.amount);
+    const processed = processedPartialAmount({ asked, balance, promotion: payment.promotion });
+    if (processed === null) return no(400, RET.CANCEL_AMOUNT, `amount ${asked} is more than the remaining balance ${balance}.`);
+    if (ask.taxfreeAmount > processed) return no(400, RET.INVALID_VALUE, 'taxfree_amount must not exceed the cancelled amount.');
+    return { ok: true, amount: processed };
+  }
+
+  /**
+   * Records a cancel the PG made (API or admin page) and returns it.
+   * @param {Payment} payment
+   * @param {Omit<import('./cancel.mjs').CancelRecord, 'cid' | 'at' | 'txDate'>} c
+   */
+  function applyCancel(payment, c) {
+    const t = clock.now();
+    const when = kst(t);
+    /** @type {import('./cancel.mjs').CancelRecord} */
+    const record = { ...c, cid: String(randomInt(100_000, 1_000_000_000)), at: t, txDate: `${when.date} ${when.time}` };
+    payment.cancels.push(record);
+    if (payment.status === 'issued' && payment.vbank) payment.vbank.closedAt = t;
+    return record;
+  }
+
+  /**
+   * POST v1.0/payments/cancel and v1.0/payments/cancel/partial (payment key).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {'full' | 'partial'} kind
+   */
+  async function paymentsCancel(req, res, kind) {
+    const call = await readPaymentApiRequest(req, res);
+    if (!call) return;
+    const { body } = call;
+    const v = validateFields(body, kind === 'full' ? CANCEL_FIELDS : PARTIAL_CANCEL_FIELDS);
+    if (!v.ok) return sendError(res, 400, v.code, v.msg);
+    if (!clientMerchant(call.keyMerchant, body.client_id, res)) return;
+    const payment = state.byTid.get(body.tid);
+    if (!payment || payment.clientId !== body.client_id) return sendError(res, 404, RET.CANCEL_UNKNOWN_TID, `no payment with tid ${body.tid}.`);
+    // ASSUMPTION: the user_id of the payment's payments/request (the document gives no other source for it).
+    if (payment.request.user_id !== body.user_id) return sendError(res, 400, RET.CANCEL_USER_MISMATCH, 'user_id is not the payment\'s user_id.');
+    const refundFields = ['bank_cd', 'bank_acct_no', 'bank_name'].filter((k) => body[k] !== undefined && body[k] !== null && body[k] !== '');
+    if (refundFields.length > 0 && refundFields.length < 3) {
+      return sendError(res, 400, RET.MISSING_FIELD, 'bank_cd, bank_acct_no and bank_name go together.');
+    }
+    const fault = takeFault(kind === 'full' ? 'cancel' : 'cancel/partial', payment.orderNo, payment.tid);
+    if (fault && !fault.applied) {
+      // The PG failed before it acted: nothing is cancelled, and the answer is late, never, or an error.
+      if (fault.delayMs === null && fault.status === undefined) return;
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0));
+      return sendError(res, fault.status ?? 503, RET.INJECTED, 'injected fault: nothing was cancelled.');
+    }
+    const verdict = judgeCancel(payment, {
+      kind,
+      amount: body.amount,
+      taxfreeAmount: body.taxfree_amount ?? 0,
+      via: 'api',
+      refund: refundFields.length === 3,
+    });
+    if (!verdict.ok) return sendError(res, verdict.status, verdict.code, verdict.msg);
+    const taxfree = kind === 'partial' ? (body.taxfree_amount ?? 0) : 0;
+    const record = applyCancel(payment, {
+      kind,
+      via: 'api',
+      requested: body.amount,
+      amount: verdict.amount,
+      taxfreeAmount: taxfree,
+      taxAmount: kind === 'partial' ? (body.tax_amount ?? defaultTaxAmount(verdict.amount, taxfree)) : 0,
+      reason: body.cncl_rsn,
+      refundAccount: refundFields.length === 3 ? { bank_cd: body.bank_cd, bank_acct_no: body.bank_acct_no, bank_name: body.bank_name } : null,
+    });
+    if (fault && fault.status !== undefined) return sendError(res, fault.status, RET.INJECTED, 'injected fault: the cancel was made, the answer is an error.');
+    if (fault && fault.delayMs === null) return; // cancelled; the answer never comes (until the sandbox closes)
+    if (fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 0));
+    sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', tid: payment.tid, cid: record.cid, amount: record.amount, tx_date: record.txDate });
+  }
+
+  /**
+   * The PG's own admin site (test only): GET /__sandbox/admin lists the payments with their balance and a
+   * full and a partial cancel each; POST /__sandbox/admin (form or JSON {tid, amount?, reason?}) cancels behind
+   * the shop's back: the whole balance without `amount`, else a partial cancel (the promotion rule applies).
+   * A JSON body gets a JSON answer.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function adminCancel(req, res) {
+    if (req.method === 'GET') {
+      req.resume();
+      return sendHtml(res, 200, adminPage());
+    }
+    const json = mediaType(req) === 'application/json';
+    /** @type {Record<string, any> | null} */
+    let body;
+    if (json) body = await readJsonObject(req, res);
+    else {
+      const raw = await readBody(req);
+      const text = raw.ok ? decodeUtf8(raw.buf) : null;
+      body = text === null ? {} : Object.fromEntries(new URLSearchParams(text));
+    }
+    if (!body) return;
+    const tid = String(body.tid ?? '');
+    const amountText = body.amount === undefined || body.amount === null ? '' : String(body.amount).trim();
+    /** @param {number} status @param {number} code @param {string} msg */
+    const fail = (status, code, msg) => (json ? sendError(res, status, code, msg) : sendHtml(res, status, adminPage(msg)));
+    const payment = state.byTid.get(tid);
+    if (!payment) return fail(404, RET.CANCEL_UNKNOWN_TID, `no payment with tid ${tid}.`);
+    if (amountText !== '' && !/^\d{1,12}$/.test(amountText)) return fail(400, RET.INVALID_VALUE, 'amount must be a whole number of won.');
+    const kind = amountText === '' ? 'full' : 'partial';
+    const amount = kind === 'full' ? null : Number(amountText);
+    const verdict = judgeCancel(payment, { kind, amount, taxfreeAmount: 0, via: 'admin', refund: false });
+    if (!verdict.ok) return fail(verdict.status, verdict.code, verdict.msg);
+    const record = applyCancel(payment, {
+      kind,
+      via: 'admin',
+      requested: amount ?? verdict.amount,
+      amount: verdict.amount,
+      taxfreeAmount: 0,
+      taxAmount: kind === 'partial' ? defaultTaxAmount(verdict.amount, 0) : 0,
+      reason: String(body.reason ?? '').slice(0, 100) || '관리자 취소',
+      refundAccount: null,
+    });
+    if (json) return sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', tid, cid: record.cid, amount: record.amount, tx_date: record.txDate, tx_stat: txStat(payment) });
+    sendHtml(res, 200, adminPage(`${tid}: ${record.amount}원 취소했습니다.`));
+  }
+
+  /** @param {string} [message] */
+  function adminPage(message) {
+    const payments = [...state.payments.values()]
+      .filter((p) => p.tid && (p.status === 'confirmed' || p.status === 'deposited' || p.status === 'issued'))
+      .map((p) => ({
+        tid: /** @type {string} */ (p.tid),
+        orderNo: p.orderNo,
+        amount: p.request.amount,
+        discount: p.discountAmount,
+        balance: balanceOf(p),
+        txStat: p.status === 'issued' && p.cancels.length === 0 ? 0 : txStat(p),
+        method: p.vbank ? '가상계좌' : '신용카드',
+        cancels: p.cancels.map((c) => ({ cid: c.cid, amount: c.amount, txDate: c.txDate, via: c.via })),
+      }));
+    return renderAdminPage({ action: '/__sandbox/admin', payments, message });
+  }
+
+  /**
+   * POST /__sandbox/fault {api: "confirm" | "cancel" | "cancel/partial", delay_ms?: number | null, status?: number,
+   * order_no?: string, tid?: string, applied?: boolean, times?: number} (test only). delay_ms null (or absent
+   * without status): never answer. applied false (cancels only): the PG fails before it cancels anything.
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res
    */
   async function injectFault(req, res) {
     const body = await readJsonObject(req, res);
     if (!body) return;
-    if (body.api !== 'confirm') return sendError(res, 400, RET.INVALID_VALUE, 'api must be "confirm".');
+    if (body.api !== 'confirm' && body.api !== 'cancel' && body.api !== 'cancel/partial') {
+      return sendError(res, 400, RET.INVALID_VALUE, 'api must be "confirm", "cancel" or "cancel/partial".');
+    }
+    if (body.applied !== undefined && (typeof body.applied !== 'boolean' || body.api === 'confirm')) {
+      return sendError(res, 400, RET.INVALID_VALUE, 'applied must be a boolean, and only for the cancel APIs.');
+    }
     const delay = body.delay_ms;
     if (delay !== undefined && delay !== null && (typeof delay !== 'number' || delay < 0)) {
       return sendError(res, 400, RET.INVALID_VALUE, 'delay_ms must be a non-negative number or null.');
@@ -648,9 +857,12 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       return sendError(res, 400, RET.INVALID_VALUE, 'status must be an HTTP error status.');
     }
     state.faults.push({
+      api: body.api,
       delayMs: typeof delay === 'number' ? delay : null,
       status: body.status,
       orderNo: typeof body.order_no === 'string' ? body.order_no : undefined,
+      tid: typeof body.tid === 'string' ? body.tid : undefined,
+      applied: body.applied !== false,
       remaining: Number.isInteger(body.times) && body.times > 0 ? body.times : 1,
     });
     sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK' });
@@ -663,7 +875,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   function cardList(req, res, url) {
     const query = searchKeyQuery(req, res, url, CARD_LIST_FIELDS);
     if (!query) return;
-    const list = cardListFor(/** @type {string} */ (query.pgcode)) ?? [];
+    const list = (cardListFor(/** @type {string} */ (query.pgcode)) ?? []).map((c) => ({ ...c, prmt_list: structuredClone(promotionsOf(c.card_cpny_cd)) }));
     sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', list });
   }
 
@@ -750,7 +962,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
         txDate: payment.txDate,
         payInfo: payment.payInfo,
         vbank: payment.vbank,
-        state: 'approved',
+        state: txStat(payment) === 2 ? 'cancelled' : txStat(payment) === 3 ? 'partially-cancelled' : 'approved',
+        cancelledAmount: payment.cancels.reduce((sum, c) => sum + c.amount, 0),
       }),
     );
   }
@@ -809,6 +1022,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     const fail = (status, msg) => (json ? sendError(res, status, RET.INVALID_VALUE, msg) : sendHtml(res, status, vbankPage(msg)));
     if (!payment || !payment.vbank) return fail(404, `no virtual account with tid ${tid}.`);
     if (payment.status === 'deposited') return fail(409, `the account of tid ${tid} has already received its deposit.`);
+    if (payment.vbank.closedAt) return fail(409, `the account of tid ${tid} was closed by a cancel.`);
     const t = clock.now();
     const v = payment.vbank;
     if (t > Date.parse(`${v.due.slice(0, 4)}-${v.due.slice(4, 6)}-${v.due.slice(6)}T23:59:59.999+09:00`)) {
@@ -870,6 +1084,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     '/v1.0/payments/request': { POST: paymentsRequest },
     '/v1.0/payments/confirm': { POST: paymentsConfirm },
     '/v1.0/payments/confirm-info': { GET: confirmInfo },
+    '/v1.0/payments/cancel': { POST: (req, res) => paymentsCancel(req, res, 'full') },
+    '/v1.0/payments/cancel/partial': { POST: (req, res) => paymentsCancel(req, res, 'partial') },
     '/v1.0/payments/info/card-list': { GET: cardList },
     // GET /v1.0/receipt/info/{tid}: matched by prefix in route() below.
     '/pgsvc/pay': { GET: (_req, res, url) => payPage(url, res) },
@@ -879,6 +1095,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     '/__sandbox/advance-clock': { POST: advanceClock },
     '/__sandbox/fault': { POST: injectFault },
     '/__sandbox/vbank': { GET: vbankDeposit, POST: vbankDeposit },
+    '/__sandbox/admin': { GET: adminCancel, POST: adminCancel },
     '/__sandbox/reset': {
       POST: (req, res) => {
         req.resume();
@@ -949,14 +1166,15 @@ function pickRequest(body) {
  * @param {string} [options.publicOrigin] override the origin put in redirect_url (default http://host:port)
  * @param {Merchant[]} [options.merchants]
  * @param {() => number} [options.now]
+ * @param {Record<string, import('./cards.mjs').CardPromotion[]>} [options.promotions]
  * @returns {Promise<{ origin: string, close(): Promise<void>, sandbox: ReturnType<typeof createShinhanSandbox> }>}
  */
-export async function startShinhanSandbox({ host = '127.0.0.1', port = 5174, publicOrigin, merchants, now } = {}) {
+export async function startShinhanSandbox({ host = '127.0.0.1', port = 5174, publicOrigin, merchants, now, promotions } = {}) {
   return startSandboxServer({
     host,
     port,
     publicOrigin,
-    create: (origin) => createShinhanSandbox({ publicOrigin: origin, merchants, now }),
+    create: (origin) => createShinhanSandbox({ publicOrigin: origin, merchants, now, promotions }),
     sendStarting: (res) => sendError(res, 503, RET.INTERNAL, 'sandbox is starting.'),
   });
 }

@@ -317,3 +317,49 @@ ${rows || '<tr><td colspan="5" class="muted">발급된 가상계좌가 없습니
 <p class="note">입금하면 가맹점의 RetryURL로 입금 통보(ResultCode 4110)를 보냅니다. 로컬 샌드박스: 실제 돈은 오가지 않습니다.</p>`;
   return layout({ title: '가상계좌 입금 통보 (샌드박스)', body });
 }
+
+/**
+ * @typedef {object} AdminPageData
+ * @property {string} action
+ * @property {Array<{ tid: string, moid: string, payMethod: string, amount: number, balance: number, state: 'approved' | 'partially-cancelled' | 'cancelled', cancels: Array<{ amount: number, ccNo: string, at: string, via: string, refund: boolean }> }>} payments
+ * @property {string} [message]
+ */
+
+/**
+ * The sandbox's stand-in for Smartro's admin site (test only): each approved payment with its balance and
+ * cancels, a 전체 취소 button and a 부분 취소 amount. Cancels made here reach the shop only through the receipt API.
+ * @param {AdminPageData} d
+ */
+export function renderAdminPage({ action, payments, message }) {
+  const stateText = { approved: '승인', 'partially-cancelled': '부분취소', cancelled: '취소' };
+  const rows = payments
+    .map((p) => {
+      const cancels = p.cancels
+        .map((c) => `${escapeHtml(formatWon(c.amount))} ${c.refund ? '환불' : '취소'} ${escapeHtml(c.ccNo)} (${escapeHtml(c.at)}, ${c.via === 'admin' ? '관리자' : c.via === 'api' ? '취소 모듈' : '테스트'})`)
+        .join('<br>');
+      const forms =
+        p.state === 'cancelled'
+          ? ''
+          : `<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="tid" value="${escapeHtml(p.tid)}"><button type="submit" class="secondary" id="cancel-${escapeHtml(p.tid)}">전체 취소</button></form>
+<form method="post" action="${escapeHtml(action)}" accept-charset="UTF-8"><input type="hidden" name="tid" value="${escapeHtml(p.tid)}"><label>금액 <input type="text" name="amount" inputmode="numeric" size="8" id="amount-${escapeHtml(p.tid)}"></label> <button type="submit" class="secondary" id="partial-${escapeHtml(p.tid)}">부분 취소</button></form>`;
+      return `<tr data-tid="${escapeHtml(p.tid)}" data-state="${p.state}">
+<td>${escapeHtml(p.tid)}<br><span class="muted">${escapeHtml(p.moid)}</span></td>
+<td>${escapeHtml(PAY_METHOD_NAMES[/** @type {keyof typeof PAY_METHOD_NAMES} */ (p.payMethod)] ?? p.payMethod)}<br>${escapeHtml(formatWon(p.amount))}</td>
+<td class="state">${stateText[p.state]}<br>잔액 ${escapeHtml(formatWon(p.balance))}${cancels ? `<br><span class="muted">${cancels}</span>` : ''}</td>
+<td>${forms}</td>
+</tr>`;
+    })
+    .join('\n');
+  const body = `<section class="surface" aria-labelledby="admin-title">
+<h1 id="admin-title">거래 조회 / 취소 (샌드박스 관리자)</h1>
+${message ? `<p id="admin-message" role="status">${escapeHtml(message)}</p>` : ''}
+<table>
+<thead><tr><th>TID / Moid</th><th>결제</th><th>상태</th><th></th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="4" class="muted">승인된 거래가 없습니다.</td></tr>'}
+</tbody>
+</table>
+</section>
+<p class="note">스마트로 관리자 사이트의 취소를 흉내 냅니다. 여기서 한 취소는 가맹점 서버에 알려지지 않으며, 가맹점 서버는 영수증 API로 알게 됩니다.</p>`;
+  return layout({ title: '거래 조회 / 취소 (샌드박스)', body });
+}

@@ -18,11 +18,13 @@ import { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES, SUCCESS_MESSAGES, SERVI
 import { parseFormBytes, urlEncode, formEncode } from './charset.mjs';
 import { encryptData, signValue } from './hash.mjs';
 import { validateRequestFields } from './validate.mjs';
-import { renderPayPage, renderResultPage, renderErrorPage, renderSlipPage, renderCashReceiptPage, renderDepositPage } from './pages.mjs';
+import { renderPayPage, renderResultPage, renderErrorPage, renderSlipPage, renderCashReceiptPage, renderDepositPage, renderAdminPage } from './pages.mjs';
+import { CANCEL_PATH, CANCEL_CODES, PAY_NAMES, cancelHash, cancelAnswer, decodeCancelMsg } from './cancel.mjs';
 
 export { encryptData, signValue, md5Hex } from './hash.mjs';
 export { encodeEucKr, encodeText, decodeText, parseFormBytes, percentDecodeBytes, urlEncode, formEncode } from './charset.mjs';
 export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
+export { CANCEL_PATH, CANCEL_CODES, cancelHash, cancelAnswer, decodeCancelMsg } from './cancel.mjs';
 
 /**
  * @typedef {object} Merchant
@@ -34,6 +36,7 @@ export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
  * @property {string} mallNm 가맹점명
  * @property {string} addr 가맹점주소
  * @property {string} fnNo 카드사 가맹점번호
+ * @property {string} [cancelPassword] 취소 패스워드 (Cancelpw), set in Smartro's admin site (ASSUMPTION: from public sample code)
  */
 
 /**
@@ -43,6 +46,18 @@ export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
  * @property {string | null} body first 200 characters of the answer
  * @property {string | null} error network error / timeout
  * @property {boolean} ok status 2xx and body `OK`
+ */
+
+/**
+ * A fault of payCancelNVProcess.jsp (test only): the cancel is made (unless `applied` is false), then the
+ * answer comes after `delayMs`, never (null), or as the HTTP error `status`.
+ * @typedef {object} CancelFault
+ * @property {number | null} delayMs
+ * @property {number | undefined} status
+ * @property {string | undefined} tid
+ * @property {string | undefined} moid
+ * @property {boolean} applied
+ * @property {number} remaining
  */
 
 /**
@@ -59,6 +74,18 @@ export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
  * @property {number} at
  * @property {number} amount
  * @property {string} ccNo
+ */
+
+/**
+ * One cancel the PG made, whatever asked for it (payCancelNVProcess.jsp, the admin page, /__sandbox/cancel).
+ * @typedef {object} CancelLog
+ * @property {number} at
+ * @property {number} amount
+ * @property {string} ccNo CancelNum
+ * @property {boolean} partial
+ * @property {boolean} refund a BANK payment or a deposited VBANK: 환불 (2211), the money goes back to an account
+ * @property {'api' | 'admin' | 'control'} via
+ * @property {string} msg CancelMSG
  */
 
 /**
@@ -92,7 +119,7 @@ export { PAGE_ERRORS, API_ERRORS, RESULT, SUCCESS_CODES } from './codes.mjs';
  * @property {{ action: string, acceptCharset: string, fields: Record<string, string>, values: Record<string, string> } | null} result
  *   what was put in the result form (`fields` = input values, `values` = before UrlEncode)
  * @property {RetryState | null} retry
- * @property {{ cancelledAt: number | null, ccNo: string | null, cancelledAmount: number, partCancels: PartCancel[] }} cancel
+ * @property {{ cancelledAt: number | null, ccNo: string | null, cancelledAmount: number, partCancels: PartCancel[], log: CancelLog[] }} cancel
  */
 
 /** @type {Readonly<Merchant>} */
@@ -105,6 +132,7 @@ export const DEFAULT_MERCHANT = Object.freeze({
   mallNm: 'KPG 데모샵',
   addr: '서울특별시 중구 세종대로 110, 7층 (태평로1가)',
   fnNo: '0104512378',
+  cancelPassword: 'sandbox-cancel-pw-0001',
 });
 
 /** Card company every sandbox card approval uses (assumption): Smartro/NICE-style code 04 = 삼성카드. */
@@ -231,9 +259,9 @@ export function createSmartroSandbox({
     /**
      * Faults injected through /__sandbox/fault (test only): the receipt API answering late, never or with an
      * error; RetryURL notifications held back or late.
-     * @type {{ receipt: Array<{ delayMs: number | null, status?: number, moid?: string, remaining: number }>, retry: { suppress: boolean, delayMs: number } }}
+     * @type {{ receipt: Array<{ delayMs: number | null, status?: number, moid?: string, remaining: number }>, retry: { suppress: boolean, delayMs: number }, cancel: CancelFault[] }}
      */
-    faults: { receipt: [], retry: { suppress: false, delayMs: 0 } },
+    faults: { receipt: [], retry: { suppress: false, delayMs: 0 }, cancel: [] },
   };
   /** RetryURL deliveries under way. @type {Set<Promise<void>>} */
   const pending = new Set();
@@ -328,7 +356,7 @@ export function createSmartroSandbox({
       retry: null,
       vbank: null,
       cashReceipt: null,
-      cancel: { cancelledAt: null, ccNo: null, cancelledAmount: 0, partCancels: [] },
+      cancel: { cancelledAt: null, ccNo: null, cancelledAmount: 0, partCancels: [], log: [] },
     };
     state.payments.set(nonce, payment);
     sendHtml(res, 200, renderPayPage({ nonce, decideAction: DECIDE_PATH, iface, charset, request, payMethod }));
@@ -638,7 +666,7 @@ export function createSmartroSandbox({
 
   // ---------------------------------------------------------------- slip page and receipt API
 
-  /** @param {Payment} p */
+  /** @param {Payment} p @returns {'approved' | 'partially-cancelled' | 'cancelled'} */
   function cancelState(p) {
     if (p.cancel.cancelledAt !== null) return 'cancelled';
     return p.cancel.partCancels.length ? 'partially-cancelled' : 'approved';
@@ -770,6 +798,15 @@ export function createSmartroSandbox({
         out.cashReceiptNo = maskReceiptNo(cash.no);
       }
     }
+    // ASSUMPTION: 환불 등록 (refundReqDt / refundReqTm / refundAmt) at the top level, once a BANK payment or a
+    // deposited VBANK was refunded (the table is flat: whether they sit in partCancelInfo is not shown).
+    const refunds = p.cancel.log.filter((c) => c.refund);
+    if (refunds.length) {
+      const last = kst(refunds[refunds.length - 1].at);
+      out.refundReqDt = last.date;
+      out.refundReqTm = last.time;
+      out.refundAmt = String(refunds.reduce((sum, c) => sum + c.amount, 0));
+    }
     out.partCancelInfo = p.cancel.partCancels.map((c) => {
       const t = kst(c.at);
       const cvat = Math.round(c.amount / 11);
@@ -835,6 +872,50 @@ export function createSmartroSandbox({
   // ---------------------------------------------------------------- test-only control routes
 
   /**
+   * What a cancel of `p` would do, as the PG checks it: the amount it gives back, or why not.
+   * @param {Payment} p @param {{ partial: boolean, amount: number | null }} ask amount null: the whole balance
+   * @returns {{ ok: true, amount: number, refund: boolean } | { ok: false, why: 'already' | 'amount' | 'no-partial', message: string }}
+   */
+  function judgeCancel(p, ask) {
+    if (p.cancel.cancelledAt !== null) return { ok: false, why: 'already', message: RESULT.ALREADY_CANCELLED_MSG };
+    const remaining = p.amount - p.cancel.cancelledAmount;
+    const deposited = p.payMethod === 'VBANK' && Boolean(p.vbank?.depositedAt);
+    const refund = p.payMethod === 'BANK' || deposited;
+    if (!ask.partial) {
+      if (ask.amount !== null && ask.amount !== remaining) return { ok: false, why: 'amount', message: `전체취소 금액(${ask.amount})이 취소 가능 잔액(${remaining})과 다릅니다.` };
+      return { ok: true, amount: remaining, refund };
+    }
+    // The samples' check: "신용카드결제, 계좌이체, 가상계좌만 부분취소/부분환불이 가능합니다" (TID[10:12] 01 / 02 / 03).
+    if (!['01', '02', '03'].includes(String(p.tid).slice(10, 12)) || (p.payMethod === 'VBANK' && !deposited)) {
+      return { ok: false, why: 'no-partial', message: '신용카드결제, 계좌이체, 입금된 가상계좌만 부분취소/부분환불이 가능합니다.' };
+    }
+    const amount = /** @type {number} */ (ask.amount);
+    if (amount > remaining) return { ok: false, why: 'amount', message: `취소 금액(${amount})이 취소 가능 잔액(${remaining})보다 큽니다.` };
+    return { ok: true, amount, refund };
+  }
+
+  /**
+   * Records a cancel (a partial one as a partCancelInfo entry; the payment is fully cancelled once nothing is
+   * left: stateCd "1", ccNo, ccDt, ccTm).
+   * @param {Payment} p @param {{ amount: number, partial: boolean, refund: boolean, via: CancelLog['via'], msg: string }} c
+   */
+  function applyCancel(p, c) {
+    const t = now();
+    const ccNo = randomDigits(8);
+    if (c.partial) p.cancel.partCancels.push({ at: t, amount: c.amount, ccNo });
+    p.cancel.cancelledAmount += c.amount;
+    if (p.cancel.cancelledAmount >= p.amount) {
+      p.cancel.cancelledAt = t;
+      p.cancel.ccNo = ccNo;
+    }
+    /** @type {CancelLog} */
+    const entry = { at: t, amount: c.amount, ccNo, partial: c.partial, refund: c.refund, via: c.via, msg: c.msg };
+    p.cancel.log.push(entry);
+    return entry;
+  }
+
+  /**
+   * /__sandbox/cancel {tid} and /__sandbox/partial-cancel {tid, amount} (test only, JSON).
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {boolean} partial
    */
   async function cancelRoute(req, res, partial) {
@@ -843,40 +924,167 @@ export function createSmartroSandbox({
     if (typeof body.tid !== 'string' || body.tid === '') return sendApiError(res, API_ERRORS.INVALID_FIELD, 'tid 값이 없습니다.');
     const p = state.byTid.get(body.tid);
     if (!p) return sendApiError(res, API_ERRORS.UNKNOWN_TID, `거래 내역이 없습니다: ${body.tid}`);
-    if (p.cancel.cancelledAt !== null) return sendApiError(res, API_ERRORS.ALREADY_CANCELLED, RESULT.ALREADY_CANCELLED_MSG);
-    const remaining = p.amount - p.cancel.cancelledAmount;
-    let amount = remaining;
+    let amount = null;
     if (partial) {
       const a = body.amount;
       const n = typeof a === 'number' ? a : typeof a === 'string' && /^[0-9]+$/.test(a) ? Number(a) : NaN;
       if (!Number.isSafeInteger(n) || n <= 0) {
         return sendApiError(res, API_ERRORS.INVALID_FIELD, 'amount는 1 이상의 정수여야 합니다.');
       }
-      if (n > remaining) {
-        return sendApiError(res, API_ERRORS.AMOUNT_TOO_LARGE, `취소 금액(${n})이 취소 가능 잔액(${remaining})보다 큽니다.`);
-      }
       amount = n;
     }
-    const t = now();
-    const ccNo = randomDigits(8);
-    if (partial) p.cancel.partCancels.push({ at: t, amount, ccNo });
-    p.cancel.cancelledAmount += amount;
-    if (p.cancel.cancelledAmount >= p.amount) {
-      p.cancel.cancelledAt = t;
-      p.cancel.ccNo = ccNo;
-    }
-    const cc = kst(t);
+    const verdict = judgeCancel(p, { partial, amount });
+    if (!verdict.ok && verdict.why === 'already') return sendApiError(res, API_ERRORS.ALREADY_CANCELLED, verdict.message);
+    // This control route predates the cancel module: it partially cancels any pay method.
+    if (!verdict.ok && (verdict.why !== 'no-partial' || amount === null)) return sendApiError(res, API_ERRORS.AMOUNT_TOO_LARGE, verdict.message);
+    const given = verdict.ok ? verdict.amount : /** @type {number} */ (amount);
+    if (!verdict.ok && given > p.amount - p.cancel.cancelledAmount) return sendApiError(res, API_ERRORS.AMOUNT_TOO_LARGE, verdict.message);
+    const entry = applyCancel(p, { amount: given, partial, refund: verdict.ok && verdict.refund, via: 'control', msg: '' });
+    const cc = kst(entry.at);
     sendJson(res, 200, {
       resultCd: RESULT.CANCEL_OK,
       resultMsg: RESULT.CANCEL_OK_MSG,
       tid: p.tid,
-      cancelAmt: String(amount),
+      cancelAmt: String(given),
       remainAmt: String(p.amount - p.cancel.cancelledAmount),
-      ccNo,
+      ccNo: entry.ccNo,
       ccDt: cc.date,
       ccTm: cc.time,
       stateCd: p.cancel.cancelledAt !== null ? '1' : '0',
     });
+  }
+
+  /**
+   * POST /cancel/payCancelNVProcess.jsp: the "URL Call" cancel of Smartro's public sample code (ASSUMPTION, see
+   * cancel.mjs). The parameters are read from the query string and the form body (the JSP samples send them in
+   * the query, the PHP ones in the body), EUC-KR; the first occurrence of a name wins. The answer is always
+   * HTTP 200 text (a JSP page) `Key=Value&...`, success or not; a fault can make it 5xx, late or absent.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   */
+  async function payCancelNV(req, res, url) {
+    const body = await readBody(req);
+    const query = Buffer.from(url.search.replace(/^\?/, ''), 'latin1');
+    /** @type {Map<string, string>} */
+    const params = new Map();
+    for (const f of [...parseFormBytes(query, 'EUC-KR'), ...(body.ok ? parseFormBytes(body.buf, 'EUC-KR') : [])]) {
+      if (!params.has(f.name)) params.set(f.name, f.value);
+    }
+    const get = (/** @type {string} */ name) => (params.get(name) ?? '').trim();
+    const tid = get('TID');
+    const cancelAmt = get('CancelAmt');
+    const code = get('PartialCancelCode');
+    const msg = decodeCancelMsg(get('CancelMSG'));
+    const p = state.byTid.get(tid);
+    /** @param {string} resultCode @param {string} resultMsg @param {{ amount?: number, entry?: CancelLog }} [done] */
+    const answer = (resultCode, resultMsg, done = {}) => {
+      const at = done.entry ? kst(done.entry.at) : null;
+      const text = cancelAnswer({
+        PayMethod: p?.payMethod ?? '',
+        PayName: p ? (PAY_NAMES[p.payMethod] ?? '') : '',
+        MID: p?.mid ?? '',
+        TID: tid,
+        CancelAmt: done.amount !== undefined ? String(done.amount) : cancelAmt,
+        CancelMSG: msg,
+        ResultCode: resultCode,
+        ResultMsg: resultMsg,
+        CancelDate: at?.date ?? '',
+        CancelTime: at?.time ?? '',
+        CancelNum: done.entry?.ccNo ?? '',
+        Moid: p?.moid ?? '',
+      });
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=EUC-KR', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+      res.end(text);
+    };
+    for (const [name, value] of [['TID', tid], ['CancelAmt', cancelAmt], ['Cancelpw', get('Cancelpw')], ['hashData', get('hashData')]]) {
+      if (!value) return answer(CANCEL_CODES.BAD_FIELD, `${name} 값이 없습니다.`);
+    }
+    if (!/^[A-Za-z0-9]{30}$/.test(tid)) return answer(CANCEL_CODES.BAD_FIELD, 'TID 길이를 확인하세요 (30자).');
+    if (!/^\d{1,12}$/.test(cancelAmt) || Number(cancelAmt) <= 0) return answer(CANCEL_CODES.BAD_FIELD, 'CancelAmt는 1 이상의 숫자(12자 이하)여야 합니다.');
+    if (code !== '' && code !== '0' && code !== '1') return answer(CANCEL_CODES.BAD_FIELD, 'PartialCancelCode는 0(전체) 또는 1(부분)이어야 합니다.');
+    if (!p) return answer(CANCEL_CODES.UNKNOWN_TID, `거래 내역이 없습니다: ${tid}`);
+    const merchant = /** @type {Merchant} */ (merchantsByMid.get(p.mid));
+    if (!safeEqual(cancelHash({ tid, merchantKey: merchant.merchantKey, cancelAmt, partialCancelCode: code }), get('hashData'))) {
+      return answer(CANCEL_CODES.HASH, '위·변조 검증값 오류 (hashData)');
+    }
+    if (!merchant.cancelPassword || !safeEqual(merchant.cancelPassword, get('Cancelpw'))) return answer(CANCEL_CODES.PASSWORD, '취소 패스워드가 일치하지 않습니다.');
+
+    const fault = state.faults.cancel.find((f) => f.remaining > 0 && (f.tid === undefined || f.tid === tid) && (f.moid === undefined || f.moid === p.moid));
+    if (fault) fault.remaining--;
+    const misbehave = async () => {
+      if (!fault) return false;
+      if (fault.delayMs === null && fault.status === undefined) return true; // never answers (until the sandbox closes)
+      if (fault.delayMs) await sleep(fault.delayMs, abort.signal);
+      if (fault.status === undefined) return false;
+      sendPageError(res, { ...PAGE_ERRORS.INTERNAL, status: fault.status }, 'injected fault');
+      return true;
+    };
+    if (fault && !fault.applied) {
+      // The PG fails before it cancels anything.
+      if (await misbehave()) return;
+      return sendPageError(res, { ...PAGE_ERRORS.INTERNAL, status: 503 }, 'injected fault');
+    }
+    const partial = code === '1';
+    const verdict = judgeCancel(p, { partial, amount: Number(cancelAmt) });
+    if (!verdict.ok) {
+      if (await misbehave()) return;
+      const resultCode = verdict.why === 'already' ? CANCEL_CODES.ALREADY : verdict.why === 'amount' ? CANCEL_CODES.AMOUNT : CANCEL_CODES.NO_PARTIAL;
+      return answer(resultCode, verdict.message);
+    }
+    const entry = applyCancel(p, { amount: verdict.amount, partial, refund: verdict.refund, via: 'api', msg });
+    if (await misbehave()) return;
+    if (verdict.refund) return answer(CANCEL_CODES.REFUNDED, CANCEL_CODES.REFUNDED_MSG, { amount: verdict.amount, entry });
+    answer(CANCEL_CODES.CANCELLED, CANCEL_CODES.CANCELLED_MSG, { amount: verdict.amount, entry });
+  }
+
+  /**
+   * The PG's own admin site (test only): GET /__sandbox/admin lists the approved payments with their balance;
+   * POST /__sandbox/admin (form or JSON {tid, amount?}) cancels behind the shop's back: the whole balance without
+   * `amount`, else a partial cancel (the cancel module's rules). A JSON body gets a JSON answer.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function adminCancel(req, res) {
+    if (req.method === 'GET') {
+      req.resume();
+      return sendHtml(res, 200, adminPage());
+    }
+    const json = mediaType(req) === 'application/json';
+    /** @type {Record<string, any> | null} */
+    let body;
+    if (json) body = await readJsonObject(req, res);
+    else {
+      const raw = await readBody(req);
+      body = raw.ok ? Object.fromEntries(parseFormBytes(raw.buf, 'UTF-8').map((f) => [f.name, f.value])) : {};
+    }
+    if (!body) return;
+    const tid = String(body.tid ?? body.TID ?? '').trim();
+    const amountText = body.amount === undefined || body.amount === null ? '' : String(body.amount).trim();
+    /** @param {{ code: string, status: number, title: string }} err @param {string} message */
+    const fail = (err, message) => (json ? sendApiError(res, err, message) : sendPageError(res, err, message));
+    const p = state.byTid.get(tid);
+    if (!p) return fail({ ...PAGE_ERRORS.NOT_FOUND, code: API_ERRORS.UNKNOWN_TID.code }, `거래 내역이 없습니다: ${tid}`);
+    if (amountText !== '' && !/^\d{1,12}$/.test(amountText)) return fail({ ...PAGE_ERRORS.INVALID_VALUE, code: API_ERRORS.INVALID_FIELD.code }, 'amount는 숫자여야 합니다.');
+    const partial = amountText !== '';
+    const verdict = judgeCancel(p, { partial, amount: partial ? Number(amountText) : null });
+    if (!verdict.ok) return fail({ ...PAGE_ERRORS.INVALID_VALUE, status: verdict.why === 'already' ? 409 : 400, code: verdict.why === 'already' ? CANCEL_CODES.ALREADY : verdict.why === 'amount' ? CANCEL_CODES.AMOUNT : CANCEL_CODES.NO_PARTIAL }, verdict.message);
+    const entry = applyCancel(p, { amount: verdict.amount, partial, refund: verdict.refund, via: 'admin', msg: '관리자 취소' });
+    if (json) {
+      return sendJson(res, 200, { resultCd: verdict.refund ? CANCEL_CODES.REFUNDED : CANCEL_CODES.CANCELLED, resultMsg: 'OK', tid, cancelAmt: String(entry.amount), ccNo: entry.ccNo, remainAmt: String(p.amount - p.cancel.cancelledAmount), stateCd: p.cancel.cancelledAt !== null ? '1' : '0' });
+    }
+    sendHtml(res, 200, adminPage(`${tid}: ${entry.amount}원 ${verdict.refund ? '환불' : '취소'}했습니다.`));
+  }
+
+  /** @param {string} [message] */
+  function adminPage(message) {
+    const payments = [...state.byTid.values()].map((p) => ({
+      tid: /** @type {string} */ (p.tid),
+      moid: p.moid,
+      payMethod: p.payMethod,
+      amount: p.amount,
+      balance: p.amount - p.cancel.cancelledAmount,
+      state: cancelState(p),
+      cancels: p.cancel.log.map((c) => ({ amount: c.amount, ccNo: c.ccNo, at: kst(c.at).display, via: c.via, refund: c.refund })),
+    }));
+    return renderAdminPage({ action: '/__sandbox/admin', payments, message });
   }
 
   /**
@@ -905,8 +1113,24 @@ export function createSmartroSandbox({
       state.faults.receipt.push({ delayMs: delay === undefined ? 0 : delay, status: body.status, moid: body.moid, remaining });
     } else if (body.api === 'retry') {
       state.faults.retry = { suppress: body.suppress === true, delayMs: typeof delay === 'number' ? delay : 0 };
+    } else if (body.api === 'cancel') {
+      if (body.status !== undefined && (!Number.isInteger(body.status) || body.status < 400 || body.status > 599)) {
+        return sendApiError(res, API_ERRORS.INVALID_FIELD, 'status는 HTTP 오류 코드여야 합니다.');
+      }
+      if (body.applied !== undefined && typeof body.applied !== 'boolean') return sendApiError(res, API_ERRORS.INVALID_FIELD, 'applied는 true 또는 false여야 합니다.');
+      for (const name of ['tid', 'moid']) {
+        if (body[name] !== undefined && (typeof body[name] !== 'string' || body[name] === '')) return sendApiError(res, API_ERRORS.INVALID_FIELD, `${name}는 비어 있지 않은 문자열이어야 합니다.`);
+      }
+      state.faults.cancel.push({
+        delayMs: delay === undefined ? (body.status === undefined ? null : 0) : delay,
+        status: body.status,
+        tid: body.tid,
+        moid: body.moid,
+        applied: body.applied !== false,
+        remaining: Number.isInteger(body.times) && body.times > 0 ? body.times : 1,
+      });
     } else {
-      return sendApiError(res, API_ERRORS.INVALID_FIELD, 'api는 "receipt" 또는 "retry"여야 합니다.');
+      return sendApiError(res, API_ERRORS.INVALID_FIELD, 'api는 "receipt", "retry" 또는 "cancel"이어야 합니다.');
     }
     sendJson(res, 200, { resultCd: '0000', resultMsg: 'OK' });
   }
@@ -914,7 +1138,7 @@ export function createSmartroSandbox({
   function reset() {
     abort.abort();
     abort = new AbortController();
-    state.faults = { receipt: [], retry: { suppress: false, delayMs: 0 } };
+    state.faults = { receipt: [], retry: { suppress: false, delayMs: 0 }, cancel: [] };
     state.payments.clear();
     state.byTid.clear();
     state.approvedMoids.clear();
@@ -934,6 +1158,8 @@ export function createSmartroSandbox({
     [DEPOSIT_PATH]: { GET: depositNotice, POST: depositNotice },
     '/issue/IssueLoader.jsp': { GET: (_req, res, url) => issueLoader(url, res) },
     '/receipt': { POST: receipt },
+    [CANCEL_PATH]: { POST: payCancelNV },
+    '/__sandbox/admin': { GET: adminCancel, POST: adminCancel },
     '/__sandbox/cancel': { POST: (req, res) => cancelRoute(req, res, false) },
     '/__sandbox/partial-cancel': { POST: (req, res) => cancelRoute(req, res, true) },
     '/__sandbox/reset': {

@@ -17,11 +17,26 @@ export type PgReply = { ok: true; status: number; json: unknown; text: string };
 
 export async function fetchPgJson(url: URL, init: RequestInit, options: { timeoutMs: number; name?: string }): Promise<PgReply | PgFailure> {
   const name = options.name ?? 'The PG';
-  let response: Response;
-  let text: string;
+  const reply = await fetchPgText(url, init, options);
+  if (!reply.ok) return reply;
   try {
-    response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
-    text = await response.text();
+    return { ok: true, status: reply.status, json: JSON.parse(reply.text), text: reply.text };
+  } catch {
+    return { ok: false, code: 'pg-bad-response', message: `${name} answered HTTP ${reply.status} without JSON.`, status: reply.status };
+  }
+}
+
+/** The same call, the body as text (Smartro's cancel module answers `Key=Value&...`); `bytes` as received. */
+export async function fetchPgText(
+  url: URL,
+  init: RequestInit,
+  options: { timeoutMs: number; name?: string },
+): Promise<{ ok: true; status: number; text: string; bytes: Uint8Array } | PgFailure> {
+  const name = options.name ?? 'The PG';
+  try {
+    const response = await fetch(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    return { ok: true, status: response.status, text: Buffer.from(bytes).toString('utf8'), bytes };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     return {
@@ -29,11 +44,6 @@ export async function fetchPgJson(url: URL, init: RequestInit, options: { timeou
       code: 'pg-unreachable',
       message: timedOut ? `${name} did not answer within ${options.timeoutMs / 1000} s.` : `${name} could not be reached.`,
     };
-  }
-  try {
-    return { ok: true, status: response.status, json: JSON.parse(text), text };
-  } catch {
-    return { ok: false, code: 'pg-bad-response', message: `${name} answered HTTP ${response.status} without JSON.`, status: response.status };
   }
 }
 

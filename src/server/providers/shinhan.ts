@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { clip, isHttpUrl, sameSecret } from '../http.js';
 import {
+  ShinhanCancelSchema,
   ShinhanConfirmInfoSchema,
   ShinhanConfirmSchema,
   ShinhanReceiptSchema,
@@ -21,7 +22,8 @@ import {
 import type { Attempt, VbankAccount } from '../store/types.js';
 import { fetchPgJson, isPlainObject, type PgFailure, type PgReply } from './pg-fetch.js';
 import { ymd } from '../vbank.js';
-import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
+import { vatOf } from '../tax.js';
+import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelLookup, SessionInput, SessionOutcome, Settlement } from './types.js';
 
 export interface ShinhanOptions {
   /** SPG API base, e.g. the host Shinhan gave you (a trailing "/" is added). */
@@ -146,6 +148,9 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       return { kind: 'unknown', message: 'pay_ispt_hash does not match: the confirm answer is not trusted.' };
     }
     const card = answer.pay_info?.[0] ?? {};
+    // "할인 금액(신용카드사 프로모션 할인 금액)": the buyer paid amount - discount_amount, and only that can be
+    // given back (the promotion rule of cancel/partial). Read leniently: it decides no payment.
+    const discount = wholeNumber(answer.discount_amount);
     const details = {
       tid: answer.tid,
       approved_at: answer.tx_date ?? null,
@@ -154,6 +159,7 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       card_no: card.card_no ?? null,
       install_month: card.install_month ?? answer.install_month ?? null,
       card_aprv_no: card.card_aprv_no ?? null,
+      ...(discount !== undefined && discount > 0 && discount < answer.amount ? { discount_amount: discount } : {}),
     };
     if (answer.amount !== attempt.amount) return { kind: 'wrong-amount', details, amount: answer.amount };
     return { kind: 'paid', details };
@@ -187,6 +193,10 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
         ...(body.install_month ? { install_month: body.install_month } : {}),
         // Issue 12: the ISP / card app brings the buyer back to the shop's app (string 100).
         ...(mobileApp ? { app_return_url: `${attempt.app_scheme}kpg/return`, app_cancel_url: `${attempt.app_scheme}kpg/cancel` } : {}),
+        // Issue 22: the tax-free part and its VAT, from the shop's order. tax_amount as the shop gives it, else
+        // as the document computes it (round((amount - taxfree_amount - cup_return_deposit) / 11); no deposit here).
+        ...(order.taxfree_amount !== undefined ? { taxfree_amount: order.taxfree_amount, tax_amount: order.tax_amount ?? vatOf(attempt.amount, order.taxfree_amount) } : {}),
+        ...(order.taxfree_amount === undefined && order.tax_amount !== undefined ? { tax_amount: order.tax_amount } : {}),
         param_ispt_hash: paramIsptHash({
           clientId: options.clientId,
           userId: attempt.user_id,
@@ -272,6 +282,64 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       return { kind: 'paid', details };
     },
 
+    /**
+     * v1.0/payments/cancel (the whole balance; a deposited virtual account's refund account goes with it) or
+     * v1.0/payments/cancel/partial (amount, taxfree_amount, tax_amount; no refund account exists there). Neither
+     * takes an idempotency key: a timeout or 5xx is `unknown`, settled later from confirm-info, never resent.
+     */
+    async cancel(input: CancelInput): Promise<CancelOutcome> {
+      const common = {
+        client_id: options.clientId,
+        user_id: input.attempt.user_id,
+        tid: input.tid,
+        amount: input.amount,
+      };
+      const body: Record<string, unknown> = input.full
+        ? {
+            ...common,
+            cncl_rsn: input.reason,
+            ip_addr: input.clientIp,
+            ...(input.refundAccount ? { bank_cd: input.refundAccount.bank_code, bank_acct_no: input.refundAccount.account_no, bank_name: input.refundAccount.holder } : {}),
+          }
+        : {
+            ...common,
+            ...(input.taxfreeAmount !== undefined ? { taxfree_amount: input.taxfreeAmount } : {}),
+            ...(input.taxAmount !== undefined ? { tax_amount: input.taxAmount } : {}),
+            cncl_rsn: input.reason,
+            ip_addr: input.clientIp,
+          };
+      const answer = read(await post(input.full ? 'v1.0/payments/cancel' : 'v1.0/payments/cancel/partial', body), ShinhanCancelSchema);
+      if (!answer.ok) {
+        if (answer.kind === 'refused') return { kind: 'refused', code: 'pg-refused', pgMessage: answer.message };
+        return { kind: 'unknown', message: answer.failure.message };
+      }
+      if (answer.data.tid !== input.tid) return { kind: 'unknown', message: `The PG answered the cancel for tid ${clip(answer.data.tid)}, not ${input.tid}.` };
+      return {
+        kind: 'done',
+        amount: answer.data.amount,
+        cancelId: answer.data.cid ?? null,
+        cancelledAt: answer.data.tx_date ?? null,
+        ref: input.full ? 'full' : null,
+      };
+    },
+
+    /**
+     * confirm-info, by the attempt's order_no: tx_stat 1 nothing cancelled, 2 nothing left (cncl_date, cncl_rsn),
+     * 3 some cancelled. The document gives no cancelled amount, no cid and no list of partial cancels.
+     */
+    async cancelState(attempt, tid): Promise<PgCancelLookup> {
+      const answer = read(await get('v1.0/payments/confirm-info', { order_no: attempt.order_no }), ShinhanConfirmInfoSchema);
+      if (!answer.ok) return { ok: false, message: answer.kind === 'failure' ? answer.failure.message : `confirm-info refused: ${answer.message}` };
+      const info = answer.data;
+      if (info.tid !== tid) return { ok: false, message: `confirm-info names tid ${clip(info.tid)} for this order_no, not ${tid}.` };
+      if (info.tx_stat === 1) return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
+      if (info.tx_stat === 3) return { ok: true, state: { state: 'partial', entries: [] } };
+      if (info.tx_stat === 2) {
+        return { ok: true, state: { state: 'cancelled', entries: [{ ref: 'full', at: info.cncl_date ?? null, cancelId: null, reason: info.cncl_rsn ? clip(info.cncl_rsn, 100) : null }] } };
+      }
+      return { ok: false, message: `confirm-info answered tx_stat ${info.tx_stat}, which the document does not list.` };
+    },
+
     async cardList(pgcode) {
       const reply = await get('v1.0/payments/info/card-list', { pgcode });
       if (!reply.ok) return reply;
@@ -340,4 +408,10 @@ function absoluteHttpUrl(value: string, base: string): string | undefined {
   if (!/^\/(?![\\/])/.test(value)) return undefined;
   const url = new URL(value, base);
   return isHttpUrl(url.href) ? url.href : undefined;
+}
+
+/** A whole number of won from a PG field that may be a number or digits ("1,000" too); undefined otherwise. */
+function wholeNumber(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.replace(/,/g, '').trim() : '';
+  return /^\d{1,13}$/.test(text) ? Number(text) : undefined;
 }

@@ -11,12 +11,13 @@
  */
 import { createHash } from 'node:crypto';
 import { clip, sameSecret } from '../http.js';
-import { SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
+import { SmartroReceiptCancelSchema, SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
 import type { Attempt, PaidDetails, VbankAccount } from '../store/types.js';
-import { fetchPgJson, isPlainObject, type PgFailure } from './pg-fetch.js';
+import { encodeEucKr, phpUrlencode, urldecodeEucKr } from './euc-kr.js';
+import { fetchPgJson, fetchPgText, isPlainObject, type PgFailure } from './pg-fetch.js';
 import { ymd } from '../vbank.js';
 import { fitBytes, kstTimestamp, normalizeAuthDate } from './smartro-form.js';
-import type { PaymentProvider, SessionInput, SessionOutcome, Settlement } from './types.js';
+import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelLookup, PgCancelState, SessionInput, SessionOutcome, Settlement } from './types.js';
 
 export interface SmartroOptions {
   /** 10 letters/digits (guide 1.2). Every TID Smartro issues begins with it. */
@@ -50,6 +51,29 @@ export interface SmartroOptions {
    * Switch it on only once Smartro confirms the lookup for your MID.
    */
   receiptLookupByMoid?: boolean;
+  /**
+   * ASSUMPTION, off until set: Smartro's cancel password (취소 패스워드, `Cancelpw`, set in Smartro's admin site).
+   * With it, `kpg.cancel` sends cancels to Smartro's cancel module `payCancelNVProcess.jsp`, a request the PG
+   * documents do not describe: it is built from Smartro's sample code as merchants publish it. Every cancel is
+   * then checked with the receipt API, which the documents do describe. A secret, like the MerchantKey: it never
+   * leaves the server, and every reply and log line is redacted of it.
+   */
+  cancelPassword?: string;
+  /**
+   * The cancel module's URL; default: `/cancel/payCancelNVProcess.jsp` on pcAction's host (test
+   * https://tpay.smilepay.co.kr, real https://pay.smilepay.co.kr, as in the samples).
+   */
+  cancelUrl?: string;
+}
+
+/** The cancel module's success codes in the samples: 2001 취소 성공, 2211 환불 성공 (계좌이체, 가상계좌). */
+export const CANCEL_SUCCESS_CODES: readonly string[] = ['2001', '2211'];
+/** CancelMSG: the samples' form takes at most 30 characters (ASSUMPTION: the module's own limit). */
+export const CANCEL_MSG_MAX = 30;
+
+/** hashData of a cancel = base64( md5_hex( TID + MerchantKey + CancelAmt + PartialCancelCode ) ), as the samples compute it. */
+export function cancelHashData(p: { tid: string; merchantKey: string; cancelAmt: string; partialCancelCode: string }): string {
+  return Buffer.from(md5Hex(`${p.tid}${p.merchantKey}${p.cancelAmt}${p.partialCancelCode}`), 'utf8').toString('base64');
 }
 
 /**
@@ -101,6 +125,8 @@ export type SmartroClaim =
 export type SmartroProvider = PaymentProvider & {
   readonly payMethods: readonly string[];
   readonly receiptLookupByMoid: boolean;
+  /** Whether cancels are sent to Smartro (cancelPassword is set). */
+  readonly cancels: boolean;
   judge(form: SmartroResult, attempt: Attempt): SmartroClaim;
   /** The receipt API's answer for a TID, as sent (for the inline slip). */
   receipt(tid: string): Promise<{ ok: true; receipt: Record<string, unknown> } | { ok: false; code: string; message: string }>;
@@ -118,6 +144,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
   const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
   const vbankDueDays = options.vbankDueDays ?? 3;
   const lookupByMoid = options.receiptLookupByMoid === true;
+  const cancelUrl = new URL(options.cancelUrl ?? '/cancel/payCancelNVProcess.jsp', options.pcAction);
 
   /** POST {apiBase}receipt, `apikey: MerchantKey`: server to server ONLY. */
   async function receiptCall(query: { tid: string } | { moid: string }): Promise<{ ok: true; status: number; json: Record<string, unknown> } | PgFailure> {
@@ -186,6 +213,30 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     return { kind: 'paid', details };
   }
 
+  /** The receipt API's word on a payment's cancels. */
+  async function cancelStateOf(tid: string): Promise<PgCancelLookup> {
+    const answer = await receiptCall({ tid });
+    if (!answer.ok) return { ok: false, message: `Receipt API (${answer.code}): ${answer.message}` };
+    if (answer.status < 200 || answer.status > 299) return { ok: false, message: `The receipt API answered HTTP ${answer.status}.` };
+    const parsed = SmartroReceiptCancelSchema.safeParse(answer.json);
+    if (!parsed.success) return { ok: false, message: 'The receipt API answered something that is not a receipt (tid, goodsAmt, stateCd).' };
+    const r = parsed.data;
+    if (r.tid !== tid) return { ok: false, message: `The receipt API answered for TID ${clip(r.tid)}, not ${tid}.` };
+    const parts = r.partCancelInfo ? (Array.isArray(r.partCancelInfo) ? r.partCancelInfo : [r.partCancelInfo]) : [];
+    const at = (d?: string, t?: string) => (d && /^\d{8}$/.test(d) ? normalizeAuthDate(`${d}${t && /^\d{6}$/.test(t) ? t : '000000'}`) : null);
+    const entries: PgCancelState['entries'] = parts.map((p, i) => ({ ref: `part:${i + 1}`, amount: p.transAmt, at: at(p.transDt, p.transTm), cancelId: null, reason: null }));
+    const partTotal = parts.reduce((sum, p) => sum + p.transAmt, 0);
+    // ASSUMPTION (the document lists no stateCd values): "0" / 승인 approved (partial cancels included), else cancelled.
+    const cancelled = r.stateCd !== undefined ? String(r.stateCd).trim() !== '0' : r.stateNm?.trim() !== '승인';
+    if (cancelled && r.goodsAmt - partTotal > 0) {
+      entries.push({ ref: 'full', amount: r.goodsAmt - partTotal, at: at(r.ccDt, r.ccTm), cancelId: r.ccNo?.trim() || null, reason: null });
+    }
+    return {
+      ok: true,
+      state: { state: cancelled ? 'cancelled' : parts.length ? 'partial' : 'approved', cancelledTotal: cancelled ? r.goodsAmt : partTotal, entries },
+    };
+  }
+
   /** VbankExpDate: the last day of the account, `vbankDueDays` from today in Korea time (yyyyMMdd). */
   function vbankExpDate(): string {
     return kstTimestamp(new Date(io.now().getTime() + vbankDueDays * 86_400_000)).slice(0, 8);
@@ -197,6 +248,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     approvesWithoutServer: true,
     payMethods,
     receiptLookupByMoid: lookupByMoid,
+    cancels: Boolean(options.cancelPassword),
 
     async createSession({ attempt, order, urls }: SessionInput): Promise<SessionOutcome> {
       const mobile = attempt.device_type === 1;
@@ -328,6 +380,60 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       return check(answer.json, attempt, tid);
     },
 
+    /**
+     * payCancelNVProcess.jsp (ASSUMPTION, Smartro's sample code): POST TID, CancelAmt, Cancelpw, CancelMSG
+     * (EUC-KR, urlencode()d, then form-encoded again as the samples do), PartialCancelCode, hashData; the answer
+     * is `Key=Value&...`. Smartro's own records decide: the receipt API is asked before (nothing is sent when it
+     * cannot be asked) and after; a cancel is `done` only when the receipt shows it, `refused` only when the
+     * module said no AND the receipt shows nothing new, and `unknown` otherwise.
+     */
+    async cancel(input: CancelInput): Promise<CancelOutcome> {
+      if (!options.cancelPassword) {
+        return { kind: 'refused', code: 'smartro-cancel-off', pgMessage: "Smartro cancels are off (smartro.cancelPassword is not set): cancel it in Smartro's admin site; reconcile() records it." };
+      }
+      const before = await cancelStateOf(input.tid);
+      if (!before.ok) return { kind: 'refused', code: 'pg-unreachable', pgMessage: `Nothing was sent: the receipt API could not be asked first (${before.message}).` };
+      if (before.state.state === 'cancelled') return { kind: 'refused', code: 'already-cancelled', pgMessage: 'Smartro shows nothing left to cancel.' };
+      const cancelAmt = String(input.amount);
+      const partialCancelCode = input.full ? '0' : '1';
+      const message = [...input.reason].slice(0, CANCEL_MSG_MAX).join('');
+      const form = new URLSearchParams({
+        TID: input.tid,
+        CancelAmt: cancelAmt,
+        Cancelpw: options.cancelPassword,
+        CancelMSG: phpUrlencode(encodeEucKr(message)),
+        PartialCancelCode: partialCancelCode,
+        hashData: cancelHashData({ tid: input.tid, merchantKey: options.merchantKey, cancelAmt, partialCancelCode }),
+      });
+      const reply = await fetchPgText(cancelUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: form.toString() }, { timeoutMs: io.timeoutMs, name: "Smartro's cancel module" });
+      if (!reply.ok) return { kind: 'unknown', message: reply.message };
+      if (reply.status !== 200) return { kind: 'unknown', message: `Smartro's cancel module answered HTTP ${reply.status}.` };
+      const said = parseCancelAnswer(Buffer.from(reply.bytes).toString('latin1'));
+      const code = said.ResultCode ?? '';
+      const after = await cancelStateOf(input.tid);
+      if (!after.ok) return { kind: 'unknown', message: `Smartro's cancel module answered ${code || 'no ResultCode'}; the receipt API could not confirm it (${after.message}).` };
+      const known = new Set(before.state.entries.map((e) => e.ref));
+      const added = after.state.entries.filter((e) => !known.has(e.ref));
+      if (added.length === 0 && after.state.state === before.state.state) {
+        if (CANCEL_SUCCESS_CODES.includes(code)) return { kind: 'unknown', message: `Smartro's cancel module answered ${code}, but the receipt API shows no new cancel.` };
+        return { kind: 'refused', code: /^[A-Za-z0-9]{1,10}$/.test(code) ? `smartro-${code}` : 'pg-refused', pgMessage: clip(said.ResultMsg ?? `ResultCode ${code || '(none)'}`) };
+      }
+      // Exactly the cancel asked for: a full one ends the payment with the balance; a partial one is ONE new
+      // partCancelInfo entry of that amount. Anything else (a cancel made in the admin site meanwhile) is for staff.
+      const ours = input.full
+        ? after.state.state === 'cancelled' && added.length === 1 ? added[0] : undefined
+        : added.length === 1 && added[0].ref.startsWith('part:') && added[0].amount === input.amount ? added[0] : undefined;
+      if (!ours || ours.amount === undefined) {
+        return { kind: 'unknown', message: `The receipt API shows ${added.length} new cancel(s) that do not match this one: check Smartro's admin site.` };
+      }
+      const cancelNum = said.CancelNum && /^[A-Za-z0-9]{1,30}$/.test(said.CancelNum) ? said.CancelNum : null;
+      return { kind: 'done', amount: ours.amount, cancelId: ours.cancelId ?? cancelNum, cancelledAt: ours.at, ref: ours.ref };
+    },
+
+    async cancelState(_attempt, tid): Promise<PgCancelLookup> {
+      return cancelStateOf(tid);
+    },
+
     async receipt(tid) {
       const answer = await receiptCall({ tid });
       if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
@@ -362,4 +468,18 @@ function merchantName(info: unknown): string | undefined {
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
+}
+
+/** The cancel module's answer `Key=Value&Key=Value` (the samples' parseMessage), PayName / CancelMSG / ResultMsg urldecode()d from EUC-KR. */
+export function parseCancelAnswer(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.trim().split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = (eq === -1 ? part : part.slice(0, eq)).trim();
+    const value = (eq === -1 ? '' : part.slice(eq + 1)).trim();
+    if (!key || key in out) continue;
+    out[key] = ['PayName', 'CancelMSG', 'ResultMsg'].includes(key) ? urldecodeEucKr(value) : value;
+  }
+  return out;
 }

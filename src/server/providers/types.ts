@@ -14,6 +14,12 @@ export interface KpgOrder {
   amount: number;
   product_name: string;
   buyer: { id: string; name: string; tel?: string; email?: string };
+  /**
+   * The tax-free (비과세) part of `amount`, and its VAT (부가세). Shinhan's payments/request takes both
+   * (tax_amount defaults to round((amount - taxfree_amount) / 11)); Smartro's WEBLink form has no such field.
+   */
+  taxfree_amount?: number;
+  tax_amount?: number;
 }
 
 /** Where the PG sends the buyer's browser, or its own server, back to (on the shop's public origin). */
@@ -65,6 +71,67 @@ export type Settlement =
   /** The PG has no payment for this attempt (now). */
   | { kind: 'nothing'; message: string };
 
+/** Where a deposited virtual account's money goes back (Shinhan's bank_cd / bank_acct_no / bank_name). */
+export interface RefundAccount {
+  /** Bank code, 3 digits. */
+  bank_code: string;
+  /** The account number, digits only (Shinhan: at most 14). */
+  account_no: string;
+  /** The account holder's name (계좌주명; Shinhan: at most 20 characters). */
+  holder: string;
+}
+
+/** A cancel to send to the PG: the cancels module decided it may be sent. */
+export interface CancelInput {
+  /** The attempt that took the money (order_no, user_id, pay_method). */
+  attempt: Attempt;
+  /** The PG transaction to cancel (the payment's TID, or a refund_due entry's). */
+  tid: string;
+  /** true: the PG's whole-balance cancel; false: a partial cancel of `amount`. */
+  full: boolean;
+  /** full: the balance as the ledger knows it (Shinhan wants it named); partial: the amount asked. */
+  amount: number;
+  /** Partial cancels (Shinhan cancel/partial): the tax-free part and the VAT sent. */
+  taxfreeAmount?: number;
+  taxAmount?: number;
+  reason: string;
+  /** Shinhan's ip_addr. */
+  clientIp: string;
+  refundAccount?: RefundAccount;
+}
+
+/** What a cancel call came to. */
+export type CancelOutcome =
+  /** Given back: `amount` is what the PG ANSWERED (Shinhan's promotion rule can make it differ from what was asked). */
+  | { kind: 'done'; amount: number; cancelId: string | null; cancelledAt: string | null; ref: string | null }
+  /** Nothing was given back: the PG said no, or nothing was sent. */
+  | { kind: 'refused'; code: string; pgMessage: string }
+  /** Timeout, 5xx, an answer nobody can read: it may or may not have been given back. Never retried blindly. */
+  | { kind: 'unknown'; message: string };
+
+/** One cancel the PG's records show. */
+export interface PgCancelEntry {
+  /** Names the entry among the payment's cancels ("full", Smartro "part:N" for the Nth partCancelInfo entry). */
+  ref: string;
+  /** Where the PG says it (Smartro's transAmt; Shinhan gives none). */
+  amount?: number;
+  at: string | null;
+  cancelId: string | null;
+  reason: string | null;
+}
+
+/** What the PG's records say about a payment's cancels (Shinhan confirm-info, Smartro's receipt API). */
+export interface PgCancelState {
+  /** approved: nothing cancelled; partial: some cancelled, some left; cancelled: nothing left. */
+  state: 'approved' | 'partial' | 'cancelled';
+  /** The PG's total cancelled where it says (Smartro); undefined where it cannot (Shinhan tx_stat 3). */
+  cancelledTotal?: number;
+  /** Smartro: every partial cancel and the final full one; Shinhan: only the full one (tx_stat 2), without amount. */
+  entries: PgCancelEntry[];
+}
+
+export type PgCancelLookup = { ok: true; state: PgCancelState } | { ok: false; message: string };
+
 export interface PaymentProvider {
   readonly name: ProviderName;
   /** Shinhan client_id / Smartro MID. */
@@ -88,4 +155,8 @@ export interface PaymentProvider {
    * it has, `declined` when the account was cancelled at the PG.
    */
   lookup(attempt: Attempt): Promise<Settlement>;
+  /** Gives money back (a whole or a partial cancel). Never retried here: an `unknown` is settled from cancelState. */
+  cancel(input: CancelInput): Promise<CancelOutcome>;
+  /** What the PG's records say about the cancels of the payment `tid` of `attempt`. */
+  cancelState(attempt: Attempt, tid: string): Promise<PgCancelLookup>;
 }

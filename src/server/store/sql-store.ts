@@ -4,15 +4,16 @@
  * built from state.ts's table.
  */
 import { readdir, readFile } from 'node:fs/promises';
-import { OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
+import { LEDGER_TRANSITIONS, OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
 import { createEventStore, insertEvents } from './events-sql.js';
+import { createCancelStore } from './cancels.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
 import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 'kpg-checkout:migrate';
 
-const TERMINAL: readonly Status[] = ['paid', 'failed', 'cancelled'];
+const TERMINAL: readonly Status[] = ['paid', 'failed', 'cancelled', 'refunded'];
 
 /** The columns a transition may set (AttemptPatch), so no caller can write anything else. */
 const PATCHABLE = new Set<keyof AttemptPatch>([
@@ -39,7 +40,7 @@ type Row = Record<string, unknown>;
 const iso = (value: unknown): string | null =>
   value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
 
-function toAttempt(row: Row): Attempt {
+export function toAttempt(row: Row): Attempt {
   return {
     ...(row as unknown as Attempt),
     amount: Number(row.amount),
@@ -121,6 +122,8 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
   }
 
   const store: PaymentStore = {
+    // Issue 22: the cancellations ledger (store/cancels.ts).
+    ...createCancelStore(sql, toAttempt),
     engine: sql.engine,
     migrate,
     close: () => sql.close(),
@@ -135,11 +138,13 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
 
     async orderState(orderId) {
       const { rows } = await sql.query<Row>(
-        `SELECT * FROM kpg_attempts WHERE order_id = $1 AND (status = 'paid' OR status = ANY($2::text[]))`,
+        `SELECT * FROM kpg_attempts WHERE order_id = $1 AND (status IN ('paid', 'refunded') OR status = ANY($2::text[]))`,
         [orderId, OPEN_STATUSES],
       );
       const attempts = rows.map(toAttempt);
-      return { paid: attempts.find((a) => a.status === 'paid'), open: attempts.find((a) => a.status !== 'paid') };
+      // A refunded payment still closes its order (issue 22): `paid` is the attempt that took the money.
+      const took = (a: Attempt) => a.status === 'paid' || a.status === 'refunded';
+      return { paid: attempts.find(took), open: attempts.find((a) => !took(a)) };
     },
 
     insertAttempt(a: NewAttempt, now: string) {
@@ -156,6 +161,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
 
     async transition(orderNo, name, patch, now, events) {
       if ((PAY_TRANSITIONS as readonly string[]).includes(name)) throw new Error(`kpg store: ${name} records money: use pay()`);
+      if ((LEDGER_TRANSITIONS as readonly string[]).includes(name)) throw new Error(`kpg store: ${name} records money: use the cancels ledger (settleCancel)`);
       const { from, to } = TRANSITIONS[name];
       const sets = ['status = $2', 'updated_at = $3'];
       const params: unknown[] = [orderNo, to, now, [...from]];
@@ -195,9 +201,9 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
           }
           if (!from.includes(attempt.status)) return { ok: false, reason: 'not-in-state', attempt };
           const recorded = await tx.query(
-            `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, recorded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'paid', $7) ON CONFLICT DO NOTHING RETURNING tid`,
-            [attempt.provider, details.tid, attempt.merchant_id, attempt.order_no, attempt.order_id, attempt.amount, now],
+            `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, recorded_at, discount)
+             VALUES ($1, $2, $3, $4, $5, $6, 'paid', $7, $8) ON CONFLICT DO NOTHING RETURNING tid`,
+            [attempt.provider, details.tid, attempt.merchant_id, attempt.order_no, attempt.order_id, attempt.amount, now, details.discount_amount ?? 0],
           );
           if (!recorded.rows.length) return { ok: false, reason: 'tid-taken', attempt };
           const paid = await one(

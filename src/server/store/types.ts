@@ -11,9 +11,12 @@
  * - an account awaiting its deposit names its TID, bank, holder and due date, and that TID waits on one
  *   attempt only                                  (CHECK, partial unique index)
  * - a transition the shop hears about and its event are one transaction (issue 21: the outbox)
+ * - cancels never give back more than the buyer paid, one in flight per payment, one key per cancel, settled
+ *   cancels final                                 (CHECK kept by a trigger, partial unique index, UNIQUE, trigger)
  */
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryStatus, EventRecord, NewEvent } from '../events/types.js';
 import type { PayTransition, ReportedStatus, Status, TransitionName } from '../state.js';
+import type { CancelStore } from './cancels.js';
 
 export type ProviderName = 'shinhan' | 'smartro';
 
@@ -133,6 +136,8 @@ export interface PaidDetails {
   /** Bank transfer / virtual account: the bank (kept when not given). */
   bank_code?: string | null;
   bank_name?: string | null;
+  /** Shinhan's discount_amount: a card company's promotion; the buyer paid amount - discount (issue 22). */
+  discount_amount?: number;
 }
 
 /** A PG transaction that took money the shop must give back (a superseded or duplicate attempt, a wrong amount). */
@@ -206,7 +211,8 @@ export interface EventStore {
  */
 export type EventsOf = (row: Attempt) => readonly NewEvent[];
 
-export interface PaymentStore extends EventStore {
+/** The attempts, their PG transactions, refusals, the outbox (issue 21) and the cancellations ledger (issue 22). */
+export interface PaymentStore extends EventStore, CancelStore {
   readonly engine: 'pglite' | 'postgres';
   /** Creates or upgrades the tables; safe when several instances start at once (advisory lock). */
   migrate(): Promise<void>;
@@ -217,7 +223,7 @@ export interface PaymentStore extends EventStore {
   findByTid(provider: ProviderName, tid: string): Promise<Attempt | undefined>;
   /** The order's paid attempt, else its latest one (kpg.payment()). */
   latestAttempt(orderId: string): Promise<Attempt | undefined>;
-  /** The order's paid attempt and its open one (at most one each, by the constraints). */
+  /** The order's paid (or refunded) attempt and its open one (at most one each, by the constraints). */
   orderState(orderId: string): Promise<{ paid?: Attempt; open?: Attempt }>;
   /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
   insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;

@@ -1,0 +1,5 @@
+// @ts-check
+/** Issue 22: `kpg-checkout-server cancel` and `cancels` from another process, on PGlite (a data directory). */
+import { cliSuite } from './server-cancel-cli-suite.mjs';
+
+cliSuite('pglite');

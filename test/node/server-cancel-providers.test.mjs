@@ -1,0 +1,263 @@
+// @ts-check
+/**
+ * Issue 22, the providers: `cancel()` and `cancelState()` of Shinhan and Smartro against the sandboxes (what each
+ * sends, what it makes of the answer, and that a timeout or a 5xx is `unknown`, never a guess), the tax-free
+ * amounts of Shinhan's session, the promotion discount its confirm reports, and vatOf at the document's edges.
+ * Run (after `npm run build:server`): node --test test/node/server-cancel-providers.test.mjs
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createShinhanProvider, paramIsptHash } from '../../dist/server/providers/shinhan.js';
+import { cancelHashData, createSmartroProvider, parseCancelAnswer } from '../../dist/server/providers/smartro.js';
+import { encodeEucKr } from '../../dist/server/providers/euc-kr.js';
+import { vatOf } from '../../dist/server/tax.js';
+import { startShinhanSandbox } from '../../demo/sandbox/shinhan/server.mjs';
+import { encryptData, startSmartroSandbox } from '../../demo/sandbox/smartro/server.mjs';
+import { SANDBOX_SHINHAN, SANDBOX_SMARTRO } from './server-helpers.mjs';
+import { kst, testClock } from './clock.mjs';
+
+/** One pinned clock (issue 20) for the providers and both sandboxes. */
+const clock = testClock();
+
+const SMARTRO_PASSWORD = 'sandbox-cancel-pw-0001';
+/** @type {Awaited<ReturnType<typeof startShinhanSandbox>>} */
+let shinhanSb;
+/** @type {Awaited<ReturnType<typeof startSmartroSandbox>>} */
+let smartroSb;
+let seq = 0;
+
+before(async () => {
+  shinhanSb = await startShinhanSandbox({ port: 0, now: clock.now, promotions: { S009: [{ prmt_name: '5천원 이상 1천원 할인', prmt_ctnt: '', prmt_cndi_amt: 5000, prmt_amt: 1000, id_max_aply_yn: 'N', max_cnt_aply_type: 4, max_cnt: 1 }] } });
+  smartroSb = await startSmartroSandbox({ port: 0, now: clock.now });
+});
+after(() => Promise.all([shinhanSb.close(), smartroSb.close()]));
+
+/** @param {number} [timeoutMs] */
+const shinhan = (timeoutMs = 5000) => createShinhanProvider({ apiBase: `${shinhanSb.origin}/`, ...SANDBOX_SHINHAN }, { timeoutMs, now: clock.date });
+/** @param {Record<string, unknown>} [o] @param {number} [timeoutMs] */
+const smartro = (o = {}, timeoutMs = 5000) =>
+  createSmartroProvider(
+    { ...SANDBOX_SMARTRO, pcAction: `${smartroSb.origin}/interfaceURL.jsp`, mobileAction: `${smartroSb.origin}/pay/interfaceURL`, apiBase: `${smartroSb.origin}/`, ...o },
+    { timeoutMs, now: clock.date },
+  );
+
+/** @param {'shinhan' | 'smartro'} pg @param {Record<string, unknown>} fault */
+async function fault(pg, fault) {
+  const origin = pg === 'shinhan' ? shinhanSb.origin : smartroSb.origin;
+  const res = await fetch(`${origin}/__sandbox/fault`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+/** The attempt a provider is handed (only what it reads). @param {Record<string, unknown>} o */
+const attemptOf = (o) => /** @type {any} */ ({ user_id: 'buyer01', amount: 11000, pay_method: null, claimed_tid: null, ...o });
+
+/**
+ * A Shinhan payment through the provider's own session and settle (payments/request, the page, payments/confirm).
+ * @param {{ amount?: number, card?: string, taxfree?: number, tax?: number }} [o]
+ */
+async function shinhanPaid(o = {}) {
+  const provider = shinhan();
+  const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}`, amount: o.amount ?? 11000, pgcode: 'card', device_type: 2, product_name: '취소 테스트', nonce: randomBytes(8).toString('hex') });
+  const order = { order_id: 'O1', amount: attempt.amount, product_name: '취소 테스트', buyer: { id: 'buyer01', name: '홍길동' }, ...(o.taxfree !== undefined ? { taxfree_amount: o.taxfree } : {}), ...(o.tax !== undefined ? { tax_amount: o.tax } : {}) };
+  const urls = { shinhanReturn: 'http://shop.test/r', shinhanCancel: 'http://shop.test/c', shinhanFail: 'http://shop.test/f' };
+  const session = await provider.createSession(/** @type {any} */ ({ attempt, order, body: { provider: 'shinhan', order_id: 'O1', device_type: 2, ...(o.card ? { card_cpny_cd: o.card } : {}) }, urls }));
+  assert.ok(session.ok, JSON.stringify(session));
+  const url = /** @type {any} */ (session).answer.redirect_url;
+  const page = await (await fetch(url)).text();
+  const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const decided = await (await fetch(`${shinhanSb.origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice: 'approve' }) })).text();
+  const confirmToken = /name="confirm_token" value="([^"]+)"/.exec(decided)?.[1];
+  const settled = await provider.settle(attempt, { confirmToken, clientIp: '203.0.113.7' });
+  assert.equal(settled.kind, 'paid', JSON.stringify(settled));
+  const tid = /** @type {any} */ (settled).details.tid;
+  return { attempt, tid, details: /** @type {any} */ (settled).details };
+}
+
+/** A card approval at the Smartro sandbox (the payment interface and the page). @param {string} [payMethod] */
+async function smartroPaid(payMethod = 'CARD') {
+  const ediDate = kst.compact(clock.now());
+  const moid = `P${randomBytes(6).toString('hex')}x${++seq}`;
+  const fields = { PayMethod: payMethod, GoodsCnt: '1', GoodsName: 'cancel', Amt: '11000', Moid: moid, MID: SANDBOX_SMARTRO.mid, ReturnURL: 'http://shop.test/r', ediDate, MallResultFWD: 'Y', EncryptData: encryptData({ ediDate, mid: SANDBOX_SMARTRO.mid, amt: '11000', merchantKey: SANDBOX_SMARTRO.merchantKey }) };
+  const page = await (await fetch(`${smartroSb.origin}/interfaceURL.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) })).text();
+  const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const result = await (await fetch(`${smartroSb.origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice: 'approve' }) })).text();
+  const tid = /name="TID" value="([^"]+)"/.exec(result)?.[1] ?? '';
+  return { attempt: attemptOf({ order_no: moid, pay_method: payMethod, tid }), tid };
+}
+
+/** The sandbox's record of a payment. @param {'shinhan' | 'smartro'} pg @param {string} tid */
+async function recordOf(pg, tid) {
+  const origin = pg === 'shinhan' ? shinhanSb.origin : smartroSb.origin;
+  const { payments } = await (await fetch(`${origin}/__sandbox/payments`)).json();
+  if (pg === 'shinhan') return payments.find((/** @type {any} */ p) => p.tid === tid);
+  return payments.find((/** @type {any} */ p) => p.tid === tid);
+}
+
+const base = { reason: '고객 요청', clientIp: '203.0.113.7' };
+
+describe('Shinhan: cancel and cancelState', () => {
+  test('a full cancel is done with the cid and tx_date; confirm-info then says cancelled', async () => {
+    const p = await shinhanPaid();
+    const provider = shinhan();
+    assert.deepEqual(await provider.cancelState(p.attempt, p.tid), { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } });
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.equal(r.kind, 'done', JSON.stringify(r));
+    assert.equal(/** @type {any} */ (r).amount, 11000);
+    assert.equal(/** @type {any} */ (r).ref, 'full');
+    assert.match(/** @type {any} */ (r).cancelId, /^\d+$/);
+    const state = await provider.cancelState(p.attempt, p.tid);
+    assert.ok(state.ok);
+    assert.equal(state.state.state, 'cancelled');
+    assert.deepEqual(state.state.entries.map((e) => [e.ref, e.reason]), [['full', '고객 요청']]);
+    assert.equal(state.state.entries[0].at, /** @type {any} */ (r).cancelledAt);
+  });
+
+  test('a partial cancel sends taxfree_amount and tax_amount; confirm-info can only say "partial"', async () => {
+    const p = await shinhanPaid();
+    const provider = shinhan();
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 3000, taxfreeAmount: 1000, taxAmount: vatOf(3000, 1000), ...base });
+    assert.equal(r.kind, 'done');
+    const sent = (await recordOf('shinhan', p.tid)).cancels[0];
+    assert.deepEqual([sent.amount, sent.taxfreeAmount, sent.taxAmount, sent.kind], [3000, 1000, 182, 'partial']);
+    const state = await provider.cancelState(p.attempt, p.tid);
+    assert.deepEqual(state, { ok: true, state: { state: 'partial', entries: [] } });
+  });
+
+  test('the PG answers what it cancelled: the promotion rule makes the second 5,000 a 4,000', async () => {
+    const p = await shinhanPaid({ amount: 10000, card: 'S009' });
+    assert.equal(p.details.discount_amount, 1000, 'confirm reports discount_amount and it is kept');
+    const provider = shinhan();
+    await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 5000, ...base });
+    const second = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 5000, ...base });
+    assert.equal(/** @type {any} */ (second).amount, 4000);
+  });
+
+  test('a refusal is refused (nothing given back); a timeout and a 5xx are unknown, whatever the PG did', async () => {
+    const p = await shinhanPaid();
+    const refused = await shinhan().cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 10000, ...base });
+    assert.equal(refused.kind, 'refused');
+    assert.match(/** @type {any} */ (refused).pgMessage, /remaining balance/);
+
+    await fault('shinhan', { api: 'cancel', tid: p.tid });
+    const timedOut = await shinhan(300).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.equal(timedOut.kind, 'unknown');
+    const state = await shinhan().cancelState(p.attempt, p.tid);
+    assert.equal(state.ok && state.state.state, 'cancelled', 'the PG did cancel: only confirm-info tells');
+
+    const q = await shinhanPaid();
+    await fault('shinhan', { api: 'cancel/partial', status: 502, applied: false, tid: q.tid });
+    const failed = await shinhan().cancel({ attempt: q.attempt, tid: q.tid, full: false, amount: 1000, ...base });
+    assert.equal(failed.kind, 'unknown');
+    const still = await shinhan().cancelState(q.attempt, q.tid);
+    assert.equal(still.ok && still.state.state, 'approved');
+  });
+
+  test('a deposited virtual account: the refund account goes as bank_cd / bank_acct_no / bank_name', async () => {
+    const order_no = `V${randomBytes(6).toString('hex')}-${++seq}`;
+    const key = SANDBOX_SHINHAN.paymentApiKey;
+    const body = { pgcode: 'selpay', client_id: SANDBOX_SHINHAN.clientId, user_id: 'buyer01', user_name: '홍길동', order_no, pay_type: 1, device_type: 2, amount: 11000, product_name: 'v', return_url: 'http://shop.test/r', cancel_url: 'http://shop.test/c', fail_url: 'http://shop.test/f' };
+    const request = await (await fetch(`${shinhanSb.origin}/v1.0/payments/request`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `SPGKEY ${key}` }, body: JSON.stringify({ ...body, param_ispt_hash: paramIsptHash({ clientId: body.client_id, userId: 'buyer01', orderNo: order_no, payType: 1, amount: 11000, paymentApiKey: key }) }) })).json();
+    const page = await (await fetch(request.redirect_url)).text();
+    const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const decided = await (await fetch(`${shinhanSb.origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice: 'approve', method: 'vbank' }) })).text();
+    const tid = /name="tid" value="([^"]+)"/.exec(decided)?.[1] ?? '';
+    await fetch(`${shinhanSb.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid }) });
+    const attempt = attemptOf({ order_no, pay_method: 'VBANK', claimed_tid: tid });
+    const without = await shinhan().cancel({ attempt, tid, full: true, amount: 11000, ...base });
+    assert.equal(without.kind, 'refused');
+    const r = await shinhan().cancel({ attempt, tid, full: true, amount: 11000, ...base, refundAccount: { bank_code: '088', account_no: '110123456789', holder: '홍길동' } });
+    assert.equal(r.kind, 'done', JSON.stringify(r));
+    assert.deepEqual((await recordOf('shinhan', tid)).cancels[0].refundAccount, { bank_cd: '088', bank_acct_no: '110123456789', bank_name: '홍길동' });
+  });
+
+  test("the session sends the order's taxfree_amount and tax_amount (the document's default when absent)", async () => {
+    const a = await shinhanPaid({ taxfree: 1000 });
+    const ra = (await recordOf('shinhan', a.tid)).request;
+    assert.deepEqual([ra.taxfree_amount, ra.tax_amount], [1000, 909], 'round((11000 - 1000) / 11) = 909.09 -> 909');
+    const b = await shinhanPaid({ taxfree: 0, tax: 1000 });
+    const rb = (await recordOf('shinhan', b.tid)).request;
+    assert.deepEqual([rb.taxfree_amount, rb.tax_amount], [0, 1000]);
+    const c = await shinhanPaid();
+    const rc = (await recordOf('shinhan', c.tid)).request;
+    assert.deepEqual([rc.taxfree_amount, rc.tax_amount], [undefined, undefined], 'nothing when the order says nothing');
+  });
+});
+
+describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with the receipt API', () => {
+  test('off without cancelPassword: refused before anything is sent', async () => {
+    const p = await smartroPaid();
+    const r = await smartro().cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([r.kind, /** @type {any} */ (r).code], ['refused', 'smartro-cancel-off']);
+    assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0);
+  });
+
+  test('a partial cancel, then the rest: done with the entries the receipt API shows; the Korean reason arrives in EUC-KR', async () => {
+    const p = await smartroPaid();
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD });
+    assert.ok(provider.cancels);
+    const part = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1500, ...base, reason: '한 개 반품 (3개 중 1개)' });
+    assert.equal(part.kind, 'done', JSON.stringify(part));
+    assert.deepEqual([/** @type {any} */ (part).amount, /** @type {any} */ (part).ref], [1500, 'part:1']);
+    assert.match(/** @type {any} */ (part).cancelId, /^\d{8}$/, 'the answer\'s CancelNum');
+    assert.equal((await recordOf('smartro', p.tid)).cancel.log[0].msg, '한 개 반품 (3개 중 1개)');
+    const rest = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 9500, ...base });
+    assert.equal(rest.kind, 'done');
+    assert.deepEqual([/** @type {any} */ (rest).amount, /** @type {any} */ (rest).ref], [9500, 'full']);
+    const state = await provider.cancelState(p.attempt, p.tid);
+    assert.ok(state.ok);
+    assert.deepEqual([state.state.state, state.state.cancelledTotal, state.state.entries.map((e) => `${e.ref}=${e.amount}`)], ['cancelled', 11000, ['part:1=1500', 'full=9500']]);
+    const again = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 9500, ...base });
+    assert.deepEqual([again.kind, /** @type {any} */ (again).code], ['refused', 'already-cancelled']);
+  });
+
+  test('refusals come back as smartro-<ResultCode>; a wrong password or a wrong balance changes nothing', async () => {
+    const p = await smartroPaid();
+    const wrong = await smartro({ cancelPassword: 'not-the-password' }).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([wrong.kind, /** @type {any} */ (wrong).code], ['refused', 'smartro-E304']);
+    const amount = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 10000, ...base });
+    assert.deepEqual([amount.kind, /** @type {any} */ (amount).code], ['refused', 'smartro-E305']);
+    assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0);
+  });
+
+  test('a timeout or a 5xx is unknown; the receipt API tells afterwards; no receipt API first: nothing sent', async () => {
+    const p = await smartroPaid();
+    await fault('smartro', { api: 'cancel', tid: p.tid });
+    const silent = await smartro({ cancelPassword: SMARTRO_PASSWORD }, 400).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.equal(silent.kind, 'unknown');
+    const state = await smartro().cancelState(p.attempt, p.tid);
+    assert.equal(state.ok && state.state.state, 'cancelled');
+
+    const q = await smartroPaid();
+    await fault('smartro', { api: 'cancel', status: 500, applied: false, tid: q.tid });
+    const failed = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: q.attempt, tid: q.tid, full: false, amount: 1000, ...base });
+    assert.equal(failed.kind, 'unknown');
+    const still = await smartro().cancelState(q.attempt, q.tid);
+    assert.equal(still.ok && still.state.state, 'approved');
+
+    const r = await smartroPaid();
+    await fault('smartro', { api: 'receipt', status: 503, moid: r.attempt.order_no });
+    const notSent = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: r.attempt, tid: r.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([notSent.kind, /** @type {any} */ (notSent).code], ['refused', 'pg-unreachable']);
+    assert.equal((await recordOf('smartro', r.tid)).cancel.log.length, 0);
+  });
+
+  test('hashData and the answer parser match the samples', () => {
+    const tid = 'kpgtest01m01012611221200001234';
+    const md5 = createHash('md5').update(`${tid}KEY11000` + '0', 'utf8').digest('hex');
+    assert.equal(cancelHashData({ tid, merchantKey: 'KEY', cancelAmt: '11000', partialCancelCode: '0' }), Buffer.from(md5).toString('base64'));
+    const parsed = parseCancelAnswer('PayMethod=CARD&PayName=%BD%C5%BF%EB%C4%AB%B5%E5&ResultCode=2001&ResultMsg=%C3%EB%BC%D2+%BC%BA%B0%F8&CancelNum=12345678\n');
+    assert.deepEqual(parsed, { PayMethod: 'CARD', PayName: '신용카드', ResultCode: '2001', ResultMsg: '취소 성공', CancelNum: '12345678' });
+    assert.deepEqual([...encodeEucKr('가A똠😀')], [0xb0, 0xa1, 0x41, 0x3f, 0x3f], 'outside KS X 1001: "?"');
+  });
+});
+
+test('vatOf: the document\'s ((amount - taxfree_amount) / 11) rounded, at the edges', () => {
+  for (const [x, tax] of [[0, 0], [5, 0], [6, 1], [11, 1], [16, 1], [17, 2], [1000, 91], [1005, 91], [1006, 91], [1007, 92], [11000, 1000]]) {
+    assert.equal(vatOf(x), tax, `x = ${x}`);
+    assert.equal(vatOf(x + 500, 500), tax, `x = ${x} with 500 tax-free`);
+  }
+  assert.equal(vatOf(11000, 0, 1000), 909, 'payments/request subtracts cup_return_deposit too');
+  assert.throws(() => vatOf(1000, 1001), RangeError);
+  assert.throws(() => vatOf(10.5), RangeError);
+});

@@ -1,0 +1,135 @@
+// @ts-check
+/**
+ * Issue 22 end to end: cancels made in the sandboxes' admin pages found by reconcile(); Smartro's cancel module;
+ * virtual-account refunds; refund_due paid through cancelDue; the staff route's guards.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
+import { postForm, shinhanDecide, startServer } from './server-helpers.mjs';
+
+cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
+  test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
+    const s = await setup(t, { recheckPaidDays: 1 });
+    const a = await payShinhan(s);
+    const b = await paySmartro(s);
+    await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: a.tid, reason: '관리자 취소' }) });
+    await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: b.tid, amount: 2500 }) });
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.found.map((f) => [f.order_id, f.amount]).sort(), [[a.order.order_id, 11000], [b.order.order_id, 2500]].sort());
+    assert.equal((await store().getAttempt(a.orderNo))?.status, 'refunded');
+    const bView = await s.kpg.cancels(b.order.order_id);
+    assert.deepEqual([bView?.status, bView?.balance, bView?.cancels[0].source, bView?.cancels[0].reason], ['paid', 8500, 'pg', 'cancelled at the PG (its admin site)']);
+    assert.equal((await s.kpg.reconcile()).cancels.found.length, 0, 'recorded once');
+    assert.ok(s.logs.some((l) => l.event === 'cancel' && l.what === 'found-at-pg' && l.order_id === a.order.order_id));
+  });
+
+  test('Smartro: partial and full cancels through its cancel module, verified with the receipt API; off without cancelPassword', async (t) => {
+    const s = await setup(t);
+    const p = await paySmartro(s);
+    const part = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1100, reason: '부분 반품', idempotency_key: key() });
+    assert.deepEqual([part.status, part.cancelled_amount, part.balance], ['done', 1100, 9900], JSON.stringify(part));
+    const rest = await s.kpg.cancel({ order_id: p.order.order_id, reason: '전체', idempotency_key: key() });
+    assert.deepEqual([rest.status, rest.cancelled_amount, rest.balance], ['done', 9900, 0]);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+    // A lost Smartro cancel that staff confirm from the admin site is not found again as one "made elsewhere".
+    const lost = await paySmartro(s);
+    await s.pgs.fault('smartro', { api: 'cancel', status: 502, tid: lost.tid });
+    const unknown = await s.kpg.cancel({ order_id: lost.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
+    assert.equal(unknown.status, 'unknown');
+    assert.equal((await s.kpg.confirmCancel(/** @type {number} */ (unknown.cancel_id), { done: true, by: 'kim' })).status, 'done');
+    const again = await s.kpg.reconcile();
+    assert.equal(again.cancels.found.filter((f) => f.order_id === lost.order.order_id).length, 0);
+    assert.equal((await s.kpg.cancels(lost.order.order_id))?.refunded_total, 2000);
+    const phone = await paySmartro(s, 'phone');
+    const refused = await s.kpg.cancel({ order_id: phone.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() });
+    assert.deepEqual([refused.status, refused.code], ['refused', 'partial-unsupported']);
+
+    const off = await setup(t, { smartroCancels: false });
+    const q = await paySmartro(off);
+    const answer = await off.kpg.cancel({ order_id: q.order.order_id, reason: '취소', idempotency_key: key() });
+    assert.deepEqual([answer.status, answer.code], ['refused', 'smartro-cancel-off']);
+    assert.equal((await atPg(off, 'smartro', q.tid)).cancel.log.length, 0, 'nothing sent');
+  });
+
+  test('a Shinhan virtual account: before the deposit a cancel closes it; after it, a refund without refund_account is a 400 naming the field, with one it is recorded', async (t) => {
+    const s = await setup(t);
+    /** @param {boolean} deposit */
+    async function account(deposit) {
+      const order = s.shop.add();
+      const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+      const page = await shinhanDecide(session.json.redirect_url, 'approve', { method: 'vbank' });
+      await postForm(/** @type {string} */ (page.action), page.fields);
+      if (deposit) {
+        await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+        await s.kpg.reconcile();
+      }
+      return { order, orderNo: session.json.order_no, tid: page.fields.tid };
+    }
+    const waiting = await account(false);
+    assert.equal((await store().getAttempt(waiting.orderNo))?.status, 'awaiting_deposit');
+    const closed = await s.kpg.cancel({ order_id: waiting.order.order_id, reason: '주문 취소', idempotency_key: key() });
+    assert.deepEqual([closed.status, closed.code], ['done', 'account-closed']);
+    const attempt = await store().getAttempt(waiting.orderNo);
+    assert.deepEqual([attempt?.status, attempt?.reason], ['cancelled', 'cancelled-by-shop']);
+
+    const paid = await account(true);
+    assert.equal((await store().getAttempt(paid.orderNo))?.status, 'paid');
+    const route = await staff(s, '/cancel', { order_id: paid.order.order_id, reason: '환불', idempotency_key: key() });
+    assert.deepEqual([route.status, route.json.code, route.json.field], [400, 'missing-field', 'refund_account']);
+    const partial = await staff(s, '/cancel', { order_id: paid.order.order_id, amount: 1000, reason: '환불', idempotency_key: key(), refund_account: { bank_code: '088', account_no: '110123456789', holder: '홍길동' } });
+    assert.deepEqual([partial.status, partial.json.code, partial.json.field], [400, 'partial-refund-unsupported', 'amount']);
+    const refund = await staff(s, '/cancel', { order_id: paid.order.order_id, reason: '환불', idempotency_key: key(), refund_account: { bank_code: '088', account_no: '110123456789', holder: '홍길동' } });
+    assert.equal(refund.status, 200, refund.text);
+    assert.equal(refund.json.status, 'done');
+    assert.deepEqual((await atPg(s, 'shinhan', paid.tid)).cancels[0].refundAccount, { bank_cd: '088', bank_acct_no: '110123456789', bank_name: '홍길동' });
+    const view = await staff(s, '/cancels?order_id=' + paid.order.order_id, undefined);
+    assert.equal(view.status, 405, 'GET only');
+    const listed = await s.call(`/api/kpg/staff/cancels?order_id=${paid.order.order_id}`, { headers: STAFF, buyer: null });
+    assert.deepEqual(listed.json.cancels[0].refund_account, { bank_code: '088', account_no: '********6789', holder: '홍길동' });
+    assert.ok(!s.logs.some((l) => JSON.stringify(l).includes('110123456789')), 'the buyer\'s account number is never logged');
+  });
+
+  test('a refund_due entry is given back through cancelDue and resolved', async (t) => {
+    const s = await setup(t);
+    // Money Shinhan took for an attempt this server never recorded as paid: confirmed at the PG behind its back.
+    const order = s.shop.add();
+    const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'card' });
+    const page = await shinhanDecide(session.json.redirect_url, 'approve');
+    const confirm = await fetch(`${s.pgs.shinhan.origin}/v1.0/payments/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `SPGKEY ${s.pgs.options.shinhan.paymentApiKey}` },
+      body: JSON.stringify({ client_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, confirm_token: page.fields.confirm_token, ip_addr: '203.0.113.9' }),
+    });
+    const tid = (await confirm.json()).tid;
+    await store().recordRefundDue({ provider: 'shinhan', tid, merchant_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, order_id: order.order_id, amount: 11000, reason: 'superseded' }, '2026-12-01T00:00:00.000Z');
+    assert.equal((await s.kpg.refundsDue()).length, 1);
+    const k = key();
+    const answer = await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k });
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.balance], ['done', 11000, 0], JSON.stringify(answer));
+    assert.equal((await s.kpg.refundsDue()).length, 0);
+    assert.match(/** @type {string} */ ((await s.kpg.refundsDue({ includeResolved: true }))[0].resolution), /cancelled at the PG/);
+    assert.deepEqual(await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k }), answer);
+    await assert.rejects(s.kpg.cancelDue('nope', { reason: 'x', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 404 && e.field === 'tid');
+  });
+
+  test('the staff route: authorizeStaff, the X-KPG-Staff header, the Origin, JSON only; the buyers\' authorize does not open it', async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s);
+    const body = { order_id: p.order.order_id, amount: 1000, reason: '반품', idempotency_key: key() };
+    assert.equal((await staff(s, '/cancel', body, { 'X-KPG-Staff': '1' })).status, 403, 'not staff');
+    assert.equal((await staff(s, '/cancel', body, { 'x-staff': 'kim' })).json.code, 'staff-header-missing');
+    assert.equal((await staff(s, '/cancel', body, { ...STAFF, Origin: 'https://evil.example' })).json.code, 'cross-origin');
+    assert.equal((await staff(s, '/cancel', body, { ...STAFF, 'Sec-Fetch-Site': 'cross-site' })).json.code, 'cross-origin');
+    const form = await s.call('/api/kpg/staff/cancel', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(/** @type {any} */ (body)), buyer: null });
+    assert.equal(form.status, 415);
+    assert.equal((await staff(s, '/cancel', body, { ...STAFF, Origin: s.base })).status, 200);
+    const view = await s.call(`/api/kpg/staff/cancels?order_id=${p.order.order_id}`, { headers: STAFF, buyer: null });
+    assert.deepEqual([view.json.refunded_total, view.json.cancels[0].requested_by], [1000, 'staff:kim']);
+    const bad = await staff(s, '/cancel', { ...body, idempotency_key: key(), refund_account: { bank_code: '88' } });
+    assert.deepEqual([bad.status, bad.json.field], [400, 'refund_account']);
+    assert.equal((await s.call('/api/kpg/staff/cancel', { headers: STAFF, buyer: null })).status, 405);
+    const noStaff = await startServer(t, store(), { ...s.pgs.options, loadOrder: s.shop.loadOrder, authorize: () => true });
+    assert.equal((await noStaff.call('/api/kpg/staff/cancel', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status, 404);
+  });
+});

@@ -1,0 +1,81 @@
+// @ts-check
+/**
+ * Issue 22 end to end: a Shinhan cancel that times out is unknown, blocks the next, and is settled by confirm-info
+ * (or waits for staff where confirm-info cannot prove it); the promotion rule, the ledger recording what the PG answered.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cancelsSuite } from './server-cancels-setup.mjs';
+
+cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
+  test('a Shinhan cancel that times out is unknown, the next one is refused, and reconcile() settles it from confirm-info (tx_stat 2): refunded', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: p.tid });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() });
+    assert.deepEqual([lost.status, lost.code], ['unknown', 'pg-unreachable'], JSON.stringify(lost));
+    const next = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '다른 취소', idempotency_key: key() });
+    assert.deepEqual([next.status, next.code], ['refused', 'cancel-in-flight']);
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'nothing sent twice');
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.settled, [{ cancel_id: lost.cancel_id, order_id: p.order.order_id, status: 'done' }]);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
+  test('a Shinhan partial cancel lost while confirm-info said tx_stat 1 is proven by tx_stat 3; one lost while it already said 3 waits for staff, who confirm it', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 });
+    const first = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() });
+    assert.equal(first.status, 'unknown');
+    await s.kpg.reconcile();
+    const provable = (await s.kpg.cancels(p.order.order_id))?.cancels[0];
+    assert.deepEqual([provable?.status, provable?.amount], ['done', 1000], 'tx_stat 1 before, 3 after: this cancel');
+
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 });
+    const second = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 2', idempotency_key: key() });
+    assert.equal(second.status, 'unknown');
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.unknown.map((u) => [u.cancel_id, u.staff_check]), [[second.cancel_id, true]]);
+    const waiting = await s.kpg.cancel({ order_id: p.order.order_id, amount: 500, reason: 'x', idempotency_key: key() });
+    assert.equal(waiting.code, 'cancel-in-flight');
+    // The staff route: checked in Shinhan's admin site, it was made.
+    const confirmed = await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: true, note: '관리자 사이트에서 확인' });
+    assert.equal(confirmed.status, 200, confirmed.text);
+    assert.deepEqual([confirmed.json.status, confirmed.json.refunded_total, confirmed.json.balance], ['done', 3000, 8000]);
+    const row = (await s.kpg.cancels(p.order.order_id))?.cancels[1];
+    assert.deepEqual([row?.settled_by, row?.settle_note], ['staff:kim', '관리자 사이트에서 확인']);
+    assert.equal((await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: false })).json.code, 'cancel-settled');
+  });
+
+  test('a lost cancel the PG did not make: reconcile() records it not done, and the balance is back', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: p.tid, applied: false, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, reason: '취소', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    await s.kpg.reconcile();
+    const row = (await s.kpg.cancels(p.order.order_id))?.cancels[0];
+    assert.deepEqual([row?.status, row?.code], ['failed', 'not-cancelled']);
+    const again = await s.kpg.cancel({ order_id: p.order.order_id, reason: '취소', idempotency_key: key() });
+    assert.equal(again.status, 'done');
+  });
+
+  test("the promotion rule: two partial cancels of 5,000 on 10,000 with 1,000 off: the ledger records 5,000 then 4,000, as the PG answered", async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s, { amount: 10000 }, { card_cpny_cd: 'S009' });
+    const first = await s.kpg.cancel({ order_id: p.order.order_id, amount: 5000, reason: '반품 1', idempotency_key: key() });
+    assert.deepEqual([first.cancelled_amount, first.balance], [5000, 4000], 'the buyer paid 9,000');
+    const second = await s.kpg.cancel({ order_id: p.order.order_id, amount: 5000, reason: '반품 2', idempotency_key: key() });
+    assert.deepEqual([second.status, second.cancelled_amount, second.refunded_total, second.balance], ['done', 4000, 9000, 0]);
+    const view = await s.kpg.cancels(p.order.order_id);
+    assert.deepEqual(view?.cancels.map((c) => [c.requested_amount, c.amount]), [[5000, 5000], [5000, 4000]]);
+    assert.equal(view?.status, 'refunded');
+    // Below the threshold the PG cancels the whole balance: asked 3,000, given back 9,000.
+    const q = await payShinhan(s, { amount: 10000 }, { card_cpny_cd: 'S009' });
+    const small = await s.kpg.cancel({ order_id: q.order.order_id, amount: 3000, reason: '소액 반품', idempotency_key: key() });
+    assert.deepEqual([small.status, small.cancelled_amount, small.balance], ['done', 9000, 0]);
+    assert.equal((await store().getAttempt(q.orderNo))?.status, 'refunded');
+  });
+
+});
