@@ -32,14 +32,15 @@ if (!step('build', 'node', ['scripts/build.mjs'])) fail('build failed');
 
 // The first-hour test (test/node/first-hour.test.mjs): a scratch copy of this checkout, npm installs from
 // the registry or its cache, a full build, two shops and Chromium: minutes, not seconds. It runs in its own
-// process beside the other node tests, bounded by its own 15 minutes; its report is printed after theirs.
+// process beside the other node tests, bounded by its own 30 minutes (it took 7.5 alone and 12 beside them on
+// this project's 2-core machine shared with other test runs, load average near 20); its report follows theirs.
 const FIRST_HOUR = 'first-hour.test.mjs';
 const firstHourTap = join(tmpdir(), `kpg-first-hour-${process.pid}.tap`);
 const firstHourLog = join(tmpdir(), `kpg-first-hour-${process.pid}.log`);
 const firstHourFd = openSync(firstHourLog, 'w');
 const firstHourStarted = Date.now();
 const firstHour = spawn('node', [
-  '--test', '--test-timeout=900000',
+  '--test', '--test-timeout=1800000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${firstHourTap}`,
   `test/node/${FIRST_HOUR}`,

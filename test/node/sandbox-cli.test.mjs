@@ -47,7 +47,7 @@ function section(lines, from) {
   return lines.slice(start + 1, end < 0 ? undefined : end);
 }
 
-test('free ports by default: the printed options, pasted into createKpgServer, pay with Shinhan and Smartro at the started sandboxes', { timeout: 60_000 }, async (t) => {
+test('free ports by default: the printed options, pasted into createKpgServer, pay with Shinhan and Smartro at the started sandboxes', async (t) => {
   const s = await sandbox(t, ['sandbox']);
   assert.equal(s.done, 'printed', s.err());
   const [, shinhan] = /Shinhan PG {2}(http:\/\/127\.0\.0\.1:\d+)/.exec(s.out) ?? [];
@@ -123,7 +123,7 @@ function isFree(port) {
   });
 }
 
-test('--port N: Shinhan on N, Smartro on N + 1; a port in use is an error naming it, exit code 1', { timeout: 30_000 }, async (t) => {
+test('--port N: Shinhan on N, Smartro on N + 1; a port in use is an error naming it, exit code 1', async (t) => {
   const port = await freePair();
   const s = await sandbox(t, ['sandbox', '--port', String(port), '--shop', 'http://localhost:8080/shop']);
   assert.equal(s.done, 'printed', s.err());
@@ -135,7 +135,7 @@ test('--port N: Shinhan on N, Smartro on N + 1; a port in use is an error naming
   assert.match(busy.err(), new RegExp(`port ${port} or ${port + 1} is in use`));
 });
 
-test('usage: no command or an unknown argument prints the usage and exits 2', { timeout: 30_000 }, async (t) => {
+test('usage: no command or an unknown argument prints the usage and exits 2', async (t) => {
   for (const args of [[], ['sandbox', '--bogus'], ['sandbox', '--port', 'x']]) {
     const s = await sandbox(t, args);
     assert.equal(await s.exited, 2, args.join(' '));
