@@ -10,7 +10,7 @@
 // ones (the README's 4010 / 4011 / 3000 replaced), folders are temporary, npm uses its normal cache: a second
 // npm test beside this one does not collide. Heavy (two npm installs from the registry or its cache, one full
 // build): it prints how long each step took. Alone: node --test --test-timeout=1800000 test/node/first-hour.test.mjs
-// (npm test runs it so, beside the other node tests: scripts/test.mjs).
+// (npm test runs it so, after the other node tests: scripts/test.mjs).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
