@@ -60,8 +60,8 @@ if (skipped) console.log(`\ntest: ${skipped} node tests SKIPPED (not passed)${'s
 // The first-hour test (test/node/first-hour.test.mjs): a scratch copy of this checkout, npm installs from
 // the registry or its cache, a full build, two shops and Chromium: minutes, not seconds. It runs after the
 // other node tests (beside them, its installs and build slowed theirs past their 2-minute bound on a loaded
-// machine), in its own process bounded by 30 minutes: it took 312 s here, 504-705 s beside them, on this
-// project's 2-core machine shared with other test runs (load average 16-20).
+// machine), in its own process bounded by 30 minutes: it took 199-312 s here, 504-705 s beside them, on this
+// project's 2-core machine shared with other test runs (load average 11-20).
 const firstHourTap = join(tmpdir(), `kpg-first-hour-${process.pid}.tap`);
 const firstHourOk = step('first-hour test (a scratch shop from the README)', 'node', [
   '--test', '--test-timeout=1800000',
