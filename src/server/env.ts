@@ -4,7 +4,8 @@
  *
  *   DATABASE_URL | KPG_DATA_DIR, KPG_PUBLIC_BASE_URL,
  *   SHINHAN_API_BASE, SHINHAN_CLIENT_ID, SHINHAN_PAYMENT_API_KEY, SHINHAN_SEARCH_API_KEY, SHINHAN_PGCODES,
- *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE,
+ *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_ENV (test | real: Smartro's documented hosts) or all of
+ *   SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE (each also overrides its SMARTRO_ENV host),
  *   SMARTRO_RECEIPT_LOOKUP_BY_MOID, SMARTRO_PAY_METHODS (card,vbank,bank,phone), SMARTRO_VBANK_DUE_DAYS,
  *   SMARTRO_VBANK_HOLDER, SMARTRO_CANCEL_PASSWORD, SMARTRO_CANCEL_URL
  */
@@ -20,13 +21,9 @@ export interface EnvOptions {
 }
 
 const SHINHAN = { SHINHAN_API_BASE: 'apiBase', SHINHAN_CLIENT_ID: 'clientId', SHINHAN_PAYMENT_API_KEY: 'paymentApiKey', SHINHAN_SEARCH_API_KEY: 'searchApiKey' } as const;
-const SMARTRO = {
-  SMARTRO_MID: 'mid',
-  SMARTRO_MERCHANT_KEY: 'merchantKey',
-  SMARTRO_PC_ACTION: 'pcAction',
-  SMARTRO_MOBILE_ACTION: 'mobileAction',
-  SMARTRO_API_BASE: 'apiBase',
-} as const;
+const SMARTRO = { SMARTRO_MID: 'mid', SMARTRO_MERCHANT_KEY: 'merchantKey' } as const;
+/** Required without SMARTRO_ENV; with it (test | real), each one set overrides its documented host. */
+const SMARTRO_URLS = { SMARTRO_PC_ACTION: 'pcAction', SMARTRO_MOBILE_ACTION: 'mobileAction', SMARTRO_API_BASE: 'apiBase' } as const;
 
 export function optionsFromEnv(env: Record<string, string | undefined> = process.env): EnvOptions {
   const out: EnvOptions = {};
@@ -47,9 +44,12 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     const pgcodes = value('SHINHAN_PGCODES');
     if (pgcodes) out.shinhan.pgcodes = pgcodes.split(',').map((s) => s.trim()).filter(Boolean);
   }
-  const smartro = group(SMARTRO);
+  const smartroEnv = value('SMARTRO_ENV');
+  if (smartroEnv !== undefined && smartroEnv !== 'test' && smartroEnv !== 'real') throw new Error('kpg server: SMARTRO_ENV must be test or real');
+  const smartro = group(smartroEnv ? { SMARTRO_ENV: 'env', ...SMARTRO } : { ...SMARTRO, ...SMARTRO_URLS });
   if (smartro) {
     out.smartro = smartro as unknown as SmartroOptions;
+    for (const [name, key] of Object.entries(SMARTRO_URLS)) if (smartroEnv && value(name)) out.smartro[key] = value(name);
     const lookup = value('SMARTRO_RECEIPT_LOOKUP_BY_MOID');
     if (lookup !== undefined) {
       if (!/^(true|false)$/i.test(lookup)) throw new Error('kpg server: SMARTRO_RECEIPT_LOOKUP_BY_MOID must be true or false');

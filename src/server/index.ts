@@ -5,7 +5,7 @@
  *   const kpg = createKpgServer({
  *     publicBaseUrl: 'https://shop.example',
  *     shinhan: { apiBase, clientId, paymentApiKey, searchApiKey },
- *     smartro: { mid, merchantKey, pcAction, mobileAction, apiBase },
+ *     smartro: { env: 'test', mid, merchantKey },            // env: Smartro's test or real hosts
  *     loadOrder: async ({ order_id }) => db.orders.find(order_id),      // amount, product_name, buyer
  *     authorize: async ({ request, order }) => order.buyerId === (await session(request)).userId,
  *     onEvent: async (event) => { if (event.type === 'payment.paid') await ship(event.order_id, event.id) },
@@ -26,7 +26,7 @@ import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
 import { createPayments, view, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
-import { PAY_METHODS, createSmartroProvider, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
+import { PAY_METHODS, createSmartroProvider, smartroEndpoints, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
@@ -37,6 +37,7 @@ import type { PaymentStore, ProviderName, RefundDue, Refusal, RefusalCount } fro
 export type { KpgEnv } from './app.js';
 export type { ShinhanOptions } from './providers/shinhan.js';
 export type { SmartroOptions } from './providers/smartro.js';
+export { SMARTRO_HOSTS } from './providers/smartro.js';
 export type { KpgOrder, SessionAnswer } from './providers/types.js';
 export type { ReconcileReport } from './reconcile.js';
 export type { CancelAnswer, CancelArgs, CancelDueArgs, RefundView } from './cancels.js';
@@ -260,7 +261,8 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   if (!/^\/[A-Za-z0-9/_.-]*$/.test(basePath)) throw new Error(`kpg server: basePath must be a path such as "/api/kpg" (got ${JSON.stringify(options.basePath)})`);
   if (!options.shinhan && !options.smartro) throw new Error('kpg server: configure at least one PG: shinhan and/or smartro');
   checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
-  checkStrings('smartro', options.smartro, ['mid', 'merchantKey', 'pcAction', 'mobileAction', 'apiBase']);
+  checkStrings('smartro', options.smartro, ['mid', 'merchantKey']);
+  if (options.smartro) smartroEndpoints(options.smartro); // env's hosts or explicit URLs: an error names what is missing
   if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
   const cancelPassword = options.smartro?.cancelPassword;
   if (cancelPassword !== undefined && (typeof cancelPassword !== 'string' || cancelPassword.length < 6 || cancelPassword.length > 64)) {

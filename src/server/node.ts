@@ -7,7 +7,8 @@
  *   http.createServer(toNodeHandler(kpg)).listen(3000);            // node:http (404 for other paths)
  *
  * Requests outside `kpg.basePath` go to `next()`. Mount it BEFORE any body parser (express.json(),
- * express.urlencoded()): the Smartro result form has to be read as raw bytes (EUC-KR or UTF-8).
+ * express.urlencoded()): the Smartro result form has to be read as raw bytes (EUC-KR or UTF-8). A body a
+ * parser already read is answered at once with a 500 saying so (and one process warning per handler).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KpgServer } from './index.js';
@@ -22,8 +23,13 @@ export interface NodeHandlerOptions {
   clientIp?: (req: IncomingMessage) => string | undefined;
 }
 
+/** Said (once per handler, as a process warning) and answered when a body parser ran before this handler. */
+export const BODY_ALREADY_READ =
+  'kpg-checkout/server: a body parser (express.json(), express.urlencoded(), ...) read the request body before toNodeHandler(kpg): mount toNodeHandler(kpg) before body parsers';
+
 export function toNodeHandler(server: Pick<KpgServer, 'fetch' | 'basePath'>, options: NodeHandlerOptions = {}): NodeMiddleware {
   const base = server.basePath === '/' ? '' : server.basePath;
+  let warned = false;
   return (req, res, next) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== base && !path.startsWith(`${base}/`)) {
@@ -32,6 +38,16 @@ export function toNodeHandler(server: Pick<KpgServer, 'fetch' | 'basePath'>, opt
         res.statusCode = 404;
         res.end();
       }
+      return;
+    }
+    // The stream was read already: waiting for it would end in a 408 after bodyTimeoutMs. Say what to fix now.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && (req.readableDidRead || req.readableEnded)) {
+      if (!warned) process.emitWarning(BODY_ALREADY_READ, { code: 'KPG_BODY_ALREADY_READ' });
+      warned = true;
+      res.statusCode = 500;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(JSON.stringify({ code: 'body-already-read', message: BODY_ALREADY_READ }));
       return;
     }
     handle(server, req, res, options).catch((error) => {

@@ -122,3 +122,18 @@ test('... and kpg-checkout/checkout + receipt + smartro has no Shinhan or picker
   const all = await bundle(['kpg-checkout']);
   for (const marker of Object.values(MARKERS).flat()) assert.ok(all.includes(marker), `import "kpg-checkout" lacks ${marker}`);
 });
+
+test("require('kpg-checkout/server') from CommonJS: the ES module itself, through require(esm) (Node ^20.19 / >=22.12)", async () => {
+  const { createRequire } = await import('node:module');
+  const require = createRequire(import.meta.url);
+  for (const subpath of ['./server', './server/node']) {
+    assert.equal(pkg.exports[subpath].require, pkg.exports[subpath].import, `${subpath}: one module for import and require (no second copy)`);
+  }
+  // require(esm) refuses a module graph with a top-level await (ERR_REQUIRE_ASYNC_MODULE): the server's must
+  // stay without one (PGlite, pg and hono are loaded when used, never at the top).
+  const server = require('kpg-checkout/server');
+  assert.equal(typeof server.createKpgServer, 'function');
+  assert.equal(server, await import('kpg-checkout/server'), 'the same module instance for require and import');
+  assert.equal(typeof require('kpg-checkout/server/node').toNodeHandler, 'function');
+  assert.equal(pkg.engines.node, '^20.19.0 || >=22.12.0', 'the Node versions whose require() loads ES modules without a flag');
+});

@@ -26,7 +26,12 @@ import { vatOf } from '../tax.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelLookup, SessionInput, SessionOutcome, Settlement } from './types.js';
 
 export interface ShinhanOptions {
-  /** SPG API base, e.g. the host Shinhan gave you (a trailing "/" is added). */
+  /**
+   * SPG API base: the host Shinhan gave you with your client_id (a trailing "/" is added). Required, and
+   * there is no `env` option as Smartro has: shinhan-spg-api.txt names only resource paths
+   * (v1.0/payments/request, ...), no API host for test or production. (Its examples show
+   * devpayapispg.shinhan.com in a redirect_url it answers, and the payment script on payspg.shinhan.com.)
+   */
   apiBase: string;
   clientId: string;
   /** Key type "payment": payments/request, payments/confirm. */

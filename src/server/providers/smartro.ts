@@ -23,12 +23,18 @@ export interface SmartroOptions {
   /** 10 letters/digits (guide 1.2). Every TID Smartro issues begins with it. */
   mid: string;
   merchantKey: string;
+  /**
+   * Which of Smartro's servers: "test" (a test MID) or "real" (production). It chooses the documented hosts
+   * for the three URLs below (SMARTRO_HOSTS); a URL given explicitly overrides its own (a sandbox, a proxy).
+   * Without `env`, all three URLs are required.
+   */
+  env?: 'test' | 'real';
   /** PC form action: test https://tpay.smilepay.co.kr/interfaceURL.jsp, real https://pay.smilepay.co.kr/interfaceURL.jsp */
-  pcAction: string;
+  pcAction?: string;
   /** Mobile form action: test https://tspay.smilepay.co.kr/pay/interfaceURL, real https://smpay.smilepay.co.kr/pay/interfaceURL */
-  mobileAction: string;
+  mobileAction?: string;
   /** Receipt API base: test https://tapi.smilepay.co.kr/, real https://api.smilepay.co.kr/ */
-  apiBase: string;
+  apiBase?: string;
   /**
    * The pay methods this shop offers, as the widget names them (`pay-method`): "card" (CARD), "vbank"
    * (VBANK, 가상계좌), "bank" (BANK, 계좌이체), "phone" (CELLPHONE, 휴대폰). The browser may only pick among
@@ -74,6 +80,35 @@ export const CANCEL_MSG_MAX = 30;
 /** hashData of a cancel = base64( md5_hex( TID + MerchantKey + CancelAmt + PartialCancelCode ) ), as the samples compute it. */
 export function cancelHashData(p: { tid: string; merchantKey: string; cancelAmt: string; partialCancelCode: string }): string {
   return Buffer.from(md5Hex(`${p.tid}${p.merchantKey}${p.cancelAmt}${p.partialCancelCode}`), 'utf8').toString('base64');
+}
+
+/**
+ * Smartro's hosts per `env`. The hosts are documented: smartro-weblink-guide.txt 3.3 (결제서비스 URL: PC Test
+ * tpay / Real pay, Mobile Test tspay / Real smpay .smilepay.co.kr) and smartro-receipt.txt (receipt API,
+ * 테스트 tapi / 운영 api .smilepay.co.kr/receipt). The form paths (/interfaceURL.jsp on PC, /pay/interfaceURL
+ * on mobile) are not in the guide: they come from Smartro's own sample code (pg-docs README), an assumption.
+ */
+export const SMARTRO_HOSTS = Object.freeze({
+  test: Object.freeze({ pcAction: 'https://tpay.smilepay.co.kr/interfaceURL.jsp', mobileAction: 'https://tspay.smilepay.co.kr/pay/interfaceURL', apiBase: 'https://tapi.smilepay.co.kr/' }),
+  real: Object.freeze({ pcAction: 'https://pay.smilepay.co.kr/interfaceURL.jsp', mobileAction: 'https://smpay.smilepay.co.kr/pay/interfaceURL', apiBase: 'https://api.smilepay.co.kr/' }),
+});
+
+export type SmartroEndpoints = { pcAction: string; mobileAction: string; apiBase: string };
+
+/** The three URLs the options mean: each explicit one, else its `env` host; an error names what is missing. */
+export function smartroEndpoints(options: Pick<SmartroOptions, 'env' | 'pcAction' | 'mobileAction' | 'apiBase'>): SmartroEndpoints {
+  const env = options.env;
+  if (env !== undefined && env !== 'test' && env !== 'real') throw new Error(`kpg server: smartro.env must be "test" or "real" (got ${JSON.stringify(env)})`);
+  const hosts = env === undefined ? undefined : SMARTRO_HOSTS[env];
+  const out = { pcAction: options.pcAction ?? hosts?.pcAction, mobileAction: options.mobileAction ?? hosts?.mobileAction, apiBase: options.apiBase ?? hosts?.apiBase };
+  const missing = Object.keys(out).filter((key) => typeof out[key as keyof typeof out] !== 'string' || !out[key as keyof typeof out]?.trim());
+  if (missing.length) {
+    throw new Error(`kpg server: smartro.${missing.join(', smartro.')} required: set smartro.env to "test" or "real" for Smartro's documented hosts, or give the URL${missing.length > 1 ? 's' : ''}`);
+  }
+  for (const [key, url] of Object.entries(out)) {
+    if (!/^https?:\/\//.test(url as string)) throw new Error(`kpg server: smartro.${key} must be an http(s) URL`);
+  }
+  return out as SmartroEndpoints;
 }
 
 /**
@@ -140,7 +175,8 @@ export function isSmartroTid(tid: string, mid: string): boolean {
 export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: number; now: () => Date; redact?: (text: string) => string }): SmartroProvider {
   /** Words from outside (the PG, a form): redacted, THEN clipped (issue 19, item 9). */
   const said = (text: string, max?: number) => clip(io.redact ? io.redact(text) : text, max);
-  const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
+  const endpoints = smartroEndpoints(options);
+  const apiBase = endpoints.apiBase.endsWith('/') ? endpoints.apiBase : `${endpoints.apiBase}/`;
   const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
   const vbankDueDays = options.vbankDueDays ?? 3;
   const lookupByMoid = options.receiptLookupByMoid === true;
@@ -289,7 +325,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
           fields.urlScheme = attempt.app_scheme;
         }
       }
-      return { ok: true, answer: { provider: 'smartro', order_no: attempt.order_no, action: mobile ? options.mobileAction : options.pcAction, fields } };
+      return { ok: true, answer: { provider: 'smartro', order_no: attempt.order_no, action: mobile ? endpoints.mobileAction : endpoints.pcAction, fields } };
     },
 
     judge(form, attempt): SmartroClaim {
