@@ -1,23 +1,17 @@
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { nothing, render } from 'lit/html.js';
+import { HOST_ATTRIBUTES, applyTheme, hostAttributeChanged, warnLang, warnLookAlikes } from './host.js';
 import { english } from './i18n.js';
-import { themeColors, themeStyle } from './theme.js';
-import { warnOnce } from './warn.js';
-
-/** Attributes people write for the theme colours that are not them (HTML lower-cases `mainColor`). */
-const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
-  ['main-color', 'main_color'],
-  ['point-color', 'point_color'],
-  ['maincolor', 'main_color'],
-  ['pointcolor', 'point_color'],
-];
+import { Reactive, type Changed, type PropertyDeclaration } from './reactive.js';
 
 /**
- * What every kpg element shares: the `lang` global attribute, the two theme colours, and the warnings for
- * attributes that look right but do nothing. Reactive properties are declared as `static properties` (no
+ * The base of `<kpg-card-picker>` and `<kpg-receipt>` (second stage): the first stage's element base
+ * (reactive.ts) rendering a lit-html template, and what every kpg element does (host.ts: the `lang` global
+ * attribute, the two theme colours, the warnings for attributes that look right but do nothing; the
+ * checkout does the same on its own). Reactive properties are declared as `static properties` (no
  * decorators: smaller bundles), each with a `declare`d field for its type and docs.
  */
-export class KpgElement extends LitElement {
-  static override properties: PropertyDeclarations = {
+export class KpgElement extends Reactive {
+  static override properties: Record<string, PropertyDeclaration> = {
     mainColor: { attribute: 'main_color' },
     pointColor: { attribute: 'point_color' },
   };
@@ -27,20 +21,13 @@ export class KpgElement extends LitElement {
   /** Six hex digits; default 5379FF. */
   declare pointColor?: string;
 
-  /** `lang` is the global attribute (the element re-renders when it changes); `pg-origins` is only warned about. */
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, 'lang', 'pg-origins'];
+    return [...super.observedAttributes, ...HOST_ATTRIBUTES];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.requestUpdate();
-    // Markup must not decide where PG scripts load from or where forms and windows go (an HTML injection could).
-    if (name === 'pg-origins' && value) {
-      warnOnce(
-        `pg-origins="${value}" is ignored: markup cannot allow PG origins. Call KpgCheckout.allowPgOrigins(${JSON.stringify(value.split(/\s+/).filter(Boolean))}) from your own script before the elements connect.`,
-      );
-    }
+    hostAttributeChanged(this, name, value);
   }
 
   /** The element's text in its language: Korean, or English for `lang="en"` (`en-US`...). */
@@ -50,29 +37,26 @@ export class KpgElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    for (const [wrong, right] of LOOK_ALIKES) {
-      if (this.hasAttribute(wrong)) warnOnce(`<${this.localName}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
-    }
+    warnLookAlikes(this);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(`lang="${this.lang}" is not a language the widget speaks (ko, en); it uses ko.`);
+  /** The shadow DOM, as a lit-html template. */
+  protected render(): unknown {
+    return nothing;
   }
 
-  /**
-   * The theme's CSS custom properties go on the `base` part through the CSSOM (`style.setProperty`), never
-   * as a `style` attribute: a strict CSP (style-src without 'unsafe-inline') blocks style attributes.
-   */
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    const base = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
-    if (!base || (base === this.#themed && !changed.has('mainColor') && !changed.has('pointColor'))) return;
-    this.#themed = base;
-    const { mainColor, pointColor } = themeColors(this);
-    for (const [name, value] of Object.entries(themeStyle(mainColor, pointColor))) base.style.setProperty(name, value);
+  protected override willUpdate(_changed: Changed): void {
+    warnLang(this.lang);
   }
 
-  /** The `base` element the theme was last set on (a re-render that keeps it needs no new colours). */
+  protected override update(_changed: Changed): void {
+    render(this.render(), this.renderRoot, { host: this });
+  }
+
+  protected override updated(changed: Changed): void {
+    this.#themed = applyTheme(this, changed, this.#themed);
+  }
+
+  /** The `base` element the theme was last set on. */
   #themed?: HTMLElement;
 }

@@ -13,15 +13,9 @@ export const won = (amount: number | string, en: boolean): string => {
   return en ? `\u20a9${digits}` : `${digits}원`;
 };
 
-/** Installment months: `3개월 (무이자)` / `3 months (interest-free)`. */
-export const monthsText = (months: number, interestFree: boolean, en: boolean): string =>
-  en ? `${months} months${interestFree ? ' (interest-free)' : ''}` : `${months}개월${interestFree ? ' (무이자)' : ''}`;
-
 /** The buyer's words for a blocked window (the checkout and the receipt). */
 export const popupBlockedText = (en: boolean): string =>
   en
     ? 'Your browser blocked the payment window. Allow pop-ups for this site and try again.'
     : '브라우저가 결제창을 막았습니다. 팝업 차단을 해제한 뒤 다시 시도해 주세요.';
 
-/** The retry button of a list or slip that could not be loaded. */
-export const retryText = (en: boolean): string => (en ? 'Try again' : '다시 시도');

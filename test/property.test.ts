@@ -15,7 +15,7 @@ import { smartro } from '../src/providers/smartro.js';
 const providers = { shinhan, smartro };
 import type { ReceiptSupport } from '../src/providers/types.js';
 import { ResultSchema, ReturnMessageSchema } from '../src/schemas.js';
-import { takePending } from '../src/pending.js';
+import { takePending } from '../src/resume.js';
 import { SHINHAN_SANDBOX, fixture, recordEvents, stubScript, waitFor } from './helpers.js';
 
 /** JSON a backend or a PG could send, broken or hostile: anything, plus near-misses of the real shapes. */

@@ -1,0 +1,14 @@
+import { css } from './reactive.js';
+import { sharedStyles } from './shared.styles.js';
+
+/** The shared styles of the picker and the receipt (second stage), with their retry button. */
+export const litStyles =
+  sharedStyles +
+  css`
+    .retry {
+      margin-left: 8px;
+      min-height: 32px;
+      padding: 0 10px;
+      vertical-align: middle;
+    }
+  `;
