@@ -7,7 +7,7 @@
 // allowed origins, one attempt per order on the page...). Three Vite builds (vite.config.ts, --mode stage):
 //   A. the first stage alone: which modules it is made of;
 //   B. the second stage with each of those modules external, read from the first stage's core object
-//      (`__kpg_core__.m<n>.<export>`): which exports of which modules it takes;
+//      (one short key per export): which exports of which modules it takes;
 //   C. the first stage again, exposing exactly those exports as its core object, `self.__kpg_<build>`.
 // The build id (a hash of both files) names that global and is the `?v=` of the second stage's URL, so a
 // first stage never runs with a second stage of another build (it reports `script-load-failed` instead).
@@ -19,6 +19,8 @@ import MagicString from 'magic-string';
 /** The build id's stand-in until both files are known (same length as the id, so source maps stay true). */
 const PLACEHOLDER = 'kpgbuild0000';
 const VIRTUAL = '\0kpg-stage1-entry';
+/** The core object's keys: one character each while they last. */
+const KEY_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ$';
 
 /** @param {unknown} result @returns {import('rollup').OutputChunk} */
 const chunkOf = (result) => {
@@ -29,22 +31,24 @@ const chunkOf = (result) => {
 };
 
 /**
- * @param {{ pg: 'shinhan' | 'smartro', outDir: string, sourcemap?: boolean | 'hidden', logLevel?: 'warn' | 'error' }} options
+ * @param {{ pg: 'shinhan' | 'smartro', outDir: string, sourcemap?: boolean | 'hidden', logLevel?: 'warn' | 'error', plugins?: import('vite').Plugin[] }} options
+ *   `plugins`: added to every pass (scripts/trims.mjs measures what a change to the sources would save)
  * @returns {Promise<{ first: string, second: string, build: string, core: Record<string, string[]> }>} the files written
  */
-export async function buildStages({ pg, outDir, sourcemap = false, logLevel = 'warn' }) {
+export async function buildStages({ pg, outDir, sourcemap = false, logLevel = 'warn', plugins = [] }) {
   const { build, parseAst } = await import('vite');
   const firstEntry = resolve(`src/kpg-${pg}.ts`);
   const secondEntry = resolve(`src/kpg-${pg}.stage2.ts`);
   const first = `kpg-${pg}.js`;
   const second = `kpg-${pg}.stage2.js`;
-  /** @param {object} overrides */
+  /** @param {{ plugins?: object[], build: object }} overrides */
   const config = (overrides) => ({
     configFile: resolve('vite.config.ts'),
     mode: 'stage',
     logLevel,
     define: { __KPG_BUILD__: JSON.stringify(PLACEHOLDER) },
     ...overrides,
+    plugins: [...plugins, ...(overrides.plugins ?? [])],
   });
   const iife = (/** @type {string} */ entry, /** @type {string} */ file, /** @type {string} */ name) => ({
     entry,
@@ -71,29 +75,37 @@ export async function buildStages({ pg, outDir, sourcemap = false, logLevel = 'w
     },
   };
   // As an ES module, whose import declarations (what it takes of each) become constants read from the first
-  // stage's core object, the whole wrapped into a script that runs only beside this build's first stage.
+  // stage's core object (one short key per export), the whole wrapped into a script that runs only beside
+  // this build's first stage.
   /** @type {Record<string, string[]>} */
   const core = {};
+  /** @type {Map<string, string>} `module id \0 export` -> its key in the core object */
+  const keys = new Map();
+  const keyOf = (/** @type {string} */ id, /** @type {string} */ name) => {
+    const k = `${id}\0${name}`;
+    if (!keys.has(k)) keys.set(k, KEY_CHARS[keys.size] ?? `_${keys.size}`);
+    return /** @type {string} */ (keys.get(k));
+  };
   const toScript = {
     name: 'kpg-stage2-script',
     /** @param {string} code */
     renderChunk(code) {
       const out = new MagicString(code);
+      /** @type {string[]} */
+      const names = [];
       for (const node of /** @type {any[]} */ (parseAst(code).body)) {
         if (node.type !== 'ImportDeclaration') continue;
         const source = node.source.value;
-        const n = Number(source.slice('kpgcore:'.length));
-        const id = ids[n];
+        const id = ids[Number(source.slice('kpgcore:'.length))];
         if (!source.startsWith('kpgcore:') || !id) throw new Error(`stages: the second stage imports ${source}, which is not in the first stage`);
-        const names = [];
         for (const s of node.specifiers) {
           if (s.type !== 'ImportSpecifier') throw new Error(`stages: the second stage takes ${s.type} of ${id}: only named exports can be shared`);
           if (!(core[id] ??= []).includes(s.imported.name)) core[id].push(s.imported.name);
-          names.push(s.imported.name === s.local.name ? s.local.name : `${s.imported.name}:${s.local.name}`);
+          names.push(`${keyOf(id, s.imported.name)}:${s.local.name}`);
         }
-        out.overwrite(node.start, node.end, `const{${names.join(',')}}=__kpg_core__.m${n};`);
+        out.remove(node.start, node.end);
       }
-      out.prepend('(function(__kpg_core__){"use strict";if(__kpg_core__){').append(`}})(self.__kpg_${PLACEHOLDER});`);
+      out.prepend(`(function(__kpg_core__){if(__kpg_core__){const{${names.join(',')}}=__kpg_core__;`).append(`}})(self.__kpg_${PLACEHOLDER});`);
       return { code: out.toString(), map: out.generateMap({ hires: true }) };
     },
   };
@@ -113,13 +125,12 @@ export async function buildStages({ pg, outDir, sourcemap = false, logLevel = 'w
   );
 
   // C. The first stage, exposing what the second takes.
-  let n = 0;
   const imports = [];
   const members = [];
   for (const [id, names] of Object.entries(core)) {
-    const local = names.map((name) => [name, `x${n++}`]);
-    imports.push(`import { ${local.map(([name, as]) => `${name} as ${as}`).join(', ')} } from ${JSON.stringify(id)};`);
-    members.push(`m${index.get(id)}: { ${local.map(([name, as]) => `${name}: ${as}`).join(', ')} }`);
+    const local = names.map((name) => [name, keyOf(id, name)]);
+    imports.push(`import { ${local.map(([name, key]) => `${name} as x_${key}`).join(', ')} } from ${JSON.stringify(id)};`);
+    members.push(...local.map(([, key]) => `${key}: x_${key}`));
   }
   const entryCode = `export * from ${JSON.stringify(firstEntry)};\n${imports.join('\n')}\nself.__kpg_${PLACEHOLDER} = { ${members.join(', ')} };\n`;
   const c = chunkOf(

@@ -1,13 +1,21 @@
-import { nothing, render } from 'lit/html.js';
-import { HOST_ATTRIBUTES, applyTheme, hostAttributeChanged, warnLang, warnLookAlikes } from './host.js';
 import { english } from './i18n.js';
 import { Reactive, type Changed, type PropertyDeclaration } from './reactive.js';
+import { themeColors, themeStyle } from './theme.js';
+import { warnOnce } from './warn.js';
+
+/** Attributes people write for the theme colours that are not them (HTML lower-cases `mainColor`). */
+const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
+  ['main-color', 'main_color'],
+  ['point-color', 'point_color'],
+  ['maincolor', 'main_color'],
+  ['pointcolor', 'point_color'],
+];
 
 /**
- * The base of `<kpg-card-picker>` and `<kpg-receipt>` (second stage): the first stage's element base
- * (reactive.ts) rendering a lit-html template, and what every kpg element does (host.ts: the `lang` global
- * attribute, the two theme colours, the warnings for attributes that look right but do nothing; the
- * checkout does the same on its own). Reactive properties are declared as `static properties` (no
+ * What every kpg element shares, on the first stage's element base (reactive.ts): the `lang` global
+ * attribute, the two theme colours, and the warnings for attributes that look right but do nothing.
+ * `<kpg-checkout>` renders its shadow DOM by hand on it; the picker and the receipt render lit-html
+ * templates (lit-element.ts, second stage). Reactive properties are declared as `static properties` (no
  * decorators: smaller bundles), each with a `declare`d field for its type and docs.
  */
 export class KpgElement extends Reactive {
@@ -21,13 +29,20 @@ export class KpgElement extends Reactive {
   /** Six hex digits; default 5379FF. */
   declare pointColor?: string;
 
+  /** `lang` is the global attribute (the element re-renders when it changes); `pg-origins` is only warned about. */
   static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...HOST_ATTRIBUTES];
+    return [...super.observedAttributes, 'lang', 'pg-origins'];
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    hostAttributeChanged(this, name, value);
+    if (name === 'lang') this.requestUpdate();
+    // Markup must not decide where PG scripts load from or where forms and windows go (an HTML injection could).
+    if (name === 'pg-origins' && value) {
+      warnOnce(
+        `pg-origins="${value}" is ignored: markup cannot allow PG origins. Call KpgCheckout.allowPgOrigins(${JSON.stringify(value.split(/\s+/).filter(Boolean))}) from your own script before the elements connect.`,
+      );
+    }
   }
 
   /** The element's text in its language: Korean, or English for `lang="en"` (`en-US`...). */
@@ -37,26 +52,27 @@ export class KpgElement extends Reactive {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    warnLookAlikes(this);
-  }
-
-  /** The shadow DOM, as a lit-html template. */
-  protected render(): unknown {
-    return nothing;
+    for (const [wrong, right] of LOOK_ALIKES) {
+      if (this.hasAttribute(wrong)) warnOnce(`<${this.localName}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
+    }
   }
 
   protected override willUpdate(_changed: Changed): void {
-    warnLang(this.lang);
+    if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(`lang="${this.lang}" is not a language the widget speaks (ko, en); it uses ko.`);
   }
 
-  protected override update(_changed: Changed): void {
-    render(this.render(), this.renderRoot, { host: this });
-  }
-
+  /**
+   * The theme's CSS custom properties go on the `base` part through the CSSOM (`style.setProperty`), never
+   * as a `style` attribute: a strict CSP (style-src without 'unsafe-inline') blocks style attributes.
+   */
   protected override updated(changed: Changed): void {
-    this.#themed = applyTheme(this, changed, this.#themed);
+    const base = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
+    if (!base || (base === this.#themed && !changed.has('mainColor') && !changed.has('pointColor'))) return;
+    this.#themed = base;
+    const { mainColor, pointColor } = themeColors(this);
+    for (const [name, value] of Object.entries(themeStyle(mainColor, pointColor))) base.style.setProperty(name, value);
   }
 
-  /** The `base` element the theme was last set on. */
+  /** The `base` element the theme was last set on (a re-render that keeps it needs no new colours). */
   #themed?: HTMLElement;
 }

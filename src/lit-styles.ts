@@ -12,3 +12,8 @@ export const litStyles =
       vertical-align: middle;
     }
   `;
+
+/** Add `styles` to the stylesheets `root` adopts (once): the vbank block's, the slip's (second stage). */
+export function adopt(root: DocumentOrShadowRoot, styles: CSSStyleSheet): void {
+  if (!root.adoptedStyleSheets.includes(styles)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles];
+}

@@ -35,11 +35,6 @@ export function sheet(text: string): CSSStyleSheet {
 export const idle = (then: () => void): unknown =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(then, { timeout: 100 }) : setTimeout(then, 1);
 
-/** Add `styles` to the stylesheets `root` adopts (once). */
-export function adopt(root: DocumentOrShadowRoot, styles: CSSStyleSheet): void {
-  if (!root.adoptedStyleSheets.includes(styles)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, styles];
-}
-
 /** Each element class's stylesheet, its properties (its own and its bases'), and attribute -> property. */
 const sheets = new WeakMap<object, CSSStyleSheet>();
 const declarations = new WeakMap<object, Record<string, PropertyDeclaration>>();

@@ -6,9 +6,9 @@
  * - One-file builds (dist/kpg-checkout.js) and npm imports carry it: it registers as it loads, and `more()`
  *   resolves at once.
  * - Two-stage builds (dist/kpg-shinhan.js + kpg-shinhan.stage2.js, the same for Smartro): the first stage
- *   fetches the second from beside itself at idle, on the first pointer or focus intent on a checkout, and at
- *   the latest inside the click, in parallel with the session request, so a click never waits longer than
- *   that request. A failed load is forgotten (the next need tries again) and ends a click's attempt with
+ *   fetches the second from beside itself at idle once the page has loaded, on the first pointer or focus
+ *   intent on a checkout, when a checkout has a card picker, and at the latest inside the click, in parallel
+ *   with the session request, so a click never waits longer than that request. A failed load is forgotten (the next need tries again) and ends a click's attempt with
  *   exactly one `kpg-error script-load-failed`.
  */
 import type { finishCheckout, resumeCheckout } from './checkout-flow.js';
@@ -40,7 +40,7 @@ export interface More {
 let api: More | undefined;
 let loading: Promise<More> | undefined;
 /** Where this build's second stage is (two-stage builds), or why it cannot be found. */
-let source: URL | string = 'This build has no second stage: import kpg-checkout/shinhan or kpg-checkout/smartro';
+let source: URL | string = 'No second stage: import kpg-checkout/shinhan or /smartro';
 
 /** Called by the second stage as it loads. */
 export function registerMore(more: More): void {
@@ -90,5 +90,8 @@ export function locateSecondStage(file: string, build: string): void {
   } catch {
     source = `data-kpg-stage2 must name a URL on the origin of the script that carries it, not ${own?.getAttribute('data-kpg-stage2')}`;
   }
-  idle(() => void more().catch(() => {}));
+  // At idle after the page's load event (fetched earlier, it would hold the shop's own load event back).
+  const fetch = () => idle(() => void more().catch(() => {}));
+  if (document.readyState === 'complete') fetch();
+  else addEventListener('load', fetch, { once: true });
 }

@@ -1,8 +1,9 @@
 /**
  * Nothing between the buyer's click and the PG window: observed with counters, never timers.
  * - Shinhan's script is loaded and checked once, when the checkouts appear (not on the first click).
- * - The click sends the session request inside its own dispatch, before the busy state renders, with the
- *   configuration validated when the attributes were set (no URL parsed in the click).
+ * - The click sends the session request inside its own dispatch, with the configuration validated when the
+ *   attributes were set (no URL parsed in the click), and changes nothing of the shadow DOM: the busy state
+ *   renders in idle time or once the window has opened.
  * - The session is checked (zod, origins, fields) and `kpg-session` fires in one task; the PG window
  *   opens in the next, which parses no URL and reads nothing of the session JSON.
  */
@@ -116,11 +117,19 @@ describe('click path: Shinhan', () => {
       }
       return realFetch.apply(this, args);
     } as typeof fetch;
+    // Every change of the checkout's shadow DOM; those still queued when the click's dispatch ends happened in it.
+    let inClickMutations = 0;
+    const shadow = new MutationObserver((records) => {
+      if (inClick) inClickMutations += records.length;
+    });
+    shadow.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, characterData: true });
     const start = () => {
+      shadow.takeRecords();
       inClick = true;
       urlsAtClick = counters.counts.urls;
     };
     const end = () => {
+      inClickMutations += shadow.takeRecords().length;
       inClick = false;
     };
     document.addEventListener('click', start, true);
@@ -136,6 +145,8 @@ describe('click path: Shinhan', () => {
       // Inside the click's own dispatch (no await before it), before anything rendered busy, and with the
       // configuration validated when the attributes were set: not one URL parsed in the click.
       expect(atFetch[0]).to.deep.equal({ inClick: true, ariaBusy: 'false', state: 'idle', urls: 0 });
+      // Nothing of the busy state renders in the click (its DOM was made before it): idle time or the window's task does.
+      expect(inClickMutations, 'changes to the shadow DOM inside the click').to.equal(0);
       expect((await rec.outcome()).type).to.equal('kpg-success');
       expect(busy[0], 'busy was rendered right after the request left').to.equal('true');
       expect(win.__bizPayReads, 'the click did not check the script again').to.equal(1);
@@ -145,6 +156,7 @@ describe('click path: Shinhan', () => {
       document.removeEventListener('click', end);
       counters.restore();
       observer.disconnect();
+      shadow.disconnect();
     }
   });
 

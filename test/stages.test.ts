@@ -43,13 +43,11 @@ async function shop(file: string, body: string, { stage2, before = '' }: { stage
   const frame = document.createElement('iframe');
   frame.style.cssText = 'width:600px;height:400px';
   frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
-  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   document.body.append(frame);
-  await loaded;
   const win = () => frame.contentWindow as ShopWindow;
   const checkout = () => frame.contentDocument!.querySelector('kpg-checkout') as HTMLElement & { state: string };
   const button = () => checkout().shadowRoot!.querySelector('button')!;
-  await waitFor(() => checkout()?.shadowRoot?.querySelector('button'), 'the checkout did not render');
+  await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'the checkout did not render');
   return {
     frame,
     win,
@@ -291,6 +289,8 @@ describe('two stages: where and when the second stage comes from', () => {
     const noIdle = '<script>window.requestIdleCallback = function () { return 0; };</script>';
     const body = `<kpg-checkout provider="shinhan" device="pc" order-id="A-7" session-url="/api/kpg/session" result-url="/api/kpg/result"
       script-src="${stubScript('OK', '')}"></kpg-checkout>`;
+    // The pointer away from where the page appears (content appearing under it is a pointer over it too).
+    await sendMouse({ type: 'move', position: [799, 599] });
     const pointer = await shop('kpg-shinhan.js', body, { before: noIdle });
     try {
       await new Promise((r) => setTimeout(r, 300)); // idle time passes: nothing is fetched without it
@@ -301,7 +301,7 @@ describe('two stages: where and when the second stage comes from', () => {
       await waitFor(() => pointer.complete(), 'a pointer over the checkout fetched nothing');
       expect(pointer.stage2Requests()).to.have.length(1);
     } finally {
-      await sendMouse({ type: 'move', position: [0, 0] });
+      await sendMouse({ type: 'move', position: [799, 599] });
       pointer.remove();
     }
     const focus = await shop('kpg-shinhan.js', body, { before: noIdle });

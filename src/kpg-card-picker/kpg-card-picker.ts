@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit/html.js';
-import { KpgElement } from '../base-element.js';
+import { KpgLitElement } from '../lit-element.js';
 import type { Changed, PropertyDeclaration } from '../reactive.js';
 import { readAmount, readTimeout } from '../attributes.js';
 import { DEFAULT_INSTALLMENT_MINIMUM, imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
@@ -70,7 +70,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @cssproperty --kpg-padding - Space inside the surface (default 16px; 0 inside `<kpg-checkout>`).
  * @cssproperty --kpg-card-min-width - Minimum width of a card tile (default 72px: 3 columns at 320 px, 4 at 390).
  */
-export class KpgCardPicker extends KpgElement {
+export class KpgCardPicker extends KpgLitElement {
   static override styles = styles;
 
   static override properties: Record<string, PropertyDeclaration> = {

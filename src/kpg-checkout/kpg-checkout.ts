@@ -3,10 +3,10 @@ import { readConfig, type ConfigResult } from '../config.js';
 import { AttemptController, type CardChoice, type CheckoutState } from '../controllers/attempt.js';
 import type { KpgCardSelectDetail, KpgErrorCode, KpgErrorDetail, Outcome } from '../events.js';
 import { emit } from '../events.js';
-import { HOST_ATTRIBUTES, applyTheme, hostAttributeChanged, warnLang, warnLookAlikes } from '../host.js';
-import { english, popupBlockedText, won } from '../i18n.js';
+import { KpgElement } from '../base-element.js';
+import { popupBlockedText, won } from '../i18n.js';
 import { allowPgOrigins } from '../origins.js';
-import { Reactive, type Changed, type PropertyDeclaration } from '../reactive.js';
+import type { Changed, PropertyDeclaration } from '../reactive.js';
 import { providerFor, views } from '../registry.js';
 import { DEVICES, oneOf } from '../rules.js';
 import { loaded, more } from '../stage.js';
@@ -150,7 +150,7 @@ interface View {
  * @cssproperty --kpg-padding - Space inside the surface (default 16px).
  * @cssproperty --kpg-max-width - Maximum width (default 100%).
  */
-export class KpgCheckout extends Reactive {
+export class KpgCheckout extends KpgElement {
   static override styles = styles;
 
   static override properties: Record<string, PropertyDeclaration> = {
@@ -168,17 +168,11 @@ export class KpgCheckout extends Reactive {
     imageBase: { attribute: 'image-base' },
     appScheme: { attribute: 'app-scheme' },
     payMethod: { attribute: 'pay-method' },
-    mainColor: { attribute: 'main_color' },
-    pointColor: { attribute: 'point_color' },
     disabled: { type: Boolean, reflect: true },
     _card: { attribute: false },
     _configError: { attribute: false },
     _copy: { attribute: false },
   };
-
-  static override get observedAttributes(): string[] {
-    return [...super.observedAttributes, ...HOST_ATTRIBUTES];
-  }
 
   /**
    * Allow extra PG origins (a sandbox, a staging PG) for scripts, windows, forms and images, from your own
@@ -218,11 +212,6 @@ export class KpgCheckout extends Reactive {
   /** No payment can start. */
   declare disabled: boolean;
 
-  /** Six hex digits; default FFFFFF. */
-  declare mainColor?: string;
-  /** Six hex digits; default 5379FF. */
-  declare pointColor?: string;
-
   /** The buyer's choice in the card picker. */
   declare private _card: KpgCardSelectDetail | null;
   /** The attributes do not make a usable checkout: the button is disabled with a neutral message. */
@@ -235,7 +224,6 @@ export class KpgCheckout extends Reactive {
   /** The configuration as the attributes last made it (read when one of them changes, not on the click). */
   #config?: ConfigResult;
   #view?: View;
-  #themed?: HTMLElement;
   /** The pay button's label for an amount and a language (formatting an amount is not free: once per change). */
   #label = ['', ''];
 
@@ -254,16 +242,6 @@ export class KpgCheckout extends Reactive {
     this.#attempt = new AttemptController(this, internals);
     // The buyer's first intent (pointer, focus) fetches the second stage if idle time has not yet.
     for (const type of ['pointerover', 'pointerdown', 'focusin']) this.addEventListener(type, () => void more().catch(() => {}), { passive: true });
-  }
-
-  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    super.attributeChangedCallback(name, old, value);
-    hostAttributeChanged(this, name, value);
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    warnLookAlikes(this);
   }
 
   /** Where the current or last attempt stands: `idle`, `busy`, `continue`, `paid`, `failed`, `cancelled` or `error`. For CSS: `:state(paid)`. */
@@ -328,7 +306,7 @@ export class KpgCheckout extends Reactive {
   }
 
   protected override willUpdate(changed: Changed): void {
-    warnLang(this.lang);
+    super.willUpdate(changed);
     if (changed.has('orderId') && changed.get('orderId') !== undefined) this.#attempt.orderChanged();
     if (this.state !== 'awaiting-deposit') this._copy = '';
     if (!this.#config || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
@@ -349,7 +327,7 @@ export class KpgCheckout extends Reactive {
   }
 
   protected override updated(changed: Changed): void {
-    this.#themed = applyTheme(this, changed, this.#themed);
+    super.updated(changed);
     // A configuration mistake shows up when the element connects or an attribute changes, not on the click.
     const error = this._configError;
     const key = error ? `${error.field}\n${error.message}` : '';
@@ -412,8 +390,8 @@ export class KpgCheckout extends Reactive {
   }
 
   protected override update(_changed: Changed): void {
-    const en = english(this.lang);
-    const t = en ? EN : KO;
+    const t = this.text(KO, EN);
+    const en = t === EN;
     const view = (this.#view ??= this.#build());
     const state = this.state;
     this.#attempt.showState();

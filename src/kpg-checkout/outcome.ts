@@ -5,7 +5,8 @@
  * styles. The button and its states before that are the first stage's (kpg-checkout.ts).
  */
 import { html, render } from 'lit/html.js';
-import { adopt, css, sheet } from '../reactive.js';
+import { adopt } from '../lit-styles.js';
+import { css, sheet } from '../reactive.js';
 import type { Outcome } from '../events.js';
 import { won } from '../i18n.js';
 import { checkMark } from '../icons.js';

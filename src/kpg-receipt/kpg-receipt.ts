@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit/html.js';
-import { KpgElement } from '../base-element.js';
+import { KpgLitElement } from '../lit-element.js';
 import type { Changed, PropertyDeclaration } from '../reactive.js';
 import { readTimeout } from '../attributes.js';
 import { readTid } from '../tid.js';
@@ -47,7 +47,7 @@ const EN: typeof KO = { receipt: 'View receipt', loading: 'Loading the receipt.'
  * @cssproperty --kpg-font-family - Font (default: inherited).
  * @cssproperty --kpg-slip-width - Maximum width of the inline slip (default 420px).
  */
-export class KpgReceipt extends KpgElement {
+export class KpgReceipt extends KpgLitElement {
   static override styles = styles;
 
   static override properties: Record<string, PropertyDeclaration> = {

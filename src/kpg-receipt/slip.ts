@@ -3,7 +3,8 @@
  * registers it (`registry.ts` `views.slip`), so kpg-shinhan.js carries none of it.
  */
 import { html, nothing } from 'lit/html.js';
-import { adopt, sheet } from '../reactive.js';
+import { adopt } from '../lit-styles.js';
+import { sheet } from '../reactive.js';
 import { english, won } from '../i18n.js';
 import { monthsText } from '../i18n-more.js';
 import type { Slip, SlipLine } from '../providers/types.js';
