@@ -12,7 +12,7 @@ import { complete } from './registry.js';
 import type { Sent } from './request.js';
 import type { KpgResult } from './schemas.js';
 import { errorOutcome, type FlowHooks } from './start.js';
-import { sleep } from './timers.js';
+import { nextTask } from './timers.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
@@ -59,7 +59,7 @@ export async function finishCheckout(ctx: AttemptContext, hooks: FlowHooks, sent
     const session = provider.parseSession(answer.json, ctx);
     orderNo = session.order_no;
     hooks.onSession({ provider: provider.id, order_no: orderNo });
-    await sleep(0, ctx.signal);
+    await nextTask(ctx.signal);
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
     if (pg.kind === 'closed') return await afterClose(ctx, orderNo);

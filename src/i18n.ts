@@ -7,9 +7,13 @@
 /** `en`, `en-US`... -> English; anything else Korean (with one warning for an unknown `lang`, see base-element). */
 export const english = (lang: string | null | undefined): boolean => /^en\b/i.test(lang ?? '');
 
-/** 11000 -> `11,000원` / `₩11,000`. */
+/**
+ * 11000 -> `11,000원` / `₩11,000`. Whole won are grouped by threes as ko-KR and en-US both write them, by
+ * hand: `toLocaleString` loads the locale's data on its first call, milliseconds in the first render.
+ */
 export const won = (amount: number | string, en: boolean): string => {
-  const digits = Number(amount).toLocaleString(en ? 'en-US' : 'ko-KR');
+  const n = Number(amount);
+  const digits = Number.isSafeInteger(n) && n >= 0 ? String(n).replace(/\B(?=(\d{3})+$)/g, ',') : n.toLocaleString(en ? 'en-US' : 'ko-KR');
   return en ? `\u20a9${digits}` : `${digits}원`;
 };
 

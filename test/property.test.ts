@@ -307,7 +307,7 @@ describe('property: the hand checks of the first stage and the click path accept
     let parsed = 0;
     (ShinhanSessionSchema as { safeParse: unknown }).safeParse = (...args: Parameters<typeof parse>) => (parsed++, parse(...args));
     try {
-      const session = providers.shinhan.parseSession({ provider: 'shinhan', order_no: 'T-1', redirect_url: `${SHINHAN_SANDBOX}/pgsvc/pay?t=1` }, ctx('shinhan'));
+      const session = providers.shinhan.parseSession({ provider: 'shinhan', order_no: 'T-1', redirect_url: 'https://payspg.shinhan.com/pgsvc/pay?t=1' }, ctx('shinhan'));
       expect(session.order_no).to.equal('T-1');
       expect(parsed, 'zod parses a valid session').to.equal(0);
       // Control: one the hand check refuses is parsed by zod, to name what is wrong.

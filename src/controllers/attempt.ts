@@ -13,6 +13,7 @@ import type { AttemptContext } from '../providers/types.js';
 import { more, type More } from '../stage.js';
 import { errorOutcome, runCheckout, RETURN_PARAM } from '../start.js';
 import { PopupController } from './popup.js';
+import { idle } from '../reactive.js';
 
 export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit';
 
@@ -92,6 +93,8 @@ export class AttemptController implements ReactiveController {
   #continue?: () => void;
   /** A return being looked up (resume.ts): a press waits for it. */
   #resuming?: Promise<void>;
+  /** The look for a return, until idle time runs it (or a press does). */
+  #look?: () => void;
 
   constructor(
     private readonly host: AttemptHost,
@@ -120,6 +123,7 @@ export class AttemptController implements ReactiveController {
    */
   pay(): Promise<Outcome> {
     if (this.#attempt) return this.#attempt.promise;
+    this.#look?.();
     if (this.#resuming) return this.#resuming.then(() => this.pay());
     const read = this.host.readConfig();
     if (!read.ok) return this.#refuse(read.error);
@@ -188,6 +192,7 @@ export class AttemptController implements ReactiveController {
       this.#attempt = undefined;
     }
     this.#continue = undefined;
+    this.#look = undefined;
     if (this.state === 'busy' || this.state === 'continue') this.#setState('idle');
   }
 
@@ -336,6 +341,21 @@ export class AttemptController implements ReactiveController {
       return;
     }
     if (left) return;
+    // Looking in storage opens it (a synchronous round trip to the browser, milliseconds): in idle time,
+    // after the first paint, unless the URL says the buyer is back from the PG (then at once: the element
+    // shows that attempt, never an idle button); a press before then looks first.
+    const look = (this.#look = () => {
+      if (this.#look !== look) return; // done, or superseded by a newer look
+      this.#look = undefined;
+      this.#lookForReturn();
+    });
+    if (new URLSearchParams(location.search).has(RETURN_PARAM)) look();
+    else idle(look);
+  }
+
+  /** Anything to pick up for this order? The second stage decides (resume.ts); a press meanwhile waits. */
+  #lookForReturn(): void {
+    if (this.#attempt || !this.host.isConnected) return;
     const read = this.host.readConfig();
     if (!read.ok) return;
     const key = keyOf(read.config);

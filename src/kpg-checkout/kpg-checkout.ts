@@ -6,7 +6,7 @@ import { emit } from '../events.js';
 import { KpgElement } from '../base-element.js';
 import { popupBlockedText, won } from '../i18n.js';
 import { allowPgOrigins } from '../origins.js';
-import type { Changed, PropertyDeclaration } from '../reactive.js';
+import { idle, type Changed, type PropertyDeclaration } from '../reactive.js';
 import { providerFor, views } from '../registry.js';
 import { DEVICES, oneOf } from '../rules.js';
 import { loaded, more } from '../stage.js';
@@ -312,10 +312,13 @@ export class KpgCheckout extends KpgElement {
     if (!this.#config || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
       this.#config = readConfig(this);
       // Ready before the click (Shinhan's script on PC), even while the order is still to be set: the
-      // click then sends the session request at once.
+      // click then sends the session request at once. In idle time: inserting a script is not free, and
+      // the button comes first.
       const device = this.device || 'auto';
+      const scriptSrc = this.scriptSrc || null;
       try {
-        if (oneOf(DEVICES, device)) providerFor(this.provider).preload?.(device, this.scriptSrc || null);
+        const preload = providerFor(this.provider).preload;
+        if (preload && oneOf(DEVICES, device)) idle(() => preload(device, scriptSrc));
       } catch {
         /* reported as invalid-config */
       }

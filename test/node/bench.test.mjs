@@ -23,6 +23,7 @@ test('npm run bench -- --quick runs from the built files and reports every table
       'card picker, 50 cards',
       'click to PG window, real backend',
       'click to PG window, instant stub backend',
+      'a click before the second stage arrives',
       'long tasks > 50 ms',
       'JS heap over',
       'targets',
@@ -33,6 +34,10 @@ test('npm run bench -- --quick runs from the built files and reports every table
     const finite = (/** @type {unknown} */ x, /** @type {string} */ what) => assert.ok(typeof x === 'number' && Number.isFinite(x), `${what}: ${x}`);
     finite(results.pageTypes['Shinhan checkout'].beforeInteractive.gzip, 'Shinhan bytes before interactive');
     finite(results.pageTypes['Shinhan checkout'].all.gzip, 'Shinhan bytes in all');
+    // A two-stage file: the first stage alone before the button is interactive, both in all.
+    assert.deepEqual(results.pageTypes['Shinhan checkout'].beforeInteractive.files, ['kpg-shinhan.js']);
+    assert.deepEqual(results.pageTypes['Shinhan checkout'].files, ['kpg-shinhan.js', 'kpg-shinhan.stage2.js']);
+    finite(results.clickBeforeStage2.clickToOpenMs, 'a click before the second stage');
     for (const [name, load] of Object.entries(results.loads)) {
       finite(load.interactiveMs, `${name} interactive`);
       finite(load.evalMs, `${name} evaluation`);
@@ -45,6 +50,8 @@ test('npm run bench -- --quick runs from the built files and reports every table
         finite(a.trace.responseToOpenMs, `${backend} ${arm} response to window (trace)`);
       }
       finite(results.clicks[backend].ratio, `${backend} ratio`);
+      finite(results.clicks[backend].ownMs, `${backend} the widget's own work (traced)`);
+      finite(results.clicks[backend].ownProbedMs, `${backend} the widget's own work (probed)`);
     }
     assert.ok(results.targets.length >= 5, 'the targets table');
     for (const t of results.targets) finite(t.value, t.name);
