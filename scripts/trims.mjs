@@ -1,5 +1,5 @@
 // @ts-check
-// npm run size -- --trims (or node scripts/trims.mjs): what the two-stage split costs in compression, and
+// node scripts/trims.mjs: what the two-stage split costs in compression, and
 // what trims the issue asked about would save, each measured on a real build of both PGs' stages
 // (scripts/stages.mjs) with the change applied to the sources as they are compiled. Nothing here changes
 // what ships: it prints the figures the README's "Size and speed" section quotes.

@@ -7,8 +7,7 @@
  */
 import type { Outcome } from './events.js';
 import { fetchResult, outcomeFromResult, pollResult, reportWindowClosed, requestSession } from './protocol.js';
-import type { AttemptContext, PgReturn } from './providers/types.js';
-import { complete } from './registry.js';
+import type { AttemptContext, PgReturn, Provider } from './providers/types.js';
 import type { Sent } from './request.js';
 import type { KpgResult } from './schemas.js';
 import { errorOutcome, type FlowHooks } from './start.js';
@@ -26,7 +25,8 @@ const bound = (ctx: AttemptContext) => ctx.config.resultTimeoutMs / 1000;
  */
 export async function finishCheckout(ctx: AttemptContext, hooks: FlowHooks, sent: Sent): Promise<Outcome | null> {
   const { sessionUrl, timeoutMs } = ctx.config;
-  const provider = complete(ctx.config.pg);
+  // Both halves: this runs on the second stage, which registered its PG's second half.
+  const provider = ctx.config.pg as Provider;
   let orderNo: string | undefined;
   try {
     const answer = await requestSession(sessionUrl, sent, { signal: ctx.signal, timeoutMs });

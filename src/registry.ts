@@ -6,7 +6,7 @@
  */
 import { invalidConfig } from './errors.js';
 import type { SlipView } from './kpg-receipt/slip.js';
-import type { Provider, ProviderMore, ProviderStart, RegisteredProvider } from './providers/types.js';
+import type { ProviderMore, ProviderStart, RegisteredProvider } from './providers/types.js';
 import { PROVIDERS, oneOf } from './rules.js';
 import type { ProviderId } from './schemas.js';
 
@@ -22,9 +22,6 @@ const registered: Partial<Record<ProviderId, RegisteredProvider>> = {};
 export function registerProvider(half: ProviderStart | ProviderMore<any>): void {
   registered[half.id] = Object.assign(registered[half.id] ?? {}, half) as RegisteredProvider;
 }
-
-/** Both halves of a PG (the second stage's code only runs once its half is registered). */
-export const complete = (provider: RegisteredProvider) => provider as Provider;
 
 /**
  * The provider for a `provider` attribute. Throws `invalid-config` naming `provider`: missing, unknown,

@@ -380,15 +380,18 @@ export class KpgCheckout extends KpgElement {
       picker = view.picker = make('kpg-card-picker', { part: 'picker', exportparts: 'list, card, installment' });
       picker.addEventListener('kpg-card-select', this.#onCardSelect);
     }
-    attr(picker, 'cards-url', this.cardsUrl);
-    attr(picker, 'amount', this.amount == null ? null : String(this.amount));
-    attr(picker, 'pgcode', this.pgcode);
-    attr(picker, 'main_color', this.mainColor);
-    attr(picker, 'point_color', this.pointColor);
-    attr(picker, 'lang', this.lang || null);
-    attr(picker, 'image-base', this.imageBase);
-    attr(picker, 'timeout', this.timeout == null ? null : String(this.timeout));
-    attr(picker, 'disabled', blocked || this.disabled ? '' : null);
+    const attributes = {
+      'cards-url': this.cardsUrl,
+      amount: this.amount,
+      pgcode: this.pgcode,
+      main_color: this.mainColor,
+      point_color: this.pointColor,
+      lang: this.lang || null,
+      'image-base': this.imageBase,
+      timeout: this.timeout,
+      disabled: blocked || this.disabled ? '' : null,
+    };
+    for (const [name, value] of Object.entries(attributes)) attr(picker, name, value == null ? null : String(value));
     return picker;
   }
 
