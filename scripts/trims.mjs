@@ -11,7 +11,9 @@
 //      bound of what short codes instead would save);
 //    - `static properties` without attribute names (derived from the property names instead: the saving
 //      before the few bytes a camelCase to kebab-case rule would cost);
-//    - English words in a second file (all English text of the elements left out: what `lang="en"` costs).
+//    - English words in a second file (all English text of the elements left out: what `lang="en"` costs);
+//    - zod shapes: one helper for the optional-and-nullable fields of card-list and Smartro's receipt
+//      (`maybe(x)` for each `z.optional(z.nullable(x))`, one shared schema for the number-like ones).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,6 +79,30 @@ const english = rewrite('trim-english', (node, out) => {
   if (node.type === 'VariableDeclarator' && node.id?.name === 'EN' && node.init?.type === 'ObjectExpression') out.overwrite(node.init.start, node.init.end, '{} as never');
 });
 
+/** schemas.ts with `maybe(x)` for every `z.optional(z.nullable(x))`. */
+const zodShapes = {
+  name: 'trim-zod-shapes',
+  enforce: /** @type {const} */ ('pre'),
+  /** @param {string} code @param {string} id */
+  transform(code, id) {
+    if (!id.endsWith('/src/schemas.ts')) return null;
+    const open = 'z.optional(z.nullable(';
+    let out = '';
+    let i = 0;
+    for (let j = code.indexOf(open); j >= 0; j = code.indexOf(open, i)) {
+      let k = j + open.length;
+      for (let depth = 1; depth > 0; k++) depth += code[k] === '(' ? 1 : code[k] === ')' ? -1 : 0;
+      out += `${code.slice(i, j)}maybe(${code.slice(j + open.length, k - 1)})`;
+      i = k + 1; // the outer call's closing parenthesis
+    }
+    out += code.slice(i);
+    out = out.replace(/maybe\(NumberLike\)/g, 'MaybeNumber');
+    out = out.replace('const NumberLike = ', 'const maybe = (s: any) => z.optional(z.nullable(s));\nconst NumberLike = ');
+    out = out.replace(/(const NumberLike = [^\n]*\n)/, '$1const MaybeNumber = maybe(NumberLike);\n');
+    return { code: out, map: null };
+  },
+};
+
 async function measure(/** @type {'shinhan' | 'smartro'} */ pg, /** @type {any[]} */ plugins = []) {
   const out = mkdtempSync(join(tmpdir(), 'kpg-trims-'));
   try {
@@ -128,6 +154,7 @@ for (const pg of /** @type {const} */ (['shinhan', 'smartro'])) {
     ['developer messages in a development build only', developerMessages],
     ['static properties without attribute names', attributeNames],
     ['English in a second file', english],
+    ['zod shapes: one helper for optional-and-nullable fields', zodShapes],
   ])) {
     const t = await measure(pg, [plugin]);
     console.log(`  trim: ${name}: first stage ${delta(t.first - base.first)} B, second ${delta(t.second - base.second)} B, total ${delta(t.total - base.total)} B`);
