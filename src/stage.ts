@@ -39,8 +39,8 @@ export interface More {
 
 let api: More | undefined;
 let loading: Promise<More> | undefined;
-/** Where this build's second stage is (two-stage builds), or why it cannot be found. */
-let source: URL | string = 'No second stage: import kpg-checkout/shinhan or /smartro';
+/** Where this build's second stage is (two-stage builds), or why it cannot be found; worked out when first needed. */
+let source: () => URL | string = () => 'No second stage: import kpg-checkout/shinhan or /smartro';
 
 /** Called by the second stage as it loads. */
 export function registerMore(more: More): void {
@@ -56,7 +56,7 @@ const failed = (message: string) => new KpgError({ code: 'script-load-failed', m
 export function more(): Promise<More> {
   if (api) return Promise.resolve(api);
   if (!loading) {
-    const url = source;
+    const url = source();
     loading =
       typeof url === 'string'
         ? Promise.reject(failed(url))
@@ -78,18 +78,22 @@ export function more(): Promise<More> {
  * says, on the same origin. Fetched at idle.
  */
 export function locateSecondStage(file: string, build: string): void {
-  // `document.currentScript` can be clobbered by markup (<img name="currentScript">): only a script element counts.
+  // `document.currentScript` can be clobbered by markup (<img name="currentScript">): only a script element
+  // counts. It is read now (it is this script only while it runs); the URLs are parsed when first needed.
   const script = document.currentScript;
   const own = script instanceof HTMLScriptElement ? script : null;
-  try {
-    const from = new URL(own?.src || location.href);
-    const named = own?.getAttribute('data-kpg-stage2');
-    const url = named ? new URL(named, from) : new URL(`${file}?v=${build}`, from);
-    if (url.origin !== from.origin || !/^https?:$/.test(url.protocol)) throw 0;
-    source = own?.src || named ? url : `${file} cannot be found: load this script with <script src> (or load the one-file kpg-checkout.js)`;
-  } catch {
-    source = `data-kpg-stage2 must name a URL on the origin of the script that carries it, not ${own?.getAttribute('data-kpg-stage2')}`;
-  }
+  const src = own?.src;
+  const named = own?.getAttribute('data-kpg-stage2');
+  source = () => {
+    try {
+      const from = new URL(src || location.href);
+      const url = named ? new URL(named, from) : new URL(`${file}?v=${build}`, from);
+      if (url.origin !== from.origin || !/^https?:$/.test(url.protocol)) throw 0;
+      return src || named ? url : `${file} cannot be found: load this script with <script src> (or load the one-file kpg-checkout.js)`;
+    } catch {
+      return `data-kpg-stage2 must name a URL on the origin of the script that carries it, not ${named}`;
+    }
+  };
   // At idle after the page's load event (fetched earlier, it would hold the shop's own load event back).
   const fetch = () => idle(() => void more().catch(() => {}));
   if (document.readyState === 'complete') fetch();
