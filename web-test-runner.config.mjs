@@ -121,7 +121,7 @@ export default {
           // Every browser test is one client here (127.0.0.1), so the per-client limits of a real shop (20
           // sessions a minute) would refuse the suite's own payments with 429 when tests come thick and fast.
           // The limits themselves have node tests (test/node/server-*.test.mjs).
-          rateLimit: { session: { limit: 1000, windowMs: 60_000 }, cards: { limit: 1000, windowMs: 60_000 } },
+          rateLimit: Object.fromEntries(['session', 'cards', 'lookups', 'refusals'].map((name) => [name, { limit: 1000, windowMs: 60_000 }])),
         });
       },
       async serverStop() {

@@ -17,7 +17,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
-import type { Limiter } from './limits.js';
+import { clientKey, requestContext, type Limiter } from './limits.js';
 import type { Logger } from './log.js';
 import type { Payments } from './payments.js';
 import { parseResultForm } from './providers/smartro-form.js';
@@ -33,9 +33,12 @@ import {
   parseOr400,
 } from './schemas.js';
 import type { Attempt } from './store/types.js';
-import { TEXTS } from './texts.js';
+import { TEXTS, reportedFailCode } from './texts.js';
 
-/** What an adapter passes with each request (the Node adapter: the socket's address). */
+/**
+ * What an adapter passes with each request: the client's address (the Node adapter: the socket's; Hono:
+ * `getConnInfo(c).remote.address`; see README "Rate limits and the client's address").
+ */
 export interface KpgEnv {
   clientIp?: string;
 }
@@ -50,8 +53,13 @@ export interface AppDeps {
   log: Logger;
   bodyTimeoutMs: number;
   returnScriptUrl: string;
-  limits: { session?: Limiter; cards?: Limiter };
-  clientIp(request: Request, env: KpgEnv | undefined): string;
+  /**
+   * Per client address (and, inside payments, per buyer): `session` starts, `cards`, `lookups` (receipts and
+   * the window-closed Moid lookup: PG calls), and `refusals` (refused requests per source on the PG routes).
+   */
+  limits: { session?: Limiter; cards?: Limiter; lookups?: Limiter; refusals?: Limiter };
+  /** The client's address, or undefined when the runtime does not say (never a made-up shared one). */
+  clientIp(request: Request, env: KpgEnv | undefined): string | undefined;
   /** Resolves when the store is migrated; every route waits for it. */
   ready(): Promise<void>;
   /** Shinhan / Smartro configured? Their routes answer 404 otherwise. */
@@ -67,7 +75,23 @@ export function createApp(deps: AppDeps) {
     await next();
   };
   const query = (c: Context<Env>) => Object.fromEntries(new URL(c.req.url).searchParams);
-  const ip = (c: Context<Env>) => deps.clientIp(c.req.raw, c.env);
+  let warned = false;
+  /** The caller's limit key: its address (an IPv6 client's /64), or undefined, said once in the log. */
+  const source = (c: Context<Env>): string | undefined => {
+    const key = clientKey(deps.clientIp(c.req.raw, c.env));
+    if (key === undefined && !warned) {
+      warned = true;
+      deps.log.write({
+        event: 'config',
+        level: 'warn',
+        message:
+          "The client's address is not known (no adapter passed env.clientIp, no clientIp option): limits are kept per buyer only, and the PG routes are not limited. See README \"Rate limits and the client's address\".",
+      });
+    }
+    return key;
+  };
+  /** Shinhan's confirm requires ip_addr: the address when known, else the document-shaped "0.0.0.0" (no limit uses it). */
+  const ip = (c: Context<Env>) => deps.clientIp(c.req.raw, c.env) || '0.0.0.0';
   const bytes = (c: Context<Env>) => readBodyBytes(c.req.raw, { timeoutMs: deps.bodyTimeoutMs });
 
   async function readJson(c: Context<Env>): Promise<unknown> {
@@ -80,9 +104,20 @@ export function createApp(deps: AppDeps) {
     }
   }
 
+  const tooMany = (wait: number) => new HttpError(429, 'rate-limited', TEXTS.rateLimited, undefined, {}, { 'Retry-After': String(wait) });
+
+  /** Counts the request against its client address's limit (when the address is known: no shared bucket). */
   function limit(limiter: Limiter | undefined, c: Context<Env>) {
-    const wait = limiter?.hit(ip(c));
-    if (wait !== undefined) throw new HttpError(429, 'rate-limited', TEXTS.rateLimited, undefined, {}, { 'Retry-After': String(wait) });
+    const key = source(c);
+    const wait = key === undefined ? undefined : limiter?.hit(`addr:${key}`);
+    if (wait !== undefined) throw tooMany(wait);
+  }
+
+  /** PG routes: a source over its budget of REFUSED requests is turned away (accepted results never count). */
+  function refusalBudget(c: Context<Env>) {
+    const key = source(c);
+    const wait = key === undefined ? undefined : deps.limits.refusals?.peek(key);
+    if (wait !== undefined) throw tooMany(wait);
   }
 
   function need(provider: 'shinhan' | 'smartro') {
@@ -100,6 +135,13 @@ export function createApp(deps: AppDeps) {
     return page(200, { title: '결제 결과 전달 중', text: '결제 결과를 쇼핑몰 창으로 전달하고 있습니다. 이 창이 닫히지 않으면 직접 닫아 주세요.', closeWindow: true });
   }
 
+  // Every request runs with its source known to the payment module (refusals per source, per-address limits).
+  app.use('*', async (c, next) => {
+    const key = source(c);
+    const refusals = deps.limits.refusals;
+    await requestContext.run({ source: key, onRefusal: key === undefined || !refusals ? undefined : () => void refusals.hit(key) }, next);
+  });
+
   // ----------------------------------------------------------------------------- widget (JSON)
   app.use('/session', kind('json'));
   app.use('/result', kind('json'));
@@ -107,8 +149,10 @@ export function createApp(deps: AppDeps) {
   app.use('/receipt', kind('json'));
 
   app.post('/session', async (c) => {
-    limit(deps.limits.session, c);
+    // Counted once the body is a session request (issue 19, item 1): per address here, per buyer once
+    // authorize has said who it is (payments).
     const body = parseOr400(SessionBodySchema, await readJson(c));
+    limit(deps.limits.session, c);
     return json(200, await deps.payments.startSession(c.req.raw, body));
   });
 
@@ -124,8 +168,8 @@ export function createApp(deps: AppDeps) {
 
   app.get('/cards', async (c) => {
     need('shinhan');
-    limit(deps.limits.cards, c);
     const { pgcode } = parseOr400(CardsQuerySchema, query(c));
+    limit(deps.limits.cards, c);
     const list = await deps.payments.cardList(pgcode);
     if (!list.ok) throw new HttpError(502, list.code, list.message);
     // The same for every buyer of this shop (cached here), but ours: no shared caches.
@@ -134,6 +178,7 @@ export function createApp(deps: AppDeps) {
 
   app.get('/receipt', async (c) => {
     const { tid } = parseOr400(ReceiptQuerySchema, query(c));
+    limit(deps.limits.lookups, c);
     return json(200, await deps.payments.receipt(c.req.raw, tid));
   });
 
@@ -142,6 +187,7 @@ export function createApp(deps: AppDeps) {
 
   app.post('/shinhan/return', async (c) => {
     need('shinhan');
+    refusalBudget(c);
     const body = await bytes(c);
     const textBody = Buffer.from(body).toString('utf8');
     let raw: unknown;
@@ -164,16 +210,19 @@ export function createApp(deps: AppDeps) {
 
   app.get('/shinhan/cancel', async (c) => {
     need('shinhan');
+    refusalBudget(c);
     const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
     return replyToBrowser(await deps.payments.browserReport('shinhan/cancel', order_no, 'shinhan', { status: 'cancelled', code: 'buyer-cancelled' }));
   });
 
   app.get('/shinhan/fail', async (c) => {
     need('shinhan');
+    refusalBudget(c);
     const q = parseOr400(ShinhanFailSchema, query(c));
-    // The code is kept only when it looks like a code; the text only goes to the log (fault 6).
-    const code = q.ret_code && /^[A-Za-z0-9_-]{1,20}$/.test(q.ret_code) ? q.ret_code : 'pg-failed';
-    return replyToBrowser(await deps.payments.browserReport('shinhan/fail', q.order_no, 'shinhan', { status: 'failed', code, said: q.ret_msg }));
+    // A code from a fixed list only (issue 19, item 12); the caller's code and text go to the log (fault 6).
+    const code = reportedFailCode(q.ret_code);
+    const said = q.ret_code || q.ret_msg ? `ret_code ${q.ret_code ?? '-'}: ${q.ret_msg ?? ''}` : undefined;
+    return replyToBrowser(await deps.payments.browserReport('shinhan/fail', q.order_no, 'shinhan', { status: 'failed', code, said }));
   });
 
   // ----------------------------------------------------------------------------- Smartro
@@ -189,6 +238,7 @@ export function createApp(deps: AppDeps) {
 
   app.post('/smartro/return', async (c) => {
     need('smartro');
+    refusalBudget(c);
     const form = await smartroForm(c);
     if (!form.success) {
       await deps.payments.refuse('smartro/return', 'bad-return', 'The result form is malformed.');
@@ -201,6 +251,7 @@ export function createApp(deps: AppDeps) {
 
   app.post('/smartro/retry', async (c) => {
     need('smartro');
+    refusalBudget(c);
     const form = await smartroForm(c);
     if (!form.success) {
       await deps.payments.refuse('smartro/retry', 'bad-return', 'The result form is malformed.');
@@ -215,6 +266,7 @@ export function createApp(deps: AppDeps) {
 
   app.on(['GET', 'POST'], '/smartro/stop', async (c) => {
     need('smartro');
+    refusalBudget(c);
     await c.req.raw.body?.cancel().catch(() => {}); // order_no is in the StopURL we built
     const { order_no } = parseOr400(OrderNoQuerySchema, query(c));
     return replyToBrowser(await deps.payments.browserReport('smartro/stop', order_no, 'smartro', { status: 'cancelled', code: 'buyer-cancelled' }));

@@ -26,7 +26,7 @@ import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
 import { openStore, type DatabaseOptions } from './store/open.js';
-import type { PaymentStore, ProviderName, RefundDue, Refusal } from './store/types.js';
+import type { PaymentStore, ProviderName, RefundDue, Refusal, RefusalCount } from './store/types.js';
 
 export type { KpgEnv } from './app.js';
 export type { ShinhanOptions } from './providers/shinhan.js';
@@ -34,7 +34,9 @@ export type { SmartroOptions } from './providers/smartro.js';
 export type { KpgOrder, SessionAnswer } from './providers/types.js';
 export type { ReconcileReport } from './reconcile.js';
 export type { DatabaseOptions } from './store/open.js';
-export type { Attempt, PaymentStore, RefundDue, Refusal } from './store/types.js';
+export type { Attempt, PaymentStore, RefundDue, Refusal, RefusalCount } from './store/types.js';
+export { REFUSAL_SAMPLES } from './store/types.js';
+export { clientKey } from './limits.js';
 export { STATUSES, OPEN_STATUSES, TRANSITIONS, type Status } from './state.js';
 export { createRedactor } from './redact.js';
 export { openStore } from './store/open.js';
@@ -63,10 +65,24 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   pgTimeoutMs?: number;
   /** A request body must arrive within this (default 10 s): a slow client cannot hold a connection. */
   bodyTimeoutMs?: number;
-  /** Per client (IP) and instance; false turns one off. Defaults: session 20 / minute, cards 60 / minute. */
-  rateLimit?: false | { session?: RateLimit | false; cards?: RateLimit | false };
+  /**
+   * Limits per instance (README "Rate limits"); false turns one (or all) off. Each is kept per client address
+   * (IPv6 per /64) when the address is known, and `session` / `lookups` also per buyer (the order's buyer.id)
+   * once authorize has accepted the caller; no request is ever counted in a bucket shared by everyone.
+   * - session: session starts (default 20 / minute);
+   * - cards: card-list requests (default 60 / minute);
+   * - lookups: receipts and the window-closed Moid lookup, the calls that reach a PG (default 30 / minute);
+   * - refusals: REFUSED requests per source on the PG routes (return, cancel, fail, retry, stop), after which
+   *   that source is answered 429 for the rest of the window (default 60 / minute; accepted results never count).
+   */
+  rateLimit?: false | { session?: RateLimit | false; cards?: RateLimit | false; lookups?: RateLimit | false; refusals?: RateLimit | false };
   /** Shinhan's card list is fetched once per pgcode per this long (default 5 minutes). */
   cardListTtlMs?: number;
+  /**
+   * A receipt is asked of the PG once per TID per this long, and the window-closed Moid lookup once per
+   * attempt (default 30 s; 0: every time).
+   */
+  receiptCacheMs?: number;
   /** A pending attempt nobody finished expires after this (default 30 minutes). */
   attemptTtlMs?: number;
   /**
@@ -90,8 +106,10 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   /** Where the shop serves dist/kpg-return.js (Smartro's PC return page loads it); default "/kpg-return.js". */
   returnScriptUrl?: string;
   /**
-   * The client's address (rate limits, Shinhan's ip_addr). Default: what the adapter passes (the socket's
-   * address in the Node adapter); behind your own proxy, read its header here.
+   * The client's address (rate limits, refusal sources, Shinhan's ip_addr). Default: what the adapter passes
+   * (`env.clientIp`: the socket's address in the Node adapter). On Hono, Next.js, Bun or Deno, pass it (README
+   * "Rate limits and the client's address"); behind your own proxy, read the header IT sets. Without an
+   * address the server says so once in the log and limits by buyer only.
    */
   clientIp?: (request: Request, env: KpgEnv | undefined) => string | undefined;
   /** The clock (tests). */
@@ -110,6 +128,8 @@ export interface KpgServer {
   refundsDue(options?: { includeResolved?: boolean }): Promise<RefundDue[]>;
   resolveRefund(provider: ProviderName, tid: string, resolution: string): Promise<boolean>;
   refusals(options?: { orderNo?: string; limit?: number }): Promise<Refusal[]>;
+  /** Refusals counted per hour, route, code and source (each kept as a row only up to REFUSAL_SAMPLES). */
+  refusalCounts(options?: { since?: string; limit?: number }): Promise<RefusalCount[]>;
   /** The store, once ready (for staff tools and tests). */
   store(): Promise<PaymentStore>;
   close(): Promise<void>;
@@ -124,8 +144,11 @@ const DEFAULTS = {
   smartroQuietMs: 5 * 60_000,
   retentionMs: 90 * 24 * 3600_000,
   resultWaitMs: 1000,
+  receiptCacheMs: 30_000,
   session: { limit: 20, windowMs: 60_000 },
   cards: { limit: 60, windowMs: 60_000 },
+  lookups: { limit: 30, windowMs: 60_000 },
+  refusals: { limit: 60, windowMs: 60_000 },
 };
 
 /** Checks the options and builds the pieces both the server and the CLI use. */
@@ -147,6 +170,10 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   for (const method of options.smartro?.payMethods ?? []) {
     if (!smartroPayMethod(method)) throw new Error(`kpg server: smartro.payMethods: "${method}" is not one of ${Object.keys(PAY_METHODS).join(', ')}`);
   }
+  const maxDue = options.shinhan?.vbankMaxDueDays;
+  if (maxDue !== undefined && !(Number.isInteger(maxDue) && maxDue >= 0 && maxDue <= 60)) {
+    throw new Error('kpg server: shinhan.vbankMaxDueDays must be a whole number of days from 0 (today) to 60');
+  }
   const dueDays = options.smartro?.vbankDueDays;
   if (dueDays !== undefined && !(Number.isInteger(dueDays) && dueDays >= 0 && dueDays <= 60)) {
     throw new Error('kpg server: smartro.vbankDueDays must be a whole number of days from 0 (today) to 60');
@@ -160,8 +187,9 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   const pgTimeoutMs = options.pgTimeoutMs ?? DEFAULTS.pgTimeoutMs;
   const redact = createRedactor([options.shinhan?.paymentApiKey, options.shinhan?.searchApiKey, options.smartro?.merchantKey]);
   const log = createLogger(options.log, redact, now);
-  const shinhan = options.shinhan ? createShinhanProvider(options.shinhan, { timeoutMs: pgTimeoutMs }) : undefined;
-  const smartro = options.smartro ? createSmartroProvider(options.smartro, { timeoutMs: pgTimeoutMs, now }) : undefined;
+  const limits = createLimits(options, () => now().getTime());
+  const shinhan = options.shinhan ? createShinhanProvider(options.shinhan, { timeoutMs: pgTimeoutMs, redact, now }) : undefined;
+  const smartro = options.smartro ? createSmartroProvider(options.smartro, { timeoutMs: pgTimeoutMs, now, redact }) : undefined;
   const providers: Partial<Record<ProviderName, PaymentProvider>> = { shinhan, smartro };
   const url = (path: string) => `${publicBaseUrl}${basePath === '/' ? '' : basePath}${path}`;
   const callbackUrls: CallbackUrls = {
@@ -196,6 +224,8 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
         smartro,
         log,
         now,
+        redact,
+        limits: { session: limits.session, lookups: limits.lookups },
         loadOrder: options.loadOrder,
         authorize: options.authorize,
         config: {
@@ -207,6 +237,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
           staleProcessingMs,
           cardListTtlMs: options.cardListTtlMs ?? DEFAULTS.cardListTtlMs,
           resultWaitMs: options.resultWaitMs ?? DEFAULTS.resultWaitMs,
+          receiptCacheMs: options.receiptCacheMs ?? DEFAULTS.receiptCacheMs,
         },
       });
     }
@@ -225,7 +256,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
       retentionMs: options.retentionMs ?? DEFAULTS.retentionMs,
     });
 
-  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs };
+  return { publicBaseUrl, basePath, now, log, redact, providers, shinhan, smartro, store, paymentsOf, reconcile: runReconcile, pgTimeoutMs, limits };
 }
 
 export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: KpgServerOptions<TOrder>): KpgServer {
@@ -236,12 +267,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     throw new Error('kpg server: authorize({ request, order }) is required: return whether the caller owns the order (return true only if orders are not tied to buyers)');
   }
   const engine = createEngine<TOrder>(options);
-  const rate = options.rateLimit === false ? { session: false as const, cards: false as const } : (options.rateLimit ?? {});
-  const clock = () => engine.now().getTime();
-  const limits = {
-    session: rate.session === false ? undefined : createLimiter(rate.session ?? DEFAULTS.session, clock),
-    cards: rate.cards === false ? undefined : createLimiter(rate.cards ?? DEFAULTS.cards, clock),
-  };
+  const limits = engine.limits;
 
   let payments: Payments | undefined;
   const ready = (async () => {
@@ -274,7 +300,8 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
     returnScriptUrl: options.returnScriptUrl ?? '/kpg-return.js',
     limits,
-    clientIp: (request, env) => options.clientIp?.(request, env) ?? env?.clientIp ?? '0.0.0.0',
+    // No made-up address (it was "0.0.0.0": one bucket every client shared, issue 19, item 1).
+    clientIp: (request, env) => options.clientIp?.(request, env) ?? env?.clientIp ?? undefined,
     ready: () => ready,
     providers: { shinhan: Boolean(engine.shinhan), smartro: Boolean(engine.smartro) },
   });
@@ -290,6 +317,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     refundsDue: async (o) => (await engine.store()).refundsDue(o),
     resolveRefund: async (provider, tid, resolution) => (await engine.store()).resolveRefund(provider, tid, resolution, engine.now().toISOString()),
     refusals: async (o) => (await engine.store()).refusals(o),
+    refusalCounts: async (o) => (await engine.store()).refusalCounts(o),
     store: engine.store,
     async close() {
       closed = true;
@@ -312,6 +340,18 @@ async function redactResponse(response: Response, redact: (text: string) => stri
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   return new Response(clean, { status: response.status, headers });
+}
+
+/** The limiters of one server (in this instance's memory: README "Rate limits" says what N instances mean). */
+function createLimits(options: Pick<KpgServerOptions, 'rateLimit'>, clock: () => number) {
+  const rate = options.rateLimit === false ? { session: false as const, cards: false as const, lookups: false as const, refusals: false as const } : (options.rateLimit ?? {});
+  const make = (rule: RateLimit | false | undefined, fallback: RateLimit) => (rule === false ? undefined : createLimiter(rule ?? fallback, clock));
+  return {
+    session: make(rate.session, DEFAULTS.session),
+    cards: make(rate.cards, DEFAULTS.cards),
+    lookups: make(rate.lookups, DEFAULTS.lookups),
+    refusals: make(rate.refusals, DEFAULTS.refusals),
+  };
 }
 
 function isStore(value: unknown): value is PaymentStore {

@@ -1,8 +1,10 @@
 /**
  * Structured JSON log lines, one per event: every state transition, every refusal, every amount owed back,
  * every internal error. One place writes them, so one place guarantees that no card number, nonce, token
- * or key is ever in a line: fields with those names are dropped, and the whole line goes through the
- * redactor.
+ * or key is ever in a line: fields with those names are dropped, and every string VALUE goes through the
+ * redactor before the line is serialised (issue 19, item 8: redacting the serialised line could eat the
+ * `\` of an escaped quote and let attacker text close a string; redacting values keeps every line valid
+ * JSON whatever the input).
  */
 import type { Redactor } from './redact.js';
 
@@ -12,7 +14,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export type LogSink = (line: string) => void;
 
 export interface LogEvent {
-  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call';
+  event: 'transition' | 'refusal' | 'refund-due' | 'reconcile' | 'error' | 'migrate' | 'pg-call' | 'config';
   level?: LogLevel;
   [field: string]: unknown;
 }
@@ -47,11 +49,11 @@ export function createLogger(sink: LogSink | false | undefined, redact: Redactor
     write(entry) {
       if (!out) return;
       const { event, level = 'info', ...fields } = entry;
-      const line = JSON.stringify({ t: now().toISOString(), level, event, ...fields }, (key, value) =>
-        NEVER_LOGGED.has(key) ? undefined : value,
-      );
       try {
-        out(redact(line));
+        const line = JSON.stringify({ t: now().toISOString(), level, event, ...fields }, (key, value) =>
+          NEVER_LOGGED.has(key) ? undefined : typeof value === 'string' ? redact(value) : typeof value === 'bigint' ? String(value) : value,
+        );
+        out(line);
       } catch {
         // A broken log sink must not break a payment.
       }

@@ -59,8 +59,9 @@ async function handle(server: Pick<KpgServer, 'fetch'>, req: IncomingMessage, re
     duplex: 'half',
   };
   const request = new Request(url, init);
+  // The socket's address (an IPv6 client is limited by its /64: clientKey in limits.ts); none: undefined.
   const remote = req.socket.remoteAddress ?? '';
-  const clientIp = options.clientIp?.(req) ?? (remote.startsWith('::ffff:') ? remote.slice(7) : remote);
+  const clientIp = options.clientIp?.(req) ?? ((remote.startsWith('::ffff:') ? remote.slice(7) : remote) || undefined);
   const response = await server.fetch(request, { clientIp });
 
   res.statusCode = response.status;

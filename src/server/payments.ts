@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { HttpError, clip, sameSecret } from './http.js';
-import { createTtlCache } from './limits.js';
+import { createTtlCache, requestContext, type Limiter } from './limits.js';
 import type { Logger } from './log.js';
 import type { ShinhanProvider, ShinhanVbankClaim } from './providers/shinhan.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
@@ -24,7 +24,7 @@ import {
 import { TRANSITIONS, visibleStatus, type PayTransition, type Status, type TransitionName } from './state.js';
 import type { Attempt, AttemptPatch, PaidDetails, PaymentStore, ProviderName, VbankAccount } from './store/types.js';
 import { pastDue } from './vbank.js';
-import { TEXTS, failText } from './texts.js';
+import { TEXTS, failText, reportedFailCode } from './texts.js';
 
 export interface PaymentsConfig {
   publicBaseUrl: string;
@@ -39,6 +39,8 @@ export interface PaymentsConfig {
   cardListTtlMs: number;
   /** result-url waits up to this long while an attempt is `processing`, so a quick verification is answered settled. */
   resultWaitMs: number;
+  /** A receipt (per TID) and a window-closed Moid lookup (per attempt) are asked of the PG once per this long. */
+  receiptCacheMs: number;
 }
 
 export interface PaymentsDeps<TOrder extends KpgOrder> {
@@ -48,6 +50,13 @@ export interface PaymentsDeps<TOrder extends KpgOrder> {
   log: Logger;
   now: () => Date;
   config: PaymentsConfig;
+  /** The redactor: PG and caller text is redacted BEFORE it is clipped (issue 19, item 9). */
+  redact?: (text: string) => string;
+  /**
+   * Per-BUYER limits (issue 19, item 1), counted once `authorize` has said who the buyer is (the order's
+   * buyer.id): session starts, and the calls that make a PG call (receipts, the window-closed lookup).
+   */
+  limits?: { session?: Limiter; lookups?: Limiter };
   loadOrder?: (args: { request: Request; order_id: string }) => Promise<TOrder | null | undefined> | TOrder | null | undefined;
   authorize?: (args: { request: Request; order: TOrder }) => boolean | Promise<boolean>;
 }
@@ -63,6 +72,31 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   const providers: Partial<Record<ProviderName, PaymentProvider>> = { shinhan: deps.shinhan, smartro: deps.smartro };
   const nowIso = () => deps.now().toISOString();
   const cards = createTtlCache<Awaited<ReturnType<ShinhanProvider['cardList']>>>(config.cardListTtlMs, () => deps.now().getTime());
+  const clock = () => deps.now().getTime();
+  /** Receipts per provider + TID, and window-closed Moid lookups per attempt (issue 19, item 10). */
+  const receipts = createTtlCache<Awaited<ReturnType<SmartroProvider['receipt']>> | Awaited<ReturnType<ShinhanProvider['receiptUrl']>>>(config.receiptCacheMs, clock);
+  const moidLookups = createTtlCache<Settlement>(config.receiptCacheMs, clock);
+  const redact = deps.redact ?? ((text: string) => text);
+  /** Outside words (a PG's, a caller's) for the log and the records: redacted first, then clipped. */
+  const said = (text: string, max?: number) => clip(redact(text), max);
+
+  /**
+   * Counts a request against its buyer's limit (known once loadOrder + authorize accepted the caller) and,
+   * with `address`, its address's (for a call app.ts does not count itself); the seconds to wait, or undefined.
+   */
+  function overLimit(limiter: Limiter | undefined, order: TOrder, options: { address?: boolean } = {}): number | undefined {
+    if (!limiter) return undefined;
+    let wait = limiter.hit(`buyer:${order.buyer.id}`);
+    const source = options.address ? requestContext.getStore()?.source : undefined;
+    if (source !== undefined) wait = Math.max(wait ?? 0, limiter.hit(`addr:${source}`) ?? 0) || undefined;
+    return wait;
+  }
+
+  /** A per-buyer limit that refuses the request (429 rate-limited, Retry-After). */
+  function admit(limiter: Limiter | undefined, order: TOrder) {
+    const wait = overLimit(limiter, order);
+    if (wait !== undefined) throw new HttpError(429, 'rate-limited', TEXTS.rateLimited, undefined, {}, { 'Retry-After': String(wait) });
+  }
 
   // ---------------------------------------------------------------------------------------------
   // Records, transitions and refusals: logged here and nowhere else.
@@ -90,10 +124,19 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     return moved;
   }
 
+  /**
+   * A refusal: logged, and kept for the staff per source (issue 19, item 7): every refusal is counted per
+   * hour, route, code and source (the caller's address key, "server" for reconcile, "unknown" when the
+   * address is not known), and only the first few of each such count are kept as rows. A refusal also
+   * counts against its source's limit on the PG-facing routes.
+   */
   async function refuse(route: string, code: string, message: string, attempt?: { order_no: string; order_id?: string }, orderNo?: string) {
-    const refusal = { at: nowIso(), route, order_no: attempt?.order_no ?? orderNo ?? null, order_id: attempt?.order_id ?? null, code, message: clip(message, 500) };
-    log.write({ event: 'refusal', level: 'warn', ...refusal });
-    await store.recordRefusal(refusal);
+    const context = requestContext.getStore();
+    const source = context ? (context.source ?? 'unknown') : 'server';
+    const refusal = { at: nowIso(), route, order_no: attempt?.order_no ?? orderNo ?? null, order_id: attempt?.order_id ?? null, code, message: said(message, 500), source };
+    context?.onRefusal?.();
+    const { kept } = await store.recordRefusal(refusal);
+    log.write({ event: 'refusal', level: 'warn', ...refusal, ...(kept ? {} : { kept: false }) });
   }
 
   async function owe(attempt: Attempt, details: PaidDetails, amount: number, reason: string) {
@@ -150,17 +193,22 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         if (waiting) return (await move(attempt, 'expire', { reason: 'amount-mismatch' }, route)) ?? (await reread(attempt));
         return (await move(attempt, 'decline', { code: 'amount-mismatch', pg_message: `The PG took ${s.amount} KRW; the attempt is ${attempt.amount} KRW.` }, route)) ?? (await reread(attempt));
       case 'declined':
-        if (waiting) return (await move(attempt, 'expire', { reason: 'vbank-cancelled', pg_message: s.pgMessage ? clip(s.pgMessage) : null }, route)) ?? (await reread(attempt));
-        return (await move(attempt, 'decline', { code: s.code, pg_message: s.pgMessage ? clip(s.pgMessage) : null }, route)) ?? (await reread(attempt));
+        if (waiting) return (await move(attempt, 'expire', { reason: 'vbank-cancelled', pg_message: s.pgMessage ? said(s.pgMessage) : null }, route)) ?? (await reread(attempt));
+        return (await move(attempt, 'decline', { code: s.code, pg_message: s.pgMessage ? said(s.pgMessage) : null }, route)) ?? (await reread(attempt));
       case 'refuted':
         await refuse(route, 'receipt-mismatch', s.message, attempt);
         if (waiting) return attempt; // nothing recorded from it; the account keeps waiting
+        // Issue 19, item 3: the PG contradicted ANOTHER TID than the one this attempt claimed (which the PG
+        // may have charged): only the refusal is recorded; the claimed TID stays, to be settled.
+        if (s.tid !== undefined && attempt.claimed_tid !== null && s.tid !== attempt.claimed_tid) return attempt;
         return (await move(attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(attempt));
       case 'unknown':
         log.write({ event: 'pg-call', level: 'warn', order_no: attempt.order_no, provider: attempt.provider, outcome: 'unknown', message: s.message, why: route });
         if (attempt.status === 'processing') return (await move(attempt, 'lose', {}, route)) ?? (await reread(attempt));
         return attempt;
       case 'nothing':
+        // A waiting account the PG does not (or no longer) know: it closes at its due day like any other.
+        if (waiting && pastDue(attempt.vbank_due_date, deps.now())) return (await move(attempt, 'expire', { reason: 'vbank-expired' }, route)) ?? (await reread(attempt));
         return attempt;
     }
   }
@@ -223,11 +271,12 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   }
 
   /** The order behind an attempt, if the caller owns it (result-url, receipts, window-closed). */
-  async function ownedAttempt(request: Request, attempt: Attempt | undefined, notFound: HttpError): Promise<Attempt> {
+  async function ownedAttempt(request: Request, attempt: Attempt | undefined, notFound: HttpError, owned?: (order: TOrder) => void): Promise<Attempt> {
     if (!attempt || !providers[attempt.provider]) throw notFound;
     const order = await orderOf(request, attempt.order_id);
     if (!order) throw notFound;
     await authorized(request, order);
+    owned?.(order);
     return attempt;
   }
 
@@ -241,6 +290,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     const order = await orderOf(request, body.order_id);
     if (!order) throw new HttpError(404, 'unknown-order', `No order ${body.order_id}.`, 'order_id');
     await authorized(request, order);
+    admit(deps.limits?.session, order);
 
     // Mobile: where the buyer comes back to (the shop's own origin only); PC needs none.
     const returnTo = body.device_type === 1 || body.return_to ? resolveReturnTo(body.return_to, config.publicBaseUrl) : null;
@@ -289,8 +339,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       log.write({ event: 'transition', transition: 'create', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: null, to: 'pending', moved: true, why: 'session' });
       const session = await provider.createSession({ attempt, order, body, urls: config.callbackUrls });
       if (!session.ok) {
-        await move(attempt, 'fail', { code: session.code, pg_message: clip(session.pgMessage) }, 'session');
-        throw new HttpError(502, session.code, session.code === 'pg-refused' ? `The PG refused the payment request: ${clip(session.pgMessage)}` : session.pgMessage, undefined, { order_no: attempt.order_no });
+        await move(attempt, 'fail', { code: session.code, pg_message: said(session.pgMessage) }, 'session');
+        throw new HttpError(502, session.code, session.code === 'pg-refused' ? `The PG refused the payment request: ${said(session.pgMessage)}` : said(session.pgMessage), undefined, { order_no: attempt.order_no });
       }
       return session.answer;
     }
@@ -337,10 +387,11 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
    * finds. 'nothing': the PG knows none; 'settled': recorded now (or it was): paid, or an account awaiting
    * its deposit; 'unknown': could not tell.
    */
-  async function settleFromLookup(attempt: Attempt, route: string): Promise<'nothing' | 'settled' | 'unknown'> {
+  async function settleFromLookup(attempt: Attempt, route: string, options: { cached?: boolean } = {}): Promise<'nothing' | 'settled' | 'unknown'> {
     const provider = providers[attempt.provider];
     if (!provider) return 'unknown';
-    const s = await provider.lookup(attempt);
+    // A buyer's request (window-closed) asks the PG at most once per receiptCacheMs for an attempt (item 10).
+    const s = options.cached ? await moidLookups.get(attempt.order_no, () => provider.lookup(attempt), (v) => v.kind !== 'unknown') : await provider.lookup(attempt);
     if (s.kind === 'nothing') return 'nothing';
     if (s.kind === 'declined' || s.kind === 'refuted') return attempt.status === 'pending' ? 'nothing' : 'unknown';
     if (s.kind !== 'paid' && s.kind !== 'wrong-amount' && s.kind !== 'issued') return 'unknown';
@@ -474,10 +525,14 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
       );
       return current;
     }
-    let s = await deps.shinhan!.lookup(claimed);
-    if (s.kind === 'unknown' || s.kind === 'nothing') {
-      log.write({ event: 'pg-call', level: 'warn', order_no: claimed.order_no, provider: 'shinhan', outcome: 'unverified-vbank', message: s.message, why: route });
-      s = { kind: 'issued', tid: claim.tid, account: {} };
+    // Issue 19, item 2: the account must be one confirm-info knows (this order_no, its tid, amount and user).
+    // One it does not know was never issued: nothing is recorded (a forged return cannot park an account);
+    // one that cannot be asked now stays `unknown`, and reconcile() asks again.
+    const s = await deps.shinhan!.lookup(claimed);
+    if (s.kind === 'nothing') {
+      await refuse(route, 'vbank-unverified', `confirm-info knows no virtual account for this order_no (the return named ${claim.tid}): not recorded.`, claimed);
+      const forget = { claimed_tid: null, pay_method: attempt.pay_method, bank_name: attempt.bank_name, bank_code: attempt.bank_code, vbank_account_no: attempt.vbank_account_no, vbank_holder: attempt.vbank_holder, vbank_due_date: attempt.vbank_due_date };
+      return (await move(claimed, 'refute', forget, route)) ?? (await reread(claimed));
     }
     return apply(claimed, s, route);
   }
@@ -491,7 +546,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     }
     const moved = await move(attempt, 'report', { reported_status: report.status, reported_code: report.code, reported_at: nowIso() }, route);
     if (!moved) await refuse(route, 'stale-report', `A browser reported ${report.status} for an attempt that is ${attempt.status}; ignored.`, attempt);
-    if (report.said) log.write({ event: 'refusal', level: 'info', route, order_no: orderNo, code: 'browser-text', message: clip(report.said) });
+    if (report.said) log.write({ event: 'refusal', level: 'info', route, order_no: orderNo, code: 'browser-text', message: said(report.said) });
     return moved ?? attempt;
   }
 
@@ -526,8 +581,10 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
               ? await move(attempt, 'cancel', { reason: 'buyer-cancelled' }, route)
               : await move(attempt, 'fail', { code, pg_message: claim.pgMessage }, route);
         } else {
-          moved = await move(attempt, 'report', { reported_status: claim.kind === 'cancelled' ? 'cancelled' : 'failed', reported_code: code, reported_at: nowIso() }, route);
-          if (claim.kind === 'declined') log.write({ event: 'refusal', level: 'info', route, order_no: attempt.order_no, code: 'browser-text', message: claim.pgMessage });
+          // Unsigned: a browser's word, and its code one from the fixed list (issue 19, item 12).
+          const reported = claim.kind === 'cancelled' ? code : reportedFailCode(code);
+          moved = await move(attempt, 'report', { reported_status: claim.kind === 'cancelled' ? 'cancelled' : 'failed', reported_code: reported, reported_at: nowIso() }, route);
+          if (claim.kind === 'declined') log.write({ event: 'refusal', level: 'info', route, order_no: attempt.order_no, code: 'browser-text', message: said(`ResultCode ${claim.code}: ${claim.pgMessage}`) });
         }
         if (!moved) await refuse(route, 'stale-result', `A ${claim.kind} result (${form.ResultCode}) for an attempt that is already ${attempt.status}; ignored.`, attempt);
         return { attempt: moved ?? attempt, outcome: { recorded: true } };
@@ -550,7 +607,15 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   async function settleApproval(route: string, attempt: Attempt, claim: SignedClaim, wait: boolean, depth: number): Promise<{ attempt: Attempt; outcome: Outcome }> {
     const smartro = deps.smartro!;
     if (attempt.status === 'paid') {
-      if (attempt.tid === claim.tid) return { attempt, outcome: { recorded: true } }; // the same approval (or deposit) again
+      if (attempt.tid === claim.tid) {
+        // The same approval (or deposit) again; a copy whose unsigned Amt contradicts the verified record was
+        // edited on the way: refused, nothing changes.
+        if (claim.amt !== undefined && claim.amt !== attempt.amount) {
+          await refuse(route, 'amount-mismatch', `A copy of the recorded TID ${claim.tid} says ${claim.amt} KRW; ${attempt.amount} KRW was verified and recorded.`, attempt);
+          return { attempt, outcome: { recorded: false, code: 'amount-mismatch' } };
+        }
+        return { attempt, outcome: { recorded: true } };
+      }
       return settleEnded(route, attempt, claim, 'second-approval');
     }
     if (attempt.status === 'cancelled' || attempt.status === 'failed') return settleEnded(route, attempt, claim, attempt.reason === 'superseded' ? 'superseded' : 'attempt-ended');
@@ -566,7 +631,22 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     } else if (attempt.status === 'pending') {
       const account = claim.kind === 'approved' ? {} : definedOnly(claim.account);
       claimed = await move(attempt, 'claim', { claimed_tid: claim.tid, ...account }, route);
-    } else if (attempt.status === 'unknown') claimed = attempt; // verified again (Smartro's next RetryURL), stays unknown meanwhile
+    } else if (attempt.status === 'unknown') {
+      if (attempt.claimed_tid !== null && attempt.claimed_tid !== claim.tid) {
+        // Issue 19, item 3: another TID for an attempt whose claimed TID the PG may have charged. That TID is
+        // settled FIRST (never discarded); the other is then judged against whatever the attempt became.
+        const first = await apply(attempt, await smartro.lookup(attempt), route);
+        if (first.status !== 'unknown' && depth < 3) return settleApproval(route, first, claim, wait, depth + 1);
+        const other = await smartro.settle(first, { tid: claim.tid, clientIp: '', details: claim.details });
+        if (other.kind === 'refuted') {
+          await refuse(route, 'receipt-mismatch', other.message, first);
+          return { attempt: first, outcome: { recorded: false, code: 'receipt-mismatch' } };
+        }
+        // Genuine for this Moid too, or not learnt: asked again once the claimed TID is settled.
+        return { attempt: first, outcome: { recorded: false, code: 'receipt-unverified', retryLater: true } };
+      }
+      claimed = attempt; // verified again (Smartro's next RetryURL), stays unknown meanwhile
+    }
     if (!claimed) {
       // Another copy of this result is being verified (processing).
       if (depth > 0) return { attempt, outcome: { recorded: false, code: 'in-progress', retryLater: true } };
@@ -595,6 +675,11 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     const s = await deps.smartro!.settle(attempt, { tid: claim.tid, clientIp: '', details: claim.details });
     if (s.kind === 'paid') {
       await owe(attempt, s.details, attempt.amount, reason);
+      return { attempt, outcome: { recorded: true } as Outcome };
+    }
+    if (s.kind === 'wrong-amount') {
+      // Money for this Moid at another amount (issue 19, item 5): owed back all the same, what Smartro shows.
+      await owe(attempt, s.details, s.amount, 'wrong-amount');
       return { attempt, outcome: { recorded: true } as Outcome };
     }
     if (s.kind === 'issued') {
@@ -643,7 +728,8 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
    * Smartro: noted (a verified approval that still comes is recorded), and Smartro is asked when it can be.
    */
   async function windowClosed(request: Request, orderNo: string): Promise<ResultView> {
-    let attempt = await ownedAttempt(request, await store.getAttempt(orderNo), unknownOrder(orderNo));
+    let owner: TOrder | undefined;
+    let attempt = await ownedAttempt(request, await store.getAttempt(orderNo), unknownOrder(orderNo), (order) => (owner = order));
     const route = 'result/window-closed';
     if (attempt.status === 'pending') {
       if (attempt.provider === 'shinhan') {
@@ -654,8 +740,10 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
         attempt = ended ?? (await reread(attempt));
       } else {
         attempt = (await move(attempt, 'close', { window_closed_at: nowIso() }, route)) ?? (await reread(attempt));
-        if (attempt.status === 'pending' && (deps.smartro as SmartroProvider).receiptLookupByMoid) {
-          await settleFromLookup(attempt, route);
+        // The Moid lookup is the only PG call here: limited per buyer and address (issue 19, item 10). Over the
+        // limit, the closed window is still noted; the lookup waits for the next ask (a new session asks too).
+        if (attempt.status === 'pending' && (deps.smartro as SmartroProvider).receiptLookupByMoid && overLimit(deps.limits?.lookups, owner as TOrder, { address: true }) === undefined) {
+          await settleFromLookup(attempt, route, { cached: true });
           attempt = await reread(attempt);
         }
       }
@@ -671,17 +759,29 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
   // 5. Receipts
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * Issue 19, items 6 and 10: one answer (404 unknown-tid) for a TID that does not exist AND for one that is
+   * not the caller's (no existence oracle); a limit per buyer (and per address, app.ts); and one PG call per
+   * TID per receiptCacheMs, however many times it is asked.
+   */
   async function receipt(request: Request, tid: string) {
     let found: Attempt | undefined;
     for (const name of ['shinhan', 'smartro'] as const) if (!found && providers[name]) found = await store.findByTid(name, tid);
     const notFound = new HttpError(404, 'unknown-tid', `No payment with tid ${tid}.`, 'tid');
-    const attempt = await ownedAttempt(request, found?.status === 'paid' ? found : undefined, notFound);
+    let attempt: Attempt;
+    try {
+      attempt = await ownedAttempt(request, found?.status === 'paid' ? found : undefined, notFound, (order) => admit(deps.limits?.lookups, order));
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 403) throw notFound;
+      throw error;
+    }
+    const key = `${attempt.provider}:${tid}`;
     if (attempt.provider === 'smartro') {
-      const answer = await deps.smartro!.receipt(tid);
+      const answer = (await receipts.get(key, () => deps.smartro!.receipt(tid), (v) => v.ok)) as Awaited<ReturnType<SmartroProvider['receipt']>>;
       if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
       return { provider: 'smartro', receipt: slip(answer.receipt) };
     }
-    const answer = await deps.shinhan!.receiptUrl({ tid, amount: attempt.amount, txYmd: receiptDate(attempt) });
+    const answer = (await receipts.get(key, () => deps.shinhan!.receiptUrl({ tid, amount: attempt.amount, txYmd: receiptDate(attempt) }), (v) => v.ok)) as Awaited<ReturnType<ShinhanProvider['receiptUrl']>>;
     if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
     return { provider: 'shinhan', redirect_url: answer.redirect_url };
   }

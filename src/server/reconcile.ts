@@ -18,12 +18,19 @@
  *    first when it can be asked by Moid). A result that still arrives for an expired attempt is not
  *    confirmed (Shinhan) or is recorded as money owed (Smartro).
  * 4. Refusals and finished unpaid attempts older than retentionMs are deleted.
+ *
+ * Every attempt of steps 1-3 is asked about in each run, in fair batches (issue 19, item 2): those not asked
+ * since the run began, never-asked first, then the least recently asked (kpg_attempts.checked_at, migration
+ * 003), not the oldest-created first: no set of attempts (a buyer's 500 parked virtual accounts) can keep
+ * another from being asked. Each attempt is marked asked whatever came of it, so one that keeps failing
+ * cannot hold the others back either.
  */
 import type { Logger } from './log.js';
 import type { Payments } from './payments.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroProvider } from './providers/smartro.js';
 import type { PaymentProvider } from './providers/types.js';
+import type { Status } from './state.js';
 import type { Attempt, PaymentStore, ProviderName, RefundDue } from './store/types.js';
 
 export interface ReconcileReport {
@@ -48,6 +55,34 @@ export interface ReconcileDeps {
   attemptTtlMs: number;
   staleProcessingMs: number;
   retentionMs: number;
+  /** Attempts read per batch (default 100); every batch is asked about before the next is read. */
+  batchSize?: number;
+}
+
+/**
+ * Every attempt in `statuses` not asked about since `runStart` nor yet in this run (`visited`), batch after
+ * batch (least recently asked first), each marked asked once `visit` is done with it (also when it threw).
+ */
+async function eachToCheck(
+  store: PaymentStore,
+  statuses: readonly Status[],
+  options: { runStart: string; createdBefore?: string; batchSize: number; now: () => string; visited: Set<string> },
+  visit: (attempt: Attempt) => Promise<void>,
+): Promise<number> {
+  let seen = 0;
+  for (;;) {
+    const batch = await store.attemptsToCheck(statuses, { checkedBefore: options.runStart, createdBefore: options.createdBefore, except: [...options.visited], limit: options.batchSize });
+    if (!batch.length) return seen;
+    for (const attempt of batch) {
+      options.visited.add(attempt.order_no);
+      try {
+        await visit(attempt);
+      } finally {
+        await store.markChecked([attempt.order_no], options.now());
+      }
+      seen++;
+    }
+  }
 }
 
 export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
@@ -55,14 +90,18 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
   const run = await store.exclusive('kpg-checkout:reconcile', async () => {
     const report: ReconcileReport = { ran: true, settled: [], unsettled: [], expired: [], pruned: { refusals: 0, attempts: 0 }, refundsDue: [] };
     const now = deps.now().getTime();
+    // The run's start: an attempt last asked at or before it is due; `visited` keeps each to one visit per run
+    // (markChecked() writes this instant again on a clock that stands still), so the loop ends.
+    const runStart = new Date(now).toISOString();
+    const batching = { runStart, batchSize: deps.batchSize ?? 100, now: () => deps.now().toISOString(), visited: new Set<string>() };
     const note = (before: Attempt, after: Attempt) => {
       if (after.status !== before.status) report.settled.push({ order_no: after.order_no, order_id: after.order_id, from: before.status, to: after.status });
     };
 
     // 1. Outcomes not learnt yet.
-    for (const attempt of await store.attemptsIn(['processing', 'unknown'])) {
+    await eachToCheck(store, ['processing', 'unknown'], batching, async (attempt) => {
       const provider = providers[attempt.provider];
-      if (!provider) continue;
+      if (!provider) return;
       const since = Date.parse(attempt.processing_since ?? attempt.updated_at);
       const stale = attempt.status === 'unknown' || now - since >= deps.staleProcessingMs;
       let after = attempt;
@@ -88,22 +127,21 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       if (after.status === 'processing' || after.status === 'unknown') {
         report.unsettled.push({ order_no: after.order_no, order_id: after.order_id, status: after.status, since: after.processing_since ?? after.updated_at });
       }
-    }
+    });
 
     // 2. Virtual accounts waiting for their money: a deposit the PG shows is recorded, one past due is closed.
-    const awaiting = await store.attemptsIn(['awaiting_deposit']);
-    for (const attempt of awaiting) {
-      if (!providers[attempt.provider]) continue;
+    const awaiting = await eachToCheck(store, ['awaiting_deposit'], batching, async (attempt) => {
+      if (!providers[attempt.provider]) return;
       try {
         note(attempt, await payments.checkAccount(attempt, 'reconcile'));
       } catch (error) {
         log.write({ event: 'error', level: 'error', where: 'reconcile/vbank', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
       }
-    }
+    });
 
     // 3. Pending attempts nobody finished.
     const cutoff = new Date(now - deps.attemptTtlMs).toISOString();
-    for (const attempt of await store.attemptsIn(['pending'], { createdBefore: cutoff })) {
+    await eachToCheck(store, ['pending'], { ...batching, createdBefore: cutoff }, async (attempt) => {
       try {
         const provider = providers[attempt.provider];
         if (provider?.approvesWithoutServer && (provider as SmartroProvider).receiptLookupByMoid) {
@@ -111,9 +149,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
           if (found === 'settled') {
             const after = (await store.getAttempt(attempt.order_no)) ?? attempt;
             note(attempt, after);
-            continue;
+            return;
           }
-          if (found === 'unknown') continue; // ask again next time
+          if (found === 'unknown') return; // ask again next time
         }
         const moved =
           attempt.reported_status === 'failed'
@@ -123,7 +161,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       } catch (error) {
         log.write({ event: 'error', level: 'error', where: 'reconcile/expire', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
       }
-    }
+    });
 
     // 4. Retention.
     report.pruned = await store.prune(new Date(now - deps.retentionMs).toISOString());
@@ -131,7 +169,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     log.write({
       event: 'reconcile',
       settled: report.settled.length,
-      awaiting_deposit: awaiting.length,
+      awaiting_deposit: awaiting,
       unsettled: report.unsettled.length,
       expired: report.expired.length,
       pruned_refusals: report.pruned.refusals,

@@ -22,6 +22,19 @@ export function failText(code: string | null | undefined): string {
   return (code && FAIL_TEXTS[code]) || DECLINED;
 }
 
+/**
+ * The only codes a BROWSER's report (Shinhan's fail_url, Smartro's unsigned decline) may leave on an attempt,
+ * and so in result-url's `code` (issue 19, item 12): a caller's own code is never echoed, it goes to the log.
+ * ASSUMPTION: the documents list no decline codes; these are the contract's (demo/CONTRACT.md: F001 Shinhan's
+ * window declined) and Smartro's card decline (3011) as the sandboxes send them. Anything else: `pg-failed`.
+ */
+export const REPORTED_FAIL_CODES: ReadonlySet<string> = new Set(['F001', '3011']);
+
+/** The code a browser-reported failure is recorded with: one of REPORTED_FAIL_CODES, else `pg-failed`. */
+export function reportedFailCode(code: string | null | undefined): string {
+  return code && REPORTED_FAIL_CODES.has(code) ? code : 'pg-failed';
+}
+
 export const TEXTS = {
   attemptInProgress:
     '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 그 창을 닫은 뒤 다시 시도해 주세요.',

@@ -289,7 +289,7 @@ for (const engine of ENGINES) {
         await Promise.all(others.map((s) => s.close()));
       }
       const applied = await sql.query('SELECT name FROM kpg_migrations');
-      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql']);
+      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql']);
     });
 
     test('002_vbank upgrades a database made by 001 that holds open attempts: the index is re-created with awaiting_deposit', async () => {
@@ -305,7 +305,7 @@ for (const engine of ENGINES) {
         assert.ok(open);
         await upgraded.migrate();
         const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
-        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql']);
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql']);
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
       } finally {

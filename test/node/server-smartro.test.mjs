@@ -245,19 +245,18 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual([res.status, res.card_name], ['paid', 'BC카드']);
   });
 
-  test('return: a forged SignValue or a signed result with another amount or MID is refused; the attempt is untouched', async (t) => {
+  test('return: a forged SignValue or a signed result with another MID is refused; the attempt is untouched', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
     await s.post('return', utf8Body({ ...resultFields({ orderNo }), SignValue: b64('0'.repeat(32)) }));
     await s.post('return', utf8Body(resultFields({ orderNo, key: 'not-the-key' })));
-    await s.post('return', utf8Body(resultFields({ orderNo, amt: '1000' })));
     await s.post('return', utf8Body(resultFields({ orderNo, mid: 'othermid0m' })));
     // An approval with no SignValue at all (its TID genuine at "Smartro"): refused at the door, never looked up.
     const calls = s.api.calls.length;
     await s.post('return', utf8Body(resultFields({ orderNo, unsigned: true })));
     assert.equal(s.api.calls.length, calls, 'an unsigned approval never reaches the receipt API');
     assert.equal((await s.result(orderNo)).status, 'pending');
-    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'amount-mismatch', 'mid-mismatch', 'sign-mismatch']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'mid-mismatch', 'sign-mismatch']);
     await s.post('return', utf8Body(resultFields({ orderNo })));
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
@@ -587,9 +586,129 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(r.json.receipt.cardNo, '536148******1234');
     assert.ok(!('secret' in r.json.receipt.merchantInfo) && !('fnNo' in r.json.receipt));
     const denied = await s.call(`/api/kpg/receipt?tid=${fields.TID}`, { buyer: 'mallory' });
-    assert.equal(denied.status, 403);
+    assert.equal(denied.status, 404, 'another buyer\'s TID: the same answer as an unknown one (issue 19, item 6)');
     assert.ok(!denied.text.includes('30001234'));
     const unknown = await s.call(`/api/kpg/receipt?tid=${MID}01012611220000009999`);
     assert.deepEqual([unknown.status, unknown.json.code], [404, 'unknown-tid']);
+  });
+
+  // ------------------------------------------------------------------------------- issue 19
+  test('issue 19 item 3: another genuine approval posted onto an unknown attempt never discards its claimed TID: that TID is settled first (paid), the other only refused', async (t) => {
+    const s = await setup(t);
+    s.api.down = true;
+    const orderNo = await s.started();
+    const mine = resultFields({ orderNo }); // the buyer's approval: Smartro took the money
+    assert.equal((await s.post('retry', utf8Body(mine))).status, 503);
+    assert.deepEqual([(await store().getAttempt(orderNo))?.status, (await store().getAttempt(orderNo))?.claimed_tid], ['unknown', mine.TID]);
+    s.api.down = false;
+    // An attacker's own genuine approval (another order), its OID edited to name this attempt.
+    const other = s.shop.add({ owner: 'mallory' });
+    const otherNo = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 }, { buyer: 'mallory' })).json.order_no;
+    const theirs = resultFields({ orderNo: otherNo });
+    const r = await s.post('retry', utf8Body({ ...theirs, OID: orderNo }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch']);
+    const attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.tid], ['paid', mine.TID], 'the claimed TID was settled, not erased');
+    assert.ok(!s.logs.some((l) => l.transition === 'refute' && l.order_no === orderNo), 'never back to pending');
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['receipt-mismatch']);
+  });
+
+  test('issue 19 item 3: while the claimed TID still cannot be settled, another TID\'s refutation changes nothing (the attempt stays unknown with its TID; reconcile settles it)', async (t) => {
+    const s = await setup(t);
+    s.api.down = true;
+    const orderNo = await s.started();
+    const mine = resultFields({ orderNo });
+    await s.post('retry', utf8Body(mine));
+    const other = s.shop.add();
+    const otherNo = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    const theirs = resultFields({ orderNo: otherNo });
+    // The receipt API answers for other TIDs only: the claimed one still cannot be asked.
+    s.api.down = false;
+    const realLedger = LEDGER.get(mine.TID);
+    LEDGER.delete(mine.TID);
+    s.api.answer = undefined;
+    const r = await s.post('retry', utf8Body({ ...theirs, OID: orderNo }));
+    assert.equal(r.status, 400);
+    let attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.claimed_tid], ['unknown', mine.TID]);
+    LEDGER.set(mine.TID, /** @type {any} */ (realLedger));
+    await s.kpg.reconcile();
+    attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.tid], ['paid', mine.TID]);
+  });
+
+  test('issue 19 item 5: a signed approval whose Amt differs is not refused at the door: the receipt API shows the money Smartro took for this Moid, and it is owed back (wrong-amount, level error)', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const cheap = resultFields({ orderNo, amt: '1000' }); // Smartro approved 1,000 won for this Moid, signed
+    const r = await s.post('retry', utf8Body(cheap));
+    assert.deepEqual([r.status, r.text], [200, 'OK'], 'recorded as money owed: Smartro stops retrying');
+    const attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.code], ['failed', 'amount-mismatch']);
+    const owed = (await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo);
+    assert.deepEqual(owed.map((x) => [x.amount, x.reason, x.tid]), [[1000, 'wrong-amount', cheap.TID]]);
+    assert.ok(s.logs.some((l) => l.event === 'refund-due' && l.level === 'error' && l.order_no === orderNo && l.reason === 'wrong-amount'));
+    // The buyer cannot be charged twice unnoticed: the order takes a new attempt, the 1,000 won stays owed.
+    assert.equal((await s.session()).status, 200);
+  });
+
+  test('issue 19 item 5: a copy of the recorded approval with its unsigned Amt edited is refused (amount-mismatch); the payment stands, nothing is owed', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    assert.equal((await s.post('retry', utf8Body(fields))).text, 'OK');
+    const r = await s.post('retry', utf8Body({ ...fields, Amt: '110' }));
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED amount-mismatch']);
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).length], ['paid', 0]);
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['amount-mismatch']);
+  });
+
+  test('issue 19 item 10: receipts are asked of Smartro once per TID (cached), however often the buyer asks; the window-closed Moid lookup once per attempt', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    await s.post('return', utf8Body(fields));
+    const before = s.api.calls.length;
+    for (let i = 0; i < 20; i++) assert.equal((await s.call(`/api/kpg/receipt?tid=${fields.TID}`)).status, 200);
+    assert.equal(s.api.calls.length - before, 1, 'one receipt-API call for 20 receipts');
+    // window-closed with receiptLookupByMoid: 20 posts, one lookup.
+    const other = s.shop.add();
+    const o2 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    const start = s.api.calls.length;
+    for (let i = 0; i < 20; i++) assert.equal((await s.closeWindow(o2)).status, 200);
+    assert.equal(s.api.calls.filter((c, i) => i >= start && c.moid === o2).length, 1, 'one Moid lookup for 20 window-closed posts');
+  });
+
+  test('issue 19 item 10: receipts (429 with Retry-After) and the window-closed lookup (skipped) are limited per buyer, whatever the address', async (t) => {
+    const s = await setup(t, { lookup: true, options: { rateLimit: { lookups: { limit: 3, windowMs: 60_000 } }, receiptCacheMs: 0 } });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    await s.post('return', utf8Body(fields));
+    const replies = [];
+    for (let i = 0; i < 5; i++) replies.push(await s.kpg.fetch(new Request(`${s.base}/api/kpg/receipt?tid=${fields.TID}`, { headers: { 'x-buyer': 'alice' } }), { clientIp: `10.0.${i}.1` }));
+    assert.deepEqual(replies.map((r) => r.status), [200, 200, 200, 429, 429]);
+    assert.match(replies[3].headers.get('retry-after') ?? '', /^\d+$/);
+    // The window-closed lookup counts against the same buyer's budget: over it, the closed window is still
+    // noted, and Smartro is not asked.
+    const other = s.shop.add();
+    const o2 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
+    const asked = s.api.calls.length;
+    const closed = await s.kpg.fetch(new Request(`${s.base}/api/kpg/result`, { method: 'POST', headers: { 'x-buyer': 'alice', 'Content-Type': 'application/json' }, body: JSON.stringify({ order_no: o2, event: 'window-closed' }) }), { clientIp: '10.9.9.9' });
+    assert.equal(closed.status, 200);
+    assert.equal(s.api.calls.length, asked, 'no Moid lookup over the limit');
+    assert.ok((await store().getAttempt(o2))?.window_closed_at, 'the closed window is noted all the same');
+  });
+
+  test('issue 19 item 12: an unsigned decline\'s ResultCode is never echoed: only a code from the fixed list (else pg-failed)', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    await s.post('return', utf8Body(resultFields({ orderNo, code: 'PHISH9', unsigned: true, msg: '고객센터 010-0000-0000' })));
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.code], ['failed', 'pg-failed']);
+    assert.ok(!JSON.stringify(res).includes('PHISH9'));
+    assert.ok(s.logs.some((l) => l.code === 'browser-text' && String(l.message).includes('PHISH9')), 'the caller\'s code goes to the log');
+    const o2 = await s.started({ order_id: s.shop.add().order_id });
+    await s.post('return', utf8Body(resultFields({ orderNo: o2, code: '3011', unsigned: true })));
+    assert.equal((await s.result(o2)).code, '3011', 'a code from the fixed list is kept');
   });
 });

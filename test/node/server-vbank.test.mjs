@@ -110,7 +110,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal(slip.json.receipt.vacctBaseDt, kstDate(0));
   });
 
-  test('forged deposit notices are refused and logged: wrong SignValue, a genuine signature with another Amt, a deposit Smartro does not show (RETRY)', async (t) => {
+  test('forged deposit notices are refused and logged: wrong SignValue; a genuine signature with another Amt or a deposit Smartro does not show is not recorded (RETRY)', async (t) => {
     const s = await setup(t);
     await s.pgs.fault('smartro', { api: 'retry', suppress: true });
     const { orderNo, form } = await s.smartroVbank();
@@ -118,14 +118,16 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const post = (/** @type {Record<string, string>} */ fields) => postForm(`${s.base}/api/kpg/smartro/retry`, fields);
     const badSign = await post({ ...notice, SignValue: sign(form.fields.TID, '4110', 'not-the-key') });
     assert.deepEqual([badSign.status, await badSign.text()], [400, 'REFUSED sign-mismatch']);
+    // The form's Amt is signed by nothing and decides nothing (issue 19, item 5): Smartro's receipt API shows
+    // the account, for its own amount, with no deposit yet.
     const badAmount = await post({ ...notice, Amt: '1100', SignValue: sign(form.fields.TID, '4110') });
-    assert.deepEqual([badAmount.status, await badAmount.text()], [400, 'REFUSED amount-mismatch']);
+    assert.deepEqual([badAmount.status, await badAmount.text()], [503, 'RETRY deposit-unverified']);
     // Signed, right amount, but Smartro's receipt API shows no deposit yet: not recorded; Smartro is asked to retry.
     const early = await post({ ...notice, SignValue: sign(form.fields.TID, '4110') });
     assert.deepEqual([early.status, await early.text()], [503, 'RETRY deposit-unverified']);
     assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');
     const refusals = await s.kpg.refusals({ orderNo });
-    assert.deepEqual(refusals.map((r) => r.code), ['sign-mismatch', 'amount-mismatch']);
+    assert.deepEqual(refusals.map((r) => r.code), ['sign-mismatch']);
     assert.ok(s.logs.some((l) => l.event === 'refusal' && l.code === 'sign-mismatch' && l.route === 'smartro/retry'));
     assert.equal(s.logs.filter((l) => l.transition === 'deposit').length, 0);
   });
@@ -255,7 +257,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'bad-vbank']);
     await postForm(ret, { ...page.fields, ret_code: '9001', ret_msg: '<b>발급 실패</b>' });
     const failed = await s.result(orderNo);
-    assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-9001']);
+    assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-failed'], 'a fixed code, never the browser\'s (issue 19, item 12)');
     assert.ok(!JSON.stringify(failed).includes('발급 실패'), 'the browser\'s words are never passed on');
     // A browser's word is not final: the genuine return still records the account.
     await postForm(ret, page.fields);
@@ -279,6 +281,81 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     await postForm(/** @type {string} */ (card.action), card.fields);
     assert.equal((await s.result(again.json.order_no)).status, 'paid');
   });
+
+  // ------------------------------------------------------------------------------- issue 19, item 2
+  /** A return_url post for `orderNo` naming a virtual account, as a forger with the attempt's nonce would send it. */
+  async function forgedVbankReturn(/** @type {any} */ s, /** @type {string} */ orderNo, /** @type {Record<string, string>} */ over = {}) {
+    const attempt = await store().getAttempt(orderNo);
+    return postForm(`${s.base}/api/kpg/shinhan/return`, {
+      order_no: orderNo, custom_parameter: attempt?.nonce ?? '', tid: `SPGFORGED${orderNo.slice(-12)}`, bank_nm: '신한은행', user_nm: '(주)케이피지데모',
+      vald_dt: kstDate(3), pay_amt: '11000', ret_code: '0', ret_msg: 'OK', ...over,
+    });
+  }
+
+  test('issue 19 item 2: a 가상계좌 return whose vald_dt is beyond the bound (vbankMaxDueDays, default 30) is refused; the option is checked', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    const current = /** @type {string} */ (started.json.order_no);
+    await postForm(`${s.base}/api/kpg/shinhan/return`, { ...page.fields, vald_dt: '20991231' });
+    assert.equal((await s.result(current)).status, 'pending', 'a far due date parks nothing');
+    await postForm(`${s.base}/api/kpg/shinhan/return`, { ...page.fields, vald_dt: kstDate(31) });
+    assert.equal((await s.result(current)).status, 'pending');
+    assert.deepEqual((await s.kpg.refusals({ orderNo: current })).map((r) => r.code), ['bad-vbank-due', 'bad-vbank-due']);
+    // The genuine return (3 days) is recorded.
+    await postForm(`${s.base}/api/kpg/shinhan/return`, page.fields);
+    assert.equal((await s.result(current)).status, 'awaiting_deposit');
+    assert.throws(
+      () => createKpgServer({ publicBaseUrl: 'http://x.test', shinhan: { ...s.pgs.options.shinhan, vbankMaxDueDays: 61 }, loadOrder: () => undefined, authorize: () => true, log: false }),
+      /vbankMaxDueDays must be a whole number of days from 0 \(today\) to 60/,
+    );
+  });
+
+  test('issue 19 item 2: a 가상계좌 return confirm-info does not know ("there is no data.") is not issued: back to pending, refusal logged', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const orderNo = (await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' })).json.order_no;
+    // The buyer never chose 가상계좌 at Shinhan: the account exists only in this post.
+    const r = await forgedVbankReturn(s, orderNo);
+    assert.equal(r.status, 200);
+    const attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.claimed_tid, attempt?.vbank_due_date, attempt?.pay_method], ['pending', null, null, null]);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((x) => x.code), ['vbank-unverified']);
+    // The order is not held open by it: a new session starts at once.
+    assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 })).status, 200);
+  });
+
+  test('issue 19 item 2: reconcile() asks about EVERY waiting account, least recently checked first: 501 older parked accounts do not hide a genuine deposit', async (t) => {
+    const s = await setup(t);
+    // 501 accounts parked long ago (as the old server recorded forged returns: confirm-info knows none of them).
+    const long = Date.now() - 2 * DAY;
+    for (let i = 0; i < 501; i++) {
+      const at = new Date(long + i).toISOString();
+      const a = await store().insertAttempt({
+        order_no: `PARK${i}x${Math.random().toString(36).slice(2, 8)}`, order_id: `PARKED-${i}-${Math.random().toString(36).slice(2, 8)}`, provider: 'shinhan', merchant_id: 'kpgdemo01',
+        amount: 11000, product_name: 'x', user_id: 'mallory', device_type: 2, pgcode: 'selpay', pay_method: null, return_to: null, app_scheme: null, nonce: `n${i}`,
+      }, at);
+      assert.ok(a);
+      await store().transition(a.order_no, 'claim', { claimed_tid: `SPGPARK${i}`, pay_method: 'VBANK', bank_name: '신한은행', vbank_holder: 'x', vbank_due_date: '2099-12-31' }, at);
+      assert.ok(await store().transition(a.order_no, 'issue', {}, at));
+    }
+    // A genuine account, issued now (the newest of all), and its deposit.
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal((await s.result(started.json.order_no)).status, 'awaiting_deposit');
+    const dep = await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+    assert.equal(dep.status, 200);
+    const report = await s.kpg.reconcile();
+    assert.ok(report.settled.some((x) => x.order_no === started.json.order_no && x.to === 'paid'), 'the genuine deposit is recorded in the first run');
+    assert.equal((await s.result(started.json.order_no)).status, 'paid');
+    const line = s.logs.find((l) => l.event === 'reconcile');
+    assert.ok(line.awaiting_deposit >= 502, `every waiting account was asked about (${line.awaiting_deposit})`);
+    // The parked accounts leave with this test (the suite's later runs need not ask about them).
+    for (const a of await store().attemptsIn(['awaiting_deposit'], { limit: 1000 })) if (a.user_id === 'mallory') await store().transition(a.order_no, 'expire', { reason: 'vbank-expired' }, new Date().toISOString());
+  });
 });
 
 test('Shinhan confirm-info about a virtual account: only tx_stat 1 with the account\'s tid and amount is a deposit (unit, fake confirm-info)', async (t) => {
@@ -289,8 +366,11 @@ test('Shinhan confirm-info about a virtual account: only tx_stat 1 with the acco
   const shinhan = createShinhanProvider({ apiBase: origin, clientId: 'c1', paymentApiKey: 'p', searchApiKey: 's' }, { timeoutMs: 2000 });
   const attempt = /** @type {any} */ ({ order_no: 'N1', user_id: 'u1', amount: 11000, pay_method: 'VBANK', claimed_tid: 'T1' });
   const cases = [
-    [{ ret_code: 998, ret_msg: 'there is no data.' }, 'issued'],
+    // Issue 19, item 2: an account confirm-info does not know was not issued.
+    [{ ret_code: 998, ret_msg: 'there is no data.' }, 'nothing'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 4 }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 0, tx_amount: 11000 }, 'issued'],
+    [{ ret_code: 0, tid: 'T1', tx_stat: 0, tx_amount: 1100 }, 'refuted'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 11000, tx_date: '2026-12-01 10:00:00' }, 'paid'],
     [{ ret_code: 0, tid: 'T2', tx_stat: 1, tx_amount: 11000 }, 'refuted'],
     [{ ret_code: 0, tid: 'T1', tx_stat: 1, tx_amount: 1100 }, 'wrong-amount'],

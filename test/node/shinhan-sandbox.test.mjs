@@ -1470,10 +1470,12 @@ describe('issue 11: selpay\'s 가상계좌', () => {
     assert.ok(!Object.values(form.fields).includes(/** @type {string} */ (accountNo)));
   });
 
-  test('confirm-info: "there is no data." until the deposit, then tx_stat 1 with the account\'s tid; one deposit only; none after the due day (advance-clock)', async () => {
+  test('confirm-info: the issued account with tx_stat 0 (assumption, issue 19) until the deposit, then tx_stat 1 with the account\'s tid; one deposit only; none after the due day (advance-clock)', async () => {
     const { body, d } = await issue();
     const tid = returnForm(d.html).fields.tid;
-    assert.equal((await confirmInfo(body.order_no)).json.ret_msg, 'there is no data.');
+    const waiting = (await confirmInfo(body.order_no)).json;
+    assert.deepEqual([waiting.ret_code, waiting.tid, waiting.tx_stat, waiting.tx_amount, waiting.tx_date], [0, tid, 0, 11000, undefined]);
+    assert.equal((await confirmInfo(`${body.order_no}x`)).json.ret_msg, 'there is no data.', 'an account the PG did not issue');
     const page = await getPage(`${origin}/__sandbox/vbank`);
     assert.match(page.html, new RegExp(`id="deposit-${tid}"`));
     assert.equal((await deposit({ tid })).status, 200);

@@ -603,15 +603,20 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
 
   /**
    * GET /v1.0/payments/confirm-info?client_id=&order_no= (search key): the transaction of a CONFIRMED payment
-   * (assumption: before payments/confirm there is none, and the answer is the document's "there is no data.").
+   * or an ISSUED virtual account (assumption: before payments/confirm there is none, and the answer is the
+   * document's "there is no data.").
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
    */
   function confirmInfo(req, res, url) {
     const query = searchKeyQuery(req, res, url, CONFIRM_INFO_FIELDS);
     if (!query) return;
     const payment = state.payments.get(paymentKey(/** @type {string} */ (query.client_id), /** @type {string} */ (query.order_no)));
-    // A virtual account (assumption, README): "no data" until its deposit, then tx_stat 1 (승인) with the
-    // account's tid and the deposit's moment.
+    // A virtual account (assumption, README): from its issue on, a transaction with the account's tid and
+    // amount and tx_stat 0 (입금대기, a state the document's table does not list) until its deposit; then
+    // tx_stat 1 (승인) with the deposit's moment.
+    if (payment && payment.status === 'issued' && payment.tid !== null) {
+      return sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', user_id: payment.request.user_id, tid: payment.tid, tx_amount: payment.request.amount, tx_stat: 0 });
+    }
     if (!payment || (payment.status !== 'confirmed' && payment.status !== 'deposited') || payment.tid === null) {
       return sendError(res, 404, RET.NO_DATA, 'there is no data.');
     }

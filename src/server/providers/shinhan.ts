@@ -37,7 +37,17 @@ export interface ShinhanOptions {
    * (corporate) only when your contract with Shinhan includes them.
    */
   pgcodes?: string[];
+  /**
+   * A virtual account's due date (vald_dt, from the buyer's browser: the return is signed by nothing) may be
+   * at most this many days after today, Korea time; a later one is refused (issue 19, item 2). Shinhan's
+   * document states no maximum: set this to the longest 입금기한 your Shinhan contract allows. Default 30,
+   * at most 60 (Smartro's vbankDueDays bound).
+   */
+  vbankMaxDueDays?: number;
 }
+
+/** The default bound of a Shinhan virtual account's due date, in days from today (Korea time). */
+export const SHINHAN_VBANK_MAX_DUE_DAYS = 30;
 
 /** pay_type 1 = 단일 결제 (single payment), the only kind this server starts. */
 export const PAY_TYPE_SINGLE = 1;
@@ -81,7 +91,11 @@ export type ShinhanProvider = PaymentProvider & {
 /** A virtual account attempt whose account's TID is known (Shinhan's selpay window chose 가상계좌). */
 const isVbank = (attempt: Attempt) => attempt.pay_method === 'VBANK' && attempt.claimed_tid !== null;
 
-export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: number }): ShinhanProvider {
+export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: number; redact?: (text: string) => string; now?: () => Date }): ShinhanProvider {
+  const maxDueDays = options.vbankMaxDueDays ?? SHINHAN_VBANK_MAX_DUE_DAYS;
+  const now = io.now ?? (() => new Date());
+  /** The PG's own words: redacted, THEN clipped (issue 19, item 9: a key cut in two would leak its first half). */
+  const said = (text: string, max?: number) => clip(io.redact ? io.redact(text) : text, max);
   const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
   const pgcodes = options.pgcodes?.length ? [...options.pgcodes] : ['selpay', 'card'];
 
@@ -114,7 +128,7 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       return { ok: false, kind: 'failure', failure: { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a usable ret_code.`, status: reply.status } };
     }
     if (status.data.ret_code !== 0) {
-      return { ok: false, kind: 'refused', message: clip(status.data.ret_msg ?? `ret_code ${status.data.ret_code}`), status: reply.status };
+      return { ok: false, kind: 'refused', message: said(status.data.ret_msg ?? `ret_code ${status.data.ret_code}`), status: reply.status };
     }
     const success = schema.safeParse(reply.json);
     if (reply.status < 200 || reply.status > 299 || !success.success) {
@@ -212,19 +226,26 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       if (named.length === 0) return undefined;
       const retCode = String(form.ret_code ?? '').trim();
       if (retCode !== '0') {
-        return { kind: 'failed', code: /^[A-Za-z0-9_-]{1,20}$/.test(retCode) ? `vbank-${retCode}` : 'vbank-failed', said: clip(form.ret_msg ?? 'no ret_msg') };
+        // The browser's ret_code only goes to the log; the code kept is a fixed one (issue 19, item 12).
+        return { kind: 'failed', code: 'vbank-failed', said: said(`ret_code ${retCode}: ${form.ret_msg ?? 'no ret_msg'}`) };
       }
       const tid = String(form.tid ?? '').trim();
       if (!/^[A-Za-z0-9_-]{1,50}$/.test(tid)) return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account return has no usable tid.' };
       const amount = String(form.pay_amt ?? '').replace(/,/g, '').trim();
       if (!/^\d{1,13}$/.test(amount) || Number(amount) !== attempt.amount) {
-        return { kind: 'refused', code: 'amount-mismatch', message: `The virtual account return says pay_amt ${clip(amount || '(none)')}; the attempt is ${attempt.amount} KRW.` };
+        return { kind: 'refused', code: 'amount-mismatch', message: `The virtual account return says pay_amt ${said(amount || '(none)')}; the attempt is ${attempt.amount} KRW.` };
       }
       const bank = form.bank_nm?.trim() ?? '';
       const holder = form.user_nm?.trim() ?? '';
       const due = ymd(form.vald_dt);
       if (!bank || bank.length > 100 || !holder || holder.length > 100 || !due) {
         return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account return lacks bank_nm, user_nm or a valid vald_dt (YYYYMMDD).' };
+      }
+      // Issue 19, item 2: the due date decides how long the account holds the order open and is asked about;
+      // nothing signs it, so one beyond the bound is refused (a forged 20991231 would park it for ever).
+      const latest = kstDay(new Date(now().getTime() + maxDueDays * 86_400_000));
+      if (due > latest) {
+        return { kind: 'refused', code: 'bad-vbank-due', message: `The virtual account return's vald_dt ${due} is after ${latest} (vbankMaxDueDays ${maxDueDays}).` };
       }
       // The document's return carries no account number: Shinhan's window shows it to the buyer only.
       return { kind: 'issued', tid, account: { bank_name: bank, vbank_holder: holder, vbank_due_date: due, vbank_account_no: null, bank_code: null } };
@@ -273,27 +294,38 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
 }
 
 /**
- * confirm-info about a virtual account (ASSUMPTION, README): the document lists tx_stat 1 승인, 2 취소, 3
- * 부분취소 and no state for an account waiting for its money, so a deposited account is read as tx_stat 1
- * (승인) with the account's tid, and "there is no data." (or any other tx_stat) as not deposited yet.
- * Nothing else counts as a deposit: a tid other than the account's is refuted, never recorded.
+ * confirm-info about a virtual account (ASSUMPTION, README and demo/sandbox/shinhan/README.md): the document
+ * lists tx_stat 1 승인, 2 취소, 3 부분취소 and no state for an account waiting for its money. Read so: an
+ * issued account is a transaction confirm-info knows, with the account's tid and amount and a tx_stat other
+ * than 1, 2 or 3 until its deposit; a deposited account is tx_stat 1 (승인) with that tid. "there is no
+ * data." is an account the PG does not know: NOT issued (issue 19, item 2). Nothing else counts as a
+ * deposit: a tid other than the account's is refuted, never recorded.
  */
 function vbankInfo(attempt: Attempt, answer: Answer<z.infer<typeof ShinhanConfirmInfoSchema>>): Settlement {
   const tid = attempt.claimed_tid as string;
   if (!answer.ok) {
     if (answer.kind === 'failure') return { kind: 'unknown', message: answer.failure.message };
-    return /no data/i.test(answer.message) ? { kind: 'issued', tid, account: {} } : { kind: 'unknown', message: `confirm-info refused: ${answer.message}` };
+    return /no data/i.test(answer.message) ? { kind: 'nothing', message: answer.message } : { kind: 'unknown', message: `confirm-info refused: ${answer.message}` };
   }
   const info = answer.data;
   if (info.tid !== tid) return { kind: 'refuted', message: `confirm-info names tid ${clip(info.tid)} for this order_no; its virtual account is ${tid}.` };
   if (info.user_id !== undefined && info.user_id !== attempt.user_id) return { kind: 'unknown', message: 'confirm-info answered for another user_id.' };
   if (info.tx_stat === 2) return { kind: 'declined', code: 'pg-cancelled', pgMessage: 'confirm-info tx_stat 2: the virtual account was cancelled.' };
-  if (info.tx_stat !== 1 && info.tx_stat !== 3) return { kind: 'issued', tid, account: {} };
   const amount = info.tx_amount ?? info.amount;
+  if (info.tx_stat !== 1 && info.tx_stat !== 3) {
+    // Issued, not deposited: for this order's amount, else it is not the account the return described.
+    if (amount !== undefined && amount !== attempt.amount) return { kind: 'refuted', message: `confirm-info shows the account ${tid} for ${amount} KRW; the attempt is ${attempt.amount} KRW.` };
+    return { kind: 'issued', tid, account: {} };
+  }
   if (amount === undefined) return { kind: 'unknown', message: 'confirm-info answered a deposit without an amount.' };
   const details = { tid, approved_at: info.tx_date ?? null };
   if (amount !== attempt.amount) return { kind: 'wrong-amount', details, amount };
   return { kind: 'paid', details };
+}
+
+/** The Korea-time day (YYYY-MM-DD) of an instant. */
+function kstDay(at: Date): string {
+  return new Date(at.getTime() + 9 * 3600_000).toISOString().slice(0, 10);
 }
 
 /** An absolute http(s) URL as is; a path ("/pgsvc/receipt?id=1") resolved against the API base. */

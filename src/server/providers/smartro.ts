@@ -83,13 +83,16 @@ export function signValue(p: { tid: string; resultCode: string; merchantKey: str
   return Buffer.from(md5Hex(`${t.slice(0, 10)}${p.resultCode}${t.slice(10, 15)}${p.merchantKey}${t.slice(15, 30)}`), 'utf8').toString('base64');
 }
 
-/** What a (schema-checked) result form claims about our attempt. */
+/**
+ * What a (schema-checked) result form claims about our attempt. `amt`: the form's Amt, which nothing signs:
+ * it decides nothing about money (the receipt API does), it only marks a copy of a recorded result as edited.
+ */
 export type SmartroClaim =
-  | { kind: 'approved'; tid: string; details: PaidDetails }
+  | { kind: 'approved'; tid: string; details: PaidDetails; amt?: number }
   /** VBANK 4100: an account was issued (signed); what the form says about it. */
-  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
+  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
   /** VBANK 4110: the deposit arrived (signed): believed once the receipt API shows it. */
-  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount> }
+  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
   | { kind: 'declined'; code: string; pgMessage: string; signed: boolean }
   | { kind: 'cancelled'; signed: boolean }
   /** Not believed: recorded as a refusal, changes nothing. */
@@ -108,7 +111,9 @@ export function isSmartroTid(tid: string, mid: string): boolean {
   return /^[A-Za-z0-9]{30}$/.test(tid) && tid.startsWith(mid);
 }
 
-export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: number; now: () => Date }): SmartroProvider {
+export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: number; now: () => Date; redact?: (text: string) => string }): SmartroProvider {
+  /** Words from outside (the PG, a form): redacted, THEN clipped (issue 19, item 9). */
+  const said = (text: string, max?: number) => clip(io.redact ? io.redact(text) : text, max);
   const apiBase = options.apiBase.endsWith('/') ? options.apiBase : `${options.apiBase}/`;
   const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
   const vbankDueDays = options.vbankDueDays ?? 3;
@@ -138,17 +143,17 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     const parsed = SmartroReceiptCheckSchema.safeParse(json);
     if (!parsed.success) return { kind: 'unknown', message: 'The receipt API answered something that is not a receipt (tid, moid, goodsAmt, stateCd).' };
     const r = parsed.data;
-    if (tid !== undefined && r.tid !== tid) return { kind: 'refuted', message: `The receipt API answered for TID ${clip(r.tid)}, not ${tid}.` };
+    if (tid !== undefined && r.tid !== tid) return { kind: 'refuted', message: `The receipt API answered for TID ${said(r.tid)}, not ${tid}.` };
     const refuted = (): Settlement => ({
       kind: 'refuted',
-      message: clip(`Smartro approved TID ${r.tid} for Moid ${r.moid}, ${r.goodsAmt} KRW; the attempt is ${attempt.order_no}, ${attempt.amount} KRW (a replayed approval?).`),
+      message: said(`Smartro approved TID ${r.tid} for Moid ${r.moid}, ${r.goodsAmt} KRW; the attempt is ${attempt.order_no}, ${attempt.amount} KRW (a replayed approval?).`),
     });
     if (r.moid !== attempt.order_no) return refuted();
     const approved = r.stateCd !== undefined ? String(r.stateCd).trim() === '0' : r.stateNm?.trim() === '승인';
     const amount = Number(r.goodsAmt);
     if (amount !== attempt.amount && (!approved || attempt.pay_method === 'VBANK' || !Number.isSafeInteger(amount) || amount <= 0)) return refuted();
     if (!approved) return { kind: 'declined', code: 'pg-cancelled', pgMessage: `Smartro says TID ${r.tid} is cancelled (stateCd ${r.stateCd ?? '-'}).` };
-    if (!isSmartroTid(r.tid, options.mid)) return { kind: 'unknown', message: `The receipt API answered a TID of the wrong form: ${clip(r.tid)}.` };
+    if (!isSmartroTid(r.tid, options.mid)) return { kind: 'unknown', message: `The receipt API answered a TID of the wrong form: ${said(r.tid)}.` };
     const bank = { bank_code: r.bankCd?.trim() || null, bank_name: r.bankNm?.trim() || null };
     if (attempt.pay_method === 'VBANK') {
       const accountNo = r.vacctNo?.trim() || null;
@@ -236,29 +241,30 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
     },
 
     judge(form, attempt): SmartroClaim {
-      if (form.MID !== undefined && form.MID !== options.mid) return { kind: 'refused', code: 'mid-mismatch', message: `The result is for MID ${clip(form.MID)}, not ours.` };
+      if (form.MID !== undefined && form.MID !== options.mid) return { kind: 'refused', code: 'mid-mismatch', message: `The result is for MID ${said(form.MID)}, not ours.` };
       const approved = Object.values(SUCCESS_CODES).includes(form.ResultCode) || form.ResultCode === DEPOSIT_CODE;
       const signed = form.SignValue !== undefined;
       const verifies = signed && sameSecret(form.SignValue ?? '', signValue({ tid: form.TID ?? '', resultCode: form.ResultCode, merchantKey: options.merchantKey }));
       if ((approved || signed) && !verifies) return { kind: 'refused', code: 'sign-mismatch', message: 'SignValue does not match: the result is not trusted.' };
       if (!approved) {
         if (form.ResultCode === CANCEL_CODE) return { kind: 'cancelled', signed };
-        return { kind: 'declined', code: form.ResultCode, pgMessage: clip(form.ResultMsg || 'The PG reported a failure.'), signed };
+        return { kind: 'declined', code: form.ResultCode, pgMessage: said(form.ResultMsg || 'The PG reported a failure.'), signed };
       }
       // An approval (or a virtual account's issue or deposit). From here on, Smartro has acted.
       if (!form.TID || !isSmartroTid(form.TID, options.mid)) {
-        return { kind: 'refused', code: 'bad-tid', message: `The approval's TID is not 30 letters/digits beginning with our MID: ${clip(form.TID ?? '(none)')}.` };
+        return { kind: 'refused', code: 'bad-tid', message: `The approval's TID is not 30 letters/digits beginning with our MID: ${said(form.TID ?? '(none)')}.` };
       }
       if (form.MID === undefined) return { kind: 'refused', code: 'mid-mismatch', message: 'The approval carries no MID.' };
       const payMethod = attempt.pay_method ?? 'CARD';
       const codeFits = form.ResultCode === DEPOSIT_CODE ? payMethod === 'VBANK' : SUCCESS_CODES[payMethod] === form.ResultCode;
       if (form.PayMethod !== payMethod || !codeFits) {
-        return { kind: 'refused', code: 'paymethod-mismatch', message: `Approval ${form.ResultCode} for PayMethod ${clip(form.PayMethod ?? '(none)')}; we asked for ${payMethod}.` };
+        return { kind: 'refused', code: 'paymethod-mismatch', message: `Approval ${form.ResultCode} for PayMethod ${said(form.PayMethod ?? '(none)')}; we asked for ${payMethod}.` };
       }
-      // SignValue covers neither Amt nor the Moid: checked here, and against the receipt API after.
-      if (form.Amt === undefined || Number(form.Amt) !== attempt.amount) {
-        return { kind: 'refused', code: 'amount-mismatch', message: `The result says ${form.Amt ?? '(no Amt)'} KRW; the attempt is ${attempt.amount} KRW.` };
-      }
+      // SignValue covers neither Amt nor the Moid, so the form's Amt decides nothing (issue 19, item 5): a
+      // signed approval of ANOTHER amount may be money Smartro took for this very order. The receipt API
+      // (settle) decides: the Moid and the amount Smartro shows for this TID; money at another amount for
+      // our Moid is owed back (wrong-amount), one for another Moid is refuted.
+      const formAmt = form.Amt === undefined ? undefined : Number(form.Amt);
       const approvedAt = form.AuthDate === undefined ? null : normalizeAuthDate(form.AuthDate);
       const bank = { bank_code: form.fn_cd || null, bank_name: form.fn_name || null };
       if (payMethod === 'VBANK') {
@@ -275,11 +281,12 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
           ...(options.vbankHolder ? { vbank_holder: clip(options.vbankHolder, 100) } : {}),
         };
         const kind = form.ResultCode === DEPOSIT_CODE ? 'deposited' : 'issued';
-        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account };
+        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account, amt: formAmt };
       }
       return {
         kind: 'approved',
         tid: form.TID,
+        amt: formAmt,
         details:
           payMethod === 'CARD'
             ? {
@@ -302,6 +309,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
       if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
       const verdict = check(answer.json, attempt, tid, claim.account);
+      if (verdict.kind === 'refuted') return { ...verdict, tid };
       if (verdict.kind !== 'paid' || attempt.pay_method === 'VBANK') return verdict;
       // The form's details (card name, quota) with the receipt's card number (masked by Smartro).
       return { kind: 'paid', details: { ...verdict.details, ...definedOnly(claim.details ?? {}), card_no: verdict.details.card_no, tid } };
@@ -321,8 +329,8 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       const answer = await receiptCall({ tid });
       if (!answer.ok) return { ok: false, code: answer.code, message: answer.message };
       if (answer.status < 200 || answer.status > 299) {
-        const said = ['resultMsg', 'ResultMsg', 'message'].map((k) => answer.json[k]).find((v) => typeof v === 'string' && v);
-        return { ok: false, code: 'pg-refused', message: clip(String(said ?? `The receipt API answered HTTP ${answer.status}.`)) };
+        const text = ['resultMsg', 'ResultMsg', 'message'].map((k) => answer.json[k]).find((v) => typeof v === 'string' && v);
+        return { ok: false, code: 'pg-refused', message: said(String(text ?? `The receipt API answered HTTP ${answer.status}.`)) };
       }
       return { ok: true, receipt: answer.json };
     },

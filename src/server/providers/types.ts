@@ -55,8 +55,11 @@ export type Settlement =
   | { kind: 'declined'; code: string; pgMessage?: string }
   /** The PG took another amount than the attempt's: recorded as failed, the money as owed back. */
   | { kind: 'wrong-amount'; details: PaidDetails; amount: number }
-  /** The PG's own records contradict what arrived (a replayed approval of another order). */
-  | { kind: 'refuted'; message: string }
+  /**
+   * The PG's own records contradict what arrived (a replayed approval of another order). `tid`: the TID that
+   * was asked about, when it was not the attempt's own claimed one (a refutation of it never discards that).
+   */
+  | { kind: 'refuted'; message: string; tid?: string }
   /** Nothing usable came back: the PG may or may not have acted. */
   | { kind: 'unknown'; message: string }
   /** The PG has no payment for this attempt (now). */

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
-import type { Attempt, AttemptPatch, NewAttempt, PaidDetails, PaymentStore, PayResult, ProviderName, RefundDue, Refusal } from './types.js';
+import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 'kpg-checkout:migrate';
@@ -49,6 +49,7 @@ function toAttempt(row: Row): Attempt {
     finished_at: iso(row.finished_at),
     window_closed_at: iso(row.window_closed_at),
     reported_at: iso(row.reported_at),
+    checked_at: iso(row.checked_at),
   };
 }
 
@@ -229,9 +230,31 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     },
 
     async recordRefusal(r: Refusal) {
-      await sql.query('INSERT INTO kpg_refusals (at, route, order_no, order_id, code, message) VALUES ($1, $2, $3, $4, $5, $6)', [
-        r.at, r.route, r.order_no, r.order_id, r.code, r.message,
-      ]);
+      const source = r.source ?? 'unknown';
+      const { rows } = await sql.query<{ count: unknown }>(
+        `INSERT INTO kpg_refusal_counts (bucket, route, code, source, count) VALUES (date_trunc('hour', $1::timestamptz), $2, $3, $4, 1)
+         ON CONFLICT (bucket, route, code, source) DO UPDATE SET count = kpg_refusal_counts.count + 1 RETURNING count`,
+        [r.at, r.route, r.code, source],
+      );
+      const count = Number(rows[0]?.count ?? 1);
+      const kept = count <= REFUSAL_SAMPLES;
+      if (kept) {
+        await sql.query('INSERT INTO kpg_refusals (at, route, order_no, order_id, code, message, source) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          r.at, r.route, r.order_no, r.order_id, r.code, r.message, source,
+        ]);
+      }
+      return { kept, count };
+    },
+
+    async refusalCounts(options = {}) {
+      const params: unknown[] = [options.limit ?? 1000];
+      let where = '';
+      if (options.since) {
+        params.push(options.since);
+        where = `WHERE bucket >= date_trunc('hour', $2::timestamptz)`;
+      }
+      const { rows } = await sql.query<Row>(`SELECT * FROM kpg_refusal_counts ${where} ORDER BY bucket DESC, count DESC, route, code, source LIMIT $1`, params);
+      return rows.map((r) => ({ bucket: iso(r.bucket) as string, route: String(r.route), code: String(r.code), source: String(r.source), count: Number(r.count) }));
     },
 
     async refusals(options = {}) {
@@ -249,6 +272,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
         order_id: (r.order_id as string | null) ?? null,
         code: String(r.code),
         message: String(r.message),
+        source: (r.source as string | null) ?? null,
       }));
     },
 
@@ -263,7 +287,24 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       return rows.map(toAttempt);
     },
 
+    async attemptsToCheck(statuses, options) {
+      const params: unknown[] = [[...statuses], options.limit, options.checkedBefore, [...(options.except ?? [])]];
+      let where = 'status = ANY($1::text[]) AND (checked_at IS NULL OR checked_at <= $3) AND NOT (order_no = ANY($4::text[]))';
+      if (options.createdBefore) {
+        params.push(options.createdBefore);
+        where += ` AND created_at < $${params.length}`;
+      }
+      const { rows } = await sql.query<Row>(`SELECT * FROM kpg_attempts WHERE ${where} ORDER BY checked_at NULLS FIRST, created_at LIMIT $2`, params);
+      return rows.map(toAttempt);
+    },
+
+    async markChecked(orderNos, now) {
+      if (!orderNos.length) return;
+      await sql.query('UPDATE kpg_attempts SET checked_at = $2 WHERE order_no = ANY($1::text[])', [[...orderNos], now]);
+    },
+
     async prune(before) {
+      await sql.query('DELETE FROM kpg_refusal_counts WHERE bucket < $1', [before]);
       const refusals = await sql.query('DELETE FROM kpg_refusals WHERE at < $1', [before]);
       const attempts = await sql.query(
         `DELETE FROM kpg_attempts a WHERE a.status IN ('failed', 'cancelled') AND a.finished_at < $1

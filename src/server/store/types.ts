@@ -72,6 +72,8 @@ export interface Attempt {
   reason: string | null;
   /** cancelled as superseded: the attempt that replaced it. */
   superseded_by: string | null;
+  /** When reconcile() last asked the PG about it (migration 003); null: never. */
+  checked_at?: string | null;
 }
 
 export type NewAttempt = Pick<
@@ -152,7 +154,21 @@ export interface Refusal {
   order_id: string | null;
   code: string;
   message: string;
+  /** Who sent it: the client's address key (IPv6 by /64), "unknown" (no address), "server" (reconcile). */
+  source?: string | null;
 }
+
+/** Refusals counted per hour, route, code and source (migration 003). */
+export interface RefusalCount {
+  bucket: string;
+  route: string;
+  code: string;
+  source: string;
+  count: number;
+}
+
+/** How many refusals of one (hour, route, code, source) are kept as rows; the rest are only counted. */
+export const REFUSAL_SAMPLES = 20;
 
 export type PayResult =
   | { ok: true; attempt: Attempt; already: boolean }
@@ -189,11 +205,25 @@ export interface PaymentStore {
   /** Staff gave the money back (or decided otherwise): note it; true when it was open. */
   resolveRefund(provider: ProviderName, tid: string, resolution: string, now: string): Promise<boolean>;
 
-  recordRefusal(refusal: Refusal): Promise<void>;
+  /**
+   * Counts the refusal (per hour, route, code, source) and keeps it as a row while that count is at most
+   * REFUSAL_SAMPLES; `kept` says whether it was.
+   */
+  recordRefusal(refusal: Refusal): Promise<{ kept: boolean; count: number }>;
   refusals(options?: { orderNo?: string; limit?: number }): Promise<Refusal[]>;
+  /** The refusal counts, newest hour first (`since`: from that hour on). */
+  refusalCounts(options?: { since?: string; limit?: number }): Promise<RefusalCount[]>;
 
-  /** Attempts in these statuses (reconcile), oldest first; `updatedBefore` filters on updated_at. */
+  /** Attempts in these statuses, oldest first; `createdBefore` filters on created_at. */
   attemptsIn(statuses: readonly Status[], options?: { createdBefore?: string; limit?: number }): Promise<Attempt[]>;
+  /**
+   * reconcile()'s fair batches (issue 19, item 2): attempts in these statuses last checked at or before
+   * `checkedBefore` (never checked first, then the least recently checked, then the oldest), leaving out
+   * `except` (those this run has asked about already), at most `limit`.
+   */
+  attemptsToCheck(statuses: readonly Status[], options: { checkedBefore: string; createdBefore?: string; except?: readonly string[]; limit: number }): Promise<Attempt[]>;
+  /** Notes that reconcile() asked the PG about these attempts at `now`. */
+  markChecked(orderNos: readonly string[], now: string): Promise<void>;
   /** Deletes refusals recorded before `before`, and finished unpaid attempts older than it. Returns counts. */
   prune(before: string): Promise<{ refusals: number; attempts: number }>;
   /** Runs `fn` only if no other instance holds the lock `name` (PostgreSQL advisory lock); else undefined. */

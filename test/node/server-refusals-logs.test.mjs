@@ -1,0 +1,99 @@
+// @ts-check
+/**
+ * Issue 19 on PGlite and PostgreSQL: refusal-table growth and the PG routes' limit (item 7), log lines that
+ * stay JSON (item 8, end to end), keys redacted before they are clipped (item 9), fixed browser codes
+ * (item 12).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { REFUSAL_SAMPLES } from '../../dist/server/index.js';
+import { answerJson, forEachEngine, readAll, SANDBOX_SECRETS, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { hardeningSetup } from './server-hardening-setup.mjs';
+
+forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
+  /** @param {import('node:test').TestContext} t @param {Record<string, any>} [options] */
+  const setup = (t, options) => hardeningSetup(t, store(), options);
+
+  // ------------------------------------------------------------------------------------------ item 7
+  test('item 7: junk on the PG routes is counted per source, kept as rows only up to REFUSAL_SAMPLES, and a source over its refusal budget is turned away', async (t) => {
+    const s = await setup(t, { rateLimit: { refusals: { limit: 50, windowMs: 60_000 } } });
+    const statuses = [];
+    for (let i = 0; i < 60; i++) {
+      const r = await s.raw('/api/kpg/smartro/return', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `junk=${i}`, clientIp: '198.51.100.77' });
+      statuses.push(r.status);
+    }
+    assert.deepEqual([statuses[0], statuses[49], statuses[50], statuses[59]], [400, 400, 429, 429]);
+    const counts = (await s.kpg.refusalCounts()).filter((c) => c.source === '198.51.100.77');
+    assert.deepEqual(counts.map((c) => [c.route, c.code, c.count]), [['smartro/return', 'bad-return', 50]]);
+    const rows = (await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.source === '198.51.100.77');
+    assert.equal(rows.length, REFUSAL_SAMPLES, 'sampled: not one row per junk request');
+    // With no address known, nothing is turned away (no shared bucket), and the rows stay sampled.
+    for (let i = 0; i < 60; i++) {
+      const r = await s.raw(`/api/kpg/shinhan/cancel?order_no=junk${i}`);
+      assert.equal(r.status, 400);
+    }
+    const unknown = (await s.kpg.refusalCounts()).filter((c) => c.source === 'unknown' && c.route === 'shinhan/cancel');
+    assert.equal(unknown[0].count, 60);
+    assert.ok((await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.route === 'shinhan/cancel' && r.source === 'unknown').length <= REFUSAL_SAMPLES);
+  });
+
+  test('item 7: results the server accepts never count against the refusal budget (a PG retrying one result 80 times is always answered)', async (t) => {
+    const s = await setup(t, { rateLimit: { refusals: { limit: 5, windowMs: 60_000 } } });
+    const attempt = await s.paid('alice');
+    // Shinhan's browser returning to cancel_url for a paid attempt is a refusal (stale-report)... 5 of them:
+    for (let i = 0; i < 5; i++) await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' });
+    assert.equal((await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' })).status, 429);
+    // ...while another source's accepted reports never run into it.
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    for (let i = 0; i < 80; i++) {
+      const r = await s.raw(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=F001`, { clientIp: '192.0.2.100' });
+      assert.equal(r.status, 200, `report ${i}`);
+    }
+  });
+
+  // ------------------------------------------------------------------------------------------ item 8
+  test('item 8: attacker text with quotes, backslashes and a key label leaves every log line valid JSON, the text intact and the key redacted', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    const evil = `apikey=\\"},"level":"info","forged":"1 SPGKEY ${SANDBOX_SECRETS[0]} \\\\" \u2028 end`;
+    const r = await s.call(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=E1&ret_msg=${encodeURIComponent(evil)}`, { buyer: null });
+    assert.equal(r.status, 200);
+    // startServer's sink JSON.parse()s every line: a line that is not JSON would be missing here.
+    const line = s.logs.find((l) => l.code === 'browser-text' && l.order_no === started.json.order_no);
+    assert.ok(line, 'the line with the attacker\'s text was written, and parses');
+    assert.equal(line.level, 'info');
+    assert.ok(!('forged' in line));
+    assert.ok(String(line.message).includes('"},"level":"info","forged":"1'), 'the text is kept as text');
+    assert.ok(!JSON.stringify(s.logs).includes(SANDBOX_SECRETS[0]));
+  });
+
+  // ------------------------------------------------------------------------------------------ item 9
+  test('item 9: a PG text with a key straddling the 200-character cut leaks no part of the key (redact, then clip)', async (t) => {
+    const KEY = 'Zq7Kp2Lm9Xw4Rt8Vb';
+    const pg = await serve(t, async (req, res) => {
+      await readAll(req);
+      answerJson(res, 200, { ret_code: 901, ret_msg: `${'x'.repeat(190)}${KEY} more` });
+    });
+    const shop = shopOrders();
+    const server = await startServer(t, store(), { shinhan: { apiBase: `${pg}/`, clientId: 'kpgclip01', paymentApiKey: KEY, searchApiKey: 'search-key-0001' }, loadOrder: shop.loadOrder, authorize: shop.authorize, rateLimit: false });
+    const r = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: shop.add().order_id, device_type: 2 });
+    assert.equal(r.status, 502);
+    const everything = `${r.text}\n${JSON.stringify(server.logs)}`;
+    assert.ok(!everything.includes(KEY.slice(0, 6)), `a prefix of the key leaked: ${r.json.message.slice(-40)}`);
+    assert.match(r.json.message, /\[redacted\]/);
+  });
+
+  // ----------------------------------------------------------------------------------------- item 12
+  test('item 12: a browser-sent fail\'s ret_code is never echoed: pg-failed unless it is on the fixed list', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    await s.call(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=CALL-0100000000`, { buyer: null });
+    const res = (await s.call(`/api/kpg/result?order_no=${started.json.order_no}`)).json;
+    assert.deepEqual([res.status, res.code], ['failed', 'pg-failed']);
+    assert.ok(!JSON.stringify(res).includes('0100000000'));
+    assert.ok(s.logs.some((l) => l.code === 'browser-text' && String(l.message).includes('CALL-0100000000')), 'the caller\'s code is logged');
+  });
+});
