@@ -100,14 +100,13 @@ function demo(): Plugin {
 }
 
 /**
- * One IIFE per script tag: `vite build` writes kpg-checkout.js (every element and PG), `--mode shinhan`
- * kpg-shinhan.js, `--mode smartro` kpg-smartro.js (one PG each, same global `KpgCheckout`), `--mode return`
- * kpg-return.js; `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server.
+ * One IIFE per script tag: `vite build` writes kpg-checkout.js (every element and PG in one file), `--mode
+ * return` kpg-return.js; `--mode no-dom` writes no-dom.cjs, what `require('kpg-checkout')` gets on a server.
+ * The two-stage files of one PG (kpg-shinhan.js + kpg-shinhan.stage2.js, the same for Smartro) are built by
+ * scripts/stages.mjs with `--mode stage`, which passes its own entries and plugins.
  */
 const entries = {
   production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
-  shinhan: { entry: 'src/kpg-shinhan.ts', name: 'KpgCheckout', file: 'kpg-shinhan.js', format: 'iife' },
-  smartro: { entry: 'src/kpg-smartro.ts', name: 'KpgCheckout', file: 'kpg-smartro.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
@@ -124,7 +123,7 @@ export default defineConfig(({ mode }) => {
       outDir: 'dist',
       emptyOutDir: false,
       target: 'es2022',
-      lib: { entry, formats: [format], name, fileName: () => file },
+      ...(mode === 'stage' ? {} : { lib: { entry, formats: [format], name, fileName: () => file } }),
     },
   };
 });

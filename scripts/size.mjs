@@ -15,11 +15,14 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, deflateRawSync, gzipSync } from 'node:zlib';
 import { deflateCost } from './deflate-cost.mjs';
 import { decodeMappings } from './sourcemap.mjs';
+import { buildStages } from './stages.mjs';
 
-/** The script-tag files and the Vite mode that builds each (vite.config.ts). */
+/** The script-tag files and what builds each: a Vite mode (vite.config.ts) or a PG's two stages (stages.mjs). */
 export const FILES = [
-  { file: 'kpg-shinhan.js', mode: 'shinhan' },
-  { file: 'kpg-smartro.js', mode: 'smartro' },
+  { file: 'kpg-shinhan.js', pg: 'shinhan' },
+  { file: 'kpg-shinhan.stage2.js', pg: 'shinhan' },
+  { file: 'kpg-smartro.js', pg: 'smartro' },
+  { file: 'kpg-smartro.stage2.js', pg: 'smartro' },
   { file: 'kpg-checkout.js', mode: 'production' },
   { file: 'kpg-return.js', mode: 'return' },
 ];
@@ -116,9 +119,13 @@ async function main() {
   /** @type {Record<string, unknown>} */
   const report = {};
   try {
-    for (const { file, mode } of FILES) {
+    /** @type {Set<string>} */
+    const built = new Set();
+    for (const { file, mode, pg } of FILES) {
       if (filters.length && !filters.some((f) => file.includes(f))) continue;
-      await build({ configFile: 'vite.config.ts', mode, logLevel: 'error', build: { outDir: out, emptyOutDir: false, sourcemap: 'hidden' } });
+      if (pg && !built.has(pg)) await buildStages({ pg: /** @type {'shinhan' | 'smartro'} */ (pg), outDir: out, sourcemap: 'hidden', logLevel: 'error' });
+      if (pg) built.add(pg);
+      else await build({ configFile: 'vite.config.ts', mode, logLevel: 'error', build: { outDir: out, emptyOutDir: false, sourcemap: 'hidden' } });
       const code = readFileSync(join(out, file));
       const map = JSON.parse(readFileSync(join(out, `${file}.map`), 'utf8'));
       const { gzip, overhead, rows } = attribute(code, map);

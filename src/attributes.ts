@@ -3,8 +3,7 @@
  * and `<kpg-receipt>` read `timeout`, `tid` and `amount` through these only.
  * Numbers are accepted wherever the attribute is numeric: React 19 and Vue set a property, not an attribute.
  */
-import { invalidConfig } from './errors.js';
-import { AmountSchema, SecondsSchema, TidSchema } from './schemas.js';
+import { AMOUNT, isSeconds } from './rules.js';
 import { warnOnce } from './warn.js';
 
 export type Numeric = string | number | null | undefined;
@@ -15,8 +14,8 @@ export const DEFAULT_RESULT_TIMEOUT_S = 60;
 /** `timeout` / `result-timeout`: seconds (text or a number) -> milliseconds; an invalid value warns and falls back. */
 export function readSeconds(field: string, value: Numeric, fallback: number): number {
   if (value == null || value === '') return fallback * 1000;
-  const parsed = SecondsSchema.safeParse(Number(value));
-  if (parsed.success) return parsed.data * 1000;
+  const seconds = Number(value);
+  if (isSeconds(seconds)) return seconds * 1000;
   warnOnce(`${field}="${value}" is not a number of seconds; using ${fallback}.`);
   return fallback * 1000;
 }
@@ -24,16 +23,10 @@ export function readSeconds(field: string, value: Numeric, fallback: number): nu
 /** `timeout`: milliseconds before a backend request is abandoned. */
 export const readTimeout = (value: Numeric) => readSeconds('timeout', value, DEFAULT_TIMEOUT_S);
 
-/** `tid`: the PG's transaction id. Throws `invalid-config` naming `tid`. */
-export function readTid(value: string | null | undefined): string {
-  if (value && TidSchema.safeParse(value).success) return value;
-  throw invalidConfig('tid', value ? `tid="${value}" is not a transaction id` : 'The tid attribute is required');
-}
-
 /** `amount`: whole won (digits, or a whole number), else null with one warning saying so. */
 export function readAmount(value: Numeric): number | null {
   if (value == null || value === '') return null;
-  if (AmountSchema.safeParse(String(value)).success) return Number(value);
+  if (AMOUNT.test(String(value))) return Number(value);
   warnOnce(`amount="${value}" is not whole won (digits only, or a whole number); the amount is not shown.`);
   return null;
 }

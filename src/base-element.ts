@@ -1,5 +1,5 @@
-import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { english } from './i18n.js';
+import { Reactive, type Changed, type PropertyDeclaration } from './reactive.js';
 import { themeColors, themeStyle } from './theme.js';
 import { warnOnce } from './warn.js';
 
@@ -12,12 +12,14 @@ const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /**
- * What every kpg element shares: the `lang` global attribute, the two theme colours, and the warnings for
- * attributes that look right but do nothing. Reactive properties are declared as `static properties` (no
+ * What every kpg element shares, on the first stage's element base (reactive.ts): the `lang` global
+ * attribute, the two theme colours, and the warnings for attributes that look right but do nothing.
+ * `<kpg-checkout>` renders its shadow DOM by hand on it; the picker and the receipt render lit-html
+ * templates (lit-element.ts, second stage). Reactive properties are declared as `static properties` (no
  * decorators: smaller bundles), each with a `declare`d field for its type and docs.
  */
-export class KpgElement extends LitElement {
-  static override properties: PropertyDeclarations = {
+export class KpgElement extends Reactive {
+  static override properties: Record<string, PropertyDeclaration> = {
     mainColor: { attribute: 'main_color' },
     pointColor: { attribute: 'point_color' },
   };
@@ -55,8 +57,7 @@ export class KpgElement extends LitElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
+  protected override willUpdate(_changed: Changed): void {
     if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(`lang="${this.lang}" is not a language the widget speaks (ko, en); it uses ko.`);
   }
 
@@ -64,8 +65,7 @@ export class KpgElement extends LitElement {
    * The theme's CSS custom properties go on the `base` part through the CSSOM (`style.setProperty`), never
    * as a `style` attribute: a strict CSP (style-src without 'unsafe-inline') blocks style attributes.
    */
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
+  protected override updated(changed: Changed): void {
     const base = this.renderRoot.querySelector<HTMLElement>('[part="base"]');
     if (!base || (base === this.#themed && !changed.has('mainColor') && !changed.has('pointColor'))) return;
     this.#themed = base;

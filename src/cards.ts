@@ -2,10 +2,11 @@
  * Shinhan's card-company list (`GET v1.0/payments/info/card-list`, proxied by the shop's backend):
  * loading it once per URL, and the rules the picker shows. Plain functions, no DOM element needed.
  */
-import { KpgError, parseOrThrow } from './errors.js';
+import { KpgError } from './errors.js';
+import { parseOrThrow } from './parse.js';
 import { getJson } from './http.js';
 import { pgUrl, toUrl } from './origins.js';
-import { SHINHAN_DOMAIN } from './providers/shinhan.js';
+import { SHINHAN_DOMAIN } from './providers/shinhan-start.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
 import { warnOnce } from './warn.js';
 

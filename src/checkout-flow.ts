@@ -1,91 +1,35 @@
 /**
- * One payment attempt, start to finish, as plain async functions: attributes are already validated, and
- * the result is exactly one Outcome (the event the element fires). No DOM element needed.
+ * One payment attempt once its session request has left (the click itself is start.ts, on the first
+ * stage), as plain async functions: attributes are already validated, and the result is exactly one
+ * Outcome (the event the element fires). No DOM element needed.
  *
- *   prepare (PG script) -> POST session-url -> validate -> [kpg-session] -> (next task) open PG -> poll result-url
+ *   (start.ts: POST session-url) -> the answer -> validate -> [kpg-session] -> (next task) open PG -> poll result-url
  */
-import { KpgError } from './errors.js';
-import type { KpgSessionDetail, Outcome } from './events.js';
-import {
-  fetchResult,
-  outcomeFromResult,
-  pollResult,
-  reportWindowClosed,
-  requestSession,
-  type SessionRequest,
-} from './protocol.js';
-import type { AttemptContext, PgReturn } from './providers/types.js';
-import type { KpgResult, ProviderId } from './schemas.js';
-import { sleep } from './timers.js';
+import type { Outcome } from './events.js';
+import { fetchResult, outcomeFromResult, pollResult, reportWindowClosed, requestSession } from './protocol.js';
+import type { AttemptContext, PgReturn, Provider } from './providers/types.js';
+import type { Sent } from './request.js';
+import type { KpgResult } from './schemas.js';
+import { errorOutcome, type FlowHooks } from './start.js';
+import { nextTask } from './timers.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
 
-export interface FlowHooks {
-  /** The backend returned a valid session (fire `kpg-session`). */
-  onSession(detail: KpgSessionDetail): void;
-}
-
-function errorOutcome(error: unknown, known: { provider: ProviderId; order_no?: string }): Outcome {
-  if (error instanceof KpgError) {
-    return {
-      type: 'kpg-error',
-      detail: { provider: known.provider, ...(known.order_no ? { order_no: known.order_no } : {}), ...error.detail },
-    };
-  }
-  return {
-    type: 'kpg-error',
-    detail: {
-      code: 'session-failed',
-      provider: known.provider,
-      message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}`,
-    },
-  };
-}
-
-export function sessionRequest(ctx: AttemptContext): SessionRequest {
-  const { config } = ctx;
-  return {
-    provider: config.provider,
-    order_id: config.orderId,
-    device_type: ctx.device === 'mobile' ? 1 : 2,
-    pgcode: config.pgcode,
-    main_color: config.mainColor,
-    point_color: config.pointColor,
-    ...(ctx.device === 'mobile' ? { return_to: returnTo() } : {}),
-    ...(config.appScheme ? { app_scheme: config.appScheme } : {}),
-    ...(config.payMethod ? { pay_method: config.payMethod } : {}),
-    ...(ctx.card ?? {}),
-  };
-}
-
-/** This page without its fragment and without a `kpg_order_no` left from an earlier return. */
-function returnTo(): string {
-  const url = new URL(location.href);
-  url.hash = '';
-  url.searchParams.delete(RETURN_PARAM);
-  return url.href;
-}
-
-/** The query parameter the backend adds to `return_to` (contract v2): the attempt the buyer comes back from. */
-export const RETURN_PARAM = 'kpg_order_no';
-
 const bound = (ctx: AttemptContext) => ctx.config.resultTimeoutMs / 1000;
 
 /**
- * Runs the attempt. Must be called inside the click handler: `beforeSession` runs synchronously before
- * the first await. Resolves with an Outcome, or `null` when the page navigated away (the outcome then
- * comes from `resumeCheckout` on return). Rejects only when `ctx.signal` aborts.
+ * The rest of the attempt whose session request was `sent` inside the click. Resolves with an Outcome, or
+ * `null` when the page navigated away (the outcome then comes from `resumeCheckout` on return). Rejects
+ * only when `ctx.signal` aborts.
  */
-export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promise<Outcome | null> {
+export async function finishCheckout(ctx: AttemptContext, hooks: FlowHooks, sent: Sent): Promise<Outcome | null> {
   const { sessionUrl, timeoutMs } = ctx.config;
-  const provider = ctx.config.pg;
+  // Both halves: this runs on the second stage, which registered its PG's second half.
+  const provider = ctx.config.pg as Provider;
   let orderNo: string | undefined;
   try {
-    provider.beforeSession?.(ctx);
-    const preparing = provider.prepare?.(ctx);
-    if (preparing) await preparing; // not awaited when ready: the session request starts in the click's task
-    const answer = await requestSession(sessionUrl, sessionRequest(ctx), { signal: ctx.signal, timeoutMs });
+    const answer = await requestSession(sessionUrl, sent, { signal: ctx.signal, timeoutMs });
     if (answer.kind !== 'session') {
       provider.abandon?.(ctx);
       if (answer.kind !== 'attempt-in-progress') return await settledElsewhere(ctx, answer.order_no, answer.kind);
@@ -115,7 +59,7 @@ export async function runCheckout(ctx: AttemptContext, hooks: FlowHooks): Promis
     const session = provider.parseSession(answer.json, ctx);
     orderNo = session.order_no;
     hooks.onSession({ provider: provider.id, order_no: orderNo });
-    await sleep(0, ctx.signal);
+    await nextTask(ctx.signal);
     const pg: PgReturn = await provider.open(session, ctx);
     if (pg.kind === 'navigated') return null;
     if (pg.kind === 'closed') return await afterClose(ctx, orderNo);

@@ -8,9 +8,10 @@ import {
 import { KpgError, invalidConfig } from './errors.js';
 import type { KpgErrorDetail } from './events.js';
 import { backendUrl } from './origins.js';
-import type { Provider } from './providers/types.js';
+import type { RegisteredProvider } from './providers/types.js';
 import { providerFor } from './registry.js';
-import { AppSchemeSchema, DeviceSchema, PayMethodSchema, PgCodeSchema, type DeviceMode, type PayMethod, type ProviderId } from './schemas.js';
+import { APP_SCHEME, DEVICES, PAY_METHODS, PG_CODE, oneOf } from './rules.js';
+import type { DeviceMode, PayMethod, ProviderId } from './schemas.js';
 import { warnOnce } from './warn.js';
 import { themeColors } from './theme.js';
 
@@ -33,7 +34,7 @@ export interface CheckoutAttributes {
 export interface CheckoutConfig {
   provider: ProviderId;
   /** The PG's module, from this script's registry. */
-  pg: Provider;
+  pg: RegisteredProvider;
   sessionUrl: URL;
   resultUrl: URL;
   orderId: string;
@@ -68,13 +69,13 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
   const orderId = attrs.orderId == null ? '' : String(attrs.orderId).trim();
   if (!orderId) throw invalidConfig('order-id', 'The order-id attribute is required: your order reference, sent to your backend');
   const pgcode = attrs.pgcode || 'selpay';
-  if (!PgCodeSchema.safeParse(pgcode).success) {
+  if (!PG_CODE.test(pgcode)) {
     throw invalidConfig('pgcode', `pgcode="${pgcode}" must be 1-10 letters, digits or _ (e.g. selpay, card)`);
   }
-  const device = DeviceSchema.safeParse(attrs.device || 'auto');
-  if (!device.success) throw invalidConfig('device', `device="${attrs.device}" must be auto, pc or mobile`);
+  const device = attrs.device || 'auto';
+  if (!oneOf(DEVICES, device)) throw invalidConfig('device', `device="${attrs.device}" must be auto, pc or mobile`);
   const appScheme = attrs.appScheme || null;
-  if (appScheme && !AppSchemeSchema.safeParse(appScheme).success) {
+  if (appScheme && !APP_SCHEME.test(appScheme)) {
     throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
   }
   return {
@@ -86,7 +87,7 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     orderId,
     pgcode,
     ...themeColors(attrs),
-    device: device.data,
+    device,
     scriptSrc: attrs.scriptSrc || null,
     timeoutMs: readTimeout(attrs.timeout),
     resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
@@ -97,9 +98,8 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
 /** `pay-method`: Smartro's; Shinhan's window lets the buyer choose (selpay), so there it is ignored with a warning. */
 function payMethod(provider: ProviderId, value: string | null | undefined): PayMethod | null {
   if (!value) return null;
-  const parsed = PayMethodSchema.safeParse(value);
-  if (!parsed.success) throw invalidConfig('pay-method', `pay-method="${value}" must be card, vbank, bank or phone`);
-  if (provider === 'smartro') return parsed.data;
+  if (!oneOf(PAY_METHODS, value)) throw invalidConfig('pay-method', `pay-method="${value}" must be card, vbank, bank or phone`);
+  if (provider === 'smartro') return value;
   warnOnce(`pay-method="${value}" is ignored for ${provider}: its window lets the buyer choose`);
   return null;
 }

@@ -4,45 +4,32 @@
  */
 import { KpgError } from './errors.js';
 import type { KpgErrorCode } from './events.js';
+import { send, sendJson, type RequestOptions, type Sent } from './request.js';
 import { BackendErrorSchema } from './schemas.js';
 import { sleep } from './timers.js';
 
-export interface RequestOptions {
-  signal: AbortSignal;
-  /** Milliseconds before this one request is abandoned. */
-  timeoutMs: number;
-}
+export type { RequestOptions };
 
-/** fetch + JSON with a per-request timeout that also follows the attempt's signal. */
+/**
+ * The JSON answer of a request (sent now, or already `sent`: the session request leaves inside the click,
+ * on the first stage). Throws KpgError: network, deadline, HTTP error (with the backend's error body), not JSON.
+ */
 export async function fetchJson(
   url: URL,
   init: RequestInit,
   code: KpgErrorCode,
   what: string,
-  { signal, timeoutMs }: RequestOptions,
+  options: RequestOptions,
+  sent: Sent = send(url, init, options),
 ): Promise<unknown> {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
   try {
     let response: Response;
     try {
-      response = await fetch(url, {
-        ...init,
-        credentials: 'same-origin',
-        cache: 'no-store',
-        headers: { Accept: 'application/json', ...(init.headers ?? {}) },
-        signal: controller.signal,
-      });
+      response = await sent.response;
     } catch (error) {
-      if (signal.aborted) throw error;
-      const message = timedOut
-        ? `${what} timed out after ${timeoutMs / 1000} s`
+      if (options.signal.aborted) throw error;
+      const message = sent.timedOut()
+        ? `${what} timed out after ${options.timeoutMs / 1000} s`
         : `${what} could not reach ${url.pathname} (network error)`;
       throw new KpgError({ code, message }, true);
     }
@@ -76,8 +63,7 @@ export async function fetchJson(
     }
     return json;
   } finally {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', onAbort);
+    sent.end();
   }
 }
 
@@ -100,7 +86,7 @@ export async function getJson(url: URL, code: KpgErrorCode, what: string, option
   }
 }
 
-/** POST a JSON body (never retried: a second POST could start a second payment). */
+/** POST a JSON body and read the answer (never retried: a second POST could start a second payment). */
 export function postJson(
   url: URL,
   body: unknown,
@@ -108,11 +94,5 @@ export function postJson(
   what: string,
   options: RequestOptions & { keepalive?: boolean },
 ): Promise<unknown> {
-  return fetchJson(
-    url,
-    { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' }, keepalive: !!options.keepalive },
-    code,
-    what,
-    options,
-  );
+  return fetchJson(url, {}, code, what, options, sendJson(url, body, options, options.keepalive));
 }

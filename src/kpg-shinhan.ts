@@ -1,11 +1,20 @@
 /**
- * dist/kpg-shinhan.js: the elements as a Shinhan shop uses them (`<kpg-checkout provider="shinhan">` with
- * its card picker, `<kpg-card-picker>`, `<kpg-receipt provider="shinhan">`), and no Smartro code.
+ * dist/kpg-shinhan.js, the first stage of a Shinhan shop's script: `<kpg-checkout provider="shinhan">`, its
+ * attributes, theme and pay button in all its states, and Shinhan's script loaded when a PC checkout
+ * appears; interactive after 12 KB gzip. Everything else (the flow after the session request, the card
+ * picker, `<kpg-card-picker>`, `<kpg-receipt provider="shinhan">`, virtual accounts, zod and lit) is
+ * kpg-shinhan.stage2.js, fetched from beside this file at idle, on the first pointer or focus intent, and
+ * at the latest inside the click (stage.ts). No Smartro code.
  */
-import './entries/shinhan.js';
+import { KpgCheckout } from './entries/checkout.js';
+import { shinhanStart } from './providers/shinhan-start.js';
+import { registerProvider, views } from './registry.js';
+import { locateSecondStage } from './stage.js';
 
-export { KpgCheckout } from './entries/checkout.js';
-export { KpgCardPicker } from './entries/card-picker.js';
-export { KpgReceipt } from './entries/receipt.js';
+registerProvider(shinhanStart);
+views.picker = true;
+locateSecondStage('kpg-shinhan.stage2.js', typeof __KPG_BUILD__ === 'string' ? __KPG_BUILD__ : '');
+
+export { KpgCheckout };
 export { allowPgOrigins } from './origins.js';
 export { IN_APP_BROWSERS, inAppBrowser } from './in-app.js';

@@ -9,27 +9,9 @@
 import { KpgError } from './errors.js';
 import type { Outcome } from './events.js';
 import { fetchJson, postJson, type RequestOptions } from './http.js';
+import type { Sent } from './request.js';
 import { ResultSchema, SessionRefusalSchema, describeIssues, type KpgResult, type ProviderId } from './schemas.js';
 import { backoff, sleep } from './timers.js';
-
-/** The body `POST session-url` receives. */
-export interface SessionRequest {
-  provider: ProviderId;
-  order_id: string;
-  device_type: 1 | 2;
-  pgcode: string;
-  main_color: string;
-  point_color: string;
-  /** Mobile only: the page to come back to after the PG. */
-  return_to?: string;
-  /** The shop app's URL scheme (`myshop://`), for PG apps that hand the buyer back to it. */
-  app_scheme?: string;
-  /** With a card picker: the chosen card company (Shinhan's code) and months (`"00"` lump sum). */
-  card_cpny_cd?: string;
-  install_month?: string;
-  /** Smartro: how the buyer pays (`pay-method`), allowed or refused by the backend. */
-  pay_method?: string;
-}
 
 /** What `POST session-url` answered: a session to validate, or a 409 the widget knows how to finish. */
 export type SessionAnswer =
@@ -41,10 +23,13 @@ export type SessionAnswer =
   /** A virtual account of this order (attempt `order_no`) waits for its money: its result is the outcome. */
   | { kind: 'awaiting-deposit'; order_no: string };
 
-/** `POST session-url`. Never retried. 409s with a known code become answers, other errors throw. */
-export async function requestSession(url: URL, body: SessionRequest, options: RequestOptions): Promise<SessionAnswer> {
+/**
+ * The answer to `POST session-url` (`sent` inside the click: start.ts). Never retried. 409s with a known code
+ * become answers, other errors throw.
+ */
+export async function requestSession(url: URL, sent: Sent, options: RequestOptions): Promise<SessionAnswer> {
   try {
-    return { kind: 'session', json: await postJson(url, body, 'session-failed', 'The session request', options) };
+    return { kind: 'session', json: await fetchJson(url, {}, 'session-failed', 'The session request', options, sent) };
   } catch (error) {
     const refusal = error instanceof KpgError && error.detail.status === 409 && SessionRefusalSchema.safeParse(error.body);
     if (refusal && refusal.success) {

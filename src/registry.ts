@@ -1,40 +1,43 @@
 /**
- * The payment gateways this script carries. Each PG is a provider module (`providers/<pg>.ts`) that an
- * entry registers (`entries/<pg>.ts`); the elements find it here. So `dist/kpg-shinhan.js` holds no
- * Smartro code, and a new PG is a new provider module, its entry and one line in `PGS`.
+ * The payment gateways this script carries. Each PG is two provider modules (`providers/<pg>-start.ts` on
+ * the first stage, `providers/<pg>.ts` on the second) that the entries register; the elements find it
+ * here. So `dist/kpg-shinhan.js` holds no Smartro code, and a new PG is its modules, its entries and one
+ * line in `PGS`.
  */
 import { invalidConfig } from './errors.js';
 import type { SlipView } from './kpg-receipt/slip.js';
-import type { Provider } from './providers/types.js';
-import { ProviderIdSchema, type ProviderId } from './schemas.js';
+import type { ProviderMore, ProviderStart, RegisteredProvider } from './providers/types.js';
+import { PROVIDERS, oneOf } from './rules.js';
+import type { ProviderId } from './schemas.js';
 
 /** Every PG the project knows, by `provider` id: its name, for the message when this script lacks it. */
 const PGS: Record<ProviderId, string> = { shinhan: 'Shinhan', smartro: 'Smartro' };
 
-const registered: Partial<Record<ProviderId, Provider>> = {};
+const registered: Partial<Record<ProviderId, RegisteredProvider>> = {};
 
-/** Called by a PG's entry (`entries/shinhan.ts`...): the elements can use it from now on. */
-export function registerProvider(provider: Provider): void {
-  registered[provider.id] = provider;
+/**
+ * Called by a PG's entries: its first half (the elements can use it from now on), then its second, which
+ * completes the same object (a checkout's configuration holds it already).
+ */
+export function registerProvider(half: ProviderStart | ProviderMore<any>): void {
+  registered[half.id] = Object.assign(registered[half.id] ?? {}, half) as RegisteredProvider;
 }
 
 /**
  * The provider for a `provider` attribute. Throws `invalid-config` naming `provider`: missing, unknown,
  * or a PG this script does not carry (which file or import does).
  */
-export function providerFor(value: string | null | undefined): Provider {
-  const parsed = ProviderIdSchema.safeParse(value ?? '');
-  const list = ProviderIdSchema.options.join(', ');
-  if (!parsed.success) {
+export function providerFor(value: string | null | undefined): RegisteredProvider {
+  const list = PROVIDERS.join(', ');
+  if (!oneOf(PROVIDERS, value)) {
     throw invalidConfig('provider', value ? `provider="${value}" is not supported; use one of: ${list}` : `The provider attribute is required (one of: ${list})`);
   }
-  const id = parsed.data;
-  const provider = registered[id];
+  const provider = registered[value];
   if (!provider) {
-    throw invalidConfig('provider', `This script has no ${PGS[id]}: load kpg-${id}.js or kpg-checkout.js (npm: import 'kpg-checkout/${id}')`);
+    throw invalidConfig('provider', `This script has no ${PGS[value]}: load kpg-${value}.js or kpg-checkout.js (npm: import 'kpg-checkout/${value}')`);
   }
   return provider;
 }
 
-/** Views a PG's entry adds to the elements: Smartro's inline slip for `<kpg-receipt view="inline">`. */
-export const views: { slip?: SlipView } = {};
+/** What the script carries beyond PGs: the card picker (a Shinhan script), Smartro's inline slip. */
+export const views: { picker?: boolean; slip?: SlipView } = {};

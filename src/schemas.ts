@@ -4,35 +4,20 @@
  */
 import * as z from 'zod/mini';
 import { RETURN_MESSAGE } from './kpg-return/message.js';
+import { PROVIDERS } from './rules.js';
 
 // No `new Function`: under a strict Content-Security-Policy even zod's caught probe for it is reported as
 // a violation. Must run before any schema below is built (zod probes when a schema is created).
 z.config({ jitless: true });
 
-// ---------------------------------------------------------------- attributes
+// ---------------------------------------------------------------- attributes, PG scripts
+// The shapes checked by hand on the first stage (rules.ts) have their schemas in rule-schemas.ts: no
+// bundle carries those schemas; their types are these.
+export type { DeviceMode, PayMethod, ShinhanBizPay } from './rule-schemas.js';
 
-/** `main_color` / `point_color`: six hex digits, with or without `#`. */
-export const HexColorSchema = z.string().check(z.regex(/^#?[0-9a-fA-F]{6}$/));
 /** `provider`. A new PG adds its id here and a module under `providers/`. */
-export const ProviderIdSchema = z.enum(['shinhan', 'smartro']);
+export const ProviderIdSchema = z.enum(PROVIDERS);
 export type ProviderId = z.infer<typeof ProviderIdSchema>;
-/** `device`. */
-export const DeviceSchema = z.enum(['auto', 'pc', 'mobile']);
-export type DeviceMode = z.infer<typeof DeviceSchema>;
-/** `pgcode` (Shinhan: string(10)). */
-export const PgCodeSchema = z.string().check(z.regex(/^[A-Za-z0-9_]{1,10}$/));
-/**
- * `amount`: whole won, 1-13 digits. A number (a property set by React, Vue...) is checked as the digits it
- * prints: 11000 passes, 1.5, -1 and 1e21 do not.
- */
-export const AmountSchema = z.string().check(z.regex(/^\d{1,13}$/));
-/** `pay-method` (Smartro): sent as `pay_method`; the backend maps it to Smartro's PayMethod and allows it or not. */
-export const PayMethodSchema = z.enum(['card', 'vbank', 'bank', 'phone']);
-export type PayMethod = z.infer<typeof PayMethodSchema>;
-/** `app-scheme`: the shop app's URL scheme, e.g. `myshop://` (contract v2). */
-export const AppSchemeSchema = z.string().check(z.regex(/^[a-z][a-z0-9+.-]{1,30}:\/\/$/));
-/** `timeout` / `result-timeout`: seconds (checked as `Number(value)`), positive, at most an hour. */
-export const SecondsSchema = z.number().check(z.positive(), z.lte(3600));
 
 // ---------------------------------------------------------------- merchant backend
 
@@ -224,17 +209,8 @@ export const SmartroReceiptSchema = z.looseObject({ receipt: SmartroReceiptDataS
 /** `<kpg-receipt>` attributes with a fixed set of values. */
 export const ReceiptTypeSchema = z.enum(['0', '2']);
 export const ReceiptEnvSchema = z.enum(['test', 'real']);
-export const TidSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,50}$/));
 
 // ---------------------------------------------------------------- PG scripts and callbacks
-
-/** What `ShinhanBizPay` must look like once its script has loaded (and `openPopup` a function: providers/shinhan.ts). */
-export const ShinhanBizPaySchema = z.looseObject({
-  RES_SUCCESS: z.union([z.string(), z.number()]),
-});
-export type ShinhanBizPay = z.infer<typeof ShinhanBizPaySchema> & {
-  openPopup(url: string, callback: (code: unknown, message: unknown) => void): void;
-};
 
 /** The arguments Shinhan's `openPopup` callback is called with. */
 export const ShinhanCallbackSchema = z.object({
@@ -250,7 +226,10 @@ export const ReturnMessageSchema = z.object({
 
 // ---------------------------------------------------------------- browser storage
 
-/** An attempt that left the page (mobile full-page redirect), kept in sessionStorage to resume on return. */
+/**
+ * An attempt that left the page (mobile full-page redirect), kept in sessionStorage to resume on return
+ * (and a waiting virtual account's, in localStorage): pending.ts, resume.ts.
+ */
 export const PendingAttemptSchema = z.object({
   provider: ProviderIdSchema,
   order_no: z.string().check(z.minLength(1), z.maxLength(64)),

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from './reactive.js';
 
 /**
  * What every kpg element shares (comments stay out of the CSS: they would ship):
@@ -13,6 +13,8 @@ import { css } from 'lit';
  * - The status and alert lines stay in the accessibility tree when empty (no display: none), so changes
  *   are announced.
  * - Print: black on white, whatever the theme (a dark slip would print white on paper).
+ * CSS text (first stage: the checkout adopts it as is; the lit elements wrap it with `unsafeCSS`). The
+ * picker's and receipt's retry button is theirs (lit-styles.ts).
  */
 export const sharedStyles = css`
   :host {
@@ -82,12 +84,6 @@ export const sharedStyles = css`
     border-left: 3px solid var(--e);
     border-radius: 0 var(--r) var(--r) 0;
     background: color-mix(in srgb, var(--e) 10%, var(--m));
-  }
-  .retry {
-    margin-left: 8px;
-    min-height: 32px;
-    padding: 0 10px;
-    vertical-align: middle;
   }
   .sr {
     position: absolute;

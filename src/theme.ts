@@ -1,5 +1,5 @@
 /** Colours: `main_color` / `point_color` attributes -> CSS custom properties and the PG's own fields. */
-import { HexColorSchema } from './schemas.js';
+import { HEX_COLOR } from './rules.js';
 import { warnOnce } from './warn.js';
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
@@ -20,7 +20,7 @@ export const LARGE_TEXT_AA = 3;
  */
 export function colorOrDefault(name: string, value: string | null | undefined, fallback: string): string {
   if (value == null || value === '') return fallback;
-  if (HexColorSchema.safeParse(value).success) return value.replace('#', '').toUpperCase();
+  if (HEX_COLOR.test(value)) return value.replace('#', '').toUpperCase();
   warnOnce(`${name}="${value}" is not six hex digits (e.g. 5379FF); using ${fallback}.`);
   return fallback;
 }

@@ -17,6 +17,16 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * The next task, for the PG window: a user-blocking task where the browser schedules by priority (it runs
+ * before the page's ordinary tasks, such as the finished request's clean-up), else a timer. Rejects when
+ * `signal` aborts.
+ */
+export function nextTask(signal: AbortSignal): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { postTask?(task: () => void, options: object): Promise<void> } }).scheduler;
+  return scheduler?.postTask ? scheduler.postTask(() => {}, { priority: 'user-blocking', signal }) : sleep(0, signal);
+}
+
 /** The waits between result requests: quick at first, then every 3 s. */
 export function backoff(attempt: number): number {
   return Math.min(250 * 2 ** attempt, 3000);

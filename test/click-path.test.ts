@@ -1,8 +1,9 @@
 /**
  * Nothing between the buyer's click and the PG window: observed with counters, never timers.
  * - Shinhan's script is loaded and checked once, when the checkouts appear (not on the first click).
- * - The click sends the session request inside its own dispatch, before the busy state renders, with the
- *   configuration validated when the attributes were set (no URL parsed in the click).
+ * - The click sends the session request inside its own dispatch, with the configuration validated when the
+ *   attributes were set (no URL parsed in the click), and changes nothing of the shadow DOM: the busy state
+ *   renders in idle time or once the window has opened.
  * - The session is checked (zod, origins, fields) and `kpg-session` fires in one task; the PG window
  *   opens in the next, which parses no URL and reads nothing of the session JSON.
  */
@@ -46,6 +47,16 @@ function instrument() {
       timeout,
       ...rest,
     )) as typeof window.setTimeout;
+  // The widget may take its next task from the Prioritized Task Scheduling API instead.
+  const scheduler = (window as { scheduler?: { postTask(task: () => unknown, options?: object): Promise<unknown> } }).scheduler;
+  const realPostTask = scheduler?.postTask;
+  if (scheduler && realPostTask) {
+    scheduler.postTask = (task, options) =>
+      realPostTask.call(scheduler, () => {
+        taskStart = { ...counts, seq: ++seq };
+        return task();
+      }, options);
+  }
   return {
     counts,
     /** What ran in the current task so far (since the latest timer task began), and that task's number. */
@@ -54,6 +65,7 @@ function instrument() {
       window.URL = RealURL;
       JSON.parse = realParse;
       window.setTimeout = realSetTimeout;
+      if (scheduler && realPostTask) scheduler.postTask = realPostTask;
     },
   };
 }
@@ -97,7 +109,8 @@ describe('click path: Shinhan', () => {
 
   it('the script is loaded and checked once when the checkouts appear; the click sends the session request at once, before the busy render, parsing no URL', async () => {
     const sessionKey = uniqueKey('session');
-    const session = fixture({ body: SESSION, key: sessionKey });
+    // The backend takes a moment, as a real one does: the busy state renders in the idle time meanwhile.
+    const session = fixture({ body: SESSION, key: sessionKey, delay: 300 });
     const el = await shinhanCheckouts(countingScript(), session);
     await waitFor(() => win.__bizPayReads === 1, 'the preload did not check the script');
     // Attributes changing again read the configuration again, and find the script already checked.
@@ -116,11 +129,19 @@ describe('click path: Shinhan', () => {
       }
       return realFetch.apply(this, args);
     } as typeof fetch;
+    // Every change of the checkout's shadow DOM; those still queued when the click's dispatch ends happened in it.
+    let inClickMutations = 0;
+    const shadow = new MutationObserver((records) => {
+      if (inClick) inClickMutations += records.length;
+    });
+    shadow.observe(el.shadowRoot!, { subtree: true, childList: true, attributes: true, characterData: true });
     const start = () => {
+      shadow.takeRecords();
       inClick = true;
       urlsAtClick = counters.counts.urls;
     };
     const end = () => {
+      inClickMutations += shadow.takeRecords().length;
       inClick = false;
     };
     document.addEventListener('click', start, true);
@@ -136,8 +157,10 @@ describe('click path: Shinhan', () => {
       // Inside the click's own dispatch (no await before it), before anything rendered busy, and with the
       // configuration validated when the attributes were set: not one URL parsed in the click.
       expect(atFetch[0]).to.deep.equal({ inClick: true, ariaBusy: 'false', state: 'idle', urls: 0 });
+      // Nothing of the busy state renders in the click (its DOM was made before it): idle time or the window's task does.
+      expect(inClickMutations, 'changes to the shadow DOM inside the click').to.equal(0);
       expect((await rec.outcome()).type).to.equal('kpg-success');
-      expect(busy[0], 'busy was rendered right after the request left').to.equal('true');
+      expect(busy[0], 'busy was rendered while the request was out').to.equal('true');
       expect(win.__bizPayReads, 'the click did not check the script again').to.equal(1);
     } finally {
       window.fetch = realFetch;
@@ -145,6 +168,7 @@ describe('click path: Shinhan', () => {
       document.removeEventListener('click', end);
       counters.restore();
       observer.disconnect();
+      shadow.disconnect();
     }
   });
 

@@ -1,13 +1,15 @@
 /**
- * The embeddable file under test (kpg-checkout.js, kpg-shinhan.js or kpg-smartro.js), used the way a shop
- * uses it: from a plain `<script src>` (no charset attribute, served without a charset) on a page served
- * as EUC-KR.
+ * The embeddable file under test (kpg-checkout.js, kpg-shinhan.js or kpg-smartro.js, with its second
+ * stage), used the way a shop uses it: from a plain `<script src>` (no charset attribute, served without a
+ * charset) on a page served as EUC-KR.
  */
 import { expect } from '@open-wc/testing';
 import { PGS, SCRIPT } from './elements.js';
 import { newOrder, waitFor } from './helpers.js';
 
 const FILE = SCRIPT ?? 'kpg-checkout.js';
+/** The second stage of a two-stage file (kpg-shinhan.js, kpg-smartro.js), fetched by it from beside it. */
+const STAGE2 = FILE === 'kpg-checkout.js' ? null : FILE.replace(/\.js$/, '.stage2.js');
 
 function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
   const frame = document.createElement('iframe');
@@ -17,14 +19,16 @@ function framePage(html: string, charset: string): Promise<HTMLIFrameElement> {
 }
 
 describe(`dist/${FILE}`, () => {
-  it('contains only ASCII bytes', async () => {
-    const res = await fetch(`/__fixture/dist/${FILE}`);
-    expect(res.ok).to.equal(true);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    expect(bytes.length).to.be.greaterThan(1000);
-    const at = bytes.findIndex((b) => b > 0x7f);
-    expect(at, `non-ASCII byte at ${at}`).to.equal(-1);
-  });
+  for (const file of [FILE, STAGE2].filter((f): f is string => !!f)) {
+    it(`${file} contains only ASCII bytes`, async () => {
+      const res = await fetch(`/__fixture/dist/${file}`);
+      expect(res.ok).to.equal(true);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(bytes.length).to.be.greaterThan(1000);
+      const at = bytes.findIndex((b) => b > 0x7f);
+      expect(at, `non-ASCII byte at ${at}`).to.equal(-1);
+    });
+  }
 
   it('defines <kpg-checkout> from a plain script tag on an EUC-KR page and shows intact Korean', async () => {
     // The page itself is ASCII; the Korean comes only from the script.
@@ -32,6 +36,7 @@ describe(`dist/${FILE}`, () => {
       `<!doctype html><html><head><meta charset="euc-kr"><title>legacy shop</title></head><body>
        <kpg-checkout provider="${PGS[0]}" session-url="/api/kpg/session" result-url="/api/kpg/result"
          order-id="${await newOrder()}" amount="11000" device="mobile"></kpg-checkout>
+       <kpg-receipt provider="${PGS[0]}" tid="T1" receipt-url="/api/kpg/receipt"></kpg-receipt>
        <script src="/__fixture/dist/${FILE}"></script></body></html>`,
       'EUC-KR',
     );
@@ -42,6 +47,9 @@ describe(`dist/${FILE}`, () => {
       const button = doc.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!;
       expect(button.textContent!.trim()).to.equal('11,000원 결제하기');
       expect(frame.contentWindow!.customElements.get('kpg-checkout')).to.be.a('function');
+      // The receipt comes with the second stage of a two-stage file: its words arrive intact too.
+      await waitFor(() => doc.querySelector('kpg-receipt')?.shadowRoot?.querySelector('button'), 'the receipt (second stage) did not render');
+      expect(doc.querySelector('kpg-receipt')!.shadowRoot!.querySelector('button')!.textContent!.trim()).to.equal('전표 보기');
     } finally {
       frame.remove();
     }

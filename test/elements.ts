@@ -2,7 +2,8 @@
  * The elements under test. `npm test` runs the browser tests against the built files a shop loads, each
  * by a plain `<script>` tag (web-test-runner.config.mjs: one group per file, its name in
  * `window.__KPG_TEST_ENV__.script`); a developer's run without `KPG_TEST_DIST=1` takes them from src/.
- * A test that needs a PG the file does not carry skips itself (`needs`).
+ * A test that needs a PG the file does not carry skips itself (`needs`). A two-stage file's second stage
+ * is waited for (its picker and receipt are defined then).
  */
 import type { KpgCardPicker as CardPicker, KpgCheckout as Checkout, KpgReceipt as Receipt } from '../src/index.js';
 import type { ProviderId } from '../src/schemas.js';
@@ -30,6 +31,10 @@ async function load(): Promise<Api> {
 }
 
 const api = await load();
+// A two-stage file (kpg-shinhan.js, kpg-smartro.js) defines <kpg-card-picker> and <kpg-receipt> with its
+// second stage, fetched at idle: the tests start once it is here (tests of the time before it arrives load
+// the file in a frame of their own: test/stages.test.ts).
+if (SCRIPT) await customElements.whenDefined('kpg-receipt');
 export const { KpgCheckout, KpgCardPicker, KpgReceipt, allowPgOrigins } = api;
 
 /** The PGs the elements under test carry. */

@@ -1,7 +1,7 @@
 /**
  * One file per PG: a shop page that loads kpg-shinhan.js receives no Smartro code, and one that loads
  * kpg-smartro.js no Shinhan code, judged from every byte Chromium fetched for the page (a fresh tab, all
- * its elements rendered). A PG the file lacks is a clear invalid-config naming the file that has it.
+ * its elements rendered: both stages of the file). A PG the file lacks is a clear invalid-config naming the file that has it.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
@@ -38,11 +38,13 @@ describe('one file per PG', () => {
     const other = pg === 'shinhan' ? 'smartro' : 'shinhan';
     it(`a ${pg} shop page fetches no ${other} code`, async function () {
       if (!SCRIPT || SCRIPT === 'kpg-checkout.js' || !PGS.includes(pg)) this.skip(); // the whole file carries both
-      // Control: the markers are in the other PG's file.
-      const otherFile = await (await fetch(`/__fixture/dist/kpg-${other}.js`)).text();
-      for (const marker of ONLY[other]) expect(otherFile, `kpg-${other}.js lacks ${marker}`).to.contain(marker);
-      const ownFile = await (await fetch(`/__fixture/dist/${SCRIPT}`)).text();
-      for (const marker of ONLY[pg]) expect(ownFile, `${SCRIPT} lacks ${marker}`).to.contain(marker);
+      // Control: the markers are in the other PG's files (both stages), and in this PG's.
+      const stages = async (file: string) =>
+        (await Promise.all([file, file.replace(/\.js$/, '.stage2.js')].map(async (f) => (await fetch(`/__fixture/dist/${f}`)).text()))).join('\n');
+      const otherFile = await stages(`kpg-${other}.js`);
+      for (const marker of ONLY[other]) expect(otherFile, `kpg-${other}.js + .stage2.js lack ${marker}`).to.contain(marker);
+      const ownFile = await stages(SCRIPT);
+      for (const marker of ONLY[pg]) expect(ownFile, `${SCRIPT} + .stage2.js lack ${marker}`).to.contain(marker);
 
       const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>${pg} shop</title>${SHOP_DIST_SCRIPTS}</head>
         <body>${SHOP[pg]}</body></html>`;
@@ -57,6 +59,8 @@ describe('one file per PG', () => {
       });
       const scripts = fetched.filter((f) => f.type === 'script');
       expect(scripts.map((f) => new URL(f.url).pathname)).to.include(`/__fixture/dist/${SCRIPT}`);
+      // Its second stage was fetched too (from beside it), and is in the bytes judged below.
+      expect(scripts.map((f) => new URL(f.url).pathname)).to.include(`/__fixture/dist/${SCRIPT.replace(/\.js$/, '.stage2.js')}`);
       for (const f of fetched) {
         for (const marker of ONLY[other]) expect(f.body.includes(marker), `${f.url} has ${other}'s ${marker}`).to.equal(false);
       }

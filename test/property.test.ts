@@ -14,8 +14,13 @@ import { smartro } from '../src/providers/smartro.js';
 
 const providers = { shinhan, smartro };
 import type { ReceiptSupport } from '../src/providers/types.js';
-import { ResultSchema, ReturnMessageSchema } from '../src/schemas.js';
-import { takePending } from '../src/pending.js';
+import { isBizPay } from '../src/providers/shinhan-start.js';
+import { isShinhanSession } from '../src/providers/shinhan.js';
+import { isSmartroSession } from '../src/providers/smartro.js';
+import * as rule from '../src/rule-schemas.js';
+import * as rules from '../src/rules.js';
+import { ProviderIdSchema, ResultSchema, ReturnMessageSchema, ShinhanSessionSchema, SmartroSessionSchema } from '../src/schemas.js';
+import { takePending } from '../src/resume.js';
 import { SHINHAN_SANDBOX, fixture, recordEvents, stubScript, waitFor } from './helpers.js';
 
 /** JSON a backend or a PG could send, broken or hostile: anything, plus near-misses of the real shapes. */
@@ -245,5 +250,75 @@ describe('property: random attributes and hostile backends, at every element', f
       ),
     );
     expect(seen).to.deep.equal([]);
+  });
+});
+
+describe('property: the hand checks of the first stage and the click path accept exactly what their schemas accept', () => {
+  /** Values near each rule's edges, and anything. */
+  const near = (...values: unknown[]) => fc.oneof(fc.constantFrom(...values), fc.string(), fc.anything());
+  const agree = (schema: { safeParse(v: unknown): { success: boolean } }, check: (v: unknown) => boolean, values: fc.Arbitrary<unknown>) =>
+    fc.assert(fc.property(values, (v) => schema.safeParse(v).success === check(v)), { numRuns: 600 });
+
+  it('the attributes (rules.ts against rule-schemas.ts)', () => {
+    const re = (r: RegExp) => (v: unknown) => typeof v === 'string' && r.test(v);
+    agree(rule.HexColorSchema, re(rules.HEX_COLOR), near('#5379FF', '5379ff', '5379F', '#5379FFF', 'GGGGGG', '#ABCDEF\n'));
+    agree(rule.PgCodeSchema, re(rules.PG_CODE), near('selpay', 'card', '', 'a'.repeat(10), 'a'.repeat(11), 'se lpay', 'selpay\n'));
+    agree(rule.AmountSchema, re(rules.AMOUNT), near('11000', '0', '1'.repeat(13), '1'.repeat(14), '1.5', '-1', '1e21', '11000\n'));
+    agree(rule.AppSchemeSchema, re(rules.APP_SCHEME), near('myshop://', 'MyShop://', 'a://', 'my shop://', 'myshop:', `a${'b'.repeat(30)}://`, `a${'b'.repeat(31)}://`));
+    agree(rule.TidSchema, re(rules.TID), near('T1', 'a'.repeat(50), 'a'.repeat(51), 'T 1', 'T-1_2'));
+    agree(ProviderIdSchema, (v) => rules.oneOf(rules.PROVIDERS, v), near('shinhan', 'smartro', 'Shinhan', 'toss'));
+    agree(rule.DeviceSchema, (v) => rules.oneOf(rules.DEVICES, v), near('auto', 'pc', 'mobile', 'PC', 'tablet'));
+    agree(rule.PayMethodSchema, (v) => rules.oneOf(rules.PAY_METHODS, v), near('card', 'vbank', 'bank', 'phone', 'Card'));
+    const seconds = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e-9, 3600, 3600.0001, NaN, Infinity, -Infinity));
+    fc.assert(fc.property(seconds, (n) => rule.SecondsSchema.safeParse(n).success === rules.isSeconds(n)), { numRuns: 600 });
+  });
+
+  it("Shinhan's script's API (shinhan-start.ts against ShinhanBizPaySchema and openPopup a function)", () => {
+    const api = fc.record(
+      { RES_SUCCESS: fc.oneof(fc.string(), fc.double(), fc.constantFrom(NaN, Infinity, null, 0, '0000')), openPopup: fc.oneof(fc.constant(() => {}), fc.anything()) },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(api, fc.anything(), fc.array(fc.anything())), (v) => {
+        const byZod = rule.ShinhanBizPaySchema.safeParse(v).success && typeof (v as { openPopup?: unknown }).openPopup === 'function';
+        return byZod === isBizPay(v);
+      }),
+      { numRuns: 600 },
+    );
+  });
+
+  it('the session answers (providers/shinhan.ts, providers/smartro.ts against their schemas)', () => {
+    const text = (max: number) => fc.oneof(fc.string({ maxLength: max + 2 }), fc.constantFrom('', 'x'.repeat(max), 'x'.repeat(max + 1)), fc.integer(), fc.constant(null));
+    const shinhanLike = fc.record(
+      { provider: fc.constantFrom('shinhan', 'smartro', 'Shinhan', 1), order_no: text(50), redirect_url: text(1000), extra: fc.anything() },
+      { requiredKeys: [] },
+    );
+    const smartroLike = fc.record(
+      {
+        provider: fc.constantFrom('smartro', 'shinhan'),
+        order_no: text(64),
+        action: text(1000),
+        fields: fc.oneof(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean())), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    agree(ShinhanSessionSchema, isShinhanSession, fc.oneof(shinhanLike, fc.anything(), fc.array(shinhanLike)));
+    agree(SmartroSessionSchema, isSmartroSession, fc.oneof(smartroLike, fc.anything()));
+  });
+
+  it('a session the hand check accepts is never parsed by zod (the click path runs no zod parse)', () => {
+    const parse = ShinhanSessionSchema.safeParse;
+    let parsed = 0;
+    (ShinhanSessionSchema as { safeParse: unknown }).safeParse = (...args: Parameters<typeof parse>) => (parsed++, parse(...args));
+    try {
+      const session = providers.shinhan.parseSession({ provider: 'shinhan', order_no: 'T-1', redirect_url: 'https://payspg.shinhan.com/pgsvc/pay?t=1' }, ctx('shinhan'));
+      expect(session.order_no).to.equal('T-1');
+      expect(parsed, 'zod parses a valid session').to.equal(0);
+      // Control: one the hand check refuses is parsed by zod, to name what is wrong.
+      expect(() => providers.shinhan.parseSession({ provider: 'shinhan', order_no: 1 }, ctx('shinhan'))).to.throw(KpgError, 'order_no');
+      expect(parsed).to.equal(1);
+    } finally {
+      (ShinhanSessionSchema as { safeParse: unknown }).safeParse = parse;
+    }
   });
 });

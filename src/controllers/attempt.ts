@@ -5,15 +5,15 @@
  * `<KeepAlive>`), the outcome event, and the promise `pay()` returns.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { afterClose, resumeCheckout, runCheckout, RETURN_PARAM } from '../checkout-flow.js';
 import type { CheckoutConfig, ConfigResult } from '../config.js';
 import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgErrorDetail, type Outcome } from '../events.js';
-import { clearPending, savePending, takePending } from '../pending.js';
-import { fetchResult, reportWindowClosed } from '../protocol.js';
+import { clearPending, hasPending, savePending } from '../pending.js';
 import type { AttemptContext } from '../providers/types.js';
-import { warnOnce } from '../warn.js';
+import { more, type More } from '../stage.js';
+import { errorOutcome, runCheckout, RETURN_PARAM } from '../start.js';
 import { PopupController } from './popup.js';
+import { idle } from '../reactive.js';
 
 export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit';
 
@@ -27,9 +27,11 @@ export interface AttemptHost extends ReactiveControllerHost, HTMLElement {
   cardChoice(): CardChoice | null | undefined;
   /** Move the focus where the buyer continues after an outcome (only when the focus was lost). */
   restoreFocus(): void;
+  /** Render in idle time (reactive.ts). */
+  requestIdleUpdate(): void;
 }
 
-interface Attempt {
+export interface Attempt {
   controller: AbortController;
   /** The configuration the attempt started with: attributes changed mid-flight do not mix two orders. */
   config: CheckoutConfig;
@@ -43,14 +45,14 @@ interface Attempt {
 }
 
 /** Orders with an attempt in flight on this page (`provider:order-id`) -> what that attempt resolves with. */
-const inFlight = new Map<string, Promise<Outcome>>();
+export const inFlight = new Map<string, Promise<Outcome>>();
 
 /** Attempts whose element left the page mid-flight (its window was closed): resumed by the next element for that order. */
-const detached = new Map<string, { config: CheckoutConfig; orderNo: string; at: number }>();
+export const detached = new Map<string, { config: CheckoutConfig; orderNo: string; at: number }>();
 /** A detached attempt older than this is not resumed (Shinhan's confirm token lives 30 minutes). */
-const DETACHED_MAX_AGE_MS = 30 * 60 * 1000;
+export const DETACHED_MAX_AGE_MS = 30 * 60 * 1000;
 
-const keyOf = (config: CheckoutConfig) => `${config.provider}:${config.orderId}`;
+export const keyOf = (config: CheckoutConfig) => `${config.provider}:${config.orderId}`;
 
 /** A promise whose rejection (the element was removed) never counts as unhandled, though `await` still sees it. */
 function settled<T>(): { promise: Promise<T>; resolve(value: T): void; reject(reason: unknown): void } {
@@ -63,6 +65,13 @@ function settled<T>(): { promise: Promise<T>; resolve(value: T): void; reject(re
   promise.catch(() => {});
   return { promise, resolve, reject };
 }
+
+/**
+ * A step of an attempt that runs on the second stage (resuming after a return, a closed window): its
+ * outcome, or `kpg-error script-load-failed` when the second stage cannot be loaded.
+ */
+const later = (ctx: AttemptContext, orderNo: string, step: (more: More) => Promise<Outcome | null>): Promise<Outcome | null> =>
+  more().then(step, (error: unknown) => errorOutcome(error, { provider: ctx.config.provider, order_no: orderNo }));
 
 const STATES: Record<Outcome['type'], CheckoutState> = {
   'kpg-success': 'paid',
@@ -82,6 +91,10 @@ export class AttemptController implements ReactiveController {
 
   #attempt?: Attempt;
   #continue?: () => void;
+  /** A return being looked up (resume.ts): a press waits for it. */
+  #resuming?: Promise<void>;
+  /** The look for a return, until idle time runs it (or a press does). */
+  #look?: () => void;
 
   constructor(
     private readonly host: AttemptHost,
@@ -110,6 +123,8 @@ export class AttemptController implements ReactiveController {
    */
   pay(): Promise<Outcome> {
     if (this.#attempt) return this.#attempt.promise;
+    this.#look?.();
+    if (this.#resuming) return this.#resuming.then(() => this.pay());
     const read = this.host.readConfig();
     if (!read.ok) return this.#refuse(read.error);
     const config = read.config;
@@ -124,7 +139,7 @@ export class AttemptController implements ReactiveController {
     const attempt = this.#begin(config, key, undefined, false);
     const device = resolveDevice(config.device);
     // Synchronous up to its first await: a provider's beforeSession runs inside this click, and the session
-    // request leaves before anything is rendered (the busy state below renders after it).
+    // request leaves before anything is rendered.
     this.#run(
       attempt,
       runCheckout(this.#context(attempt, device, card ?? null), {
@@ -134,7 +149,10 @@ export class AttemptController implements ReactiveController {
         },
       }),
     );
-    this.#setState('busy');
+    // Busy at once for the code (`state`, a second click), rendered when the page is idle or when the PG
+    // window has opened (the popup controller asks for it): nothing of the busy render lies between the
+    // click and the window.
+    this.#setState('busy', true);
     return attempt.promise;
   }
 
@@ -162,9 +180,11 @@ export class AttemptController implements ReactiveController {
         const { config, orderNo } = attempt;
         detached.set(attempt.key, { config, orderNo, at: Date.now() });
         const once = { signal: new AbortController().signal, timeoutMs: config.timeoutMs, keepalive: true };
-        reportWindowClosed(config.resultUrl, orderNo, once).catch(() => {
-          /* the element that resumes asks again */
-        });
+        more()
+          .then((m) => m.reportWindowClosed(config.resultUrl, orderNo, once))
+          .catch(() => {
+            /* the element that resumes asks again */
+          });
       }
       const reason = new DOMException('kpg-checkout was removed from the page', 'AbortError');
       attempt.controller.abort(reason);
@@ -172,6 +192,7 @@ export class AttemptController implements ReactiveController {
       this.#attempt = undefined;
     }
     this.#continue = undefined;
+    this.#look = undefined;
     if (this.state === 'busy' || this.state === 'continue') this.#setState('idle');
   }
 
@@ -183,18 +204,23 @@ export class AttemptController implements ReactiveController {
     void this.host.updateComplete.then(() => this.#resume(false));
   }
 
-  #setState(state: CheckoutState): void {
+  #setState(state: CheckoutState, whenIdle = false): void {
     this.state = state;
+    if (whenIdle) this.host.requestIdleUpdate();
+    else this.host.requestUpdate();
+  }
+
+  /** The element renders: its custom states (`:state(paid)`) follow `state`. */
+  showState(): void {
     const states = (this.internals as (ElementInternals & { states?: Set<string> }) | null)?.states;
-    if (states) {
+    if (states && !states.has(this.state)) {
       try {
         states.clear();
-        states.add(state);
+        states.add(this.state);
       } catch {
         /* a browser with only the old `--state` syntax: the `state` property still tells */
       }
     }
-    this.host.requestUpdate();
   }
 
   #refuse(detail: KpgErrorDetail): Promise<Outcome> {
@@ -299,8 +325,9 @@ export class AttemptController implements ReactiveController {
 
   /**
    * Pick up an attempt this page cannot see finishing by itself: one the back/forward cache restored (held
-   * in memory), one that left the page in this tab (sessionStorage), one whose element was removed
-   * mid-flight, or one the buyer returns from in another browser (`kpg_order_no` in the URL).
+   * in memory) here; one that left the page in this tab (sessionStorage), a waiting virtual account, one
+   * whose element was removed mid-flight, or one named by `kpg_order_no` in the URL on the second stage
+   * (resume.ts), once this stage has seen there may be one. A press meanwhile waits for its answer.
    */
   #resume(fromCache: boolean): void {
     const left = this.#attempt;
@@ -309,67 +336,47 @@ export class AttemptController implements ReactiveController {
       // Restored from the back/forward cache, still holding the attempt (and its promise) in memory.
       clearPending(left.key);
       left.navigated = false;
-      this.#run(left, resumeCheckout(this.#context(left, 'mobile', null), left.orderNo));
+      const ctx = this.#context(left, 'mobile', null);
+      this.#run(left, later(ctx, left.orderNo, (m) => m.resumeCheckout(ctx, left.orderNo!)));
       return;
     }
     if (left) return;
+    // Looking in storage opens it (a synchronous round trip to the browser, milliseconds): in idle time,
+    // after the first paint, unless the URL says the buyer is back from the PG (then at once: the element
+    // shows that attempt, never an idle button); a press before then looks first.
+    const look = (this.#look = () => {
+      if (this.#look !== look) return; // done, or superseded by a newer look
+      this.#look = undefined;
+      this.#lookForReturn();
+    });
+    if (new URLSearchParams(location.search).has(RETURN_PARAM)) look();
+    else idle(look);
+  }
+
+  /** Anything to pick up for this order? The second stage decides (resume.ts); a press meanwhile waits. */
+  #lookForReturn(): void {
+    if (this.#attempt || !this.host.isConnected) return;
     const read = this.host.readConfig();
     if (!read.ok) return;
-    const config = read.config;
-    const key = keyOf(config);
-    if (inFlight.has(key)) return;
-    const gone = detached.get(key);
-    if (gone) detached.delete(key);
-    if (gone && gone.config.resultUrl.href === config.resultUrl.href && Date.now() - gone.at < DETACHED_MAX_AGE_MS) {
-      const attempt = this.#begin(gone.config, key, gone.orderNo);
-      // The window was closed (and reported) when the element left: the backend's answer decides.
-      this.#run(attempt, afterClose(this.#context(attempt, 'pc', null), gone.orderNo, true));
-      return;
-    }
-    const pending = takePending(key);
-    if (pending && pending.provider === config.provider && pending.result_url === config.resultUrl.href) {
-      this.#resumeReturn(config, pending.order_no);
-      dropReturnParam(pending.order_no);
-      return;
-    }
-    // A virtual account issued on an earlier visit: show it again, or the payment once the money arrived.
-    const account = takePending(key, 'vbank');
-    if (account && account.provider === config.provider && account.result_url === config.resultUrl.href) {
-      this.#resumeReturn(config, account.order_no);
-      return;
-    }
-    const returned = new URLSearchParams(location.search).get(RETURN_PARAM);
-    if (returned && /^[A-Za-z0-9_-]{1,64}$/.test(returned)) this.#resumeElsewhere(config, returned);
-  }
-
-  #resumeReturn(config: CheckoutConfig, orderNo: string): void {
-    const attempt = this.#begin(config, keyOf(config), orderNo);
-    this.#run(attempt, resumeCheckout(this.#context(attempt, 'mobile', null), orderNo));
-  }
-
-  /**
-   * Back in another browser (iOS may reopen the shop in Safari after the card app): this browser's
-   * storage knows nothing, the URL names the attempt. The backend (which checks the buyer) decides; only a
-   * result for this element's own order is shown, and no new payment starts while it is being asked.
-   */
-  #resumeElsewhere(config: CheckoutConfig, orderNo: string): void {
-    const attempt = this.#begin(config, keyOf(config), orderNo);
-    fetchResult(config.resultUrl, orderNo, { signal: attempt.controller.signal, timeoutMs: config.timeoutMs }).then(
-      (result) => {
-        if (this.#attempt !== attempt) return;
-        if (result.order_id !== config.orderId) {
-          this.#abandon(attempt);
-          return;
-        }
-        dropReturnParam(orderNo);
-        this.#run(attempt, resumeCheckout(this.#context(attempt, 'mobile', null), orderNo, result));
-      },
-      (error: unknown) => {
-        if (this.#attempt !== attempt) return;
-        warnOnce(`${RETURN_PARAM}=${orderNo} in the URL could not be looked up: ${error instanceof Error ? error.message : String(error)}`);
-        this.#abandon(attempt);
-      },
-    );
+    const key = keyOf(read.config);
+    if (inFlight.has(key) || !(detached.has(key) || hasPending(key) || hasPending(key, 'vbank') || new URLSearchParams(location.search).has(RETURN_PARAM))) return;
+    const resuming: Promise<void> = (this.#resuming = more()
+      .then((m) =>
+        m.resume({
+          host: this.host,
+          current: () => this.#attempt,
+          begin: (config, key, orderNo) => this.#begin(config, key, orderNo),
+          run: (attempt, running) => this.#run(attempt, running),
+          context: (attempt, device) => this.#context(attempt, device, null),
+          abandon: (attempt) => this.#abandon(attempt),
+        }),
+      )
+      .catch(() => {
+        /* no second stage: the record stays for the next page load */
+      })
+      .finally(() => {
+        if (this.#resuming === resuming) this.#resuming = undefined;
+      }));
   }
 
   /** Not this element's attempt after all: back to idle, nothing fired. */
@@ -383,12 +390,4 @@ export class AttemptController implements ReactiveController {
   #onPageShow = (event: PageTransitionEvent) => {
     if (event.persisted) this.#resume(true);
   };
-}
-
-/** Remove `kpg_order_no` from the address bar once its attempt is taken. */
-function dropReturnParam(orderNo: string): void {
-  const url = new URL(location.href);
-  if (url.searchParams.get(RETURN_PARAM) !== orderNo) return;
-  url.searchParams.delete(RETURN_PARAM);
-  history.replaceState(history.state, '', url.href);
 }

@@ -32,10 +32,15 @@ export class PopupController implements ReactiveController {
     return this.adopt(window.open('', name, features));
   }
 
-  /** Watch a window someone else opened (the PG's script). */
+  /**
+   * Watch a window someone else opened (the PG's script). The host shows it ("결제창 보기") in idle time
+   * where it can: nothing of that render joins the task that opened the window.
+   */
   adopt(win: Window | null): Window | null {
     this.#window = win;
-    this.host.requestUpdate();
+    const host = this.host as ReactiveControllerHost & { requestIdleUpdate?(): void };
+    if (host.requestIdleUpdate) host.requestIdleUpdate();
+    else host.requestUpdate();
     return win;
   }
 

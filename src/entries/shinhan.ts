@@ -1,5 +1,10 @@
-/** Shinhan PG (SPG) for the elements: `import 'kpg-checkout/shinhan'`; inside kpg-shinhan.js and kpg-checkout.js. */
+/** Shinhan PG (SPG) for the elements, both halves: `import 'kpg-checkout/shinhan'`; inside kpg-checkout.js. */
+import { MORE } from '../more.js';
+import { shinhanStart } from '../providers/shinhan-start.js';
 import { shinhan } from '../providers/shinhan.js';
+import { registerMore } from '../stage.js';
 import { registerProvider } from '../registry.js';
 
+registerProvider(shinhanStart);
 registerProvider(shinhan);
+registerMore(MORE);

@@ -1,5 +1,5 @@
-import { css } from 'lit';
-import { sharedStyles } from '../shared.styles.js';
+import { css } from '../reactive.js';
+import { litStyles } from '../lit-styles.js';
 
 /**
  * A compact grid of logo tiles: 3 columns at 320 px, 4 at 390, more when wide, every row as tall as the
@@ -7,8 +7,8 @@ import { sharedStyles } from '../shared.styles.js';
  * focused: the shared two-tone ring, so focus never looks like a choice. The native select is themed: its
  * own colours, a border that contrasts 3:1, and a CSS chevron (no image: a strict CSP's img-src).
  */
-export const styles = [
-  sharedStyles,
+export const styles =
+  litStyles +
   css`
   :host {
     display: block;
@@ -138,5 +138,4 @@ export const styles = [
   .note {
     font-size: 13px;
   }
-`,
-];
+`;

@@ -1,14 +1,16 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { KpgElement } from '../base-element.js';
+import { html, nothing } from 'lit/html.js';
+import { KpgLitElement } from '../lit-element.js';
+import type { Changed, PropertyDeclaration } from '../reactive.js';
 import { readAmount, readTimeout } from '../attributes.js';
 import { DEFAULT_INSTALLMENT_MINIMUM, imageUrl, installments, loadCards, promotions, toOption, type CardOption } from '../cards.js';
 import { KpgError } from '../errors.js';
 import { emit, type KpgCardSelectDetail } from '../events.js';
-import { monthsText, retryText, won } from '../i18n.js';
+import { won } from '../i18n.js';
+import { monthsText, retryText } from '../i18n-more.js';
 import { checkMark } from '../icons.js';
 import { backendUrl } from '../origins.js';
 import { SHINHAN_IMAGE_BASE } from '../providers/shinhan.js';
-import { PgCodeSchema } from '../schemas.js';
+import { PG_CODE } from '../rules.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-card-picker.styles.js';
 
@@ -68,10 +70,10 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @cssproperty --kpg-padding - Space inside the surface (default 16px; 0 inside `<kpg-checkout>`).
  * @cssproperty --kpg-card-min-width - Minimum width of a card tile (default 72px: 3 columns at 320 px, 4 at 390).
  */
-export class KpgCardPicker extends KpgElement {
+export class KpgCardPicker extends KpgLitElement {
   static override styles = styles;
 
-  static override properties = {
+  static override properties: Record<string, PropertyDeclaration> = {
     cardsUrl: { attribute: 'cards-url' },
     amount: {},
     pgcode: {},
@@ -146,7 +148,7 @@ export class KpgCardPicker extends KpgElement {
     void this.#fetch(true);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changed): void {
     if (changed.has('cardsUrl') || changed.has('pgcode') || changed.has('imageBase')) {
       void this.#fetch(false);
     }
@@ -172,7 +174,7 @@ export class KpgCardPicker extends KpgElement {
     if (!this.cardsUrl) return;
     const url = backendUrl(this.cardsUrl);
     const pgcode = this.pgcode || 'card';
-    if (!url || !PgCodeSchema.safeParse(pgcode).success) {
+    if (!url || !PG_CODE.test(pgcode)) {
       this._status = 'error';
       this._error = this.#t.cardsFailed;
       emit(this, 'kpg-error', {
@@ -366,7 +368,7 @@ export class KpgCardPicker extends KpgElement {
     `;
   }
 
-  override render() {
+  protected override render() {
     const t = this.#t;
     return html`
       <div part="base" class="base">

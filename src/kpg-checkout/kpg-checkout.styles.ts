@@ -1,14 +1,14 @@
-import { css } from 'lit';
+import { css } from '../reactive.js';
 import { sharedStyles } from '../shared.styles.js';
 
 /**
  * The pay button: 14pt bold, which WCAG counts as large text, so the label colour theme.ts picks meets AA
  * (3:1). Busy and paid are disabled buttons that must not look disabled; paid is the success colour with
  * a check mark. The spinner stands still (a dotted ring) for prefers-reduced-motion; the status line says
- * it is busy either way.
+ * it is busy either way. The virtual account block's styles come with it (outcome.ts, second stage).
  */
-export const styles = [
-  sharedStyles,
+export const styles =
+  sharedStyles +
   css`
   :host {
     display: block;
@@ -80,53 +80,4 @@ export const styles = [
     margin: 0 0 8px;
     font-size: 14px;
   }
-  .vbank {
-    padding: 12px 14px;
-    border: 1px solid var(--line);
-    border-top: 4px solid var(--a);
-    border-radius: var(--r);
-    font-size: 15px;
-    font-variant-numeric: tabular-nums;
-  }
-  .vt {
-    margin: 0 0 8px;
-    font-size: 17px;
-    font-weight: 700;
-  }
-  dl {
-    display: grid;
-    grid-template-columns: max-content minmax(0, 1fr);
-    gap: 4px 12px;
-    align-items: center;
-    margin: 0;
-  }
-  dt {
-    color: color-mix(in srgb, var(--om) 72%, var(--m));
-  }
-  dd {
-    margin: 0;
-    text-align: end;
-    overflow-wrap: anywhere;
-  }
-  .acct {
-    grid-column: 1 / -1;
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    justify-content: space-between;
-    gap: 4px 8px;
-  }
-  .no,
-  .due {
-    white-space: nowrap;
-  }
-  .no {
-    font-size: 20px;
-    font-weight: 700;
-  }
-  .copy {
-    min-height: 32px;
-    padding: 0 12px;
-  }
-`,
-];
+`;

@@ -1,110 +1,59 @@
-import { html, nothing, type PropertyValues } from 'lit';
 import { readAmount } from '../attributes.js';
-import { KpgElement } from '../base-element.js';
 import { readConfig, type ConfigResult } from '../config.js';
 import { AttemptController, type CardChoice, type CheckoutState } from '../controllers/attempt.js';
-import { checkMark } from '../icons.js';
-import type { KpgCardSelectDetail, KpgErrorCode, KpgErrorDetail, KpgVbank, Outcome } from '../events.js';
+import type { KpgCardSelectDetail, KpgErrorCode, KpgErrorDetail, Outcome } from '../events.js';
 import { emit } from '../events.js';
+import { KpgElement } from '../base-element.js';
 import { popupBlockedText, won } from '../i18n.js';
 import { allowPgOrigins } from '../origins.js';
-import { providerFor } from '../registry.js';
-import { DeviceSchema } from '../schemas.js';
+import { idle, type Changed, type PropertyDeclaration } from '../reactive.js';
+import { providerFor, views } from '../registry.js';
+import { DEVICES, oneOf } from '../rules.js';
+import { loaded, more } from '../stage.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-checkout.styles.js';
 
-/** "2026-12-03" -> [2026, 12, 3]: the date as the PG meant it (Korea time), never shifted by a time zone. */
-const ymd = (date: string) => date.split('-').map(Number);
-
-/** The checkout's own words (Korean, English). */
+/**
+ * The checkout's own words before an outcome (Korean, English); the words for outcomes come with the second
+ * stage (outcome.ts), as every outcome but these refusals does.
+ */
 const KO = {
   pay: (amount: number | null) => (amount === null ? '결제하기' : `${won(amount, false)} 결제하기`),
   busy: '결제 진행 중',
   continueHint: '결제창을 열려면 아래 버튼을 눌러 주세요.',
   openWindow: '결제창 열기',
-  paid: '결제가 완료되었습니다.',
-  paidButton: '결제 완료',
-  cancelled: '결제를 취소했습니다.',
-  superseded: '새 결제가 다른 창에서 시작되어 이 결제는 진행되지 않았습니다.',
-  failed: (message: string) => (message ? `결제에 실패했습니다: ${message}` : '결제에 실패했습니다.'),
   cardRequired: '결제할 카드사를 먼저 선택해 주세요.',
-  inProgress: '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 결제창을 닫은 뒤 다시 시도해 주세요.',
-  unconfirmed: '결제 결과를 아직 확인하지 못했습니다. 다시 결제하기 전에 주문 내역을 확인해 주세요.',
   misconfigured: '결제 설정에 문제가 있어 결제할 수 없습니다. 상점에 문의해 주세요.',
   notStarted: '결제를 시작하지 못했습니다. 잠시 후 다시 시도해 주세요.',
   unavailable: '지금은 결제할 수 없습니다.',
   viewWindow: '결제창 보기',
-  awaiting: '입금하면 결제가 완료됩니다.',
-  vbank: {
-    title: '입금 대기 중',
-    bank: '은행',
-    accountNo: '계좌번호',
-    holder: '예금주',
-    amount: '입금액',
-    due: '입금기한',
-    noAccountNo: '결제창에서 안내된 번호',
-    copy: '복사',
-    copyLabel: '계좌번호 복사',
-    copied: '계좌번호를 복사했습니다.',
-    select: '복사하지 못했습니다. 계좌번호를 직접 복사해 주세요.',
-  },
-  dueBy: (date: string) => {
-    const [y, m, d] = ymd(date);
-    return `${y}년 ${m}월 ${d}일까지`;
-  },
 };
 const EN: typeof KO = {
   pay: (amount) => (amount === null ? 'Pay' : `Pay ${won(amount, true)}`),
   busy: 'Payment in progress',
   continueHint: 'Press the button below to open the payment window.',
   openWindow: 'Open payment window',
-  paid: 'Payment complete.',
-  paidButton: 'Paid',
-  cancelled: 'Payment cancelled.',
-  superseded: 'A newer payment started in another window; this one did not go through.',
-  failed: (message) => (message ? `Payment failed: ${message}` : 'Payment failed.'),
   cardRequired: 'Choose a card company first.',
-  inProgress: 'Another payment for this order is still in progress. Finish it in its payment window, or close that window, then try again.',
-  unconfirmed: 'We could not confirm the payment yet. Check your order before paying again.',
   misconfigured: 'This checkout is misconfigured. Please contact the shop.',
   notStarted: 'The payment could not start. Please try again in a moment.',
   unavailable: 'Payment is not available right now.',
   viewWindow: 'Show payment window',
-  awaiting: 'The payment completes when the money arrives.',
-  vbank: {
-    title: 'Awaiting your deposit',
-    bank: 'Bank',
-    accountNo: 'Account no.',
-    holder: 'Holder',
-    amount: 'Amount',
-    due: 'Deposit by',
-    noAccountNo: 'As shown in the payment window',
-    copy: 'Copy',
-    copyLabel: 'Copy the account number',
-    copied: 'Account number copied.',
-    select: 'Could not copy: please copy the account number yourself.',
-  },
-  dueBy: (date) => {
-    const [y, m, d] = ymd(date);
-    return `by ${new Intl.DateTimeFormat('en-US', { dateStyle: 'long', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d))}`;
-  },
 };
 
-/** What the buyer reads for a `kpg-error` code. */
-function errorText(t: typeof KO, code: KpgErrorCode, en: boolean): string {
+/** What the buyer reads for a `kpg-error` code the first stage knows (the others: outcome.ts). */
+function errorText(t: typeof KO, code: KpgErrorCode, en: boolean): string | undefined {
   switch (code) {
     case 'popup-blocked':
       return popupBlockedText(en);
     case 'card-required':
       return t.cardRequired;
-    case 'attempt-in-progress':
-      return t.inProgress;
-    case 'result-timeout':
-    case 'result-failed':
-      return t.unconfirmed;
     case 'invalid-config':
     case 'origin-not-allowed':
       return t.misconfigured;
+    case 'attempt-in-progress':
+    case 'result-timeout':
+    case 'result-failed':
+      return undefined;
     default:
       return t.notStarted;
   }
@@ -113,7 +62,41 @@ function errorText(t: typeof KO, code: KpgErrorCode, en: boolean): string {
 /** The attributes that make the configuration (a change re-reads it; state changes do not). */
 const NOT_CONFIG = new Set<PropertyKey>(['_card', '_configError', '_copy']);
 
+/** An element with attributes (the shadow DOM is built by hand: the first stage carries no lit-html). */
+function make<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string>): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  return el;
+}
+
+/** Set or remove an attribute, only when it changes. */
+function attr(el: Element, name: string, value: string | null | undefined): void {
+  if (value == null) el.removeAttribute(name);
+  else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+/** Set a text, only when it changes. */
+function say(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 export type { CheckoutState };
+
+/** The shadow DOM, made once at the first render (before any click); each update changes what changed. */
+interface View {
+  base: HTMLDivElement;
+  hint: HTMLParagraphElement;
+  button: HTMLButtonElement;
+  icon: Element | null;
+  spin: HTMLSpanElement;
+  label: HTMLSpanElement;
+  windowButton: HTMLButtonElement;
+  cardHint: HTMLParagraphElement;
+  status: HTMLParagraphElement;
+  alert: HTMLParagraphElement;
+  picker?: HTMLElement;
+  vbank?: { for: unknown; en: boolean; view: Element };
+}
 
 /**
  * A pay button that runs a whole payment with a Korean PG: asks the shop's backend for a signed session,
@@ -170,7 +153,7 @@ export type { CheckoutState };
 export class KpgCheckout extends KpgElement {
   static override styles = styles;
 
-  static override properties = {
+  static override properties: Record<string, PropertyDeclaration> = {
     provider: {},
     sessionUrl: { attribute: 'session-url' },
     resultUrl: { attribute: 'result-url' },
@@ -240,6 +223,9 @@ export class KpgCheckout extends KpgElement {
   #reported = '';
   /** The configuration as the attributes last made it (read when one of them changes, not on the click). */
   #config?: ConfigResult;
+  #view?: View;
+  /** The pay button's label for an amount and a language (formatting an amount is not free: once per change). */
+  #label = ['', ''];
 
   constructor() {
     super();
@@ -254,6 +240,8 @@ export class KpgCheckout extends KpgElement {
       /* no ElementInternals: the `state` property still tells */
     }
     this.#attempt = new AttemptController(this, internals);
+    // The buyer's first intent (pointer, focus) fetches the second stage if idle time has not yet.
+    for (const type of ['pointerover', 'pointerdown', 'focusin']) this.addEventListener(type, () => void more().catch(() => {}), { passive: true });
   }
 
   /** Where the current or last attempt stands: `idle`, `busy`, `continue`, `paid`, `failed`, `cancelled` or `error`. For CSS: `:state(paid)`. */
@@ -291,7 +279,7 @@ export class KpgCheckout extends KpgElement {
   /** With `cards-url`, and only where this script has the card picker (kpg-smartro.js has none). */
   #picker(): boolean {
     if (!this.cardsUrl) return false;
-    if (customElements.get('kpg-card-picker')) return true;
+    if (views.picker || customElements.get('kpg-card-picker')) return true;
     warnOnce('cards-url needs <kpg-card-picker>, which this script does not have: load kpg-shinhan.js or kpg-checkout.js.');
     return false;
   }
@@ -300,7 +288,7 @@ export class KpgCheckout extends KpgElement {
   restoreFocus(): void {
     const active = document.activeElement;
     if (!this.isConnected || (active && active !== document.body && active !== this)) return;
-    const root = this.renderRoot as ShadowRoot;
+    const root = this.renderRoot;
     const button = root.querySelector<HTMLElement>('[part="button"]');
     if (root.activeElement && root.activeElement !== button) return;
     const outcome = this.#attempt.outcome;
@@ -317,26 +305,31 @@ export class KpgCheckout extends KpgElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changed): void {
     super.willUpdate(changed);
     if (changed.has('orderId') && changed.get('orderId') !== undefined) this.#attempt.orderChanged();
     if (this.state !== 'awaiting-deposit') this._copy = '';
     if (!this.#config || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
       this.#config = readConfig(this);
       // Ready before the click (Shinhan's script on PC), even while the order is still to be set: the
-      // click then sends the session request at once.
-      const device = DeviceSchema.safeParse(this.device || 'auto');
+      // click then sends the session request at once. In idle time: inserting a script is not free, and
+      // the button comes first.
+      const device = this.device || 'auto';
+      const scriptSrc = this.scriptSrc || null;
       try {
-        if (device.success) providerFor(this.provider).preload?.(device.data, this.scriptSrc || null);
+        const preload = providerFor(this.provider).preload;
+        if (preload && oneOf(DEVICES, device)) idle(() => preload(device, scriptSrc));
       } catch {
         /* reported as invalid-config */
       }
+      // The card picker is what the buyer acts on first: its second stage is fetched now, not at idle.
+      if (this.#picker() && !customElements.get('kpg-card-picker')) more().catch(() => {});
     }
     const read = this.#config;
     this._configError = this.disabled || read.ok ? null : read.error;
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(changed: Changed): void {
     super.updated(changed);
     // A configuration mistake shows up when the element connects or an attribute changes, not on the click.
     const error = this._configError;
@@ -348,131 +341,120 @@ export class KpgCheckout extends KpgElement {
     this.#reported = key;
   }
 
-  #onCardSelect = (event: CustomEvent<KpgCardSelectDetail>) => {
-    this._card = event.detail;
+  #onCardSelect = (event: Event) => {
+    this._card = (event as CustomEvent<KpgCardSelectDetail>).detail;
   };
 
-  #message(t: typeof KO): string {
+  #message(t: typeof KO, en: boolean): string {
     const outcome = this.#attempt.outcome;
     if (this._configError && !this.#attempt.active) return t.unavailable;
-    switch (outcome?.type) {
-      case 'kpg-success':
-        return t.paid;
-      case 'kpg-fail':
-        return t.failed(outcome.detail.message);
-      case 'kpg-cancel':
-        // Superseded: the buyer did not cancel (they may even have approved); nothing was charged.
-        return outcome.detail.reason === 'superseded' ? t.superseded : t.cancelled;
-      case 'kpg-error':
-        return errorText(t, outcome.detail.code, t === EN);
-      case 'kpg-vbank-issued':
-        return this._copy ? t.vbank[this._copy] : t.awaiting;
-      default:
-        return '';
+    if (!outcome) return '';
+    return (outcome.type === 'kpg-error' && errorText(t, outcome.detail.code, en)) || loaded()?.message(outcome, en, this._copy) || t.notStarted;
+  }
+
+  /** The shadow DOM, made once (the first render, before any click). */
+  #build(): View {
+    const view: View = {
+      base: make('div', { part: 'base', class: 'base' }),
+      hint: make('p', { class: 'hint', id: 'hint' }),
+      button: make('button', { part: 'button', type: 'button' }),
+      icon: null,
+      spin: make('span', { class: 'spin', 'aria-hidden': 'true' }),
+      label: make('span', {}),
+      windowButton: make('button', { part: 'window-button', class: 'secondary', type: 'button' }),
+      cardHint: make('p', { class: 'message', id: 'card-hint' }),
+      status: make('p', { part: 'status', class: 'message', role: 'status', tabindex: '-1' }),
+      alert: make('p', { part: 'alert', class: 'message', role: 'alert' }),
+    };
+    view.button.append(view.label);
+    view.button.addEventListener('click', () => this.#attempt.press());
+    view.windowButton.addEventListener('click', () => this.#attempt.focusWindow());
+    this.renderRoot.append(view.base);
+    return view;
+  }
+
+  /** The card picker (second stage), its attributes following the checkout's. */
+  #renderPicker(view: View, blocked: boolean): HTMLElement {
+    let picker = view.picker;
+    if (!picker) {
+      picker = view.picker = make('kpg-card-picker', { part: 'picker', exportparts: 'list, card, installment' });
+      picker.addEventListener('kpg-card-select', this.#onCardSelect);
     }
+    const attributes = {
+      'cards-url': this.cardsUrl,
+      amount: this.amount,
+      pgcode: this.pgcode,
+      main_color: this.mainColor,
+      point_color: this.pointColor,
+      lang: this.lang || null,
+      'image-base': this.imageBase,
+      timeout: this.timeout,
+      disabled: blocked || this.disabled ? '' : null,
+    };
+    for (const [name, value] of Object.entries(attributes)) attr(picker, name, value == null ? null : String(value));
+    return picker;
   }
 
-  /**
-   * Copy the account number: the Clipboard API, else `execCommand('copy')` on a hidden field (older WebViews,
-   * pages without clipboard permission); if neither can, the buyer is asked to copy it (the number is text).
-   */
-  async #copyNumber(number: string): Promise<void> {
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(number);
-      copied = true;
-    } catch {
-      const field = document.createElement('textarea');
-      field.value = number;
-      field.readOnly = true;
-      field.className = 'sr';
-      this.renderRoot.append(field);
-      field.select();
-      try {
-        copied = document.execCommand('copy');
-      } catch {
-        /* not supported */
-      }
-      field.remove();
-    }
-    this._copy = copied ? 'copied' : 'select';
-  }
-
-  /** The account, as text (never markup), instead of the pay button. */
-  #renderVbank(vbank: KpgVbank, t: typeof KO) {
-    const v = t.vbank;
-    const no = vbank.account_no;
-    return html`<section part="vbank" class="vbank" tabindex="-1" aria-labelledby="vbank-title">
-      <p class="vt" id="vbank-title">${v.title}</p>
-      <dl>
-        <dt>${v.bank}</dt><dd>${vbank.bank_name}</dd>
-        <dt>${v.accountNo}</dt>
-        ${no
-          ? html`<dd class="acct"><span class="no">${no}</span>
-              <button part="copy-button" class="copy" type="button" aria-label=${v.copyLabel} @click=${() => void this.#copyNumber(no)}>${v.copy}</button></dd>`
-          : html`<dd>${v.noAccountNo}</dd>`}
-        <dt>${v.holder}</dt><dd>${vbank.holder}</dd>
-        <dt>${v.amount}</dt><dd>${won(vbank.amount, t === EN)}</dd>
-        <dt>${v.due}</dt><dd class="due">${t.dueBy(vbank.due_date)}</dd>
-      </dl>
-    </section>`;
-  }
-
-  #renderPicker(blocked: boolean) {
-    return html`<kpg-card-picker
-      part="picker"
-      exportparts="list, card, installment"
-      cards-url=${this.cardsUrl!}
-      amount=${this.amount ?? nothing}
-      pgcode=${this.pgcode ?? nothing}
-      main_color=${this.mainColor ?? nothing}
-      point_color=${this.pointColor ?? nothing}
-      lang=${this.lang || nothing}
-      image-base=${this.imageBase ?? nothing}
-      timeout=${this.timeout ?? nothing}
-      ?disabled=${blocked || this.disabled}
-      @kpg-card-select=${this.#onCardSelect}
-    ></kpg-card-picker>`;
-  }
-
-  override render() {
+  protected override update(_changed: Changed): void {
     const t = this.text(KO, EN);
+    const en = t === EN;
+    const view = (this.#view ??= this.#build());
     const state = this.state;
+    this.#attempt.showState();
     const busy = state === 'busy';
     const paid = state === 'paid';
     const alert = state === 'error' || state === 'failed';
     const picker = this.#picker();
     const needsCard = picker && !this._card;
-    const message = this.#message(t);
+    const message = this.#message(t, en);
     const outcome = this.#attempt.outcome;
     const vbank = state === 'awaiting-deposit' && outcome?.type === 'kpg-vbank-issued' ? outcome.detail.vbank : null;
+    const m = loaded();
+    const { button } = view;
+
+    // The pay button, or the account when one was issued.
+    let main: Element = button;
+    if (vbank && m) {
+      if (view.vbank?.for !== vbank || view.vbank.en !== en) {
+        view.vbank = { for: vbank, en, view: m.vbank(vbank, en, (result) => (this._copy = result)) };
+      }
+      main = view.vbank.view;
+    }
+    attr(button, 'class', `pay ${state}`);
+    attr(button, 'disabled', this.disabled || paid || this._configError ? '' : null);
     // Busy is aria-disabled, not disabled: the focused button keeps the focus (a disabled one would lose it).
-    return html`
-      <div part="base" class="base">
-        ${picker ? this.#renderPicker(busy || state === 'continue' || paid || !!vbank) : nothing}
-        ${state === 'continue' ? html`<p class="hint" id="hint">${t.continueHint}</p>` : nothing}
-        ${vbank ? this.#renderVbank(vbank, t) : html`<button
-          part="button"
-          class="pay ${state}"
-          type="button"
-          ?disabled=${this.disabled || paid || !!this._configError}
-          aria-disabled=${busy ? 'true' : nothing}
-          aria-busy=${busy ? 'true' : 'false'}
-          aria-describedby=${state === 'continue' ? 'hint' : needsCard ? 'card-hint' : nothing}
-          @click=${() => this.#attempt.press()}
-        >
-          ${busy ? html`<span class="spin" aria-hidden="true"></span>` : paid ? checkMark : nothing}
-          <span>${paid ? t.paidButton : state === 'continue' ? t.openWindow : t.pay(readAmount(this.amount))}</span>
-        </button>`}
-        ${busy && this.#attempt.popup.isOpen
-          ? html`<button part="window-button" class="secondary" type="button" @click=${() => this.#attempt.focusWindow()}>
-              ${t.viewWindow}
-            </button>`
-          : nothing}
-        ${needsCard && !alert && !vbank ? html`<p class="message" id="card-hint">${t.cardRequired}</p>` : nothing}
-        <p part="status" class="message" role="status" tabindex="-1">${busy ? t.busy : alert ? '' : message}</p>
-        <p part="alert" class="message" role="alert">${alert ? message : ''}</p>
-      </div>
-    `;
+    attr(button, 'aria-disabled', busy ? 'true' : null);
+    attr(button, 'aria-busy', busy ? 'true' : 'false');
+    attr(button, 'aria-describedby', state === 'continue' ? 'hint' : needsCard ? 'card-hint' : null);
+    const icon = busy ? view.spin : paid && m ? (view.icon?.localName === 'svg' ? view.icon : m.checkMark()) : null;
+    if (icon !== view.icon) {
+      view.icon?.remove();
+      if (icon) button.prepend(icon);
+      view.icon = icon;
+    }
+    const key = `${en}${this.amount}`;
+    if (this.#label[0] !== key) this.#label = [key, t.pay(readAmount(this.amount))];
+    say(view.label, paid && m ? m.paid(en) : state === 'continue' ? t.openWindow : this.#label[1]);
+    say(view.hint, t.continueHint);
+    say(view.windowButton, t.viewWindow);
+    say(view.cardHint, t.cardRequired);
+    say(view.status, busy ? t.busy : alert ? '' : message);
+    say(view.alert, alert ? message : '');
+
+    // What the base holds, in this order; a node stays in place while it is shown (the focus stays too).
+    const shown = [
+      picker ? this.#renderPicker(view, busy || state === 'continue' || paid || !!vbank) : null,
+      state === 'continue' ? view.hint : null,
+      main,
+      busy && this.#attempt.popup.isOpen ? view.windowButton : null,
+      needsCard && !alert && !vbank ? view.cardHint : null,
+      view.status,
+      view.alert,
+    ].filter((node): node is Element => !!node);
+    const { base } = view;
+    for (const child of [...base.children]) if (!shown.includes(child)) child.remove();
+    shown.forEach((node, i) => {
+      if (base.children[i] !== node) base.insertBefore(node, base.children[i] ?? null);
+    });
   }
 }

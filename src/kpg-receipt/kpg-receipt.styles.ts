@@ -1,9 +1,9 @@
-import { css } from 'lit';
-import { sharedStyles } from '../shared.styles.js';
+import { css } from '../reactive.js';
+import { litStyles } from '../lit-styles.js';
 
 /** The receipt button, and the inline view's frame (the slip's own styles come with it: slip.styles.ts). */
-export const styles = [
-  sharedStyles,
+export const styles =
+  litStyles +
   css`
   :host {
     display: inline-block;
@@ -23,5 +23,4 @@ export const styles = [
       display: none;
     }
   }
-`,
-];
+`;

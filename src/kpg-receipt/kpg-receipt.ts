@@ -1,11 +1,14 @@
-import { html, nothing, type PropertyValues } from 'lit';
-import { KpgElement } from '../base-element.js';
-import { readTid, readTimeout } from '../attributes.js';
+import { html, nothing } from 'lit/html.js';
+import { KpgLitElement } from '../lit-element.js';
+import type { Changed, PropertyDeclaration } from '../reactive.js';
+import { readTimeout } from '../attributes.js';
+import { readTid } from '../tid.js';
 import { PopupController } from '../controllers/popup.js';
 import { KpgError, invalidConfig } from '../errors.js';
 import { emit, type KpgErrorDetail } from '../events.js';
 import { getJson } from '../http.js';
-import { popupBlockedText, retryText } from '../i18n.js';
+import { popupBlockedText } from '../i18n.js';
+import { retryText } from '../i18n-more.js';
 import { backendUrl } from '../origins.js';
 import type { ReceiptSupport, Slip } from '../providers/types.js';
 import { providerFor, views } from '../registry.js';
@@ -44,10 +47,10 @@ const EN: typeof KO = { receipt: 'View receipt', loading: 'Loading the receipt.'
  * @cssproperty --kpg-font-family - Font (default: inherited).
  * @cssproperty --kpg-slip-width - Maximum width of the inline slip (default 420px).
  */
-export class KpgReceipt extends KpgElement {
+export class KpgReceipt extends KpgLitElement {
   static override styles = styles;
 
-  static override properties = {
+  static override properties: Record<string, PropertyDeclaration> = {
     provider: {},
     tid: {},
     type: {},
@@ -196,13 +199,13 @@ export class KpgReceipt extends KpgElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changed): void {
     if (this.#inline && (changed.has('tid') || changed.has('receiptUrl') || changed.has('provider') || changed.has('view'))) {
       void this.reload();
     }
   }
 
-  override render() {
+  protected override render() {
     const t = this.text(KO, EN);
     const error = this._status === 'error' ? this._message : '';
     return html`<div part="base" class="base">

@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '../reactive.js';
 
 /**
  * The slip: one grid whose label column every section shares (subgrid; a fixed 8em where subgrid is

@@ -2,8 +2,11 @@
  * The inline slip of `<kpg-receipt view="inline">` (Smartro): its view, words and styles. Smartro's entry
  * registers it (`registry.ts` `views.slip`), so kpg-shinhan.js carries none of it.
  */
-import { html, nothing } from 'lit';
-import { english, monthsText, won } from '../i18n.js';
+import { html, nothing } from 'lit/html.js';
+import { adopt } from '../lit-styles.js';
+import { sheet } from '../reactive.js';
+import { english, won } from '../i18n.js';
+import { monthsText } from '../i18n-more.js';
 import type { Slip, SlipLine } from '../providers/types.js';
 import { printOnlySlips, slipStyles } from './slip.styles.js';
 
@@ -105,7 +108,7 @@ function value(line: SlipLine, en: boolean, t: Record<string, string>): string {
   return line.value;
 }
 
-let printSheet: CSSStyleSheet | undefined;
+let sheets: [CSSStyleSheet, CSSStyleSheet] | undefined;
 
 export interface SlipView {
   /** Render `slip` in `root`'s language, adopting the slip's styles into `root` the first time. */
@@ -114,13 +117,9 @@ export interface SlipView {
 
 export const slipView: SlipView = {
   render(slip, lang, root) {
-    const sheet = slipStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    adopt(root, (sheets ??= [sheet(slipStyles), sheet(printOnlySlips)])[0]);
     // Printing a page with an inline receipt prints the slip only.
-    if (!printSheet && printOnlySlips.styleSheet) {
-      printSheet = printOnlySlips.styleSheet;
-      document.adoptedStyleSheets = [...document.adoptedStyleSheets, printSheet];
-    }
+    adopt(document, sheets[1]);
     const en = english(lang);
     const t = en ? EN : KO;
     const lines = (list: SlipLine[]) =>

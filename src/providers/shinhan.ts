@@ -1,66 +1,36 @@
 /**
- * Shinhan PG (SPG): the backend calls `v1.0/payments/request` and hands us `redirect_url`; we open it with
+ * Shinhan PG (SPG), its second half (the first, loading Shinhan's script, is shinhan-start.ts): the backend
+ * calls `v1.0/payments/request` and hands us `redirect_url`; we open it with
  * `ShinhanBizPay.openPopup(redirect_url, callback)` from Shinhan's script (PC) or navigate to it (mobile).
  *
  * Nothing public says how Shinhan's script reports back, which codes it uses, or what their values are.
  * So the callback's code is compared only with `ShinhanBizPay.RES_SUCCESS`, every other code is a failure
  * carrying its message, and the backend's verified result decides the outcome either way.
  */
-import { KpgError, parseOrThrow } from '../errors.js';
-import { loadScript } from '../script-loader.js';
-import { resolveDevice } from '../device.js';
+import { KpgError } from '../errors.js';
 import { allowedPgUrl } from '../origins.js';
-import {
-  ShinhanBizPaySchema,
-  ShinhanCallbackSchema,
-  ShinhanReceiptSchema,
-  ShinhanSessionSchema,
-  type ShinhanBizPay,
-  type ShinhanSession,
-} from '../schemas.js';
-import type { AttemptContext, PgReturn, Provider } from './types.js';
-
-export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/unifiedPay/script';
-
-/** Shinhan's own domain: its scripts, windows, receipts and card images are https on it or a subdomain. */
-export const SHINHAN_DOMAIN = 'shinhan.com';
+import { parseOrThrow } from '../parse.js';
+import { isRecord, text } from '../rules.js';
+import { ShinhanCallbackSchema, ShinhanReceiptSchema, ShinhanSessionSchema, type ShinhanBizPay, type ShinhanSession } from '../schemas.js';
+import { SHINHAN_DOMAIN, apis, bizPay } from './shinhan-start.js';
+import type { AttemptContext, PgReturn, ProviderMore } from './types.js';
 
 /** Where card-list's relative image_url values live (`image-base` overrides). */
 export const SHINHAN_IMAGE_BASE = 'https://payspg.shinhan.com/';
 
-/** The checked API by `script-src` (the attribute as written): a click that finds it here does not wait. */
-const apis = new Map<string, ShinhanBizPay>();
-/** The load and check of each script, shared by every element that asks (a failure is forgotten: a retry loads again). */
-const checks = new Map<string, Promise<ShinhanBizPay>>();
-
-/** Load Shinhan's script (once per page) and check, once, that it defined the API we call. */
-function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
-  const key = scriptSrc ?? '';
-  let check = checks.get(key);
-  if (!check) {
-    check = (async () => {
-      const url = allowedPgUrl(scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');
-      await loadScript(url);
-      const api = (globalThis as { ShinhanBizPay?: ShinhanBizPay }).ShinhanBizPay;
-      if (!ShinhanBizPaySchema.safeParse(api).success || typeof api!.openPopup !== 'function') {
-        throw new KpgError({
-          code: 'script-load-failed',
-          field: 'script-src',
-          message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
-        });
-      }
-      apis.set(key, api!);
-      return api!;
-    })();
-    check.catch(() => checks.delete(key));
-    checks.set(key, check);
-  }
-  return check;
-}
+/**
+ * ShinhanSessionSchema, checked by hand: this runs on the click path, between the session's answer and the
+ * window (a zod parse only for a session this check refuses, to say what is wrong with it).
+ * test/property.test.ts holds it to the schema.
+ */
+export const isShinhanSession = (json: unknown): json is ShinhanSession =>
+  isRecord(json) && json.provider === 'shinhan' && text(json.order_no, 1, 50) && text(json.redirect_url, 1, 1000);
 
 function parseSession(json: unknown): ShinhanSession {
-  const session = parseOrThrow(ShinhanSessionSchema, json, 'invalid-session', 'The session JSON is not a Shinhan session');
-  return { ...session, redirect_url: allowedPgUrl(session.redirect_url, SHINHAN_DOMAIN, 'redirect_url', session.order_no).href };
+  const session = isShinhanSession(json)
+    ? json
+    : parseOrThrow(ShinhanSessionSchema, json, 'invalid-session', 'The session JSON is not a Shinhan session');
+  return { provider: 'shinhan', order_no: session.order_no, redirect_url: allowedPgUrl(session.redirect_url, SHINHAN_DOMAIN, 'redirect_url', session.order_no).href };
 }
 
 /**
@@ -133,20 +103,9 @@ function receiptUrl(json: unknown): URL {
   return allowedPgUrl(redirect_url, SHINHAN_DOMAIN, 'redirect_url');
 }
 
-export const shinhan: Provider<ShinhanSession> = {
+export const shinhan: ProviderMore<ShinhanSession> = {
   id: 'shinhan',
   receipt: { kind: 'backend', url: receiptUrl },
-  preload(device, scriptSrc) {
-    // A PC checkout loads and checks the script when it appears, so the click finds it ready; and the
-    // session schema runs once now (zod builds its internals on the first parse), not after the click.
-    if (resolveDevice(device) !== 'pc') return;
-    bizPay(scriptSrc).catch(() => {}); // a failure is reported on the click
-    ShinhanSessionSchema.safeParse({});
-  },
-  prepare(ctx) {
-    // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
-    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc ?? '')) return bizPay(ctx.config.scriptSrc).then(() => {});
-  },
   parseSession,
   async open(session, ctx) {
     // The window's task: the session was checked in the task before (checkout-flow.ts).

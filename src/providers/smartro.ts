@@ -1,6 +1,7 @@
 /**
- * Smartro (smilepay) WEBLink: the backend signs the form fields; the widget posts them to Smartro.
- * - PC: a named window is opened inside the click (before any await), then the form is posted into it
+ * Smartro (smilepay) WEBLink, its second half (the first is smartro-start.ts): the backend signs the form
+ * fields; the widget posts them to Smartro.
+ * - PC: a named window is opened inside the click (before any await, smartro-start.ts), then the form is posted into it
  *   with accept-charset EUC-KR (Smartro's PC server reads EUC-KR). The return page (kpg-return.js) tells
  *   this page which order came back; closing the window first is a cancel.
  * - Mobile: a full-page post with accept-charset UTF-8 (the mobile server reads UTF-8), never an iframe
@@ -9,9 +10,11 @@
  * silently as the text `&#NNNNN;`, and byte lengths are counted in the charset the form is sent in.
  */
 import { byteLength, ncr, outsideKsX1001, type FormCharset } from '../charset.js';
-import { readTid } from '../attributes.js';
+import { readTid } from '../tid.js';
 import { warnOnce } from '../warn.js';
-import { KpgError, invalidConfig, parseOrThrow } from '../errors.js';
+import { KpgError, invalidConfig } from '../errors.js';
+import { parseOrThrow } from '../parse.js';
+import { isRecord, text as isText } from '../rules.js';
 import { allowedPgUrl, toUrl } from '../origins.js';
 import { RETURN_MESSAGE } from '../kpg-return/message.js';
 import {
@@ -22,11 +25,9 @@ import {
   SmartroSessionSchema,
   type SmartroSession,
 } from '../schemas.js';
-import type { AttemptContext, PgReturn, Provider, ReceiptInput, Slip, SlipLine } from './types.js';
+import { SMARTRO_WINDOW } from './smartro-start.js';
+import type { AttemptContext, PgReturn, ProviderMore, ReceiptInput, Slip, SlipLine } from './types.js';
 
-/** The window name Smartro's own samples use. */
-export const SMARTRO_WINDOW = 'payWindow';
-const WINDOW_FEATURES = 'width=545,height=573,resizable=yes,scrollbars=yes';
 
 /** Smartro's domain: tpay / pay (PC), tspay / smpay (mobile), test / www (receipts).smilepay.co.kr. */
 export const SMARTRO_DOMAIN = 'smilepay.co.kr';
@@ -127,9 +128,21 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
   }
 }
 
+/**
+ * SmartroSessionSchema, checked by hand: this runs on the click path (a zod parse only for a session this
+ * check refuses, to say what is wrong with it). test/property.test.ts holds it to the schema.
+ */
+export function isSmartroSession(json: unknown): json is SmartroSession {
+  if (!isRecord(json) || json.provider !== 'smartro' || !isText(json.order_no, 1, 64) || !isText(json.action, 1, 1000) || !isRecord(json.fields)) return false;
+  for (const value of Object.values(json.fields)) if (typeof value !== 'string' && !Number.isFinite(value)) return false;
+  return true;
+}
+
 /** The session JSON -> a form ready to post: shape, action origin, and every field (see checkFields). */
 function parseSession(json: unknown, ctx: AttemptContext): SmartroForm {
-  const session = parseOrThrow(SmartroSessionSchema, json, 'invalid-session', 'The session JSON is not a Smartro session');
+  const session = isSmartroSession(json)
+    ? { provider: json.provider, order_no: json.order_no, action: json.action, fields: json.fields }
+    : parseOrThrow(SmartroSessionSchema, json, 'invalid-session', 'The session JSON is not a Smartro session');
   const { order_no } = session;
   const mobile = ctx.device === 'mobile';
   const charset: FormCharset = mobile ? 'UTF-8' : 'EUC-KR';
@@ -273,18 +286,9 @@ function receiptSlip(json: unknown): Slip {
   };
 }
 
-export const smartro: Provider<SmartroForm> = {
+export const smartro: ProviderMore<SmartroForm> = {
   id: 'smartro',
   receipt: { kind: 'direct', url: receiptPage, inline: receiptSlip },
-  beforeSession(ctx) {
-    if (ctx.device !== 'pc') return;
-    if (!ctx.popup.open(SMARTRO_WINDOW, WINDOW_FEATURES)) {
-      throw new KpgError({
-        code: 'popup-blocked',
-        message: 'The browser blocked the payment window; no session was created. Allow pop-ups, then click again.',
-      });
-    }
-  },
   parseSession,
   async open(form, ctx) {
     // The window's task: the form was checked in the task before (checkout-flow.ts).
@@ -296,8 +300,5 @@ export const smartro: Provider<SmartroForm> = {
     const returned = awaitReturn(ctx, form);
     post(form, SMARTRO_WINDOW);
     return returned;
-  },
-  abandon(ctx) {
-    ctx.popup.close();
   },
 };

@@ -1,6 +1,8 @@
 /**
- * What a payment gateway module provides. A new PG is a new module implementing this interface, an entry
- * that registers it (`entries/<pg>.ts`, `registry.ts`), and its session schema in `schemas.ts`.
+ * What a payment gateway module provides, in two halves: `ProviderStart` (first stage, up to the session
+ * request) and `ProviderMore` (second stage). A new PG is a module for each half, the entries that register
+ * them (`entries/<pg>.ts`, `kpg-<pg>.ts`, `kpg-<pg>.stage2.ts`, `registry.ts`), and its session schema in
+ * `schemas.ts`.
  */
 import type { Device } from '../device.js';
 import type { DeviceMode, ProviderId } from '../schemas.js';
@@ -71,9 +73,11 @@ export type ReceiptSupport =
   /** The shop's backend must be asked first (`receipt-url`): validate its answer into the page URL. */
   | { kind: 'backend'; url(json: unknown): URL; inline?(json: unknown): Slip };
 
-export interface Provider<S extends { order_no: string } = { order_no: string }> {
-  /** Receipts (전표), when the PG has them. */
-  readonly receipt?: ReceiptSupport;
+/**
+ * What a PG does on the first stage, before and inside the buyer's click, up to the session request
+ * (`providers/<pg>-start.ts`): it must not need the second stage, so a click never waits for it.
+ */
+export interface ProviderStart {
   readonly id: ProviderId;
   /** Called when a checkout's attributes are read (connect, changes): get ready before the click (e.g. load the PG's script). */
   preload?(device: DeviceMode, scriptSrc: string | null): void;
@@ -81,6 +85,15 @@ export interface Provider<S extends { order_no: string } = { order_no: string }>
   beforeSession?(ctx: AttemptContext): void;
   /** Everything that must be ready before a session is worth creating (e.g. the PG script). Throws KpgError. */
   prepare?(ctx: AttemptContext): Promise<void> | void;
+  /** Undo what `beforeSession` did when the attempt ends early (e.g. close the pre-opened window). */
+  abandon?(ctx: AttemptContext): void;
+}
+
+/** What a PG does on the second stage, once the session answered (`providers/<pg>.ts`). */
+export interface ProviderMore<S extends { order_no: string } = { order_no: string }> {
+  readonly id: ProviderId;
+  /** Receipts (전표), when the PG has them. */
+  readonly receipt?: ReceiptSupport;
   /**
    * Validate the backend's session JSON (shape, every URL, every field) into what `open` needs. Runs in
    * the task before the PG window opens. Throws KpgError.
@@ -88,6 +101,10 @@ export interface Provider<S extends { order_no: string } = { order_no: string }>
   parseSession(json: unknown, ctx: AttemptContext): S;
   /** Open the PG for a checked session, in a task of its own with nothing left to check. Throws KpgError. */
   open(session: S, ctx: AttemptContext): Promise<PgReturn>;
-  /** Undo what `beforeSession` did when the attempt ends early (e.g. close the pre-opened window). */
-  abandon?(ctx: AttemptContext): void;
 }
+
+/** A PG with both halves (the registry merges them: registry.ts). */
+export type Provider<S extends { order_no: string } = { order_no: string }> = ProviderStart & ProviderMore<S>;
+
+/** A PG as the registry holds it: its first half always, its second once the second stage has arrived. */
+export type RegisteredProvider = ProviderStart & Partial<ProviderMore<any>>;

@@ -77,7 +77,7 @@ export const WIDGET_MUTANTS = [
   },
   {
     id: 'w-issue-pending-never-expires',
-    file: 'src/pending.ts',
+    file: 'src/resume.ts',
     find: 'now - parsed.data.started_at > MAX_AGE_MS[kind]',
     replace: 'false',
     tests: ['test/property.test.ts'],
@@ -207,9 +207,9 @@ export const WIDGET_MUTANTS = [
   },
   {
     id: 'w-resume-other-order',
-    file: 'src/controllers/attempt.ts',
-    find: '        if (result.order_id !== config.orderId) {',
-    replace: '        if (false) {',
+    file: 'src/resume.ts',
+    find: '      if (result.order_id !== config.orderId) return kit.abandon(attempt);',
+    replace: '      if (false) return kit.abandon(attempt);',
     tests: [V2],
     grep: 'kpg_order_no of another order',
     breaks: "kpg_order_no naming another order's attempt: its outcome is shown on this order's element",
@@ -299,7 +299,7 @@ export const WIDGET_MUTANTS = [
   },
   {
     id: 'w-smartro-popup-blocked',
-    file: 'src/providers/smartro.ts',
+    file: 'src/providers/smartro-start.ts',
     find: '    if (!ctx.popup.open(SMARTRO_WINDOW, WINDOW_FEATURES)) {',
     replace: '    if (!ctx.popup.open(SMARTRO_WINDOW, WINDOW_FEATURES) && false) {',
     tests: [SMARTRO],
@@ -311,7 +311,7 @@ export const WIDGET_MUTANTS = [
   {
     id: 'w-shinhan-redirect-origin',
     file: 'src/providers/shinhan.ts',
-    find: "  return { ...session, redirect_url: allowedPgUrl(session.redirect_url, SHINHAN_DOMAIN, 'redirect_url', session.order_no).href };",
+    find: "  return { provider: 'shinhan', order_no: session.order_no, redirect_url: allowedPgUrl(session.redirect_url, SHINHAN_DOMAIN, 'redirect_url', session.order_no).href };",
     replace: '  return session;',
     tests: [ERR],
     grep: 'redirect_url',
@@ -319,7 +319,7 @@ export const WIDGET_MUTANTS = [
   },
   {
     id: 'w-shinhan-script-origin',
-    file: 'src/providers/shinhan.ts',
+    file: 'src/providers/shinhan-start.ts',
     find: "      const url = allowedPgUrl(scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');",
     replace: '      const url = new URL(scriptSrc ?? SHINHAN_SCRIPT_SRC);',
     tests: [ERR],
@@ -395,7 +395,7 @@ export const WIDGET_MUTANTS = [
   // ------------------------------------------------------------ controls: must SURVIVE (the commands can pass)
   {
     id: 'w-control-browser',
-    file: 'src/providers/smartro.ts',
+    file: 'src/providers/smartro-start.ts',
     find: "const WINDOW_FEATURES = 'width=545,height=573,resizable=yes,scrollbars=yes';",
     replace: "const WINDOW_FEATURES = 'width=546,height=573,resizable=yes,scrollbars=yes';",
     tests: [SMARTRO],

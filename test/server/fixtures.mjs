@@ -10,8 +10,10 @@
 //   /__fixture/reset?key=k   -> forgets recorded calls for k
 //   /__fixture/page?charset=EUC-KR&body=<html>&csp=<policy>  -> an HTML page with that exact Content-Type
 //                               charset (and that Content-Security-Policy header)
-//   /__fixture/dist/<file>   -> a file from dist/ with `Content-Type: text/javascript` and no charset,
-//                               as a CDN that does not declare one would send it
+//   /__fixture/dist/<file>?hold=k -> a file from dist/ with `Content-Type: text/javascript` and no charset,
+//                               as a CDN that does not declare one would send it; with `hold`, only once
+//                               /__fixture/release?key=k is called (or after 15 s)
+//   /__fixture/release?key=k -> lets the files held for k go
 //   /__fixture/capture?key=k&page=<html>  -> records the request's RAW body bytes (as `raw`, one char per
 //                               byte) and its content type, then answers `page` (UTF-8 HTML)
 
@@ -20,6 +22,25 @@ import { resolve } from 'node:path';
 
 /** @type {Map<string, {method: string, query: Record<string, string>, body: string, raw?: string, contentType?: string}[]>} */
 const calls = new Map();
+
+/** @type {Map<string, {released: Promise<void>, release: () => void}>} */
+const holds = new Map();
+
+/** A gate for held responses: open once released, or after 15 s (no test waits longer). */
+function hold(/** @type {string} */ key) {
+  let gate = holds.get(key);
+  if (!gate) {
+    /** @type {() => void} */
+    let release = () => {};
+    const released = new Promise((resolve) => {
+      release = () => resolve(undefined);
+      setTimeout(resolve, 15_000).unref();
+    });
+    gate = { released: /** @type {Promise<void>} */ (released), release };
+    holds.set(key, gate);
+  }
+  return gate;
+}
 
 /** @param {import('node:http').IncomingMessage} req @returns {Promise<Buffer>} */
 function readBytes(req) {
@@ -97,8 +118,14 @@ export function fixtureMiddleware() {
       ctx.body = q.body ?? '';
       return;
     }
+    if (url.pathname === '/__fixture/release') {
+      hold(key).release();
+      ctx.body = 'ok';
+      return;
+    }
     if (url.pathname.startsWith('/__fixture/dist/')) {
       const file = url.pathname.slice('/__fixture/dist/'.length).replace(/[^A-Za-z0-9._-]/g, '');
+      if (q.hold) await hold(q.hold).released;
       ctx.status = 200;
       ctx.set('Content-Type', 'text/javascript'); // deliberately no charset
       ctx.set('Cache-Control', 'no-store');

@@ -155,6 +155,9 @@ async function drive(page, width) {
 
 /** @param {import('puppeteer-core').Page} page @param {string} id @returns {Promise<Uint8Array>} */
 async function clip(page, id) {
+  // Work the page left for idle time first (a checkout pressed by the test before renders its busy state
+  // then): the box is measured on the page the screenshot shows.
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => requestAnimationFrame(() => resolve(undefined)), { timeout: 500 })));
   const box = await page.evaluate((id) => {
     const r = document.getElementById(id)?.getBoundingClientRect();
     return r && { x: r.x, y: r.y, width: r.width, height: r.height };
