@@ -231,15 +231,6 @@ const LIST = [
     breaks: 'an approval without any SignValue is believed: anyone can post "3001" for an order',
   },
   {
-    id: 'srv-smartro-amt-unchecked',
-    file: SM,
-    find: 'if (form.Amt === undefined || Number(form.Amt) !== attempt.amount) {',
-    replace: 'if (form.Amt === undefined) {',
-    tests: [SMARTRO],
-    grep: 'forged SignValue',
-    breaks: 'a signed Smartro result for another amount is taken to the receipt API instead of refused at the door',
-  },
-  {
     id: 'srv-smartro-receipt-amount-unchecked',
     file: SM,
     find: '    if (amount !== attempt.amount) return { kind: \'wrong-amount\', details, amount };\n',
@@ -435,11 +426,11 @@ const LIST = [
   },
   {
     id: 'srv-fail-url-text-as-code',
-    file: 'src/server/app.ts',
-    find: "const code = q.ret_code && /^[A-Za-z0-9_-]{1,20}$/.test(q.ret_code) ? q.ret_code : 'pg-failed';",
-    replace: "const code = q.ret_msg ?? q.ret_code ?? 'pg-failed';",
-    tests: [SHINHAN],
-    grep: 'cancel_url / fail_url only note',
+    file: 'src/server/texts.ts',
+    find: "return code && REPORTED_FAIL_CODES.has(code) ? code : 'pg-failed';",
+    replace: "return code || 'pg-failed';",
+    tests: ['test/node/server-refusals-logs.test.mjs'],
+    grep: 'item 12',
     breaks: "fault 6: the caller's words in fail_url (a phishing text with a phone number) are shown to the buyer as the failure code",
   },
   {
@@ -610,6 +601,7 @@ const LIST = [
     tests: [EVENTS],
     grep: 'only a 2xx counts',
     breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
+  },
   // ------------------------------------------------------------------ issue 22: the cancels ledger
   {
     id: 'srv-sql-cancels-over-refund',
