@@ -12,6 +12,12 @@
  *   cancel-confirm CANCEL_ID --done [--amount N] | --not-done  --by NAME [--note TEXT]
  *               staff checked the PG's admin site about an unknown cancel
  *   cancels ORDER_ID                                           the order's payment and its cancels
+ *   events [--dead|--pending|--delivered] [--order ORDER_ID] [--limit N]
+ *               list events and their deliveries (onEvent, webhooks), newest first
+ *   events retry EVENT_ID | --dead
+ *               re-queue one event's undelivered deliveries, or every dead one (due now, three more days)
+ *   events deliver
+ *               deliver every due event now, with the onEvent / webhooks of --config (cron, serverless)
  *
  * Exit codes of the cancel commands: 0 done, 2 unknown (the PG's answer is not known yet: reconcile settles
  * it; never send it again), 3 refused, 1 an error (bad arguments: the message names the field).
@@ -24,6 +30,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { optionsFromEnv } from './env.js';
 import { checkCancelArgs, type CancelAnswer, type Cancels } from './cancels.js';
+import type { EventRecord } from './events/types.js';
 import { HttpError } from './http.js';
 import { createEngine, type KpgServerOptions } from './index.js';
 
@@ -33,11 +40,14 @@ const USAGE = [
   '       kpg-checkout-server cancel-due TID --reason TEXT --key KEY [--refund-bank CODE --refund-account NO --refund-holder NAME] [--by NAME] [--json]',
   '       kpg-checkout-server cancel-confirm CANCEL_ID (--done [--amount N] | --not-done) --by NAME [--note TEXT] [--json]',
   '       kpg-checkout-server cancels ORDER_ID [--json]',
+  '       kpg-checkout-server events [--dead|--pending|--delivered] [--order ORDER_ID] [--limit N] [--config file.mjs] [--json]',
+  '       kpg-checkout-server events retry EVENT_ID|--dead [--config file.mjs] [--json]',
+  '       kpg-checkout-server events deliver --config file.mjs [--json]   (the onEvent / webhooks of that file)',
 ].join('\n');
 
-const COMMANDS = ['reconcile', 'refunds', 'migrate', 'cancel', 'cancel-due', 'cancel-confirm', 'cancels'];
+const COMMANDS = ['reconcile', 'refunds', 'migrate', 'cancel', 'cancel-due', 'cancel-confirm', 'cancels', 'events'];
 /** Options that take a value. */
-const VALUED = ['--config', '--reason', '--key', '--amount', '--taxfree', '--refund-bank', '--refund-account', '--refund-holder', '--by', '--note'];
+const VALUED = ['--config', '--reason', '--key', '--amount', '--taxfree', '--refund-bank', '--refund-account', '--refund-holder', '--by', '--note', '--order', '--limit'];
 
 /** `--name value` pairs and flags; the positional arguments after the command. */
 function parseArgv(argv: string[]): { options: Map<string, string>; flags: Set<string>; positional: string[] } {
@@ -92,6 +102,10 @@ async function main(argv: string[]): Promise<number> {
     // The CLI writes its own report; log lines go to stderr so that --json stays parseable.
     log: options.log ?? ((line: string) => process.stderr.write(`${line}\n`)),
   });
+  if (command === 'events' && !eventsArgsFit(parsed)) {
+    console.error(USAGE);
+    return 1;
+  }
   if (['cancel', 'cancel-due', 'cancel-confirm', 'cancels'].includes(command)) {
     // Arguments first: a mistake is named before any database is opened (a PGlite directory takes seconds).
     const problem = checkCancelCommand(command, parsed);
@@ -103,6 +117,7 @@ async function main(argv: string[]): Promise<number> {
       console.log(json ? JSON.stringify({ migrated: true, engine: store.engine }) : `kpg-checkout-server: tables are up to date (${store.engine})`);
       return 0;
     }
+    if (command === 'events') return await events(engine, store, parsed, json);
     if (['cancel', 'cancel-due', 'cancel-confirm', 'cancels'].includes(command)) return await cancelCommand(command, parsed, engine.cancelsOf, json);
     if (command === 'refunds') {
       const refunds = await store.refundsDue();
@@ -127,7 +142,7 @@ async function main(argv: string[]): Promise<number> {
       for (const a of report.cancels.attention) console.log(`attention: order ${a.order_id}: ${a.message}`);
       console.log(
         `kpg-checkout-server: ${report.settled.length} settled, ${report.expired.length} expired, ${report.unsettled.length} unsettled, ` +
-          `${report.refundsDue.length} refunds due, pruned ${report.pruned.refusals} refusals and ${report.pruned.attempts} attempts`,
+          `${report.refundsDue.length} refunds due, pruned ${report.pruned.refusals} refusals, ${report.pruned.attempts} attempts and ${report.pruned.events} events`,
       );
     }
     return 0;
@@ -230,4 +245,63 @@ async function cancelCommand(command: string, args: ReturnType<typeof parseArgv>
 function cliName(field: string): string {
   const names: Record<string, string> = { idempotency_key: '--key', reason: '--reason', amount: '--amount', taxfree_amount: '--taxfree', refund_account: '--refund-bank / --refund-account / --refund-holder', requested_by: '--by', order_id: 'ORDER_ID', tid: 'TID', cancel_id: 'CANCEL_ID' };
   return names[field] ?? field;
+}
+
+type Engine = ReturnType<typeof createEngine>;
+type Parsed = ReturnType<typeof parseArgv>;
+
+/** `events`, `events retry EVENT_ID|--dead`, `events deliver`: are the arguments one of these? */
+function eventsArgsFit({ options, flags, positional }: Parsed): boolean {
+  const [sub, id, ...rest] = positional;
+  if (rest.length) return false;
+  if (sub === 'retry') return (id !== undefined) !== flags.has('--dead');
+  if (sub === 'deliver') return id === undefined;
+  if (sub !== undefined) return false;
+  const limit = options.get('--limit');
+  if (limit !== undefined && !/^\d{1,4}$/.test(limit)) return false;
+  return (['dead', 'pending', 'delivered'] as const).filter((s) => flags.has(`--${s}`)).length <= 1;
+}
+
+async function events(engine: Engine, store: Awaited<ReturnType<Engine['store']>>, { options, flags, positional }: Parsed, json: boolean): Promise<number> {
+  const now = engine.now().toISOString();
+  const [sub, id] = positional;
+  if (sub === 'retry') {
+    const count = await store.retryDeliveries(id ? { eventId: id } : { dead: true }, now);
+    if (id && count === 0) {
+      console.error(`kpg-checkout-server: ${id} has no undelivered delivery (no such event, or all delivered)`);
+      return 1;
+    }
+    console.log(json ? JSON.stringify({ requeued: count }) : `kpg-checkout-server: ${count} ${count === 1 ? 'delivery' : 'deliveries'} re-queued`);
+    return 0;
+  }
+  if (sub === 'deliver') {
+    if (!engine.targets.length) {
+      console.error('kpg-checkout-server: nothing to deliver to: give a --config whose options have onEvent and/or webhooks');
+      return 1;
+    }
+    const report = await (await engine.relayOf()).deliver();
+    console.log(json ? JSON.stringify(report) : `kpg-checkout-server: ${report.delivered} delivered, ${report.failed} failed (to be retried), ${report.dead} dead`);
+    return 0;
+  }
+  const status = (['dead', 'pending', 'delivered'] as const).find((s) => flags.has(`--${s}`));
+  const limit = options.get('--limit');
+  const list = await store.events({ orderId: options.get('--order'), status, limit: limit ? Number(limit) : 100 });
+  if (json) console.log(JSON.stringify(list, null, 2));
+  else if (!list.length) console.log('kpg-checkout-server: no events');
+  else for (const e of list) console.log(describe(e));
+  return 0;
+}
+
+/** One event and its deliveries, a line each. */
+function describe(e: EventRecord): string {
+  const lines = [`${e.id}  ${e.type}  order ${e.order_id} (attempt ${e.order_no}, ${e.provider})  ${e.created_at}`];
+  if (!e.deliveries.length) lines.push('  (no targets were configured when it was written)');
+  for (const d of e.deliveries) {
+    const to = d.url ? `${d.target} ${d.url}` : d.target;
+    const tries = `${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}`;
+    if (d.status === 'delivered') lines.push(`  ${to}: delivered ${d.delivered_at} (${tries})`);
+    else if (d.status === 'dead') lines.push(`  ${to}: DEAD after ${tries}: ${d.last_error ?? ''}`);
+    else lines.push(`  ${to}: pending, next ${d.next_at} (${tries}${d.last_error ? `; last: ${d.last_error}` : ''})`);
+  }
+  return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SMARTRO_HOSTS, createKpgServer, optionsFromEnv } from '../../dist/server/index.js';
 import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
+import { testClock } from './clock.mjs';
 import { SANDBOX_SMARTRO, sandboxes, shopOrders, startServer } from './server-helpers.mjs';
 
 const DOCUMENTED = {
@@ -68,7 +69,7 @@ test("the receipt API (server to server, with the MerchantKey) is asked at the e
   const tid = `${SANDBOX_SMARTRO.mid}01012612051200001234`;
   for (const [env, apiBase] of /** @type {const} */ ([['test', DOCUMENTED.test.apiBase], ['real', DOCUMENTED.real.apiBase], ['real', 'http://127.0.0.1:9/']])) {
     const override = apiBase.startsWith('http://') ? { apiBase } : {};
-    const provider = createSmartroProvider({ ...SANDBOX_SMARTRO, env, ...override }, { timeoutMs: 1000, now: () => new Date() });
+    const provider = createSmartroProvider({ ...SANDBOX_SMARTRO, env, ...override }, { timeoutMs: 1000, now: testClock().date });
     const answer = await provider.receipt(tid);
     assert.equal(answer.ok, false);
     assert.equal(asked.pop(), `${apiBase}receipt`);

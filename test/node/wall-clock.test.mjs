@@ -47,6 +47,8 @@ const ALLOWED = /** @type {const} */ ([
   ['test/node/server-events.test.mjs', 'const clock = tickingClock(Date.now());', 'verifyWebhook checks webhook-timestamp against the wall clock'],
   ['test/node/readme-events.test.mjs', "'webhook-timestamp': String(Math.floor(Date.now() / 1000))", 'a forged webhook must fail on its signature, not on a stale timestamp checked against the wall clock'],
   ['test/node/server-events-instances.test.mjs', 'const now = () => new Date().toISOString();', 'the instances in other processes relay on the wall clock: the events this writer adds must be due by theirs'],
+  ['test/node/first-hour.test.mjs', 'const started = Date.now();', "the first hour's steps are timed for the README (elapsed time)"],
+  ['test/node/first-hour.test.mjs', 'Date.now() - started', "the first hour's steps are timed for the README (elapsed time)"],
   ['test/node/server-clock.test.mjs', 'new Date().getUTCFullYear(), FAR_YEAR', 'checks that the wall clock is displaced, so a forgotten clock fails'],
   ['test/node/server-clock.test.mjs', 'Math.abs(Date.now() - new Date().getTime())', 'checks that the wall clock is displaced, so a forgotten clock fails'],
 ]);

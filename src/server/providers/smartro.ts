@@ -66,8 +66,8 @@ export interface SmartroOptions {
    */
   cancelPassword?: string;
   /**
-   * The cancel module's URL; default: `/cancel/payCancelNVProcess.jsp` on pcAction's host (test
-   * https://tpay.smilepay.co.kr, real https://pay.smilepay.co.kr, as in the samples).
+   * The cancel module's URL; default: `/cancel/payCancelNVProcess.jsp` on pcAction's host (`env`'s when
+   * pcAction is not given: test https://tpay.smilepay.co.kr, real https://pay.smilepay.co.kr, as in the samples).
    */
   cancelUrl?: string;
 }
@@ -180,7 +180,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
   const payMethods = options.payMethods?.length ? [...options.payMethods] : ['card'];
   const vbankDueDays = options.vbankDueDays ?? 3;
   const lookupByMoid = options.receiptLookupByMoid === true;
-  const cancelUrl = new URL(options.cancelUrl ?? '/cancel/payCancelNVProcess.jsp', options.pcAction);
+  const cancelUrl = new URL(options.cancelUrl ?? '/cancel/payCancelNVProcess.jsp', endpoints.pcAction);
 
   /** POST {apiBase}receipt, `apikey: MerchantKey`: server to server ONLY. */
   async function receiptCall(query: { tid: string } | { moid: string }): Promise<{ ok: true; status: number; json: Record<string, unknown> } | PgFailure> {
