@@ -219,7 +219,8 @@ test('a new ES-module shop installs the same tarball', { timeout: 10 * MINUTE },
 });
 
 test('every export: required in the CommonJS shop, imported in the ES-module shop (the script-tag files resolved, and run in Chromium below)', { timeout: 2 * MINUTE }, async () => {
-  const SCRIPT_FILES = ['./kpg-checkout.js', './kpg-shinhan.js', './kpg-smartro.js', './kpg-return.js'];
+  // The script-tag files (both stages of each PG's, the console's...): every ./kpg-*.js export, resolved, not loaded.
+  const SCRIPT_FILES = Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).exports).filter((key) => /^\.\/kpg-[\w.-]+\.js$/.test(key));
   const probe = (/** @type {'require' | 'import'} */ how) => `
     const { readFileSync, statSync } = require('node:fs');
     const exp = JSON.parse(readFileSync('node_modules/kpg-checkout/package.json', 'utf8')).exports;
