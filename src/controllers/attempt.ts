@@ -157,6 +157,14 @@ export class AttemptController implements ReactiveController {
     return attempt.promise;
   }
 
+  /** The buyer did what a refusal asked (chose a card: `card-required`): its message goes, the element is idle again. */
+  dismiss(code: KpgErrorDetail['code']): void {
+    const outcome = this.outcome;
+    if (this.#attempt || outcome?.type !== 'kpg-error' || outcome.detail.code !== code) return;
+    this.outcome = null;
+    this.#setState('idle');
+  }
+
   /** Bring the watched payment window to the front ("결제창 보기"). */
   focusWindow(): void {
     this.popup.focus();

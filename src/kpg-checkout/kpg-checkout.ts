@@ -350,6 +350,8 @@ export class KpgCheckout extends KpgElement {
 
   #onCardSelect = (event: Event) => {
     this._card = (event as CustomEvent<KpgCardSelectDetail>).detail;
+    // The prompt to choose a card goes as soon as one is chosen (by mouse or keyboard), not at the next press.
+    this.#attempt.dismiss('card-required');
   };
 
   #message(t: typeof KO, en: boolean): string {
