@@ -115,6 +115,9 @@ export const CancelAnswerSchema = z
     message: z.string().optional(),
   });
 
+/** 409 from a staff cancel route: refused (a CancelAnswer whose code says why), or an error (idempotency-key-reused...). */
+export const CancelRefusalSchema = z.union([CancelAnswerSchema, ErrorSchema]);
+
 export const OrderCancelsSchema = z
   .looseObject({
     order_id: z.string(),
@@ -174,7 +177,10 @@ const STAFF_ERRORS: Record<string, Answer> = {
 const cancelAnswers = (extra: Record<string, Answer> = {}): Record<string, Answer> => ({
   '200': { description: 'Done: given back.', schema: CancelAnswerSchema },
   '202': { description: "Unknown: the PG's outcome is not known yet; settled later (reconcile, staff), never retried blindly.", schema: CancelAnswerSchema },
-  '409': { description: 'Refused: nothing was given back (code says why: exceeds-balance, cancel-in-flight, idempotency-key-reused...).', schema: CancelAnswerSchema },
+  '409': {
+    description: 'Refused, nothing given back: a CancelAnswer whose code says why (exceeds-balance, cancel-in-flight...), or an error (idempotency-key-reused, unsupported-provider, cancel-settled).',
+    schema: CancelRefusalSchema,
+  },
   ...STAFF_ERRORS,
   ...extra,
 });
@@ -342,7 +348,7 @@ export const ROUTES: Route[] = [
     tag: 'staff',
     summary: "Settle an unknown cancel from what the PG's admin site shows.",
     body: { schema: ConfirmSchema, type: JSON_BODY },
-    answers: cancelAnswers({ '404': error('unknown-cancel'), '409': error('cancel-settled: settled already.') }),
+    answers: cancelAnswers({ '404': error('unknown-cancel: no such cancel.') }),
     staff: true,
   },
   {
@@ -387,6 +393,7 @@ const NAMES = new Map<z.ZodType, string>([
   [CardListSchema, 'CardList'],
   [ReceiptSchema, 'Receipt'],
   [CancelAnswerSchema, 'CancelAnswer'],
+  [CancelRefusalSchema, 'CancelRefusal'],
   [OrderCancelsSchema, 'OrderCancels'],
   [SessionBodySchema, 'SessionBody'],
   [ResultEventSchema, 'ResultEvent'],

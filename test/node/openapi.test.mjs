@@ -3,8 +3,9 @@
  * Issue 24, item 10: the OpenAPI document of kpg-checkout/server. Every route app.ts and staff.ts register
  * is in it with its request and answer schemas; it is OpenAPI 3.1 in structure (paths, operations,
  * components, every $ref resolved, every schema valid JSON Schema 2020-12); the server serves it under its
- * basePath and the package ships the same document; and real requests and answers of every buyer's route,
- * through the sandbox PGs on PGlite and PostgreSQL, match what it documents (ajv, JSON Schema 2020-12).
+ * basePath and the package ships the same document; and real requests and answers of every route (the
+ * buyers', the PGs', the staff's), through the sandbox PGs on PGlite and PostgreSQL, match what it documents
+ * (ajv, JSON Schema 2020-12).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -155,13 +156,20 @@ test('the package ships the same document (kpg-checkout/server/openapi.json, bas
 });
 
 forEachEngine('the OpenAPI document against the real server', ({ store }) => {
-  test('served at GET {base}/openapi.json; real requests and answers of every buyer route match it (shinhan, smartro, pages, RetryURL)', async (t) => {
+  test('served at GET {base}/openapi.json; real requests and answers of every route match it (shinhan, smartro, pages, RetryURL, staff)', async (t) => {
     const pgs = await sandboxes(t);
     const shop = shopOrders();
     const s = await startServer(
       t,
       store(),
-      { ...pgs.options, shinhan: { ...pgs.options.shinhan, pgcodes: ['selpay', 'card'] }, loadOrder: shop.loadOrder, authorize: shop.authorize, rateLimit: false },
+      {
+        ...pgs.options,
+        shinhan: { ...pgs.options.shinhan, pgcodes: ['selpay', 'card'] },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        authorizeStaff: (/** @type {{ request: Request }} */ { request }) => (request.headers.get('x-staff') ? { id: /** @type {string} */ (request.headers.get('x-staff')) } : false),
+        rateLimit: false,
+      },
       { secrets: SANDBOX_SECRETS },
     );
     const served = await s.call('/api/kpg/openapi.json');
@@ -199,6 +207,7 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
 
     // POST session, GET and POST result, the Shinhan pages: a Shinhan payment approved, one cancelled, one failed.
     const paid = shop.add({ amount: 55000 });
+    // (paid: the Shinhan payment the staff's routes cancel at the end)
     const body = { provider: 'shinhan', order_id: paid.order_id, device_type: 2, pgcode: 'selpay' };
     const session = await s.postJson('/api/kpg/session', body);
     matches('post', '/session', session, body);
@@ -283,8 +292,31 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
       await stop.body?.cancel();
     }
 
-    // Every buyer's route was asked for real (the staff routes have their own tests: server-cancel*.test.mjs).
-    const buyers = [...documented(doc)].filter((r) => !r.includes('/staff/'));
-    assert.deepEqual(buyers.filter((r) => !seen.has(r)), []);
+    // The staff's routes, on the paid Shinhan payment: a partial cancel, the order's cancels, a cancel recorded
+    // from the PG's admin site, and the refusals of each (not staff, no such cancel, no such refund).
+    const STAFF = { 'X-KPG-Staff': '1', 'x-staff': 'kim' };
+    /** @param {string} path @param {Record<string, unknown>} sent @param {Record<string, string>} [headers] */
+    const staff = (path, sent, headers = STAFF) => s.call(`/api/kpg/staff${path}`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(sent), buyer: null });
+    const partial = { order_id: paid.order_id, amount: 1000, reason: '반품', idempotency_key: 'openapi-1' };
+    const cancelled = await staff('/cancel', partial);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    matches('post', '/staff/cancel', cancelled, partial);
+    matches('post', '/staff/cancel', await staff('/cancel', { ...partial, idempotency_key: 'openapi-2' }, { 'X-KPG-Staff': '1' }), partial);
+    const reused = await staff('/cancel', { ...partial, amount: 2000 });
+    assert.deepEqual([reused.status, reused.json.code], [409, 'idempotency-key-reused']);
+    matches('post', '/staff/cancel', reused);
+    const recorded = { order_id: paid.order_id, amount: 500, reason: '관리자 화면에서 취소', idempotency_key: 'openapi-3' };
+    matches('post', '/staff/cancels/record', await staff('/cancels/record', recorded), recorded);
+    const listed = await s.call(`/api/kpg/staff/cancels?order_id=${paid.order_id}`, { headers: STAFF, buyer: null });
+    assert.equal(listed.status, 200, listed.text);
+    assert.ok(listed.json.cancels.length >= 1);
+    matches('get', '/staff/cancels', listed);
+    const confirm = { cancel_id: 999999, done: true };
+    matches('post', '/staff/cancels/confirm', await staff('/cancels/confirm', confirm), confirm);
+    const due = { tid: 'NOSUCHTID', reason: '환불', idempotency_key: 'openapi-4' };
+    matches('post', '/staff/cancel-due', await staff('/cancel-due', due), due);
+
+    // Every route was asked for real.
+    assert.deepEqual([...documented(doc)].filter((r) => !seen.has(r)), []);
   });
 });
