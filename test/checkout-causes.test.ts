@@ -206,9 +206,9 @@ describe('kpg-receipt: no retry button where a retry cannot help', () => {
     expect(alert(el)).to.equal('Please log in again to see this receipt.');
   });
 
-  it('404 unknown-tid -> "contact the shop", no retry button', async () => {
+  it('404 unknown-tid (kpg-checkout/server\'s answer to a logged-out buyer too: no oracle) -> "check the login or contact the shop", no retry button', async () => {
     const { el } = await slip(404, { code: 'unknown-tid', field: 'tid' });
-    expect(alert(el)).to.equal('전표를 찾을 수 없습니다. 상점에 문의해 주세요.');
+    expect(alert(el)).to.equal('전표를 찾을 수 없습니다. 로그인 상태를 확인하거나 상점에 문의해 주세요.');
     expect(el.shadowRoot!.querySelector('.retry')).to.equal(null);
   });
 

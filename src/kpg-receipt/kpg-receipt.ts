@@ -25,14 +25,15 @@ const KO = {
   failed: '전표를 불러오지 못했습니다.',
   // Per cause (causes.ts): only `failed` (passing) comes with a retry button.
   login: '전표를 보려면 다시 로그인해 주세요.',
-  shop: '전표를 찾을 수 없습니다. 상점에 문의해 주세요.',
+  // kpg-checkout/server answers a logged-out buyer's request as one for a TID that is not there (404: no oracle).
+  shop: '전표를 찾을 수 없습니다. 로그인 상태를 확인하거나 상점에 문의해 주세요.',
 };
 const EN: typeof KO = {
   receipt: 'View receipt',
   loading: 'Loading the receipt.',
   failed: 'Could not load the receipt.',
   login: 'Please log in again to see this receipt.',
-  shop: 'This receipt cannot be found. Please contact the shop.',
+  shop: 'This receipt cannot be found. Check that you are logged in, or contact the shop.',
 };
 
 /**
