@@ -10,6 +10,7 @@ import type { KpgErrorDetail } from './events.js';
 import { backendUrl } from './origins.js';
 import type { RegisteredProvider } from './providers/types.js';
 import { providerFor } from './registry.js';
+import { refusal } from './refusals.js';
 import { APP_SCHEME, DEVICES, PAY_METHODS, PG_CODE, oneOf } from './rules.js';
 import type { DeviceMode, PayMethod, ProviderId } from './schemas.js';
 import { warnOnce } from './warn.js';
@@ -78,7 +79,7 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
   if (appScheme && !APP_SCHEME.test(appScheme)) {
     throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
   }
-  return {
+  const config: CheckoutConfig = {
     provider: pg.id,
     pg,
     payMethod: payMethod(pg.id, attrs.payMethod),
@@ -93,6 +94,10 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
     resultTimeoutMs: readSeconds('result-timeout', attrs.resultTimeout, DEFAULT_RESULT_TIMEOUT_S),
     appScheme,
   };
+  // An attribute this page's backend already refused (refusals.ts): caught here, before any window opens.
+  const refused = refusal(config);
+  if (refused) throw new KpgError(refused);
+  return config;
 }
 
 /** `pay-method`: Smartro's; Shinhan's window lets the buyer choose (selpay), so there it is ignored with a warning. */

@@ -66,7 +66,7 @@ export interface KpgCardSelectDetail {
 }
 
 export type KpgErrorCode =
-  /** An attribute is missing or invalid (`field` names it). Nothing was sent. */
+  /** An attribute is missing or invalid (`field` names it), or (with `status`) the backend refused it earlier on this page. Nothing was sent. */
   | 'invalid-config'
   /** The session request failed: network, timeout, HTTP error, or not JSON. */
   | 'session-failed'

@@ -4,6 +4,7 @@
  * (kpg-shinhan.stage2.ts, kpg-smartro.stage2.ts), and by the npm entries of the PGs (entries/shinhan.ts,
  * entries/smartro.ts), which the one-file build carries.
  */
+import { refusalOf } from './causes.js';
 import { finishCheckout, resumeCheckout } from './checkout-flow.js';
 import { message, paid, paidMark, vbankView } from './kpg-checkout/outcome.js';
 import { reportWindowClosed } from './protocol.js';
@@ -19,4 +20,5 @@ export const MORE: More = {
   checkMark: paidMark,
   vbank: vbankView,
   resume,
+  refusal: refusalOf,
 };

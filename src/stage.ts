@@ -16,6 +16,7 @@ import { KpgError } from './errors.js';
 import type { Outcome } from './events.js';
 import type { reportWindowClosed } from './protocol.js';
 import type { resume } from './resume.js';
+import type { refusalOf } from './causes.js';
 import type { KpgVbank } from './schemas.js';
 import { idle } from './reactive.js';
 import { loadScript } from './script-loader.js';
@@ -33,6 +34,8 @@ export interface More {
   checkMark(): Element;
   /** The virtual account block (a new element), its copy button reporting to `copied`. */
   vbank(vbank: KpgVbank, en: boolean, copied: (result: 'copied' | 'select') => void): Element;
+  /** A session answer that refused an attribute -> the invalid-config to remember (causes.ts). */
+  refusal: typeof refusalOf;
   /** Pick up what the element's order left to resume (resume.ts). */
   resume: typeof resume;
 }

@@ -384,4 +384,37 @@ describe('<kpg-checkout pgcode="card" cards-url>', () => {
     const body = JSON.parse((await fixtureCalls(key))[0].body);
     expect(body).to.include({ pgcode: 'card', card_cpny_cd: 'S003', install_month: '03' });
   });
+  // Issue 24, item 7: the prompt stayed until the next press.
+  for (const how of ['mouse', 'keyboard'] as const) {
+    it(`the prompt to choose a card goes as soon as one is chosen (${how}), before any press`, async () => {
+      const key = uniqueKey('session');
+      const el = await mount<KpgCheckout>(html`
+        <kpg-checkout provider="shinhan" pgcode="card" amount="55000" device="pc" order-id="A-1003"
+          cards-url=${fixture({ body: LIST })}
+          session-url=${fixture({ body: SESSION, key })}
+          result-url=${fixture({ body: { status: 'paid', order_no: 'T-1' } })}
+          script-src=${stubScript('OK', '')}></kpg-checkout>`);
+      const rec = recordEvents(el);
+      const inner = el.shadowRoot!.querySelector('kpg-card-picker')!;
+      await waitFor(() => inner.shadowRoot?.querySelector('[role="radio"]'), 'picker did not load');
+      const alert = () => el.shadowRoot!.querySelector('[role="alert"]')!.textContent;
+      await realClick(payButton(el));
+      expect((await rec.outcome()).detail).to.include({ code: 'card-required' });
+      await el.updateComplete;
+      expect(alert()).to.equal('결제할 카드사를 먼저 선택해 주세요.');
+      expect(el.state).to.equal('error');
+      if (how === 'mouse') await realClick(inner.shadowRoot!.querySelectorAll('[role="radio"]')[2]);
+      else {
+        // The press put the focus on the cards: Space chooses the focused one, as on a native radio.
+        expect(inner.shadowRoot!.activeElement?.getAttribute('role')).to.equal('radio');
+        await sendKeys({ press: 'Space' });
+      }
+      await waitFor(() => alert() === '', 'the prompt stayed after a card was chosen', { timeout: 3000 });
+      expect(inner.shadowRoot!.querySelector('[role="radio"][aria-checked="true"]')).to.not.equal(null);
+      expect(el.state).to.equal('idle');
+      expect(el.shadowRoot!.textContent).to.not.contain('카드사를 먼저 선택');
+      expect(rec.outcomes()).to.have.length(1); // nothing new fired
+      expect(await fixtureCalls(key)).to.have.length(0); // and nothing sent until the buyer presses
+    });
+  }
 });

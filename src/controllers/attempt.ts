@@ -9,8 +9,9 @@ import type { CheckoutConfig, ConfigResult } from '../config.js';
 import { resolveDevice, type Device } from '../device.js';
 import { emit, type KpgErrorDetail, type Outcome } from '../events.js';
 import { clearPending, hasPending, savePending } from '../pending.js';
+import { remember } from '../refusals.js';
 import type { AttemptContext } from '../providers/types.js';
-import { more, type More } from '../stage.js';
+import { loaded, more, type More } from '../stage.js';
 import { errorOutcome, runCheckout, RETURN_PARAM } from '../start.js';
 import { PopupController } from './popup.js';
 import { idle } from '../reactive.js';
@@ -156,6 +157,14 @@ export class AttemptController implements ReactiveController {
     return attempt.promise;
   }
 
+  /** The buyer did what a refusal asked (chose a card: `card-required`): its message goes, the element is idle again. */
+  dismiss(code: KpgErrorDetail['code']): void {
+    const outcome = this.outcome;
+    if (this.#attempt || outcome?.type !== 'kpg-error' || outcome.detail.code !== code) return;
+    this.outcome = null;
+    this.#setState('idle');
+  }
+
   /** Bring the watched payment window to the front ("결제창 보기"). */
   focusWindow(): void {
     this.popup.focus();
@@ -269,6 +278,11 @@ export class AttemptController implements ReactiveController {
       const { config } = attempt;
       savePending(attempt.key, { provider: config.provider, order_no: outcome.detail.order_no, order_id: config.orderId, result_url: config.resultUrl.href, started_at: Date.now() }, 'vbank');
     } else if (outcome.type !== 'kpg-error') clearPending(attempt.key, 'vbank');
+    else {
+      // A pay-method / pgcode the backend refused: no window opens for it again on this page (refusals.ts).
+      const refused = loaded()?.refusal(attempt.config, outcome.detail);
+      if (refused) remember(attempt.config, refused);
+    }
     this.#show(outcome, sameOrder ? STATES[outcome.type] : 'idle');
     attempt.resolve(outcome);
   }

@@ -1,7 +1,7 @@
 import { readAmount } from '../attributes.js';
 import { readConfig, type ConfigResult } from '../config.js';
 import { AttemptController, type CardChoice, type CheckoutState } from '../controllers/attempt.js';
-import type { KpgCardSelectDetail, KpgErrorCode, KpgErrorDetail, Outcome } from '../events.js';
+import type { KpgCardSelectDetail, KpgErrorDetail, Outcome } from '../events.js';
 import { emit } from '../events.js';
 import { KpgElement } from '../base-element.js';
 import { popupBlockedText, won } from '../i18n.js';
@@ -9,6 +9,7 @@ import { allowPgOrigins } from '../origins.js';
 import { idle, type Changed, type PropertyDeclaration } from '../reactive.js';
 import { providerFor, views } from '../registry.js';
 import { DEVICES, oneOf } from '../rules.js';
+import { refusals } from '../refusals.js';
 import { loaded, more } from '../stage.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-checkout.styles.js';
@@ -40,8 +41,9 @@ const EN: typeof KO = {
   viewWindow: 'Show payment window',
 };
 
-/** What the buyer reads for a `kpg-error` code the first stage knows (the others: outcome.ts). */
-function errorText(t: typeof KO, code: KpgErrorCode, en: boolean): string | undefined {
+/** What the buyer reads for a `kpg-error` the first stage knows (the others, the backend's answers among them: outcome.ts). */
+function errorText(t: typeof KO, { code, status }: KpgErrorDetail, en: boolean): string | undefined {
+  if (status) return undefined; // the backend answered: its cause decides (outcome.ts)
   switch (code) {
     case 'popup-blocked':
       return popupBlockedText(en);
@@ -226,6 +228,8 @@ export class KpgCheckout extends KpgElement {
   #view?: View;
   /** The pay button's label for an amount and a language (formatting an amount is not free: once per change). */
   #label = ['', ''];
+  /** How many refused attributes the page knew when the configuration was last read (refusals.ts). */
+  #refusals = 0;
 
   constructor() {
     super();
@@ -267,7 +271,7 @@ export class KpgCheckout extends KpgElement {
 
   /** @internal The configuration validated when the attributes last changed (read afresh when a change is not rendered yet). */
   readConfig(): ConfigResult {
-    return this.isUpdatePending || !this.#config ? readConfig(this) : this.#config;
+    return this.isUpdatePending || !this.#config || this.#refusals !== refusals() ? readConfig(this) : this.#config;
   }
 
   /** @internal */
@@ -309,7 +313,9 @@ export class KpgCheckout extends KpgElement {
     super.willUpdate(changed);
     if (changed.has('orderId') && changed.get('orderId') !== undefined) this.#attempt.orderChanged();
     if (this.state !== 'awaiting-deposit') this._copy = '';
-    if (!this.#config || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
+    const learned = this.#refusals !== refusals();
+    if (!this.#config || learned || [...changed.keys()].some((key) => !NOT_CONFIG.has(key))) {
+      this.#refusals = refusals();
       this.#config = readConfig(this);
       // Ready before the click (Shinhan's script on PC), even while the order is still to be set: the
       // click then sends the session request at once. In idle time: inserting a script is not free, and
@@ -334,7 +340,8 @@ export class KpgCheckout extends KpgElement {
     // A configuration mistake shows up when the element connects or an attribute changes, not on the click.
     const error = this._configError;
     const key = error ? `${error.field}\n${error.message}` : '';
-    if (key && key !== this.#reported) {
+    // A refusal learned from this element's own attempt (refusals.ts) was fired as that attempt's outcome.
+    if (key && key !== this.#reported && !(error!.status && this.#attempt.outcome)) {
       console.error(`[kpg-checkout] invalid-config: ${error!.message}`);
       emit(this, 'kpg-error', error!);
     }
@@ -343,13 +350,17 @@ export class KpgCheckout extends KpgElement {
 
   #onCardSelect = (event: Event) => {
     this._card = (event as CustomEvent<KpgCardSelectDetail>).detail;
+    // The prompt to choose a card goes as soon as one is chosen (by mouse or keyboard), not at the next press.
+    this.#attempt.dismiss('card-required');
   };
 
   #message(t: typeof KO, en: boolean): string {
     const outcome = this.#attempt.outcome;
-    if (this._configError && !this.#attempt.active) return t.unavailable;
+    const error = this._configError;
+    // A refusal learned from the backend says why (outcome.ts); the others are the shop's to fix.
+    if (error && !this.#attempt.active) return (error.status && loaded()?.message({ type: 'kpg-error', detail: error }, en, '')) || t.unavailable;
     if (!outcome) return '';
-    return (outcome.type === 'kpg-error' && errorText(t, outcome.detail.code, en)) || loaded()?.message(outcome, en, this._copy) || t.notStarted;
+    return (outcome.type === 'kpg-error' && errorText(t, outcome.detail, en)) || loaded()?.message(outcome, en, this._copy) || t.notStarted;
   }
 
   /** The shadow DOM, made once (the first render, before any click). */

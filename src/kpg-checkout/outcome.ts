@@ -7,6 +7,7 @@
 import { html, render } from 'lit/html.js';
 import { adopt } from '../lit-styles.js';
 import { css, sheet } from '../reactive.js';
+import { causeOf, type Cause } from '../causes.js';
 import type { Outcome } from '../events.js';
 import { won } from '../i18n.js';
 import { checkMark } from '../icons.js';
@@ -24,6 +25,13 @@ const KO = {
   inProgress: '이 주문의 다른 결제가 아직 진행 중입니다. 열려 있는 결제창에서 결제를 마치거나 결제창을 닫은 뒤 다시 시도해 주세요.',
   unconfirmed: '결제 결과를 아직 확인하지 못했습니다. 다시 결제하기 전에 주문 내역을 확인해 주세요.',
   awaiting: '입금하면 결제가 완료됩니다.',
+  // Why the backend refused to start: words per cause (causes.ts); 'later' is the first stage's "try again".
+  causes: {
+    login: '이 주문을 결제하려면 다시 로그인해 주세요.',
+    'not-offered': '이 결제수단은 제공되지 않습니다. 다른 결제수단을 선택해 주세요.',
+    shop: '결제를 시작할 수 없습니다. 상점에 문의해 주세요.',
+    later: '',
+  } as Record<Cause, string>,
   vbank: {
     title: '입금 대기 중',
     bank: '은행',
@@ -51,6 +59,12 @@ const EN: typeof KO = {
   inProgress: 'Another payment for this order is still in progress. Finish it in its payment window, or close that window, then try again.',
   unconfirmed: 'We could not confirm the payment yet. Check your order before paying again.',
   awaiting: 'The payment completes when the money arrives.',
+  causes: {
+    login: 'Please log in again to pay for this order.',
+    'not-offered': 'This payment method is not offered. Please choose another one.',
+    shop: 'The payment cannot start. Please contact the shop.',
+    later: '',
+  },
   vbank: {
     title: 'Awaiting your deposit',
     bank: 'Bank',
@@ -138,7 +152,11 @@ export function message(outcome: Outcome, en: boolean, copy: '' | 'copied' | 'se
     case 'kpg-vbank-issued':
       return copy ? t.vbank[copy] : t.awaiting;
     default:
-      return outcome.detail.code === 'attempt-in-progress' ? t.inProgress : /^result-/.test(outcome.detail.code) ? t.unconfirmed : '';
+      return outcome.detail.code === 'attempt-in-progress'
+        ? t.inProgress
+        : /^result-/.test(outcome.detail.code)
+          ? t.unconfirmed
+          : t.causes[causeOf(outcome.detail)];
   }
 }
 

@@ -5,6 +5,7 @@ import { readTimeout } from '../attributes.js';
 import { readTid } from '../tid.js';
 import { PopupController } from '../controllers/popup.js';
 import { KpgError, invalidConfig } from '../errors.js';
+import { causeOf } from '../causes.js';
 import { emit, type KpgErrorDetail } from '../events.js';
 import { getJson } from '../http.js';
 import { popupBlockedText } from '../i18n.js';
@@ -18,8 +19,22 @@ const WINDOW = 'kpgReceipt';
 const FEATURES = 'width=420,height=640,resizable=yes,scrollbars=yes';
 
 /** The receipt's own words (Korean, English); the inline slip's are in slip.ts. */
-const KO = { receipt: '전표 보기', loading: '전표를 불러오는 중입니다.', failed: '전표를 불러오지 못했습니다.' };
-const EN: typeof KO = { receipt: 'View receipt', loading: 'Loading the receipt.', failed: 'Could not load the receipt.' };
+const KO = {
+  receipt: '전표 보기',
+  loading: '전표를 불러오는 중입니다.',
+  failed: '전표를 불러오지 못했습니다.',
+  // Per cause (causes.ts): only `failed` (passing) comes with a retry button.
+  login: '전표를 보려면 다시 로그인해 주세요.',
+  // kpg-checkout/server answers a logged-out buyer's request as one for a TID that is not there (404: no oracle).
+  shop: '전표를 찾을 수 없습니다. 로그인 상태를 확인하거나 상점에 문의해 주세요.',
+};
+const EN: typeof KO = {
+  receipt: 'View receipt',
+  loading: 'Loading the receipt.',
+  failed: 'Could not load the receipt.',
+  login: 'Please log in again to see this receipt.',
+  shop: 'This receipt cannot be found. Check that you are logged in, or contact the shop.',
+};
 
 /**
  * A payment's receipt (전표): a button that opens the PG's receipt page in a popup (opened inside the
@@ -87,6 +102,8 @@ export class KpgReceipt extends KpgLitElement {
 
   #popup = new PopupController(this);
   #busy = false;
+  /** The last failure may pass: the inline slip offers a retry button. */
+  #retry = false;
   #load = 0;
 
   constructor() {
@@ -101,8 +118,12 @@ export class KpgReceipt extends KpgLitElement {
   }
 
   #fail(detail: KpgErrorDetail): void {
+    const t = this.text(KO, EN);
+    const cause = causeOf(detail);
+    // A retry helps a passing failure only: a 403 or a receipt that is not there answers the same again.
+    this.#retry = cause === 'later';
     this._status = 'error';
-    this._message = detail.code === 'popup-blocked' ? popupBlockedText(this.text(false, true)) : this.text(KO, EN).failed;
+    this._message = detail.code === 'popup-blocked' ? popupBlockedText(this.text(false, true)) : cause === 'login' ? t.login : cause === 'later' ? t.failed : t.shop;
     console.error(`[kpg-receipt] ${detail.code}: ${detail.message}`);
     emit(this, 'kpg-error', detail);
   }
@@ -215,7 +236,7 @@ export class KpgReceipt extends KpgLitElement {
           : nothing
         : html`<button part="button" type="button" @click=${() => this.open()}><slot>${t.receipt}</slot></button>`}
       <p class="message" role="status">${this._status === 'loading' ? t.loading : ''}</p>
-      <p class="message" role="alert">${error}${error && this.#inline
+      <p class="message" role="alert">${error}${error && this.#inline && this.#retry
           ? html`<button class="retry" type="button" @click=${() => void this.reload()}>${retryText(this.text(false, true))}</button>`
           : nothing}</p>
     </div>`;

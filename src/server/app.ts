@@ -15,6 +15,7 @@
  *   POST {base}/smartro/retry      Smartro's server (RetryURL)                                text OK
  *   GET|POST {base}/smartro/stop   browser, mobile cancel (StopURL)                           303
  *   {base}/staff/...               the shop's staff (issue 22, staff.ts): cancels            JSON
+ *   GET  {base}/openapi.json       the OpenAPI 3.1 document of all of these (openapi.ts)     JSON
  */
 import { Hono, type Context } from 'hono';
 import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
@@ -68,6 +69,8 @@ export interface AppDeps {
   providers: { shinhan: boolean; smartro: boolean };
   /** The staff routes (issue 22). */
   staff: Pick<StaffDeps, 'publicBaseUrl' | 'authorizeStaff' | 'cancels'>;
+  /** GET {base}/openapi.json (issue 24, item 10): the document, made once when first asked. */
+  openApi?(): Record<string, unknown>;
 }
 
 export function createApp(deps: AppDeps) {
@@ -278,6 +281,10 @@ export function createApp(deps: AppDeps) {
 
   // ----------------------------------------------------------------------------- staff (issue 22, staff.ts)
   app.route('/staff', createStaffRoutes({ ...deps.staff, clientIp: (request, env) => deps.clientIp(request, env as KpgEnv | undefined), bodyTimeoutMs: deps.bodyTimeoutMs, ready: deps.ready }));
+
+  // ----------------------------------------------------------------------------- the OpenAPI document (openapi.ts)
+  let openApi: string | undefined;
+  app.get('/openapi.json', () => jsonText(200, (openApi ??= JSON.stringify(deps.openApi?.() ?? {})), { 'Cache-Control': 'public, max-age=300' }));
 
   // ----------------------------------------------------------------------------- wrong methods, the rest
   const allow: Array<[string, string]> = [

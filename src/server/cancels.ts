@@ -62,6 +62,9 @@ export type CancelArgs = z.input<typeof CancelArgsSchema>;
 export const CancelDueArgsSchema = CancelArgsSchema.pick({ reason: true, refund_account: true, idempotency_key: true, requested_by: true, client_ip: true });
 export type CancelDueArgs = z.input<typeof CancelDueArgsSchema>;
 
+/** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
+export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
+
 /** What each field must look like, for the 400 message. */
 const RULES: Record<string, string> = {
   order_id: 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.',
@@ -647,10 +650,7 @@ export function createCancels(deps: CancelsDeps) {
    * confirm-info cannot measure; a refund the shop made itself). Source 'pg': no PG call.
    */
   async function recordCancel(input: unknown): Promise<CancelAnswer> {
-    const args = parseArgs(
-      z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() }),
-      input,
-    );
+    const args = parseArgs(RecordCancelArgsSchema, input);
     const attempt = await store.paymentOfOrder(args.order_id);
     if (!attempt || !attempt.tid) throw new HttpError(404, 'no-payment', `Order ${args.order_id} has no payment.`, 'order_id');
     const money = (await store.paymentMoney(attempt.provider, attempt.tid)) as PaymentMoney;

@@ -28,6 +28,7 @@ import { createPayments, view, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
 import { PAY_METHODS, createSmartroProvider, smartroEndpoints, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
+import { openApiDocument } from './openapi.js';
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
 import { openStore, type DatabaseOptions } from './store/open.js';
@@ -54,6 +55,7 @@ export type { DeliveryReport } from './events/relay.js';
 export type { Delivery, DeliveryStatus, EventData, EventRecord, EventType, KpgEvent, PaymentView, VbankView } from './events/types.js';
 export { EVENT_TYPES } from './events/types.js';
 export { verifyWebhook, WebhookVerificationError, type WebhookOptions, type WebhookRequest } from './events/webhooks.js';
+export { openApiDocument, type OpenApiOptions } from './openapi.js';
 export { STATUSES, OPEN_STATUSES, TRANSITIONS, type Status } from './state.js';
 export { createRedactor } from './redact.js';
 export { openStore } from './store/open.js';
@@ -451,6 +453,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     clientIp: (request, env) => options.clientIp?.(request, env) ?? env?.clientIp ?? undefined,
     ready: () => ready,
     providers: { shinhan: Boolean(engine.shinhan), smartro: Boolean(engine.smartro) },
+    openApi: () => openApiDocument({ basePath: engine.basePath }),
     staff: {
       publicBaseUrl: engine.publicBaseUrl,
       authorizeStaff: options.authorizeStaff,

@@ -34,7 +34,8 @@ export interface StaffDeps {
 
 export const STAFF_HEADER = 'X-KPG-Staff';
 
-const ConfirmSchema = z.object({
+/** POST staff/cancels/confirm (exported for the OpenAPI document, openapi.ts). */
+export const ConfirmSchema = z.object({
   cancel_id: z.number().int().positive(),
   done: z.boolean(),
   amount: z.number().int().positive().max(999_999_999_999).optional(),

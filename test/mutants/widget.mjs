@@ -392,6 +392,44 @@ export const WIDGET_MUTANTS = [
     breaks: "the receipt window goes wherever the backend's JSON says",
   },
 
+  // ------------------------------------------------------------ issue 24: what a retry cannot fix, the card prompt
+  {
+    id: 'w-refusal-forgotten',
+    file: 'src/config.ts',
+    find: '  if (refused) throw new KpgError(refused);',
+    replace: '  if (refused && false) throw new KpgError(refused);',
+    tests: ['test/checkout-causes.test.ts'],
+    grep: 'no window opens for it again|says so before any click',
+    breaks: 'a pay-method the backend refused is asked again on every press: Smartro\'s window flashes open and shut each time, and the button stays enabled for a payment that cannot start',
+  },
+  {
+    id: 'w-cause-login',
+    file: 'src/causes.ts',
+    find: "  if (status === 401 || status === 403) return 'login';",
+    replace: '',
+    tests: ['test/checkout-causes.test.ts'],
+    grep: 'log in again',
+    breaks: 'a logged-out buyer is told to contact the shop (or try again later) instead of to log in again',
+  },
+  {
+    id: 'w-cause-later',
+    file: 'src/causes.ts',
+    find: '  if (status < 400 || status > 499 || status === 408 || status === 429) return \'later\';',
+    replace: '  if (status < 400 || status === 408 || status === 429) return \'later\';',
+    tests: ['test/checkout-causes.test.ts'],
+    grep: 'contact the shop|retry button',
+    breaks: 'a 5xx (passing) tells the buyer to contact the shop, and the receipt loses its retry button where a retry would help',
+  },
+  {
+    id: 'w-card-prompt-stays',
+    file: 'src/kpg-checkout/kpg-checkout.ts',
+    find: "    this.#attempt.dismiss('card-required');",
+    replace: '',
+    tests: ['test/card-picker.test.ts'],
+    grep: 'prompt to choose a card goes',
+    breaks: 'the prompt to choose a card stays after the buyer chose one, until the next press (issue 24, item 7)',
+  },
+
   // ------------------------------------------------------------ controls: must SURVIVE (the commands can pass)
   {
     id: 'w-control-browser',

@@ -204,7 +204,7 @@ test('a fresh copy of the checkout, then the README\'s commands: npm install, np
   await run('README commands (npm install, npm pack, npm init, npm install express + tarball)', 'bash', ['-euo', 'pipefail', '-c', script], paths.checkout, 25 * MINUTE);
 
   const listing = execFileSync('tar', ['-tzf', paths.tarball], { encoding: 'utf8' }).split('\n');
-  for (const file of ['dist/esm/no-dom.js', 'dist/esm/index.js', 'dist/kpg-checkout.js', 'dist/kpg-shinhan.js', 'dist/kpg-smartro.js', 'dist/kpg-return.js', 'dist/no-dom.cjs', 'dist/custom-elements.json', 'dist/server/index.js', 'dist/server/store/migrations/001_init.sql', 'demo/sandbox/cli.mjs']) {
+  for (const file of ['dist/esm/no-dom.js', 'dist/esm/index.js', 'dist/kpg-checkout.js', 'dist/kpg-shinhan.js', 'dist/kpg-smartro.js', 'dist/kpg-return.js', 'dist/no-dom.cjs', 'dist/custom-elements.json', 'dist/server/index.js', 'dist/server/openapi.json', 'dist/server/store/migrations/001_init.sql', 'demo/sandbox/cli.mjs']) {
     assert.ok(listing.includes(`package/${file}`), `the tarball lacks ${file}`);
   }
   const shop = JSON.parse(readFileSync(join(paths.cjs, 'package.json'), 'utf8'));
@@ -254,6 +254,9 @@ test('every export: required in the CommonJS shop, imported in the ES-module sho
   // import() sees the JSON module's default export; require() the object itself.
   assert.match(required['./custom-elements.json'], /modules/);
   assert.equal(imported['./custom-elements.json'], 'default');
+  // The OpenAPI document (issue 24, item 10), the same way.
+  assert.match(required['./server/openapi.json'], /(^|,)openapi(,|$)/);
+  assert.equal(imported['./server/openapi.json'], 'default');
 });
 
 test('npx kpg-checkout sandbox (the packaged command) prints the README\'s options, environment and page lines', { timeout: 2 * MINUTE }, async () => {
