@@ -7,7 +7,7 @@ import { HttpError } from '../http.js';
 import type { ShinhanProvider } from '../providers/shinhan.js';
 import type { KpgOrder } from '../providers/types.js';
 import type { SmartroProvider } from '../providers/smartro.js';
-import type { Attempt, ProviderName } from '../store/types.js';
+import type { Attempt, PaymentStore, ProviderName } from '../store/types.js';
 import { admit, overLimit, ownedAttempt } from './buyers.js';
 import type { PaymentsContext, ResultView } from './context.js';
 import { move, refuse, reread } from './ledger.js';
@@ -16,7 +16,13 @@ import { receiptDate, slip, view } from './views.js';
 
 export async function result(ctx: PaymentsContext, request: Request, orderNo: string): Promise<ResultView> {
   const attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), unknownOrder(orderNo));
-  return view(await settled(ctx, attempt));
+  return resultView(ctx.store, await settled(ctx, attempt));
+}
+
+/** The result view with the payment's money (issue 22): refunded_total and balance once something was given back. */
+export async function resultView(store: PaymentStore, attempt: Attempt): Promise<ResultView> {
+  const took = (attempt.status === 'paid' || attempt.status === 'refunded') && attempt.tid;
+  return view(attempt, took ? await store.paymentMoney(attempt.provider, attempt.tid as string) : undefined);
 }
 
 /**
@@ -53,7 +59,7 @@ export async function windowClosed(ctx: PaymentsContext, request: Request, order
       }
     }
   }
-  return view(await settled(ctx, attempt));
+  return resultView(ctx.store, await settled(ctx, attempt));
 }
 
 function unknownOrder(orderNo: string) {
