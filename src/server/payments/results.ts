@@ -90,7 +90,9 @@ export async function receipt(ctx: PaymentsContext, request: Request, tid: strin
   const notFound = new HttpError(404, 'unknown-tid', `No payment with tid ${tid}.`, 'tid');
   let attempt: Attempt;
   try {
-    attempt = await ownedAttempt(ctx, request, found?.status === 'paid' ? found : undefined, notFound, (order) => admit(ctx.limits?.lookups, order));
+    // A payment given back since (issue 22) still has its slip.
+    const took = found?.status === 'paid' || found?.status === 'refunded';
+    attempt = await ownedAttempt(ctx, request, took ? found : undefined, notFound, (order) => admit(ctx.limits?.lookups, order));
   } catch (error) {
     if (error instanceof HttpError && error.status === 403) throw notFound;
     throw error;
@@ -99,7 +101,9 @@ export async function receipt(ctx: PaymentsContext, request: Request, tid: strin
   if (attempt.provider === 'smartro') {
     const answer = (await ctx.caches.receipts.get(key, () => ctx.smartro!.receipt(tid), (v) => v.ok)) as Awaited<ReturnType<SmartroProvider['receipt']>>;
     if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
-    return { provider: 'smartro', receipt: slip(answer.receipt) };
+    // What the ledger gave back (not the PG's words): the slip's 취소 금액 / 잔액 rows.
+    const back = view(attempt, await ctx.store.paymentMoney(attempt.provider, tid));
+    return { provider: 'smartro', receipt: slip(answer.receipt), ...(back.refunded_total ? { refunded_total: back.refunded_total, balance: back.balance } : {}) };
   }
   const answer = (await ctx.caches.receipts.get(key, () => ctx.shinhan!.receiptUrl({ tid, amount: attempt.amount, txYmd: receiptDate(attempt) }), (v) => v.ok)) as Awaited<ReturnType<ShinhanProvider['receiptUrl']>>;
   if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
