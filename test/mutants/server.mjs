@@ -610,6 +610,7 @@ const LIST = [
     tests: [EVENTS],
     grep: 'only a 2xx counts',
     breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
+  },
   // ------------------------------------------------------------------ issue 22: the cancels ledger
   {
     id: 'srv-sql-cancels-over-refund',
@@ -692,6 +693,24 @@ const LIST = [
     tests: [CANCELS_SHINHAN],
     grep: 'the same key twice',
     breaks: 'the same idempotency key with another amount answers the first cancel as if it were this one: the shop believes an amount was given back that was not',
+  },
+  {
+    id: 'srv-code-refunded-event-dropped',
+    file: 'src/server/store/cancels.ts',
+    find: '          return { cancel, money: m, ...after, told: await tellDone(tx, events, cancel, m, after.refunded, now) };',
+    replace: '          return { cancel, money: m, ...after, told: false };',
+    tests: ['test/node/server-cancels-events.test.mjs'],
+    grep: 'one payment.refunded each',
+    breaks: 'a cancel settled done tells the shop nothing: the order system never learns that money went back',
+  },
+  {
+    id: 'srv-code-refunded-event-unsettled',
+    file: 'src/server/store/cancels.ts',
+    find: "          if (s.status !== 'done') return { cancel, money: m };",
+    replace: "          if (s.status !== 'done') return { cancel, money: m, told: await tellDone(tx, events, cancel, m, undefined, now) };",
+    tests: [LEDGER],
+    grep: 'settled done twice',
+    breaks: 'an unknown cancel tells payment.refunded before anyone knows the money went back',
   },
   // ------------------------------------------------------------------ control
   {
