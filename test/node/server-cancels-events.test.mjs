@@ -63,8 +63,15 @@ cancelsSuite('cancels tell payment.refunded', ({ store, setup, payShinhan, paySm
 
     // Smartro: 2,500 back, then the rest.
     const b = await paySmartro(s);
+    const before = (await s.call(`/api/kpg/receipt?tid=${b.tid}`)).json;
+    assert.deepEqual(['refunded_total' in before, 'balance' in before], [false, false], 'nothing given back yet: no rows');
     await s.kpg.cancel({ order_id: b.order.order_id, amount: 2500, reason: '부분', idempotency_key: key() });
+    // The slip's figures come from the ledger, beside the PG's receipt.
+    const slip = (await s.call(`/api/kpg/receipt?tid=${b.tid}`)).json;
+    assert.deepEqual([slip.provider, slip.refunded_total, slip.balance, typeof slip.receipt], ['smartro', 2500, 8500, 'object']);
     await s.kpg.cancel({ order_id: b.order.order_id, reason: '전체', idempotency_key: key() });
+    const gone = await s.call(`/api/kpg/receipt?tid=${b.tid}`);
+    assert.deepEqual([gone.status, gone.json.refunded_total, gone.json.balance], [200, 11000, 0], 'a refunded payment keeps its slip');
     const told = await refunds(b.order.order_id, 2);
     assert.deepEqual(
       told.map((e) => [e.data.status, e.data.refunded_total, e.data.balance, e.data.cancel.amount, e.data.cancel.kind, e.data.cancel.source]),
