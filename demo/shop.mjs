@@ -14,10 +14,12 @@ export const CATALOGUE = Object.freeze([
 
 /**
  * @param {import('./backend/orders.mjs').DemoOrders} orders
- * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown>, refusals(o: { orderNo?: string }): Promise<unknown> }} [kpg]
+ * @param {{ reconcile(): Promise<unknown>, refundsDue(): Promise<unknown>, refusals(o: { orderNo?: string }): Promise<unknown>, cancel(args: unknown): Promise<unknown> }} [kpg]
  *   the demo's server, for its staff routes: `POST /api/demo/reconcile` runs reconcile() (what a shop's cron
  *   runs: it settles confirm timeouts and learns Shinhan's virtual-account deposits), `GET /api/demo/refunds`
- *   lists money owed back, `GET /api/demo/refusals?order_no=` the results and notices the server refused.
+ *   lists money owed back, `GET /api/demo/refusals?order_no=` the results and notices the server refused,
+ *   `POST /api/demo/cancel {order_id, amount?}` gives an order's payment back (kpg.cancel, issue 22: all of it,
+ *   or `amount` won), answering what kpg.cancel answers.
  * @param {{ advance(ms: number): number, reset(): void, offset(): number }} [clock] the demo server's clock:
  *   `POST /api/demo/clock {advance_ms}` moves it forward (a virtual account past its due day), `{reset: true}`
  *   puts it back. A real shop keeps these behind its admin login (and has no clock to move).
@@ -44,6 +46,33 @@ export function createDemoShop(orders, kpg, clock) {
         res.setHeader('Content-Type', 'application/json; charset=utf-8');
         res.end(JSON.stringify({ offset_ms: clock.offset() }));
       });
+      return;
+    }
+    if (kpg && path === '/api/demo/cancel' && req.method === 'POST') {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        /** @type {{ order_id?: unknown, amount?: unknown }} */
+        let asked = {};
+        try {
+          asked = JSON.parse(body || '{}');
+        } catch {
+          /* kpg.cancel names what is missing */
+        }
+        const args = { order_id: asked.order_id, ...(asked.amount === undefined ? {} : { amount: asked.amount }), reason: '데모 상점 취소', idempotency_key: `demo-${randomBytes(8).toString('hex')}` };
+        kpg.cancel(args).then(
+          (answer) => send(200, answer),
+          (/** @type {any} */ error) => send(typeof error?.status === 'number' ? error.status : 500, { code: error?.code ?? 'error', message: String(error?.message ?? error) }),
+        );
+      });
+      /** @param {number} status @param {unknown} json */
+      const send = (status, json) => {
+        res.statusCode = status;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(JSON.stringify(json));
+      };
       return;
     }
     const staff =

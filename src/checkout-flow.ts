@@ -74,7 +74,7 @@ export async function finishCheckout(ctx: AttemptContext, hooks: FlowHooks, sent
 /**
  * `409 already-paid` / `409 awaiting-deposit`: the order was paid by attempt `orderNo`, or its virtual account
  * waits for the money; that attempt's verified result is the outcome (paid: kpg-success; awaiting_deposit:
- * kpg-vbank-issued, the account shown again).
+ * kpg-vbank-issued, the account shown again; refunded, the payment given back since: kpg-refunded).
  */
 async function settledElsewhere(ctx: AttemptContext, orderNo: string, said: 'already-paid' | 'awaiting-deposit'): Promise<Outcome> {
   const provider = ctx.config.provider;
@@ -83,7 +83,7 @@ async function settledElsewhere(ctx: AttemptContext, orderNo: string, said: 'alr
     timeoutMs: ctx.config.timeoutMs,
     boundMs: ctx.config.timeoutMs,
   });
-  if (result.status === 'paid' || (said === 'awaiting-deposit' && result.status === 'awaiting_deposit')) return outcomeFromResult(provider, result, bound(ctx));
+  if (result.status === 'paid' || result.status === 'refunded' || (said === 'awaiting-deposit' && result.status === 'awaiting_deposit')) return outcomeFromResult(provider, result, bound(ctx));
   return {
     type: 'kpg-error',
     detail: {

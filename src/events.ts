@@ -50,6 +50,19 @@ export interface KpgVbankIssuedDetail {
   result: KpgResult;
 }
 
+/**
+ * The order was paid and the shop has given the whole payment back (결제취소, `status: "refunded"`): found on
+ * a later visit, or when the buyer presses again. The element shows that it was refunded, and no pay button.
+ * `result.refunded_total` is what was given back. (A partial cancel keeps the order paid: `kpg-success`, with
+ * `result.refunded_total` and `result.balance`.)
+ */
+export interface KpgRefundedDetail {
+  provider: ProviderId;
+  order_no: string;
+  tid?: string;
+  result: KpgResult;
+}
+
 /** The buyer cancelled. */
 export interface KpgCancelDetail {
   provider: ProviderId;
@@ -111,6 +124,7 @@ export interface KpgEventMap {
   'kpg-cancel': CustomEvent<KpgCancelDetail>;
   'kpg-error': CustomEvent<KpgErrorDetail>;
   'kpg-vbank-issued': CustomEvent<KpgVbankIssuedDetail>;
+  'kpg-refunded': CustomEvent<KpgRefundedDetail>;
 }
 
 export type KpgEventName = keyof KpgEventMap;
@@ -122,7 +136,8 @@ export type Outcome =
   | { type: 'kpg-fail'; detail: KpgFailDetail }
   | { type: 'kpg-cancel'; detail: KpgCancelDetail }
   | { type: 'kpg-error'; detail: KpgErrorDetail }
-  | { type: 'kpg-vbank-issued'; detail: KpgVbankIssuedDetail };
+  | { type: 'kpg-vbank-issued'; detail: KpgVbankIssuedDetail }
+  | { type: 'kpg-refunded'; detail: KpgRefundedDetail };
 
 /** What `pay()` resolves with: the type and detail of exactly the event that ended the attempt. */
 export type OutcomeType = Outcome['type'];

@@ -3,7 +3,7 @@
  *
  *   POST session-url  {provider, order_id, device_type, pgcode, main_color, point_color, ...}
  *        -> 200 a session | 409 {code: "attempt-in-progress" | "already-paid" | "awaiting-deposit", order_no, message}
- *   GET  result-url?order_no=...  -> {status: pending | processing | unknown | paid | failed | cancelled | awaiting_deposit, ...}
+ *   GET  result-url?order_no=...  -> {status: pending | processing | unknown | paid | failed | cancelled | awaiting_deposit | refunded, ...}
  *   POST result-url  {order_no, event: "window-closed"}  -> what GET would answer right after
  */
 import { KpgError } from './errors.js';
@@ -142,8 +142,10 @@ export function outcomeFromResult(provider: ProviderId, result: KpgResult, bound
   const order_no = result.order_no;
   switch (result.status) {
     case 'paid':
+    case 'refunded':
+      // Refunded: paid once, the whole payment given back by the shop since (issue 22).
       return {
-        type: 'kpg-success',
+        type: result.status === 'paid' ? 'kpg-success' : 'kpg-refunded',
         detail: { provider, order_no, ...(typeof result.tid === 'string' ? { tid: result.tid } : {}), result },
       };
     case 'failed':

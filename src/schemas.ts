@@ -42,18 +42,21 @@ export type SmartroSession = z.infer<typeof SmartroSessionSchema>;
 /**
  * `pending`: the PG has not reported; `processing`: its result arrived and the backend is verifying it;
  * `unknown`: the backend could not learn the outcome (it reconciles later). `awaiting_deposit`: a virtual
- * account was issued and the money is not there yet (the attempt's outcome; the order is paid later). The
- * other three are final.
+ * account was issued and the money is not there yet (the attempt's outcome; the order is paid later).
+ * `refunded`: the shop gave the whole payment back (결제취소, issue 22). The other four are final.
  */
-export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending', 'processing', 'unknown', 'awaiting_deposit']);
+export const ResultStatusSchema = z.enum(['paid', 'failed', 'cancelled', 'pending', 'processing', 'unknown', 'awaiting_deposit', 'refunded']);
 export type ResultStatus = z.infer<typeof ResultStatusSchema>;
+
+/** Whole won, 0 or more. */
+const Won = z.number().check(z.nonnegative());
 
 /** A virtual account (가상계좌): where the buyer deposits, until when. `account_no` where the PG gives one (Shinhan does not). */
 export const VbankSchema = z.looseObject({
   bank_name: z.string().check(z.minLength(1), z.maxLength(100)),
   account_no: z.optional(z.string().check(z.regex(/^[0-9-]{1,40}$/))),
   holder: z.string().check(z.minLength(1), z.maxLength(100)),
-  amount: z.number().check(z.nonnegative()),
+  amount: Won,
   due_date: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
 });
 export type KpgVbank = z.infer<typeof VbankSchema>;
@@ -69,6 +72,9 @@ export const ResultSchema = z.looseObject({
   reason: z.optional(z.string()),
   /** Required with `awaiting_deposit` (checked in fetchResult). */
   vbank: z.optional(VbankSchema),
+  /** `paid` once part of it was given back, and `refunded`: won given back, and what is left. */
+  refunded_total: z.optional(Won),
+  balance: z.optional(Won),
 });
 export type KpgResult = z.infer<typeof ResultSchema>;
 
@@ -204,7 +210,12 @@ export const SmartroReceiptDataSchema = z.looseObject({
 export type SmartroReceiptData = z.infer<typeof SmartroReceiptDataSchema>;
 
 /** `GET receipt-url?tid=` for an inline Smartro slip: the receipt API's JSON as the backend got it. */
-export const SmartroReceiptSchema = z.looseObject({ receipt: SmartroReceiptDataSchema });
+export const SmartroReceiptSchema = z.looseObject({
+  receipt: SmartroReceiptDataSchema,
+  /** The backend's own ledger (issue 22), once part of the payment was given back: the slip's 취소 금액 / 잔액. */
+  refunded_total: z.optional(Won),
+  balance: z.optional(Won),
+});
 
 /** `<kpg-receipt>` attributes with a fixed set of values. */
 export const ReceiptTypeSchema = z.enum(['0', '2']);

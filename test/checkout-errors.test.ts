@@ -150,6 +150,30 @@ describe('kpg-checkout: session endpoint errors', () => {
     expect((window as { __openedWith?: string }).__openedWith).to.equal(undefined);
   });
 
+  it('409 already-paid whose payment was given back since (refunded) -> kpg-refunded: the fixed text, no pay button, never paid', async () => {
+    const { el, rec } = await checkout({
+      session: fixture({ status: 409, body: { code: 'already-paid', order_no: 'T-PAID', message: 'paid' } }),
+      result: fixture({ body: { status: 'refunded', order_no: 'T-PAID', order_id: 'A-1001', tid: 'TID-PAID', refunded_total: 11000, balance: 0, message: '<b>PG text</b>' } }),
+    });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-refunded');
+    expect(outcome.detail).to.include({ provider: 'shinhan', order_no: 'T-PAID', tid: 'TID-PAID' });
+    expect((outcome.detail as { result: { refunded_total: number } }).result.refunded_total).to.equal(11000);
+    expect(el.state).to.equal('refunded');
+    expect(el.matches(':state(refunded)')).to.equal(true);
+    expect(el.matches(':state(paid)')).to.equal(false);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    expect(root.querySelector('[part="button"]'), 'no pay button for an order given back').to.equal(null);
+    expect(root.querySelector('[part="status"]')!.textContent).to.equal('결제가 취소되었습니다.');
+    expect(root.textContent).to.not.contain('PG text');
+    expect(root.textContent).to.not.contain('결제 완료');
+    el.lang = 'en';
+    await el.updateComplete;
+    expect(root.querySelector('[part="status"]')!.textContent).to.equal('Payment refunded.');
+  });
+
   it('409 already-paid whose result is not paid -> kpg-error result-failed', async () => {
     await expectError(
       {
@@ -446,11 +470,11 @@ describe('kpg-checkout: result endpoint', () => {
 
   it('an unknown status -> result-failed naming it', async () => {
     const { outcome } = await expectError(
-      { result: fixture({ body: { status: 'refunded', order_no: 'T-1' } }) },
+      { result: fixture({ body: { status: 'chargeback', order_no: 'T-1' } }) },
       'result-failed',
       'status',
     );
-    expect(outcome.detail.message).to.contain('refunded');
+    expect(outcome.detail.message).to.contain('chargeback');
   });
 
   it('awaiting_deposit without the account -> result-failed naming vbank (never "deposit into" nothing)', async () => {

@@ -162,7 +162,7 @@ export async function newOrder(product_id = 'p1'): Promise<string> {
   return ((await res.json()) as { order_id: string }).order_id;
 }
 
-export const OUTCOMES = ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error', 'kpg-vbank-issued'] as const;
+export const OUTCOMES = ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error', 'kpg-vbank-issued', 'kpg-refunded'] as const;
 const ALL: KpgEventName[] = ['kpg-session', ...OUTCOMES];
 
 export interface Recorded {

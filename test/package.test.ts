@@ -15,7 +15,7 @@ describe('the npm package', () => {
     const el = document.createElement('kpg-checkout');
     const seen: string[] = [];
     el.addEventListener('kpg-success', (e) => {
-      const status: 'paid' | 'failed' | 'cancelled' | 'pending' | 'processing' | 'unknown' | 'awaiting_deposit' = e.detail.result.status;
+      const status: 'paid' | 'failed' | 'cancelled' | 'pending' | 'processing' | 'unknown' | 'awaiting_deposit' | 'refunded' = e.detail.result.status;
       seen.push(status, e.detail.order_no);
     });
     el.addEventListener('kpg-vbank-issued', (e) => {
@@ -25,6 +25,11 @@ describe('the npm package', () => {
       // @ts-expect-error -- account_no may be missing (Shinhan sends none)
       const no: string = e.detail.vbank.account_no;
       seen.push(due, String(amount), String(no));
+    });
+    el.addEventListener('kpg-refunded', (e) => {
+      // What was given back is typed too (present on refunded and partly refunded results).
+      const back: number | undefined = e.detail.result.refunded_total;
+      seen.push(e.detail.result.status, String(back));
     });
     el.addEventListener('kpg-error', (e) => {
       // @ts-expect-error -- the code is a union of known codes, not any string (fails to compile if typed loosely)
@@ -41,6 +46,9 @@ describe('the npm package', () => {
         detail: { provider: 'smartro', order_no: 'O-2', vbank: { bank_name: '신한은행', holder: 'KPG', amount: 11000, due_date: '2026-12-03' }, result: { status: 'awaiting_deposit', order_no: 'O-2' } },
       }),
     );
-    expect(seen).to.deep.equal(['session-failed', 'paid', 'O-1', '2026-12-03', '11000', 'undefined']);
+    el.dispatchEvent(
+      new CustomEvent('kpg-refunded', { detail: { provider: 'smartro', order_no: 'O-3', result: { status: 'refunded', order_no: 'O-3', refunded_total: 11000, balance: 0 } } }),
+    );
+    expect(seen).to.deep.equal(['session-failed', 'paid', 'O-1', '2026-12-03', '11000', 'undefined', 'refunded', '11000']);
   });
 });

@@ -85,7 +85,7 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
   });
 
   it('result and postMessage data: whatever parses is a shape the widget can act on, and nothing else parses', () => {
-    const statuses = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit'];
+    const statuses = ['pending', 'processing', 'unknown', 'paid', 'failed', 'cancelled', 'awaiting_deposit', 'refunded'];
     fc.assert(
       fc.property(hostile, (json) => {
         const result = ResultSchema.safeParse(json);
@@ -100,7 +100,11 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
     expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', tid: 'X' }).success).to.equal(true);
     expect(ReturnMessageSchema.safeParse({ type: 'kpg-return', order_no: 'T-1' }).success).to.equal(true);
     expect(ReturnMessageSchema.safeParse({ type: 'kpg-return', order_no: '' }).success).to.equal(false);
-    expect(ResultSchema.safeParse({ status: 'refunded', order_no: 'T-1' }).success).to.equal(false);
+    // Issue 22: refunded is a status; what was given back is a number of won, never text or negative.
+    expect(ResultSchema.safeParse({ status: 'refunded', order_no: 'T-1', refunded_total: 11000, balance: 0 }).success).to.equal(true);
+    expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', refunded_total: '1000' }).success).to.equal(false);
+    expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', balance: -1 }).success).to.equal(false);
+    expect(ResultSchema.safeParse({ status: 'chargeback', order_no: 'T-1' }).success).to.equal(false);
   });
 
   it('a stale pending record is dropped: a page left for the PG over an hour ago, an account past 62 days (at Korean edge times, exactly at each limit)', () => {

@@ -173,9 +173,9 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     needs(this, 'smartro');
   });
 
-  async function slip(receipt: unknown, status = 200) {
+  async function slip(receipt: unknown, status = 200, beside: Record<string, unknown> = {}) {
     const el = document.createElement('kpg-receipt');
-    for (const [k, v] of Object.entries({ provider: 'smartro', view: 'inline', tid: TID, 'receipt-url': fixture({ body: { provider: 'smartro', receipt }, status }) })) {
+    for (const [k, v] of Object.entries({ provider: 'smartro', view: 'inline', tid: TID, 'receipt-url': fixture({ body: { provider: 'smartro', receipt, ...beside }, status }) })) {
       el.setAttribute(k, v);
     }
     const errs = errors(el); // listening before it connects: nothing can be missed
@@ -234,6 +234,23 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     expect(el.shadowRoot!.querySelector('[data-state]')!.getAttribute('data-state')).to.equal('approved');
     expect(value(el, 'installment')).to.equal('일시불');
     await expect(el).to.be.accessible();
+  });
+
+  it('given back in part (the backend ledger: refunded_total, balance): 취소 금액 and 잔액 rows under the amount, in English too; none before anything is given back; a figure that is not a number is refused', async () => {
+    const { el } = await slip(RECEIPT, 200, { refunded_total: 2500, balance: 8500 });
+    const rows = [...el.shadowRoot!.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    const at = rows.findIndex(([label]) => label === '결제금액');
+    expect(rows.slice(at, at + 3)).to.deep.equal([['결제금액', '11,000원'], ['취소 금액', '2,500원'], ['잔액', '8,500원']]);
+    el.lang = 'en';
+    await el.updateComplete;
+    expect([value(el, 'refunded'), el.shadowRoot!.querySelector('dd[data-key="balance"]')?.previousElementSibling?.textContent]).to.deep.equal(['₩2,500', 'Balance']);
+    fixtureCleanup();
+    const none = await slip(RECEIPT, 200, { refunded_total: 0, balance: 11000 });
+    expect([value(none.el, 'refunded'), value(none.el, 'balance')]).to.deep.equal([undefined, undefined]);
+    fixtureCleanup();
+    const bad = await slip(RECEIPT, 200, { refunded_total: '2500원' });
+    expect(bad.errs[0].code).to.equal('receipt-failed');
+    expect(bad.el.shadowRoot!.querySelector('[part="slip"]')).to.equal(null);
   });
 
   it('markup in any value is shown as text', async () => {

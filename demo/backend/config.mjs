@@ -9,7 +9,8 @@ import { optionsFromEnv } from '../../dist/server/index.js';
 /** Sandbox values (see demo/CONTRACT.md). Never real keys. */
 export const SANDBOX_DEFAULTS = Object.freeze({
   shinhan: Object.freeze({ clientId: 'kpgdemo01', paymentApiKey: 'sandbox-payment-key-0001', searchApiKey: 'sandbox-search-key-0001' }),
-  smartro: Object.freeze({ mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx' }),
+  // cancelPassword: the sandbox merchant's 취소 패스워드 (Cancelpw): Smartro cancels on (issue 22).
+  smartro: Object.freeze({ mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx', cancelPassword: 'sandbox-cancel-pw-0001' }),
 });
 
 /**

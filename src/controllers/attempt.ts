@@ -16,7 +16,7 @@ import { errorOutcome, runCheckout, RETURN_PARAM } from '../start.js';
 import { PopupController } from './popup.js';
 import { idle } from '../reactive.js';
 
-export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit';
+export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit' | 'refunded';
 
 export type CardChoice = { card_cpny_cd: string; install_month: string };
 
@@ -80,6 +80,7 @@ const STATES: Record<Outcome['type'], CheckoutState> = {
   'kpg-cancel': 'cancelled',
   'kpg-error': 'error',
   'kpg-vbank-issued': 'awaiting-deposit',
+  'kpg-refunded': 'refunded',
 };
 
 export class AttemptController implements ReactiveController {

@@ -12,6 +12,7 @@ import type {
   KpgSessionDetail,
   KpgSuccessDetail,
   KpgVbankIssuedDetail,
+  KpgRefundedDetail,
 } from '../events.js';
 
 type Colors = {
@@ -79,6 +80,7 @@ export interface KpgCheckoutEvents {
   'kpg-cancel': CustomEvent<KpgCancelDetail>;
   'kpg-error': CustomEvent<KpgErrorDetail>;
   'kpg-vbank-issued': CustomEvent<KpgVbankIssuedDetail>;
+  'kpg-refunded': CustomEvent<KpgRefundedDetail>;
 }
 export interface KpgCardPickerEvents {
   'kpg-card-select': CustomEvent<KpgCardSelectDetail>;

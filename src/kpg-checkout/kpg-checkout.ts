@@ -115,6 +115,7 @@ interface View {
  * @fires kpg-cancel - The buyer cancelled. `detail: {provider, order_no, reason}`
  * @fires kpg-error - Anything else went wrong. `detail: {code, message, status?, field?, provider?, order_no?}`
  * @fires kpg-vbank-issued - A virtual account (가상계좌) was issued; the money is not there yet. The element shows the account. `detail: {provider, order_no, vbank: {bank_name, account_no?, holder, amount, due_date}, result}`
+ * @fires kpg-refunded - The order was paid and the shop has given the whole payment back (`status: "refunded"`, on a later visit or press). The element says so and shows no pay button. `detail: {provider, order_no, tid?, result}`
  * @attribute pg-origins - Ignored, with a console warning: PG origins are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`).
  *
  * @csspart base - The wrapper, coloured with `main_color`.
@@ -134,6 +135,7 @@ interface View {
  * @cssstate cancelled - The buyer cancelled.
  * @cssstate error - Something else went wrong.
  * @cssstate awaiting-deposit - A virtual account was issued and waits for the money (`:state(awaiting-deposit)`).
+ * @cssstate refunded - The payment was given back in full (`:state(refunded)`): no pay button.
  *
  * @cssproperty --kpg-main-color - Surface colour (default: `main_color`).
  * @cssproperty --kpg-on-main-color - Text on the surface (default: black or white, whichever contrasts more).
@@ -248,7 +250,7 @@ export class KpgCheckout extends KpgElement {
     for (const type of ['pointerover', 'pointerdown', 'focusin']) this.addEventListener(type, () => void more().catch(() => {}), { passive: true });
   }
 
-  /** Where the current or last attempt stands: `idle`, `busy`, `continue`, `paid`, `failed`, `cancelled` or `error`. For CSS: `:state(paid)`. */
+  /** Where the current or last attempt stands: `idle`, `busy`, `continue`, `paid`, `failed`, `cancelled`, `error`, `awaiting-deposit` or `refunded`. For CSS: `:state(paid)`. */
   get state(): CheckoutState {
     return this.#attempt.state;
   }
@@ -300,7 +302,7 @@ export class KpgCheckout extends KpgElement {
       const picker = root.querySelector('kpg-card-picker');
       (picker?.shadowRoot?.querySelector<HTMLElement>('[tabindex="0"]') ?? picker)?.focus();
     } else {
-      (this.state === 'paid'
+      (this.state === 'paid' || this.state === 'refunded'
         ? root.querySelector<HTMLElement>('[part="status"]')
         : this.state === 'awaiting-deposit'
           ? root.querySelector<HTMLElement>('[part="vbank"]')
@@ -423,8 +425,8 @@ export class KpgCheckout extends KpgElement {
     const m = loaded();
     const { button } = view;
 
-    // The pay button, or the account when one was issued.
-    let main: Element = button;
+    // The pay button, the account when one was issued, nothing for an order given back.
+    let main: Element | null = state === 'refunded' ? null : button;
     if (vbank && m) {
       if (view.vbank?.for !== vbank || view.vbank.en !== en) {
         view.vbank = { for: vbank, en, view: m.vbank(vbank, en, (result) => (this._copy = result)) };
@@ -454,7 +456,7 @@ export class KpgCheckout extends KpgElement {
 
     // What the base holds, in this order; a node stays in place while it is shown (the focus stays too).
     const shown = [
-      picker ? this.#renderPicker(view, busy || state === 'continue' || paid || !!vbank) : null,
+      picker && main ? this.#renderPicker(view, busy || state === 'continue' || paid || !!vbank) : null,
       state === 'continue' ? view.hint : null,
       main,
       busy && this.#attempt.popup.isOpen ? view.windowButton : null,

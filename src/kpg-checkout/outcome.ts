@@ -19,6 +19,7 @@ const ymd = (date: string) => date.split('-').map(Number);
 const KO = {
   paid: '결제가 완료되었습니다.',
   paidButton: '결제 완료',
+  refunded: '결제가 취소되었습니다.',
   cancelled: '결제를 취소했습니다.',
   superseded: '새 결제가 다른 창에서 시작되어 이 결제는 진행되지 않았습니다.',
   failed: (message: string) => (message ? `결제에 실패했습니다: ${message}` : '결제에 실패했습니다.'),
@@ -53,6 +54,7 @@ const KO = {
 const EN: typeof KO = {
   paid: 'Payment complete.',
   paidButton: 'Paid',
+  refunded: 'Payment refunded.',
   cancelled: 'Payment cancelled.',
   superseded: 'A newer payment started in another window; this one did not go through.',
   failed: (message) => (message ? `Payment failed: ${message}` : 'Payment failed.'),
@@ -144,6 +146,8 @@ export function message(outcome: Outcome, en: boolean, copy: '' | 'copied' | 'se
   switch (outcome.type) {
     case 'kpg-success':
       return t.paid;
+    case 'kpg-refunded':
+      return t.refunded;
     case 'kpg-fail':
       return t.failed(outcome.detail.message);
     case 'kpg-cancel':

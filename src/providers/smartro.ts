@@ -246,11 +246,14 @@ const bizNo = (value: string) => (/^\d{10}$/.test(value) ? `${value.slice(0, 3)}
 
 /** Smartro's receipt API JSON (through the backend) -> a slip. Throws KpgError receipt-failed. */
 function receiptSlip(json: unknown): Slip {
-  const r = parseOrThrow(SmartroReceiptSchema, json, 'receipt-failed', 'The receipt JSON is not a Smartro receipt').receipt;
+  const answer = parseOrThrow(SmartroReceiptSchema, json, 'receipt-failed', 'The receipt JSON is not a Smartro receipt');
+  const r = answer.receipt;
   const m = Array.isArray(r.merchantInfo) ? r.merchantInfo[0] : r.merchantInfo;
   const cancelled = text(r.stateCd) === '1' || text(r.stateNm) === '취소';
   const line = (key: string, value: unknown, kind: SlipLine['kind'] = 'text'): SlipLine[] =>
     text(value as string) ? [{ key, value: text(value as string), kind }] : [];
+  // Given back and left, from the backend's own ledger (issue 22), once part of the payment was given back.
+  const back = answer.refunded_total ? [...line('refunded', String(answer.refunded_total), 'amount'), ...line('balance', String(answer.balance ?? 0), 'amount')] : [];
   const parts = r.partCancelInfo ? (Array.isArray(r.partCancelInfo) ? r.partCancelInfo : [r.partCancelInfo]) : [];
   return {
     cancelled,
@@ -259,6 +262,7 @@ function receiptSlip(json: unknown): Slip {
       ...line('goods', r.goodsNm),
       ...line('buyer', r.ordNm),
       ...line('goodsAmt', r.goodsAmt, 'amount'),
+      ...back,
       ...line('supplyAmt', r.supplyAmt, 'amount'),
       ...line('vatAmt', r.vatAmt, 'amount'),
       ...line('svcAmt', r.svcAmt, 'amount'),

@@ -14,11 +14,14 @@
  *      `unknown` (a timeout, a 5xx): never retried blindly, and no further cancel of that payment until it is
  *      settled, from the PG's records (`settle`, reconcile) or by staff (confirmDone / confirmNotDone).
  *   5. A payment whose whole amount is given back moves to `refunded` in the same transaction.
+ *   6. Every cancel recorded `done` (here, by reconcile, by staff, found at the PG) writes one `payment.refunded`
+ *      event in that same transaction (payments/events.ts refundedEvents; the outbox of issue 21).
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { HttpError, clip } from './http.js';
+import { refundedEvents } from './payments/events.js';
 import type { Logger } from './log.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelEntry, PgCancelState, RefundAccount } from './providers/types.js';
 import { ORDER_ID } from './schemas.js';
@@ -136,6 +139,8 @@ export interface CancelsDeps {
    * (default 3 x pgTimeoutMs).
    */
   settleAfterMs: number;
+  /** Events were committed (payment.refunded): this instance's relay delivers them now. */
+  eventsWritten?: () => void;
 }
 
 export function createCancels(deps: CancelsDeps) {
@@ -197,7 +202,8 @@ export function createCancels(deps: CancelsDeps) {
   }
 
   async function settle(cancel: CancelRecord, s: CancelSettlement, why: string): Promise<SettledCancel | undefined> {
-    const settled = await store.settleCancel(cancel.id, s, nowIso());
+    const settled = await store.settleCancel(cancel.id, s, nowIso(), refundedEvents);
+    if (settled?.told) deps.eventsWritten?.();
     if (settled) {
       logCancel(settled.cancel, why, settled.refunded ? { refunded: true } : settled.resolvedDue ? { refund_due_resolved: true } : {});
       if (settled.refunded) {
@@ -603,7 +609,9 @@ export function createCancels(deps: CancelsDeps) {
         nothing_left: kind === 'full',
       },
       nowIso(),
+      refundedEvents,
     );
+    if (r.ok && r.told) deps.eventsWritten?.();
     if (r.ok) {
       logCancel(r.cancel, 'found-at-pg', r.refunded ? { refunded: true } : {});
       if (r.refunded) log.write({ event: 'transition', transition: 'refund', order_no: r.refunded.order_no, order_id: r.refunded.order_id, provider: r.refunded.provider, from: 'paid', to: 'refunded', moved: true, why: 'reconcile/cancels', tid });
@@ -668,7 +676,9 @@ export function createCancels(deps: CancelsDeps) {
         pg_ref: `staff:${createHash('sha256').update(args.idempotency_key).digest('hex').slice(0, 12)}`,
       },
       nowIso(),
+      refundedEvents,
     );
+    if (r.ok && r.told) deps.eventsWritten?.();
     if (!r.ok) {
       if (r.reason === 'recorded') {
         const found = (await store.cancelByKey(`pg:staff:${args.idempotency_key}`)) as CancelRecord;

@@ -24,7 +24,7 @@ import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webh
 import { createCancels, type CancelAnswer, type CancelArgs, type CancelDueArgs, type Cancels } from './cancels.js';
 import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
-import { createPayments, view, type Payments } from './payments/index.js';
+import { createPayments, resultView, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
 import { PAY_METHODS, createSmartroProvider, smartroEndpoints, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.js';
@@ -378,7 +378,7 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   let cancels: Cancels | undefined;
   const cancelsOf = async () => {
     const s = await store();
-    cancels ??= createCancels({ store: s, providers, log, now, settleAfterMs: options.cancelSettleMs ?? staleProcessingMs });
+    cancels ??= createCancels({ store: s, providers, log, now, settleAfterMs: options.cancelSettleMs ?? staleProcessingMs, eventsWritten: () => relay?.wake() });
     return cancels;
   };
 
@@ -487,8 +487,9 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     async payment(orderId) {
       if (typeof orderId !== 'string' || orderId === '') throw new TypeError('kpg.payment(order_id): order_id must be a non-empty string');
       await ready;
-      const attempt = await (await engine.store()).latestAttempt(orderId);
-      return attempt ? view(attempt) : null;
+      const store = await engine.store();
+      const attempt = await store.latestAttempt(orderId);
+      return attempt ? resultView(store, attempt) : null;
     },
     async events(o = {}) {
       if (o.status !== undefined && !DELIVERY_STATUSES.includes(o.status)) throw new TypeError(`kpg.events: status must be one of ${DELIVERY_STATUSES.join(', ')}`);

@@ -44,5 +44,5 @@ for (const [tag, type] of [
 
 test('<kpg-checkout> documents its custom states for :state() in custom-elements.json', () => {
   const states = (declaration('kpg-checkout').cssStates ?? []).map((/** @type {{name: string}} */ s) => s.name);
-  assert.deepEqual(states, ['idle', 'busy', 'continue', 'paid', 'failed', 'cancelled', 'error', 'awaiting-deposit']);
+  assert.deepEqual(states, ['idle', 'busy', 'continue', 'paid', 'failed', 'cancelled', 'error', 'awaiting-deposit', 'refunded']);
 });

@@ -685,6 +685,24 @@ const LIST = [
     grep: 'the same key twice',
     breaks: 'the same idempotency key with another amount answers the first cancel as if it were this one: the shop believes an amount was given back that was not',
   },
+  {
+    id: 'srv-code-refunded-event-dropped',
+    file: 'src/server/store/cancels.ts',
+    find: '          return { cancel, money: m, ...after, told: await tellDone(tx, events, cancel, m, after.refunded, now) };',
+    replace: '          return { cancel, money: m, ...after, told: false };',
+    tests: ['test/node/server-cancels-events.test.mjs'],
+    grep: 'one payment.refunded each',
+    breaks: 'a cancel settled done tells the shop nothing: the order system never learns that money went back',
+  },
+  {
+    id: 'srv-code-refunded-event-unsettled',
+    file: 'src/server/store/cancels.ts',
+    find: "          if (s.status !== 'done') return { cancel, money: m };",
+    replace: "          if (s.status !== 'done') return { cancel, money: m, told: await tellDone(tx, events, cancel, m, undefined, now) };",
+    tests: [LEDGER],
+    grep: 'settled done twice',
+    breaks: 'an unknown cancel tells payment.refunded before anyone knows the money went back',
+  },
   // ------------------------------------------------------------------ control
   {
     id: 'srv-control-log-text',

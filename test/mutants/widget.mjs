@@ -125,11 +125,20 @@ export const WIDGET_MUTANTS = [
   {
     id: 'w-unknown-is-success',
     file: 'src/protocol.ts',
-    find: "    case 'paid':\n      return {\n        type: 'kpg-success',",
-    replace: "    case 'paid':\n    case 'unknown':\n      return {\n        type: 'kpg-success',",
+    find: "    case 'refunded':\n      // Refunded: paid once, the whole payment given back by the shop since (issue 22).\n      return {\n        type: result.status === 'paid' ? 'kpg-success' : 'kpg-refunded',",
+    replace: "    case 'refunded':\n    case 'unknown':\n      return {\n        type: result.status === 'refunded' ? 'kpg-refunded' : 'kpg-success',",
     tests: [V2],
     grep: 'unknown',
     breaks: 'unknown (the backend could not learn the outcome) reported as success',
+  },
+  {
+    id: 'w-refunded-shown-paid',
+    file: 'src/controllers/attempt.ts',
+    find: "  'kpg-refunded': 'refunded',",
+    replace: "  'kpg-refunded': 'paid',",
+    tests: [ERR],
+    grep: 'given back since',
+    breaks: 'an order the shop gave back shows as paid (결제 완료) when the buyer comes back',
   },
   {
     id: 'w-pg-word-is-failure',

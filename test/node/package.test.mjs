@@ -34,6 +34,7 @@ test('no key, merchant key or hash input of the demo servers is in dist/ or src/
     SANDBOX_DEFAULTS.shinhan.paymentApiKey,
     SANDBOX_DEFAULTS.shinhan.searchApiKey,
     SANDBOX_DEFAULTS.smartro.merchantKey,
+    SANDBOX_DEFAULTS.smartro.cancelPassword,
     // What the hashes are made of on the server: the keys above, plus nothing the browser could compute.
     Buffer.from(SANDBOX_DEFAULTS.smartro.merchantKey, 'base64').toString('utf8'),
   ];

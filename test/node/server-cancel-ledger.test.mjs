@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
+import { refundedEvents } from '../../dist/server/payments/events.js';
 import { ENGINES, uid, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
@@ -264,6 +265,47 @@ for (const engine of ENGINES) {
         const paid = await store.pay(again.order_no, { tid: `T${uid()}` }, now());
         assert.deepEqual([paid.ok, !paid.ok && paid.reason], [false, 'order-paid'], 'a refunded order takes no second payment');
       });
+    });
+
+    test('a cancel settled done twice at once (two instances on PostgreSQL) writes one payment.refunded; a PG cancel recorded twice, one', async () => {
+      const url = 'url' in database ? database.url : undefined;
+      const other = url ? createSqlStore(await openPostgres({ connectionString: url })) : store;
+      try {
+        const p = await payment();
+        const begun = await store.beginCancel(ask(p.tid, { requested_amount: 4000, amount: 4000 }), now());
+        assert.ok(begun.ok);
+        await store.settleCancel(begun.cancel.id, { status: 'unknown', code: 'pg-unreachable' }, now(), refundedEvents);
+        const told = async () => (await store.events({ orderId: p.attempt.order_id })).filter((e) => e.type === 'payment.refunded');
+        assert.equal((await told()).length, 0, 'unknown tells nothing');
+        const settle = (/** @type {typeof store} */ s) => s.settleCancel(begun.cancel.id, { status: 'done', amount: 4000, pg_cancel_id: 'C9' }, now(), refundedEvents);
+        const races = await Promise.all([settle(store), settle(other), settle(store), settle(other)]);
+        assert.equal(races.filter((r) => r?.told).length, 1, 'one settles it');
+        const events = await told();
+        assert.equal(events.length, 1);
+        assert.deepEqual(
+          [events[0].order_no, events[0].data.status, events[0].data.refunded_total, events[0].data.balance, events[0].data.cancel?.id, events[0].data.cancel?.amount, events[0].data.cancel?.vat_amount],
+          [p.attempt.order_no, 'paid', 4000, 7000, begun.cancel.id, 4000, 91],
+        );
+
+        const pg = { provider: /** @type {const} */ ('shinhan'), tid: p.tid, idempotency_key: `pg:shinhan:${p.tid}:full`, fingerprint: FP, kind: /** @type {const} */ ('full'), amount: 7000, reason: '관리자 취소', pg_cancel_id: null, pg_cancelled_at: null, pg_ref: 'full', nothing_left: true };
+        const found = await Promise.all([store.recordPgCancel(pg, now(), refundedEvents), other.recordPgCancel(pg, now(), refundedEvents)]);
+        assert.equal(found.filter((r) => r.ok).length, 1);
+        const after = await told();
+        assert.equal(after.length, 2);
+        assert.deepEqual([after[0].data.status, after[0].data.refunded_total, after[0].data.balance, after[0].data.cancel?.source], ['refunded', 11000, 0, 'pg'], 'newest first');
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    test('a refund_due entry given back (source due) tells payment.refunded with the view of the attempt that money came with', async () => {
+      const p = await payment({ due: true, amount: 5000 });
+      const begun = await store.beginCancel(ask(p.tid, { source: 'due', kind: 'full', requested_amount: 5000, amount: 5000, vat_amount: null }), now());
+      assert.ok(begun.ok);
+      const done = await store.settleCancel(begun.cancel.id, { status: 'done', amount: 5000, nothing_left: true }, now(), refundedEvents);
+      assert.deepEqual([done?.resolvedDue, done?.told], [true, true]);
+      const [event] = (await store.events({ orderId: p.attempt.order_id })).filter((e) => e.type === 'payment.refunded');
+      assert.deepEqual([event.data.status, event.data.cancel?.source, event.data.cancel?.tid, event.data.cancel?.amount, 'refunded_total' in event.data], ['pending', 'due', p.tid, 5000, false]);
     });
 
     if (engine.name === 'postgres') {

@@ -32,7 +32,7 @@ export function cancelsSuite(title, body) {
   forEachEngine(title, ({ engine, store, database }) => {
     /**
      * @param {import('node:test').TestContext} t
-     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number }} [o]
+     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number, onEvent?: (event: any) => unknown }} [o]
      *   recheckPaidDays: 0 unless a test looks for cancels made elsewhere (the suite's store keeps every test's payments)
      */
     async function setup(t, o = {}) {
@@ -50,8 +50,9 @@ export function cancelsSuite(title, body) {
           authorizeStaff: (/** @type {{ request: Request }} */ { request }) => (request.headers.get('x-staff') === 'kim' ? { id: 'kim' } : false),
           pgTimeoutMs: o.pgTimeoutMs ?? 6000,
           cancelSettleMs: o.cancelSettleMs ?? 0,
-        recheckPaidDays: o.recheckPaidDays ?? 0,
+          recheckPaidDays: o.recheckPaidDays ?? 0,
           rateLimit: false,
+          ...(o.onEvent ? { onEvent: o.onEvent } : {}),
         },
         { secrets: SANDBOX_SECRETS },
       );

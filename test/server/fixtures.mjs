@@ -55,7 +55,7 @@ function readBytes(req) {
 
 /** Koa-style middleware for @web/test-runner. */
 const SHOP_TAB_JS = `window.kpgLog = [];
-['kpg-session', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error'].forEach(function (t) {
+['kpg-session', 'kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error', 'kpg-refunded'].forEach(function (t) {
   document.addEventListener(t, function (e) { kpgLog.push({ type: t, detail: e.detail }); });
 });
 window.kpgStates = [];

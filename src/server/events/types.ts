@@ -7,6 +7,9 @@
  * recordRefundDue take a callback that turns the moved row into its events): a crash never records a payment
  * without its event, or an event without its payment. Which transition is told as which type is the table
  * below; `claim`, `lose`, `refute`, `report` and `close` are the server's own business and tell nothing.
+ * `payment.refunded` is not a transition's: every cancel recorded `done` tells it once, in the transaction that
+ * records it done (store/cancels.ts, settleCancel / recordPgCancel), whether or not the payment moved to
+ * `refunded` (a partial cancel keeps it `paid`).
  */
 import type { Status, TransitionName } from '../state.js';
 import type { ProviderName } from '../store/types.js';
@@ -18,7 +21,7 @@ export const EVENT_TYPES = [
   'vbank.issued',
   'vbank.expired',
   'refund.due',
-  // Reserved for the cancel issue (22): a payment given back in full or in part.
+  // Issue 22: money given back, in full or in part: one event per cancel recorded done.
   'payment.refunded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -74,12 +77,39 @@ export interface PaymentView {
   pg_message?: string;
   /** cancelled: buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch. */
   reason?: string;
+  /**
+   * Issue 22, on `refunded`, and on `paid` once a cancel is done: what was given back (every cancel done) and
+   * what is left of what the buyer paid (0 when `refunded`). Absent on a paid payment nothing was given back of.
+   */
+  refunded_total?: number;
+  balance?: number;
+}
+
+/** payment.refunded: the cancel that was recorded done. */
+export interface RefundedCancel {
+  /** The ledger row (kpg.cancels(order_id), the staff routes). */
+  id: number;
+  /** The PG transaction given back: the payment's tid, or (source 'due') a refund.due entry's own. */
+  tid: string;
+  /** What this cancel gave back (what the PG answered), its tax-free part, its VAT where it was sent. */
+  amount: number;
+  taxfree_amount: number;
+  vat_amount: number | null;
+  kind: 'full' | 'partial';
+  /** api: kpg.cancel / the staff route / the CLI; pg: made elsewhere (the PG's admin site, kpg.recordCancel); due: kpg.cancelDue. */
+  source: 'api' | 'pg' | 'due';
+  reason: string;
+  /** The PG's cancel id (Shinhan cid, Smartro CancelNum) and time, where it gave them. */
+  pg_cancel_id: string | null;
+  pg_cancelled_at: string | null;
 }
 
 /** What an event's `data` holds: the attempt's view, plus what its type adds. */
 export interface EventData extends PaymentView {
   /** refund.due: the PG transaction to give back (its own TID, not the attempt's), how much, and why. */
   refund?: { tid: string; amount: number; reason: string };
+  /** payment.refunded: the cancel (the view above is the payment after it). */
+  cancel?: RefundedCancel;
 }
 
 /** What `onEvent` receives and `verifyWebhook` returns. Receivers dedupe by `id`. */

@@ -5,6 +5,7 @@
  */
 import { TRANSITION_EVENTS, type EventData, type EventType } from '../events/types.js';
 import type { PayTransition, TransitionName } from '../state.js';
+import type { CancelEventsOf } from '../store/cancels.js';
 import type { EventsOf } from '../store/types.js';
 import { view } from './views.js';
 
@@ -23,3 +24,28 @@ export function transitionEvents(name: TransitionName | PayTransition): EventsOf
 export function tells(name: TransitionName | PayTransition): boolean {
   return TRANSITION_EVENTS[name] !== undefined;
 }
+
+/**
+ * payment.refunded (issue 22), for every cancel recorded done: `data` is the payment's result view after it
+ * (`refunded` when nothing is left, else `paid` with refunded_total and balance) plus the cancel. A refund_due
+ * entry's cancel (source 'due') carries the view of the attempt that money came with, as refund.due did.
+ */
+export const refundedEvents: CancelEventsOf = ({ cancel, money, attempt }) => {
+  if (!attempt) return [];
+  const data: EventData = {
+    ...view(attempt, money),
+    cancel: {
+      id: cancel.id,
+      tid: cancel.tid,
+      amount: cancel.amount,
+      taxfree_amount: cancel.taxfree_amount,
+      vat_amount: cancel.vat_amount,
+      kind: cancel.kind,
+      source: cancel.source,
+      reason: cancel.reason,
+      pg_cancel_id: cancel.pg_cancel_id,
+      pg_cancelled_at: cancel.pg_cancelled_at,
+    },
+  };
+  return [{ type: 'payment.refunded', order_id: attempt.order_id, order_no: attempt.order_no, provider: attempt.provider, data }];
+};

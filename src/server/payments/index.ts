@@ -23,6 +23,8 @@ import type { Settlement } from '../providers/types.js';
 import { createContext, type PaymentsDeps } from './context.js';
 import { move, refuse } from './ledger.js';
 import { browserReport, receipt, result, windowClosed } from './results.js';
+export { resultView } from './results.js';
+export { refundedEvents } from './events.js';
 import { cardList, startSession } from './sessions.js';
 import { apply, checkAccount, settleFromLookup } from './settlement.js';
 import { shinhanReturn } from './shinhan-results.js';

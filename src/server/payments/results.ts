@@ -7,7 +7,7 @@ import { HttpError } from '../http.js';
 import type { ShinhanProvider } from '../providers/shinhan.js';
 import type { KpgOrder } from '../providers/types.js';
 import type { SmartroProvider } from '../providers/smartro.js';
-import type { Attempt, ProviderName } from '../store/types.js';
+import type { Attempt, PaymentStore, ProviderName } from '../store/types.js';
 import { admit, overLimit, ownedAttempt } from './buyers.js';
 import type { PaymentsContext, ResultView } from './context.js';
 import { move, refuse, reread } from './ledger.js';
@@ -16,7 +16,13 @@ import { receiptDate, slip, view } from './views.js';
 
 export async function result(ctx: PaymentsContext, request: Request, orderNo: string): Promise<ResultView> {
   const attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), unknownOrder(orderNo));
-  return view(await settled(ctx, attempt));
+  return resultView(ctx.store, await settled(ctx, attempt));
+}
+
+/** The result view with the payment's money (issue 22): refunded_total and balance once something was given back. */
+export async function resultView(store: PaymentStore, attempt: Attempt): Promise<ResultView> {
+  const took = (attempt.status === 'paid' || attempt.status === 'refunded') && attempt.tid;
+  return view(attempt, took ? await store.paymentMoney(attempt.provider, attempt.tid as string) : undefined);
 }
 
 /**
@@ -53,7 +59,7 @@ export async function windowClosed(ctx: PaymentsContext, request: Request, order
       }
     }
   }
-  return view(await settled(ctx, attempt));
+  return resultView(ctx.store, await settled(ctx, attempt));
 }
 
 function unknownOrder(orderNo: string) {
@@ -84,7 +90,9 @@ export async function receipt(ctx: PaymentsContext, request: Request, tid: strin
   const notFound = new HttpError(404, 'unknown-tid', `No payment with tid ${tid}.`, 'tid');
   let attempt: Attempt;
   try {
-    attempt = await ownedAttempt(ctx, request, found?.status === 'paid' ? found : undefined, notFound, (order) => admit(ctx.limits?.lookups, order));
+    // A payment given back since (issue 22) still has its slip.
+    const took = found?.status === 'paid' || found?.status === 'refunded';
+    attempt = await ownedAttempt(ctx, request, took ? found : undefined, notFound, (order) => admit(ctx.limits?.lookups, order));
   } catch (error) {
     if (error instanceof HttpError && error.status === 403) throw notFound;
     throw error;
@@ -93,7 +101,9 @@ export async function receipt(ctx: PaymentsContext, request: Request, tid: strin
   if (attempt.provider === 'smartro') {
     const answer = (await ctx.caches.receipts.get(key, () => ctx.smartro!.receipt(tid), (v) => v.ok)) as Awaited<ReturnType<SmartroProvider['receipt']>>;
     if (!answer.ok) throw new HttpError(502, answer.code, answer.message);
-    return { provider: 'smartro', receipt: slip(answer.receipt) };
+    // What the ledger gave back (not the PG's words): the slip's 취소 금액 / 잔액 rows.
+    const back = view(attempt, await ctx.store.paymentMoney(attempt.provider, tid));
+    return { provider: 'smartro', receipt: slip(answer.receipt), ...(back.refunded_total ? { refunded_total: back.refunded_total, balance: back.balance } : {}) };
   }
   const answer = (await ctx.caches.receipts.get(key, () => ctx.shinhan!.receiptUrl({ tid, amount: attempt.amount, txYmd: receiptDate(attempt) }), (v) => v.ok)) as Awaited<ReturnType<ShinhanProvider['receiptUrl']>>;
   if (!answer.ok) throw new HttpError(502, answer.code, answer.message);

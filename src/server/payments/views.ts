@@ -6,22 +6,32 @@ import type { PaymentView, VbankView } from '../events/types.js';
 import { payMethodName } from '../providers/smartro.js';
 import { SLIP_FIELDS as SLIP_KEYS, SLIP_MERCHANT_FIELDS as MERCHANT_KEYS, SLIP_PART_CANCEL_FIELDS as PART_KEYS } from '../schemas.js';
 import { visibleStatus } from '../state.js';
+import type { PaymentMoney } from '../store/cancels.js';
 import type { Attempt } from '../store/types.js';
 import { failText } from '../texts.js';
 import type { ResultView } from './context.js';
 
-/** What result-url answers for an attempt: the visible status and only what the buyer may see. */
-export function view(a: Attempt): ResultView {
+/**
+ * What result-url answers for an attempt: the visible status and only what the buyer may see. `money`: the
+ * payment's money in the cancels ledger (issue 22), for a paid or refunded attempt: `refunded_total` and
+ * `balance` are added once something was given back.
+ */
+export function view(a: Attempt, money?: PaymentMoney): ResultView {
   const status = visibleStatus(a);
   const out: ResultView = { status, order_no: a.order_no, order_id: a.order_id, provider: a.provider, amount: a.amount, product_name: a.product_name };
   // How it is paid, as the widget names it (card, vbank, bank, phone), where the attempt knows it.
   const method = payMethodName(a.pay_method);
   if (method) out.pay_method = method as PaymentView['pay_method'];
-  if (status === 'paid') {
+  if (status === 'paid' || status === 'refunded') {
     out.tid = a.tid;
     for (const key of ['approved_at', 'card_cpny_cd', 'card_name', 'install_month', 'bank_name'] as const) if (a[key]) out[key] = a[key];
     if (a.card_no) out.card_no = maskCardNo(a.card_no);
     if (a.pay_method === 'VBANK' && a.vbank_due_date) out.vbank = vbankView(a);
+    // Given back (the cancels done) and what is left of what the buyer paid (amount - a promotion's discount).
+    if (money && money.tid === a.tid && (money.refunded > 0 || status === 'refunded')) {
+      out.refunded_total = money.refunded;
+      out.balance = status === 'refunded' ? 0 : Math.max(0, money.amount - money.discount - money.refunded);
+    }
   } else if (status === 'awaiting_deposit') {
     // The account the buyer deposits into (contract v2): as text, never markup, on the widget's side.
     out.tid = a.claimed_tid;

@@ -5,7 +5,9 @@
  * final); these statements take the payment's row lock first so that racing writers on one payment see each
  * other, and read what the constraints said when they refuse.
  */
+import type { NewEvent } from '../events/types.js';
 import type { RefundAccount } from '../providers/types.js';
+import { insertEvents } from './events-sql.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
 import type { Attempt, ProviderName } from './types.js';
 
@@ -117,6 +119,8 @@ export type CancelSettlement =
 export interface SettledCancel {
   cancel: CancelRecord;
   money: PaymentMoney;
+  /** Events were written with it (the caller wakes its relay once committed). */
+  told?: boolean;
   /** The attempt this cancel moved to `refunded` (its whole amount is given back now). */
   refunded?: Attempt;
   /** A refund_due entry resolved by this cancel. */
@@ -143,6 +147,14 @@ export type RecordPgCancel =
   | ({ ok: true } & SettledCancel)
   | { ok: false; reason: 'recorded' | 'in-flight' | 'exceeds' | 'no-payment'; money?: PaymentMoney };
 
+/**
+ * The events a cancel that became `done` tells (issue 22: payment.refunded), written in the SAME transaction
+ * that records it done: `attempt` is the attempt the money came with as it is in that transaction (refunded
+ * when nothing is left), `money` the payment after the cancel. A cancel becomes done once (the conditional
+ * UPDATE, the ledger's unique keys): so is its event.
+ */
+export type CancelEventsOf = (done: { cancel: CancelRecord; money: PaymentMoney; attempt: Attempt | undefined }) => readonly NewEvent[];
+
 export interface CancelStore {
   paymentMoney(provider: ProviderName, tid: string): Promise<PaymentMoney | undefined>;
   /** Records a cancel `requested` BEFORE the PG is called, or says why not. */
@@ -152,8 +164,9 @@ export interface CancelStore {
    * the attempt to `refunded` (its whole amount given back), a refund_due entry resolved. undefined: it was
    * not in flight any more (another instance settled it).
    */
-  settleCancel(id: number, settlement: CancelSettlement, now: string): Promise<SettledCancel | undefined>;
-  recordPgCancel(cancel: PgCancel, now: string): Promise<RecordPgCancel>;
+  settleCancel(id: number, settlement: CancelSettlement, now: string, events?: CancelEventsOf): Promise<SettledCancel | undefined>;
+  /** Records a cancel found at the PG (or by staff) `done`, with `events` in the same transaction. */
+  recordPgCancel(cancel: PgCancel, now: string, events?: CancelEventsOf): Promise<RecordPgCancel>;
   getCancel(id: number): Promise<CancelRecord | undefined>;
   cancelByKey(key: string): Promise<CancelRecord | undefined>;
   /** A payment's cancels, oldest first. */
@@ -276,6 +289,19 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
     return rows[0] ? { refunded: toAttempt(rows[0]) } : {};
   }
 
+  /** The events of a cancel just recorded done, in its transaction `tx` (the outbox). */
+  async function tellDone(tx: SqlQuery, events: CancelEventsOf | undefined, cancel: CancelRecord, m: PaymentMoney, refunded: Attempt | undefined, now: string): Promise<boolean> {
+    if (!events) return false;
+    let attempt = refunded;
+    if (!attempt) {
+      const { rows } = await tx.query<Row>('SELECT * FROM kpg_attempts WHERE order_no = $1', [m.order_no]);
+      attempt = rows[0] ? toAttempt(rows[0]) : undefined;
+    }
+    const made = events({ cancel, money: m, attempt });
+    if (made.length) await insertEvents(sql.engine, tx, made, now);
+    return made.length > 0;
+  }
+
   const store: CancelStore = {
     paymentMoney: (provider, tid) => money(sql, provider, tid),
 
@@ -320,7 +346,7 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
       }
     },
 
-    async settleCancel(id, s, now) {
+    async settleCancel(id, s, now, events) {
       const write = () =>
         sql.transaction<SettledCancel | undefined>(async (tx) => {
           const { rows: found } = await tx.query<Row>('SELECT provider, tid FROM kpg_cancels WHERE id = $1', [id]);
@@ -360,7 +386,8 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
           const cancel = toCancel(rows[0]);
           const m = (await money(tx, cancel.provider, cancel.tid)) as PaymentMoney;
           if (s.status !== 'done') return { cancel, money: m };
-          return { cancel, money: m, ...(await afterDone(tx, m, cancel, s.nothing_left === true, now)) };
+          const after = await afterDone(tx, m, cancel, s.nothing_left === true, now);
+          return { cancel, money: m, ...after, told: await tellDone(tx, events, cancel, m, after.refunded, now) };
         });
       try {
         return await write();
@@ -376,7 +403,7 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
       }
     },
 
-    async recordPgCancel(c, now) {
+    async recordPgCancel(c, now, events) {
       try {
         return await sql.transaction<RecordPgCancel>(async (tx) => {
           const m = await money(tx, c.provider, c.tid, true);
@@ -393,7 +420,8 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
           );
           const cancel = toCancel(rows[0]);
           const after = (await money(tx, c.provider, c.tid)) as PaymentMoney;
-          return { ok: true, cancel, money: after, ...(await afterDone(tx, after, cancel, c.nothing_left === true, now)) };
+          const moved = await afterDone(tx, after, cancel, c.nothing_left === true, now);
+          return { ok: true, cancel, money: after, ...moved, told: await tellDone(tx, events, cancel, after, moved.refunded, now) };
         });
       } catch (error) {
         if (isUniqueViolation(error)) return { ok: false, reason: 'recorded' };

@@ -134,7 +134,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     findByTid: (provider, tid) => one('SELECT * FROM kpg_attempts WHERE provider = $1 AND tid = $2', [provider, tid]),
 
     latestAttempt: (orderId) =>
-      one(`SELECT * FROM kpg_attempts WHERE order_id = $1 ORDER BY (status = 'paid') DESC, created_at DESC, order_no DESC LIMIT 1`, [orderId]),
+      one(`SELECT * FROM kpg_attempts WHERE order_id = $1 ORDER BY (status IN ('paid', 'refunded')) DESC, created_at DESC, order_no DESC LIMIT 1`, [orderId]),
 
     async orderState(orderId) {
       const { rows } = await sql.query<Row>(
