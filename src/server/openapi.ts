@@ -90,6 +90,8 @@ export const ResultSchema = z
     message: z.string().optional().describe('failed: the fixed text the buyer may see.'),
     pg_message: z.string().optional().describe("failed: the PG's own words, for developers."),
     reason: z.string().optional(),
+    refunded_total: z.number().optional().describe('refunded, and paid once a cancel is done: what was given back in all.'),
+    balance: z.number().optional().describe('refunded (0), and paid once a cancel is done: what is left of what the buyer paid.'),
   });
 
 /** Shinhan's card-list answer, passed on as Shinhan sent it (cached). */
