@@ -109,6 +109,8 @@ const entries = {
   shinhan: { entry: 'src/kpg-shinhan.ts', name: 'KpgCheckout', file: 'kpg-shinhan.js', format: 'iife' },
   smartro: { entry: 'src/kpg-smartro.ts', name: 'KpgCheckout', file: 'kpg-smartro.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
+  // The staff console (issue 23): its own file, never part of the buyers' (test/node/admin-bytes.test.mjs).
+  admin: { entry: 'src/kpg-admin/index.ts', name: 'KpgAdmin', file: 'kpg-admin.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 

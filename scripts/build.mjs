@@ -1,6 +1,7 @@
 // npm run build: dist/kpg-checkout.js (one ASCII-only IIFE with lit and zod inside, for a <script> tag),
 // dist/kpg-shinhan.js and dist/kpg-smartro.js (the same for one PG each),
 // dist/kpg-return.js (the tiny script for the PG return page)
+// dist/kpg-admin.js (the staff console, <kpg-admin>: its own file, never in the buyers' files)
 // dist/no-dom.cjs (what `require('kpg-checkout')` and server conditions get: defines nothing),
 // dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users) and dist/server/
 // (kpg-checkout/server, the shop's server module: scripts/build-server.mjs).
@@ -14,11 +15,11 @@ run('node', ['scripts/build-server.mjs']);
 // Everything else into a staging folder, then moved into dist/ file by file (scripts/publish.mjs): a second
 // npm test running in this checkout keeps reading whole files while this one builds.
 const out = stage('dist');
-for (const mode of ['production', 'shinhan', 'smartro', 'return', 'no-dom']) {
+for (const mode of ['production', 'shinhan', 'smartro', 'return', 'no-dom', 'admin']) {
   run('npx', ['vite', 'build', '--mode', mode, '--outDir', out, '--logLevel', 'warn']);
 }
 run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(out, 'esm')]);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
 run('npx', ['cem', 'analyze', '--config', 'scripts/cem.config.mjs', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', out]);
 publish(out, 'dist', { keep: ['server'] });
-console.log('build: dist/kpg-checkout.js, kpg-shinhan.js, kpg-smartro.js, kpg-return.js, dist/esm/, dist/server/ and dist/custom-elements.json written');
+console.log('build: dist/kpg-checkout.js, kpg-shinhan.js, kpg-smartro.js, kpg-return.js, kpg-admin.js, dist/esm/, dist/server/ and dist/custom-elements.json written');
