@@ -98,20 +98,24 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
     expect(ResultSchema.safeParse({ status: 'refunded', order_no: 'T-1' }).success).to.equal(false);
   });
 
-  it('a stale pending record is dropped: a page left for the PG over an hour ago, an account past 62 days', () => {
+  it('a stale pending record is dropped: a page left for the PG over an hour ago, an account past 62 days (at Korean edge times, exactly at each limit)', () => {
     const record = (started_at: number) => JSON.stringify({ provider: 'smartro', order_no: 'T-OLD', order_id: 'A-1', result_url: `${location.origin}/r`, started_at });
-    const now = Date.now();
     const hour = 3600_000;
-    sessionStorage.setItem('kpg-checkout:pending:stale', record(now - hour - 1000));
-    expect(takePending('stale', 'pending', now)).to.equal(null);
-    sessionStorage.setItem('kpg-checkout:pending:fresh', record(now - hour + 60_000));
-    expect(takePending('fresh', 'pending', now)?.order_no).to.equal('T-OLD');
-    localStorage.setItem('kpg-checkout:vbank:stale', record(now - 63 * 24 * hour));
-    expect(takePending('stale', 'vbank', now)).to.equal(null);
-    localStorage.setItem('kpg-checkout:vbank:fresh', record(now - 61 * 24 * hour));
-    expect(takePending('fresh', 'vbank', now)?.order_no).to.equal('T-OLD');
-    localStorage.removeItem('kpg-checkout:vbank:stale');
-    localStorage.removeItem('kpg-checkout:vbank:fresh');
+    // A pinned clock, never the wall clock (test/node/clock.mjs has the same edges): midnight, 08:59 and
+    // 23:59 KST, the last day of a month, the turn of a year.
+    for (const at of ['2026-12-01T00:00:00+09:00', '2026-12-02T08:59:00+09:00', '2026-12-02T23:59:00+09:00', '2027-02-28T23:59:00+09:00', '2026-12-31T23:59:59+09:00', '2027-01-01T00:00:00+09:00']) {
+      const now = Date.parse(at);
+      sessionStorage.setItem('kpg-checkout:pending:stale', record(now - hour - 1));
+      expect(takePending('stale', 'pending', now), at).to.equal(null);
+      sessionStorage.setItem('kpg-checkout:pending:fresh', record(now - hour));
+      expect(takePending('fresh', 'pending', now)?.order_no, at).to.equal('T-OLD');
+      localStorage.setItem('kpg-checkout:vbank:stale', record(now - 62 * 24 * hour - 1));
+      expect(takePending('stale', 'vbank', now), at).to.equal(null);
+      localStorage.setItem('kpg-checkout:vbank:fresh', record(now - 62 * 24 * hour));
+      expect(takePending('fresh', 'vbank', now)?.order_no, at).to.equal('T-OLD');
+      localStorage.removeItem('kpg-checkout:vbank:stale');
+      localStorage.removeItem('kpg-checkout:vbank:fresh');
+    }
   });
 
   it('a pending record in sessionStorage that someone tampered with is dropped', () => {

@@ -118,7 +118,7 @@ forEachEngine('kpg-checkout/server: card list and receipts', ({ store }) => {
   });
 
   test('fault 9: the card list is fetched once per TTL, however many visitors ask (and at once)', async (t) => {
-    let now = Date.now();
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs): only durations matter here
     // Not a timeout test: the PG's 100 ms must not run into the file's short pgTimeoutMs on a loaded machine.
     const s = await setup(t, { now: () => new Date(now), cardListTtlMs: 60_000, pgTimeoutMs: 10_000 });
     s.pg.cards = 'slow';

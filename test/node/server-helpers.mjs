@@ -314,12 +314,13 @@ export const SANDBOX_SECRETS = [SANDBOX_SHINHAN.paymentApiKey, SANDBOX_SHINHAN.s
 /**
  * Both sandbox PGs on port 0 for this test, and the server options that point at them.
  * @param {import('node:test').TestContext} t
- * @param {{ retryAttempts?: number, retryDelayMs?: number }} [smartroOptions]
+ * @param {{ retryAttempts?: number, retryDelayMs?: number, now?: () => number }} [smartroOptions]
  */
 export async function sandboxes(t, smartroOptions = {}) {
   const { startShinhanSandbox } = await import('../../demo/sandbox/shinhan/server.mjs');
   const { startSmartroSandbox } = await import('../../demo/sandbox/smartro/server.mjs');
-  const shinhan = await startShinhanSandbox({ port: 0 });
+  // A test's pinned clock (test/node/clock.mjs), given as smartroOptions.now, is both sandboxes' clock.
+  const shinhan = await startShinhanSandbox({ port: 0, ...(typeof smartroOptions.now === 'function' ? { now: smartroOptions.now } : {}) });
   const smartro = await startSmartroSandbox({ port: 0, ...smartroOptions });
   t.after(() => Promise.all([shinhan.close(), smartro.close()]));
   return {

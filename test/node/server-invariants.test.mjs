@@ -14,8 +14,10 @@ import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
 import { ENGINES, uid } from './server-helpers.mjs';
+import { tickingClock } from './clock.mjs';
 
-const now = () => new Date().toISOString();
+const clock = tickingClock(); // one pinned day (test/node/clock.mjs)
+const now = () => clock.date().toISOString();
 const MID = 'kpgtest01m';
 const smartroTid = () => `${MID}0101261122${String(Date.now()).slice(-6)}${String(Math.floor(Math.random() * 10000)).padStart(4, '0')}`;
 
@@ -315,13 +317,13 @@ for (const engine of ENGINES) {
     });
 
     test('fault 9: refusals and finished unpaid attempts are pruned after the retention; paid ones and money owed never', async () => {
-      const old = new Date(Date.now() - 100 * 86400_000).toISOString();
+      const old = new Date(clock.now() - 100 * 86400_000).toISOString();
       const a = await store.insertAttempt(attempt(), old);
       assert.ok(a);
       await store.transition(a.order_no, 'cancel', { reason: 'x' }, old);
       await store.recordRefusal({ at: old, route: 'x', order_no: a.order_no, order_id: null, code: 'x', message: 'x' });
       const paid = await inStatus('paid');
-      const pruned = await store.prune(new Date(Date.now() - 90 * 86400_000).toISOString());
+      const pruned = await store.prune(new Date(clock.now() - 90 * 86400_000).toISOString());
       assert.ok(pruned.attempts >= 1 && pruned.refusals >= 1);
       assert.equal(await store.getAttempt(a.order_no), undefined);
       assert.ok(await store.getAttempt(/** @type {any} */ (paid).order_no));

@@ -54,7 +54,7 @@ test('item 4: PGlite\'s data directory is 0700 and every file in it 0600, the WA
   const s = await openStore({ dataDir: data });
   await s.migrate();
   for (let i = 0; i < 50; i++) {
-    await s.recordRefusal({ at: new Date().toISOString(), route: 'r', order_no: uid('N'), order_id: null, code: `c${i}`, message: 'x'.repeat(2000), source: 'test' });
+    await s.recordRefusal({ at: '2026-11-30T14:59:00.000Z', route: 'r', order_no: uid('N'), order_id: null, code: `c${i}`, message: 'x'.repeat(2000), source: 'test' });
   }
   /** @type {string[]} */
   const loose = [];

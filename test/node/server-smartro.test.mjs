@@ -495,7 +495,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   });
 
   test('fault 1 without the Moid lookup: a closed window is replaced only after smartroQuietMs (when in doubt, 409)', async (t) => {
-    let now = Date.now();
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs)
     const s = await setup(t, { options: { now: () => new Date(now), smartroQuietMs: 60_000 } });
     const first = await s.started();
     await s.closeWindow(first);
@@ -543,7 +543,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   });
 
   test('a pending attempt nobody finished expires at reconcile (Smartro asked first when it can be); its late approval is owed back', async (t) => {
-    let now = Date.now();
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs)
     const s = await setup(t, { lookup: true, options: { now: () => new Date(now), attemptTtlMs: 60_000 } });
     const orderNo = await s.started();
     now += 61_000;

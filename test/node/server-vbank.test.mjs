@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
+import { kst, testClock } from './clock.mjs';
 import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO, serve, answerJson, shinhanDecide, shopOrders, smartroDecide, startServer, until } from './server-helpers.mjs';
 
 const DAY = 86_400_000;
-/** Today in Korea time as YYYYMMDD, `days` later. @param {number} days @param {number} [at] */
-const kstDate = (days, at = Date.now()) => new Date(at + 9 * 3600_000 + days * DAY).toISOString().slice(0, 10).replace(/-/g, '');
+/** The Korean day of `at` as YYYYMMDD, `days` later. @param {number} days @param {number} at */
+const kstDate = (days, at) => kst.ymd(at + days * DAY);
 const iso = (/** @type {string} */ yyyymmdd) => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`;
 const md5Hex = (/** @type {string} */ text) => createHash('md5').update(text, 'utf8').digest('hex');
 /** SignValue as Smartro computes it (the sandbox's key: a forger who has it still cannot change Amt unnoticed). */
@@ -23,10 +24,12 @@ const sign = (/** @type {string} */ tid, /** @type {string} */ code, key = SANDB
 forEachEngine('issue 11: virtual accounts, bank transfer and phone through the sandbox PGs', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
-   * @param {{ smartro?: Record<string, unknown>, now?: () => Date }} [o]
+   * @param {{ smartro?: Record<string, unknown> }} [o]
    */
   async function setup(t, o = {}) {
-    const pgs = await sandboxes(t, { retryAttempts: 3, retryDelayMs: 100 });
+    // One pinned clock (test/node/clock.mjs) for the server, both sandboxes and the expectations.
+    const clock = testClock();
+    const pgs = await sandboxes(t, { retryAttempts: 3, retryDelayMs: 100, now: clock.now });
     const shop = shopOrders();
     const server = await startServer(
       t,
@@ -38,7 +41,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
         authorize: shop.authorize,
         pgTimeoutMs: 6000,
         rateLimit: false,
-        ...(o.now ? { now: o.now } : {}),
+        now: clock.date,
       },
       { secrets: SANDBOX_SECRETS },
     );
@@ -62,19 +65,19 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
       assert.equal(back.status, 200);
       return { order, orderNo: /** @type {string} */ (started.json.order_no), session: started.json, form };
     }
-    return { pgs, shop, ...server, result, session, atSmartro, deposit, smartroVbank };
+    return { clock, pgs, shop, ...server, result, session, atSmartro, deposit, smartroVbank };
   }
 
   test('Smartro VBANK: the form asks for VBANK due in 3 days; 4100 is recorded awaiting_deposit with the account; the order takes no new attempt (409 awaiting-deposit)', async (t) => {
     const s = await setup(t);
     const { order, orderNo, session, form } = await s.smartroVbank();
     assert.equal(session.fields.PayMethod, 'VBANK');
-    assert.equal(session.fields.VbankExpDate, kstDate(3));
+    assert.equal(session.fields.VbankExpDate, kstDate(3, s.clock.now()));
     const res = await s.result(orderNo);
     assert.equal(res.status, 'awaiting_deposit');
     assert.equal(res.pay_method, 'vbank');
     assert.equal(res.tid, form.fields.TID);
-    assert.deepEqual(res.vbank, { bank_name: '신한은행', account_no: form.fields.VbankNum, holder: 'KPG 데모샵', amount: 11000, due_date: iso(kstDate(3)) });
+    assert.deepEqual(res.vbank, { bank_name: '신한은행', account_no: form.fields.VbankNum, holder: 'KPG 데모샵', amount: 11000, due_date: iso(kstDate(3, s.clock.now())) });
     const again = await s.session(order.order_id, { pay_method: 'card' });
     assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'awaiting-deposit', orderNo]);
     assert.match(again.json.message, /가상계좌/);
@@ -106,8 +109,8 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     // The inline slip of a virtual account: its account, due day and deposit day.
     const slip = await s.call(`/api/kpg/receipt?tid=${tid}`);
     assert.equal(slip.status, 200, slip.text);
-    assert.deepEqual([slip.json.receipt.vacctNo, slip.json.receipt.vacctDueDt, slip.json.receipt.bankNm], [form.fields.VbankNum, kstDate(3), '신한은행']);
-    assert.equal(slip.json.receipt.vacctBaseDt, kstDate(0));
+    assert.deepEqual([slip.json.receipt.vacctNo, slip.json.receipt.vacctDueDt, slip.json.receipt.bankNm], [form.fields.VbankNum, kstDate(3, s.clock.now()), '신한은행']);
+    assert.equal(slip.json.receipt.vacctBaseDt, kstDate(0, s.clock.now()));
   });
 
   test('forged deposit notices are refused and logged: wrong SignValue; a genuine signature with another Amt or a deposit Smartro does not show is not recorded (RETRY)', async (t) => {
@@ -133,12 +136,11 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
   });
 
   test('Smartro VBANK past its due day: reconcile() asks Smartro, closes it (cancelled, vbank-expired) and the order is paid again by card', async (t) => {
-    let skew = 0;
-    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const s = await setup(t);
     const { order, orderNo } = await s.smartroVbank();
     let report = await s.kpg.reconcile();
     assert.equal((await s.result(orderNo)).status, 'awaiting_deposit', 'not before the due day ends');
-    skew = 4 * DAY;
+    s.clock.advance(4 * DAY);
     report = await s.kpg.reconcile();
     assert.ok(report.settled.some((x) => x.order_no === orderNo && x.from === 'awaiting_deposit' && x.to === 'cancelled'), JSON.stringify(report.settled));
     const res = await s.result(orderNo);
@@ -151,12 +153,11 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
   });
 
   test('Smartro VBANK: a deposit whose notice never came is found by reconcile() past the due day and recorded as paid, never expired', async (t) => {
-    let skew = 0;
-    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const s = await setup(t);
     const { orderNo, form } = await s.smartroVbank();
     await s.pgs.fault('smartro', { api: 'retry', suppress: true });
     assert.equal((await s.deposit(form.fields.TID)).status, 200);
-    skew = 5 * DAY;
+    s.clock.advance(5 * DAY);
     const report = await s.kpg.reconcile();
     assert.ok(report.settled.some((x) => x.order_no === orderNo && x.to === 'paid'));
     assert.equal((await s.result(orderNo)).status, 'paid');
@@ -265,13 +266,12 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
   });
 
   test('Shinhan 가상계좌 past its due day: reconcile() closes it (vbank-expired) after confirm-info shows no deposit; the order can be paid again', async (t) => {
-    let skew = 0;
-    const s = await setup(t, { now: () => new Date(Date.now() + skew) });
+    const s = await setup(t);
     const order = s.shop.add();
     const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
     const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
     await postForm(/** @type {string} */ (page.action), page.fields);
-    skew = 4 * DAY;
+    s.clock.advance(4 * DAY);
     // A session past the due day asks confirm-info itself: the account is closed and a new attempt starts.
     const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
     assert.equal(again.status, 200, again.text);
@@ -288,7 +288,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const attempt = await store().getAttempt(orderNo);
     return postForm(`${s.base}/api/kpg/shinhan/return`, {
       order_no: orderNo, custom_parameter: attempt?.nonce ?? '', tid: `SPGFORGED${orderNo.slice(-12)}`, bank_nm: '신한은행', user_nm: '(주)케이피지데모',
-      vald_dt: kstDate(3), pay_amt: '11000', ret_code: '0', ret_msg: 'OK', ...over,
+      vald_dt: kstDate(3, s.clock.now()), pay_amt: '11000', ret_code: '0', ret_msg: 'OK', ...over,
     });
   }
 
@@ -300,7 +300,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const current = /** @type {string} */ (started.json.order_no);
     await postForm(`${s.base}/api/kpg/shinhan/return`, { ...page.fields, vald_dt: '20991231' });
     assert.equal((await s.result(current)).status, 'pending', 'a far due date parks nothing');
-    await postForm(`${s.base}/api/kpg/shinhan/return`, { ...page.fields, vald_dt: kstDate(31) });
+    await postForm(`${s.base}/api/kpg/shinhan/return`, { ...page.fields, vald_dt: kstDate(31, s.clock.now()) });
     assert.equal((await s.result(current)).status, 'pending');
     assert.deepEqual((await s.kpg.refusals({ orderNo: current })).map((r) => r.code), ['bad-vbank-due', 'bad-vbank-due']);
     // The genuine return (3 days) is recorded.
@@ -329,7 +329,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
   test('issue 19 item 2: reconcile() asks about EVERY waiting account, least recently checked first: 501 older parked accounts do not hide a genuine deposit', async (t) => {
     const s = await setup(t);
     // 501 accounts parked long ago (as the old server recorded forged returns: confirm-info knows none of them).
-    const long = Date.now() - 2 * DAY;
+    const long = s.clock.now() - 2 * DAY;
     for (let i = 0; i < 501; i++) {
       const at = new Date(long + i).toISOString();
       const a = await store().insertAttempt({
@@ -354,7 +354,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const line = s.logs.find((l) => l.event === 'reconcile');
     assert.ok(line.awaiting_deposit >= 502, `every waiting account was asked about (${line.awaiting_deposit})`);
     // The parked accounts leave with this test (the suite's later runs need not ask about them).
-    for (const a of await store().attemptsIn(['awaiting_deposit'], { limit: 1000 })) if (a.user_id === 'mallory') await store().transition(a.order_no, 'expire', { reason: 'vbank-expired' }, new Date().toISOString());
+    for (const a of await store().attemptsIn(['awaiting_deposit'], { limit: 1000 })) if (a.user_id === 'mallory') await store().transition(a.order_no, 'expire', { reason: 'vbank-expired' }, s.clock.date().toISOString());
   });
 });
 

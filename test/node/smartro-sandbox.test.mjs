@@ -10,6 +10,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHash } from 'node:crypto';
+import { DAY, kst, tickingClock } from './clock.mjs';
 import {
   startSmartroSandbox,
   encryptData,
@@ -17,6 +18,9 @@ import {
   encodeEucKr,
   DEFAULT_MERCHANT,
 } from '../../demo/sandbox/smartro/server.mjs';
+
+/** One pinned clock (test/node/clock.mjs) for the sandbox and the requests. */
+const clock = tickingClock();
 
 const MID = 'kpgtest01m';
 const KEY = 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx';
@@ -41,7 +45,7 @@ let seq = 0;
 const nextMoid = () => `T${process.pid}x${Date.now()}x${++seq}`;
 
 before(async () => {
-  sb = await startSmartroSandbox({ port: 0, retryDelayMs: 20, retryTimeoutMs: 2000 });
+  sb = await startSmartroSandbox({ port: 0, retryDelayMs: 20, retryTimeoutMs: 2000, now: clock.now });
   origin = sb.origin;
 });
 after(async () => {
@@ -93,8 +97,8 @@ function formBody(fields, charset) {
   );
 }
 
-/** yyyyMMddHHmmss (any valid moment will do). */
-const ediNow = () => new Date().toISOString().replace(/\D/g, '').slice(0, 14);
+/** yyyyMMddHHmmss, Korea time, on that clock. */
+const ediNow = () => kst.compact(clock.now());
 
 /**
  * A valid request (EncryptData computed over the final ediDate/MID/Amt unless given).
@@ -1019,7 +1023,7 @@ describe('issue 11: virtual accounts, bank transfer, phone, cash receipts', () =
   });
 
   test('VBANK: 4100 with the account; the deposit page deposits once and sends a signed 4110 to RetryURL (again on resend); the receipt shows vacctBaseDt and the cash receipt from then on', async () => {
-    const due = new Date(Date.now() + 9 * 3600_000 + 2 * 86400_000).toISOString().slice(0, 10).replace(/-/g, '');
+    const due = kst.ymd(clock.now() + 2 * DAY);
     const { form } = await approveWith(requestFields({ PayMethod: 'VBANK', VbankExpDate: due, RetryURL: retryUrl }), { cash_receipt: '1', cash_receipt_no: '01012345678' });
     const tid = form.fields.TID;
     assert.deepEqual([form.fields.ResultCode, form.fields.VbankName, form.fields.VbankExpDate], ['4100', '신한은행', due]);
@@ -1055,10 +1059,10 @@ describe('issue 11: virtual accounts, bank transfer, phone, cash receipts', () =
     assert.equal((await depositJson({ TID: 'nope' })).json.resultCd, 'E160');
     const card = await approveWith(requestFields());
     assert.equal((await depositJson({ TID: card.form.fields.TID })).json.resultCd, 'E161');
-    let now = Date.now();
+    let now = clock.now();
     const late = await startSmartroSandbox({ port: 0, now: () => now });
     try {
-      const fields = requestFields({ PayMethod: 'VBANK', VbankExpDate: new Date(now + 9 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '') });
+      const fields = requestFields({ PayMethod: 'VBANK', VbankExpDate: kst.ymd(now) });
       const page = await fetch(`${late.origin}${PC}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(fields, 'euc-kr') });
       const html = await page.text();
       const decided = await (await fetch(`${late.origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce: nonceOf(html), choice: 'approve' }) })).text();

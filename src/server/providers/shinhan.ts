@@ -276,6 +276,12 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       const reply = await get('v1.0/payments/info/card-list', { pgcode });
       if (!reply.ok) return reply;
       if (!isPlainObject(reply.json)) return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a JSON object.` };
+      // A refusal (a ret_code, HTTP < 500) is passed on as the PG sent it; a 5xx, or an error page without a
+      // ret_code, is a failure to learn the list: 502, and never cached as if it were the list.
+      const said = ShinhanStatusSchema.safeParse(reply.json);
+      if (reply.status >= 500 || ((reply.status < 200 || reply.status > 299) && !said.success)) {
+        return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} instead of the card list.` };
+      }
       return { ok: true, text: reply.text, json: reply.json };
     },
 

@@ -320,7 +320,10 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       if (!tid && !lookupByMoid) return { kind: 'unknown', message: "Smartro's receipt API is not asked by Moid (receiptLookupByMoid is off)." };
       const answer = await receiptCall(tid ? { tid } : { moid: attempt.order_no });
       if (!answer.ok) return { kind: 'unknown', message: `Receipt API (${answer.code}): ${answer.message}` };
-      if (!tid && answer.status === 404) return { kind: 'nothing', message: 'Smartro knows no approval for this Moid.' };
+      // ASSUMPTION (demo/sandbox/smartro/README.md, "Asking by Moid"): Smartro answers a Moid it knows no
+      // approval for with 404 {resultCd: "E221"}. Any other 404 (a proxy's, another error) says nothing about
+      // the money: a closed window is then not replaced.
+      if (!tid && answer.status === 404 && answer.json.resultCd === 'E221') return { kind: 'nothing', message: 'Smartro knows no approval for this Moid.' };
       if (answer.status < 200 || answer.status > 299) return { kind: 'unknown', message: `The receipt API answered HTTP ${answer.status}.` };
       return check(answer.json, attempt, tid);
     },

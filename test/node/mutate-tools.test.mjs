@@ -1,0 +1,73 @@
+// @ts-check
+/**
+ * npm run mutate:full's own parts that decide a verdict without running it (scripts/mutate/): the SQL
+ * generator's mutants, the triage of equivalents (test/mutants/equivalent.json) and the scope's globs.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { applyEquivalents, readEquivalents } from '../../scripts/mutate/report.mjs';
+import { SERVER, WIDGET, expand, globRe } from '../../scripts/mutate/scope.mjs';
+import { sqlMutants } from '../../scripts/mutate/sql.mjs';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+test('SQL mutants: every constraint weakened one piece at a time, each a change of exactly its own text', () => {
+  const file = 'src/server/store/migrations/002_vbank.sql';
+  const sql = readFileSync(join(ROOT, file), 'utf8');
+  const mutants = sqlMutants(file, sql);
+  const applied = (/** @type {any} */ m) => sql.slice(0, m.start) + m.replacement + sql.slice(m.end);
+  // "One column of a constraint": each column of the account check dropped on its own.
+  const check = mutants.filter((m) => m.mutatorName === 'BooleanTerm' && /IS NOT NULL/.test(m.original));
+  for (const column of ['claimed_tid', 'bank_name', 'vbank_holder', 'vbank_due_date']) {
+    const m = check.find((x) => x.original.includes(`${column} IS NOT NULL`) && !x.original.includes('OR'));
+    assert.ok(m, `a mutant drops ${column} from the account check`);
+    const after = applied(m);
+    assert.ok(!new RegExp(`${column} IS NOT NULL`).test(after.slice(after.indexOf('kpg_attempts_awaiting_has_account'))), column);
+    assert.match(after, /ADD CONSTRAINT kpg_attempts_awaiting_has_account CHECK \(/);
+  }
+  const kinds = new Set(mutants.map((m) => m.mutatorName));
+  for (const k of ['UniqueIndex', 'PartialIndex', 'DropCheck', 'BooleanTerm', 'InList', 'Equality', 'Boundary', 'RegexQuantifier', 'BooleanLiteral']) assert.ok(kinds.has(k), k);
+  for (const m of mutants) {
+    assert.equal(sql.slice(m.start, m.end), m.original);
+    assert.notEqual(applied(m), sql, `${m.id} changes something`);
+    assert.ok(!/IS\s*;|WHERE\s*;|\(\s*(AND|OR)\b|\b(AND|OR)\s*\)/i.test(applied(m).replace(/--[^\n]*/g, '')), `${m.id} leaves no dangling operator`);
+  }
+  assert.equal(new Set(mutants.map((m) => `${m.start}:${m.end}:${m.replacement}`)).size, mutants.length, 'no mutant twice');
+});
+
+test('equivalents: a survivor matched by file, mutator, replacement and its line is set apart; an entry that matches nothing is stale; a shrug is refused', () => {
+  const source = 'const a = 1;\nif (x > 0) go();\nif (x > 0) go();\n';
+  const mutant = (/** @type {number} */ line, status = 'Survived') => ({ mutatorName: 'EqualityOperator', replacement: 'x >= 0', status, location: { start: { line, column: 5 }, end: { line, column: 10 } } });
+  const files = { 'src/x.ts': { source, mutants: [mutant(2), mutant(3), mutant(3, 'Killed')] } };
+  const reason = 'x is an integer count here and never 0 when go() can run: >= and > decide alike';
+  const stale = applyEquivalents(/** @type {any} */ (files), [
+    { file: 'src/x.ts', line: 3, mutator: 'EqualityOperator', code: 'if (x > 0) go();', replacement: 'x >= 0', reason },
+    { file: 'src/x.ts', line: 9, mutator: 'EqualityOperator', code: 'if (x < 0) go();', replacement: 'x >= 0', reason },
+    { file: 'src/other.ts', line: 1, mutator: 'EqualityOperator', code: 'x', replacement: 'y', reason },
+  ]);
+  const [first, second, killed] = files['src/x.ts'].mutants.map((/** @type {any} */ m) => m.status);
+  assert.deepEqual([first, second, killed], ['Survived', 'Ignored', 'Killed'], 'the survivor on the nearest identical line, not a killed one');
+  assert.deepEqual(stale.map((e) => e.line), [9], 'a file not in this run is not stale');
+
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-equiv-'));
+  mkdirSync(join(dir, 'test/mutants'), { recursive: true });
+  writeFileSync(join(dir, 'test/mutants/equivalent.json'), JSON.stringify([{ file: 'a', line: 1, mutator: 'm', code: 'c', replacement: 'r', reason: 'equivalent' }]));
+  assert.throws(() => readEquivalents(dir), /must argue/);
+  assert.deepEqual(readEquivalents(ROOT).filter((e) => !e.reason), [], 'the repository\'s own file reads');
+});
+
+test('scope: the globs find the money code and no file outside it', () => {
+  assert.ok(globRe('src/server/**/*.ts').test('src/server/providers/shinhan.ts'));
+  assert.ok(globRe('src/server/**/*.ts').test('src/server/app.ts'));
+  assert.ok(!globRe('src/server/*.ts').test('src/server/providers/shinhan.ts'));
+  const server = expand(SERVER.include, SERVER.exclude, ROOT);
+  assert.deepEqual(server.empty, []);
+  for (const f of ['src/server/state.ts', 'src/server/store/sql-store.ts', 'src/server/redact.ts', 'src/server/limits.ts']) assert.ok(server.files.includes(f), f);
+  for (const f of ['src/server/cli.ts', 'src/server/log.ts']) assert.ok(!server.files.includes(f), f);
+  const widget = expand(WIDGET.include, WIDGET.exclude, ROOT);
+  for (const f of ['src/origins.ts', 'src/charset.ts', 'src/schemas.ts']) assert.ok(widget.files.includes(f), f);
+  assert.ok(widget.files.every((f) => !f.startsWith('src/server/')));
+});

@@ -1,0 +1,93 @@
+// @ts-check
+/**
+ * Issue 20, "errors are not absence", for Smartro's receipt API end to end (the decisions; the table of every
+ * lookup is in test/node/server-lookup-errors.test.mjs): through the Smartro sandbox, whose genuine signed
+ * results the server verifies, with the receipt API made to fail (401, 404 that is not Smartro's "no approval",
+ * 500, 503), on PGlite and PostgreSQL. An approval whose check failed is never failed nor paid, and the order
+ * takes no second payment until Smartro answers; a closed window whose Moid lookup failed is not replaced.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { testClock } from './clock.mjs';
+import { forEachEngine, postForm, SANDBOX_SECRETS, SANDBOX_SMARTRO, shopOrders, smartroDecide, startServer } from './server-helpers.mjs';
+
+const TIMEOUT_MS = 1500; // the server's PG timeout here
+const HANG_BOUND = { timeout: 30_000 };
+
+forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', ({ store }) => {
+  /**
+   * The Smartro sandbox (genuine signed results) with its receipt API made to fail (/__sandbox/fault).
+   * @param {import('node:test').TestContext} t
+   */
+  async function setup(t) {
+    const clock = testClock();
+    const { startSmartroSandbox } = await import('../../demo/sandbox/smartro/server.mjs');
+    const smartro = await startSmartroSandbox({ port: 0, now: clock.now, retryAttempts: 1, retryDelayMs: 50 });
+    t.after(() => smartro.close());
+    const shop = shopOrders();
+    const server = await startServer(
+      t,
+      store(),
+      {
+        smartro: { ...SANDBOX_SMARTRO, pcAction: `${smartro.origin}/interfaceURL.jsp`, mobileAction: `${smartro.origin}/pay/interfaceURL`, apiBase: `${smartro.origin}/`, receiptLookupByMoid: true },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        pgTimeoutMs: TIMEOUT_MS,
+        rateLimit: false,
+        now: clock.date,
+        smartroQuietMs: 0,
+      },
+      { secrets: SANDBOX_SECRETS },
+    );
+    const order = shop.add();
+    const session = () => server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
+    const status = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
+    /** The receipt API fails this way for its next calls. @param {string} mode */
+    const fail = async (mode) => {
+      const fault = mode === 'timeout' ? { api: 'receipt', delay_ms: null, times: 50 } : { api: 'receipt', status: Number(mode), times: 50 };
+      const r = await fetch(`${smartro.origin}/__sandbox/fault`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+      assert.equal(r.status, 200);
+    };
+    const heal = () => void (/** @type {any} */ (smartro).sandbox.state.faults.receipt.length = 0);
+    return { clock, smartro, order, session, status, fail, heal, ...server };
+  }
+
+  // A time-out is checked on the provider above (settle and lookup: unknown); here the sandbox would hold
+  // the unanswered calls open until it closes.
+  for (const mode of ['401', '404', '500', '503']) {
+    test(`an approval whose receipt-API check answers ${mode} is not recorded as failed: the order takes no second payment until Smartro answers`, HANG_BOUND, async (t) => {
+      const s = await setup(t);
+      const started = await s.session();
+      assert.equal(started.status, 200, started.text);
+      const orderNo = started.json.order_no;
+      const form = await smartroDecide(started.json, 'approve');
+      assert.equal(form.fields.ResultCode, '3001');
+      await s.fail(mode);
+      await postForm(/** @type {string} */ (form.action), form.fields);
+      const now = await s.status(orderNo);
+      assert.ok(['processing', 'unknown'].includes(now), `in doubt, never failed or paid on a failed lookup: ${now}`);
+      const again = await s.session();
+      assert.equal(again.status, 409, `no second payment: ${again.text}`);
+      await s.kpg.reconcile();
+      assert.ok(['processing', 'unknown'].includes(await s.status(orderNo)), 'reconcile with the API still failing changes nothing');
+      s.heal();
+      s.clock.advance(31 * 60_000);
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'paid', 'once Smartro answers, the approval is recorded');
+    });
+
+    test(`a closed window whose Moid lookup answers ${mode} is not replaced (409); Smartro's own "no approval" lets the buyer pay again`, HANG_BOUND, async (t) => {
+      const s = await setup(t);
+      const started = await s.session();
+      const orderNo = started.json.order_no;
+      await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+      await s.fail(mode);
+      const again = await s.session();
+      assert.equal(again.status, 409, `a failed lookup is no "nothing was paid": ${again.text}`);
+      assert.equal(await s.status(orderNo), 'pending');
+      s.heal();
+      const after = await s.session();
+      assert.equal(after.status, 200, `Smartro knows no approval for the Moid: a new attempt (${after.text})`);
+    });
+  }
+});

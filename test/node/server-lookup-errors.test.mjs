@@ -1,0 +1,266 @@
+// @ts-check
+/**
+ * Issue 20, "errors are not absence": every lookup the server makes, answered with each failure a PG can
+ * give (401, 404, 500, 503, a timeout, a malformed body), and the DECISION taken, not only that nothing
+ * crashed. A lookup that failed says nothing about the money, so it must never be read as "no payment"
+ * (which would let a second payment start, or close an account that was paid):
+ *
+ * | lookup                          | on a failure, the server...                                                        |
+ * |---------------------------------|------------------------------------------------------------------------------------|
+ * | Shinhan payments/confirm        | keeps the attempt `unknown` (money may have moved), the order takes no new attempt  |
+ * |                                 | (409); a refusal the PG states (ret_code, HTTP < 500) is a decline: no money moved  |
+ * | Shinhan confirm-info            | `unknown`: reconcile leaves the attempt as it was; only the documented              |
+ * |                                 | "there is no data." (HTTP < 500) is "no payment"                                   |
+ * | Shinhan card-list               | 502 to the browser, never an empty list                                           |
+ * | Shinhan receipt                 | 502, never "no receipt"                                                           |
+ * | Smartro receipt API by TID      | `unknown` (settle and lookup), 502 for a slip                                       |
+ * | Smartro receipt API by Moid     | `unknown`: a closed window is not replaced (409); only Smartro's own 404            |
+ * |                                 | {resultCd: "E221"} is "no approval" (an assumption, like the by-Moid call itself)  |
+ *
+ * The providers are asked directly against a fake PG (every failure, both PGs), and the server's decisions
+ * are checked end to end on PGlite and PostgreSQL (forEachEngine).
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
+import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
+import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
+
+const TIMEOUT_MS = 1500; // the PG timeout given to the providers and the server here
+const HANG_BOUND = { timeout: 20_000 };
+
+/**
+ * The failures, as a fake PG answers them. `shinhanNoData`: a 5xx that says "there is no data." is still a
+ * failure (a 5xx is never a statement about the payment).
+ * @type {Record<string, (res: import('node:http').ServerResponse, pg: 'shinhan' | 'smartro') => void>}
+ */
+const FAILURES = {
+  '401': (res, pg) => answerJson(res, 401, pg === 'shinhan' ? { ret_code: 998, ret_msg: 'token is missing or incorrect.' } : { resultCd: 'E001', resultMsg: 'apikey가 mid의 merchantKey와 일치하지 않습니다.' }),
+  '404 (HTML)': (res) => {
+    res.writeHead(404, { 'content-type': 'text/html' });
+    res.end('<html><body>Not Found</body></html>');
+  },
+  '500': (res, pg) => answerJson(res, 500, pg === 'shinhan' ? { ret_code: 998, ret_msg: 'there is no data.' } : { resultCd: 'E999', resultMsg: 'there is no data.' }),
+  '503 (HTML)': (res) => {
+    res.writeHead(503, { 'content-type': 'text/html' });
+    res.end('<html>Service Unavailable</html>');
+  },
+  timeout: () => {}, // never answers
+  'malformed (200, not JSON)': (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ret_code": 0, "ret_msg": "OK", "tid": ');
+  },
+  'malformed (200, JSON of another shape)': (res) => answerJson(res, 200, [{ ret_code: 0 }]),
+};
+
+/** A fake PG whose every answer is `mode` (a FAILURES key) or a handler. @param {import('node:test').TestContext} t */
+async function fakePg(t, /** @type {'shinhan' | 'smartro'} */ pg) {
+  const state = { /** @type {string | ((req: any, res: any, body: string) => void)} */ mode: 'timeout', calls: /** @type {string[]} */ ([]) };
+  const origin = await serve(t, async (req, res) => {
+    const body = (await readAll(req)).toString('utf8');
+    state.calls.push(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}`);
+    if (typeof state.mode === 'function') return state.mode(req, res, body);
+    FAILURES[state.mode](res, pg);
+  });
+  return { origin, state };
+}
+
+const attempt = (/** @type {Record<string, unknown>} */ over = {}) =>
+  /** @type {any} */ ({ order_no: 'O1-abc', order_id: 'O1', user_id: 'buyer01', amount: 11000, provider: 'shinhan', status: 'unknown', pay_method: null, tid: null, claimed_tid: null, ...over });
+
+// ------------------------------------------------------------------------------------------------
+// The providers: each lookup, each failure
+// ------------------------------------------------------------------------------------------------
+
+test('Shinhan: confirm, confirm-info, card-list and receipt read every failure as a failure, never as "no payment"', HANG_BOUND, async (t) => {
+  const pg = await fakePg(t, 'shinhan');
+  const shinhan = createShinhanProvider({ apiBase: `${pg.origin}/`, clientId: 'kpgtest01', paymentApiKey: 'pk', searchApiKey: 'sk' }, { timeoutMs: TIMEOUT_MS });
+  for (const mode of Object.keys(FAILURES)) {
+    pg.state.mode = mode;
+    // payments/confirm: the call that takes the money. A refusal the PG states (401 with ret_code) is a
+    // decline; anything else may hide an approval.
+    const confirm = await shinhan.settle(attempt({ status: 'processing' }), { confirmToken: 'tok', clientIp: '127.0.0.1' });
+    assert.equal(confirm.kind, mode === '401' ? 'declined' : 'unknown', `confirm, ${mode}: ${JSON.stringify(confirm)}`);
+    // confirm-info about a card attempt, and about a virtual account waiting for its deposit.
+    const info = await shinhan.lookup(attempt());
+    assert.equal(info.kind, 'unknown', `confirm-info, ${mode}: ${JSON.stringify(info)}`);
+    const vbank = await shinhan.lookup(attempt({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: 'V1' }));
+    assert.equal(vbank.kind, 'unknown', `confirm-info (account), ${mode}: ${JSON.stringify(vbank)}`);
+    // card-list: a refusal the PG states (401 with its ret_code) is passed on as sent (the card picker shows
+    // cards-failed for any ret_code but 0); every other failure is no answer at all (502 below).
+    const cards = await shinhan.cardList('selpay');
+    if (mode === '401') assert.deepEqual([cards.ok, /** @type {any} */ (cards).json?.ret_code], [true, 998], `card-list, ${mode}`);
+    else assert.equal(cards.ok, false, `card-list, ${mode}: ${JSON.stringify(cards)}`);
+    const receipt = await shinhan.receiptUrl({ tid: 'T1', amount: 11000, txYmd: '2026-12-01' });
+    assert.equal(receipt.ok, false, `receipt, ${mode}`);
+  }
+  // The control: the documented "there is no data." (HTTP 401, ret_code 998) IS the PG saying "no payment".
+  pg.state.mode = (_req, res) => answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
+  assert.equal((await shinhan.lookup(attempt())).kind, 'nothing');
+  // Since issue 19, confirm-info shows an issued account (tx_stat 0) until its deposit: one it does not know
+  // at all was never issued.
+  assert.equal((await shinhan.lookup(attempt({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: 'V1' }))).kind, 'nothing');
+});
+
+test('Smartro: the receipt API by TID and by Moid reads every failure as a failure, never as "no approval"', HANG_BOUND, async (t) => {
+  const pg = await fakePg(t, 'smartro');
+  const clock = testClock();
+  const options = { mid: 'kpgtest01m', merchantKey: 'key', apiBase: `${pg.origin}/`, pcAction: `${pg.origin}/pc`, mobileAction: `${pg.origin}/m` };
+  const byTid = createSmartroProvider(options, { timeoutMs: TIMEOUT_MS, now: clock.date });
+  const byMoid = createSmartroProvider({ ...options, receiptLookupByMoid: true }, { timeoutMs: TIMEOUT_MS, now: clock.date });
+  const tid = 'kpgtest01m01012612011200001234';
+  const smartro = (/** @type {Record<string, unknown>} */ over = {}) => attempt({ provider: 'smartro', order_no: 'O1abc', ...over });
+  /** @type {Record<string, (req: any, res: any) => void>} */
+  const more = {
+    '404 (JSON, Smartro\'s "no approval for this Moid")': (_req, res) => answerJson(res, 404, { resultCd: 'E221', resultMsg: '이 주문번호(Moid)로 승인된 거래가 없습니다' }),
+    '404 (JSON, another error)': (_req, res) => answerJson(res, 404, { resultCd: 'E990', resultMsg: 'not found' }),
+  };
+  for (const mode of [...Object.keys(FAILURES), ...Object.keys(more)]) {
+    pg.state.mode = more[mode] ?? mode;
+    const settle = await byTid.settle(smartro({ status: 'processing' }), { tid, clientIp: '127.0.0.1' });
+    assert.equal(settle.kind, 'unknown', `settle by TID, ${mode}: ${JSON.stringify(settle)}`);
+    const lookup = await byTid.lookup(smartro({ tid }));
+    assert.equal(lookup.kind, 'unknown', `lookup by TID, ${mode}: ${JSON.stringify(lookup)}`);
+    const account = await byTid.lookup(smartro({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: tid }));
+    assert.equal(account.kind, 'unknown', `lookup of an account, ${mode}: ${JSON.stringify(account)}`);
+    const moid = await byMoid.lookup(smartro({ status: 'pending' }));
+    // Smartro's own 404 {resultCd: "E221"} by Moid is "no approval for this Moid" (assumption:
+    // demo/sandbox/smartro/README.md); any other 404 is not.
+    assert.equal(moid.kind, mode.includes('E221') || mode.includes('"no approval') ? 'nothing' : 'unknown', `lookup by Moid, ${mode}: ${JSON.stringify(moid)}`);
+    const slip = await byTid.receipt(tid);
+    assert.equal(slip.ok, false, `receipt, ${mode}`);
+  }
+  // Without the by-Moid lookup, an attempt with no TID is never "nothing".
+  assert.equal((await byTid.lookup(smartro({ status: 'pending' }))).kind, 'unknown');
+});
+
+// ------------------------------------------------------------------------------------------------
+// The server's decisions, end to end, on both engines
+// ------------------------------------------------------------------------------------------------
+
+const CLIENT_ID = 'kpgtest01';
+const PAYMENT_KEY = 'test-payment-key-lookup';
+const SEARCH_KEY = 'test-search-key-lookup';
+const sha256 = (/** @type {string} */ s) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
+  /**
+   * A fake Shinhan PG: payments/request and payments/confirm work unless `confirm` is a failure mode;
+   * confirm-info, card-list and receipt answer `search` (a failure mode, or 'ok').
+   * @param {import('node:test').TestContext} t
+   */
+  async function setup(t) {
+    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map() };
+    const origin = await serve(t, async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://pg.invalid');
+      const text = (await readAll(req)).toString('utf8');
+      if (url.pathname === '/v1.0/payments/request') {
+        const body = JSON.parse(text);
+        pg.requests.set(body.order_no, body);
+        return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://pg.example/pay?t=${body.order_no}` });
+      }
+      if (url.pathname === '/v1.0/payments/confirm') {
+        const body = JSON.parse(text);
+        const r = pg.requests.get(body.order_no);
+        const tid = `T${body.order_no.slice(-12)}`;
+        pg.approved.set(body.order_no, { tid, amount: r.amount, user_id: r.user_id }); // the money moved...
+        if (pg.confirm !== 'ok') return FAILURES[pg.confirm](res, 'shinhan'); // ...and the answer was lost
+        return answerJson(res, 200, {
+          ret_code: 0, ret_msg: 'OK', order_no: body.order_no, amount: String(r.amount), tid, user_id: r.user_id,
+          pay_ispt_hash: sha256(`${r.user_id}${r.amount}${tid}${PAYMENT_KEY}`), tx_date: '2026-11-30 23:59:00', pay_info: [{ card_cpny_cd: 'S001' }],
+        });
+      }
+      if (pg.search !== 'ok') return FAILURES[pg.search](res, 'shinhan');
+      if (url.pathname === '/v1.0/payments/confirm-info') {
+        const done = pg.approved.get(url.searchParams.get('order_no') ?? '');
+        if (!done) return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
+        return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: 1, tx_date: '2026-11-30 23:59:00' });
+      }
+      if (url.pathname === '/v1.0/payments/info/card-list') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [{ card_cpny_cd: 'S001', card_cpny_name: 'BC카드' }] });
+      if (url.pathname.startsWith('/v1.0/receipt/info/')) return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', redirect_url: 'https://pg.example/receipt?id=1' });
+      answerJson(res, 404, { ret_code: 904, ret_msg: 'no route' });
+    });
+    const clock = testClock();
+    const shop = shopOrders();
+    const server = await startServer(
+      t,
+      store(),
+      {
+        shinhan: { apiBase: `${origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        pgTimeoutMs: TIMEOUT_MS,
+        rateLimit: false,
+        now: clock.date,
+      },
+      { secrets: [PAYMENT_KEY, SEARCH_KEY] },
+    );
+    const order = shop.add();
+    const session = () => server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    /** The buyer approved at the PG; the PG's return reaches the server, which calls confirm. @param {string} orderNo */
+    const approve = async (orderNo) =>
+      server.call('/api/kpg/shinhan/return', { method: 'POST', body: new URLSearchParams({ order_no: orderNo, custom_parameter: (await store().getAttempt(orderNo))?.nonce ?? '', confirm_token: `tok-${orderNo}` }), buyer: null });
+    const status = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
+    return { pg, clock, order, session, approve, status, ...server };
+  }
+
+  for (const mode of Object.keys(FAILURES).filter((m) => m !== '401')) {
+    test(`Shinhan: a confirm answered "${mode}" leaves the payment unknown: no second payment starts, and confirm-info answering "${mode}" too changes nothing`, HANG_BOUND, async (t) => {
+      const s = await setup(t);
+      s.pg.confirm = mode;
+      const started = await s.session();
+      assert.equal(started.status, 200, started.text);
+      const orderNo = started.json.order_no;
+      await s.approve(orderNo);
+      assert.equal(await s.status(orderNo), 'unknown', 'the PG may have taken the money');
+      s.pg.search = mode; // and confirm-info fails the same way
+      const again = await s.session();
+      assert.deepEqual([again.status, again.json.code], [409, 'attempt-in-progress'], 'no second payment while the first is in doubt');
+      s.clock.advance(31 * 60_000); // past the 30-minute confirm window
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'unknown', 'a failed confirm-info is no "no payment"');
+      assert.equal((await s.session()).status, 409);
+      // Once confirm-info answers, the money found is recorded (and only then may the order move on).
+      s.pg.search = 'ok';
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'paid');
+    });
+  }
+
+  test('Shinhan: a confirm the PG refuses (401 with its ret_code) is a decline: no money moved, the buyer may pay again', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    s.pg.confirm = '401';
+    const started = await s.session();
+    await s.approve(started.json.order_no);
+    assert.equal(await s.status(started.json.order_no), 'failed');
+    assert.equal((await s.session()).status, 200);
+  });
+
+  test('Shinhan: card-list and receipt lookups that fail are 502, never a list or "no receipt"; a 5xx is not cached as the list', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const started = await s.session();
+    await s.approve(started.json.order_no);
+    const paid = (await s.call(`/api/kpg/result?order_no=${started.json.order_no}`)).json;
+    assert.equal(paid.status, 'paid');
+    for (const mode of Object.keys(FAILURES)) {
+      s.pg.search = mode;
+      s.clock.advance(6 * 60_000); // past the card list's cache time: each answer is asked afresh
+      const cards = await s.call('/api/kpg/cards?pgcode=selpay');
+      if (mode === '401') assert.deepEqual([cards.status, cards.json.ret_code, cards.json.list], [200, 998, undefined], 'the refusal as the PG sent it, no list');
+      else assert.deepEqual([cards.status, cards.json.list], [502, undefined], `cards, ${mode}: ${cards.text}`);
+      const receipt = await s.call(`/api/kpg/receipt?tid=${encodeURIComponent(paid.tid)}`);
+      assert.equal(receipt.status, 502, `receipt, ${mode}: ${receipt.text}`);
+    }
+    // A 5xx is no answer: not cached, the next call asks again and gets the list.
+    s.clock.advance(6 * 60_000);
+    s.pg.search = '500';
+    assert.equal((await s.call('/api/kpg/cards?pgcode=selpay')).status, 502);
+    s.pg.search = 'ok';
+    const list = await s.call('/api/kpg/cards?pgcode=selpay');
+    assert.deepEqual([list.status, list.json.list?.length], [200, 1]);
+  });
+});
+
+// Smartro's receipt API, end to end through its sandbox: test/node/server-lookup-errors-smartro.test.mjs.
