@@ -428,6 +428,7 @@ export const styles = [
   td button {
     min-height: 32px;
     padding: 0 10px;
+    white-space: nowrap;
   }
   .group ul {
     margin: 0;

@@ -182,7 +182,7 @@ const KO = {
   // Money owed back
   debts: {
     title: '돌려줄 돈 (refund_due)',
-    intro: 'PG가 받았지만 어느 주문에도 쓰이지 않은 돈입니다: 대체된 시도, 두 번째 결제, 금액이 다른 입금.',
+    intro: 'PG가 받았지만 어느 주문에도 쓰이지 않은 돈입니다: 대체된 시도, 끝난 시도나 이미 결제된 주문의 결제, 두 번째 승인, 다른 금액.',
     caption: '돌려줄 돈 (한국 시간)',
     showResolved: '해결된 항목도 보기',
     none: '돌려줄 돈이 없습니다.',
@@ -196,7 +196,13 @@ const KO = {
     badNote: '처리 내용을 1-200자로 입력하세요.',
     cancelTitle: (tid: string) => `PG에서 취소: TID ${tid}`,
     cancelConfirm: (amount: string, pg: string) => `${pg}에서 ${amount}를 취소합니다.`,
-    reasons: { superseded: '대체된 시도', duplicate: '두 번째 결제', 'amount-mismatch': '금액 불일치' } as Record<string, string>,
+    reasons: {
+      superseded: '대체된 시도',
+      'attempt-ended': '끝난 시도의 결제',
+      'second-approval': '두 번째 승인',
+      'order-already-paid': '이미 결제된 주문',
+      'wrong-amount': '다른 금액',
+    } as Record<string, string>,
   },
   // Deliveries
   deliveries: {
@@ -408,7 +414,7 @@ const EN: Texts = {
   },
   debts: {
     title: 'Money owed back (refund_due)',
-    intro: 'Money a PG took that no order kept: a superseded attempt, a second payment, a deposit of another amount.',
+    intro: 'Money a PG took that no order kept: a superseded attempt, a payment for an ended attempt or an order already paid, a second approval, a wrong amount.',
     caption: 'Money owed back (Korea time)',
     showResolved: 'Show resolved entries',
     none: 'Nothing is owed back.',
@@ -422,7 +428,13 @@ const EN: Texts = {
     badNote: 'Write what was done, 1-200 characters.',
     cancelTitle: (tid) => `Cancel at the PG: TID ${tid}`,
     cancelConfirm: (amount, pg) => `Cancels ${amount} at ${pg}.`,
-    reasons: { superseded: 'superseded attempt', duplicate: 'second payment', 'amount-mismatch': 'amount mismatch' },
+    reasons: {
+      superseded: 'superseded attempt',
+      'attempt-ended': 'payment for an ended attempt',
+      'second-approval': 'second approval',
+      'order-already-paid': 'order already paid',
+      'wrong-amount': 'wrong amount',
+    },
   },
   deliveries: {
     title: 'Event deliveries',

@@ -81,7 +81,7 @@ function deliveriesTable(m: AdminModel, t: Texts, items: DeliveryRow[]): Templat
         ${items.map(
           (d) => html`<tr data-event-id=${d.event_id} data-target=${d.target}>
             <td class="time">${kst(d.created_at, false)}</td>
-            <th scope="row" class="mono">${d.type}</th>
+            <th scope="row" class="mono nowrap">${d.type}</th>
             <td>${orderButton(m, t, d.order_id)}</td>
             <td class="target">${d.url ? html`<span class="mono">${d.url}</span>` : t.entry.handler}</td>
             <td class="num">${d.attempts}</td>
