@@ -610,6 +610,7 @@ const LIST = [
     tests: [EVENTS],
     grep: 'only a 2xx counts',
     breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
+  },
   // ------------------------------------------------------------------ issue 22: the cancels ledger
   {
     id: 'srv-sql-cancels-over-refund',
