@@ -66,8 +66,8 @@ export interface AppDeps {
   ready(): Promise<void>;
   /** Shinhan / Smartro configured? Their routes answer 404 otherwise. */
   providers: { shinhan: boolean; smartro: boolean };
-  /** The staff routes (issue 22). */
-  staff: Pick<StaffDeps, 'publicBaseUrl' | 'authorizeStaff' | 'cancels'>;
+  /** The staff routes (issue 22) and the staff console's (issue 23). */
+  staff: Omit<StaffDeps, 'clientIp' | 'bodyTimeoutMs' | 'ready'>;
 }
 
 export function createApp(deps: AppDeps) {
