@@ -111,6 +111,20 @@ describe('the staff console against the real server (issue 23)', () => {
     expect(me).to.include({ staff: 'staff:kim' });
     // No custom header: a cross-site form could not send one, and the route refuses without it.
     expect((await fetch('/api/kpg/staff/me')).status).to.equal(403);
+
+    // The ready page the server module serves for shops without an admin: the console, signed in.
+    const frame = document.createElement('iframe');
+    frame.src = '/api/kpg/staff/';
+    frame.style.width = '1280px';
+    frame.style.height = '600px';
+    document.body.append(frame);
+    try {
+      const who = () => frame.contentDocument?.querySelector('kpg-admin')?.shadowRoot?.querySelector('.who')?.textContent ?? '';
+      await waitFor(() => who().includes('staff:kim'), 'the ready page did not show the console signed in', { timeout: 10000 });
+      expect(frame.contentDocument!.querySelectorAll('script').length).to.equal(1); // its own script, nothing inline
+    } finally {
+      frame.remove();
+    }
   });
 
   it('find an order, open its story, give part back (amount and balance after), see the balance, give the rest, see refunded', async function () {

@@ -24,7 +24,8 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Cancels, CancelAnswer } from './cancels.js';
-import { HttpError, json, mediaType, readBodyBytes } from './http.js';
+import { readFile } from 'node:fs/promises';
+import { escapeHtml, HttpError, json, mediaType, readBodyBytes } from './http.js';
 import { addConsoleRoutes, type ConsoleDeps, type Handled } from './staff-console.js';
 
 /** What `authorizeStaff` answers: false (403), true, or who the staff member is (kept as requested_by / settled_by). */
@@ -184,6 +185,34 @@ export function createStaffRoutes(deps: StaffDeps) {
     return json(200, view);
   });
 
+  // Issue 23: the console as a ready page, for shops without an admin of their own (GET {base}/staff/), and its
+  // script from the package (dist/kpg-admin.js). A browser's navigation sends no custom header, so these two
+  // take none; they hold no data (everything the page shows comes through the guarded routes below).
+  const consolePage = (c: Context) => {
+    if (!deps.authorizeStaff) throw new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+    const api = new URL(c.req.url).pathname.replace(/\/+$/, '');
+    return new Response(consoleHtml(api), {
+      status: 200,
+      headers: {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'Referrer-Policy': 'no-referrer',
+        // Its own script only; requests to this origin only; no one frames it.
+        'Content-Security-Policy': "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+      },
+    });
+  };
+  // {base}/staff and {base}/staff/ (a sub-app's '/' is the path without its slash; this pattern is the one with it).
+  app.get('/', consolePage);
+  app.get('/:slash{/?}', consolePage);
+  app.get('/kpg-admin.js', async () => {
+    if (!deps.authorizeStaff) throw new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+    const code = await readFile(new URL('../kpg-admin.js', import.meta.url), 'utf8').catch(() => undefined);
+    if (code === undefined) throw new HttpError(404, 'not-built', 'dist/kpg-admin.js is missing: run npm run build.');
+    return new Response(code, { status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } });
+  });
+
   // Issue 23: the console's routes, behind the same guard; their POSTs audited the same way.
   const gets: string[] = [];
   const posts: string[] = ['/cancel', '/cancel-due', '/cancels/confirm', '/cancels/record'];
@@ -205,4 +234,21 @@ export function createStaffRoutes(deps: StaffDeps) {
     app.all(path, () => json(405, { code: 'method-not-allowed', message: `Use ${methods}.` }, { Allow: methods }));
   }
   return app;
+}
+
+/** The ready page: the console on the staff routes at `api` (this page's own path, without its slash). */
+function consoleHtml(api: string): string {
+  return `<!doctype html>
+<html lang="ko">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kpg-checkout: 직원 콘솔</title>
+</head>
+<body style="margin:0 auto;max-width:1280px;padding:16px">
+<kpg-admin api-url="${escapeHtml(api)}"></kpg-admin>
+<script src="${escapeHtml(api)}/kpg-admin.js"></script>
+</body>
+</html>
+`;
 }

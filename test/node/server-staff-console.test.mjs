@@ -290,7 +290,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual([last.action, last.http_status, last.staff], ['reconcile', 400, 'staff:kim']);
   });
 
-  test('refusals: a buyer\'s session gets 403 on every staff route; a cross-site request is refused; no staff header, no access; without authorizeStaff, 404', async (t) => {
+  test('refusals: a buyer\'s session gets 403 on every staff route; a cross-site request is refused; no staff header, no access; the ready page holds no data; without authorizeStaff, 404', async (t) => {
     const s = await setup(t);
     const p = await payShinhan(s);
     const before = (await (await s.kpg.store()).auditEntries({ limit: 200 })).length;
@@ -320,8 +320,22 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(after.length - before, 1, 'refused requests are not staff actions; the 415 of a staff member is');
     assert.deepEqual([after[0].action, after[0].http_status, after[0].answer], ['reconcile', 415, 'unsupported-media-type']);
 
+    // The ready page and its script: a browser's navigation, no header; no data in them.
+    const pageRes = await fetch(`${s.base}/api/kpg/staff/`);
+    const html = await pageRes.text();
+    assert.equal(pageRes.status, 200);
+    assert.match(pageRes.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(html, /<kpg-admin api-url="\/api\/kpg\/staff"><\/kpg-admin>/);
+    assert.match(html, /<script src="\/api\/kpg\/staff\/kpg-admin.js"><\/script>/);
+    const script = await fetch(`${s.base}/api/kpg/staff/kpg-admin.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await script.text(), await readFile(new URL('../../dist/kpg-admin.js', import.meta.url), 'utf8'), 'the package\'s dist/kpg-admin.js');
+
     const none = await startServer(t, store(), { ...(await sandboxes(t)).options, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, reconcileOnStart: false, now: clock.date });
-    for (const path of GETS) assert.equal((await none.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null })).status, 404, path);
+    for (const path of [...GETS, '/', '/kpg-admin.js']) assert.equal((await none.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null })).status, 404, path);
   });
 
   test('the audit table is append-only: the database refuses UPDATE and DELETE, whoever sends them', async (t) => {
