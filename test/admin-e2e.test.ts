@@ -4,15 +4,16 @@
  * the widget and the Shinhan sandbox; a staff member signs in with the demo's staff cookie, finds the order,
  * opens its story, gives part of it back (the confirmation shows the amount and the balance after it), sees
  * the balance, gives the rest back, sees `refunded`; with the shop's receiver down, an event's delivery dies
- * (the demo clock moved past three days) and staff re-queue it from the console. The buyer's cookie alone
- * opens nothing. (Resolving a debt is tested on the real server's route, both engines, in
+ * (the demo clock moved past three days) and staff re-queue it from the console; a cancel made in the PG's
+ * admin site is found by reconcile, run from the console. The buyer's cookie alone opens nothing; the ready
+ * page the server module serves shows the console signed in. (Resolving a debt is tested on the real server's route, both engines, in
  * test/node/server-staff-console.test.mjs: no buyer flow in the browser makes a refund_due entry on demand.)
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import './elements.js';
 import { SCRIPT } from './elements.js';
 import type { KpgCheckout } from '../src/index.js';
-import { SHINHAN_PAY_PAGE, SHINHAN_SCRIPT, closeSandboxWindows, newOrder, payButton, pgWindow, realClick, recordEvents, waitFor } from './helpers.js';
+import { SHINHAN_PAY_PAGE, SHINHAN_SCRIPT, closeSandboxWindows, newOrder, payButton, pgWindow, realClick, recordEvents, sandbox, waitFor } from './helpers.js';
 
 /** The console: the built dist/kpg-admin.js under npm test, else the source. */
 async function loadConsole(): Promise<void> {
@@ -164,6 +165,25 @@ describe('the staff console against the real server (issue 23)', () => {
     // Both actions are in the audit table, with who did them.
     const audit = await (await staffGet(`/audit?order_id=${orderId}`)).json();
     expect(audit.items.map((e: { action: string; staff: string; http_status: number }) => [e.action, e.staff, e.http_status])).to.deep.equal([['cancel', 'staff:kim', 200], ['cancel', 'staff:kim', 200]]);
+  });
+
+  it('a cancel made in the PG\'s admin site behind the shop\'s back: reconcile now, from the console, finds it; the story shows it', async function () {
+    this.timeout(60000);
+    const { orderId, tid } = await paidOrder();
+    expect((await sandbox('shinhan', '/__sandbox/admin', { tid, reason: 'admin site' })).status).to.equal(200);
+    await signIn('kim');
+    const admin = await mount<Admin>(html`<kpg-admin api-url="/api/kpg/staff" view="reconcile" lang="en"></kpg-admin>`);
+    await clickIn(admin, 'button.run', 'the run button');
+    const found = () => [...admin.shadowRoot!.querySelectorAll<HTMLButtonElement>('.report button.link')].find((b) => b.textContent === orderId);
+    await waitFor(() => !!found(), 'the report does not name the order', { timeout: 15000 });
+    expect(found()!.closest('li, p, div')!.textContent).to.contain('₩55,000');
+    await realClick(found()!);
+    await waitFor(() => admin.getAttribute('view') === 'order' && balanceText(admin) === '₩0', 'the story does not show it given back', { timeout: 10000 });
+    const story = await (await staffGet(`/orders/${orderId}`)).json();
+    expect(story.payment).to.include({ status: 'refunded', refunded_total: 55000 });
+    expect(story.cancels.map((c: { source: string; amount: number }) => [c.source, c.amount])).to.deep.equal([['pg', 55000]]);
+    const audit = await (await staffGet('/audit?limit=1')).json();
+    expect(audit.items[0]).to.include({ action: 'reconcile', staff: 'staff:kim', http_status: 200, answer: 'ran' });
   });
 
   it('retry a dead webhook: the shop\'s receiver is down for three days; staff re-queue the delivery and it is delivered', async function () {
