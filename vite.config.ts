@@ -108,6 +108,8 @@ function demo(): Plugin {
 const entries = {
   production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
+  // The staff console (issue 23): its own file, never part of the buyers' (test/node/admin-bytes.test.mjs).
+  admin: { entry: 'src/kpg-admin/index.ts', name: 'KpgAdmin', file: 'kpg-admin.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 

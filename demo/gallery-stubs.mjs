@@ -11,9 +11,11 @@
 //   GET  /gallery/api/cards?mode=M        the sandbox's card list (M = hang: never answers; fail: 500)
 //   GET  /gallery/pg/images/<file>.svg    the sandbox's card logos
 //   GET  /gallery/api/receipt?tid=T&kind=K   a Smartro receipt (K = approved | cancelled | vbank | hang | fail)
+//   *    /gallery/staff/<scenario>/...      the staff API for <kpg-admin> (demo/gallery-staff-stubs.mjs)
 //
 // A request that "never answers" is answered 503 after HANG_MS, or dropped when the browser goes away.
 import { CARD_COMPANIES, CARD_IMAGES, CARD_IMAGE_DIR } from './sandbox/shinhan/cards.mjs';
+import { staffAnswer } from './gallery-staff-stubs.mjs';
 
 const HANG_MS = 30 * 60 * 1000;
 const PG_SCRIPT = `window.ShinhanBizPay = {
@@ -136,6 +138,14 @@ export function galleryStubs() {
       timer.unref();
       res.on('close', () => clearTimeout(timer));
     };
+    // The staff console's API (docs/staff-api.md), for <kpg-admin api-url="/gallery/staff/<scenario>">.
+    if (url.pathname.startsWith('/gallery/staff/')) {
+      staffAnswer(req, url).then(
+        (answer) => (answer === 'hang' ? hang() : answer ? json(answer.body, answer.status) : json({ code: 'not-found', message: 'No such staff stub' }, 404)),
+        (error) => json({ code: 'stub-error', message: String(error) }, 500),
+      );
+      return;
+    }
     // Drain a request body (the session POST) before answering.
     req.resume();
 

@@ -2,7 +2,7 @@
 // (?lang=en: English). It drives the elements only from the outside, as a shop page and a buyer do:
 // attributes, pay(), clicks and the stub endpoints of demo/gallery-stubs.mjs (a session-url that never
 // answers keeps a checkout busy, a result-url that answers "paid" makes it paid...). test/visual screenshots
-// it at 320, 390 and 1280 px and audits it with axe.
+// it at 320, 390 and 1280 px and audits it with axe. ?page=admin: the staff console instead (demo/gallery-admin.js).
 import '/src/index.ts';
 
 const params = new URLSearchParams(location.search);
@@ -346,16 +346,27 @@ async function until(condition) {
   while (!condition()) await new Promise((r) => setTimeout(r, 25));
 }
 
-header();
-build();
+if (params.get('page') === 'admin') {
+  // The staff console's screens (demo/gallery-admin.js) instead of the buyer elements. `window.gallery` is
+  // set at once (until then it names <main id="gallery">).
+  const admin = import('/demo/gallery-admin.js');
+  window.gallery = {
+    settled: async () => (await admin).gallery.settled(),
+    images: async () => {},
+    outcomes: async () => {},
+  };
+} else {
+  header();
+  build();
 
-/** For test/visual and the curious: settled() resolves once every specimen shows its state. */
-window.gallery = {
-  settled: async () => {
-    await Promise.all(waits);
-    await until(rendered);
-    await document.fonts.ready;
-  },
-  images: () => until(imagesLoaded),
-  outcomes: () => until(() => [...document.querySelectorAll('[data-outcome]')].every((f) => f.dataset.outcome === 'done')),
-};
+  /** For test/visual and the curious: settled() resolves once every specimen shows its state. */
+  window.gallery = {
+    settled: async () => {
+      await Promise.all(waits);
+      await until(rendered);
+      await document.fonts.ready;
+    },
+    images: () => until(imagesLoaded),
+    outcomes: () => until(() => [...document.querySelectorAll('[data-outcome]')].every((f) => f.dataset.outcome === 'done')),
+  };
+}

@@ -61,10 +61,28 @@ export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPo
   const shop = createDemoShop(demo.orders, demo.kpg, demo.clock);
   const script = returnScript(returnScriptFrom);
   const gallery = galleryStubs(); // demo/gallery.html's stub endpoints, under /gallery/
-  /** The shop's server: the return script, the gallery's stubs, its demo order step, then kpg-checkout/server under /api/kpg. */
+  /** POST /api/demo/receiver {down: boolean}: the demo ERP that hears the events goes down or comes back. */
+  /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: () => void) => void} */
+  const receiver = (req, res, next) => {
+    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/api/demo/receiver') return next();
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      try {
+        demo.receiver.down = JSON.parse(body || '{}').down === true;
+      } catch {
+        /* unchanged */
+      }
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.end(JSON.stringify({ down: demo.receiver.down }));
+    });
+  };
+  /** The shop's server: the return script, the gallery's stubs, the demo staff login, its demo order step, then kpg-checkout/server under /api/kpg. */
   const backend = Object.assign(
     /** @type {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, next: (e?: unknown) => void) => void} */
-    (req, res, next) => script(req, res, () => gallery(req, res, () => shop(req, res, () => demo.middleware(req, res, next)))),
+    (req, res, next) => script(req, res, () => gallery(req, res, () => demo.staffLogin(req, res, () => receiver(req, res, () => shop(req, res, () => demo.middleware(req, res, next)))))),
     { kpg: demo.kpg, orders: demo.orders, logLines: demo.logLines },
   );
   const store = await demo.kpg.store();

@@ -3,6 +3,7 @@
 // in two stages: the first makes the pay button interactive after 12 KB and fetches the second, see
 // scripts/stages.mjs),
 // dist/kpg-return.js (the tiny script for the PG return page)
+// dist/kpg-admin.js (the staff console, <kpg-admin>: its own file, never in the buyers' files)
 // dist/no-dom.cjs (what `require('kpg-checkout')` and server conditions get: defines nothing),
 // dist/esm/ (ES modules + .d.ts, lit and zod as dependencies, for npm users) and dist/server/
 // (kpg-checkout/server, the shop's server module: scripts/build-server.mjs).
@@ -17,7 +18,7 @@ run('node', ['scripts/build-server.mjs']);
 // Everything else into a staging folder, then moved into dist/ file by file (scripts/publish.mjs): a second
 // npm test running in this checkout keeps reading whole files while this one builds.
 const out = stage('dist');
-for (const mode of ['production', 'return', 'no-dom']) {
+for (const mode of ['production', 'return', 'no-dom', 'admin']) {
   run('npx', ['vite', 'build', '--mode', mode, '--outDir', out, '--logLevel', 'warn']);
 }
 for (const pg of /** @type {const} */ (['shinhan', 'smartro'])) await buildStages({ pg, outDir: out });
@@ -25,4 +26,4 @@ run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', join(out, 'esm')]);
 // custom-elements.json: every tag, attribute, property, event, part, slot and CSS property, from the JSDoc.
 run('npx', ['cem', 'analyze', '--config', 'scripts/cem.config.mjs', '--litelement', '--quiet', '--globs', 'src/**/*.ts', '--exclude', 'src/**/*.styles.ts', '--exclude', 'src/server/**', '--outdir', out]);
 publish(out, 'dist', { keep: ['server'] });
-console.log('build: dist/kpg-checkout.js, kpg-shinhan.js + .stage2.js, kpg-smartro.js + .stage2.js, kpg-return.js, dist/esm/, dist/server/ and dist/custom-elements.json written');
+console.log('build: dist/kpg-checkout.js, kpg-shinhan.js + .stage2.js, kpg-smartro.js + .stage2.js, kpg-return.js, kpg-admin.js, dist/esm/, dist/server/ and dist/custom-elements.json written');

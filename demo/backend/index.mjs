@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { createKpgServer, toNodeHandler } from '../../dist/server/index.js';
 import { demoOptions } from './config.mjs';
 import { createDemoOrders } from './orders.mjs';
+import { createDemoStaff } from './staff.mjs';
 
 export { SANDBOX_DEFAULTS, demoOptions } from './config.mjs';
 export { BUYER_COOKIE, createDemoOrders } from './orders.mjs';
+export { STAFF_COOKIE, createDemoStaff } from './staff.mjs';
 
 /**
  * @param {object} options
@@ -26,6 +28,8 @@ export { BUYER_COOKIE, createDemoOrders } from './orders.mjs';
  */
 export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database, rateLimit }) {
   const orders = createDemoOrders({ secret: env.KPG_DEMO_COOKIE_SECRET });
+  const staff = createDemoStaff({ secret: env.KPG_DEMO_COOKIE_SECRET });
+  const receiver = { down: false };
   const pg = demoOptions(env, sandboxes);
   const tempDir = database || pg.database ? undefined : mkdtempSync(join(tmpdir(), 'kpg-demo-db-'));
   // Removed on close, and when the process ends without closing: Vite's dev server dies of Ctrl-C without
@@ -65,6 +69,18 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
       const buyer = orders.buyerOf(request.headers.get('cookie'));
       return buyer !== undefined && buyer === /** @type {import('./orders.mjs').DemoOrder} */ (order).owner;
     },
+    // The shop's own system hears every outcome (issue 21). The demo's stands in for an ERP that can be
+    // down (POST /api/demo/receiver {down: true}): its deliveries fail, retry, and die after three days of
+    // the demo clock; the staff console lists them and re-queues them.
+    onEvent: () => {
+      if (receiver.down) throw new Error('the demo ERP is down (503 Service Unavailable)');
+    },
+    // The staff console (issue 23): the demo's staff cookie only (POST /api/demo/staff-login); the buyer
+    // cookie opens nothing here.
+    authorizeStaff: ({ request }) => {
+      const name = staff.staffOf(request.headers.get('cookie'));
+      return name ? { id: name } : false;
+    },
     log: (line) => {
       logLines.push(line);
       if (logLines.length > 500) logLines.shift();
@@ -78,6 +94,10 @@ export function createDemoBackend({ publicBaseUrl, sandboxes, env = {}, database
     pgOptions: { shinhanApiBase: pg.shinhan.apiBase, smartroApiBase: pg.smartro.apiBase },
     orders,
     middleware,
+    /** POST /api/demo/staff-login and staff-logout (demo/backend/staff.mjs). */
+    staffLogin: staff.middleware,
+    /** The demo ERP that hears the events: `receiver.down = true` makes its deliveries fail. */
+    receiver,
     logLines,
     clock,
     async close() {

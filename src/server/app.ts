@@ -67,8 +67,8 @@ export interface AppDeps {
   ready(): Promise<void>;
   /** Shinhan / Smartro configured? Their routes answer 404 otherwise. */
   providers: { shinhan: boolean; smartro: boolean };
-  /** The staff routes (issue 22). */
-  staff: Pick<StaffDeps, 'publicBaseUrl' | 'authorizeStaff' | 'cancels'>;
+  /** The staff routes (issue 22) and the staff console's (issue 23). */
+  staff: Omit<StaffDeps, 'clientIp' | 'bodyTimeoutMs' | 'ready'>;
   /** GET {base}/openapi.json (issue 24, item 10): the document, made once when first asked. */
   openApi?(): Record<string, unknown>;
 }

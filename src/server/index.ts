@@ -461,10 +461,17 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
         if (!cancels) throw new Error('kpg server: not ready');
         return cancels;
       },
+      // Issue 23: the staff console's routes (staff-console.ts).
+      store: engine.store,
+      now: engine.now,
+      reconcile: engine.reconcile,
+      retryEvents: (which) => kpg.retryEvents(which),
+      providers: { shinhan: Boolean(engine.shinhan), smartro: Boolean(engine.smartro) },
+      shinhanReceipt: engine.shinhan ? (p) => engine.shinhan!.receiptUrl(p) : undefined,
     },
   });
 
-  return {
+  const kpg: KpgServer = {
     basePath: engine.basePath,
     ready,
     async fetch(request, env) {
@@ -523,6 +530,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       return closing;
     },
   };
+  return kpg;
 }
 
 /** Every text reply leaves through the redactor: no key reaches a browser (fault 7). */

@@ -41,6 +41,7 @@ const SM = 'src/server/providers/smartro.ts';
 const EVSQL = 'src/server/store/events-sql.ts';
 const RELAY = 'src/server/events/relay.ts';
 const HOOKS = 'src/server/events/webhooks.ts';
+const STAFF_CONSOLE = 'test/node/server-staff-console.test.mjs';
 
 
 const LIST = [
@@ -104,8 +105,8 @@ const LIST = [
   {
     id: 'srv-store-insert-race-500',
     file: STORE,
-    find: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)\n         ON CONFLICT DO NOTHING RETURNING *",
-    replace: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)\n         RETURNING *",
+    find: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)\n         ON CONFLICT DO NOTHING RETURNING *",
+    replace: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)\n         RETURNING *",
     tests: [INV],
     grep: 'one open attempt per order',
     breaks: 'the losing session of a race gets a 500 instead of 409 attempt-in-progress: the buyer sees an internal error',
@@ -702,6 +703,34 @@ const LIST = [
     tests: [LEDGER],
     grep: 'settled done twice',
     breaks: 'an unknown cancel tells payment.refunded before anyone knows the money went back',
+  },
+  // ------------------------------------------------------------------ issue 23: the staff console's server side
+  {
+    id: 'srv-sql-staff-audit-deletable',
+    file: 'src/server/store/migrations/008_staff_audit.sql',
+    find: 'CREATE TRIGGER kpg_staff_audit_append_only BEFORE UPDATE OR DELETE ON kpg_staff_audit',
+    replace: 'CREATE TRIGGER kpg_staff_audit_append_only BEFORE UPDATE ON kpg_staff_audit',
+    tests: [STAFF_CONSOLE],
+    grep: 'append-only',
+    breaks: 'a staff member (or a script) can delete the audit rows of what they did: who gave money back is lost',
+  },
+  {
+    id: 'srv-staff-list-unmasked',
+    file: 'src/server/staff-console.ts',
+    find: '    buyer_phone: maskPhone(a.buyer_phone),',
+    replace: '    buyer_phone: a.buyer_phone,',
+    tests: [STAFF_CONSOLE],
+    grep: 'masked in lists',
+    breaks: 'every search result lists buyers\' whole phone numbers: one screenshot of the console leaks them',
+  },
+  {
+    id: 'srv-staff-audit-skipped-on-refusal',
+    file: 'src/server/staff.ts',
+    find: "        await write(error instanceof HttpError ? error.status : 500, error instanceof HttpError ? error.code : 'error').catch(() => {});",
+    replace: '',
+    tests: [STAFF_CONSOLE],
+    grep: 'the account masked|debts:',
+    breaks: 'a refused or failed staff action leaves no audit row: a staff member probing what they may do is invisible',
   },
   // ------------------------------------------------------------------ control
   {

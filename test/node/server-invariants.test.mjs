@@ -303,7 +303,7 @@ for (const engine of ENGINES) {
         await Promise.all(others.map((s) => s.close()));
       }
       const applied = await sql.query('SELECT name FROM kpg_migrations');
-      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql']);
+      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql', '008_staff_audit.sql']);
     });
 
     test('002_vbank upgrades a database made by 001 that holds open attempts: the index is re-created with awaiting_deposit', async () => {
@@ -315,11 +315,17 @@ for (const engine of ENGINES) {
         const first = await readFile(new URL('./migrations/001_init.sql', import.meta.resolve('../../dist/server/store/sql-store.js')), 'utf8');
         await client.exec(first);
         await client.exec("CREATE TABLE kpg_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO kpg_migrations (name) VALUES ('001_init.sql')");
-        const open = await upgraded.insertAttempt(attempt(), now());
-        assert.ok(open);
+        // A row as 001's code wrote it (today's insertAttempt writes columns later migrations add).
+        const row = attempt();
+        await client.query(
+          `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id, device_type, pgcode, nonce, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $11)`,
+          [row.order_no, row.order_id, row.provider, row.merchant_id, row.amount, row.product_name, row.user_id, row.device_type, row.pgcode, row.nonce, now()],
+        );
+        const open = { order_no: row.order_no, order_id: row.order_id };
         await upgraded.migrate();
         const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
-        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql']);
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql', '008_staff_audit.sql']);
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
       } finally {

@@ -15,6 +15,8 @@ const FILES = {
   '/demo/gallery.js': ['demo/gallery.js', 'text/javascript; charset=utf-8'],
   '/demo/gallery.css': ['demo/gallery.css', 'text/css; charset=utf-8'],
   '/src/index.ts': ['dist/kpg-checkout.js', 'text/javascript; charset=utf-8'],
+  '/demo/gallery-admin.js': ['demo/gallery-admin.js', 'text/javascript; charset=utf-8'],
+  '/src/kpg-admin/index.ts': ['dist/kpg-admin.js', 'text/javascript; charset=utf-8'],
 };
 
 /** @returns {Promise<{ origin: string, close(): Promise<void> }>} */

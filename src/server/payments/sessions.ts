@@ -68,6 +68,9 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
         return_to: returnTo,
         app_scheme: body.app_scheme ?? null,
         nonce: randomBytes(24).toString('base64url'),
+        // Issue 23: staff find the order by the buyer's name or phone (digits only).
+        buyer_name: order.buyer.name,
+        buyer_phone: order.buyer.tel?.replace(/[^0-9]/g, '') || null,
       },
       ctx.nowIso(),
     );

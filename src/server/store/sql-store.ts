@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { LEDGER_TRANSITIONS, OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type PayTransition, type Status } from '../state.js';
 import { createEventStore, insertEvents } from './events-sql.js';
 import { createCancelStore } from './cancels.js';
+import { createStaffStore } from './staff-sql.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
 import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
 
@@ -128,6 +129,8 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     migrate,
     close: () => sql.close(),
     ...createEventStore(sql),
+    // Issue 23: the staff console's search, story rows and audit (store/staff-sql.ts).
+    ...createStaffStore(sql, toAttempt),
 
     getAttempt: (orderNo) => one('SELECT * FROM kpg_attempts WHERE order_no = $1', [orderNo]),
 
@@ -151,11 +154,11 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       // ON CONFLICT DO NOTHING: the open-attempt index said no (another session won the race).
       return one(
         `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id,
-           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)
          ON CONFLICT DO NOTHING RETURNING *`,
         [a.order_no, a.order_id, a.provider, a.merchant_id, a.amount, a.product_name, a.user_id, a.device_type,
-          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now],
+          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now, a.buyer_name ?? null, a.buyer_phone ?? null],
       );
     },
 

@@ -17,6 +17,7 @@
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryStatus, EventRecord, NewEvent } from '../events/types.js';
 import type { PayTransition, ReportedStatus, Status, TransitionName } from '../state.js';
 import type { CancelStore } from './cancels.js';
+import type { StaffStore } from './staff-sql.js';
 
 export type ProviderName = 'shinhan' | 'smartro';
 
@@ -79,6 +80,9 @@ export interface Attempt {
   superseded_by: string | null;
   /** When reconcile() last asked the PG about it (migration 003); null: never. */
   checked_at?: string | null;
+  /** The buyer as loadOrder named them when the attempt started (migration 008, staff search); phone: digits only. */
+  buyer_name?: string | null;
+  buyer_phone?: string | null;
 }
 
 export type NewAttempt = Pick<
@@ -96,7 +100,8 @@ export type NewAttempt = Pick<
   | 'return_to'
   | 'app_scheme'
   | 'nonce'
->;
+> &
+  Partial<Pick<Attempt, 'buyer_name' | 'buyer_phone'>>;
 
 /** Columns a transition may set beside the status. */
 export type AttemptPatch = Partial<
@@ -211,8 +216,8 @@ export interface EventStore {
  */
 export type EventsOf = (row: Attempt) => readonly NewEvent[];
 
-/** The attempts, their PG transactions, refusals, the outbox (issue 21) and the cancellations ledger (issue 22). */
-export interface PaymentStore extends EventStore, CancelStore {
+/** The attempts, their PG transactions, refusals, the outbox (issue 21), the cancellations ledger (issue 22) and the staff console's reads and audit (issue 23). */
+export interface PaymentStore extends EventStore, CancelStore, StaffStore {
   readonly engine: 'pglite' | 'postgres';
   /** Creates or upgrades the tables; safe when several instances start at once (advisory lock). */
   migrate(): Promise<void>;

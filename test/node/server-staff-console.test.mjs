@@ -1,0 +1,358 @@
+// @ts-check
+/**
+ * Issue 23, phase B: the staff console's routes (docs/staff-api.md) on the real server over the sandbox PGs,
+ * on both engines. Every answer parses with the server's schema (dist/server/staff-schemas.js) and the
+ * console's (dist/esm/kpg-admin/api.js). Search by every key, masked in lists; one order's story through a
+ * partial and a full cancel; money owed back resolved once; a dead delivery re-queued; reconcile now; every
+ * action in the audit table. Refusals: a buyer's session gets 403 on every staff route, a cross-site request
+ * is refused, a staff route without authorizeStaff is 404. Run after the build.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { tickingClock } from './clock.mjs';
+import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
+import { PROMOTIONS, STAFF } from './server-cancels-setup.mjs';
+
+const server = await import('../../dist/server/staff-schemas.js');
+const { openPglite } = await import('../../dist/server/store/pglite.js');
+const { openPostgres } = await import('../../dist/server/store/postgres.js');
+const { createSqlStore } = await import('../../dist/server/store/sql-store.js');
+
+/** UPDATE and DELETE of kpg_staff_audit fail with the trigger's constraint. @param {any} sql */
+async function refusedBoth(sql) {
+  for (const statement of ['UPDATE kpg_staff_audit SET answer = $1', 'DELETE FROM kpg_staff_audit WHERE answer IS DISTINCT FROM $1']) {
+    await assert.rejects(sql.query(statement, ['forged']), (/** @type {any} */ e) => {
+      assert.equal(e.code, '23514', e.message);
+      assert.match(String(e.constraint ?? e.message), /kpg_staff_audit_append_only|append-only/);
+      return true;
+    });
+  }
+  const { rows } = await sql.query('SELECT count(*)::int AS n FROM kpg_staff_audit');
+  assert.ok(rows[0].n >= 1, 'the rows are still there');
+}
+const consoleSide = await import('../../dist/esm/kpg-admin/api.js');
+
+/** Both sides' schemas accept `json`. @param {any} serverSchema @param {any} consoleSchema @param {unknown} json @param {string} what */
+function parses(serverSchema, consoleSchema, json, what) {
+  const s = serverSchema.safeParse(json);
+  assert.ok(s.success, `${what}: the server's schema says ${JSON.stringify(s.error?.issues?.slice(0, 3))}`);
+  if (consoleSchema) {
+    const c = consoleSchema.safeParse(json);
+    assert.ok(c.success, `${what}: the console's schema says ${JSON.stringify(c.error?.issues?.slice(0, 3))}`);
+  }
+}
+
+/** Every staff route, as the console calls it. */
+const GETS = ['/me', '/orders', '/orders/A-1', '/receipt?order_id=A-1', '/refunds-due', '/deliveries', '/audit', '/cancels?order_id=A-1'];
+const POSTS = [
+  ['/cancel', { order_id: 'A-1', reason: 'x', idempotency_key: 'k-1' }],
+  ['/cancel-due', { tid: 'T1', reason: 'x', idempotency_key: 'k-2' }],
+  ['/cancels/confirm', { cancel_id: 1, done: false }],
+  ['/cancels/record', { order_id: 'A-1', amount: 100, reason: 'x', idempotency_key: 'k-3' }],
+  ['/refunds-due/resolve', { provider: 'shinhan', tid: 'T1', note: 'x' }],
+  ['/deliveries/retry', { dead: true }],
+  ['/reconcile', {}],
+];
+
+forEachEngine('staff console routes', ({ engine, store, database }) => {
+  // Korea noon: a test that takes minutes stays on one Korea day (2026-11-30).
+  const clock = tickingClock('2026-11-30T12:00:00.000+09:00');
+  const run = randomBytes(4).toString('hex');
+  let keys = 0;
+  const key = () => `sc-${engine}-${run}-${++keys}`;
+
+  /** @param {import('node:test').TestContext} t @param {Record<string, any>} [extra] */
+  async function setup(t, extra = {}) {
+    const pgs = await sandboxes(t, { now: clock.now }, { promotions: PROMOTIONS });
+    const shop = shopOrders();
+    const s = await startServer(
+      t,
+      store(),
+      {
+        ...pgs.options,
+        smartro: { ...pgs.options.smartro, cancelPassword: SANDBOX_SMARTRO_CANCEL_PASSWORD },
+        loadOrder: shop.loadOrder,
+        authorize: shop.authorize,
+        authorizeStaff: (/** @type {{ request: Request }} */ { request }) => (request.headers.get('x-staff') === 'kim' ? { id: 'kim' } : false),
+        cancelSettleMs: 0,
+        recheckPaidDays: 0,
+        rateLimit: false,
+        reconcileOnStart: false,
+        now: clock.date,
+        ...extra,
+      },
+      { secrets: SANDBOX_SECRETS },
+    );
+    /** @param {string} path */
+    const get = async (path) => s.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null });
+    /** @param {string} path @param {unknown} body */
+    const post = (path, body) => s.call(`/api/kpg/staff${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...STAFF }, body: JSON.stringify(body), buyer: null });
+    return { pgs, shop, ...s, get, post };
+  }
+  /** @typedef {Awaited<ReturnType<typeof setup>>} S */
+
+  /** A fresh buyer: a unique name and phone. */
+  const buyer = () => {
+    const digits = String(10_000_000 + (randomBytes(4).readUInt32BE() % 89_999_999));
+    return { id: 'buyer01', name: `김${uid('B').slice(0, 8)}`, tel: `010-${digits.slice(0, 4)}-${digits.slice(4)}`, email: 'b@example.com' };
+  };
+
+  /** @param {S} s @param {Partial<{ amount: number, buyer: any }>} [o] */
+  async function payShinhan(s, o = {}) {
+    const order = s.shop.add(o);
+    const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'card' });
+    assert.equal(session.status, 200, session.text);
+    const page = await shinhanDecide(session.json.redirect_url, 'approve');
+    assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+    const res = (await s.call(`/api/kpg/result?order_no=${session.json.order_no}`)).json;
+    assert.equal(res.status, 'paid', JSON.stringify(res));
+    return { order, orderNo: session.json.order_no, tid: res.tid };
+  }
+
+  /** @param {S} s @param {Partial<{ amount: number, buyer: any }>} [o] */
+  async function paySmartro(s, o = {}) {
+    const order = s.shop.add(o);
+    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'card' });
+    assert.equal(session.status, 200, session.text);
+    const result = await smartroDecide(session.json, 'approve');
+    await postForm(/** @type {string} */ (result.action), result.fields);
+    const res = (await s.call(`/api/kpg/result?order_no=${session.json.order_no}`)).json;
+    assert.equal(res.status, 'paid', JSON.stringify(res));
+    return { order, orderNo: session.json.order_no, tid: res.tid };
+  }
+
+  test('search: by order id, order_no, TID, the phone (whole or its last 4), the name\'s beginning; Korea days, status, provider, paging; masked in lists', async (t) => {
+    const s = await setup(t);
+    const who = buyer();
+    const a = await payShinhan(s, { amount: 15000, buyer: who });
+    const b = await paySmartro(s, { amount: 7000, buyer: who });
+    const me = await s.get('/me');
+    parses(server.MeSchema, consoleSide.MeSchema, me.json, 'me');
+    assert.deepEqual(me.json, { staff: 'staff:kim', providers: ['shinhan', 'smartro'], engine });
+
+    /** @param {string} query */
+    const find = async (query) => {
+      const r = await s.get(`/orders?${query}`);
+      assert.equal(r.status, 200, r.text);
+      parses(server.OrdersAnswerSchema, consoleSide.OrdersSchema, r.json, query);
+      return r.json;
+    };
+    const phone = who.tel.replace(/-/g, '');
+    for (const [q, expected] of [
+      [a.order.order_id, [a.orderNo]],
+      [b.orderNo, [b.orderNo]],
+      [a.tid, [a.orderNo]],
+      [b.tid, [b.orderNo]],
+      [phone, [b.orderNo, a.orderNo]],
+      [who.tel, [b.orderNo, a.orderNo]],
+      [phone.slice(-4), null],
+      [who.name.slice(0, 5), [b.orderNo, a.orderNo]],
+      [who.name.slice(0, 5).toLowerCase(), [b.orderNo, a.orderNo]],
+      [`${who.name.slice(0, 3)}%`, []],
+    ]) {
+      const found = await find(`q=${encodeURIComponent(/** @type {string} */ (q))}`);
+      const mine = found.items.filter((/** @type {any} */ r) => r.order_no === a.orderNo || r.order_no === b.orderNo).map((/** @type {any} */ r) => r.order_no);
+      if (expected === null) assert.deepEqual(mine.sort(), [a.orderNo, b.orderNo].sort(), 'the last 4 digits find both (and maybe others)');
+      else {
+        assert.deepEqual(mine, expected, `q=${q}`);
+        if (expected.length) assert.equal(found.total, expected.length, `q=${q}: nothing else matches`);
+      }
+    }
+    const both = await find(`q=${phone}`);
+    const row = both.items.find((/** @type {any} */ r) => r.order_no === a.orderNo);
+    assert.equal(row.buyer_name, `${[...who.name][0]}${'*'.repeat([...who.name].length - 2)}${[...who.name].at(-1)}`);
+    assert.equal(row.buyer_phone, `010-****-${phone.slice(-4)}`);
+    assert.deepEqual([row.status, row.amount, row.refunded_total, row.pay_method, row.tid, row.provider], ['paid', 15000, 0, 'card', a.tid, 'shinhan']);
+    assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
+
+    assert.deepEqual((await find(`q=${phone}&from=2026-11-30&to=2026-11-30`)).total, 2, 'today in Korea');
+    assert.deepEqual((await find(`q=${phone}&to=2026-11-29`)).total, 0, 'before');
+    assert.deepEqual((await find(`q=${phone}&from=2026-12-01`)).total, 0, 'after');
+    assert.deepEqual((await find(`q=${phone}&status=paid&provider=smartro`)).items.map((/** @type {any} */ r) => r.order_no), [b.orderNo]);
+    assert.deepEqual((await find(`q=${phone}&sort=amount&dir=asc`)).items.map((/** @type {any} */ r) => r.order_no), [b.orderNo, a.orderNo]);
+    const p1 = await find(`q=${phone}&limit=1&page=1`);
+    const p2 = await find(`q=${phone}&limit=1&page=2`);
+    assert.deepEqual([p1.total, p1.items.length, p2.items.length, p1.page, p2.page], [2, 1, 1, 1, 2]);
+    assert.notEqual(p1.items[0].order_no, p2.items[0].order_no, 'pages never overlap');
+
+    for (const bad of ['limit=101', 'page=0', 'status=lost', 'from=2026-13-01', 'sort=name', `q=${'x'.repeat(101)}`, 'from=2026-11-30&to=2026-11-29']) {
+      const r = await s.get(`/orders?${bad}`);
+      assert.equal(r.status, 400, bad);
+      assert.equal(r.json.code, 'invalid-field', bad);
+    }
+  });
+
+  test('one order\'s story: a partial cancel, the balance, the rest, refunded; the timeline, the audit table with the account masked', async (t) => {
+    const s = await setup(t);
+    const who = buyer();
+    const p = await payShinhan(s, { amount: 20000, buyer: who });
+    const id = p.order.order_id;
+    const first = await s.post('/cancel', { order_id: id, amount: 5000, reason: '부분 환불', idempotency_key: key() });
+    assert.equal(first.status, 200, first.text);
+    parses(server.CancelAnswerSchema, consoleSide.CancelAnswerSchema, first.json, 'cancel');
+    let story = (await s.get(`/orders/${id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, story, 'story after a partial cancel');
+    assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['paid', 5000, 15000]);
+    assert.deepEqual(story.buyer, { name: who.name, phone: who.tel }, 'whole in the story');
+    const rest = await s.post('/cancel', { order_id: id, reason: '나머지 환불', idempotency_key: key() });
+    assert.equal(rest.status, 200, rest.text);
+    assert.deepEqual([rest.json.cancelled_amount, rest.json.balance], [15000, 0]);
+    story = (await s.get(`/orders/${id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, story, 'story after the rest');
+    assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['refunded', 20000, 0]);
+    assert.deepEqual(story.cancels.map((/** @type {any} */ c) => [c.kind, c.status, c.amount, c.requested_by]), [['partial', 'done', 5000, 'staff:kim'], ['full', 'done', 15000, 'staff:kim']]);
+    assert.deepEqual(story.attempts.map((/** @type {any} */ a) => [a.order_no, a.status, a.tid]), [[p.orderNo, 'refunded', p.tid]]);
+    const kinds = story.timeline.map((/** @type {any} */ e) => e.kind);
+    for (const kind of ['attempt', 'status', 'cancel', 'event', 'staff']) assert.ok(kinds.includes(kind), `a ${kind} entry in ${kinds}`);
+    assert.equal(kinds[0], 'attempt', 'oldest first');
+    const ats = story.timeline.map((/** @type {any} */ e) => e.at);
+    assert.deepEqual(ats, [...ats].sort(), 'in time order');
+    // payment.paid, and payment.refunded where the cancels module writes it (another issue adds it).
+    assert.ok(story.timeline.some((/** @type {any} */ e) => e.kind === 'event' && e.type === 'payment.paid' && e.deliveries.length >= 0));
+    assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind === 'status').map((/** @type {any} */ e) => e.to).at(-1), 'refunded');
+    const staffRows = story.timeline.filter((/** @type {any} */ e) => e.kind === 'staff');
+    assert.deepEqual(staffRows.map((/** @type {any} */ e) => [e.staff, e.action, e.http_status, e.answer]), [['staff:kim', 'cancel', 200, 'done 5000'], ['staff:kim', 'cancel', 200, 'done 15000']]);
+
+    // A refused action is audited too, with its code; a refund account's number never whole.
+    const again = await s.post('/cancel', { order_id: id, amount: 1000, reason: '또', idempotency_key: key(), refund_account: { bank_code: '088', account_no: '110123456789', holder: '홍길동' } });
+    assert.equal(again.status, 409);
+    const audit = await s.get(`/audit?order_id=${id}`);
+    parses(server.AuditAnswerSchema, null, audit.json, 'audit');
+    assert.deepEqual(audit.json.items.map((/** @type {any} */ e) => [e.action, e.http_status]), [['cancel', 409], ['cancel', 200], ['cancel', 200]]);
+    assert.match(audit.json.items[0].answer, /^refused 0/);
+    const raw = await (await s.kpg.store()).auditEntries({ orderId: id, limit: 10 });
+    assert.match(raw[0].request, /"account_no":"\*{8}6789"/);
+    assert.ok(!raw.some((/** @type {any} */ e) => e.request.includes('110123456789')));
+    const receipt = await s.get(`/receipt?order_id=${id}`);
+    assert.equal(receipt.status, 200, receipt.text);
+    parses(server.ReceiptAnswerSchema, consoleSide.ReceiptSchema, receipt.json, 'receipt');
+    assert.equal((await s.get('/orders/NO-SUCH-ORDER')).status, 404);
+    assert.equal((await s.get('/orders/bad%20id')).json.code, 'invalid-field');
+  });
+
+  test('debts: listed, resolved once with a note (409 the second time), in the story and the audit table', async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s, { amount: 9000 });
+    const tid = `T${randomBytes(8).toString('hex')}`;
+    const st = await s.kpg.store();
+    assert.ok(await st.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: p.orderNo, order_id: p.order.order_id, amount: 9000, reason: 'duplicate' }, clock.date().toISOString()));
+    const open = await s.get('/refunds-due');
+    parses(server.RefundsDueAnswerSchema, consoleSide.RefundsDueSchema, open.json, 'refunds-due');
+    assert.ok(open.json.items.some((/** @type {any} */ d) => d.tid === tid && d.resolved_at === null));
+    const done = await s.post('/refunds-due/resolve', { provider: 'shinhan', tid, note: '계좌로 환불함' });
+    assert.equal(done.status, 200, done.text);
+    parses(server.ResolveAnswerSchema, consoleSide.ResolvedSchema, done.json, 'resolve');
+    assert.equal((await s.post('/refunds-due/resolve', { provider: 'shinhan', tid, note: '다시' })).json.code, 'not-open');
+    assert.ok(!(await s.get('/refunds-due')).json.items.some((/** @type {any} */ d) => d.tid === tid), 'resolved: off the open list');
+    assert.ok((await s.get('/refunds-due?resolved=1')).json.items.some((/** @type {any} */ d) => d.tid === tid && d.resolution === '계좌로 환불함'));
+    assert.equal((await s.post('/refunds-due/resolve', { provider: 'shinhan', tid, note: '' })).status, 400);
+    const story = (await s.get(`/orders/${p.order.order_id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, story, 'story with a debt');
+    assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind.startsWith('refund')).map((/** @type {any} */ e) => e.kind), ['refund-due', 'refund-resolved']);
+    const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
+    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
+  });
+
+  test('deliveries: a dead one listed and re-queued by staff, then delivered; reconcile now answers its report', async (t) => {
+    let down = true;
+    const s = await setup(t, {
+      delivery: { background: false, retryForMs: 1 },
+      onEvent: () => {
+        if (down) throw new Error('warehouse API: 503');
+      },
+    });
+    const p = await payShinhan(s);
+    const report = await s.kpg.deliverEvents();
+    assert.ok(report.dead >= 1, JSON.stringify(report));
+    const dead = await s.get('/deliveries?status=dead');
+    parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, dead.json, 'deliveries');
+    const mine = dead.json.items.find((/** @type {any} */ d) => d.order_id === p.order.order_id);
+    assert.deepEqual([mine.type, mine.target, mine.status, mine.last_error], ['payment.paid', 'handler', 'dead', 'warehouse API: 503']);
+    parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, (await s.get('/deliveries?status=failing')).json, 'failing');
+    down = false;
+    const retried = await s.post('/deliveries/retry', { event_id: mine.event_id });
+    assert.equal(retried.status, 200, retried.text);
+    parses(server.RetryAnswerSchema, consoleSide.RequeuedSchema, retried.json, 'retry');
+    assert.equal(retried.json.requeued, 1);
+    assert.equal((await s.kpg.deliverEvents()).delivered, 1);
+    assert.ok(!(await s.get('/deliveries?status=dead')).json.items.some((/** @type {any} */ d) => d.event_id === mine.event_id));
+    assert.equal((await s.post('/deliveries/retry', { event_id: 'nope' })).status, 400);
+    const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
+    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.answer]), [['deliveries/retry', 'requeued 1']]);
+
+    const rec = await s.post('/reconcile', {});
+    assert.equal(rec.status, 200, rec.text);
+    parses(server.ReconcileAnswerSchema, consoleSide.ReportSchema, rec.json, 'reconcile');
+    assert.equal(rec.json.ran, true);
+    assert.equal((await s.post('/reconcile', { now: true })).status, 400);
+    const last = (await s.get('/audit?limit=1')).json.items[0];
+    assert.deepEqual([last.action, last.http_status, last.staff], ['reconcile', 400, 'staff:kim']);
+  });
+
+  test('refusals: a buyer\'s session gets 403 on every staff route; a cross-site request is refused; no staff header, no access; the ready page holds no data; without authorizeStaff, 404', async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s);
+    const before = (await (await s.kpg.store()).auditEntries({ limit: 200 })).length;
+    /** @param {string} path @param {unknown} body @param {Record<string, string>} headers @param {string | null} [buyer] */
+    const as = (path, body, headers, buyer = null) =>
+      s.call(`/api/kpg/staff${path}`, body === undefined ? { headers, buyer } : { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body), buyer });
+    for (const [path, body] of [...GETS.map((g) => [g, undefined]), ...POSTS]) {
+      const withId = String(path).replace('A-1', p.order.order_id);
+      // The buyer who owns the order, with the header the console sends: the buyers' authorize opens nothing here.
+      const buyer = await as(withId, body, { 'X-KPG-Staff': '1' }, 'alice');
+      assert.deepEqual([buyer.status, buyer.json.code], [403, 'forbidden'], `buyer on ${path}`);
+      const cross = await as(withId, body, { ...STAFF, Origin: 'https://evil.example' });
+      assert.deepEqual([cross.status, cross.json.code], [403, 'cross-origin'], `cross-site on ${path}`);
+      const site = await as(withId, body, { ...STAFF, 'Sec-Fetch-Site': 'cross-site' });
+      assert.deepEqual([site.status, site.json.code], [403, 'cross-origin'], `Sec-Fetch-Site on ${path}`);
+      const bare = await as(withId, body, { 'x-staff': 'kim' });
+      assert.deepEqual([bare.status, bare.json.code], [403, 'staff-header-missing'], `no header on ${path}`);
+    }
+    // A cross-site form POST cannot send JSON with the header: it is refused before anything is read.
+    const form = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' }, body: 'a=1', buyer: 'alice' });
+    assert.equal(form.status, 403);
+    const notJson = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'text/plain' }, body: '{}', buyer: null });
+    assert.equal(notJson.status, 415);
+    assert.equal((await s.call('/api/kpg/staff/orders', { method: 'POST', headers: STAFF, buyer: null })).status, 405);
+    assert.equal((await s.call('/api/kpg/staff/reconcile', { headers: STAFF, buyer: null })).status, 405);
+    const after = await (await s.kpg.store()).auditEntries({ limit: 200 });
+    assert.equal(after.length - before, 1, 'refused requests are not staff actions; the 415 of a staff member is');
+    assert.deepEqual([after[0].action, after[0].http_status, after[0].answer], ['reconcile', 415, 'unsupported-media-type']);
+
+    // The ready page and its script: a browser's navigation, no header; no data in them.
+    const pageRes = await fetch(`${s.base}/api/kpg/staff/`);
+    const html = await pageRes.text();
+    assert.equal(pageRes.status, 200);
+    assert.match(pageRes.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    assert.match(html, /<kpg-admin api-url="\/api\/kpg\/staff"><\/kpg-admin>/);
+    assert.match(html, /<script src="\/api\/kpg\/staff\/kpg-admin.js"><\/script>/);
+    const script = await fetch(`${s.base}/api/kpg/staff/kpg-admin.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    const { readFile } = await import('node:fs/promises');
+    assert.equal(await script.text(), await readFile(new URL('../../dist/kpg-admin.js', import.meta.url), 'utf8'), 'the package\'s dist/kpg-admin.js');
+
+    const none = await startServer(t, store(), { ...(await sandboxes(t)).options, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, reconcileOnStart: false, now: clock.date });
+    for (const path of [...GETS, '/', '/kpg-admin.js']) assert.equal((await none.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null })).status, 404, path);
+  });
+
+  test('the audit table is append-only: the database refuses UPDATE and DELETE, whoever sends them', async (t) => {
+    const s = await setup(t);
+    assert.equal((await s.post('/reconcile', {})).status, 200);
+    const db = database();
+    const sql = 'url' in db ? await openPostgres({ connectionString: db.url }) : undefined;
+    if (!sql) {
+      // PGlite is one process's: a second client of the same store opens the same migrations in memory.
+      const mem = await openPglite(undefined);
+      t.after(() => mem.close());
+      await createSqlStore(mem).migrate();
+      await mem.query(`INSERT INTO kpg_staff_audit (at, staff, action, http_status) VALUES (now(), 'staff', 'reconcile', 200)`);
+      await refusedBoth(mem);
+      return;
+    }
+    t.after(() => sql.close());
+    await refusedBoth(sql);
+  });
+});
