@@ -1,10 +1,12 @@
 /**
  * The OpenAPI 3.1 document of every HTTP route of kpg-checkout/server (issue 24, item 10): the buyers'
  * (the widget's JSON routes, the pages the PGs send the buyer's browser to, Smartro's server-to-server
- * RetryURL) and the staff's. Generated from the zod schemas the routes validate with (schemas.ts,
- * cancels.ts, staff.ts) by zod 4's `z.toJSONSchema`, plus this route table: the routes themselves are not
- * rewritten. What the routes answer has its schema here (the answers are built by plain functions: views.ts,
- * the providers, cancels.ts); the types below hold each schema to the TypeScript type the code returns, and
+ * RetryURL) and the staff's (issue 22's cancels, issue 23's console). Generated from the zod schemas the
+ * routes validate with (schemas.ts, cancels.ts, staff.ts, staff-schemas.ts) by zod 4's `z.toJSONSchema`, plus
+ * this route table: the routes themselves are not rewritten. What the buyers' routes and the cancels answer
+ * has its schema here (the answers are built by plain functions: views.ts, the providers, cancels.ts); the
+ * console's answers have theirs in staff-schemas.ts, which the routes build to; the types below hold each
+ * schema to the TypeScript type the code returns, and
  * test/node/openapi.test.mjs holds the table to the routes app.ts and staff.ts register and checks real
  * answers against the document.
  *
@@ -26,6 +28,26 @@ import {
   SmartroResultSchema,
 } from './schemas.js';
 import { ConfirmSchema, STAFF_HEADER } from './staff.js';
+import {
+  AuditAnswerSchema,
+  AuditQuerySchema,
+  DeliveriesAnswerSchema,
+  DeliveriesQuerySchema,
+  MeSchema,
+  OrderIdParamSchema,
+  OrdersAnswerSchema,
+  OrdersQuerySchema,
+  ReceiptAnswerSchema as StaffReceiptSchema,
+  ReconcileAnswerSchema,
+  ReconcileBodySchema,
+  RefundsDueAnswerSchema,
+  RefundsDueQuerySchema,
+  ResolveAnswerSchema,
+  ResolveDueBodySchema,
+  RetryAnswerSchema,
+  RetryBodySchema,
+  StorySchema,
+} from './staff-schemas.js';
 import { STATUSES } from './state.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -145,7 +167,7 @@ agreed<Same<keyof typeof ResultSchema.shape, keyof PaymentView>>();
 // The routes
 // ---------------------------------------------------------------------------------------------
 
-type Media = 'application/json' | 'application/x-www-form-urlencoded' | 'text/html' | 'text/plain';
+type Media = 'application/json' | 'application/x-www-form-urlencoded' | 'text/html' | 'text/plain' | 'text/javascript';
 interface Answer {
   description: string;
   schema?: z.ZodType;
@@ -154,10 +176,15 @@ interface Answer {
 }
 export interface Route {
   method: 'get' | 'post';
+  /** OpenAPI's form: a path parameter is `{name}` (hono's `:name`). */
   path: string;
+  /** When the path alone would not make a unique one (GET /staff and GET /staff/). */
+  operationId?: string;
   tag: 'widget' | 'shinhan' | 'smartro' | 'staff' | 'document';
   summary: string;
   query?: z.ZodObject;
+  /** The path's `{name}` parameters. */
+  params?: z.ZodObject;
   body?: { schema: z.ZodType; type: Media[] };
   answers: Record<string, Answer>;
   staff?: boolean;
@@ -186,6 +213,15 @@ const cancelAnswers = (extra: Record<string, Answer> = {}): Record<string, Answe
   ...STAFF_ERRORS,
   ...extra,
 });
+/** The console's routes (issue 23, staff-console.ts): the same guard; a GET reads its query with the route's schema. */
+const consoleErrors = (extra: Record<string, Answer> = {}, { query = true, post = false } = {}): Record<string, Answer> => ({
+  ...(query || post ? { '400': error(post ? 'The body is not what the route takes (invalid-field, missing-field: `field` names it; bad-json, invalid-body).' : 'A query parameter is missing or invalid (invalid-field: `field` names it).') } : {}),
+  '403': STAFF_ERRORS['403'],
+  '404': error('authorizeStaff is not configured (not-found).'),
+  ...(post ? { '415': STAFF_ERRORS['415'] } : {}),
+  ...extra,
+});
+const NOT_CONFIGURED = error('authorizeStaff is not configured (not-found).');
 /** What the server sets itself on a staff cancel: never taken from the body. */
 const SERVER_SET = { requested_by: true, client_ip: true } as const;
 const JSON_BODY: Media[] = ['application/json'];
@@ -373,6 +409,133 @@ export const ROUTES: Route[] = [
   },
   {
     method: 'get',
+    path: '/staff',
+    operationId: 'getStaffPage',
+    tag: 'staff',
+    summary: "The staff console as a ready page (<kpg-admin> on this server's staff routes); holds no data.",
+    answers: { '200': page('The page (no custom header needed: a browser navigates to it; its data comes through the guarded routes).'), '404': NOT_CONFIGURED },
+  },
+  {
+    method: 'get',
+    path: '/staff/',
+    operationId: 'getStaffPageSlash',
+    tag: 'staff',
+    summary: 'The same page with a trailing slash (the address docs/staff-api.md gives).',
+    answers: { '200': page('The page, as GET /staff.'), '404': NOT_CONFIGURED },
+  },
+  {
+    method: 'get',
+    path: '/staff/kpg-admin.js',
+    tag: 'staff',
+    summary: "The console's script, the package's dist/kpg-admin.js (the ready page loads it).",
+    answers: {
+      '200': { description: 'The script.', type: 'text/javascript' },
+      '404': error('authorizeStaff is not configured (not-found), or dist/kpg-admin.js was not built (not-built).'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/staff/me',
+    tag: 'staff',
+    summary: 'Who is signed in, which PGs this server has, which database engine.',
+    answers: { '200': { description: 'The staff member.', schema: MeSchema }, ...consoleErrors({}, { query: false }) },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/orders',
+    tag: 'staff',
+    summary: "Search attempts: an order id, order_no or TID (exact), a buyer's phone (whole or its last 4), a name's beginning; Korea days, status, provider, sorted, paged. Names and phones masked.",
+    query: OrdersQuerySchema,
+    answers: { '200': { description: 'One page of attempts and how many match.', schema: OrdersAnswerSchema }, ...consoleErrors() },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/orders/{order_id}',
+    tag: 'staff',
+    summary: "One order's story: its attempts, payment, cancels, money owed back, and one timeline of what is recorded.",
+    params: OrderIdParamSchema,
+    answers: {
+      '200': { description: 'The story (the buyer whole, the card number masked).', schema: StorySchema },
+      ...consoleErrors({ '404': error('authorizeStaff is not configured (not-found), or the order has no attempt (unknown-order).') }),
+    },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/receipt',
+    tag: 'staff',
+    summary: "Where the PG shows the receipt of the order's payment (Shinhan's receipt page).",
+    query: OrderIdParamSchema,
+    answers: {
+      '200': { description: "The PG's receipt page for the payment.", schema: StaffReceiptSchema },
+      ...consoleErrors({
+        '404': error('authorizeStaff is not configured (not-found), the order has no payment (no-payment), or its PG has no receipt page to link to (no-receipt-page: Smartro).'),
+        '502': error("Shinhan's receipt API refused or could not be reached."),
+      }),
+    },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/refunds-due',
+    tag: 'staff',
+    summary: 'Money owed back (refund_due): the open entries, or with resolved=1 every entry.',
+    query: RefundsDueQuerySchema,
+    answers: { '200': { description: 'The entries.', schema: RefundsDueAnswerSchema }, ...consoleErrors() },
+    staff: true,
+  },
+  {
+    method: 'post',
+    path: '/staff/refunds-due/resolve',
+    tag: 'staff',
+    summary: 'Mark a refund_due entry resolved, with a note of what was done (once; audited).',
+    body: { schema: ResolveDueBodySchema, type: JSON_BODY },
+    answers: {
+      '200': { description: 'Resolved.', schema: ResolveAnswerSchema },
+      ...consoleErrors({ '409': error('not-open: no open entry with this provider and tid (already resolved, or none).') }, { post: true }),
+    },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/deliveries',
+    tag: 'staff',
+    summary: "Events and webhooks whose delivery died (status=dead, default) or is failing (pending, tried at least once); a webhook's url, never its secret.",
+    query: DeliveriesQuerySchema,
+    answers: { '200': { description: 'The deliveries.', schema: DeliveriesAnswerSchema }, ...consoleErrors() },
+    staff: true,
+  },
+  {
+    method: 'post',
+    path: '/staff/deliveries/retry',
+    tag: 'staff',
+    summary: "Queue deliveries again: one event's, or every dead one (audited).",
+    body: { schema: RetryBodySchema, type: JSON_BODY },
+    answers: { '200': { description: 'How many deliveries were queued again.', schema: RetryAnswerSchema }, ...consoleErrors({}, { post: true }) },
+    staff: true,
+  },
+  {
+    method: 'post',
+    path: '/staff/reconcile',
+    tag: 'staff',
+    summary: "Run reconcile() now (audited); ran: false when another instance was reconciling.",
+    body: { schema: ReconcileBodySchema, type: JSON_BODY },
+    answers: { '200': { description: "kpg.reconcile()'s report.", schema: ReconcileAnswerSchema }, ...consoleErrors({}, { post: true }) },
+    staff: true,
+  },
+  {
+    method: 'get',
+    path: '/staff/audit',
+    tag: 'staff',
+    summary: "The audit table of staff actions (every staff POST, refused ones too), newest first; one order's, or all.",
+    query: AuditQuerySchema,
+    answers: { '200': { description: 'The entries (without the request bodies).', schema: AuditAnswerSchema }, ...consoleErrors() },
+    staff: true,
+  },
+  {
+    method: 'get',
     path: '/openapi.json',
     tag: 'document',
     summary: 'This document.',
@@ -402,6 +565,19 @@ const NAMES = new Map<z.ZodType, string>([
   [ShinhanReturnSchema, 'ShinhanReturn'],
   [SmartroResultSchema, 'SmartroResult'],
   [ConfirmSchema, 'CancelConfirm'],
+  [MeSchema, 'StaffMe'],
+  [OrdersAnswerSchema, 'StaffOrders'],
+  [StorySchema, 'StaffStory'],
+  [StaffReceiptSchema, 'StaffReceipt'],
+  [RefundsDueAnswerSchema, 'RefundsDue'],
+  [ResolveDueBodySchema, 'RefundDueResolve'],
+  [ResolveAnswerSchema, 'RefundDueResolved'],
+  [DeliveriesAnswerSchema, 'Deliveries'],
+  [RetryBodySchema, 'DeliveriesRetry'],
+  [RetryAnswerSchema, 'DeliveriesRequeued'],
+  [ReconcileBodySchema, 'ReconcileBody'],
+  [ReconcileAnswerSchema, 'ReconcileReport'],
+  [AuditAnswerSchema, 'StaffAudit'],
 ]);
 
 /**
@@ -439,13 +615,14 @@ export function openApiDocument({ basePath = '/api/kpg', version = VERSION }: Op
   };
   const paths: Record<string, Json> = {};
   for (const route of ROUTES) {
-    const id = `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`;
+    const id = route.operationId ?? `${route.method}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`;
     const Id = id[0].toUpperCase() + id.slice(1);
     const operation: Json = { operationId: id, tags: [route.tag], summary: route.summary };
-    if (route.query) {
-      const json = z.toJSONSchema(route.query, { target: 'draft-2020-12', io: 'input' }) as { properties?: Record<string, Json>; required?: string[] };
-      operation.parameters = Object.entries(json.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: json.required?.includes(name) ?? false, schema }));
-    }
+    const parameters = (where: 'path' | 'query', schema: z.ZodObject) => {
+      const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as { properties?: Record<string, Json>; required?: string[] };
+      return Object.entries(json.properties ?? {}).map(([name, schema]) => ({ name, in: where, required: where === 'path' || (json.required?.includes(name) ?? false), schema }));
+    };
+    if (route.params || route.query) operation.parameters = [...(route.params ? parameters('path', route.params) : []), ...(route.query ? parameters('query', route.query) : [])];
     if (route.staff) {
       operation.security = [{ staffHeader: [] }];
       operation.description = `Guarded by the shop's authorizeStaff; every request carries the header ${STAFF_HEADER}: 1 and comes from the shop's own origin.`;
@@ -479,7 +656,7 @@ export function openApiDocument({ basePath = '/api/kpg', version = VERSION }: Op
       { name: 'widget', description: 'The widget (kpg-checkout, kpg-card-picker, kpg-receipt): JSON.' },
       { name: 'shinhan', description: "Sent by Shinhan to the buyer's browser: pages and redirects." },
       { name: 'smartro', description: "Sent by Smartro: the buyer's browser (pages, redirects) and its server (RetryURL, text)." },
-      { name: 'staff', description: "The shop's staff: cancels and refunds." },
+      { name: 'staff', description: "The shop's staff: cancels and refunds (issue 22), the staff console's routes and its ready page (issue 23, docs/staff-api.md)." },
       { name: 'document', description: 'This document.' },
     ],
     paths,
