@@ -122,6 +122,9 @@ export default {
           // sessions a minute) would refuse the suite's own payments with 429 when tests come thick and fast.
           // The limits themselves have node tests (test/node/server-*.test.mjs).
           rateLimit: Object.fromEntries(['session', 'cards', 'lookups', 'refusals'].map((name) => [name, { limit: 1000, windowMs: 60_000 }])),
+          // Issue 25: no PG terms through the demo server, so every other test pays without the consent step;
+          // test/terms.test.ts gives the checkout its terms through terms-url.
+          shinhanTerms: 'none',
         });
       },
       async serverStop() {
