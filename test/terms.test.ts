@@ -49,6 +49,7 @@ describe('the consent step (issue 25)', () => {
     const button = payButton(el);
     const hint = el.shadowRoot!.getElementById(button.getAttribute('aria-describedby')!);
     expect(hint?.textContent).to.contain('약관에 동의');
+    await expect(el, 'axe: consent missing').to.be.accessible();
     document.getElementById('before')!.focus();
 
     // Tab to the first terms' "전문 보기", Enter: the dialog is modal and shows that terms.
@@ -67,6 +68,7 @@ describe('the consent step (issue 25)', () => {
     // behind it (the frame takes the focus too, so a keyboard can scroll a long text).
     const close = dialog.querySelector<HTMLButtonElement>('button.close')!;
     expect(deepActive()).to.equal(close);
+    await expect(el, 'axe: the dialog open').to.be.accessible();
     for (let i = 0; i < 3; i++) {
       await sendKeys({ press: 'Tab' });
       const active = deepActive();
@@ -94,6 +96,7 @@ describe('the consent step (issue 25)', () => {
     // Space ticks it: the hint goes, and pay sends the consent with the session.
     await sendKeys({ press: 'Space' });
     await waitFor(() => !button.hasAttribute('aria-describedby'), 'the hint stayed');
+    await expect(el, 'axe: consent given').to.be.accessible();
     await sendKeys({ press: 'Tab' });
     await sendKeys({ press: 'Enter' });
     await waitFor(async () => (await fixtureCalls(key)).length === 1, 'no session request');
