@@ -12,9 +12,11 @@
 //   GET  /gallery/pg/images/<file>.svg    the sandbox's card logos
 //   GET  /gallery/api/receipt?tid=T&kind=K   a Smartro receipt (K = approved | cancelled | vbank | hang | fail)
 //   *    /gallery/staff/<scenario>/...      the staff API for <kpg-admin> (demo/gallery-staff-stubs.mjs)
+//   GET  /gallery/api/terms?mode=show     the sandbox's Shinhan terms, as {base}/terms answers (issue 25)
 //
 // A request that "never answers" is answered 503 after HANG_MS, or dropped when the browser goes away.
 import { CARD_COMPANIES, CARD_IMAGES, CARD_IMAGE_DIR } from './sandbox/shinhan/cards.mjs';
+import { STANDARD_TERMS } from './sandbox/shinhan/terms.mjs';
 import { staffAnswer } from './gallery-staff-stubs.mjs';
 
 const HANG_MS = 30 * 60 * 1000;
@@ -175,6 +177,12 @@ export function galleryStubs() {
         if (mode === 'hang') return hang();
         if (mode === 'fail') return json({ code: 'unavailable', message: 'The card list is down on purpose' }, 500);
         return send(200, 'application/json; charset=utf-8', CARDS);
+      }
+      case '/gallery/api/terms': {
+        // Issue 25: the PG's terms as kpg-checkout/server's {base}/terms answers them (?mode=show only: the
+        // other checkouts of the gallery ask for /gallery/api/terms, beside their session-url, and get a 404).
+        if (q.get('mode') !== 'show') break;
+        return json({ pgcode: 'card', required: true, terms_hash: 'a1'.repeat(32), list: STANDARD_TERMS });
       }
       case '/gallery/api/receipt': {
         const kind = q.get('kind');

@@ -42,6 +42,7 @@ const T = {
     picker: '카드사 선택 <kpg-card-picker>',
     widget: '카드사 선택과 결제 버튼',
     receipt: '전표 <kpg-receipt>',
+    terms: '약관 동의 (terms="pg")',
     presetNames: {
       default: '기본', toss: '토스 블루', kakao: '카카오 옐로', naver: '네이버 그린', black: '검정',
       'white-on-white': '흰 바탕에 흰 포인트', dark: '어두운 페이지', 'dark-white': '어두운 페이지, 흰 포인트',
@@ -72,6 +73,8 @@ const T = {
       slipVbank: ['거래 내역 (가상계좌 입금, 현금영수증)', 'view="inline"'],
       slipLoading: ['전표 불러오는 중', '응답하지 않는 receipt-url'],
       slipFailed: ['전표 불러오기 실패', '500을 답하는 receipt-url'],
+      termsMissing: ['약관 동의 전', '전체 동의 전에는 결제 버튼이 무엇이 빠졌는지 알려 줍니다'],
+      termsGiven: ['약관 동의 후', '전체 동의를 누른 상태'],
     },
   },
   en: {
@@ -85,6 +88,7 @@ const T = {
     picker: 'Card picker <kpg-card-picker>',
     widget: 'Card picker and pay button',
     receipt: 'Receipt <kpg-receipt>',
+    terms: 'Consent to the PG\u2019s terms (terms="pg")',
     presetNames: {
       default: 'Default', toss: 'Toss blue', kakao: 'Kakao yellow', naver: 'Naver green', black: 'Black',
       'white-on-white': 'White point on white', dark: 'Dark page', 'dark-white': 'Dark page, white point',
@@ -115,6 +119,8 @@ const T = {
       slipVbank: ['Record (virtual account deposit, cash receipt)', 'view="inline"'],
       slipLoading: ['Slip loading', 'A receipt-url that never answers'],
       slipFailed: ['Slip could not load', 'A receipt-url answering 500'],
+      termsMissing: ['Before the consent', 'The pay button says what is missing until 전체 동의 is ticked'],
+      termsGiven: ['After the consent', '전체 동의 ticked'],
     },
   },
 }[lang];
@@ -211,6 +217,15 @@ const SECTIONS = [
     ],
   },
   {
+    id: 'section-terms',
+    title: T.terms,
+    wide: true,
+    specimens: [
+      ['termsMissing', checkout('terms-missing', 'paid', { pgcode: 'card', 'terms-url': '/gallery/api/terms?mode=show' }), { terms: true }],
+      ['termsGiven', checkout('terms-given', 'paid', { pgcode: 'card', 'terms-url': '/gallery/api/terms?mode=show' }), { terms: true, agree: true }],
+    ],
+  },
+  {
     id: 'section-receipt',
     title: T.receipt,
     wide: true,
@@ -299,6 +314,12 @@ function build() {
       if (how.start) {
         waits.push(element.updateComplete.then(() => (element.pay(), reach(element, how.state))));
       }
+      // The consent step shown (issue 25), and a buyer's tick on 전체 동의 where the specimen says so.
+      if (how.terms) {
+        const step = () => element.shadowRoot?.querySelector('kpg-terms');
+        const box = () => (step()?.hidden ? null : step()?.shadowRoot?.querySelector('input[type="checkbox"]'));
+        waits.push(until(() => box()).then(() => how.agree && box().click()));
+      }
       if (how.outcome) {
         figure.dataset.outcome = 'pending';
         element.addEventListener(how.outcome, () => (figure.dataset.outcome = 'done'));
@@ -314,7 +335,7 @@ function build() {
 function roots() {
   const roots = [];
   const collect = (root) => {
-    for (const node of root.querySelectorAll('kpg-checkout, kpg-card-picker, kpg-receipt')) {
+    for (const node of root.querySelectorAll('kpg-checkout, kpg-card-picker, kpg-receipt, kpg-terms')) {
       roots.push(node.shadowRoot);
       if (node.shadowRoot) collect(node.shadowRoot);
     }
@@ -330,7 +351,8 @@ function rendered() {
     const host = root.host;
     const url = host.getAttribute(host.localName === 'kpg-receipt' ? 'receipt-url' : 'cards-url') ?? '';
     const wanted =
-      /mode=fail|kind=fail/.test(url) ? '.retry'
+      host.localName === 'kpg-terms' ? (/mode=show/.test(host.getAttribute('terms-url') ?? '') ? 'input' : null)
+      : /mode=fail|kind=fail/.test(url) ? '.retry'
       : /mode=hang|kind=hang/.test(url) ? null
       : host.localName === 'kpg-card-picker' ? '[role="radio"]'
       : host.getAttribute('view') === 'inline' ? '[part="slip"]'

@@ -47,14 +47,16 @@ function returnScript(from) {
 }
 
 /**
- * @param {{ publicBaseUrl: string, shinhanPort?: number, smartroPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source', database?: import('../dist/server/index.js').DatabaseOptions, rateLimit?: import('../dist/server/index.js').KpgServerOptions['rateLimit'] }} options
+ * @param {{ publicBaseUrl: string, shinhanPort?: number, smartroPort?: number, host?: string, env?: Record<string, string | undefined>, returnScriptFrom?: 'dist' | 'source', database?: import('../dist/server/index.js').DatabaseOptions, rateLimit?: import('../dist/server/index.js').KpgServerOptions['rateLimit'], shinhanTerms?: 'standard' | 'hostile' | 'none' }} options
  *   `env`: environment variables for the server (the demo passes process.env, so SHINHAN_API_BASE etc. can
  *   point it at a PG's real test server, DATABASE_URL at PostgreSQL and KPG_DATA_DIR at a PGlite directory to
  *   keep; tests pass nothing: the sandboxes and a temporary PGlite directory removed on close).
  *   `rateLimit`: the server's per-client limits (default: kpg-checkout/server's own).
+ *   `shinhanTerms`: what the Shinhan sandbox's terms-info-list answers (default "standard": the demo shows the
+ *   consent step; the browser tests pass "none" and test the consent step on their own terms).
  */
-export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPort = 5175, host = '127.0.0.1', env = {}, returnScriptFrom = 'source', database, rateLimit }) {
-  const shinhan = await startShinhanSandbox({ host, port: shinhanPort });
+export async function demoServers({ publicBaseUrl, shinhanPort = 5174, smartroPort = 5175, host = '127.0.0.1', env = {}, returnScriptFrom = 'source', database, rateLimit, shinhanTerms }) {
+  const shinhan = await startShinhanSandbox({ host, port: shinhanPort, terms: shinhanTerms });
   const smartro = await startSmartroSandbox({ host, port: smartroPort });
   const demo = createDemoBackend({ publicBaseUrl, sandboxes: { shinhanOrigin: shinhan.origin, smartroOrigin: smartro.origin }, env, database, rateLimit });
   await demo.kpg.ready;

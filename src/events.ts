@@ -104,7 +104,22 @@ export type KpgErrorCode =
   /** The card list could not be loaded or was unusable (HTTP error, bad JSON, ret_code not 0, empty). */
   | 'cards-failed'
   /** A receipt could not be opened or shown (backend error, bad JSON, a URL not allowed). */
-  | 'receipt-failed';
+  | 'receipt-failed'
+  /** Issue 25: `pay()` before the buyer agreed to the PG's terms (the consent step, `terms="pg"`). Nothing was sent. */
+  | 'terms-required'
+  /** Issue 25: the PG's terms could not be loaded or were unusable. */
+  | 'terms-failed';
+
+/** Issue 25: the consent step's state (`kpg-terms-change`): what the checkout sends with the session. */
+export interface KpgTermsDetail {
+  /** The PG has terms for this pgcode: the buyer must agree before paying. */
+  required: boolean;
+  agreed: boolean;
+  /** The terms_no agreed to (all of them once agreed), sent as `terms_agreed`. */
+  terms_agreed: number[];
+  /** The hash the backend answered with the terms, sent as `terms_hash`. */
+  terms_hash: string | null;
+}
 
 /** Anything else went wrong. `provider` and `order_no` are set when known, so a shop can reconcile. */
 export interface KpgErrorDetail {
@@ -118,6 +133,7 @@ export interface KpgErrorDetail {
 
 export interface KpgEventMap {
   'kpg-card-select': CustomEvent<KpgCardSelectDetail>;
+  'kpg-terms-change': CustomEvent<KpgTermsDetail>;
   'kpg-session': CustomEvent<KpgSessionDetail>;
   'kpg-success': CustomEvent<KpgSuccessDetail>;
   'kpg-fail': CustomEvent<KpgFailDetail>;

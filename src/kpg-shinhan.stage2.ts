@@ -6,10 +6,12 @@
  */
 import { MORE } from './more.js';
 import './entries/card-picker.js';
+import { termsStep } from './kpg-terms/step.js';
 import './entries/receipt.js';
 import { shinhan } from './providers/shinhan.js';
 import { registerMore } from './stage.js';
-import { registerProvider } from './registry.js';
+import { registerProvider, views } from './registry.js';
 
 registerProvider(shinhan);
 registerMore(MORE);
+views.terms = termsStep;

@@ -6,6 +6,7 @@
  */
 import { invalidConfig } from './errors.js';
 import type { SlipView } from './kpg-receipt/slip.js';
+import type { TermsStep } from './kpg-terms/step.js';
 import type { ProviderMore, ProviderStart, RegisteredProvider } from './providers/types.js';
 import { PROVIDERS, oneOf } from './rules.js';
 import type { ProviderId } from './schemas.js';
@@ -40,4 +41,4 @@ export function providerFor(value: string | null | undefined): RegisteredProvide
 }
 
 /** What the script carries beyond PGs: the card picker (a Shinhan script), Smartro's inline slip. */
-export const views: { picker?: boolean; slip?: SlipView } = {};
+export const views: { picker?: boolean; slip?: SlipView; terms?: TermsStep } = {};

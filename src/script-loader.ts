@@ -6,7 +6,15 @@ import { KpgError } from './errors.js';
 
 interface TrustedTypePolicyLike {
   createScriptURL(url: string): unknown;
+  createHTML(html: string): unknown;
 }
+
+/**
+ * The one document the policy lets become HTML (issue 25): a PG's terms inside a sandboxed `<iframe srcdoc>`
+ * (no scripts, an opaque origin), under this CSP, which loads nothing (a srcdoc document is never in quirks
+ * mode: no doctype needed). Anything else is refused.
+ */
+export const TERMS_DOC_HEAD = `<meta http-equiv=content-security-policy content="default-src 'none';style-src 'unsafe-inline'">`;
 
 let policy: TrustedTypePolicyLike | null | undefined;
 
@@ -17,12 +25,24 @@ function scriptUrlPolicy(): TrustedTypePolicyLike | null {
     .trustedTypes;
   try {
     // Only URLs that already passed the origin check reach this policy (see loadScript's callers).
-    policy = tt ? tt.createPolicy('kpg-checkout', { createScriptURL: (url: string) => url }) : null;
+    policy = tt
+      ? tt.createPolicy('kpg-checkout', {
+          createScriptURL: (url: string) => url,
+          // Only the sandboxed terms document (kpg-terms) becomes HTML, and only under its CSP.
+          createHTML: (html: string) => {
+            if (!html.startsWith(TERMS_DOC_HEAD)) throw TypeError();
+            return html;
+          },
+        })
+      : null;
   } catch {
     policy = null; // a second copy of the widget on the page: the name is taken
   }
   return policy;
 }
+
+/** A terms document (it starts with TERMS_DOC_HEAD) as the page's Trusted Types want it for `srcdoc`. */
+export const trustedHtml = (html: string): string => (scriptUrlPolicy()?.createHTML(html) ?? html) as string;
 
 const loads = new Map<string, Promise<void>>();
 

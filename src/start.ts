@@ -34,6 +34,9 @@ export interface SessionRequest {
   install_month?: string;
   /** Smartro: how the buyer pays (`pay-method`), allowed or refused by the backend. */
   pay_method?: string;
+  /** Issue 25: the PG terms the buyer agreed to and the hash the backend answered with them. */
+  terms_agreed?: number[];
+  terms_hash?: string;
 }
 
 export interface FlowHooks {
@@ -68,6 +71,7 @@ export function sessionRequest(ctx: AttemptContext): SessionRequest {
     ...(config.appScheme ? { app_scheme: config.appScheme } : {}),
     ...(config.payMethod ? { pay_method: config.payMethod } : {}),
     ...(ctx.card ?? {}),
+    ...ctx.terms,
   };
 }
 

@@ -86,6 +86,28 @@ describe('strict CSP and Trusted Types', () => {
     }
   });
 
+  it('issue 25: the consent step and its dialog (the PG terms in a sandboxed srcdoc frame, through the kpg-checkout policy) report no violation', async function () {
+    needs(this, 'shinhan');
+    const terms = { pgcode: 'card', required: true, terms_hash: 'cd'.repeat(32), list: [{ terms_no: 1, terms_nm: '전자금융거래 이용약관', terms_ctnt: '<h3 style="color:red">약관</h3><p>본문</p><img src="//example.invalid/x.png">' }] };
+    const { frame, win } = strictPage(`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="11000" order-id="T-csp"
+        session-url="/api/kpg/session" result-url="/api/kpg/result" script-src="${SHINHAN_SCRIPT}"
+        terms-url="${fixture({ body: terms })}"></kpg-checkout>`);
+    try {
+      const step = () => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('kpg-terms');
+      await waitFor(() => step()?.shadowRoot?.querySelector('button.read') && !step()!.hidden, 'the consent step did not show', { timeout: 8000 });
+      const dialog = step()!.shadowRoot!.querySelector('dialog')!;
+      const shown = dialog.querySelector('iframe')!;
+      // The terms document's load event: what it would fetch (an image) has been asked for, and refused, by then.
+      const loaded = new Promise((resolve) => shown.addEventListener('load', resolve, { once: true }));
+      await realClick(step()!.shadowRoot!.querySelector('button.read')!);
+      await waitFor(() => dialog.open && shown.srcdoc.includes('<p>본문</p>'), 'the terms did not show in the dialog');
+      await loaded;
+      expect(win().violations).to.deep.equal([]);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('an HTML injection cannot choose the PG script: script-src and pg-origins in markup load nothing, even under strict-dynamic', async function () {
     needs(this, 'shinhan');
     // A sanitizer that lets custom elements through still lets this markup in. Before: the widget (a

@@ -10,8 +10,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const BUYER_COOKIE = 'kpg_demo_buyer';
+/** The demo buyer's CI (connecting information): a made-up value of the real shape, 88 characters of base64. */
+const DEMO_CI = `${'REVNT0NJMDAwMDAx'.repeat(6).slice(0, 86)}==`;
 
-/** @typedef {{ order_id: string, amount: number, product_name: string, buyer: { id: string, name: string, tel?: string, email?: string }, owner: string }} DemoOrder */
+/** @typedef {{ order_id: string, amount: number, product_name: string, buyer: { id: string, name: string, tel?: string, email?: string, ci?: string }, owner: string }} DemoOrder */
 
 /**
  * @param {{ secret?: string }} [options] the cookie's HMAC key (default: random per process)
@@ -47,7 +49,9 @@ export function createDemoOrders(options = {}) {
     /** @param {Omit<DemoOrder, 'buyer'> & { buyer?: DemoOrder['buyer'] }} order */
     add(order) {
       /** @type {DemoOrder} */
-      const full = { buyer: { id: 'buyer01', name: '홍길동' }, ...order };
+      // tel, email and ci reach Shinhan as mobile_no, email_flag/email_addr and user_ci (issue 25; selpay requires
+      // user_ci). A real shop returns its buyer's own: the CI from its identity check (본인인증), 88 characters.
+      const full = { buyer: { id: 'buyer01', name: '홍길동', tel: '010-1234-5678', email: 'buyer@example.com', ci: DEMO_CI }, ...order };
       orders.set(full.order_id, full);
       return full;
     },

@@ -14,11 +14,15 @@ import type { AttemptContext } from '../providers/types.js';
 import { loaded, more, type More } from '../stage.js';
 import { errorOutcome, runCheckout, RETURN_PARAM } from '../start.js';
 import { PopupController } from './popup.js';
+import { views } from '../registry.js';
+import type { TermsHost } from '../kpg-terms/step.js';
 import { idle } from '../reactive.js';
 
 export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit' | 'refunded';
 
 export type CardChoice = { card_cpny_cd: string; install_month: string };
+/** Issue 25: the buyer's consent to the PG's terms, as the session carries it. */
+export type TermsChoice = { terms_agreed: number[]; terms_hash: string };
 
 /** What the controller needs from its element. */
 export interface AttemptHost extends ReactiveControllerHost, HTMLElement {
@@ -138,13 +142,18 @@ export class AttemptController implements ReactiveController {
     if (card === null) {
       return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: 'The buyer has not chosen a card company in the card picker yet' });
     }
+    // Issue 25: the consent step (the second stage's; nothing to agree to before it is here).
+    // Issue 25: the consent step (the second stage's; nothing to agree to before it is here) gives the
+    // consent, or the kpg-error that refuses the press (terms-required).
+    const terms = views.terms?.choice(this.host as unknown as TermsHost);
+    if (terms && 'code' in terms) return this.#refuse(terms);
     const attempt = this.#begin(config, key, undefined, false);
     const device = resolveDevice(config.device);
     // Synchronous up to its first await: a provider's beforeSession runs inside this click, and the session
     // request leaves before anything is rendered.
     this.#run(
       attempt,
-      runCheckout(this.#context(attempt, device, card ?? null), {
+      runCheckout(this.#context(attempt, device, card ?? null, terms), {
         onSession: (detail) => {
           attempt.orderNo = detail.order_no;
           emit(this.host, 'kpg-session', detail);
@@ -296,7 +305,7 @@ export class AttemptController implements ReactiveController {
     void this.host.updateComplete.then(() => this.host.restoreFocus());
   }
 
-  #context(attempt: Attempt, device: Device, card: CardChoice | null): AttemptContext {
+  #context(attempt: Attempt, device: Device, card: CardChoice | null, terms?: TermsChoice): AttemptContext {
     const { config } = attempt;
     const signal = attempt.controller.signal;
     return {
@@ -304,6 +313,7 @@ export class AttemptController implements ReactiveController {
       device,
       signal,
       card,
+      terms,
       userGesture: () => this.#userGesture(signal),
       popup: this.popup,
       leavingPage: () => {

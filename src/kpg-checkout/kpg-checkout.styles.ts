@@ -17,10 +17,12 @@ export const styles =
   .base {
     --ok: var(--kpg-success-color, #067647);
   }
-  kpg-card-picker {
+  kpg-card-picker,
+  kpg-terms {
     margin-bottom: 16px;
   }
-  kpg-card-picker::part(base) {
+  kpg-card-picker::part(base),
+  kpg-terms::part(base) {
     padding: 0;
   }
   .pay {

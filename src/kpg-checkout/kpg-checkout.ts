@@ -1,7 +1,7 @@
 import { readAmount } from '../attributes.js';
 import { readConfig, type ConfigResult } from '../config.js';
 import { AttemptController, type CardChoice, type CheckoutState } from '../controllers/attempt.js';
-import type { KpgCardSelectDetail, KpgErrorDetail, Outcome } from '../events.js';
+import type { KpgCardSelectDetail, KpgErrorDetail, KpgTermsDetail, Outcome } from '../events.js';
 import { emit } from '../events.js';
 import { KpgElement } from '../base-element.js';
 import { popupBlockedText, won } from '../i18n.js';
@@ -49,6 +49,8 @@ function errorText(t: typeof KO, { code, status }: KpgErrorDetail, en: boolean):
       return popupBlockedText(en);
     case 'card-required':
       return t.cardRequired;
+    case 'terms-required':
+      return views.terms?.hint(en);
     case 'invalid-config':
     case 'origin-not-allowed':
       return t.misconfigured;
@@ -94,6 +96,7 @@ interface View {
   label: HTMLSpanElement;
   windowButton: HTMLButtonElement;
   cardHint: HTMLParagraphElement;
+  terms?: HTMLElement | null;
   status: HTMLParagraphElement;
   alert: HTMLParagraphElement;
   picker?: HTMLElement;
@@ -117,6 +120,9 @@ interface View {
  * @fires kpg-vbank-issued - A virtual account (가상계좌) was issued; the money is not there yet. The element shows the account. `detail: {provider, order_no, vbank: {bank_name, account_no?, holder, amount, due_date}, result}`
  * @fires kpg-refunded - The order was paid and the shop has given the whole payment back (`status: "refunded"`, on a later visit or press). The element says so and shows no pay button. `detail: {provider, order_no, tid?, result}`
  * @attribute pg-origins - Ignored, with a console warning: PG origins are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`).
+ * @attribute terms - Shinhan: `pg` (default) shows the PG's terms (terms-info-list, through `terms-url`) with a required "전체 동의" checkbox before the pay button and sends the consent with the session; `none` shows nothing. Read by the consent step (second stage, kpg-terms/step.ts) as an attribute.
+ * @attribute terms-url - Your backend endpoint for the PG's terms (same origin); default `terms` beside `session-url` (kpg-checkout/server's `{base}/terms`).
+ * @fires kpg-terms-change - (Shinhan, with terms) The terms loaded, or the buyer ticked / unticked "전체 동의". `detail: {required, agreed, terms_agreed, terms_hash}`
  *
  * @csspart base - The wrapper, coloured with `main_color`.
  * @csspart picker - The card picker (with `cards-url`); its `list`, `card` and `installment` parts are exported.
@@ -215,6 +221,8 @@ export class KpgCheckout extends KpgElement {
   declare payMethod?: string;
   /** No payment can start. */
   declare disabled: boolean;
+  /** @internal The consent step's last report (issue 25; kpg-terms/step.ts sets it and asks for an update). */
+  declare termsState?: KpgTermsDetail;
 
   /** The buyer's choice in the card picker. */
   declare private _card: KpgCardSelectDetail | null;
@@ -282,6 +290,7 @@ export class KpgCheckout extends KpgElement {
     return this._card && { card_cpny_cd: this._card.card_cpny_cd, install_month: this._card.install_month };
   }
 
+
   /** With `cards-url`, and only where this script has the card picker (kpg-smartro.js has none). */
   #picker(): boolean {
     if (!this.cardsUrl) return false;
@@ -298,9 +307,11 @@ export class KpgCheckout extends KpgElement {
     const button = root.querySelector<HTMLElement>('[part="button"]');
     if (root.activeElement && root.activeElement !== button) return;
     const outcome = this.#attempt.outcome;
-    if (outcome?.type === 'kpg-error' && outcome.detail.code === 'card-required') {
-      const picker = root.querySelector('kpg-card-picker');
-      (picker?.shadowRoot?.querySelector<HTMLElement>('[tabindex="0"]') ?? picker)?.focus();
+    const code = outcome?.type === 'kpg-error' && outcome.detail.code;
+    // What the buyer must do first: choose a card (the picker), agree to the PG's terms (the consent step).
+    if (code === 'card-required' || code === 'terms-required') {
+      const step = root.querySelector(code === 'card-required' ? 'kpg-card-picker' : 'kpg-terms');
+      (step?.shadowRoot?.querySelector<HTMLElement>('[tabindex="0"],input') ?? step)?.focus();
     } else {
       (this.state === 'paid' || this.state === 'refunded'
         ? root.querySelector<HTMLElement>('[part="status"]')
@@ -424,6 +435,10 @@ export class KpgCheckout extends KpgElement {
     const vbank = state === 'awaiting-deposit' && outcome?.type === 'kpg-vbank-issued' ? outcome.detail.vbank : null;
     const m = loaded();
     const { button } = view;
+    // The consent step (issue 25; the second stage's): the PG's terms, once it is here.
+    const step = views.terms;
+    const terms = step && !paid && !vbank ? (view.terms = step.render(this, view.terms, busy || state === 'continue')) : null;
+    const needsTerms = !!step?.choice(this)?.hasOwnProperty('code');
 
     // The pay button, the account when one was issued, nothing for an order given back.
     let main: Element | null = state === 'refunded' ? null : button;
@@ -438,7 +453,7 @@ export class KpgCheckout extends KpgElement {
     // Busy is aria-disabled, not disabled: the focused button keeps the focus (a disabled one would lose it).
     attr(button, 'aria-disabled', busy ? 'true' : null);
     attr(button, 'aria-busy', busy ? 'true' : 'false');
-    attr(button, 'aria-describedby', state === 'continue' ? 'hint' : needsCard ? 'card-hint' : null);
+    attr(button, 'aria-describedby', state === 'continue' ? 'hint' : needsCard || needsTerms ? 'card-hint' : null);
     const icon = busy ? view.spin : paid && m ? (view.icon?.localName === 'svg' ? view.icon : m.checkMark()) : null;
     if (icon !== view.icon) {
       view.icon?.remove();
@@ -450,17 +465,19 @@ export class KpgCheckout extends KpgElement {
     say(view.label, paid && m ? m.paid(en) : state === 'continue' ? t.openWindow : this.#label[1]);
     say(view.hint, t.continueHint);
     say(view.windowButton, t.viewWindow);
-    say(view.cardHint, t.cardRequired);
+    // What is missing before the buyer can pay: the card company, the consent to the PG's terms (issue 25).
+    say(view.cardHint, needsCard ? t.cardRequired : (needsTerms && step?.hint(en)) || '');
     say(view.status, busy ? t.busy : alert ? '' : message);
     say(view.alert, alert ? message : '');
 
     // What the base holds, in this order; a node stays in place while it is shown (the focus stays too).
     const shown = [
       picker && main ? this.#renderPicker(view, busy || state === 'continue' || paid || !!vbank) : null,
+      terms,
       state === 'continue' ? view.hint : null,
       main,
       busy && this.#attempt.popup.isOpen ? view.windowButton : null,
-      needsCard && !alert && !vbank ? view.cardHint : null,
+      (needsCard || needsTerms) && !alert && !vbank ? view.cardHint : null,
       view.status,
       view.alert,
     ].filter((node): node is Element => !!node);

@@ -27,6 +27,8 @@ export interface AttemptContext {
   readonly popup: PopupController;
   /** With a card picker: the buyer's choice, sent as `card_cpny_cd` / `install_month`. */
   readonly card: { card_cpny_cd: string; install_month: string } | null;
+  /** With the consent step (issue 25): the terms agreed to, sent as `terms_agreed` / `terms_hash`. */
+  readonly terms?: { terms_agreed: number[]; terms_hash: string };
 }
 
 /** How the PG part of an attempt ended. */

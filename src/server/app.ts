@@ -7,6 +7,7 @@
  *   GET  {base}/result?order_no=   widget: what was recorded          JSON
  *   POST {base}/result             widget: {order_no, event: "window-closed"}
  *   GET  {base}/cards?pgcode=      widget: Shinhan's card list (cached, rate-limited)
+ *   GET  {base}/terms?pgcode=      widget: Shinhan's terms and their hash (issue 25; cached, rate-limited)
  *   GET  {base}/receipt?tid=       widget: a receipt of a paid attempt the caller owns
  *   POST {base}/shinhan/return     browser, sent by Shinhan (return_url): confirm + verify   page / 303
  *   GET  {base}/shinhan/cancel     browser, sent by Shinhan (cancel_url)                      page / 303
@@ -32,6 +33,7 @@ import {
   ShinhanFailSchema,
   ShinhanReturnSchema,
   SmartroResultSchema,
+  TermsQuerySchema,
   parseOr400,
 } from './schemas.js';
 import { createStaffRoutes, type StaffDeps } from './staff.js';
@@ -153,6 +155,7 @@ export function createApp(deps: AppDeps) {
   app.use('/session', kind('json'));
   app.use('/result', kind('json'));
   app.use('/cards', kind('json'));
+  app.use('/terms', kind('json'));
   app.use('/receipt', kind('json'));
 
   app.post('/session', async (c) => {
@@ -181,6 +184,16 @@ export function createApp(deps: AppDeps) {
     if (!list.ok) throw new HttpError(502, list.code, list.message);
     // The same for every buyer of this shop (cached here), but ours: no shared caches.
     return jsonText(200, list.text, { 'Cache-Control': 'private, max-age=60' });
+  });
+
+  // Issue 25: the PG's terms for a pgcode the shop offers (cached and limited like the card list).
+  app.get('/terms', async (c) => {
+    need('shinhan');
+    const { pgcode } = parseOr400(TermsQuerySchema, query(c));
+    limit(deps.limits.cards, c);
+    const terms = await deps.payments.terms(pgcode);
+    if (!terms.ok) throw new HttpError(502, terms.code, terms.message);
+    return jsonText(200, terms.text, { 'Cache-Control': 'private, max-age=60' });
   });
 
   app.get('/receipt', async (c) => {
@@ -288,7 +301,7 @@ export function createApp(deps: AppDeps) {
 
   // ----------------------------------------------------------------------------- wrong methods, the rest
   const allow: Array<[string, string]> = [
-    ['/session', 'POST'], ['/result', 'GET, POST'], ['/cards', 'GET'], ['/receipt', 'GET'], ['/shinhan/return', 'POST'],
+    ['/session', 'POST'], ['/result', 'GET, POST'], ['/cards', 'GET'], ['/terms', 'GET'], ['/receipt', 'GET'], ['/shinhan/return', 'POST'],
     ['/shinhan/cancel', 'GET'], ['/shinhan/fail', 'GET'], ['/smartro/return', 'POST'], ['/smartro/retry', 'POST'], ['/smartro/stop', 'GET, POST'],
   ];
   for (const [path, methods] of allow) {

@@ -36,6 +36,9 @@ export const SessionBodySchema = z.object({
   return_to: z.string().min(1).max(2000).optional(),
   app_scheme: z.string().regex(APP_SCHEME).optional(),
   pay_method: z.enum(['card', 'vbank', 'bank', 'phone']).optional(),
+  /** Issue 25: the terms_no the buyer agreed to, and the terms_hash GET {base}/terms answered with them. */
+  terms_agreed: z.array(z.number().int().nonnegative()).max(50).optional(),
+  terms_hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type SessionBody = z.infer<typeof SessionBodySchema>;
 
@@ -55,6 +58,8 @@ const FIELD_RULES: Record<string, string> = {
   pay_method: 'pay_method must be one of card, vbank, bank, phone (and one this shop offers).',
   tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
   event: 'event must be "window-closed".',
+  terms_agreed: 'terms_agreed must be a list of the terms_no the buyer agreed to, e.g. [1, 2, 3].',
+  terms_hash: 'terms_hash must be the terms_hash GET {base}/terms answered (64 hex digits).',
 };
 
 export const OrderNoQuerySchema = z.object({ order_no: z.string().regex(ORDER_NO) });
@@ -63,6 +68,7 @@ export const OrderNoQuerySchema = z.object({ order_no: z.string().regex(ORDER_NO
 export const ResultEventSchema = z.object({ order_no: z.string().regex(ORDER_NO), event: z.literal('window-closed') });
 
 export const CardsQuerySchema = z.object({ pgcode: Pgcode });
+export const TermsQuerySchema = CardsQuerySchema;
 
 /** Shinhan tids look like "tpay_test202108311259590002"; Smartro TIDs are 30 letters/digits. */
 export const ReceiptQuerySchema = z.object({ tid: z.string().regex(/^[A-Za-z0-9_-]{1,50}$/) });
@@ -260,6 +266,8 @@ export const KpgOrderSchema = z
       name: z.string().min(1).max(20),
       tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
       email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
+      /** Issue 25: the buyer's CI (connecting information, 88 characters of base64), Shinhan user_ci. */
+      ci: z.string().regex(/^[A-Za-z0-9+/=]{1,88}$/).optional(),
     }),
     /** Issue 22: the tax-free part of amount (0..amount) and its VAT (0..amount - taxfree_amount). */
     taxfree_amount: z.number().int().nonnegative().optional(),

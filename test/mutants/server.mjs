@@ -105,8 +105,8 @@ const LIST = [
   {
     id: 'srv-store-insert-race-500',
     file: STORE,
-    find: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)\n         ON CONFLICT DO NOTHING RETURNING *",
-    replace: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)\n         RETURNING *",
+    find: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17::jsonb)\n         ON CONFLICT DO NOTHING RETURNING *",
+    replace: "VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17::jsonb)\n         RETURNING *",
     tests: [INV],
     grep: 'one open attempt per order',
     breaks: 'the losing session of a race gets a 500 instead of 409 attempt-in-progress: the buyer sees an internal error',

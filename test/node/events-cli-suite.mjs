@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openStore } from '../../dist/server/index.js';
-import { postForm, sandboxes, shinhanDecide, uid } from './server-helpers.mjs';
+import { postForm, sandboxes, shinhanDecide, uid, TEST_CI } from './server-helpers.mjs';
 
 /** @param {string} origin @param {unknown} body */
 const postJson = async (origin, body) => {
@@ -40,8 +40,8 @@ export function eventsCliSuite(engine) {
       }
       const pgs = await sandboxes(t);
       const { createKpgServer } = await import('../../dist/server/index.js');
-      const good = { order_id: uid('G-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
-      const bad = { order_id: uid('B-'), amount: 12000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
+      const good = { order_id: uid('G-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
+      const bad = { order_id: uid('B-'), amount: 12000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
       const orders = new Map([good, bad].map((o) => [o.order_id, o]));
       const kpg = createKpgServer({
         publicBaseUrl: 'http://127.0.0.1:9',

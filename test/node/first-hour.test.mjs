@@ -328,6 +328,8 @@ test('Chromium: a Shinhan and a Smartro payment clicked through in each shop; th
     for (const [provider, orderId, pgOrigin] of [['shinhan', 'A-1001', shinhanOrigin], ['smartro', 'A-1002', smartroOrigin]]) {
       const checkout = `kpg-checkout[provider="${provider}"]`;
       await page.waitForFunction((sel) => /** @type {any} */ (document.querySelector(sel))?.state === 'idle', { timeout: 10_000 }, checkout);
+      // Shinhan: the buyer agrees to the PG's terms first (issue 25: the consent step, as the README says).
+      if (provider === 'shinhan') await (await page.waitForSelector(`${checkout} >>> kpg-terms:not([hidden]) >>> input[type="checkbox"]`, { timeout: 15_000 }))?.click();
       const opened = browser.waitForTarget((target) => target.url().startsWith(pgOrigin), { timeout: 15_000 });
       await page.click(`${checkout} >>> [part="button"]`); // a real mouse click: the window opens in it
       const pg = /** @type {import('puppeteer-core').Page} */ (await (await opened).page());

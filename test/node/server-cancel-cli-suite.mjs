@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { createKpgServer, toNodeHandler } from '../../dist/server/index.js';
-import { closeServer, ENGINES, listen, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, uid } from './server-helpers.mjs';
+import { closeServer, ENGINES, listen, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, uid, TEST_CI } from './server-helpers.mjs';
 
 /**
  * The suite for one engine (one file each: a PGlite directory opened by each CLI run takes seconds on a loaded
@@ -40,7 +40,7 @@ export function cliSuite(name) {
         dbEnv = { DATABASE_URL: /** @type {any} */ (database).url };
       }
       const pgs = await sandboxes(t);
-      const order = { order_id: uid('C-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
+      const order = { order_id: uid('C-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
       const server = http.createServer();
       const base = await listen(server);
       const kpg = createKpgServer({ publicBaseUrl: base, database, ...pgs.options, loadOrder: () => order, authorize: () => true, reconcileOnStart: false, log: false });

@@ -14,7 +14,7 @@ import { encodeEucKr } from '../../dist/server/providers/euc-kr.js';
 import { vatOf } from '../../dist/server/tax.js';
 import { startShinhanSandbox } from '../../demo/sandbox/shinhan/server.mjs';
 import { encryptData, startSmartroSandbox } from '../../demo/sandbox/smartro/server.mjs';
-import { SANDBOX_SHINHAN, SANDBOX_SMARTRO } from './server-helpers.mjs';
+import { SANDBOX_SHINHAN, SANDBOX_SMARTRO, TEST_CI } from './server-helpers.mjs';
 import { kst, testClock } from './clock.mjs';
 
 /** One pinned clock (issue 20) for the providers and both sandboxes. */
@@ -156,7 +156,8 @@ describe('Shinhan: cancel and cancelState', () => {
   test('a deposited virtual account: the refund account goes as bank_cd / bank_acct_no / bank_name', async () => {
     const order_no = `V${randomBytes(6).toString('hex')}-${++seq}`;
     const key = SANDBOX_SHINHAN.paymentApiKey;
-    const body = { pgcode: 'selpay', client_id: SANDBOX_SHINHAN.clientId, user_id: 'buyer01', user_name: '홍길동', order_no, pay_type: 1, device_type: 2, amount: 11000, product_name: 'v', return_url: 'http://shop.test/r', cancel_url: 'http://shop.test/c', fail_url: 'http://shop.test/f' };
+    // selpay requires user_ci (the document's table, enforced by the sandbox since issue 25).
+    const body = { pgcode: 'selpay', client_id: SANDBOX_SHINHAN.clientId, user_id: 'buyer01', user_name: '홍길동', order_no, pay_type: 1, device_type: 2, amount: 11000, product_name: 'v', return_url: 'http://shop.test/r', cancel_url: 'http://shop.test/c', fail_url: 'http://shop.test/f', user_ci: TEST_CI };
     const request = await (await fetch(`${shinhanSb.origin}/v1.0/payments/request`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `SPGKEY ${key}` }, body: JSON.stringify({ ...body, param_ispt_hash: paramIsptHash({ clientId: body.client_id, userId: 'buyer01', orderNo: order_no, payType: 1, amount: 11000, paymentApiKey: key }) }) })).json();
     const page = await (await fetch(request.redirect_url)).text();
     const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { openStore } from '../../dist/server/index.js';
-import { ENGINES, PG_SKIP, postForm, sandboxes, shinhanDecide, spawnInstance, uid, until } from './server-helpers.mjs';
+import { ENGINES, PG_SKIP, postForm, sandboxes, shinhanDecide, spawnInstance, uid, until, TEST_CI } from './server-helpers.mjs';
 
 const postgres = /** @type {import('./server-helpers.mjs').Engine} */ (ENGINES.find((e) => e.name === 'postgres'));
 
@@ -53,8 +53,8 @@ for (const engine of ENGINES) {
         database = db.database;
       }
       const pgs = await sandboxes(t);
-      const shipped = { order_id: uid('S-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
-      const inFlight = { order_id: uid('F-'), amount: 22000, product_name: '무선 이어폰', buyer: { id: 'buyer02', name: '김민지' } };
+      const shipped = { order_id: uid('S-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
+      const inFlight = { order_id: uid('F-'), amount: 22000, product_name: '무선 이어폰', buyer: { id: 'buyer02', name: '김민지', ci: TEST_CI } };
       const config = { database, ...pgs.options, orders: [shipped, inFlight], pgTimeoutMs: 60_000, delivery: { timeoutMs: 2000, leaseMs: 3000, pollEveryMs: 100 } };
       const first = await spawnInstance(t, { ...config, events: { file, hang: true } });
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clientKey } from '../../dist/server/index.js';
-import { forEachEngine } from './server-helpers.mjs';
+import { forEachEngine, TEST_CI } from './server-helpers.mjs';
 import { hardeningSetup } from './server-hardening-setup.mjs';
 
 forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
@@ -32,7 +32,7 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     const statuses = [];
     for (let i = 0; i < 21; i++) statuses.push((await s.start(s.shop.add().order_id, { clientIp: `198.51.100.${i + 1}` })).status);
     assert.deepEqual(statuses, [...Array(20).fill(200), 429]);
-    const bob = await s.start(s.shop.add({ owner: 'bob', buyer: { id: 'buyer02', name: '김철수' } }).order_id, { buyer: 'bob', clientIp: '198.51.100.1' });
+    const bob = await s.start(s.shop.add({ owner: 'bob', buyer: { id: 'buyer02', name: '김철수', ci: TEST_CI } }).order_id, { buyer: 'bob', clientIp: '198.51.100.1' });
     assert.equal(bob.status, 200, 'another buyer, even from an address alice used');
   });
 
@@ -55,11 +55,11 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     const statuses = [];
     for (let i = 0; i < 21; i++) {
       const owner = `v6buyer${i}`;
-      const order = s.shop.add({ owner, buyer: { id: owner, name: '홍길동' } });
+      const order = s.shop.add({ owner, buyer: { id: owner, name: '홍길동', ci: TEST_CI } });
       statuses.push((await s.start(order.order_id, { buyer: owner, clientIp: `2001:db8:1:2:${(i + 1).toString(16)}::1` })).status);
     }
     assert.deepEqual(statuses, [...Array(20).fill(200), 429]);
-    const elsewhere = s.shop.add({ owner: 'v6other', buyer: { id: 'v6other', name: '홍길동' } });
+    const elsewhere = s.shop.add({ owner: 'v6other', buyer: { id: 'v6other', name: '홍길동', ci: TEST_CI } });
     assert.equal((await s.start(elsewhere.order_id, { buyer: 'v6other', clientIp: '2001:db8:1:3::1' })).status, 200);
     // The key itself.
     assert.equal(clientKey('2001:DB8:1:2:ffff:0:0:1'), '2001:db8:1:2::/64');

@@ -158,7 +158,7 @@ export function shopOrders() {
         order_id: o.order_id ?? uid('A-'),
         amount: o.amount ?? 11000,
         product_name: o.product_name ?? '테스트 상품',
-        buyer: o.buyer ?? { id: 'buyer01', name: '홍길동', tel: '01012345678', email: 'buyer@example.com' },
+        buyer: o.buyer ?? { id: 'buyer01', name: '홍길동', tel: '01012345678', email: 'buyer@example.com', ci: TEST_CI },
         owner: o.owner ?? 'alice',
       };
       orders.set(order.order_id, order);
@@ -306,6 +306,9 @@ export async function until(check, timeoutMs = 5000, what = 'condition') {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** A buyer's CI (connecting information) as banks issue it: 88 characters of base64 (Shinhan user_ci, issue 25). */
+export const TEST_CI = `${'S0lUVEVTVENJ'.repeat(8).slice(0, 86)}==`;
 
 export const SANDBOX_SHINHAN = { clientId: 'kpgdemo01', paymentApiKey: 'sandbox-payment-key-0001', searchApiKey: 'sandbox-search-key-0001' };
 export const SANDBOX_SMARTRO = { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx' };

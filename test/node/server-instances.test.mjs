@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { ENGINES, PG_SKIP, postForm, sandboxes, shinhanDecide, smartroDecide, spawnInstance, uid, until } from './server-helpers.mjs';
+import { ENGINES, PG_SKIP, postForm, sandboxes, shinhanDecide, smartroDecide, spawnInstance, uid, until, TEST_CI } from './server-helpers.mjs';
 
 const postgres = /** @type {import('./server-helpers.mjs').Engine} */ (ENGINES.find((e) => e.name === 'postgres'));
 
@@ -35,7 +35,7 @@ describe('two server instances (processes) on one PostgreSQL', { skip: PG_SKIP }
     t.after(() => db.drop());
     const pgs = await sandboxes(t);
     await pgs.fault('smartro', { api: 'retry', suppress: true });
-    const order = { order_id: uid('P-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
+    const order = { order_id: uid('P-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
     const common = { database: db.database, ...pgs.options, orders: [order] };
     const a = await spawnInstance(t, common);
     const b = await spawnInstance(t, { ...common, publicBaseUrl: a.origin });
@@ -72,7 +72,7 @@ describe('two server instances (processes) on one PostgreSQL', { skip: PG_SKIP }
     const db = await postgres.create();
     t.after(() => db.drop());
     const pgs = await sandboxes(t);
-    const order = { order_id: uid('P-'), amount: 55000, product_name: '무선 이어폰', buyer: { id: 'buyer02', name: '김민지' } };
+    const order = { order_id: uid('P-'), amount: 55000, product_name: '무선 이어폰', buyer: { id: 'buyer02', name: '김민지', ci: TEST_CI } };
     const a = await spawnInstance(t, { database: db.database, ...pgs.options, orders: [order] });
     const b = await spawnInstance(t, { database: db.database, ...pgs.options, orders: [order], publicBaseUrl: a.origin });
     const session = await postJson(a.origin, { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
@@ -100,7 +100,7 @@ for (const engine of ENGINES) {
         database = db.database;
       }
       const pgs = await sandboxes(t);
-      const order = { order_id: uid('K-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
+      const order = { order_id: uid('K-'), amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동', ci: TEST_CI } };
       const config = { database, ...pgs.options, orders: [order], pgTimeoutMs: 60_000 };
       const first = await spawnInstance(t, config);
       const session = await postJson(first.origin, { provider: 'shinhan', order_id: order.order_id, device_type: 2 });

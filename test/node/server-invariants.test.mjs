@@ -5,6 +5,7 @@
  * pair of state.ts's table.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { OPEN_STATUSES, STATUSES, TRANSITIONS } from '../../dist/server/index.js';
@@ -303,7 +304,10 @@ for (const engine of ENGINES) {
         await Promise.all(others.map((s) => s.close()));
       }
       const applied = await sql.query('SELECT name FROM kpg_migrations');
-      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql', '008_staff_audit.sql']);
+      // Every migration shipped, each once (read from the folder: numbers may have gaps, e.g. 007 without 006).
+      const shipped = readdirSync(new URL('../../dist/server/store/migrations/', import.meta.url)).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+      assert.ok(shipped.length >= 6 && shipped.includes('001_init.sql') && shipped.includes('007_terms_consent.sql'), shipped.join());
+      assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name).sort(), shipped);
     });
 
     test('002_vbank upgrades a database made by 001 that holds open attempts: the index is re-created with awaiting_deposit', async () => {
@@ -315,17 +319,17 @@ for (const engine of ENGINES) {
         const first = await readFile(new URL('./migrations/001_init.sql', import.meta.resolve('../../dist/server/store/sql-store.js')), 'utf8');
         await client.exec(first);
         await client.exec("CREATE TABLE kpg_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now()); INSERT INTO kpg_migrations (name) VALUES ('001_init.sql')");
-        // A row as 001's code wrote it (today's insertAttempt writes columns later migrations add).
-        const row = attempt();
+        // An attempt as the 001 schema holds it (today's store writes columns later migrations add).
+        const open = attempt();
         await client.query(
           `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id, device_type, pgcode, nonce, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $11)`,
-          [row.order_no, row.order_id, row.provider, row.merchant_id, row.amount, row.product_name, row.user_id, row.device_type, row.pgcode, row.nonce, now()],
+           VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, 'card', $9, $10, $10)`,
+          [open.order_no, open.order_id, open.provider, open.merchant_id, open.amount, open.product_name, open.user_id, open.device_type, open.nonce, now()],
         );
-        const open = { order_no: row.order_no, order_id: row.order_id };
         await upgraded.migrate();
         const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
-        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), ['001_init.sql', '002_vbank.sql', '003_fair_checks_and_refusal_counts.sql', '004_events.sql', '005_cancels.sql', '008_staff_audit.sql']);
+        const shipped = readdirSync(new URL('../../dist/server/store/migrations/', import.meta.url)).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), shipped);
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
       } finally {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { answerJson, deadOrigin, forEachEngine, readAll, serve, shopOrders, startServer, uid, until } from './server-helpers.mjs';
+import { answerJson, deadOrigin, forEachEngine, readAll, serve, shopOrders, startServer, uid, until, TEST_CI } from './server-helpers.mjs';
 
 /** A fake PG here can hang on purpose: the server's own PG timeout (set short below) must end it; this bounds the test if it does not. */
 const HANG_BOUND = { timeout: 20_000 };
@@ -192,6 +192,11 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       cancel_url: `${s.base}/api/kpg/shinhan/cancel`,
       fail_url: `${s.base}/api/kpg/shinhan/fail`,
       custom_parameter: attempt.nonce,
+      // Issue 25: the buyer's CI (selpay requires user_ci) and contact, from the shop's order only.
+      user_ci: TEST_CI,
+      email_flag: 'Y',
+      email_addr: 'buyer@example.com',
+      mobile_no: '01012345678',
       main_color: 'FFFFFF',
       point_color: '5379FF',
       param_ispt_hash: sha256(`${CLIENT_ID}buyer01${orderNo}111000${PAYMENT_KEY}`),

@@ -57,6 +57,7 @@ async function confirmInfo(orderNo) {
 async function paid(o = {}, how = {}) {
   const body = {
     pgcode: how.vbank ? 'selpay' : 'card',
+    ...(how.vbank ? { user_ci: 'C'.repeat(86) + '==' } : {}), // selpay requires user_ci (issue 25)
     client_id: CLIENT_ID,
     user_id: 'buyer01',
     user_name: '홍길동',

@@ -19,6 +19,8 @@ const CLIENT_ID = 'kpgdemo01';
 const PAYMENT_KEY = 'sandbox-payment-key-0001';
 const SEARCH_KEY = 'sandbox-search-key-0001';
 const SHOP = 'http://shop.test:8765';
+/** A connecting information value (CI) of the shape banks issue: 88 characters of base64. */
+const TEST_CI = `${'Q0lURVNUMDEyMzQ1Njc4OWFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6QUJDREVGR0hJSktMTU5PUFFSU1RVVldY'.slice(0, 86)}==`;
 
 /** @param {string} s */
 const sha256 = (s) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -60,6 +62,8 @@ function requestBody(overrides = {}, { rehash = true } = {}) {
     fail_url: `${SHOP}/api/kpg/shinhan/fail`,
     ...overrides,
   };
+  // selpay requires user_ci (the document's table; issue 25): a CI like a real one, 88 characters.
+  if (body.pgcode === 'selpay' && !('user_ci' in overrides)) body.user_ci = TEST_CI;
   if (rehash && !('param_ispt_hash' in overrides)) {
     body.param_ispt_hash = sha256(
       `${body.client_id}${body.user_id}${body.order_no}${body.pay_type}${body.amount}${PAYMENT_KEY}`,

@@ -239,6 +239,28 @@ for (const width of [320, 390, 1280]) {
   }
 }
 
+describe('the consent step\'s dialog (issue 25), 390 px, light, ko', { concurrency: 1 }, () => {
+  /** @type {import('puppeteer-core').Page} */
+  let page;
+  before(async () => {
+    page = await openGallery({ width: 390, height: 844, query: '&only=termsMissing' });
+  }, TEST);
+  after(() => page?.close());
+
+  it('전문 보기 opens the modal dialog with the terms in its sandboxed frame: axe passes, it matches its baseline', TEST, async () => {
+    const frameLoaded = page.waitForFrame((f) => f.url() === 'about:srcdoc', { timeout: WAIT_MS });
+    await page.click('#termsMissing kpg-checkout >>> kpg-terms >>> button.read');
+    await bounded(
+      page.waitForFunction(() => document.querySelector('#termsMissing kpg-checkout')?.shadowRoot?.querySelector('kpg-terms')?.shadowRoot?.querySelector('dialog')?.open),
+      'the dialog did not open',
+    );
+    await frameLoaded;
+    assert.deepEqual(await axeViolations(page), []);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(undefined)))));
+    assertBaseline('termsDialog-390-light-ko', await page.screenshot({ type: 'png' }));
+  });
+});
+
 /** @param {string} css `rgb(r, g, b)` or `rgba(r, g, b, a)` @returns {number[]} */
 const rgb = (css) => {
   const m = /rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)/.exec(css);

@@ -32,6 +32,7 @@ import {
   txStat,
 } from './cancel.mjs';
 import { buildShinhanScript } from './script.mjs';
+import { termsFor } from './terms.mjs';
 
 /**
  * @typedef {object} Merchant
@@ -104,6 +105,21 @@ import { buildShinhanScript } from './script.mjs';
  * @property {Map<string, Payment>} byTid
  * @property {Map<string, Payment>} byReceiptId
  * @property {ApiFault[]} faults injected through /__sandbox/fault (test only)
+ * @property {SandboxSettings} settings the test switches of /__sandbox/settings (issue 25)
+ * @property {string[]} probes every path under /__sandbox/probe/ requested (hostile terms' beacons), in order
+ */
+
+/**
+ * The sandbox's switches (issue 25), set by the constructor's options and by `POST /__sandbox/settings`;
+ * `/__sandbox/reset` puts the constructor's back.
+ * @typedef {object} SandboxSettings
+ * @property {'standard' | 'hostile' | 'none'} terms what terms-info-list answers: the sandbox's Korean terms
+ *   (selpay, card), hostile HTML that tries to run and fetch, or "there is no data." for every pgcode
+ * @property {boolean} requireUserCi user_ci is required for selpay, as the document's table says
+ *   ("통합결제창(개인)전용 / user_ci / 필수"); false stands for a shop whose contract waives it (assumption:
+ *   the document names no waiver, the selpay example omits the field)
+ * @property {'Y' | 'N' | null} escrYn what return_url carries as escr_yn (null: nothing on a card approval, "N"
+ *   on a virtual account, as before); "Y" stands for a merchant with escrow whose buyer chose it in the window
  */
 
 /**
@@ -244,10 +260,15 @@ async function readJsonObject(req, res) {
  * @param {() => number} [options.now] base clock in ms (default Date.now); the sandbox adds the advance-clock offset
  * @param {Record<string, import('./cards.mjs').CardPromotion[]>} [options.promotions] card-list promotions by
  *   card_cpny_cd, replacing cards.mjs's (tests reproduce the document's promotion example with them)
+ * @param {SandboxSettings['terms']} [options.terms] what terms-info-list answers (default "standard")
+ * @param {boolean} [options.requireUserCi] selpay requires user_ci (default true, as the document's table)
+ * @param {SandboxSettings['escrYn']} [options.escrYn] escr_yn on return_url (default null)
  */
-export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHANT], now, promotions = {} }) {
+export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHANT], now, promotions = {}, terms = 'standard', requireUserCi = true, escrYn = null }) {
   const origin = new URL(publicOrigin).origin;
   const clock = createClock(now);
+  /** @type {SandboxSettings} */
+  const initialSettings = Object.freeze({ terms, requireUserCi, escrYn });
   /** @type {SandboxState} */
   const state = {
     payments: new Map(),
@@ -257,6 +278,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     byTid: new Map(),
     byReceiptId: new Map(),
     faults: [],
+    settings: { ...initialSettings },
+    probes: [],
   };
   /** @type {Map<string, Merchant>} */
   const merchantsById = new Map(merchants.map((m) => [m.clientId, m]));
@@ -371,6 +394,10 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
 
     const merchant = clientMerchant(call.keyMerchant, body.client_id, res);
     if (!merchant) return;
+    // "통합결제창(개인)전용 | user_ci | 필수 | string | 88" (the selpay table), unless the switch waives it.
+    if (body.pgcode === 'selpay' && state.settings.requireUserCi && (body.user_ci === undefined || body.user_ci === null || body.user_ci === '')) {
+      return sendError(res, 400, RET.MISSING_FIELD, 'user_ci is required for selpay.');
+    }
 
     const expected = sha256Hex(
       `${body.client_id}${body.user_id}${body.order_no}${body.pay_type}${body.amount}${merchant.paymentApiKey}`,
@@ -576,7 +603,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
         fields: {
           order_no: r.order_no,
           custom_parameter: r.custom_parameter ?? '',
-          escr_yn: 'N',
+          escr_yn: state.settings.escrYn ?? 'N',
           tid: payment.tid,
           bank_nm: payment.vbank.bankName,
           user_nm: payment.vbank.holder,
@@ -606,6 +633,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
           order_no: r.order_no,
           custom_parameter: r.custom_parameter ?? '',
           confirm_token: payment.confirmToken,
+          ...(state.settings.escrYn ? { escr_yn: state.settings.escrYn } : {}),
         },
         retCode: PAGE_CODES.SUCCESS,
         retMsg: PAGE_MESSAGES.SUCCESS,
@@ -880,6 +908,61 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
   }
 
   /**
+   * GET /v1.0/payments/info/terms-info-list?client_id=&pgcode= (search key, issue 25): the PG's terms for a
+   * pgcode (terms.mjs), or the document's only error example, HTTP 401 `{"ret_code": 998, "ret_msg": "there
+   * is no data."}`, for a pgcode without terms (assumption).
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url
+   */
+  function termsList(req, res, url) {
+    const query = searchKeyQuery(req, res, url, CARD_LIST_FIELDS);
+    if (!query) return;
+    const list = termsFor(/** @type {string} */ (query.pgcode), state.settings.terms, origin);
+    if (!list) return sendError(res, 401, RET.AUTH, 'there is no data.');
+    sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', list });
+  }
+
+  /**
+   * POST /__sandbox/settings (test only, JSON): `terms` ("standard" | "hostile" | "none"), `require_user_ci`
+   * (boolean), `escr_yn` ("Y" | "N" | null). GET answers the current settings and the probe count.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res
+   */
+  async function settings(req, res) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (req.method === 'POST') {
+      const body = await readJsonObject(req, res);
+      if (!body) return;
+      if (body.terms !== undefined && !['standard', 'hostile', 'none'].includes(body.terms)) {
+        return sendError(res, 400, RET.INVALID_VALUE, 'terms must be "standard", "hostile" or "none".');
+      }
+      if (body.require_user_ci !== undefined && typeof body.require_user_ci !== 'boolean') {
+        return sendError(res, 400, RET.INVALID_VALUE, 'require_user_ci must be a boolean.');
+      }
+      if (body.escr_yn !== undefined && body.escr_yn !== null && body.escr_yn !== 'Y' && body.escr_yn !== 'N') {
+        return sendError(res, 400, RET.INVALID_VALUE, 'escr_yn must be "Y", "N" or null.');
+      }
+      if (body.terms !== undefined) state.settings.terms = body.terms;
+      if (body.require_user_ci !== undefined) state.settings.requireUserCi = body.require_user_ci;
+      if (body.escr_yn !== undefined) state.settings.escrYn = body.escr_yn;
+    } else req.resume();
+    sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', settings: state.settings, probes: state.probes.length });
+  }
+
+  /**
+   * /__sandbox/probe/... (any method): what hostile terms point at. Counted, answered with a 1x1 GIF (a CSS
+   * url() and an img get an image, so nothing fails loudly). GET /__sandbox/probe reads the list.
+   * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} pathname
+   */
+  function probe(req, res, pathname) {
+    req.resume();
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (pathname === PROBE_PREFIX.slice(0, -1)) return sendJson(res, 200, { ret_code: RET.OK, ret_msg: 'OK', probes: state.probes });
+    state.probes.push(pathname.slice(PROBE_PREFIX.length));
+    const gif = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+    res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': gif.length, 'Cache-Control': 'no-store' });
+    res.end(gif);
+  }
+
+  /**
    * GET /v1.0/receipt/info/{tid}?client_id=&amunt=&tx_ymd= (search key). `amunt` is the document's spelling;
    * `amount` is accepted too (the same value when both are given).
    * @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {URL} url @param {string} rawTid
@@ -1064,6 +1147,8 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     state.byTid.clear();
     state.byReceiptId.clear();
     state.faults.length = 0;
+    state.settings = { ...initialSettings };
+    state.probes.length = 0;
     clock.reset();
   }
 
@@ -1087,6 +1172,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     '/v1.0/payments/cancel': { POST: (req, res) => paymentsCancel(req, res, 'full') },
     '/v1.0/payments/cancel/partial': { POST: (req, res) => paymentsCancel(req, res, 'partial') },
     '/v1.0/payments/info/card-list': { GET: cardList },
+    '/v1.0/payments/info/terms-info-list': { GET: termsList },
     // GET /v1.0/receipt/info/{tid}: matched by prefix in route() below.
     '/pgsvc/pay': { GET: (_req, res, url) => payPage(url, res) },
     '/pgsvc/receipt': { GET: (_req, res, url) => receiptPage(url, res) },
@@ -1104,6 +1190,7 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
       },
     },
     '/__sandbox/payments': { GET: (_req, res) => listPayments(res) },
+    '/__sandbox/settings': { GET: settings, POST: settings },
   };
   for (const [path, svg] of CARD_IMAGES) {
     /** @type {(req: http.IncomingMessage, res: http.ServerResponse) => void} */
@@ -1111,9 +1198,16 @@ export function createShinhanSandbox({ publicOrigin, merchants = [DEFAULT_MERCHA
     routes[path] = { GET: image, HEAD: image };
   }
   const RECEIPT_INFO_PREFIX = '/v1.0/receipt/info/';
+  const PROBE_PREFIX = '/__sandbox/probe/';
 
   /** @param {string} pathname */
   function lookup(pathname) {
+    if (pathname.startsWith(PROBE_PREFIX) || pathname === PROBE_PREFIX.slice(0, -1)) {
+      /** @type {import('../common.mjs').RouteMethods} */
+      const any = {};
+      for (const m of ['GET', 'HEAD', 'POST']) any[m] = (rq, rs) => probe(rq, rs, pathname);
+      return any;
+    }
     const methods = routes[pathname];
     if (methods || !pathname.startsWith(RECEIPT_INFO_PREFIX)) return methods;
     const rawTid = pathname.slice(RECEIPT_INFO_PREFIX.length);
@@ -1167,14 +1261,17 @@ function pickRequest(body) {
  * @param {Merchant[]} [options.merchants]
  * @param {() => number} [options.now]
  * @param {Record<string, import('./cards.mjs').CardPromotion[]>} [options.promotions]
+ * @param {SandboxSettings['terms']} [options.terms]
+ * @param {boolean} [options.requireUserCi]
+ * @param {SandboxSettings['escrYn']} [options.escrYn]
  * @returns {Promise<{ origin: string, close(): Promise<void>, sandbox: ReturnType<typeof createShinhanSandbox> }>}
  */
-export async function startShinhanSandbox({ host = '127.0.0.1', port = 5174, publicOrigin, merchants, now, promotions } = {}) {
+export async function startShinhanSandbox({ host = '127.0.0.1', port = 5174, publicOrigin, merchants, now, promotions, terms, requireUserCi, escrYn } = {}) {
   return startSandboxServer({
     host,
     port,
     publicOrigin,
-    create: (origin) => createShinhanSandbox({ publicOrigin: origin, merchants, now, promotions }),
+    create: (origin) => createShinhanSandbox({ publicOrigin: origin, merchants, now, promotions, terms, requireUserCi, escrYn }),
     sendStarting: (res) => sendError(res, 503, RET.INTERNAL, 'sandbox is starting.'),
   });
 }

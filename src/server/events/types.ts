@@ -77,6 +77,10 @@ export interface PaymentView {
   pg_message?: string;
   /** cancelled: buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch. */
   reason?: string;
+  /** Issue 25: Shinhan's escr_yn on return_url ("Y": the buyer chose escrow in the PG's window); absent when not sent. */
+  escrow?: boolean;
+  /** Issue 25: the PG terms the buyer agreed to before this attempt (recorded with it); absent when none was asked. */
+  terms_agreed?: number[];
   /**
    * Issue 22, on `refunded`, and on `paid` once a cancel is done: what was given back (every cancel done) and
    * what is left of what the buyer paid (0 when `refunded`). Absent on a paid payment nothing was given back of.

@@ -12,6 +12,7 @@ import type { SmartroProvider } from '../providers/smartro.js';
 import type { CallbackUrls, KpgOrder, PaymentProvider, Settlement } from '../providers/types.js';
 import type { PaymentView } from '../events/types.js';
 import type { PaymentStore, ProviderName } from '../store/types.js';
+import type { termsOf } from './terms.js';
 
 export interface PaymentsConfig {
   publicBaseUrl: string;
@@ -64,6 +65,8 @@ export interface PaymentsContext extends PaymentsDeps<KpgOrder> {
   caches: {
     /** Shinhan's card list per pgcode. */
     cards: ReturnType<typeof createTtlCache<Awaited<ReturnType<ShinhanProvider['cardList']>>>>;
+    /** Shinhan's terms per pgcode (issue 25), with the card list's TTL. */
+    terms: ReturnType<typeof createTtlCache<Awaited<ReturnType<typeof termsOf>>>>;
     /** Receipts per provider + TID (issue 19, item 10). */
     receipts: ReturnType<typeof createTtlCache<Awaited<ReturnType<SmartroProvider['receipt']>> | Awaited<ReturnType<ShinhanProvider['receiptUrl']>>>>;
     /** Window-closed Moid lookups per attempt (issue 19, item 10). */
@@ -81,6 +84,7 @@ export function createContext(deps: PaymentsDeps<KpgOrder>): PaymentsContext {
     said: (text, max) => clip(redact(text), max),
     caches: {
       cards: createTtlCache(deps.config.cardListTtlMs, clock),
+      terms: createTtlCache(deps.config.cardListTtlMs, clock),
       receipts: createTtlCache(deps.config.receiptCacheMs, clock),
       moidLookups: createTtlCache(deps.config.receiptCacheMs, clock),
     },

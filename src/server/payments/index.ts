@@ -26,6 +26,7 @@ import { browserReport, receipt, result, windowClosed } from './results.js';
 export { resultView } from './results.js';
 export { refundedEvents } from './events.js';
 import { cardList, startSession } from './sessions.js';
+import { termsOf } from './terms.js';
 import { apply, checkAccount, settleFromLookup } from './settlement.js';
 import { shinhanReturn } from './shinhan-results.js';
 import { smartroResult } from './smartro-results.js';
@@ -47,6 +48,7 @@ export function createPayments<TOrder extends KpgOrder>(deps: PaymentsDeps<TOrde
     windowClosed: (request: Request, orderNo: string) => windowClosed(ctx, request, orderNo),
     receipt: (request: Request, tid: string) => receipt(ctx, request, tid),
     cardList: (pgcode: string) => cardList(ctx, pgcode),
+    terms: (pgcode: string) => termsOf(ctx, pgcode),
     apply: (attempt: Attempt, s: Settlement, route: string) => apply(ctx, attempt, s, route),
     move: (attempt: Attempt, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, why: string) => move(ctx, attempt, name, patch, why),
     settleFromLookup: (attempt: Attempt, route: string, options?: { cached?: boolean }) => settleFromLookup(ctx, attempt, route, options),

@@ -18,6 +18,7 @@ import { admit, authorized, orderOf } from './buyers.js';
 import type { PaymentsContext } from './context.js';
 import { move } from './ledger.js';
 import { checkAccount, settleFromLookup } from './settlement.js';
+import { consentFor } from './terms.js';
 
 export async function startSession(ctx: PaymentsContext, request: Request, body: SessionBody) {
   const { store, config } = ctx;
@@ -31,6 +32,8 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
   // Mobile: where the buyer comes back to (the shop's own origin only); PC needs none.
   const returnTo = body.device_type === 1 || body.return_to ? resolveReturnTo(body.return_to, config.publicBaseUrl) : null;
   const choices = await chooseOptions(ctx, body, order);
+  // Issue 25: the buyer's consent to the PG's terms, checked before any attempt exists, recorded with it.
+  const consent = choices.pgcode ? await consentFor(ctx, choices.pgcode, body) : undefined;
 
   let lastOpen: Attempt | undefined;
   for (let round = 0; round < 4; round++) {
@@ -71,6 +74,7 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
         // Issue 23: staff find the order by the buyer's name or phone (digits only).
         buyer_name: order.buyer.name,
         buyer_phone: order.buyer.tel?.replace(/[^0-9]/g, '') || null,
+        consent: consent ?? null,
       },
       ctx.nowIso(),
     );
@@ -141,6 +145,10 @@ async function chooseOptions(ctx: PaymentsContext, body: SessionBody, order: Kpg
     throw new HttpError(400, 'missing-field', 'card_cpny_cd is required with an installment.', 'card_cpny_cd');
   }
   if (body.card_cpny_cd) await checkCard(ctx, pgcode, body.card_cpny_cd, body.install_month ?? '00', order.amount);
+  // Issue 25: selpay's table marks user_ci 필수 ("통합결제창(개인)전용"); the CI comes from loadOrder only.
+  if (pgcode === 'selpay' && !order.buyer.ci && !shinhan.userCiWaived) {
+    throw new HttpError(400, 'missing-field', "buyer.ci is required for selpay: Shinhan requires the buyer's CI (user_ci, 88 characters). Return buyer.ci from loadOrder, offer another pgcode, or set shinhan.userCiWaived if your contract with Shinhan waives it.", 'buyer.ci');
+  }
   return { pgcode, payMethod: null };
 }
 

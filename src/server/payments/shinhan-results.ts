@@ -11,6 +11,15 @@ import type { PaymentsContext } from './context.js';
 import { move, refuse, reread } from './ledger.js';
 import { apply, definedOnly } from './settlement.js';
 
+/**
+ * escr_yn ("(일반결제/가상계좌) 에스크로여부", return_url only; issue 25): recorded as the return carried it. The
+ * post is the buyer's browser and nothing signs it, so it is informational: it decides nothing here.
+ */
+function escrowOf(form: ShinhanReturn): { escrow?: 'Y' | 'N' } {
+  const v = form.escr_yn?.trim().toUpperCase();
+  return v === 'Y' || v === 'N' ? { escrow: v } : {};
+}
+
 export async function shinhanReturn(ctx: PaymentsContext, form: ShinhanReturn, clientIp: string): Promise<Attempt | undefined> {
   const route = 'shinhan/return';
   const attempt = await ctx.store.getAttempt(form.order_no);
@@ -27,12 +36,12 @@ export async function shinhanReturn(ctx: PaymentsContext, form: ShinhanReturn, c
   if (!confirmToken) {
     // selpay's window can issue a virtual account: it comes back with the account, not a confirm token.
     const vbank = ctx.shinhan!.judgeVbank(form, attempt);
-    if (vbank) return shinhanVbank(ctx, route, attempt, vbank);
+    if (vbank) return shinhanVbank(ctx, route, attempt, vbank, form);
     await refuse(ctx, route, 'no-confirm-token', 'The return carries no confirm_token.', attempt);
     return attempt;
   }
   // The money moves at confirm, once: only the copy that moves pending -> processing confirms.
-  const claimed = await move(ctx, attempt, 'claim', {}, route);
+  const claimed = await move(ctx, attempt, 'claim', escrowOf(form), route);
   if (!claimed) {
     const current = await reread(ctx, attempt);
     const why = current.status === 'cancelled' && current.reason === 'superseded' ? 'superseded' : 'not-pending';
@@ -49,7 +58,7 @@ export async function shinhanReturn(ctx: PaymentsContext, form: ShinhanReturn, c
  * which can contradict it (another tid, cancelled, already deposited) but, as documented, cannot confirm
  * an account before its deposit. What it cannot contradict is recorded as the return said (README).
  */
-async function shinhanVbank(ctx: PaymentsContext, route: string, attempt: Attempt, claim: ShinhanVbankClaim): Promise<Attempt> {
+async function shinhanVbank(ctx: PaymentsContext, route: string, attempt: Attempt, claim: ShinhanVbankClaim, form: ShinhanReturn): Promise<Attempt> {
   if (claim.kind === 'refused') {
     await refuse(ctx, route, claim.code, claim.message, attempt);
     return attempt;
@@ -62,7 +71,7 @@ async function shinhanVbank(ctx: PaymentsContext, route: string, attempt: Attemp
     return moved ?? attempt;
   }
   if ((attempt.status === 'awaiting_deposit' && attempt.claimed_tid === claim.tid) || (attempt.status === 'paid' && attempt.tid === claim.tid)) return attempt; // the same return again
-  const claimed = await move(ctx, attempt, 'claim', { claimed_tid: claim.tid, pay_method: 'VBANK', ...definedOnly(claim.account) }, route);
+  const claimed = await move(ctx, attempt, 'claim', { claimed_tid: claim.tid, pay_method: 'VBANK', ...definedOnly(claim.account), ...escrowOf(form) }, route);
   if (!claimed) {
     const current = await reread(ctx, attempt);
     const ended = current.status === 'cancelled' || current.status === 'failed';

@@ -22,6 +22,9 @@ export function view(a: Attempt, money?: PaymentMoney): ResultView {
   // How it is paid, as the widget names it (card, vbank, bank, phone), where the attempt knows it.
   const method = payMethodName(a.pay_method);
   if (method) out.pay_method = method as PaymentView['pay_method'];
+  // Issue 25: escrow as Shinhan's return said it (escr_yn), and whether the buyer's consent to the PG's terms is on record.
+  if (a.escrow) out.escrow = a.escrow === 'Y';
+  if (a.consent) out.terms_agreed = a.consent.terms.map((t) => t.terms_no);
   if (status === 'paid' || status === 'refunded') {
     out.tid = a.tid;
     for (const key of ['approved_at', 'card_cpny_cd', 'card_name', 'install_month', 'bank_name'] as const) if (a[key]) out[key] = a[key];

@@ -51,6 +51,46 @@ export interface ShinhanOptions {
    * at most 60 (Smartro's vbankDueDays bound).
    */
   vbankMaxDueDays?: number;
+  /**
+   * Issue 25: ask the buyer to agree to the PG's terms (terms-info-list) before a payment. On: a session for a
+   * pgcode with terms must carry `terms_agreed` (every current terms_no) and `terms_hash` (as GET {base}/terms
+   * answered), or it is refused (400 / 409), and the consent is recorded with the attempt. Off: a consent the
+   * widget sends anyway is still checked and recorded; none is required. Default false (see README "Terms and
+   * consent": it becomes the default once every widget in use sends consent).
+   */
+  requireTerms?: boolean;
+  /**
+   * Issue 25: Shinhan's selpay table marks `user_ci` (the buyer's CI, 88 characters) 필수; loadOrder returns it
+   * as `buyer.ci`. A selpay session without it is refused naming buyer.ci, unless your contract with Shinhan
+   * waives it: then set this true. Default false.
+   */
+  userCiWaived?: boolean;
+}
+
+/** One of the PG's terms (terms-info-list): its number, name and HTML content (untrusted). */
+export type PgTerms = { terms_no: number; terms_nm: string; terms_ctnt: string };
+
+const ShinhanTermsSchema = z.object({
+  list: z.union([
+    z.array(z.object({ terms_no: z.coerce.number().int().nonnegative(), terms_nm: z.string().min(1).max(200), terms_ctnt: z.string().max(500_000) })).max(50),
+    z.object({ terms_no: z.coerce.number().int().nonnegative(), terms_nm: z.string().min(1).max(200), terms_ctnt: z.string().max(500_000) }).transform((t) => [t]),
+  ]),
+});
+
+/**
+ * The buyer's contact for Shinhan's messages (issue 25), from the shop's order only: `email_flag` "Y" with
+ * `email_addr` (string 50; "email_flag 'Y'인 경우에만 사용") and `mobile_no` (string 11: digits, a +82 number
+ * written the Korean way). What does not fit the document's sizes is not sent.
+ */
+export function buyerContact(buyer: { email?: string; tel?: string }): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (buyer.email && buyer.email.length <= 50) Object.assign(out, { email_flag: 'Y', email_addr: buyer.email });
+  if (buyer.tel) {
+    let digits = buyer.tel.replace(/\D/g, '');
+    if (buyer.tel.trim().startsWith('+82')) digits = `0${digits.slice(2)}`;
+    if (/^0\d{9,10}$/.test(digits)) out.mobile_no = digits;
+  }
+  return out;
 }
 
 /** The default bound of a Shinhan virtual account's due date, in days from today (Korea time). */
@@ -89,6 +129,10 @@ type Answer<T> = { ok: true; data: T } | { ok: false; kind: 'refused'; message: 
 
 export type ShinhanProvider = PaymentProvider & {
   readonly pgcodes: readonly string[];
+  readonly requireTerms: boolean;
+  readonly userCiWaived: boolean;
+  /** terms-info-list: the pgcode's terms; an empty list where the PG has "no data" for it. */
+  terms(pgcode: string): Promise<{ ok: true; list: PgTerms[] } | { ok: false; code: string; message: string }>;
   cardList(pgcode: string): Promise<{ ok: true; text: string; json: Record<string, unknown> } | PgFailure>;
   receiptUrl(p: { tid: string; amount: number; txYmd: string }): Promise<{ ok: true; redirect_url: string } | { ok: false; code: string; message: string }>;
   /** A return without confirm_token: a virtual account's fields, or undefined when it carries none. */
@@ -175,6 +219,8 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
     merchantId: options.clientId,
     approvesWithoutServer: false,
     pgcodes,
+    requireTerms: options.requireTerms === true,
+    userCiWaived: options.userCiWaived === true,
 
     async createSession({ attempt, order, body, urls }: SessionInput): Promise<SessionOutcome> {
       const mobileApp = attempt.device_type === 1 && attempt.app_scheme;
@@ -192,6 +238,9 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
         cancel_url: urls.shinhanCancel,
         fail_url: urls.shinhanFail,
         custom_parameter: attempt.nonce,
+        // Issue 25: the buyer's CI (selpay's table: 필수; checked at session time) and contact, from loadOrder.
+        ...(order.buyer.ci ? { user_ci: order.buyer.ci } : {}),
+        ...buyerContact(order.buyer),
         ...(body.main_color ? { main_color: body.main_color } : {}),
         ...(body.point_color ? { point_color: body.point_color } : {}),
         ...(body.card_cpny_cd ? { card_cpny_cd: body.card_cpny_cd } : {}),
@@ -343,6 +392,26 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
         return { ok: true, state: { state: 'cancelled', entries: [{ ref: 'full', at: info.cncl_date ?? null, cancelId: null, reason: info.cncl_rsn ? clip(info.cncl_rsn, 100) : null }] } };
       }
       return { ok: false, message: `confirm-info answered tx_stat ${info.tx_stat}, which the document does not list.` };
+    },
+
+    async terms(pgcode) {
+      const reply = await get('v1.0/payments/info/terms-info-list', { pgcode });
+      if (!reply.ok) return reply;
+      const status = ShinhanStatusSchema.safeParse(reply.json);
+      if (reply.status >= 500 || !status.success) {
+        return { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} instead of the terms.` };
+      }
+      if (status.data.ret_code !== 0) {
+        // "there is no data." (the document's only error example, HTTP 401 / 998): ASSUMPTION, this pgcode has
+        // no terms. Any other refusal (a wrong key) is a failure to learn them.
+        if (/there is no data/i.test(status.data.ret_msg ?? '')) return { ok: true, list: [] };
+        return { ok: false, code: 'pg-refused', message: `terms-info-list refused: ${said(status.data.ret_msg ?? `ret_code ${status.data.ret_code}`)}` };
+      }
+      const parsed = ShinhanTermsSchema.safeParse(reply.json);
+      if (!parsed.success) return { ok: false, code: 'pg-bad-response', message: 'The PG answered terms-info-list with a malformed list.' };
+      const list = parsed.data.list;
+      if (new Set(list.map((t) => t.terms_no)).size !== list.length) return { ok: false, code: 'pg-bad-response', message: 'The PG answered terms-info-list with a terms_no twice.' };
+      return { ok: true, list };
     },
 
     async cardList(pgcode) {

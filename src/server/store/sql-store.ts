@@ -9,7 +9,7 @@ import { createEventStore, insertEvents } from './events-sql.js';
 import { createCancelStore } from './cancels.js';
 import { createStaffStore } from './staff-sql.js';
 import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
-import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal } from './types.js';
+import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal, type Consent } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 const MIGRATION_LOCK = 'kpg-checkout:migrate';
@@ -34,6 +34,7 @@ const PATCHABLE = new Set<keyof AttemptPatch>([
   'vbank_account_no',
   'vbank_holder',
   'vbank_due_date',
+  'escrow',
 ]);
 
 type Row = Record<string, unknown>;
@@ -53,7 +54,15 @@ export function toAttempt(row: Row): Attempt {
     window_closed_at: iso(row.window_closed_at),
     reported_at: iso(row.reported_at),
     checked_at: iso(row.checked_at),
+    consent: consentOf(row.consent),
+    escrow: row.escrow === 'Y' || row.escrow === 'N' ? row.escrow : null,
   };
+}
+
+/** The consent column (migration 007) as the engine returns jsonb: parsed (pg, PGlite) or text. */
+function consentOf(value: unknown): Consent | null {
+  if (value === null || value === undefined) return null;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as Consent;
 }
 
 function toRefund(row: Row): RefundDue {
@@ -154,11 +163,12 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       // ON CONFLICT DO NOTHING: the open-attempt index said no (another session won the race).
       return one(
         `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id,
-           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone)
-         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16)
+           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone, consent)
+         VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17::jsonb)
          ON CONFLICT DO NOTHING RETURNING *`,
         [a.order_no, a.order_id, a.provider, a.merchant_id, a.amount, a.product_name, a.user_id, a.device_type,
-          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now, a.buyer_name ?? null, a.buyer_phone ?? null],
+          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now, a.buyer_name ?? null, a.buyer_phone ?? null,
+          a.consent ? JSON.stringify(a.consent) : null],
       );
     },
 

@@ -83,6 +83,20 @@ export interface Attempt {
   /** The buyer as loadOrder named them when the attempt started (migration 008, staff search); phone: digits only. */
   buyer_name?: string | null;
   buyer_phone?: string | null;
+  /** Issue 25 (migration 007): the buyer's consent to the PG's terms, recorded with the attempt; null: none asked. */
+  consent: Consent | null;
+  /** Issue 25: Shinhan's escr_yn as return_url carried it (the buyer's browser: informational); null: absent. */
+  escrow: 'Y' | 'N' | null;
+}
+
+/**
+ * What the buyer agreed to before this attempt (issue 25): when, the hash of the whole list as GET {base}/terms
+ * showed it, and each terms' number, name and the sha256 of its HTML (terms_ctnt, UTF-8, hex).
+ */
+export interface Consent {
+  agreed_at: string;
+  terms_hash: string;
+  terms: Array<{ terms_no: number; terms_nm: string; sha256: string }>;
 }
 
 export type NewAttempt = Pick<
@@ -101,7 +115,7 @@ export type NewAttempt = Pick<
   | 'app_scheme'
   | 'nonce'
 > &
-  Partial<Pick<Attempt, 'buyer_name' | 'buyer_phone'>>;
+  Partial<Pick<Attempt, 'buyer_name' | 'buyer_phone'>> & { consent?: Consent | null };
 
 /** Columns a transition may set beside the status. */
 export type AttemptPatch = Partial<
@@ -123,6 +137,7 @@ export type AttemptPatch = Partial<
     | 'vbank_account_no'
     | 'vbank_holder'
     | 'vbank_due_date'
+    | 'escrow'
   >
 >;
 

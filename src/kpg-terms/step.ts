@@ -1,0 +1,94 @@
+/**
+ * The consent step inside `<kpg-checkout>` (issue 25), on the second stage: the `<kpg-terms>` element, its
+ * attributes following the checkout's, hidden until the PG's terms are known to exist; the consent the
+ * session carries; the words that say what is missing. The first stage reaches it through `views.terms`
+ * (registry.ts), which only the Shinhan builds set, so the first stages carry almost none of it.
+ */
+import type { TermsChoice } from '../controllers/attempt.js';
+import type { KpgErrorDetail, KpgTermsDetail } from '../events.js';
+import { KpgTerms } from '../entries/terms.js';
+
+/** What the step reads of its checkout. */
+export interface TermsHost extends HTMLElement {
+  provider?: string;
+  sessionUrl?: string;
+  pgcode?: string;
+  mainColor?: string;
+  pointColor?: string;
+  timeout?: string | number;
+  disabled: boolean;
+  /** The step's last report, kept on the checkout (the step asks it to render when it changes). */
+  termsState?: KpgTermsDetail;
+  requestUpdate(): void;
+}
+
+export interface TermsStep {
+  /** `<kpg-terms>` for this checkout (made once, then kept in step), or null where it shows no terms. */
+  render(host: TermsHost, el: HTMLElement | null | undefined, blocked: boolean): HTMLElement | null;
+  /** The consent to send; the refusal while the buyer has not agreed (terms-required); undefined when there is nothing to agree to. */
+  choice(host: TermsHost): TermsChoice | KpgErrorDetail | undefined;
+  /** What the pay button says is missing. */
+  hint(en: boolean): string;
+}
+
+/**
+ * Shinhan with `terms="pg"` (the default): where the PG's terms come from (`terms-url`, else `terms` beside a
+ * session-url on this origin: one elsewhere is the checkout's own invalid-config), else ''. `terms` and
+ * `terms-url` are read as attributes (the first stage declares no property for them).
+ */
+function urlOf(host: TermsHost): string {
+  if (host.provider !== 'shinhan' || host.getAttribute('terms') === 'none') return '';
+  try {
+    const url = host.getAttribute('terms-url') || new URL('terms', new URL(host.sessionUrl || '', location.href)).href;
+    return new URL(url, location.href).origin === location.origin ? url : host.getAttribute('terms-url') || '';
+  } catch {
+    return '';
+  }
+}
+
+export const termsStep: TermsStep = {
+  render(host, el, blocked) {
+    const url = urlOf(host);
+    if (!url) {
+      host.termsState = undefined;
+      return null;
+    }
+    if (!el) {
+      el = new KpgTerms();
+      el.setAttribute('part', 'terms');
+      el.setAttribute('exportparts', 'agree, dialog');
+      el.addEventListener('kpg-terms-change', (event) => {
+        host.termsState = (event as CustomEvent<KpgTermsDetail>).detail;
+        host.requestUpdate();
+      });
+    }
+    const attributes: Record<string, unknown> = {
+      'terms-url': url,
+      pgcode: host.pgcode,
+      main_color: host.mainColor,
+      point_color: host.pointColor,
+      lang: host.lang || null,
+      timeout: host.timeout,
+      disabled: blocked || host.disabled ? '' : null,
+      hidden: host.termsState?.required ? null : '',
+    };
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value == null) el.removeAttribute(name);
+      else if (el.getAttribute(name) !== String(value)) el.setAttribute(name, String(value));
+    }
+    return el;
+  },
+  // In the click: no URL is parsed here (the render worked out where the terms come from).
+  choice(host) {
+    const t = host.termsState;
+    if (!t?.required) return undefined;
+    return t.agreed && t.terms_hash
+      ? { terms_agreed: t.terms_agreed, terms_hash: t.terms_hash }
+      : { code: 'terms-required', field: 'terms_agreed', message: "The buyer has not agreed to the PG's terms yet: nothing was sent" };
+  },
+  hint: (en) => (en ? 'Agree to the terms to pay.' : '결제하려면 약관에 동의해 주세요.'),
+};
+
+// Checkouts already on the page render their consent step now that it is here (one inside another
+// component's shadow root renders it at its next update: the first intent, an attribute change).
+for (const el of document.querySelectorAll<HTMLElement & { requestUpdate(): void }>('kpg-checkout')) el.requestUpdate?.();
