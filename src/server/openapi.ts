@@ -26,6 +26,7 @@ import {
   ShinhanFailSchema,
   ShinhanReturnSchema,
   SmartroResultSchema,
+  TermsQuerySchema,
 } from './schemas.js';
 import { ConfirmSchema, STAFF_HEADER } from './staff.js';
 import {
@@ -114,7 +115,26 @@ export const ResultSchema = z
     reason: z.string().optional(),
     refunded_total: z.number().optional().describe('refunded, and paid once a cancel is done: what was given back in all.'),
     balance: z.number().optional().describe('refunded (0), and paid once a cancel is done: what is left of what the buyer paid.'),
+    escrow: z.boolean().optional().describe("Shinhan's escr_yn on return_url: the buyer chose escrow in the PG's window."),
+    terms_agreed: z.array(z.number()).optional().describe("The PG terms (terms_no) the buyer agreed to before this attempt, recorded with it."),
   });
+
+/** GET {base}/terms (issue 25): the PG's terms as the widget shows them, and the hash a session echoes. */
+export const TermsSchema = z
+  .object({
+    pgcode: z.string(),
+    required: z.boolean().describe('Does this shop refuse a session for this pgcode without consent (shinhan.requireTerms)?'),
+    terms_hash: z.string().nullable().describe('sha256 over the list as shown; a session sends it back with terms_agreed. null: no terms.'),
+    list: z.array(
+      z.object({
+        terms_no: z.number(),
+        terms_nm: z.string(),
+        terms_ctnt: z.string().describe("The PG's HTML: untrusted, shown only in a sandboxed iframe that loads nothing."),
+        sha256: z.string(),
+      }),
+    ),
+  })
+  .describe("Shinhan's terms-info-list for a pgcode this shop offers (cached like the card list).");
 
 /** Shinhan's card-list answer, passed on as Shinhan sent it (cached). */
 export const CardListSchema = z
@@ -284,6 +304,20 @@ export const ROUTES: Route[] = [
       '404': error('unsupported-provider: this shop does not take Shinhan payments.'),
       '429': { ...error('rate-limited'), headers: { 'Retry-After': 'Seconds to wait.' } },
       '502': error('Shinhan could not be asked.'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/terms',
+    tag: 'widget',
+    summary: "The PG's terms for a pgcode this shop offers, and their hash (issue 25: the consent step).",
+    query: TermsQuerySchema,
+    answers: {
+      '200': { description: 'The terms and terms_hash.', schema: TermsSchema },
+      '400': error('pgcode is missing, invalid, or not one this shop offers.'),
+      '404': error('unsupported-provider: this shop does not take Shinhan payments.'),
+      '429': { ...error('rate-limited'), headers: { 'Retry-After': 'Seconds to wait.' } },
+      '502': error('terms-unavailable: Shinhan could not be asked.'),
     },
   },
   {

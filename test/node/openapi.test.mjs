@@ -282,6 +282,9 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
     const cards = await s.call('/api/kpg/cards?pgcode=card');
     assert.equal(cards.status, 200, cards.text);
     matches('get', '/cards', cards);
+    const terms = await s.call('/api/kpg/terms?pgcode=card');
+    assert.equal(terms.status, 200, terms.text);
+    matches('get', '/terms', terms);
     const shinhanReceipt = await s.call(`/api/kpg/receipt?tid=${shinhanTid}`);
     assert.equal(shinhanReceipt.status, 200, shinhanReceipt.text);
     matches('get', '/receipt', shinhanReceipt);
