@@ -122,8 +122,8 @@ const LIST = [
   {
     id: 'srv-code-supersede-keeps-old',
     file: SESSIONS,
-    find: "const superseded = await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
-    replace: 'const superseded = open;',
+    find: "await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
+    replace: 'void open;',
     tests: [SHINHAN],
     grep: 'second session supersedes',
     breaks: 'a new Shinhan session no longer ends the old attempt: the buyer who reopens the payment is stuck at 409',
@@ -610,6 +610,7 @@ const LIST = [
     tests: [EVENTS],
     grep: 'only a 2xx counts',
     breaks: 'a redirect answer counts as delivered: the receiver never got the event and it is never retried',
+  },
   // ------------------------------------------------------------------ issue 22: the cancels ledger
   {
     id: 'srv-sql-cancels-over-refund',
