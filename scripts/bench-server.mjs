@@ -1,20 +1,26 @@
 // npm run bench:server: a bounded loopback load on kpg-checkout/server, once on PGlite and once on
 // PostgreSQL (a throwaway one from scripts/postgres.mjs; skipped with a note when there is none).
 //
-// The server runs in its own process (test/node/fixtures/kpg-instance.mjs, the built dist/server), the
-// sandbox PGs and the load in this one, all on 127.0.0.1. Three phases, each a fixed number of requests
-// at a fixed concurrency:
-//   sessions  POST /api/kpg/session (Smartro: an attempt row, the open-attempt check, the signed form)
-//   returns   POST /api/kpg/smartro/return with a genuine approval from the sandbox (claim, the receipt
-//             API call to the sandbox, the payment recorded in one transaction)
-//   results   GET /api/kpg/result
-//   events    (issue 21) the payment.paid event of every return, delivered in one kpg.deliverEvents() pass
-//             to both targets: onEvent (a line appended to a file) and a signed webhook to a receiver in
-//             this process (204); the relay claims them from the outbox, signs, posts and records each.
-//             Events per second (each to both targets); the server's background relay is off meanwhile, so
-//             the phases above are measured without it.
-// It prints requests per second and the p50 / p99 latency of each, and writes bench-results/server.json.
-// Options: --sessions N (default 300), --results N (default 1500), --concurrency N (default 16).
+// The server runs in its own process (test/node/fixtures/kpg-instance.mjs, the built dist/server, mounted with
+// toNodeHandler on node:http), the sandbox PGs and the load in this one, all on 127.0.0.1.
+//
+// Issue 26, the server against a baseline in the same run: scripts/bench-baseline.mjs, a bare Hono app on
+// @hono/node-server with the project's own migrations and drivers doing one statement per route, in its own
+// process too (on PostgreSQL in a database of its own on the same server). --repetitions (default 5)
+// repetitions, each a sessions phase on both (which goes first alternates) and then a results phase on both:
+//   sessions  POST /api/kpg/session (Smartro: the attempt row, the signed form), new orders each time
+//   results   GET /api/kpg/result of the attempts that repetition made
+// It prints, per engine and route, the medians of req/s, p50 / p99, CPU ms per request (the server process's
+// from /proc, and PostgreSQL's processes'), and the ratio ours / baseline (the target: 0.80x or more).
+//
+// Then, on the server alone (issue 21): returns, POST /api/kpg/smartro/return with a genuine approval from the
+// sandbox (claim, the receipt API call, the payment recorded in one transaction); results of those paid
+// attempts; and events: the payment.paid event of every return delivered in one kpg.deliverEvents() pass to
+// both targets, onEvent (a line appended to a file) and a signed webhook to a receiver in this process (204);
+// the server's background relay is off meanwhile, so the phases above are measured without it.
+// Writes bench-results/server.json (--out FILE). Options: --sessions N (default 300) and --results N (default
+// 1500) per arm and repetition, --concurrency N (default 16), --repetitions N (default 5), --engines
+// pglite,postgres (default both).
 //
 // `--limiter` (issue 19) measures instead what one rate-limit check costs when the limit is kept in the
 // database (one conditional UPSERT per request, shared by every instance) against the in-memory limiter the
@@ -22,7 +28,7 @@
 // against the in-memory cache: --checks N (default 5000) over 200 keys, sequentially and 16 at a time, on
 // PGlite (file) and PostgreSQL. Writes bench-results/limiter.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,12 +121,45 @@ function cpuMs(pid) {
   }
 }
 
-/** Loads one phase on a server process and adds its CPU per request (the server process's own). */
+/** The PostgreSQL server listening on `port` and its backends: their pids (Linux /proc; [] elsewhere). */
+function postgresPids(port) {
+  try {
+    const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map((pid) => {
+      try {
+        return { pid, stat: readFileSync(`/proc/${pid}/stat`, 'utf8'), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8') };
+      } catch {
+        return undefined;
+      }
+    }).filter((p) => p && p.stat.includes('(postgres)'));
+    const master = stats.find((p) => p.cmd.split('\0').join(' ').includes(`-p ${port} `));
+    if (!master) return [];
+    return stats.filter((p) => p.pid === master.pid || p.stat.split(') ')[1].split(' ')[1] === master.pid).map((p) => p.pid);
+  } catch {
+    return [];
+  }
+}
+
+/** The CPU ms of PostgreSQL's processes now (those of the bench's server), or undefined on PGlite. */
+function databaseCpuMs() {
+  if (!DATABASE_PORT) return undefined;
+  let sum = 0;
+  for (const pid of postgresPids(DATABASE_PORT)) sum += cpuMs(pid) ?? 0;
+  return sum;
+}
+let DATABASE_PORT;
+
+/** Loads one phase on a server process and adds its CPU per request: the server process's, and PostgreSQL's. */
 async function measured(pid, count, job) {
   const before = cpuMs(pid);
+  const dbBefore = databaseCpuMs();
   const m = await load(count, CONCURRENCY, job);
   const after = cpuMs(pid);
-  return { ...m, cpuMsPerRequest: before === undefined || after === undefined ? undefined : (after - before) / m.requests };
+  const dbAfter = databaseCpuMs();
+  return {
+    ...m,
+    cpuMsPerRequest: before === undefined || after === undefined ? undefined : (after - before) / m.requests,
+    databaseCpuMsPerRequest: dbBefore === undefined || dbAfter === undefined ? undefined : (dbAfter - dbBefore) / m.requests,
+  };
 }
 
 const median = (values) => {
@@ -179,6 +218,7 @@ async function compare(ours, baseline) {
       p50: median(arm.reps.map((r) => r[route].p50)),
       p99: median(arm.reps.map((r) => r[route].p99)),
       cpuMsPerRequest: median(arm.reps.map((r) => r[route].cpuMsPerRequest)),
+      databaseCpuMsPerRequest: median(arm.reps.map((r) => r[route].databaseCpuMsPerRequest)),
       perSecondEachRep: arm.reps.map((r) => Math.round(r[route].perSecond)),
     });
     const o = summary(arms.ours);
@@ -278,6 +318,7 @@ if (ENGINES.includes('postgres')) {
       await admin.connect();
       await admin.query('CREATE DATABASE kpg_baseline');
       await admin.end();
+      DATABASE_PORT = new URL(pg.url).port;
       runs.push(await run('PostgreSQL', { url: pg.url }, { url: pg.url.replace(/\/postgres$/, '/kpg_baseline') }));
     } finally {
       pg.stop();
@@ -290,16 +331,19 @@ const print = (rows) => {
   for (const row of rows) console.log(row.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
 };
 const f = (v, digits = 1) => (v === undefined ? '-' : v.toFixed(digits));
+const cpuOf = (m) => (m.databaseCpuMsPerRequest === undefined ? f(m.cpuMsPerRequest, 2) : `${f(m.cpuMsPerRequest, 2)}+${f(m.databaseCpuMsPerRequest, 2)}`);
+const cpu = (ours, base) => `${cpuOf(ours)} / ${cpuOf(base)}`;
 console.log(`\nsessions and results against the baseline (scripts/bench-baseline.mjs): medians of ${REPS} interleaved repetitions`);
 const compared = [['engine', 'route', 'req/s ours', 'req/s baseline', 'ratio', 'p50 ms ours / base', 'p99 ms ours / base', 'CPU ms/req ours / base']];
 for (const r of runs) {
   for (const route of ['sessions', 'results']) {
     const c = r.comparison[route];
-    compared.push([r.engine, route, c.ours.perSecond.toFixed(0), c.baseline.perSecond.toFixed(0), `${c.ratio.toFixed(2)}x`, `${f(c.ours.p50)} / ${f(c.baseline.p50)}`, `${f(c.ours.p99)} / ${f(c.baseline.p99)}`, `${f(c.ours.cpuMsPerRequest, 2)} / ${f(c.baseline.cpuMsPerRequest, 2)}`]);
+    compared.push([r.engine, route, c.ours.perSecond.toFixed(0), c.baseline.perSecond.toFixed(0), `${c.ratio.toFixed(2)}x`, `${f(c.ours.p50)} / ${f(c.baseline.p50)}`, `${f(c.ours.p99)} / ${f(c.baseline.p99)}`, cpu(c.ours, c.baseline)]);
   }
 }
 print(compared);
-console.log(`(${SESSIONS} sessions and ${RESULTS} results per arm per repetition, concurrency ${CONCURRENCY}, loopback; each server in its own\n process; CPU: the server process's own, not the PostgreSQL server's; ratio: ours / baseline req/s, target 0.80x)`);
+console.log(`(${SESSIONS} sessions and ${RESULTS} results per arm per repetition, concurrency ${CONCURRENCY}, loopback; each server in its own\n process; CPU ms per request: the server process's own, +PostgreSQL's processes' on PostgreSQL; ratio: ours / baseline
+ req/s, issue 26's target 0.80x or more)`);
 
 console.log('\nthe server alone (issue 21): Smartro returns, results of paid attempts, events');
 const rows = [['engine', 'phase', 'requests', 'req/s', 'p50 ms', 'p99 ms']];
