@@ -8,9 +8,10 @@
 //                          limits, no signed PG form, no log line, no redaction.
 //   GET  /api/kpg/result   ONE statement: the attempt by its order_no, a few of its fields as JSON.
 //
-// Configured by the JSON in KPG_BASELINE: { database: { dataDir } | { url }, orders: [...] }. Prints
+// Configured by the JSON in KPG_BASELINE (or in the file KPG_BASELINE=@<file> names): { database: { dataDir } | { url }, orders: [...] }. Prints
 // `READY <origin>` once it listens; stops on SIGTERM.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openPglite } from '../dist/server/store/pglite.js';
@@ -21,7 +22,7 @@ if (!process.env.KPG_BASELINE) {
   console.error('scripts/bench-baseline.mjs is started by scripts/bench-server.mjs (KPG_BASELINE is not set)');
   process.exit(1);
 }
-const config = JSON.parse(process.env.KPG_BASELINE);
+const config = JSON.parse(process.env.KPG_BASELINE.startsWith('@') ? readFileSync(process.env.KPG_BASELINE.slice(1), 'utf8') : process.env.KPG_BASELINE);
 const orders = new Map(config.orders.map((o) => [o.order_id, o]));
 const sql = 'url' in config.database ? await openPostgres({ connectionString: config.database.url }) : await openPglite(config.database.dataDir);
 await createSqlStore(sql).migrate();
