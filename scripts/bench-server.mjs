@@ -20,14 +20,14 @@
 // the server's background relay is off meanwhile, so the phases above are measured without it.
 // Writes bench-results/server.json (--out FILE). Options: --sessions N (default 300) and --results N (default
 // 1500) per arm and repetition, --concurrency N (default 16), --repetitions N (default 5), --engines
-// pglite,postgres (default both).
+// pglite,postgres (default both), --no-build (the server is built first otherwise).
 //
 // `--limiter` (issue 19) measures instead what one rate-limit check costs when the limit is kept in the
 // database (one conditional UPSERT per request, shared by every instance) against the in-memory limiter the
 // server uses (dist/server/limits.js, per instance), and likewise a cached card list read from a table
 // against the in-memory cache: --checks N (default 5000) over 200 keys, sequentially and 16 at a time, on
 // PGlite (file) and PostgreSQL. Writes bench-results/limiter.json.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -53,6 +53,9 @@ const OUT = (() => {
   return at === -1 ? 'bench-results/server.json' : process.argv[at + 1];
 })();
 const TICKS = 100; // USER_HZ: /proc's clock ticks per second on Linux
+
+// From a fresh clone: the server is built first (dist/server), unless --no-build (npm test's run has built it).
+if (!process.argv.includes('--no-build')) execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
 const PHASE_LIMIT_MS = 120_000;
 
 /** Runs `count` jobs, `concurrency` at a time, within PHASE_LIMIT_MS; returns each job's latency in ms. */

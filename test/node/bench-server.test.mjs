@@ -16,7 +16,7 @@ test('npm run bench:server runs briefly: the server and the baseline on each eng
   const dir = mkdtempSync(join(tmpdir(), 'kpg-bench-server-test-'));
   try {
     const out = join(dir, 'server.json');
-    const run = spawnSync('node', ['scripts/bench-server.mjs', '--sessions', '12', '--results', '24', '--repetitions', '2', '--out', out], { encoding: 'utf8', timeout: 280_000 });
+    const run = spawnSync('node', ['scripts/bench-server.mjs', '--no-build', '--sessions', '12', '--results', '24', '--repetitions', '2', '--out', out], { encoding: 'utf8', timeout: 280_000 });
     assert.equal(run.status, 0, `the bench failed:\n${run.stdout.slice(-3000)}\n${run.stderr.slice(-3000)}`);
     assert.match(run.stdout, /sessions and results against the baseline/);
     const results = JSON.parse(readFileSync(out, 'utf8'));
