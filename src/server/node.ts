@@ -69,7 +69,7 @@ async function handle(server: Pick<KpgServer, 'fetch'>, req: IncomingMessage, re
   const path = req.url ?? '/';
   const url = path.startsWith('/') && !path.startsWith('//') ? `http://${host}${path}` : new URL(path, `http://${host}`).href;
   // No web stream for the body (issue 26): readBodyBytes reads it from `req` through the source set below.
-  const request = new Request(url, { method, headers });
+  const request = lazyRequest(url, method, headers);
   const hasBody = method !== 'GET' && method !== 'HEAD';
   let bodyRead = false;
   if (hasBody) {
@@ -139,4 +139,48 @@ function readNodeBody(req: IncomingMessage, limit: number, timeoutMs: number): P
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+const URL_KEY = Symbol('url');
+const METHOD_KEY = Symbol('method');
+const HEADERS_KEY = Symbol('headers');
+const REAL_KEY = Symbol('request');
+interface Lazy {
+  [URL_KEY]: string;
+  [METHOD_KEY]: string;
+  [HEADERS_KEY]: Headers;
+  [REAL_KEY]?: Request;
+}
+const real = (lazy: Lazy) => (lazy[REAL_KEY] ??= new Request(lazy[URL_KEY], { method: lazy[METHOD_KEY], headers: lazy[HEADERS_KEY] }));
+
+/**
+ * A `Request` (instanceof, same members) whose method, URL and headers are plain fields, and whose undici
+ * Request (its AbortSignal, its internal state) is made only when something asks for more (issue 26: the
+ * routes, loadOrder and authorize read only those three; building it for every request cost about 2% of a
+ * session's CPU). It has no body: readBodyBytes reads the IncomingMessage (setBodySource).
+ */
+const LAZY_PROTOTYPE: object = Object.create(Request.prototype, {
+  method: { get(this: Lazy) { return this[METHOD_KEY]; } },
+  url: { get(this: Lazy) { return this[URL_KEY]; } },
+  headers: { get(this: Lazy) { return this[HEADERS_KEY]; } },
+  ...Object.fromEntries(
+    ['body', 'bodyUsed', 'cache', 'credentials', 'destination', 'integrity', 'keepalive', 'mode', 'redirect', 'referrer', 'referrerPolicy', 'signal', 'duplex'].map((key) => [
+      key,
+      { get(this: Lazy) { return (real(this) as unknown as Record<string, unknown>)[key]; } },
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['arrayBuffer', 'blob', 'bytes', 'clone', 'formData', 'json', 'text'].map((key) => [
+      key,
+      { value(this: Lazy) { return (real(this) as unknown as Record<string, () => unknown>)[key](); } },
+    ]),
+  ),
+});
+
+function lazyRequest(url: string, method: string, headers: Headers): Request {
+  const lazy = Object.create(LAZY_PROTOTYPE) as Lazy;
+  lazy[URL_KEY] = url;
+  lazy[METHOD_KEY] = method;
+  lazy[HEADERS_KEY] = headers;
+  return lazy as unknown as Request;
 }
