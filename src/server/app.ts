@@ -56,6 +56,8 @@ export interface AppDeps {
   publicBaseUrl: string;
   payments: Payments;
   log: Logger;
+  /** Every reply is redacted as http.ts builds it (issue 26; kpg.fetch redacts any other). */
+  redact: (text: string) => string;
   bodyTimeoutMs: number;
   returnScriptUrl: string;
   /**
@@ -148,7 +150,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     const key = source(c);
     const refusals = deps.limits.refusals;
-    await requestContext.run({ source: key, onRefusal: key === undefined || !refusals ? undefined : () => void refusals.hit(key) }, next);
+    await requestContext.run({ source: key, onRefusal: key === undefined || !refusals ? undefined : () => void refusals.hit(key), redact: deps.redact }, next);
   });
 
   // ----------------------------------------------------------------------------- widget (JSON)

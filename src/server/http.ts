@@ -4,6 +4,7 @@
  * plain text for PG servers, redirects). Everything here works on `Request` / `Response`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { requestContext } from './limits.js';
 
 /** Nothing legitimate sent to these routes comes near this. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -29,17 +30,39 @@ export class HttpError extends Error {
   }
 }
 
+/** 413: more than `limit` bytes (the connection is closed after the reply). */
+export const bodyTooLarge = (limit: number) => new HttpError(413, 'body-too-large', `The request body is over ${limit} bytes.`, undefined, {}, { Connection: 'close' });
+/** 408: the body did not arrive in time (the connection is closed after the reply). */
+export const bodyTimeout = (timeoutMs: number) => new HttpError(408, 'body-timeout', `The request body did not arrive within ${timeoutMs / 1000} s.`, undefined, {}, { Connection: 'close' });
+/** 400: the body broke off (the client went away). */
+export const badBody = () => new HttpError(400, 'bad-body', 'The request body could not be read.');
+
+/** Reads a request's whole body with a limit and a deadline, rejecting with the errors above. */
+export type BodySource = (limit: number, timeoutMs: number) => Promise<Uint8Array>;
+const SOURCES = new WeakMap<Request, BodySource>();
+
+/**
+ * The Node adapter's way to hand over a body without a web stream (issue 26): `request` is built without
+ * one, and readBodyBytes reads through `source`.
+ */
+export function setBodySource(request: Request, source: BodySource): void {
+  SOURCES.set(request, source);
+}
+
 /**
  * Reads the whole body, refusing more than `limit` bytes (413) and a body that has not arrived within
  * `timeoutMs` (408): a client that sends one byte a minute must not hold a connection open (issue 10, 9).
  */
 export async function readBodyBytes(request: Request, options: { limit?: number; timeoutMs: number }): Promise<Uint8Array> {
   const limit = options.limit ?? MAX_BODY_BYTES;
-  const tooLarge = () => new HttpError(413, 'body-too-large', `The request body is over ${limit} bytes.`, undefined, {}, { Connection: 'close' });
+  const tooLarge = () => bodyTooLarge(limit);
+  const source = SOURCES.get(request);
   if (Number(request.headers.get('content-length') ?? 0) > limit) {
     await request.body?.cancel().catch(() => {});
     throw tooLarge();
   }
+  // The Node adapter's request: read from the IncomingMessage itself, no web stream (issue 26).
+  if (source) return source(limit, options.timeoutMs);
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -63,13 +86,11 @@ export async function readBodyBytes(request: Request, options: { limit?: number;
     }
   } catch (error) {
     if (error instanceof HttpError) throw error;
-    if (!timedOut) throw new HttpError(400, 'bad-body', 'The request body could not be read.');
+    if (!timedOut) throw badBody();
   } finally {
     clearTimeout(timer);
   }
-  if (timedOut) {
-    throw new HttpError(408, 'body-timeout', `The request body did not arrive within ${options.timeoutMs / 1000} s.`, undefined, {}, { Connection: 'close' });
-  }
+  if (timedOut) throw bodyTimeout(options.timeoutMs);
   const out = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
@@ -86,18 +107,42 @@ export function mediaType(request: Request): string {
 
 const COMMON = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
 
+/** The replies built below inside a request (app.ts), with the text of their body, redacted. */
+const BUILT = new WeakMap<Response, string>();
+
+/**
+ * The body text of a reply built here, already redacted (issue 26), or undefined for any other Response:
+ * kpg.fetch passes such a reply on as it is (anything else it reads and redacts), and the Node adapter
+ * writes the text without reading the body stream.
+ */
+export function builtText(response: Response): string | undefined {
+  return BUILT.get(response);
+}
+
+/**
+ * Every text reply is redacted as it is built (fault 7: no key reaches a browser), with the server's
+ * redactor from the request's context; outside a request it is left to kpg.fetch.
+ */
+function reply(status: number, body: string, headers: Record<string, string>): Response {
+  const redact = requestContext.getStore()?.redact;
+  const clean = redact ? redact(body) : body;
+  const response = new Response(clean, { status, headers });
+  if (redact) BUILT.set(response, clean);
+  return response;
+}
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return jsonText(status, JSON.stringify(body), headers);
 }
 
 /** A body that is already JSON text (a PG's answer passed on as it was sent). */
 export function jsonText(status: number, text: string, headers: Record<string, string> = {}): Response {
-  return new Response(text, { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...COMMON, ...headers } });
+  return reply(status, text, { 'Content-Type': 'application/json; charset=utf-8', ...COMMON, ...headers });
 }
 
 /** A short plain-text reply (Smartro's RetryURL expects the body `OK`). */
 export function text(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', ...COMMON, ...headers } });
+  return reply(status, body, { 'Content-Type': 'text/plain; charset=utf-8', ...COMMON, ...headers });
 }
 
 /** 303 See Other: after a POST, the browser follows with a GET. */
@@ -125,14 +170,11 @@ ${script}
 </body>
 </html>
 `;
-  return new Response(html, {
-    status,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      ...COMMON,
-      'Content-Security-Policy': `default-src 'none'; script-src ${CLOSE_SCRIPT_CSP}`,
-      'Referrer-Policy': 'no-referrer',
-    },
+  return reply(status, html, {
+    'Content-Type': 'text/html; charset=utf-8',
+    ...COMMON,
+    'Content-Security-Policy': `default-src 'none'; script-src ${CLOSE_SCRIPT_CSP}`,
+    'Referrer-Policy': 'no-referrer',
   });
 }
 
@@ -158,15 +200,12 @@ export function returnPageHtml(orderNo: string, scriptUrl = '/kpg-return.js'): s
 }
 
 export function returnPage(orderNo: string, scriptUrl?: string): Response {
-  return new Response(returnPageHtml(orderNo, scriptUrl), {
-    status: 200,
-    headers: {
-      'Content-Type': 'text/html; charset=utf-8',
-      ...COMMON,
-      // Only scripts from the shop's own origin (/kpg-return.js); nothing inline, nothing else.
-      'Content-Security-Policy': "default-src 'none'; script-src 'self'",
-      'Referrer-Policy': 'no-referrer',
-    },
+  return reply(200, returnPageHtml(orderNo, scriptUrl), {
+    'Content-Type': 'text/html; charset=utf-8',
+    ...COMMON,
+    // Only scripts from the shop's own origin (/kpg-return.js); nothing inline, nothing else.
+    'Content-Security-Policy': "default-src 'none'; script-src 'self'",
+    'Referrer-Policy': 'no-referrer',
   });
 }
 

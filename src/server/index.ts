@@ -22,6 +22,7 @@ import { createRelay, type DeliveryReport, type Relay, type RelayTarget } from '
 import { DELIVERY_STATUSES, type DeliveryStatus, type EventRecord, type KpgEvent, type PaymentView } from './events/types.js';
 import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webhooks.js';
 import { createCancels, type CancelAnswer, type CancelArgs, type CancelDueArgs, type Cancels } from './cancels.js';
+import { builtText } from './http.js';
 import { createLimiter, type RateLimit } from './limits.js';
 import { createLogger, type LogSink } from './log.js';
 import { createPayments, resultView, type Payments } from './payments/index.js';
@@ -446,6 +447,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       return payments;
     },
     log: engine.log,
+    redact: engine.redact,
     bodyTimeoutMs: options.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
     returnScriptUrl: options.returnScriptUrl ?? '/kpg-return.js',
     limits,
@@ -533,8 +535,12 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
   return kpg;
 }
 
-/** Every text reply leaves through the redactor: no key reaches a browser (fault 7). */
+/**
+ * Every text reply leaves through the redactor: no key reaches a browser (fault 7). The replies http.ts
+ * builds were redacted as they were built and pass as they are (issue 26); any other is read and redacted.
+ */
 async function redactResponse(response: Response, redact: (text: string) => string): Promise<Response> {
+  if (builtText(response) !== undefined) return response;
   const type = response.headers.get('content-type') ?? '';
   if (!response.body || !/^(application\/json|text\/)/.test(type)) return response;
   const body = await response.text();

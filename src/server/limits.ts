@@ -95,6 +95,8 @@ export interface RequestContext {
   /** clientKey() of the caller, when the address is known. */
   source?: string;
   onRefusal?: () => void;
+  /** The server's redactor: every reply http.ts builds is redacted as it is built (issue 26). */
+  redact?: (text: string) => string;
 }
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 

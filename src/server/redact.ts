@@ -28,7 +28,11 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   }
   const ordered = [...forms].filter((f) => f.length >= 6).sort((a, b) => b.length - a.length);
   const pattern = ordered.length ? new RegExp(ordered.map(escapeRegExp).join('|'), 'g') : null;
+  // One scan for the common case (issue 26): a text with none of the secrets and neither label (matched
+  // without case, so everything the replaces below could change) is returned as it is.
+  const anything = new RegExp([...ordered.map(escapeRegExp), 'SPGKEY', 'apikey'].join('|'), 'i');
   return (text) => {
+    if (!anything.test(text)) return text;
     let out = pattern ? text.replace(pattern, REDACTED) : text;
     // Whatever key a PG echoes after its header name, even one we were not configured with.
     out = out.replace(/(SPGKEY)(\s+|%20|\+)(?!\[redacted\])[^\s"'&,;}\]]+/gi, `$1$2${REDACTED}`);

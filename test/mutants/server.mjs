@@ -123,8 +123,8 @@ const LIST = [
   {
     id: 'srv-code-supersede-keeps-old',
     file: SESSIONS,
-    find: "const superseded = await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
-    replace: 'const superseded = open;',
+    find: "await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');",
+    replace: 'void open;',
     tests: [SHINHAN],
     grep: 'second session supersedes',
     breaks: 'a new Shinhan session no longer ends the old attempt: the buyer who reopens the payment is stuck at 409',
@@ -363,8 +363,8 @@ const LIST = [
   {
     id: 'srv-authorize-owned-skipped',
     file: BUYERS,
-    find: 'if (!order) throw notFound;\n  await authorized(ctx, request, order);',
-    replace: 'if (!order) throw notFound;',
+    find: 'if (!order) throw notFound();\n  await authorized(ctx, request, order);',
+    replace: 'if (!order) throw notFound();',
     tests: [SHINHAN, CARDS],
     grep: '403 for another buyer|receipt only for the buyer',
     breaks: "fault 5: result-url and receipts answer whoever knows an order_no or TID: another buyer's payment details leak",
@@ -399,8 +399,8 @@ const LIST = [
   },
   {
     id: 'srv-redact-replies-skipped',
-    file: 'src/server/index.ts',
-    find: 'const clean = redact(body);',
+    file: 'src/server/http.ts',
+    find: 'const clean = redact ? redact(body) : body;',
     replace: 'const clean = body;',
     tests: [SHINHAN],
     grep: 'fault 7',

@@ -208,6 +208,29 @@ for (const engine of ENGINES) {
       assert.ok(await store.insertAttempt(attempt({ order_id: orderId }), now()));
     });
 
+    test('issue 26: a session\'s one insert: of 30 racing exactly one lands; none while an attempt is open; none once the order is paid or refunded', async () => {
+      const orderId = uid('O');
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.insertOpenAttempt(attempt({ order_id: orderId }), now())));
+      const landed = results.filter(Boolean);
+      assert.equal(landed.length, 1);
+      const a = /** @type {any} */ (landed[0]);
+      assert.equal(a.status, 'pending');
+      assert.equal((await store.orderState(orderId)).open?.order_no, a.order_no);
+      await store.transition(a.order_no, 'claim', {}, now());
+      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'processing is open');
+      assert.ok((await store.pay(a.order_no, { tid: `T${uid()}` }, now())).ok);
+      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'the order is paid (nothing is open)');
+      await sql.query(`UPDATE kpg_attempts SET status = 'refunded' WHERE order_no = $1`, [a.order_no]);
+      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'a refunded order still took its money');
+      const { rows } = await sql.query('SELECT count(*)::int AS n FROM kpg_attempts WHERE order_id = $1', [orderId]);
+      assert.equal(/** @type {any} */ (rows[0]).n, 1, 'nothing else was written');
+      // An order whose attempts all ended without money takes a new one.
+      const other = uid('O');
+      const failed = /** @type {any} */ (await store.insertOpenAttempt(attempt({ order_id: other }), now()));
+      await store.transition(failed.order_no, 'fail', { code: 'x' }, now());
+      assert.ok(await store.insertOpenAttempt(attempt({ order_id: other }), now()));
+    });
+
     test('one paid attempt per order: a second attempt\'s payment is refused by the unique index and rolled back whole', async () => {
       const orderId = uid('O');
       const a = await store.insertAttempt(attempt({ order_id: orderId }), now());

@@ -14,11 +14,21 @@ export async function orderOf(ctx: PaymentsContext, request: Request, orderId: s
   if (!ctx.loadOrder) throw new Error('kpg server: loadOrder is not configured');
   const order = await ctx.loadOrder({ request, order_id: orderId });
   if (order === null || order === undefined) return undefined;
+  // A shop that keeps its orders in memory hands back the same object each time: checked once (issue 26).
+  if (typeof order === 'object' && CHECKED.has(order)) return checkedId(order, orderId);
   const checked = KpgOrderSchema.safeParse(order);
   if (!checked.success) {
     const fields = checked.error.issues.map((i) => i.path.join('.')).join(', ');
     throw new Error(`kpg server: loadOrder returned an invalid order for ${orderId} (${fields}): amount (whole won), product_name (1-50), buyer.id, buyer.name (1-20) are required`);
   }
+  CHECKED.add(order);
+  return checkedId(order, orderId);
+}
+
+/** Orders loadOrder returned that KpgOrderSchema accepted (the same object is not parsed again). */
+const CHECKED = new WeakSet<object>();
+
+function checkedId(order: KpgOrder, orderId: string): KpgOrder {
   if (order.order_id !== orderId) throw new Error(`kpg server: loadOrder(${orderId}) returned order ${order.order_id}`);
   return order;
 }
@@ -28,11 +38,14 @@ export async function authorized(ctx: PaymentsContext, request: Request, order: 
   if ((await ctx.authorize({ request, order })) !== true) throw new HttpError(403, 'forbidden', TEXTS.forbidden);
 }
 
-/** The order behind an attempt, if the caller owns it (result-url, receipts, window-closed). */
-export async function ownedAttempt(ctx: PaymentsContext, request: Request, attempt: Attempt | undefined, notFound: HttpError, owned?: (order: KpgOrder) => void): Promise<Attempt> {
-  if (!attempt || !ctx.providers[attempt.provider]) throw notFound;
+/**
+ * The order behind an attempt, if the caller owns it (result-url, receipts, window-closed). `notFound` makes
+ * the 404 only when it is answered (an Error with its stack costs more than the read it would refuse).
+ */
+export async function ownedAttempt(ctx: PaymentsContext, request: Request, attempt: Attempt | undefined, notFound: () => HttpError, owned?: (order: KpgOrder) => void): Promise<Attempt> {
+  if (!attempt || !ctx.providers[attempt.provider]) throw notFound();
   const order = await orderOf(ctx, request, attempt.order_id);
-  if (!order) throw notFound;
+  if (!order) throw notFound();
   await authorized(ctx, request, order);
   owned?.(order);
   return attempt;

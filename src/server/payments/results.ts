@@ -15,7 +15,7 @@ import { settleFromLookup, waitWhileProcessing } from './settlement.js';
 import { receiptDate, slip, view } from './views.js';
 
 export async function result(ctx: PaymentsContext, request: Request, orderNo: string): Promise<ResultView> {
-  const attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), unknownOrder(orderNo));
+  const attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), () => unknownOrder(orderNo));
   return resultView(ctx.store, await settled(ctx, attempt));
 }
 
@@ -40,7 +40,7 @@ async function settled(ctx: PaymentsContext, attempt: Attempt): Promise<Attempt>
  */
 export async function windowClosed(ctx: PaymentsContext, request: Request, orderNo: string): Promise<ResultView> {
   let owner: KpgOrder | undefined;
-  let attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), unknownOrder(orderNo), (order) => (owner = order));
+  let attempt = await ownedAttempt(ctx, request, await ctx.store.getAttempt(orderNo), () => unknownOrder(orderNo), (order) => (owner = order));
   const route = 'result/window-closed';
   if (attempt.status === 'pending') {
     if (attempt.provider === 'shinhan') {
@@ -87,14 +87,14 @@ export async function browserReport(ctx: PaymentsContext, route: string, orderNo
 export async function receipt(ctx: PaymentsContext, request: Request, tid: string) {
   let found: Attempt | undefined;
   for (const name of ['shinhan', 'smartro'] as const) if (!found && ctx.providers[name]) found = await ctx.store.findByTid(name, tid);
-  const notFound = new HttpError(404, 'unknown-tid', `No payment with tid ${tid}.`, 'tid');
+  const notFound = () => new HttpError(404, 'unknown-tid', `No payment with tid ${tid}.`, 'tid');
   let attempt: Attempt;
   try {
     // A payment given back since (issue 22) still has its slip.
     const took = found?.status === 'paid' || found?.status === 'refunded';
     attempt = await ownedAttempt(ctx, request, took ? found : undefined, notFound, (order) => admit(ctx.limits?.lookups, order));
   } catch (error) {
-    if (error instanceof HttpError && error.status === 403) throw notFound;
+    if (error instanceof HttpError && error.status === 403) throw notFound();
     throw error;
   }
   const key = `${attempt.provider}:${tid}`;

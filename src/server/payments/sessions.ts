@@ -35,28 +35,12 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
   // Issue 25: the buyer's consent to the PG's terms, checked before any attempt exists, recorded with it.
   const consent = choices.pgcode ? await consentFor(ctx, choices.pgcode, body) : undefined;
 
+  // One statement when nothing is in the way (issue 26): the insert itself fails on the open-attempt index
+  // or on the order's payment, and only then is the order's state read to learn why.
   let lastOpen: Attempt | undefined;
-  for (let round = 0; round < 4; round++) {
-    const { paid, open } = await store.orderState(order.order_id);
-    if (paid) throw alreadyPaid(paid);
-    lastOpen = open ?? lastOpen;
-    const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
-    if (open) {
-      if (open.status === 'awaiting_deposit') {
-        // A virtual account waits for its money: no new attempt, unless its due day is over (then the PG
-        // is asked first: a deposit that arrived is recorded, an account without one is closed).
-        const now = await checkAccountIfDue(ctx, open);
-        if (now.status === 'awaiting_deposit') throw new HttpError(409, 'awaiting-deposit', TEXTS.awaitingDeposit, undefined, { order_no: open.order_no });
-        continue; // paid (the next round answers already-paid) or expired (the next round starts anew)
-      }
-      const verdict = await mayReplace(ctx, open);
-      if (verdict === 'settled') continue; // recorded just now: the next round answers already-paid or awaiting-deposit
-      // `status` lets the widget tell "finish the other window" (pending) from "being verified" (processing, unknown).
-      if (verdict !== 'replace') throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, { order_no: open.order_no, status: open.status });
-      const superseded = await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');
-      if (!superseded) continue; // it moved meanwhile: look again
-    }
-    const attempt = await store.insertAttempt(
+  const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
+  for (let round = 0; round < 5; round++) {
+    const attempt = await store.insertOpenAttempt(
       {
         order_no: orderNo,
         order_id: order.order_id,
@@ -78,14 +62,33 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
       },
       ctx.nowIso(),
     );
-    if (!attempt) continue; // another session of this order got in first (the open-attempt index)
-    ctx.log.write({ event: 'transition', transition: 'create', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: null, to: 'pending', moved: true, why: 'session' });
-    const session = await provider.createSession({ attempt, order, body, urls: config.callbackUrls });
-    if (!session.ok) {
-      await move(ctx, attempt, 'fail', { code: session.code, pg_message: ctx.said(session.pgMessage) }, 'session');
-      throw new HttpError(502, session.code, session.code === 'pg-refused' ? `The PG refused the payment request: ${ctx.said(session.pgMessage)}` : ctx.said(session.pgMessage), undefined, { order_no: attempt.order_no });
+    if (attempt) {
+      ctx.log.write({ event: 'transition', transition: 'create', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: null, to: 'pending', moved: true, why: 'session' });
+      const session = await provider.createSession({ attempt, order, body, urls: config.callbackUrls });
+      if (!session.ok) {
+        await move(ctx, attempt, 'fail', { code: session.code, pg_message: ctx.said(session.pgMessage) }, 'session');
+        throw new HttpError(502, session.code, session.code === 'pg-refused' ? `The PG refused the payment request: ${ctx.said(session.pgMessage)}` : ctx.said(session.pgMessage), undefined, { order_no: attempt.order_no });
+      }
+      return session.answer;
     }
-    return session.answer;
+    // Nothing inserted: the order took its money, or has an open attempt (or had one a moment ago).
+    const { paid, open } = await store.orderState(order.order_id);
+    if (paid) throw alreadyPaid(paid);
+    if (!open) continue; // it ended meanwhile: insert again
+    lastOpen = open;
+    if (open.status === 'awaiting_deposit') {
+      // A virtual account waits for its money: no new attempt, unless its due day is over (then the PG
+      // is asked first: a deposit that arrived is recorded, an account without one is closed).
+      const now = await checkAccountIfDue(ctx, open);
+      if (now.status === 'awaiting_deposit') throw new HttpError(409, 'awaiting-deposit', TEXTS.awaitingDeposit, undefined, { order_no: open.order_no });
+      continue; // paid (the next round answers already-paid) or expired (the next round starts anew)
+    }
+    const verdict = await mayReplace(ctx, open);
+    if (verdict === 'settled') continue; // recorded just now: the next round answers already-paid or awaiting-deposit
+    // `status` lets the widget tell "finish the other window" (pending) from "being verified" (processing, unknown).
+    if (verdict !== 'replace') throw new HttpError(409, 'attempt-in-progress', TEXTS.attemptInProgress, undefined, { order_no: open.order_no, status: open.status });
+    // Superseded by the attempt the next round inserts (under this order_no).
+    await move(ctx, open, 'cancel', { reason: 'superseded', superseded_by: orderNo }, 'session');
   }
   // Other sessions of this order kept winning the race: one of them is the attempt in progress.
   lastOpen = (await store.orderState(order.order_id)).open ?? lastOpen;

@@ -159,6 +159,22 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       return { paid: attempts.find(took), open: attempts.find((a) => !took(a)) };
     },
 
+    insertOpenAttempt(a: NewAttempt, now: string) {
+      // A session's one statement (issue 26): no row when the order has an open attempt (the open-attempt
+      // index: ON CONFLICT DO NOTHING) or took its money (paid, or refunded: NOT EXISTS). Only then does the
+      // caller read orderState to learn which. The open-attempt race is decided by the index, as before.
+      return one(
+        `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id,
+           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone, consent)
+         SELECT $1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamptz, $14::timestamptz, $15, $16, $17::jsonb
+         WHERE NOT EXISTS (SELECT 1 FROM kpg_attempts WHERE order_id = $2 AND status IN ('paid', 'refunded'))
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [a.order_no, a.order_id, a.provider, a.merchant_id, a.amount, a.product_name, a.user_id, a.device_type,
+          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now, a.buyer_name ?? null, a.buyer_phone ?? null,
+          a.consent ? JSON.stringify(a.consent) : null],
+      );
+    },
+
     insertAttempt(a: NewAttempt, now: string) {
       // ON CONFLICT DO NOTHING: the open-attempt index said no (another session won the race).
       return one(

@@ -248,6 +248,11 @@ export interface PaymentStore extends EventStore, CancelStore, StaffStore {
   /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
   insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
   /**
+   * A session's insert (issue 26): as insertAttempt, and also `undefined` when the order has a paid or
+   * refunded attempt; one statement, so a session reads orderState only when nothing was inserted.
+   */
+  insertOpenAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
+  /**
    * One conditional UPDATE along state.ts's table: the attempt moves if its status is one `name` starts
    * from, and the new row comes back; `undefined` when it was not (another copy got there first).
    */
