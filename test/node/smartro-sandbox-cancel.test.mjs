@@ -149,11 +149,11 @@ describe('payCancelNVProcess.jsp (public sample code: an assumption)', () => {
 
   test('refusals: hashData, Cancelpw, fields, the TID; answered as key=value with a ResultCode, nothing cancelled', async () => {
     const p = await approved();
-    // Another TID of the same shape: its last digit changed (a TID ending in 9 once made this 'another' TID the same one).
     assert.equal((await cancel({ TID: p.tid, CancelAmt: '11000', hashData: hashData(`${p.tid}${KEY}11000`) })).answer.ResultCode, 'E303', 'the code is part of the hash');
     assert.equal((await cancel({ TID: p.tid, CancelAmt: '11000', Cancelpw: 'wrong' })).answer.ResultCode, 'E304');
     assert.equal((await cancel({ TID: p.tid, CancelAmt: '11,000' })).answer.ResultCode, 'E301');
     assert.equal((await cancel({ TID: p.tid, CancelAmt: '11000', PartialCancelCode: '2' })).answer.ResultCode, 'E301');
+    // Another TID of the same shape: its last digit changed (a TID ending in 9 once made this 'another' TID the same one).
     assert.equal((await cancel({ TID: `${p.tid.slice(0, 29)}${p.tid.endsWith('9') ? '8' : '9'}`, CancelAmt: '11000' })).answer.ResultCode, 'E302');
     assert.equal((await cancel({ TID: 'short', CancelAmt: '11000' })).answer.ResultCode, 'E301');
     assert.equal((await receipt(p.tid)).stateCd, '0');
