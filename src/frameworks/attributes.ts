@@ -13,6 +13,7 @@ import type {
   KpgSuccessDetail,
   KpgVbankIssuedDetail,
   KpgRefundedDetail,
+  KpgTermsDetail,
 } from '../events.js';
 
 type Colors = {
@@ -42,6 +43,10 @@ export interface KpgCheckoutAttributes extends Colors {
   'app-scheme'?: string;
   /** Smartro: how the buyer pays; your backend's allow-list decides. */
   'pay-method'?: 'card' | 'vbank' | 'bank' | 'phone';
+  /** Shinhan: `pg` (default) shows the PG's terms with a required 전체 동의 before paying; `none` shows nothing. */
+  terms?: 'pg' | 'none';
+  /** Your backend's endpoint for the PG's terms; default `terms` beside `session-url`. */
+  'terms-url'?: string;
   disabled?: boolean;
 }
 
@@ -81,6 +86,7 @@ export interface KpgCheckoutEvents {
   'kpg-error': CustomEvent<KpgErrorDetail>;
   'kpg-vbank-issued': CustomEvent<KpgVbankIssuedDetail>;
   'kpg-refunded': CustomEvent<KpgRefundedDetail>;
+  'kpg-terms-change': CustomEvent<KpgTermsDetail>;
 }
 export interface KpgCardPickerEvents {
   'kpg-card-select': CustomEvent<KpgCardSelectDetail>;
