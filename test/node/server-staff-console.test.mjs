@@ -231,6 +231,29 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal((await s.get('/orders/bad%20id')).json.code, 'invalid-field');
   });
 
+  test('Smartro too: staff find the order, give part back and then the rest through the staff routes; the story shows refunded, payment.refunded and the audit', async (t) => {
+    const s = await setup(t);
+    const who = buyer();
+    const p = await paySmartro(s, { amount: 21000, buyer: who });
+    const id = p.order.order_id;
+    const found = (await s.get(`/orders?q=${p.tid}`)).json;
+    assert.deepEqual(found.items.map((/** @type {any} */ r) => [r.order_id, r.provider, r.status]), [[id, 'smartro', 'paid']]);
+    const part = await s.post('/cancel', { order_id: id, amount: 7000, reason: '부분 반품', idempotency_key: key() });
+    assert.equal(part.status, 200, part.text);
+    parses(server.CancelAnswerSchema, consoleSide.CancelAnswerSchema, part.json, 'smartro cancel');
+    assert.deepEqual([part.json.status, part.json.cancelled_amount, part.json.balance], ['done', 7000, 14000]);
+    const rest = await s.post('/cancel', { order_id: id, reason: '나머지', idempotency_key: key() });
+    assert.equal(rest.status, 200, rest.text);
+    assert.deepEqual([rest.json.cancelled_amount, rest.json.balance], [14000, 0]);
+    const story = (await s.get(`/orders/${id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, story, 'smartro story');
+    assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['refunded', 21000, 0]);
+    assert.deepEqual(story.cancels.map((/** @type {any} */ c) => [c.kind, c.status, c.amount]), [['partial', 'done', 7000], ['full', 'done', 14000]]);
+    assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind === 'event').map((/** @type {any} */ e) => e.type), ['payment.paid', 'payment.refunded', 'payment.refunded']);
+    const audit = (await s.get(`/audit?order_id=${id}`)).json;
+    assert.deepEqual(audit.items.map((/** @type {any} */ e) => [e.action, e.http_status]), [['cancel', 200], ['cancel', 200]]);
+  });
+
   test('debts: listed, resolved once with a note (409 the second time), in the story and the audit table', async (t) => {
     const s = await setup(t);
     const p = await payShinhan(s, { amount: 9000 });
