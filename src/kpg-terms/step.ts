@@ -91,4 +91,7 @@ export const termsStep: TermsStep = {
 
 // Checkouts already on the page render their consent step now that it is here (one inside another
 // component's shadow root renders it at its next update: the first intent, an attribute change).
-for (const el of document.querySelectorAll<HTMLElement & { requestUpdate(): void }>('kpg-checkout')) el.requestUpdate?.();
+// (Node has no document: kpg-checkout/elements is imported there by server-rendering frameworks.)
+if (typeof document !== 'undefined') {
+  for (const el of document.querySelectorAll<HTMLElement & { requestUpdate(): void }>('kpg-checkout')) el.requestUpdate?.();
+}
