@@ -32,7 +32,10 @@ if (!step('build', 'node', ['scripts/build.mjs'])) fail('build failed');
 
 // Node tests: kpg-checkout/server on PGlite and on a throwaway PostgreSQL (scripts/postgres.mjs: without
 // one its tests are skipped, never passed), the sandbox PGs, the package and its byte budgets.
-const FIRST_HOUR = 'first-hour.test.mjs'; // run on its own below
+// Run on their own below, each in a process bounded by minutes, not the 2 minutes a file has here: the
+// first-hour test, and the two benches' short runs (spawned whole: 40-100 s on an idle machine, past 120 s on
+// one loaded by another test run).
+const ON_THEIR_OWN = ['first-hour.test.mjs', 'bench.test.mjs', 'bench-server.test.mjs'];
 const tap = join(tmpdir(), `kpg-node-tests-${process.pid}.tap`);
 const postgres = startPostgres();
 const nodeOk = step('node tests (server, demo servers)', 'node', [
@@ -42,7 +45,7 @@ const nodeOk = step('node tests (server, demo servers)', 'node', [
   '--test-timeout=120000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${tap}`,
-  ...readdirSync('test/node').filter((f) => f.endsWith('.test.mjs') && f !== FIRST_HOUR).map((f) => `test/node/${f}`),
+  ...readdirSync('test/node').filter((f) => f.endsWith('.test.mjs') && !ON_THEIR_OWN.includes(f)).map((f) => `test/node/${f}`),
   'test/frameworks/', // builds the React and Vue fixture apps the browser tests drive
 ], postgres.env);
 postgres.stop();
@@ -57,17 +60,18 @@ if (existsSync(tap)) {
 if (!nodeOk && failed === 0) failed++;
 if (skipped) console.log(`\ntest: ${skipped} node tests SKIPPED (not passed)${'skip' in postgres ? `: ${postgres.skip}` : ''}`);
 
-// The first-hour test (test/node/first-hour.test.mjs): a scratch copy of this checkout, npm installs from
+// The benches' short runs and the first-hour test. The first-hour test (test/node/first-hour.test.mjs): a
+// scratch copy of this checkout, npm installs from
 // the registry or its cache, a full build, two shops and Chromium: minutes, not seconds. It runs after the
 // other node tests (beside them, its installs and build slowed theirs past their 2-minute bound on a loaded
 // machine), in its own process bounded by 30 minutes: it took 199-312 s here, 504-705 s beside them, on this
 // project's 2-core machine shared with other test runs (load average 11-20).
 const firstHourTap = join(tmpdir(), `kpg-first-hour-${process.pid}.tap`);
-const firstHourOk = step('first-hour test (a scratch shop from the README)', 'node', [
+const firstHourOk = step('the benches, briefly, and the first-hour test (a scratch shop from the README)', 'node', [
   '--test', '--test-timeout=1800000',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=tap', `--test-reporter-destination=${firstHourTap}`,
-  `test/node/${FIRST_HOUR}`,
+  ...ON_THEIR_OWN.map((f) => `test/node/${f}`),
 ]);
 let firstHourFailed = firstHourOk ? 0 : 1;
 if (existsSync(firstHourTap)) {
