@@ -1,15 +1,16 @@
 import { css, unsafeCSS } from 'lit';
-import { sharedStyles } from '../shared.styles.js';
+import { litStyles } from '../lit-styles.js';
 
 /**
  * The console's look, on the buyer elements' design system (shared.styles.ts: the theme's custom properties,
  * the two-tone focus ring, buttons and their states, the alert line). Tables are native and scroll inside a
  * focusable frame when the console is narrower than they are (a phone: 390 px); forms stack there. Status
  * badges carry a word (the tint only helps); input borders contrast 3:1 with the surface; amounts and times
- * use tabular figures. (`String(...)`: shared.styles.ts may hand CSS text or a lit CSSResult.)
+ * use tabular figures. (`String(...)`: lit-styles.ts may hand CSS text or a lit CSSResult.)
  */
 export const styles = [
-  unsafeCSS(String(sharedStyles)),
+  // The shared styles with the retry button's, as the picker and the receipt take them (lit-styles.ts).
+  unsafeCSS(String(litStyles)),
   css`
   :host {
     display: block;
