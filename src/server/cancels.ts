@@ -28,6 +28,7 @@ import { ORDER_ID } from './schemas.js';
 import type { CancelRecord, CancelSettlement, NewCancel, PaymentMoney, SettledCancel } from './store/cancels.js';
 import type { Attempt, PaymentStore, ProviderName } from './store/types.js';
 import { vatOf } from './tax.js';
+import { lastFour } from './redact.js';
 
 // ---------------------------------------------------------------------------------------------
 // What callers send (kpg.cancel, the staff route, the CLI)
@@ -735,7 +736,7 @@ export function createCancels(deps: CancelsDeps) {
         taxfree_amount: c.taxfree_amount,
         vat_amount: c.vat_amount,
         reason: c.reason,
-        refund_account: c.refund_account ? { bank_code: c.refund_account.bank_code, account_no: `${'*'.repeat(Math.max(0, c.refund_account.account_no.length - 4))}${c.refund_account.account_no.slice(-4)}`, holder: c.refund_account.holder } : null,
+        refund_account: c.refund_account ? { bank_code: c.refund_account.bank_code, account_no: lastFour(c.refund_account.account_no), holder: c.refund_account.holder } : null,
         pg_cancel_id: c.pg_cancel_id,
         pg_cancelled_at: c.pg_cancelled_at,
         code: c.code,

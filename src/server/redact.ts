@@ -8,6 +8,11 @@ export const REDACTED = '[redacted]';
 
 export type Redactor = (text: string) => string;
 
+/** All but the last four characters starred (an account or phone number in a list, a log, an audit row). */
+export function lastFour(text: string): string {
+  return `${'*'.repeat(Math.max(0, text.length - 4))}${text.slice(-4)}`;
+}
+
 /**
  * Replaces each secret (as written, percent-encoded, JSON-escaped and base64-decoded when that is text)
  * and anything after an `SPGKEY` / `apikey` label.

@@ -33,6 +33,7 @@ import type { FoundAttempt } from './store/staff-sql.js';
 import type { Attempt, PaymentStore, ProviderName } from './store/types.js';
 import type { ShinhanProvider } from './providers/shinhan.js';
 import { maskCardNo, receiptDate } from './payments/views.js';
+import { lastFour } from './redact.js';
 
 export interface ConsoleDeps {
   store(): Promise<PaymentStore>;
@@ -86,7 +87,7 @@ export function maskPhone(digits: string | null | undefined): string | null {
   if (!digits) return null;
   const m = /^(02|0\d{2})(\d{3,4})(\d{4})$/.exec(digits);
   if (m) return `${m[1]}-${'*'.repeat(m[2].length)}-${m[3]}`;
-  return `${'*'.repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`;
+  return lastFour(digits);
 }
 
 /** card, vbank, bank, phone as the widget names them; a Shinhan card attempt (pgcode card) is a card. */

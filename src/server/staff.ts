@@ -27,6 +27,7 @@ import type { Cancels, CancelAnswer } from './cancels.js';
 import { readFile } from 'node:fs/promises';
 import { escapeHtml, HttpError, json, mediaType, readBodyBytes } from './http.js';
 import { addConsoleRoutes, type ConsoleDeps, type Handled } from './staff-console.js';
+import { lastFour } from './redact.js';
 
 /** What `authorizeStaff` answers: false (403), true, or who the staff member is (kept as requested_by / settled_by). */
 export type StaffAnswer = boolean | { id: string };
@@ -93,7 +94,7 @@ export function createStaffRoutes(deps: StaffDeps) {
     const account = copy.refund_account;
     if (account && typeof account === 'object' && !Array.isArray(account)) {
       const no = (account as Record<string, unknown>).account_no;
-      copy.refund_account = { ...account, ...(typeof no === 'string' ? { account_no: `${'*'.repeat(Math.max(0, no.length - 4))}${no.slice(-4)}` } : {}) };
+      copy.refund_account = { ...account, ...(typeof no === 'string' ? { account_no: lastFour(no) } : {}) };
     }
     const text = JSON.stringify(copy);
     return text.length > 4000 ? `${text.slice(0, 3990)}...` : text;
