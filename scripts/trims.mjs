@@ -2,7 +2,7 @@
 // node scripts/trims.mjs: what the two-stage split costs in compression, and
 // what trims the issue asked about would save, each measured on a real build of both PGs' stages
 // (scripts/stages.mjs) with the change applied to the sources as they are compiled. Nothing here changes
-// what ships: it prints the figures the README's "Size and speed" section quotes.
+// what ships: it prints the figures docs/size-and-speed.md quotes.
 //
 // 1. Compression lost across files: gzip -9 of the two stages apart, of the same bytes as one stream, and of
 //    the PG's one-file build (both stages in one IIFE, as kpg-checkout.js is for both PGs).

@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The README's event examples run as pasted (issue 21): `ship.mjs` and `hooks.mjs` are taken from the
- * section "Events to your order system", written into a folder inside this package (so that
+ * The event examples of docs/events.md run as pasted (issue 21): `ship.mjs` and `hooks.mjs` are taken from
+ * its section "Events to your order system", written into a folder inside this package (so that
  * `import ... from 'kpg-checkout/server'` resolves to the build, as in a shop that installed it) and run.
  * hooks.mjs then receives a real signed webhook from a server paying through the Shinhan sandbox, and
  * refuses a forged one.
@@ -16,19 +16,21 @@ import { promisify } from 'node:util';
 import { openStore } from '../../dist/server/index.js';
 import { postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, startServer, until } from './server-helpers.mjs';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-const start = readme.indexOf('### Events to your order system');
-const section = readme.slice(start, readme.indexOf('\n### ', start + 10));
+const guide = readFileSync(new URL('../../docs/events.md', import.meta.url), 'utf8');
+const start = guide.indexOf('\n## Events to your order system');
+if (start < 0) throw new Error('docs/events.md: no section "Events to your order system"');
+const end = guide.indexOf('\n## ', start + 10);
+const section = guide.slice(start, end < 0 ? undefined : end);
 /** The ```js block whose first line is `// <name>: ...`. @param {string} name */
 function example(name) {
   for (const m of section.matchAll(/```js\n([\s\S]*?)```/g)) if (m[1].startsWith(`// ${name}:`)) return m[1];
-  throw new Error(`README: no \`// ${name}:\` example in "Events to your order system"`);
+  throw new Error(`docs/events.md: no \`// ${name}:\` example in "Events to your order system"`);
 }
 
 const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('README ship.mjs runs as pasted: a server with onEvent starts, lists its events, closes', async () => {
+test('docs/events.md ship.mjs runs as pasted: a server with onEvent starts, lists its events, closes', async () => {
   const file = join(dir, 'ship.mjs');
   writeFileSync(file, example('ship.mjs'));
   const env = { ...process.env };
@@ -37,7 +39,7 @@ test('README ship.mjs runs as pasted: a server with onEvent starts, lists its ev
   assert.match(stdout, /^events so far: 0$/m);
 });
 
-test('README hooks.mjs runs as pasted: it accepts a signed webhook of a real payment (204, delivered) and refuses a forged one (400)', async (t) => {
+test('docs/events.md hooks.mjs runs as pasted: it accepts a signed webhook of a real payment (204, delivered) and refuses a forged one (400)', async (t) => {
   const secret = `whsec_${randomBytes(32).toString('base64')}`;
   const file = join(dir, 'hooks.mjs');
   writeFileSync(file, example('hooks.mjs'));

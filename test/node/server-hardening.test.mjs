@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Issue 19 (server hardening, round two), on PGlite and PostgreSQL: the rate limits (no shared bucket, per
- * address with IPv6 per /64, per buyer, counted after cheap validation; the README's Hono mounts) and the
+ * address with IPv6 per /64, per buyer, counted after cheap validation; the Hono mounts of docs/server.md) and the
  * receipt existence oracle. Items 7, 8, 9 and 12: server-refusals-logs.test.mjs; 2, 3, 5 and 10 beside their
  * flows (server-vbank.test.mjs, server-smartro.test.mjs); 4 and 8's property: server-local-files.test.mjs.
  */
@@ -79,7 +79,7 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     for (const runtime of ['bun', 'deno']) {
       // The getConnInfo that `hono/${runtime}` exports (its barrel needs the runtime's globals to load in Node).
       const { getConnInfo } = await import(new URL(`../../node_modules/hono/dist/adapter/${runtime}/conninfo.js`, import.meta.url).href);
-      // As the README shows it:
+      // As docs/server.md shows it:
       const app = new Hono();
       app.all('/api/kpg/*', (c) => kpg.fetch(c.req.raw, { clientIp: getConnInfo(c).remote.address }));
       // What Bun.serve passes as fetch's 2nd argument (the server), and what Deno.serve passes (the info).
