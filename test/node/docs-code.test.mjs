@@ -23,6 +23,8 @@
  * - http: a request line or header lines (`Name: value`). css: balanced braces, and every `--kpg-*` custom
  *   property is one custom-elements.json documents.
  * - text: output, shapes and trees, not code: counted, not run.
+ * The byte figures of docs/size-and-speed.md are a table scripts/docs-sizes.mjs generates from dist/: this
+ * test holds it to the build, and no other guide repeats a byte figure of the script files.
  * A block preceded by `<!-- docs-code: fragment, <reason> -->` is not checked; the test lists every such
  * block and fails if there are more than MAX_FRAGMENTS or one without a reason.
  */
@@ -34,6 +36,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { parse, parseFragment } from 'parse5';
+import { GUIDE as SIZES_GUIDE, sizesTable, tableIn } from '../../scripts/docs-sizes.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_FRAGMENTS = 6;
@@ -317,6 +320,26 @@ test('every bash block names npm scripts, bins and commands that exist, and repo
         if (!existsSync(join(ROOT, path))) problems.push(`${b.where}: ${path} does not exist`);
     }
   assert.deepEqual(problems, []);
+});
+
+// ------------------------------------------------------------------------------------------ the figures
+
+test('the byte figures of docs/size-and-speed.md are what the build weighs (node scripts/docs-sizes.mjs)', () => {
+  const inGuide = tableIn(readFileSync(SIZES_GUIDE, 'utf8'));
+  assert.ok(inGuide, 'docs/size-and-speed.md has its generated table');
+  assert.equal(inGuide, sizesTable(), 'docs/size-and-speed.md: run node scripts/docs-sizes.mjs --write after the build');
+});
+
+test('no guide but docs/size-and-speed.md gives a byte figure of the script files: they link there', () => {
+  /** @type {string[]} */
+  const found = [];
+  for (const file of GUIDES.filter((f) => f !== 'docs/size-and-speed.md'))
+    readFileSync(join(ROOT, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/kpg-(checkout|shinhan|smartro|return|admin)[\w.]*\.js|first stage|second stage/.test(line) && /\b\d+(\.\d+)? ?KB\b|\b\d{1,3}(,\d{3})* B\b/.test(line)) found.push(`${file}:${i + 1}: ${line}`);
+      });
+  assert.deepEqual(found, []);
 });
 
 // ---------------------------------------------------------------------------------------- links, anchors
