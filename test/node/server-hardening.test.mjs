@@ -72,7 +72,7 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     assert.equal(clientKey('0.0.0.0, 1.2.3.4'), undefined, 'a header list is not an address');
   });
 
-  test('item 1: the README\'s Hono mounts pass the address (getConnInfo from hono/bun and hono/deno, with the server objects Bun and Deno give)', async (t) => {
+  test('item 1: the Hono mounts of docs/server.md pass the address (getConnInfo from hono/bun and hono/deno, with the server objects Bun and Deno give)', async (t) => {
     const s = await setup(t, { rateLimit: { session: { limit: 2, windowMs: 60_000 } } });
     const { Hono } = await import('hono');
     const kpg = s.kpg;
