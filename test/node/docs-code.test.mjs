@@ -22,7 +22,8 @@
  *   repository (src/, test/, scripts/, demo/, docs/, dist/) exists.
  * - http: a request line or header lines (`Name: value`). css: balanced braces, and every `--kpg-*` custom
  *   property is one custom-elements.json documents.
- * - text: output, shapes and trees, not code: counted, not run.
+ * - text: output, shapes and trees, not code: counted, not run; but the project layout of docs/architecture.md
+ *   is held to the repository (every file and folder it names exists).
  * The byte figures of docs/size-and-speed.md are a table scripts/docs-sizes.mjs generates from dist/: this
  * test holds it to the build, and no other guide repeats a byte figure of the script files.
  * A block preceded by `<!-- docs-code: fragment, <reason> -->` is not checked; the test lists every such
@@ -321,6 +322,34 @@ test('every bash block names npm scripts, bins and commands that exist, and repo
         if (!existsSync(join(ROOT, path))) problems.push(`${b.where}: ${path} does not exist`);
     }
   assert.deepEqual(problems, []);
+});
+
+test('the project layout of docs/architecture.md names files and folders that exist', () => {
+  const layout = checked.filter((b) => b.file === 'docs/architecture.md' && b.lang === 'text');
+  assert.ok(layout.length >= 1, 'docs/architecture.md has its layout block');
+  /** @type {string[]} */
+  const missing = [];
+  let count = 0;
+  for (const b of layout) {
+    let folder = '';
+    for (const line of b.code.split('\n')) {
+      // `src/a.ts, b.ts   what they are` (b.ts beside a.ts), or `  c.ts   what it is` inside the folder above.
+      const m = /^( *)(\S.*?)(?: {2,}|$)/.exec(line);
+      if (!m || (m[1].length > 0 && m[1].length > 2)) continue;
+      const names = m[2].split(', ');
+      if (!names.every((n) => /^[\w.*/-]+$/.test(n))) continue;
+      const base = m[1] ? folder : posix.dirname(names[0].replace(/\/$/, '/x'));
+      if (!m[1] && names[0].endsWith('/')) folder = names[0];
+      names.forEach((n, i) => {
+        const path = m[1] ? posix.join(folder, n) : i === 0 ? n : posix.join(base, n);
+        if (path.includes('*')) return;
+        count++;
+        if (!existsSync(join(ROOT, path))) missing.push(`${b.where}: ${path}`);
+      });
+    }
+  }
+  assert.ok(count >= 40, `found ${count} paths: the extraction broke`);
+  assert.deepEqual(missing, []);
 });
 
 // ------------------------------------------------------------------------------------------ the figures
