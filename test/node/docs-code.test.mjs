@@ -11,7 +11,8 @@
  *   node_modules/kpg-checkout points at the checkout, so `kpg-checkout`, `kpg-checkout/server` ... resolve to
  *   the built types as in a shop that installed the tarball. A block whose first line names its file
  *   (`// kpg.js: ...`) is written under that name, and a block importing `./kpg.js` gets the same guide's
- *   kpg.js beside it. What the guides leave to the shop (its database `db`, its login `sessionUser`, an
+ *   kpg.js beside it. A node program whose every console.log line ends with what it prints (`// true`)
+ *   is also run, and must print that. What the guides leave to the shop (its database `db`, its login `sessionUser`, an
  *   instance `kpg` made as in "The server") is declared once in SHOP_DECLARATIONS below.
  * - html (and php, whose `<?= ?>` is taken out): parsed by parse5 (no parse error); every `<kpg-*>` element
  *   and attribute exists in dist/custom-elements.json (`...` stands for "the attributes shown above"); every `<script src>` names a file of dist/; every
@@ -197,6 +198,25 @@ test('every js / ts / tsx block (and a vue block\'s script) type-checks against 
     for (const l of out.split('\n').filter((l) => /error TS\d+/.test(l))) errors.push(`${origin.get(/^([^(]+)\(/.exec(l)?.[1] ?? '') ?? '?'}: ${l}`);
   }
   assert.deepEqual(errors, []);
+});
+
+test('a node program whose every console.log says what it prints (`// 3.1.0 29 paths`) prints that, run as pasted', () => {
+  const scratch = mkdtempSync(join(ROOT, 'test/node/.docs-code-'));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  mkdirSync(join(scratch, 'node_modules'));
+  symlinkSync(ROOT, join(scratch, 'node_modules/kpg-checkout'), 'dir');
+  const programs = checked.filter((b) => {
+    const logs = b.code.split('\n').filter((l) => /^console\.log\(/.test(l));
+    return /^(js|mjs)$/.test(b.lang) && /^import .* from 'node:/m.test(b.code) && logs.length > 0 && logs.every((l) => /\); \/\/ \S/.test(l));
+  });
+  assert.ok(programs.length >= 1, 'docs/server.md\'s openapi program is one');
+  for (const b of programs) {
+    const file = join(scratch, `${programs.indexOf(b)}.mjs`);
+    writeFileSync(file, b.code);
+    const said = b.code.split('\n').filter((l) => /^console\.log\(/.test(l)).map((l) => l.replace(/^.*\); \/\/ /, ''));
+    const printed = execFileSync(process.execPath, [file], { encoding: 'utf8', cwd: scratch, timeout: 60_000 }).trimEnd().split('\n');
+    assert.deepEqual(printed, said, b.where);
+  }
 });
 
 // --------------------------------------------------------------------------------------------------- html
