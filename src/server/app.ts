@@ -42,7 +42,7 @@ import { TEXTS, reportedFailCode } from './texts.js';
 
 /**
  * What an adapter passes with each request: the client's address (the Node adapter: the socket's; Hono:
- * `getConnInfo(c).remote.address`; see README "Rate limits and the client's address").
+ * `getConnInfo(c).remote.address`; see docs/server.md "Rate limits and the client's address").
  */
 export interface KpgEnv {
   clientIp?: string;
@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps) {
         event: 'config',
         level: 'warn',
         message:
-          "The client's address is not known (no adapter passed env.clientIp, no clientIp option): limits are kept per buyer only, and the PG routes are not limited. See README \"Rate limits and the client's address\".",
+          "The client's address is not known (no adapter passed env.clientIp, no clientIp option): limits are kept per buyer only, and the PG routes are not limited. See docs/server.md \"Rate limits and the client's address\".",
       });
     }
     return key;

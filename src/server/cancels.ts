@@ -338,7 +338,7 @@ export function createCancels(deps: CancelsDeps) {
       throw new HttpError(400, 'invalid-field', "taxfree_amount goes with a partial cancel (amount); a whole cancel gives back the payment's own split.", 'taxfree_amount');
     }
 
-    // What each PG's request can carry (README: 결제취소).
+    // What each PG's request can carry (docs/cancels.md).
     const vbank = attempt.pay_method === 'VBANK';
     if (vbank && attempt.provider === 'smartro') {
       // Guide 6.27: a deposited account's money goes back by a refund the shop makes itself or through Smartro's

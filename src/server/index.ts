@@ -115,7 +115,7 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   /** A request body must arrive within this (default 10 s): a slow client cannot hold a connection. */
   bodyTimeoutMs?: number;
   /**
-   * Limits per instance (README "Rate limits"); false turns one (or all) off. Each is kept per client address
+   * Limits per instance (docs/server.md "Rate limits"); false turns one (or all) off. Each is kept per client address
    * (IPv6 per /64) when the address is known, and `session` / `lookups` also per buyer (the order's buyer.id)
    * once authorize has accepted the caller; no request is ever counted in a bucket shared by everyone.
    * - session: session starts (default 20 / minute);
@@ -156,7 +156,7 @@ export interface KpgServerOptions<TOrder extends KpgOrder = KpgOrder> {
   returnScriptUrl?: string;
   /**
    * The client's address (rate limits, refusal sources, Shinhan's ip_addr). Default: what the adapter passes
-   * (`env.clientIp`: the socket's address in the Node adapter). On Hono, Next.js, Bun or Deno, pass it (README
+   * (`env.clientIp`: the socket's address in the Node adapter). On Hono, Next.js, Bun or Deno, pass it (docs/server.md
    * "Rate limits and the client's address"); behind your own proxy, read the header IT sets. Without an
    * address the server says so once in the log and limits by buyer only.
    */
@@ -551,7 +551,7 @@ async function redactResponse(response: Response, redact: (text: string) => stri
   return new Response(clean, { status: response.status, headers });
 }
 
-/** The limiters of one server (in this instance's memory: README "Rate limits" says what N instances mean). */
+/** The limiters of one server (in this instance's memory: docs/server.md "Rate limits" says what N instances mean). */
 function createLimits(options: Pick<KpgServerOptions, 'rateLimit'>, clock: () => number) {
   const rate = options.rateLimit === false ? { session: false as const, cards: false as const, lookups: false as const, refusals: false as const } : (options.rateLimit ?? {});
   const make = (rule: RateLimit | false | undefined, fallback: RateLimit) => (rule === false ? undefined : createLimiter(rule ?? fallback, clock));

@@ -2,7 +2,7 @@
  * Per-client request limits and the card-list / receipt caches (issue 10, fault 9; issue 19). Both live in
  * this instance's memory on purpose: they protect the server and the PGs from load, they decide nothing
  * about money (what does lives in the database). With N instances behind a load balancer a client gets up
- * to N times a limit, and each instance asks the PG once per cached key (README "Rate limits": measured).
+ * to N times a limit, and each instance asks the PG once per cached key (docs/server.md "Rate limits": measured).
  *
  * Keys (issue 19): a limit is kept per CLIENT ADDRESS (IPv6 per /64: one subscriber holds a whole /64) and,
  * where the order is known, per BUYER. There is no shared fallback bucket: a request whose address is unknown

@@ -56,7 +56,7 @@ export async function shinhanReturn(ctx: PaymentsContext, form: ShinhanReturn, c
  * A virtual account from Shinhan's window (issue 11). The post is signed by nothing: it is bound to this
  * attempt by custom_parameter (checked by the caller) and its amount, then checked against confirm-info,
  * which can contradict it (another tid, cancelled, already deposited) but, as documented, cannot confirm
- * an account before its deposit. What it cannot contradict is recorded as the return said (README).
+ * an account before its deposit. What it cannot contradict is recorded as the return said (docs/payment-methods.md: an assumption).
  */
 async function shinhanVbank(ctx: PaymentsContext, route: string, attempt: Attempt, claim: ShinhanVbankClaim, form: ShinhanReturn): Promise<Attempt> {
   if (claim.kind === 'refused') {

@@ -55,7 +55,7 @@ export interface ShinhanOptions {
    * Issue 25: ask the buyer to agree to the PG's terms (terms-info-list) before a payment. On: a session for a
    * pgcode with terms must carry `terms_agreed` (every current terms_no) and `terms_hash` (as GET {base}/terms
    * answered), or it is refused (400 / 409), and the consent is recorded with the attempt. Off: a consent the
-   * widget sends anyway is still checked and recorded; none is required. Default false (see README "Terms and
+   * widget sends anyway is still checked and recorded; none is required. Default false (see docs/terms.md "Terms and
    * consent": it becomes the default once every widget in use sends consent).
    */
   requireTerms?: boolean;
@@ -442,7 +442,7 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
 }
 
 /**
- * confirm-info about a virtual account (ASSUMPTION, README and demo/sandbox/shinhan/README.md): the document
+ * confirm-info about a virtual account (ASSUMPTION, docs/payment-methods.md and demo/sandbox/shinhan/README.md): the document
  * lists tx_stat 1 승인, 2 취소, 3 부분취소 and no state for an account waiting for its money. Read so: an
  * issued account is a transaction confirm-info knows, with the account's tid and amount and a tx_stat other
  * than 1, 2 or 3 until its deposit; a deposited account is tx_stat 1 (승인) with that tid. "there is no
