@@ -6,7 +6,7 @@
 // tarball installed into a new Express shop in CommonJS and one in ES modules, every export imported or
 // required, the sandboxes started by the packaged command (`npx kpg-checkout sandbox`), both shops started
 // from the README's files, and a Shinhan and a Smartro payment clicked through in Chromium in each. Every
-// line every command prints is kept; a warning the README does not explain fails the test. Ports are free
+// line every command prints is kept; a warning neither the README nor docs/ explains fails the test. Ports are free
 // ones (the README's 4010 / 4011 / 3000 replaced), folders are temporary, npm uses its normal cache: a second
 // npm test beside this one does not collide. Heavy (two npm installs from the registry or its cache, one full
 // build): it prints how long each step took. Alone: node --test --test-timeout=1800000 test/node/first-hour.test.mjs
