@@ -1,0 +1,588 @@
+// @ts-check
+/**
+ * Issue 20: a model of the attempt state machine. fast-check (`fc.commands`, `fc.asyncModelRun`) drives the
+ * REAL kpg-checkout/server (its HTTP handler and its store, PGlite or PostgreSQL) through random interleavings
+ * of what happens to Shinhan payments: sessions (a retry, a second tab), the PG's returns (approved, refused,
+ * timed out, 500 after or before the approval), the same return twice at once, a browser's cancel/fail report,
+ * a closed window, confirm-info lookups that fail (500, 401), reconcile runs, the pinned clock moving (expiry,
+ * the 30-minute confirm window) and cancels (whole, partial, above the balance, the same key again).
+ *
+ * After every command the real system is compared with a small reference model (below): each attempt's
+ * status in the store and as result-url answers it (what the widget is told), the money the PG took and gave
+ * back against the ledger (refunded_total, balance, refund_due), never more given back than taken, at most one
+ * paid attempt per order, one confirm call per claimed return, and exactly one event in the outbox per outcome.
+ *
+ * Not a test file: test/node/server-model-{pglite,postgres}.test.mjs run it, one engine each (each within
+ * node --test's per-file bound). A fixed seed by default; KPG_MODEL_SEED, KPG_MODEL_RUNS and
+ * KPG_MODEL_COMMANDS explore (README: "A model of the attempt state machine").
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test, after, before } from 'node:test';
+import fc from 'fast-check';
+import { openStore } from '../../dist/server/index.js';
+import { answerJson, ENGINES, postForm, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
+
+const CLIENT_ID = 'kpgmodel01';
+const PAYMENT_KEY = 'model-payment-key-4c1e77';
+const SEARCH_KEY = 'model-search-key-9a03f2';
+const AMOUNT = 11000;
+const MINUTE = 60_000;
+/** The server's attemptTtlMs (its default) and Shinhan's confirm window (providers/shinhan.ts CONFIRM_WINDOW_MS). */
+const TTL_MS = 30 * MINUTE;
+const CONFIRM_WINDOW_MS = 30 * MINUTE;
+
+export const SEED = process.env.KPG_MODEL_SEED ? Number(process.env.KPG_MODEL_SEED) : 20_2026;
+export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 12;
+export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 24;
+
+/** @param {string} text */
+const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * @typedef {'approve' | 'refuse' | 'timeout' | 'error500' | 'lost'} ConfirmMode
+ *   approve: approved and answered; refuse: ret_code != 0; timeout: approved, the answer never comes;
+ *   error500: approved, answered 503; lost: NOT approved, answered 503
+ * @typedef {'real' | 'error500' | 'unauthorized'} LookupMode confirm-info: the PG's records, a 500, a 401 (wrong key)
+ */
+
+/**
+ * A fake Shinhan PG told per step how to answer: payments/request, confirm, confirm-info, cancel, cancel/partial.
+ * @param {import('node:test').TestContext} t
+ */
+async function startFakePg(t) {
+  const pg = {
+    /** @type {ConfirmMode} */ confirmMode: 'approve',
+    /** @type {LookupMode} */ lookupMode: 'real',
+    refuseRequests: false,
+    /** order_no -> the request body it accepted @type {Map<string, any>} */ accepted: new Map(),
+    /** order_no -> what it approved: the PG's own record @type {Map<string, { tid: string, amount: number, user_id: string, cancelled: number }>} */ approved: new Map(),
+    /** every confirm call, by order_no @type {string[]} */ confirms: [],
+    /** every cancel call @type {Array<{ tid: string, amount: number, full: boolean }>} */ cancels: [],
+    seq: 0,
+    origin: '',
+  };
+  pg.origin = await serve(t, async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://pg.invalid');
+    /** @param {number} status @param {unknown} body */
+    const answer = (status, body) => answerJson(res, status, body);
+    if (req.method === 'GET') {
+      if (req.headers.authorization !== `SPGKEY ${SEARCH_KEY}`) return answer(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+      if (url.pathname === '/v1.0/payments/confirm-info') {
+        if (pg.lookupMode === 'error500') return answer(500, { ret_code: 999, ret_msg: 'internal error' });
+        if (pg.lookupMode === 'unauthorized') return answer(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+        const done = pg.approved.get(url.searchParams.get('order_no') ?? '');
+        if (!done) return answer(401, { ret_code: 998, ret_msg: 'there is no data.' });
+        const txStat = done.cancelled === 0 ? 1 : done.cancelled >= done.amount ? 2 : 3;
+        return answer(200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: txStat, tx_date: '2026-11-30 23:59:00', ...(txStat === 2 ? { cncl_date: '2026-11-30 23:59:00', cncl_rsn: 'model' } : {}) });
+      }
+      return answer(404, { ret_code: 404, ret_msg: 'no such API' });
+    }
+    const body = JSON.parse((await readAll(req)).toString('utf8'));
+    if (req.headers.authorization !== `SPGKEY ${PAYMENT_KEY}`) return answer(401, { ret_code: 998, ret_msg: 'token is missing or incorrect.' });
+    if (url.pathname === '/v1.0/payments/request') {
+      if (pg.refuseRequests) return answer(200, { ret_code: 201, ret_msg: '결제 요청이 거절되었습니다.' });
+      pg.accepted.set(body.order_no, body);
+      return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://pg.example/pgsvc/pay?token=${body.order_no}` });
+    }
+    if (url.pathname === '/v1.0/payments/confirm') {
+      pg.confirms.push(body.order_no);
+      const requested = pg.accepted.get(body.order_no);
+      if (!requested || body.confirm_token !== `tok-${body.order_no}`) return answer(200, { ret_code: 1001, ret_msg: 'invalid confirm_token' });
+      const mode = pg.confirmMode;
+      if (mode === 'refuse') return answer(200, { ret_code: 1002, ret_msg: '승인 거절' });
+      if (mode === 'lost') return answer(503, { ret_code: 999, ret_msg: 'busy' });
+      if (pg.approved.has(body.order_no)) return answer(200, { ret_code: 1003, ret_msg: '이미 승인된 거래' });
+      const tid = `M${++pg.seq}${body.order_no.replace(/[^A-Za-z0-9]/g, '').slice(-10)}`;
+      pg.approved.set(body.order_no, { tid, amount: requested.amount, user_id: requested.user_id, cancelled: 0 });
+      if (mode === 'timeout') return; // approved; the answer never comes (the server's pgTimeoutMs ends the wait)
+      if (mode === 'error500') return answer(503, { ret_code: 999, ret_msg: 'busy' });
+      return answer(200, {
+        ret_code: 0,
+        ret_msg: 'OK',
+        pay_type: 1,
+        order_no: body.order_no,
+        product_name: requested.product_name,
+        user_id: requested.user_id,
+        amount: String(requested.amount),
+        tid,
+        pay_ispt_hash: sha256(`${requested.user_id}${requested.amount}${tid}${PAYMENT_KEY}`).toUpperCase(),
+        tx_date: '2026-11-30 23:59:00',
+        pay_info: [{ card_cpny_cd: 'S001', card_name: 'BC카드', card_no: '940912******1234', card_aprv_no: '30001234', install_month: '00' }],
+      });
+    }
+    if (url.pathname === '/v1.0/payments/cancel' || url.pathname === '/v1.0/payments/cancel/partial') {
+      const full = url.pathname.endsWith('/cancel');
+      const done = [...pg.approved.values()].find((p) => p.tid === body.tid);
+      if (!done) return answer(200, { ret_code: 2001, ret_msg: 'no such tid' });
+      const left = done.amount - done.cancelled;
+      const amount = Number(body.amount);
+      if (!(amount > 0) || amount > left || (full && amount !== left)) return answer(200, { ret_code: 2002, ret_msg: 'cancel amount exceeds the balance' });
+      done.cancelled += amount;
+      pg.cancels.push({ tid: body.tid, amount, full });
+      return answer(200, { ret_code: 0, ret_msg: 'OK', tid: body.tid, cid: `C${pg.cancels.length}`, amount, tx_date: '2026-11-30 23:59:00' });
+    }
+    answer(404, { ret_code: 404, ret_msg: 'no such API' });
+  });
+  return pg;
+}
+
+// -----------------------------------------------------------------------------------------------
+// The reference model
+// -----------------------------------------------------------------------------------------------
+
+/**
+ * @typedef {{ order: number, order_no: string, status: 'pending' | 'unknown' | 'paid' | 'failed' | 'cancelled' | 'refunded',
+ *   reported: null | { status: 'failed' | 'cancelled', code: string }, createdAt: number, claimedAt: number | null,
+ *   pgApproved: boolean, code: string | null, reason: string | null, refunded: number }} Attempt
+ * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string>, cancels: Array<{ order: number, args: any, answer: any }> }} Model
+ * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pg: Awaited<ReturnType<typeof startFakePg>>, clock: ReturnType<typeof testClock>, store: import('../../dist/server/index.js').PaymentStore }} Real
+ */
+
+/** @param {Model} m @param {string} orderNo @param {string} type */
+function expectEvent(m, orderNo, type) {
+  const key = `${orderNo} ${type}`;
+  m.events.set(key, (m.events.get(key) ?? 0) + 1);
+}
+
+/** The status result-url shows (a pending attempt shows what a browser reported). @param {Attempt} a */
+const visible = (a) => (a.status === 'pending' && a.reported ? a.reported.status : a.status);
+/** The attempt of an order that took the money (paid or refunded). @param {Model} m @param {number} order */
+const paidOf = (m, order) => m.attempts.find((a) => a.order === order && (a.status === 'paid' || a.status === 'refunded'));
+/** @param {Model} m @param {number} order */
+const openOf = (m, order) => m.attempts.find((a) => a.order === order && (a.status === 'pending' || a.status === 'unknown'));
+
+/**
+ * What the server does with a verified approval of `a` (settlement.ts apply, 'paid'): paid, unless another
+ * attempt of the order took the money already (then it is owed back and this attempt fails).
+ * @param {Model} m @param {Attempt} a @param {Real} r
+ */
+function modelPaid(m, a, r) {
+  const other = paidOf(m, a.order);
+  if (other && other !== a) {
+    m.owed.add(/** @type {any} */ (r.pg.approved.get(a.order_no)).tid);
+    expectEvent(m, a.order_no, 'refund.due');
+    Object.assign(a, { status: 'failed', code: 'duplicate-payment' });
+    expectEvent(m, a.order_no, 'payment.failed');
+    return;
+  }
+  a.status = 'paid';
+  expectEvent(m, a.order_no, 'payment.paid');
+}
+
+/**
+ * Every step ends here: the real system against the model.
+ * @param {Model} m @param {Real} r @param {string} step
+ */
+async function compare(m, r, step) {
+  const where = (/** @type {string} */ what) => `${step}: ${what}`;
+  for (const a of m.attempts) {
+    const row = await r.store.getAttempt(a.order_no);
+    assert.ok(row, where(`${a.order_no} is in the store`));
+    assert.equal(row.status, a.status, where(`${a.order_no}'s status in the store`));
+    // What the widget is told (result-url).
+    const res = await r.s.call(`/api/kpg/result?order_no=${encodeURIComponent(a.order_no)}`);
+    assert.equal(res.status, 200, where(res.text));
+    const v = res.json;
+    assert.equal(v.status, visible(a), where(`${a.order_no}: result-url's status`));
+    const approval = r.pg.approved.get(a.order_no);
+    if (a.status === 'paid' || a.status === 'refunded') {
+      assert.equal(v.tid, approval?.tid, where(`${a.order_no}: result-url names the TID the PG approved`));
+      if (a.refunded > 0) assert.deepEqual([v.refunded_total, v.balance], [a.refunded, AMOUNT - a.refunded], where(`${a.order_no}: refunded_total and balance`));
+      else assert.equal(v.refunded_total, undefined, where(`${a.order_no}: nothing given back yet`));
+    } else {
+      assert.equal(v.tid, undefined, where(`${a.order_no}: no TID shown for ${v.status}`));
+    }
+    if (visible(a) === 'failed') assert.equal(v.code, a.status === 'pending' ? a.reported?.code : a.code, where(`${a.order_no}: the failure's code`));
+    if (visible(a) === 'cancelled') assert.equal(v.reason, a.status === 'pending' ? a.reported?.code : a.reason, where(`${a.order_no}: the cancel's reason`));
+    // Money: the PG took it only where the model says so, and gave back exactly what the ledger holds.
+    assert.equal(Boolean(approval), a.pgApproved, where(`${a.order_no}: the PG approved it`));
+    if (approval) {
+      assert.equal(approval.cancelled, a.refunded, where(`${a.order_no}: given back at the PG`));
+      assert.ok(approval.cancelled <= approval.amount, where('never more given back than taken'));
+    }
+  }
+  for (let order = 0; order < m.orders.length; order++) {
+    const statuses = await Promise.all(m.attempts.filter((a) => a.order === order).map(async (a) => (await r.store.getAttempt(a.order_no))?.status));
+    assert.ok(statuses.filter((s) => s === 'paid' || s === 'refunded').length <= 1, where(`order ${order}: at most one paid attempt`));
+    // The outbox: exactly the events the model expects, once each.
+    const events = await r.s.kpg.events({ orderId: m.orders[order], limit: 1000 });
+    /** @type {Map<string, number>} */
+    const seen = new Map();
+    for (const e of events) seen.set(`${e.order_no} ${e.type}`, (seen.get(`${e.order_no} ${e.type}`) ?? 0) + 1);
+    /** @type {Map<string, number>} */
+    const expected = new Map();
+    const mine = new Set(m.attempts.filter((a) => a.order === order).map((a) => a.order_no));
+    for (const [key, n] of m.events) if (mine.has(key.split(' ')[0])) expected.set(key, n);
+    assert.deepEqual(Object.fromEntries([...seen].sort()), Object.fromEntries([...expected].sort()), where(`order ${order}: its events in the outbox`));
+  }
+  // Money owed back: the approvals no payment stands for.
+  const due = (await r.s.kpg.refundsDue()).filter((d) => m.orders.includes(d.order_id)).map((d) => d.tid).sort();
+  assert.deepEqual(due, [...m.owed].sort(), where('refund_due'));
+}
+
+// -----------------------------------------------------------------------------------------------
+// Commands
+// -----------------------------------------------------------------------------------------------
+
+/** @implements {fc.AsyncCommand<Model, Real>} */
+class Session {
+  /** @param {number} order @param {boolean} refused the PG refuses payments/request */
+  constructor(order, refused) {
+    this.order = order;
+    this.refused = refused;
+  }
+  check() {
+    return true;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    r.pg.refuseRequests = this.refused;
+    const res = await r.s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: m.orders[this.order], device_type: 2, pgcode: 'card' });
+    r.pg.refuseRequests = false;
+    const paid = paidOf(m, this.order);
+    const open = openOf(m, this.order);
+    if (paid) {
+      assert.deepEqual([res.status, res.json?.code, res.json?.order_no], [409, 'already-paid', paid.order_no], res.text);
+    } else if (open?.status === 'unknown') {
+      assert.deepEqual([res.status, res.json?.code, res.json?.order_no, res.json?.status], [409, 'attempt-in-progress', open.order_no, 'unknown'], res.text);
+    } else {
+      if (open) {
+        // pending: superseded by the new attempt (a retry, a second tab).
+        Object.assign(open, { status: 'cancelled', reason: 'superseded' });
+        expectEvent(m, open.order_no, 'payment.cancelled');
+      }
+      /** @type {Attempt} */
+      const a = { order: this.order, order_no: res.json?.order_no, status: 'pending', reported: null, createdAt: r.clock.now(), claimedAt: null, pgApproved: false, code: null, reason: null, refunded: 0 };
+      if (this.refused) {
+        assert.deepEqual([res.status, res.json?.code], [502, 'pg-refused'], res.text);
+        Object.assign(a, { status: 'failed', code: 'pg-refused' });
+        expectEvent(m, a.order_no, 'payment.failed');
+      } else {
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json.redirect_url, `https://pg.example/pgsvc/pay?token=${a.order_no}`);
+      }
+      assert.ok(typeof a.order_no === 'string' && a.order_no.startsWith(m.orders[this.order]), res.text);
+      m.attempts.push(a);
+    }
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `Session(order ${this.order}${this.refused ? ', PG refuses' : ''})`;
+  }
+}
+
+/** The PG's return (return_url) for an attempt: the copy that claims it calls confirm, once. */
+class Return {
+  /** @param {number} pick @param {ConfirmMode} mode @param {number} copies 1, or 2 at once (a double post) */
+  constructor(pick, mode, copies) {
+    this.pick = pick;
+    this.mode = mode;
+    this.copies = copies;
+  }
+  /** @param {Model} m */
+  check(m) {
+    return m.attempts.length > 0;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const a = m.attempts[this.pick % m.attempts.length];
+    const nonce = (await r.store.getAttempt(a.order_no))?.nonce ?? '';
+    const confirmsBefore = r.pg.confirms.filter((n) => n === a.order_no).length;
+    r.pg.confirmMode = this.mode;
+    const posts = await Promise.all(
+      Array.from({ length: this.copies }, () => postForm(`${r.s.base}/api/kpg/shinhan/return`, { order_no: a.order_no, custom_parameter: nonce, confirm_token: `tok-${a.order_no}` })),
+    );
+    for (const p of posts) await p.arrayBuffer();
+    r.pg.confirmMode = 'approve';
+    const confirms = r.pg.confirms.filter((n) => n === a.order_no).length - confirmsBefore;
+    if (a.status === 'pending') {
+      assert.equal(confirms, 1, `${this}: one confirm call, whatever the copies`);
+      a.claimedAt = r.clock.now();
+      if (this.mode === 'approve') {
+        a.pgApproved = true;
+        modelPaid(m, a, r);
+      } else if (this.mode === 'refuse') {
+        Object.assign(a, { status: 'failed', code: 'confirm-refused' });
+        expectEvent(m, a.order_no, 'payment.failed');
+      } else {
+        // timed out / 503: the outcome is not known (fault 2: never "failed"); reconcile learns it.
+        a.pgApproved = this.mode !== 'lost';
+        a.status = 'unknown';
+      }
+    } else {
+      assert.equal(confirms, 0, `${this}: a return for a ${a.status} attempt is not confirmed`);
+    }
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `Return(#${this.pick}, ${this.mode}${this.copies > 1 ? ', twice at once' : ''})`;
+  }
+}
+
+/** A browser at the PG's cancel_url / fail_url: noted on a pending attempt, never final. */
+class Report {
+  /** @param {number} pick @param {'cancelled' | 'failed'} kind */
+  constructor(pick, kind) {
+    this.pick = pick;
+    this.kind = kind;
+  }
+  /** @param {Model} m */
+  check(m) {
+    return m.attempts.length > 0;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const a = m.attempts[this.pick % m.attempts.length];
+    const path = this.kind === 'cancelled' ? `/api/kpg/shinhan/cancel?order_no=${encodeURIComponent(a.order_no)}` : `/api/kpg/shinhan/fail?order_no=${encodeURIComponent(a.order_no)}&ret_code=9999&ret_msg=x`;
+    const res = await r.s.call(path, { buyer: null });
+    assert.ok(res.status < 500, res.text);
+    if (a.status === 'pending') a.reported = { status: this.kind, code: this.kind === 'cancelled' ? 'buyer-cancelled' : 'pg-failed' };
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `Report(#${this.pick}, ${this.kind})`;
+  }
+}
+
+/** The widget saw the buyer close the PG window (POST result-url): a pending Shinhan attempt ends. */
+class WindowClosed {
+  /** @param {number} pick */
+  constructor(pick) {
+    this.pick = pick;
+  }
+  /** @param {Model} m */
+  check(m) {
+    return m.attempts.length > 0;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const a = m.attempts[this.pick % m.attempts.length];
+    const res = await r.s.postJson('/api/kpg/result', { order_no: a.order_no, event: 'window-closed' });
+    assert.equal(res.status, 200, res.text);
+    if (a.status === 'pending') {
+      if (a.reported?.status === 'failed') Object.assign(a, { status: 'failed', code: a.reported.code });
+      else Object.assign(a, { status: 'cancelled', reason: a.reported ? a.reported.code : 'popup-closed' });
+      a.reported = null;
+      expectEvent(m, a.order_no, a.status === 'failed' ? 'payment.failed' : 'payment.cancelled');
+    }
+    assert.equal(res.json.status, visible(a), `${this}: what the widget is told`);
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `WindowClosed(#${this.pick})`;
+  }
+}
+
+/** The pinned clock moves (never the wall clock). */
+class Advance {
+  /** @param {number} minutes */
+  constructor(minutes) {
+    this.minutes = minutes;
+  }
+  check() {
+    return true;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    r.clock.advance(this.minutes * MINUTE);
+  }
+  toString() {
+    return `Advance(${this.minutes} min)`;
+  }
+}
+
+/** From now on confirm-info answers this way (reconcile's lookups, a partial cancel's check). */
+class Lookups {
+  /** @param {LookupMode} mode */
+  constructor(mode) {
+    this.mode = mode;
+  }
+  check() {
+    return true;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    r.pg.lookupMode = this.mode;
+  }
+  toString() {
+    return `Lookups(${this.mode})`;
+  }
+}
+
+/** reconcile(): unknown attempts asked about, pending ones past attemptTtlMs expired. */
+class Reconcile {
+  check() {
+    return true;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const report = await r.s.kpg.reconcile();
+    assert.equal(report.ran, true);
+    const now = r.clock.now();
+    for (const a of m.attempts) {
+      if (a.status !== 'unknown') continue;
+      if (r.pg.lookupMode !== 'real') continue; // a lookup that failed proves nothing: still unknown
+      if (a.pgApproved) modelPaid(m, a, r);
+      else if (now - /** @type {number} */ (a.claimedAt) >= CONFIRM_WINDOW_MS) {
+        // "there is no data." once the confirm window is over: no confirm can take money any more.
+        Object.assign(a, { status: 'failed', code: 'not-charged' });
+        expectEvent(m, a.order_no, 'payment.failed');
+      }
+    }
+    for (const a of m.attempts) {
+      if (a.status !== 'pending' || !(a.createdAt < now - TTL_MS)) continue;
+      if (a.reported?.status === 'failed') Object.assign(a, { status: 'failed', code: a.reported.code });
+      else Object.assign(a, { status: 'cancelled', reason: a.reported ? a.reported.code : 'expired' });
+      a.reported = null;
+      expectEvent(m, a.order_no, a.status === 'failed' ? 'payment.failed' : 'payment.cancelled');
+    }
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return 'Reconcile';
+  }
+}
+
+/** kpg.cancel(): the whole balance, a part, more than the balance, or the previous call again (same key). */
+class Cancel {
+  /** @param {number} order @param {'full' | number | 'again'} what */
+  constructor(order, what) {
+    this.order = order;
+    this.what = what;
+  }
+  /** @param {Model} m */
+  check(m) {
+    return this.what !== 'again' || m.cancels.length > 0;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const previous = this.what === 'again' ? m.cancels[m.cancels.length - 1] : undefined;
+    const order = previous ? previous.order : this.order;
+    const args = previous ? previous.args : { order_id: m.orders[order], reason: '모델 취소', idempotency_key: `model-${m.orders[order]}-${m.cancels.length}`, ...(this.what === 'full' ? {} : { amount: this.what }) };
+    const pgCallsBefore = r.pg.cancels.length;
+    /** @type {any} */
+    let answer;
+    try {
+      answer = await r.s.kpg.cancel(args);
+    } catch (error) {
+      answer = { thrown: /** @type {any} */ (error).status, code: /** @type {any} */ (error).code };
+    }
+    const pgCalls = r.pg.cancels.length - pgCallsBefore;
+    const paid = paidOf(m, order);
+    if (previous?.answer.status === 'done') {
+      // The same key and arguments: the same cancel, no second PG call.
+      assert.deepEqual([answer.status, answer.cancel_id, answer.cancelled_amount], [previous.answer.status, previous.answer.cancel_id, previous.answer.cancelled_amount], `${this}: the same answer`);
+      assert.equal(pgCalls, 0, `${this}: no second PG call`);
+    } else if (!paid) {
+      assert.deepEqual([answer.thrown, answer.code], [404, 'no-payment'], `${this}: ${JSON.stringify(answer)}`);
+    } else {
+      const balance = AMOUNT - paid.refunded;
+      const asked = args.amount;
+      if (balance === 0) {
+        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'nothing-left', 0], `${this}: ${JSON.stringify(answer)}`);
+      } else if (asked !== undefined && asked > balance) {
+        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'exceeds-balance', 0], `${this}: ${JSON.stringify(answer)}`);
+      } else if (asked !== undefined && asked < balance && r.pg.lookupMode !== 'real') {
+        // A Shinhan partial cancel asks confirm-info first; unasked, nothing is sent.
+        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'pg-unreachable', 0], `${this}: ${JSON.stringify(answer)}`);
+      } else {
+        const amount = asked ?? balance;
+        paid.refunded += amount;
+        if (paid.refunded === AMOUNT) paid.status = 'refunded';
+        expectEvent(m, paid.order_no, 'payment.refunded');
+        assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance, pgCalls], ['done', amount, paid.refunded, AMOUNT - paid.refunded, 1], `${this}: ${JSON.stringify(answer)}`);
+      }
+    }
+    m.cancels.push({ order, args, answer: previous?.answer.status === 'done' ? previous.answer : answer });
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `Cancel(${this.what === 'again' ? 'the previous one again' : `order ${this.order}, ${this.what === 'full' ? 'everything left' : `${this.what} KRW`}`})`;
+  }
+}
+
+const ORDERS = 2;
+const pick = fc.nat(7);
+const order = fc.nat(ORDERS - 1);
+
+/** Every command the model knows, weighted towards the ones that move money. */
+export const commandArbitraries = [
+  fc.tuple(order, fc.constantFrom(false, false, false, true)).map(([o, refused]) => new Session(o, refused)),
+  fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'timeout', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
+  pick.map((p) => new Return(p, 'approve', 1)),
+  fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['cancelled', 'failed'])))).map(([p, kind]) => new Report(p, kind)),
+  pick.map((p) => new WindowClosed(p)),
+  fc.constantFrom(1, 10, 31).map((min) => new Advance(min)),
+  fc.constantFrom(...(/** @type {const} */ (['real', 'real', 'error500', 'unauthorized']))).map((mode) => new Lookups(mode)),
+  fc.constant(new Reconcile()),
+  fc.tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 11000, 12000, 'again'])))).map(([o, what]) => new Cancel(o, what)),
+];
+
+/**
+ * The model test on one engine.
+ * @param {'pglite' | 'postgres'} engineName
+ */
+export function modelSuite(engineName) {
+  const engine = /** @type {import('./server-helpers.mjs').Engine} */ (ENGINES.find((e) => e.name === engineName));
+  describe(`a model of the attempt state machine (Shinhan) [${engine.name}]`, { skip: engine.skip }, () => {
+    /** @type {import('../../dist/server/index.js').PaymentStore} */
+    let store;
+    /** @type {Awaited<ReturnType<typeof engine.create>>} */
+    let db;
+    before(async () => {
+      db = await engine.create();
+      store = await openStore(db.database);
+      await store.migrate();
+    });
+    after(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    test(`random interleavings, checked after every step (seed ${SEED}, ${RUNS} runs of up to ${COMMANDS} commands)`, async (t) => {
+      t.diagnostic(`KPG_MODEL_SEED=${SEED} KPG_MODEL_RUNS=${RUNS} KPG_MODEL_COMMANDS=${COMMANDS}`);
+      const pg = await startFakePg(t);
+      const shop = shopOrders();
+      // One clock for the whole test, only ever moved forward: attempts of earlier runs stay behind it.
+      const clock = testClock();
+      const s = await startServer(
+        t,
+        store,
+        {
+          shinhan: { apiBase: `${pg.origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY, pgcodes: ['card'] },
+          loadOrder: shop.loadOrder,
+          authorize: shop.authorize,
+          pgTimeoutMs: 400,
+          rateLimit: false,
+          recheckPaidDays: 0,
+          now: clock.date,
+        },
+        { secrets: [PAYMENT_KEY, SEARCH_KEY] },
+      );
+      const started = performance.now();
+      let steps = 0;
+      /** @type {Map<string, number>} */
+      const tally = new Map();
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: COMMANDS, size: 'max' }), async (cmds) => {
+          pg.confirmMode = 'approve';
+          pg.lookupMode = 'real';
+          pg.refuseRequests = false;
+          const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
+          /** @type {Model} */
+          const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [] };
+          await fc.asyncModelRun(() => ({ model, real: { s, pg, clock, store } }), cmds);
+          for (const c of cmds) {
+            steps++;
+            const kind = String(c).replace(/\(.*$/, '');
+            tally.set(kind, (tally.get(kind) ?? 0) + 1);
+          }
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      t.diagnostic(`${steps} commands in ${Math.round(performance.now() - started)} ms: ${[...tally].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    });
+  });
+}
