@@ -34,8 +34,8 @@ const TTL_MS = 30 * MINUTE;
 const CONFIRM_WINDOW_MS = 30 * MINUTE;
 
 export const SEED = process.env.KPG_MODEL_SEED ? Number(process.env.KPG_MODEL_SEED) : 20_2026;
-export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 12;
-export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 24;
+export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 30;
+export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 30;
 
 /** @param {string} text */
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -411,19 +411,30 @@ class Lookups {
   }
 }
 
-/** reconcile(): unknown attempts asked about, pending ones past attemptTtlMs expired. */
+/**
+ * reconcile(): unknown attempts asked about, pending ones past attemptTtlMs expired. `lookups`: confirm-info
+ * answers this way during this run only (undefined: as the last Lookups command left it).
+ */
 class Reconcile {
+  /** @param {LookupMode} [lookups] */
+  constructor(lookups) {
+    this.lookups = lookups;
+  }
   check() {
     return true;
   }
   /** @param {Model} m @param {Real} r */
   async run(m, r) {
+    const mode = r.pg.lookupMode;
+    if (this.lookups) r.pg.lookupMode = this.lookups;
+    const lookups = r.pg.lookupMode;
     const report = await r.s.kpg.reconcile();
+    r.pg.lookupMode = mode;
     assert.equal(report.ran, true);
     const now = r.clock.now();
     for (const a of m.attempts) {
       if (a.status !== 'unknown') continue;
-      if (r.pg.lookupMode !== 'real') continue; // a lookup that failed proves nothing: still unknown
+      if (lookups !== 'real') continue; // a lookup that failed proves nothing: still unknown
       if (a.pgApproved) modelPaid(m, a, r);
       else if (now - /** @type {number} */ (a.claimedAt) >= CONFIRM_WINDOW_MS) {
         // "there is no data." once the confirm window is over: no confirm can take money any more.
@@ -441,7 +452,7 @@ class Reconcile {
     await compare(m, r, this.toString());
   }
   toString() {
-    return 'Reconcile';
+    return `Reconcile(${this.lookups ? `confirm-info ${this.lookups}` : ''})`;
   }
 }
 
@@ -507,18 +518,35 @@ const ORDERS = 2;
 const pick = fc.nat(7);
 const order = fc.nat(ORDERS - 1);
 
-/** Every command the model knows, weighted towards the ones that move money. */
+/** Every command the model knows (fc.commands picks among these evenly: a command listed twice comes twice as often). */
 export const commandArbitraries = [
   fc.tuple(order, fc.constantFrom(false, false, false, true)).map(([o, refused]) => new Session(o, refused)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'timeout', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
   pick.map((p) => new Return(p, 'approve', 1)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['cancelled', 'failed'])))).map(([p, kind]) => new Report(p, kind)),
   pick.map((p) => new WindowClosed(p)),
-  fc.constantFrom(1, 10, 31).map((min) => new Advance(min)),
-  fc.constantFrom(...(/** @type {const} */ (['real', 'real', 'error500', 'unauthorized']))).map((mode) => new Lookups(mode)),
+  fc.constantFrom(1, 10, 20, 30, 31).map((min) => new Advance(min)),
   fc.constant(new Reconcile()),
+  fc.constantFrom(...(/** @type {const} */ (['real', 'real', 'error500', 'unauthorized']))).map((mode) => new Lookups(mode)),
+  fc.constantFrom(...(/** @type {const} */ (['real', 'error500', 'unauthorized']))).map((mode) => new Reconcile(mode)),
   fc.tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 11000, 12000, 'again'])))).map(([o, what]) => new Cancel(o, what)),
 ];
+
+/**
+ * Fixed sequences, run before the random ones: the paths where an error must not be read as absence, and
+ * the edges of the clock (README: "A model of the attempt state machine").
+ * @type {Record<string, Array<fc.AsyncCommand<Model, Real>>>}
+ */
+export const SEQUENCES = {
+  'a confirm that timed out after the PG approved: a 401 or 500 from confirm-info past the confirm window proves nothing (still unknown, not "not charged"); the PG\'s records then make it paid':
+    [new Session(0, false), new Return(0, 'timeout', 1), new Advance(31), new Reconcile('unauthorized'), new Reconcile('error500'), new Reconcile('real')],
+  'a confirm lost before the approval: unknown until the 30-minute confirm window is over (exactly 30 minutes: not charged), never before':
+    [new Session(0, false), new Return(0, 'lost', 1), new Advance(20), new Reconcile('real'), new Advance(10), new Reconcile('real'), new Session(0, false)],
+  'expiry: a pending attempt is expired only once MORE than attemptTtlMs has passed; a browser\'s report becomes its outcome':
+    [new Session(0, false), new Report(0, 'failed'), new Advance(30), new Reconcile(), new Advance(1), new Reconcile(), new Return(0, 'approve', 1)],
+  'cancels: a part, more than the balance, the same key again, a part while confirm-info fails, the rest; the order takes no new payment':
+    [new Session(0, false), new Return(0, 'approve', 2), new Cancel(0, 4000), new Cancel(0, 12000), new Cancel(0, 'again'), new Lookups('error500'), new Cancel(0, 1000), new Cancel(0, 'again'), new Cancel(0, 'full'), new Cancel(0, 'again'), new Session(0, false)],
+};
 
 /**
  * The model test on one engine.
@@ -541,8 +569,8 @@ export function modelSuite(engineName) {
       await db?.drop();
     });
 
-    test(`random interleavings, checked after every step (seed ${SEED}, ${RUNS} runs of up to ${COMMANDS} commands)`, async (t) => {
-      t.diagnostic(`KPG_MODEL_SEED=${SEED} KPG_MODEL_RUNS=${RUNS} KPG_MODEL_COMMANDS=${COMMANDS}`);
+    /** The real system for one test: a fake PG, a shop, a pinned clock and a server over the suite's store. @param {import('node:test').TestContext} t */
+    async function system(t) {
       const pg = await startFakePg(t);
       const shop = shopOrders();
       // One clock for the whole test, only ever moved forward: attempts of earlier runs stay behind it.
@@ -561,19 +589,37 @@ export function modelSuite(engineName) {
         },
         { secrets: [PAYMENT_KEY, SEARCH_KEY] },
       );
+      /** A fresh model and its orders, the real system reset to its defaults. */
+      const fresh = () => {
+        pg.confirmMode = 'approve';
+        pg.lookupMode = 'real';
+        pg.refuseRequests = false;
+        const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
+        /** @type {Model} */
+        const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [] };
+        return { model, real: { s, pg, clock, store } };
+      };
+      return { fresh };
+    }
+
+    // Sequences worth keeping whatever the generator draws (and shrunk failures, as regression tests).
+    for (const [title, commands] of Object.entries(SEQUENCES)) {
+      test(title, async (t) => {
+        const { fresh } = await system(t);
+        await fc.asyncModelRun(fresh, commands);
+      });
+    }
+
+    test(`random interleavings, checked after every step (seed ${SEED}, ${RUNS} runs of up to ${COMMANDS} commands)`, async (t) => {
+      t.diagnostic(`KPG_MODEL_SEED=${SEED} KPG_MODEL_RUNS=${RUNS} KPG_MODEL_COMMANDS=${COMMANDS}`);
+      const { fresh } = await system(t);
       const started = performance.now();
       let steps = 0;
       /** @type {Map<string, number>} */
       const tally = new Map();
       await fc.assert(
         fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: COMMANDS, size: 'max' }), async (cmds) => {
-          pg.confirmMode = 'approve';
-          pg.lookupMode = 'real';
-          pg.refuseRequests = false;
-          const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
-          /** @type {Model} */
-          const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [] };
-          await fc.asyncModelRun(() => ({ model, real: { s, pg, clock, store } }), cmds);
+          await fc.asyncModelRun(fresh, cmds);
           for (const c of cmds) {
             steps++;
             const kind = String(c).replace(/\(.*$/, '');
