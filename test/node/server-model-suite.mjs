@@ -146,6 +146,19 @@ function expectEvent(m, orderNo, type) {
   m.events.set(key, (m.events.get(key) ?? 0) + 1);
 }
 
+/**
+ * A pending attempt ends (window closed, expired): as a browser reported it (failed / cancelled), else cancelled
+ * for `reason`; one event.
+ * @param {Model} m @param {Attempt} a @param {string} reason
+ */
+function endPending(m, a, reason) {
+  const failed = a.reported?.status === 'failed';
+  if (failed) Object.assign(a, { status: 'failed', code: a.reported?.code });
+  else Object.assign(a, { status: 'cancelled', reason: a.reported ? a.reported.code : reason });
+  a.reported = null;
+  expectEvent(m, a.order_no, failed ? 'payment.failed' : 'payment.cancelled');
+}
+
 /** The status result-url shows (a pending attempt shows what a browser reported). @param {Attempt} a */
 const visible = (a) => (a.status === 'pending' && a.reported ? a.reported.status : a.status);
 /** The attempt of an order that took the money (paid or refunded). @param {Model} m @param {number} order */
@@ -362,10 +375,7 @@ class WindowClosed {
     const res = await r.s.postJson('/api/kpg/result', { order_no: a.order_no, event: 'window-closed' });
     assert.equal(res.status, 200, res.text);
     if (a.status === 'pending') {
-      if (a.reported?.status === 'failed') Object.assign(a, { status: 'failed', code: a.reported.code });
-      else Object.assign(a, { status: 'cancelled', reason: a.reported ? a.reported.code : 'popup-closed' });
-      a.reported = null;
-      expectEvent(m, a.order_no, a.status === 'failed' ? 'payment.failed' : 'payment.cancelled');
+      endPending(m, a, 'popup-closed');
     }
     assert.equal(res.json.status, visible(a), `${this}: what the widget is told`);
     await compare(m, r, this.toString());
@@ -444,10 +454,7 @@ class Reconcile {
     }
     for (const a of m.attempts) {
       if (a.status !== 'pending' || !(a.createdAt < now - TTL_MS)) continue;
-      if (a.reported?.status === 'failed') Object.assign(a, { status: 'failed', code: a.reported.code });
-      else Object.assign(a, { status: 'cancelled', reason: a.reported ? a.reported.code : 'expired' });
-      a.reported = null;
-      expectEvent(m, a.order_no, a.status === 'failed' ? 'payment.failed' : 'payment.cancelled');
+      endPending(m, a, 'expired');
     }
     await compare(m, r, this.toString());
   }
