@@ -41,10 +41,16 @@ export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
- * @typedef {'approve' | 'refuse' | 'timeout' | 'error500' | 'lost'} ConfirmMode
- *   approve: approved and answered; refuse: ret_code != 0; timeout: approved, the answer never comes;
+ * @typedef {'approve' | 'refuse' | 'timeout' | 'dropped' | 'error500' | 'lost'} ConfirmMode
+ *   approve: approved and answered; refuse: ret_code != 0; timeout: approved, the answer never comes (the
+ *   server's pgTimeoutMs ends the wait); dropped: approved, the connection is closed without an answer (what a
+ *   time-out leaves the server knowing, at once: the random runs use it, so that no wait decides a step);
  *   error500: approved, answered 503; lost: NOT approved, answered 503
  * @typedef {'real' | 'error500' | 'unauthorized'} LookupMode confirm-info: the PG's records, a 500, a 401 (wrong key)
+ * @typedef {'ok' | 'refuse' | 'timeout' | 'dropped' | 'error500' | 'lost'} CancelMode
+ *   ok: cancelled and answered; refuse: ret_code != 0, nothing cancelled; timeout: cancelled, the answer never
+ *   comes; dropped: cancelled, the connection closed without an answer; error500: cancelled, answered 503;
+ *   lost: NOT cancelled, answered 503
  */
 
 /**
@@ -56,6 +62,9 @@ async function startFakePg(t) {
     /** @type {ConfirmMode} */ confirmMode: 'approve',
     /** @type {LookupMode} */ lookupMode: 'real',
     refuseRequests: false,
+    /** @type {CancelMode} */ cancelMode: 'ok',
+    receiptFails: false,
+    cancelCalls: 0,
     /** order_no -> the request body it accepted @type {Map<string, any>} */ accepted: new Map(),
     /** order_no -> what it approved: the PG's own record @type {Map<string, { tid: string, amount: number, user_id: string, cancelled: number }>} */ approved: new Map(),
     /** every confirm call, by order_no @type {string[]} */ confirms: [],
@@ -77,6 +86,12 @@ async function startFakePg(t) {
         const txStat = done.cancelled === 0 ? 1 : done.cancelled >= done.amount ? 2 : 3;
         return answer(200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: txStat, tx_date: '2026-11-30 23:59:00', ...(txStat === 2 ? { cncl_date: '2026-11-30 23:59:00', cncl_rsn: 'model' } : {}) });
       }
+      if (url.pathname.startsWith('/v1.0/receipt/info/')) {
+        if (pg.receiptFails) return answer(500, { ret_code: 999, ret_msg: 'internal error' });
+        const tid = decodeURIComponent(url.pathname.slice('/v1.0/receipt/info/'.length));
+        if (![...pg.approved.values()].some((p) => p.tid === tid)) return answer(200, { ret_code: 3001, ret_msg: 'there is no data.' });
+        return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://pg.example/receipt/${tid}` });
+      }
       return answer(404, { ret_code: 404, ret_msg: 'no such API' });
     }
     const body = JSON.parse((await readAll(req)).toString('utf8'));
@@ -97,6 +112,7 @@ async function startFakePg(t) {
       const tid = `M${++pg.seq}${body.order_no.replace(/[^A-Za-z0-9]/g, '').slice(-10)}`;
       pg.approved.set(body.order_no, { tid, amount: requested.amount, user_id: requested.user_id, cancelled: 0 });
       if (mode === 'timeout') return; // approved; the answer never comes (the server's pgTimeoutMs ends the wait)
+      if (mode === 'dropped') return void res.destroy();
       if (mode === 'error500') return answer(503, { ret_code: 999, ret_msg: 'busy' });
       return answer(200, {
         ret_code: 0,
@@ -114,6 +130,10 @@ async function startFakePg(t) {
     }
     if (url.pathname === '/v1.0/payments/cancel' || url.pathname === '/v1.0/payments/cancel/partial') {
       const full = url.pathname.endsWith('/cancel');
+      pg.cancelCalls++;
+      const mode = pg.cancelMode;
+      if (mode === 'refuse') return answer(200, { ret_code: 2003, ret_msg: '취소 거절' });
+      if (mode === 'lost') return answer(503, { ret_code: 999, ret_msg: 'busy' });
       const done = [...pg.approved.values()].find((p) => p.tid === body.tid);
       if (!done) return answer(200, { ret_code: 2001, ret_msg: 'no such tid' });
       const left = done.amount - done.cancelled;
@@ -121,6 +141,9 @@ async function startFakePg(t) {
       if (!(amount > 0) || amount > left || (full && amount !== left)) return answer(200, { ret_code: 2002, ret_msg: 'cancel amount exceeds the balance' });
       done.cancelled += amount;
       pg.cancels.push({ tid: body.tid, amount, full });
+      if (mode === 'timeout') return; // cancelled; the answer never comes
+      if (mode === 'dropped') return void res.destroy();
+      if (mode === 'error500') return answer(503, { ret_code: 999, ret_msg: 'busy' });
       return answer(200, { ret_code: 0, ret_msg: 'OK', tid: body.tid, cid: `C${pg.cancels.length}`, amount, tx_date: '2026-11-30 23:59:00' });
     }
     answer(404, { ret_code: 404, ret_msg: 'no such API' });
@@ -135,8 +158,12 @@ async function startFakePg(t) {
 /**
  * @typedef {{ order: number, order_no: string, status: 'pending' | 'unknown' | 'paid' | 'failed' | 'cancelled' | 'refunded',
  *   reported: null | { status: 'failed' | 'cancelled', code: string }, createdAt: number, claimedAt: number | null,
- *   pgApproved: boolean, code: string | null, reason: string | null, refunded: number }} Attempt
- * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string>, cancels: Array<{ order: number, args: any, answer: any }> }} Model
+ *   pgApproved: boolean, code: string | null, reason: string | null, refunded: number, inflight?: InFlight | null }} Attempt
+ * @typedef {{ id: number, status: 'done' | 'unknown' | 'failed', amount: number }} Keyed a cancel the server recorded under its key
+ * @typedef {{ amount: number, full: boolean, made: boolean, before: 'approved' | 'partial', staff: boolean, record: Keyed }} InFlight
+ *   a cancel whose outcome is not known: held against the balance; `made`: the PG did give it back
+ * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string>, cancels: Array<{ order: number, args: any }>,
+ *   keyed: Map<string, Keyed>, receiptOk: Map<string, number> }} Model
  * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pg: Awaited<ReturnType<typeof startFakePg>>, clock: ReturnType<typeof testClock>, store: import('../../dist/server/index.js').PaymentStore }} Real
  */
 
@@ -212,7 +239,8 @@ async function compare(m, r, step) {
     // Money: the PG took it only where the model says so, and gave back exactly what the ledger holds.
     assert.equal(Boolean(approval), a.pgApproved, where(`${a.order_no}: the PG approved it`));
     if (approval) {
-      assert.equal(approval.cancelled, a.refunded, where(`${a.order_no}: given back at the PG`));
+      const unrecorded = a.inflight?.made ? a.inflight.amount : 0;
+      assert.equal(approval.cancelled, a.refunded + unrecorded, where(`${a.order_no}: given back at the PG (the ledger's done cancels, and one in doubt that the PG made)`));
       assert.ok(approval.cancelled <= approval.amount, where('never more given back than taken'));
     }
   }
@@ -456,6 +484,26 @@ class Reconcile {
       if (a.status !== 'pending' || !(a.createdAt < now - TTL_MS)) continue;
       endPending(m, a, 'expired');
     }
+    // Cancels in doubt, from confirm-info's tx_stat (cancelSettleMs 0: every one is old enough to judge).
+    for (const a of m.attempts) {
+      const c = a.inflight;
+      if (!c || c.staff || lookups !== 'real') continue;
+      const state = pgStateOf(r, a);
+      if (c.full ? state === 'cancelled' : state === 'partial' && c.before === 'approved') {
+        const amount = c.full ? AMOUNT - a.refunded : c.amount;
+        a.refunded += amount;
+        if (a.refunded === AMOUNT) a.status = 'refunded';
+        Object.assign(c.record, { status: 'done', amount });
+        a.inflight = null;
+        expectEvent(m, a.order_no, 'payment.refunded');
+      } else if (c.full || state === 'approved') {
+        Object.assign(c.record, { status: 'failed' });
+        a.inflight = null;
+      } else {
+        // tx_stat 3 before and after a partial cancel proves nothing: staff check Shinhan's admin site.
+        c.staff = true;
+      }
+    }
     await compare(m, r, this.toString());
   }
   toString() {
@@ -463,12 +511,16 @@ class Reconcile {
   }
 }
 
-/** kpg.cancel(): the whole balance, a part, more than the balance, or the previous call again (same key). */
+/**
+ * kpg.cancel(): the whole balance, a part, more than the balance, or the previous call again (same key); the
+ * PG's cancel answers as `pgMode` says (done, refused, timed out after cancelling, 503 after or before it).
+ */
 class Cancel {
-  /** @param {number} order @param {'full' | number | 'again'} what */
-  constructor(order, what) {
+  /** @param {number} order @param {'full' | number | 'again'} what @param {CancelMode} pgMode */
+  constructor(order, what, pgMode = 'ok') {
     this.order = order;
     this.what = what;
+    this.pgMode = pgMode;
   }
   /** @param {Model} m */
   check(m) {
@@ -479,7 +531,10 @@ class Cancel {
     const previous = this.what === 'again' ? m.cancels[m.cancels.length - 1] : undefined;
     const order = previous ? previous.order : this.order;
     const args = previous ? previous.args : { order_id: m.orders[order], reason: '모델 취소', idempotency_key: `model-${m.orders[order]}-${m.cancels.length}`, ...(this.what === 'full' ? {} : { amount: this.what }) };
-    const pgCallsBefore = r.pg.cancels.length;
+    const pgCallsBefore = r.pg.cancelCalls;
+    const paid = paidOf(m, order);
+    const pgState = paid ? pgStateOf(r, paid) : undefined; // what confirm-info says before this cancel
+    r.pg.cancelMode = this.pgMode;
     /** @type {any} */
     let answer;
     try {
@@ -487,37 +542,103 @@ class Cancel {
     } catch (error) {
       answer = { thrown: /** @type {any} */ (error).status, code: /** @type {any} */ (error).code };
     }
-    const pgCalls = r.pg.cancels.length - pgCallsBefore;
-    const paid = paidOf(m, order);
-    if (previous?.answer.status === 'done') {
-      // The same key and arguments: the same cancel, no second PG call.
-      assert.deepEqual([answer.status, answer.cancel_id, answer.cancelled_amount], [previous.answer.status, previous.answer.cancel_id, previous.answer.cancelled_amount], `${this}: the same answer`);
-      assert.equal(pgCalls, 0, `${this}: no second PG call`);
+    r.pg.cancelMode = 'ok';
+    const pgCalls = r.pg.cancelCalls - pgCallsBefore;
+    const said = `${this}: ${JSON.stringify(answer)}`;
+    const recorded = m.keyed.get(args.idempotency_key);
+    /** @param {string} code */
+    const refusedAs = (code) => assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', code, 0], said);
+    if (recorded) {
+      // The same key and arguments: the same cancel as it stands now, no second PG call.
+      assert.deepEqual([answer.status, answer.cancel_id, pgCalls], [recorded.status === 'failed' ? 'refused' : recorded.status, recorded.id, 0], said);
+      if (recorded.status === 'done') assert.equal(answer.cancelled_amount, recorded.amount, said);
     } else if (!paid) {
-      assert.deepEqual([answer.thrown, answer.code], [404, 'no-payment'], `${this}: ${JSON.stringify(answer)}`);
+      assert.deepEqual([answer.thrown, answer.code], [404, 'no-payment'], said);
     } else {
-      const balance = AMOUNT - paid.refunded;
+      const held = paid.refunded + (paid.inflight?.amount ?? 0);
+      const balance = AMOUNT - held;
       const asked = args.amount;
-      if (balance === 0) {
-        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'nothing-left', 0], `${this}: ${JSON.stringify(answer)}`);
-      } else if (asked !== undefined && asked > balance) {
-        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'exceeds-balance', 0], `${this}: ${JSON.stringify(answer)}`);
-      } else if (asked !== undefined && asked < balance && r.pg.lookupMode !== 'real') {
-        // A Shinhan partial cancel asks confirm-info first; unasked, nothing is sent.
-        assert.deepEqual([answer.status, answer.code, pgCalls], ['refused', 'pg-unreachable', 0], `${this}: ${JSON.stringify(answer)}`);
-      } else {
-        const amount = asked ?? balance;
-        paid.refunded += amount;
-        if (paid.refunded === AMOUNT) paid.status = 'refunded';
-        expectEvent(m, paid.order_no, 'payment.refunded');
-        assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance, pgCalls], ['done', amount, paid.refunded, AMOUNT - paid.refunded, 1], `${this}: ${JSON.stringify(answer)}`);
+      const full = asked === undefined || asked === balance;
+      if (AMOUNT - paid.refunded <= 0) refusedAs('nothing-left');
+      else if (asked !== undefined && asked > balance) refusedAs(held > paid.refunded ? 'cancel-in-flight' : 'exceeds-balance');
+      else if (balance <= 0) refusedAs('cancel-in-flight');
+      // A Shinhan partial cancel asks confirm-info first: unasked, nothing is sent.
+      else if (!full && r.pg.lookupMode !== 'real') refusedAs('pg-unreachable');
+      else if (!full && pgState === 'cancelled') refusedAs('nothing-left');
+      else if (!full && pgState === 'partial' && paid.refunded === 0) refusedAs('pg-cancel-unrecorded');
+      else if (paid.inflight) refusedAs('cancel-in-flight');
+      else {
+        const amount = full ? balance : /** @type {number} */ (asked);
+        assert.equal(pgCalls, 1, `${said}: one PG call`);
+        assert.equal(typeof answer.cancel_id, 'number', said);
+        if (this.pgMode === 'ok') {
+          paid.refunded += amount;
+          if (paid.refunded === AMOUNT) paid.status = 'refunded';
+          expectEvent(m, paid.order_no, 'payment.refunded');
+          assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', amount, paid.refunded, AMOUNT - paid.refunded], said);
+          m.keyed.set(args.idempotency_key, { id: answer.cancel_id, status: 'done', amount });
+        } else if (this.pgMode === 'refuse') {
+          assert.deepEqual([answer.status, answer.code], ['refused', 'pg-refused'], said);
+          m.keyed.set(args.idempotency_key, { id: answer.cancel_id, status: 'failed', amount: 0 });
+        } else {
+          // Not known whether the PG gave it back: held against the balance, never sent again; reconcile asks.
+          assert.deepEqual([answer.status, answer.code], ['unknown', 'pg-unreachable'], said);
+          const record = { id: answer.cancel_id, status: /** @type {'unknown'} */ ('unknown'), amount };
+          m.keyed.set(args.idempotency_key, record);
+          paid.inflight = { amount, full, made: this.pgMode !== 'lost', before: pgState === 'partial' ? 'partial' : 'approved', staff: false, record };
+        }
       }
     }
-    m.cancels.push({ order, args, answer: previous?.answer.status === 'done' ? previous.answer : answer });
+    m.cancels.push({ order, args });
     await compare(m, r, this.toString());
   }
   toString() {
-    return `Cancel(${this.what === 'again' ? 'the previous one again' : `order ${this.order}, ${this.what === 'full' ? 'everything left' : `${this.what} KRW`}`})`;
+    const what = this.what === 'again' ? 'the previous one again' : `order ${this.order}, ${this.what === 'full' ? 'everything left' : `${this.what} KRW`}`;
+    return `Cancel(${what}${this.pgMode === 'ok' ? '' : `, PG ${this.pgMode}`})`;
+  }
+}
+
+/**
+ * What confirm-info's tx_stat says of a payment (its approval's cancels at the PG).
+ * @param {Real} r @param {Attempt} a @returns {'approved' | 'partial' | 'cancelled'}
+ */
+function pgStateOf(r, a) {
+  const p = /** @type {NonNullable<ReturnType<typeof r.pg.approved.get>>} */ (r.pg.approved.get(a.order_no));
+  return p.cancelled === 0 ? 'approved' : p.cancelled >= p.amount ? 'cancelled' : 'partial';
+}
+
+/** The receipt of an attempt's TID (GET /api/kpg/receipt): the PG's receipt API answers, or fails (500). */
+class Receipt {
+  /** @param {number} pick @param {boolean} fails */
+  constructor(pick, fails) {
+    this.pick = pick;
+    this.fails = fails;
+  }
+  /** @param {Model} m */
+  check(m) {
+    return m.attempts.length > 0;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const a = m.attempts[this.pick % m.attempts.length];
+    const tid = r.pg.approved.get(a.order_no)?.tid ?? `Mnone${this.pick}`;
+    r.pg.receiptFails = this.fails;
+    const res = await r.s.call(`/api/kpg/receipt?tid=${encodeURIComponent(tid)}`);
+    r.pg.receiptFails = false;
+    if (a.status !== 'paid' && a.status !== 'refunded') {
+      // One answer for a TID that is no payment (an approval owed back, one still unknown, none).
+      assert.deepEqual([res.status, res.json?.code], [404, 'unknown-tid'], `${this}: ${res.text}`);
+    } else if (this.fails && m.receiptOk.get(tid) !== r.clock.now()) {
+      assert.equal(res.status, 502, `${this}: ${res.text}`);
+    } else {
+      // A receipt answered within receiptCacheMs (30 s of the pinned clock) is not asked again.
+      assert.deepEqual([res.status, res.json?.redirect_url], [200, `https://pg.example/receipt/${tid}`], `${this}: ${res.text}`);
+      if (!m.receiptOk.has(tid) || m.receiptOk.get(tid) !== r.clock.now()) m.receiptOk.set(tid, r.clock.now());
+    }
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `Receipt(#${this.pick}${this.fails ? ', the PG answers 500' : ''})`;
   }
 }
 
@@ -528,7 +649,7 @@ const order = fc.nat(ORDERS - 1);
 /** Every command the model knows (fc.commands picks among these evenly: a command listed twice comes twice as often). */
 export const commandArbitraries = [
   fc.tuple(order, fc.constantFrom(false, false, false, true)).map(([o, refused]) => new Session(o, refused)),
-  fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'timeout', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
+  fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'dropped', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
   pick.map((p) => new Return(p, 'approve', 1)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['cancelled', 'failed'])))).map(([p, kind]) => new Report(p, kind)),
   pick.map((p) => new WindowClosed(p)),
@@ -537,6 +658,10 @@ export const commandArbitraries = [
   fc.constantFrom(...(/** @type {const} */ (['real', 'real', 'error500', 'unauthorized']))).map((mode) => new Lookups(mode)),
   fc.constantFrom(...(/** @type {const} */ (['real', 'error500', 'unauthorized']))).map((mode) => new Reconcile(mode)),
   fc.tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 11000, 12000, 'again'])))).map(([o, what]) => new Cancel(o, what)),
+  fc
+    .tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 'again']))), fc.constantFrom(...(/** @type {const} */ (['ok', 'refuse', 'dropped', 'error500', 'lost']))))
+    .map(([o, what, mode]) => new Cancel(o, what, mode)),
+  fc.tuple(pick, fc.boolean()).map(([p, fails]) => new Receipt(p, fails)),
 ];
 
 /**
@@ -553,6 +678,13 @@ export const SEQUENCES = {
     [new Session(0, false), new Report(0, 'failed'), new Advance(30), new Reconcile(), new Advance(1), new Reconcile(), new Return(0, 'approve', 1)],
   'cancels: a part, more than the balance, the same key again, a part while confirm-info fails, the rest; the order takes no new payment':
     [new Session(0, false), new Return(0, 'approve', 2), new Cancel(0, 4000), new Cancel(0, 12000), new Cancel(0, 'again'), new Lookups('error500'), new Cancel(0, 1000), new Cancel(0, 'again'), new Cancel(0, 'full'), new Cancel(0, 'again'), new Session(0, false)],
+  'a whole cancel that timed out after the PG gave the money back: held, its key answers unknown with no second call, other cancels are refused, and reconcile records it once confirm-info answers':
+    [new Session(0, false), new Return(0, 'approve', 1), new Cancel(0, 'full', 'timeout'), new Cancel(0, 'again'), new Cancel(0, 1000), new Reconcile('error500'), new Reconcile('real'), new Cancel(0, 'full'), new Session(0, false)],
+  'partial cancels in doubt: one the PG never made fails; one it made is proven by tx_stat 1 -> 3; one after that cannot be proven (staff) and holds the balance':
+    [new Session(1, false), new Return(0, 'approve', 1), new Cancel(1, 4000, 'lost'), new Reconcile('real'), new Cancel(1, 'again'), new Cancel(1, 4000, 'error500'), new Cancel(1, 1000), new Reconcile('real'),
+      new Cancel(1, 1000, 'dropped'), new Reconcile('real'), new Cancel(1, 'full'), new Cancel(1, 'again')],
+  'receipts: a 500 from the PG is a 502, an answer is kept for receiptCacheMs of the pinned clock, a TID that is no payment is 404':
+    [new Session(0, false), new Receipt(0, false), new Return(0, 'dropped', 1), new Receipt(0, false), new Reconcile('real'), new Receipt(0, true), new Receipt(0, false), new Receipt(0, true), new Advance(1), new Receipt(0, true)],
 };
 
 /**
@@ -576,8 +708,13 @@ export function modelSuite(engineName) {
       await db?.drop();
     });
 
-    /** The real system for one test: a fake PG, a shop, a pinned clock and a server over the suite's store. @param {import('node:test').TestContext} t */
-    async function system(t) {
+    /**
+     * The real system for one test: a fake PG, a shop, a pinned clock and a server over the suite's store.
+     * pgTimeoutMs: long, so that no call but one the fake PG holds on purpose ever times out, however loaded
+     * the machine; a sequence with a real time-out holds one for this long.
+     * @param {import('node:test').TestContext} t
+     */
+    async function system(t, pgTimeoutMs = 10_000) {
       const pg = await startFakePg(t);
       const shop = shopOrders();
       // One clock for the whole test, only ever moved forward: attempts of earlier runs stay behind it.
@@ -589,9 +726,10 @@ export function modelSuite(engineName) {
           shinhan: { apiBase: `${pg.origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY, pgcodes: ['card'] },
           loadOrder: shop.loadOrder,
           authorize: shop.authorize,
-          pgTimeoutMs: 400,
+          pgTimeoutMs,
           rateLimit: false,
           recheckPaidDays: 0,
+          cancelSettleMs: 0,
           now: clock.date,
         },
         { secrets: [PAYMENT_KEY, SEARCH_KEY] },
@@ -601,9 +739,11 @@ export function modelSuite(engineName) {
         pg.confirmMode = 'approve';
         pg.lookupMode = 'real';
         pg.refuseRequests = false;
+        pg.cancelMode = 'ok';
+        pg.receiptFails = false;
         const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
         /** @type {Model} */
-        const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [] };
+        const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [], keyed: new Map(), receiptOk: new Map() };
         return { model, real: { s, pg, clock, store } };
       };
       return { fresh };
@@ -612,7 +752,7 @@ export function modelSuite(engineName) {
     // Sequences worth keeping whatever the generator draws (and shrunk failures, as regression tests).
     for (const [title, commands] of Object.entries(SEQUENCES)) {
       test(title, async (t) => {
-        const { fresh } = await system(t);
+        const { fresh } = await system(t, commands.some((c) => /timeout/.test(String(c))) ? 3000 : undefined);
         await fc.asyncModelRun(fresh, commands);
       });
     }
