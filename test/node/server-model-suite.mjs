@@ -34,7 +34,7 @@ const TTL_MS = 30 * MINUTE;
 const CONFIRM_WINDOW_MS = 30 * MINUTE;
 
 export const SEED = process.env.KPG_MODEL_SEED ? Number(process.env.KPG_MODEL_SEED) : 20_2026;
-export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 30;
+export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 40;
 export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 30;
 
 /** @param {string} text */
@@ -311,6 +311,57 @@ class Session {
   }
   toString() {
     return `Session(order ${this.order}${this.refused ? ', PG refuses' : ''})`;
+  }
+}
+
+/**
+ * Two sessions of one order at once (two tabs): the order ends with ONE open attempt; each other attempt either
+ * was never inserted (409 attempt-in-progress) or was superseded (cancelled, one event each). Which tab wins is
+ * the race's: the model takes the winner from the store and checks the rest.
+ */
+class TwoTabs {
+  /** @param {number} order */
+  constructor(order) {
+    this.order = order;
+  }
+  check() {
+    return true;
+  }
+  /** @param {Model} m @param {Real} r */
+  async run(m, r) {
+    const body = { provider: 'shinhan', order_id: m.orders[this.order], device_type: 2, pgcode: 'card' };
+    const answers = await Promise.all([r.s.postJson('/api/kpg/session', body), r.s.postJson('/api/kpg/session', body)]);
+    const said = `${this}: ${answers.map((a) => a.text).join(' | ')}`;
+    const paid = paidOf(m, this.order);
+    const open = openOf(m, this.order);
+    if (paid) {
+      for (const a of answers) assert.deepEqual([a.status, a.json?.code], [409, 'already-paid'], said);
+    } else if (open?.status === 'unknown') {
+      for (const a of answers) assert.deepEqual([a.status, a.json?.code, a.json?.order_no], [409, 'attempt-in-progress', open.order_no], said);
+    } else {
+      if (open) {
+        Object.assign(open, { status: 'cancelled', reason: 'superseded' });
+        expectEvent(m, open.order_no, 'payment.cancelled');
+      }
+      const created = answers.filter((a) => a.status === 200).map((a) => /** @type {string} */ (a.json.order_no));
+      assert.ok(created.length >= 1, said);
+      for (const a of answers) if (a.status !== 200) assert.deepEqual([a.status, a.json?.code], [409, 'attempt-in-progress'], said);
+      const statuses = await Promise.all(created.map(async (no) => (await r.store.getAttempt(no))?.status));
+      assert.equal(statuses.filter((st) => st === 'pending').length, 1, `${said}: one open attempt`);
+      created.forEach((no, i) => {
+        /** @type {Attempt} */
+        const a = { order: this.order, order_no: no, status: 'pending', reported: null, createdAt: r.clock.now(), claimedAt: null, pgApproved: false, code: null, reason: null, refunded: 0 };
+        if (statuses[i] !== 'pending') {
+          Object.assign(a, { status: 'cancelled', reason: 'superseded' });
+          expectEvent(m, no, 'payment.cancelled');
+        }
+        m.attempts.push(a);
+      });
+    }
+    await compare(m, r, this.toString());
+  }
+  toString() {
+    return `TwoTabs(order ${this.order})`;
   }
 }
 
@@ -649,6 +700,7 @@ const order = fc.nat(ORDERS - 1);
 /** Every command the model knows (fc.commands picks among these evenly: a command listed twice comes twice as often). */
 export const commandArbitraries = [
   fc.tuple(order, fc.constantFrom(false, false, false, true)).map(([o, refused]) => new Session(o, refused)),
+  order.map((o) => new TwoTabs(o)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'dropped', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
   pick.map((p) => new Return(p, 'approve', 1)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['cancelled', 'failed'])))).map(([p, kind]) => new Report(p, kind)),
