@@ -27,6 +27,7 @@ import {
 } from '../schemas.js';
 import { SMARTRO_WINDOW } from './smartro-start.js';
 import type { AttemptContext, PgReturn, ProviderMore, ReceiptInput, Slip, SlipLine } from './types.js';
+import { say } from '../messages.js';
 
 
 /** Smartro's domain: tpay / pay (PC), tspay / smpay (mobile), test / www (receipts).smilepay.co.kr. */
@@ -110,14 +111,14 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
     if (!count.ok) {
       throw invalidField(
         name,
-        `${name} contains "${count.character}", which ${charset} cannot hold: the browser would send it as the text ${ncr(count.character)}`,
+        say('field-charset', name, count.character, charset, ncr(count.character)),
         orderNo,
       );
     }
     const extended = charset === 'EUC-KR' ? outsideKsX1001(value) : [];
     if (extended.length) {
       warnOnce(
-        `${name} has ${extended.join('')}, outside KS X 1001: the browser sends Windows-949 bytes for it, which a server reading strict EUC-KR shows garbled.`,
+        say('outside-ks-x-1001', name, extended.join('')),
       );
     }
     const limit = LIMITS[name];
