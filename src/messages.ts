@@ -109,3 +109,70 @@ export type MessageId = keyof typeof TEXTS;
 export function say<K extends MessageId>(id: K, ...args: Parameters<(typeof TEXTS)[K]>): string {
   return DEV ? (TEXTS[id] as (...a: Arg[]) => string)(...(args as Arg[])) : `kpg-checkout ${id}:${args.map((a) => ` ${a}`).join('')} (kpg-checkout/docs/errors.md#${id})`;
 }
+
+/** Where a message goes: the `kpg-error` codes it comes with, `warning` (the console, once) or `thrown`. */
+type Kind = string;
+
+/**
+ * What each message means and what to fix, by id (docs/errors.md). Never shipped: nothing at run time reads
+ * it, so every build leaves it out.
+ */
+export const FIXES: Record<MessageId, [Kind, string]> = {
+  'attribute-required': ['invalid-config', 'Set the attribute (`field` names it): `session-url` and `result-url` are your backend endpoints (see README, "Your backend"), on this page\'s origin.'],
+  'same-origin': ['invalid-config', 'The URL must be on the page\'s own origin (a path like `/api/kpg/session` is simplest): the widget sends the buyer\'s cookie to it and never talks to another origin\'s backend.'],
+  'order-id': ['invalid-config', 'Set `order-id` to your order\'s reference (what your backend looks the order up by).'],
+  pgcode: ['invalid-config', 'Use a PG payment code of 1-10 letters, digits or `_`: Shinhan `selpay` (its own window) or `card` (with the card picker).'],
+  device: ['invalid-config', 'Leave `device` out (auto) or write `pc` or `mobile`.'],
+  'app-scheme': ['invalid-config', 'In a shop app\'s web view, `app-scheme` is the app\'s URL scheme in lower case with `://`, e.g. `myshop://`; leave it out on the web.'],
+  'pay-method': ['invalid-config', 'Smartro\'s `pay-method` is `card`, `vbank`, `bank` or `phone`; leave it out for your backend\'s default.'],
+  provider: ['invalid-config', 'Set `provider` to `shinhan` or `smartro`.'],
+  'provider-missing': ['invalid-config', 'This file carries one PG only: load the file of the PG you named (`kpg-shinhan.js`, `kpg-smartro.js`) or `kpg-checkout.js`, which has both.'],
+  refused: ['invalid-config (with `status`)', 'Your backend refused this attribute for this shop earlier on this page (its 4xx named the field): offer only what your PG contract has (`pgcode`, `pay-method`).'],
+  tid: ['invalid-config', 'Set `tid` on `<kpg-receipt>` to the transaction id of a paid attempt (`kpg-success`\'s `detail.tid`).'],
+  'no-receipts': ['invalid-config', 'This PG has no receipt window here: leave `<kpg-receipt>` out for it.'],
+  'receipt-inline': ['invalid-config', 'This PG\'s receipt opens in a window only: remove `view="inline"`.'],
+  'card-required': ['card-required', '`pay()` with a card picker needs the buyer\'s card first: wait for `kpg-card-select`, or let the buyer press the button.'],
+  'terms-required': ['terms-required', '`pay()` with the consent step needs the buyer\'s agreement first: wait for `kpg-terms-change` with every term agreed.'],
+  'request-timeout': ['session-failed, result-failed, cards-failed, receipt-failed, terms-failed', 'Your backend did not answer within `timeout` seconds (default 15): look at its log for that request; raise `timeout` only if it is slow by design.'],
+  'request-network': ['session-failed, result-failed, cards-failed, receipt-failed, terms-failed', 'The request did not reach your backend (offline, DNS, CORS, a proxy): the URL path is in the message; open it in the browser\'s network panel.'],
+  'request-http': ['session-failed, result-failed, cards-failed, receipt-failed, terms-failed (with `status`)', 'Your backend answered an HTTP error: `status` is set and the message ends with its JSON `message`; its log has the cause. 409 `attempt-in-progress` and the refusals have codes of their own.'],
+  'request-not-json': ['session-failed, result-failed, cards-failed, receipt-failed, terms-failed', 'Your backend answered something that is not JSON (often an HTML error or login page from a proxy): answer `application/json` as in demo/CONTRACT.md.'],
+  unexpected: ['session-failed', 'An error the widget did not expect while starting the payment: report it with the message (and the browser) as a bug.'],
+  'bad-json': ['invalid-session, result-failed, cards-failed, receipt-failed, terms-failed (with `field`)', 'Your backend\'s JSON does not have the shape demo/CONTRACT.md gives: `field` names the first bad field, the message says what it expected.'],
+  'result-status': ['result-failed (`field`: status)', 'result-url answered a `status` the widget does not know: use one of those in demo/CONTRACT.md.'],
+  'result-order': ['result-failed (`field`: order_no)', 'result-url answered for another attempt: answer for the `order_no` the widget asked about.'],
+  'result-vbank': ['result-failed (`field`: vbank)', 'A result with `status: "awaiting_deposit"` must carry `vbank` (bank, account, holder, due date).'],
+  'result-mismatch': ['result-failed', 'The session said the order was paid (409 already-paid), but result-url says otherwise: your backend\'s two answers disagree; look at that order in your database.'],
+  'result-unknown': ['result-timeout', 'Your backend could not learn the outcome from the PG yet: it reconciles the attempt (`order_no`) later. Tell the buyer to check their order before paying again.'],
+  'result-still': ['result-timeout', 'result-url still said `pending` or `processing` after `result-timeout` seconds: reconcile the attempt (`order_no`) on your backend.'],
+  'attempt-in-progress': ['attempt-in-progress', 'Another attempt of this order is open (another tab or window) or being verified: the buyer should finish or close that payment window, then press again.'],
+  'cards-refused': ['cards-failed', 'The PG refused your backend\'s card-list request (its `ret_code` and text are in the message): check your backend\'s Shinhan credentials and `pgcode`.'],
+  'cards-empty': ['cards-failed', 'The PG\'s card list had no usable card: check the PG contract (which card companies are on it).'],
+  origin: ['origin-not-allowed', 'A URL (from your backend\'s session, or `script-src`) is not on the PG\'s https domain. For a sandbox or staging PG, call `KpgCheckout.allowPgOrigins([...])` from your own script.'],
+  'script-failed': ['script-load-failed (`field`: script-src)', 'The PG\'s script did not load (network, CSP `script-src`, an ad blocker): the URL is in the message.'],
+  'script-api': ['script-load-failed (`field`: script-src)', 'The script at `script-src` is not Shinhan\'s pay script (or an old one): leave `script-src` out for Shinhan\'s own.'],
+  'open-popup-threw': ['script-load-failed', 'Shinhan\'s script threw when asked to open its window: the PG\'s own error is in the message.'],
+  'stage2-failed': ['script-load-failed', 'The second file (`kpg-<pg>.stage2.js`) did not load: serve it beside the first, from the same build, or load the one-file `kpg-checkout.js`.'],
+  'stage2-other-build': ['script-load-failed', 'The second file is from another build (a CDN or cache mixed two versions): deploy both files of one build together.'],
+  'stage2-not-found': ['script-load-failed', 'The first file was not loaded by `<script src>` (bundled or inlined), so it cannot find its second file: load it with `<script src>`, or use the one-file `kpg-checkout.js` or the npm package.'],
+  'stage2-origin': ['script-load-failed', '`data-kpg-stage2` on the script tag must be a URL on the same origin as the script.'],
+  'stage2-none': ['script-load-failed', 'An npm import of the first stage alone: import `kpg-checkout/shinhan` or `kpg-checkout/smartro`, which carry the whole.'],
+  'popup-blocked': ['popup-blocked', 'The browser blocked the PG\'s window: the buyer allows pop-ups for your site and presses again. `pay()` from your own code must run inside the buyer\'s click.'],
+  'receipt-blocked': ['popup-blocked', 'The browser blocked the receipt window: the buyer allows pop-ups and presses again.'],
+  'field-charset': ['invalid-field (`field`, `order_no`)', 'A Smartro form field from your backend has a character its charset (EUC-KR) cannot hold (an emoji...): replace or drop it on your backend before signing.'],
+  'hex-color': ['warning', 'Colours are six hex digits, e.g. `5379FF` or `#5379FF`; the default colour is used meanwhile.'],
+  seconds: ['warning', '`timeout` and `result-timeout` are seconds (a positive number); the default is used meanwhile.'],
+  amount: ['warning', '`amount` is whole won, digits only (`11000`); without it the button shows no amount. Your backend\'s amount is what is charged either way.'],
+  'pg-origins': ['warning', 'Markup cannot allow PG origins (an injected attribute could): call `KpgCheckout.allowPgOrigins([...])` from your own script.'],
+  'look-alike': ['warning', 'The attribute has a hyphen where the widget\'s has an underscore (or the reverse): write it as the message says.'],
+  lang: ['warning', 'The widget speaks `ko` (the default) and `en`.'],
+  'pay-method-ignored': ['warning', 'Shinhan\'s window lets the buyer choose the method: leave `pay-method` out for Shinhan.'],
+  'no-picker': ['warning', '`cards-url` needs `<kpg-card-picker>`: load `kpg-shinhan.js` or `kpg-checkout.js`, or leave `cards-url` out.'],
+  'no-cards-url': ['warning', 'Set `cards-url` on `<kpg-card-picker>` to your endpoint that proxies Shinhan\'s card-list.'],
+  'card-skipped': ['warning', 'One entry of the card list did not have the expected shape and is not offered: the message names what was wrong.'],
+  'return-lookup': ['warning', 'The page was opened with a return parameter (after a mobile payment) whose attempt your result-url could not answer: the widget shows its button again. Your backend\'s log has the cause.'],
+  'outside-ks-x-1001': ['warning', 'A Smartro field has Hangul outside KS X 1001: Smartro receives Windows-949 bytes for it, which a strict EUC-KR reader shows garbled. Keep such names out of the PG\'s fields if that matters.'],
+  'defined-twice': ['warning', 'Two kpg scripts are on the page: load one of `kpg-checkout.js`, `kpg-shinhan.js`, `kpg-smartro.js`.'],
+  disabled: ['thrown', '`pay()` rejects with this Error: the element has `disabled`; remove it before calling `pay()`.'],
+  'not-origins': ['thrown', '`KpgCheckout.allowPgOrigins()` throws this TypeError: it takes origins only: scheme, host and port, no path, e.g. `https://pg-staging.example.com`.'],
+};
