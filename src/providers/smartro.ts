@@ -90,20 +90,20 @@ export function formFields(session: SmartroSession, pageIsUtf8: boolean): Record
 /** Every check Smartro's servers would make on the form, done before anything is posted. */
 export function checkFields(fields: Record<string, string>, charset: FormCharset, mobile: boolean, orderNo: string): void {
   for (const name in fields) {
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)) throw invalidField(name, `"${name}" is not a form field name (a letter, then up to 39 letters, digits or _)`, orderNo);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)) throw invalidField(name, say('field-name', name), orderNo);
   }
   for (const name of [...REQUIRED, ...(mobile ? ['StopURL'] : [])]) {
-    if (!fields[name]) throw invalidField(name, `${name} is required${name === 'StopURL' ? ' on mobile (a mobile cancel goes there)' : ''}`, orderNo);
+    if (!fields[name]) throw invalidField(name, say('field-required', name), orderNo);
   }
-  if (!/^\d{1,12}$/.test(fields.Amt)) throw invalidField('Amt', `Amt must be whole won in digits, not "${fields.Amt}"`, orderNo);
-  if (!/^[A-Za-z0-9]+$/.test(fields.Moid)) throw invalidField('Moid', 'Moid may hold only letters and digits', orderNo);
-  if (fields.Moid !== orderNo) throw invalidField('Moid', `Moid "${fields.Moid}" is not the session's order_no "${orderNo}"`, orderNo);
-  if (!/^\d{14}$/.test(fields.ediDate)) throw invalidField('ediDate', 'ediDate must be yyyyMMddHHmmss', orderNo);
+  if (!/^\d{1,12}$/.test(fields.Amt)) throw invalidField('Amt', say('field-amt', fields.Amt), orderNo);
+  if (!/^[A-Za-z0-9]+$/.test(fields.Moid)) throw invalidField('Moid', say('field-moid'), orderNo);
+  if (fields.Moid !== orderNo) throw invalidField('Moid', say('field-moid-order', fields.Moid, orderNo), orderNo);
+  if (!/^\d{14}$/.test(fields.ediDate)) throw invalidField('ediDate', say('field-edidate'), orderNo);
   for (const name of ['ReturnURL', 'RetryURL', 'StopURL']) {
     const value = fields[name];
     const url = value ? toUrl(value) : null;
     if (value && (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))) {
-      throw invalidField(name, `${name} must be an absolute http(s) URL`, orderNo);
+      throw invalidField(name, say('field-url', name), orderNo);
     }
   }
   for (const [name, value] of Object.entries(fields)) {
@@ -124,7 +124,7 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
     const limit = LIMITS[name];
     const max = typeof limit === 'object' ? (mobile ? limit.mobile : limit.pc) : limit;
     if (max !== undefined && count.bytes > max) {
-      throw invalidField(name, `${name} is ${count.bytes} bytes in ${charset}; Smartro allows ${max}`, orderNo);
+      throw invalidField(name, say('field-bytes', name, count.bytes, charset, max), orderNo);
     }
   }
 }
