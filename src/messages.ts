@@ -14,6 +14,9 @@
  *   docs/errors.md from both tables; test/node/errors-doc.test.mjs holds docs/errors.md to them, and every
  *   `say('…')` in src/ to an id here).
  *
+ * The npm package's ES modules carry the whole table (a bundler cannot leave out one sentence of it): its
+ * sentences name no PG's API, so a Smartro-only bundle has no Shinhan name in it (test/node/package.test.mjs).
+ *
  * A message's values (`args`) are what the page or the backend gave: an attribute's value, a status, an
  * origin. Nothing secret passes through here (sessions' signatures and fields are never quoted).
  */
@@ -66,8 +69,8 @@ export const TEXTS = {
   origin: (field: Arg, value: Arg, domain: Arg) => `${field} ${value} is not https on ${domain} nor on an origin your own script allowed with KpgCheckout.allowPgOrigins()`,
   // script-load-failed
   'script-failed': (url: Arg) => `The PG script ${url} failed to load`,
-  'script-api': (url: Arg) => `The script ${url} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
-  'open-popup-threw': (error: Arg) => `ShinhanBizPay.openPopup threw: ${error}`,
+  'script-api': (url: Arg) => `The script ${url} loaded but did not define the PG's API (its openPopup and RES_SUCCESS)`,
+  'open-popup-threw': (error: Arg) => `The PG script's openPopup threw: ${error}`,
   'stage2-failed': (url: Arg) => `The second stage ${url} failed to load: serve it beside the first (or load the one-file kpg-checkout.js)`,
   'stage2-other-build': (url: Arg) => `${url} loaded but is not the second stage of this build: serve the two files of one build together`,
   'stage2-not-found': (file: Arg) => `${file} cannot be found: load this script with <script src> (or load the one-file kpg-checkout.js)`,

@@ -267,7 +267,7 @@ describe('kpg-checkout: PG script errors', () => {
       { script: ORIGIN + fixture({ type: 'text/javascript', body: 'window.somethingElse = 1;', key: uniqueKey('s') }) },
       'script-load-failed',
     );
-    expectSaid(outcome.detail.message, 'script-api', 'did not define ShinhanBizPay.openPopup');
+    expectSaid(outcome.detail.message, 'script-api', "did not define the PG's API (its openPopup and RES_SUCCESS)");
   });
 
   it('script-src on an origin that is not allowed -> origin-not-allowed, no script inserted', async () => {
