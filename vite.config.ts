@@ -115,7 +115,7 @@ const entries = {
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
   const { entry, name, file, format } = entries[mode in entries ? (mode as keyof typeof entries) : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
@@ -123,9 +123,9 @@ export default defineConfig(({ mode }) => {
     // built package (absent until `npm run build`) and are not the demo's to scan.
     optimizeDeps: { entries: ['index.html', 'demo/gallery.html'] },
     plugins: [demo(), minifyTemplates(), asciiOnly()],
-    // Developer messages (src/messages.ts): in full only in the development build; every other file says
-    // the message's id, its values and its line in docs/errors.md.
-    define: { __KPG_DEV__: mode === 'dev' ? 'true' : 'false' },
+    // Developer messages (src/messages.ts): in full in the development build and the demo (`npm start`);
+    // every other file says the message's id, its values and its line in docs/errors.md.
+    define: { __KPG_DEV__: mode === 'dev' || command === 'serve' ? 'true' : 'false' },
     build: {
       outDir: 'dist',
       emptyOutDir: false,

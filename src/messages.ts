@@ -4,12 +4,14 @@
  * fixed Korean and English texts: kpg-checkout/outcome.ts, i18n.ts. They never come from here.)
  *
  * - `TEXTS`: the full sentence of each message, by its id. Only a development build carries it: the
- *   one-file `dist/kpg-checkout.dev.js`, the ES modules of the npm package (dist/esm) and src/ (tests).
+ *   one-file `dist/kpg-checkout.dev.js`, the ES modules of the npm package (dist/esm), the demo and src/
+ *   as the browser tests load it.
  * - A production build (`kpg-shinhan.js`, `kpg-smartro.js`, `kpg-checkout.js` and their second stages) is
  *   built with `__KPG_DEV__` false: `say()` then returns the short, fixed form
- *   `kpg-checkout pgcode: x! (kpg-checkout/docs/errors.md#pgcode)`: the id, the message's own values, and
- *   where the whole sentence and the fix are. `kpg-error`'s `code`, `field`, `status`, `provider` and
- *   `order_no` are the same in every build; a shop's code should read those, not the message.
+ *   `kpg-checkout pgcode: x! (kpg-checkout/docs/errors.md#pgcode)`: the id, the message's own values (`-`
+ *   for none), and where the whole sentence and the fix are (the demo, `npm start`, says them in full).
+ *   `kpg-error`'s `code`, `field`, `status`, `provider` and `order_no` are the same in every build; a shop's
+ *   code should read those, not the message.
  * - `FIXES`: what to do about each (never shipped: read by scripts/errors-doc.mjs, which writes
  *   docs/errors.md from both tables; test/node/errors-doc.test.mjs holds docs/errors.md to them, and every
  *   `say('…')` in src/ to an id here).
@@ -118,7 +120,7 @@ export type MessageId = keyof typeof TEXTS;
  * production one (see the header).
  */
 export function say<K extends MessageId>(id: K, ...args: Parameters<(typeof TEXTS)[K]>): string {
-  return DEV ? (TEXTS[id] as (...a: Arg[]) => string)(...(args as Arg[])) : `kpg-checkout ${id}:${args.map((a) => ` ${a}`).join('')} (kpg-checkout/docs/errors.md#${id})`;
+  return DEV ? (TEXTS[id] as (...a: Arg[]) => string)(...(args as Arg[])) : `kpg-checkout ${id}:${args.map((a) => ` ${a ?? '-'}`).join('')} (kpg-checkout/docs/errors.md#${id})`;
 }
 
 /** Where a message goes: the `kpg-error` codes it comes with, `warning` (the console, once) or `thrown`. */
