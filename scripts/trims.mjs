@@ -171,7 +171,7 @@ for (const pg of /** @type {const} */ (['shinhan', 'smartro'])) {
   console.log(`  the same bytes as one gzip stream: ${fmt(base.joined)} B (lost across files: ${fmt(base.total - base.joined)} B)`);
   console.log(`  one file, both stages in one IIFE: ${fmt(one)} B (two stages cost ${delta(base.total - one)} B over it)`);
   for (const [name, plugin] of /** @type {const} */ ([
-    ['developer messages in a development build only', developerMessages],
+    ['developer message text left in the production files (request names, zod issue words)', developerMessages],
     ['static properties without attribute names', attributeNames],
     ['English in a second file', english],
     ['zod shapes: one helper for optional-and-nullable fields', zodShapes],
