@@ -12,9 +12,6 @@ import { PROVIDERS, oneOf } from './rules.js';
 import type { ProviderId } from './schemas.js';
 import { say } from './messages.js';
 
-/** Every PG the project knows, by `provider` id: its name, for the message when this script lacks it. */
-
-
 const registered: Partial<Record<ProviderId, RegisteredProvider>> = {};
 
 /**
