@@ -107,13 +107,15 @@ function demo(): Plugin {
  */
 const entries = {
   production: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.js', format: 'iife' },
+  // The development build (src/messages.ts): kpg-checkout.js with every developer message in full.
+  dev: { entry: 'src/index.ts', name: 'KpgCheckout', file: 'kpg-checkout.dev.js', format: 'iife' },
   return: { entry: 'src/kpg-return/kpg-return.ts', name: 'KpgReturn', file: 'kpg-return.js', format: 'iife' },
   // The staff console (issue 23): its own file, never part of the buyers' (test/node/admin-bytes.test.mjs).
   admin: { entry: 'src/kpg-admin/index.ts', name: 'KpgAdmin', file: 'kpg-admin.js', format: 'iife' },
   'no-dom': { entry: 'src/no-dom.ts', name: 'KpgCheckout', file: 'no-dom.cjs', format: 'cjs' },
 } as const;
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ mode, command }) => {
   const { entry, name, file, format } = entries[mode in entries ? (mode as keyof typeof entries) : 'production'];
   return {
     server: { host: 'localhost', port: 5173, strictPort: true },
@@ -121,6 +123,9 @@ export default defineConfig(({ mode }) => {
     // built package (absent until `npm run build`) and are not the demo's to scan.
     optimizeDeps: { entries: ['index.html', 'demo/gallery.html'] },
     plugins: [demo(), minifyTemplates(), asciiOnly()],
+    // Developer messages (src/messages.ts): in full in the development build and the demo (`npm start`);
+    // every other file says the message's id, its values and its line in docs/errors.md.
+    define: { __KPG_DEV__: mode === 'dev' || command === 'serve' ? 'true' : 'false' },
     build: {
       outDir: 'dist',
       emptyOutDir: false,

@@ -66,6 +66,9 @@ const BOTH = ['test/checkout-causes.test.ts', 'test/click-path.test.ts', 'test/c
 const PG_FILES = {
   'kpg-shinhan.js': [...BOTH, 'test/terms.test.ts', 'test/card-picker.test.ts', 'test/checkout-a11y.test.ts', 'test/checkout-errors.test.ts', 'test/checkout-lifecycle.test.ts', 'test/checkout-shinhan.test.ts', 'test/contract-v2.test.ts', 'test/theme.test.ts'],
   'kpg-smartro.js': [...BOTH, 'test/checkout-smartro.test.ts', 'test/in-app.test.ts'],
+  // The development build (src/messages.ts): the tests that read developer messages, which the production
+  // files above say in their short form.
+  'kpg-checkout.dev.js': ['test/checkout-errors.test.ts', 'test/checkout-causes.test.ts', 'test/checkout-smartro.test.ts', 'test/contract-v2.test.ts'],
 };
 
 /** The page each test runs in: the sandbox origins (free ports) and the file under test, if any. */

@@ -18,7 +18,7 @@ run('node', ['scripts/build-server.mjs']);
 // Everything else into a staging folder, then moved into dist/ file by file (scripts/publish.mjs): a second
 // npm test running in this checkout keeps reading whole files while this one builds.
 const out = stage('dist');
-for (const mode of ['production', 'return', 'no-dom', 'admin']) {
+for (const mode of ['production', 'dev', 'return', 'no-dom', 'admin']) {
   run('npx', ['vite', 'build', '--mode', mode, '--outDir', out, '--logLevel', 'warn']);
 }
 for (const pg of /** @type {const} */ (['shinhan', 'smartro'])) await buildStages({ pg, outDir: out });

@@ -7,13 +7,15 @@
 // 1. Compression lost across files: gzip -9 of the two stages apart, of the same bytes as one stream, and of
 //    the PG's one-file build (both stages in one IIFE, as kpg-checkout.js is for both PGs).
 // 2. Trims, each against the stages as they are:
-//    - developer messages in a development build only (every message for developers becomes empty: an upper
-//      bound of what short codes instead would save);
+//    - developer messages (taken: src/messages.ts, in full only in kpg-checkout.dev.js): every message text
+//      left in the production files emptied (the `what` of a request, zod's issue words): what remains;
 //    - `static properties` without attribute names (derived from the property names instead: the saving
 //      before the few bytes a camelCase to kebab-case rule would cost);
 //    - English words in a second file (all English text of the elements left out: what `lang="en"` costs);
 //    - zod shapes: one helper for the optional-and-nullable fields of card-list and Smartro's receipt
 //      (`maybe(x)` for each `z.optional(z.nullable(x))`, one shared schema for the number-like ones).
+// 3. The floor of a Shinhan checkout: the second stage without each feature in turn (card picker, receipt,
+//    consent step), what each costs of the 32 KB target.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -103,6 +105,24 @@ const zodShapes = {
   },
 };
 
+/**
+ * A feature left out of the second stage: `file`'s module replaced by `code` as it is built (the floor: what
+ * each feature a Shinhan checkout carries costs; nothing here is shipped).
+ * @param {string} name @param {string} file @param {string} code
+ */
+const without = (name, file, code) => ({
+  name,
+  enforce: /** @type {const} */ ('pre'),
+  /** @param {string} id */
+  load: (id) => (id.endsWith(file) ? code : null),
+});
+/** The features of a Shinhan checkout's second stage, each left out in turn (the PGs' stage-2 entries import them). */
+const FEATURES = [
+  ['the card picker (<kpg-card-picker>, the card list, its CSS)', without('no-picker', '/src/entries/card-picker.ts', 'export {};')],
+  ['the receipt (<kpg-receipt>, the slip)', without('no-receipt', '/src/entries/receipt.ts', 'export {};')],
+  ['the consent step (<kpg-terms>, its dialog, schema and words)', without('no-terms', '/src/kpg-terms/step.ts', 'export const termsStep = undefined;')],
+];
+
 async function measure(/** @type {'shinhan' | 'smartro'} */ pg, /** @type {any[]} */ plugins = []) {
   const out = mkdtempSync(join(tmpdir(), 'kpg-trims-'));
   try {
@@ -151,12 +171,17 @@ for (const pg of /** @type {const} */ (['shinhan', 'smartro'])) {
   console.log(`  the same bytes as one gzip stream: ${fmt(base.joined)} B (lost across files: ${fmt(base.total - base.joined)} B)`);
   console.log(`  one file, both stages in one IIFE: ${fmt(one)} B (two stages cost ${delta(base.total - one)} B over it)`);
   for (const [name, plugin] of /** @type {const} */ ([
-    ['developer messages in a development build only', developerMessages],
+    ['developer message text left in the production files (request names, zod issue words)', developerMessages],
     ['static properties without attribute names', attributeNames],
     ['English in a second file', english],
     ['zod shapes: one helper for optional-and-nullable fields', zodShapes],
   ])) {
     const t = await measure(pg, [plugin]);
     console.log(`  trim: ${name}: first stage ${delta(t.first - base.first)} B, second ${delta(t.second - base.second)} B, total ${delta(t.total - base.total)} B`);
+  }
+  if (pg !== 'shinhan') continue;
+  for (const [name, plugin] of FEATURES) {
+    const t = await measure(pg, [plugin]);
+    console.log(`  without ${name}: second stage ${delta(t.second - base.second)} B, total ${fmt(t.total)} B`);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { AMOUNT, isSeconds } from './rules.js';
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 export type Numeric = string | number | null | undefined;
 
@@ -16,7 +17,7 @@ export function readSeconds(field: string, value: Numeric, fallback: number): nu
   if (value == null || value === '') return fallback * 1000;
   const seconds = Number(value);
   if (isSeconds(seconds)) return seconds * 1000;
-  warnOnce(`${field}="${value}" is not a number of seconds; using ${fallback}.`);
+  warnOnce(say('seconds', field, value, fallback));
   return fallback * 1000;
 }
 
@@ -27,6 +28,6 @@ export const readTimeout = (value: Numeric) => readSeconds('timeout', value, DEF
 export function readAmount(value: Numeric): number | null {
   if (value == null || value === '') return null;
   if (AMOUNT.test(String(value))) return Number(value);
-  warnOnce(`amount="${value}" is not whole won (digits only, or a whole number); the amount is not shown.`);
+  warnOnce(say('amount', value));
   return null;
 }

@@ -2,6 +2,7 @@ import { english } from './i18n.js';
 import { Reactive, type Changed, type PropertyDeclaration } from './reactive.js';
 import { themeColors, themeStyle } from './theme.js';
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 /** Attributes people write for the theme colours that are not them (HTML lower-cases `mainColor`). */
 const LOOK_ALIKES: ReadonlyArray<readonly [string, string]> = [
@@ -39,9 +40,7 @@ export class KpgElement extends Reactive {
     if (name === 'lang') this.requestUpdate();
     // Markup must not decide where PG scripts load from or where forms and windows go (an HTML injection could).
     if (name === 'pg-origins' && value) {
-      warnOnce(
-        `pg-origins="${value}" is ignored: markup cannot allow PG origins. Call KpgCheckout.allowPgOrigins(${JSON.stringify(value.split(/\s+/).filter(Boolean))}) from your own script before the elements connect.`,
-      );
+      warnOnce(say('pg-origins', value, JSON.stringify(value.split(/\s+/).filter(Boolean))));
     }
   }
 
@@ -53,12 +52,12 @@ export class KpgElement extends Reactive {
   override connectedCallback(): void {
     super.connectedCallback();
     for (const [wrong, right] of LOOK_ALIKES) {
-      if (this.hasAttribute(wrong)) warnOnce(`<${this.localName}> has ${wrong}="${this.getAttribute(wrong)}", which is not an attribute: write ${right} (with an underscore).`);
+      if (this.hasAttribute(wrong)) warnOnce(say('look-alike', this.localName, wrong, this.getAttribute(wrong), right));
     }
   }
 
   protected override willUpdate(_changed: Changed): void {
-    if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(`lang="${this.lang}" is not a language the widget speaks (ko, en); it uses ko.`);
+    if (this.lang && !/^(ko|en)\b/i.test(this.lang)) warnOnce(say('lang', this.lang));
   }
 
   /**

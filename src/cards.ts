@@ -9,6 +9,7 @@ import { pgUrl, toUrl } from './origins.js';
 import { SHINHAN_DOMAIN } from './providers/shinhan-start.js';
 import { CardListSchema, CardSchema, describeIssues, type Card } from './schemas.js';
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 /** Korean card rules: installments are offered from 50,000 won when the PG does not say otherwise. */
 export const DEFAULT_INSTALLMENT_MINIMUM = 50000;
@@ -104,7 +105,7 @@ export function parseCardList(json: unknown): Card[] {
   if (Number(data.ret_code) !== 0) {
     throw new KpgError({
       code: 'cards-failed',
-      message: `The PG refused the card list (ret_code ${data.ret_code}): ${data.ret_msg ?? ''}`.trim(),
+      message: say('cards-refused', data.ret_code, data.ret_msg),
     });
   }
   const list = data.list;
@@ -113,10 +114,10 @@ export function parseCardList(json: unknown): Card[] {
   for (const entry of entries) {
     const card = CardSchema.safeParse(entry);
     if (card.success) cards.push(card.data);
-    else warnOnce(`A card-list entry was skipped: ${describeIssues(card.error).message}`);
+    else warnOnce(say('card-skipped', describeIssues(card.error).message));
   }
   if (!cards.length) {
-    throw new KpgError({ code: 'cards-failed', message: 'The card list is empty: no card company can be offered' });
+    throw new KpgError({ code: 'cards-failed', message: say('cards-empty') });
   }
   return cards.sort((a, b) => (num(a.sort_no) ?? Infinity) - (num(b.sort_no) ?? Infinity));
 }

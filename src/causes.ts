@@ -6,6 +6,7 @@
  */
 import type { CheckoutConfig } from './config.js';
 import type { KpgErrorDetail } from './events.js';
+import { say } from './messages.js';
 
 /** The backend's fields that say HOW to pay: a refusal of one is remembered on the page (refusals.ts). */
 const HOW_TO_PAY = /^(pay_method|pgcode|provider)$/;
@@ -35,5 +36,5 @@ export function refusalOf(config: CheckoutConfig, detail: KpgErrorDetail): KpgEr
   if (code !== 'session-failed' || causeOf(detail) !== 'not-offered' || !HOW_TO_PAY.test(field)) return undefined;
   const attr = field.replace('_', '-');
   const value = attr === 'pay-method' ? config.payMethod : attr === 'pgcode' ? config.pgcode : config.provider;
-  return { code: 'invalid-config', field: attr, status, provider: config.provider, message: `${attr}="${value}" is refused by your backend (session-url answered ${status})` };
+  return { code: 'invalid-config', field: attr, status, provider: config.provider, message: say('refused', attr, value, status) };
 }

@@ -12,6 +12,7 @@ import type { Sent } from './request.js';
 import type { KpgResult } from './schemas.js';
 import { errorOutcome, type FlowHooks } from './start.js';
 import { nextTask } from './timers.js';
+import { say } from './messages.js';
 
 /** After a PG reports a non-success code, how long to wait for the backend to record it. */
 export const NON_SUCCESS_BOUND_MS = 4000;
@@ -50,7 +51,7 @@ export async function finishCheckout(ctx: AttemptContext, hooks: FlowHooks, sent
           status: 409,
           provider: provider.id,
           ...(answer.order_no ? { order_no: answer.order_no } : {}),
-          message: `Another payment of order ${ctx.config.orderId} may still take money or is being verified${answer.order_no ? ` (attempt ${answer.order_no})` : ''}: the buyer should finish or close that payment window first`,
+          message: say('attempt-in-progress', ctx.config.orderId, answer.order_no),
         },
       };
     }
@@ -90,7 +91,7 @@ async function settledElsewhere(ctx: AttemptContext, orderNo: string, said: 'alr
       code: 'result-failed',
       provider,
       order_no: orderNo,
-      message: `The backend answered ${said} for order ${ctx.config.orderId}, but the result of ${orderNo} is "${result.status}"`,
+      message: say('result-mismatch', said, ctx.config.orderId, orderNo, result.status),
     },
   };
 }

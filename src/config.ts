@@ -15,6 +15,7 @@ import { APP_SCHEME, DEVICES, PAY_METHODS, PG_CODE, oneOf } from './rules.js';
 import type { DeviceMode, PayMethod, ProviderId } from './schemas.js';
 import { warnOnce } from './warn.js';
 import { themeColors } from './theme.js';
+import { say } from './messages.js';
 
 export interface CheckoutAttributes {
   provider?: string | null;
@@ -56,28 +57,28 @@ export interface CheckoutConfig {
 
 export type ConfigResult = { ok: true; config: CheckoutConfig } | { ok: false; error: KpgErrorDetail };
 
-function endpoint(field: string, value: string | null | undefined, what: string): URL {
-  if (!value) throw invalidConfig(field, `The ${field} attribute is required: ${what}`);
+function endpoint(field: string, value: string | null | undefined): URL {
+  if (!value) throw invalidConfig(field, say('attribute-required', field));
   const url = backendUrl(value);
-  if (!url) throw invalidConfig(field, `${field}="${value}" must be on this page's origin (${location.origin})`);
+  if (!url) throw invalidConfig(field, say('same-origin', field, value, location.origin));
   return url;
 }
 
 function read(attrs: CheckoutAttributes): CheckoutConfig {
   const pg = providerFor(attrs.provider);
-  const sessionUrl = endpoint('session-url', attrs.sessionUrl, 'your backend endpoint that returns a signed session');
-  const resultUrl = endpoint('result-url', attrs.resultUrl, 'your backend endpoint that returns the verified outcome');
+  const sessionUrl = endpoint('session-url', attrs.sessionUrl);
+  const resultUrl = endpoint('result-url', attrs.resultUrl);
   const orderId = attrs.orderId == null ? '' : String(attrs.orderId).trim();
-  if (!orderId) throw invalidConfig('order-id', 'The order-id attribute is required: your order reference, sent to your backend');
+  if (!orderId) throw invalidConfig('order-id', say('order-id'));
   const pgcode = attrs.pgcode || 'selpay';
   if (!PG_CODE.test(pgcode)) {
-    throw invalidConfig('pgcode', `pgcode="${pgcode}" must be 1-10 letters, digits or _ (e.g. selpay, card)`);
+    throw invalidConfig('pgcode', say('pgcode', pgcode));
   }
   const device = attrs.device || 'auto';
-  if (!oneOf(DEVICES, device)) throw invalidConfig('device', `device="${attrs.device}" must be auto, pc or mobile`);
+  if (!oneOf(DEVICES, device)) throw invalidConfig('device', say('device', attrs.device));
   const appScheme = attrs.appScheme || null;
   if (appScheme && !APP_SCHEME.test(appScheme)) {
-    throw invalidConfig('app-scheme', `app-scheme="${appScheme}" must be a lower-case URL scheme followed by :// (e.g. myshop://)`);
+    throw invalidConfig('app-scheme', say('app-scheme', appScheme));
   }
   const config: CheckoutConfig = {
     provider: pg.id,
@@ -103,9 +104,9 @@ function read(attrs: CheckoutAttributes): CheckoutConfig {
 /** `pay-method`: Smartro's; Shinhan's window lets the buyer choose (selpay), so there it is ignored with a warning. */
 function payMethod(provider: ProviderId, value: string | null | undefined): PayMethod | null {
   if (!value) return null;
-  if (!oneOf(PAY_METHODS, value)) throw invalidConfig('pay-method', `pay-method="${value}" must be card, vbank, bank or phone`);
+  if (!oneOf(PAY_METHODS, value)) throw invalidConfig('pay-method', say('pay-method', value));
   if (provider === 'smartro') return value;
-  warnOnce(`pay-method="${value}" is ignored for ${provider}: its window lets the buyer choose`);
+  warnOnce(say('pay-method-ignored', value, provider));
   return null;
 }
 

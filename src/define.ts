@@ -1,4 +1,5 @@
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 /**
  * Define a custom element once, where a DOM exists. A second copy of the widget on the page (two of
@@ -9,5 +10,5 @@ export function define(tag: string, element: CustomElementConstructor): void {
   if (typeof customElements === 'undefined') return;
   const defined = customElements.get(tag);
   if (!defined) customElements.define(tag, element);
-  else if (defined !== element) warnOnce(`<${tag}> was already defined by another kpg script: load one of kpg-checkout.js, kpg-shinhan.js, kpg-smartro.js per page.`);
+  else if (defined !== element) warnOnce(say('defined-twice', tag));
 }

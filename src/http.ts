@@ -7,6 +7,7 @@ import type { KpgErrorCode } from './events.js';
 import { send, sendJson, type RequestOptions, type Sent } from './request.js';
 import { BackendErrorSchema } from './schemas.js';
 import { sleep } from './timers.js';
+import { say } from './messages.js';
 
 export type { RequestOptions };
 
@@ -28,9 +29,7 @@ export async function fetchJson(
       response = await sent.response;
     } catch (error) {
       if (options.signal.aborted) throw error;
-      const message = sent.timedOut()
-        ? `${what} timed out after ${options.timeoutMs / 1000} s`
-        : `${what} could not reach ${url.pathname} (network error)`;
+      const message = sent.timedOut() ? say('request-timeout', what, options.timeoutMs / 1000) : say('request-network', what, url.pathname);
       throw new KpgError({ code, message }, true);
     }
     const text = await response.text();
@@ -42,12 +41,12 @@ export async function fetchJson(
     }
     if (!response.ok) {
       const body = BackendErrorSchema.safeParse(json);
-      const said = body.success && body.data.message ? `: ${body.data.message}` : '';
+      const said = body.success ? body.data.message : '';
       throw new KpgError(
         {
           code,
           status: response.status,
-          message: `${what} failed with HTTP ${response.status}${said}`,
+          message: say('request-http', what, response.status, said),
           ...(body.success && body.data.field ? { field: body.data.field } : {}),
         },
         response.status >= 500 || response.status === 429,
@@ -58,7 +57,7 @@ export async function fetchJson(
       throw new KpgError({
         code,
         status: response.status,
-        message: `${what} did not answer JSON (content-type ${response.headers.get('content-type') ?? 'none'})`,
+        message: say('request-not-json', what, response.headers.get('content-type')),
       });
     }
     return json;

@@ -10,6 +10,7 @@
  *   from, a form is posted to, or a payment window points.
  */
 import { KpgError } from './errors.js';
+import { say } from './messages.js';
 
 /** Parse an absolute URL, or resolve a relative one against `base`, or null. */
 export function toUrl(value: string, base?: string): URL | null {
@@ -50,7 +51,7 @@ export function allowedPgUrl(value: string, domain: string, field: string, order
     code: 'origin-not-allowed',
     field,
     ...(order_no ? { order_no } : {}),
-    message: `${field} ${value} is not https on ${domain} nor on an origin your own script allowed with KpgCheckout.allowPgOrigins()`,
+    message: say('origin', field, value, domain),
   });
 }
 
@@ -65,7 +66,7 @@ export function allowPgOrigins(origins: readonly string[]): void {
     const url = toUrl(entry);
     return !url || !http(url) || url.pathname !== '/' || url.search || url.hash || url.username || url.password;
   });
-  if (invalid.length) throw new TypeError(`allowPgOrigins: not origins: ${invalid.join(' ')} (write e.g. https://pg-staging.example.com)`);
+  if (invalid.length) throw new TypeError(say('not-origins', invalid.join(' ')));
   for (const entry of list) {
     const { origin } = new URL(entry);
     if (!allowed.includes(origin)) allowed.push(origin);

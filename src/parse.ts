@@ -3,6 +3,7 @@ import type * as z from 'zod/mini';
 import { KpgError } from './errors.js';
 import type { KpgErrorCode } from './events.js';
 import { describeIssues } from './schemas.js';
+import { say } from './messages.js';
 
 /**
  * Validate `json` with `schema`, or throw a KpgError whose message says what it is not and names the first
@@ -12,5 +13,5 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, json: unknown, 
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const { field, message } = describeIssues(parsed.error);
-  throw new KpgError({ code, message: `${what}: ${message}`, ...(field ? { field } : {}) });
+  throw new KpgError({ code, message: say('bad-json', what, message), ...(field ? { field } : {}) });
 }

@@ -12,6 +12,7 @@ import { fetchJson, postJson, type RequestOptions } from './http.js';
 import type { Sent } from './request.js';
 import { ResultSchema, SessionRefusalSchema, describeIssues, type KpgResult, type ProviderId } from './schemas.js';
 import { backoff, sleep } from './timers.js';
+import { say } from './messages.js';
 
 /** What `POST session-url` answered: a session to validate, or a 409 the widget knows how to finish. */
 export type SessionAnswer =
@@ -51,9 +52,7 @@ function parseResult(json: unknown, orderNo: string): KpgResult {
       code: 'result-failed',
       order_no: orderNo,
       message:
-        field === 'status' && status !== undefined
-          ? `The result has an unknown status ${JSON.stringify(status)}`
-          : `The result JSON is not valid: ${message}`,
+        field === 'status' && status !== undefined ? say('result-status', JSON.stringify(status)) : say('bad-json', 'The result JSON is not valid', message),
       ...(field ? { field } : {}),
     });
   }
@@ -62,7 +61,7 @@ function parseResult(json: unknown, orderNo: string): KpgResult {
       code: 'result-failed',
       field: 'order_no',
       order_no: orderNo,
-      message: `The result is for order ${parsed.data.order_no}, not ${orderNo}`,
+      message: say('result-order', parsed.data.order_no, orderNo),
     });
   }
   if (parsed.data.status === 'awaiting_deposit' && !parsed.data.vbank) {
@@ -70,7 +69,7 @@ function parseResult(json: unknown, orderNo: string): KpgResult {
       code: 'result-failed',
       field: 'vbank',
       order_no: orderNo,
-      message: 'The result JSON is not valid: vbank is required with status "awaiting_deposit"',
+      message: say('result-vbank'),
     });
   }
   return parsed.data;
@@ -164,10 +163,7 @@ export function outcomeFromResult(provider: ProviderId, result: KpgResult, bound
           code: 'result-timeout',
           provider,
           order_no,
-          message:
-            result.status === 'unknown'
-              ? `The backend could not learn the outcome of order ${order_no} yet (status "unknown"); it reconciles it with the PG`
-              : `The backend still said "${result.status}" for order ${order_no} after ${boundSeconds} s`,
+          message: result.status === 'unknown' ? say('result-unknown', order_no) : say('result-still', result.status, order_no, boundSeconds),
         },
       };
   }

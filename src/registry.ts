@@ -2,7 +2,7 @@
  * The payment gateways this script carries. Each PG is two provider modules (`providers/<pg>-start.ts` on
  * the first stage, `providers/<pg>.ts` on the second) that the entries register; the elements find it
  * here. So `dist/kpg-shinhan.js` holds no Smartro code, and a new PG is its modules, its entries and one
- * line in `PGS`.
+ * name in messages.ts (`provider-missing`).
  */
 import { invalidConfig } from './errors.js';
 import type { SlipView } from './kpg-receipt/slip.js';
@@ -10,9 +10,7 @@ import type { TermsStep } from './kpg-terms/step.js';
 import type { ProviderMore, ProviderStart, RegisteredProvider } from './providers/types.js';
 import { PROVIDERS, oneOf } from './rules.js';
 import type { ProviderId } from './schemas.js';
-
-/** Every PG the project knows, by `provider` id: its name, for the message when this script lacks it. */
-const PGS: Record<ProviderId, string> = { shinhan: 'Shinhan', smartro: 'Smartro' };
+import { say } from './messages.js';
 
 const registered: Partial<Record<ProviderId, RegisteredProvider>> = {};
 
@@ -31,11 +29,11 @@ export function registerProvider(half: ProviderStart | ProviderMore<any>): void 
 export function providerFor(value: string | null | undefined): RegisteredProvider {
   const list = PROVIDERS.join(', ');
   if (!oneOf(PROVIDERS, value)) {
-    throw invalidConfig('provider', value ? `provider="${value}" is not supported; use one of: ${list}` : `The provider attribute is required (one of: ${list})`);
+    throw invalidConfig('provider', say('provider', value, list));
   }
   const provider = registered[value];
   if (!provider) {
-    throw invalidConfig('provider', `This script has no ${PGS[value]}: load kpg-${value}.js or kpg-checkout.js (npm: import 'kpg-checkout/${value}')`);
+    throw invalidConfig('provider', say('provider-missing', value));
   }
   return provider;
 }

@@ -14,6 +14,7 @@ import { fetchResult } from './protocol.js';
 import { PendingAttemptSchema, type PendingAttempt } from './schemas.js';
 import { RETURN_PARAM } from './start.js';
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 /** What the attempt controller lends this module (its private steps, as functions). */
 export interface ResumeKit {
@@ -77,7 +78,7 @@ function resumeElsewhere(kit: ResumeKit, config: Attempt['config'], orderNo: str
     },
     (error: unknown) => {
       if (kit.current() !== attempt) return;
-      warnOnce(`${RETURN_PARAM}=${orderNo} in the URL could not be looked up: ${error instanceof Error ? error.message : String(error)}`);
+      warnOnce(say('return-lookup', RETURN_PARAM, orderNo, error instanceof Error ? error.message : String(error)));
       kit.abandon(attempt);
     },
   );

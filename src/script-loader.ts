@@ -3,6 +3,7 @@
  * the load (its provider's `preload`), so the script is usually ready before the buyer clicks.
  */
 import { KpgError } from './errors.js';
+import { say } from './messages.js';
 
 interface TrustedTypePolicyLike {
   createScriptURL(url: string): unknown;
@@ -65,7 +66,7 @@ export function loadScript(url: URL): Promise<void> {
           new KpgError({
             code: 'script-load-failed',
             field: 'script-src',
-            message: `The PG script ${key} failed to load`,
+            message: say('script-failed', key),
           }),
         );
       };

@@ -20,6 +20,7 @@ import type { refusalOf } from './causes.js';
 import type { KpgVbank } from './schemas.js';
 import { idle } from './reactive.js';
 import { loadScript } from './script-loader.js';
+import { say } from './messages.js';
 
 /** What the second stage gives the first (more.ts). */
 export interface More {
@@ -43,7 +44,7 @@ export interface More {
 let api: More | undefined;
 let loading: Promise<More> | undefined;
 /** Where this build's second stage is (two-stage builds), or why it cannot be found; worked out when first needed. */
-let source: () => URL | string = () => 'No second stage: import kpg-checkout/shinhan or /smartro';
+let source: () => URL | string = () => say('stage2-none');
 
 /** Called by the second stage as it loads. */
 export function registerMore(more: More): void {
@@ -64,8 +65,8 @@ export function more(): Promise<More> {
       typeof url === 'string'
         ? Promise.reject(failed(url))
         : loadScript(url).then(
-            () => api ?? Promise.reject(failed(`${url.href} loaded but is not the second stage of this build: serve the two files of one build together`)),
-            () => Promise.reject(failed(`The second stage ${url.href} failed to load: serve it beside the first (or load the one-file kpg-checkout.js)`)),
+            () => api ?? Promise.reject(failed(say('stage2-other-build', url.href))),
+            () => Promise.reject(failed(say('stage2-failed', url.href))),
           );
     loading.catch((error: KpgError) => {
       loading = undefined;
@@ -92,9 +93,9 @@ export function locateSecondStage(file: string, build: string): void {
       const from = new URL(src || location.href);
       const url = named ? new URL(named, from) : new URL(`${file}?v=${build}`, from);
       if (url.origin !== from.origin || !/^https?:$/.test(url.protocol)) throw 0;
-      return src || named ? url : `${file} cannot be found: load this script with <script src> (or load the one-file kpg-checkout.js)`;
+      return src || named ? url : say('stage2-not-found', file);
     } catch {
-      return `data-kpg-stage2 must name a URL on the origin of the script that carries it, not ${named}`;
+      return say('stage2-origin', named);
     }
   };
   // At idle after the page's load event (fetched earlier, it would hold the shop's own load event back).

@@ -13,6 +13,7 @@ import type { AttemptContext } from './providers/types.js';
 import { sendJson } from './request.js';
 import type { ProviderId } from './schemas.js';
 import { more } from './stage.js';
+import { say } from './messages.js';
 
 /** The query parameter the backend adds to `return_to` (contract v2): the attempt the buyer comes back from. */
 export const RETURN_PARAM = 'kpg_order_no';
@@ -53,7 +54,7 @@ export function errorOutcome(error: unknown, known: { provider: ProviderId; orde
       ...(known.order_no ? { order_no: known.order_no } : {}),
       ...(error instanceof KpgError
         ? error.detail
-        : { code: 'session-failed', message: `Unexpected error: ${error instanceof Error ? error.message : String(error)}` }),
+        : { code: 'session-failed', message: say('unexpected', error instanceof Error ? error.message : String(error)) }),
     },
   };
 }

@@ -1,6 +1,7 @@
 /** Colours: `main_color` / `point_color` attributes -> CSS custom properties and the PG's own fields. */
 import { HEX_COLOR } from './rules.js';
 import { warnOnce } from './warn.js';
+import { say } from './messages.js';
 
 export const DEFAULT_MAIN_COLOR = 'FFFFFF';
 export const DEFAULT_POINT_COLOR = '5379FF';
@@ -21,7 +22,7 @@ export const LARGE_TEXT_AA = 3;
 export function colorOrDefault(name: string, value: string | null | undefined, fallback: string): string {
   if (value == null || value === '') return fallback;
   if (HEX_COLOR.test(value)) return value.replace('#', '').toUpperCase();
-  warnOnce(`${name}="${value}" is not six hex digits (e.g. 5379FF); using ${fallback}.`);
+  warnOnce(say('hex-color', name, value, fallback));
   return fallback;
 }
 

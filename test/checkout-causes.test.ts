@@ -7,7 +7,7 @@
  * retry cannot help.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import { needs } from './elements.js';
+import { expectSaid, needs } from './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
 import { fixture, fixtureCalls, payButton, realClick, recordEvents, stubScript, trackWindows, uniqueKey, waitFor } from './helpers.js';
 
@@ -159,7 +159,7 @@ describe('kpg-checkout provider="smartro": a pay-method the backend does not all
     const next = await checkout('smartro', refusal, { 'pay-method': 'vbank' }, sessionKey);
     await waitFor(() => next.rec.outcomes().length === 1, 'no invalid-config on connect');
     expect(next.rec.outcomes()[0].detail).to.include({ code: 'invalid-config', field: 'pay-method' });
-    expect(next.rec.outcomes()[0].detail.message).to.contain('pay-method="vbank" is refused by your backend (session-url answered 400)');
+    expectSaid(next.rec.outcomes()[0].detail.message, 'refused', 'pay-method="vbank" is refused by your backend (session-url answered 400)', ['pay-method', 'vbank', '400']);
     expect(payButton(next.el).disabled).to.equal(true);
     expect(status(next.el)).to.equal('이 결제수단은 제공되지 않습니다. 다른 결제수단을 선택해 주세요.');
     await realClick(payButton(next.el)); // disabled: nothing happens

@@ -5,7 +5,7 @@
  * sandbox flow is in checkout-shinhan.test.ts.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import './elements.js';
+import { expectSaid, FULL_MESSAGES } from './elements.js';
 import {
   SESSION,
   SHINHAN_PAY_PAGE,
@@ -78,7 +78,7 @@ describe('kpg-checkout: session endpoint errors', () => {
       'session-failed',
     );
     expect(outcome.detail.status).to.equal(500);
-    expect(outcome.detail.message).to.contain('주문 DB 오류');
+    expectSaid(outcome.detail.message, 'request-http', 'The session request failed with HTTP 500: 주문 DB 오류', ['500', '주문 DB 오류']);
   });
 
   it('HTTP 409 of another kind (or already-paid without the paying attempt\'s order_no) -> session-failed with status 409', async () => {
@@ -202,7 +202,7 @@ describe('kpg-checkout: session endpoint errors', () => {
       { session: fixture({ body: SESSION, delay: 2000 }), attrs: { timeout: '0.3' } },
       'session-failed',
     );
-    expect(outcome.detail.message).to.match(/timed out/);
+    expectSaid(outcome.detail.message, 'request-timeout', 'The session request timed out after 0.3 s', ['0.3']);
   });
 
   it('200 that is not JSON -> session-failed', async () => {
@@ -210,7 +210,7 @@ describe('kpg-checkout: session endpoint errors', () => {
       { session: fixture({ body: '<html>login</html>', type: 'text/html' }) },
       'session-failed',
     );
-    expect(outcome.detail.message).to.match(/did not answer JSON/);
+    expectSaid(outcome.detail.message, 'request-not-json', 'The session request did not answer JSON (content-type text/html', ['text/html']);
   });
 
   it('JSON of the wrong shape -> invalid-session naming the field', async () => {
@@ -267,7 +267,7 @@ describe('kpg-checkout: PG script errors', () => {
       { script: ORIGIN + fixture({ type: 'text/javascript', body: 'window.somethingElse = 1;', key: uniqueKey('s') }) },
       'script-load-failed',
     );
-    expect(outcome.detail.message).to.contain('ShinhanBizPay');
+    expectSaid(outcome.detail.message, 'script-api', "did not define the PG's API (its openPopup and RES_SUCCESS)");
   });
 
   it('script-src on an origin that is not allowed -> origin-not-allowed, no script inserted', async () => {
@@ -474,7 +474,7 @@ describe('kpg-checkout: result endpoint', () => {
       'result-failed',
       'status',
     );
-    expect(outcome.detail.message).to.contain('chargeback');
+    expectSaid(outcome.detail.message, 'result-status', 'The result has an unknown status "chargeback"', ['chargeback']);
   });
 
   it('awaiting_deposit without the account -> result-failed naming vbank (never "deposit into" nothing)', async () => {
@@ -525,7 +525,7 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
   it('unknown provider -> invalid-config naming provider', async () => {
     const key = uniqueKey('session');
     const { error } = await expectConfigError({ session: fixture({ body: SESSION, key }), attrs: { provider: 'paypal' } }, 'provider');
-    expect(error.detail.message).to.contain('paypal');
+    expectSaid(error.detail.message, 'provider', 'provider="paypal" is not supported; use one of: shinhan, smartro', ['paypal']);
     expect(await fixtureCalls(key)).to.have.length(0);
   });
 
@@ -593,8 +593,9 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
     } finally {
       console.warn = warn;
     }
-    expect(warnings.filter((w) => w.includes('pg-origins="http://pg.example" is ignored'))).to.have.length(1);
-    expect(warnings.find((w) => w.includes('pg-origins'))).to.contain('KpgCheckout.allowPgOrigins(["http://pg.example"])');
+    // The development build says the whole sentence; the production files the id and the values (src/messages.ts).
+    expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'pg-origins="http://pg.example" is ignored' : 'kpg-checkout pg-origins: http://pg.example'))).to.have.length(1);
+    expect(warnings.find((w) => w.includes('pg-origins'))).to.contain(FULL_MESSAGES ? 'KpgCheckout.allowPgOrigins(["http://pg.example"])' : '["http://pg.example"] (kpg-checkout/docs/errors.md#pg-origins)');
   });
 
   it('colours: valid ones reach the CSS and the session request; invalid ones fall back with one warning', async () => {
@@ -629,8 +630,8 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
       const sent = JSON.parse((await fixtureCalls(key2))[0].body);
       expect(sent).to.include({ main_color: 'FFFFFF', point_color: '5379FF' });
       expect(JSON.stringify(sent)).to.not.contain('red').and.not.contain('12345G');
-      expect(warnings.filter((w) => w.includes('main_color="red"'))).to.have.length(1);
-      expect(warnings.filter((w) => w.includes('point_color="#12345G"'))).to.have.length(1);
+      expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'main_color="red"' : 'hex-color: main_color red '))).to.have.length(1);
+      expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'point_color="#12345G"' : 'hex-color: point_color #12345G '))).to.have.length(1);
     } finally {
       console.warn = original;
     }
@@ -694,7 +695,7 @@ describe('kpg-checkout: one attempt at a time', () => {
       () => null,
       (error: Error) => error,
     );
-    expect(refused?.message).to.contain('disabled');
+    expectSaid(refused!.message, 'disabled', 'kpg-checkout is disabled: nothing starts');
     await new Promise((r) => setTimeout(r, 200));
     expect(rec.events).to.have.length(0);
     expect(await fixtureCalls(key)).to.have.length(0);

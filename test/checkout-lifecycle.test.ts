@@ -4,7 +4,7 @@
  * Vue), and the warnings that catch look-alike mistakes before a buyer meets them.
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import { needs } from './elements.js';
+import { needs, saysLine } from './elements.js';
 import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
 import {
   SESSION,
@@ -257,7 +257,7 @@ describe('mistakes caught before a buyer meets them', () => {
       const { el } = await checkout({ lang: 'ja' });
       el.requestUpdate();
       await el.updateComplete;
-      expect(warn.lines.filter((l) => l.includes('lang="ja"'))).to.have.length(1);
+      expect(warn.lines.filter((l) => saysLine(l, 'lang', 'lang="ja"', [' ja ']))).to.have.length(1);
       expect(payButton(el).textContent).to.contain('결제하기');
     } finally {
       warn.restore();
@@ -271,9 +271,9 @@ describe('mistakes caught before a buyer meets them', () => {
       const el = document.createElement('div');
       el.innerHTML = '<kpg-receipt provider="smartro" tid="T1" mainColor="101828"></kpg-receipt>';
       await mount(html`${el}`);
-      expect(warn.lines.some((l) => l.includes('main-color="101828"') && l.includes('main_color'))).to.equal(true);
-      expect(warn.lines.some((l) => l.includes('point-color="E11D48"') && l.includes('point_color'))).to.equal(true);
-      expect(warn.lines.some((l) => l.includes('maincolor="101828"') && l.includes('main_color'))).to.equal(true);
+      expect(warn.lines.some((l) => saysLine(l, 'look-alike', 'main-color="101828"', [' main-color 101828 ']) && l.includes('main_color'))).to.equal(true);
+      expect(warn.lines.some((l) => saysLine(l, 'look-alike', 'point-color="E11D48"', [' point-color E11D48 ']) && l.includes('point_color'))).to.equal(true);
+      expect(warn.lines.some((l) => saysLine(l, 'look-alike', 'maincolor="101828"', [' maincolor 101828 ']) && l.includes('main_color'))).to.equal(true);
     } finally {
       warn.restore();
     }
@@ -283,7 +283,7 @@ describe('mistakes caught before a buyer meets them', () => {
     const warn = captureConsole('warn');
     try {
       await mount(html`<kpg-card-picker amount="55000"></kpg-card-picker>`);
-      expect(warn.lines.some((l) => l.includes('<kpg-card-picker> has no cards-url'))).to.equal(true);
+      expect(warn.lines.some((l) => saysLine(l, 'no-cards-url', '<kpg-card-picker> has no cards-url'))).to.equal(true);
     } finally {
       warn.restore();
     }

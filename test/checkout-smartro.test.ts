@@ -5,7 +5,7 @@
  * the whole page.
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import './elements.js';
+import { expectSaid, FULL_MESSAGES } from './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   consumeUserActivation,
@@ -126,7 +126,7 @@ describe('smartro on PC: the posted form', () => {
     } finally {
       console.warn = original;
     }
-    expect(warnings.filter((w) => w.includes('GoodsName has 똠햏, outside KS X 1001'))).to.have.length(1);
+    expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'GoodsName has 똠햏, outside KS X 1001' : 'kpg-checkout outside-ks-x-1001: GoodsName 똠햏 '))).to.have.length(1);
     const { form } = await captured(key);
     const bytes = form.get('GoodsName')!;
     expect(bytes.length).to.equal(11); // 5 syllables x 2 bytes + a space
@@ -145,7 +145,7 @@ describe('smartro on PC: the posted form', () => {
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-error');
     expect(outcome.detail).to.include({ code: 'invalid-field', field: 'GoodsName' });
-    expect(outcome.detail.message).to.contain('81 bytes in EUC-KR');
+    expectSaid(outcome.detail.message, 'field-bytes', '81 bytes in EUC-KR', ['81', 'EUC-KR']);
     await aTimeout(200);
     expect(await fixtureCalls(key)).to.have.length(0);
     expect(windows.opened.at(-1)!.closed).to.equal(true); // the pre-opened window was closed
@@ -157,7 +157,7 @@ describe('smartro on PC: the posted form', () => {
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-error');
     expect(outcome.detail).to.include({ code: 'invalid-field', field: 'BuyerName', order_no: 'T1' });
-    expect(outcome.detail.message).to.contain('&#128512;');
+    expectSaid(outcome.detail.message, 'field-charset', 'the browser would send it as the text &#128512;', ['&#128512;']);
     expect(el.state).to.equal('error');
     await aTimeout(200);
     expect(await fixtureCalls(key)).to.have.length(0);
@@ -182,7 +182,7 @@ describe('smartro on PC: the posted form', () => {
     await realClick(payButton(el));
     const outcome = await rec.outcome();
     expect(outcome.detail).to.include({ code: 'invalid-field', field: 'Moid' });
-    expect(outcome.detail.message).to.contain('T2');
+    expectSaid(outcome.detail.message, 'field-moid-order', 'Moid "T2" is not the session\'s order_no', ['T2']);
     await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
     expect(await fixtureCalls(key)).to.have.length(0);
   });

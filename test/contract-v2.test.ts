@@ -7,7 +7,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
-import './elements.js';
+import { expectSaid } from './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
   SESSION,
@@ -97,7 +97,7 @@ describe('a closed payment window is reported, and the backend\'s answer decides
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-error');
     expect(outcome.detail).to.include({ code: 'result-timeout', order_no: 'T-1' });
-    expect(outcome.detail.message).to.contain('processing');
+    expectSaid(outcome.detail.message, 'result-still', 'The backend still said "processing" for order T-1 after 1 s', ['processing', 'T-1']);
   });
 
   it('a backend without the report (405) is asked once with GET instead', async () => {
@@ -135,7 +135,7 @@ describe('result states after the PG reported back', () => {
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-error');
     expect(outcome.detail).to.include({ code: 'result-timeout', order_no: 'T-1', provider: 'shinhan' });
-    expect(outcome.detail.message).to.contain('unknown');
+    expectSaid(outcome.detail.message, 'result-unknown', 'could not learn the outcome of order T-1 yet (status "unknown")', ['T-1']);
     expect(await calls()).to.have.length(1);
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('주문 내역을 확인');
   });

@@ -6,6 +6,7 @@
  * is waited for (its picker and receipt are defined then).
  */
 import type { KpgCardPicker as CardPicker, KpgCheckout as Checkout, KpgReceipt as Receipt } from '../src/index.js';
+import { expect } from '@open-wc/testing';
 import type { ProviderId } from '../src/schemas.js';
 
 interface Api {
@@ -44,3 +45,27 @@ export const PGS: ProviderId[] = SCRIPT === 'kpg-shinhan.js' ? ['shinhan'] : SCR
 export function needs(context: Mocha.Context, ...pgs: ProviderId[]): void {
   if (!pgs.every((pg) => PGS.includes(pg))) context.skip();
 }
+
+/**
+ * Whether the file under test says developer messages in full (src/, the development build
+ * kpg-checkout.dev.js) or in the production files' short form (src/messages.ts).
+ */
+export const FULL_MESSAGES = !SCRIPT || SCRIPT.endsWith('.dev.js');
+
+/**
+ * A developer message (src/messages.ts): its `sentence` where the file says them in full, else
+ * `kpg-checkout <id>: <values> (kpg-checkout/docs/errors.md#<id>)` with each of `values` in it.
+ */
+export function expectSaid(message: string, id: string, sentence: string | RegExp, values: string[] = [], full = FULL_MESSAGES): void {
+  if (full) {
+    if (typeof sentence === 'string') expect(message).to.contain(sentence);
+    else expect(message).to.match(sentence);
+    return;
+  }
+  expect(message.startsWith(`kpg-checkout ${id}:`) && message.endsWith(`(kpg-checkout/docs/errors.md#${id})`), `${JSON.stringify(message)}: the short form of ${id}`).to.equal(true);
+  for (const value of values) expect(message).to.contain(value);
+}
+
+/** Whether a console line says the developer message `id`: its `sentence` in full, else its short form with `values`. */
+export const saysLine = (line: string, id: string, sentence: string, values: string[] = []): boolean =>
+  FULL_MESSAGES ? line.includes(sentence) : line.includes(`kpg-checkout ${id}:`) && values.every((v) => line.includes(v));

@@ -6,7 +6,7 @@
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { KpgCheckout } from '../src/index.js';
-import { PGS, SCRIPT } from './elements.js';
+import { expectSaid, PGS, SCRIPT } from './elements.js';
 import { SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_DIST_SCRIPTS } from './helpers.js';
 
 /** Strings only one PG's code contains (each checked against the file that has it, so a rename cannot pass silently). */
@@ -76,7 +76,7 @@ describe('one file per PG', () => {
     const outcome = await el.pay();
     expect(outcome.type).to.equal('kpg-error');
     expect(outcome.detail).to.include({ code: 'invalid-config', field: 'provider' });
-    expect((outcome.detail as { message: string }).message).to.contain(`load kpg-${missing}.js or kpg-checkout.js`);
+    expectSaid((outcome.detail as { message: string }).message, 'provider-missing', `load kpg-${missing}.js or kpg-checkout.js`, [missing!]);
     expect(el.shadowRoot!.querySelector('button')!.disabled).to.equal(true);
   });
 });

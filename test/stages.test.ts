@@ -13,7 +13,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys, sendMouse } from '@web/test-runner-commands';
-import { SCRIPT } from './elements.js';
+import { expectSaid, SCRIPT } from './elements.js';
 import { SESSION, TEST_PG_ORIGINS, fixture, fixtureCalls, frameLog, realClick, stubScript, uniqueKey, waitFor } from './helpers.js';
 
 type ShopWindow = Window & typeof globalThis & { kpgLog: Array<{ type: string; detail: any }>; ShinhanBizPay?: unknown; __openedWith?: string };
@@ -198,7 +198,7 @@ describe('two stages: a second stage that cannot run', () => {
         expect(outcomes(s), 'exactly one outcome').to.have.length(1);
         expect(error.type).to.equal('kpg-error');
         expect(error.detail.code).to.equal('script-load-failed');
-        expect(error.detail.message).to.contain('failed to load');
+        expectSaid(error.detail.message, 'stage2-failed', '', [], false); // a production file: the short form
         expect(s.checkout().shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('결제를 시작하지 못했습니다');
         // The session was made: the backend hears that no window was opened for it.
         const reports = await fixtureCalls(result);
@@ -229,7 +229,7 @@ describe('two stages: a second stage that cannot run', () => {
       await waitFor(() => outcomes(s).length > 0, 'no outcome', { timeout: 8000 });
       expect(outcomes(s)).to.have.length(1);
       expect(outcomes(s)[0].detail).to.include({ code: 'script-load-failed' });
-      expect(outcomes(s)[0].detail.message).to.contain('is not the second stage of this build');
+      expectSaid(outcomes(s)[0].detail.message, 'stage2-other-build', '', ['kpg-smartro.stage2.js'], false);
       expect(s.stage2Requests().some((u) => u.includes('kpg-smartro.stage2.js')), 'control: it was fetched').to.equal(true);
       expect(s.complete(), 'and defined nothing').to.equal(false);
     } finally {
@@ -278,7 +278,7 @@ describe('two stages: where and when the second stage comes from', () => {
       await waitFor(() => outcomes(s).length > 0, 'no outcome', { timeout: 8000 });
       expect(outcomes(s)).to.have.length(1);
       expect(outcomes(s)[0].detail).to.include({ code: 'script-load-failed' });
-      expect(outcomes(s)[0].detail.message).to.contain('cannot be found');
+      expectSaid(outcomes(s)[0].detail.message, 'stage2-not-found', '', ['kpg-shinhan.stage2.js'], false);
       expect(s.stage2Requests(), 'no second stage was fetched from anywhere').to.deep.equal([]);
     } finally {
       s.remove();

@@ -17,6 +17,7 @@ import { PopupController } from './popup.js';
 import { views } from '../registry.js';
 import type { TermsHost } from '../kpg-terms/step.js';
 import { idle } from '../reactive.js';
+import { say } from '../messages.js';
 
 export type CheckoutState = 'idle' | 'busy' | 'continue' | 'paid' | 'failed' | 'cancelled' | 'error' | 'awaiting-deposit' | 'refunded';
 
@@ -140,7 +141,7 @@ export class AttemptController implements ReactiveController {
     if (running) return running;
     const card = this.host.cardChoice();
     if (card === null) {
-      return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: 'The buyer has not chosen a card company in the card picker yet' });
+      return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: say('card-required') });
     }
     // Issue 25: the consent step (the second stage's; nothing to agree to before it is here).
     // Issue 25: the consent step (the second stage's; nothing to agree to before it is here) gives the

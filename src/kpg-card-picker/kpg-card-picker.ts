@@ -13,6 +13,7 @@ import { SHINHAN_IMAGE_BASE } from '../providers/shinhan.js';
 import { PG_CODE } from '../rules.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-card-picker.styles.js';
+import { say } from '../messages.js';
 
 /** The picker's own words (Korean, English). */
 const KO = {
@@ -162,7 +163,7 @@ export class KpgCardPicker extends KpgLitElement {
   }
 
   protected override firstUpdated(): void {
-    if (!this.cardsUrl) warnOnce('<kpg-card-picker> has no cards-url: set it to your endpoint that proxies Shinhan\'s card-list (same origin).');
+    if (!this.cardsUrl) warnOnce(say('no-cards-url'));
   }
 
   #months(card: CardOption) {
@@ -180,9 +181,7 @@ export class KpgCardPicker extends KpgLitElement {
       emit(this, 'kpg-error', {
         code: 'invalid-config',
         field: url ? 'pgcode' : 'cards-url',
-        message: url
-          ? `pgcode="${pgcode}" must be 1-10 letters, digits or _`
-          : `cards-url="${this.cardsUrl}" must be on this page's origin (${location.origin})`,
+        message: url ? say('pgcode', pgcode) : say('same-origin', 'cards-url', this.cardsUrl, location.origin),
       });
       return;
     }

@@ -13,6 +13,7 @@ import { refusals } from '../refusals.js';
 import { loaded, more } from '../stage.js';
 import { warnOnce } from '../warn.js';
 import { styles } from './kpg-checkout.styles.js';
+import { say as tell } from '../messages.js';
 
 /**
  * The checkout's own words before an outcome (Korean, English); the words for outcomes come with the second
@@ -275,7 +276,7 @@ export class KpgCheckout extends KpgElement {
    * before the end; on a full-page (mobile) payment the page leaves, and the outcome is fired on return.
    */
   pay(): Promise<Outcome> {
-    if (this.disabled) return Promise.reject(new Error('kpg-checkout is disabled: nothing starts'));
+    if (this.disabled) return Promise.reject(new Error(tell('disabled')));
     return this.#attempt.pay();
   }
 
@@ -295,7 +296,7 @@ export class KpgCheckout extends KpgElement {
   #picker(): boolean {
     if (!this.cardsUrl) return false;
     if (views.picker || customElements.get('kpg-card-picker')) return true;
-    warnOnce('cards-url needs <kpg-card-picker>, which this script does not have: load kpg-shinhan.js or kpg-checkout.js.');
+    warnOnce(tell('no-picker'));
     return false;
   }
 

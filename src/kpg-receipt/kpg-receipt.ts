@@ -14,6 +14,7 @@ import { backendUrl } from '../origins.js';
 import type { ReceiptSupport, Slip } from '../providers/types.js';
 import { providerFor, views } from '../registry.js';
 import { styles } from './kpg-receipt.styles.js';
+import { say } from '../messages.js';
 
 const WINDOW = 'kpgReceipt';
 const FEATURES = 'width=420,height=640,resizable=yes,scrollbars=yes';
@@ -130,8 +131,8 @@ export class KpgReceipt extends KpgLitElement {
 
   #support(): ReceiptSupport {
     const { id, receipt: support } = providerFor(this.provider);
-    if (!support) throw invalidConfig('provider', `${id} has no receipts`);
-    if (this.#inline && !support.inline) throw invalidConfig('view', `view="inline" is not available for ${id}`);
+    if (!support) throw invalidConfig('provider', say('no-receipts', id));
+    if (this.#inline && !support.inline) throw invalidConfig('view', say('receipt-inline', id));
     return support;
   }
 
@@ -139,7 +140,7 @@ export class KpgReceipt extends KpgLitElement {
     const tid = readTid(this.tid);
     const url = this.receiptUrl ? backendUrl(this.receiptUrl) : null;
     if (!url) {
-      throw invalidConfig('receipt-url', this.receiptUrl ? `receipt-url="${this.receiptUrl}" must be on this page's origin` : 'The receipt-url attribute is required here');
+      throw invalidConfig('receipt-url', this.receiptUrl ? say('same-origin', 'receipt-url', this.receiptUrl, location.origin) : say('attribute-required', 'receipt-url'));
     }
     url.searchParams.set('tid', tid);
     return url;
@@ -168,7 +169,7 @@ export class KpgReceipt extends KpgLitElement {
       if (support.kind === 'direct') {
         const page = support.url({ tid: this.tid ?? '', type: this.type == null ? null : String(this.type), env: this.env ?? null, issueUrl: this.issueUrl ?? null });
         const win = window.open(page.href, WINDOW, FEATURES);
-        if (!win) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
+        if (!win) throw new KpgError({ code: 'popup-blocked', message: say('receipt-blocked') });
         win.opener = null;
         this._status = 'idle';
         this._message = '';
@@ -176,7 +177,7 @@ export class KpgReceipt extends KpgLitElement {
       }
       // Shinhan: open the window inside the click, then ask the backend where it should go.
       url = this.#backendUrl();
-      if (!this.#popup.open(WINDOW, FEATURES)) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });
+      if (!this.#popup.open(WINDOW, FEATURES)) throw new KpgError({ code: 'popup-blocked', message: say('receipt-blocked') });
     } catch (error) {
       this.#fail(error instanceof KpgError ? error.detail : { code: 'invalid-config', message: String(error) });
       return;

@@ -10,6 +10,7 @@ import { PG_CODE } from '../rules.js';
 import { TERMS_DOC_HEAD, trustedHtml } from '../script-loader.js';
 import { loadTerms, type Terms } from '../terms.js';
 import { styles } from './kpg-terms.styles.js';
+import { say } from '../messages.js';
 
 /** The consent step's own words (Korean, English). */
 const KO = {
@@ -129,7 +130,7 @@ export class KpgTerms extends KpgLitElement {
     const pgcode = this.pgcode || 'selpay';
     if (!url || !PG_CODE.test(pgcode)) {
       this._status = 'error';
-      emit(this, 'kpg-error', { code: 'invalid-config', field: url ? 'pgcode' : 'terms-url', message: url ? `pgcode="${pgcode}" must be 1-10 letters, digits or _` : `terms-url="${this.termsUrl}" must be on this page's origin (${location.origin})` });
+      emit(this, 'kpg-error', { code: 'invalid-config', field: url ? 'pgcode' : 'terms-url', message: url ? say('pgcode', pgcode) : say('same-origin', 'terms-url', this.termsUrl, location.origin) });
       return;
     }
     url.searchParams.set('pgcode', pgcode);

@@ -7,6 +7,7 @@
 import type { TermsChoice } from '../controllers/attempt.js';
 import type { KpgErrorDetail, KpgTermsDetail } from '../events.js';
 import { KpgTerms } from '../entries/terms.js';
+import { say } from '../messages.js';
 
 /** What the step reads of its checkout. */
 export interface TermsHost extends HTMLElement {
@@ -84,7 +85,7 @@ export const termsStep: TermsStep = {
     if (!t?.required) return undefined;
     return t.agreed && t.terms_hash
       ? { terms_agreed: t.terms_agreed, terms_hash: t.terms_hash }
-      : { code: 'terms-required', field: 'terms_agreed', message: "The buyer has not agreed to the PG's terms yet: nothing was sent" };
+      : { code: 'terms-required', field: 'terms_agreed', message: say('terms-required') };
   },
   hint: (en) => (en ? 'Agree to the terms to pay.' : '결제하려면 약관에 동의해 주세요.'),
 };

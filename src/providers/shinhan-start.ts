@@ -10,6 +10,7 @@ import { allowedPgUrl } from '../origins.js';
 import { isRecord } from '../rules.js';
 import type { ShinhanBizPay } from '../schemas.js';
 import type { ProviderStart } from './types.js';
+import { say } from '../messages.js';
 
 export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/unifiedPay/script';
 
@@ -43,7 +44,7 @@ export function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
         throw new KpgError({
           code: 'script-load-failed',
           field: 'script-src',
-          message: `The script ${url.href} loaded but did not define ShinhanBizPay.openPopup and ShinhanBizPay.RES_SUCCESS`,
+          message: say('script-api', url.href),
         });
       }
       apis.set(key, api);

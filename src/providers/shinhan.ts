@@ -14,6 +14,7 @@ import { isRecord, text } from '../rules.js';
 import { ShinhanCallbackSchema, ShinhanReceiptSchema, ShinhanSessionSchema, type ShinhanBizPay, type ShinhanSession } from '../schemas.js';
 import { SHINHAN_DOMAIN, apis, bizPay } from './shinhan-start.js';
 import type { AttemptContext, PgReturn, ProviderMore } from './types.js';
+import { say } from '../messages.js';
 
 /** Where card-list's relative image_url values live (`image-base` overrides). */
 export const SHINHAN_IMAGE_BASE = 'https://payspg.shinhan.com/';
@@ -80,7 +81,7 @@ function openPopup(api: ShinhanBizPay, url: string, ctx: AttemptContext): Promis
       reject(
         new KpgError({
           code: 'script-load-failed',
-          message: `ShinhanBizPay.openPopup threw: ${error instanceof Error ? error.message : String(error)}`,
+          message: say('open-popup-threw', error instanceof Error ? error.message : String(error)),
         }),
       );
       return;

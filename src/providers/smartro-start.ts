@@ -6,6 +6,7 @@
  */
 import { KpgError } from '../errors.js';
 import type { ProviderStart } from './types.js';
+import { say } from '../messages.js';
 
 /** The window name Smartro's own samples use. */
 export const SMARTRO_WINDOW = 'payWindow';
@@ -18,7 +19,7 @@ export const smartroStart: ProviderStart = {
     if (!ctx.popup.open(SMARTRO_WINDOW, WINDOW_FEATURES)) {
       throw new KpgError({
         code: 'popup-blocked',
-        message: 'The browser blocked the payment window; no session was created. Allow pop-ups, then click again.',
+        message: say('popup-blocked'),
       });
     }
   },

@@ -27,6 +27,7 @@ import {
 } from '../schemas.js';
 import { SMARTRO_WINDOW } from './smartro-start.js';
 import type { AttemptContext, PgReturn, ProviderMore, ReceiptInput, Slip, SlipLine } from './types.js';
+import { say } from '../messages.js';
 
 
 /** Smartro's domain: tpay / pay (PC), tspay / smpay (mobile), test / www (receipts).smilepay.co.kr. */
@@ -89,20 +90,20 @@ export function formFields(session: SmartroSession, pageIsUtf8: boolean): Record
 /** Every check Smartro's servers would make on the form, done before anything is posted. */
 export function checkFields(fields: Record<string, string>, charset: FormCharset, mobile: boolean, orderNo: string): void {
   for (const name in fields) {
-    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)) throw invalidField(name, `"${name}" is not a form field name (a letter, then up to 39 letters, digits or _)`, orderNo);
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,39}$/.test(name)) throw invalidField(name, say('field-name', name), orderNo);
   }
   for (const name of [...REQUIRED, ...(mobile ? ['StopURL'] : [])]) {
-    if (!fields[name]) throw invalidField(name, `${name} is required${name === 'StopURL' ? ' on mobile (a mobile cancel goes there)' : ''}`, orderNo);
+    if (!fields[name]) throw invalidField(name, say('field-required', name), orderNo);
   }
-  if (!/^\d{1,12}$/.test(fields.Amt)) throw invalidField('Amt', `Amt must be whole won in digits, not "${fields.Amt}"`, orderNo);
-  if (!/^[A-Za-z0-9]+$/.test(fields.Moid)) throw invalidField('Moid', 'Moid may hold only letters and digits', orderNo);
-  if (fields.Moid !== orderNo) throw invalidField('Moid', `Moid "${fields.Moid}" is not the session's order_no "${orderNo}"`, orderNo);
-  if (!/^\d{14}$/.test(fields.ediDate)) throw invalidField('ediDate', 'ediDate must be yyyyMMddHHmmss', orderNo);
+  if (!/^\d{1,12}$/.test(fields.Amt)) throw invalidField('Amt', say('field-amt', fields.Amt), orderNo);
+  if (!/^[A-Za-z0-9]+$/.test(fields.Moid)) throw invalidField('Moid', say('field-moid'), orderNo);
+  if (fields.Moid !== orderNo) throw invalidField('Moid', say('field-moid-order', fields.Moid, orderNo), orderNo);
+  if (!/^\d{14}$/.test(fields.ediDate)) throw invalidField('ediDate', say('field-edidate'), orderNo);
   for (const name of ['ReturnURL', 'RetryURL', 'StopURL']) {
     const value = fields[name];
     const url = value ? toUrl(value) : null;
     if (value && (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))) {
-      throw invalidField(name, `${name} must be an absolute http(s) URL`, orderNo);
+      throw invalidField(name, say('field-url', name), orderNo);
     }
   }
   for (const [name, value] of Object.entries(fields)) {
@@ -110,20 +111,20 @@ export function checkFields(fields: Record<string, string>, charset: FormCharset
     if (!count.ok) {
       throw invalidField(
         name,
-        `${name} contains "${count.character}", which ${charset} cannot hold: the browser would send it as the text ${ncr(count.character)}`,
+        say('field-charset', name, count.character, charset, ncr(count.character)),
         orderNo,
       );
     }
     const extended = charset === 'EUC-KR' ? outsideKsX1001(value) : [];
     if (extended.length) {
       warnOnce(
-        `${name} has ${extended.join('')}, outside KS X 1001: the browser sends Windows-949 bytes for it, which a server reading strict EUC-KR shows garbled.`,
+        say('outside-ks-x-1001', name, extended.join('')),
       );
     }
     const limit = LIMITS[name];
     const max = typeof limit === 'object' ? (mobile ? limit.mobile : limit.pc) : limit;
     if (max !== undefined && count.bytes > max) {
-      throw invalidField(name, `${name} is ${count.bytes} bytes in ${charset}; Smartro allows ${max}`, orderNo);
+      throw invalidField(name, say('field-bytes', name, count.bytes, charset, max), orderNo);
     }
   }
 }

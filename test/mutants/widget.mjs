@@ -69,8 +69,8 @@ export const WIDGET_MUTANTS = [
   {
     id: 'w-issue-result-url-origin',
     file: 'src/config.ts',
-    find: "  const resultUrl = endpoint('result-url', attrs.resultUrl, 'your backend endpoint that returns the verified outcome');",
-    replace: "  const resultUrl = attrs.resultUrl ? new URL(attrs.resultUrl, document.baseURI) : endpoint('result-url', attrs.resultUrl, 'x');",
+    find: "  const resultUrl = endpoint('result-url', attrs.resultUrl);",
+    replace: "  const resultUrl = attrs.resultUrl ? new URL(attrs.resultUrl, document.baseURI) : endpoint('result-url', attrs.resultUrl);",
     tests: [ERR],
     grep: 'result-url',
     breaks: 'result-url allowed on any origin: another site answers "paid" for an order this shop never got money for',
@@ -376,8 +376,8 @@ export const WIDGET_MUTANTS = [
   {
     id: 'w-receipt-opener',
     file: 'src/kpg-receipt/kpg-receipt.ts',
-    find: "        if (!win) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });\n        win.opener = null;",
-    replace: "        if (!win) throw new KpgError({ code: 'popup-blocked', message: 'The browser blocked the receipt window' });",
+    find: "        if (!win) throw new KpgError({ code: 'popup-blocked', message: say('receipt-blocked') });\n        win.opener = null;",
+    replace: "        if (!win) throw new KpgError({ code: 'popup-blocked', message: say('receipt-blocked') });",
     tests: [RECEIPT],
     grep: 'opens exactly',
     breaks: "the PG's receipt page keeps window.opener: it can navigate the shop page (reverse tabnabbing)",
