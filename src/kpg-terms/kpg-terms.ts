@@ -204,10 +204,10 @@ export class KpgTerms extends KpgLitElement {
     const t = this.text(KO, EN);
     const list = this._terms?.list ?? [];
     const open = list[this._open];
-    // The slot stays while nothing shows: the shop's terms arriving later are seen.
-    const none = this._status === 'ready' && !list.length && !this._shop;
+    // Nothing to agree to: only the (empty) slot stays, so shop's terms slotted later are seen.
+    if (this._status === 'ready' && !list.length && !this._shop) return html`<slot name="terms" @slotchange=${this.#onSlot}></slot>`;
     return html`
-      <div part="base" class="base" ?hidden=${none}>
+      <div part="base" class="base">
         <p class="label" id="label">${t.label}</p>
         <ul class="terms" aria-labelledby="label" ?hidden=${!list.length && this._status !== 'loading'}>
           ${list.map(
