@@ -285,6 +285,7 @@ function story(r) {
           card_no: r.method === 'card' ? '536148******1234' : null,
           install_month: r.method === 'card' ? (r.amount >= 50000 ? '03' : '00') : null,
           bank_name: r.method === 'bank' ? '국민은행' : null,
+          escrow: false,
         }
       : null,
     attempts: attempts.reverse(),

@@ -2,7 +2,7 @@
 // The endpoints and the stand-in PG script behind demo/gallery.html. The gallery drives every state of the
 // elements from the outside, as a shop's page and a buyer would, through these answers only:
 //
-//   POST /gallery/api/session?outcome=O   O = paid | failed | cancelled | vbank | continue: a Shinhan session whose
+//   POST /gallery/api/session?outcome=O   O = paid | escrow | failed | cancelled | vbank | continue: a Shinhan session whose
 //                                         redirect_url carries O; hang: never answers (busy);
 //                                         error: 503 (kpg-error session-failed)
 //   GET  /gallery/api/result?outcome=O&order_no=N&lang=L   the verified outcome O for order N
@@ -168,7 +168,8 @@ export function galleryStubs() {
           const vbank = { bank_name: '신한은행', account_no: '56212345678901', holder: '(주)케이피지', amount: 55000, due_date: '2026-11-24' };
           return json({ status: 'awaiting_deposit', order_no, order_id: 'G-1001', amount: 55000, pay_method: 'vbank', tid: 'kpgtest01m03012611211200001234', vbank });
         }
-        return json({ status: 'paid', order_no, order_id: 'G-1001', amount: 55000, tid: 'GALLERY0000000001', approved_at: '2026-11-21 12:00:00' });
+        // escrow: paid, and Shinhan's escr_yn was Y (issue 25): the widget adds its fixed text.
+        return json({ status: 'paid', order_no, order_id: 'G-1001', amount: 55000, tid: 'GALLERY0000000001', approved_at: '2026-11-21 12:00:00', ...(outcome === 'escrow' ? { escrow: true } : {}) });
       }
       case '/gallery/pg/script.js':
         return send(200, 'text/javascript; charset=utf-8', PG_SCRIPT);
@@ -181,6 +182,8 @@ export function galleryStubs() {
       case '/gallery/api/terms': {
         // Issue 25: the PG's terms as kpg-checkout/server's {base}/terms answers them (?mode=show only: the
         // other checkouts of the gallery ask for /gallery/api/terms, beside their session-url, and get a 404).
+        // ?mode=none: a pgcode the PG has no terms for (the shop's own terms show alone).
+        if (q.get('mode') === 'none') return json({ pgcode: 'nauthcard', required: false, terms_hash: null, list: [] });
         if (q.get('mode') !== 'show') break;
         return json({ pgcode: 'card', required: true, terms_hash: 'a1'.repeat(32), list: STANDARD_TERMS });
       }

@@ -43,6 +43,7 @@ const T = {
     widget: '카드사 선택과 결제 버튼',
     receipt: '전표 <kpg-receipt>',
     terms: '약관 동의 (terms="pg")',
+    shopTerms: '상점 약관 (slot="terms")과 에스크로',
     presetNames: {
       default: '기본', toss: '토스 블루', kakao: '카카오 옐로', naver: '네이버 그린', black: '검정',
       'white-on-white': '흰 바탕에 흰 포인트', dark: '어두운 페이지', 'dark-white': '어두운 페이지, 흰 포인트',
@@ -56,6 +57,7 @@ const T = {
       busy: ['진행 중 (busy)', '응답하지 않는 session-url'],
       continue: ['결제창 열기 (continue)', '클릭 없이 pay()를 부른 경우'],
       paid: ['결제 완료 (paid)', '위 버튼을 누르면 결과가 옵니다'],
+      paidEscrow: ['결제 완료, 에스크로 (paid)', '결과의 escrow: true (신한 escr_yn=Y)'],
       failed: ['결제 실패 (failed)', '위 버튼을 누르면 결과가 옵니다'],
       cancelled: ['결제 취소 (cancelled)', '위 버튼을 누르면 결과가 옵니다'],
       awaiting: ['입금 대기 (awaiting-deposit)', '가상계좌 발급: 계좌번호 복사 버튼과 입금기한'],
@@ -75,6 +77,8 @@ const T = {
       slipFailed: ['전표 불러오기 실패', '500을 답하는 receipt-url'],
       termsMissing: ['약관 동의 전', '전체 동의 전에는 결제 버튼이 무엇이 빠졌는지 알려 줍니다'],
       termsGiven: ['약관 동의 후', '전체 동의를 누른 상태'],
+      termsShop: ['상점 약관 함께', 'slot="terms"의 링크도 전체 동의에 포함됩니다'],
+      termsShopOnly: ['상점 약관만', 'PG 약관이 없는 결제수단: 상점 약관만 보입니다'],
     },
   },
   en: {
@@ -89,6 +93,7 @@ const T = {
     widget: 'Card picker and pay button',
     receipt: 'Receipt <kpg-receipt>',
     terms: 'Consent to the PG\u2019s terms (terms="pg")',
+    shopTerms: 'The shop\u2019s own terms (slot="terms") and escrow',
     presetNames: {
       default: 'Default', toss: 'Toss blue', kakao: 'Kakao yellow', naver: 'Naver green', black: 'Black',
       'white-on-white': 'White point on white', dark: 'Dark page', 'dark-white': 'Dark page, white point',
@@ -102,6 +107,7 @@ const T = {
       busy: ['Busy', 'A session-url that never answers'],
       continue: ['Open the window (continue)', 'pay() called without a click'],
       paid: ['Paid', 'Press the button above for the outcome'],
+      paidEscrow: ['Paid, with escrow', 'The result\u2019s escrow: true (Shinhan escr_yn=Y)'],
       failed: ['Failed', 'Press the button above for the outcome'],
       cancelled: ['Cancelled', 'Press the button above for the outcome'],
       awaiting: ['Awaiting deposit', 'A virtual account: the number with a copy button, the due date'],
@@ -121,6 +127,8 @@ const T = {
       slipFailed: ['Slip could not load', 'A receipt-url answering 500'],
       termsMissing: ['Before the consent', 'The pay button says what is missing until 전체 동의 is ticked'],
       termsGiven: ['After the consent', '전체 동의 ticked'],
+      termsShop: ['With the shop\u2019s terms', 'Links in slot="terms" are covered by the same 전체 동의'],
+      termsShopOnly: ['The shop\u2019s terms only', 'A payment method without PG terms: only the shop\u2019s show'],
     },
   },
 }[lang];
@@ -144,6 +152,11 @@ const checkout = (id, outcome, extra = {}) => ({
     ...extra,
   },
 });
+/** The shop's own terms (issue 25): links slotted into the consent step. */
+const shopTerms = () => [
+  el('a', { slot: 'terms', href: '#terms-shop-policy' }, lang === 'en' ? 'Shop terms of use' : '상점 이용약관'),
+  el('a', { slot: 'terms', href: '#terms-shop-privacy' }, lang === 'en' ? 'Privacy policy' : '개인정보 처리방침'),
+];
 const cards = (mode = '') => `/gallery/api/cards${mode ? `?mode=${mode}` : ''}`;
 const picker = (extra = {}) => ({
   tag: 'kpg-card-picker',
@@ -238,6 +251,17 @@ const SECTIONS = [
       ['slipFailed', slip('fail')],
     ],
   },
+  {
+    // Issue 25's rest, last so that no specimen above moves: the shop's own terms, and escrow shown.
+    id: 'section-shop-terms',
+    title: T.shopTerms,
+    wide: true,
+    specimens: [
+      ['termsShop', { ...checkout('terms-shop', 'paid', { pgcode: 'card', 'terms-url': '/gallery/api/terms?mode=show' }), children: shopTerms }, { terms: true }],
+      ['termsShopOnly', { ...checkout('terms-shop-only', 'paid', { pgcode: 'nauthcard', 'terms-url': '/gallery/api/terms?mode=none' }), children: shopTerms }, { terms: true }],
+      ['paidEscrow', checkout('paid-escrow', 'escrow'), { outcome: 'kpg-success' }],
+    ],
+  },
 ];
 
 const el = (tag, props = {}, ...children) => {
@@ -308,7 +332,7 @@ function build() {
     }
     for (const [id, spec, how = {}] of section.specimens) {
       const [label, note] = how.caption ?? T.s[id];
-      const element = el(spec.tag, spec.attrs);
+      const element = el(spec.tag, spec.attrs, ...(spec.children?.() ?? []));
       const figure = el('figure', { id, tabindex: '-1' }, el('figcaption', {}, el('b', {}, label), note), element);
       grid.append(figure);
       if (how.start) {

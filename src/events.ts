@@ -112,13 +112,18 @@ export type KpgErrorCode =
 
 /** Issue 25: the consent step's state (`kpg-terms-change`): what the checkout sends with the session. */
 export interface KpgTermsDetail {
-  /** The PG has terms for this pgcode: the buyer must agree before paying. */
+  /** The PG has terms for this pgcode, or the shop slotted its own: the buyer must agree before paying. */
   required: boolean;
   agreed: boolean;
   /** The terms_no agreed to (all of them once agreed), sent as `terms_agreed`. */
   terms_agreed: number[];
   /** The hash the backend answered with the terms, sent as `terms_hash`. */
   terms_hash: string | null;
+  /**
+   * The shop slotted its own terms (`slot="terms"`): `agreed` covers them too. Record that consent in your
+   * own backend; kpg-checkout/server records the consent to the PG's terms only.
+   */
+  shop_terms: boolean;
 }
 
 /** Anything else went wrong. `provider` and `order_no` are set when known, so a shop can reconcile. */

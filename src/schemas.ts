@@ -75,6 +75,11 @@ export const ResultSchema = z.looseObject({
   /** `paid` once part of it was given back, and `refunded`: won given back, and what is left. */
   refunded_total: z.optional(Won),
   balance: z.optional(Won),
+  /**
+   * Issue 25: Shinhan's escr_yn on the return (the buyer chose escrow, 에스크로, in the PG's window), as the
+   * backend recorded it. A boolean or absent: anything else is refused as a bad result.
+   */
+  escrow: z.optional(z.boolean()),
 });
 export type KpgResult = z.infer<typeof ResultSchema>;
 

@@ -41,17 +41,23 @@ async function signIn(name: string): Promise<void> {
 const signOut = () => fetch('/api/demo/staff-logout', { method: 'POST' });
 
 /** A Shinhan card payment of a demo order (p2: ₩55,000), as a buyer makes it. */
-async function paidOrder(): Promise<{ orderId: string; tid: string }> {
+async function paidOrder(escrow = false): Promise<{ orderId: string; tid: string }> {
   const orderId = await newOrder('p2');
-  const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" device="pc" order-id=${orderId}
-    session-url="/api/kpg/session" result-url="/api/kpg/result" script-src=${SHINHAN_SCRIPT}></kpg-checkout>`);
-  const rec = recordEvents(el);
-  await realClick(payButton(el));
-  await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
-  const outcome = await rec.outcome(12000);
-  expect(outcome.type).to.equal('kpg-success');
-  fixtureCleanup();
-  return { orderId, tid: outcome.detail.tid };
+  // The buyer chooses escrow in Shinhan's window: the sandbox's return then says escr_yn=Y (issue 25).
+  if (escrow) expect((await sandbox('shinhan', '/__sandbox/settings', { escr_yn: 'Y' })).status).to.equal(200);
+  try {
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" device="pc" order-id=${orderId}
+      session-url="/api/kpg/session" result-url="/api/kpg/result" script-src=${SHINHAN_SCRIPT}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+    const outcome = await rec.outcome(12000);
+    expect(outcome.type).to.equal('kpg-success');
+    fixtureCleanup();
+    return { orderId, tid: outcome.detail.tid };
+  } finally {
+    if (escrow) await sandbox('shinhan', '/__sandbox/settings', { escr_yn: null });
+  }
 }
 
 type Admin = HTMLElement & { view?: string };
@@ -130,7 +136,7 @@ describe('the staff console against the real server (issue 23)', () => {
 
   it('find an order, open its story, give part back (amount and balance after), see the balance, give the rest, see refunded', async function () {
     this.timeout(60000);
-    const { orderId, tid } = await paidOrder();
+    const { orderId, tid } = await paidOrder(true);
     await signIn('kim');
     const admin = await mount<Admin>(html`<kpg-admin api-url="/api/kpg/staff" lang="en"></kpg-admin>`);
     await waitFor(() => !!$(admin, 'form.search input[name="q"]'), 'no search box', { timeout: 10000 });
@@ -145,6 +151,8 @@ describe('the staff console against the real server (issue 23)', () => {
     await realClick($(admin, 'table.orders tbody tr button.link')!);
     await waitFor(() => admin.getAttribute('view') === 'order' && !!$(admin, 'button.give'), 'the story did not open', { timeout: 10000 });
     expect(balanceText(admin)).to.equal('₩55,000');
+    // Paid with escrow (escr_yn=Y): the story's summary says so.
+    expect($(admin, '.summary .escrow dd')?.textContent?.trim()).to.equal("Applies (the buyer chose it in the PG's window)");
     expect([...admin.shadowRoot!.querySelectorAll('ol.timeline li')].map((li) => li.getAttribute('data-kind'))).to.include.members(['attempt', 'status', 'event']);
 
     // Part of it: the confirmation says what goes back and what is left after it.

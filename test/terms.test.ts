@@ -5,13 +5,32 @@
  * without it, the consent sent with the session; and hostile terms HTML that runs nothing and fetches nothing
  * (the sandbox Shinhan PG counts every request its probe route gets).
  */
-import { expect, fixture as mount, html } from '@open-wc/testing';
+import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import './elements.js';
 import { needs } from './elements.js';
 import type { KpgCheckout } from '../src/index.js';
+import type { KpgTermsDetail } from '../src/events.js';
 import { hostileTerms, STANDARD_TERMS } from '../demo/sandbox/shinhan/terms.mjs';
-import { SESSION, SHINHAN_SANDBOX, fixture, fixtureCalls, payButton, recordEvents, sandbox, stubScript, uniqueKey, waitFor } from './helpers.js';
+import { ResultSchema } from '../src/schemas.js';
+import {
+  SESSION,
+  SHINHAN_PAY_PAGE,
+  SHINHAN_SANDBOX,
+  SHINHAN_SCRIPT,
+  closeSandboxWindows,
+  fixture,
+  fixtureCalls,
+  newOrder,
+  payButton,
+  pgWindow,
+  realClick,
+  recordEvents,
+  sandbox,
+  stubScript,
+  uniqueKey,
+  waitFor,
+} from './helpers.js';
 
 const HASH = 'ab'.repeat(32);
 const termsBody = (list: readonly unknown[]) => ({ pgcode: 'card', required: true, terms_hash: HASH, list });
@@ -140,6 +159,68 @@ describe('the consent step (issue 25)', () => {
     }
   });
 
+  it("the shop's own terms (slot=\"terms\"): under the PG's, reached by Tab, covered by the same 전체 동의; alone where the PG has none, then nothing goes to the server", async function () {
+    needs(this, 'shinhan');
+    for (const list of [STANDARD_TERMS, []]) {
+      const key = uniqueKey('shopterms');
+      const wrap = await mount(html`<div>
+        <button id="before">before</button>
+        <kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="11000" order-id="T-25c"
+          session-url=${fixture({ body: SESSION, key })} result-url=${fixture({ body: { status: 'pending' } })}
+          script-src=${stubScript('OK', '')} terms-url=${fixture({ body: termsBody(list) })}
+          ><a slot="terms" id="shop-terms" href="#shop-terms">상점 이용약관</a></kpg-checkout>
+      </div>`);
+      const el = wrap.querySelector('kpg-checkout') as KpgCheckout;
+      const rec = recordEvents(el);
+      const changes: KpgTermsDetail[] = [];
+      el.addEventListener('kpg-terms-change', (e) => changes.push((e as CustomEvent<KpgTermsDetail>).detail));
+      const terms = () => el.shadowRoot!.querySelector('kpg-terms');
+      const box = () => terms()?.shadowRoot?.querySelector<HTMLInputElement>('input[type="checkbox"]');
+      // Shown with the shop's terms at once; the PG's come when the terms request answers (its hash).
+      await waitFor(() => box() && !terms()!.hidden && el.termsState?.shop_terms && el.termsState.terms_hash === HASH, `the step did not show with the shop's terms (${list.length} PG terms)`, { timeout: 8000 });
+      await el.updateComplete;
+      await terms()!.updateComplete;
+      const link = wrap.querySelector<HTMLAnchorElement>('#shop-terms')!;
+      expect(link.getBoundingClientRect().height, 'the slotted link is rendered').to.be.greaterThan(0);
+      expect(el.termsState).to.include({ required: true, agreed: false, shop_terms: true });
+      expect([...terms()!.shadowRoot!.querySelectorAll('.terms li span')].map((x) => x.textContent)).to.deep.equal(list.map((t) => t.terms_nm));
+      await expect(el, `axe: the shop's terms (${list.length} PG terms)`).to.be.accessible();
+
+      // Keyboard only: the PG's "전문 보기" buttons, then the shop's link, then the one checkbox, then pay.
+      document.getElementById('before')!.focus();
+      for (let i = 0; i < list.length; i++) await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      expect(deepActive(), 'the shop link is next').to.equal(link);
+      await sendKeys({ press: 'Tab' });
+      expect(deepActive()).to.equal(box());
+      await sendKeys({ press: 'Tab' });
+      expect(deepActive()).to.equal(payButton(el));
+      await sendKeys({ press: 'Enter' });
+      await waitFor(() => rec.events.some((e) => e.type === 'kpg-error'), 'no kpg-error');
+      expect(rec.events.find((e) => e.type === 'kpg-error')!.detail.code).to.equal('terms-required');
+      expect(await fixtureCalls(key)).to.have.length(0);
+      await waitFor(() => deepActive() === box(), 'the focus did not go to the checkbox');
+      await sendKeys({ press: 'Space' });
+      await waitFor(() => el.termsState?.agreed === true, 'the consent did not register');
+      expect(changes.at(-1), 'kpg-terms-change says the shop\'s terms are covered').to.include({ required: true, agreed: true, shop_terms: true });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Enter' });
+      await waitFor(async () => (await fixtureCalls(key)).length === 1, 'no session request');
+      const body = JSON.parse((await fixtureCalls(key))[0].body);
+      if (list.length) {
+        expect(body.terms_agreed).to.deep.equal([1, 2, 3]);
+        expect(body.terms_hash).to.equal(HASH);
+      } else {
+        // The shop's own terms only: the shop records that consent; the server has nothing to check.
+        expect(body).to.not.have.property('terms_agreed');
+        expect(body).to.not.have.property('terms_hash');
+      }
+      // The next round's page holds only its own checkout (one "before" button, one pay in flight).
+      await el.updateComplete;
+      fixtureCleanup();
+    }
+  });
+
   it('terms="none", a pgcode without terms, and a backend without a terms route: no step, pay is not held', async function () {
     needs(this, 'shinhan');
     for (const extra of [{ terms: 'none', list: STANDARD_TERMS }, { list: [] }, { status: 404 }]) {
@@ -157,6 +238,37 @@ describe('the consent step (issue 25)', () => {
       expect(payButton(el).hasAttribute('aria-describedby')).to.equal(false);
       void el.pay();
       await waitFor(async () => (await fixtureCalls(key)).length === 1, `pay was held (${JSON.stringify(extra)})`);
+    }
+  });
+
+  it('escrow: Shinhan returns escr_yn=Y, the verified result says escrow: true, the paid message adds a fixed text; a non-boolean escrow is refused', async function () {
+    needs(this, 'shinhan');
+    // A result whose escrow is not a boolean is not a result (the widget's one schema).
+    expect(ResultSchema.safeParse({ status: 'paid', order_no: 'O-1', escrow: 'Y' }).success).to.equal(false);
+    expect(ResultSchema.safeParse({ status: 'paid', order_no: 'O-1', escrow: true }).success).to.equal(true);
+
+    // Through the Shinhan sandbox (its window's approve posts escr_yn=Y) and the demo's kpg-checkout/server.
+    await closeSandboxWindows();
+    expect((await sandbox('shinhan', '/__sandbox/settings', { escr_yn: 'Y' })).status).to.equal(200);
+    try {
+      const orderId = await newOrder('p1');
+      const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" device="pc" lang="ko" order-id=${orderId} session-url="/api/kpg/session"
+        result-url="/api/kpg/result" script-src=${SHINHAN_SCRIPT}></kpg-checkout>`);
+      const rec = recordEvents(el);
+      await realClick(payButton(el));
+      await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
+      const outcome = await rec.outcome(12000);
+      expect(outcome.type, JSON.stringify(outcome.detail)).to.equal('kpg-success');
+      expect(outcome.detail.result.escrow).to.equal(true);
+      await el.updateComplete;
+      const status = el.shadowRoot!.querySelector('[part="status"]')!.textContent;
+      expect(status).to.equal('결제가 완료되었습니다. 에스크로(구매안전서비스)가 적용되었습니다.');
+      el.lang = 'en';
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('[part="status"]')!.textContent).to.equal('Payment complete. Escrow (buyer protection) applies.');
+      await expect(el, 'axe: paid with escrow').to.be.accessible();
+    } finally {
+      await sandbox('shinhan', '/__sandbox/settings', { escr_yn: null });
     }
   });
 });

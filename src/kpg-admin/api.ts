@@ -137,6 +137,8 @@ export const PaymentSchema = z.object({
   card_no: MaybeText,
   install_month: MaybeText,
   bank_name: MaybeText,
+  /** Issue 25: the buyer chose escrow in Shinhan's window (escr_yn Y). Absent from an older server. */
+  escrow: z.optional(z.boolean()),
 });
 export type Payment = z.infer<typeof PaymentSchema>;
 

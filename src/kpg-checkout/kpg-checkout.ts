@@ -123,7 +123,8 @@ interface View {
  * @attribute pg-origins - Ignored, with a console warning: PG origins are allowed from JavaScript only (`KpgCheckout.allowPgOrigins()`).
  * @attribute terms - Shinhan: `pg` (default) shows the PG's terms (terms-info-list, through `terms-url`) with a required "전체 동의" checkbox before the pay button and sends the consent with the session; `none` shows nothing. Read by the consent step (second stage, kpg-terms/step.ts) as an attribute.
  * @attribute terms-url - Your backend endpoint for the PG's terms (same origin); default `terms` beside `session-url` (kpg-checkout/server's `{base}/terms`).
- * @fires kpg-terms-change - (Shinhan, with terms) The terms loaded, or the buyer ticked / unticked "전체 동의". `detail: {required, agreed, terms_agreed, terms_hash}`
+ * @fires kpg-terms-change - (Shinhan, with terms) The terms loaded, the shop's own terms came or went, or the buyer ticked / unticked "전체 동의". `detail: {required, agreed, terms_agreed, terms_hash, shop_terms}`
+ * @slot terms - (Shinhan) The shop's own terms (links to its 이용약관...), shown in the consent step and covered by the same "전체 동의"; the shop records that consent itself.
  *
  * @csspart base - The wrapper, coloured with `main_color`.
  * @csspart picker - The card picker (with `cards-url`); its `list`, `card` and `installment` parts are exported.

@@ -18,6 +18,8 @@ const ymd = (date: string) => date.split('-').map(Number);
 
 const KO = {
   paid: '결제가 완료되었습니다.',
+  // Issue 25: the backend's result says escrow (Shinhan escr_yn = Y): a fixed text, never the PG's.
+  escrow: '에스크로(구매안전서비스)가 적용되었습니다.',
   paidButton: '결제 완료',
   refunded: '결제가 취소되었습니다.',
   cancelled: '결제를 취소했습니다.',
@@ -53,6 +55,7 @@ const KO = {
 };
 const EN: typeof KO = {
   paid: 'Payment complete.',
+  escrow: 'Escrow (buyer protection) applies.',
   paidButton: 'Paid',
   refunded: 'Payment refunded.',
   cancelled: 'Payment cancelled.',
@@ -145,7 +148,7 @@ export function message(outcome: Outcome, en: boolean, copy: '' | 'copied' | 'se
   const t = en ? EN : KO;
   switch (outcome.type) {
     case 'kpg-success':
-      return t.paid;
+      return outcome.detail.result.escrow === true ? `${t.paid} ${t.escrow}` : t.paid;
     case 'kpg-refunded':
       return t.refunded;
     case 'kpg-fail':

@@ -33,6 +33,20 @@ export const styles =
     font-size: 13px;
     flex: none;
   }
+  [hidden] {
+    display: none !important;
+  }
+  .shop {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    padding: 6px 0;
+    border-bottom: 1px solid var(--line);
+    font-size: 14px;
+  }
+  ::slotted(*) {
+    color: inherit;
+  }
   .agree {
     display: flex;
     align-items: center;

@@ -15,6 +15,7 @@ import { say } from '../messages.js';
 /** The consent step's own words (Korean, English). */
 const KO = {
   label: '결제 약관 동의',
+  shop: '상점 약관',
   read: '전문 보기',
   agreeAll: '위 약관에 모두 동의합니다 (전체 동의)',
   close: '닫기',
@@ -23,6 +24,7 @@ const KO = {
 };
 const EN: typeof KO = {
   label: 'Payment terms',
+  shop: "The shop's terms",
   read: 'Read in full',
   agreeAll: 'I agree to all of the terms above',
   close: 'Close',
@@ -50,6 +52,12 @@ export const termsDocument = (content: string): string =>
  * The terms' HTML comes from the PG and is never put in this page: the dialog shows it in an `<iframe
  * srcdoc sandbox="">` (no scripts, no same origin) under a Content-Security-Policy that loads nothing.
  *
+ * The shop's own terms (its 이용약관, 개인정보 처리방침...) go in as children with `slot="terms"` (links
+ * to its pages, as the shop writes them): shown under the PG's and covered by the same "전체 동의"; with
+ * them the step shows even where the PG has no terms. The shop records the buyer's consent to its own terms
+ * itself (`kpg-terms-change`, `shop_terms`); the server records the consent to the PG's.
+ *
+ * @slot terms - The shop's own terms (links), covered by the same consent.
  * @tagname kpg-terms
  * @summary The PG's terms and the buyer's consent (Shinhan terms-info-list).
  *
@@ -72,6 +80,7 @@ export class KpgTerms extends KpgLitElement {
     _terms: { attribute: false },
     _agreed: { attribute: false },
     _open: { attribute: false },
+    _shop: { attribute: false },
   };
 
   /** Your backend endpoint for the PG's terms (same origin; kpg-checkout/server: `{base}/terms`). */
@@ -88,6 +97,8 @@ export class KpgTerms extends KpgLitElement {
   declare private _agreed: boolean;
   /** The index of the terms the dialog shows, or -1. */
   declare private _open: number;
+  /** The shop slotted its own terms (slot="terms"). */
+  declare private _shop: boolean;
 
   #load = 0;
   /** The button that opened the dialog: the focus goes back to it. */
@@ -100,17 +111,20 @@ export class KpgTerms extends KpgLitElement {
     this._terms = null;
     this._agreed = false;
     this._open = -1;
+    this._shop = false;
   }
 
   /** What the checkout sends, or what is missing. */
   get detail(): KpgTermsDetail {
     const t = this._terms;
     const list = t?.list ?? [];
+    const required = list.length > 0 || this._shop;
     return {
-      required: list.length > 0,
-      agreed: list.length > 0 && this._agreed,
+      required,
+      agreed: required && this._agreed,
       terms_agreed: this._agreed ? list.map((x) => x.terms_no) : [],
       terms_hash: t?.terms_hash ?? null,
+      shop_terms: this._shop,
     };
   }
 
@@ -151,6 +165,14 @@ export class KpgTerms extends KpgLitElement {
     emit(this, 'kpg-terms-change', this.detail);
   }
 
+  /** The shop's terms came or went (also through `<kpg-checkout>`'s slot, forwarded here). */
+  #onSlot(event: Event): void {
+    const shop = (event.target as HTMLSlotElement).assignedElements({ flatten: true }).length > 0;
+    if (shop === this._shop) return;
+    this._shop = shop;
+    emit(this, 'kpg-terms-change', this.detail);
+  }
+
   #onAgree(event: Event): void {
     this._agreed = (event.target as HTMLInputElement).checked;
     emit(this, 'kpg-terms-change', this.detail);
@@ -183,11 +205,12 @@ export class KpgTerms extends KpgLitElement {
     const t = this.text(KO, EN);
     const list = this._terms?.list ?? [];
     const open = list[this._open];
-    if (this._status === 'ready' && !list.length) return nothing;
+    // Nothing to agree to: only the (empty) slot stays, so shop's terms slotted later are seen.
+    if (this._status === 'ready' && !list.length && !this._shop) return html`<slot name="terms" @slotchange=${this.#onSlot}></slot>`;
     return html`
       <div part="base" class="base">
         <p class="label" id="label">${t.label}</p>
-        <ul class="terms" aria-labelledby="label">
+        <ul class="terms" aria-labelledby="label" ?hidden=${!list.length && this._status !== 'loading'}>
           ${list.map(
             (terms, i) => html`<li>
               <span id=${`name-${i}`}>${terms.terms_nm}</span>
@@ -195,7 +218,8 @@ export class KpgTerms extends KpgLitElement {
             </li>`,
           )}
         </ul>
-        ${list.length
+        <div class="shop" role="group" aria-label=${t.shop} ?hidden=${!this._shop}><slot name="terms" @slotchange=${this.#onSlot}></slot></div>
+        ${list.length || this._shop
           ? html`<label part="agree" class="agree"><input type="checkbox" required aria-required="true" .checked=${this._agreed} ?disabled=${this.disabled} @change=${this.#onAgree} />
               <span>${t.agreeAll}</span></label>`
           : nothing}

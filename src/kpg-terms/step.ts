@@ -58,6 +58,10 @@ export const termsStep: TermsStep = {
       el = new KpgTerms();
       el.setAttribute('part', 'terms');
       el.setAttribute('exportparts', 'agree, dialog');
+      // The shop's own terms, <kpg-checkout>'s children with slot="terms", go on into the step's slot.
+      const shop = document.createElement('slot');
+      shop.name = shop.slot = 'terms';
+      el.append(shop);
       el.addEventListener('kpg-terms-change', (event) => {
         host.termsState = (event as CustomEvent<KpgTermsDetail>).detail;
         host.requestUpdate();
@@ -83,9 +87,9 @@ export const termsStep: TermsStep = {
   choice(host) {
     const t = host.termsState;
     if (!t?.required) return undefined;
-    return t.agreed && t.terms_hash
-      ? { terms_agreed: t.terms_agreed, terms_hash: t.terms_hash }
-      : { code: 'terms-required', field: 'terms_agreed', message: say('terms-required') };
+    if (!t.agreed) return { code: 'terms-required', field: 'terms_agreed', message: say('terms-required') };
+    // The shop's own terms only (the PG has none for this pgcode): nothing for the server to check.
+    return t.terms_hash && t.terms_agreed.length ? { terms_agreed: t.terms_agreed, terms_hash: t.terms_hash } : undefined;
   },
   hint: (en) => (en ? 'Agree to the terms to pay.' : '결제하려면 약관에 동의해 주세요.'),
 };

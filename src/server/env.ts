@@ -4,6 +4,7 @@
  *
  *   DATABASE_URL | KPG_DATA_DIR, KPG_PUBLIC_BASE_URL,
  *   SHINHAN_API_BASE, SHINHAN_CLIENT_ID, SHINHAN_PAYMENT_API_KEY, SHINHAN_SEARCH_API_KEY, SHINHAN_PGCODES,
+ *   SHINHAN_REQUIRE_TERMS (true | false; default true: shinhan.requireTerms),
  *   SMARTRO_MID, SMARTRO_MERCHANT_KEY, SMARTRO_ENV (test | real: Smartro's documented hosts) or all of
  *   SMARTRO_PC_ACTION, SMARTRO_MOBILE_ACTION, SMARTRO_API_BASE (each also overrides its SMARTRO_ENV host),
  *   SMARTRO_RECEIPT_LOOKUP_BY_MOID, SMARTRO_PAY_METHODS (card,vbank,bank,phone), SMARTRO_VBANK_DUE_DAYS,
@@ -43,6 +44,11 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     out.shinhan = shinhan as unknown as ShinhanOptions;
     const pgcodes = value('SHINHAN_PGCODES');
     if (pgcodes) out.shinhan.pgcodes = pgcodes.split(',').map((s) => s.trim()).filter(Boolean);
+    const terms = value('SHINHAN_REQUIRE_TERMS');
+    if (terms !== undefined) {
+      if (!/^(true|false)$/i.test(terms)) throw new Error('kpg server: SHINHAN_REQUIRE_TERMS must be true or false');
+      out.shinhan.requireTerms = /^true$/i.test(terms);
+    }
   }
   const smartroEnv = value('SMARTRO_ENV');
   if (smartroEnv !== undefined && smartroEnv !== 'test' && smartroEnv !== 'real') throw new Error('kpg server: SMARTRO_ENV must be test or real');

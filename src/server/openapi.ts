@@ -256,13 +256,13 @@ export const ROUTES: Route[] = [
     body: { schema: SessionBodySchema, type: JSON_BODY },
     answers: {
       '200': { description: 'The session the widget opens (Shinhan redirect_url, Smartro form).', schema: SessionAnswerSchema },
-      '400': error('A field is missing or invalid (missing-field, invalid-field, unsupported-provider: `field` names it), including a pay_method or pgcode this shop does not allow.'),
+      '400': error('A field is missing or invalid (missing-field, invalid-field, unsupported-provider: `field` names it), including a pay_method or pgcode this shop does not allow, and a Shinhan session without the consent to the PG\'s terms (shinhan.requireTerms, on by default: missing-field / terms-not-agreed, field terms_agreed).'),
       '403': error("forbidden: the shop's authorize said no (logged out, another buyer's order)."),
       '404': error('unknown-order: loadOrder knows no such order.'),
       '409': { description: 'The order has an attempt that holds it: the widget finishes it (contract v2).', schema: SessionRefusalSchema },
       '415': error('The body is not application/json.'),
       '429': { ...error('rate-limited'), headers: { 'Retry-After': 'Seconds to wait.' } },
-      '502': error('The PG refused the payment request or could not be reached (pg-refused, pg-unreachable...).'),
+      '502': error('The PG refused the payment request or could not be reached (pg-refused, pg-unreachable...), or its terms could not be learned (terms-unavailable).'),
     },
   },
   {

@@ -273,6 +273,7 @@ async function story(store: PaymentStore, orderId: string, attempts: FoundAttemp
           card_no: paid.card_no ? maskCardNo(paid.card_no) : null,
           install_month: paid.install_month,
           bank_name: paid.bank_name,
+          escrow: paid.escrow === 'Y',
         }
       : null;
   const buyerOf = [...attempts].reverse().find((a) => a.buyer_name || a.buyer_phone) ?? latest;

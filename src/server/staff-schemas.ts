@@ -167,6 +167,8 @@ export const StorySchema = z.object({
       card_no: z.string().nullable(),
       install_month: z.string().nullable(),
       bank_name: z.string().nullable(),
+      /** Issue 25: Shinhan's escr_yn was Y on the paid attempt's return (the buyer chose escrow). */
+      escrow: z.boolean(),
     })
     .nullable(),
   attempts: z.array(

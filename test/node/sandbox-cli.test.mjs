@@ -72,7 +72,11 @@ test('free ports by default: the printed options, pasted into createKpgServer, p
   const server = await startServer(t, /** @type {any} */ (undefined), { database: { memory: true }, ...pgs, loadOrder: shop.loadOrder, authorize: shop.authorize }, { secrets: SANDBOX_SECRETS });
   const paid = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
 
-  const a = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: shop.add().order_id, device_type: 2 });
+  // Consent is required by default (issue 25): the session carries it, as the widget's consent step sends it.
+  const terms = (await server.call('/api/kpg/terms?pgcode=selpay')).json;
+  assert.equal(terms.required, true);
+  const consent = { terms_agreed: terms.list.map((/** @type {any} */ x) => x.terms_no), terms_hash: terms.terms_hash };
+  const a = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: shop.add().order_id, device_type: 2, ...consent });
   assert.equal(a.status, 200, a.text);
   assert.ok(a.json.redirect_url.startsWith(`${shinhan}/`));
   const page = await shinhanDecide(a.json.redirect_url, 'approve');

@@ -45,6 +45,9 @@ async function startFakePg(t) {
       }
       return res.end(JSON.stringify({ ret_code: 0, ret_msg: 'OK', list: [{ card_cpny_cd: 'S001', card_cpny_name: 'BC카드', image_url: '/x.png', sort_no: 1 }] }));
     }
+    // This PG has no terms for any pgcode ("there is no data.", the document's error example): with
+    // requireTerms on by default (issue 25) a session needs no consent here; server-terms covers terms.
+    if (url.pathname === '/v1.0/payments/info/terms-info-list') return answer(401, { ret_code: 998, ret_msg: 'there is no data.' });
     if (url.pathname.startsWith('/v1.0/receipt/info/')) {
       pg.receiptCalls.push({ auth: req.headers.authorization, tid: decodeURIComponent(url.pathname.slice(19)), query: Object.fromEntries(url.searchParams) });
       if (pg.receipt === 'refuse') return answer(200, { ret_code: 942, ret_msg: 'amunt does not match' });

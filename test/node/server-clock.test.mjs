@@ -48,7 +48,8 @@ forEachEngine(`issue 20: date decisions at Korean edge times, one pinned clock (
       t,
       store(),
       {
-        shinhan: { apiBase: `${shinhan.origin}/`, ...SANDBOX_SHINHAN },
+        // Clock tests, not consent ones: the sandbox has terms for card and selpay (issue 25's default needs consent).
+        shinhan: { apiBase: `${shinhan.origin}/`, ...SANDBOX_SHINHAN, requireTerms: false },
         smartro: {
           ...SANDBOX_SMARTRO,
           pcAction: `${smartro.origin}/interfaceURL.jsp`,

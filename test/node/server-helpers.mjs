@@ -333,7 +333,10 @@ export async function sandboxes(t, smartroOptions = {}, shinhanOptions = {}) {
     shinhan,
     smartro,
     options: {
-      shinhan: { apiBase: `${shinhan.origin}/`, ...SANDBOX_SHINHAN },
+      // requireTerms: false: these tests are about payments, not consent (the sandbox has terms for card and
+      // selpay, and a session without terms_agreed is refused by default); server-terms.test.mjs and
+      // shinhan-sandbox-terms.test.mjs cover the default on both engines.
+      shinhan: { apiBase: `${shinhan.origin}/`, ...SANDBOX_SHINHAN, requireTerms: false },
       smartro: {
         ...SANDBOX_SMARTRO,
         pcAction: `${smartro.origin}/interfaceURL.jsp`,

@@ -172,6 +172,9 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
           pay_ispt_hash: sha256(`${r.user_id}${r.amount}${tid}${PAYMENT_KEY}`), tx_date: '2026-11-30 23:59:00', pay_info: [{ card_cpny_cd: 'S001' }],
         });
       }
+      // No terms for any pgcode (issue 25's default needs consent only where terms exist); before the
+      // failure modes: this file is about lookups, not about terms the PG cannot give.
+      if (url.pathname === '/v1.0/payments/info/terms-info-list') return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
       if (pg.search !== 'ok') return FAILURES[pg.search](res, 'shinhan');
       if (url.pathname === '/v1.0/payments/confirm-info') {
         const done = pg.approved.get(url.searchParams.get('order_no') ?? '');

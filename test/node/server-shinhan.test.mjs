@@ -64,6 +64,9 @@ async function startFakePg(t) {
           ],
         });
       }
+      // No terms for any pgcode ("there is no data."): with requireTerms on by default (issue 25) these
+      // sessions need no consent; server-terms.test.mjs covers the terms.
+      if (url.pathname === '/v1.0/payments/info/terms-info-list') return answer(401, { ret_code: 998, ret_msg: 'there is no data.' });
       return answer(404, { ret_code: 404, ret_msg: 'no such API' });
     }
     const body = JSON.parse((await readAll(req)).toString('utf8'));

@@ -186,6 +186,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
   test('one order\'s story: a partial cancel, the balance, the rest, refunded; the timeline, the audit table with the account masked', async (t) => {
     const s = await setup(t);
     const who = buyer();
+    // The buyer chooses escrow in Shinhan's window (escr_yn Y on the return): the story says so (issue 25).
+    const escrow = await fetch(`${s.pgs.shinhan.origin}/__sandbox/settings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ escr_yn: 'Y' }) });
+    assert.equal(escrow.status, 200);
     const p = await payShinhan(s, { amount: 20000, buyer: who });
     const id = p.order.order_id;
     const first = await s.post('/cancel', { order_id: id, amount: 5000, reason: '부분 환불', idempotency_key: key() });
@@ -194,6 +197,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     let story = (await s.get(`/orders/${id}`)).json;
     parses(server.StorySchema, consoleSide.StorySchema, story, 'story after a partial cancel');
     assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['paid', 5000, 15000]);
+    assert.equal(story.payment.escrow, true, 'escr_yn Y on the paid return');
     assert.deepEqual(story.buyer, { name: who.name, phone: who.tel }, 'whole in the story');
     const rest = await s.post('/cancel', { order_id: id, reason: '나머지 환불', idempotency_key: key() });
     assert.equal(rest.status, 200, rest.text);
@@ -247,6 +251,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual([rest.json.cancelled_amount, rest.json.balance], [14000, 0]);
     const story = (await s.get(`/orders/${id}`)).json;
     parses(server.StorySchema, consoleSide.StorySchema, story, 'smartro story');
+    assert.equal(story.payment.escrow, false, 'Smartro reports no escrow');
     assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['refunded', 21000, 0]);
     assert.deepEqual(story.cancels.map((/** @type {any} */ c) => [c.kind, c.status, c.amount]), [['partial', 'done', 7000], ['full', 'done', 14000]]);
     assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind === 'event').map((/** @type {any} */ e) => e.type), ['payment.paid', 'payment.refunded', 'payment.refunded']);

@@ -53,6 +53,8 @@ for (const engine of ENGINES) {
      */
     async function setup(t, o = {}) {
       const pgs = await sandboxes(t, {}, /** @type {any} */ (o.sandbox ?? {}));
+      // The server's own default (requireTerms on), not the sandboxes() helper's opt-out, unless a test says.
+      const { requireTerms: _optOut, ...shinhanOptions } = pgs.options.shinhan;
       const shop = shopOrders();
       /** @type {any[]} */
       const events = [];
@@ -61,7 +63,7 @@ for (const engine of ENGINES) {
         store,
         {
           ...pgs.options,
-          shinhan: { ...pgs.options.shinhan, pgcodes: ['selpay', 'card', 'nauthcard'], ...o.shinhan },
+          shinhan: { ...shinhanOptions, pgcodes: ['selpay', 'card', 'nauthcard'], ...o.shinhan },
           loadOrder: shop.loadOrder,
           authorize: shop.authorize,
           onEvent: (/** @type {any} */ e) => void events.push(e),
@@ -80,7 +82,7 @@ for (const engine of ENGINES) {
     }
 
     test('GET /terms: the PG\'s terms with a sha256 each and one terms_hash; cached; only the shop\'s pgcodes; none for a pgcode without terms', async (t) => {
-      const s = await setup(t, { shinhan: { requireTerms: true } });
+      const s = await setup(t);
       const r = await s.call(`${API}/terms?pgcode=card`);
       assert.equal(r.status, 200, r.text);
       assert.equal(r.json.required, true);
@@ -98,8 +100,8 @@ for (const engine of ENGINES) {
       assert.equal(other.json.field, 'pgcode');
     });
 
-    test('requireTerms: no terms_agreed -> 400 naming it; some missing -> 400; a stale hash -> 409 terms-changed; all -> paid with the consent recorded', async (t) => {
-      const s = await setup(t, { shinhan: { requireTerms: true }, options: { cardListTtlMs: 0 } });
+    test('by default (no requireTerms option): no terms_agreed -> 400 naming it; some missing -> 400; a stale hash -> 409 terms-changed; all -> paid with the consent recorded', async (t) => {
+      const s = await setup(t, { options: { cardListTtlMs: 0 } });
       const order = s.shop.add();
       const without = await s.session(order.order_id);
       assert.equal(without.status, 400, without.text);
@@ -148,8 +150,8 @@ for (const engine of ENGINES) {
       );
     });
 
-    test('without requireTerms: no consent needed; a consent the widget sends is still checked and recorded; a pgcode without terms needs none', async (t) => {
-      const s = await setup(t);
+    test('requireTerms: false (the opt-out): no consent needed; a consent the widget sends is still checked and recorded; by default a pgcode without terms needs none', async (t) => {
+      const s = await setup(t, { shinhan: { requireTerms: false } });
       const plain = await s.session(s.shop.add().order_id);
       assert.equal(plain.status, 200, plain.text);
       assert.equal((await store.getAttempt(plain.json.order_no))?.consent, null);
@@ -160,13 +162,13 @@ for (const engine of ENGINES) {
       assert.equal((await store.getAttempt(given.json.order_no))?.consent?.terms_hash, shown.terms_hash);
       assert.equal((await s.session(s.shop.add().order_id, { terms_agreed: [1], terms_hash: shown.terms_hash })).status, 400);
 
-      const t2 = await setup(t, { shinhan: { requireTerms: true } });
+      const t2 = await setup(t);
       const nauth = await t2.session(t2.shop.add().order_id, { pgcode: 'nauthcard' });
       assert.equal(nauth.status, 200, nauth.text);
     });
 
     test('selpay: buyer.ci goes as user_ci; without it a clear 400 naming buyer.ci, unless the shop waives it (then the PG decides)', async (t) => {
-      const s = await setup(t);
+      const s = await setup(t, { shinhan: { requireTerms: false } });
       const withCi = await s.session(s.shop.add().order_id, { pgcode: 'selpay' });
       assert.equal(withCi.status, 200, withCi.text);
       const noCi = s.shop.add({ buyer: { id: 'buyer09', name: '김철수' } });
@@ -176,7 +178,7 @@ for (const engine of ENGINES) {
       assert.match(refused.json.message, /user_ci/);
       assert.equal((await s.session(noCi.order_id, { pgcode: 'card' })).status, 200, 'card has no such rule');
 
-      const waived = await setup(t, { shinhan: { userCiWaived: true } });
+      const waived = await setup(t, { shinhan: { userCiWaived: true, requireTerms: false } });
       const noCi2 = waived.shop.add({ buyer: { id: 'buyer09', name: '김철수' } });
       const pgSays = await waived.session(noCi2.order_id, { pgcode: 'selpay' });
       assert.equal(pgSays.status, 502, 'the sandbox enforces the document: the PG refuses');
@@ -194,7 +196,7 @@ for (const engine of ENGINES) {
     });
 
     test('escr_yn: recorded from return_url, in the result view and in the payment.paid event', async (t) => {
-      const s = await setup(t, { sandbox: { escrYn: 'Y' } });
+      const s = await setup(t, { sandbox: { escrYn: 'Y' }, shinhan: { requireTerms: false } });
       const ok = await s.session(s.shop.add().order_id);
       const page = await shinhanDecide(ok.json.redirect_url, 'approve');
       assert.equal(page.fields.escr_yn, 'Y');

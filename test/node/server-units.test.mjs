@@ -91,6 +91,10 @@ test('optionsFromEnv: a PG when all its variables are set, an error naming the m
   const o = optionsFromEnv(env);
   assert.deepEqual(o.database, { url: 'postgres://x/y' });
   assert.deepEqual(o.shinhan?.pgcodes, ['card', 'selpay']);
+  assert.equal(o.shinhan?.requireTerms, undefined, 'unset: the provider default (on)');
+  assert.equal(optionsFromEnv({ ...env, SHINHAN_REQUIRE_TERMS: 'false' }).shinhan?.requireTerms, false);
+  assert.equal(optionsFromEnv({ ...env, SHINHAN_REQUIRE_TERMS: 'TRUE' }).shinhan?.requireTerms, true);
+  assert.throws(() => optionsFromEnv({ ...env, SHINHAN_REQUIRE_TERMS: 'no' }), /SHINHAN_REQUIRE_TERMS must be true or false/);
   assert.throws(() => optionsFromEnv({ SMARTRO_MID: 'kpgtest01m' }), /SMARTRO_MERCHANT_KEY.*must be set too/);
   assert.throws(
     () => optionsFromEnv({ SMARTRO_MID: 'a', SMARTRO_MERCHANT_KEY: 'b', SMARTRO_PC_ACTION: 'c', SMARTRO_MOBILE_ACTION: 'd', SMARTRO_API_BASE: 'e', SMARTRO_RECEIPT_LOOKUP_BY_MOID: 'yes' }),

@@ -25,7 +25,7 @@ const TEST = { timeout: 60000 };
 const FULL_PAGE = new Set(['390-light-ko', '390-dark-ko', '390-light-en', '320-light-ko', '1280-dark-ko']);
 /** Clips (figure ids) per page: focus ring and pressed state, and the README's pictures. */
 const CLIPS = {
-  '390-light-ko': ['focus', 'pressed', 'widget', 'slipCancelled', 'awaiting'],
+  '390-light-ko': ['focus', 'pressed', 'widget', 'slipCancelled', 'awaiting', 'paidEscrow', 'termsShop', 'termsShopOnly'],
   '390-dark-ko': ['focus', 'pressed'],
   '1280-light-ko': ['section-checkout'],
 };

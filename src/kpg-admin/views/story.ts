@@ -33,6 +33,7 @@ function summary(t: Texts, story: Story, p: Payment): TemplateResult {
     ${row(t.story.card, [p.card_name, p.card_no].filter(Boolean).join(' '))}
     ${p.pay_method === 'card' ? row(t.story.install, installments(t, p.install_month)) : nothing}
     ${row(t.story.bank, p.bank_name ?? '')}
+    ${p.escrow ? row(t.story.escrow, t.story.escrowOn, 'escrow') : nothing}
     ${row(t.story.buyer, story.buyer?.name ?? '')}
     ${row(t.story.phone, story.buyer?.phone ?? '')}
   </dl>`;

@@ -62,7 +62,9 @@ export async function consentFor(ctx: PaymentsContext, pgcode: string, body: Ses
   const given = body.terms_agreed !== undefined || body.terms_hash !== undefined;
   if (!shinhan.requireTerms && !given) return undefined;
   const terms = await termsOf(ctx, pgcode);
-  if (!terms.ok) throw new HttpError(502, 'terms-unavailable', `The PG's terms could not be loaded: ${terms.message}`);
+  // A PG that cannot be reached at all is said as such (the session's own code for it); any other failure
+  // to learn the terms is terms-unavailable. Either way no attempt is made.
+  if (!terms.ok) throw new HttpError(502, terms.code === 'pg-unreachable' ? 'pg-unreachable' : 'terms-unavailable', `The PG's terms could not be loaded: ${terms.message}`);
   const { view } = terms;
   if (view.list.length === 0) return undefined; // nothing to agree to for this pgcode
   if (body.terms_agreed === undefined) {

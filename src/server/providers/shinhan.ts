@@ -55,8 +55,9 @@ export interface ShinhanOptions {
    * Issue 25: ask the buyer to agree to the PG's terms (terms-info-list) before a payment. On: a session for a
    * pgcode with terms must carry `terms_agreed` (every current terms_no) and `terms_hash` (as GET {base}/terms
    * answered), or it is refused (400 / 409), and the consent is recorded with the attempt. Off: a consent the
-   * widget sends anyway is still checked and recorded; none is required. Default false (see docs/terms.md "Terms and
-   * consent": it becomes the default once every widget in use sends consent).
+   * widget sends anyway is still checked and recorded; none is required. Default true: a pgcode for which
+   * terms-info-list answers "no data" has no terms and needs no consent either way. Set false only while a
+   * custom client of yours does not send terms_agreed / terms_hash yet (docs/terms.md "The server: consent required and recorded").
    */
   requireTerms?: boolean;
   /**
@@ -219,7 +220,7 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
     merchantId: options.clientId,
     approvesWithoutServer: false,
     pgcodes,
-    requireTerms: options.requireTerms === true,
+    requireTerms: options.requireTerms !== false,
     userCiWaived: options.userCiWaived === true,
 
     async createSession({ attempt, order, body, urls }: SessionInput): Promise<SessionOutcome> {
