@@ -94,6 +94,9 @@ async function startFakePg(t) {
         if (![...pg.approved.values()].some((p) => p.tid === tid)) return answer(200, { ret_code: 3001, ret_msg: 'there is no data.' });
         return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: `https://pg.example/receipt/${tid}` });
       }
+      // No terms for the pgcode ("there is no data."): consent is required by default only where the PG has
+      // terms, so these sessions need none (server-terms.test.mjs covers the terms).
+      if (url.pathname === '/v1.0/payments/info/terms-info-list') return answer(401, { ret_code: 998, ret_msg: 'there is no data.' });
       return answer(404, { ret_code: 404, ret_msg: 'no such API' });
     }
     const body = JSON.parse((await readAll(req)).toString('utf8'));
