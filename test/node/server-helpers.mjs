@@ -64,29 +64,38 @@ async function adminQuery(sql) {
 }
 
 /**
- * Runs `body` once per engine, inside a describe() that opens a fresh database for it.
+ * Runs `body` inside a describe() that opens a fresh database on `engine` for it (skipped where the engine
+ * is not available).
+ * @param {Engine} engine
  * @param {string} title
  * @param {(ctx: { engine: 'pglite' | 'postgres', store: () => PaymentStore, database: () => import('../../dist/server/index.js').DatabaseOptions }) => void} body
  */
-export function forEachEngine(title, body) {
-  for (const engine of ENGINES) {
-    describe(`${title} [${engine.name}]`, { skip: engine.skip }, () => {
-      /** @type {PaymentStore} */
-      let store;
-      /** @type {Awaited<ReturnType<Engine['create']>>} */
-      let db;
-      before(async () => {
-        db = await engine.create();
-        store = await openStore(db.database);
-        await store.migrate();
-      });
-      after(async () => {
-        await store?.close();
-        await db?.drop();
-      });
-      body({ engine: engine.name, store: () => store, database: () => db.database });
+export function onEngine(engine, title, body) {
+  describe(`${title} [${engine.name}]`, { skip: engine.skip }, () => {
+    /** @type {PaymentStore} */
+    let store;
+    /** @type {Awaited<ReturnType<Engine['create']>>} */
+    let db;
+    before(async () => {
+      db = await engine.create();
+      store = await openStore(db.database);
+      await store.migrate();
     });
-  }
+    after(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+    body({ engine: engine.name, store: () => store, database: () => db.database });
+  });
+}
+
+/**
+ * Runs `body` once per engine, inside a describe() that opens a fresh database for it.
+ * @param {string} title
+ * @param {Parameters<typeof onEngine>[2]} body
+ */
+export function forEachEngine(title, body) {
+  for (const engine of ENGINES) onEngine(engine, title, body);
 }
 
 let counter = 0;

@@ -16,12 +16,10 @@
  * off (the default): no Moid lookups.
  */
 import assert from 'node:assert/strict';
-import { describe, test, after, before } from 'node:test';
 import fc from 'fast-check';
-import { openStore } from '../../dist/server/index.js';
-import { ENGINES, postForm, sandboxes, SANDBOX_SECRETS, shopOrders, smartroDecide, startServer } from './server-helpers.mjs';
+import { ENGINES, onEngine, postForm, sandboxes, SANDBOX_SECRETS, shopOrders, smartroDecide, startServer } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
-import { SEED, RUNS, COMMANDS } from './server-model-suite.mjs';
+import { Advance, modelTests } from './model-harness.mjs';
 
 const AMOUNT = 11000;
 const MINUTE = 60_000;
@@ -215,23 +213,6 @@ class WindowClosed {
   }
 }
 
-class Advance {
-  /** @param {number} minutes */
-  constructor(minutes) {
-    this.minutes = minutes;
-  }
-  check() {
-    return true;
-  }
-  /** @param {Model} m @param {Real} r */
-  async run(m, r) {
-    r.clock.advance(this.minutes * MINUTE);
-  }
-  toString() {
-    return `Advance(${this.minutes} min)`;
-  }
-}
-
 /** reconcile(): attempts in doubt asked about by their TID; pending ones past attemptTtlMs expired. */
 class Reconcile {
   /** @param {boolean} fails the receipt API answers 500 during this run */
@@ -301,21 +282,7 @@ export const SMARTRO_SEQUENCES = {
 /** @param {'pglite' | 'postgres'} engineName */
 export function smartroModelSuite(engineName) {
   const engine = /** @type {import('./server-helpers.mjs').Engine} */ (ENGINES.find((e) => e.name === engineName));
-  describe(`a model of the attempt state machine (Smartro) [${engine.name}]`, { skip: engine.skip }, () => {
-    /** @type {import('../../dist/server/index.js').PaymentStore} */
-    let store;
-    /** @type {Awaited<ReturnType<typeof engine.create>>} */
-    let db;
-    before(async () => {
-      db = await engine.create();
-      store = await openStore(db.database);
-      await store.migrate();
-    });
-    after(async () => {
-      await store?.close();
-      await db?.drop();
-    });
-
+  onEngine(engine, 'a model of the attempt state machine (Smartro)', ({ store: storeOf }) => {
     /** @param {import('node:test').TestContext} t */
     async function system(t) {
       const clock = testClock();
@@ -325,7 +292,7 @@ export function smartroModelSuite(engineName) {
       const shop = shopOrders();
       const s = await startServer(
         t,
-        store,
+        storeOf(),
         {
           smartro: { ...pgs.options.smartro, payMethods: ['card'] },
           loadOrder: shop.loadOrder,
@@ -345,36 +312,10 @@ export function smartroModelSuite(engineName) {
         return { model, real };
       };
       /** @type {Real} */
-      const real = { s, pgs, clock, store };
+      const real = { s, pgs, clock, store: storeOf() };
       return { fresh };
     }
 
-    for (const [title, commands] of Object.entries(SMARTRO_SEQUENCES)) {
-      test(title, async (t) => {
-        const { fresh } = await system(t);
-        await fc.asyncModelRun(fresh, commands);
-      });
-    }
-
-    test(`random interleavings, checked after every step (seed ${SEED}, ${RUNS} runs of up to ${COMMANDS} commands)`, async (t) => {
-      t.diagnostic(`KPG_MODEL_SEED=${SEED} KPG_MODEL_RUNS=${RUNS} KPG_MODEL_COMMANDS=${COMMANDS}`);
-      const { fresh } = await system(t);
-      const started = performance.now();
-      let steps = 0;
-      /** @type {Map<string, number>} */
-      const tally = new Map();
-      await fc.assert(
-        fc.asyncProperty(fc.commands(smartroCommands, { maxCommands: COMMANDS, size: 'max' }), async (cmds) => {
-          await fc.asyncModelRun(fresh, cmds);
-          for (const c of cmds) {
-            steps++;
-            const kind = String(c).replace(/\(.*$/, '');
-            tally.set(kind, (tally.get(kind) ?? 0) + 1);
-          }
-        }),
-        { seed: SEED, numRuns: RUNS },
-      );
-      t.diagnostic(`${steps} commands in ${Math.round(performance.now() - started)} ms: ${[...tally].map(([k, n]) => `${k} ${n}`).join(', ')}`);
-    });
+    modelTests({ system, sequences: SMARTRO_SEQUENCES, commands: smartroCommands });
   });
 }

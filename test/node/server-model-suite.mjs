@@ -20,10 +20,9 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, test, after, before } from 'node:test';
 import fc from 'fast-check';
-import { openStore } from '../../dist/server/index.js';
-import { answerJson, ENGINES, postForm, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { answerJson, ENGINES, onEngine, postForm, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { Advance, modelTests } from './model-harness.mjs';
 import { testClock } from './clock.mjs';
 
 const CLIENT_ID = 'kpgmodel01';
@@ -35,9 +34,6 @@ const MINUTE = 60_000;
 const TTL_MS = 30 * MINUTE;
 const CONFIRM_WINDOW_MS = 30 * MINUTE;
 
-export const SEED = process.env.KPG_MODEL_SEED ? Number(process.env.KPG_MODEL_SEED) : 20_2026;
-export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 40;
-export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 30;
 
 /** @param {string} text */
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -471,24 +467,6 @@ class WindowClosed {
   }
 }
 
-/** The pinned clock moves (never the wall clock). */
-class Advance {
-  /** @param {number} minutes */
-  constructor(minutes) {
-    this.minutes = minutes;
-  }
-  check() {
-    return true;
-  }
-  /** @param {Model} m @param {Real} r */
-  async run(m, r) {
-    r.clock.advance(this.minutes * MINUTE);
-  }
-  toString() {
-    return `Advance(${this.minutes} min)`;
-  }
-}
-
 /** From now on confirm-info answers this way (reconcile's lookups, a partial cancel's check). */
 class Lookups {
   /** @param {LookupMode} mode */
@@ -752,21 +730,7 @@ export const SEQUENCES = {
  */
 export function modelSuite(engineName) {
   const engine = /** @type {import('./server-helpers.mjs').Engine} */ (ENGINES.find((e) => e.name === engineName));
-  describe(`a model of the attempt state machine (Shinhan) [${engine.name}]`, { skip: engine.skip }, () => {
-    /** @type {import('../../dist/server/index.js').PaymentStore} */
-    let store;
-    /** @type {Awaited<ReturnType<typeof engine.create>>} */
-    let db;
-    before(async () => {
-      db = await engine.create();
-      store = await openStore(db.database);
-      await store.migrate();
-    });
-    after(async () => {
-      await store?.close();
-      await db?.drop();
-    });
-
+  onEngine(engine, 'a model of the attempt state machine (Shinhan)', ({ store: storeOf }) => {
     /**
      * The real system for one test: a fake PG, a shop, a pinned clock and a server over the suite's store.
      * pgTimeoutMs: long, so that no call but one the fake PG holds on purpose ever times out, however loaded
@@ -780,7 +744,7 @@ export function modelSuite(engineName) {
       const clock = testClock();
       const s = await startServer(
         t,
-        store,
+        storeOf(),
         {
           shinhan: { apiBase: `${pg.origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY, pgcodes: ['card'] },
           loadOrder: shop.loadOrder,
@@ -805,38 +769,17 @@ export function modelSuite(engineName) {
         const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
         /** @type {Model} */
         const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [], keyed: new Map(), receiptOk: new Map() };
-        return { model, real: { s, pg, clock, store } };
+        return { model, real: { s, pg, clock, store: storeOf() } };
       };
       return { fresh };
     }
 
-    // Sequences worth keeping whatever the generator draws (and shrunk failures, as regression tests).
-    for (const [title, commands] of Object.entries(SEQUENCES)) {
-      test(title, async (t) => {
-        const { fresh } = await system(t, commands.some((c) => /timeout/.test(String(c))) ? 3000 : undefined);
-        await fc.asyncModelRun(fresh, commands);
-      });
-    }
-
-    test(`random interleavings, checked after every step (seed ${SEED}, ${RUNS} runs of up to ${COMMANDS} commands)`, async (t) => {
-      t.diagnostic(`KPG_MODEL_SEED=${SEED} KPG_MODEL_RUNS=${RUNS} KPG_MODEL_COMMANDS=${COMMANDS}`);
-      const { fresh } = await system(t);
-      const started = performance.now();
-      let steps = 0;
-      /** @type {Map<string, number>} */
-      const tally = new Map();
-      await fc.assert(
-        fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: COMMANDS, size: 'max' }), async (cmds) => {
-          await fc.asyncModelRun(fresh, cmds);
-          for (const c of cmds) {
-            steps++;
-            const kind = String(c).replace(/\(.*$/, '');
-            tally.set(kind, (tally.get(kind) ?? 0) + 1);
-          }
-        }),
-        { seed: SEED, numRuns: RUNS },
-      );
-      t.diagnostic(`${steps} commands in ${Math.round(performance.now() - started)} ms: ${[...tally].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    // Sequences worth keeping whatever the generator draws (and shrunk failures, as regression tests); one
+    // with a real time-out gets a short pgTimeoutMs.
+    modelTests({
+      system: (t, sequence) => system(t, sequence?.some((c) => /timeout/.test(String(c))) ? 3000 : undefined),
+      sequences: SEQUENCES,
+      commands: commandArbitraries,
     });
   });
 }
