@@ -333,7 +333,22 @@ test('Chromium: a Shinhan and a Smartro payment clicked through in each shop; th
       // 2-core machine (a 15 s bound on the terms checkbox once ran out at load average 8.5).
       await page.waitForFunction((sel) => /** @type {any} */ (document.querySelector(sel))?.state === 'idle', { timeout: 60_000 }, checkout);
       // Shinhan: the buyer agrees to the PG's terms first (issue 25: the consent step, as the README says).
-      if (provider === 'shinhan') await (await page.waitForSelector(`${checkout} >>> kpg-terms:not([hidden]) >>> input[type="checkbox"]`, { timeout: 60_000 }))?.click();
+      if (provider === 'shinhan') {
+        const agree = await page.waitForSelector(`${checkout} >>> kpg-terms:not([hidden]) >>> input[type="checkbox"]`, { timeout: 60_000 }).catch(async (error) => {
+          // It failed twice in about five runs (cause not known yet): say what the page had instead.
+          const seen = await page.$eval(checkout, (el) => {
+            const terms = el.shadowRoot?.querySelector('kpg-terms');
+            return JSON.stringify({
+              state: /** @type {any} */ (el).state,
+              stage2: !!customElements.get('kpg-receipt'),
+              terms: terms ? { hidden: terms.hidden, status: /** @type {any} */ (terms)._status, text: terms.shadowRoot?.textContent?.trim().slice(0, 200) } : null,
+              termsState: /** @type {any} */ (el).termsState ?? null,
+            });
+          });
+          throw new Error(`${name} shop: no consent checkbox within 60 s: ${seen}; ${problems.join('; ') || 'no failed request or console error'}`, { cause: error });
+        });
+        await agree?.click();
+      }
       const opened = browser.waitForTarget((target) => target.url().startsWith(pgOrigin), { timeout: 60_000 });
       await page.click(`${checkout} >>> [part="button"]`); // a real mouse click: the window opens in it
       const pg = /** @type {import('puppeteer-core').Page} */ (await (await opened).page());
