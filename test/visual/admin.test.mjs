@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { compareWithBaseline } from './compare.mjs';
 import { startGalleryServer } from './server.mjs';
+import { waitForDeep } from '../server/deep-wait.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -156,9 +157,9 @@ async function axeViolations(/** @type {import('puppeteer-core').Page} */ page) 
   });
 }
 
-/** Click something inside a console (puppeteer's >>> pierces shadow roots). */
+/** Click something inside a console (test/server/deep-wait.mjs: >>> pierces shadow roots). */
 async function click(/** @type {import('puppeteer-core').Page} */ page, /** @type {string} */ id, /** @type {string} */ selector) {
-  const handle = await page.waitForSelector(`${admin(id)} >>> ${selector}`, { timeout: WAIT_MS });
+  const handle = await waitForDeep(page, `${admin(id)} >>> ${selector}`, { timeout: WAIT_MS });
   assert.ok(handle, `no ${selector} in #${id}`);
   await handle.click();
 }
@@ -170,7 +171,7 @@ async function waitIn(/** @type {import('puppeteer-core').Page} */ page, /** @ty
 
 /** Types into an input of the console's open dialog. */
 async function type(/** @type {import('puppeteer-core').Page} */ page, /** @type {string} */ id, /** @type {string} */ selector, /** @type {string} */ text) {
-  const handle = await page.waitForSelector(`${admin(id)} >>> ${selector}`, { timeout: WAIT_MS });
+  const handle = await waitForDeep(page, `${admin(id)} >>> ${selector}`, { timeout: WAIT_MS });
   assert.ok(handle);
   await handle.click({ clickCount: 3 });
   await handle.type(text);
@@ -433,7 +434,7 @@ describe('what the console shows and sends', { concurrency: 1 }, () => {
       await type(page, 'admin-order', 'input[name="reason"]', '전체 반품');
       await click(page, 'admin-order', 'button.review');
       await waitIn(page, 'admin-order', 'dialog[open] button.submit');
-      const submit = await page.waitForSelector(`${admin('admin-order')} >>> dialog button.submit`);
+      const submit = await waitForDeep(page, `${admin('admin-order')} >>> dialog button.submit`, { timeout: WAIT_MS });
       assert.ok(submit);
       await submit.click({ count: 2, delay: 30 });
       await waitIn(page, 'admin-order', 'dialog .again');
