@@ -112,7 +112,10 @@ export type KpgErrorCode =
 
 /** Issue 25: the consent step's state (`kpg-terms-change`): what the checkout sends with the session. */
 export interface KpgTermsDetail {
-  /** The PG has terms for this pgcode, or the shop slotted its own: the buyer must agree before paying. */
+  /**
+   * The PG has terms for this pgcode, or the shop slotted its own, or the terms could not be loaded (the step
+   * shows why, with a retry): the buyer must agree before paying.
+   */
   required: boolean;
   agreed: boolean;
   /** The terms_no agreed to (all of them once agreed), sent as `terms_agreed`. */

@@ -13,6 +13,7 @@ import type { KpgCheckout } from '../src/index.js';
 import type { KpgTermsDetail } from '../src/events.js';
 import { hostileTerms, STANDARD_TERMS } from '../demo/sandbox/shinhan/terms.mjs';
 import { ResultSchema } from '../src/schemas.js';
+import { GET_RETRIES } from '../src/http.js';
 import {
   SESSION,
   SHINHAN_PAY_PAGE,
@@ -239,6 +240,38 @@ describe('the consent step (issue 25)', () => {
       void el.pay();
       await waitFor(async () => (await fixtureCalls(key)).length === 1, `pay was held (${JSON.stringify(extra)})`);
     }
+  });
+
+  it('terms that could not be loaded: the step shows the failure and a retry, pay is held (nothing sent); the retry loads them and the consent goes with the session', async function () {
+    needs(this, 'shinhan');
+    const key = uniqueKey('terms-fail');
+    // The backend fails the terms request and its retries (502, as kpg-checkout/server does when Shinhan cannot be
+    // asked; a GET is tried 1 + GET_RETRIES times), then answers.
+    const failed = { status: 502, body: { code: 'terms-unavailable', message: 'x' } };
+    const termsUrl = fixture({ key: `${key}-terms`, sequence: [...Array<typeof failed>(1 + GET_RETRIES).fill(failed), { body: termsBody(STANDARD_TERMS) }] });
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="11000" order-id="T-25f"
+      session-url=${fixture({ body: SESSION, key })} result-url=${fixture({ body: { status: 'pending' } })}
+      script-src=${stubScript('OK', '')} terms-url=${termsUrl}></kpg-checkout>`);
+    const rec = recordEvents(el);
+    const step = () => el.shadowRoot!.querySelector('kpg-terms');
+    // Shown (not hidden as a step without terms is), saying so, with a retry; no checkbox to tick yet.
+    await waitFor(() => step() && !step()!.hidden && step()!.shadowRoot!.querySelector('button.retry'), 'the failed step did not show with a retry', { timeout: 8000 });
+    expect(step()!.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('약관을 불러오지 못했습니다');
+    expect(step()!.shadowRoot!.querySelector('input[type="checkbox"]')).to.equal(null);
+    expect(el.termsState).to.include({ required: true, agreed: false });
+    // Pay is held with terms-required: no session request.
+    void el.pay().catch(() => undefined);
+    await waitFor(() => rec.events.some((e) => e.type === 'kpg-error' && e.detail.code === 'terms-required'), 'pay was not held with terms-required');
+    expect(await fixtureCalls(key)).to.have.length(0);
+    // The retry asks again: the terms, the checkbox, the consent, the session with it.
+    await realClick(step()!.shadowRoot!.querySelector<HTMLButtonElement>('button.retry')!);
+    const box = () => step()!.shadowRoot!.querySelector<HTMLInputElement>('input[type="checkbox"]');
+    await waitFor(() => box(), 'the retry did not bring the terms', { timeout: 8000 });
+    box()!.click();
+    await waitFor(() => el.termsState?.agreed === true, 'the consent was not taken');
+    void el.pay().catch(() => undefined);
+    await waitFor(async () => (await fixtureCalls(key)).length === 1, 'no session request after the consent');
+    expect(JSON.parse((await fixtureCalls(key))[0].body)).to.include({ terms_hash: HASH });
   });
 
   it('escrow: Shinhan returns escr_yn=Y, the verified result says escrow: true, the paid message adds a fixed text; a non-boolean escrow is refused', async function () {

@@ -118,7 +118,9 @@ export class KpgTerms extends KpgLitElement {
   get detail(): KpgTermsDetail {
     const t = this._terms;
     const list = t?.list ?? [];
-    const required = list.length > 0 || this._shop;
+    // Terms that could not be loaded are required too: the step shows why and a retry, and pay waits for them
+    // (a Shinhan server that asks for consent would refuse the session anyway).
+    const required = list.length > 0 || this._shop || this._status === 'error';
     return {
       required,
       agreed: required && this._agreed,
@@ -159,6 +161,7 @@ export class KpgTerms extends KpgLitElement {
     } catch (error) {
       if (load !== this.#load) return;
       this._terms = null;
+      this._agreed = false;
       this._status = 'error';
       emit(this, 'kpg-error', error instanceof KpgError ? error.detail : { code: 'terms-failed', message: String(error) });
     }
