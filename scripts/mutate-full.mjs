@@ -14,6 +14,9 @@
 //   npm run mutate:full -- --report                     only re-read the last results (after editing
 //                                                       test/mutants/equivalent.json)
 //   npm run mutate:full -- --plan                       mutants per file and the time a full run would take
+//   npm run mutate:full -- --sample 200 --seed 7        a uniform random sample of the scope's TypeScript
+//                                                       mutants, and the scores estimated from it with their
+//                                                       95% intervals (scripts/mutate/sample.mjs); hours, not days
 //
 // Incremental: results are kept per scope in reports/mutation/ (gitignored); a later run of the same scope
 // re-tests only the mutants whose code, or whose tests, changed. The HTML report of the last run is
@@ -31,7 +34,10 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const concurrency = Math.max(1, Number(value('--concurrency', 1)));
-const globs = args.filter((a, i) => !a.startsWith('--') && !['--concurrency', '--tests', '--out'].includes(args[i - 1]));
+const globs = args.filter((a, i) => !a.startsWith('--') && !['--concurrency', '--tests', '--out', '--sample', '--seed'].includes(args[i - 1]));
+// --sample N: N mutants drawn at random from the scope (with --seed, default 1), not every one.
+const sampleSize = Number(value('--sample', 0));
+const sampleSeed = Number(value('--seed', 1));
 // --tests a,b: only these test files (globs) for a quick look while developing; a mutant no test among
 // them reaches is "no coverage" then, so the scores of such a run are not the scores.
 const onlyTests = value('--tests', '').split(',').filter(Boolean);
@@ -73,13 +79,29 @@ if (browserTests.length) {
   if (b.status !== 0) process.exit(1);
 }
 
-const scopeKey = createHash('sha1').update([...ts, '--tests', ...onlyTests].join('\n')).digest('hex').slice(0, 10);
+/** @type {undefined | { n: number, seed: number, population: number, keys: string[] }} */
+let sample;
+/** What Stryker mutates: the files, or with --sample the drawn mutants' spans. */
+let mutate = ts;
+if (sampleSize > 0) {
+  if (files.sql.length && !globs.length) console.log('mutate:full: --sample draws from the TypeScript mutants; the SQL mutants are not sampled (run them with their glob)');
+  files.sql = [];
+  const { drawSample, sampleKey } = await import('./mutate/sample.mjs');
+  const drawn = await drawSample({ root, files: ts, n: sampleSize, seed: sampleSeed });
+  sample = { n: drawn.drawn.length, seed: sampleSeed, population: drawn.population, keys: drawn.drawn.map(sampleKey) };
+  mutate = drawn.patterns;
+  const path = resolve(root, OUT, 'sample.json');
+  writeFileSync(path, JSON.stringify(sample));
+  process.env.KPG_MUT_SAMPLE = path;
+  console.log(`mutate:full: a sample of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sampleSeed})`);
+}
+const scopeKey = createHash('sha1').update([...mutate, '--tests', ...onlyTests].join('\n')).digest('hex').slice(0, 10);
 if (ts.length) {
   process.env.KPG_MUT_NODE_TESTS = JSON.stringify(nodeTests);
   process.env.KPG_MUT_BROWSER_TESTS = JSON.stringify(browserTests);
   const { Stryker } = await import('@stryker-mutator/core');
   const stryker = new Stryker({
-    mutate: ts,
+    mutate,
     testRunner: 'kpg',
     plugins: [resolve(root, 'scripts/mutate/stryker-runner.mjs')],
     coverageAnalysis: 'perTest',
@@ -121,5 +143,5 @@ if (files.sql.length) {
 }
 
 const minutes = (Date.now() - started) / 60000;
-writeFileSync(`${OUT}/last-run.json`, JSON.stringify({ globs, files: [...ts, ...files.sql], minutes, concurrency }));
+writeFileSync(`${OUT}/last-run.json`, JSON.stringify({ globs, files: [...ts, ...files.sql], minutes, concurrency, sample }));
 process.exit(finish({ out: OUT, root }));

@@ -17,6 +17,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { estimate, reportKey } from './sample.mjs';
 
 export const TARGETS = { server: 90, widget: 85 };
 const UNDETECTED = ['Survived', 'NoCoverage'];
@@ -108,7 +109,16 @@ export function finish({ out, root }) {
     const sql = JSON.parse(readFileSync(join(out, 'sql.json'), 'utf8'));
     for (const [f, data] of Object.entries(sql.files)) if (wanted.has(f)) report.files[f] = data;
   }
-  const stale = applyEquivalents(report.files, readEquivalents(root));
+  // --sample: only the drawn mutants count (the others in their spans were not tested).
+  const sample = last.sample;
+  if (sample) {
+    const keys = new Set(sample.keys);
+    for (const [f, data] of Object.entries(report.files)) {
+      data.mutants = data.mutants.filter((/** @type {any} */ m) => keys.has(reportKey(f, m)));
+      if (!data.mutants.length) delete report.files[f];
+    }
+  }
+  const stale = applyEquivalents(report.files, readEquivalents(root)).filter((e) => !sample || report.files[e.file]);
 
   const rows = Object.keys(report.files).sort();
   const pad = (/** @type {unknown} */ s, /** @type {number} */ n) => String(s).padStart(n);
@@ -125,7 +135,22 @@ export function finish({ out, root }) {
     const t = tally(mutants);
     const ok = t.score >= target;
     below ||= !ok;
-    console.log(`${`= ${group === 'server' ? 'src/server (+ SQL)' : 'widget'}`.padEnd(44)} ${pad(t.total, 7)} ${pad(t.killed, 6)} ${pad(t.timeout, 7)} ${pad(t.survived, 8)} ${pad(t.noCoverage, 6)} ${pad(t.equivalent, 5)} ${pad(t.invalid, 7)} ${fmt(t.score)}  target ${target}%: ${ok ? 'met' : 'NOT met'}`);
+    console.log(`${`= ${group === 'server' ? 'src/server (+ SQL)' : 'widget'}`.padEnd(44)} ${pad(t.total, 7)} ${pad(t.killed, 6)} ${pad(t.timeout, 7)} ${pad(t.survived, 8)} ${pad(t.noCoverage, 6)} ${pad(t.equivalent, 5)} ${pad(t.invalid, 7)} ${fmt(t.score)}  target ${target}%: ${ok ? 'met' : 'NOT met'}${sample ? ' (in the sample)' : ''}`);
+  }
+  if (sample) {
+    // The whole scope's scores, estimated from the sample: each group's share of the population is taken
+    // as its share of the sample (a uniform draw), and its interval is Wilson's with the finite correction.
+    console.log(`\nA uniform random sample of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sample.seed}); the scope's scores estimated from it:`);
+    for (const [group, target] of Object.entries(TARGETS)) {
+      const mutants = rows.filter((f) => (group === 'server') === isServer(f)).flatMap((f) => report.files[f].mutants);
+      if (!mutants.length) continue;
+      const t = tally(mutants);
+      const detected = t.killed + t.timeout;
+      const undetected = t.survived + t.noCoverage;
+      const share = Math.round((sample.population * mutants.length) / sample.n);
+      const e = estimate(detected, undetected, share);
+      console.log(`  ${group === 'server' ? 'src/server' : 'widget'}: ${detected} of ${detected + undetected} detected (${t.equivalent} equivalent, ${t.invalid} invalid): ${e.p.toFixed(1)}%, 95% interval ${e.low.toFixed(1)}-${e.high.toFixed(1)}% (about ${share} mutants in the scope); target ${target}%: ${e.low >= target ? 'met' : e.high < target ? 'NOT met' : 'inside the interval'}`);
+    }
   }
 
   const left = rows.flatMap((f) => report.files[f].mutants.filter((/** @type {any} */ m) => UNDETECTED.includes(m.status)).map((/** @type {any} */ m) => ({ f, m })));

@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
 import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner';
+import { sampleKey } from './sample.mjs';
 
 const HERE = new URL('.', import.meta.url).pathname;
 const NODE_OPTIONS = '--import ./test/node/fixtures/server-from-src.mjs --import ./scripts/mutate/node-hooks.mjs';
@@ -123,6 +124,8 @@ export class KpgTestRunner {
     this.ms = new Map();
     /** @type {Map<string, number>} test file -> ms of its tests in the dry run */
     this.fileMs = new Map();
+    /** --sample: the keys of the drawn mutants (scripts/mutate/sample.mjs), or null for every mutant. */
+    this.sample = process.env.KPG_MUT_SAMPLE ? new Set(/** @type {string[]} */ (JSON.parse(readFileSync(process.env.KPG_MUT_SAMPLE, 'utf8')).keys)) : null;
   }
 
   capabilities() {
@@ -225,6 +228,15 @@ export class KpgTestRunner {
 
   /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
   async mutantRunTimed(options) {
+    // --sample: a mutant nested in a drawn mutant's span is instrumented too, but not drawn: not tested,
+    // an error (never a score), and left out of the report (scripts/mutate/sample.mjs).
+    if (this.sample) {
+      const m = options.activeMutant;
+      // Relative to the project (Stryker may give the sandbox's absolute path).
+      const file = m.fileName.startsWith('/') ? m.fileName.slice(m.fileName.lastIndexOf('/src/') + 1) : m.fileName;
+      const key = sampleKey({ file, line: m.location.start.line, column: m.location.start.column, endLine: m.location.end.line, endColumn: m.location.end.column, mutator: m.mutatorName, replacement: m.replacement });
+      if (!this.sample.has(key)) return { status: MutantRunStatus.Error, errorMessage: 'outside the sample (--sample): not tested' };
+    }
     const ids = options.testFilter ?? [];
     const node = ids.filter((id) => /^test\/node\//.test(id));
     const browser = ids.filter((id) => !/^test\/node\//.test(id));

@@ -71,3 +71,31 @@ test('scope: the globs find the money code and no file outside it', () => {
   for (const f of ['src/origins.ts', 'src/charset.ts', 'src/schemas.ts']) assert.ok(widget.files.includes(f), f);
   assert.ok(widget.files.every((f) => !f.startsWith('src/server/')));
 });
+
+test('--sample: a seeded uniform draw of the scope\'s mutants (the same again from its seed), each drawn span a Stryker range, and the estimate\'s 95% interval', async () => {
+  const { drawSample, estimate, reportKey, sampleKey } = await import('../../scripts/mutate/sample.mjs');
+  const files = ['src/server/tax.ts', 'src/server/redact.ts'];
+  const a = await drawSample({ root: ROOT, files, n: 10, seed: 7 });
+  const b = await drawSample({ root: ROOT, files, n: 10, seed: 7 });
+  const c = await drawSample({ root: ROOT, files, n: 10, seed: 8 });
+  assert.equal(a.drawn.length, 10);
+  assert.ok(a.population > 50, `${a.population} mutants in tax.ts and redact.ts`);
+  assert.deepEqual(a.drawn, b.drawn, 'one seed, one sample');
+  assert.notDeepEqual(a.drawn.map(sampleKey), c.drawn.map(sampleKey), 'another seed, another sample');
+  assert.equal(new Set(a.drawn.map(sampleKey)).size, 10, 'drawn without replacement');
+  // Each drawn mutant's span is a range of Stryker's `mutate` (1-based lines, 0-based columns).
+  for (const m of a.drawn) assert.ok(a.patterns.includes(`${m.file}:${m.line + 1}:${m.column}-${m.endLine + 1}:${m.endColumn}`), sampleKey(m));
+  // All of them when the sample is as large as the scope.
+  assert.equal((await drawSample({ root: ROOT, files: ['src/server/tax.ts'], n: 1e6, seed: 1 })).drawn.length, 18);
+  // The report's form of a mutant (1-based lines and columns) is the same key.
+  const m = a.drawn[0];
+  assert.equal(reportKey(m.file, { location: { start: { line: m.line + 1, column: m.column + 1 }, end: { line: m.endLine + 1, column: m.endColumn + 1 } }, mutatorName: m.mutator, replacement: m.replacement }), sampleKey(m));
+  // Wilson's interval with the finite population correction: inside 0-100%, around p, exact for the whole population.
+  const e = estimate(180, 20, 11000);
+  assert.equal(e.p, 90);
+  assert.ok(e.low > 85 && e.low < 86 && e.high > 93 && e.high < 94, JSON.stringify(e));
+  assert.deepEqual(estimate(0, 4, 18).low, 0);
+  assert.ok(estimate(50, 0, 1000).high === 100 && estimate(50, 0, 1000).low > 90);
+  assert.deepEqual(estimate(5, 5, 10), { p: 50, low: 50, high: 50 });
+  assert.ok(estimate(180, 20, 400).high - estimate(180, 20, 400).low < e.high - e.low, 'a sample of half the population knows more');
+});
