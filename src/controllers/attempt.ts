@@ -143,7 +143,6 @@ export class AttemptController implements ReactiveController {
     if (card === null) {
       return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: say('card-required') });
     }
-    // Issue 25: the consent step (the second stage's; nothing to agree to before it is here).
     // Issue 25: the consent step (the second stage's; nothing to agree to before it is here) gives the
     // consent, or the kpg-error that refuses the press (terms-required).
     const terms = views.terms?.choice(this.host as unknown as TermsHost);
