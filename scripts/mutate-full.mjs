@@ -95,7 +95,9 @@ if (sampleSize > 0) {
   process.env.KPG_MUT_SAMPLE = path;
   console.log(`mutate:full: a sample of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sampleSeed})`);
 }
-const scopeKey = createHash('sha1').update([...mutate, '--tests', ...onlyTests].join('\n')).digest('hex').slice(0, 10);
+// The incremental results of a sample are kept per seed, not per size: `--sample 200` after `--sample 70` with
+// the same seed draws the same 70 first (one shuffle, cut longer) and re-tests only the 130 it adds.
+const scopeKey = createHash('sha1').update([...(sample ? ts : mutate), '--tests', ...onlyTests, ...(sample ? ['--seed', String(sampleSeed)] : [])].join('\n')).digest('hex').slice(0, 10);
 if (ts.length) {
   process.env.KPG_MUT_NODE_TESTS = JSON.stringify(nodeTests);
   process.env.KPG_MUT_BROWSER_TESTS = JSON.stringify(browserTests);
