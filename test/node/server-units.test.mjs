@@ -9,6 +9,8 @@ import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/serv
 import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
+import { checkWebhooks } from '../../dist/server/events/webhooks.js';
+import { checkCancelArgs } from '../../dist/server/cancels.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -100,4 +102,52 @@ test('optionsFromEnv: a PG when all its variables are set, an error naming the m
     () => optionsFromEnv({ SMARTRO_MID: 'a', SMARTRO_MERCHANT_KEY: 'b', SMARTRO_PC_ACTION: 'c', SMARTRO_MOBILE_ACTION: 'd', SMARTRO_API_BASE: 'e', SMARTRO_RECEIPT_LOOKUP_BY_MOID: 'yes' }),
     /true or false/,
   );
+});
+
+// A mutant of the generated set (mutate:full --sample, seed 2026) showed the webhooks option's checks untested.
+test('webhooks option: each wrong entry refused naming what to fix (never printing the secret); 24 and 64 random bytes are the bounds; one URL twice is refused', () => {
+  const bytes = (/** @type {number} */ n) => `whsec_${Buffer.alloc(n, 7).toString('base64')}`;
+  const ok = { url: 'https://hooks.example/kpg', secret: bytes(32) };
+  assert.deepEqual(checkWebhooks(undefined), []);
+  assert.deepEqual(checkWebhooks([ok, { url: 'http://other.example/in', secret: bytes(24) }, { url: 'https://hooks.example/kpg?b', secret: bytes(64) }]), [ok, { url: 'http://other.example/in', secret: bytes(24) }, { url: 'https://hooks.example/kpg?b', secret: bytes(64) }]);
+  assert.throws(() => checkWebhooks(ok), /webhooks must be a list of \{ url, secret \}/);
+  for (const [hook, message] of /** @type {const} */ ([
+    [{ ...ok, url: 'ftp://hooks.example/kpg' }, /webhooks\[1\]\.url must be an http\(s\) URL/],
+    [{ ...ok, url: 'hooks.example/kpg' }, /webhooks\[1\]\.url must be an http\(s\) URL/],
+    [{ ...ok, url: 42 }, /webhooks\[1\]\.url must be an http\(s\) URL/],
+    [{ ...ok, url: 'https://user:pw@hooks.example/kpg' }, /webhooks\[1\]\.url must not carry credentials/],
+    [{ ...ok, secret: bytes(23) }, /webhooks\[1\]\.secret must be "whsec_" \+ base64 of 24 to 64 random bytes/],
+    [{ ...ok, secret: bytes(65) }, /webhooks\[1\]\.secret must be/],
+    [{ ...ok, secret: bytes(32).slice(6) }, /webhooks\[1\]\.secret must be/],
+    [{ ...ok, secret: `${bytes(32)}!` }, /webhooks\[1\]\.secret must be/],
+    [{ url: ok.url }, /webhooks\[1\]\.secret must be/],
+    [null, /webhooks\[1\]\.url must be/],
+    [{ ...ok }, /webhooks\[1\]\.url is listed twice/],
+  ])) {
+    assert.throws(() => checkWebhooks([ok, hook]), (/** @type {Error} */ e) => message.test(e.message) && !e.message.includes(ok.secret.slice(6)), JSON.stringify(hook));
+  }
+});
+
+test('kpg.cancel arguments: a field that is there but wrong is invalid-field, one that is absent missing-field, each naming the field and its rule; a non-object is invalid-body', () => {
+  const args = { order_id: 'A-1001', reason: '반품', idempotency_key: 'k-0001-abcdefgh' };
+  const refused = (/** @type {unknown} */ input, due = false) => {
+    try {
+      checkCancelArgs(input, due);
+    } catch (/** @type {any} */ e) {
+      return [e.status, e.code, e.field, e.message];
+    }
+    return 'accepted';
+  };
+  assert.equal(refused(args), 'accepted');
+  assert.equal(refused({ ...args, amount: 1100 }), 'accepted');
+  assert.deepEqual(refused({ ...args, amount: '1100' }), [400, 'invalid-field', 'amount', 'amount must be a whole number of won above 0 (absent: everything left).']);
+  assert.deepEqual(refused({ ...args, amount: 0 }), [400, 'invalid-field', 'amount', 'amount must be a whole number of won above 0 (absent: everything left).']);
+  assert.deepEqual(refused({ ...args, order_id: 'A 1001' }), [400, 'invalid-field', 'order_id', 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.']);
+  const { reason, ...noReason } = args;
+  assert.equal(refused(noReason)[1], 'missing-field');
+  assert.equal(refused(noReason)[2], 'reason');
+  assert.deepEqual(refused({ ...args, reason: '' }).slice(1, 3), ['invalid-field', 'reason']);
+  assert.deepEqual(refused({ reason, idempotency_key: args.idempotency_key }, true), 'accepted');
+  assert.deepEqual(refused(null).slice(0, 2), [400, 'invalid-body']);
+  assert.deepEqual(refused('A-1001').slice(0, 2), [400, 'invalid-body']);
 });
