@@ -20,6 +20,7 @@ import type { PaymentView } from './events/types.js';
 import {
   CardsQuerySchema,
   OrderNoQuerySchema,
+  PayMethodSchema,
   ReceiptQuerySchema,
   ResultEventSchema,
   SessionBodySchema,
@@ -100,7 +101,7 @@ export const ResultSchema = z
     provider: Provider,
     amount: z.number(),
     product_name: z.string(),
-    pay_method: z.enum(['card', 'vbank', 'bank', 'phone']).optional(),
+    pay_method: PayMethodSchema.optional(),
     tid: z.string().nullable().optional(),
     approved_at: z.string().optional(),
     card_cpny_cd: z.string().optional(),

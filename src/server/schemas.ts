@@ -18,6 +18,8 @@ export const APP_SCHEME = /^[a-z][a-z0-9+.-]{1,30}:\/\/$/;
 
 const Color = z.string().regex(/^[0-9A-Fa-f]{6}$/).transform((v) => v.toUpperCase());
 export const Pgcode = z.string().regex(/^[A-Za-z0-9_]{1,10}$/);
+/** The payment methods a session may ask for (the widget's `pay-method`): the one list the session, the staff's search and the OpenAPI document read. */
+export const PayMethodSchema = z.enum(['card', 'vbank', 'bank', 'phone']);
 
 // ---------------------------------------------------------------------------------------------
 // From the widget
@@ -35,7 +37,7 @@ export const SessionBodySchema = z.object({
   install_month: z.string().regex(/^(0[0-9]|[12][0-9]|3[0-6])$/).optional(),
   return_to: z.string().min(1).max(2000).optional(),
   app_scheme: z.string().regex(APP_SCHEME).optional(),
-  pay_method: z.enum(['card', 'vbank', 'bank', 'phone']).optional(),
+  pay_method: PayMethodSchema.optional(),
   /** Issue 25: the terms_no the buyer agreed to, and the terms_hash GET {base}/terms answered with them. */
   terms_agreed: z.array(z.number().int().nonnegative()).max(50).optional(),
   terms_hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),

@@ -6,12 +6,11 @@
  * cancels.ts, not here.
  */
 import { z } from 'zod';
-import { ORDER_ID, ORDER_NO } from './schemas.js';
+import { ORDER_ID, ORDER_NO, PayMethodSchema } from './schemas.js';
 
 export const STAFF_STATUSES = ['pending', 'processing', 'unknown', 'awaiting_deposit', 'paid', 'failed', 'cancelled', 'refunded'] as const;
 const Status = z.enum(STAFF_STATUSES);
 const Provider = z.enum(['shinhan', 'smartro']);
-const PayMethod = z.enum(['card', 'vbank', 'bank', 'phone']);
 const Won = z.number().int().nonnegative().max(999_999_999_999);
 const Iso = z.string().datetime({ offset: true });
 const Tid = z.string().regex(/^[A-Za-z0-9_-]{1,50}$/);
@@ -65,7 +64,7 @@ export const OrderRowSchema = z.object({
   status: Status,
   amount: Won,
   refunded_total: Won,
-  pay_method: PayMethod.nullable(),
+  pay_method: PayMethodSchema.nullable(),
   tid: z.string().nullable(),
   buyer_name: z.string().max(100).nullable(),
   buyer_phone: z.string().max(40).nullable(),
@@ -125,7 +124,7 @@ export const DeliverySchema = z.object({
 
 const Entry = { at: Iso, order_no: z.string().nullable() };
 export const TimelineEntrySchema = z.discriminatedUnion('kind', [
-  z.object({ ...Entry, kind: z.literal('attempt'), provider: Provider, amount: Won, pay_method: PayMethod.nullable() }),
+  z.object({ ...Entry, kind: z.literal('attempt'), provider: Provider, amount: Won, pay_method: PayMethodSchema.nullable() }),
   z.object({ ...Entry, kind: z.literal('status'), from: Status.nullable(), to: Status, code: z.string().nullable(), reason: z.string().nullable(), pg_message: z.string().nullable() }),
   z.object({ ...Entry, kind: z.literal('refusal'), route: z.string(), code: z.string(), message: z.string() }),
   z.object({
@@ -157,7 +156,7 @@ export const StorySchema = z.object({
       tid: z.string(),
       order_no: z.string(),
       status: z.enum(['paid', 'refunded']),
-      pay_method: PayMethod.nullable(),
+      pay_method: PayMethodSchema.nullable(),
       amount: Won,
       discount: Won,
       refunded_total: Won,
@@ -177,7 +176,7 @@ export const StorySchema = z.object({
       provider: Provider,
       status: Status,
       amount: Won,
-      pay_method: PayMethod.nullable(),
+      pay_method: PayMethodSchema.nullable(),
       tid: z.string().nullable(),
       code: z.string().nullable(),
       reason: z.string().nullable(),
