@@ -331,6 +331,11 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     let [d] = (await s.eventsOf(order.order_id))[0].deliveries;
     assert.equal(d.last_error, 'HTTP 302 (a redirect: not followed): receiver says 302');
     assert.equal(elsewhere.got.length, 0, 'the redirect was not followed');
+    // 304 has no body at all (fetch gives body null): a failure that says so, not a TypeError reading it.
+    hook.state.answer = () => ({ status: 304 });
+    const notModified = await s.paidOrder();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    assert.equal((await s.eventsOf(notModified.order.order_id))[0].deliveries[0].last_error, 'HTTP 304 (a redirect: not followed)');
 
     // 200 with a 2xx body counts; so a second order is delivered at once, while the first waits for its retry.
     hook.state.answer = () => ({ status: 200 });
