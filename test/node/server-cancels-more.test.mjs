@@ -24,6 +24,25 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.ok(s.logs.some((l) => l.event === 'cancel' && l.what === 'found-at-pg' && l.order_id === a.order.order_id));
   });
 
+  test('reconcile: two partial cancels of the same amount, one recorded under its PG reference and one confirmed by staff without it, are both known: nothing found, nothing refunded twice', async (t) => {
+    // From a generated mutant (mutate:full --sample, seed 2026) that emptied the set of known references: the
+    // PG's entry of the first cancel then took the staff-confirmed one's place, and the second was recorded
+    // again as a cancel "made elsewhere": 2,000 won refunded twice in the ledger.
+    const s = await setup(t, { recheckPaidDays: 1 });
+    const p = await paySmartro(s);
+    const first = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 1', idempotency_key: key() });
+    assert.equal(first.status, 'done');
+    await s.pgs.fault('smartro', { api: 'cancel', status: 502, tid: p.tid });
+    const second = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 2', idempotency_key: key() });
+    assert.equal(second.status, 'unknown');
+    assert.equal((await s.kpg.confirmCancel(/** @type {number} */ (second.cancel_id), { done: true, by: 'kim' })).status, 'done');
+    assert.equal((await atPg(s, 'smartro', p.tid)).cancel.log.length, 2, 'the PG made both');
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.found.filter((f) => f.order_id === p.order.order_id), []);
+    const view = await s.kpg.cancels(p.order.order_id);
+    assert.deepEqual([view?.refunded_total, view?.balance, view?.cancels.length], [4000, 7000, 2]);
+  });
+
   test('Smartro: partial and full cancels through its cancel module, verified with the receipt API; off without cancelPassword', async (t) => {
     const s = await setup(t);
     const p = await paySmartro(s);
