@@ -404,6 +404,8 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     for (const pgcode of ['nauthcard', 'bizselpay']) {
       const r = await s.session({ pgcode });
       assert.deepEqual([r.status, r.json.code, r.json.field], [400, 'invalid-field', 'pgcode'], pgcode);
+      // The message lists what the shop does offer, one pgcode from the next.
+      assert.match(r.json.message, /^pgcode must be one of [a-z]+(, [a-z]+)+ for this shop\.$/, r.json.message);
     }
     assert.equal(s.pg.requests.length, 0);
     await s.started({ pgcode: 'card' });

@@ -4,7 +4,7 @@
  * first (rather than variables captured by one closure). createContext() derives the rest from the deps
  * index.ts passes.
  */
-import { clip } from '../http.js';
+import { clip, HttpError } from '../http.js';
 import { createTtlCache, type Limiter } from '../limits.js';
 import type { Logger } from '../log.js';
 import type { ShinhanProvider } from '../providers/shinhan.js';
@@ -89,4 +89,15 @@ export function createContext(deps: PaymentsDeps<KpgOrder>): PaymentsContext {
       moidLookups: createTtlCache(deps.config.receiptCacheMs, clock),
     },
   };
+}
+
+/**
+ * Shinhan, for a pgcode this shop offers (the session, the card list and the terms ask the same): 404 where
+ * the shop takes no Shinhan payments, 400 naming the pgcodes it offers otherwise.
+ */
+export function shinhanFor(ctx: PaymentsContext, pgcode: string): ShinhanProvider {
+  const shinhan = ctx.shinhan;
+  if (!shinhan) throw new HttpError(404, 'unsupported-provider', 'This shop does not take Shinhan payments.');
+  if (!shinhan.pgcodes.includes(pgcode)) throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');
+  return shinhan;
 }

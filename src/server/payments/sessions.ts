@@ -15,7 +15,7 @@ import type { Attempt } from '../store/types.js';
 import { TEXTS } from '../texts.js';
 import { pastDue } from '../vbank.js';
 import { admit, authorized, orderOf } from './buyers.js';
-import type { PaymentsContext } from './context.js';
+import { shinhanFor, type PaymentsContext } from './context.js';
 import { move } from './ledger.js';
 import { checkAccount, settleFromLookup } from './settlement.js';
 import { consentFor } from './terms.js';
@@ -139,11 +139,8 @@ async function chooseOptions(ctx: PaymentsContext, body: SessionBody, order: Kpg
     }
     return { pgcode: null, payMethod };
   }
-  const shinhan = ctx.shinhan as ShinhanProvider;
-  const pgcode = body.pgcode ?? shinhan.pgcodes[0];
-  if (!shinhan.pgcodes.includes(pgcode)) {
-    throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');
-  }
+  const pgcode = body.pgcode ?? (ctx.shinhan as ShinhanProvider).pgcodes[0];
+  const shinhan = shinhanFor(ctx, pgcode);
   if (body.install_month !== undefined && body.install_month !== '00' && !body.card_cpny_cd) {
     throw new HttpError(400, 'missing-field', 'card_cpny_cd is required with an installment.', 'card_cpny_cd');
   }
@@ -180,10 +177,8 @@ async function checkCard(ctx: PaymentsContext, pgcode: string, code: string, mon
 
 /** Shinhan's card list for a pgcode the shop offers, fetched once per cardListTtlMs. */
 export function cardList(ctx: PaymentsContext, pgcode: string) {
-  const shinhan = ctx.shinhan;
-  if (!shinhan) throw new HttpError(404, 'unsupported-provider', 'This shop does not take Shinhan payments.');
   // Only the pgcodes the shop offers are proxied (and cached): no upstream call for anything else.
-  if (!shinhan.pgcodes.includes(pgcode)) throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');
+  const shinhan = shinhanFor(ctx, pgcode);
   return ctx.caches.cards.get(pgcode, () => shinhan.cardList(pgcode), (v) => v.ok);
 }
 

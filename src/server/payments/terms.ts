@@ -15,7 +15,7 @@ import { HttpError } from '../http.js';
 import type { PgTerms } from '../providers/shinhan.js';
 import type { SessionBody } from '../schemas.js';
 import type { Consent } from '../store/types.js';
-import type { PaymentsContext } from './context.js';
+import { shinhanFor, type PaymentsContext } from './context.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -37,10 +37,8 @@ export function termsView(pgcode: string, list: PgTerms[], requireTerms: boolean
 
 /** The terms of a pgcode the shop offers, fetched once per cardListTtlMs (the card list's cache rule). */
 export async function termsOf(ctx: PaymentsContext, pgcode: string): Promise<{ ok: true; view: TermsView; text: string } | { ok: false; code: string; message: string }> {
-  const shinhan = ctx.shinhan;
-  if (!shinhan) throw new HttpError(404, 'unsupported-provider', 'This shop does not take Shinhan payments.');
   // Only the pgcodes the shop offers are proxied (and cached): no upstream call for anything else.
-  if (!shinhan.pgcodes.includes(pgcode)) throw new HttpError(400, 'invalid-field', `pgcode must be one of ${shinhan.pgcodes.join(', ')} for this shop.`, 'pgcode');
+  const shinhan = shinhanFor(ctx, pgcode);
   return ctx.caches.terms.get(
     pgcode,
     async () => {
