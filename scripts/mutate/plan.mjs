@@ -4,23 +4,18 @@
 // runs recorded in reports/mutation*/ (each mutant run appends its time to timing.jsonl there; a run
 // without it counts its whole time, dry run included, per mutant).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { SERVER, SQL, WIDGET, expand } from './scope.mjs';
+import { generatedMutants } from './sample.mjs';
 import { sqlMutants } from './sql.mjs';
 
 /** @param {{ root: string, out: string, concurrency: number }} options */
 export async function plan({ root, out, concurrency }) {
-  const require = createRequire(createRequire(import.meta.url).resolve('@stryker-mutator/core'));
-  const { Instrumenter } = await import(require.resolve('@stryker-mutator/instrumenter'));
-  const quiet = { debug() {}, info() {}, warn() {}, trace() {}, error: console.error, isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false };
-  const instrumenter = new Instrumenter(quiet);
   /** @type {Record<string, Record<string, number>>} group -> file -> mutants */
   const counts = { server: {}, sql: {}, widget: {} };
   for (const [group, scope] of /** @type {const} */ ([['server', SERVER], ['widget', WIDGET]])) {
     const files = expand(scope.include, scope.exclude, root).files;
-    const r = await instrumenter.instrument(files.map((f) => ({ name: f, content: readFileSync(join(root, f), 'utf8'), mutate: true })), { plugins: null, excludedMutations: [], ignorers: [], noHeader: false });
-    for (const m of r.mutants) counts[group][m.fileName] = (counts[group][m.fileName] ?? 0) + 1;
+    for (const m of await generatedMutants(root, files)) counts[group][m.fileName] = (counts[group][m.fileName] ?? 0) + 1;
   }
   for (const f of expand(SQL.include, [], root).files) counts.sql[f] = sqlMutants(f, readFileSync(join(root, f), 'utf8')).length;
 

@@ -38,11 +38,10 @@ function random(seed) {
 }
 
 /**
- * Every mutant of `files` (Stryker's instrumenter, every mutator), then `n` of them drawn with `seed`.
- * @param {{ root: string, files: string[], n: number, seed: number }} options
- * @returns {Promise<{ population: number, drawn: Drawn[], patterns: string[] }>}
+ * Every mutant Stryker's instrumenter makes of `files` (every mutator, no test run): what --plan counts and
+ * --sample draws from. @param {string} root @param {string[]} files @returns {Promise<any[]>}
  */
-export async function drawSample({ root, files, n, seed }) {
+export async function generatedMutants(root, files) {
   const require = createRequire(createRequire(import.meta.url).resolve('@stryker-mutator/core'));
   const { Instrumenter } = await import(require.resolve('@stryker-mutator/instrumenter'));
   const quiet = { debug() {}, info() {}, warn() {}, trace() {}, error: console.error, isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false };
@@ -50,8 +49,17 @@ export async function drawSample({ root, files, n, seed }) {
     files.map((f) => ({ name: f, content: readFileSync(join(root, f), 'utf8'), mutate: true })),
     { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
   );
+  return r.mutants;
+}
+
+/**
+ * Every mutant of `files` (Stryker's instrumenter, every mutator), then `n` of them drawn with `seed`.
+ * @param {{ root: string, files: string[], n: number, seed: number }} options
+ * @returns {Promise<{ population: number, drawn: Drawn[], patterns: string[] }>}
+ */
+export async function drawSample({ root, files, n, seed }) {
   /** @type {Drawn[]} */
-  const all = r.mutants.map((/** @type {any} */ m) => ({
+  const all = (await generatedMutants(root, files)).map((/** @type {any} */ m) => ({
     file: m.fileName,
     line: m.location.start.line,
     column: m.location.start.column,

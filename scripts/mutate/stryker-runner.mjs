@@ -221,7 +221,8 @@ export class KpgTestRunner {
     const t0 = Date.now();
     const result = await this.mutantRunTimed(options);
     // How long each mutant took, for the estimate of a full run (scripts/mutate/report.mjs).
-    if (process.env.KPG_MUT_TIMING)
+    // (A mutant outside a --sample was not tested: its 0 ms would pull the estimate down.)
+    if (process.env.KPG_MUT_TIMING && !(result.status === MutantRunStatus.Error && /outside the sample/.test(result.errorMessage)))
       appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: options.activeMutant.fileName, id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0 })}\n`);
     return result;
   }
