@@ -93,7 +93,7 @@ export const ShinhanReturnSchema = z.object({
   confinm_token: z.string().min(1).max(1000).optional(),
   tid: z.string().max(100).optional(),
   bank_nm: z.string().max(200).optional(),
-  user_nm: z.string().max(100).optional(),
+  user_nm: z.string().max(200).optional(),
   vald_dt: z.string().max(20).optional(),
   pay_amt: z.union([z.string().max(20), z.number()]).optional(),
   ret_code: z.union([z.string().max(20), z.number()]).optional(),

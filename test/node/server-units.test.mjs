@@ -28,7 +28,11 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}`)).GoodsName, '테스트');
   // A form that was not encoded twice is left alone even with UrlEncode=Y.
   assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=${encodeURIComponent('100% 정품')}&SignValue=${encodeURIComponent('a+b/c=')}`)).SignValue, 'a+b/c=');
-  assert.equal(parseResultForm(Buffer.from('A=1&A=2&=x&B')).A, '1');
+  const odd = parseResultForm(Buffer.from('A=1&A=2&=x&B'));
+  assert.equal(odd.A, '1', 'the first of a repeated name wins');
+  // A name without "=" is there with an empty value (as URLSearchParams reads it), never a value of our own.
+  assert.equal(odd.B, '');
+  assert.deepEqual(Object.keys(odd).sort(), ['A', 'B'], 'a value without a name is dropped');
 });
 
 test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, and whatever follows SPGKEY or apikey', () => {
@@ -52,6 +56,9 @@ test('card numbers show at most the first 6 and the last 4 digits; the slip keep
     merchantInfo: [{ coNm: 'a' }],
     partCancelInfo: { transAmt: '1' },
   });
+  // Several partial cancels come as a list: each entry keeps only its own fields, none is dropped.
+  const parts = slip({ tid: 'T', partCancelInfo: [{ transAmt: '1000', x: 1 }, { transAmt: '2000', acctNo: '1' }] }).partCancelInfo;
+  assert.deepEqual(parts, [{ transAmt: '1000' }, { transAmt: '2000' }]);
 });
 
 test('PG order numbers: unique, at most 50 characters, Smartro Moids letters and digits only', () => {

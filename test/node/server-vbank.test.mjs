@@ -254,8 +254,13 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     await postForm(ret, { ...page.fields, custom_parameter: 'guessed' });
     await postForm(ret, { ...page.fields, pay_amt: '1100' });
     await postForm(ret, { ...page.fields, vald_dt: '20261331' });
+    // The bank's name and the holder's: each there, and at most the 100 characters the ledger keeps.
+    await postForm(ret, { ...page.fields, bank_nm: ' ' });
+    await postForm(ret, { ...page.fields, bank_nm: '은'.repeat(101) });
+    await postForm(ret, { ...page.fields, user_nm: '' });
+    await postForm(ret, { ...page.fields, user_nm: '주'.repeat(101) });
     assert.equal((await s.result(orderNo)).status, 'pending');
-    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'bad-vbank']);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', ...Array(5).fill('bad-vbank')]);
     await postForm(ret, { ...page.fields, ret_code: '9001', ret_msg: '<b>발급 실패</b>' });
     const failed = await s.result(orderNo);
     assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-failed'], 'a fixed code, never the browser\'s (issue 19, item 12)');
