@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createShinhanProvider, paramIsptHash } from '../../dist/server/providers/shinhan.js';
 import { cancelHashData, createSmartroProvider, parseCancelAnswer } from '../../dist/server/providers/smartro.js';
@@ -41,6 +42,29 @@ const smartro = (o = {}, timeoutMs = 5000) =>
     { ...SANDBOX_SMARTRO, pcAction: `${smartroSb.origin}/interfaceURL.jsp`, mobileAction: `${smartroSb.origin}/pay/interfaceURL`, apiBase: `${smartroSb.origin}/`, ...o },
     { timeoutMs, now: clock.date },
   );
+
+/**
+ * The Smartro sandbox behind a proxy that passes every request on and gives back each answer's body (read as
+ * latin1, so EUC-KR bytes pass unchanged) through `rewrite`. Returns the proxy's origin.
+ * @param {import('node:test').TestContext} t @param {(body: string) => string} rewrite
+ */
+async function rewritingProxy(t, rewrite) {
+  const proxy = createServer(async (req, res) => {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const upstream = await fetch(`${smartroSb.origin}${req.url}`, {
+      method: req.method,
+      headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)).map(([k, v]) => [k, String(v)])),
+      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+    });
+    const body = rewrite(Buffer.from(await upstream.arrayBuffer()).toString('latin1'));
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+    res.end(Buffer.from(body, 'latin1'));
+  });
+  await new Promise((ok) => proxy.listen(0, '127.0.0.1', () => ok(undefined)));
+  t.after(() => new Promise((ok) => proxy.close(() => ok(undefined))));
+  return `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (proxy.address()).port}`;
+}
 
 /** @param {'shinhan' | 'smartro'} pg @param {Record<string, unknown>} fault */
 async function fault(pg, fault) {
@@ -210,6 +234,52 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual([state.state.state, state.state.cancelledTotal, state.state.entries.map((e) => `${e.ref}=${e.amount}`)], ['cancelled', 11000, ['part:1=1500', 'full=9500']]);
     const again = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 9500, ...base });
     assert.deepEqual([again.kind, /** @type {any} */ (again).code], ['refused', 'already-cancelled']);
+  });
+
+  test("the cancel module's CancelNum is kept only when it is 1-30 letters or digits (the answer is not signed); else the cancel has no id, never the module's text", async (t) => {
+    // The sandbox's cancel module behind a proxy that rewrites the CancelNum of each answer.
+    /** @type {string[]} */
+    const rewrites = ['CancelNum=%3Cb%3E1%3C%2Fb%3E', '', `CancelNum=${'1'.repeat(31)}`];
+    const origin = await rewritingProxy(t, (text) => {
+      const to = rewrites.shift() ?? '';
+      return text.replace(/&?CancelNum=[^&\n]*/, to ? `&${to}` : '');
+    });
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp` });
+    const p = await smartroPaid();
+    for (const amount of [1000, 1100, 1200]) {
+      const part = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount, ...base });
+      assert.equal(part.kind, 'done', JSON.stringify(part));
+      assert.strictEqual(/** @type {any} */ (part).cancelId, null, `cancel of ${amount}: no id`);
+    }
+    assert.equal(rewrites.length, 0, 'each answer went through the proxy');
+  });
+
+  test('the session form of an attempt that names no pay method is a card payment, and a buyer without phone or e-mail still fills the fields Smartro requires', async () => {
+    const urls = { shinhanReturn: '', shinhanCancel: '', shinhanFail: '', smartroReturn: 'http://shop.test/r', smartroRetry: 'http://shop.test/retry', smartroStop: 'http://shop.test/stop' };
+    const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}x${++seq}`, device_type: 2, product_name: '기본값', pay_method: null });
+    const made = await smartro().createSession({ attempt, order: /** @type {any} */ ({ buyer: { name: '홍길동' } }), body: /** @type {any} */ ({}), urls });
+    assert.ok(made.ok);
+    const { fields } = /** @type {any} */ (made.answer);
+    // ASSUMPTION (as the samples): placeholders where the shop knows no phone or e-mail.
+    assert.deepEqual([fields.PayMethod, fields.BuyerTel, fields.BuyerEmail, fields.VbankExpDate], ['CARD', '01000000000', 'buyer@example.com', undefined]);
+    // The sandbox takes that form as a card payment.
+    const page = await fetch(`${smartroSb.origin}/interfaceURL.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /name="nonce"/);
+  });
+
+  test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {
+    const p = await smartroPaid();
+    const part = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
+    assert.equal(part.kind, 'done', JSON.stringify(part));
+    const origin = await rewritingProxy(t, (text) => {
+      const json = JSON.parse(text);
+      if (Array.isArray(json.partCancelInfo) && json.partCancelInfo.length === 1) json.partCancelInfo = json.partCancelInfo[0];
+      return JSON.stringify(json);
+    });
+    const state = await smartro({ apiBase: `${origin}/` }).cancelState(p.attempt, p.tid);
+    assert.ok(state.ok, JSON.stringify(state));
+    assert.deepEqual([state.state.state, state.state.cancelledTotal, state.state.entries.map((e) => `${e.ref}=${e.amount}`)], ['partial', 1000, ['part:1=1000']]);
   });
 
   test('refusals come back as smartro-<ResultCode>; a wrong password or a wrong balance changes nothing', async () => {

@@ -87,6 +87,22 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.ok(!JSON.stringify(s.logs).includes(form.fields.VbankNum), 'the account number is not in the logs');
   });
 
+  test('Smartro VBANK: the return form\'s VbankExpDate is not signed, so Smartro\'s receipt decides the due day (a form edited to a later day keeps the order no longer)', async (t) => {
+    const s = await setup(t);
+    // Only the browser's form speaks (the server-to-server notice, which carries the true day, is held back).
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    const order = s.shop.add();
+    const started = await s.session(order.order_id, { pay_method: 'vbank' });
+    const form = await smartroDecide(started.json, 'approve');
+    assert.equal(form.fields.VbankExpDate, kstDate(3, s.clock.now()));
+    // SignValue covers TID and ResultCode only: the buyer's browser can change the due day and keep the signature.
+    const back = await postForm(/** @type {string} */ (form.action), { ...form.fields, VbankExpDate: kstDate(20, s.clock.now()) });
+    assert.equal(back.status, 200);
+    const res = await s.result(started.json.order_no);
+    assert.equal(res.status, 'awaiting_deposit');
+    assert.equal(res.vbank.due_date, iso(kstDate(3, s.clock.now())), 'the due day Smartro shows (vacctDueDt), not the form\'s');
+  });
+
   test('Smartro VBANK: the deposit notice (4110) at RetryURL pays the order; sent twice, it is recorded once and both are answered OK', async (t) => {
     const s = await setup(t);
     const { order, orderNo, form } = await s.smartroVbank();

@@ -148,10 +148,13 @@ export function signValue(p: { tid: string; resultCode: string; merchantKey: str
  */
 export type SmartroClaim =
   | { kind: 'approved'; tid: string; details: PaidDetails; amt?: number }
-  /** VBANK 4100: an account was issued (signed); what the form says about it. */
-  | { kind: 'issued'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
+  /**
+   * VBANK 4100: an account was issued (signed); what the form says about it. No payment details: a virtual
+   * account's (its TID, its deposit day) come from the receipt API alone.
+   */
+  | { kind: 'issued'; tid: string; details?: undefined; account: Partial<VbankAccount>; amt?: number }
   /** VBANK 4110: the deposit arrived (signed): believed once the receipt API shows it. */
-  | { kind: 'deposited'; tid: string; details: PaidDetails; account: Partial<VbankAccount>; amt?: number }
+  | { kind: 'deposited'; tid: string; details?: undefined; account: Partial<VbankAccount>; amt?: number }
   | { kind: 'declined'; code: string; pgMessage: string; signed: boolean }
   | { kind: 'cancelled'; signed: boolean }
   /** Not believed: recorded as a refusal, changes nothing. */
@@ -369,7 +372,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
           ...(options.vbankHolder ? { vbank_holder: clip(options.vbankHolder, 100) } : {}),
         };
         const kind = form.ResultCode === DEPOSIT_CODE ? 'deposited' : 'issued';
-        return { kind, tid: form.TID, details: { tid: form.TID, approved_at: approvedAt }, account, amt: formAmt };
+        return { kind, tid: form.TID, account, amt: formAmt };
       }
       return {
         kind: 'approved',
