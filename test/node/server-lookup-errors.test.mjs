@@ -152,7 +152,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * @param {import('node:test').TestContext} t
    */
   async function setup(t) {
-    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map() };
+    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
       const text = (await readAll(req)).toString('utf8');
@@ -164,7 +164,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       if (url.pathname === '/v1.0/payments/confirm') {
         const body = JSON.parse(text);
         const r = pg.requests.get(body.order_no);
-        const tid = `T${body.order_no.slice(-12)}`;
+        const tid = pg.tid ?? `T${body.order_no.slice(-12)}`;
         pg.approved.set(body.order_no, { tid, amount: r.amount, user_id: r.user_id }); // the money moved...
         if (pg.confirm !== 'ok') return FAILURES[pg.confirm](res, 'shinhan'); // ...and the answer was lost
         return answerJson(res, 200, {
@@ -206,7 +206,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const approve = async (orderNo) =>
       server.call('/api/kpg/shinhan/return', { method: 'POST', body: new URLSearchParams({ order_no: orderNo, custom_parameter: (await store().getAttempt(orderNo))?.nonce ?? '', confirm_token: `tok-${orderNo}` }), buyer: null });
     const status = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
-    return { pg, clock, order, session, approve, status, ...server };
+    return { pg, clock, shop, order, session, approve, status, ...server };
   }
 
   for (const mode of Object.keys(FAILURES).filter((m) => m !== '401')) {
@@ -231,6 +231,23 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       assert.equal(await s.status(orderNo), 'paid');
     });
   }
+
+  test('Shinhan: a confirm naming a TID already recorded for another payment is never recorded twice: the attempt stays in doubt (unknown, duplicate-tid), refused and logged', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    s.pg.tid = 'TSAMETID0000001';
+    const first = await s.session();
+    await s.approve(first.json.order_no);
+    assert.equal(await s.status(first.json.order_no), 'paid');
+    const other = s.shop.add();
+    const second = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: other.order_id, device_type: 2 });
+    assert.equal(second.status, 200, second.text);
+    const orderNo = second.json.order_no;
+    await s.approve(orderNo);
+    const attempt = await s.kpg.store().then((st) => st.getAttempt(orderNo));
+    assert.deepEqual([attempt?.status, attempt?.code, attempt?.tid ?? null], ['unknown', 'duplicate-tid', null]);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['duplicate-tid']);
+    assert.equal((await s.kpg.store().then((st) => st.findByTid('shinhan', 'TSAMETID0000001')))?.order_no, first.json.order_no, 'the TID stays with the first payment');
+  });
 
   test('Shinhan: a confirm the PG refuses (401 with its ret_code) is a decline: no money moved, the buyer may pay again', HANG_BOUND, async (t) => {
     const s = await setup(t);

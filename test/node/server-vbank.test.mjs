@@ -260,6 +260,22 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.match(await (await fetch(receipt.json.redirect_url)).text(), /<dd id="receipt-method">가상계좌<\/dd>/);
   });
 
+  test('Shinhan 가상계좌 deposited before its return reached the server: recorded as issued, then deposited (both logged), never as a card-like payment', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+    const orderNo = started.json.order_no;
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    // The buyer pays into the account at once; the browser's return arrives after it.
+    const dep = await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+    assert.equal(dep.status, 200);
+    assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+    const paid = await s.result(orderNo);
+    assert.deepEqual([paid.status, paid.tid, paid.pay_method], ['paid', page.fields.tid, 'vbank']);
+    const transitions = s.logs.filter((l) => l.order_no === orderNo && l.transition).map((l) => l.transition);
+    assert.deepEqual(transitions.filter((x) => ['issue', 'deposit', 'pay'].includes(x)), ['issue', 'deposit'], transitions.join(', '));
+  });
+
   test('Shinhan 가상계좌 returns that are not believed: another custom_parameter, another amount, a bad date (nothing changes, each refusal logged); ret_code not 0 is a browser report', async (t) => {
     const s = await setup(t);
     const order = s.shop.add();
