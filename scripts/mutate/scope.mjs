@@ -11,7 +11,8 @@ export const SERVER = {
   // Not money code: the command line, the node:http adapter, log formatting, fixed buyer texts, reading
   // the environment, and the two engines' connection plumbing (open/pglite/postgres: every test opens them).
   exclude: ['src/server/cli.ts', 'src/server/node.ts', 'src/server/log.ts', 'src/server/texts.ts', 'src/server/env.ts', 'src/server/store/open.ts', 'src/server/store/pglite.ts', 'src/server/store/postgres.ts', 'src/server/**/*.d.ts'],
-  tests: ['test/node/server-*.test.mjs'],
+  // openapi.test.mjs: the document generated from src/server/openapi.ts (its texts, its staff guard).
+  tests: ['test/node/server-*.test.mjs', 'test/node/openapi.test.mjs'],
 };
 
 /** The SQL migrations (mutated by scripts/mutate/sql.mjs: Stryker does not read SQL). */

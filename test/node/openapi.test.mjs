@@ -103,6 +103,8 @@ test('every operation has its request schema (body or query parameters) and a sc
   for (const route of ROUTES) {
     const op = doc.paths[route.path][route.method];
     const what = `${route.method} ${route.path}`;
+    // What a client generator shows as the operation's name: a sentence, not a blank.
+    assert.ok(typeof op.summary === 'string' && op.summary.trim().length >= 12, `${what}: no summary`);
     if (route.body) {
       const content = op.requestBody?.content;
       assert.ok(content && Object.keys(content).length, `${what}: no requestBody`);

@@ -481,7 +481,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     for (const r of replies) {
       if (r.status !== 200) assert.deepEqual([r.status, r.json.code, r.json.order_no], [409, 'attempt-in-progress', opened[0].json.order_no]);
     }
-    const open = (await store().attemptsIn(['pending'])).filter((a) => a.order_id === s.order.order_id);
+    const open = (await store().attemptsIn(['pending'], { limit: 500 })).filter((a) => a.order_id === s.order.order_id);
     assert.deepEqual(open.map((a) => a.order_no), [opened[0].json.order_no]);
   });
 

@@ -462,7 +462,8 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
          RETURNING *`,
         [since, limit, now],
       );
-      return rows.map(toAttempt).sort((a, b) => (a.finished_at ?? '').localeCompare(b.finished_at ?? ''));
+      // Only paid rows with finished_at >= $1 are taken: finished_at is never NULL here.
+      return rows.map(toAttempt).sort((a, b) => (a.finished_at as string).localeCompare(b.finished_at as string));
     },
   };
   return store;

@@ -339,8 +339,8 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       }));
     },
 
-    async attemptsIn(statuses, options = {}) {
-      const params: unknown[] = [[...statuses], options.limit ?? 500];
+    async attemptsIn(statuses, options) {
+      const params: unknown[] = [[...statuses], options.limit];
       let where = 'status = ANY($1::text[])';
       if (options.createdBefore) {
         params.push(options.createdBefore);
