@@ -236,6 +236,12 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('one partial cancel given as an object, not a list, is listed too', async () => {
+    const { el } = await slip({ ...RECEIPT, partCancelInfo: { transDt: '20261121', transTm: '130000', transAmt: '3000' } });
+    const rows = [...el.shadowRoot!.querySelectorAll<HTMLTableRowElement>('tbody tr')].map((tr) => [...tr.cells].map((c) => c.textContent).join(' '));
+    expect(rows).to.deep.equal(['2026-11-21 13:00:00 3,000원']);
+  });
+
   it('given back in part (the backend ledger: refunded_total, balance): 취소 금액 and 잔액 rows under the amount, in English too; none before anything is given back; a figure that is not a number is refused', async () => {
     const { el } = await slip(RECEIPT, 200, { refunded_total: 2500, balance: 8500 });
     const rows = [...el.shadowRoot!.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);

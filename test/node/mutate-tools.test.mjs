@@ -99,3 +99,21 @@ test('--sample: a seeded uniform draw of the scope\'s mutants (the same again fr
   assert.deepEqual(estimate(5, 5, 10), { p: 50, low: 50, high: 50 });
   assert.ok(estimate(180, 20, 400).high - estimate(180, 20, 400).low < e.high - e.low, 'a sample of half the population knows more');
 });
+
+test('browser mutants: a shop page the test opens (iframe, window) shares the test page\'s __stryker__, so code running there is covered and mutated; a page with a CSP is left alone', async () => {
+  const { shareStryker } = await import('../../scripts/mutate/wtr.config.mjs');
+  const serve = async (/** @type {string} */ path, /** @type {Record<string, string>} */ query, /** @type {string} */ body) => {
+    const ctx = { path, query, body: '' };
+    await shareStryker(ctx, async () => {
+      ctx.body = body;
+    });
+    return ctx.body;
+  };
+  const page = '<!doctype html><html><head><meta charset="euc-kr"></head><body><kpg-checkout></kpg-checkout></body></html>';
+  const shared = await serve('/__fixture/page', { charset: 'euc-kr' }, page);
+  assert.ok(shared.startsWith('<!doctype html><html><head><script>'), 'first in <head>, after the doctype (no quirks mode)');
+  assert.match(shared, /window\.__stryker__=kpgMutOwner\.__stryker__/);
+  assert.ok(shared.endsWith('<meta charset="euc-kr"></head><body><kpg-checkout></kpg-checkout></body></html>'));
+  assert.equal(await serve('/__fixture/page', { csp: "script-src 'self'" }, page), page);
+  assert.equal(await serve('/__fixture/capture', {}, page), page);
+});
