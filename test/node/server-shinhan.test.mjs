@@ -332,6 +332,10 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     const r = await s.session();
     assert.equal(r.status, 500);
     assert.equal(s.pg.requests.length, 0);
+    // The caller gets the server's fixed answer (JSON, as every error of this API), the shop's log the cause.
+    assert.deepEqual([r.json?.code, r.json?.message], ['internal-error', 'Internal error.']);
+    assert.ok(!r.text.includes('session store down'), 'the cause is not sent to the browser');
+    assert.ok(s.logs.some((l) => l.event === 'error' && l.level === 'error' && l.message === 'session store down' && l.where === '/api/kpg/session'), JSON.stringify(s.logs.filter((l) => l.event === 'error')));
   });
 
   test('session: an already paid order is 409 already-paid with the order_no that paid', async (t) => {
@@ -499,6 +503,22 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       body: JSON.stringify({ order_no: orderNo, custom_parameter: (await store().getAttempt(orderNo))?.nonce, confinm_token: `tok-${orderNo}` }),
     });
     assert.equal((await s.result(orderNo)).json.status, 'paid');
+  });
+
+  test('return: a body that is no return (unparseable JSON, JSON that is not an object, a wrong field) is a 400 page for the buyer\'s window and a bad-return refusal, never a 500; the order_no it names is kept when it has one', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const post = (/** @type {string} */ body) => s.call('/api/kpg/shinhan/return', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+    for (const body of ['{"order_no": ', '"order_no"', 'null', '[1]', JSON.stringify({ order_no: orderNo, confirm_token: 5 })]) {
+      const r = await post(body);
+      assert.equal(r.status, 400, `${body}: ${r.text.slice(0, 200)}`);
+      assert.match(r.text, /^<!doctype html>/i, `${body}: a page for the buyer's window`);
+    }
+    const refusals = (await s.kpg.refusals({ limit: 50 })).filter((x) => x.route === 'shinhan/return');
+    // (one pinned clock: the five refusals share their time, so their order is not compared)
+    const seen = refusals.map((x) => `${x.code} ${x.order_no ?? '-'}`).sort();
+    assert.deepEqual(seen, [`bad-return ${orderNo}`, ...Array(4).fill('bad-return -')].sort());
+    assert.equal((await s.result(orderNo)).json.status, 'pending', 'nothing changed');
   });
 
   test('return: the PG refusing the confirm is failed, with a fixed text for the buyer and the PG\'s words for developers', async (t) => {
