@@ -78,4 +78,19 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await store().getAttempt(q.orderNo))?.status, 'refunded');
   });
 
+  test('the promotion rule\'s room above the balance is only for a payment with no cancel in doubt: while one is, any ask is refused (the PG may have given back the whole balance) and nothing is sent', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s, { amount: 10000 }, { card_cpny_cd: 'S009' });
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    const sent = (await atPg(s, 'shinhan', p.tid)).cancels.length;
+    // On a promotion payment the PG may answer a partial cancel with the whole balance: while it is in doubt
+    // nothing is left to ask for, and 500 won (inside the 1,000 won room) is refused as well.
+    const over = await s.kpg.cancel({ order_id: p.order.order_id, amount: 500, reason: '나머지', idempotency_key: key() });
+    assert.deepEqual([over.status, over.code], ['refused', 'cancel-in-flight']);
+    assert.match(/** @type {string} */ (over.message), /more than what can be given back \(0\)/);
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, sent, 'nothing sent');
+  });
+
 });
