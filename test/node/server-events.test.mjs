@@ -62,12 +62,18 @@ function shopHandler(o) {
 async function receiver(t) {
   /** @type {Array<{ headers: import('node:http').IncomingHttpHeaders, body: Buffer, status: number }>} */
   const got = [];
-  const state = { /** @type {(req: import('node:http').IncomingMessage) => { status: number, headers?: Record<string, string>, hang?: boolean }} */ answer: () => ({ status: 200 }) };
+  const state = { /** @type {(req: import('node:http').IncomingMessage) => { status: number, headers?: Record<string, string>, hang?: boolean, stall?: boolean }} */ answer: () => ({ status: 200 }) };
   const url = await serve(t, async (req, res) => {
     const body = await readAll(req);
     const a = state.answer(req);
     got.push({ headers: req.headers, body, status: a.status });
     if (a.hang) return; // never answers (the server closes the socket at the end of the test)
+    if (a.stall) {
+      // An error page whose first 300 bytes come at once, and the rest never.
+      res.writeHead(a.status, { 'Content-Type': 'text/plain', ...a.headers });
+      res.write('E'.repeat(300));
+      return;
+    }
     res.writeHead(a.status, { 'Content-Type': 'text/plain', ...a.headers });
     res.end(a.status >= 300 ? `receiver says ${a.status}` : 'ok');
   });
@@ -350,6 +356,19 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     assert.ok(performance.now() - started < 5000);
     [d] = (await s.eventsOf(third.order.order_id))[0].deliveries;
     assert.equal(d.last_error, 'no answer within 400 ms');
+  });
+
+  test('webhooks: a receiver whose error page stalls after its first 300 bytes fails at once with those bytes, not after delivery.timeoutMs', async (t) => {
+    const secret = newSecret();
+    const hook = await receiver(t);
+    hook.state.answer = () => ({ status: 500, stall: true });
+    const s = await setup(t, { webhooks: [{ url: hook.url, secret }], delivery: { background: false, timeoutMs: 30_000 } }, { secrets: [secret] });
+    const { order } = await s.paidOrder();
+    const started = performance.now();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    assert.ok(performance.now() - started < 10_000, 'the 300 bytes are enough: the rest is not waited for');
+    const [d] = (await s.eventsOf(order.order_id))[0].deliveries;
+    assert.equal(d.last_error, `HTTP 500: ${'E'.repeat(300)}`);
   });
 
   test('webhooks: a receiver nobody listens on is a failure naming why (ECONNREFUSED), retried; the secret appears in no log line and no reply', async (t) => {
