@@ -235,8 +235,8 @@ export function withOrderNo(url: string, orderNo: string): string {
 
 /** Constant-time comparison of two secrets (UTF-8 bytes). */
 export function sameSecret(received: string, expected: string): boolean {
-  const a = Buffer.from(received, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
+  const a = Buffer.from(received); // UTF-8, Buffer's default
+  const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
