@@ -176,7 +176,7 @@ export function createCancels(deps: CancelsDeps) {
   }
 
   function fingerprint(parts: unknown[]): string {
-    return createHash('sha256').update(JSON.stringify(parts), 'utf8').digest('hex');
+    return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
   }
 
   function logCancel(cancel: CancelRecord, what: string, extra: Record<string, unknown> = {}) {

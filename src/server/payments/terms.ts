@@ -17,7 +17,7 @@ import type { SessionBody } from '../schemas.js';
 import type { Consent } from '../store/types.js';
 import { shinhanFor, type PaymentsContext } from './context.js';
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** What GET {base}/terms answers (and the session checks against). */
 export interface TermsView {

@@ -103,7 +103,7 @@ export const PAY_TYPE_SINGLE = 1;
 /** "결제 인증 결과 (UI)로 이동 후 30분(토큰 만료) 안에" payments/confirm must be called. */
 export const CONFIRM_WINDOW_MS = 30 * 60 * 1000;
 
-export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+export const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** param_ispt_hash = sha256(client_id + user_id + order_no + pay_type + amount + payment API key), sent with payments/request. */
 export function paramIsptHash(p: { clientId: string; userId: string; orderNo: string; payType: number; amount: number; paymentApiKey: string }) {

@@ -79,7 +79,7 @@ export const CANCEL_MSG_MAX = 30;
 
 /** hashData of a cancel = base64( md5_hex( TID + MerchantKey + CancelAmt + PartialCancelCode ) ), as the samples compute it. */
 export function cancelHashData(p: { tid: string; merchantKey: string; cancelAmt: string; partialCancelCode: string }): string {
-  return Buffer.from(md5Hex(`${p.tid}${p.merchantKey}${p.cancelAmt}${p.partialCancelCode}`), 'utf8').toString('base64');
+  return Buffer.from(md5Hex(`${p.tid}${p.merchantKey}${p.cancelAmt}${p.partialCancelCode}`)).toString('base64');
 }
 
 /**
@@ -125,11 +125,12 @@ export const PAY_METHODS: Readonly<Record<string, string>> = Object.freeze({ car
 /** A virtual account number: digits, maybe dashes (the receipt API gives 10 characters, the sandbox 14). */
 const ACCOUNT_NO = /^[0-9-]{6,30}$/;
 
-export const md5Hex = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+/** MD5 of the text's UTF-8 bytes (a string is hashed, and Buffer.from reads one, as UTF-8 by default). */
+export const md5Hex = (text: string) => createHash('md5').update(text).digest('hex');
 
 /** EncryptData = base64( md5_hex( ediDate + MID + Amt + MerchantKey ) ), sent with the payment form. */
 export function encryptData(p: { ediDate: string; mid: string; amt: string | number; merchantKey: string }): string {
-  return Buffer.from(md5Hex(`${p.ediDate}${p.mid}${p.amt}${p.merchantKey}`), 'utf8').toString('base64');
+  return Buffer.from(md5Hex(`${p.ediDate}${p.mid}${p.amt}${p.merchantKey}`)).toString('base64');
 }
 
 /**
@@ -139,7 +140,7 @@ export function encryptData(p: { ediDate: string; mid: string; amt: string | num
  */
 export function signValue(p: { tid: string; resultCode: string; merchantKey: string }): string {
   const t = p.tid;
-  return Buffer.from(md5Hex(`${t.slice(0, 10)}${p.resultCode}${t.slice(10, 15)}${p.merchantKey}${t.slice(15, 30)}`), 'utf8').toString('base64');
+  return Buffer.from(md5Hex(`${t.slice(0, 10)}${p.resultCode}${t.slice(10, 15)}${p.merchantKey}${t.slice(15, 30)}`)).toString('base64');
 }
 
 /**
