@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { createShinhanProvider, paramIsptHash } from '../../dist/server/providers/shinhan.js';
 import { cancelHashData, createSmartroProvider, parseCancelAnswer } from '../../dist/server/providers/smartro.js';
 import { encodeEucKr } from '../../dist/server/providers/euc-kr.js';
+import { normalizeAuthDate } from '../../dist/server/providers/smartro-form.js';
 import { vatOf } from '../../dist/server/tax.js';
 import { startShinhanSandbox } from '../../demo/sandbox/shinhan/server.mjs';
 import { encryptData, startSmartroSandbox } from '../../demo/sandbox/smartro/server.mjs';
@@ -225,6 +226,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(part.kind, 'done', JSON.stringify(part));
     assert.deepEqual([/** @type {any} */ (part).amount, /** @type {any} */ (part).ref], [1500, 'part:1']);
     assert.match(/** @type {any} */ (part).cancelId, /^\d{8}$/, 'the answer\'s CancelNum');
+    // When: the receipt's transDt and transTm of the entry (the pinned clock's Korean time).
+    assert.equal(/** @type {any} */ (part).cancelledAt, normalizeAuthDate(kst.compact(clock.now())));
     assert.equal((await recordOf('smartro', p.tid)).cancel.log[0].msg, '한 개 반품 (3개 중 1개)');
     const rest = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 9500, ...base });
     assert.equal(rest.kind, 'done');

@@ -40,8 +40,10 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
   test('item 7: results the server accepts never count against the refusal budget (a PG retrying one result 80 times is always answered)', async (t) => {
     const s = await setup(t, { rateLimit: { refusals: { limit: 5, windowMs: 60_000 } } });
     const attempt = await s.paid('alice');
-    // Shinhan's browser returning to cancel_url for a paid attempt is a refusal (stale-report)... 5 of them:
-    for (let i = 0; i < 5; i++) await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' });
+    // Shinhan's browser returning to cancel_url for a paid attempt is a refusal (stale-report), and the
+    // buyer's window still gets its page (the attempt as it is: paid)... 5 of them:
+    for (let i = 0; i < 5; i++) assert.equal((await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' })).status, 200);
+    assert.deepEqual((await s.kpg.refusals({ orderNo: attempt.order_no })).map((r) => r.code), Array(5).fill('stale-report'));
     assert.equal((await s.raw(`/api/kpg/shinhan/cancel?order_no=${attempt.order_no}`, { clientIp: '192.0.2.99' })).status, 429);
     // ...while another source's accepted reports never run into it.
     const order = s.shop.add();
@@ -50,6 +52,19 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
       const r = await s.raw(`/api/kpg/shinhan/fail?order_no=${started.json.order_no}&ret_code=F001`, { clientIp: '192.0.2.100' });
       assert.equal(r.status, 200, `report ${i}`);
     }
+  });
+
+  test("a browser report on another PG's route (a Shinhan attempt's order_no at Smartro's StopURL) is unknown-order: refused, logged, the attempt untouched", async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    const orderNo = started.json.order_no;
+    const r = await s.raw(`/api/kpg/smartro/stop?order_no=${orderNo}`, { clientIp: '192.0.2.101' });
+    assert.equal(r.status, 400);
+    const refusals = await s.kpg.refusals({ orderNo });
+    assert.deepEqual(refusals.map((x) => [x.route, x.code, x.message]), [['smartro/stop', 'unknown-order', 'No smartro attempt with this order_no.']]);
+    const attempt = await s.kpg.store().then((st) => st.getAttempt(orderNo));
+    assert.deepEqual([attempt?.status, attempt?.reported_status ?? null], ['pending', null]);
   });
 
   // ------------------------------------------------------------------------------------------ item 8
