@@ -276,6 +276,22 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual(transitions.filter((x) => ['issue', 'deposit', 'pay'].includes(x)), ['issue', 'deposit'], transitions.join(', '));
   });
 
+  test('Shinhan 가상계좌 issued for an attempt the buyer already closed: nothing recorded, the staff told (vbank-for-ended-attempt, with its due day), the window answered', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+    const orderNo = started.json.order_no;
+    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    const closed = await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    assert.deepEqual([closed.json.status, closed.json.reason], ['cancelled', 'popup-closed']);
+    const back = await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal(back.status, 200);
+    assert.equal((await s.result(orderNo)).status, 'cancelled');
+    const [refusal] = (await s.kpg.refusals({ orderNo })).filter((r) => r.code === 'vbank-for-ended-attempt');
+    assert.ok(refusal, 'the staff are told');
+    assert.ok(refusal.message.includes(page.fields.tid) && refusal.message.includes(`due ${iso(page.fields.vald_dt)}`), refusal.message);
+  });
+
   test('Shinhan 가상계좌 returns that are not believed: another custom_parameter, another amount, a bad date (nothing changes, each refusal logged); ret_code not 0 is a browser report', async (t) => {
     const s = await setup(t);
     const order = s.shop.add();
