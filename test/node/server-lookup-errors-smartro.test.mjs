@@ -52,6 +52,20 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
     return { clock, smartro, order, session, status, fail, heal, ...server };
   }
 
+  test('a closed window whose Moid lookup failed is asked about again at the next report: a failure is not kept as the answer', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const orderNo = (await s.session()).json.order_no;
+    await s.fail('503');
+    /** How many receipt-API calls the sandbox answered with the fault. */
+    const failedCalls = () => 50 - /** @type {any} */ (s.smartro).sandbox.state.faults.receipt[0].remaining;
+    const first = await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    assert.equal(first.status, 200);
+    assert.equal(failedCalls(), 1);
+    assert.equal(await s.status(orderNo), 'pending');
+    await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    assert.equal(failedCalls(), 2, 'asked again: a failure is no answer to keep');
+  });
+
   // A time-out is checked on the provider above (settle and lookup: unknown); here the sandbox would hold
   // the unanswered calls open until it closes.
   for (const mode of ['401', '404', '500', '503']) {
