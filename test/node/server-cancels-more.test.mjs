@@ -56,6 +56,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     await s.pgs.fault('smartro', { api: 'cancel', status: 502, tid: lost.tid });
     const unknown = await s.kpg.cancel({ order_id: lost.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
     assert.equal(unknown.status, 'unknown');
+    assert.deepEqual([unknown.code, unknown.message], ['pg-unreachable', "Smartro's cancel module answered HTTP 502."], 'what staff read: why it is in doubt');
     assert.equal((await s.kpg.confirmCancel(/** @type {number} */ (unknown.cancel_id), { done: true, by: 'kim' })).status, 'done');
     const again = await s.kpg.reconcile();
     assert.equal(again.cancels.found.filter((f) => f.order_id === lost.order.order_id).length, 0);
