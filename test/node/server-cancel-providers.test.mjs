@@ -108,7 +108,9 @@ async function smartroPaid(payMethod = 'CARD') {
   const nonce = /name="nonce" value="([^"]+)"/.exec(page)?.[1] ?? '';
   const result = await (await fetch(`${smartroSb.origin}/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice: 'approve' }) })).text();
   const tid = /name="TID" value="([^"]+)"/.exec(result)?.[1] ?? '';
-  return { attempt: attemptOf({ order_no: moid, pay_method: payMethod, tid }), tid };
+  /** The result form the buyer's browser posts to ReturnURL (hidden fields; values HTML-escaped, unescaped here). */
+  const form = Object.fromEntries([...result.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2].replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&')]));
+  return { attempt: attemptOf({ order_no: moid, pay_method: payMethod, tid }), tid, form };
 }
 
 /** The sandbox's record of a payment. @param {'shinhan' | 'smartro'} pg @param {string} tid */
@@ -269,6 +271,29 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     const page = await fetch(`${smartroSb.origin}/interfaceURL.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
     assert.equal(page.status, 200);
     assert.match(await page.text(), /name="nonce"/);
+  });
+
+  test("an approval's card details are Smartro's record (the receipt API), not the form's unsigned fields; the form fills in only what the receipt does not say", async (t) => {
+    const p = await smartroPaid();
+    const provider = smartro();
+    const judged = provider.judge(p.form, p.attempt);
+    assert.equal(judged.kind, 'approved', JSON.stringify(judged));
+    const claim = /** @type {any} */ (judged);
+    assert.deepEqual([claim.details.card_cpny_cd, claim.details.install_month], [p.form.fn_cd, p.form.CardQuota], 'the form, as the buyer posted it');
+    // A form edited in the buyer's browser (SignValue covers TID and ResultCode only): Smartro's record decides.
+    const forged = { ...claim.details, card_cpny_cd: 'ZZ', card_name: '위조', install_month: '36' };
+    const paid = /** @type {any} */ (await provider.settle(p.attempt, { tid: p.tid, clientIp: '', details: forged }));
+    assert.equal(paid.kind, 'paid');
+    assert.deepEqual([paid.details.card_cpny_cd, paid.details.install_month], [p.form.fn_cd, p.form.CardQuota]);
+    assert.notEqual(paid.details.card_name, '위조');
+    // A receipt that names no card company: the form's (as judged) fills it in.
+    const origin = await rewritingProxy(t, (text) => {
+      const json = JSON.parse(text);
+      delete json.appCo;
+      return JSON.stringify(json);
+    });
+    const filled = /** @type {any} */ (await smartro({ apiBase: `${origin}/` }).settle(p.attempt, { tid: p.tid, clientIp: '', details: claim.details }));
+    assert.equal(filled.details.card_cpny_cd, p.form.fn_cd);
   });
 
   test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {

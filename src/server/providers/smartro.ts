@@ -403,8 +403,9 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       const verdict = check(answer.json, attempt, tid, claim.account);
       if (verdict.kind === 'refuted') return { ...verdict, tid };
       if (verdict.kind !== 'paid' || attempt.pay_method === 'VBANK') return verdict;
-      // The form's details (card name, quota) with the receipt's card number (masked by Smartro).
-      return { kind: 'paid', details: { ...verdict.details, ...definedOnly(claim.details ?? {}), card_no: verdict.details.card_no, tid } };
+      // Smartro's own record first: the form's fields besides TID and ResultCode are not signed (a buyer can
+      // edit its card company or quota); the form only fills in what the receipt does not say.
+      return { kind: 'paid', details: { ...verdict.details, ...definedOnly(claim.details ?? {}), ...definedOnly(verdict.details), tid } };
     },
 
     async lookup(attempt): Promise<Settlement> {
