@@ -183,6 +183,18 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     }
   });
 
+  test('the story of an order nobody has paid: its attempt as it stands, no payment', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.equal(started.status, 200, started.text);
+    const story = await s.get(`/orders/${order.order_id}`);
+    assert.equal(story.status, 200, story.text);
+    parses(server.StorySchema, consoleSide.StorySchema, story.json, 'story of an unpaid order');
+    assert.equal(story.json.payment, null);
+    assert.deepEqual(story.json.attempts.map((/** @type {any} */ a) => [a.order_no, a.status]), [[started.json.order_no, 'pending']]);
+  });
+
   test('one order\'s story: a partial cancel, the balance, the rest, refunded; the timeline, the audit table with the account masked', async (t) => {
     const s = await setup(t);
     const who = buyer();
