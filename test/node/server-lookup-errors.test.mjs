@@ -152,7 +152,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * @param {import('node:test').TestContext} t
    */
   async function setup(t) {
-    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null };
+    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
       const text = (await readAll(req)).toString('utf8');
@@ -180,6 +180,11 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
         const done = pg.approved.get(url.searchParams.get('order_no') ?? '');
         if (!done) return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
         return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: 1, tx_date: '2026-11-30 23:59:00' });
+      }
+      if (url.pathname === '/v1.0/payments/cancel') {
+        // The whole balance, as this PG counts it (`cancelAmount`: what it says it gave back).
+        const body = JSON.parse(text);
+        return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', tid: body.tid, amount: pg.cancelAmount ?? body.amount, cid: 'C0001', tx_date: '2026-12-01 10:00:00' });
       }
       if (url.pathname === '/v1.0/payments/info/card-list') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [{ card_cpny_cd: 'S001', card_cpny_name: 'BC카드' }] });
       if (url.pathname.startsWith('/v1.0/receipt/info/')) return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', redirect_url: 'https://pg.example/receipt?id=1' });
@@ -247,6 +252,20 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([attempt?.status, attempt?.code, attempt?.tid ?? null], ['unknown', 'duplicate-tid', null]);
     assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['duplicate-tid']);
     assert.equal((await s.kpg.store().then((st) => st.findByTid('shinhan', 'TSAMETID0000001')))?.order_no, first.json.order_no, 'the TID stays with the first payment');
+  });
+
+  test('Shinhan: a whole cancel the PG answers with less than the ledger\'s balance (part given back at its admin site) leaves nothing: refunded, and nothing more is asked of the PG', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const started = await s.session();
+    const orderNo = started.json.order_no;
+    await s.approve(orderNo);
+    assert.equal(await s.status(orderNo), 'paid');
+    s.pg.cancelAmount = 9000; // 2,000 of the 11,000 went back at Shinhan's admin site, unknown to the ledger yet
+    const all = await s.kpg.cancel({ order_id: s.order.order_id, reason: '전체 취소', idempotency_key: `all-${orderNo}` });
+    assert.deepEqual([all.status, all.cancelled_amount], ['done', 9000], JSON.stringify(all));
+    assert.equal(await s.status(orderNo), 'refunded', 'the PG holds nothing more of it');
+    const more = await s.kpg.cancel({ order_id: s.order.order_id, amount: 1000, reason: '더', idempotency_key: `more-${orderNo}` });
+    assert.deepEqual([more.status, more.code], ['refused', 'nothing-left']);
   });
 
   test('Shinhan: a confirm the PG refuses (401 with its ret_code) is a decline: no money moved, the buyer may pay again', HANG_BOUND, async (t) => {
