@@ -356,6 +356,14 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(notJson.status, 415);
     assert.equal((await s.call('/api/kpg/staff/orders', { method: 'POST', headers: STAFF, buyer: null })).status, 405);
     assert.equal((await s.call('/api/kpg/staff/reconcile', { headers: STAFF, buyer: null })).status, 405);
+    // Every staff route the OpenAPI document lists answers the other method with 405 and its own in Allow.
+    const { ROUTES } = await import('../../dist/server/openapi.js');
+    for (const route of ROUTES.filter((r) => r.path.startsWith('/staff/') && !['/staff/', '/staff/kpg-admin.js'].includes(r.path))) {
+      const path = `/api/kpg${route.path.replace(/\{\w+\}/g, 'x1')}`;
+      const other = route.method === 'post' ? 'GET' : 'POST';
+      const r = await s.call(path, { method: other, headers: STAFF, buyer: null });
+      assert.deepEqual([r.status, r.res.headers.get('allow')], [405, route.method.toUpperCase()], `${other} ${path}`);
+    }
     const after = await (await s.kpg.store()).auditEntries({ limit: 200 });
     assert.equal(after.length - before, 1, 'refused requests are not staff actions; the 415 of a staff member is');
     assert.deepEqual([after[0].action, after[0].http_status, after[0].answer], ['reconcile', 415, 'unsupported-media-type']);
