@@ -223,7 +223,8 @@ export function createApp(deps: AppDeps) {
     } else raw = Object.fromEntries(new URLSearchParams(textBody));
     const form = ShinhanReturnSchema.safeParse(raw);
     if (!form.success) {
-      const orderNo = raw && typeof raw === 'object' && typeof (raw as Record<string, unknown>).order_no === 'string' ? String((raw as Record<string, unknown>).order_no).slice(0, 64) : undefined;
+      const named = (raw as { order_no?: unknown } | null | undefined)?.order_no; // a primitive has no order_no either
+      const orderNo = typeof named === 'string' ? named.slice(0, 64) : undefined;
       await deps.payments.refuse('shinhan/return', 'bad-return', 'The return_url body is malformed.', undefined, orderNo);
       return replyToBrowser(undefined);
     }

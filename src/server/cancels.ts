@@ -120,13 +120,6 @@ export interface CancelAnswer {
   message?: string;
 }
 
-/** A payment's money and cancels, for views (result-url, kpg.payment, the staff console). */
-export interface RefundView {
-  refunded_total: number;
-  balance: number;
-  cancels: Array<{ id: number; status: CancelRecord['status']; amount: number; kind: 'full' | 'partial'; source: CancelRecord['source']; at: string; pg_cancel_id: string | null; staff_check: boolean }>;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 export interface CancelsDeps {
@@ -324,7 +317,8 @@ export function createCancels(deps: CancelsDeps) {
     // On a promotion payment Shinhan processes a partial cancel above the balance as the balance (the document's
     // own example: a second 5,000 on a 4,000 balance gives back 4,000), so such an ask is sent as it is, up to
     // what the payment was before its discount.
-    const promotionRoom = attempt.provider === 'shinhan' && money.discount > 0 && money.held === money.refunded ? money.discount : 0;
+    // (Only a Shinhan payment records a discount: its confirm's promotion; anywhere else the room is 0.)
+    const promotionRoom = money.held === money.refunded ? money.discount : 0;
     if (ask.amount !== undefined && ask.amount > balance + promotionRoom) {
       return refused(money, money.held > money.refunded ? 'cancel-in-flight' : 'exceeds-balance', `amount ${ask.amount} is more than what can be given back (${balance}).`);
     }
@@ -691,18 +685,6 @@ export function createCancels(deps: CancelsDeps) {
     return answerOf(r.cancel, r.money, Boolean(r.refunded));
   }
 
-  /** A payment's money and cancels, for views. */
-  async function refundView(attempt: Attempt): Promise<RefundView | undefined> {
-    if (!attempt.tid || (attempt.status !== 'paid' && attempt.status !== 'refunded')) return undefined;
-    const money = await store.paymentMoney(attempt.provider, attempt.tid);
-    if (!money) return undefined;
-    const cancels = await store.cancelsOf(attempt.provider, attempt.tid);
-    return {
-      refunded_total: money.refunded,
-      balance: attempt.status === 'refunded' ? 0 : left(money),
-      cancels: cancels.map((c) => ({ id: c.id, status: c.status, amount: c.amount, kind: c.kind, source: c.source, at: c.settled_at ?? c.requested_at, pg_cancel_id: c.pg_cancel_id, staff_check: c.staff_check })),
-    };
-  }
 
   /**
    * For staff: the order's payment and every cancel of it, as recorded (a refund account's number masked to
@@ -750,7 +732,7 @@ export function createCancels(deps: CancelsDeps) {
     };
   }
 
-  return { cancel, cancelDue, settleFromPg, confirmDone, confirmNotDone, recheck, recordCancel, refundView, orderView, answerOf };
+  return { cancel, cancelDue, settleFromPg, confirmDone, confirmNotDone, recheck, recordCancel, orderView, answerOf };
 }
 
 export type Cancels = ReturnType<typeof createCancels>;

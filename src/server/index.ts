@@ -42,7 +42,7 @@ export type { SmartroOptions } from './providers/smartro.js';
 export { SMARTRO_HOSTS } from './providers/smartro.js';
 export type { KpgOrder, SessionAnswer } from './providers/types.js';
 export type { ReconcileReport } from './reconcile.js';
-export type { CancelAnswer, CancelArgs, CancelDueArgs, RefundView } from './cancels.js';
+export type { CancelAnswer, CancelArgs, CancelDueArgs } from './cancels.js';
 export type { CancelRecord, PaymentMoney } from './store/cancels.js';
 export type { RefundAccount } from './providers/types.js';
 export type { StaffAnswer } from './staff.js';

@@ -310,6 +310,9 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     const verified = await verifyWebhook(request, secret);
     assert.deepEqual(verified, { id: event.id, type: event.type, created_at: event.created_at, order_id: event.order_id, order_no: event.order_no, provider: 'shinhan', data: res });
     assert.deepEqual(await verifyWebhook({ headers: last.headers, body: last.body }, secret), verified);
+    // Headers as a hand-built object names them (any case), a list as Node gives a repeated one.
+    const spelled = { 'Webhook-Id': headers['webhook-id'], 'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'], 'Webhook-Signature': [headers['webhook-signature']] };
+    assert.deepEqual(await verifyWebhook({ headers: spelled, body: last.body.toString('utf8') }, secret), verified);
 
     const tampered = Buffer.from(last.body.toString('utf8').replace(`"amount":${res.amount}`, '"amount":1'));
     assert.notDeepEqual(tampered, last.body);

@@ -289,6 +289,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal((await s.result(orderNo)).status, 'cancelled');
     const [refusal] = (await s.kpg.refusals({ orderNo })).filter((r) => r.code === 'vbank-for-ended-attempt');
     assert.ok(refusal, 'the staff are told');
+    assert.deepEqual([refusal.order_no, refusal.order_id], [orderNo, order.order_id], 'the order it is about, for the console');
     assert.ok(refusal.message.includes(page.fields.tid) && refusal.message.includes(`due ${iso(page.fields.vald_dt)}`), refusal.message);
   });
 

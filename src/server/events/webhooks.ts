@@ -146,9 +146,10 @@ export async function verifyWebhook(request: WebhookRequest, secret: string): Pr
   if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
     throw new TypeError('verifyWebhook: pass the raw body (a string or bytes), e.g. express.raw({ type: "application/json" })');
   }
+  // A plain object's names in any case (Node's are lower-case; one built by hand may say "Webhook-Id").
   const header = (name: string): string => {
     const h = request.headers;
-    const v = h instanceof Headers ? h.get(name) : h[name] ?? h[name.toLowerCase()];
+    const v = h instanceof Headers ? h.get(name) : h[Object.keys(h).find((k) => k.toLowerCase() === name) ?? name];
     return (Array.isArray(v) ? v[0] : v) ?? '';
   };
   const headers = { 'webhook-id': header('webhook-id'), 'webhook-timestamp': header('webhook-timestamp'), 'webhook-signature': header('webhook-signature') };

@@ -61,8 +61,7 @@ export function toAttempt(row: Row): Attempt {
 
 /** The consent column (migration 007) as the engine returns jsonb: parsed (pg, PGlite) or text. */
 function consentOf(value: unknown): Consent | null {
-  if (value === null || value === undefined) return null;
-  return (typeof value === 'string' ? JSON.parse(value) : value) as Consent;
+  return (typeof value === 'string' ? JSON.parse(value) : (value ?? null)) as Consent | null;
 }
 
 function toRefund(row: Row): RefundDue {
@@ -340,13 +339,7 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
     },
 
     async attemptsIn(statuses, options) {
-      const params: unknown[] = [[...statuses], options.limit];
-      let where = 'status = ANY($1::text[])';
-      if (options.createdBefore) {
-        params.push(options.createdBefore);
-        where += ` AND created_at < $${params.length}`;
-      }
-      const { rows } = await sql.query<Row>(`SELECT * FROM kpg_attempts WHERE ${where} ORDER BY created_at LIMIT $2`, params);
+      const { rows } = await sql.query<Row>('SELECT * FROM kpg_attempts WHERE status = ANY($1::text[]) ORDER BY created_at LIMIT $2', [[...statuses], options.limit]);
       return rows.map(toAttempt);
     },
 

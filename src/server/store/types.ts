@@ -281,8 +281,8 @@ export interface PaymentStore extends EventStore, CancelStore, StaffStore {
   /** The refusal counts, newest hour first (`since`: from that hour on). */
   refusalCounts(options?: { since?: string; limit?: number }): Promise<RefusalCount[]>;
 
-  /** At most `limit` attempts in these statuses, oldest first; `createdBefore` filters on created_at. */
-  attemptsIn(statuses: readonly Status[], options: { createdBefore?: string; limit: number }): Promise<Attempt[]>;
+  /** At most `limit` attempts in these statuses, oldest first (for tests and tools: the server's own work uses attemptsToCheck). */
+  attemptsIn(statuses: readonly Status[], options: { limit: number }): Promise<Attempt[]>;
   /**
    * reconcile()'s fair batches (issue 19, item 2): attempts in these statuses last checked at or before
    * `checkedBefore` (never checked first, then the least recently checked, then the oldest), leaving out
