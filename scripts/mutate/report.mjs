@@ -118,7 +118,10 @@ export function finish({ out, root }) {
       if (!data.mutants.length) delete report.files[f];
     }
   }
-  const stale = applyEquivalents(report.files, readEquivalents(root)).filter((e) => !sample || report.files[e.file]);
+  // In a sample, an entry whose mutant was not drawn matches nothing: it is stale only when its line is gone.
+  const stale = applyEquivalents(report.files, readEquivalents(root)).filter(
+    (e) => !sample || !readFileSync(join(root, e.file), 'utf8').split('\n').some((l) => l.trim() === e.code.trim()),
+  );
 
   const rows = Object.keys(report.files).sort();
   const pad = (/** @type {unknown} */ s, /** @type {number} */ n) => String(s).padStart(n);
