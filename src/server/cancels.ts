@@ -685,7 +685,6 @@ export function createCancels(deps: CancelsDeps) {
     return answerOf(r.cancel, r.money, Boolean(r.refunded));
   }
 
-
   /**
    * For staff: the order's payment and every cancel of it, as recorded (a refund account's number masked to
    * its last 4 digits), with what is in flight and what waits for staff.

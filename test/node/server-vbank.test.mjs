@@ -65,7 +65,15 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
       assert.equal(back.status, 200);
       return { order, orderNo: /** @type {string} */ (started.json.order_no), session: started.json, form };
     }
-    return { clock, pgs, shop, ...server, result, session, atSmartro, deposit, smartroVbank };
+    /** A Shinhan selpay window for a new order where the buyer chose 가상계좌: its return form, not posted yet. */
+    async function shinhanVbankWindow() {
+      const order = shop.add();
+      const started = await server.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
+      assert.equal(started.status, 200, started.text);
+      const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+      return { order, orderNo: /** @type {string} */ (started.json.order_no), page };
+    }
+    return { clock, pgs, shop, ...server, result, session, atSmartro, deposit, smartroVbank, shinhanVbankWindow };
   }
 
   test('Smartro VBANK: the form asks for VBANK due in 3 days; 4100 is recorded awaiting_deposit with the account; the order takes no new attempt (409 awaiting-deposit)', async (t) => {
@@ -262,10 +270,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
 
   test('Shinhan 가상계좌 deposited before its return reached the server: recorded as issued, then deposited (both logged), never as a card-like payment', async (t) => {
     const s = await setup(t);
-    const order = s.shop.add();
-    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
-    const orderNo = started.json.order_no;
-    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    const { orderNo, page } = await s.shinhanVbankWindow();
     // The buyer pays into the account at once; the browser's return arrives after it.
     const dep = await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
     assert.equal(dep.status, 200);
@@ -278,10 +283,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
 
   test('Shinhan 가상계좌 issued for an attempt the buyer already closed: nothing recorded, the staff told (vbank-for-ended-attempt, with its due day), the window answered', async (t) => {
     const s = await setup(t);
-    const order = s.shop.add();
-    const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' });
-    const orderNo = started.json.order_no;
-    const page = await shinhanDecide(started.json.redirect_url, 'approve', { method: 'vbank' });
+    const { order, orderNo, page } = await s.shinhanVbankWindow();
     const closed = await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
     assert.deepEqual([closed.json.status, closed.json.reason], ['cancelled', 'popup-closed']);
     const back = await postForm(/** @type {string} */ (page.action), page.fields);
