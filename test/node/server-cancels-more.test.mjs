@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, shinhanDecide, startServer } from './server-helpers.mjs';
+import { postForm, shinhanDecide, smartroDecide, startServer } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -70,6 +70,27 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const answer = await off.kpg.cancel({ order_id: q.order.order_id, reason: '취소', idempotency_key: key() });
     assert.deepEqual([answer.status, answer.code], ['refused', 'smartro-cancel-off']);
     assert.equal((await atPg(off, 'smartro', q.tid)).cancel.log.length, 0, 'nothing sent');
+  });
+
+  test("Smartro: RetryURL repeating an approval after the payment was refunded is answered OK (Smartro stops asking): nothing changes, nothing is owed", async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'card' });
+    assert.equal(session.status, 200, session.text);
+    const result = await smartroDecide(session.json, 'approve');
+    await postForm(/** @type {string} */ (result.action), result.fields);
+    const orderNo = session.json.order_no;
+    const all = await s.kpg.cancel({ order_id: order.order_id, reason: '전체 취소', idempotency_key: key() });
+    assert.equal(all.status, 'done', JSON.stringify(all));
+    assert.equal((await store().getAttempt(orderNo))?.status, 'refunded');
+    // Smartro repeats RetryURL until it reads 200 "OK" (its answer to the first try was lost): the approval
+    // is the one recorded, so OK, at once. Anything else would have Smartro repeat it for as long as it tries.
+    const retry = await postForm(`${s.base}/api/kpg/smartro/retry`, result.fields);
+    assert.deepEqual([retry.status, await retry.text()], [200, 'OK']);
+    const after = await store().getAttempt(orderNo);
+    assert.deepEqual([after?.status, after?.tid], ['refunded', result.fields.TID]);
+    assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_id === order.order_id), [], 'the refunded approval is not owed a second time');
+    assert.deepEqual(await s.kpg.refusals({ orderNo }), []);
   });
 
   test('a Shinhan virtual account: before the deposit a cancel closes it; after it, a refund without refund_account is a 400 naming the field, with one it is recorded', async (t) => {

@@ -64,7 +64,9 @@ type SignedClaim = Extract<SmartroClaim, { kind: 'approved' | 'issued' | 'deposi
  */
 async function settleApproval(ctx: PaymentsContext, route: string, attempt: Attempt, claim: SignedClaim, wait: boolean, depth: number): Promise<{ attempt: Attempt; outcome: Outcome }> {
   const smartro = ctx.smartro!;
-  if (attempt.status === 'paid') {
+  // Refunded is paid and then given back: the same approval again (Smartro repeats RetryURL until it reads
+  // OK) is known, another TID is a second payment, owed back like one for a paid attempt.
+  if (attempt.status === 'paid' || attempt.status === 'refunded') {
     if (attempt.tid === claim.tid) {
       // The same approval (or deposit) again; a copy whose unsigned Amt contradicts the verified record was
       // edited on the way: refused, nothing changes.
