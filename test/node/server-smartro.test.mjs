@@ -141,14 +141,14 @@ async function startFakeReceiptApi(t) {
 forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
-   * @param {{ lookup?: boolean, options?: Record<string, any> }} [o]
+   * @param {{ lookup?: boolean, options?: Record<string, any>, store?: any }} [o] store: the suite's store, or a wrapper of it
    */
   async function setup(t, o = {}) {
     const api = await startFakeReceiptApi(t);
     const shop = shopOrders();
     const server = await startServer(
       t,
-      store(),
+      o.store ?? store(),
       {
         smartro: { mid: MID, merchantKey: MERCHANT_KEY, pcAction: PC_ACTION, mobileAction: MOBILE_ACTION, apiBase: `${api.origin}/api`, receiptLookupByMoid: o.lookup ?? false },
         loadOrder: shop.loadOrder,
@@ -383,6 +383,58 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     // A copy of the approval that paid is that payment again, not a second one: no money on the refund list.
     assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo), []);
     assert.equal(s.logs.filter((l) => l.event === 'refund-due' && l.order_no === orderNo).length, 0);
+  });
+
+  test('a RetryURL copy that loses the claim twice (another copy claimed, was refuted, a third claimed) answers RETRY at once: one wait per request, and the next RetryURL settles it', async (t) => {
+    // The other copies are played on the database itself, at the moments a race would put them: a store
+    // wrapper runs them just before this copy's claims and just before its next read. Real transitions,
+    // real conditional UPDATEs; only their timing is chosen.
+    const inner = store();
+    const race = { orderNo: '', claims: 0, /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
+    const at = () => new Date().toISOString();
+    const wrapped = new Proxy(inner, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop === 'transition') {
+          return async (/** @type {string} */ orderNo, /** @type {string} */ name, /** @type {any[]} */ ...rest) => {
+            if (name !== 'claim' || orderNo !== race.orderNo) return value.call(target, orderNo, name, ...rest);
+            const n = ++race.claims;
+            // Copy Y claims first (1), then copy Z (2).
+            await inner.transition(orderNo, 'claim', { claimed_tid: n === 1 ? 'YCOPYTID' : 'ZCOPYTID' }, at());
+            const mine = await value.call(target, orderNo, name, ...rest);
+            // Y's receipt check refutes it (back to pending) as this copy waits; Z's ends declined.
+            race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at());
+            return mine;
+          };
+        }
+        if (prop === 'getAttempt') {
+          return async (/** @type {string} */ orderNo) => {
+            const before = orderNo === race.orderNo ? race.beforeRead : null;
+            race.beforeRead = null;
+            await before?.();
+            return value.call(target, orderNo);
+          };
+        }
+        return value.bind(target);
+      },
+    });
+    const s = await setup(t, { store: wrapped });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    race.orderNo = orderNo;
+    const first = await s.post('retry', utf8Body(fields));
+    // Lost to Y (waited, saw Y refuted), lost to Z: Smartro is asked to come back, not kept waiting again.
+    assert.deepEqual([first.status, first.text], [503, 'RETRY in-progress']);
+    assert.equal(race.claims, 2, 'both claims of this copy were lost');
+    assert.equal((await inner.getAttempt(orderNo))?.status, 'processing', 'Z still holds it: this copy did not wait for Z');
+    await race.beforeRead?.(); // Z ends (declined)
+    race.beforeRead = null;
+    // Smartro's next RetryURL: the attempt is over, and this approval is real: owed back, and OK.
+    const next = await s.post('retry', utf8Body(fields));
+    assert.deepEqual([next.status, next.text], [200, 'OK']);
+    const owed = (await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo);
+    assert.deepEqual(owed.map((r) => [r.tid, r.reason, r.amount]), [[fields.TID, 'attempt-ended', 11000]]);
   });
 
   test('the receipt API down: unknown (not pending, not failed), RetryURL 503; the next retry records it once; reconcile can too', async (t) => {
