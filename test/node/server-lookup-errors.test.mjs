@@ -150,8 +150,9 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * A fake Shinhan PG: payments/request and payments/confirm work unless `confirm` is a failure mode;
    * confirm-info, card-list and receipt answer `search` (a failure mode, or 'ok').
    * @param {import('node:test').TestContext} t
+   * @param {(store: any) => any} [wrap] what the server is given: the suite's store, or a wrapper of it
    */
-  async function setup(t) {
+  async function setup(t, wrap = (st) => st) {
     const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
@@ -194,7 +195,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const shop = shopOrders();
     const server = await startServer(
       t,
-      store(),
+      wrap(store()),
       {
         shinhan: { apiBase: `${origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY },
         loadOrder: shop.loadOrder,
@@ -236,6 +237,40 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       assert.equal(await s.status(orderNo), 'paid');
     });
   }
+
+  test('reconcile: an attempt whose step throws (the database refused its write) is logged with its order_no and left unsettled; the others are still settled, and the next run settles it', HANG_BOUND, async (t) => {
+    const failing = new Set();
+    const s = await setup(t, (inner) =>
+      new Proxy(inner, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop, target);
+          if (typeof value !== 'function') return value;
+          if (prop !== 'pay') return value.bind(target);
+          return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => {
+            if (failing.has(orderNo)) throw new Error('Connection terminated unexpectedly');
+            return value.call(target, orderNo, ...rest);
+          };
+        },
+      }),
+    );
+    s.pg.confirm = '500'; // both payments taken, both answers lost: unknown
+    const a = (await s.session()).json.order_no;
+    await s.approve(a);
+    const other = s.shop.add();
+    const b = (await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: other.order_id, device_type: 2 })).json.order_no;
+    await s.approve(b);
+    assert.deepEqual([await s.status(a), await s.status(b)], ['unknown', 'unknown']);
+    failing.add(a);
+    const report = await s.kpg.reconcile();
+    assert.deepEqual([await s.status(a), await s.status(b)], ['unknown', 'paid'], 'one attempt failing does not stop the run');
+    const errors = s.logs.filter((l) => l.event === 'error' && l.order_no === a);
+    assert.deepEqual(errors.map((l) => [l.level, l.where, l.message]), [['error', 'reconcile', 'Connection terminated unexpectedly']]);
+    assert.deepEqual(report.unsettled.filter((u) => u.order_no === a).map((u) => [u.order_id, u.status]), [[s.order.order_id, 'unknown']]);
+    assert.deepEqual(report.settled.filter((u) => u.order_no === b).map((u) => [u.from, u.to]), [['unknown', 'paid']]);
+    failing.clear();
+    await s.kpg.reconcile();
+    assert.equal(await s.status(a), 'paid');
+  });
 
   test('Shinhan: a confirm naming a TID already recorded for another payment is never recorded twice: the attempt stays in doubt (unknown, duplicate-tid), refused and logged', HANG_BOUND, async (t) => {
     const s = await setup(t);
