@@ -55,6 +55,7 @@ if (args.includes('--plan')) {
 }
 // Each mutant run appends its time here (the figures of --plan).
 process.env.KPG_MUT_TIMING = resolve(root, OUT, 'timing.jsonl');
+process.env.KPG_MUT_ROOT = root;
 
 const server = expand(SERVER.include, SERVER.exclude);
 const widget = expand(WIDGET.include, WIDGET.exclude);

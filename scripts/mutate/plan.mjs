@@ -28,6 +28,7 @@ export async function plan({ root, out, concurrency }) {
     if (existsSync(timing)) {
       for (const line of readFileSync(timing, 'utf8').split('\n').filter(Boolean)) {
         const t = JSON.parse(line);
+        // Older runs wrote absolute paths (of this checkout, or of Stryker's sandbox in it).
         const file = t.file.startsWith('/') ? relative(root, t.file).replace(/^\.stryker-tmp\/[^/]+\/sandbox-[^/]+\//, '') : t.file;
         seconds[groupOf(file)].push(t.ms / 1000);
       }

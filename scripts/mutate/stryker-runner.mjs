@@ -23,7 +23,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { commonTokens, declareClassPlugin, PluginKind } from '@stryker-mutator/api/plugin';
 import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner';
 import { sampleKey } from './sample.mjs';
@@ -221,9 +221,10 @@ export class KpgTestRunner {
     const t0 = Date.now();
     const result = await this.mutantRunTimed(options);
     // How long each mutant took, for the estimate of a full run (scripts/mutate/report.mjs).
-    // (A mutant outside a --sample was not tested: its 0 ms would pull the estimate down.)
+    // (A mutant outside a --sample was not tested: its 0 ms would pull the estimate down.) Paths relative to the
+    // checkout, so the figures can be read in another one.
     if (process.env.KPG_MUT_TIMING && !(result.status === MutantRunStatus.Error && /outside the sample/.test(result.errorMessage)))
-      appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: options.activeMutant.fileName, id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0 })}\n`);
+      appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: relative(process.env.KPG_MUT_ROOT ?? '/', options.activeMutant.fileName), id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0 })}\n`);
     return result;
   }
 
