@@ -21,7 +21,7 @@
 import { Hono, type Context } from 'hono';
 import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
 import { clientKey, requestContext, type Limiter } from './limits.js';
-import type { Logger } from './log.js';
+import { errorText, type Logger } from './log.js';
 import type { Payments } from './payments/index.js';
 import { parseResultForm } from './providers/smartro-form.js';
 import {
@@ -317,7 +317,7 @@ export function createApp(deps: AppDeps) {
     let httpError: HttpError;
     if (error instanceof HttpError) httpError = error;
     else {
-      deps.log.write({ event: 'error', level: 'error', where: new URL(c.req.url).pathname, message: error instanceof Error ? error.message : String(error) });
+      deps.log.write({ event: 'error', level: 'error', where: new URL(c.req.url).pathname, message: errorText(error) });
       httpError = new HttpError(500, 'internal-error', 'Internal error.');
     }
     const headers = httpError.headers;

@@ -22,7 +22,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { HttpError, clip } from './http.js';
 import { refundedEvents } from './payments/events.js';
-import type { Logger } from './log.js';
+import { errorText, type Logger } from './log.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelEntry, PgCancelState, RefundAccount } from './providers/types.js';
 import { ORDER_ID } from './schemas.js';
 import type { CancelRecord, CancelSettlement, NewCancel, PaymentMoney, SettledCancel } from './store/cancels.js';
@@ -417,7 +417,7 @@ export function createCancels(deps: CancelsDeps) {
     try {
       outcome = await provider.cancel(input);
     } catch (error) {
-      outcome = { kind: 'unknown', message: `The cancel call failed inside this server: ${error instanceof Error ? error.message : String(error)}` };
+      outcome = { kind: 'unknown', message: `The cancel call failed inside this server: ${errorText(error)}` };
     }
     const settled = await settle(begun.cancel, settlementOf(outcome, begun.cancel), `cancel/${ask.source}`);
     if (!settled) {

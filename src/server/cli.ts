@@ -33,6 +33,7 @@ import { checkCancelArgs, type CancelAnswer, type Cancels } from './cancels.js';
 import type { EventRecord } from './events/types.js';
 import { HttpError } from './http.js';
 import { createEngine, type KpgServerOptions } from './index.js';
+import { errorText } from './log.js';
 
 const USAGE = [
   'usage: kpg-checkout-server reconcile|refunds|migrate [--config file.mjs] [--json]',
@@ -84,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     parsed = parseArgv(argv);
   } catch (error) {
-    console.error(`kpg-checkout-server: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    console.error(`kpg-checkout-server: ${errorText(error)}\n${USAGE}`);
     return 1;
   }
   const config = parsed.options.get('--config');
@@ -154,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(`kpg-checkout-server: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`kpg-checkout-server: ${errorText(error)}`);
     process.exit(1);
   },
 );
@@ -187,7 +188,7 @@ function checkCancelCommand(command: string, args: ReturnType<typeof parseArgv>)
       console.error(`kpg-checkout-server: ${error.message}${error.field ? ` (${cliName(error.field)})` : ''}`);
       return 1;
     }
-    console.error(`kpg-checkout-server: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`kpg-checkout-server: ${errorText(error)}`);
     return 1;
   }
   return undefined;

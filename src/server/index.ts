@@ -24,7 +24,7 @@ import { checkWebhooks, webhookTarget, type WebhookOptions } from './events/webh
 import { createCancels, type CancelAnswer, type CancelArgs, type CancelDueArgs, type Cancels } from './cancels.js';
 import { builtText } from './http.js';
 import { createLimiter, type RateLimit } from './limits.js';
-import { createLogger, type LogSink } from './log.js';
+import { createLogger, type LogSink, errorText } from './log.js';
 import { createPayments, resultView, type Payments } from './payments/index.js';
 import { createShinhanProvider, type ShinhanOptions } from './providers/shinhan.js';
 import { PAY_METHODS, createSmartroProvider, smartroEndpoints, smartroPayMethod, type SmartroOptions } from './providers/smartro.js';
@@ -423,13 +423,13 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
     const relay = await engine.relayOf();
     if (engine.delivery.background && !closed) relay.start();
   })();
-  ready.catch((error) => engine.log.write({ event: 'error', level: 'error', where: 'start', message: error instanceof Error ? error.message : String(error) }));
+  ready.catch((error) => engine.log.write({ event: 'error', level: 'error', where: 'start', message: errorText(error) }));
 
   let timer: ReturnType<typeof setInterval> | undefined;
   let closing: Promise<void> | undefined;
   const reconcileLogged = () =>
     engine.reconcile().catch((error) => {
-      engine.log.write({ event: 'error', level: 'error', where: 'reconcile', message: error instanceof Error ? error.message : String(error) });
+      engine.log.write({ event: 'error', level: 'error', where: 'reconcile', message: errorText(error) });
       return undefined;
     });
   let startup: Promise<unknown> = Promise.resolve();

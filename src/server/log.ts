@@ -23,6 +23,9 @@ export interface Logger {
   write(entry: LogEvent): void;
 }
 
+/** What a line says of something thrown: an Error's message, anything else as text. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** Field names whose values never go into a log line. */
 const NEVER_LOGGED = new Set([
   'card_no',

@@ -31,7 +31,7 @@
  * cannot hold the others back either.
  */
 import type { Cancels } from './cancels.js';
-import type { Logger } from './log.js';
+import { errorText, type Logger } from './log.js';
 import type { Payments } from './payments/index.js';
 import { CONFIRM_WINDOW_MS } from './providers/shinhan.js';
 import type { SmartroProvider } from './providers/smartro.js';
@@ -138,7 +138,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
           after = await payments.apply(attempt, s, 'reconcile');
         }
       } catch (error) {
-        log.write({ event: 'error', level: 'error', where: 'reconcile', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+        log.write({ event: 'error', level: 'error', where: 'reconcile', order_no: attempt.order_no, message: errorText(error) });
       }
       note(attempt, after);
       if (after.status === 'processing' || after.status === 'unknown') {
@@ -152,7 +152,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       try {
         note(attempt, await payments.checkAccount(attempt, 'reconcile'));
       } catch (error) {
-        log.write({ event: 'error', level: 'error', where: 'reconcile/vbank', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+        log.write({ event: 'error', level: 'error', where: 'reconcile/vbank', order_no: attempt.order_no, message: errorText(error) });
       }
     });
 
@@ -176,7 +176,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
             : await payments.move(attempt, 'cancel', { reason: attempt.reported_status === 'cancelled' ? (attempt.reported_code ?? 'buyer-cancelled') : 'expired', reported_status: null }, 'reconcile/expire');
         if (moved) report.expired.push({ order_no: moved.order_no, order_id: moved.order_id, to: moved.status });
       } catch (error) {
-        log.write({ event: 'error', level: 'error', where: 'reconcile/expire', order_no: attempt.order_no, message: error instanceof Error ? error.message : String(error) });
+        log.write({ event: 'error', level: 'error', where: 'reconcile/expire', order_no: attempt.order_no, message: errorText(error) });
       }
     });
 
@@ -215,7 +215,7 @@ async function reconcileCancels(deps: ReconcileDeps, cancels: Cancels, report: R
       if (after.status === 'done' || after.status === 'failed') report.cancels.settled.push({ cancel_id: after.id, order_id: after.order_id, status: after.status });
       else report.cancels.unknown.push({ cancel_id: after.id, order_id: after.order_id, staff_check: after.staff_check, since: after.requested_at });
     } catch (error) {
-      log.write({ event: 'error', level: 'error', where: 'reconcile/cancels', order_id: c.order_id, message: error instanceof Error ? error.message : String(error) });
+      log.write({ event: 'error', level: 'error', where: 'reconcile/cancels', order_id: c.order_id, message: errorText(error) });
     }
   }
   const days = deps.recheckPaidDays ?? 30;
@@ -231,7 +231,7 @@ async function reconcileCancels(deps: ReconcileDeps, cancels: Cancels, report: R
         log.write({ event: 'cancel', level: 'error', what: 'attention', order_id: attempt.order_id, order_no: attempt.order_no, provider: attempt.provider, message: attention });
       }
     } catch (error) {
-      log.write({ event: 'error', level: 'error', where: 'reconcile/recheck', order_id: attempt.order_id, message: error instanceof Error ? error.message : String(error) });
+      log.write({ event: 'error', level: 'error', where: 'reconcile/recheck', order_id: attempt.order_id, message: errorText(error) });
     }
   }
 }

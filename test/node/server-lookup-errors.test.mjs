@@ -238,38 +238,74 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     });
   }
 
-  test('reconcile: an attempt whose step throws (the database refused its write) is logged with its order_no and left unsettled; the others are still settled, and the next run settles it', HANG_BOUND, async (t) => {
+  test('reconcile: an item whose step throws (the database refused it) is logged with what it is and left as it was, at every step (outcomes, expiry, cancels, cancels made elsewhere); the rest go on, and the next run does it', HANG_BOUND, async (t) => {
+    // A dropped database connection, for some orders only: their writes (pay, transition) and their
+    // payment's money (read first by both cancel steps) throw; the money read throws a bare string, as a
+    // driver or a shop's wrapper may (the log line says it all the same).
     const failing = new Set();
+    const refuse = (/** @type {string} */ key, bare = false) => {
+      const text = `Connection terminated unexpectedly (${key})`;
+      if (failing.has(key)) throw bare ? text : new Error(text);
+    };
     const s = await setup(t, (inner) =>
       new Proxy(inner, {
         get(target, prop) {
           const value = Reflect.get(target, prop, target);
           if (typeof value !== 'function') return value;
-          if (prop !== 'pay') return value.bind(target);
-          return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => {
-            if (failing.has(orderNo)) throw new Error('Connection terminated unexpectedly');
-            return value.call(target, orderNo, ...rest);
-          };
+          if (prop === 'pay' || prop === 'transition') return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => (refuse(orderNo), value.call(target, orderNo, ...rest));
+          if (prop === 'paymentMoney') return async (/** @type {string} */ provider, /** @type {string} */ tid) => (refuse(tid, true), value.call(target, provider, tid));
+          return value.bind(target);
         },
       }),
     );
-    s.pg.confirm = '500'; // both payments taken, both answers lost: unknown
-    const a = (await s.session()).json.order_no;
-    await s.approve(a);
-    const other = s.shop.add();
-    const b = (await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: other.order_id, device_type: 2 })).json.order_no;
-    await s.approve(b);
-    assert.deepEqual([await s.status(a), await s.status(b)], ['unknown', 'unknown']);
-    failing.add(a);
+    const start = async () => {
+      const order = s.shop.add();
+      const r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+      assert.equal(r.status, 200, r.text);
+      return { order, orderNo: /** @type {string} */ (r.json.order_no) };
+    };
+    s.pg.confirm = '500'; // A and B: both taken, both answers lost: unknown
+    const a = await start();
+    await s.approve(a.orderNo);
+    const b = await start();
+    await s.approve(b.orderNo);
+    s.pg.confirm = 'ok'; // C: paid, then a cancel whose answer is lost: unknown
+    const c = await start();
+    await s.approve(c.orderNo);
+    const tidC = (await s.call(`/api/kpg/result?order_no=${c.orderNo}`)).json.tid;
+    s.pg.search = '500';
+    const cancel = await s.kpg.cancel({ order_id: c.order.order_id, reason: '전체 취소', idempotency_key: `throws-${c.orderNo}` });
+    assert.equal(cancel.status, 'unknown', JSON.stringify(cancel));
+    s.pg.search = 'ok';
+    const d = await start(); // D: never returns, expires
+    s.clock.advance(31 * 60_000);
+    assert.deepEqual([await s.status(a.orderNo), await s.status(b.orderNo), await s.status(d.orderNo)], ['unknown', 'unknown', 'pending']);
+
+    failing.add(a.orderNo).add(d.orderNo).add(tidC);
     const report = await s.kpg.reconcile();
-    assert.deepEqual([await s.status(a), await s.status(b)], ['unknown', 'paid'], 'one attempt failing does not stop the run');
-    const errors = s.logs.filter((l) => l.event === 'error' && l.order_no === a);
-    assert.deepEqual(errors.map((l) => [l.level, l.where, l.message]), [['error', 'reconcile', 'Connection terminated unexpectedly']]);
-    assert.deepEqual(report.unsettled.filter((u) => u.order_no === a).map((u) => [u.order_id, u.status]), [[s.order.order_id, 'unknown']]);
-    assert.deepEqual(report.settled.filter((u) => u.order_no === b).map((u) => [u.from, u.to]), [['unknown', 'paid']]);
+    assert.deepEqual([await s.status(a.orderNo), await s.status(b.orderNo), await s.status(d.orderNo)], ['unknown', 'paid', 'pending'], 'one item failing does not stop the run');
+    const mine = new Set([a.orderNo, d.orderNo, c.order.order_id]);
+    const errors = s.logs.filter((l) => l.event === 'error' && (mine.has(l.order_no) || mine.has(l.order_id)));
+    const said = (/** @type {string} */ key) => `Connection terminated unexpectedly (${key})`;
+    assert.deepEqual(
+      errors.map((l) => [l.level, l.where, l.order_no ?? l.order_id, l.message]),
+      [
+        ['error', 'reconcile', a.orderNo, said(a.orderNo)],
+        ['error', 'reconcile/expire', d.orderNo, said(d.orderNo)],
+        ['error', 'reconcile/cancels', c.order.order_id, said(tidC)],
+        ['error', 'reconcile/recheck', c.order.order_id, said(tidC)],
+      ],
+    );
+    assert.deepEqual(report.unsettled.filter((u) => u.order_no === a.orderNo).map((u) => [u.order_id, u.status]), [[a.order.order_id, 'unknown']]);
+    assert.deepEqual(report.settled.filter((u) => u.order_no === b.orderNo).map((u) => [u.from, u.to]), [['unknown', 'paid']]);
+    assert.deepEqual(report.expired.filter((e) => e.order_no === d.orderNo), []);
+    assert.deepEqual([...report.cancels.settled, ...report.cancels.unknown].filter((x) => x.order_id === c.order.order_id), [], 'the cancel is not reported as looked at');
+
     failing.clear();
-    await s.kpg.reconcile();
-    assert.equal(await s.status(a), 'paid');
+    const next = await s.kpg.reconcile();
+    assert.deepEqual([await s.status(a.orderNo), await s.status(d.orderNo)], ['paid', 'cancelled']);
+    assert.equal([...next.cancels.settled, ...next.cancels.unknown].filter((x) => x.order_id === c.order.order_id).length, 1, 'the cancel is looked at');
+    assert.equal(s.logs.filter((l) => l.event === 'error' && (mine.has(l.order_no) || mine.has(l.order_id))).length, 4, 'nothing more failed');
   });
 
   test('Shinhan: a confirm naming a TID already recorded for another payment is never recorded twice: the attempt stays in doubt (unknown, duplicate-tid), refused and logged', HANG_BOUND, async (t) => {

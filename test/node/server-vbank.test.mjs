@@ -24,7 +24,7 @@ const sign = (/** @type {string} */ tid, /** @type {string} */ code, key = SANDB
 forEachEngine('issue 11: virtual accounts, bank transfer and phone through the sandbox PGs', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
-   * @param {{ smartro?: Record<string, unknown> }} [o]
+   * @param {{ smartro?: Record<string, unknown>, wrap?: (store: any) => any }} [o] wrap: what the server is given instead of the suite's store
    */
   async function setup(t, o = {}) {
     // One pinned clock (test/node/clock.mjs) for the server, both sandboxes and the expectations.
@@ -33,7 +33,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const shop = shopOrders();
     const server = await startServer(
       t,
-      store(),
+      o.wrap ? o.wrap(store()) : store(),
       {
         ...pgs.options,
         smartro: { ...pgs.options.smartro, payMethods: ['card', 'vbank', 'bank', 'phone'], ...o.smartro },
@@ -174,6 +174,37 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const card = await smartroDecide(again.json, 'approve');
     await postForm(/** @type {string} */ (card.action), card.fields);
     assert.equal((await s.result(again.json.order_no)).status, 'paid');
+  });
+
+  test('reconcile(): an account whose step throws (the database refused its write) is logged with its order_no and stays open; the other closes, and the next run closes it', async (t) => {
+    const failing = new Set();
+    const s = await setup(t, {
+      wrap: (inner) =>
+        new Proxy(inner, {
+          get(target, prop) {
+            const value = Reflect.get(target, prop, target);
+            if (typeof value !== 'function') return value;
+            if (prop !== 'transition') return value.bind(target);
+            return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => {
+              if (failing.has(orderNo)) throw new Error('Connection terminated unexpectedly');
+              return value.call(target, orderNo, ...rest);
+            };
+          },
+        }),
+    });
+    const a = await s.smartroVbank();
+    const b = await s.smartroVbank();
+    // Both issue notices delivered (the sandbox's RetryURL copy may still be verifying one when the return has answered).
+    for (const x of [a, b]) await until(async () => (await s.atSmartro(x.orderNo))?.retry?.state === 'delivered', 8000, `${x.orderNo}: the issue notice delivered`);
+    s.clock.advance(4 * DAY);
+    failing.add(a.orderNo);
+    await s.kpg.reconcile();
+    assert.deepEqual([(await s.result(a.orderNo)).status, (await s.result(b.orderNo)).status], ['awaiting_deposit', 'cancelled']);
+    const errors = s.logs.filter((l) => l.event === 'error' && l.order_no === a.orderNo);
+    assert.deepEqual(errors.map((l) => [l.level, l.where, l.message]), [['error', 'reconcile/vbank', 'Connection terminated unexpectedly']]);
+    failing.clear();
+    await s.kpg.reconcile();
+    assert.deepEqual((await s.result(a.orderNo)).status, 'cancelled');
   });
 
   test('Smartro VBANK: a deposit whose notice never came is found by reconcile() past the due day and recorded as paid, never expired', async (t) => {

@@ -15,7 +15,7 @@
  * - Every attempt is a JSON log line (`"event":"delivery"`), redacted like every line.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../log.js';
+import { errorText, type Logger } from '../log.js';
 import type { Redactor } from '../redact.js';
 import type { PaymentStore } from '../store/types.js';
 import type { ClaimedDelivery, DeliveryOutcome, KpgEvent } from './types.js';
@@ -143,7 +143,7 @@ export function createRelay(deps: { store: PaymentStore; log: Logger; redact: Re
     const held = await store
       .finishDelivery({ eventId: event.id, target: target.id, owner, now: now.toISOString(), outcome })
       .catch((e: unknown) => {
-        log.write({ event: 'error', level: 'error', where: 'relay', event_id: event.id, message: e instanceof Error ? e.message : String(e) });
+        log.write({ event: 'error', level: 'error', where: 'relay', event_id: event.id, message: errorText(e) });
         return false;
       });
     if (outcome.status === 'pending' && outcome.keepLease) {
@@ -174,7 +174,7 @@ export function createRelay(deps: { store: PaymentStore; log: Logger; redact: Re
   function run(): Promise<DeliveryReport> {
     const next = chain.then(() => (stopped ? empty() : pass()));
     chain = next.catch((error: unknown) => {
-      log.write({ event: 'error', level: 'error', where: 'relay', message: error instanceof Error ? error.message : String(error) });
+      log.write({ event: 'error', level: 'error', where: 'relay', message: errorText(error) });
     });
     return next;
   }
