@@ -80,6 +80,8 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const result = await smartroDecide(session.json, 'approve');
     await postForm(/** @type {string} */ (result.action), result.fields);
     const orderNo = session.json.order_no;
+    // result-url waits for the verification (the sandbox's own RetryURL copy may hold it).
+    assert.equal((await s.call(`/api/kpg/result?order_no=${orderNo}`)).json.status, 'paid');
     const all = await s.kpg.cancel({ order_id: order.order_id, reason: '전체 취소', idempotency_key: key() });
     assert.equal(all.status, 'done', JSON.stringify(all));
     assert.equal((await store().getAttempt(orderNo))?.status, 'refunded');
