@@ -131,12 +131,13 @@ export async function serve(t, handler) {
   return listen(server);
 }
 
-/** An origin nothing listens on. */
+/**
+ * An origin nothing listens on: port 2 (privileged, unassigned in practice, and not on fetch's list of bad
+ * ports). Not a port freed a moment ago: another test process (a second npm test, a mutation run) may be
+ * given it for its own fake PG, which would then answer "the dead PG".
+ */
 export async function deadOrigin() {
-  const spare = http.createServer();
-  const origin = await listen(spare);
-  await closeServer(spare);
-  return origin;
+  return 'http://127.0.0.1:2';
 }
 
 /** The whole request body. @param {http.IncomingMessage} req */
