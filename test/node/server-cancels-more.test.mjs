@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, shinhanDecide, smartroDecide, startServer } from './server-helpers.mjs';
+import { postForm, shinhanDecide, smartroDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -131,6 +131,46 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const listed = await s.call(`/api/kpg/staff/cancels?order_id=${paid.order.order_id}`, { headers: STAFF, buyer: null });
     assert.deepEqual(listed.json.cancels[0].refund_account, { bank_code: '088', account_no: '********6789', holder: '홍길동' });
     assert.ok(!s.logs.some((l) => JSON.stringify(l).includes('110123456789')), 'the buyer\'s account number is never logged');
+  });
+
+  test('Smartro virtual accounts: a waiting one is closed whole (another amount is a 400 naming it; with cancels off, refused, nothing sent); a deposited one is refused refund-by-shop, nothing sent', async (t) => {
+    const s = await setup(t);
+    const off = await setup(t, { smartroCancels: false });
+    /** @param {any} server */
+    async function account(server) {
+      const order = server.shop.add();
+      const session = await server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'vbank' });
+      assert.equal(session.status, 200, session.text);
+      const form = await smartroDecide(session.json, 'approve');
+      await postForm(/** @type {string} */ (form.action), form.fields);
+      const orderNo = session.json.order_no;
+      assert.equal((await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status, 'awaiting_deposit');
+      return { order, orderNo, tid: form.fields.TID };
+    }
+    const waiting = await account(s);
+    await assert.rejects(s.kpg.cancel({ order_id: waiting.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'amount');
+    const closedOff = await account(off);
+    const refusedOff = await off.kpg.cancel({ order_id: closedOff.order.order_id, reason: '주문 취소', idempotency_key: key() });
+    assert.deepEqual([refusedOff.status, refusedOff.code], ['refused', 'smartro-cancel-off']);
+    assert.equal((await store().getAttempt(closedOff.orderNo))?.status, 'awaiting_deposit', 'still open: close it at Smartro');
+    assert.equal((await atPg(off, 'smartro', closedOff.tid)).cancel.log.length, 0, 'nothing sent');
+
+    // Deposited: Smartro's cancel carries no refund account (guide 6.27): the shop refunds, nothing is sent.
+    const deposited = await account(s);
+    assert.equal((await fetch(`${s.pgs.smartro.origin}/payTest/vbank_deposit_notice.jsp`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: deposited.tid }) })).status, 200);
+    await until(async () => (await store().getAttempt(deposited.orderNo))?.status === 'paid', 8000, 'the deposit recorded');
+    const refund = await s.kpg.cancel({ order_id: deposited.order.order_id, reason: '환불', idempotency_key: key() });
+    assert.deepEqual([refund.status, refund.code, refund.balance], ['refused', 'refund-by-shop', 11000]);
+    assert.equal((await atPg(s, 'smartro', deposited.tid)).cancel.log.length, 0, 'nothing sent');
+    // The shop refunds it itself and records it: once, whatever the retries.
+    const k = key();
+    const recorded = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k });
+    assert.deepEqual([recorded.status, recorded.cancelled_amount, recorded.balance], ['done', 11000, 0], JSON.stringify(recorded));
+    const again = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k });
+    assert.deepEqual([again.status, again.cancel_id, again.balance], ['done', recorded.cancel_id, 0], 'the same record again, not a second refund');
+    assert.equal((await s.kpg.cancels(deposited.order.order_id))?.refunded_total, 11000);
+    const more = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 1, reason: '더', idempotency_key: key() });
+    assert.deepEqual([more.status, more.code], ['refused', 'exceeds-balance'], 'nothing is left to record');
   });
 
   test('a refund_due entry is given back through cancelDue and resolved', async (t) => {
