@@ -153,7 +153,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * @param {(store: any) => any} [wrap] what the server is given: the suite's store, or a wrapper of it
    */
   async function setup(t, wrap = (st) => st) {
-    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null };
+    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}) };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
       const text = (await readAll(req)).toString('utf8');
@@ -180,7 +180,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       if (url.pathname === '/v1.0/payments/confirm-info') {
         const done = pg.approved.get(url.searchParams.get('order_no') ?? '');
         if (!done) return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
-        return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: 1, tx_date: '2026-11-30 23:59:00' });
+        return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', user_id: done.user_id, tid: done.tid, tx_amount: done.amount, tx_stat: 1, tx_date: '2026-11-30 23:59:00', ...pg.info });
       }
       if (url.pathname === '/v1.0/payments/cancel') {
         // The whole balance, as this PG counts it (`cancelAmount`: what it says it gave back).
@@ -306,6 +306,43 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([await s.status(a.orderNo), await s.status(d.orderNo)], ['paid', 'cancelled']);
     assert.equal([...next.cancels.settled, ...next.cancels.unknown].filter((x) => x.order_id === c.order.order_id).length, 1, 'the cancel is looked at');
     assert.equal(s.logs.filter((l) => l.event === 'error' && (mine.has(l.order_no) || mine.has(l.order_id))).length, 4, 'nothing more failed');
+  });
+
+  test("Shinhan: confirm-info answering for another user_id is no evidence: the payment in doubt stays unknown (no second payment), until it answers for this buyer", HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    s.pg.confirm = '500';
+    const started = await s.session();
+    const orderNo = started.json.order_no;
+    await s.approve(orderNo);
+    assert.equal(await s.status(orderNo), 'unknown');
+    s.pg.info = { user_id: 'someone-else' };
+    await s.kpg.reconcile();
+    assert.equal(await s.status(orderNo), 'unknown', 'not paid on another buyer\'s record');
+    assert.equal((await s.session()).status, 409, 'and no second payment starts');
+    s.pg.info = {};
+    await s.kpg.reconcile();
+    assert.equal(await s.status(orderNo), 'paid');
+  });
+
+  test("reconcile: a Shinhan partial cancel made at its admin site (tx_stat 3, no amount) is put to the staff (attention, logged), nothing recorded; a tx_stat the document does not list records nothing either", HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const started = await s.session();
+    const orderNo = started.json.order_no;
+    await s.approve(orderNo);
+    assert.equal(await s.status(orderNo), 'paid');
+    s.pg.info = { tx_stat: 9 };
+    const odd = await s.kpg.reconcile();
+    assert.deepEqual([odd.cancels.found, odd.cancels.attention].map((l) => l.filter((x) => x.order_id === s.order.order_id)), [[], []]);
+    s.clock.advance(25 * 3600_000); // a paid payment is looked at again a day later
+    s.pg.info = { tx_stat: 3 };
+    const report = await s.kpg.reconcile();
+    const attention = report.cancels.attention.filter((a) => a.order_id === s.order.order_id);
+    assert.equal(attention.length, 1, JSON.stringify(report.cancels));
+    assert.match(attention[0].message, /partial cancel .* kpg\.recordCancel\(\)/);
+    assert.deepEqual(report.cancels.found.filter((f) => f.order_id === s.order.order_id), [], 'no amount: nothing recorded');
+    const line = s.logs.find((l) => l.event === 'cancel' && l.what === 'attention' && l.order_no === orderNo);
+    assert.deepEqual([line?.level, line?.order_id, line?.provider, line?.message], ['error', s.order.order_id, 'shinhan', attention[0].message]);
+    assert.equal((await s.kpg.cancels(s.order.order_id))?.refunded_total ?? 0, 0);
   });
 
   test('Shinhan: a confirm naming a TID already recorded for another payment is never recorded twice: the attempt stays in doubt (unknown, duplicate-tid), refused and logged', HANG_BOUND, async (t) => {
