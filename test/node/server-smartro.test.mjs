@@ -689,6 +689,19 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual([attempt?.status, attempt?.tid], ['paid', mine.TID]);
   });
 
+  test('a late approval for a superseded attempt at another amount is owed back at what Smartro took (wrong-amount), never recorded as the payment', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const first = await s.started();
+    await s.closeWindow(first);
+    const second = await s.started();
+    assert.equal((await store().getAttempt(first))?.reason, 'superseded');
+    const late = resultFields({ orderNo: first, amt: '1000' }); // Smartro took 1,000 won for the old Moid
+    assert.deepEqual([(await s.post('retry', utf8Body(late))).text, (await s.result(first)).status], ['OK', 'cancelled']);
+    const owed = (await s.kpg.refundsDue()).filter((x) => x.order_no === first);
+    assert.deepEqual(owed.map((x) => [x.tid, x.reason, x.amount]), [[late.TID, 'wrong-amount', 1000]]);
+    assert.equal((await s.result(second)).status, 'pending', 'the new attempt is untouched');
+  });
+
   test('issue 19 item 5: a signed approval whose Amt differs is not refused at the door: the receipt API shows the money Smartro took for this Moid, and it is owed back (wrong-amount, level error)', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
