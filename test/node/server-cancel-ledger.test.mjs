@@ -314,7 +314,9 @@ for (const engine of ENGINES) {
         const { default: pg } = await import('pg');
         const a = new pg.Client({ connectionString: url });
         const b = new pg.Client({ connectionString: url });
-        await Promise.all([a.connect(), b.connect()]);
+        // Watched from outside a's transaction: inside one, pg_stat_activity is the snapshot its first read took.
+        const watch = new pg.Client({ connectionString: url });
+        await Promise.all([a.connect(), b.connect(), watch.connect()]);
         try {
           const p = await payment();
           const insert = (/** @type {any} */ client, /** @type {number} */ amount) =>
@@ -325,12 +327,12 @@ for (const engine of ENGINES) {
           await insert(a, 6000);
           const second = insert(b, 6000);
           // b must be WAITING for a's row lock on the payment when a commits (else it simply runs after a).
-          await until(async () => (await a.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [bPid])).rows[0]?.wait_event_type === 'Lock', 10_000, 'the second transaction to wait for the first');
+          await until(async () => (await watch.query('SELECT wait_event_type FROM pg_stat_activity WHERE pid = $1', [bPid])).rows[0]?.wait_event_type === 'Lock', 10_000, 'the second transaction to wait for the first');
           await a.query('COMMIT');
           await assert.rejects(second, (/** @type {any} */ e) => e.code === '23514');
           await b.query('ROLLBACK');
         } finally {
-          await Promise.all([a.end(), b.end()]);
+          await Promise.all([a.end(), b.end(), watch.end()]);
         }
 
         const other = createSqlStore(await openPostgres({ connectionString: url }));
@@ -341,6 +343,32 @@ for (const engine of ENGINES) {
           assert.equal(races.filter((r) => r.ok).length, 1, 'one cancel in flight across instances');
         } finally {
           await other.close();
+        }
+      });
+
+      test('a key another writer is using at that moment, for another payment (it raced past the reads): the unique key answers key-used, naming the cancel that has it', async () => {
+        const url = /** @type {{ url: string }} */ (database).url;
+        const { default: pg } = await import('pg');
+        const a = new pg.Client({ connectionString: url });
+        // Watched from outside a's transaction: inside one, pg_stat_activity is the snapshot its first read took.
+        const watch = new pg.Client({ connectionString: url });
+        await Promise.all([a.connect(), watch.connect()]);
+        try {
+          const [p1, p2] = [await payment(), await payment()];
+          const key = uid('K');
+          await a.query('BEGIN');
+          await a.query(`INSERT INTO kpg_cancels (provider, tid, order_no, order_id, idempotency_key, fingerprint, source, kind, status, requested_amount, amount, reason, requested_at) VALUES ('shinhan', $1, $2, $3, $4, $5, 'api', 'partial', 'requested', 1000, 1000, 'raw', now())`, [p1.tid, p1.attempt.order_no, p1.attempt.order_id, key, FP]);
+          // The store reads no such key (not committed), inserts, and waits on the key's unique index...
+          const begun = store.beginCancel(ask(p2.tid, { idempotency_key: key }), now());
+          await until(async () => (await watch.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'transactionid' AND query LIKE 'INSERT INTO kpg_cancels%'`)).rows[0].n === 1, 10_000, 'the store to wait on the key');
+          await a.query('COMMIT');
+          // ...and the constraint says who has it.
+          const r = await begun;
+          assert.equal(r.ok, false);
+          assert.deepEqual(!r.ok && r.reason === 'key-used' ? [r.cancel?.tid, r.cancel?.idempotency_key] : r, [p1.tid, key]);
+          assert.equal((await store.cancelsOf('shinhan', p2.tid)).length, 0, 'nothing began on the other payment');
+        } finally {
+          await Promise.all([a.end(), watch.end()]);
         }
       });
     }
