@@ -231,8 +231,7 @@ describe('the consent step (issue 25)', () => {
         terms=${('terms' in extra && extra.terms) || 'pg'} session-url=${fixture({ body: { status: 'x' }, key })} result-url="/r"
         script-src=${stubScript('OK', '')} terms-url=${termsUrl}></kpg-checkout>`);
       await waitFor(() => customElements.get('kpg-terms'), 'the second stage did not load', { timeout: 8000 });
-      // The step reported what it found (with terms="none" there is no step at all).
-      if (!('terms' in extra)) await waitFor(() => el.termsState !== null, 'the step did not report', { timeout: 8000 });
+      // Loaded or not yet (a press waits for them: the next test), nothing is shown and nothing holds pay.
       await el.updateComplete;
       const step = el.shadowRoot!.querySelector('kpg-terms');
       expect(!step || step.hidden, JSON.stringify(extra)).to.equal(true);
@@ -241,6 +240,52 @@ describe('the consent step (issue 25)', () => {
       await waitFor(async () => (await fixtureCalls(key)).length === 1, `pay was held (${JSON.stringify(extra)})`);
     }
   });
+
+  // Issue 25's leftover: a press after the second stage arrived but before the terms did sent no consent, and a
+  // server asking for it answered 400. The press now waits for the terms, then is decided like any other.
+  for (const list of [STANDARD_TERMS, []] as const) {
+    it(`a press while the terms are loading waits for them: ${list.length ? 'there are terms: refused (terms-required, nothing sent), agreed, the consent goes' : 'there are none: it pays, with no consent'}`, async function () {
+      needs(this, 'shinhan');
+      const key = uniqueKey('terms-loading');
+      const termsKey = `${key}-terms`;
+      // The terms answer slowly (2 s): the second stage is here long before them.
+      const el = await mount<KpgCheckout>(html`<kpg-checkout provider="shinhan" pgcode="card" device="pc" amount="11000" order-id="T-25l"
+        session-url=${fixture({ body: SESSION, key })} result-url=${fixture({ body: { status: 'pending' } })}
+        script-src=${stubScript('OK', '')} terms-url=${fixture({ key: termsKey, delay: 2000, body: termsBody(list) })}></kpg-checkout>`);
+      const rec = recordEvents(el);
+      const reports: KpgTermsDetail[] = [];
+      el.addEventListener('kpg-terms-change', (e) => reports.push((e as CustomEvent<KpgTermsDetail>).detail));
+      await waitFor(() => el.shadowRoot!.querySelector('kpg-terms'), 'the consent step was not made', { timeout: 8000 });
+      expect(reports, 'the terms are still on their way').to.have.length(0);
+      // Nothing to agree to is shown yet, and no hint says so.
+      expect(el.shadowRoot!.querySelector('kpg-terms')!.hidden).to.equal(true);
+      expect(payButton(el).hasAttribute('aria-describedby')).to.equal(false);
+      const pressed = el.pay();
+      await el.updateComplete;
+      expect(await fixtureCalls(key), 'nothing is sent before the terms are known').to.have.length(0);
+      expect(rec.outcomes()).to.have.length(0);
+      const alert = () => el.shadowRoot!.querySelector('[role="alert"]')!.textContent;
+      if (list.length) {
+        // Required: the press is refused once they are known, and the step shows them.
+        const refused = await pressed;
+        expect(reports).to.have.length(1);
+        expect([refused.type, (refused.detail as { code: string }).code]).to.deep.equal(['kpg-error', 'terms-required']);
+        expect(await fixtureCalls(key)).to.have.length(0);
+        await el.updateComplete;
+        expect(el.shadowRoot!.querySelector('kpg-terms')!.hidden).to.equal(false);
+        // The prompt goes as soon as the buyer agrees (as the card prompt does), not at the next press.
+        el.shadowRoot!.querySelector('kpg-terms')!.shadowRoot!.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click();
+        await waitFor(() => el.termsState?.agreed === true && alert() === '' && el.state === 'idle', 'the prompt stayed after the consent');
+        void el.pay().catch(() => undefined);
+      }
+      await waitFor(async () => (await fixtureCalls(key)).length === 1, 'no session request once the terms were known', { timeout: 8000 });
+      const sent = JSON.parse((await fixtureCalls(key))[0].body);
+      if (list.length) expect(sent).to.include({ terms_hash: HASH });
+      else expect(sent).to.not.have.property('terms_hash');
+      // One refusal where there were terms to agree to, none where there were none (the flow goes on from here).
+      expect(rec.outcomes().filter((o) => (o.detail as { code?: string }).code === 'terms-required')).to.have.length(list.length ? 1 : 0);
+    });
+  }
 
   it('terms that could not be loaded: the step shows the failure and a retry, pay is held (nothing sent); the retry loads them and the consent goes with the session', async function () {
     needs(this, 'shinhan');

@@ -144,8 +144,12 @@ export class AttemptController implements ReactiveController {
       return this.#refuse({ code: 'card-required', field: 'card_cpny_cd', message: say('card-required') });
     }
     // Issue 25: the consent step (the second stage's; nothing to agree to before it is here) gives the
-    // consent, or the kpg-error that refuses the press (terms-required).
-    const terms = views.terms?.choice(this.host as unknown as TermsHost);
+    // consent, or the kpg-error that refuses the press (terms-required). A press while its terms are loading
+    // waits for them, then is decided like any other.
+    const step = views.terms;
+    const loading = step?.loaded(this.host as unknown as TermsHost);
+    if (loading) return loading.then(() => this.pay());
+    const terms = step?.choice(this.host as unknown as TermsHost);
     if (terms && 'code' in terms) return this.#refuse(terms);
     const attempt = this.#begin(config, key, undefined, false);
     const device = resolveDevice(config.device);

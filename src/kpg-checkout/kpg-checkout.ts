@@ -366,8 +366,13 @@ export class KpgCheckout extends KpgElement {
   #onCardSelect = (event: Event) => {
     this._card = (event as CustomEvent<KpgCardSelectDetail>).detail;
     // The prompt to choose a card goes as soon as one is chosen (by mouse or keyboard), not at the next press.
-    this.#attempt.dismiss('card-required');
+    this.dismiss('card-required');
   };
+
+  /** @internal A refusal's prompt goes: the buyer did what it asked (the card, the consent step's terms). */
+  dismiss(code: 'card-required' | 'terms-required'): void {
+    this.#attempt.dismiss(code);
+  }
 
   #message(t: typeof KO, en: boolean): string {
     const outcome = this.#attempt.outcome;

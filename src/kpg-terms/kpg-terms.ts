@@ -147,7 +147,8 @@ export class KpgTerms extends KpgLitElement {
     if (!url || !PG_CODE.test(pgcode)) {
       this._status = 'error';
       emit(this, 'kpg-error', { code: 'invalid-config', field: url ? 'pgcode' : 'terms-url', message: url ? say('pgcode', pgcode) : say('same-origin', 'terms-url', this.termsUrl, location.origin) });
-      return;
+      // Every load ends with kpg-terms-change (a press waiting for the terms goes on: held, as for terms that failed).
+      return void emit(this, 'kpg-terms-change', this.detail);
     }
     url.searchParams.set('pgcode', pgcode);
     this._status = 'loading';

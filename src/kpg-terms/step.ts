@@ -18,9 +18,11 @@ export interface TermsHost extends HTMLElement {
   pointColor?: string;
   timeout?: string | number;
   disabled: boolean;
-  /** The step's last report, kept on the checkout (the step asks it to render when it changes). */
+  /** The step's last report, kept on the checkout (the step asks it to render when it changes); LOADING until the first. */
   termsState?: KpgTermsDetail;
   requestUpdate(): void;
+  /** The buyer did what a refusal asked, or there was nothing to ask: its message goes. */
+  dismiss(code: 'terms-required'): void;
 }
 
 export interface TermsStep {
@@ -28,6 +30,12 @@ export interface TermsStep {
   render(host: TermsHost, el: HTMLElement | null | undefined, blocked: boolean): HTMLElement | null;
   /** The consent to send; the refusal while the buyer has not agreed (terms-required); undefined when there is nothing to agree to. */
   choice(host: TermsHost): TermsChoice | KpgErrorDetail | undefined;
+  /**
+   * While the terms are loading (the step is new, or its pgcode or terms-url changed): settles when they are
+   * known (every load of `<kpg-terms>` ends with kpg-terms-change, within its timeout). A press waits for it:
+   * a session without the consent they may ask for would be refused.
+   */
+  loaded(host: TermsHost): Promise<void> | undefined;
   /** What the pay button says is missing. */
   hint(en: boolean): string;
 }
@@ -47,6 +55,9 @@ function urlOf(host: TermsHost): string {
   }
 }
 
+/** The terms are being loaded (a new step, another pgcode or terms-url): nothing is known of them yet. */
+const LOADING: KpgTermsDetail = { required: false, agreed: false, terms_agreed: [], terms_hash: null, shop_terms: false };
+
 export const termsStep: TermsStep = {
   render(host, el, blocked) {
     const url = urlOf(host);
@@ -63,7 +74,9 @@ export const termsStep: TermsStep = {
       shop.name = shop.slot = 'terms';
       el.append(shop);
       el.addEventListener('kpg-terms-change', (event) => {
-        host.termsState = (event as CustomEvent<KpgTermsDetail>).detail;
+        const t = (host.termsState = (event as CustomEvent<KpgTermsDetail>).detail);
+        // A press refused while they loaded (or before the box was ticked): its message goes once nothing is asked.
+        if (!t.required || t.agreed) host.dismiss('terms-required');
         host.requestUpdate();
       });
     }
@@ -78,8 +91,11 @@ export const termsStep: TermsStep = {
       hidden: host.termsState?.required ? null : '',
     };
     for (const [name, value] of Object.entries(attributes)) {
+      const was = el.getAttribute(name);
       if (value == null) el.removeAttribute(name);
-      else if (el.getAttribute(name) !== String(value)) el.setAttribute(name, String(value));
+      else if (was !== String(value)) el.setAttribute(name, String(value));
+      // Other terms: <kpg-terms> loads them (every load ends with kpg-terms-change).
+      if ((name === 'pgcode' || name === 'terms-url') && el.getAttribute(name) !== was) host.termsState = LOADING;
     }
     return el;
   },
@@ -91,6 +107,8 @@ export const termsStep: TermsStep = {
     // The shop's own terms only (the PG has none for this pgcode): nothing for the server to check.
     return t.terms_hash && t.terms_agreed.length ? { terms_agreed: t.terms_agreed, terms_hash: t.terms_hash } : undefined;
   },
+  // The event reaches the checkout after the step's own listener above has kept what it says.
+  loaded: (host) => (host.termsState === LOADING ? new Promise((go) => host.addEventListener('kpg-terms-change', () => go(), { once: true })) : undefined),
   hint: (en) => (en ? 'Agree to the terms to pay.' : '결제하려면 약관에 동의해 주세요.'),
 };
 
