@@ -77,7 +77,7 @@ test('return pages: the order_no is escaped; kpg_order_no replaces one already i
   assert.equal(withOrderNo('https://s.example/p?a=1&kpg_order_no=old#top', 'N1'), 'https://s.example/p?a=1&kpg_order_no=N1#top');
 });
 
-test('createKpgServer refuses what it cannot run safely, saying what to fix', () => {
+test('createKpgServer refuses what it cannot run safely, saying what to fix', async () => {
   const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true };
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, authorize: undefined })), /authorize\(\{ request, order \}\) is required/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
@@ -85,6 +85,22 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', ()
   assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { mid: 'short', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' } })), /smartro\.mid/);
+  const smartro = { mid: 'kpgtest01m', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' };
+  // A cancel password the redactor could not find in every reply and log line (too short: it would mangle
+  // amounts and dates; too long for Smartro) is refused; so are due days outside 0-60 and missing hosts.
+  for (const cancelPassword of ['12345', 'x'.repeat(65), 123456]) {
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, cancelPassword } })), /smartro\.cancelPassword must be 6 to 64 characters/, String(cancelPassword));
+  }
+  for (const vbankDueDays of [-1, 61, 1.5]) {
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, vbankDueDays } })), /smartro\.vbankDueDays must be a whole number of days from 0 \(today\) to 60/, String(vbankDueDays));
+  }
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, pcAction: undefined, mobileAction: undefined } })), /smartro\.pcAction, smartro\.mobileAction required: set smartro\.env to "test" or "real".* give the URLs/);
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, apiBase: undefined } })), /smartro\.apiBase required: .* give the URL$/);
+  // The bounds themselves are taken.
+  for (const ok of [{ cancelPassword: '123456' }, { cancelPassword: 'x'.repeat(64) }, { vbankDueDays: 0 }, { vbankDueDays: 60 }]) {
+    const kpg = createKpgServer({ ...base, smartro: { ...smartro, ...ok }, database: { memory: true }, reconcileOnStart: false, log: false });
+    await kpg.close();
+  }
 });
 
 test('optionsFromEnv: a PG when all its variables are set, an error naming the missing ones, strict flags', () => {
