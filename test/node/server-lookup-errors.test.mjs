@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
 import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
-import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
 const TIMEOUT_MS = 1500; // the PG timeout given to the providers and the server here
@@ -151,8 +151,9 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * confirm-info, card-list and receipt answer `search` (a failure mode, or 'ok').
    * @param {import('node:test').TestContext} t
    * @param {(store: any) => any} [wrap] what the server is given: the suite's store, or a wrapper of it
+   * @param {Record<string, unknown>} [more] more createKpgServer options
    */
-  async function setup(t, wrap = (st) => st) {
+  async function setup(t, wrap = (st) => st, more = {}) {
     const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}) };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
@@ -203,6 +204,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
         pgTimeoutMs: TIMEOUT_MS,
         rateLimit: false,
         now: clock.date,
+        ...more,
       },
       { secrets: [PAYMENT_KEY, SEARCH_KEY] },
     );
@@ -306,6 +308,37 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([await s.status(a.orderNo), await s.status(d.orderNo)], ['paid', 'cancelled']);
     assert.equal([...next.cancels.settled, ...next.cancels.unknown].filter((x) => x.order_id === c.order.order_id).length, 1, 'the cancel is looked at');
     assert.equal(s.logs.filter((l) => l.event === 'error' && (mine.has(l.order_no) || mine.has(l.order_id))).length, 4, 'nothing more failed');
+  });
+
+  test('reconcileEveryMs: reconcile runs on its own; a run that fails (the database is gone for a moment) is logged, and the next run settles what it could not', HANG_BOUND, async (t) => {
+    let down = false;
+    const s = await setup(
+      t,
+      (inner) =>
+        new Proxy(inner, {
+          get(target, prop) {
+            const value = Reflect.get(target, prop, target);
+            if (typeof value !== 'function') return value;
+            if (prop !== 'exclusive') return value.bind(target);
+            return async (/** @type {any[]} */ ...args) => {
+              if (down) throw new Error('Connection terminated unexpectedly');
+              return value.apply(target, args);
+            };
+          },
+        }),
+      { reconcileEveryMs: 50 },
+    );
+    s.pg.confirm = '500';
+    down = true;
+    const started = await s.session();
+    const orderNo = started.json.order_no;
+    await s.approve(orderNo);
+    await until(() => s.logs.some((l) => l.event === 'error' && l.where === 'reconcile' && l.order_no === undefined), 5000, 'a failed run logged');
+    const failed = s.logs.find((l) => l.event === 'error' && l.where === 'reconcile' && l.order_no === undefined);
+    assert.deepEqual([failed.level, failed.message], ['error', 'Connection terminated unexpectedly']);
+    assert.equal(await s.status(orderNo), 'unknown');
+    down = false;
+    await until(async () => (await s.status(orderNo)) === 'paid', 5000, 'the next run to settle it');
   });
 
   test("Shinhan: confirm-info answering for another user_id is no evidence: the payment in doubt stays unknown (no second payment), until it answers for this buyer", HANG_BOUND, async (t) => {
