@@ -193,6 +193,15 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     parses(server.StorySchema, consoleSide.StorySchema, story.json, 'story of an unpaid order');
     assert.equal(story.json.payment, null);
     assert.deepEqual(story.json.attempts.map((/** @type {any} */ a) => [a.order_no, a.status]), [[started.json.order_no, 'pending']]);
+    // A return the server refused (another custom_parameter: not this attempt's window) is in its story.
+    const forged = await s.call('/api/kpg/shinhan/return', { method: 'POST', body: new URLSearchParams({ order_no: started.json.order_no, custom_parameter: 'not-the-nonce', confirm_token: 'tok' }), buyer: null });
+    assert.ok(forged.status < 500, forged.text);
+    const told = (await s.get(`/orders/${order.order_id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, told, 'story with a refusal');
+    const refusals = told.timeline.filter((/** @type {any} */ e) => e.kind === 'refusal');
+    assert.deepEqual(refusals.map((/** @type {any} */ e) => [e.order_no, e.route, e.code]), [[started.json.order_no, 'shinhan/return', 'bad-custom-parameter']]);
+    assert.match(refusals[0].message, /custom_parameter/);
+    assert.equal(told.attempts[0].status, 'pending', 'nothing moved');
   });
 
   test('one order\'s story: a partial cancel, the balance, the rest, refunded; the timeline, the audit table with the account masked', async (t) => {
