@@ -32,15 +32,16 @@ export function cancelsSuite(title, body) {
   forEachEngine(title, ({ engine, store, database }) => {
     /**
      * @param {import('node:test').TestContext} t
-     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number, onEvent?: (event: any) => unknown }} [o]
-     *   recheckPaidDays: 0 unless a test looks for cancels made elsewhere (the suite's store keeps every test's payments)
+     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number, onEvent?: (event: any) => unknown, wrap?: (store: any) => any }} [o]
+     *   recheckPaidDays: 0 unless a test looks for cancels made elsewhere (the suite's store keeps every test's payments);
+     *   wrap: what the server is given instead of the suite's store
      */
     async function setup(t, o = {}) {
       const pgs = await sandboxes(t, {}, { promotions: PROMOTIONS });
       const shop = shopOrders();
       const server = await startServer(
         t,
-        store(),
+        o.wrap ? o.wrap(store()) : store(),
         {
           ...pgs.options,
           shinhan: { ...pgs.options.shinhan, pgcodes: ['card', 'selpay'] },

@@ -61,6 +61,49 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal(again.status, 'done');
   });
 
+  test('Smartro cancels lost and not made: reconcile() finds no such cancel in the receipt and records each not done (full and partial), the balance back', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    for (const amount of [undefined, 2000]) {
+      const p = await paySmartro(s);
+      await s.pgs.fault('smartro', { api: 'cancel', tid: p.tid, applied: false, status: 503 });
+      const lost = await s.kpg.cancel({ order_id: p.order.order_id, ...(amount ? { amount } : {}), reason: '취소', idempotency_key: key() });
+      assert.equal(lost.status, 'unknown', JSON.stringify(lost));
+      const report = await s.kpg.reconcile();
+      assert.deepEqual(report.cancels.settled.filter((c) => c.cancel_id === lost.cancel_id).map((c) => c.status), ['failed']);
+      const row = (await s.kpg.cancels(p.order.order_id))?.cancels[0];
+      assert.deepEqual([row?.status, row?.code, row?.pg_message], ['failed', 'not-cancelled', amount ? 'Smartro shows no new partial cancel.' : 'Smartro shows no such cancel.']);
+      assert.equal((await s.kpg.cancels(p.order.order_id))?.balance, 11000);
+    }
+  });
+
+  test('a cancel whose instance died before it recorded the answer (left requested): reconcile() takes it as lost, then settles it from the PG (made: done)', { timeout: 30_000 }, async (t) => {
+    let dying = false;
+    const s = await setup(t, {
+      wrap: (inner) =>
+        new Proxy(inner, {
+          get(target, prop) {
+            const value = Reflect.get(target, prop, target);
+            if (typeof value !== 'function') return value;
+            if (prop !== 'settleCancel') return value.bind(target);
+            return async (/** @type {any[]} */ ...args) => {
+              if (dying) throw new Error('the instance stopped');
+              return value.apply(target, args);
+            };
+          },
+        }),
+    });
+    const p = await payShinhan(s);
+    dying = true;
+    await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() }), /the instance stopped/);
+    dying = false;
+    const [left] = (await s.kpg.cancels(p.order.order_id))?.cancels ?? [];
+    assert.equal(left?.status, 'requested', 'the PG made it; nobody recorded its answer');
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.settled.filter((c) => c.cancel_id === left.id).map((c) => c.status), ['done']);
+    assert.ok(s.logs.some((l) => l.event === 'cancel' && l.cancel_id === left.id && l.code === 'instance-lost'), JSON.stringify(s.logs.filter((l) => l.event === 'cancel')));
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
   test("the promotion rule: two partial cancels of 5,000 on 10,000 with 1,000 off: the ledger records 5,000 then 4,000, as the PG answered", async (t) => {
     const s = await setup(t);
     const p = await payShinhan(s, { amount: 10000 }, { card_cpny_cd: 'S009' });
