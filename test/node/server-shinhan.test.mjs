@@ -251,6 +251,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       [{ return_to: '//evil.example/done' }, 'invalid-field', 'return_to'],
       [{ return_to: '/\\evil.example/done' }, 'invalid-field', 'return_to'],
       [{ return_to: 'javascript:alert(1)' }, 'invalid-field', 'return_to'],
+      [{ return_to: 'http://[not-a-host' }, 'invalid-field', 'return_to'], // no URL at all (new URL throws)
     ];
     for (const [over, code, field] of cases) {
       const r = await s.session(over);
