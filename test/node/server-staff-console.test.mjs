@@ -376,6 +376,14 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const after = await (await s.kpg.store()).auditEntries({ limit: 200 });
     assert.equal(after.length - before, 1, 'refused requests are not staff actions; the 415 of a staff member is');
     assert.deepEqual([after[0].action, after[0].http_status, after[0].answer], ['reconcile', 415, 'unsupported-media-type']);
+    // JSON that is not JSON, and JSON that is not an object, are said as such; so is a confirm naming no cancel.
+    const broken = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: '{"x":', buyer: null });
+    assert.deepEqual([broken.status, broken.json.code], [400, 'bad-json']);
+    const list = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: '[1]', buyer: null });
+    assert.deepEqual([list.status, list.json.code], [400, 'invalid-body']);
+    const confirm = await s.call('/api/kpg/staff/cancels/confirm', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ cancel_id: 'seven', done: true }), buyer: null });
+    assert.deepEqual([confirm.status, confirm.json.code, confirm.json.field], [400, 'invalid-field', 'cancel_id']);
+    assert.match(confirm.json.message, /^cancel_id: cancel_id \(a number\), done \(true or false\)/);
 
     // The ready page and its script: a browser's navigation, no header; no data in them.
     const pageRes = await fetch(`${s.base}/api/kpg/staff/`);
