@@ -341,6 +341,23 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     await until(async () => (await s.status(orderNo)) === 'paid', 5000, 'the next run to settle it');
   });
 
+  test("a shop's loadOrder answering an order the schema refuses: 500 with the fixed text for the buyer, the fields to fix in the shop's log, nothing sent to the PG; the same order id from loadOrder must be the one asked", HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const bad = s.shop.add();
+    s.shop.orders.set(bad.order_id, { ...bad, amount: '11000', product_name: '' });
+    const before = s.pg.requests.size;
+    const r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: bad.order_id, device_type: 2 });
+    assert.deepEqual([r.status, r.json.code], [500, 'internal-error'], r.text);
+    assert.ok(!r.text.includes('loadOrder'), 'the buyer is not shown the shop\'s mistake');
+    const line = s.logs.find((l) => l.event === 'error' && /loadOrder returned an invalid order/.test(l.message));
+    assert.match(line?.message ?? '', new RegExp(`for ${bad.order_id} \\(amount, product_name\\): amount \\(whole won\\), product_name \\(1-50\\)`));
+    const other = s.shop.add();
+    s.shop.orders.set(other.order_id, { ...other, order_id: bad.order_id });
+    assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: other.order_id, device_type: 2 })).status, 500);
+    assert.ok(s.logs.some((l) => l.event === 'error' && l.message === `kpg server: loadOrder(${other.order_id}) returned order ${bad.order_id}`));
+    assert.equal(s.pg.requests.size, before, 'nothing reached the PG');
+  });
+
   test("Shinhan: confirm-info answering for another user_id is no evidence: the payment in doubt stays unknown (no second payment), until it answers for this buyer", HANG_BOUND, async (t) => {
     const s = await setup(t);
     s.pg.confirm = '500';
