@@ -288,6 +288,23 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
   });
 
+  test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408', async (t) => {
+    const s = await setup(t, { options: { bodyTimeoutMs: 300 } });
+    const send = (/** @type {ReadableStream<Uint8Array>} */ body) =>
+      // @ts-ignore duplex: a stream body
+      s.kpg.fetch(new Request(`${s.base}/api/kpg/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-buyer': 'alice' }, body, duplex: 'half' }), { clientIp: '198.51.100.20' });
+    const chunk = new TextEncoder().encode(`{"pad":"${'x'.repeat(16 * 1024)}`);
+    let sent = 0;
+    const endless = new ReadableStream({ pull: (c) => void (sent++, c.enqueue(chunk)) });
+    const big = await send(endless);
+    assert.deepEqual([big.status, (await big.json()).code], [413, 'body-too-large']);
+    assert.ok(sent < 10, `stopped reading at the limit (${sent} chunks of 16 KB)`);
+    const broken = await send(new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('{"pro')), c.error(new Error('connection reset'))) }));
+    assert.deepEqual([broken.status, (await broken.json()).code], [400, 'bad-body']);
+    const stalled = await send(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"pro')) }));
+    assert.deepEqual([stalled.status, (await stalled.json()).code, stalled.headers.get('connection')], [408, 'body-timeout', 'close']);
+  });
+
   test('fault 9: a request body that trickles in is cut off at the body deadline (408), the connection closed', async (t) => {
     const s = await setup(t, { options: { bodyTimeoutMs: 300 } });
     const net = await import('node:net');
