@@ -313,6 +313,8 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     // Headers as a hand-built object names them (any case), a list as Node gives a repeated one.
     const spelled = { 'Webhook-Id': headers['webhook-id'], 'WEBHOOK-TIMESTAMP': headers['webhook-timestamp'], 'Webhook-Signature': [headers['webhook-signature']] };
     assert.deepEqual(await verifyWebhook({ headers: spelled, body: last.body.toString('utf8') }, secret), verified);
+    // A parsed body cannot be verified (its bytes are gone): said, with what to pass instead.
+    await assert.rejects(verifyWebhook(/** @type {any} */ ({ headers, body: JSON.parse(last.body.toString('utf8')) }), secret), (/** @type {any} */ e) => e instanceof TypeError && /pass the raw body \(a string or bytes\), e\.g\. express\.raw/.test(e.message));
 
     const tampered = Buffer.from(last.body.toString('utf8').replace(`"amount":${res.amount}`, '"amount":1'));
     assert.notDeepEqual(tampered, last.body);
