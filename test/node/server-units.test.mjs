@@ -11,6 +11,7 @@ import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.j
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
+import { createTtlCache } from '../../dist/server/limits.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -173,4 +174,33 @@ test('kpg.cancel arguments: a field that is there but wrong is invalid-field, on
   assert.deepEqual(refused({ reason, idempotency_key: args.idempotency_key }, true), 'accepted');
   assert.deepEqual(refused(null).slice(0, 2), [400, 'invalid-body']);
   assert.deepEqual(refused('A-1001').slice(0, 2), [400, 'invalid-body']);
+});
+
+test('the PG-answer cache (card list, terms): one call per key per TTL; an answer it may not keep, and a call that throws, are asked again', async () => {
+  let at = 0;
+  const cache = createTtlCache(1000, () => at, 2);
+  let calls = 0;
+  const ok = () => cache.get('card', async () => (++calls, { ok: true }), (v) => v.ok);
+  await Promise.all([ok(), ok()]);
+  assert.equal(calls, 1, 'two askers, one call');
+  at = 999;
+  await ok();
+  assert.equal(calls, 1, 'within the TTL');
+  at = 1000;
+  await ok();
+  assert.equal(calls, 2, 'expired');
+  let failing = 0;
+  const refused = () => cache.get('selpay', async () => (++failing, { ok: false }), (v) => v.ok);
+  await refused();
+  await refused();
+  assert.equal(failing, 2, 'an answer it may not keep is not kept');
+  let thrown = 0;
+  const throwing = () => cache.get('bank', async () => Promise.reject(new Error(`down ${++thrown}`)), () => true);
+  await assert.rejects(throwing(), /down 1/);
+  await assert.rejects(throwing(), /down 2/, 'a failure is not kept');
+  // At most maxKeys keys: the oldest goes.
+  for (const key of ['a', 'b', 'c']) await cache.get(key, async () => ({ ok: true, key }), () => true);
+  let again = 0;
+  await cache.get('a', async () => (++again, { ok: true }), () => true);
+  assert.equal(again, 1, 'the oldest key was dropped');
 });
