@@ -111,6 +111,15 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     }
     const waiting = await account(false);
     assert.equal((await store().getAttempt(waiting.orderNo))?.status, 'awaiting_deposit');
+    // Closing it fails at the PG first: unreachable (unknown, asked again by reconcile), then refused; the account stays open.
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: waiting.tid, applied: false, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: waiting.order.order_id, reason: '주문 취소', idempotency_key: key() });
+    assert.deepEqual([lost.status, lost.code, lost.balance], ['unknown', 'pg-unreachable', 0], JSON.stringify(lost));
+    assert.match(lost.message ?? '', /reconcile\(\) asks the PG about the account again\.$/);
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: waiting.tid, applied: false, status: 400 });
+    const refusedClose = await s.kpg.cancel({ order_id: waiting.order.order_id, reason: '주문 취소', idempotency_key: key() });
+    assert.equal(refusedClose.status, 'refused', JSON.stringify(refusedClose));
+    assert.equal((await store().getAttempt(waiting.orderNo))?.status, 'awaiting_deposit');
     const closed = await s.kpg.cancel({ order_id: waiting.order.order_id, reason: '주문 취소', idempotency_key: key() });
     assert.deepEqual([closed.status, closed.code], ['done', 'account-closed']);
     const attempt = await store().getAttempt(waiting.orderNo);
