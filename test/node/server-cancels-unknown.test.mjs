@@ -61,6 +61,21 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal(again.status, 'done');
   });
 
+  test('a Shinhan partial cancel lost, then the rest cancelled at its admin site: confirm-info says nothing is left, which this cancel cannot tell apart: staff look, nothing is recorded', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 }); // made, its answer lost
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    const admin = await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, reason: '관리자 취소' }) });
+    assert.equal(admin.status, 200, await admin.text());
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.unknown.filter((u) => u.cancel_id === lost.cancel_id).map((u) => u.staff_check), [true]);
+    const row = (await s.kpg.cancels(p.order.order_id))?.cancels.find((c) => c.id === lost.cancel_id);
+    assert.deepEqual([row?.status, row?.code, row?.pg_message], ['unknown', 'staff-check', 'confirm-info says tx_stat 2 (nothing left) after a partial cancel of 1000 of 11000: check Shinhan\'s admin site.']);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'paid', 'nothing given back in the ledger until staff say what happened');
+  });
+
   test('Smartro cancels lost and not made: reconcile() finds no such cancel in the receipt and records each not done (full and partial), the balance back', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     for (const amount of [undefined, 2000]) {
