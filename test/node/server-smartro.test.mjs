@@ -606,6 +606,22 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo)[0]?.reason, 'attempt-ended');
   });
 
+  test('a pending attempt nobody finished whose approval Smartro shows (its return and RetryURL never came) is recorded paid at reconcile, never expired; while Smartro cannot be asked it is left as it is', async (t) => {
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs)
+    const s = await setup(t, { lookup: true, options: { now: () => new Date(now), attemptTtlMs: 60_000 } });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo }); // approved at Smartro; nothing reached the server
+    now += 61_000;
+    s.api.down = true;
+    const blind = await s.kpg.reconcile();
+    assert.deepEqual([blind.expired.filter((e) => e.order_no === orderNo), (await store().getAttempt(orderNo))?.status], [[], 'pending'], 'not expired while Smartro cannot be asked');
+    s.api.down = false;
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.settled.filter((x) => x.order_no === orderNo).map((x) => [x.from, x.to]), [['pending', 'paid']]);
+    assert.deepEqual(report.expired.filter((e) => e.order_no === orderNo), []);
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['paid', fields.TID]);
+  });
+
   test('stop (StopURL): GET or POST notes a cancel of a pending attempt and sends the buyer back with kpg_order_no', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started({ device_type: 1, return_to: '/back' });
