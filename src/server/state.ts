@@ -86,10 +86,6 @@ export const PAY_TRANSITIONS: readonly PayTransition[] = ['pay', 'deposit'];
 export type LedgerTransition = 'refund';
 export const LEDGER_TRANSITIONS: readonly LedgerTransition[] = ['refund'];
 
-export function isOpen(status: Status): boolean {
-  return OPEN_STATUSES.includes(status);
-}
-
 /** The status result-url answers: a pending attempt shows what a browser reported about it. */
 export function visibleStatus(attempt: { status: Status; reported_status?: ReportedStatus | null }): Status {
   return attempt.status === 'pending' && attempt.reported_status ? attempt.reported_status : attempt.status;

@@ -174,7 +174,7 @@ export interface CancelStore {
   /** An order's cancels (every attempt, refund_due entries included), oldest first. */
   cancelsOfOrder(orderId: string): Promise<CancelRecord[]>;
   /** Cancels in these statuses, oldest first (reconcile: requested and unknown). */
-  cancelsIn(statuses: readonly CancelStatus[], options?: { requestedBefore?: string; limit?: number }): Promise<CancelRecord[]>;
+  cancelsIn(statuses: readonly CancelStatus[], options?: { limit?: number }): Promise<CancelRecord[]>;
   /** The order's attempt that took its money (paid, or refunded since). */
   paymentOfOrder(orderId: string): Promise<Attempt | undefined>;
   /**
@@ -441,13 +441,7 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
       return rows.map(toCancel);
     },
     async cancelsIn(statuses, options = {}) {
-      const params: unknown[] = [[...statuses], options.limit ?? 500];
-      let where = 'status = ANY($1::text[])';
-      if (options.requestedBefore) {
-        params.push(options.requestedBefore);
-        where += ` AND requested_at < $${params.length}`;
-      }
-      const { rows } = await sql.query<Row>(`SELECT * FROM kpg_cancels WHERE ${where} ORDER BY requested_at, id LIMIT $2`, params);
+      const { rows } = await sql.query<Row>('SELECT * FROM kpg_cancels WHERE status = ANY($1::text[]) ORDER BY requested_at, id LIMIT $2', [[...statuses], options.limit ?? 500]);
       return rows.map(toCancel);
     },
     async paymentOfOrder(orderId) {
