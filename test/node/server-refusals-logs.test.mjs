@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { REFUSAL_SAMPLES } from '../../dist/server/index.js';
 import { answerJson, forEachEngine, readAll, SANDBOX_SECRETS, serve, shopOrders, startServer } from './server-helpers.mjs';
 import { hardeningSetup } from './server-hardening-setup.mjs';
+import { testClock } from './clock.mjs';
 
 forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
   /** @param {import('node:test').TestContext} t @param {Record<string, any>} [options] */
@@ -35,6 +36,23 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
     const unknown = (await s.kpg.refusalCounts()).filter((c) => c.source === 'unknown' && c.route === 'shinhan/cancel');
     assert.equal(unknown[0].count, 60);
     assert.ok((await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.route === 'shinhan/cancel' && r.source === 'unknown').length <= REFUSAL_SAMPLES);
+  });
+
+  test('item 7: refusalCounts({ since }) counts by the hour of the refusal (a pinned clock): an hour before since is left out, since\'s own hour is in', async (t) => {
+    const clock = testClock(Date.parse('2026-12-31T23:30:00+09:00'));
+    const s = await setup(t, { now: clock.date, rateLimit: false });
+    const junk = async (/** @type {number} */ n) => {
+      for (let i = 0; i < n; i++) await s.raw('/api/kpg/smartro/return', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `junk=${i}`, clientIp: '198.51.100.78' });
+    };
+    await junk(3); // 23:30 KST
+    clock.advance(45 * 60_000);
+    await junk(2); // 00:15 KST, the next year
+    const mine = async (/** @type {string | undefined} */ since) => (await s.kpg.refusalCounts(since ? { since } : {})).filter((c) => c.source === '198.51.100.78').map((c) => [c.bucket, c.count]);
+    const [late, early] = ['2026-12-31T15:00:00.000Z', '2026-12-31T14:00:00.000Z'];
+    assert.deepEqual(await mine(undefined), [[late, 2], [early, 3]], 'newest hour first');
+    assert.deepEqual(await mine('2026-12-31T15:10:00.000Z'), [[late, 2]], 'since 00:10 KST: its hour (from 00:00) is in, the hour before is not');
+    assert.deepEqual(await mine('2026-12-31T14:59:59.999Z'), [[late, 2], [early, 3]]);
+    assert.deepEqual(await mine('2026-12-31T16:00:00.000Z'), []);
   });
 
   test('item 7: results the server accepts never count against the refusal budget (a PG retrying one result 80 times is always answered)', async (t) => {
