@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite } from './server-cancels-setup.mjs';
+import { storeWith } from './server-helpers.mjs';
 
 cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test('a Shinhan cancel that times out is unknown, the next one is refused, and reconcile() settles it from confirm-info (tx_stat 2): refunded', { timeout: 30_000 }, async (t) => {
@@ -94,16 +95,11 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
   test('a cancel whose instance died before it recorded the answer (left requested): reconcile() takes it as lost, then settles it from the PG (made: done)', { timeout: 30_000 }, async (t) => {
     let dying = false;
     const s = await setup(t, {
-      wrap: (inner) =>
-        new Proxy(inner, {
-          get(target, prop) {
-            const value = Reflect.get(target, prop, target);
-            if (typeof value !== 'function') return value;
-            if (prop !== 'settleCancel') return value.bind(target);
-            return async (/** @type {any[]} */ ...args) => {
-              if (dying) throw new Error('the instance stopped');
-              return value.apply(target, args);
-            };
+      wrap: (/** @type {any} */ inner) =>
+        storeWith(inner, {
+          settleCancel: async (own, ...args) => {
+            if (dying) throw new Error('the instance stopped');
+            return own(...args);
           },
         }),
     });

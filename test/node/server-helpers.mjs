@@ -307,6 +307,24 @@ export function postForm(url, fields, headers = {}) {
   return fetch(url, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
 }
 
+/**
+ * A store whose methods named in `wrap` run through it: `wrap[name](own, ...args)` in place of the method,
+ * `own(...args)` being the store's own. For tests that play a database failure, or another instance, at a
+ * chosen moment (real transitions, real constraints: only their timing or their failure is chosen).
+ * @template {object} S @param {S} inner @param {Record<string, (own: (...args: any[]) => any, ...args: any[]) => any>} wrap @returns {S}
+ */
+export function storeWith(inner, wrap) {
+  return new Proxy(inner, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const own = value.bind(target);
+      const through = typeof prop === 'string' ? wrap[prop] : undefined;
+      return through ? (/** @type {any[]} */ ...args) => through(own, ...args) : own;
+    },
+  });
+}
+
 /** Waits for `check` to hold, up to `timeoutMs` (a bounded wait on a condition, never a sleep). @param {() => Promise<boolean> | boolean} check */
 export async function until(check, timeoutMs = 5000, what = 'condition') {
   const deadline = Date.now() + timeoutMs;

@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
 import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
-import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, until } from './server-helpers.mjs';
+import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
 const TIMEOUT_MS = 1500; // the PG timeout given to the providers and the server here
@@ -249,15 +249,12 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       const text = `Connection terminated unexpectedly (${key})`;
       if (failing.has(key)) throw bare ? text : new Error(text);
     };
+    const write = async (/** @type {(...args: any[]) => any} */ own, /** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => (refuse(orderNo), own(orderNo, ...rest));
     const s = await setup(t, (inner) =>
-      new Proxy(inner, {
-        get(target, prop) {
-          const value = Reflect.get(target, prop, target);
-          if (typeof value !== 'function') return value;
-          if (prop === 'pay' || prop === 'transition') return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => (refuse(orderNo), value.call(target, orderNo, ...rest));
-          if (prop === 'paymentMoney') return async (/** @type {string} */ provider, /** @type {string} */ tid) => (refuse(tid, true), value.call(target, provider, tid));
-          return value.bind(target);
-        },
+      storeWith(inner, {
+        pay: write,
+        transition: write,
+        paymentMoney: async (own, provider, tid) => (refuse(tid, true), own(provider, tid)),
       }),
     );
     const start = async () => {
@@ -315,15 +312,10 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const s = await setup(
       t,
       (inner) =>
-        new Proxy(inner, {
-          get(target, prop) {
-            const value = Reflect.get(target, prop, target);
-            if (typeof value !== 'function') return value;
-            if (prop !== 'exclusive') return value.bind(target);
-            return async (/** @type {any[]} */ ...args) => {
-              if (down) throw new Error('Connection terminated unexpectedly');
-              return value.apply(target, args);
-            };
+        storeWith(inner, {
+          exclusive: async (own, ...args) => {
+            if (down) throw new Error('Connection terminated unexpectedly');
+            return own(...args);
           },
         }),
       { reconcileEveryMs: 50 },

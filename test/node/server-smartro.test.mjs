@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
-import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, until } from './server-helpers.mjs';
+import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
 
 const MID = 'tstmid001m';
 const MERCHANT_KEY = 'dGVzdC1tZXJjaGFudC1rZXktZm9yLXNtYXJ0cm8tOTk=';
@@ -391,35 +392,27 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     // real conditional UPDATEs; only their timing is chosen.
     const inner = store();
     const race = { orderNo: '', claims: 0, /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
-    const at = () => new Date().toISOString();
-    const wrapped = new Proxy(inner, {
-      get(target, prop) {
-        const value = Reflect.get(target, prop, target);
-        if (typeof value !== 'function') return value;
-        if (prop === 'transition') {
-          return async (/** @type {string} */ orderNo, /** @type {string} */ name, /** @type {any[]} */ ...rest) => {
-            if (name !== 'claim' || orderNo !== race.orderNo) return value.call(target, orderNo, name, ...rest);
-            const n = ++race.claims;
-            // Copy Y claims first (1), then copy Z (2).
-            await inner.transition(orderNo, 'claim', { claimed_tid: n === 1 ? 'YCOPYTID' : 'ZCOPYTID' }, at());
-            const mine = await value.call(target, orderNo, name, ...rest);
-            // Y's receipt check refutes it (back to pending) as this copy waits; Z's ends declined.
-            race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at());
-            return mine;
-          };
-        }
-        if (prop === 'getAttempt') {
-          return async (/** @type {string} */ orderNo) => {
-            const before = orderNo === race.orderNo ? race.beforeRead : null;
-            race.beforeRead = null;
-            await before?.();
-            return value.call(target, orderNo);
-          };
-        }
-        return value.bind(target);
+    const clock = testClock(); // the server's and the other copies' time
+    const at = () => clock.date().toISOString();
+    const wrapped = storeWith(inner, {
+      transition: async (own, orderNo, name, ...rest) => {
+        if (name !== 'claim' || orderNo !== race.orderNo) return own(orderNo, name, ...rest);
+        const n = ++race.claims;
+        // Copy Y claims first (1), then copy Z (2).
+        await inner.transition(orderNo, 'claim', { claimed_tid: n === 1 ? 'YCOPYTID' : 'ZCOPYTID' }, at());
+        const mine = await own(orderNo, name, ...rest);
+        // Y's receipt check refutes it (back to pending) as this copy waits; Z's ends declined.
+        race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at());
+        return mine;
+      },
+      getAttempt: async (own, orderNo) => {
+        const before = orderNo === race.orderNo ? race.beforeRead : null;
+        race.beforeRead = null;
+        await before?.();
+        return own(orderNo);
       },
     });
-    const s = await setup(t, { store: wrapped });
+    const s = await setup(t, { store: wrapped, options: { now: clock.date } });
     const orderNo = await s.started();
     const fields = resultFields({ orderNo });
     race.orderNo = orderNo;

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
 import { kst, testClock } from './clock.mjs';
-import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO, serve, answerJson, shinhanDecide, shopOrders, smartroDecide, startServer, until } from './server-helpers.mjs';
+import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO, serve, answerJson, shinhanDecide, shopOrders, smartroDecide, startServer, storeWith, until } from './server-helpers.mjs';
 
 const DAY = 86_400_000;
 /** The Korean day of `at` as YYYYMMDD, `days` later. @param {number} days @param {number} at */
@@ -180,15 +180,10 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const failing = new Set();
     const s = await setup(t, {
       wrap: (inner) =>
-        new Proxy(inner, {
-          get(target, prop) {
-            const value = Reflect.get(target, prop, target);
-            if (typeof value !== 'function') return value;
-            if (prop !== 'transition') return value.bind(target);
-            return async (/** @type {string} */ orderNo, /** @type {any[]} */ ...rest) => {
-              if (failing.has(orderNo)) throw new Error('Connection terminated unexpectedly');
-              return value.call(target, orderNo, ...rest);
-            };
+        storeWith(inner, {
+          transition: async (own, orderNo, ...rest) => {
+            if (failing.has(orderNo)) throw new Error('Connection terminated unexpectedly');
+            return own(orderNo, ...rest);
           },
         }),
     });
