@@ -346,7 +346,7 @@ for (const engine of ENGINES) {
         }
       });
 
-      test('a key another writer is using at that moment, for another payment (it raced past the reads): the unique key answers key-used, naming the cancel that has it', async () => {
+      test('a key another writer is using at that moment, for another payment (it raced past the reads): the unique key answers key-used, naming the cancel that has it (recorded, for a cancel found at the PG)', async () => {
         const url = /** @type {{ url: string }} */ (database).url;
         const { default: pg } = await import('pg');
         const a = new pg.Client({ connectionString: url });
@@ -367,6 +367,17 @@ for (const engine of ENGINES) {
           assert.equal(r.ok, false);
           assert.deepEqual(!r.ok && r.reason === 'key-used' ? [r.cancel?.tid, r.cancel?.idempotency_key] : r, [p1.tid, key]);
           assert.equal((await store.cancelsOf('shinhan', p2.tid)).length, 0, 'nothing began on the other payment');
+
+          // The same for a cancel found at the PG (recordPgCancel): the raced key is 'recorded', nothing twice.
+          const [p3, p4] = [await payment(), await payment()];
+          const found = `pg:shinhan:${uid('K')}`; // the key a cancel found at the PG has
+          await a.query('BEGIN');
+          await a.query(`INSERT INTO kpg_cancels (provider, tid, order_no, order_id, idempotency_key, fingerprint, source, kind, status, amount, reason, pg_ref, requested_at, settled_at) VALUES ('shinhan', $1, $2, $3, $4, $5, 'pg', 'partial', 'done', 1000, 'raw', 'part:1', now(), now())`, [p3.tid, p3.attempt.order_no, p3.attempt.order_id, found, FP]);
+          const recorded = store.recordPgCancel({ provider: 'shinhan', tid: p4.tid, idempotency_key: found, fingerprint: FP, kind: 'partial', amount: 1000, reason: '관리자 취소', pg_cancel_id: null, pg_cancelled_at: null, pg_ref: 'part:1' }, now());
+          await until(async () => (await watch.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'transactionid' AND query LIKE 'INSERT INTO kpg_cancels%'`)).rows[0].n === 1, 10_000, 'the store to wait on the key');
+          await a.query('COMMIT');
+          assert.deepEqual(await recorded, { ok: false, reason: 'recorded' });
+          assert.equal((await store.cancelsOf('shinhan', p4.tid)).length, 0);
         } finally {
           await Promise.all([a.end(), watch.end()]);
         }
