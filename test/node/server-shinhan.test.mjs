@@ -386,12 +386,15 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
 
   test('session: malformed PG answers are never taken as success; unreachable and silent PGs are 502 pg-unreachable', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 300 });
+    /** What the PG got wrong, for the shop's staff (the failed attempt's pg_message). */
+    const said = { garbage: 'The PG answered HTTP 500 without JSON.', 'no-url': 'The PG answered ret_code 0 with a malformed body.', 'script-url': 'redirect_url is not an http(s) URL.' };
     for (const mode of /** @type {const} */ (['garbage', 'no-url', 'script-url'])) {
       s.pg.requestMode = mode;
       const r = await s.session();
       assert.equal(r.status, 502, mode);
       assert.equal(r.json.code, 'pg-bad-response', mode);
       assert.ok(!('redirect_url' in r.json));
+      assert.equal((await s.result(r.json.order_no)).json.pg_message, said[mode], mode);
     }
     s.pg.requestMode = 'hang';
     const started = Date.now();
