@@ -92,6 +92,10 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     // The 4100 also reaches RetryURL (server to server): answered OK, recorded once.
     await until(async () => (await s.atSmartro(orderNo))?.retry?.state === 'delivered', 8000, 'the issue notice delivered');
     assert.equal(s.logs.filter((l) => l.transition === 'issue' && l.order_no === orderNo).length, 1);
+    // Smartro repeating it (its first answer lost): OK again, nothing new.
+    const repeated = await postForm(`${s.base}/api/kpg/smartro/retry`, form.fields);
+    assert.deepEqual([repeated.status, await repeated.text()], [200, 'OK']);
+    assert.equal(s.logs.filter((l) => l.transition === 'issue' && l.order_no === orderNo).length, 1);
     assert.ok(!JSON.stringify(s.logs).includes(form.fields.VbankNum), 'the account number is not in the logs');
   });
 
