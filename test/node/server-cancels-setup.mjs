@@ -32,7 +32,7 @@ export function cancelsSuite(title, body) {
   forEachEngine(title, ({ engine, store, database }) => {
     /**
      * @param {import('node:test').TestContext} t
-     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number, onEvent?: (event: any) => unknown, wrap?: (store: any) => any }} [o]
+     * @param {{ pgTimeoutMs?: number, cancelSettleMs?: number, smartroCancels?: boolean, recheckPaidDays?: number, onEvent?: (event: any) => unknown, wrap?: (store: any) => any, now?: () => Date }} [o]
      *   recheckPaidDays: 0 unless a test looks for cancels made elsewhere (the suite's store keeps every test's payments);
      *   wrap: what the server is given instead of the suite's store
      */
@@ -54,6 +54,7 @@ export function cancelsSuite(title, body) {
           recheckPaidDays: o.recheckPaidDays ?? 0,
           rateLimit: false,
           ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+          ...(o.now ? { now: o.now } : {}),
         },
         { secrets: SANDBOX_SECRETS },
       );

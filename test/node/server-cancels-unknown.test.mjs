@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite } from './server-cancels-setup.mjs';
 import { storeWith } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
 
 cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test('a Shinhan cancel that times out is unknown, the next one is refused, and reconcile() settles it from confirm-info (tx_stat 2): refunded', { timeout: 30_000 }, async (t) => {
@@ -92,9 +93,12 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     }
   });
 
-  test('a cancel whose instance died before it recorded the answer (left requested): reconcile() takes it as lost, then settles it from the PG (made: done)', { timeout: 30_000 }, async (t) => {
+  test('a cancel whose instance died before it recorded the answer (left requested): left alone while its instance may still be calling (cancelSettleMs), then taken as lost and settled from the PG (made: done)', { timeout: 30_000 }, async (t) => {
     let dying = false;
+    const clock = testClock();
     const s = await setup(t, {
+      cancelSettleMs: 60_000,
+      now: clock.date,
       wrap: (/** @type {any} */ inner) =>
         storeWith(inner, {
           settleCancel: async (own, ...args) => {
@@ -109,6 +113,10 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     dying = false;
     const [left] = (await s.kpg.cancels(p.order.order_id))?.cancels ?? [];
     assert.equal(left?.status, 'requested', 'the PG made it; nobody recorded its answer');
+    clock.advance(59_000);
+    const young = await s.kpg.reconcile();
+    assert.deepEqual([[...young.cancels.settled, ...young.cancels.unknown].filter((c) => c.cancel_id === left.id).length, (await store().getCancel(left.id))?.status], [1, 'requested'], 'reported, not touched: its instance may still be calling');
+    clock.advance(1_000);
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.settled.filter((c) => c.cancel_id === left.id).map((c) => c.status), ['done']);
     assert.ok(s.logs.some((l) => l.event === 'cancel' && l.cancel_id === left.id && l.code === 'instance-lost'), JSON.stringify(s.logs.filter((l) => l.event === 'cancel')));
