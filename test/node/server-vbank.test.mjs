@@ -296,6 +296,15 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const receipt = await s.call(`/api/kpg/receipt?tid=${paid.tid}`);
     assert.equal(receipt.status, 200, receipt.text);
     assert.match(await (await fetch(receipt.json.redirect_url)).text(), /<dd id="receipt-method">가상계좌<\/dd>/);
+    // The return again once paid: the same account is that payment (nothing said); another account for this
+    // paid attempt is refused and logged, nothing changes.
+    const refusedBefore = (await s.kpg.refusals({ orderNo })).length;
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal((await s.kpg.refusals({ orderNo })).length, refusedBefore, 'the same return: nothing to refuse');
+    const other = `${page.fields.tid.slice(0, -4)}9999`;
+    await postForm(/** @type {string} */ (page.action), { ...page.fields, tid: other });
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).slice(0, 1).map((r) => r.code), ['duplicate-return']);
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['paid', page.fields.tid]);
   });
 
   test('Shinhan 가상계좌 deposited before its return reached the server: recorded as issued, then deposited (both logged), never as a card-like payment', async (t) => {
