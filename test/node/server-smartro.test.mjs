@@ -773,6 +773,24 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.ok((await store().getAttempt(o2))?.window_closed_at, 'the closed window is noted all the same');
   });
 
+  test('issue 19 item 10: the window-closed lookup is limited per address too: two buyers behind one address share its budget, two addresses have one each', async (t) => {
+    const s = await setup(t, { lookup: true, options: { rateLimit: { lookups: { limit: 3, windowMs: 60_000 } }, receiptCacheMs: 0 } });
+    /** A closed window of a new pending attempt of `buyer`'s, from `ip`: did Smartro get asked? @param {string} buyer @param {string} ip */
+    async function close(buyer, ip) {
+      const order = s.shop.add({ owner: buyer, buyer: { id: `id-${buyer}`, name: '홍길동', tel: '01012345678', email: 'b@example.com' } });
+      const started = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 }, { buyer });
+      assert.equal(started.status, 200, started.text);
+      const asked = s.api.calls.length;
+      const r = await s.kpg.fetch(new Request(`${s.base}/api/kpg/result`, { method: 'POST', headers: { 'x-buyer': buyer, 'Content-Type': 'application/json' }, body: JSON.stringify({ order_no: started.json.order_no, event: 'window-closed' }) }), { clientIp: ip });
+      assert.equal(r.status, 200);
+      return s.api.calls.length > asked;
+    }
+    // Two addresses: two buyers, two lookups each, all asked.
+    assert.deepEqual([await close('alice', '10.1.0.1'), await close('alice', '10.1.0.1'), await close('bob', '10.1.0.2'), await close('bob', '10.1.0.2')], [true, true, true, true]);
+    // One address: carol and dave share it; its fourth lookup waits.
+    assert.deepEqual([await close('carol', '10.1.0.3'), await close('carol', '10.1.0.3'), await close('dave', '10.1.0.3'), await close('dave', '10.1.0.3')], [true, true, true, false]);
+  });
+
   test('issue 19 item 12: an unsigned decline\'s ResultCode is never echoed: only a code from the fixed list (else pg-failed)', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
