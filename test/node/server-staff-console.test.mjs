@@ -384,6 +384,11 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const confirm = await s.call('/api/kpg/staff/cancels/confirm', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ cancel_id: 'seven', done: true }), buyer: null });
     assert.deepEqual([confirm.status, confirm.json.code, confirm.json.field], [400, 'invalid-field', 'cancel_id']);
     assert.match(confirm.json.message, /^cancel_id: cancel_id \(a number\), done \(true or false\)/);
+    // Naming nothing that exists: a cancel, a refund_due entry.
+    const nobody = await s.call('/api/kpg/staff/cancels/confirm', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ cancel_id: 999999, done: true }), buyer: null });
+    assert.deepEqual([nobody.status, nobody.json.code, nobody.json.field, nobody.json.message], [404, 'unknown-cancel', 'cancel_id', 'No cancel #999999.']);
+    const noDue = await s.call('/api/kpg/staff/refunds-due/resolve', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'shinhan', tid: 'NOSUCHTID01', note: '확인' }), buyer: null });
+    assert.deepEqual([noDue.status, noDue.json.code, noDue.json.field], [409, 'not-open', 'tid']);
 
     // The ready page and its script: a browser's navigation, no header; no data in them.
     const pageRes = await fetch(`${s.base}/api/kpg/staff/`);

@@ -170,7 +170,7 @@ test('kpg.cancel arguments: a field that is there but wrong is invalid-field, on
   const { reason, ...noReason } = args;
   assert.equal(refused(noReason)[1], 'missing-field');
   assert.equal(refused(noReason)[2], 'reason');
-  assert.deepEqual(refused({ ...args, reason: '' }).slice(1, 3), ['invalid-field', 'reason']);
+  assert.deepEqual(refused({ ...args, reason: '' }).slice(1), ['invalid-field', 'reason', 'reason is required: 1-100 characters.']);
   assert.deepEqual(refused({ reason, idempotency_key: args.idempotency_key }, true), 'accepted');
   assert.deepEqual(refused(null).slice(0, 2), [400, 'invalid-body']);
   assert.deepEqual(refused('A-1001').slice(0, 2), [400, 'invalid-body']);
