@@ -535,15 +535,17 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       const res = await s.kpg.fetch(new Request(`${s.base}/api/kpg/shinhan/return`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }), { clientIp: source });
       return { status: res.status, text: await res.text() };
     };
-    for (const body of ['{"order_no": ', '"order_no"', 'null', '[1]', JSON.stringify({ order_no: orderNo, confirm_token: 5 })]) {
+    // The last names 100 characters of order_no: kept clipped to 64 (the longest an order_no is).
+    const long = `${orderNo}${'x'.repeat(100)}`.slice(0, 100);
+    for (const body of ['{"order_no": ', '"order_no"', 'null', '[1]', JSON.stringify({ order_no: orderNo, confirm_token: 5 }), JSON.stringify({ order_no: long, confirm_token: 5 })]) {
       const r = await post(body);
       assert.equal(r.status, 400, `${body}: ${r.text.slice(0, 200)}`);
       assert.match(r.text, /^<!doctype html>/i, `${body}: a page for the buyer's window`);
     }
     const added = (await s.kpg.refusals({ limit: 100_000 })).filter((x) => x.source === source);
-    // (one pinned clock: the five refusals share their time, so their order is not compared)
+    // (one pinned clock: the six refusals share their time, so their order is not compared)
     const seen = added.map((x) => `${x.code} ${x.order_no ?? '-'}`).sort();
-    assert.deepEqual(seen, [`bad-return ${orderNo}`, ...Array(4).fill('bad-return -')].sort());
+    assert.deepEqual(seen, [`bad-return ${orderNo}`, `bad-return ${long.slice(0, 64)}`, ...Array(4).fill('bad-return -')].sort());
     assert.equal((await s.result(orderNo)).json.status, 'pending', 'nothing changed');
   });
 
