@@ -394,6 +394,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const pageRes = await fetch(`${s.base}/api/kpg/staff/`);
     const html = await pageRes.text();
     assert.equal(pageRes.status, 200);
+    const bareRes = await fetch(`${s.base}/api/kpg/staff`, { redirect: 'manual' });
+    assert.deepEqual([bareRes.status, await bareRes.text()], [200, html], '{base}/staff without its slash: the same page');
     assert.match(pageRes.headers.get('content-type') ?? '', /^text\/html/);
     assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.match(html, /<kpg-admin api-url="\/api\/kpg\/staff"><\/kpg-admin>/);
