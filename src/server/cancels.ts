@@ -325,11 +325,11 @@ export function createCancels(deps: CancelsDeps) {
     if (balance <= 0) return refused(money, 'cancel-in-flight', 'Another cancel of this payment is in flight: it must be settled first.');
     const full = ask.amount === undefined || (ask.amount === balance && ask.taxfreeAmount === undefined);
     const amount = full ? balance : (ask.amount as number);
-    if (!full && ask.taxfreeAmount !== undefined && ask.taxfreeAmount > amount) {
-      throw new HttpError(400, 'invalid-field', 'taxfree_amount must not be more than amount.', 'taxfree_amount');
-    }
     if (full && ask.taxfreeAmount !== undefined) {
       throw new HttpError(400, 'invalid-field', "taxfree_amount goes with a partial cancel (amount); a whole cancel gives back the payment's own split.", 'taxfree_amount');
+    }
+    if (ask.taxfreeAmount !== undefined && ask.taxfreeAmount > amount) {
+      throw new HttpError(400, 'invalid-field', 'taxfree_amount must not be more than amount.', 'taxfree_amount');
     }
 
     // What each PG's request can carry (docs/cancels.md).
