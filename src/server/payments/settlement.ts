@@ -110,8 +110,9 @@ export async function settleFromLookup(ctx: PaymentsContext, attempt: Attempt, r
   if (!provider) return 'unknown';
   // A buyer's request (window-closed) asks the PG at most once per receiptCacheMs for an attempt (item 10).
   const s = options.cached ? await ctx.caches.moidLookups.get(attempt.order_no, () => provider.lookup(attempt), (v) => v.kind !== 'unknown') : await provider.lookup(attempt);
-  if (s.kind === 'nothing') return 'nothing';
-  if (s.kind === 'declined' || s.kind === 'refuted') return attempt.status === 'pending' ? 'nothing' : 'unknown';
+  // A refusal or a refuted claim is no approval either (every caller passes a pending attempt: the session,
+  // the closed window and reconcile's expiry look only at those).
+  if (s.kind === 'nothing' || s.kind === 'declined' || s.kind === 'refuted') return 'nothing';
   if (s.kind !== 'paid' && s.kind !== 'wrong-amount' && s.kind !== 'issued') return 'unknown';
   const tid = s.kind === 'issued' ? s.tid : s.details.tid;
   const claimed = await move(ctx, attempt, 'claim', { claimed_tid: tid }, route);

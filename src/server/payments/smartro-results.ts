@@ -92,7 +92,8 @@ async function settleApproval(ctx: PaymentsContext, route: string, attempt: Atte
     const account = claim.kind === 'approved' ? {} : definedOnly(claim.account);
     claimed = await move(ctx, attempt, 'claim', { claimed_tid: claim.tid, ...account }, route);
   } else if (attempt.status === 'unknown') {
-    if (attempt.claimed_tid !== null && attempt.claimed_tid !== claim.tid) {
+    // (An unknown Smartro attempt holds the TID it was claimed with: every claim names one, `lose` keeps it.)
+    if (attempt.claimed_tid !== claim.tid) {
       // Issue 19, item 3: another TID for an attempt whose claimed TID the PG may have charged. That TID is
       // settled FIRST (never discarded); the other is then judged against whatever the attempt became.
       const first = await apply(ctx, attempt, await smartro.lookup(attempt), route);
