@@ -170,6 +170,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     await until(async () => (await store().getAttempt(deposited.orderNo))?.status === 'paid', 8000, 'the deposit recorded');
     const refund = await s.kpg.cancel({ order_id: deposited.order.order_id, reason: '환불', idempotency_key: key() });
     assert.deepEqual([refund.status, refund.code, refund.balance], ['refused', 'refund-by-shop', 11000]);
+    assert.match(refund.message ?? '', /^Smartro's cancel has no refund account for a deposited virtual account \(guide 6\.27\): refund the buyer yourself .* kpg\.recordCancel\(\)\.$/);
     assert.equal((await atPg(s, 'smartro', deposited.tid)).cancel.log.length, 0, 'nothing sent');
     // The shop refunds it itself and records it: once, whatever the retries.
     const k = key();
