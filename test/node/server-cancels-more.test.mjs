@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, shinhanDecide, smartroDecide, startServer, until } from './server-helpers.mjs';
+import { postForm, shinhanDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -74,23 +74,16 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
 
   test("Smartro: RetryURL repeating an approval after the payment was refunded is answered OK (Smartro stops asking): nothing changes, nothing is owed", async (t) => {
     const s = await setup(t);
-    const order = s.shop.add();
-    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'card' });
-    assert.equal(session.status, 200, session.text);
-    const result = await smartroDecide(session.json, 'approve');
-    await postForm(/** @type {string} */ (result.action), result.fields);
-    const orderNo = session.json.order_no;
-    // result-url waits for the verification (the sandbox's own RetryURL copy may hold it).
-    assert.equal((await s.call(`/api/kpg/result?order_no=${orderNo}`)).json.status, 'paid');
+    const { order, orderNo, fields } = await paySmartro(s);
     const all = await s.kpg.cancel({ order_id: order.order_id, reason: '전체 취소', idempotency_key: key() });
     assert.equal(all.status, 'done', JSON.stringify(all));
     assert.equal((await store().getAttempt(orderNo))?.status, 'refunded');
     // Smartro repeats RetryURL until it reads 200 "OK" (its answer to the first try was lost): the approval
     // is the one recorded, so OK, at once. Anything else would have Smartro repeat it for as long as it tries.
-    const retry = await postForm(`${s.base}/api/kpg/smartro/retry`, result.fields);
+    const retry = await postForm(`${s.base}/api/kpg/smartro/retry`, fields);
     assert.deepEqual([retry.status, await retry.text()], [200, 'OK']);
     const after = await store().getAttempt(orderNo);
-    assert.deepEqual([after?.status, after?.tid], ['refunded', result.fields.TID]);
+    assert.deepEqual([after?.status, after?.tid], ['refunded', fields.TID]);
     assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_id === order.order_id), [], 'the refunded approval is not owed a second time');
     assert.deepEqual(await s.kpg.refusals({ orderNo }), []);
   });
@@ -145,17 +138,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
   test('Smartro virtual accounts: a waiting one is closed whole (another amount is a 400 naming it; with cancels off, refused, nothing sent); a deposited one is refused refund-by-shop, nothing sent', async (t) => {
     const s = await setup(t);
     const off = await setup(t, { smartroCancels: false });
-    /** @param {any} server */
-    async function account(server) {
-      const order = server.shop.add();
-      const session = await server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'vbank' });
-      assert.equal(session.status, 200, session.text);
-      const form = await smartroDecide(session.json, 'approve');
-      await postForm(/** @type {string} */ (form.action), form.fields);
-      const orderNo = session.json.order_no;
-      assert.equal((await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status, 'awaiting_deposit');
-      return { order, orderNo, tid: form.fields.TID };
-    }
+    const account = (/** @type {any} */ server) => paySmartro(server, 'vbank');
     const waiting = await account(s);
     await assert.rejects(s.kpg.cancel({ order_id: waiting.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'amount');
     const closedOff = await account(off);

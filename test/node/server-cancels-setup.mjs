@@ -78,16 +78,21 @@ export function cancelsSuite(title, body) {
       return { order, orderNo: session.json.order_no, tid: res.tid };
     }
 
-    /** @param {S} s @param {'card' | 'bank' | 'phone'} [payMethod] */
+    /**
+     * An order paid with Smartro through the server (a virtual account: issued, awaiting its deposit). `fields`:
+     * the result form the browser posted, for a test that sends it again.
+     * @param {S} s @param {'card' | 'bank' | 'phone' | 'vbank'} [payMethod]
+     */
     async function paySmartro(s, payMethod = 'card') {
       const order = s.shop.add();
       const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: payMethod });
       assert.equal(session.status, 200, session.text);
       const result = await smartroDecide(session.json, 'approve');
       await postForm(/** @type {string} */ (result.action), result.fields);
+      // result-url waits for the verification (the sandbox's own RetryURL copy may hold it).
       const res = (await s.call(`/api/kpg/result?order_no=${session.json.order_no}`)).json;
-      assert.equal(res.status, 'paid', JSON.stringify(res));
-      return { order, orderNo: session.json.order_no, tid: res.tid };
+      assert.equal(res.status, payMethod === 'vbank' ? 'awaiting_deposit' : 'paid', JSON.stringify(res));
+      return { order, orderNo: /** @type {string} */ (session.json.order_no), tid: /** @type {string} */ (res.tid), fields: result.fields };
     }
 
     /** The sandbox's record of a payment. @param {S} s @param {'shinhan' | 'smartro'} pg @param {string} tid */

@@ -214,7 +214,14 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const approve = async (orderNo) =>
       server.call('/api/kpg/shinhan/return', { method: 'POST', body: new URLSearchParams({ order_no: orderNo, custom_parameter: (await store().getAttempt(orderNo))?.nonce ?? '', confirm_token: `tok-${orderNo}` }), buyer: null });
     const status = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
-    return { pg, clock, shop, order, session, approve, status, ...server };
+    /** The setup's order paid (session, return, confirm): its order_no. */
+    const paid = async () => {
+      const orderNo = /** @type {string} */ ((await session()).json.order_no);
+      await approve(orderNo);
+      assert.equal(await status(orderNo), 'paid');
+      return orderNo;
+    };
+    return { pg, clock, shop, order, session, approve, status, paid, ...server };
   }
 
   for (const mode of Object.keys(FAILURES).filter((m) => m !== '401')) {
@@ -368,10 +375,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
 
   test("reconcile: a Shinhan partial cancel made at its admin site (tx_stat 3, no amount) is put to the staff (attention, logged), nothing recorded; a tx_stat the document does not list records nothing either", HANG_BOUND, async (t) => {
     const s = await setup(t);
-    const started = await s.session();
-    const orderNo = started.json.order_no;
-    await s.approve(orderNo);
-    assert.equal(await s.status(orderNo), 'paid');
+    const orderNo = await s.paid();
     s.pg.info = { tx_stat: 9 };
     const odd = await s.kpg.reconcile();
     assert.deepEqual([odd.cancels.found, odd.cancels.attention].map((l) => l.filter((x) => x.order_id === s.order.order_id)), [[], []]);
@@ -406,10 +410,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
 
   test('Shinhan: a whole cancel the PG answers with less than the ledger\'s balance (part given back at its admin site) leaves nothing: refunded, and nothing more is asked of the PG', HANG_BOUND, async (t) => {
     const s = await setup(t);
-    const started = await s.session();
-    const orderNo = started.json.order_no;
-    await s.approve(orderNo);
-    assert.equal(await s.status(orderNo), 'paid');
+    const orderNo = await s.paid();
     s.pg.cancelAmount = 9000; // 2,000 of the 11,000 went back at Shinhan's admin site, unknown to the ledger yet
     const all = await s.kpg.cancel({ order_id: s.order.order_id, reason: '전체 취소', idempotency_key: `all-${orderNo}` });
     assert.deepEqual([all.status, all.cancelled_amount], ['done', 9000], JSON.stringify(all));
