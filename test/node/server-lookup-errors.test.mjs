@@ -13,6 +13,8 @@
  * |                                 | "there is no data." (HTTP < 500) is "no payment"                                   |
  * | Shinhan card-list               | 502 to the browser, never an empty list                                           |
  * | Shinhan receipt                 | 502, never "no receipt"                                                           |
+ * | Shinhan terms-info-list         | 502 to the browser and no session (no attempt, nothing asked of the PG), never     |
+ * |                                 | "no terms"; only the documented "there is no data." (HTTP < 500) is "no terms"     |
  * | Smartro receipt API by TID      | `unknown` (settle and lookup), 502 for a slip                                       |
  * | Smartro receipt API by Moid     | `unknown`: a closed window is not replaced (409); only Smartro's own 404            |
  * |                                 | {resultCd: "E221"} is "no approval" (an assumption, like the by-Moid call itself)  |
@@ -95,10 +97,17 @@ test('Shinhan: confirm, confirm-info, card-list and receipt read every failure a
     else assert.equal(cards.ok, false, `card-list, ${mode}: ${JSON.stringify(cards)}`);
     const receipt = await shinhan.receiptUrl({ tid: 'T1', amount: 11000, txYmd: '2026-12-01' });
     assert.equal(receipt.ok, false, `receipt, ${mode}`);
+    // terms-info-list (issue 25): a failure is never "this pgcode has no terms" (which would let a payment
+    // start without the buyer's consent); the code says which failure (unreachable, refused, unreadable).
+    const terms = await shinhan.terms('card');
+    const termsCode = mode === 'timeout' ? 'pg-unreachable' : mode === '401' ? 'pg-refused' : 'pg-bad-response';
+    assert.deepEqual([terms.ok, /** @type {any} */ (terms).code], [false, termsCode], `terms, ${mode}: ${JSON.stringify(terms)}`);
   }
   // The control: the documented "there is no data." (HTTP 401, ret_code 998) IS the PG saying "no payment".
   pg.state.mode = (_req, res) => answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
   assert.equal((await shinhan.lookup(attempt())).kind, 'nothing');
+  // ...and, for terms-info-list, "this pgcode has no terms" (the same words with HTTP 500 were a failure above).
+  assert.deepEqual(await shinhan.terms('card'), { ok: true, list: [] });
   // Since issue 19, confirm-info shows an issued account (tx_stat 0) until its deposit: one it does not know
   // at all was never issued.
   assert.equal((await shinhan.lookup(attempt({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: 'V1' }))).kind, 'nothing');
@@ -154,7 +163,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * @param {Record<string, unknown>} [more] more createKpgServer options
    */
   async function setup(t, wrap = (st) => st, more = {}) {
-    const pg = { confirm: 'ok', search: 'ok', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}) };
+    const pg = { confirm: 'ok', search: 'ok', /** terms-info-list: 'none' ("there is no data."), 'ok' (one terms) or a failure mode */ terms: 'none', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}) };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
       const text = (await readAll(req)).toString('utf8');
@@ -176,7 +185,11 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       }
       // No terms for any pgcode (issue 25's default needs consent only where terms exist); before the
       // failure modes: this file is about lookups, not about terms the PG cannot give.
-      if (url.pathname === '/v1.0/payments/info/terms-info-list') return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
+      if (url.pathname === '/v1.0/payments/info/terms-info-list') {
+        if (pg.terms === 'ok') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [{ terms_no: 1, terms_nm: '전자금융거래 이용약관', terms_ctnt: '<p>약관</p>' }] });
+        if (pg.terms !== 'none') return FAILURES[pg.terms](res, 'shinhan');
+        return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
+      }
       if (pg.search !== 'ok') return FAILURES[pg.search](res, 'shinhan');
       if (url.pathname === '/v1.0/payments/confirm-info') {
         const done = pg.approved.get(url.searchParams.get('order_no') ?? '');
@@ -450,6 +463,32 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     s.pg.search = 'ok';
     const list = await s.call('/api/kpg/cards?pgcode=selpay');
     assert.deepEqual([list.status, list.json.list?.length], [200, 1]);
+  });
+
+  test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const requests = () => s.pg.requests.size;
+    for (const mode of Object.keys(FAILURES)) {
+      s.pg.terms = mode;
+      s.clock.advance(6 * 60_000); // past the cache time: each answer is asked afresh
+      const code = mode === 'timeout' ? 'pg-unreachable' : mode === '401' ? 'pg-refused' : 'pg-bad-response';
+      const terms = await s.call('/api/kpg/terms?pgcode=card');
+      assert.deepEqual([terms.status, terms.json.code, terms.json.list], [502, code, undefined], `GET /terms, ${mode}: ${terms.text}`);
+      const before = requests();
+      const session = await s.session();
+      assert.deepEqual([session.status, session.json.code], [502, mode === 'timeout' ? 'pg-unreachable' : 'terms-unavailable'], `session, ${mode}: ${session.text}`);
+      assert.match(session.json.message, /^The PG's terms could not be loaded: /);
+      assert.equal(requests(), before, `session, ${mode}: nothing asked of the PG`);
+      assert.ok(!(await store().orderState(s.order.order_id)).open, `session, ${mode}: no attempt`);
+    }
+    // The PG answers again: the failure was not kept, the terms are asked for and a consent is required.
+    s.pg.terms = 'ok';
+    const terms = await s.call('/api/kpg/terms?pgcode=card');
+    assert.deepEqual([terms.status, terms.json.required, terms.json.list.map((/** @type {any} */ x) => x.terms_no)], [200, true, [1]]);
+    const without = await s.session();
+    assert.deepEqual([without.status, without.json.field], [400, 'terms_agreed']);
+    const agreed = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.order.order_id, device_type: 2, terms_agreed: [1], terms_hash: terms.json.terms_hash });
+    assert.equal(agreed.status, 200, agreed.text);
   });
 });
 
