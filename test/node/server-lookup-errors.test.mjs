@@ -163,7 +163,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
    * @param {Record<string, unknown>} [more] more createKpgServer options
    */
   async function setup(t, wrap = (st) => st, more = {}) {
-    const pg = { confirm: 'ok', search: 'ok', /** terms-info-list: 'none' ("there is no data."), 'ok' (one terms) or a failure mode */ terms: 'none', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}) };
+    const pg = { confirm: 'ok', search: 'ok', /** terms-info-list: 'none' ("there is no data."), 'ok' (one terms) or a failure mode */ terms: 'none', /** @type {Map<string, any>} */ requests: new Map(), approved: new Map(), /** @type {string | null} */ tid: null, /** @type {number | null} */ cancelAmount: null, /** confirm-info's fields over what it knows */ info: /** @type {Record<string, unknown>} */ ({}), /** what confirm says it took (null: the amount asked) */ took: /** @type {number | null} */ (null) };
     const origin = await serve(t, async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://pg.invalid');
       const text = (await readAll(req)).toString('utf8');
@@ -178,9 +178,10 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
         const tid = pg.tid ?? `T${body.order_no.slice(-12)}`;
         pg.approved.set(body.order_no, { tid, amount: r.amount, user_id: r.user_id }); // the money moved...
         if (pg.confirm !== 'ok') return FAILURES[pg.confirm](res, 'shinhan'); // ...and the answer was lost
+        const took = pg.took ?? r.amount;
         return answerJson(res, 200, {
-          ret_code: 0, ret_msg: 'OK', order_no: body.order_no, amount: String(r.amount), tid, user_id: r.user_id,
-          pay_ispt_hash: sha256(`${r.user_id}${r.amount}${tid}${PAYMENT_KEY}`), tx_date: '2026-11-30 23:59:00', pay_info: [{ card_cpny_cd: 'S001' }],
+          ret_code: 0, ret_msg: 'OK', order_no: body.order_no, amount: String(took), tid, user_id: r.user_id,
+          pay_ispt_hash: sha256(`${r.user_id}${took}${tid}${PAYMENT_KEY}`), tx_date: '2026-11-30 23:59:00', pay_info: [{ card_cpny_cd: 'S001' }],
         });
       }
       // No terms for any pgcode (issue 25's default needs consent only where terms exist); before the
@@ -463,6 +464,50 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     s.pg.search = 'ok';
     const list = await s.call('/api/kpg/cards?pgcode=selpay');
     assert.deepEqual([list.status, list.json.list?.length], [200, 1]);
+  });
+
+  test('Shinhan: a result settled by another instance between our read and our write (decline, lose, wrong amount) is answered as that instance left it: one transition, one event, no error', HANG_BOUND, async (t) => {
+    // Another instance (a second copy of the return, reconcile) makes the same transition first: the store
+    // refuses ours (the attempt is no longer in the state we read), and the answer is the attempt as it is now.
+    /** @type {Set<string>} */
+    const racing = new Set();
+    const s = await setup(t, (inner) =>
+      storeWith(inner, {
+        transition: async (own, orderNo, name, ...rest) => {
+          // The decision on the PG's answer, not the claim before it.
+          if (racing.has(orderNo) && name !== 'claim') await own(orderNo, name, ...rest); // the other instance, first
+          return own(orderNo, name, ...rest);
+        },
+      }),
+    );
+    /** @param {() => void} pgSays @param {boolean} race */
+    const run = async (pgSays, race) => {
+      const order = s.shop.add();
+      const r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+      const orderNo = /** @type {string} */ (r.json.order_no);
+      pgSays();
+      if (race) racing.add(orderNo);
+      const page = await s.approve(orderNo);
+      racing.delete(orderNo);
+      s.pg.confirm = 'ok';
+      s.pg.took = null;
+      const result = (await s.call(`/api/kpg/result?order_no=${orderNo}`)).json;
+      const moves = s.logs.filter((l) => l.event === 'transition' && l.order_no === orderNo && l.from === 'processing');
+      return { page: [page.status, page.res.headers.get('location')?.replace(orderNo, 'ORDER')], result: [result.status, result.code], moves: moves.map((l) => [l.transition, l.moved]) };
+    };
+    for (const [what, pgSays] of /** @type {Array<[string, () => void]>} */ ([
+      ['declined', () => (s.pg.confirm = '401')],
+      ['unknown', () => (s.pg.confirm = '500')],
+      ['wrong amount', () => (s.pg.took = 9000)],
+    ])) {
+      const alone = await run(pgSays, false);
+      const raced = await run(pgSays, true);
+      assert.ok(alone.page[0] < 500, `${what}: ${alone.page}`);
+      assert.deepEqual(raced.page, alone.page, `${what}: the buyer's page`);
+      assert.deepEqual(raced.result, alone.result, `${what}: the result`);
+      assert.equal(alone.moves.length, 1, `${what}: ${JSON.stringify(alone.moves)}`);
+      assert.deepEqual(raced.moves, [[alone.moves[0][0], false]], `${what}: ours refused (the other instance's is its own)`);
+    }
   });
 
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
