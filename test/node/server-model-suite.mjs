@@ -21,7 +21,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { answerJson, ENGINES, onEngine, postForm, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { answerJson, ENGINES, onEngine, postForm, readAll, serve, shopOrders, startServer, storeWith } from './server-helpers.mjs';
 import { Advance, modelTests } from './model-harness.mjs';
 import { testClock } from './clock.mjs';
 
@@ -165,7 +165,11 @@ async function startFakePg(t) {
  *   a cancel whose outcome is not known: held against the balance; `made`: the PG did give it back
  * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string>, cancels: Array<{ order: number, args: any }>,
  *   keyed: Map<string, Keyed>, receiptOk: Map<string, number> }} Model
- * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pg: Awaited<ReturnType<typeof startFakePg>>, clock: ReturnType<typeof testClock>, store: import('../../dist/server/index.js').PaymentStore }} Real
+ * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pg: Awaited<ReturnType<typeof startFakePg>>, clock: ReturnType<typeof testClock>, store: import('../../dist/server/index.js').PaymentStore, race: Race }} Real
+ * @typedef {{ on: boolean }} Race while `on`, another instance makes each decision (a transition but the claim, a
+ *   payment) just before the server does: the store refuses the server's own (the attempt is no longer as it read
+ *   it), and the server must answer with the attempt as the other left it. The outcome is the same: the model
+ *   expects what it expects without the race (and one event per outcome: the other instance's).
  */
 
 /** @param {Model} m @param {string} orderNo @param {string} type */
@@ -370,11 +374,12 @@ class TwoTabs {
 
 /** The PG's return (return_url) for an attempt: the copy that claims it calls confirm, once. */
 class Return {
-  /** @param {number} pick @param {ConfirmMode} mode @param {number} copies 1, or 2 at once (a double post) */
-  constructor(pick, mode, copies) {
+  /** @param {number} pick @param {ConfirmMode} mode @param {number} copies 1, or 2 at once (a double post) @param {boolean} [raced] another instance decides first (Race) */
+  constructor(pick, mode, copies, raced = false) {
     this.pick = pick;
     this.mode = mode;
     this.copies = copies;
+    this.raced = raced;
   }
   /** @param {Model} m */
   check(m) {
@@ -386,10 +391,14 @@ class Return {
     const nonce = (await r.store.getAttempt(a.order_no))?.nonce ?? '';
     const confirmsBefore = r.pg.confirms.filter((n) => n === a.order_no).length;
     r.pg.confirmMode = this.mode;
+    r.race.on = this.raced;
     const posts = await Promise.all(
       Array.from({ length: this.copies }, () => postForm(`${r.s.base}/api/kpg/shinhan/return`, { order_no: a.order_no, custom_parameter: nonce, confirm_token: `tok-${a.order_no}` })),
     );
-    for (const p of posts) await p.arrayBuffer();
+    // The buyer's page: the result page (raced or not), never an error.
+    for (const p of posts) assert.equal(p.status, 200, `${this}: the return page answered ${p.status}: ${await p.text()}`);
+    for (const p of posts) await p.arrayBuffer().catch(() => undefined);
+    r.race.on = false;
     r.pg.confirmMode = 'approve';
     const confirms = r.pg.confirms.filter((n) => n === a.order_no).length - confirmsBefore;
     if (a.status === 'pending') {
@@ -412,7 +421,7 @@ class Return {
     await compare(m, r, this.toString());
   }
   toString() {
-    return `Return(#${this.pick}, ${this.mode}${this.copies > 1 ? ', twice at once' : ''})`;
+    return `Return(#${this.pick}, ${this.mode}${this.copies > 1 ? ', twice at once' : ''}${this.raced ? ', raced' : ''})`;
   }
 }
 
@@ -490,9 +499,10 @@ class Lookups {
  * answers this way during this run only (undefined: as the last Lookups command left it).
  */
 class Reconcile {
-  /** @param {LookupMode} [lookups] */
-  constructor(lookups) {
+  /** @param {LookupMode} [lookups] @param {boolean} [raced] another instance decides first (Race) */
+  constructor(lookups, raced = false) {
     this.lookups = lookups;
+    this.raced = raced;
   }
   check() {
     return true;
@@ -502,7 +512,8 @@ class Reconcile {
     const mode = r.pg.lookupMode;
     if (this.lookups) r.pg.lookupMode = this.lookups;
     const lookups = r.pg.lookupMode;
-    const report = await r.s.kpg.reconcile();
+    r.race.on = this.raced;
+    const report = await r.s.kpg.reconcile().finally(() => (r.race.on = false));
     r.pg.lookupMode = mode;
     assert.equal(report.ran, true);
     const now = r.clock.now();
@@ -543,7 +554,7 @@ class Reconcile {
     await compare(m, r, this.toString());
   }
   toString() {
-    return `Reconcile(${this.lookups ? `confirm-info ${this.lookups}` : ''})`;
+    return `Reconcile(${[this.lookups ? `confirm-info ${this.lookups}` : '', this.raced ? 'raced' : ''].filter(Boolean).join(', ')})`;
   }
 }
 
@@ -686,7 +697,9 @@ const order = fc.nat(ORDERS - 1);
 export const commandArbitraries = [
   fc.tuple(order, fc.constantFrom(false, false, false, true)).map(([o, refused]) => new Session(o, refused)),
   order.map((o) => new TwoTabs(o)),
-  fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'dropped', 'error500', 'lost']))), fc.constantFrom(1, 1, 2)).map(([p, mode, copies]) => new Return(p, mode, copies)),
+  fc
+    .tuple(pick, fc.constantFrom(...(/** @type {const} */ (['approve', 'approve', 'refuse', 'dropped', 'error500', 'lost']))), fc.constantFrom(1, 1, 2), fc.constantFrom(false, false, true))
+    .map(([p, mode, copies, raced]) => new Return(p, mode, copies, raced)),
   pick.map((p) => new Return(p, 'approve', 1)),
   fc.tuple(pick, fc.constantFrom(...(/** @type {const} */ (['cancelled', 'failed'])))).map(([p, kind]) => new Report(p, kind)),
   pick.map((p) => new WindowClosed(p)),
@@ -694,6 +707,7 @@ export const commandArbitraries = [
   fc.constant(new Reconcile()),
   fc.constantFrom(...(/** @type {const} */ (['real', 'real', 'error500', 'unauthorized']))).map((mode) => new Lookups(mode)),
   fc.constantFrom(...(/** @type {const} */ (['real', 'error500', 'unauthorized']))).map((mode) => new Reconcile(mode)),
+  fc.constant(new Reconcile('real', true)),
   fc.tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 11000, 12000, 'again'])))).map(([o, what]) => new Cancel(o, what)),
   fc
     .tuple(order, fc.constantFrom(...(/** @type {const} */ (['full', 1000, 4000, 'again']))), fc.constantFrom(...(/** @type {const} */ (['ok', 'refuse', 'dropped', 'error500', 'lost']))))
@@ -720,6 +734,9 @@ export const SEQUENCES = {
   'partial cancels in doubt: one the PG never made fails; one it made is proven by tx_stat 1 -> 3; one after that cannot be proven (staff) and holds the balance':
     [new Session(1, false), new Return(0, 'approve', 1), new Cancel(1, 4000, 'lost'), new Reconcile('real'), new Cancel(1, 'again'), new Cancel(1, 4000, 'error500'), new Cancel(1, 1000), new Reconcile('real'),
       new Cancel(1, 1000, 'dropped'), new Reconcile('real'), new Cancel(1, 'full'), new Cancel(1, 'again')],
+  'another instance decides first (a second copy of the return, reconcile on another instance): the store refuses each of this server\'s decisions, which answers with the attempt as the other left it (expired, refused, in doubt then paid, lost then not charged, paid)':
+    [new Session(0, false), new Advance(31), new Reconcile('real', true), new Session(0, false), new Return(1, 'refuse', 1, true), new Session(0, false), new Return(2, 'dropped', 1, true), new Reconcile('real', true),
+      new Session(1, false), new Return(3, 'lost', 1, true), new Advance(31), new Reconcile('real', true), new Session(1, false), new Return(4, 'approve', 2, true)],
   'receipts: a 500 from the PG is a 502, an answer is kept for receiptCacheMs of the pinned clock, a TID that is no payment is 404':
     [new Session(0, false), new Receipt(0, false), new Return(0, 'dropped', 1), new Receipt(0, false), new Reconcile('real'), new Receipt(0, true), new Receipt(0, false), new Receipt(0, true), new Advance(1), new Receipt(0, true)],
 };
@@ -742,9 +759,19 @@ export function modelSuite(engineName) {
       const shop = shopOrders();
       // One clock for the whole test, only ever moved forward: attempts of earlier runs stay behind it.
       const clock = testClock();
+      /** @type {Race} */
+      const race = { on: false };
+      /** @param {(...args: any[]) => Promise<any>} own @param {string} orderNo @param {any[]} rest */
+      const first = async (own, orderNo, ...rest) => {
+        if (race.on) await own(orderNo, ...rest); // the other instance
+        return own(orderNo, ...rest);
+      };
       const s = await startServer(
         t,
-        storeOf(),
+        storeWith(storeOf(), {
+          transition: (own, orderNo, name, ...rest) => (name === 'claim' ? own(orderNo, name, ...rest) : first(own, orderNo, name, ...rest)),
+          pay: first,
+        }),
         {
           shinhan: { apiBase: `${pg.origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY, pgcodes: ['card'] },
           loadOrder: shop.loadOrder,
@@ -769,7 +796,8 @@ export function modelSuite(engineName) {
         const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
         /** @type {Model} */
         const model = { orders, attempts: [], events: new Map(), owed: new Set(), cancels: [], keyed: new Map(), receiptOk: new Map() };
-        return { model, real: { s, pg, clock, store: storeOf() } };
+        race.on = false;
+        return { model, real: { s, pg, clock, store: storeOf(), race } };
       };
       return { fresh };
     }
