@@ -2,16 +2,39 @@
 /**
  * What the two models of the attempt state machine (server-model-suite.mjs for Shinhan,
  * server-model-smartro-suite.mjs for Smartro) share: the run's size from the environment, the command that moves
- * the pinned clock, and the tests that run each kept sequence and then the random interleavings on one engine.
+ * the pinned clock, the store where another instance decides first, and the tests that run each kept sequence and
+ * then the random interleavings on one engine.
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { storeWith } from './server-helpers.mjs';
 
 export const SEED = process.env.KPG_MODEL_SEED ? Number(process.env.KPG_MODEL_SEED) : 20_2026;
 export const RUNS = process.env.KPG_MODEL_RUNS ? Number(process.env.KPG_MODEL_RUNS) : 40;
 export const COMMANDS = process.env.KPG_MODEL_COMMANDS ? Number(process.env.KPG_MODEL_COMMANDS) : 30;
 
 const MINUTE = 60_000;
+
+/**
+ * The suite's store, where, while `race.on`, another instance makes each decision (a transition but the claim,
+ * a payment) just before the server does: the store then refuses the server's own (the attempt is no longer as
+ * it read it), and the server must answer with the attempt as the other instance left it. The outcome is the
+ * same, so a model expects what it expects without the race (one event per outcome: the other instance's).
+ * @template T @param {T} inner
+ */
+export function racingStore(inner) {
+  const race = { on: false };
+  /** @param {(...args: any[]) => Promise<any>} own @param {string} orderNo @param {any[]} rest */
+  const first = async (own, orderNo, ...rest) => {
+    if (race.on) await own(orderNo, ...rest); // the other instance
+    return own(orderNo, ...rest);
+  };
+  const store = storeWith(inner, {
+    transition: (own, orderNo, name, ...rest) => (name === 'claim' ? own(orderNo, name, ...rest) : first(own, orderNo, name, ...rest)),
+    pay: first,
+  });
+  return { store, race };
+}
 
 /** The pinned clock moves (never the wall clock); the model has nothing to update. */
 export class Advance {

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ENGINES, onEngine, postForm, sandboxes, SANDBOX_SECRETS, shopOrders, smartroDecide, startServer } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
-import { Advance, modelTests } from './model-harness.mjs';
+import { Advance, modelTests, racingStore } from './model-harness.mjs';
 
 const AMOUNT = 11000;
 const MINUTE = 60_000;
@@ -32,7 +32,8 @@ const QUIET_MS = 5 * MINUTE;
  *   form: { action: string, fields: Record<string, string> } | null, tid: string | null }} Attempt
  * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string> }} Model
  * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pgs: Awaited<ReturnType<typeof sandboxes>>, clock: ReturnType<typeof testClock>,
- *   store: import('../../dist/server/index.js').PaymentStore }} Real
+ *   store: import('../../dist/server/index.js').PaymentStore, race: { on: boolean } }} Real
+ *   race.on: another instance decides first (model-harness.mjs racingStore)
  */
 
 /** @param {Model} m @param {string} orderNo @param {string} type */
@@ -143,11 +144,12 @@ class Approve {
 
 /** The signed result form reaches ReturnURL (once, or twice at once), the receipt API answering or failing. */
 class Deliver {
-  /** @param {number} pick @param {number} copies @param {boolean} fails */
-  constructor(pick, copies, fails) {
+  /** @param {number} pick @param {number} copies @param {boolean} fails @param {boolean} [raced] another instance decides first */
+  constructor(pick, copies, fails, raced = false) {
     this.pick = pick;
     this.copies = copies;
     this.fails = fails;
+    this.raced = raced;
   }
   /** @param {Model} m */
   check(m) {
@@ -159,8 +161,11 @@ class Deliver {
     const a = sent[this.pick % sent.length];
     const form = /** @type {NonNullable<Attempt['form']>} */ (a.form);
     receiptFailing(r, this.fails);
+    r.race.on = this.raced;
     const posts = await Promise.all(Array.from({ length: this.copies }, () => postForm(form.action, form.fields)));
-    for (const p of posts) await p.arrayBuffer();
+    // The buyer's page: the result page (raced or not), never an error.
+    for (const p of posts) assert.equal(p.status, 200, `${this}: ReturnURL answered ${p.status}: ${await p.text()}`);
+    r.race.on = false;
     receiptFailing(r, false);
     const tid = /** @type {string} */ (a.tid);
     if (a.status === 'pending' || a.status === 'unknown') {
@@ -185,7 +190,7 @@ class Deliver {
     await compare(m, r, this.toString());
   }
   toString() {
-    return `Deliver(#${this.pick}${this.copies > 1 ? ', twice at once' : ''}${this.fails ? ', receipt API 500' : ''})`;
+    return `Deliver(#${this.pick}${this.copies > 1 ? ', twice at once' : ''}${this.fails ? ', receipt API 500' : ''}${this.raced ? ', raced' : ''})`;
   }
 }
 
@@ -215,9 +220,10 @@ class WindowClosed {
 
 /** reconcile(): attempts in doubt asked about by their TID; pending ones past attemptTtlMs expired. */
 class Reconcile {
-  /** @param {boolean} fails the receipt API answers 500 during this run */
-  constructor(fails) {
+  /** @param {boolean} fails the receipt API answers 500 during this run @param {boolean} [raced] another instance decides first */
+  constructor(fails, raced = false) {
     this.fails = fails;
+    this.raced = raced;
   }
   check() {
     return true;
@@ -225,7 +231,8 @@ class Reconcile {
   /** @param {Model} m @param {Real} r */
   async run(m, r) {
     receiptFailing(r, this.fails);
-    await r.s.kpg.reconcile();
+    r.race.on = this.raced;
+    await r.s.kpg.reconcile().finally(() => (r.race.on = false));
     receiptFailing(r, false);
     const now = r.clock.now();
     for (const a of m.attempts) {
@@ -250,7 +257,7 @@ class Reconcile {
     await compare(m, r, this.toString());
   }
   toString() {
-    return `Reconcile(${this.fails ? 'receipt API 500' : ''})`;
+    return `Reconcile(${[this.fails ? 'receipt API 500' : '', this.raced ? 'raced' : ''].filter(Boolean).join(', ')})`;
   }
 }
 
@@ -263,10 +270,10 @@ export const smartroCommands = [
   pick.map((p) => new Approve(p)),
   pick.map((p) => new Approve(p)),
   fc.tuple(pick, fc.constantFrom(1, 1, 2), fc.constantFrom(false, false, true)).map(([p, copies, fails]) => new Deliver(p, copies, fails)),
-  fc.tuple(pick, fc.constantFrom(1, 1, 2), fc.constantFrom(false, false, true)).map(([p, copies, fails]) => new Deliver(p, copies, fails)),
+  fc.tuple(pick, fc.constantFrom(1, 1, 2), fc.constantFrom(false, false, true), fc.boolean()).map(([p, copies, fails, raced]) => new Deliver(p, copies, fails, raced)),
   pick.map((p) => new WindowClosed(p)),
   fc.constantFrom(1, 4, 5, 10, 30, 31).map((min) => new Advance(min)),
-  fc.boolean().map((fails) => new Reconcile(fails)),
+  fc.tuple(fc.boolean(), fc.constantFrom(false, false, true)).map(([fails, raced]) => new Reconcile(fails, raced)),
 ];
 
 /** @type {Record<string, Array<fc.AsyncCommand<Model, Real>>>} */
@@ -275,6 +282,9 @@ export const SMARTRO_SEQUENCES = {
     [new Session(0), new WindowClosed(0), new Advance(4), new Session(0), new Advance(1), new Session(0), new Approve(0), new Deliver(0, 1, true), new Deliver(0, 1, false), new Deliver(0, 2, false)],
   'an approval the receipt API cannot confirm stays unknown (no second payment) until reconcile can ask; then paid, once':
     [new Session(1), new Approve(0), new Deliver(0, 2, true), new Session(1), new Reconcile(true), new Reconcile(false), new Deliver(0, 1, false), new Session(1)],
+  'another instance decides first (a second copy of the result, reconcile on another instance): the store refuses each of this server\'s decisions, which answers with the attempt as the other left it (expired, paid, in doubt then paid; a late approval of the expired one owed back)':
+    [new Session(0), new Advance(31), new Reconcile(false, true), new Session(0), new Approve(1), new Deliver(0, 1, false, true), new Session(1), new Approve(1), new Deliver(1, 1, true, true),
+      new Reconcile(false, true), new Approve(0), new Deliver(2, 1, false, true)],
   'attemptTtlMs to the millisecond: at exactly 30 minutes reconcile does not expire a pending attempt yet (older than) but a new session replaces it (at least); its approval is then owed back':
     [new Session(0), new Advance(30), new Reconcile(false), new Session(0), new Approve(0), new Deliver(0, 1, false), new Reconcile(false)],
 };
@@ -290,9 +300,10 @@ export function smartroModelSuite(engineName) {
       // Only the model delivers results: the sandbox's RetryURL notifications are held back.
       pgs.smartro.sandbox.state.faults.retry = { suppress: true, delayMs: 0 };
       const shop = shopOrders();
+      const { store, race } = racingStore(storeOf());
       const s = await startServer(
         t,
-        storeOf(),
+        store,
         {
           smartro: { ...pgs.options.smartro, payMethods: ['card'] },
           loadOrder: shop.loadOrder,
@@ -306,13 +317,14 @@ export function smartroModelSuite(engineName) {
       );
       const fresh = () => {
         receiptFailing(real, false);
+        race.on = false;
         const orders = Array.from({ length: ORDERS }, () => shop.add({ amount: AMOUNT }).order_id);
         /** @type {Model} */
         const model = { orders, attempts: [], events: new Map(), owed: new Set() };
         return { model, real };
       };
       /** @type {Real} */
-      const real = { s, pgs, clock, store: storeOf() };
+      const real = { s, pgs, clock, store: storeOf(), race };
       return { fresh };
     }
 

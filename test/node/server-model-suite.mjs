@@ -21,8 +21,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { answerJson, ENGINES, onEngine, postForm, readAll, serve, shopOrders, startServer, storeWith } from './server-helpers.mjs';
-import { Advance, modelTests } from './model-harness.mjs';
+import { answerJson, ENGINES, onEngine, postForm, readAll, serve, shopOrders, startServer } from './server-helpers.mjs';
+import { Advance, modelTests, racingStore } from './model-harness.mjs';
 import { testClock } from './clock.mjs';
 
 const CLIENT_ID = 'kpgmodel01';
@@ -166,10 +166,7 @@ async function startFakePg(t) {
  * @typedef {{ orders: string[], attempts: Attempt[], events: Map<string, number>, owed: Set<string>, cancels: Array<{ order: number, args: any }>,
  *   keyed: Map<string, Keyed>, receiptOk: Map<string, number> }} Model
  * @typedef {{ s: Awaited<ReturnType<typeof startServer>>, pg: Awaited<ReturnType<typeof startFakePg>>, clock: ReturnType<typeof testClock>, store: import('../../dist/server/index.js').PaymentStore, race: Race }} Real
- * @typedef {{ on: boolean }} Race while `on`, another instance makes each decision (a transition but the claim, a
- *   payment) just before the server does: the store refuses the server's own (the attempt is no longer as it read
- *   it), and the server must answer with the attempt as the other left it. The outcome is the same: the model
- *   expects what it expects without the race (and one event per outcome: the other instance's).
+ * @typedef {{ on: boolean }} Race while `on`, another instance decides first (model-harness.mjs racingStore)
  */
 
 /** @param {Model} m @param {string} orderNo @param {string} type */
@@ -759,19 +756,10 @@ export function modelSuite(engineName) {
       const shop = shopOrders();
       // One clock for the whole test, only ever moved forward: attempts of earlier runs stay behind it.
       const clock = testClock();
-      /** @type {Race} */
-      const race = { on: false };
-      /** @param {(...args: any[]) => Promise<any>} own @param {string} orderNo @param {any[]} rest */
-      const first = async (own, orderNo, ...rest) => {
-        if (race.on) await own(orderNo, ...rest); // the other instance
-        return own(orderNo, ...rest);
-      };
+      const { store, race } = racingStore(storeOf());
       const s = await startServer(
         t,
-        storeWith(storeOf(), {
-          transition: (own, orderNo, name, ...rest) => (name === 'claim' ? own(orderNo, name, ...rest) : first(own, orderNo, name, ...rest)),
-          pay: first,
-        }),
+        store,
         {
           shinhan: { apiBase: `${pg.origin}/`, clientId: CLIENT_ID, paymentApiKey: PAYMENT_KEY, searchApiKey: SEARCH_KEY, pgcodes: ['card'] },
           loadOrder: shop.loadOrder,
