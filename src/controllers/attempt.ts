@@ -129,10 +129,18 @@ export class AttemptController implements ReactiveController {
    * while an attempt for this order is in flight on the page, returns that attempt's promise.
    */
   pay(): Promise<Outcome> {
+    return this.#pay();
+  }
+
+  /**
+   * `pressed`: the configuration read at the press, kept through a wait (a resume in progress, terms loading):
+   * the payment that starts is for the order the buyer pressed for, even if the page changed `order-id` meanwhile.
+   */
+  #pay(pressed?: ConfigResult): Promise<Outcome> {
     if (this.#attempt) return this.#attempt.promise;
     this.#look?.();
-    if (this.#resuming) return this.#resuming.then(() => this.pay());
-    const read = this.host.readConfig();
+    const read = pressed ?? this.host.readConfig();
+    if (this.#resuming) return this.#resuming.then(() => this.#pay(read));
     if (!read.ok) return this.#refuse(read.error);
     const config = read.config;
     const key = keyOf(config);
@@ -148,7 +156,7 @@ export class AttemptController implements ReactiveController {
     // waits for them, then is decided like any other.
     const step = views.terms;
     const loading = step?.loaded(this.host as unknown as TermsHost);
-    if (loading) return loading.then(() => this.pay());
+    if (loading) return loading.then(() => this.#pay(read));
     const terms = step?.choice(this.host as unknown as TermsHost);
     if (terms && 'code' in terms) return this.#refuse(terms);
     const attempt = this.#begin(config, key, undefined, false);
