@@ -104,6 +104,12 @@ function run(cwd, cmd, args, env, timeoutMs, stopWhen) {
 }
 
 const tail = (/** @type {string} */ s, n = 30) => s.trim().split('\n').slice(-n).join('\n');
+/** The first failed test's report in node's TAP output (its `not ok` line and the YAML block under it). @param {string} out */
+const failureOf = (out) => {
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => /^\s*not ok \d+ - /.test(l) && !/# (SKIP|TODO)/.test(l));
+  return at < 0 ? tail(out) : lines.slice(at, at + 40).join('\n');
+};
 const escapeRe = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class KpgTestRunner {
@@ -158,7 +164,8 @@ export class KpgTestRunner {
       if (this.nodeTests.length) {
         const r = await this.runNode(this.nodeTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
         if (r.error) return { status: DryRunStatus.Error, errorMessage: r.error };
-        if (r.failed) return { status: DryRunStatus.Error, errorMessage: `node tests fail without any mutant:\n${r.how}` };
+        // What failed, and how: a test that fails only under instrumentation is to be read, not guessed at.
+        if (r.failed) return { status: DryRunStatus.Error, errorMessage: `node tests fail without any mutant:\n${r.how}\n${failureOf(r.out ?? '')}` };
       }
       if (this.browserTests.length) {
         const r = await this.runBrowser(this.browserTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
@@ -278,7 +285,7 @@ export class KpgTestRunner {
    * node --test over `files`. Failed when a test that ran failed (TAP `not ok` on a test, `# fail`,
    * `# cancelled`); with bail, the run stops at the first `not ok`.
    * @param {string[]} files @param {Record<string, string>} env @param {number} timeout @param {boolean} [bail]
-   * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number }>}
+   * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
    */
   async runNode(files, env, timeout, bail = false) {
     const notOk = (/** @type {string} */ l) => /^\s*not ok \d+ - /.test(l) && !/# (SKIP|TODO)/.test(l);
@@ -300,7 +307,7 @@ export class KpgTestRunner {
     if (r.timedOut || /test timed out after \d+ms/.test(r.out) && !failures.some((f) => !/\.m?js$/.test(f))) return { timedOut: true, ran };
     if (failures.length || fail > 0) {
       const names = failures.filter((n) => !/\.m?js$/.test(n));
-      return { failed: true, how: `node: ${names[0] ?? failures[0] ?? `${fail} failed`}`, killedBy: names.slice(0, 1), ran: ran + fail };
+      return { failed: true, how: `node: ${names[0] ?? failures[0] ?? `${fail} failed`}`, killedBy: names.slice(0, 1), ran: ran + fail, out: r.out };
     }
     if (r.code !== 0 || ran === 0) return { error: `node tests ran nothing or could not start (exit ${r.code}):\n${tail(r.out)}`, ran };
     return { failed: false, ran };
