@@ -117,3 +117,13 @@ test('browser mutants: a shop page the test opens (iframe, window) shares the te
   assert.equal(await serve('/__fixture/page', { csp: "script-src 'self'" }, page), page);
   assert.equal(await serve('/__fixture/capture', {}, page), page);
 });
+
+test('server-from-src: a file read beside dist/server/ is read from dist/, also where the mutation tool instrumented its path', async () => {
+  const { besideDist } = await import('./fixtures/server-from-src.mjs');
+  const plain = "readFile(new URL('../kpg-admin.js', import.meta.url), 'utf8')";
+  assert.equal(besideDist(plain, 'file:///r/'), 'readFile(new URL("file:///r/dist/kpg-admin.js", import.meta.url), \'utf8\')');
+  const instrumented = 'readFile(new URL(stryMutAct_9fa48("1") ? "" : (stryCov_9fa48("1"), \'../kpg-admin.js\'), import.meta.url), \'utf8\')';
+  assert.equal(besideDist(instrumented, 'file:///r/'), 'readFile(new URL(stryMutAct_9fa48("1") ? "" : (stryCov_9fa48("1"), "file:///r/dist/kpg-admin.js"), import.meta.url), \'utf8\')');
+  // Inside src/server/ (the migrations a SQL mutant changes) and module specifiers: as they are.
+  for (const same of ["new URL('./migrations/', import.meta.url)", "import { x } from '../http.js';"]) assert.equal(besideDist(same, 'file:///r/'), same);
+});
