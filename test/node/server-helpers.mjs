@@ -180,6 +180,49 @@ export function shopOrders() {
 }
 
 /**
+ * Every error the server answers says what went wrong and what to fix: a code, a message (never empty), and a
+ * field, when it names one, that is not empty either. Checked on every error answer of every test.
+ * @param {string} path @param {Record<string, unknown>} json
+ */
+export function saysWhatToFix(path, json) {
+  assert.ok(typeof json.code === 'string' && json.code !== '', `the error answer to ${path} has no code: ${JSON.stringify(json)}`);
+  assert.ok(typeof json.message === 'string' && json.message.trim() !== '', `the error answer to ${path} has no message: ${JSON.stringify(json)}`);
+  if ('field' in json) assert.ok(typeof json.field === 'string' && json.field !== '', `the error answer to ${path} names an empty field: ${JSON.stringify(json)}`);
+}
+
+/** The log's events (src/server/log.ts LogEvent) and what each line of them names besides `t`, `level` and `event`. */
+const LOG_EVENTS = {
+  transition: ['transition', 'order_no', 'to', 'why'], // and `from`, null only where the attempt is created
+  refusal: ['code', 'message'],
+  'refund-due': [],
+  reconcile: [],
+  error: ['message'],
+  migrate: [],
+  'pg-call': [],
+  config: [],
+  delivery: [],
+  cancel: [],
+};
+
+/**
+ * A log line as docs/server.md ("Logs") promises it to whoever reads the log: its time, a level, one of the
+ * log's events with what that event names, and no field that is empty (a field that says nothing is a line
+ * that cannot be acted on). Checked on every line of every test's server.
+ * @param {Record<string, unknown>} line
+ */
+export function logLineSaysWhat(line) {
+  const what = JSON.stringify(line);
+  assert.ok(typeof line.t === 'string' && !Number.isNaN(Date.parse(line.t)), `a log line without its time: ${what}`);
+  assert.ok(['info', 'warn', 'error'].includes(/** @type {string} */ (line.level)), `a log line without a level: ${what}`);
+  const names = LOG_EVENTS[/** @type {keyof typeof LOG_EVENTS} */ (line.event)];
+  assert.ok(names, `a log line of no known event: ${what}`);
+  for (const name of names) assert.ok(typeof line[name] === 'string' && line[name] !== '', `a ${line.event} log line without its ${name}: ${what}`);
+  if (line.event === 'transition') assert.ok(typeof line.from === 'string' || (line.transition === 'create' && line.from === null), `a transition log line without its from: ${what}`);
+  const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
+  assert.deepEqual(empty, [], `a log line with empty fields: ${what}`);
+}
+
+/**
  * A kpg-checkout/server over `store`, mounted on its own node:http server. Every reply is checked for the
  * `secrets` (keys never reach a browser). Requests carry `x-buyer: alice` unless told otherwise.
  * @param {import('node:test').TestContext} t
@@ -218,15 +261,17 @@ export async function startServer(t, store, options, extra = {}) {
       assert.ok(![...res.headers.values()].some((v) => v.includes(secret)), `headers of ${path} leak a key`);
     }
     const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
+    if (res.status >= 400 && json && typeof json === 'object' && 'code' in json) saysWhatToFix(path, json);
     return { res, status: res.status, text, json };
   }
   /** @param {string} path @param {unknown} body @param {{ buyer?: string | null }} [o] */
   const postJson = (path, body, o = {}) =>
     call(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...o });
-  /** Every log line must be free of the keys too. */
+  /** Every log line must be free of the keys too, and say something in each of its fields. */
   t.after(() => {
     const all = JSON.stringify(logs);
     for (const secret of secrets) assert.ok(!all.includes(secret), 'a log line leaks a key');
+    for (const line of logs) logLineSaysWhat(line);
   });
   return { base, kpg, call, postJson, logs, server };
 }
