@@ -73,6 +73,12 @@ export const SessionRefusalSchema = ErrorSchema.extend({
   status: z.string().optional().describe('attempt-in-progress: the open attempt\'s status (pending, processing, unknown).'),
 });
 
+/** 409 from POST session: an attempt that holds the order (SessionRefusal), or terms that changed since they were shown (issue 25). */
+export const SessionConflictSchema = z.union([
+  SessionRefusalSchema,
+  ErrorSchema.extend({ code: z.literal('terms-changed'), field: z.literal('terms_hash') }).describe("The PG's terms changed since GET terms: show them again, ask again."),
+]);
+
 export const ShinhanSessionSchema = z
   .object({ provider: z.literal('shinhan'), order_no: z.string(), redirect_url: z.string().describe("Shinhan's payment window (openPopup).") });
 export const SmartroSessionSchema = z
@@ -260,7 +266,7 @@ export const ROUTES: Route[] = [
       '400': error('A field is missing or invalid (missing-field, invalid-field, unsupported-provider: `field` names it), including a pay_method or pgcode this shop does not allow, and a Shinhan session without the consent to the PG\'s terms (shinhan.requireTerms, on by default: missing-field / terms-not-agreed, field terms_agreed).'),
       '403': error("forbidden: the shop's authorize said no (logged out, another buyer's order)."),
       '404': error('unknown-order: loadOrder knows no such order.'),
-      '409': { description: 'The order has an attempt that holds it: the widget finishes it (contract v2).', schema: SessionRefusalSchema },
+      '409': { description: 'The order has an attempt that holds it: the widget finishes it (contract v2); or terms-changed: the PG\'s terms changed since they were shown (issue 25).', schema: SessionConflictSchema },
       '415': error('The body is not application/json.'),
       '429': { ...error('rate-limited'), headers: { 'Retry-After': 'Seconds to wait.' } },
       '502': error('The PG refused the payment request or could not be reached (pg-refused, pg-unreachable...), or its terms could not be learned (terms-unavailable).'),
@@ -588,6 +594,7 @@ type Json = Record<string, unknown>;
 const NAMES = new Map<z.ZodType, string>([
   [ErrorSchema, 'Error'],
   [SessionRefusalSchema, 'SessionRefusal'],
+  [SessionConflictSchema, 'SessionConflict'],
   [SessionAnswerSchema, 'Session'],
   [ResultSchema, 'Result'],
   [CardListSchema, 'CardList'],

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
 import { createKpgServer, openStore, toNodeHandler } from '../../dist/server/index.js';
+import { ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
 
 export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
 export const PG_SKIP = PG_URL ? false : process.env.KPG_TEST_DATABASE_SKIP || 'PostgreSQL is not available (run through `npm test`, which starts one)';
@@ -190,6 +191,24 @@ export function saysWhatToFix(path, json) {
   if ('field' in json) assert.ok(typeof json.field === 'string' && json.field !== '', `the error answer to ${path} names an empty field: ${JSON.stringify(json)}`);
 }
 
+/**
+ * The widget's JSON routes answer what the OpenAPI document (src/server/openapi.ts) says they answer: checked
+ * on every answer of every test, not only the openapi test's one tour of the routes. (The staff routes and
+ * the cancels have their own schemas, checked by that tour.)
+ * @param {string} path @param {string} method @param {number} status @param {unknown} json
+ */
+export function asDocumented(path, method, status, json) {
+  const route = /^\/api\/kpg(\/[a-z]+)(?:\?|$)/.exec(path)?.[1];
+  if (!route) return;
+  /** @type {import('zod').ZodType | undefined} */
+  let schema;
+  if (status >= 400) schema = route === '/session' && status === 409 ? SessionConflictSchema : ErrorSchema;
+  else if (status === 200) schema = { '/result': ResultSchema, '/session': method === 'POST' ? SessionAnswerSchema : undefined, '/terms': TermsSchema, '/receipt': ReceiptSchema }[route];
+  if (!schema) return;
+  const checked = schema.safeParse(json);
+  assert.ok(checked.success, `${method} ${path} answered ${status} outside its documented schema: ${checked.error?.message}\n${JSON.stringify(json).slice(0, 500)}`);
+}
+
 /** The log's events (src/server/log.ts LogEvent) and what each line of them names besides `t`, `level` and `event`. */
 const LOG_EVENTS = {
   transition: ['transition', 'order_no', 'to', 'why'], // and `from`, null only where the attempt is created
@@ -262,6 +281,7 @@ export async function startServer(t, store, options, extra = {}) {
     }
     const json = res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : undefined;
     if (res.status >= 400 && json && typeof json === 'object' && 'code' in json) saysWhatToFix(path, json);
+    if (json !== undefined) asDocumented(path, init.method ?? 'GET', res.status, json);
     return { res, status: res.status, text, json };
   }
   /** @param {string} path @param {unknown} body @param {{ buyer?: string | null }} [o] */
