@@ -85,6 +85,10 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
   assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
   assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
+  // A key of blanks (a template's empty variable, a stray space) is no key either.
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
+  // Where the server sends keys and buyers: http(s) only, never a scheme that would leak them elsewhere or run.
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, apiBase: 'ftp://pg.example/' } })), /shinhan\.apiBase must be an http\(s\) URL/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { mid: 'short', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' } })), /smartro\.mid/);
   const smartro = { mid: 'kpgtest01m', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' };
   // A cancel password the redactor could not find in every reply and log line (too short: it would mangle
@@ -97,6 +101,7 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
   }
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, pcAction: undefined, mobileAction: undefined } })), /smartro\.pcAction, smartro\.mobileAction required: set smartro\.env to "test" or "real".* give the URLs/);
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, apiBase: undefined } })), /smartro\.apiBase required: .* give the URL$/);
+  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, mobileAction: 'javascript:alert(1)' } })), /smartro\.mobileAction must be an http\(s\) URL/);
   // The bounds themselves are taken.
   for (const ok of [{ cancelPassword: '123456' }, { cancelPassword: 'x'.repeat(64) }, { vbankDueDays: 0 }, { vbankDueDays: 60 }]) {
     const kpg = createKpgServer({ ...base, smartro: { ...smartro, ...ok }, database: { memory: true }, reconcileOnStart: false, log: false });
