@@ -639,7 +639,8 @@ export function createCancels(deps: CancelsDeps) {
       }
       return { recorded };
     }
-    if (state.state.state === 'cancelled' && left(money) > 0) {
+    // Cancelled whole at the PG: what is left is recorded (recordFound records nothing when nothing is left).
+    if (state.state.state === 'cancelled') {
       const r = await recordFound(attempt, tid, money, state.state.entries[0] ?? { ref: 'full', at: null, cancelId: null, reason: null }, 'full');
       if (r?.ok) recorded.push(r.cancel);
     } else if (state.state.state === 'partial' && money.refunded === 0) {

@@ -46,7 +46,7 @@ cancelsSuite('cancels: Shinhan, keys, races', ({ engine, store, database, setup,
     await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, amount: 999, taxfree_amount: 1000, reason: '반품', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'taxfree_amount' && /not be more than amount/.test(e.message));
     for (const taxfree_amount of [0, 99_999_999]) {
       // A whole cancel with a tax-free part says so, whatever the part (not "more than amount": there is no amount).
-      await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, taxfree_amount, reason: '반품', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 400 && e.field === 'taxfree_amount' && /partial cancel/.test(e.message));
+      await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, taxfree_amount, reason: '반품', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'taxfree_amount' && /partial cancel/.test(e.message));
     }
     const within = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, taxfree_amount: 1000, reason: '면세 반품', idempotency_key: key() });
     assert.deepEqual([within.status, within.cancelled_amount], ['done', 1000], 'a tax-free part equal to the amount is allowed');

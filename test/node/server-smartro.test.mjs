@@ -346,9 +346,24 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     res = await s.result(orderNo);
     assert.deepEqual([res.status, res.reason], ['cancelled', 'buyer-cancelled']);
     assert.equal((await store().getAttempt(orderNo))?.status, 'pending', 'noted beside the status, never final');
+    // The decline's text goes to the log (redacted, as the browser's word); a cancel carries none.
+    assert.deepEqual(s.logs.filter((l) => l.code === 'browser-text' && l.order_no === orderNo).map((l) => l.message), ['ResultCode 3011: 카드 승인 거절']);
     const retry = await s.post('retry', utf8Body(resultFields({ orderNo })));
     assert.equal(retry.text, 'OK');
     assert.equal((await s.result(orderNo)).status, 'paid');
+  });
+
+  test('a decline or a cancel Smartro signed (TID and SignValue) is final: failed or cancelled in the store, not only noted beside a pending attempt', async (t) => {
+    const s = await setup(t);
+    const declined = await s.started();
+    await s.post('return', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
+    const a = await store().getAttempt(declined);
+    assert.deepEqual([a?.status, a?.code, a?.reported_status ?? null], ['failed', '3011', null]);
+    const cancelled = await s.started();
+    await s.post('return', utf8Body(resultFields({ orderNo: cancelled, code: 'C001', tid: newTid() })));
+    const b = await store().getAttempt(cancelled);
+    assert.deepEqual([b?.status, b?.reason, b?.reported_status ?? null], ['cancelled', 'buyer-cancelled', null]);
+    assert.deepEqual([(await s.result(declined)).status, (await s.result(cancelled)).status], ['failed', 'cancelled']);
   });
 
   test('nothing overwrites a paid attempt; a second approval for it is money owed back (refund_due)', async (t) => {

@@ -11,7 +11,7 @@ import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.j
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
-import { createTtlCache } from '../../dist/server/limits.js';
+import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -208,4 +208,18 @@ test('the PG-answer cache (card list, terms): one call per key per TTL; an answe
   let again = 0;
   await cache.get('a', async () => (++again, { ok: true }), () => true);
   assert.equal(again, 1, 'the oldest key was dropped');
+});
+
+test('rate limits: a fixed window per key; Retry-After is the seconds left of the window, rounded up, at least 1', () => {
+  let t = 1_000_000;
+  const limiter = createLimiter({ limit: 2, windowMs: 60_000 }, () => t);
+  assert.deepEqual([limiter.hit('a'), limiter.hit('a'), limiter.peek('a')], [undefined, undefined, 60]);
+  assert.equal(limiter.hit('a'), 60, 'over the limit: the whole window left');
+  assert.equal(limiter.hit('b'), undefined, 'another key has its own window');
+  t += 15_500;
+  assert.deepEqual([limiter.peek('a'), limiter.hit('a')], [45, 45], '44.5 s left: 45');
+  t += 44_499;
+  assert.equal(limiter.hit('a'), 1, 'a millisecond left: 1, never 0');
+  t += 1;
+  assert.deepEqual([limiter.peek('a'), limiter.hit('a')], [undefined, undefined], 'a new window');
 });
