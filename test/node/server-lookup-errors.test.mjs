@@ -113,6 +113,25 @@ test('Shinhan: confirm, confirm-info, card-list and receipt read every failure a
   assert.equal((await shinhan.lookup(attempt({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: 'V1' }))).kind, 'nothing');
 });
 
+test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued (waiting), deposited (1, and 3: partly cancelled since at the admin site), cancelled (2), another amount', HANG_BOUND, async (t) => {
+  const pg = await fakePg(t, 'shinhan');
+  const shinhan = createShinhanProvider({ apiBase: `${pg.origin}/`, clientId: 'kpgtest01', paymentApiKey: 'pk', searchApiKey: 'sk' }, { timeoutMs: TIMEOUT_MS });
+  const waiting = attempt({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: 'V1' });
+  const says = (/** @type {Record<string, unknown>} */ info) => (pg.state.mode = (_req, res) => answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', tid: 'V1', user_id: 'buyer01', tx_amount: 11000, tx_date: '2026-12-01 10:00:00', ...info }));
+  says({ tx_stat: 0 });
+  assert.deepEqual(await shinhan.lookup(waiting), { kind: 'issued', tid: 'V1', account: {} });
+  says({ tx_stat: 0, tx_amount: 9000 });
+  assert.equal((await shinhan.lookup(waiting)).kind, 'refuted', 'an account for another amount is not this one');
+  for (const txStat of [1, 3]) {
+    says({ tx_stat: txStat });
+    assert.deepEqual(await shinhan.lookup(waiting), { kind: 'paid', details: { tid: 'V1', approved_at: '2026-12-01 10:00:00' } }, `tx_stat ${txStat}: the money came`);
+  }
+  says({ tx_stat: 1, tx_amount: 9000 });
+  assert.deepEqual(await shinhan.lookup(waiting), { kind: 'wrong-amount', details: { tid: 'V1', approved_at: '2026-12-01 10:00:00' }, amount: 9000 });
+  says({ tx_stat: 2 });
+  assert.equal((await shinhan.lookup(waiting)).kind, 'declined');
+});
+
 test('Smartro: the receipt API by TID and by Moid reads every failure as a failure, never as "no approval"', HANG_BOUND, async (t) => {
   const pg = await fakePg(t, 'smartro');
   const clock = testClock();

@@ -343,6 +343,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const ret = `${s.base}/api/kpg/shinhan/return`;
     await postForm(ret, { ...page.fields, custom_parameter: 'guessed' });
     await postForm(ret, { ...page.fields, pay_amt: '1100' });
+    await postForm(ret, { ...page.fields, pay_amt: '' });
     await postForm(ret, { ...page.fields, vald_dt: '20261331' });
     // The bank's name and the holder's: each there, and at most the 100 characters the ledger keeps.
     await postForm(ret, { ...page.fields, bank_nm: ' ' });
@@ -350,7 +351,12 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     await postForm(ret, { ...page.fields, user_nm: '' });
     await postForm(ret, { ...page.fields, user_nm: '주'.repeat(101) });
     assert.equal((await s.result(orderNo)).status, 'pending');
-    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', ...Array(5).fill('bad-vbank')]);
+    const refusals = await s.kpg.refusals({ orderNo });
+    assert.deepEqual(refusals.map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'amount-mismatch', ...Array(5).fill('bad-vbank')]);
+    assert.deepEqual(refusals.filter((r) => r.code === 'amount-mismatch').map((r) => r.message), [
+      'The virtual account return says pay_amt 1100; the attempt is 11000 KRW.',
+      'The virtual account return says pay_amt (none); the attempt is 11000 KRW.',
+    ]);
     await postForm(ret, { ...page.fields, ret_code: '9001', ret_msg: '<b>발급 실패</b>' });
     const failed = await s.result(orderNo);
     assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-failed'], 'a fixed code, never the browser\'s (issue 19, item 12)');
