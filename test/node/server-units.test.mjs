@@ -25,8 +25,10 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   const twice = `UrlEncode=Y&GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}&SignValue=${encodeURIComponent(encodeURIComponent('ab+c/d=='))}&ResultMsg=${encodeURIComponent(encodeURIComponent('Approved OK'))}`;
   const f = parseResultForm(Buffer.from(twice));
   assert.deepEqual([f.GoodsName, f.SignValue, f.ResultMsg], ['테스트', 'ab+c/d==', 'Approved OK']);
-  // Without UrlEncode, a GoodsName still full of escapes gives it away.
+  // Without UrlEncode, a GoodsName still full of escapes gives it away; so does the card company's name alone
+  // (fn_name: Smartro's text, where an ASCII GoodsName says nothing).
   assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}`)).GoodsName, '테스트');
+  assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&fn_name=${encodeURIComponent(encodeURIComponent('BC카드'))}`))), [['GoodsName', 'Book'], ['fn_name', 'BC카드']]);
   // A form that was not encoded twice is left alone even with UrlEncode=Y.
   assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=${encodeURIComponent('100% 정품')}&SignValue=${encodeURIComponent('a+b/c=')}`)).SignValue, 'a+b/c=');
   const odd = parseResultForm(Buffer.from('A=1&A=2&=x&B'));
