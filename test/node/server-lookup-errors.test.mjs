@@ -161,7 +161,7 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
     assert.equal(slip.ok, false, `receipt, ${mode}`);
   }
   // Without the by-Moid lookup, an attempt with no TID is never "nothing".
-  assert.equal((await byTid.lookup(smartro({ status: 'pending' }))).kind, 'unknown');
+  assert.deepEqual(await byTid.lookup(smartro({ status: 'pending' })), { kind: 'unknown', message: "Smartro's receipt API is not asked by Moid (receiptLookupByMoid is off)." });
 });
 
 // ------------------------------------------------------------------------------------------------
@@ -527,6 +527,19 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       assert.equal(alone.moves.length, 1, `${what}: ${JSON.stringify(alone.moves)}`);
       assert.deepEqual(raced.moves, [[alone.moves[0][0], false]], `${what}: ours refused (the other instance's is its own)`);
     }
+  });
+
+  test('reconcile: an attempt left processing by an instance that died before confirm (no record at the PG yet) becomes unknown once stale, never failed inside the confirm window, and no second payment starts', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const orderNo = /** @type {string} */ ((await s.session()).json.order_no);
+    // The instance claimed the return, then died before calling confirm: processing, and nothing at the PG.
+    assert.ok(await store().transition(orderNo, 'claim', {}, s.clock.date().toISOString()));
+    await s.kpg.reconcile();
+    assert.equal(await s.status(orderNo), 'processing', 'not stale yet: its instance may still be confirming');
+    s.clock.advance(3 * TIMEOUT_MS + 1); // staleProcessingMs: 3 x pgTimeoutMs
+    await s.kpg.reconcile();
+    assert.equal(await s.status(orderNo), 'unknown', 'stale, and confirm may still take the money: in doubt, not failed');
+    assert.deepEqual([(await s.session()).status], [409], 'no second payment while it is in doubt');
   });
 
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
