@@ -192,7 +192,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(story.status, 200, story.text);
     parses(server.StorySchema, consoleSide.StorySchema, story.json, 'story of an unpaid order');
     assert.equal(story.json.payment, null);
-    assert.deepEqual(story.json.attempts.map((/** @type {any} */ a) => [a.order_no, a.status]), [[started.json.order_no, 'pending']]);
+    // Shinhan's default pgcode (selpay: the buyer picks the method in its window): no method known yet.
+    assert.deepEqual(story.json.attempts.map((/** @type {any} */ a) => [a.order_no, a.status, a.pay_method]), [[started.json.order_no, 'pending', null]]);
     // A return the server refused (another custom_parameter: not this attempt's window) is in its story.
     const forged = await s.call('/api/kpg/shinhan/return', { method: 'POST', body: new URLSearchParams({ order_no: started.json.order_no, custom_parameter: 'not-the-nonce', confirm_token: 'tok' }), buyer: null });
     assert.ok(forged.status < 500, forged.text);
