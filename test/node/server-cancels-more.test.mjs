@@ -164,6 +164,9 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.equal((await s.kpg.cancels(deposited.order.order_id))?.refunded_total, 11000);
     const more = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 1, reason: '더', idempotency_key: key() });
     assert.deepEqual([more.status, more.code], ['refused', 'exceeds-balance'], 'nothing is left to record');
+    // An order with no payment has nothing to record a refund against.
+    const unpaid = s.shop.add();
+    await assert.rejects(s.kpg.recordCancel({ order_id: unpaid.order_id, amount: 1000, reason: '계좌 환불', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 404 && e.code === 'no-payment' && e.field === 'order_id');
   });
 
   test('a refund_due entry is given back through cancelDue and resolved', async (t) => {
@@ -186,7 +189,10 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.equal((await s.kpg.refundsDue()).length, 0);
     assert.match(/** @type {string} */ ((await s.kpg.refundsDue({ includeResolved: true }))[0].resolution), /cancelled at the PG/);
     assert.deepEqual(await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k }), answer);
-    await assert.rejects(s.kpg.cancelDue('nope', { reason: 'x', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 404 && e.field === 'tid');
+    // Asked again under another key: resolved already, nothing is sent to the PG again.
+    const again = await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: key() });
+    assert.deepEqual([again.status, again.code], ['refused', 'resolved'], JSON.stringify(again));
+    await assert.rejects(s.kpg.cancelDue('nope', { reason: 'x', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 404 && e.code === 'unknown-refund' && e.field === 'tid');
   });
 
   test('the staff route: authorizeStaff, the X-KPG-Staff header, the Origin, JSON only; the buyers\' authorize does not open it', async (t) => {

@@ -533,7 +533,9 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const s = await setup(t);
     const orderNo = /** @type {string} */ ((await s.session()).json.order_no);
     // The instance claimed the return, then died before calling confirm: processing, and nothing at the PG.
-    assert.ok(await store().transition(orderNo, 'claim', {}, s.clock.date().toISOString()));
+    const claimedAt = s.clock.date().toISOString();
+    const claimed = await store().transition(orderNo, 'claim', {}, claimedAt);
+    assert.equal(claimed?.processing_since ? new Date(claimed.processing_since).toISOString() : null, claimedAt, 'the store notes when it began processing');
     await s.kpg.reconcile();
     assert.equal(await s.status(orderNo), 'processing', 'not stale yet: its instance may still be confirming');
     s.clock.advance(3 * TIMEOUT_MS + 1); // staleProcessingMs: 3 x pgTimeoutMs
