@@ -304,10 +304,13 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
   });
 
-  test('deliveries: a dead one listed and re-queued by staff, then delivered; reconcile now answers its report', async (t) => {
+  test('deliveries: a dead one listed and re-queued by staff, then delivered; a webhook\'s listed with its url; reconcile now answers its report', async (t) => {
     let down = true;
+    // A webhook receiver nobody listens on (a privileged port: refused at once), beside the shop's handler.
+    const hook = 'http://127.0.0.1:2/kpg-hook';
     const s = await setup(t, {
       delivery: { background: false, retryForMs: 1 },
+      webhooks: [{ url: hook, secret: `whsec_${randomBytes(32).toString('base64')}` }],
       onEvent: () => {
         if (down) throw new Error('warehouse API: 503');
       },
@@ -317,19 +320,22 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.ok(report.dead >= 1, JSON.stringify(report));
     const dead = await s.get('/deliveries?status=dead');
     parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, dead.json, 'deliveries');
-    const mine = dead.json.items.find((/** @type {any} */ d) => d.order_id === p.order.order_id);
-    assert.deepEqual([mine.type, mine.target, mine.status, mine.last_error], ['payment.paid', 'handler', 'dead', 'warehouse API: 503']);
+    const mine = dead.json.items.find((/** @type {any} */ d) => d.order_id === p.order.order_id && d.target === 'handler');
+    assert.deepEqual([mine.type, mine.target, mine.status, mine.last_error, mine.url], ['payment.paid', 'handler', 'dead', 'warehouse API: 503', null]);
+    const webhook = dead.json.items.find((/** @type {any} */ d) => d.order_id === p.order.order_id && d.target !== 'handler');
+    assert.deepEqual([webhook?.type, webhook?.status, webhook?.url], ['payment.paid', 'dead', hook], 'a webhook is listed with its url (never its secret)');
     parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, (await s.get('/deliveries?status=failing')).json, 'failing');
     down = false;
     const retried = await s.post('/deliveries/retry', { event_id: mine.event_id });
     assert.equal(retried.status, 200, retried.text);
     parses(server.RetryAnswerSchema, consoleSide.RequeuedSchema, retried.json, 'retry');
-    assert.equal(retried.json.requeued, 1);
-    assert.equal((await s.kpg.deliverEvents()).delivered, 1);
-    assert.ok(!(await s.get('/deliveries?status=dead')).json.items.some((/** @type {any} */ d) => d.event_id === mine.event_id));
+    assert.equal(retried.json.requeued, 2, 'the event\'s two deliveries: the handler and the webhook');
+    assert.equal((await s.kpg.deliverEvents()).delivered, 1, 'the handler; the webhook is still down');
+    const after = (await s.get('/deliveries?status=dead')).json.items.filter((/** @type {any} */ d) => d.event_id === mine.event_id);
+    assert.deepEqual(after.map((/** @type {any} */ d) => d.url), [hook], 'only the webhook is dead again');
     assert.equal((await s.post('/deliveries/retry', { event_id: 'nope' })).status, 400);
     const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
-    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.answer]), [['deliveries/retry', 'requeued 1']]);
+    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.answer]), [['deliveries/retry', 'requeued 2']]);
 
     const rec = await s.post('/reconcile', {});
     assert.equal(rec.status, 200, rec.text);
