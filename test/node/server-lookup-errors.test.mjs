@@ -29,6 +29,7 @@ import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
 import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
 import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
+import { racingStore } from './model-harness.mjs';
 
 const TIMEOUT_MS = 1500; // the PG timeout given to the providers and the server here
 const HANG_BOUND = { timeout: 20_000 };
@@ -499,26 +500,21 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
   test('Shinhan: a result settled by another instance between our read and our write (decline, lose, wrong amount) is answered as that instance left it: one transition, one event, no error', HANG_BOUND, async (t) => {
     // Another instance (a second copy of the return, reconcile) makes the same transition first: the store
     // refuses ours (the attempt is no longer in the state we read), and the answer is the attempt as it is now.
-    /** @type {Set<string>} */
-    const racing = new Set();
-    const s = await setup(t, (inner) =>
-      storeWith(inner, {
-        transition: async (own, orderNo, name, ...rest) => {
-          // The decision on the PG's answer, not the claim before it.
-          if (racing.has(orderNo) && name !== 'claim') await own(orderNo, name, ...rest); // the other instance, first
-          return own(orderNo, name, ...rest);
-        },
-      }),
-    );
+    // The models' racing store: while on, each decision but the claim is made first by "another instance".
+    let racing = { on: false };
+    const s = await setup(t, (inner) => {
+      const raced = racingStore(inner);
+      racing = raced.race;
+      return raced.store;
+    });
     /** @param {() => void} pgSays @param {boolean} race */
     const run = async (pgSays, race) => {
       const order = s.shop.add();
       const r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
       const orderNo = /** @type {string} */ (r.json.order_no);
       pgSays();
-      if (race) racing.add(orderNo);
-      const page = await s.approve(orderNo);
-      racing.delete(orderNo);
+      racing.on = race;
+      const page = await s.approve(orderNo).finally(() => (racing.on = false));
       s.pg.confirm = 'ok';
       s.pg.took = null;
       const result = (await s.call(`/api/kpg/result?order_no=${orderNo}`)).json;
