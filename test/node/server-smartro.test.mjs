@@ -382,6 +382,40 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual(owed.map((r) => [r.tid, r.reason, r.amount]), [[second.TID, 'second-approval', 11000]]);
   });
 
+  test('an approval being verified while another instance pays the attempt by another TID (reconcile finding that one by Moid): not OK to Smartro, which sends it again, and that copy is owed back; nothing paid twice', async (t) => {
+    // The buyer paid twice at Smartro for one Moid (two windows). While this instance verifies the first TID,
+    // another records the second (its own copy, or reconcile's lookup by Moid): our payment is refused by the
+    // store. RetryURL must not read OK then (the first TID's money is not on the refund list yet): Smartro's
+    // next copy finds the attempt paid by another TID and owes it back.
+    /** @type {string | undefined} */
+    let otherTid;
+    const s = await setup(t, {
+      store: storeWith(store(), {
+        pay: async (own, orderNo, details, ...rest) => {
+          if (otherTid) {
+            const tid = otherTid;
+            otherTid = undefined;
+            assert.equal((await own(orderNo, { ...details, tid }, ...rest)).ok, true, 'the other instance pays first');
+          }
+          return own(orderNo, details, ...rest);
+        },
+      }),
+    });
+    const orderNo = await s.started();
+    const other = resultFields({ orderNo });
+    const mine = resultFields({ orderNo });
+    otherTid = other.TID;
+    const first = await s.post('retry', utf8Body(mine));
+    assert.deepEqual([first.status, first.text], [400, 'REFUSED duplicate-payment'], 'not OK: Smartro sends it again');
+    assert.deepEqual([(await s.result(orderNo)).status, (await store().getAttempt(orderNo))?.tid], ['paid', other.TID]);
+    assert.deepEqual((await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo), [], 'not owed yet: the next copy does it');
+    const again = await s.post('retry', utf8Body(mine));
+    assert.equal(again.text, 'OK');
+    const owed = (await s.kpg.refundsDue()).filter((r) => r.order_no === orderNo);
+    assert.deepEqual(owed.map((r) => [r.tid, r.reason, r.amount]), [[mine.TID, 'second-approval', 11000]]);
+    assert.equal(s.logs.filter((l) => l.transition === 'pay' && l.order_no === orderNo).length, 0, 'ours recorded no payment (the other instance\'s is logged by it)');
+  });
+
   test('return + retry: the same approval (either order, and 20 racing copies) is recorded once; every RetryURL copy answers OK', async (t) => {
     const s = await setup(t);
     s.api.delayMs = 100;
