@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { HttpError, clip } from './http.js';
-import { refundedEvents } from './payments/events.js';
+import { refundedEvents, transitionEvents } from './payments/events.js';
 import { errorText, type Logger } from './log.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelEntry, PgCancelState, RefundAccount } from './providers/types.js';
 import { ORDER_ID } from './schemas.js';
@@ -447,7 +447,9 @@ export function createCancels(deps: CancelsDeps) {
     const outcome = await provider.cancel({ attempt: open, tid: open.claimed_tid, full: true, amount: open.amount, reason: args.reason, clientIp: args.client_ip ?? '127.0.0.1' });
     log.write({ event: 'cancel', level: outcome.kind === 'done' ? 'info' : 'warn', what: 'close-account', order_id: open.order_id, order_no: open.order_no, provider: open.provider, tid: open.claimed_tid, outcome: outcome.kind, ...(outcome.kind === 'refused' ? { code: outcome.code, pg_message: outcome.pgMessage } : outcome.kind === 'unknown' ? { pg_message: outcome.message } : {}) });
     if (outcome.kind === 'done') {
-      const moved = await store.transition(open.order_no, 'expire', { reason: 'cancelled-by-shop' }, nowIso());
+      // Told as every account's close is (vbank.expired), in the transition's own transaction.
+      const moved = await store.transition(open.order_no, 'expire', { reason: 'cancelled-by-shop' }, nowIso(), transitionEvents('expire'));
+      if (moved) deps.eventsWritten?.();
       log.write({ event: 'transition', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account' });
       return { status: 'done', cancelled_amount: 0, refunded_total: 0, balance: 0, code: 'account-closed', message: 'The virtual account was closed before any deposit: no money to give back.' };
     }

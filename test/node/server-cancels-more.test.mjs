@@ -117,6 +117,9 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([closed.status, closed.code], ['done', 'account-closed']);
     const attempt = await store().getAttempt(waiting.orderNo);
     assert.deepEqual([attempt?.status, attempt?.reason], ['cancelled', 'cancelled-by-shop']);
+    // The shop hears of it as of every account's close (it was told vbank.issued before).
+    const told = (await store().events({ orderId: waiting.order.order_id })).map((e) => [e.type, e.data.status, e.data.reason ?? null]);
+    assert.deepEqual(told, [['vbank.expired', 'cancelled', 'cancelled-by-shop'], ['vbank.issued', 'awaiting_deposit', null]]);
 
     const paid = await account(true);
     assert.equal((await store().getAttempt(paid.orderNo))?.status, 'paid');

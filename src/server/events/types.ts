@@ -75,7 +75,7 @@ export interface PaymentView {
   message?: string;
   /** failed: the PG's own words, for developers. */
   pg_message?: string;
-  /** cancelled: buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch. */
+  /** cancelled: buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch, cancelled-by-shop. */
   reason?: string;
   /** Issue 25: Shinhan's escr_yn on return_url ("Y": the buyer chose escrow in the PG's window); absent when not sent. */
   escrow?: boolean;
