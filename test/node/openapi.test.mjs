@@ -15,7 +15,7 @@ import { createApp } from '../../dist/server/app.js';
 import { openApiDocument } from '../../dist/server/index.js';
 import { ROUTES, VERSION } from '../../dist/server/openapi.js';
 import { PINNED } from './clock.mjs';
-import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
+import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
@@ -387,7 +387,7 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
 
     // Money owed back on the paid order (what a second payment of it would leave), so that the lists and the story carry one.
     const dueTid = uid('TOPENAPI');
-    assert.ok(await (await s.kpg.store()).recordRefundDue({ provider: 'shinhan', tid: dueTid, merchant_id: 'kpgdemo01', order_no: session.json.order_no, order_id: paid.order_id, amount: 1000, reason: 'duplicate' }, new Date(PINNED).toISOString()));
+    assert.ok(await recordOwed(await s.kpg.store(), { provider: 'shinhan', tid: dueTid, merchant_id: 'kpgdemo01', order_no: session.json.order_no, order_id: paid.order_id, amount: 1000, reason: 'duplicate' }, new Date(PINNED).toISOString()));
     const dues = await staffGet('/refunds-due');
     assert.ok(dues.json.items.some((/** @type {any} */ d) => d.tid === dueTid), dues.text);
     matches('get', '/staff/refunds-due', dues);

@@ -59,10 +59,10 @@ test('docs/events.md hooks.mjs runs as pasted: it accepts a signed webhook of a 
 
   const store = await openStore({ memory: true });
   await store.migrate();
-  t.after(() => store.close());
   const pgs = await sandboxes(t);
   const shop = shopOrders();
   const s = await startServer(t, store, { ...pgs.options, loadOrder: shop.loadOrder, authorize: shop.authorize, webhooks: [{ url, secret }], delivery: { background: false } }, { secrets: [...SANDBOX_SECRETS, secret] });
+  t.after(() => store.close()); // after the server's own checks, which read it
   const order = shop.add();
   const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
   const page = await shinhanDecide(session.json.redirect_url, 'approve');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, shinhanDecide, startServer, until } from './server-helpers.mjs';
+import { postForm, recordOwed, shinhanDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -184,7 +184,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
       body: JSON.stringify({ client_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, confirm_token: page.fields.confirm_token, ip_addr: '203.0.113.9' }),
     });
     const tid = (await confirm.json()).tid;
-    await store().recordRefundDue({ provider: 'shinhan', tid, merchant_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, order_id: order.order_id, amount: 11000, reason: 'superseded' }, '2026-12-01T00:00:00.000Z');
+    await recordOwed(store(), { provider: 'shinhan', tid, merchant_id: s.pgs.options.shinhan.clientId, order_no: session.json.order_no, order_id: order.order_id, amount: 11000, reason: 'superseded' }, '2026-12-01T00:00:00.000Z');
     assert.equal((await s.kpg.refundsDue()).length, 1);
     const k = key();
     const answer = await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k });

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
 import { createKpgServer, openStore, toNodeHandler } from '../../dist/server/index.js';
+import { eventsOf } from '../../dist/server/payments/events.js';
 import { ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
 
 export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
@@ -242,6 +243,85 @@ export function logLineSaysWhat(line) {
 }
 
 /**
+ * Money owed, recorded on the store itself as the server records it (payments/ledger.ts `owe`): with its
+ * refund.due event, in the same transaction.
+ * @param {PaymentStore} store @param {Parameters<PaymentStore['recordRefundDue']>[0]} due @param {string} now
+ */
+export const recordOwed = (store, due, now) => store.recordRefundDue(due, now, eventsOf('refund.due', { refund: { tid: due.tid, amount: due.amount, reason: due.reason } }));
+
+/**
+ * The shop is told of every outcome exactly once (issue 21): checked against the store, for every attempt a
+ * test's server touched, whatever the test itself asserts. An event is written in the transaction of the
+ * change it tells, so this holds at every moment, not only at the end: an attempt's events are exactly what
+ * its status says happened (paid: one payment.paid with its TID, maybe the account's vbank.issued before it;
+ * failed: one payment.failed; cancelled: one payment.cancelled, or an account's issue and expiry; waiting:
+ * the issue; still open: nothing), one payment.refunded per cancel recorded done, one refund.due per amount
+ * owed. Each event names the attempt it is about.
+ * @param {PaymentStore} store @param {Iterable<string>} orderNos
+ */
+export async function toldOnce(store, orderNos) {
+  for (const orderNo of orderNos) {
+    const attempt = await store.getAttempt(orderNo);
+    if (!attempt) continue;
+    const events = (await store.events({ orderId: attempt.order_id, limit: 1000 })).filter((e) => e.order_no === orderNo);
+    /** @param {string} type */
+    const count = (type) => events.filter((e) => e.type === type).length;
+    const told = Object.fromEntries(['payment.paid', 'payment.failed', 'payment.cancelled', 'vbank.issued', 'vbank.expired'].map((type) => [type, count(type)]));
+    const story = `${orderNo} (${attempt.status}) told ${JSON.stringify(events.map((e) => e.type))}`;
+    const none = { 'payment.paid': 0, 'payment.failed': 0, 'payment.cancelled': 0, 'vbank.issued': 0, 'vbank.expired': 0 };
+    switch (attempt.status) {
+      case 'paid':
+      case 'refunded':
+        assert.deepEqual(told, { ...none, 'payment.paid': 1, 'vbank.issued': Math.min(told['vbank.issued'], 1) }, story);
+        assert.equal(events.find((e) => e.type === 'payment.paid')?.data.tid, attempt.tid, `${story}: payment.paid names another TID`);
+        await ledgerAdds(store, /** @type {string} */ (attempt.tid), attempt, story);
+        break;
+      case 'failed':
+        assert.deepEqual(told, { ...none, 'payment.failed': 1 }, story);
+        break;
+      case 'cancelled':
+        assert.ok(
+          JSON.stringify(told) === JSON.stringify({ ...none, 'payment.cancelled': 1 }) || JSON.stringify(told) === JSON.stringify({ ...none, 'vbank.issued': 1, 'vbank.expired': 1 }),
+          story,
+        );
+        break;
+      case 'awaiting_deposit':
+        assert.deepEqual(told, { ...none, 'vbank.issued': 1 }, story);
+        break;
+      default:
+        assert.deepEqual(told, none, story);
+    }
+    const done = (await store.cancelsOfOrder(attempt.order_id)).filter((c) => c.order_no === orderNo && c.status === 'done');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'payment.refunded').map((e) => e.data.cancel?.id).sort(),
+      done.map((c) => c.id).sort(),
+      `${story}: one payment.refunded per cancel done`,
+    );
+    const owed = (await store.refundsDue({ includeResolved: true })).filter((r) => r.order_no === orderNo);
+    assert.deepEqual(
+      events.filter((e) => e.type === 'refund.due').map((e) => e.data.refund?.tid).sort(),
+      owed.map((r) => r.tid).sort(),
+      `${story}: one refund.due per amount owed`,
+    );
+    for (const e of events) assert.deepEqual([e.order_id, e.provider], [attempt.order_id, attempt.provider], `${story}: ${e.type} names another attempt`);
+    for (const r of owed) await ledgerAdds(store, r.tid, attempt, `${story}, owed ${r.tid}`);
+  }
+}
+
+/**
+ * A payment's (or an amount owed's) row in the ledger: for this order, and its counters are its cancels' sums
+ * (held: every cancel that counts, requested, unknown or done; refunded: the done ones).
+ * @param {PaymentStore} store @param {string} tid @param {{ provider: 'shinhan' | 'smartro', order_no: string }} attempt @param {string} story
+ */
+async function ledgerAdds(store, tid, attempt, story) {
+  const money = await store.paymentMoney(attempt.provider, tid);
+  assert.equal(money?.order_no, attempt.order_no, `${story}: ${tid} is not in the ledger for this order`);
+  const cancels = await store.cancelsOf(attempt.provider, tid);
+  const sum = (/** @type {string[]} */ statuses) => cancels.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c.amount, 0);
+  assert.deepEqual([money.held, money.refunded], [sum(['requested', 'unknown', 'done']), sum(['done'])], `${story}: ${tid}'s held and refunded are not its cancels' sums`);
+}
+
+/**
  * A kpg-checkout/server over `store`, mounted on its own node:http server. Every reply is checked for the
  * `secrets` (keys never reach a browser). Requests carry `x-buyer: alice` unless told otherwise.
  * @param {import('node:test').TestContext} t
@@ -262,6 +342,9 @@ export async function startServer(t, store, options, extra = {}) {
     log: (/** @type {string} */ line) => logs.push(JSON.parse(line)),
     ...options,
   });
+  // Before the server closes (and with it a store it opened): every attempt it touched was told to the shop
+  // exactly as its status says, whatever the test asserts.
+  t.after(async () => toldOnce(await kpg.store(), new Set(logs.map((l) => l.order_no).filter((o) => typeof o === 'string'))));
   t.after(() => kpg.close());
   server.on('request', toNodeHandler(kpg));
   await kpg.ready;

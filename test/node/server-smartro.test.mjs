@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
+import { transitionEvents } from '../../dist/server/payments/events.js';
 import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
@@ -451,7 +452,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
         await inner.transition(orderNo, 'claim', { claimed_tid: n === 1 ? 'YCOPYTID' : 'ZCOPYTID' }, at());
         const mine = await own(orderNo, name, ...rest);
         // Y's receipt check refutes it (back to pending) as this copy waits; Z's ends declined.
-        race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at());
+        // (Each tells the shop what its transition tells, as the instance playing it would.)
+        race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at(), transitionEvents('decline'));
         return mine;
       },
       getAttempt: async (own, orderNo) => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { tickingClock } from './clock.mjs';
-import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
+import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
 import { PROMOTIONS, STAFF } from './server-cancels-setup.mjs';
 
 const server = await import('../../dist/server/staff-schemas.js');
@@ -286,7 +286,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const p = await payShinhan(s, { amount: 9000 });
     const tid = `T${randomBytes(8).toString('hex')}`;
     const st = await s.kpg.store();
-    assert.ok(await st.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: p.orderNo, order_id: p.order.order_id, amount: 9000, reason: 'duplicate' }, clock.date().toISOString()));
+    assert.ok(await recordOwed(st, { provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: p.orderNo, order_id: p.order.order_id, amount: 9000, reason: 'duplicate' }, clock.date().toISOString()));
     const open = await s.get('/refunds-due');
     parses(server.RefundsDueAnswerSchema, consoleSide.RefundsDueSchema, open.json, 'refunds-due');
     assert.ok(open.json.items.some((/** @type {any} */ d) => d.tid === tid && d.resolved_at === null));

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
+import { transitionEvents } from '../../dist/server/payments/events.js';
 import { kst, testClock } from './clock.mjs';
 import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO, serve, answerJson, shinhanDecide, shopOrders, smartroDecide, startServer, storeWith, until } from './server-helpers.mjs';
 
@@ -439,7 +440,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
       }, at);
       assert.ok(a);
       await store().transition(a.order_no, 'claim', { claimed_tid: `SPGPARK${i}`, pay_method: 'VBANK', bank_name: '신한은행', vbank_holder: 'x', vbank_due_date: '2099-12-31' }, at);
-      assert.ok(await store().transition(a.order_no, 'issue', {}, at));
+      assert.ok(await store().transition(a.order_no, 'issue', {}, at, transitionEvents('issue'))); // told, as the old server told it
     }
     // A genuine account, issued now (the newest of all), and its deposit.
     const order = s.shop.add();
@@ -455,7 +456,7 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const line = s.logs.find((l) => l.event === 'reconcile');
     assert.ok(line.awaiting_deposit >= 502, `every waiting account was asked about (${line.awaiting_deposit})`);
     // The parked accounts leave with this test (the suite's later runs need not ask about them).
-    for (const a of await store().attemptsIn(['awaiting_deposit'], { limit: 1000 })) if (a.user_id === 'mallory') await store().transition(a.order_no, 'expire', { reason: 'vbank-expired' }, s.clock.date().toISOString());
+    for (const a of await store().attemptsIn(['awaiting_deposit'], { limit: 1000 })) if (a.user_id === 'mallory') await store().transition(a.order_no, 'expire', { reason: 'vbank-expired' }, s.clock.date().toISOString(), transitionEvents('expire'));
   });
 });
 
