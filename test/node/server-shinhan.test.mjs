@@ -288,6 +288,32 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
   });
 
+  test('the body limit is 64 KiB to the byte: a body of exactly that many bytes is read, one byte more is 413, by Content-Length, streamed to the Node adapter, and streamed to kpg.fetch in chunks', async (t) => {
+    const s = await setup(t);
+    const LIMIT = 64 * 1024; // http.ts MAX_BODY_BYTES
+    /** A session body of exactly n bytes (JSON, its pad of ASCII). @param {number} n */
+    const sized = (n) => {
+      const bare = JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2, pad: '' });
+      const body = JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2, pad: 'x'.repeat(n - Buffer.byteLength(bare)) });
+      assert.equal(Buffer.byteLength(body), n);
+      return new TextEncoder().encode(body);
+    };
+    /** @param {Uint8Array} bytes */
+    const chunked = (bytes) => new ReadableStream({ start: (c) => { for (let i = 0; i < bytes.length; i += 16 * 1024) c.enqueue(bytes.slice(i, i + 16 * 1024)); c.close(); } });
+    const ways = {
+      'Content-Length': (/** @type {Uint8Array} */ bytes) => s.call('/api/kpg/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: bytes }).then((r) => r.status),
+      // @ts-ignore duplex: a stream body
+      'streamed to the Node adapter': (/** @type {Uint8Array} */ bytes) => s.call('/api/kpg/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: chunked(bytes), duplex: 'half' }).then((r) => r.status),
+      'streamed to kpg.fetch': (/** @type {Uint8Array} */ bytes) =>
+        // @ts-ignore duplex: a stream body
+        s.kpg.fetch(new Request(`${s.base}/api/kpg/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-buyer': 'alice' }, body: chunked(bytes), duplex: 'half' }), { clientIp: '198.51.100.21' }).then((r) => r.status),
+    };
+    for (const [way, send] of Object.entries(ways)) {
+      assert.equal(await send(sized(LIMIT)), 200, `${way}: exactly the limit is read`);
+      assert.equal(await send(sized(LIMIT + 1)), 413, `${way}: one byte more is too large`);
+    }
+  });
+
   test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408', async (t) => {
     const s = await setup(t, { options: { bodyTimeoutMs: 300 } });
     const send = (/** @type {ReadableStream<Uint8Array>} */ body) =>
