@@ -159,9 +159,13 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     // 3. Pending attempts nobody finished.
     const cutoff = new Date(now - deps.attemptTtlMs).toISOString();
     await eachToCheck(store, ['pending'], { ...batching, createdBefore: cutoff }, async (attempt) => {
+      const provider = providers[attempt.provider];
+      // A PG this server is not configured for (the shop turned it off, or another instance serves it): its
+      // attempt is left as it is, like its waiting accounts above; Smartro may have approved it, and nothing
+      // here can ask.
+      if (!provider) return;
       try {
-        const provider = providers[attempt.provider];
-        if (provider?.approvesWithoutServer && (provider as SmartroProvider).receiptLookupByMoid) {
+        if (provider.approvesWithoutServer && (provider as SmartroProvider).receiptLookupByMoid) {
           const found = await payments.settleFromLookup(attempt, 'reconcile');
           if (found === 'settled') {
             const after = (await store.getAttempt(attempt.order_no)) ?? attempt;

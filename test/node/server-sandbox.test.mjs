@@ -34,6 +34,24 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     return { pgs, shop, ...server, result };
   }
 
+  test('a Smartro attempt left open when the shop turns Smartro off (a restart with Shinhan only): a new session of its order keeps it and reconcile leaves it, past its time too (Smartro may have approved it, and nothing can ask); nothing crashes', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
+    assert.equal(session.status, 200, session.text);
+    const orderNo = session.json.order_no;
+    // The same database, a server configured for Shinhan only.
+    // attemptTtlMs 1: its attempt is past its time at once (reconcile would expire an attempt it could ask about).
+    const shinhanOnly = await startServer(t, store(), { shinhan: s.pgs.options.shinhan, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, attemptTtlMs: 1 }, { secrets: SANDBOX_SECRETS });
+    const closed = await shinhanOnly.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    assert.deepEqual([closed.status, closed.json.code], [404, 'unknown-order'], 'it serves no Smartro attempt');
+    const next = await shinhanOnly.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.deepEqual([next.status, next.json.code], [409, 'attempt-in-progress'], next.text);
+    const report = await shinhanOnly.kpg.reconcile();
+    assert.deepEqual([(await store().getAttempt(orderNo))?.status, report.expired.filter((e) => e.order_no === orderNo)], ['pending', []], 'not expired blindly');
+    assert.deepEqual(shinhanOnly.logs.filter((l) => l.level === 'error'), []);
+  });
+
   test('Shinhan: approve at the sandbox, confirm, paid; a second attempt of the paid order is 409 already-paid', async (t) => {
     const s = await setup(t);
     const order = s.shop.add();

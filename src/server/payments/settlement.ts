@@ -106,8 +106,9 @@ export async function checkAccount(ctx: PaymentsContext, attempt: Attempt, route
  * its deposit; 'unknown': could not tell.
  */
 export async function settleFromLookup(ctx: PaymentsContext, attempt: Attempt, route: string, options: { cached?: boolean } = {}): Promise<'nothing' | 'settled' | 'unknown'> {
-  const provider = ctx.providers[attempt.provider];
-  if (!provider) return 'unknown';
+  // Every caller has the attempt's provider (a session and reconcile leave an attempt of a PG this server is
+  // not configured for alone; result-url does not serve one).
+  const provider = ctx.providers[attempt.provider]!;
   // A buyer's request (window-closed) asks the PG at most once per receiptCacheMs for an attempt (item 10).
   const s = options.cached ? await ctx.caches.moidLookups.get(attempt.order_no, () => provider.lookup(attempt), (v) => v.kind !== 'unknown') : await provider.lookup(attempt);
   // A refusal or a refuted claim is no approval either (every caller passes a pending attempt: the session,
