@@ -117,6 +117,9 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([closed.status, closed.code], ['done', 'account-closed']);
     const attempt = await store().getAttempt(waiting.orderNo);
     assert.deepEqual([attempt?.status, attempt?.reason], ['cancelled', 'cancelled-by-shop']);
+    // Each try is logged with its outcome; the two that failed as warnings.
+    const tries = s.logs.filter((l) => l.event === 'cancel' && l.what === 'close-account' && l.order_no === waiting.orderNo);
+    assert.deepEqual(tries.map((l) => [l.outcome, l.level]), [['unknown', 'warn'], ['refused', 'warn'], ['done', 'info']]);
     // The shop hears of it as of every account's close (it was told vbank.issued before).
     const told = (await store().events({ orderId: waiting.order.order_id })).map((e) => [e.type, e.data.status, e.data.reason ?? null]);
     assert.deepEqual(told, [['vbank.expired', 'cancelled', 'cancelled-by-shop'], ['vbank.issued', 'awaiting_deposit', null]]);

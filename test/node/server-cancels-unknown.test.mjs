@@ -63,6 +63,29 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal(again.status, 'done');
   });
 
+  test('a lost cancel the PG does not show is not called "not made" while the PG may still be making it: unknown until cancelSettleMs has passed, then failed; one it shows is done at once', { timeout: 30_000 }, async (t) => {
+    const clock = testClock();
+    const s = await setup(t, { pgTimeoutMs: 500, cancelSettleMs: 60_000, now: clock.date });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: p.tid, applied: false, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, reason: '취소', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    clock.advance(59_000);
+    await s.kpg.reconcile();
+    assert.equal((await store().getCancel(lost.cancel_id))?.status, 'unknown', 'young: the PG may not show it yet');
+    clock.advance(1_000);
+    await s.kpg.reconcile();
+    const row = await store().getCancel(lost.cancel_id);
+    assert.deepEqual([row?.status, row?.code], ['failed', 'not-cancelled']);
+    // Proof works at any age: a lost cancel the PG shows made is done in the first run.
+    const q = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: q.tid, status: 502 });
+    const made = await s.kpg.cancel({ order_id: q.order.order_id, reason: '취소', idempotency_key: key() });
+    assert.equal(made.status, 'unknown');
+    await s.kpg.reconcile();
+    assert.equal((await store().getCancel(made.cancel_id))?.status, 'done');
+  });
+
   test('a Shinhan partial cancel lost, then the rest cancelled at its admin site: confirm-info says nothing is left, which this cancel cannot tell apart: staff look, nothing is recorded', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const p = await payShinhan(s);
