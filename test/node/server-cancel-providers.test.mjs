@@ -199,7 +199,7 @@ describe('Shinhan: cancel and cancelState', () => {
     assert.deepEqual((await recordOf('shinhan', tid)).cancels[0].refundAccount, { bank_cd: '088', bank_acct_no: '110123456789', bank_name: '홍길동' });
   });
 
-  test("the session sends the order's taxfree_amount and tax_amount (the document's default when absent)", async () => {
+  test("the session sends the order's taxfree_amount and tax_amount (the document's default when absent, the shop's VAT alone when it gives only that)", async () => {
     const a = await shinhanPaid({ taxfree: 1000 });
     const ra = (await recordOf('shinhan', a.tid)).request;
     assert.deepEqual([ra.taxfree_amount, ra.tax_amount], [1000, 909], 'round((11000 - 1000) / 11) = 909.09 -> 909');
@@ -209,6 +209,9 @@ describe('Shinhan: cancel and cancelState', () => {
     const c = await shinhanPaid();
     const rc = (await recordOf('shinhan', c.tid)).request;
     assert.deepEqual([rc.taxfree_amount, rc.tax_amount], [undefined, undefined], 'nothing when the order says nothing');
+    const d = await shinhanPaid({ tax: 900 });
+    const rd = (await recordOf('shinhan', d.tid)).request;
+    assert.deepEqual([rd.taxfree_amount, rd.tax_amount], [undefined, 900], 'a VAT the shop gives without a tax-free part is sent alone');
   });
 });
 

@@ -170,6 +170,13 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
     const issued = await byTid.lookup(account);
     assert.deepEqual([issued.kind, /** @type {any} */ (issued).account?.vbank_holder], ['issued', holder], `merchantInfo ${JSON.stringify(merchantInfo)}: ${JSON.stringify(issued)}`);
   }
+  // A receipt that names no account number (vacctNo absent or blank): issued all the same, the number the
+  // result gave kept (nothing contradicts it).
+  for (const vacctNo of [undefined, '  ']) {
+    receipt({ vacctNo });
+    const issued = await byTid.lookup({ ...account, vbank_account_no: '56211122233344' });
+    assert.deepEqual([issued.kind, /** @type {any} */ (issued).account?.vbank_account_no, /** @type {any} */ (issued).account?.bank_name], ['issued', undefined, '신한은행'], `vacctNo ${vacctNo}: ${JSON.stringify(issued)}`);
+  }
   receipt({ stateNm: undefined });
   assert.equal((await byTid.lookup(account)).kind, 'unknown', 'a receipt that gives no state at all is no receipt');
   // Without the by-Moid lookup, an attempt with no TID is never "nothing".
@@ -536,19 +543,25 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     }
   });
 
-  test('reconcile: an attempt left processing by an instance that died before confirm (no record at the PG yet) becomes unknown once stale, never failed inside the confirm window, and no second payment starts', HANG_BOUND, async (t) => {
+  test('reconcile: an attempt left processing by an instance that died before confirm (no record at the PG yet, or confirm-info unreachable) becomes unknown once stale, never failed inside the confirm window, and no second payment starts', HANG_BOUND, async (t) => {
     const s = await setup(t);
-    const orderNo = /** @type {string} */ ((await s.session()).json.order_no);
-    // The instance claimed the return, then died before calling confirm: processing, and nothing at the PG.
-    const claimedAt = s.clock.date().toISOString();
-    const claimed = await store().transition(orderNo, 'claim', {}, claimedAt);
-    assert.equal(claimed?.processing_since ? new Date(claimed.processing_since).toISOString() : null, claimedAt, 'the store notes when it began processing');
-    await s.kpg.reconcile();
-    assert.equal(await s.status(orderNo), 'processing', 'not stale yet: its instance may still be confirming');
-    s.clock.advance(3 * TIMEOUT_MS + 1); // staleProcessingMs: 3 x pgTimeoutMs
-    await s.kpg.reconcile();
-    assert.equal(await s.status(orderNo), 'unknown', 'stale, and confirm may still take the money: in doubt, not failed');
-    assert.deepEqual([(await s.session()).status], [409], 'no second payment while it is in doubt');
+    for (const search of ['ok', '500']) {
+      s.pg.search = search;
+      const order = s.shop.add();
+      const orderNo = /** @type {string} */ ((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 })).json.order_no);
+      // The instance claimed the return, then died before calling confirm: processing, and nothing at the PG.
+      const claimedAt = s.clock.date().toISOString();
+      const claimed = await store().transition(orderNo, 'claim', {}, claimedAt);
+      assert.equal(claimed?.processing_since ? new Date(claimed.processing_since).toISOString() : null, claimedAt, 'the store notes when it began processing');
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'processing', `${search}: not stale yet: its instance may still be confirming`);
+      s.clock.advance(3 * TIMEOUT_MS + 1); // staleProcessingMs: 3 x pgTimeoutMs
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'unknown', `${search}: stale, and confirm may still take the money: in doubt, not failed`);
+      s.pg.search = 'ok';
+      const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+      assert.deepEqual([again.status], [409], `${search}: no second payment while it is in doubt`);
+    }
   });
 
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {

@@ -631,6 +631,21 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal((await s.result(orderNo)).json.status, 'paid');
   });
 
+  test('a return with the right custom_parameter but no confirm_token and no account (no tid, bank, due date or amount; no ret_code) is refused no-confirm-token: not a failed account, still pending, and the real return pays', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const nonce = (await store().getAttempt(orderNo))?.nonce ?? '';
+    for (const extra of [{}, { tid: ' ', bank_nm: '', vald_dt: '', pay_amt: '' }]) {
+      const bare = await s.postReturn({ order_no: orderNo, custom_parameter: nonce, ...extra });
+      assert.equal(bare.status, 200, JSON.stringify(extra));
+    }
+    assert.equal(s.pg.confirms.length, 0);
+    assert.deepEqual([(await store().getAttempt(orderNo))?.status, (await s.result(orderNo)).json.status], ['pending', 'pending']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['no-confirm-token', 'no-confirm-token']);
+    await s.approve(orderNo);
+    assert.equal((await s.result(orderNo)).json.status, 'paid');
+  });
+
   test('return: racing copies of one return confirm once, every copy gets its page, the attempt is never marked failed on the way', async (t) => {
     const s = await setup(t);
     s.pg.confirmMode = 'slow';
