@@ -177,6 +177,10 @@ for (const engine of ENGINES) {
       await store.settleCancel(flying.cancel.id, { status: 'failed', code: 'x' }, now());
       const tooMuch = await store.recordPgCancel(found('full', 9001, 'full'), now());
       assert.equal(tooMuch.ok === false && tooMuch.reason, 'exceeds');
+      // A failure that is not the ledger's answer (here its event cannot be written) is thrown, nothing
+      // recorded: never read as "exceeds" or "recorded".
+      await assert.rejects(store.recordPgCancel(found('full', 9000, 'full'), now(), () => { throw new Error('the process dies before COMMIT'); }), /the process dies/);
+      assert.equal((await store.cancelsOf('shinhan', p.tid)).filter((c) => c.pg_ref === 'full').length, 0, 'nothing recorded without its event');
       const rest = await store.recordPgCancel(found('full', 9000, 'full'), now());
       assert.ok(rest.ok);
       assert.equal(rest.refunded?.status, 'refunded');
