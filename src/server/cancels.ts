@@ -67,6 +67,9 @@ export const CancelDueArgsSchema = CancelArgsSchema.pick({ reason: true, refund_
 export type CancelDueArgs = z.input<typeof CancelDueArgsSchema>;
 
 /** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
+/** The reference of a cancel the shop recorded with kpg.recordCancel (a PG's own references never start so). */
+const SHOP_REF = 'staff:';
+
 export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
 
 /** What each field must look like, for the 400 message. */
@@ -575,8 +578,10 @@ export function createCancels(deps: CancelsDeps) {
    */
   function unrecorded(entries: PgCancelEntry[], ledger: CancelRecord[]): PgCancelEntry[] {
     const done = ledger.filter((c) => c.status === 'done');
-    const refs = new Set(done.filter((c) => c.pg_ref).map((c) => c.pg_ref as string));
-    const unreffed = done.filter((c) => !c.pg_ref);
+    // A cancel the shop recorded (kpg.recordCancel) carries a reference of its own, not one of the PG's.
+    const pgRef = (c: CancelRecord) => (c.pg_ref && !c.pg_ref.startsWith(SHOP_REF) ? c.pg_ref : null);
+    const refs = new Set(done.map(pgRef).filter((ref) => ref !== null));
+    const unreffed = done.filter((c) => pgRef(c) === null);
     return entries.filter((e) => {
       if (refs.has(e.ref)) return false;
       const kind = e.ref === 'full' ? 'full' : 'partial';
@@ -671,7 +676,7 @@ export function createCancels(deps: CancelsDeps) {
         reason: args.reason,
         pg_cancel_id: args.pg_cancel_id ?? null,
         pg_cancelled_at: null,
-        pg_ref: `staff:${createHash('sha256').update(args.idempotency_key).digest('hex').slice(0, 12)}`,
+        pg_ref: `${SHOP_REF}${createHash('sha256').update(args.idempotency_key).digest('hex').slice(0, 12)}`,
       },
       nowIso(),
       refundedEvents,

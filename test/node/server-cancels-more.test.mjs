@@ -43,6 +43,33 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([view?.refunded_total, view?.balance, view?.cancels.length], [4000, 7000, 2]);
   });
 
+  test('reconcile: a partial cancel made at Smartro\'s admin site and recorded by the shop (kpg.recordCancel) is known when reconcile finds it: not recorded twice; one the shop recorded at another amount is a ledger mismatch for staff, nothing recorded', async (t) => {
+    const s = await setup(t, { recheckPaidDays: 1 });
+    /** @param {string} tid @param {number} amount */
+    const atAdmin = (tid, amount) => fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount }) });
+    const p = await paySmartro(s);
+    assert.equal((await atAdmin(p.tid, 2000)).status, 200);
+    const recorded = await s.kpg.recordCancel({ order_id: p.order.order_id, amount: 2000, reason: '관리자 사이트 부분취소', idempotency_key: key() });
+    assert.equal(recorded.status, 'done');
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.found.filter((f) => f.order_id === p.order.order_id), [], 'the shop recorded it');
+    const view = await s.kpg.cancels(p.order.order_id);
+    assert.deepEqual([view?.refunded_total, view?.balance, view?.cancels.length], [2000, 9000, 1]);
+    // A second one the shop did not record is found, once.
+    assert.equal((await atAdmin(p.tid, 3000)).status, 200);
+    assert.deepEqual((await s.kpg.reconcile()).cancels.found.filter((f) => f.order_id === p.order.order_id).map((f) => f.amount), [3000]);
+    assert.deepEqual([(await s.kpg.cancels(p.order.order_id))?.refunded_total], [5000]);
+
+    // The shop recorded 5,000 where the PG made 8,000: the PG's 8,000 is more than the ledger has left (6,000).
+    const q = await paySmartro(s);
+    assert.equal((await atAdmin(q.tid, 8000)).status, 200);
+    assert.equal((await s.kpg.recordCancel({ order_id: q.order.order_id, amount: 5000, reason: '잘못 기록', idempotency_key: key() })).status, 'done');
+    await s.kpg.reconcile();
+    assert.deepEqual([(await s.kpg.cancels(q.order.order_id))?.refunded_total], [5000], 'nothing recorded from it');
+    const mismatch = s.logs.filter((l) => l.event === 'cancel' && l.what === 'found-at-pg' && l.order_id === q.order.order_id);
+    assert.deepEqual(mismatch.map((l) => [l.level, l.outcome, l.amount]), [['error', 'ledger-mismatch', 8000]]);
+  });
+
   test('Smartro: partial and full cancels through its cancel module, verified with the receipt API; off without cancelPassword', async (t) => {
     const s = await setup(t);
     const p = await paySmartro(s);
