@@ -8,8 +8,8 @@ import type { Attempt, ProviderName, Refusal } from './types.js';
 
 type Row = Record<string, unknown>;
 
-const iso = (value: unknown): string | null =>
-  value === null || value === undefined ? null : value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+/** A timestamptz column as ISO 8601 (every column read with it is NOT NULL). */
+const iso = (value: unknown): string => (value instanceof Date ? value : new Date(String(value))).toISOString();
 
 export interface AttemptSearch {
   q?: string;
@@ -137,7 +137,7 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
         [orderId, [...orderNos]],
       );
       return rows.map((r) => ({
-        at: iso(r.at) as string,
+        at: iso(r.at),
         route: String(r.route),
         order_no: (r.order_no as string | null) ?? null,
         order_id: (r.order_id as string | null) ?? null,
@@ -159,12 +159,12 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
         type: String(r.type),
         order_id: String(r.order_id),
         order_no: String(r.order_no),
-        created_at: iso(r.event_created_at) as string,
+        created_at: iso(r.event_created_at),
         target: String(r.target),
         url: (r.url as string | null) ?? null,
         status: r.status as StaffDelivery['status'],
         attempts: Number(r.attempts),
-        next_at: iso(r.next_at) as string,
+        next_at: iso(r.next_at),
         last_error: (r.last_error as string | null) ?? null,
       }));
     },
@@ -183,7 +183,7 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
       const { rows } = await sql.query<Row>(`SELECT * FROM kpg_staff_audit ${where} ORDER BY id DESC LIMIT $1`, params);
       return rows.map((r) => ({
         id: Number(r.id),
-        at: iso(r.at) as string,
+        at: iso(r.at),
         staff: String(r.staff),
         action: String(r.action),
         order_id: (r.order_id as string | null) ?? null,
