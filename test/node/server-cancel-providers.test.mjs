@@ -262,6 +262,21 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(rewrites.length, 0, 'each answer went through the proxy');
   });
 
+  test("a cancel module answer without a ResultCode, and then a receipt API that cannot answer: unknown (the cancel may be made), and the message says the module gave no ResultCode", async (t) => {
+    let receipts = 0;
+    const origin = await rewritingProxy(t, (text) => {
+      // The receipt API (JSON): the look before the cancel answers, the look after it does not.
+      if (text.trimStart().startsWith('{')) return ++receipts >= 2 ? 'not json' : text;
+      return text.replace(/&?ResultCode=[^&\n]*/, ''); // the cancel module's answer, without its ResultCode
+    });
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
+    assert.equal(r.kind, 'unknown', JSON.stringify(r));
+    assert.match(/** @type {any} */ (r).message, /^Smartro's cancel module answered no ResultCode; the receipt API could not confirm it \(/);
+    assert.equal(receipts, 2, 'asked before and after');
+  });
+
   test('the session form of an attempt that names no pay method is a card payment, and a buyer without phone or e-mail still fills the fields Smartro requires', async () => {
     const urls = { shinhanReturn: '', shinhanCancel: '', shinhanFail: '', smartroReturn: 'http://shop.test/r', smartroRetry: 'http://shop.test/retry', smartroStop: 'http://shop.test/stop' };
     const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}x${++seq}`, device_type: 2, product_name: '기본값', pay_method: null });

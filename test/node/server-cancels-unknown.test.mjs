@@ -50,6 +50,39 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: false })).json.code, 'cancel-settled');
   });
 
+  test('two staff settle one unknown cancel at the same moment: the one whose write comes second is answered with the cancel as the first left it (no error), and the ledger holds one settlement', { timeout: 30_000 }, async (t) => {
+    // The other staff's write lands between this one's read (the cancel is unknown) and its own write.
+    /** @type {null | { status: 'done' | 'failed', amount?: number, code?: string }} */
+    let other = null;
+    const s = await setup(t, {
+      pgTimeoutMs: 500,
+      wrap: (/** @type {any} */ inner) =>
+        storeWith(inner, {
+          settleCancel: async (own, id, settlement, ...rest) => {
+            const first = other;
+            other = null;
+            if (first) await own(id, { ...first, settled_by: 'staff:lee' }, ...rest);
+            return own(id, settlement, ...rest);
+          },
+        }),
+    });
+    // The answer is the cancel as it is: done 200, failed 409 refused (as every cancel answer).
+    for (const [done, first, status, http, answered] of /** @type {Array<[boolean, any, string, number, string]>} */ ([
+      [false, { status: 'done', amount: 11000, nothing_left: true }, 'done', 200, 'done'],
+      [true, { status: 'failed', code: 'not-cancelled-staff' }, 'failed', 409, 'refused'],
+    ])) {
+      const p = await payShinhan(s);
+      await s.pgs.fault('shinhan', { api: 'cancel', tid: p.tid, applied: false, status: 503 });
+      const lost = await s.kpg.cancel({ order_id: p.order.order_id, reason: '취소', idempotency_key: key() });
+      assert.equal(lost.status, 'unknown');
+      other = first;
+      const answer = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done });
+      assert.deepEqual([answer.status, answer.json.status, answer.json.cancel_id], [http, answered, lost.cancel_id], answer.text);
+      const row = await store().getCancel(/** @type {number} */ (lost.cancel_id));
+      assert.deepEqual([row?.status, row?.settled_by], [status, 'staff:lee'], 'the first settlement stands');
+    }
+  });
+
   test('a lost cancel the PG did not make: reconcile() records it not done, and the balance is back', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const p = await payShinhan(s);

@@ -564,6 +564,28 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     }
   });
 
+  test("reconcile: an attempt another instance is still verifying (processing, not stale) is settled at once only by positive evidence: an account confirm-info shows issued is issued; a cancel it shows waits for the attempt's own instance", HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    /** @param {Record<string, unknown>} claim @param {Record<string, unknown>} info */
+    const processing = async (claim, info) => {
+      const orderNo = /** @type {string} */ ((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no);
+      const asked = s.pg.requests.get(orderNo);
+      s.pg.approved.set(orderNo, { tid: `V${orderNo.slice(-12)}`, amount: asked.amount, user_id: asked.user_id });
+      assert.ok(await store().transition(orderNo, 'claim', { claimed_tid: `V${orderNo.slice(-12)}`, ...claim }, s.clock.date().toISOString()));
+      s.pg.info = info;
+      return orderNo;
+    };
+    const account = await processing({ pay_method: 'VBANK', bank_name: '신한은행', vbank_holder: '데모상점', vbank_due_date: '2099-12-31' }, { tx_stat: 0 });
+    await s.kpg.reconcile();
+    assert.equal(await s.status(account), 'awaiting_deposit', 'issued: recorded at once');
+    const cancelled = await processing({}, { tx_stat: 2 });
+    await s.kpg.reconcile();
+    assert.equal(await s.status(cancelled), 'processing', 'a cancel is not settled while its own instance may still be confirming');
+    s.clock.advance(3 * TIMEOUT_MS + 1);
+    await s.kpg.reconcile();
+    assert.equal(await s.status(cancelled), 'failed', 'stale: settled from confirm-info');
+  });
+
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
     const s = await setup(t);
     const requests = () => s.pg.requests.size;

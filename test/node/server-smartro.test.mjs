@@ -281,6 +281,11 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const notOurs = `othermid0m${genuine.TID.slice(10)}`;
     const o3 = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no;
     assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo: o3 }), TID: notOurs, SignValue: sign(notOurs, '3001') }))).text, 'REFUSED bad-tid');
+    // An approval with no TID at all, signed over the empty TID: refused, and the refusal says there was none.
+    const { TID: _none, ...noTid } = resultFields({ orderNo: o3 });
+    assert.equal((await s.post('retry', utf8Body({ ...noTid, SignValue: sign('', '3001') }))).text, 'REFUSED bad-tid');
+    assert.match((await store().refusals({ orderNo: o3 })).at(-1)?.message ?? '', /beginning with our MID: \(none\)\.$/);
+    assert.equal((await s.result(o3)).status, 'pending');
     assert.throws(
       () => createKpgServer({ publicBaseUrl: 'http://x', smartro: { mid: MID, merchantKey: MERCHANT_KEY, pcAction: PC_ACTION, mobileAction: MOBILE_ACTION, apiBase: 'http://x/', verifyWithReceiptApi: false }, loadOrder: () => undefined, authorize: () => true }),
       /cannot be switched off/,
