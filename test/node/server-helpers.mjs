@@ -261,64 +261,77 @@ export const recordOwed = (store, due, now) => store.recordRefundDue(due, now, e
  */
 export async function toldOnce(store, orderNos) {
   for (const orderNo of orderNos) {
-    const attempt = await store.getAttempt(orderNo);
-    if (!attempt) continue;
-    const events = (await store.events({ orderId: attempt.order_id, limit: 1000 })).filter((e) => e.order_no === orderNo);
-    /** @param {string} type */
-    const count = (type) => events.filter((e) => e.type === type).length;
-    const told = Object.fromEntries(['payment.paid', 'payment.failed', 'payment.cancelled', 'vbank.issued', 'vbank.expired'].map((type) => [type, count(type)]));
-    const story = `${orderNo} (${attempt.status}) told ${JSON.stringify(events.map((e) => e.type))}`;
-    const none = { 'payment.paid': 0, 'payment.failed': 0, 'payment.cancelled': 0, 'vbank.issued': 0, 'vbank.expired': 0 };
-    switch (attempt.status) {
-      case 'paid':
-      case 'refunded':
-        assert.deepEqual(told, { ...none, 'payment.paid': 1, 'vbank.issued': Math.min(told['vbank.issued'], 1) }, story);
-        assert.equal(events.find((e) => e.type === 'payment.paid')?.data.tid, attempt.tid, `${story}: payment.paid names another TID`);
-        await ledgerAdds(store, /** @type {string} */ (attempt.tid), attempt, story);
-        break;
-      case 'failed':
-        assert.deepEqual(told, { ...none, 'payment.failed': 1 }, story);
-        break;
-      case 'cancelled':
-        assert.ok(
-          JSON.stringify(told) === JSON.stringify({ ...none, 'payment.cancelled': 1 }) || JSON.stringify(told) === JSON.stringify({ ...none, 'vbank.issued': 1, 'vbank.expired': 1 }),
-          story,
-        );
-        break;
-      case 'awaiting_deposit':
-        assert.deepEqual(told, { ...none, 'vbank.issued': 1 }, story);
-        break;
-      default:
-        assert.deepEqual(told, none, story);
+    // Read until two reads agree: a server's background work (the relay, reconcileEveryMs) may still be
+    // writing, and each of its writes is whole, so two equal reads are one consistent moment.
+    let seen = await snapshot(store, orderNo);
+    for (let reads = 1; ; reads++) {
+      const again = await snapshot(store, orderNo);
+      if (JSON.stringify(again) === JSON.stringify(seen)) break;
+      assert.ok(reads < 50, `${orderNo} kept changing while it was checked`);
+      seen = again;
     }
-    const done = (await store.cancelsOfOrder(attempt.order_id)).filter((c) => c.order_no === orderNo && c.status === 'done');
-    assert.deepEqual(
-      events.filter((e) => e.type === 'payment.refunded').map((e) => e.data.cancel?.id).sort(),
-      done.map((c) => c.id).sort(),
-      `${story}: one payment.refunded per cancel done`,
-    );
-    const owed = (await store.refundsDue({ includeResolved: true })).filter((r) => r.order_no === orderNo);
-    assert.deepEqual(
-      events.filter((e) => e.type === 'refund.due').map((e) => e.data.refund?.tid).sort(),
-      owed.map((r) => r.tid).sort(),
-      `${story}: one refund.due per amount owed`,
-    );
-    for (const e of events) assert.deepEqual([e.order_id, e.provider], [attempt.order_id, attempt.provider], `${story}: ${e.type} names another attempt`);
-    for (const r of owed) await ledgerAdds(store, r.tid, attempt, `${story}, owed ${r.tid}`);
+    if (seen) toldAsItIs(orderNo, seen);
   }
 }
 
-/**
- * A payment's (or an amount owed's) row in the ledger: for this order, and its counters are its cancels' sums
- * (held: every cancel that counts, requested, unknown or done; refunded: the done ones).
- * @param {PaymentStore} store @param {string} tid @param {{ provider: 'shinhan' | 'smartro', order_no: string }} attempt @param {string} story
- */
-async function ledgerAdds(store, tid, attempt, story) {
-  const money = await store.paymentMoney(attempt.provider, tid);
-  assert.equal(money?.order_no, attempt.order_no, `${story}: ${tid} is not in the ledger for this order`);
-  const cancels = await store.cancelsOf(attempt.provider, tid);
-  const sum = (/** @type {string[]} */ statuses) => cancels.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c.amount, 0);
-  assert.deepEqual([money.held, money.refunded], [sum(['requested', 'unknown', 'done']), sum(['done'])], `${story}: ${tid}'s held and refunded are not its cancels' sums`);
+/** An attempt, its events (without their deliveries), cancels, amounts owed and ledger rows. @param {PaymentStore} store @param {string} orderNo */
+async function snapshot(store, orderNo) {
+  const attempt = await store.getAttempt(orderNo);
+  if (!attempt) return undefined;
+  const events = (await store.events({ orderId: attempt.order_id, limit: 1000 })).filter((e) => e.order_no === orderNo).map(({ deliveries: _, ...e }) => e);
+  const cancels = (await store.cancelsOfOrder(attempt.order_id)).filter((c) => c.order_no === orderNo);
+  const owed = (await store.refundsDue({ includeResolved: true })).filter((r) => r.order_no === orderNo);
+  const tids = [...(attempt.status === 'paid' || attempt.status === 'refunded' ? [/** @type {string} */ (attempt.tid)] : []), ...owed.map((r) => r.tid)];
+  const money = await Promise.all(tids.map(async (tid) => ({ tid, row: await store.paymentMoney(attempt.provider, tid) })));
+  return { attempt, events, cancels, owed, money };
+}
+
+/** @param {string} orderNo @param {NonNullable<Awaited<ReturnType<typeof snapshot>>>} seen */
+function toldAsItIs(orderNo, { attempt, events, cancels, owed, money }) {
+  /** @param {string} type */
+  const count = (type) => events.filter((e) => e.type === type).length;
+  const told = Object.fromEntries(['payment.paid', 'payment.failed', 'payment.cancelled', 'vbank.issued', 'vbank.expired'].map((type) => [type, count(type)]));
+  const story = `${orderNo} (${attempt.status}) told ${JSON.stringify(events.map((e) => e.type))}`;
+  const none = { 'payment.paid': 0, 'payment.failed': 0, 'payment.cancelled': 0, 'vbank.issued': 0, 'vbank.expired': 0 };
+  switch (attempt.status) {
+    case 'paid':
+    case 'refunded':
+      assert.deepEqual(told, { ...none, 'payment.paid': 1, 'vbank.issued': Math.min(told['vbank.issued'], 1) }, story);
+      assert.equal(events.find((e) => e.type === 'payment.paid')?.data.tid, attempt.tid, `${story}: payment.paid names another TID`);
+      break;
+    case 'failed':
+      assert.deepEqual(told, { ...none, 'payment.failed': 1 }, story);
+      break;
+    case 'cancelled':
+      assert.ok(
+        JSON.stringify(told) === JSON.stringify({ ...none, 'payment.cancelled': 1 }) || JSON.stringify(told) === JSON.stringify({ ...none, 'vbank.issued': 1, 'vbank.expired': 1 }),
+        story,
+      );
+      break;
+    case 'awaiting_deposit':
+      assert.deepEqual(told, { ...none, 'vbank.issued': 1 }, story);
+      break;
+    default:
+      assert.deepEqual(told, none, story);
+  }
+  assert.deepEqual(
+    events.filter((e) => e.type === 'payment.refunded').map((e) => e.data.cancel?.id).sort(),
+    cancels.filter((c) => c.status === 'done').map((c) => c.id).sort(),
+    `${story}: one payment.refunded per cancel done`,
+  );
+  assert.deepEqual(
+    events.filter((e) => e.type === 'refund.due').map((e) => e.data.refund?.tid).sort(),
+    owed.map((r) => r.tid).sort(),
+    `${story}: one refund.due per amount owed`,
+  );
+  for (const e of events) assert.deepEqual([e.order_id, e.provider], [attempt.order_id, attempt.provider], `${story}: ${e.type} names another attempt`);
+  // Each payment's (and amount owed's) ledger row is this order's, and its counters are its cancels' sums
+  // (held: every cancel that counts, requested, unknown or done; refunded: the done ones).
+  for (const { tid, row } of money) {
+    assert.equal(row?.order_no, orderNo, `${story}: ${tid} is not in the ledger for this order`);
+    const sum = (/** @type {string[]} */ statuses) => cancels.filter((c) => c.tid === tid && statuses.includes(c.status)).reduce((n, c) => n + c.amount, 0);
+    assert.deepEqual([row.held, row.refunded], [sum(['requested', 'unknown', 'done']), sum(['done'])], `${story}: ${tid}'s held and refunded are not its cancels' sums`);
+  }
 }
 
 /**
