@@ -16,6 +16,8 @@ import http from 'node:http';
 import { after, before, describe } from 'node:test';
 import { createKpgServer, openStore, toNodeHandler } from '../../dist/server/index.js';
 import { eventsOf } from '../../dist/server/payments/events.js';
+import { TRANSITIONS } from '../../dist/server/state.js';
+import { failText } from '../../dist/server/texts.js';
 import { ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
 
 export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
@@ -208,6 +210,11 @@ export function asDocumented(path, method, status, json) {
   if (!schema) return;
   const checked = schema.safeParse(json);
   assert.ok(checked.success, `${method} ${path} answered ${status} outside its documented schema: ${checked.error?.message}\n${JSON.stringify(json).slice(0, 500)}`);
+  // The buyer reads only fixed texts: a failed attempt's message is the one its code chooses, never the PG's.
+  const view = /** @type {Record<string, unknown>} */ (json);
+  if (route === '/result' && status === 200 && view.status === 'failed') {
+    assert.equal(view.message, failText(/** @type {string} */ (view.code)), `${method} ${path}: a failed attempt's message is not the fixed text of its code: ${JSON.stringify(json).slice(0, 500)}`);
+  }
 }
 
 /** The log's events (src/server/log.ts LogEvent) and what each line of them names besides `t`, `level` and `event`. */
@@ -237,7 +244,14 @@ export function logLineSaysWhat(line) {
   const names = LOG_EVENTS[/** @type {keyof typeof LOG_EVENTS} */ (line.event)];
   assert.ok(names, `a log line of no known event: ${what}`);
   for (const name of names) assert.ok(typeof line[name] === 'string' && line[name] !== '', `a ${line.event} log line without its ${name}: ${what}`);
-  if (line.event === 'transition') assert.ok(typeof line.from === 'string' || (line.transition === 'create' && line.from === null), `a transition log line without its from: ${what}`);
+  if (line.event === 'transition') {
+    assert.ok(typeof line.from === 'string' || (line.transition === 'create' && line.from === null), `a transition log line without its from: ${what}`);
+    // Along state.ts's table: a transition that moved went from one of its states to its state.
+    const edge = /** @type {Record<string, { from: readonly string[], to: string }>} */ ({ ...TRANSITIONS, create: { from: [], to: 'pending' } })[/** @type {string} */ (line.transition)];
+    assert.ok(edge, `a transition log line of no transition in state.ts: ${what}`);
+    assert.equal(line.to, edge.to, `a transition log line whose to is not its transition's: ${what}`);
+    if (line.moved === true && line.transition !== 'create') assert.ok(edge.from.includes(/** @type {string} */ (line.from)), `a transition that moved from a state it does not leave: ${what}`);
+  }
   const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
   assert.deepEqual(empty, [], `a log line with empty fields: ${what}`);
 }
@@ -324,7 +338,19 @@ function toldAsItIs(orderNo, { attempt, events, cancels, owed, money }) {
     owed.map((r) => r.tid).sort(),
     `${story}: one refund.due per amount owed`,
   );
-  for (const e of events) assert.deepEqual([e.order_id, e.provider], [attempt.order_id, attempt.provider], `${story}: ${e.type} names another attempt`);
+  // Each event names its attempt and carries its view as result-url shows it (the documented schema), in the
+  // state its type says, a failed one with the fixed text of its code.
+  /** @type {Record<string, string[]>} */
+  const viewOf = { 'payment.paid': ['paid'], 'payment.failed': ['failed'], 'payment.cancelled': ['cancelled'], 'vbank.issued': ['awaiting_deposit'], 'vbank.expired': ['cancelled'], 'payment.refunded': ['paid', 'refunded'] };
+  for (const e of events) {
+    assert.deepEqual([e.order_id, e.provider, e.data.order_no, e.data.order_id], [attempt.order_id, attempt.provider, orderNo, attempt.order_id], `${story}: ${e.type} names another attempt`);
+    const parsed = ResultSchema.safeParse(e.data);
+    assert.ok(parsed.success, `${story}: ${e.type}'s data is not a result view: ${parsed.error?.message}`);
+    // (A refund_due entry given back tells payment.refunded with the view of the attempt that money came with,
+    // whatever its state.)
+    if (viewOf[e.type] && e.data.cancel?.source !== 'due') assert.ok(viewOf[e.type].includes(e.data.status), `${story}: ${e.type} carries a ${e.data.status} view`);
+    if (e.data.status === 'failed') assert.equal(e.data.message, failText(e.data.code), `${story}: ${e.type}'s message is not the fixed text of its code`);
+  }
   // Each payment's (and amount owed's) ledger row is this order's, and its counters are its cancels' sums
   // (held: every cancel that counts, requested, unknown or done; refunded: the done ones).
   for (const { tid, row } of money) {
