@@ -91,7 +91,8 @@ export function cancelsSuite(title, body) {
       await postForm(/** @type {string} */ (result.action), result.fields);
       // result-url waits for the verification (the sandbox's own RetryURL copy may hold it).
       const res = (await s.call(`/api/kpg/result?order_no=${session.json.order_no}`)).json;
-      assert.equal(res.status, payMethod === 'vbank' ? 'awaiting_deposit' : 'paid', JSON.stringify(res));
+      // (Not paid: the server's own lines about this order say why, e.g. the receipt API's failure.)
+      assert.equal(res.status, payMethod === 'vbank' ? 'awaiting_deposit' : 'paid', `${JSON.stringify(res)}\n${JSON.stringify(s.logs.filter((l) => l.order_no === session.json.order_no))}`);
       return { order, orderNo: /** @type {string} */ (session.json.order_no), tid: /** @type {string} */ (res.tid), fields: result.fields };
     }
 
