@@ -66,10 +66,10 @@ export type CancelArgs = z.input<typeof CancelArgsSchema>;
 export const CancelDueArgsSchema = CancelArgsSchema.pick({ reason: true, refund_account: true, idempotency_key: true, requested_by: true, client_ip: true });
 export type CancelDueArgs = z.input<typeof CancelDueArgsSchema>;
 
-/** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
 /** The reference of a cancel the shop recorded with kpg.recordCancel (a PG's own references never start so). */
 const SHOP_REF = 'staff:';
 
+/** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
 export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
 
 /** What each field must look like, for the 400 message. */
