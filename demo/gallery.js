@@ -336,7 +336,9 @@ function build() {
       const figure = el('figure', { id, tabindex: '-1' }, el('figcaption', {}, el('b', {}, label), note), element);
       grid.append(figure);
       if (how.start) {
-        waits.push(element.updateComplete.then(() => (element.pay(), reach(element, how.state))));
+        // The state is set at once; its render may wait for idle time (a busy one does: reactive.ts's
+        // requestIdleUpdate), so the specimen is shown once the update that follows it is complete.
+        waits.push(element.updateComplete.then(() => (element.pay(), reach(element, how.state))).then(() => element.updateComplete));
       }
       // The consent step shown (issue 25), and a buyer's tick on 전체 동의 where the specimen says so.
       if (how.terms) {
