@@ -77,6 +77,28 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
     fc.assert(fc.property(hostile, (json) => onlyKpgErrors(() => parseCardList(json))), { numRuns: 400 });
   });
 
+  it('card-list numbers: a card is kept only when each number-like field is a whole number (digits with text before or after them are no number)', () => {
+    // The PG sends these as numbers or as digits in strings; "12개월" or "3.5" would read as NaN months.
+    const fields = ['sort_no', 'istl_psbl_amt', 'istl_start_mnts', 'istl_finish_mnts', 'nintr_istl_start_mnts', 'nintr_istl_finish_mnts'] as const;
+    const tails = ['', ' ', '\t', '개월', 'abc', '.5', '-1', ' 3', '원', '0x'];
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.stringMatching(/^[0-9]{1,6}$/), fc.constantFrom(...tails), fc.constantFrom('', ' ', '-', '+', '약 ', 'x'), (field, digits, tail, lead) => {
+        const value = `${lead}${digits}${tail}`;
+        const entry = { card_cpny_cd: 'S001', card_cpny_name: 'BC카드', [field]: value };
+        let kept = false;
+        try {
+          kept = parseCardList({ ret_code: 0, list: [entry] }).length === 1;
+        } catch (error) {
+          if (!(error instanceof KpgError)) throw error;
+        }
+        return kept === (lead.trim() === '' && tail.trim() === '');
+      }),
+      { numRuns: 300 },
+    );
+    // ...and a number sent as a number is kept.
+    expect(parseCardList({ ret_code: 0, list: [{ card_cpny_cd: 'S001', card_cpny_name: 'BC카드', istl_finish_mnts: 12 }] })).to.have.length(1);
+  });
+
   it('receipt JSON (Shinhan redirect and Smartro slip)', () => {
     const shinhan = providers.shinhan.receipt as Extract<ReceiptSupport, { kind: 'backend' }>;
     const smartro = providers.smartro.receipt!;
