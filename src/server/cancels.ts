@@ -453,7 +453,7 @@ export function createCancels(deps: CancelsDeps) {
       // Told as every account's close is (vbank.expired), in the transition's own transaction.
       const moved = await store.transition(open.order_no, 'expire', { reason: 'cancelled-by-shop' }, nowIso(), transitionEvents('expire'));
       if (moved) deps.eventsWritten?.();
-      log.write({ event: 'transition', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account' });
+      log.write({ event: 'transition', level: moved ? 'info' : 'warn', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account' });
       return { status: 'done', cancelled_amount: 0, refunded_total: 0, balance: 0, code: 'account-closed', message: 'The virtual account was closed before any deposit: no money to give back.' };
     }
     // A refusal: the account may have taken its deposit meanwhile (reconcile records it; cancel again then).
@@ -486,24 +486,25 @@ export function createCancels(deps: CancelsDeps) {
     const state = await provider.cancelState(attempt, cancel.tid);
     if (!state.ok) return cancel;
     const verdict = judge(cancel, money, state.state, await store.cancelsOf(cancel.provider, cancel.tid));
-    if (verdict.kind === 'wait') return cancel;
-    if (verdict.kind === 'not-done' && !old) return cancel;
-    if (verdict.kind === 'staff') {
-      return (await settle(cancel, { status: 'unknown', staff_check: true, code: 'staff-check', pg_message: verdict.why }, route))?.cancel ?? cancel;
+    // One case per verdict, none a fallback: a verdict of no known kind settles nothing (and fails tsc).
+    switch (verdict.kind) {
+      case 'done':
+        return (
+          (await settle(cancel, { status: 'done', amount: verdict.amount, pg_ref: verdict.entry?.ref ?? null, pg_cancel_id: verdict.entry?.cancelId ?? null, pg_cancelled_at: verdict.entry?.at ?? null, nothing_left: verdict.nothingLeft }, route))?.cancel ?? cancel
+        );
+      case 'staff':
+        return (await settle(cancel, { status: 'unknown', staff_check: true, code: 'staff-check', pg_message: verdict.why }, route))?.cancel ?? cancel;
+      case 'not-done':
+        // A young cancel the PG does not show yet may still be on its way: failed only once it is old.
+        if (!old) return cancel;
+        return (await settle(cancel, { status: 'failed', code: 'not-cancelled', pg_message: verdict.why }, route))?.cancel ?? cancel;
     }
-    if (verdict.kind === 'not-done') {
-      return (await settle(cancel, { status: 'failed', code: 'not-cancelled', pg_message: verdict.why }, route))?.cancel ?? cancel;
-    }
-    return (
-      (await settle(cancel, { status: 'done', amount: verdict.amount, pg_ref: verdict.entry?.ref ?? null, pg_cancel_id: verdict.entry?.cancelId ?? null, pg_cancelled_at: verdict.entry?.at ?? null, nothing_left: verdict.nothingLeft }, route))?.cancel ?? cancel
-    );
   }
 
   type Verdict =
     | { kind: 'done'; amount: number; entry?: PgCancelEntry; nothingLeft: boolean }
     | { kind: 'not-done'; why: string }
-    | { kind: 'staff'; why: string }
-    | { kind: 'wait' };
+    | { kind: 'staff'; why: string };
 
   /** What the PG's records prove about an unknown cancel. */
   function judge(cancel: CancelRecord, money: PaymentMoney, pg: PgCancelState, ledger: CancelRecord[]): Verdict {
