@@ -250,6 +250,10 @@ export function logLineSaysWhat(line) {
     const edge = /** @type {Record<string, { from: readonly string[], to: string }>} */ ({ ...TRANSITIONS, create: { from: [], to: 'pending' } })[/** @type {string} */ (line.transition)];
     assert.ok(edge, `a transition log line of no transition in state.ts: ${what}`);
     assert.equal(line.to, edge.to, `a transition log line whose to is not its transition's: ${what}`);
+    // A transition that did not move (another request or instance moved the attempt first) is a warning, as
+    // payments/ledger.ts's move() writes it; one that moved is info. The hand-written lines follow the same rule.
+    assert.equal(typeof line.moved, 'boolean', `a transition log line that does not say whether it moved: ${what}`);
+    assert.equal(line.level, line.moved ? 'info' : 'warn', `a transition log line whose level does not follow moved: ${what}`);
     if (line.moved === true && line.transition !== 'create') assert.ok(edge.from.includes(/** @type {string} */ (line.from)), `a transition that moved from a state it does not leave: ${what}`);
   }
   const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
