@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { REFUSAL_SAMPLES } from '../../dist/server/index.js';
+import { HttpError, REFUSAL_SAMPLES } from '../../dist/server/index.js';
 import { answerJson, forEachEngine, readAll, SANDBOX_SECRETS, serve, shopOrders, startServer } from './server-helpers.mjs';
 import { hardeningSetup } from './server-hardening-setup.mjs';
 import { testClock } from './clock.mjs';
@@ -116,6 +116,29 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
     const everything = `${r.text}\n${JSON.stringify(server.logs)}`;
     assert.ok(!everything.includes(KEY.slice(0, 6)), `a prefix of the key leaked: ${r.json.message.slice(-40)}`);
     assert.match(r.json.message, /\[redacted\]/);
+  });
+
+  test("item 9: a key in an error the shop's own clientIp function throws (before the server has taken the request in) is redacted from the reply and the log like any other text", async (t) => {
+    const KEY = SANDBOX_SECRETS[0];
+    /** @type {Error | undefined} */
+    let thrown;
+    const s = await setup(t, {
+      clientIp: () => {
+        if (thrown) throw thrown;
+        return undefined;
+      },
+    });
+    for (const [error, status] of /** @type {const} */ ([[new HttpError(503, 'no-address', `the proxy header is missing (SPGKEY ${KEY})`), 503], [new Error(`clientIp failed near ${KEY}`), 500]])) {
+      thrown = error;
+      const r = await s.raw('/api/kpg/result?order_no=T-1');
+      const text = await r.text();
+      assert.equal(r.status, status, text);
+      assert.ok(!text.includes(KEY), `the key reached the reply: ${text}`);
+      if (status === 503) assert.match(text, /\[redacted\]/);
+    }
+    thrown = undefined;
+    assert.ok(!JSON.stringify(s.logs).includes(KEY), 'the key reached the log');
+    assert.ok(s.logs.some((l) => l.event === 'error' && String(l.message).includes('clientIp failed near')), 'the plain error is logged');
   });
 
   // ----------------------------------------------------------------------------------------- item 12
