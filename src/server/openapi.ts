@@ -151,7 +151,12 @@ export const CardListSchema = z
 export const ReceiptSchema = z
   .union([
     z.object({ provider: z.literal('shinhan'), redirect_url: z.string() }),
-    z.object({ provider: z.literal('smartro'), receipt: z.record(z.string(), z.unknown()).describe("Smartro's receipt API answer, only the fields the slip shows (card and account numbers masked).") }),
+    z.object({
+      provider: z.literal('smartro'),
+      receipt: z.record(z.string(), z.unknown()).describe("Smartro's receipt API answer, only the fields the slip shows (card and account numbers masked)."),
+      refunded_total: z.number().optional().describe("Once something was given back: what the ledger gave back in all (the slip's 취소 금액), not the PG's words."),
+      balance: z.number().optional().describe('With refunded_total: what is left of what the buyer paid (the slip\'s 잔액).'),
+    }),
   ]);
 
 export const CancelAnswerSchema = z
@@ -249,6 +254,23 @@ const consoleErrors = (extra: Record<string, Answer> = {}, { query = true, post 
   ...extra,
 });
 const NOT_CONFIGURED = error('authorizeStaff is not configured (not-found).');
+
+/**
+ * What every route can answer besides its own answers, in the form its errors take (app.ts's `kind`: a page
+ * for the buyer's browser, text for Smartro's server, JSON for the rest): 500 internal-error (the cause only
+ * in the shop's log), and for a route that reads a body, 408 body-timeout and 413 body-too-large (64 KiB).
+ */
+function commonAnswers(route: Route): Record<string, Answer> {
+  const kind = route.path === '/smartro/retry' ? 'text' : route.tag === 'shinhan' || route.tag === 'smartro' ? 'page' : 'json';
+  const answer = (code: string, description: string): Answer =>
+    kind === 'text' ? { description: `\`ERROR ${code}\`: ${description}`, type: 'text/plain' } : kind === 'page' ? page(`A page that says so (${code}): ${description}`) : error(`${code}: ${description}`);
+  return {
+    ...(route.body
+      ? { '408': answer('body-timeout', 'the body did not arrive in time.'), '413': answer('body-too-large', 'the body is over 64 KiB.') }
+      : {}),
+    '500': answer('internal-error', 'something the server did not expect; the cause is in its log, never in the answer.'),
+  };
+}
 /** What the server sets itself on a staff cancel: never taken from the body. */
 const SERVER_SET = { requested_by: true, client_ip: true } as const;
 const JSON_BODY: Media[] = ['application/json'];
@@ -382,7 +404,7 @@ export const ROUTES: Route[] = [
     answers: {
       '200': { description: '`OK`: recorded (or already).', type: 'text/plain' },
       '400': { description: '`REFUSED <code>`', type: 'text/plain' },
-      '404': error('unsupported-provider'),
+      '404': { description: '`ERROR unsupported-provider`: this shop has not configured Smartro.', type: 'text/plain' },
       '429': { description: '`ERROR rate-limited`', type: 'text/plain' },
       '503': { description: '`RETRY <code>`: not verified yet; Smartro sends it again.', type: 'text/plain' },
     },
@@ -673,8 +695,9 @@ export function openApiDocument({ basePath = '/api/kpg', version = VERSION }: Op
       const schema = ref(requests, route.body.schema, `${Id}Body`);
       operation.requestBody = { required: true, content: Object.fromEntries(route.body.type.map((type) => [type, { schema }])) };
     }
+    const all = Object.entries({ ...commonAnswers(route), ...route.answers }).sort(([a], [b]) => a.localeCompare(b));
     operation.responses = Object.fromEntries(
-      Object.entries(route.answers).map(([status, answer]) => {
+      all.map(([status, answer]) => {
         const out: Json = { description: answer.description };
         if (answer.schema) out.content = { [answer.type ?? 'application/json']: { schema: ref(answers, answer.schema, `${Id}${status}`) } };
         else if (answer.type) out.content = { [answer.type]: { schema: { type: 'string' } } };
