@@ -14,11 +14,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { after, before, describe } from 'node:test';
-import { createKpgServer, openStore, toNodeHandler } from '../../dist/server/index.js';
+import { createKpgServer, openApiDocument, openStore, toNodeHandler } from '../../dist/server/index.js';
+import { builtText } from '../../dist/server/http.js';
 import { eventsOf } from '../../dist/server/payments/events.js';
 import { TRANSITIONS } from '../../dist/server/state.js';
 import { failText } from '../../dist/server/texts.js';
 import { ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
+import Ajv2020 from 'ajv/dist/2020.js';
 
 export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
 export const PG_SKIP = PG_URL ? false : process.env.KPG_TEST_DATABASE_SKIP || 'PostgreSQL is not available (run through `npm test`, which starts one)';
@@ -217,6 +219,63 @@ export function asDocumented(path, method, status, json) {
   }
 }
 
+/**
+ * The OpenAPI document (src/server/openapi.ts) as every answer of every test is checked against it: its
+ * operations by path template (a literal path before a parameter), each answer's JSON schema compiled once
+ * (ajv, JSON Schema 2020-12, the document's dialect).
+ */
+const DOCUMENT = (() => {
+  const doc = openApiDocument();
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  ajv.addSchema({ $id: 'kpg:openapi', components: doc.components });
+  /** @type {Map<string, import('ajv').ValidateFunction>} */
+  const compiled = new Map();
+  /** @param {unknown} schema */
+  const validator = (schema) => {
+    const text = JSON.stringify(schema).replaceAll('"#/components/', '"kpg:openapi#/components/');
+    let check = compiled.get(text);
+    if (!check) compiled.set(text, (check = ajv.compile(JSON.parse(text))));
+    return check;
+  };
+  const paths = Object.keys(doc.paths)
+    .map((path) => ({ path, re: new RegExp(`^${path.replace(/[.]/g, '\\.').replace(/\{[a-z_]+\}/g, '[^/]+')}$`), params: (path.match(/\{/g) ?? []).length }))
+    .sort((a, b) => a.params - b.params);
+  return { doc, validator, paths };
+})();
+
+/**
+ * Every answer the server gives, to any route (the buyers', the PGs', the staff's), in every test, is one
+ * the OpenAPI document says that operation gives: its status is listed, its media type is the listed one,
+ * and its JSON matches the listed schema. A path no route has answers 404, a method the path does not take
+ * 405. Returns what is wrong, or nothing.
+ * @param {string} method @param {string} path the path under the server's basePath @param {number} status
+ * @param {string} type the answer's media type @param {string} body
+ * @returns {string | undefined}
+ */
+export function undocumentedAnswer(method, path, status, type, body) {
+  const what = `${method} ${path} answered ${status} ${type || '(no body)'}`;
+  const found = DOCUMENT.paths.find((p) => p.re.test(path));
+  if (!found) return status === 404 ? undefined : `${what}, on a path the document does not list`;
+  const op = DOCUMENT.doc.paths[found.path][method.toLowerCase()];
+  if (!op) return status === 405 || status === 404 ? undefined : `${what}, a method the document does not list for ${found.path}`;
+  const answer = op.responses[String(status)];
+  if (!answer) return `${what}: ${status} is not documented for ${method} ${found.path} (${Object.keys(op.responses).join(', ')})`;
+  if (!answer.content) return undefined;
+  const media = answer.content[type];
+  if (!media) return `${what}: ${type} is not documented for ${status} (${Object.keys(answer.content).join(', ')})`;
+  if (type !== 'application/json') return undefined;
+  let json;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return `${what}: the body is not JSON: ${body.slice(0, 200)}`;
+  }
+  const check = DOCUMENT.validator(media.schema);
+  if (check(json)) return undefined;
+  const errors = (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`).join('; ');
+  return `${what} outside its schema: ${errors.slice(0, 1500)}\n${body.slice(0, 400)}`;
+}
+
 /** The log's events (src/server/log.ts LogEvent) and what each line of them names besides `t`, `level` and `event`. */
 const LOG_EVENTS = {
   transition: ['transition', 'order_no', 'to', 'why'], // and `from`, null only where the attempt is created
@@ -389,7 +448,27 @@ export async function startServer(t, store, options, extra = {}) {
   // exactly as its status says, whatever the test asserts.
   t.after(async () => toldOnce(await kpg.store(), new Set(logs.map((l) => l.order_no).filter((o) => typeof o === 'string'))));
   t.after(() => kpg.close());
-  server.on('request', toNodeHandler(kpg));
+  // Every answer, whoever asked (this test, a sandbox PG posting its result, a browser's redirect), is read on
+  // the side and checked against the OpenAPI document when the test ends.
+  /** @type {Promise<string | undefined>[]} */
+  const answers = [];
+  const basePath = kpg.basePath === '/' ? '' : kpg.basePath;
+  const observed = Object.assign(Object.create(kpg), {
+    /** @param {Request} request @param {any} env */
+    async fetch(request, env) {
+      const response = await kpg.fetch(request, env);
+      const path = new URL(request.url).pathname.slice(basePath.length) || '/';
+      const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+      const text = builtText(response) ?? (response.body ? response.clone().text() : '');
+      answers.push(Promise.resolve(text).then((body) => undocumentedAnswer(request.method, path, response.status, type, body), (error) => `${request.method} ${path}: the answer could not be read (${error})`));
+      return response;
+    },
+  });
+  t.after(async () => {
+    const wrong = (await Promise.all(answers)).filter(Boolean);
+    assert.deepEqual(wrong, [], 'answers the OpenAPI document does not describe');
+  });
+  server.on('request', toNodeHandler(observed));
   await kpg.ready;
   const secrets = extra.secrets ?? [];
   const defaultBuyer = extra.buyer === undefined ? 'alice' : extra.buyer;
