@@ -33,6 +33,7 @@ import { ConfirmSchema, STAFF_HEADER } from './staff.js';
 import {
   AuditAnswerSchema,
   AuditQuerySchema,
+  CancelAnswerSchema,
   DeliveriesAnswerSchema,
   DeliveriesQuerySchema,
   MeSchema,
@@ -159,17 +160,7 @@ export const ReceiptSchema = z
     }),
   ]);
 
-export const CancelAnswerSchema = z
-  .object({
-    status: z.enum(['done', 'unknown', 'refused']),
-    cancel_id: z.number().optional(),
-    pg_cancel_id: z.string().optional(),
-    cancelled_amount: z.number(),
-    refunded_total: z.number(),
-    balance: z.number(),
-    code: z.string().optional(),
-    message: z.string().optional(),
-  });
+export { CancelAnswerSchema };
 
 /** 409 from a staff cancel route: refused (a CancelAnswer whose code says why), or an error (idempotency-key-reused...). */
 export const CancelRefusalSchema = z.union([CancelAnswerSchema, ErrorSchema]);
@@ -192,7 +183,7 @@ export const OrderCancelsSchema = z
 // The schemas above against the types the code returns: a field added to one and not the other fails the build.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agreed = <T extends true>() => 0 as unknown as T;
-agreed<Same<keyof typeof CancelAnswerSchema.shape, keyof CancelAnswer>>();
+agreed<Same<keyof z.infer<typeof CancelAnswerSchema>, keyof CancelAnswer>>();
 agreed<Same<keyof typeof ResultSchema.shape, keyof PaymentView>>();
 
 // ---------------------------------------------------------------------------------------------

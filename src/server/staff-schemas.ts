@@ -192,16 +192,23 @@ export type Story = z.infer<typeof StorySchema>;
 
 export const ReceiptAnswerSchema = z.object({ provider: Provider, tid: z.string(), url: z.string().url() });
 
-export const CancelAnswerSchema = z.object({
-  status: z.enum(['done', 'unknown', 'refused']),
+const cancelFigures = {
   cancel_id: z.number().int().positive().optional(),
   pg_cancel_id: z.string().optional(),
-  cancelled_amount: Won,
   refunded_total: Won,
   balance: Won,
-  code: z.string().optional(),
   message: z.string().optional(),
-});
+};
+/** What a cancel answers, by its status: only a done one gave anything back; one refused or unknown says why. */
+export const CancelAnswerSchema = z.discriminatedUnion('status', [
+  z
+    .object({ status: z.literal('done'), ...cancelFigures, cancelled_amount: Won, code: z.string().optional() })
+    .describe('Given back: cancelled_amount (0 only for a virtual account closed before any deposit, code account-closed).'),
+  z
+    .object({ status: z.literal('unknown'), ...cancelFigures, cancelled_amount: z.literal(0), code: z.string() })
+    .describe("The PG's outcome is not known yet: nothing counted as given back; code says what is awaited (pg-unreachable, staff-check, in-progress...)."),
+  z.object({ status: z.literal('refused'), ...cancelFigures, cancelled_amount: z.literal(0), code: z.string() }).describe('Nothing given back; code says why.'),
+]);
 
 export const RefundsDueAnswerSchema = z.object({ items: z.array(RefundDueSchema) });
 export const ResolveAnswerSchema = z.object({ resolved: z.literal(true) });

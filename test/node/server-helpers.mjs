@@ -19,7 +19,7 @@ import { builtText } from '../../dist/server/http.js';
 import { eventsOf } from '../../dist/server/payments/events.js';
 import { TRANSITIONS } from '../../dist/server/state.js';
 import { failText } from '../../dist/server/texts.js';
-import { ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
+import { CancelAnswerSchema, ErrorSchema, ReceiptSchema, ResultSchema, SessionAnswerSchema, SessionConflictSchema, TermsSchema } from '../../dist/server/openapi.js';
 import Ajv2020 from 'ajv/dist/2020.js';
 
 export const PG_URL = process.env.KPG_TEST_DATABASE_URL;
@@ -448,6 +448,20 @@ export async function startServer(t, store, options, extra = {}) {
   // exactly as its status says, whatever the test asserts.
   t.after(async () => toldOnce(await kpg.store(), new Set(logs.map((l) => l.order_no).filter((o) => typeof o === 'string'))));
   t.after(() => kpg.close());
+  // What the cancel API answers a test's code is a documented CancelAnswer, whatever the test asserts (only a
+  // done cancel gave anything back; a refused or unknown one says why): the same schema the staff routes'
+  // answers are checked against below.
+  for (const name of /** @type {const} */ (['cancel', 'cancelDue', 'confirmCancel', 'recordCancel'])) {
+    const method = /** @type {(...args: any[]) => Promise<unknown>} */ (kpg[name]);
+    Object.assign(kpg, {
+      [name]: async (/** @type {any[]} */ ...args) => {
+        const answer = await method(...args);
+        const checked = CancelAnswerSchema.safeParse(answer);
+        assert.ok(checked.success, `kpg.${name} answered outside CancelAnswerSchema: ${checked.error?.message}\n${JSON.stringify(answer)}`);
+        return answer;
+      },
+    });
+  }
   // Every answer, whoever asked (this test, a sandbox PG posting its result, a browser's redirect), is read on
   // the side and checked against the OpenAPI document when the test ends.
   /** @type {Promise<string | undefined>[]} */
