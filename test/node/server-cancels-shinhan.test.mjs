@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { createKpgServer } from '../../dist/server/index.js';
 import { openStore } from '../../dist/server/store/open.js';
 import { cancelsSuite } from './server-cancels-setup.mjs';
+import { storeWith } from './server-helpers.mjs';
 
 cancelsSuite('cancels: Shinhan, keys, races', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test('Shinhan: a partial cancel keeps paid with the balance; the rest makes it refunded; the PG answered what the ledger holds', async (t) => {
@@ -28,6 +29,40 @@ cancelsSuite('cancels: Shinhan, keys, races', ({ engine, store, database, setup,
     assert.ok(s.logs.some((l) => l.event === 'transition' && l.transition === 'refund' && l.order_no === p.orderNo));
     const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: p.order.order_id, device_type: 2 });
     assert.deepEqual([session.status, session.json.code], [409, 'already-paid'], 'a refunded order takes no new payment');
+  });
+
+  test('an amount equal to everything left, without a tax-free part, is a whole cancel: v1.0/payments/cancel at Shinhan, kind full in the ledger, refunded', async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s);
+    const part = await s.kpg.cancel({ order_id: p.order.order_id, amount: 4000, reason: '한 개 반품', idempotency_key: key() });
+    assert.deepEqual([part.status, part.balance], ['done', 7000]);
+    const rest = await s.kpg.cancel({ order_id: p.order.order_id, amount: 7000, reason: '나머지 반품', idempotency_key: key() });
+    assert.deepEqual([rest.status, rest.cancelled_amount, rest.refunded_total, rest.balance], ['done', 7000, 11000, 0]);
+    assert.deepEqual((await atPg(s, 'shinhan', p.tid)).cancels.map((/** @type {any} */ c) => [c.kind, c.amount]), [['partial', 4000], ['full', 7000]], 'what is left goes by the whole cancel');
+    assert.deepEqual((await store().cancelsOf('shinhan', p.tid)).map((/** @type {any} */ c) => c.kind), ['partial', 'full']);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
+  test('a cancel whose amount another cancel took in full between the balance check and the ledger row: refused exceeds-balance (nothing in flight), nothing sent', async (t) => {
+    /** @type {(() => Promise<unknown>) | undefined} */
+    let first;
+    const s = await setup(t, {
+      wrap: (/** @type {any} */ inner) =>
+        storeWith(inner, {
+          beginCancel: async (own, ...args) => {
+            // Another caller's cancel runs to its end at this moment (once): the balance this one read is gone.
+            const other = first;
+            first = undefined;
+            if (other) await other();
+            return own(...args);
+          },
+        }),
+    });
+    const p = await payShinhan(s);
+    first = () => s.kpg.cancel({ order_id: p.order.order_id, amount: 6000, reason: '먼저 온 반품', idempotency_key: key() });
+    const late = await s.kpg.cancel({ order_id: p.order.order_id, amount: 6000, reason: '늦은 반품', idempotency_key: key() });
+    assert.deepEqual([late.status, late.code, late.cancelled_amount, late.refunded_total, late.balance], ['refused', 'exceeds-balance', 0, 6000, 5000], JSON.stringify(late));
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'one PG call: the first');
   });
 
   test('the same key twice: one PG call and the same answer; the same key with other arguments is refused (409, the field named)', async (t) => {
