@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { Webhook, WebhookVerificationError as LibraryError } from 'standardwebhooks';
 import { verifyWebhook, WebhookVerificationError } from '../../dist/server/index.js';
 import { testClock, tickingClock } from './clock.mjs';
-import { deadOrigin, forEachEngine, hiddenFields, postForm, readAll, sandboxes, SANDBOX_SECRETS, serve, shinhanDecide, shopOrders, smartroDecide, startServer, uid, until } from './server-helpers.mjs';
+import { deadOrigin, forEachEngine, hiddenFields, postForm, readAll, sandboxes, SANDBOX_SECRETS, serve, shinhanDecide, shopOrders, smartroDecide, startServer, storeWith, uid, until } from './server-helpers.mjs';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -209,6 +209,28 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     // The gaps between attempts: 5 s, 30 s, 2 min (by the pinned clock the relay reads).
     const times = lines.map((l) => Date.parse(l.t));
     assert.deepEqual(times.slice(1).map((x, i) => x - times[i]), [5 * SECOND, 30 * SECOND, 2 * MINUTE]);
+  });
+
+  test("a relay pass that fails (the database drops the connection as it claims deliveries) is an error of the relay in the log and the caller's rejection; the next pass delivers", async (t) => {
+    const clock = testClock();
+    const shop = shopOrders();
+    const handler = shopHandler({ shop });
+    let drop = false;
+    const database = storeWith(store(), {
+      claimDeliveries: async (own, ...args) => {
+        if (!drop) return own(...args);
+        drop = false;
+        throw new Error('Connection terminated unexpectedly');
+      },
+    });
+    const s = await setup(t, { onEvent: handler.onEvent, delivery: { background: false }, database }, { shop, clock });
+    const { order } = await s.paidOrder();
+    drop = true;
+    await assert.rejects(s.kpg.deliverEvents(), /Connection terminated unexpectedly/);
+    assert.deepEqual(s.logs.filter((l) => l.where === 'relay').map((l) => [l.event, l.level, l.message]), [['error', 'error', 'Connection terminated unexpectedly']]);
+    assert.equal(handler.calls.length, 0);
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 1, failed: 0, dead: 0 });
+    assert.deepEqual([...handler.paid], [[order.order_id, 1]]);
   });
 
   test('a handler slower than delivery.timeoutMs fails (its signal aborted) and is not called again while it still runs; once it returns, the retry is delivered', async (t) => {
