@@ -453,7 +453,7 @@ export function createCancels(deps: CancelsDeps) {
       // Told as every account's close is (vbank.expired), in the transition's own transaction.
       const moved = await store.transition(open.order_no, 'expire', { reason: 'cancelled-by-shop' }, nowIso(), transitionEvents('expire'));
       if (moved) deps.eventsWritten?.();
-      log.write({ event: 'transition', level: moved ? 'info' : 'warn', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account' });
+      log.write({ event: 'transition', level: moved ? 'info' : 'warn', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account', reason: 'cancelled-by-shop' });
       return { status: 'done', cancelled_amount: 0, refunded_total: 0, balance: 0, code: 'account-closed', message: 'The virtual account was closed before any deposit: no money to give back.' };
     }
     // A refusal: the account may have taken its deposit meanwhile (reconcile records it; cancel again then).

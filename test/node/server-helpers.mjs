@@ -313,6 +313,10 @@ export function logLineSaysWhat(line) {
     // payments/ledger.ts's move() writes it; one that moved is info. The hand-written lines follow the same rule.
     assert.equal(typeof line.moved, 'boolean', `a transition log line that does not say whether it moved: ${what}`);
     assert.equal(line.level, line.moved ? 'info' : 'warn', `a transition log line whose level does not follow moved: ${what}`);
+    // An attempt that ends failed says why in its code, one that ends cancelled in its reason (what the
+    // attempt row keeps, and what staff search the log by).
+    const why = /** @type {Record<string, string>} */ ({ decline: 'code', fail: 'code', cancel: 'reason', expire: 'reason' })[/** @type {string} */ (line.transition)];
+    if (line.moved === true && why) assert.ok(typeof line[why] === 'string' && line[why] !== '', `a ${line.transition} transition's log line without its ${why}: ${what}`);
     if (line.moved === true && line.transition !== 'create') assert.ok(edge.from.includes(/** @type {string} */ (line.from)), `a transition that moved from a state it does not leave: ${what}`);
   }
   const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
