@@ -29,7 +29,7 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
       t,
       store(),
       {
-        smartro: { ...SANDBOX_SMARTRO, pcAction: `${smartro.origin}/interfaceURL.jsp`, mobileAction: `${smartro.origin}/pay/interfaceURL`, apiBase: `${smartro.origin}/`, receiptLookupByMoid: true },
+        smartro: { ...SANDBOX_SMARTRO, pcAction: `${smartro.origin}/interfaceURL.jsp`, mobileAction: `${smartro.origin}/pay/interfaceURL`, apiBase: `${smartro.origin}/`, receiptLookupByMoid: true, payMethods: ['card', 'vbank'] },
         loadOrder: shop.loadOrder,
         authorize: shop.authorize,
         pgTimeoutMs: TIMEOUT_MS,
@@ -40,7 +40,7 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
       { secrets: SANDBOX_SECRETS },
     );
     const order = shop.add();
-    const session = () => server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
+    const session = (/** @type {Record<string, unknown>} */ extra = {}) => server.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, ...extra });
     const status = async (/** @type {string} */ orderNo) => (await server.call(`/api/kpg/result?order_no=${orderNo}`)).json.status;
     /** The receipt API fails this way for its next calls. @param {string} mode */
     const fail = async (mode) => {
@@ -88,6 +88,25 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
       s.clock.advance(31 * 60_000);
       await s.kpg.reconcile();
       assert.equal(await s.status(orderNo), 'paid', 'once Smartro answers, the approval is recorded');
+    });
+
+    test(`a virtual account whose receipt-API check answers ${mode} is in doubt, neither issued nor failed; once Smartro answers, reconcile records it issued with its account`, HANG_BOUND, async (t) => {
+      const s = await setup(t);
+      const started = await s.session({ pay_method: 'vbank' });
+      assert.equal(started.status, 200, started.text);
+      const orderNo = started.json.order_no;
+      const form = await smartroDecide(started.json, 'approve');
+      assert.equal(form.fields.ResultCode, '4100');
+      await s.fail(mode);
+      await postForm(/** @type {string} */ (form.action), form.fields);
+      assert.ok(['processing', 'unknown'].includes(await s.status(orderNo)), 'no account is shown the buyer from an unchecked form');
+      s.heal();
+      s.clock.advance(31 * 60_000);
+      await s.kpg.reconcile();
+      const res = (await s.call(`/api/kpg/result?order_no=${orderNo}`)).json;
+      assert.equal(res.status, 'awaiting_deposit', JSON.stringify(res));
+      assert.ok(res.vbank?.bank_name && res.vbank?.due_date, JSON.stringify(res.vbank));
+      assert.ok(s.logs.some((l) => l.order_no === orderNo && l.transition === 'issue' && l.from === 'unknown'), 'issued from unknown: the check failed, the attempt was in doubt');
     });
 
     test(`a closed window whose Moid lookup answers ${mode} is not replaced (409); Smartro's own "no approval" lets the buyer pay again`, HANG_BOUND, async (t) => {
