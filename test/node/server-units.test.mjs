@@ -9,6 +9,7 @@ import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/serv
 import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
+import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
@@ -36,6 +37,17 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // A name without "=" is there with an empty value (as URLSearchParams reads it), never a value of our own.
   assert.equal(odd.B, '');
   assert.deepEqual(Object.keys(odd).sort(), ['A', 'B'], 'a value without a name is dropped');
+});
+
+test("phpUrlencode (Smartro's CancelMSG, as its PHP sample sends it): letters, digits and -_. stay, a space is +, every other byte of the 256 is %XX in capitals", () => {
+  // PHP's urlencode(): RFC 1738's unreserved set less ~ (PHP encodes it), application/x-www-form-urlencoded's space.
+  const keep = new Set([...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.'].map((c) => c.charCodeAt(0)));
+  for (let b = 0; b < 256; b++) {
+    const expected = keep.has(b) ? String.fromCharCode(b) : b === 0x20 ? '+' : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    assert.equal(phpUrlencode(Uint8Array.of(b)), expected, `byte 0x${b.toString(16)}`);
+  }
+  // PHP 8: urlencode(iconv('UTF-8', 'EUC-KR', "고객 요청 0-9_.~*'")).
+  assert.equal(phpUrlencode(encodeEucKr("고객 요청 0-9_.~*'")), '%B0%ED%B0%B4+%BF%E4%C3%BB+0-9_.%7E%2A%27');
 });
 
 test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, and whatever follows SPGKEY or apikey', () => {
