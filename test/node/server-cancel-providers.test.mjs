@@ -277,6 +277,21 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(receipts, 2, 'asked before and after');
   });
 
+  test('a cancel module that answers success while the receipt API shows no new cancel: unknown (the cancel may be made), never refused', async (t) => {
+    /** @type {string | undefined} */
+    let before;
+    const origin = await rewritingProxy(t, (text) => {
+      if (!text.trimStart().startsWith('{')) return text; // the cancel module's answer, as Smartro sent it
+      before ??= text;
+      return before; // the receipt API: as it was before the cancel, at every look
+    });
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
+    assert.equal(r.kind, 'unknown', JSON.stringify(r));
+    assert.match(/** @type {any} */ (r).message, /^Smartro's cancel module answered (2001|2211), but the receipt API shows no new cancel\.$/);
+  });
+
   test('the session form of an attempt that names no pay method is a card payment, and a buyer without phone or e-mail still fills the fields Smartro requires', async () => {
     const urls = { shinhanReturn: '', shinhanCancel: '', shinhanFail: '', smartroReturn: 'http://shop.test/r', smartroRetry: 'http://shop.test/retry', smartroStop: 'http://shop.test/stop' };
     const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}x${++seq}`, device_type: 2, product_name: '기본값', pay_method: null });
