@@ -300,6 +300,14 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const story = (await s.get(`/orders/${p.order.order_id}`)).json;
     parses(server.StorySchema, consoleSide.StorySchema, story, 'story with a debt');
     assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind.startsWith('refund')).map((/** @type {any} */ e) => e.kind), ['refund-due', 'refund-resolved']);
+    // At one instant the timeline keeps the story's order (attempt, status, refusal, debt, cancel, resolution,
+    // event, staff), not the order the console read them in: a debt recorded at the instant a cancel was asked
+    // comes before that cancel, and the debt's refund.due event after both.
+    const part = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '부분 환불', idempotency_key: key() });
+    const asked = /** @type {string} */ ((await st.getCancel(/** @type {number} */ (part.cancel_id)))?.requested_at);
+    assert.ok(await recordOwed(st, { provider: 'shinhan', tid: `T${randomBytes(8).toString('hex')}`, merchant_id: 'kpgdemo01', order_no: p.orderNo, order_id: p.order.order_id, amount: 500, reason: 'duplicate' }, asked));
+    const same = (await s.get(`/orders/${p.order.order_id}`)).json.timeline.filter((/** @type {any} */ e) => Date.parse(e.at) === Date.parse(asked));
+    assert.deepEqual(same.map((/** @type {any} */ e) => [e.kind, e.type ?? null]), [['refund-due', null], ['cancel', null], ['event', 'refund.due']], JSON.stringify(same));
     const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
     assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
   });
