@@ -10,6 +10,7 @@ import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
+import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
@@ -48,6 +49,21 @@ test("phpUrlencode (Smartro's CancelMSG, as its PHP sample sends it): letters, d
   }
   // PHP 8: urlencode(iconv('UTF-8', 'EUC-KR', "고객 요청 0-9_.~*'")).
   assert.equal(phpUrlencode(encodeEucKr("고객 요청 0-9_.~*'")), '%B0%ED%B0%B4+%BF%E4%C3%BB+0-9_.%7E%2A%27');
+});
+
+test("staff lists mask names: every character but the first and the last of each word, a two-character name's last (이* for 이산), one character as it is", () => {
+  const cases = /** @type {const} */ ([
+    ['홍길동', '홍*동'],
+    ['이산', '이*'],
+    ['남궁민수', '남**수'],
+    ['김', '김'],
+    ['John Smith', 'J**n S***h'],
+    ['Al Li', 'A* L*'],
+    ['𠀀𠀁', '𠀀*'], // a syllable outside the BMP is one character, not two halves
+    ['', null],
+    [null, null],
+  ]);
+  for (const [name, masked] of cases) assert.equal(maskName(name), masked, String(name));
 });
 
 test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, and whatever follows SPGKEY or apikey', () => {
