@@ -292,6 +292,17 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.match(/** @type {any} */ (r).message, /^Smartro's cancel module answered (2001|2211), but the receipt API shows no new cancel\.$/);
   });
 
+  test("a receipt API that answers for another TID is no word on this payment's cancels: nothing is sent, and the lookup says which TID it named", async (t) => {
+    const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? text.replace(/"tid"\s*:\s*"[^"]*"/, '"tid":"kpgtest01m9999999999999999"') : text));
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    const state = await provider.cancelState(p.attempt, p.tid);
+    assert.deepEqual(state, { ok: false, message: `The receipt API answered for TID kpgtest01m9999999999999999, not ${p.tid}.` });
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([r.kind, /** @type {any} */ (r).code], ['refused', 'pg-unreachable']);
+    assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0, 'nothing was sent');
+  });
+
   test('the session form of an attempt that names no pay method is a card payment, and a buyer without phone or e-mail still fills the fields Smartro requires', async () => {
     const urls = { shinhanReturn: '', shinhanCancel: '', shinhanFail: '', smartroReturn: 'http://shop.test/r', smartroRetry: 'http://shop.test/retry', smartroStop: 'http://shop.test/stop' };
     const attempt = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}x${++seq}`, device_type: 2, product_name: '기본값', pay_method: null });
