@@ -197,6 +197,27 @@ export function saysWhatToFix(path, json) {
 }
 
 /**
+ * A result view carries what its status says, and nothing another status carries (payments/views.ts):
+ * paid and refunded a TID (refunded its refunded_total and a balance of 0); awaiting_deposit a TID and the
+ * account; failed a code and the fixed text of that code, no TID; cancelled a reason, no TID; the open
+ * states (pending, processing, unknown) none of these. Checked on every result answer, every event's data and
+ * every kpg.payment() of every test.
+ * @param {Record<string, any>} view @param {string} where
+ */
+export function viewSaysItsState(view, where) {
+  const what = `${where}: a ${view.status} view ${JSON.stringify(view).slice(0, 400)}`;
+  const has = (/** @type {string} */ key) => view[key] !== undefined && view[key] !== null;
+  const tid = ['paid', 'refunded', 'awaiting_deposit'].includes(view.status);
+  assert.equal(tid ? typeof view.tid === 'string' && view.tid !== '' : has('tid'), tid, `${what} ${tid ? 'without' : 'with'} a TID`);
+  assert.equal(has('vbank'), view.status === 'awaiting_deposit' || (tid && view.pay_method === 'vbank' && has('vbank')), `${what}: its account is where it should not be, or missing`);
+  assert.equal(has('code') && has('message'), view.status === 'failed', `${what}: code and message belong to failed views`);
+  if (view.status === 'failed') assert.equal(view.message, failText(view.code), `${what}: its message is not the fixed text of its code`);
+  assert.equal(typeof view.reason === 'string' && view.reason !== '', view.status === 'cancelled', `${what}: a reason belongs to cancelled views`);
+  if (view.status === 'refunded') assert.deepEqual([typeof view.refunded_total, view.balance], ['number', 0], `${what}: refunded without refunded_total and a balance of 0`);
+  if (!['paid', 'refunded'].includes(view.status)) assert.ok(!has('refunded_total') && !has('balance'), `${what}: money given back on an attempt that took none`);
+}
+
+/**
  * The widget's JSON routes answer what the OpenAPI document (src/server/openapi.ts) says they answer: checked
  * on every answer of every test, not only the openapi test's one tour of the routes. (The staff routes and
  * the cancels have their own schemas, checked by that tour.)
@@ -214,9 +235,7 @@ export function asDocumented(path, method, status, json) {
   assert.ok(checked.success, `${method} ${path} answered ${status} outside its documented schema: ${checked.error?.message}\n${JSON.stringify(json).slice(0, 500)}`);
   // The buyer reads only fixed texts: a failed attempt's message is the one its code chooses, never the PG's.
   const view = /** @type {Record<string, unknown>} */ (json);
-  if (route === '/result' && status === 200 && view.status === 'failed') {
-    assert.equal(view.message, failText(/** @type {string} */ (view.code)), `${method} ${path}: a failed attempt's message is not the fixed text of its code: ${JSON.stringify(json).slice(0, 500)}`);
-  }
+  if (route === '/result' && status === 200) viewSaysItsState(view, `${method} ${path}`);
 }
 
 /**
@@ -416,7 +435,7 @@ function toldAsItIs(orderNo, { attempt, events, cancels, owed, money }) {
     // (A refund_due entry given back tells payment.refunded with the view of the attempt that money came with,
     // whatever its state.)
     if (viewOf[e.type] && e.data.cancel?.source !== 'due') assert.ok(viewOf[e.type].includes(e.data.status), `${story}: ${e.type} carries a ${e.data.status} view`);
-    if (e.data.status === 'failed') assert.equal(e.data.message, failText(e.data.code), `${story}: ${e.type}'s message is not the fixed text of its code`);
+    viewSaysItsState(e.data, `${story}: ${e.type}`);
   }
   // Each payment's (and amount owed's) ledger row is this order's, and its counters are its cancels' sums
   // (held: every cancel that counts, requested, unknown or done; refunded: the done ones).
@@ -455,6 +474,14 @@ export async function startServer(t, store, options, extra = {}) {
   // What the cancel API answers a test's code is a documented CancelAnswer, whatever the test asserts (only a
   // done cancel gave anything back; a refused or unknown one says why): the same schema the staff routes'
   // answers are checked against below.
+  const payment = kpg.payment;
+  Object.assign(kpg, {
+    payment: async (/** @type {string} */ orderId) => {
+      const view = await payment(orderId);
+      if (view) viewSaysItsState(view, `kpg.payment(${orderId})`);
+      return view;
+    },
+  });
   for (const name of /** @type {const} */ (['cancel', 'cancelDue', 'confirmCancel', 'recordCancel'])) {
     const method = /** @type {(...args: any[]) => Promise<unknown>} */ (kpg[name]);
     Object.assign(kpg, {
