@@ -99,33 +99,107 @@ const VbankSchema = z.object({
   due_date: z.string().nullable().describe('YYYY-MM-DD, Korea time.'),
 });
 
-/** GET / POST result (and every event's `data`, kpg.payment()): PaymentView in events/types.ts. */
-export const ResultSchema = z
-  .looseObject({
-    status: z.enum(STATUSES),
-    order_no: z.string(),
-    order_id: z.string(),
-    provider: Provider,
-    amount: z.number(),
-    product_name: z.string(),
-    pay_method: PayMethodSchema.optional(),
-    tid: z.string().nullable().optional(),
-    approved_at: z.string().optional(),
-    card_cpny_cd: z.string().optional(),
-    card_name: z.string().optional(),
-    card_no: z.string().optional().describe('Masked: at most the first 6 and last 4 digits.'),
-    install_month: z.string().optional(),
-    bank_name: z.string().optional(),
-    vbank: VbankSchema.optional(),
-    code: z.string().optional(),
-    message: z.string().optional().describe('failed: the fixed text the buyer may see.'),
-    pg_message: z.string().optional().describe("failed: the PG's own words, for developers."),
-    reason: z.string().optional(),
-    refunded_total: z.number().optional().describe('refunded, and paid once a cancel is done: what was given back in all.'),
-    balance: z.number().optional().describe('refunded (0), and paid once a cancel is done: what is left of what the buyer paid.'),
-    escrow: z.boolean().optional().describe("Shinhan's escr_yn on return_url: the buyer chose escrow in the PG's window."),
-    terms_agreed: z.array(z.number()).optional().describe("The PG terms (terms_no) the buyer agreed to before this attempt, recorded with it."),
-  });
+/**
+ * GET / POST result (and every event's `data`, kpg.payment()): PaymentView in events/types.ts, one schema
+ * per status (a union by `status`): each status carries what it says and nothing another status carries
+ * (a paid view its TID, a failed one its code and fixed text, a cancelled one its reason, an open one none
+ * of these), so a client generated from this document narrows on `status`.
+ */
+const ResultCommon = {
+  order_no: z.string(),
+  order_id: z.string(),
+  provider: Provider,
+  amount: z.number(),
+  product_name: z.string(),
+  pay_method: PayMethodSchema.optional(),
+  escrow: z.boolean().optional().describe("Shinhan's escr_yn on return_url: the buyer chose escrow in the PG's window."),
+  terms_agreed: z.array(z.number()).optional().describe('The PG terms (terms_no) the buyer agreed to before this attempt, recorded with it.'),
+};
+/** A field this status never carries. */
+const Never = z.never().optional();
+const PaymentDetails = {
+  approved_at: z.string().optional(),
+  card_cpny_cd: z.string().optional(),
+  card_name: z.string().optional(),
+  card_no: z.string().optional().describe('Masked: at most the first 6 and last 4 digits.'),
+  install_month: z.string().optional(),
+  bank_name: z.string().optional(),
+};
+const NoPaymentDetails = { approved_at: Never, card_cpny_cd: Never, card_name: Never, card_no: Never, install_month: Never, bank_name: Never };
+const NoFailure = { code: Never, message: Never, pg_message: Never };
+const NoMoneyBack = { refunded_total: Never, balance: Never };
+const Tid = z.string().min(1);
+const paidLike = (status: 'paid' | 'refunded') => ({
+  status: z.literal(status),
+  ...ResultCommon,
+  tid: Tid.describe("The PG's transaction id."),
+  ...PaymentDetails,
+  vbank: VbankSchema.optional().describe('A virtual account paid: the account it was paid into.'),
+  ...NoFailure,
+  reason: Never,
+});
+const open = (status: 'pending' | 'processing' | 'unknown', description: string) =>
+  z.looseObject({ status: z.literal(status), ...ResultCommon, tid: Never, ...NoPaymentDetails, vbank: Never, ...NoFailure, reason: Never, ...NoMoneyBack }).describe(description);
+export const ResultSchema = z.discriminatedUnion('status', [
+  open('pending', 'Started, no outcome yet (the PG window may be open).'),
+  open('processing', 'An approval is being confirmed with the PG.'),
+  open('unknown', "The PG's answer was lost; the server asks the PG again (reconcile) until it knows."),
+  z
+    .looseObject({
+      ...paidLike('paid'),
+      refunded_total: z.number().optional().describe('Once a cancel is done: what was given back in all.'),
+      balance: z.number().optional().describe('Once a cancel is done: what is left of what the buyer paid.'),
+    })
+    .describe('Paid. refunded_total and balance appear once part of it was given back.'),
+  z
+    .looseObject({
+      ...paidLike('refunded'),
+      refunded_total: z.number().describe('What was given back in all.'),
+      balance: z.literal(0),
+    })
+    .describe('Paid, then given back whole.'),
+  z
+    .looseObject({
+      status: z.literal('awaiting_deposit'),
+      ...ResultCommon,
+      tid: Tid.describe("The account's transaction at the PG."),
+      ...NoPaymentDetails,
+      vbank: VbankSchema.describe('The account the buyer deposits into.'),
+      ...NoFailure,
+      reason: Never,
+      ...NoMoneyBack,
+    })
+    .describe('A virtual account (가상계좌) was issued; the deposit has not arrived.'),
+  z
+    .looseObject({
+      status: z.literal('failed'),
+      ...ResultCommon,
+      tid: Never,
+      ...NoPaymentDetails,
+      vbank: Never,
+      code: z.string().min(1).describe("A kebab-case code or the PG's code."),
+      message: z.string().min(1).describe('The fixed text the buyer may see for the code (never the PG\'s words).'),
+      pg_message: z.string().optional().describe("The PG's own words, for developers."),
+      reason: Never,
+      ...NoMoneyBack,
+    })
+    .describe('Declined or failed: nothing was taken.'),
+  z
+    .looseObject({
+      status: z.literal('cancelled'),
+      ...ResultCommon,
+      tid: Never,
+      ...NoPaymentDetails,
+      vbank: Never,
+      ...NoFailure,
+      reason: z
+        .string()
+        .min(1)
+        .describe('buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch, cancelled-by-shop...'),
+      ...NoMoneyBack,
+    })
+    .describe('Ended without a payment (or a virtual account closed before its deposit).'),
+]);
 
 /** GET {base}/terms (issue 25): the PG's terms as the widget shows them, and the hash a session echoes. */
 export const TermsSchema = z
@@ -184,7 +258,8 @@ export const OrderCancelsSchema = z
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const agreed = <T extends true>() => 0 as unknown as T;
 agreed<Same<keyof z.infer<typeof CancelAnswerSchema>, keyof CancelAnswer>>();
-agreed<Same<keyof typeof ResultSchema.shape, keyof PaymentView>>();
+type KeysOf<T> = T extends unknown ? keyof T : never;
+agreed<Same<KeysOf<(typeof ResultSchema.options)[number]['shape']>, keyof PaymentView>>();
 
 // ---------------------------------------------------------------------------------------------
 // The routes

@@ -180,6 +180,41 @@ test('the document is OpenAPI 3.1 in structure: info, servers, paths, operations
   }
 });
 
+test('a result is one schema per status: each status carries what it says and nothing another status carries', () => {
+  const doc = openApiDocument();
+  const { compile } = validators(doc);
+  const result = compile({ $ref: '#/components/schemas/Result' });
+  const base = { order_no: 'ORD-1', order_id: 'o_1', provider: 'shinhan', amount: 50000, product_name: '한글 상품' };
+  const vbank = { bank_name: '신한은행', holder: '케이피지', amount: 50000, due_date: '2026-12-09' };
+  /** @type {[string, Record<string, unknown>, boolean][]} */
+  const cases = [
+    ['paid', { status: 'paid', tid: 'T1' }, true],
+    ['paid, part given back', { status: 'paid', tid: 'T1', card_no: '9410-12**-****-1234', refunded_total: 1000, balance: 49000 }, true],
+    ['paid without its TID', { status: 'paid' }, false],
+    ['paid with an empty TID', { status: 'paid', tid: '' }, false],
+    ['paid with a reason', { status: 'paid', tid: 'T1', reason: 'superseded' }, false],
+    ['paid with a failure code', { status: 'paid', tid: 'T1', code: 'x', message: 'm' }, false],
+    ['refunded', { status: 'refunded', tid: 'T1', refunded_total: 50000, balance: 0 }, true],
+    ['refunded with a balance left', { status: 'refunded', tid: 'T1', refunded_total: 1000, balance: 49000 }, false],
+    ['refunded without refunded_total', { status: 'refunded', tid: 'T1', balance: 0 }, false],
+    ['awaiting_deposit', { status: 'awaiting_deposit', tid: 'T1', vbank }, true],
+    ['awaiting_deposit without its account', { status: 'awaiting_deposit', tid: 'T1' }, false],
+    ['awaiting_deposit with card details', { status: 'awaiting_deposit', tid: 'T1', vbank, card_no: '1234' }, false],
+    ['failed', { status: 'failed', code: 'card-declined', message: '카드사에서 승인하지 않았습니다.', pg_message: 'pg' }, true],
+    ['failed without its text', { status: 'failed', code: 'card-declined' }, false],
+    ['failed with a TID', { status: 'failed', code: 'x', message: 'm', tid: 'T1' }, false],
+    ['cancelled', { status: 'cancelled', reason: 'popup-closed' }, true],
+    ['cancelled without its reason', { status: 'cancelled' }, false],
+    ['cancelled with money given back', { status: 'cancelled', reason: 'x', refunded_total: 0, balance: 0 }, false],
+    ['pending', { status: 'pending', pay_method: 'card', terms_agreed: [1, 2] }, true],
+    ['pending with a TID', { status: 'pending', tid: 'T1' }, false],
+    ['processing with a null TID', { status: 'processing', tid: null }, false],
+    ['unknown with an account', { status: 'unknown', vbank }, false],
+    ['a status that is none', { status: 'done' }, false],
+  ];
+  for (const [what, fields, valid] of cases) assert.equal(result({ ...base, ...fields }), valid, `${what}: ${JSON.stringify(result.errors?.slice(0, 2))}`);
+});
+
 test('the package ships the same document (kpg-checkout/server/openapi.json, basePath /api/kpg)', () => {
   assert.equal(pkg.exports['./server/openapi.json'], './dist/server/openapi.json');
   const shipped = JSON.parse(readFileSync(new URL('../../dist/server/openapi.json', import.meta.url), 'utf8'));
