@@ -19,7 +19,7 @@
  *   GET  {base}/openapi.json       the OpenAPI 3.1 document of all of these (openapi.ts)     JSON
  */
 import { Hono, type Context } from 'hono';
-import { HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo } from './http.js';
+import { ERROR_FORMS, HttpError, json, jsonText, mediaType, page, readBodyBytes, redirect, returnPage, text, withOrderNo, type ErrorForm } from './http.js';
 import { clientKey, requestContext, type Limiter } from './limits.js';
 import { errorText, type Logger } from './log.js';
 import type { Payments } from './payments/index.js';
@@ -48,8 +48,7 @@ export interface KpgEnv {
   clientIp?: string;
 }
 
-type Kind = 'json' | 'page' | 'text';
-type Env = { Bindings: KpgEnv; Variables: { kind: Kind } };
+type Env = { Bindings: KpgEnv; Variables: { kind: ErrorForm } };
 
 export interface AppDeps {
   basePath: string;
@@ -80,7 +79,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>().basePath(deps.basePath);
 
-  const kind = (k: Kind) => async (c: Context<Env>, next: () => Promise<void>) => {
+  const kind = (k: ErrorForm) => async (c: Context<Env>, next: () => Promise<void>) => {
     c.set('kind', k);
     await deps.ready();
     await next();
@@ -205,7 +204,8 @@ export function createApp(deps: AppDeps) {
   });
 
   // ----------------------------------------------------------------------------- Shinhan (pages)
-  app.use('/shinhan/*', kind('page'));
+  // The PG's routes answer an error as a page or as text (http.ts ERROR_FORMS: the OpenAPI document reads it too).
+  for (const [path, form] of ERROR_FORMS) app.use(path, kind(form));
 
   app.post('/shinhan/return', async (c) => {
     need('shinhan');
@@ -249,10 +249,6 @@ export function createApp(deps: AppDeps) {
   });
 
   // ----------------------------------------------------------------------------- Smartro
-  app.use('/smartro/return', kind('page'));
-  app.use('/smartro/stop', kind('page'));
-  app.use('/smartro/retry', kind('text'));
-
   async function smartroForm(c: Context<Env>) {
     const fields = parseResultForm(await bytes(c), c.req.header('content-type') ?? '');
     const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.trim() !== ''));
@@ -313,7 +309,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(() => json(404, { code: 'not-found', message: 'No such kpg-checkout route.' }));
 
   app.onError((error, c) => {
-    const k: Kind = c.get('kind') ?? 'json';
+    const k: ErrorForm = c.get('kind') ?? 'json';
     let httpError: HttpError;
     if (error instanceof HttpError) httpError = error;
     else {

@@ -30,6 +30,24 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * How a route answers an error: JSON `{code, message}` (the widget's routes, the staff's), a small page (the
+ * PG's returns and stops: the buyer's browser is there), or `ERROR <code>` as text (Smartro's RetryURL,
+ * server to server). One table, read by app.ts (its error handler) and the OpenAPI document (the 408, 413 and
+ * 500 every operation lists); a path it does not name answers JSON. `/x/*` names everything under `/x/`.
+ */
+export type ErrorForm = 'json' | 'page' | 'text';
+export const ERROR_FORMS: ReadonlyArray<readonly [path: string, form: ErrorForm]> = [
+  ['/shinhan/*', 'page'],
+  ['/smartro/return', 'page'],
+  ['/smartro/stop', 'page'],
+  ['/smartro/retry', 'text'],
+];
+export function errorForm(path: string): ErrorForm {
+  const found = ERROR_FORMS.find(([p]) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
+  return found ? found[1] : 'json';
+}
+
 /** 413: more than `limit` bytes (the connection is closed after the reply). */
 export const bodyTooLarge = (limit: number) => new HttpError(413, 'body-too-large', `The request body is over ${limit} bytes.`, undefined, {}, { Connection: 'close' });
 /** 408: the body did not arrive in time (the connection is closed after the reply). */

@@ -52,6 +52,7 @@ import {
   StorySchema,
 } from './staff-schemas.js';
 import { STATUSES } from './state.js';
+import { errorForm } from './http.js';
 
 // ---------------------------------------------------------------------------------------------
 // What the routes answer
@@ -327,7 +328,7 @@ const NOT_CONFIGURED = error('authorizeStaff is not configured (not-found).');
  * in the shop's log), and for a route that reads a body, 408 body-timeout and 413 body-too-large (64 KiB).
  */
 function commonAnswers(route: Route): Record<string, Answer> {
-  const kind = route.path === '/smartro/retry' ? 'text' : route.tag === 'shinhan' || route.tag === 'smartro' ? 'page' : 'json';
+  const kind = errorForm(route.path);
   const answer = (code: string, description: string): Answer =>
     kind === 'text' ? { description: `\`ERROR ${code}\`: ${description}`, type: 'text/plain' } : kind === 'page' ? page(`A page that says so (${code}): ${description}`) : error(`${code}: ${description}`);
   return {
