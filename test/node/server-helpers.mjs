@@ -317,8 +317,33 @@ export function logLineSaysWhat(line) {
     if (line.moved === true && why) assert.ok(typeof line[why] === 'string' && line[why] !== '', `a ${line.transition} transition's log line without its ${why}: ${what}`);
     if (line.moved === true && line.transition !== 'create') assert.ok(edge.from.includes(/** @type {string} */ (line.from)), `a transition that moved from a state it does not leave: ${what}`);
   }
+  if (line.event === 'cancel' && 'status' in line) {
+    // A cancel's line (cancels.ts logCancel): a warning exactly when it did not give back (failed, or unknown:
+    // the staff search the log for these), with its code; it names the cancel, its order and TID, and amount.
+    const bad = line.status === 'failed' || line.status === 'unknown';
+    assert.equal(line.level, bad ? 'warn' : 'info', `a ${line.status} cancel's log line at ${line.level}: ${what}`);
+    if (bad) assert.ok(typeof line.code === 'string', `a ${line.status} cancel's log line without its code: ${what}`);
+    assert.ok(Number.isInteger(line.cancel_id) && Number.isInteger(line.amount) && typeof line.tid === 'string' && typeof line.order_id === 'string', `a cancel's log line that does not say which: ${what}`);
+    assert.notEqual(line.requested_amount, line.amount, `a cancel's log line with a requested_amount that is its amount: ${what}`);
+  }
+  if (line.event === 'cancel' && line.what === 'close-account') assert.equal(line.level, line.outcome === 'done' ? 'info' : 'warn', `a closed account's log line at ${line.level}: ${what}`);
   const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
   assert.deepEqual(empty, [], `a log line with empty fields: ${what}`);
+}
+
+/**
+ * A cancel's log line says what was asked where the PG gave back another amount (a Shinhan promotion's rule, a
+ * whole cancel of less than asked): `requested_amount` exactly when the ledger's row asked for other than the
+ * line's amount. Checked against the store when the test ends. @param {PaymentStore} store @param {any[]} logs
+ */
+async function cancelLinesSayWhatWasAsked(store, logs) {
+  for (const line of logs) {
+    if (line.event !== 'cancel' || !('status' in line) || !Number.isInteger(line.cancel_id)) continue;
+    const row = await store.getCancel(line.cancel_id);
+    if (!row) continue;
+    const asked = row.requested_amount !== null && row.requested_amount !== line.amount ? row.requested_amount : undefined;
+    assert.equal(line.requested_amount, asked, `a cancel's log line and what its row asked (${row.requested_amount}): ${JSON.stringify(line)}`);
+  }
 }
 
 /**
@@ -425,6 +450,68 @@ function toldAsItIs(orderNo, { attempt, events, cancels, owed, money }) {
   }
 }
 
+/** The sandbox PGs each test started (sandboxes(t)), by test: their records, as the PGs keep them. */
+const PG_RECORDS = new WeakMap();
+
+/**
+ * The product's first promise, checked after every test that ran the sandbox PGs, whatever the test asserts:
+ * the PG's own records and the server's ledger agree on the money.
+ * - Money the PG holds (taken and not given back) is counted by the ledger: its attempt is paid by that TID,
+ *   or the TID is owed back (refund_due), or the attempt is still open (reconcile will ask). Anything else is
+ *   money lost: a buyer charged for an order the shop thinks failed, or charged twice.
+ * - An attempt the ledger says paid by a TID was paid at the PG by that TID (money moved there).
+ * - The ledger never says more was given back of a payment than the PG gave back.
+ * Records of orders another server's store holds are not this store's business.
+ * @param {PaymentStore} store @param {{ shinhan: any, smartro: any }[]} pgs
+ */
+export async function pgAgrees(store, pgs) {
+  if (!pgs.length) return;
+  const { balanceOf } = await import('../../demo/sandbox/shinhan/cancel.mjs');
+  const owed = new Set((await store.refundsDue({ includeResolved: true })).map((r) => r.tid));
+  for (const { shinhan, smartro } of pgs) {
+    const records = [
+      ...[...shinhan.payments.values()].map((/** @type {any} */ p) => ({
+        provider: 'shinhan',
+        orderNo: p.orderNo,
+        tid: p.tid,
+        moved: p.status === 'confirmed' || p.status === 'deposited',
+        balance: balanceOf(p),
+        given: p.cancels.reduce((/** @type {number} */ n, /** @type {any} */ c) => n + c.amount, 0),
+        asked: p.cancels.filter((/** @type {any} */ c) => c.via === 'api').reduce((/** @type {number} */ n, /** @type {any} */ c) => n + c.amount, 0),
+      })),
+      ...[...smartro.payments.values()].map((/** @type {any} */ p) => ({
+        provider: 'smartro',
+        orderNo: p.moid,
+        tid: p.tid,
+        moved: p.status === 'approved' && (p.payMethod !== 'VBANK' || p.vbank?.depositedAt != null),
+        balance: p.amount - p.cancel.cancelledAmount,
+        given: p.cancel.cancelledAmount,
+        asked: p.cancel.log.filter((/** @type {any} */ c) => c.via === 'api').reduce((/** @type {number} */ n, /** @type {any} */ c) => n + c.amount, 0),
+      })),
+    ];
+    for (const r of records) {
+      const attempt = await store.getAttempt(r.orderNo);
+      if (!attempt || attempt.provider !== r.provider) continue;
+      const story = `${r.provider} ${r.orderNo} (${attempt.status}${attempt.tid ? ` by ${attempt.tid}` : ''}), at the PG ${r.tid ?? '(no TID)'} ${r.moved ? `took money, ${r.balance} won still held` : 'took no money'}`;
+      const paidHere = (attempt.status === 'paid' || attempt.status === 'refunded') && attempt.tid === r.tid;
+      const open = ['pending', 'processing', 'unknown', 'awaiting_deposit'].includes(attempt.status);
+      if (r.moved && r.balance > 0) assert.ok(paidHere || owed.has(r.tid) || open, `${story}: money lost (the ledger neither counts it paid nor owes it back)`);
+      if (paidHere) assert.ok(r.moved, `${story}: the ledger says paid by a TID the PG took no money for`);
+      if (paidHere || owed.has(r.tid)) {
+        // The cancels of this TID in the ledger, but those the shop recorded itself (kpg.recordCancel: a refund
+        // it made outside the PG, say by bank transfer, which the PG's records cannot show).
+        const cancels = (await store.cancelsOfOrder(attempt.order_id)).filter((c) => c.tid === r.tid && !c.idempotency_key.startsWith('pg:staff:'));
+        const sum = (/** @type {string[]} */ statuses) => cancels.filter((c) => statuses.includes(c.status)).reduce((n, c) => n + c.amount, 0);
+        const done = sum(['done']);
+        const doubt = sum(['requested', 'unknown']);
+        assert.ok(done <= r.given, `${story}: the ledger says ${done} won was given back, the PG gave back ${r.given}`);
+        // What the server asked the PG to give back and the PG did is counted done, or still in doubt: never refused.
+        assert.ok(r.asked <= done + doubt, `${story}: the PG gave back ${r.asked} won the server asked for; the ledger counts ${done} done and ${doubt} in doubt`);
+      }
+    }
+  }
+}
+
 /**
  * A kpg-checkout/server over `store`, mounted on its own node:http server. Every reply is checked for the
  * `secrets` (keys never reach a browser). Requests carry `x-buyer: alice` unless told otherwise.
@@ -449,6 +536,9 @@ export async function startServer(t, store, options, extra = {}) {
   // Before the server closes (and with it a store it opened): every attempt it touched was told to the shop
   // exactly as its status says, whatever the test asserts.
   t.after(async () => toldOnce(await kpg.store(), new Set(logs.map((l) => l.order_no).filter((o) => typeof o === 'string'))));
+  // And the sandbox PGs' money agrees with its ledger: nothing taken is lost, nothing is counted the PG did not do.
+  t.after(async () => pgAgrees(await kpg.store(), PG_RECORDS.get(t) ?? []));
+  t.after(async () => cancelLinesSayWhatWasAsked(await kpg.store(), logs));
   t.after(() => kpg.close());
   // What the cancel API answers a test's code is a documented CancelAnswer, whatever the test asserts (only a
   // done cancel gave anything back; a refused or unknown one says why): the same schema the staff routes'
@@ -652,6 +742,8 @@ export async function sandboxes(t, smartroOptions = {}, shinhanOptions = {}) {
   const shinhan = await startShinhanSandbox({ port: 0, ...(typeof smartroOptions.now === 'function' ? { now: smartroOptions.now } : {}), ...shinhanOptions });
   const smartro = await startSmartroSandbox({ port: 0, ...smartroOptions });
   t.after(() => Promise.all([shinhan.close(), smartro.close()]));
+  // What the PGs' own records say is read when the test ends, against the ledger of every server it started.
+  PG_RECORDS.set(t, [...(PG_RECORDS.get(t) ?? []), { shinhan: shinhan.sandbox.state, smartro: smartro.sandbox.state }]);
   return {
     shinhan,
     smartro,
