@@ -201,13 +201,18 @@ export function createCancels(deps: CancelsDeps) {
   async function settle(cancel: CancelRecord, s: CancelSettlement, why: string): Promise<SettledCancel | undefined> {
     const settled = await store.settleCancel(cancel.id, s, nowIso(), refundedEvents);
     if (settled?.told) deps.eventsWritten?.();
-    if (settled) {
-      logCancel(settled.cancel, why, settled.refunded ? { refunded: true } : settled.resolvedDue ? { refund_due_resolved: true } : {});
-      if (settled.refunded) {
-        log.write({ event: 'transition', transition: 'refund', order_no: settled.refunded.order_no, order_id: settled.refunded.order_id, provider: settled.refunded.provider, from: 'paid', to: 'refunded', moved: true, why, tid: settled.refunded.tid });
-      }
-    }
+    if (settled) logSettled(settled.cancel, why, settled.refunded, settled.resolvedDue ? { refund_due_resolved: true } : {});
     return settled;
+  }
+
+  /**
+   * A cancel's line, and when it gave back the rest of its payment, the payment's `refund` transition after
+   * it (`refunded: true` on the cancel's line says the transition follows): however the cancel was recorded
+   * (settled, found at the PG, recorded by staff).
+   */
+  function logSettled(cancel: CancelRecord, why: string, refunded: Attempt | undefined, extra: Record<string, unknown> = {}) {
+    logCancel(cancel, why, refunded ? { ...extra, refunded: true } : extra);
+    if (refunded) log.write({ event: 'transition', transition: 'refund', order_no: refunded.order_no, order_id: refunded.order_id, provider: refunded.provider, from: 'paid', to: 'refunded', moved: true, why, tid: refunded.tid });
   }
 
   /** What a provider's outcome makes of the row: done (the PG's amount), failed, or unknown. */
@@ -616,8 +621,7 @@ export function createCancels(deps: CancelsDeps) {
     );
     if (r.ok && r.told) deps.eventsWritten?.();
     if (r.ok) {
-      logCancel(r.cancel, 'found-at-pg', r.refunded ? { refunded: true } : {});
-      if (r.refunded) log.write({ event: 'transition', transition: 'refund', order_no: r.refunded.order_no, order_id: r.refunded.order_id, provider: r.refunded.provider, from: 'paid', to: 'refunded', moved: true, why: 'reconcile/cancels', tid });
+      logSettled(r.cancel, 'found-at-pg', r.refunded);
     } else if (r.reason === 'exceeds') {
       log.write({ event: 'cancel', level: 'error', what: 'found-at-pg', outcome: 'ledger-mismatch', order_id: attempt.order_id, provider: attempt.provider, tid, amount, pg_ref: entry.ref });
     }
@@ -690,7 +694,7 @@ export function createCancels(deps: CancelsDeps) {
       }
       return refused(r.money ?? money, r.reason === 'in-flight' ? 'cancel-in-flight' : r.reason === 'exceeds' ? 'exceeds-balance' : 'no-payment', `Not recorded: ${r.reason}.`);
     }
-    logCancel(r.cancel, 'recorded-by-staff', { requested_by: args.requested_by ?? null });
+    logSettled(r.cancel, 'recorded-by-staff', r.refunded, { requested_by: args.requested_by ?? null });
     return answerOf(r.cancel, r.money, Boolean(r.refunded));
   }
 

@@ -50,6 +50,29 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: false })).json.code, 'cancel-settled');
   });
 
+  test('staff confirm a lost cancel was NOT made: refused not-cancelled-staff, the row failed with who and why, a warning in the log, and the balance is the buyer\'s again', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    // The PG fails before cancelling, and its answer is an error: the server cannot tell, the cancel is unknown.
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, applied: false, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 3000, reason: '부분 취소', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    const answer = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: false, note: '관리자 사이트에 취소 내역 없음' });
+    assert.deepEqual(
+      [answer.status, answer.json.status, answer.json.code, answer.json.cancel_id, answer.json.cancelled_amount, answer.json.refunded_total, answer.json.balance],
+      [409, 'refused', 'not-cancelled-staff', lost.cancel_id, 0, 0, 11000],
+      answer.text,
+    );
+    const row = await store().getCancel(/** @type {number} */ (lost.cancel_id));
+    assert.deepEqual([row?.status, row?.code, row?.settled_by, row?.settle_note, row?.staff_check], ['failed', 'not-cancelled-staff', 'staff:kim', '관리자 사이트에 취소 내역 없음', false]);
+    const line = s.logs.find((l) => l.event === 'cancel' && l.cancel_id === lost.cancel_id && l.status === 'failed');
+    assert.deepEqual([line?.level, line?.what, line?.code, line?.settled_by], ['warn', 'staff/confirm-not-done', 'not-cancelled-staff', 'staff:kim']);
+    // Nothing is held any more: the whole payment can be given back now.
+    const whole = await s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() });
+    assert.deepEqual([whole.status, whole.cancelled_amount, whole.balance], ['done', 11000, 0], JSON.stringify(whole));
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'the PG made one cancel: the whole one');
+  });
+
   test('two staff settle one unknown cancel at the same moment: the one whose write comes second is answered with the cancel as the first left it (no error), and the ledger holds one settlement', { timeout: 30_000 }, async (t) => {
     // The other staff's write lands between this one's read (the cancel is unknown) and its own write.
     /** @type {null | { status: 'done' | 'failed', amount?: number, code?: string }} */

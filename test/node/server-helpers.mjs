@@ -612,6 +612,18 @@ export async function startServer(t, store, options, extra = {}) {
     const all = JSON.stringify(logs);
     for (const secret of secrets) assert.ok(!all.includes(secret), 'a log line leaks a key');
     for (const line of logs) logLineSaysWhat(line);
+    // A payment given back whole says so twice, together: its last cancel's line with `refunded: true`, and at
+    // once after it the payment's refund transition (cancels.ts logSettled), however the cancel was recorded.
+    logs.forEach((line, i) => {
+      if (line.event === 'cancel' && line.refunded === true) {
+        const next = logs[i + 1];
+        assert.deepEqual([next?.event, next?.transition, next?.order_id, next?.tid], ['transition', 'refund', line.order_id, line.tid], `a cancel that gave back the rest without the refund transition after it: ${JSON.stringify(line)}`);
+      }
+      if (line.event === 'transition' && line.transition === 'refund') {
+        const before = logs[i - 1];
+        assert.deepEqual([before?.event, before?.refunded, before?.order_id], ['cancel', true, line.order_id], `a refund transition without the cancel that made it before it: ${JSON.stringify(line)}`);
+      }
+    });
   });
   return { base, kpg, call, postJson, logs, server };
 }
