@@ -301,7 +301,7 @@ export function createApp(deps: AppDeps) {
   // ----------------------------------------------------------------------------- wrong methods, the rest
   const allow: Array<[string, string]> = [
     ['/session', 'POST'], ['/result', 'GET, POST'], ['/cards', 'GET'], ['/terms', 'GET'], ['/receipt', 'GET'], ['/shinhan/return', 'POST'],
-    ['/shinhan/cancel', 'GET'], ['/shinhan/fail', 'GET'], ['/smartro/return', 'POST'], ['/smartro/retry', 'POST'], ['/smartro/stop', 'GET, POST'],
+    ['/shinhan/cancel', 'GET'], ['/shinhan/fail', 'GET'], ['/smartro/return', 'POST'], ['/smartro/retry', 'POST'], ['/smartro/stop', 'GET, POST'], ['/openapi.json', 'GET'],
   ];
   for (const [path, methods] of allow) {
     app.all(path, () => json(405, { code: 'method-not-allowed', message: `Use ${methods}.` }, { Allow: methods }));

@@ -232,7 +232,8 @@ export function createStaffRoutes(deps: StaffDeps) {
     deps,
   );
 
-  for (const [path, methods] of [...posts.map((p) => [p, 'POST']), ...['/cancels', ...gets].map((p) => [p, 'GET'])]) {
+  // Every path answers a method it does not take with 405 and Allow, the console's page and script too.
+  for (const [path, methods] of [...posts.map((p) => [p, 'POST']), ...['/cancels', ...gets, '/', '/:slash{/?}', '/kpg-admin.js'].map((p) => [p, 'GET'])]) {
     app.all(path, () => json(405, { code: 'method-not-allowed', message: `Use ${methods}.` }, { Allow: methods }));
   }
   return app;

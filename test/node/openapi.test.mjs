@@ -222,6 +222,33 @@ test('the package ships the same document (kpg-checkout/server/openapi.json, bas
 });
 
 forEachEngine('the OpenAPI document against the real server', ({ store }) => {
+  test('every path answers a method it does not take with 405 and an Allow header naming exactly the methods the document lists for it', async (t) => {
+    const shop = shopOrders();
+    const s = await startServer(t, store(), {
+      shinhan: { clientId: 'kpgdemo01', paymentApiKey: 'k'.repeat(24), searchApiKey: 's'.repeat(24), apiBase: 'http://127.0.0.1:2/' },
+      smartro: { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx', pcAction: 'http://127.0.0.1:2/a.jsp', mobileAction: 'http://127.0.0.1:2/m', apiBase: 'http://127.0.0.1:2/' },
+      loadOrder: shop.loadOrder,
+      authorize: shop.authorize,
+      authorizeStaff: () => ({ id: 'kim' }),
+      rateLimit: false,
+    });
+    const doc = openApiDocument();
+    let asked = 0;
+    const wrong = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      const listed = Object.keys(/** @type {object} */ (item)).map((m) => m.toUpperCase());
+      for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
+        if (listed.includes(method)) continue;
+        const r = await s.call(`/api/kpg${path.replace('{order_id}', 'A-1')}`, { method, headers: { 'x-staff': 'kim' }, ...(method === 'GET' ? {} : { body: '' }) });
+        const allow = (r.res.headers.get('allow') ?? '').split(/,\s*/).sort();
+        if (r.status !== 405 || allow.join() !== [...listed].sort().join()) wrong.push(`${method} ${path}: ${r.status}, Allow ${r.res.headers.get('allow')} (listed: ${listed})`);
+        asked++;
+      }
+    }
+    assert.deepEqual(wrong, []);
+    assert.ok(asked > 60, `${asked} wrong methods asked`);
+  });
+
   test('served at GET {base}/openapi.json; real requests and answers of every route match it (shinhan, smartro, pages, RetryURL, staff)', async (t) => {
     const pgs = await sandboxes(t);
     const shop = shopOrders();
