@@ -40,6 +40,13 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
     assert.equal(session.status, 200, session.text);
     const orderNo = session.json.order_no;
+    // And a Smartro payment made before the restart: reconcile's re-check of paid payments (cancels made at
+    // the PG's admin site) has no Smartro to ask, and leaves it as it is.
+    const paidOrder = s.shop.add();
+    const paidSession = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: paidOrder.order_id, device_type: 2 });
+    const approved = await smartroDecide(paidSession.json, 'approve');
+    await postForm(/** @type {string} */ (approved.action), approved.fields);
+    assert.equal((await s.result(paidSession.json.order_no)).status, 'paid');
     // The same database, a server configured for Shinhan only.
     // attemptTtlMs 1: its attempt is past its time at once (reconcile would expire an attempt it could ask about).
     const shinhanOnly = await startServer(t, store(), { shinhan: s.pgs.options.shinhan, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, attemptTtlMs: 1 }, { secrets: SANDBOX_SECRETS });
@@ -49,6 +56,7 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     assert.deepEqual([next.status, next.json.code], [409, 'attempt-in-progress'], next.text);
     const report = await shinhanOnly.kpg.reconcile();
     assert.deepEqual([(await store().getAttempt(orderNo))?.status, report.expired.filter((e) => e.order_no === orderNo)], ['pending', []], 'not expired blindly');
+    assert.equal((await store().getAttempt(paidSession.json.order_no))?.status, 'paid');
     assert.deepEqual(shinhanOnly.logs.filter((l) => l.level === 'error'), []);
   });
 
