@@ -129,6 +129,14 @@ test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued 
   }
   says({ tx_stat: 1, tx_amount: 9000 });
   assert.deepEqual(await shinhan.lookup(waiting), { kind: 'wrong-amount', details: { tid: 'V1', approved_at: '2026-12-01 10:00:00' }, amount: 9000 });
+  // A deposit whose amount confirm-info does not say (neither tx_amount nor amount) proves nothing: unknown,
+  // never "another amount" (which would close the account and owe back money nobody measured); `amount` alone will do.
+  for (const txStat of [1, 3]) {
+    says({ tx_stat: txStat, tx_amount: undefined });
+    assert.deepEqual(await shinhan.lookup(waiting), { kind: 'unknown', message: 'confirm-info answered a deposit without an amount.' }, `tx_stat ${txStat} without an amount`);
+  }
+  says({ tx_stat: 1, tx_amount: undefined, amount: 11000 });
+  assert.equal((await shinhan.lookup(waiting)).kind, 'paid', 'the amount under its other name');
   says({ tx_stat: 2 });
   assert.equal((await shinhan.lookup(waiting)).kind, 'declined');
 });

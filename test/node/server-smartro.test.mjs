@@ -554,6 +554,22 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(paid.paid?.order_no, second);
   });
 
+  test('fault 1 with the Moid lookup: the window closed while the receipt API was down; the next session finds Smartro\'s approval, records it and answers 409 already-paid naming it (never attempt-in-progress, never a second attempt)', async (t) => {
+    const s = await setup(t, { lookup: true });
+    const first = await s.started();
+    // The buyer approved; neither the return nor RetryURL reached the server; the receipt API is down when the
+    // widget reports the closed window: nothing can be told, the attempt stays pending.
+    resultFields({ orderNo: first });
+    s.api.down = true;
+    assert.equal((await s.closeWindow(first)).json.status, 'pending');
+    s.api.down = false;
+    const next = await s.session();
+    assert.deepEqual([next.status, next.json.code, next.json.order_no], [409, 'already-paid', first], next.text);
+    assert.equal((await s.result(first)).status, 'paid');
+    const attempts = (await store().attemptsIn(['pending', 'paid', 'cancelled'], { limit: 500 })).filter((a) => a.order_id === s.order.order_id);
+    assert.deepEqual(attempts.map((a) => a.order_no), [first], 'no second attempt');
+  });
+
   test('fault 1 under load: 12 racing sessions for one order (tabs, instances) open exactly one payment; the rest are 409 attempt-in-progress naming it', async (t) => {
     // The shop's loadOrder holds every session until all 12 are in, so all of them look for an open attempt
     // before any inserts one: only the one-open-attempt index can then say no (the code's own check cannot).

@@ -181,6 +181,19 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal((await s.result(again.json.order_no)).status, 'paid');
   });
 
+  test('a Smartro account past its due day, on a server restarted without Smartro: a new session of its order is 409 awaiting-deposit (nothing to ask, nothing closed blindly), reconcile leaves it, nothing thrown', async (t) => {
+    const s = await setup(t);
+    const { order, orderNo } = await s.smartroVbank();
+    s.clock.advance(4 * DAY);
+    // The same database, a server configured for Shinhan only.
+    const shinhanOnly = await startServer(t, store(), { shinhan: s.pgs.options.shinhan, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, now: s.clock.date }, { secrets: SANDBOX_SECRETS });
+    const next = await shinhanOnly.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.deepEqual([next.status, next.json.code, next.json.order_no], [409, 'awaiting-deposit', orderNo], next.text);
+    await shinhanOnly.kpg.reconcile();
+    assert.equal((await store().getAttempt(orderNo))?.status, 'awaiting_deposit');
+    assert.deepEqual(shinhanOnly.logs.filter((l) => l.level === 'error'), []);
+  });
+
   test('reconcile(): an account whose step throws (the database refused its write) is logged with its order_no and stays open; the other closes, and the next run closes it', async (t) => {
     const failing = new Set();
     const s = await setup(t, {

@@ -93,10 +93,14 @@ async function onIssued(ctx: PaymentsContext, attempt: Attempt, s: Extract<Settl
   return attempt;
 }
 
-/** Asks the PG about a virtual account awaiting its deposit and records what it says (reconcile, a late session). */
+/**
+ * Asks the PG about a virtual account awaiting its deposit and records what it says (reconcile, a late session:
+ * both pass an attempt read as awaiting_deposit). An account of a PG this server is not configured for is left
+ * as it is: nothing can ask about its deposit.
+ */
 export async function checkAccount(ctx: PaymentsContext, attempt: Attempt, route: string): Promise<Attempt> {
   const provider = ctx.providers[attempt.provider];
-  if (!provider || attempt.status !== 'awaiting_deposit') return attempt;
+  if (!provider) return attempt;
   return apply(ctx, attempt, await provider.lookup(attempt), route);
 }
 
