@@ -31,6 +31,14 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // (fn_name: Smartro's text, where an ASCII GoodsName says nothing).
   assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}`)).GoodsName, '테스트');
   assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&fn_name=${encodeURIComponent(encodeURIComponent('BC카드'))}`))), [['GoodsName', 'Book'], ['fn_name', 'BC카드']]);
+  // UrlEncode=Y alone says so, in each spelling the guide and the samples use, when no Korean text gives it
+  // away (an ASCII GoodsName, no fn_name): the base64 SignValue is decoded the second time.
+  for (const flag of ['UrlEncode=Y', 'URLEncode=Y', 'urlEncode=y']) {
+    const ascii = parseResultForm(Buffer.from(`${flag}&GoodsName=Book&SignValue=${encodeURIComponent(encodeURIComponent('ab+c/d=='))}`));
+    assert.deepEqual([ascii.GoodsName, ascii.SignValue], ['Book', 'ab+c/d=='], flag);
+  }
+  // Neither said nor given away: a value with a literal "+" (sent once, %2B) keeps it.
+  assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&ResultMsg=OK&MallReserved=${encodeURIComponent('x+y')}`))), [['GoodsName', 'Book'], ['ResultMsg', 'OK'], ['MallReserved', 'x+y']]);
   // A form that was not encoded twice is left alone even with UrlEncode=Y.
   assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=${encodeURIComponent('100% 정품')}&SignValue=${encodeURIComponent('a+b/c=')}`)).SignValue, 'a+b/c=');
   const odd = parseResultForm(Buffer.from('A=1&A=2&=x&B'));
