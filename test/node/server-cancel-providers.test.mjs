@@ -382,7 +382,15 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     await fault('smartro', { api: 'receipt', status: 503, moid: r.attempt.order_no });
     const notSent = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: r.attempt, tid: r.tid, full: true, amount: 11000, ...base });
     assert.deepEqual([notSent.kind, /** @type {any} */ (notSent).code], ['refused', 'pg-unreachable']);
+    assert.equal(/** @type {any} */ (notSent).pgMessage, 'Nothing was sent: the receipt API could not be asked first (The receipt API answered HTTP 503.).');
     assert.equal((await recordOf('smartro', r.tid)).cancel.log.length, 0);
+    // The receipt API that never answers: nothing sent either, and the staff read why.
+    const u = await smartroPaid();
+    await fault('smartro', { api: 'receipt', delay_ms: null, moid: u.attempt.order_no });
+    const silentFirst = await smartro({ cancelPassword: SMARTRO_PASSWORD }, 400).cancel({ attempt: u.attempt, tid: u.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([silentFirst.kind, /** @type {any} */ (silentFirst).code], ['refused', 'pg-unreachable']);
+    assert.match(/** @type {any} */ (silentFirst).pgMessage, /^Nothing was sent: the receipt API could not be asked first \(Receipt API \(pg-[a-z-]+\): .+\)\.$/);
+    assert.equal((await recordOf('smartro', u.tid)).cancel.log.length, 0);
   });
 
   test('hashData and the answer parser match the samples', () => {
