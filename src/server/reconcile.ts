@@ -147,8 +147,8 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     });
 
     // 2. Virtual accounts waiting for their money: a deposit the PG shows is recorded, one past due is closed.
+    // (An account of a PG this server is not configured for is left as it is: checkAccount has nothing to ask.)
     const awaiting = await eachToCheck(store, ['awaiting_deposit'], batching, async (attempt) => {
-      if (!providers[attempt.provider]) return;
       try {
         note(attempt, await payments.checkAccount(attempt, 'reconcile'));
       } catch (error) {

@@ -99,7 +99,7 @@ export type SmartroEndpoints = { pcAction: string; mobileAction: string; apiBase
 export function smartroEndpoints(options: Pick<SmartroOptions, 'env' | 'pcAction' | 'mobileAction' | 'apiBase'>): SmartroEndpoints {
   const env = options.env;
   if (env !== undefined && env !== 'test' && env !== 'real') throw new Error(`kpg server: smartro.env must be "test" or "real" (got ${JSON.stringify(env)})`);
-  const hosts = env === undefined ? undefined : SMARTRO_HOSTS[env];
+  const hosts = env && SMARTRO_HOSTS[env];
   const out = { pcAction: options.pcAction ?? hosts?.pcAction, mobileAction: options.mobileAction ?? hosts?.mobileAction, apiBase: options.apiBase ?? hosts?.apiBase };
   const missing = Object.keys(out).filter((key) => typeof out[key as keyof typeof out] !== 'string' || !out[key as keyof typeof out]?.trim());
   if (missing.length) {
