@@ -247,4 +247,38 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const noStaff = await startServer(t, store(), { ...s.pgs.options, loadOrder: s.shop.loadOrder, authorize: () => true });
     assert.equal((await noStaff.call('/api/kpg/staff/cancel', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status, 404);
   });
+
+  test("what the shop's authorizeStaff answers: true is 'staff', {id} is 'staff:<id>' (trimmed, at most 90 characters); anything else is 403 forbidden, never a 500", async (t) => {
+    /** @type {unknown} */
+    let answer;
+    const s = await startServer(t, store(), { shinhan: { clientId: 'kpgdemo01', paymentApiKey: 'payment-key-for-this-test', searchApiKey: 'search-key-for-this-test', apiBase: 'http://127.0.0.1:2/' }, authorize: () => true, loadOrder: async () => null, authorizeStaff: () => answer });
+    const me = async () => {
+      const r = await s.call('/api/kpg/staff/me', { headers: { 'X-KPG-Staff': '1' }, buyer: null });
+      return r.status === 200 ? r.json.staff : `${r.status} ${r.json?.code}`;
+    };
+    answer = true;
+    assert.equal(await me(), 'staff');
+    answer = { id: '  이순신  ' };
+    assert.equal(await me(), 'staff:이순신');
+    answer = { id: 'k'.repeat(120) };
+    assert.equal(await me(), `staff:${'k'.repeat(90)}`);
+    for (const no of [false, null, undefined, 0, '', 'kim', 1, {}, { id: '' }, { id: '   ' }, { id: 5 }, []]) {
+      answer = no;
+      assert.equal(await me(), '403 forbidden', `authorizeStaff answering ${JSON.stringify(no)}`);
+    }
+  });
+
+  test('a staff confirm names an amount only when it says done: with done false, an amount is a 400 naming it, and nothing is settled', async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    const wrong = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: false, amount: 2000 });
+    assert.deepEqual([wrong.status, wrong.json.code, wrong.json.field], [400, 'invalid-field', 'amount'], wrong.text);
+    assert.equal((await store().getCancel(/** @type {number} */ (lost.cancel_id)))?.status, 'unknown', 'nothing settled');
+    // The PG made it (the fault let the cancel through): done, for the amount staff read at the PG.
+    const done = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: true, amount: 2000 });
+    assert.deepEqual([done.status, done.json.status, done.json.cancelled_amount], [200, 'done', 2000], done.text);
+  });
 });

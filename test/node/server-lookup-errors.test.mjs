@@ -410,6 +410,15 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.ok(!r.text.includes('loadOrder'), 'the buyer is not shown the shop\'s mistake');
     const line = s.logs.find((l) => l.event === 'error' && /loadOrder returned an invalid order/.test(l.message));
     assert.match(line?.message ?? '', new RegExp(`for ${bad.order_id} \\(amount, product_name\\): amount \\(whole won\\), product_name \\(1-50\\)`));
+    // A rule between fields is named with its field: the tax-free part and its VAT within the amount.
+    const taxfree = s.shop.add();
+    s.shop.orders.set(taxfree.order_id, { ...taxfree, taxfree_amount: 12000 });
+    assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: taxfree.order_id, device_type: 2 })).status, 500);
+    assert.ok(s.logs.some((l) => l.event === 'error' && l.message.includes(`for ${taxfree.order_id} (taxfree_amount: taxfree_amount must not exceed amount, `)), 'the taxfree rule named');
+    const vat = s.shop.add();
+    s.shop.orders.set(vat.order_id, { ...vat, taxfree_amount: 1000, tax_amount: 10001 });
+    assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: vat.order_id, device_type: 2 })).status, 500);
+    assert.ok(s.logs.some((l) => l.event === 'error' && l.message.includes(`for ${vat.order_id} (tax_amount: tax_amount must not exceed amount - taxfree_amount):`)), 'the VAT rule named');
     const other = s.shop.add();
     s.shop.orders.set(other.order_id, { ...other, order_id: bad.order_id });
     assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: other.order_id, device_type: 2 })).status, 500);

@@ -9,6 +9,7 @@ import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/serv
 import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
+import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
 import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
@@ -16,6 +17,14 @@ import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
+
+test("Shinhan's numbers as the document shows them: JSON numbers, or text with blanks around; anything else is no number", () => {
+  assert.deepEqual(ShinhanStatusSchema.parse({ ret_code: ' 0 ' }).ret_code, 0);
+  const info = ShinhanConfirmInfoSchema.parse({ tid: 'T1', tx_stat: '1\n', tx_amount: ' 11000' });
+  assert.deepEqual([info.tx_stat, info.tx_amount], [1, 11000]);
+  assert.equal(ShinhanCancelSchema.parse({ tid: 'T1', amount: '1000 ' }).amount, 1000);
+  for (const bad of ['', ' ', '11,000', '1e3', '11000원', '0x10', null]) assert.equal(ShinhanConfirmInfoSchema.safeParse({ tid: 'T1', tx_stat: 1, tx_amount: bad }).success, false, JSON.stringify(bad));
+});
 
 test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEncode=Y twice, SignValue kept', () => {
   assert.equal(parseResultForm(Buffer.from(`GoodsName=${hex('C5D7BDBAC6AE')}&fn_name=BC${hex('C4ABB5E5')}`)).GoodsName, '테스트');
