@@ -270,6 +270,12 @@ describe('kpg-checkout: PG script errors', () => {
     expectSaid(outcome.detail.message, 'script-api', "did not define the PG's API (its openPopup and RES_SUCCESS)");
   });
 
+  it("a script whose openPopup throws -> script-load-failed saying what it threw; the buyer can click again", async () => {
+    const body = "window.ShinhanBizPay={RES_SUCCESS:'OK',openPopup:function(){throw new Error('팝업 모듈 오류 E77')}};";
+    const { outcome } = await expectError({ script: ORIGIN + fixture({ type: 'text/javascript', body, key: uniqueKey('s') }) }, 'script-load-failed');
+    expectSaid(outcome.detail.message, 'open-popup-threw', "The PG script's openPopup threw: 팝업 모듈 오류 E77", ['팝업 모듈 오류 E77']);
+  });
+
   it('script-src on an origin that is not allowed -> origin-not-allowed, no script inserted', async () => {
     await expectError({ script: 'https://cdn.evil.example/script.js' }, 'origin-not-allowed', 'script-src');
     expect(document.querySelector('script[src^="https://cdn.evil.example"]')).to.equal(null);

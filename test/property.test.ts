@@ -14,7 +14,8 @@ import { smartro } from '../src/providers/smartro.js';
 
 const providers = { shinhan, smartro };
 import type { ReceiptSupport } from '../src/providers/types.js';
-import { isBizPay } from '../src/providers/shinhan-start.js';
+import { apis, isBizPay, shinhanStart } from '../src/providers/shinhan-start.js';
+import { byteLength } from '../src/charset.js';
 import { isShinhanSession } from '../src/providers/shinhan.js';
 import { isSmartroSession } from '../src/providers/smartro.js';
 import * as rule from '../src/rule-schemas.js';
@@ -345,6 +346,38 @@ describe('property: the hand checks of the first stage and the click path accept
       expect(parsed).to.equal(1);
     } finally {
       (ShinhanSessionSchema as { safeParse: unknown }).safeParse = parse;
+    }
+  });
+});
+
+describe('the widget\'s units the flows do not reach', () => {
+  it('byteLength: a lone surrogate cannot be sent as UTF-8 (it would arrive as U+FFFD); a pair is one character of 4 bytes', () => {
+    expect(byteLength('홍\ud800길', 'UTF-8')).to.deep.equal({ ok: false, character: '\ud800' });
+    expect(byteLength('\udc00', 'UTF-8')).to.deep.equal({ ok: false, character: '\udc00' });
+    expect(byteLength('홍길동😀', 'UTF-8')).to.deep.equal({ ok: true, bytes: 13 });
+  });
+
+  it("Shinhan's start on a PC: a checkout without script-src finds Shinhan's own script's API ready (loaded and checked before, under '') and has nothing to wait for", () => {
+    const api = { RES_SUCCESS: 'OK', openPopup() {} };
+    const ctx = (scriptSrc: string | undefined) => ({ device: 'pc', config: { scriptSrc } }) as unknown as Parameters<NonNullable<typeof shinhanStart.prepare>>[0];
+    // Nothing may load here (Shinhan's real script is not reachable from a test): a script element is refused.
+    const create = document.createElement;
+    document.createElement = function (this: Document, tag: string, options?: ElementCreationOptions) {
+      if (tag.toLowerCase() === 'script') throw new Error('no script may load in this test');
+      return create.call(this, tag, options);
+    } as typeof document.createElement;
+    apis.set('', api);
+    try {
+      expect(shinhanStart.prepare!(ctx(undefined))).to.equal(undefined);
+    } finally {
+      apis.delete('');
+      document.createElement = create;
+    }
+    apis.set('https://pg.example/script.js', api);
+    try {
+      expect(shinhanStart.prepare!(ctx('https://pg.example/script.js'))).to.equal(undefined);
+    } finally {
+      apis.delete('https://pg.example/script.js');
     }
   });
 });
