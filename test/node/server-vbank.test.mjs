@@ -194,6 +194,31 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual(shinhanOnly.logs.filter((l) => l.level === 'error'), []);
   });
 
+  test('a Smartro account issued for an attempt that ended before its notice arrived (the buyer closed the window, a new attempt took over): noted for the staff, answered so Smartro stops, nothing owed (no money yet), the attempt stays cancelled', async (t) => {
+    const s = await setup(t);
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    const order = s.shop.add();
+    const first = await s.session(order.order_id, { pay_method: 'vbank' });
+    assert.equal(first.status, 200, first.text);
+    const form = await smartroDecide(first.json, 'approve');
+    assert.equal(form.fields.ResultCode, '4100');
+    // The account's result never reached the server; the buyer closed the window and, once Smartro has been
+    // quiet for smartroQuietMs, started again.
+    await s.postJson('/api/kpg/result', { order_no: first.json.order_no, event: 'window-closed' });
+    s.clock.advance(6 * 60_000);
+    const second = await s.session(order.order_id, { pay_method: 'card' });
+    assert.equal(second.status, 200, second.text);
+    assert.deepEqual([(await s.result(first.json.order_no)).status, (await s.result(first.json.order_no)).reason], ['cancelled', 'superseded']);
+    // Now the old window's result arrives: an account for an attempt that is over.
+    const back = await postForm(/** @type {string} */ (form.action), form.fields);
+    assert.equal(back.status, 200);
+    assert.equal((await s.result(first.json.order_no)).status, 'cancelled');
+    const noted = s.logs.find((l) => l.event === 'refusal' && l.code === 'vbank-for-ended-attempt' && l.order_no === first.json.order_no);
+    assert.match(noted?.message ?? '', new RegExp(`^Smartro issued virtual account ${form.fields.TID} for an attempt that is cancelled: no money yet; a deposit into it will be owed back\\.$`));
+    assert.deepEqual((await s.kpg.refundsDue()).filter((d) => d.order_id === order.order_id), [], 'nothing owed: no money was taken');
+    assert.deepEqual(s.logs.filter((l) => l.level === 'error'), []);
+  });
+
   test('reconcile(): an account whose step throws (the database refused its write) is logged with its order_no and stays open; the other closes, and the next run closes it', async (t) => {
     const failing = new Set();
     const s = await setup(t, {
