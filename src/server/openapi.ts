@@ -116,8 +116,6 @@ const ResultCommon = {
   escrow: z.boolean().optional().describe("Shinhan's escr_yn on return_url: the buyer chose escrow in the PG's window."),
   terms_agreed: z.array(z.number()).optional().describe('The PG terms (terms_no) the buyer agreed to before this attempt, recorded with it.'),
 };
-/** A field this status never carries. */
-const Never = z.never().optional();
 const PaymentDetails = {
   approved_at: z.string().optional(),
   card_cpny_cd: z.string().optional(),
@@ -126,80 +124,54 @@ const PaymentDetails = {
   install_month: z.string().optional(),
   bank_name: z.string().optional(),
 };
-const NoPaymentDetails = { approved_at: Never, card_cpny_cd: Never, card_name: Never, card_no: Never, install_month: Never, bank_name: Never };
-const NoFailure = { code: Never, message: Never, pg_message: Never };
-const NoMoneyBack = { refunded_total: Never, balance: Never };
+/** The fields some status carries; every status lists the others as never there (`not: {}`). */
+const STATUS_FIELDS = ['tid', ...(Object.keys(PaymentDetails) as (keyof typeof PaymentDetails)[]), 'vbank', 'code', 'message', 'pg_message', 'reason', 'refunded_total', 'balance'] as const;
+type StatusField = (typeof STATUS_FIELDS)[number];
 const Tid = z.string().min(1);
-const paidLike = (status: 'paid' | 'refunded') => ({
-  status: z.literal(status),
-  ...ResultCommon,
-  tid: Tid.describe("The PG's transaction id."),
-  ...PaymentDetails,
-  vbank: VbankSchema.optional().describe('A virtual account paid: the account it was paid into.'),
-  ...NoFailure,
-  reason: Never,
-});
-const open = (status: 'pending' | 'processing' | 'unknown', description: string) =>
-  z.looseObject({ status: z.literal(status), ...ResultCommon, tid: Never, ...NoPaymentDetails, vbank: Never, ...NoFailure, reason: Never, ...NoMoneyBack }).describe(description);
-export const ResultSchema = z.discriminatedUnion('status', [
-  open('pending', 'Started, no outcome yet (the PG window may be open).'),
-  open('processing', 'An approval is being confirmed with the PG.'),
-  open('unknown', "The PG's answer was lost; the server asks the PG again (reconcile) until it knows."),
+/** The view of one status: what it carries, every other status field absent. */
+const viewOf = <S extends (typeof STATUSES)[number], F extends Partial<Record<StatusField, z.ZodType>>>(status: S, carries: F, description: string) =>
   z
     .looseObject({
-      ...paidLike('paid'),
+      status: z.literal(status),
+      ...ResultCommon,
+      ...(Object.fromEntries(STATUS_FIELDS.filter((f) => !(f in carries)).map((f) => [f, z.never().optional()])) as Record<Exclude<StatusField, keyof F>, z.ZodOptional<z.ZodNever>>),
+      ...carries,
+    })
+    .describe(description);
+const paid = { tid: Tid.describe("The PG's transaction id."), ...PaymentDetails, vbank: VbankSchema.optional().describe('A virtual account paid: the account it was paid into.') };
+export const ResultSchema = z.discriminatedUnion('status', [
+  viewOf('pending', {}, 'Started, no outcome yet (the PG window may be open).'),
+  viewOf('processing', {}, 'An approval is being confirmed with the PG.'),
+  viewOf('unknown', {}, "The PG's answer was lost; the server asks the PG again (reconcile) until it knows."),
+  viewOf(
+    'paid',
+    {
+      ...paid,
       refunded_total: z.number().optional().describe('Once a cancel is done: what was given back in all.'),
       balance: z.number().optional().describe('Once a cancel is done: what is left of what the buyer paid.'),
-    })
-    .describe('Paid. refunded_total and balance appear once part of it was given back.'),
-  z
-    .looseObject({
-      ...paidLike('refunded'),
-      refunded_total: z.number().describe('What was given back in all.'),
-      balance: z.literal(0),
-    })
-    .describe('Paid, then given back whole.'),
-  z
-    .looseObject({
-      status: z.literal('awaiting_deposit'),
-      ...ResultCommon,
-      tid: Tid.describe("The account's transaction at the PG."),
-      ...NoPaymentDetails,
-      vbank: VbankSchema.describe('The account the buyer deposits into.'),
-      ...NoFailure,
-      reason: Never,
-      ...NoMoneyBack,
-    })
-    .describe('A virtual account (가상계좌) was issued; the deposit has not arrived.'),
-  z
-    .looseObject({
-      status: z.literal('failed'),
-      ...ResultCommon,
-      tid: Never,
-      ...NoPaymentDetails,
-      vbank: Never,
+    },
+    'Paid. refunded_total and balance appear once part of it was given back.',
+  ),
+  viewOf('refunded', { ...paid, refunded_total: z.number().describe('What was given back in all.'), balance: z.literal(0) }, 'Paid, then given back whole.'),
+  viewOf(
+    'awaiting_deposit',
+    { tid: Tid.describe("The account's transaction at the PG."), vbank: VbankSchema.describe('The account the buyer deposits into.') },
+    'A virtual account (가상계좌) was issued; the deposit has not arrived.',
+  ),
+  viewOf(
+    'failed',
+    {
       code: z.string().min(1).describe("A kebab-case code or the PG's code."),
-      message: z.string().min(1).describe('The fixed text the buyer may see for the code (never the PG\'s words).'),
+      message: z.string().min(1).describe("The fixed text the buyer may see for the code (never the PG's words)."),
       pg_message: z.string().optional().describe("The PG's own words, for developers."),
-      reason: Never,
-      ...NoMoneyBack,
-    })
-    .describe('Declined or failed: nothing was taken.'),
-  z
-    .looseObject({
-      status: z.literal('cancelled'),
-      ...ResultCommon,
-      tid: Never,
-      ...NoPaymentDetails,
-      vbank: Never,
-      ...NoFailure,
-      reason: z
-        .string()
-        .min(1)
-        .describe('buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch, cancelled-by-shop...'),
-      ...NoMoneyBack,
-    })
-    .describe('Ended without a payment (or a virtual account closed before its deposit).'),
+    },
+    'Declined or failed: nothing was taken.',
+  ),
+  viewOf(
+    'cancelled',
+    { reason: z.string().min(1).describe('buyer-cancelled, popup-closed, superseded, expired, vbank-expired, vbank-cancelled, amount-mismatch, cancelled-by-shop...') },
+    'Ended without a payment (or a virtual account closed before its deposit).',
+  ),
 ]);
 
 /** GET {base}/terms (issue 25): the PG's terms as the widget shows them, and the hash a session echoes. */
