@@ -15,7 +15,7 @@ import { createApp } from '../../dist/server/app.js';
 import { openApiDocument } from '../../dist/server/index.js';
 import { ROUTES, VERSION } from '../../dist/server/openapi.js';
 import { PINNED } from './clock.mjs';
-import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
+import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SHINHAN, SANDBOX_SMARTRO, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
@@ -225,8 +225,9 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
   test('every path answers a method it does not take with 405 and an Allow header naming exactly the methods the document lists for it', async (t) => {
     const shop = shopOrders();
     const s = await startServer(t, store(), {
-      shinhan: { clientId: 'kpgdemo01', paymentApiKey: 'k'.repeat(24), searchApiKey: 's'.repeat(24), apiBase: 'http://127.0.0.1:2/' },
-      smartro: { mid: 'kpgtest01m', merchantKey: 'c2FuZGJveC1zbWFydHJvLW1lcmNoYW50LWtleS0wMDAx', pcAction: 'http://127.0.0.1:2/a.jsp', mobileAction: 'http://127.0.0.1:2/m', apiBase: 'http://127.0.0.1:2/' },
+      // No PG is asked anything: a dead address for each.
+      shinhan: { ...SANDBOX_SHINHAN, apiBase: 'http://127.0.0.1:2/' },
+      smartro: { ...SANDBOX_SMARTRO, pcAction: 'http://127.0.0.1:2/a.jsp', mobileAction: 'http://127.0.0.1:2/m', apiBase: 'http://127.0.0.1:2/' },
       loadOrder: shop.loadOrder,
       authorize: shop.authorize,
       authorizeStaff: () => ({ id: 'kim' }),

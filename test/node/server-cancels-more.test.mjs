@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, recordOwed, shinhanDecide, startServer, until } from './server-helpers.mjs';
+import { postForm, recordOwed, SANDBOX_SHINHAN, shinhanDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -251,7 +251,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
   test("what the shop's authorizeStaff answers: true is 'staff', {id} is 'staff:<id>' (trimmed, at most 90 characters); anything else is 403 forbidden, never a 500", async (t) => {
     /** @type {unknown} */
     let answer;
-    const s = await startServer(t, store(), { shinhan: { clientId: 'kpgdemo01', paymentApiKey: 'payment-key-for-this-test', searchApiKey: 'search-key-for-this-test', apiBase: 'http://127.0.0.1:2/' }, authorize: () => true, loadOrder: async () => null, authorizeStaff: () => answer });
+    const s = await startServer(t, store(), { shinhan: { ...SANDBOX_SHINHAN, apiBase: 'http://127.0.0.1:2/' }, authorize: () => true, loadOrder: async () => null, authorizeStaff: () => answer });
     const me = async () => {
       const r = await s.call('/api/kpg/staff/me', { headers: { 'X-KPG-Staff': '1' }, buyer: null });
       return r.status === 200 ? r.json.staff : `${r.status} ${r.json?.code}`;
