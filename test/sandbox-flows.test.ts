@@ -7,13 +7,16 @@ import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing
 import { sendKeys } from '@web/test-runner-commands';
 import { needs } from './elements.js';
 import type { KpgCheckout, KpgReceipt } from '../src/index.js';
-import { frameLog, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
+import { closeSandboxWindows, frameLog, SHINHAN_PAY_PAGE, SHINHAN_SANDBOX, SHINHAN_SCRIPT, SHOP_MODULE, SMARTRO_SANDBOX, newOrder, payButton, pgWindow, realClick, recordEvents, trackWindows, waitFor } from './helpers.js';
 
 const SMARTRO = SMARTRO_SANDBOX;
 const SMARTRO_PC = `${SMARTRO}/interfaceURL.jsp`;
 
 let windows: ReturnType<typeof trackWindows>;
-beforeEach(() => {
+beforeEach(async () => {
+  // A PG window an earlier test file left open at the same address would be found first by pgWindow (it
+  // looks in every window of the browser): each test starts with none.
+  await closeSandboxWindows();
   windows = trackWindows();
 });
 afterEach(() => {
