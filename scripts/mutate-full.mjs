@@ -17,12 +17,17 @@
 //   npm run mutate:full -- --sample 200 --seed 7        a uniform random sample of the scope's TypeScript
 //                                                       mutants, and the scores estimated from it with their
 //                                                       95% intervals (scripts/mutate/sample.mjs); hours, not days
+//   npm run mutate:full -- --shard 3/64                 the 3rd of 64 parts of the whole scope's TypeScript
+//                                                       mutants (one per machine: a full run in the time of one
+//                                                       part), its results in reports/mutation/shard-3-of-64/
+//   npm run mutate:full -- --merge 'reports/mutation/shard-*'   the shards' results as one run: the exact
+//                                                       scores when every shard is there, else an estimate
 //
 // Incremental: results are kept per scope in reports/mutation/ (gitignored); a later run of the same scope
 // re-tests only the mutants whose code, or whose tests, changed. The HTML report of the last run is
 // reports/mutation/index.html.
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SERVER, SQL, WIDGET, expand, globRe } from './mutate/scope.mjs';
@@ -34,7 +39,8 @@ process.chdir(root);
 const args = process.argv.slice(2);
 const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const concurrency = Math.max(1, Number(value('--concurrency', 1)));
-const globs = args.filter((a, i) => !a.startsWith('--') && !['--concurrency', '--tests', '--out', '--sample', '--seed'].includes(args[i - 1]));
+const VALUED = ['--concurrency', '--tests', '--out', '--sample', '--seed', '--shard', '--merge'];
+const globs = args.filter((a, i) => !a.startsWith('--') && !VALUED.includes(args[i - 1]));
 // --sample N: N mutants drawn at random from the scope (with --seed, default 1), not every one.
 const sampleSize = Number(value('--sample', 0));
 const sampleSeed = Number(value('--seed', 1));
@@ -42,9 +48,23 @@ const sampleSeed = Number(value('--seed', 1));
 // them reaches is "no coverage" then, so the scores of such a run are not the scores.
 const onlyTests = value('--tests', '').split(',').filter(Boolean);
 const force = args.includes('--force');
-const OUT = value('--out', 'reports/mutation'); // --out: another folder, for two runs side by side
+// --shard i/n: the i-th of n parts of every TypeScript mutant of the scope (a slice of one seeded shuffle:
+// scripts/mutate/sample.mjs drawShard), each part on its own machine; --merge puts their results together.
+const shardArg = value('--shard', '');
+const shard = shardArg ? shardArg.split('/').map(Number) : undefined;
+if (shard && (shard.length !== 2 || sampleSize > 0)) {
+  console.error('mutate:full: --shard i/n splits the scope (or the files of the globs given) in n: write it as --shard 3/64, without --sample');
+  process.exit(2);
+}
+const OUT = value('--out', shard ? `reports/mutation/shard-${shard[0]}-of-${shard[1]}` : 'reports/mutation'); // --out: another folder, for two runs side by side
 mkdirSync(OUT, { recursive: true });
 
+if (args.includes('--merge')) {
+  const { merge } = await import('./mutate/merge.mjs');
+  const dirs = args.slice(args.indexOf('--merge') + 1).filter((a) => !a.startsWith('--') && a !== OUT).flatMap((g) => expandDirs(g));
+  const code = merge({ dirs, out: OUT, root });
+  process.exit(code !== 0 ? code : finish({ out: OUT, root }));
+}
 if (args.includes('--report')) {
   process.exit(finish({ out: OUT, root }));
 }
@@ -84,21 +104,21 @@ if (browserTests.length) {
 let sample;
 /** What Stryker mutates: the files, or with --sample the drawn mutants' spans. */
 let mutate = ts;
-if (sampleSize > 0) {
-  if (files.sql.length && !globs.length) console.log('mutate:full: --sample draws from the TypeScript mutants; the SQL mutants are not sampled (run them with their glob)');
+if (sampleSize > 0 || shard) {
+  if (files.sql.length && !globs.length) console.log(`mutate:full: ${shard ? '--shard splits' : '--sample draws from'} the TypeScript mutants; the SQL mutants are not ${shard ? 'split' : 'sampled'} (run them with their glob)`);
   files.sql = [];
-  const { drawSample, sampleKey } = await import('./mutate/sample.mjs');
-  const drawn = await drawSample({ root, files: ts, n: sampleSize, seed: sampleSeed });
-  sample = { n: drawn.drawn.length, seed: sampleSeed, population: drawn.population, keys: drawn.drawn.map(sampleKey) };
+  const { drawSample, drawShard, sampleKey } = await import('./mutate/sample.mjs');
+  const drawn = shard ? await drawShard({ root, files: ts, shard: shard[0], of: shard[1], seed: sampleSeed }) : await drawSample({ root, files: ts, n: sampleSize, seed: sampleSeed });
+  sample = { n: drawn.drawn.length, seed: sampleSeed, population: drawn.population, keys: drawn.drawn.map(sampleKey), ...(shard ? { shard: { i: shard[0], of: shard[1] } } : {}) };
   mutate = drawn.patterns;
   const path = resolve(root, OUT, 'sample.json');
   writeFileSync(path, JSON.stringify(sample));
   process.env.KPG_MUT_SAMPLE = path;
-  console.log(`mutate:full: a sample of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sampleSeed})`);
+  console.log(`mutate:full: ${shard ? `shard ${shard[0]} of ${shard[1]}: ${sample.n}` : `a sample of ${sample.n}`} of the scope's ${sample.population} TypeScript mutants (seed ${sampleSeed})`);
 }
 // The incremental results of a sample are kept per seed, not per size: `--sample 200` after `--sample 70` with
 // the same seed draws the same 70 first (one shuffle, cut longer) and re-tests only the 130 it adds.
-const scopeKey = createHash('sha1').update([...(sample ? ts : mutate), '--tests', ...onlyTests, ...(sample ? ['--seed', String(sampleSeed)] : [])].join('\n')).digest('hex').slice(0, 10);
+const scopeKey = createHash('sha1').update([...(sample ? ts : mutate), '--tests', ...onlyTests, ...(sample ? ['--seed', String(sampleSeed)] : []), ...(shard ? ['--shard', shard.join('/')] : [])].join('\n')).digest('hex').slice(0, 10);
 if (ts.length) {
   process.env.KPG_MUT_NODE_TESTS = JSON.stringify(nodeTests);
   process.env.KPG_MUT_BROWSER_TESTS = JSON.stringify(browserTests);
@@ -148,3 +168,11 @@ if (files.sql.length) {
 const minutes = (Date.now() - started) / 60000;
 writeFileSync(`${OUT}/last-run.json`, JSON.stringify({ globs, files: [...ts, ...files.sql], minutes, concurrency, sample }));
 process.exit(finish({ out: OUT, root }));
+
+/** A --merge argument: a folder, or a glob of folders ('reports/mutation/shard-*'). @param {string} g @returns {string[]} */
+function expandDirs(g) {
+  if (!g.includes('*')) return [g];
+  const parent = g.slice(0, g.lastIndexOf('/') + 1) || './';
+  const re = globRe(g.slice(parent.length));
+  return readdirSync(parent, { withFileTypes: true }).filter((d) => d.isDirectory() && re.test(d.name)).map((d) => `${parent}${d.name}`).sort();
+}

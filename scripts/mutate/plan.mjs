@@ -23,7 +23,10 @@ export async function plan({ root, out, concurrency }) {
   const seconds = { server: [], sql: [], widget: [] };
   const groupOf = (/** @type {string} */ file) => (file.endsWith('.sql') ? 'sql' : file.startsWith('src/server/') ? 'server' : 'widget');
   // Every reports/mutation*/ folder (--out): each mutant's time, or else a whole run's time per mutant.
-  for (const dir of readdirSync(join(out, '..')).filter((d) => d.startsWith('mutation')).map((d) => join(out, '..', d))) {
+  // (A --shard run keeps its results in a folder of its own inside one: reports/mutation/shard-i-of-n/.)
+  const folders = readdirSync(join(out, '..')).filter((d) => d.startsWith('mutation')).map((d) => join(out, '..', d));
+  const shardFolders = folders.flatMap((d) => readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('shard-')).map((e) => join(d, e.name)));
+  for (const dir of [...folders, ...shardFolders]) {
     const timing = join(dir, 'timing.jsonl');
     if (existsSync(timing)) {
       for (const line of readFileSync(timing, 'utf8').split('\n').filter(Boolean)) {
@@ -52,4 +55,7 @@ export async function plan({ root, out, concurrency }) {
     else known = false;
   }
   console.log(`\nmutate:full --plan: a full run at concurrency ${concurrency}: ${known ? `about ${(total / 3600).toFixed(1)} hours` : `at least ${(total / 3600).toFixed(1)} hours (a kind is not measured yet)`}, plus a dry run of the whole suite (minutes), at the measured pace; an incremental run re-tests only the mutants of changed code or tests.`);
+  // Split over machines (--shard i/n): each pays the dry run (about 10 minutes), then its part.
+  const tsSeconds = total - (seconds.sql.length ? (Object.values(counts.sql).reduce((a, b) => a + b, 0) * seconds.sql.reduce((a, b) => a + b, 0)) / seconds.sql.length / concurrency : 0);
+  if (tsSeconds > 0) console.log(`mutate:full --plan: or --shard i/n over n machines like this one: n = ${Math.ceil(tsSeconds / (70 * 60))} shards of about 80 minutes each (the TypeScript mutants; the SQL ones by their glob), then --merge.`);
 }

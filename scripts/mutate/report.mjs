@@ -143,7 +143,7 @@ export function finish({ out, root }) {
   if (sample) {
     // The whole scope's scores, estimated from the sample: each group's share of the population is taken
     // as its share of the sample (a uniform draw), and its interval is Wilson's with the finite correction.
-    console.log(`\nA uniform random sample of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sample.seed}); the scope's scores estimated from it:`);
+    console.log(`\n${sample.shard ? `Shard ${sample.shard.i} of ${sample.shard.of}, a uniform random slice` : last.merged ? `${last.merged.shards.length} of ${last.merged.of} shards, a uniform random sample` : 'A uniform random sample'} of ${sample.n} of the scope's ${sample.population} TypeScript mutants (seed ${sample.seed}); the scope's scores estimated from it:`);
     for (const [group, target] of Object.entries(TARGETS)) {
       const mutants = rows.filter((f) => (group === 'server') === isServer(f)).flatMap((f) => report.files[f].mutants);
       if (!mutants.length) continue;

@@ -53,11 +53,11 @@ export async function generatedMutants(root, files) {
 }
 
 /**
- * Every mutant of `files` (Stryker's instrumenter, every mutator), then `n` of them drawn with `seed`.
- * @param {{ root: string, files: string[], n: number, seed: number }} options
- * @returns {Promise<{ population: number, drawn: Drawn[], patterns: string[] }>}
+ * Every mutant of `files` (Stryker's instrumenter, every mutator) in one order shuffled with `seed`: a sample
+ * is its first `n`, a shard its i-th of `of` slices. @param {{ root: string, files: string[], seed: number }} options
+ * @returns {Promise<Drawn[]>}
  */
-export async function drawSample({ root, files, n, seed }) {
+async function shuffled({ root, files, seed }) {
   /** @type {Drawn[]} */
   const all = (await generatedMutants(root, files)).map((/** @type {any} */ m) => ({
     file: m.fileName,
@@ -70,14 +70,47 @@ export async function drawSample({ root, files, n, seed }) {
   }));
   // Fisher-Yates over a copy, in the instrumenter's order (files as given, mutants in source order).
   const next = random(seed);
-  const shuffled = [...all];
-  for (let i = shuffled.length - 1; i > 0; i--) {
+  for (let i = all.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
-    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    [all[i], all[j]] = [all[j], all[i]];
   }
-  const drawn = shuffled.slice(0, Math.min(n, all.length)).sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return all;
+}
+
+/** The drawn mutants in source order and their spans as Stryker `mutate` ranges. @param {Drawn[]} some */
+function asRanges(some) {
+  const drawn = [...some].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
   const patterns = [...new Set(drawn.map((m) => `${m.file}:${m.line + 1}:${m.column}-${m.endLine + 1}:${m.endColumn}`))];
-  return { population: all.length, drawn, patterns };
+  return { drawn, patterns };
+}
+
+/**
+ * Every mutant of `files`, then `n` of them drawn with `seed`.
+ * @param {{ root: string, files: string[], n: number, seed: number }} options
+ * @returns {Promise<{ population: number, drawn: Drawn[], patterns: string[] }>}
+ */
+export async function drawSample({ root, files, n, seed }) {
+  const all = await shuffled({ root, files, seed });
+  return { population: all.length, ...asRanges(all.slice(0, Math.min(n, all.length))) };
+}
+
+/**
+ * Shard `shard` of `of` (1-based): the shard-th of `of` slices of one seeded shuffle of every mutant, so the
+ * shards of one seed hold every mutant exactly once, and each is itself a uniform random sample of the scope
+ * (a slice of a uniform shuffle): a full run split over `of` machines, each shard's scores an estimate.
+ * @param {{ root: string, files: string[], shard: number, of: number, seed: number }} options
+ * @returns {Promise<{ population: number, drawn: Drawn[], patterns: string[] }>}
+ */
+export async function drawShard({ root, files, shard, of, seed }) {
+  const all = await shuffled({ root, files, seed });
+  const [from, to] = shardBounds(all.length, shard, of);
+  return { population: all.length, ...asRanges(all.slice(from, to)) };
+}
+
+/** Where shard `shard` of `of` (1-based) begins and ends in a list of `total`: sizes differ by one at most. @param {number} total @param {number} shard @param {number} of */
+export function shardBounds(total, shard, of) {
+  if (!Number.isInteger(of) || of < 1 || !Number.isInteger(shard) || shard < 1 || shard > of) throw new Error(`--shard ${shard}/${of}: write i/n with 1 <= i <= n, e.g. --shard 3/64`);
+  return [Math.floor(((shard - 1) * total) / of), Math.floor((shard * total) / of)];
 }
 
 /**

@@ -244,7 +244,7 @@ export class KpgTestRunner {
       // Relative to the project (Stryker may give the sandbox's absolute path).
       const file = m.fileName.startsWith('/') ? m.fileName.slice(m.fileName.lastIndexOf('/src/') + 1) : m.fileName;
       const key = sampleKey({ file, line: m.location.start.line, column: m.location.start.column, endLine: m.location.end.line, endColumn: m.location.end.column, mutator: m.mutatorName, replacement: m.replacement });
-      if (!this.sample.has(key)) return { status: MutantRunStatus.Error, errorMessage: 'outside the sample (--sample): not tested' };
+      if (!this.sample.has(key)) return { status: MutantRunStatus.Error, errorMessage: 'outside the sample (--sample, --shard): not tested' };
     }
     const ids = options.testFilter ?? [];
     const node = ids.filter((id) => /^test\/node\//.test(id));

@@ -127,3 +127,89 @@ test('server-from-src: a file read beside dist/server/ is read from dist/, also 
   // Inside src/server/ (the migrations a SQL mutant changes) and module specifiers: as they are.
   for (const same of ["new URL('./migrations/', import.meta.url)", "import { x } from '../http.js';"]) assert.equal(besideDist(same, 'file:///r/'), same);
 });
+
+test('--shard i/n: the shards of one seed hold every mutant of the scope exactly once, in parts that differ by one at most; a shard is a slice of the same shuffle a sample is cut from', async () => {
+  const { drawSample, drawShard, sampleKey, shardBounds } = await import('../../scripts/mutate/sample.mjs');
+  const files = ['src/server/tax.ts', 'src/server/redact.ts'];
+  const all = await drawSample({ root: ROOT, files, n: 1e6, seed: 3 });
+  const shards = await Promise.all([1, 2, 3, 4].map((i) => drawShard({ root: ROOT, files, shard: i, of: 4, seed: 3 })));
+  const keys = shards.flatMap((s) => s.drawn.map(sampleKey));
+  assert.equal(keys.length, all.population, 'no mutant in two shards');
+  assert.deepEqual(new Set(keys), new Set(all.drawn.map(sampleKey)), 'every mutant in one');
+  const sizes = shards.map((s) => s.drawn.length);
+  assert.ok(Math.max(...sizes) - Math.min(...sizes) <= 1, `sizes ${sizes}`);
+  // Shard 1 is the sample of its size with the same seed: both are cut from one shuffle.
+  assert.deepEqual(shards[0].drawn, (await drawSample({ root: ROOT, files, n: sizes[0], seed: 3 })).drawn);
+  assert.deepEqual(shardBounds(11141, 64, 64), [10966, 11141]);
+  assert.deepEqual(shardBounds(10, 1, 1), [0, 10]);
+  for (const [i, n] of [[0, 4], [5, 4], [1.5, 4], [1, 0]]) assert.throws(() => shardBounds(10, i, n), /--shard .*1 <= i <= n/);
+});
+
+test('--merge: each mutant is taken from the shard that drew it (not from a shard whose span only held it), tests renumbered by name; all shards give the exact scores, some an estimate; shards of other code or another split are refused', async () => {
+  const { merge } = await import('../../scripts/mutate/merge.mjs');
+  const { finish } = await import('../../scripts/mutate/report.mjs');
+  const { sampleKey } = await import('../../scripts/mutate/sample.mjs');
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-merge-'));
+  const source = 'export const a = 1 + 2;\nexport const b = a > 2;\n';
+  const file = 'src/server/x.ts';
+  const mutant = (/** @type {number} */ line, /** @type {string} */ replacement, /** @type {string} */ status, /** @type {string[]} */ coveredBy) => ({
+    id: `${line}${replacement}`,
+    mutatorName: 'M',
+    replacement,
+    status,
+    coveredBy,
+    ...(status === 'Killed' ? { killedBy: coveredBy } : {}),
+    location: { start: { line, column: 1 }, end: { line, column: 5 } },
+  });
+  const key = (/** @type {any} */ m) => sampleKey({ file, line: m.location.start.line - 1, column: 0, endLine: m.location.end.line - 1, endColumn: 4, mutator: 'M', replacement: m.replacement });
+  const m1 = mutant(1, 'a - 2', 'Killed', ['0']);
+  const m2 = mutant(2, 'a < 2', 'Survived', ['0']);
+  const m3 = mutant(2, 'true', 'Killed', ['1']);
+  /** @param {string} name @param {number} i @param {any[]} own @param {any[]} nested @param {{ source?: string, seed?: number, ids?: string[] }} [o] */
+  const shard = (name, i, own, nested, o = {}) => {
+    const d = join(dir, name);
+    mkdirSync(d);
+    const ids = o.ids ?? ['0', '1'];
+    writeFileSync(join(d, 'last-run.json'), JSON.stringify({ files: [file], minutes: 2, concurrency: 2, sample: { n: own.length, seed: o.seed ?? 1, population: 3, keys: own.map(key), shard: { i, of: 3 } } }));
+    const rename = (/** @type {any} */ m) => ({ ...m, coveredBy: m.coveredBy.map((/** @type {string} */ t) => ids[Number(t)]), ...(m.killedBy ? { killedBy: m.killedBy.map((/** @type {string} */ t) => ids[Number(t)]) } : {}) });
+    const mutants = [...own.map(rename), ...nested.map((m) => ({ ...m, status: 'RuntimeError', statusReason: 'outside the sample (--sample, --shard): not tested' }))];
+    writeFileSync(join(d, 'stryker.json'), JSON.stringify({ schemaVersion: '2', thresholds: { high: 90, low: 85 }, files: { [file]: { language: 'typescript', source: o.source ?? source, mutants } }, testFiles: { 't.mjs': { tests: [{ id: ids[0], name: 't.mjs: adds' }, { id: ids[1], name: 't.mjs: compares' }] } } }));
+    return d;
+  };
+  // Shard 2 ran its tests in another order: its ids name other tests.
+  const s1 = shard('s1', 1, [m1], [m3]);
+  const s2 = shard('s2', 2, [m2], [], { ids: ['1', '0'] });
+  const s3 = shard('s3', 3, [m3], []);
+  const out = join(dir, 'out');
+  mkdirSync(out);
+  const log = console.log;
+  const lines = [];
+  console.log = (/** @type {any[]} */ ...a) => lines.push(a.join(' '));
+  try {
+    assert.equal(merge({ dirs: [s1, s2, s3], out, root: ROOT }), 0);
+    const merged = JSON.parse(readFileSync(join(out, 'stryker.json'), 'utf8'));
+    const got = merged.files[file].mutants;
+    assert.deepEqual(got.map((/** @type {any} */ m) => [m.replacement, m.status]).sort(), [['a - 2', 'Killed'], ['a < 2', 'Survived'], ['true', 'Killed']], 'each mutant once, from its own shard');
+    const names = new Map(merged.testFiles['t.mjs'].tests.map((/** @type {any} */ t) => [t.id, t.name]));
+    assert.deepEqual(got.map((/** @type {any} */ m) => `${m.replacement}: ${m.coveredBy.map((/** @type {string} */ id) => names.get(id))}`).sort(), ['a - 2: t.mjs: adds', 'a < 2: t.mjs: adds', 'true: t.mjs: compares']);
+    let last = JSON.parse(readFileSync(join(out, 'last-run.json'), 'utf8'));
+    assert.equal(last.sample, undefined, 'every shard: the whole scope, no estimate');
+    assert.deepEqual(last.merged, { of: 3, seed: 1, shards: [1, 2, 3], missing: [] });
+    finish({ out, root: ROOT });
+    assert.ok(lines.some((l) => /^= src\/server \(\+ SQL\)\s+3\s+2\s+0\s+1\b.*66\.7%/.test(l)), lines.join('\n'));
+    // Two of three: a sample of the scope, estimated.
+    lines.length = 0;
+    assert.equal(merge({ dirs: [s1, s3], out, root: ROOT }), 0);
+    last = JSON.parse(readFileSync(join(out, 'last-run.json'), 'utf8'));
+    assert.deepEqual([last.sample.n, last.sample.population, last.merged.missing], [2, 3, [2]]);
+    finish({ out, root: ROOT });
+    assert.ok(lines.some((l) => /2 of 3 shards, a uniform random sample of 2 of the scope's 3/.test(l)), lines.join('\n'));
+    // Refused: one shard twice, code that changed between shards, another seed.
+    assert.equal(merge({ dirs: [s1, s1], out, root: ROOT }), 2);
+    assert.equal(merge({ dirs: [s1, shard('other-code', 2, [m2], [], { source: source.replace('1 + 2', '1 + 3') })], out, root: ROOT }), 2);
+    assert.equal(merge({ dirs: [s1, shard('other-seed', 2, [m2], [], { seed: 9 })], out, root: ROOT }), 2);
+    assert.equal(merge({ dirs: [join(dir, 'nothing')], out, root: ROOT }), 2);
+  } finally {
+    console.log = log;
+  }
+});
