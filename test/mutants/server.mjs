@@ -23,6 +23,7 @@ const EVENTS = 'test/node/server-events.test.mjs';
 const M001 = 'src/server/store/migrations/001_init.sql';
 const M002 = 'src/server/store/migrations/002_vbank.sql';
 const M005 = 'src/server/store/migrations/005_cancels.sql';
+const M009 = 'src/server/store/migrations/009_one_attempt_per_order.sql';
 const LEDGER = 'test/node/server-cancel-ledger.test.mjs';
 const CANCELS_SHINHAN = 'test/node/server-cancels-shinhan.test.mjs';
 const CANCELS_UNKNOWN = 'test/node/server-cancels-unknown.test.mjs';
@@ -45,16 +46,16 @@ const STAFF_CONSOLE = 'test/node/server-staff-console.test.mjs';
 
 
 const LIST = [
-  // ------------------------------------------------------------------ one paid attempt per order
+  // ------------------------------------------------------------------ one attempt open or paid per order
   {
-    id: 'srv-sql-one-paid-index',
-    // The index as it stands: 005_cancels.sql re-creates 001's with `refunded` (issue 22).
-    file: M005,
-    find: "CREATE UNIQUE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status IN ('paid', 'refunded');",
-    replace: "CREATE INDEX kpg_attempts_one_paid_per_order ON kpg_attempts (order_id) WHERE status IN ('paid', 'refunded');",
+    id: 'srv-sql-one-per-order-index',
+    // One index since 009 (before: one open attempt, 002, and one paid or refunded, 005, which raced).
+    file: M009,
+    find: 'CREATE UNIQUE INDEX kpg_attempts_one_per_order ON kpg_attempts (order_id)',
+    replace: 'CREATE INDEX kpg_attempts_one_per_order ON kpg_attempts (order_id)',
     tests: [INV],
-    grep: 'one paid attempt per order',
-    breaks: 'the database lets two attempts of one order be paid: an order charged twice is recorded as two payments',
+    grep: 'one paid attempt per order|one open attempt per order|awaiting_deposit is open',
+    breaks: 'the database lets one order hold two open attempts, or a new one beside its payment: two windows, two charges',
   },
   {
     id: 'srv-code-paid-order-takes-session',
@@ -66,38 +67,28 @@ const LIST = [
     breaks: 'a paid order starts a new payment: the buyer (a second tab, a reload) is charged again',
   },
   {
-    id: 'srv-store-order-paid-throws',
-    file: STORE,
-    find: "if (isUniqueViolation(error)) return { ok: false, reason: 'order-paid' };",
-    replace: "if (isUniqueViolation(error) && error === null) return { ok: false, reason: 'order-paid' };",
+    id: 'srv-sql-one-per-order-no-paid',
+    file: M009,
+    find: "WHERE status IN ('pending', 'processing', 'unknown', 'awaiting_deposit', 'paid', 'refunded');",
+    replace: "WHERE status IN ('pending', 'processing', 'unknown', 'awaiting_deposit', 'refunded');",
     tests: [INV],
-    grep: 'one paid attempt per order',
-    breaks: 'a second payment of a paid order is a 500 instead of money owed back: the approval is lost, never refunded',
-  },
-  // ------------------------------------------------------------------ one open attempt per order
-  {
-    id: 'srv-sql-one-open-index',
-    file: M002,
-    find: 'CREATE UNIQUE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
-    replace: 'CREATE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
-    tests: [INV],
-    grep: 'one open attempt per order|awaiting_deposit is open',
-    breaks: 'two sessions racing on one order (two tabs, two instances) both open a payment window: a double charge',
+    grep: 'session racing a payment|one paid attempt per order',
+    breaks: 'a session racing another instance\'s payment of the order opens a second attempt of a paid order: the buyer can pay twice',
   },
   {
     id: 'srv-sql-one-open-index-http',
-    file: M002,
-    find: 'CREATE UNIQUE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
-    replace: 'CREATE INDEX kpg_attempts_one_open_per_order ON kpg_attempts (order_id)',
+    file: M009,
+    find: 'CREATE UNIQUE INDEX kpg_attempts_one_per_order ON kpg_attempts (order_id)',
+    replace: 'CREATE INDEX kpg_attempts_one_per_order ON kpg_attempts (order_id)',
     tests: [SMARTRO],
     grep: 'racing sessions for one order',
     breaks: 'the same, seen by buyers: 12 sessions racing through POST session (the code checks first, then inserts) open several Smartro windows',
   },
   {
     id: 'srv-sql-open-index-no-awaiting',
-    file: M002,
-    find: "WHERE status IN ('pending', 'processing', 'unknown', 'awaiting_deposit');",
-    replace: "WHERE status IN ('pending', 'processing', 'unknown');",
+    file: M009,
+    find: "WHERE status IN ('pending', 'processing', 'unknown', 'awaiting_deposit', 'paid', 'refunded');",
+    replace: "WHERE status IN ('pending', 'processing', 'unknown', 'paid', 'refunded');",
     tests: [INV],
     grep: 'awaiting_deposit is open|database and state.ts agree',
     breaks: 'an order whose virtual account waits for its deposit takes a second payment: the buyer pays twice',

@@ -14,7 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
-import { ENGINES, uid } from './server-helpers.mjs';
+import { ENGINES, uid, until } from './server-helpers.mjs';
 import { tickingClock } from './clock.mjs';
 
 const clock = tickingClock(); // one pinned day (test/node/clock.mjs)
@@ -146,14 +146,15 @@ for (const engine of ENGINES) {
       assert.deepEqual([TRANSITIONS.report.to, TRANSITIONS.close.to], ['pending', 'pending']);
     });
 
-    test('the database and state.ts agree: kpg_attempt_statuses and the one-open-attempt index list exactly OPEN_STATUSES', async () => {
+    test('the database and state.ts agree: kpg_attempt_statuses lists exactly OPEN_STATUSES, and the one-attempt-per-order index those and the two that took the money', async () => {
       const { rows } = await sql.query('SELECT status, open FROM kpg_attempt_statuses ORDER BY status');
       assert.deepEqual(rows.map((r) => /** @type {any} */ (r).status).sort(), [...STATUSES].sort());
       assert.deepEqual(rows.filter((r) => /** @type {any} */ (r).open).map((r) => /** @type {any} */ (r).status).sort(), [...OPEN_STATUSES].sort());
-      const index = await sql.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'kpg_attempts_one_open_per_order'");
+      const index = await sql.query("SELECT indexdef FROM pg_indexes WHERE indexname = 'kpg_attempts_one_per_order'");
       const def = String(/** @type {any} */ (index.rows[0]).indexdef);
+      assert.match(def, /^CREATE UNIQUE INDEX/, def);
       const listed = [...def.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1]).sort();
-      assert.deepEqual(listed, [...OPEN_STATUSES].sort(), def);
+      assert.deepEqual(listed, [...OPEN_STATUSES, 'paid', 'refunded'].sort(), def);
     });
 
     test('virtual accounts: awaiting_deposit is open (no second attempt), names its account, and one TID waits on one attempt only', async () => {
@@ -210,42 +211,78 @@ for (const engine of ENGINES) {
 
     test('issue 26: a session\'s one insert: of 30 racing exactly one lands; none while an attempt is open; none once the order is paid or refunded', async () => {
       const orderId = uid('O');
-      const results = await Promise.all(Array.from({ length: 30 }, () => store.insertOpenAttempt(attempt({ order_id: orderId }), now())));
+      const results = await Promise.all(Array.from({ length: 30 }, () => store.insertAttempt(attempt({ order_id: orderId }), now())));
       const landed = results.filter(Boolean);
       assert.equal(landed.length, 1);
       const a = /** @type {any} */ (landed[0]);
       assert.equal(a.status, 'pending');
       assert.equal((await store.orderState(orderId)).open?.order_no, a.order_no);
       await store.transition(a.order_no, 'claim', {}, now());
-      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'processing is open');
+      assert.equal(await store.insertAttempt(attempt({ order_id: orderId }), now()), undefined, 'processing is open');
       assert.ok((await store.pay(a.order_no, { tid: `T${uid()}` }, now())).ok);
-      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'the order is paid (nothing is open)');
+      assert.equal(await store.insertAttempt(attempt({ order_id: orderId }), now()), undefined, 'the order is paid (nothing is open)');
       await sql.query(`UPDATE kpg_attempts SET status = 'refunded' WHERE order_no = $1`, [a.order_no]);
-      assert.equal(await store.insertOpenAttempt(attempt({ order_id: orderId }), now()), undefined, 'a refunded order still took its money');
+      assert.equal(await store.insertAttempt(attempt({ order_id: orderId }), now()), undefined, 'a refunded order still took its money');
       const { rows } = await sql.query('SELECT count(*)::int AS n FROM kpg_attempts WHERE order_id = $1', [orderId]);
       assert.equal(/** @type {any} */ (rows[0]).n, 1, 'nothing else was written');
       // An order whose attempts all ended without money takes a new one.
       const other = uid('O');
-      const failed = /** @type {any} */ (await store.insertOpenAttempt(attempt({ order_id: other }), now()));
+      const failed = /** @type {any} */ (await store.insertAttempt(attempt({ order_id: other }), now()));
       await store.transition(failed.order_no, 'fail', { code: 'x' }, now());
-      assert.ok(await store.insertOpenAttempt(attempt({ order_id: other }), now()));
+      assert.ok(await store.insertAttempt(attempt({ order_id: other }), now()));
     });
 
-    test('one paid attempt per order: a second attempt\'s payment is refused by the unique index and rolled back whole', async () => {
+    test('one paid attempt per order, and none open beside it: the index itself refuses a second attempt of a paid order, and paying one, however the row is written', async () => {
       const orderId = uid('O');
-      const a = await store.insertAttempt(attempt({ order_id: orderId }), now());
-      await store.transition(/** @type {any} */ (a).order_no, 'claim', {}, now());
-      assert.ok((await store.pay(/** @type {any} */ (a).order_no, { tid: `T${uid()}` }, now())).ok);
-      const b = await store.insertAttempt(attempt({ order_id: orderId }), now());
-      assert.ok(b, 'a paid attempt is not open');
-      await store.transition(b.order_no, 'claim', {}, now());
-      const tid = `T${uid()}`;
-      const r = await store.pay(b.order_no, { tid }, now());
-      assert.deepEqual(r, { ok: false, reason: 'order-paid' });
-      assert.equal((await store.getAttempt(b.order_no))?.status, 'processing');
-      assert.equal(await store.findByTid('shinhan', tid), undefined, 'the TID row was rolled back with it');
-      assert.equal(await store.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: b.order_no, order_id: orderId, amount: 11000, reason: 'order-already-paid' }, now()), true);
+      const a = /** @type {any} */ (await inStatus('paid', { order_id: orderId }));
+      assert.equal(a.status, 'paid');
+      assert.equal(await store.insertAttempt(attempt({ order_id: orderId }), now()), undefined, 'a paid order takes no new attempt');
+      // Written by hand, past every check of the store's statements: the index alone says no.
+      const b = attempt({ order_id: orderId });
+      const raw = (/** @type {string} */ status) =>
+        sql.query(
+          `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id, device_type, pgcode, nonce, created_at, updated_at, processing_since)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'card', $10, $11, $11, $12)`,
+          [uid('N'), b.order_id, b.provider, b.merchant_id, status, b.amount, b.product_name, b.user_id, b.device_type, b.nonce, now(), status === 'processing' ? now() : null],
+        );
+      for (const status of ['pending', 'processing']) await assert.rejects(raw(status), /unique|duplicate/i, `a ${status} attempt beside the paid one`);
+      // An attempt of the order that ended before the payment cannot be made paid beside it either.
+      await raw('failed');
+      await assert.rejects(sql.query(`UPDATE kpg_attempts SET status = 'paid', tid = $1 WHERE order_id = $2 AND status = 'failed'`, [`T${uid()}`, orderId]), /unique|duplicate/i);
+      const { rows } = await sql.query(`SELECT status FROM kpg_attempts WHERE order_id = $1 ORDER BY status`, [orderId]);
+      assert.deepEqual(rows.map((r) => /** @type {any} */ (r).status), ['failed', 'paid']);
     });
+
+    if (engine.name === 'postgres') {
+      test('a session racing a payment of the order\'s open attempt on another instance: the insert waits for the payment and then lands nothing (one index holds open and paid: migration 009)', async () => {
+        const url = /** @type {{ url: string }} */ (database).url;
+        const { default: pg } = await import('pg');
+        const other = new pg.Client({ connectionString: url });
+        // Watched from outside the paying transaction (inside one, pg_stat_activity is its first read's snapshot).
+        const watch = new pg.Client({ connectionString: url });
+        await Promise.all([other.connect(), watch.connect()]);
+        try {
+          const orderId = uid('O');
+          const open = /** @type {any} */ (await inStatus('processing', { order_id: orderId }));
+          const tid = `T${uid()}`;
+          // Another instance pays the open attempt: the store's own pay statements, held open in its transaction.
+          await other.query('BEGIN');
+          await other.query(`INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, recorded_at, discount) VALUES ('shinhan', $1, 'kpgdemo01', $2, $3, 11000, 'paid', now(), 0)`, [tid, open.order_no, orderId]);
+          await other.query(`UPDATE kpg_attempts SET status = 'paid', tid = $1, finished_at = now(), updated_at = now() WHERE order_no = $2`, [tid, open.order_no]);
+          // This instance starts a session for the order meanwhile: its insert meets the open attempt's row...
+          const inserting = store.insertAttempt(attempt({ order_id: orderId }), now());
+          await until(async () => (await watch.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event = 'transactionid' AND query LIKE 'INSERT INTO kpg_attempts%'`)).rows[0].n === 1, 10_000, 'the session\'s insert to wait on the paying transaction');
+          await other.query('COMMIT');
+          // ...and once that row is paid, it is still the order's one attempt: nothing lands. (With an index of open
+          // attempts only, the insert landed here: its NOT EXISTS had read the order unpaid on its snapshot.)
+          assert.equal(await inserting, undefined, 'no second attempt of a paid order');
+          const { rows } = await sql.query('SELECT status FROM kpg_attempts WHERE order_id = $1', [orderId]);
+          assert.deepEqual(rows.map((r) => /** @type {any} */ (r).status), ['paid']);
+        } finally {
+          await Promise.all([other.end(), watch.end()]);
+        }
+      });
+    }
 
     test('a TID is recorded once: as one payment, or as money owed, never twice', async () => {
       const tid = `T${uid()}`;
@@ -319,7 +356,8 @@ for (const engine of ENGINES) {
     test('fault 9: a TID is found through an index, not a scan; migrations are idempotent (and serialised by an advisory lock)', async () => {
       const { rows } = await sql.query("SELECT indexname FROM pg_indexes WHERE tablename = 'kpg_attempts' ORDER BY indexname");
       const names = rows.map((r) => /** @type {any} */ (r).indexname);
-      for (const name of ['kpg_attempts_one_open_per_order', 'kpg_attempts_one_paid_per_order', 'kpg_attempts_tid']) assert.ok(names.includes(name), name);
+      for (const name of ['kpg_attempts_one_per_order', 'kpg_attempts_tid']) assert.ok(names.includes(name), name);
+      for (const gone of ['kpg_attempts_one_open_per_order', 'kpg_attempts_one_paid_per_order']) assert.ok(!names.includes(gone), `${gone}: replaced by kpg_attempts_one_per_order (009)`);
       await store.migrate();
       if ('url' in database) {
         const others = await Promise.all([0, 1, 2].map(async () => createSqlStore(await openPostgres({ connectionString: /** @type {any} */ (database).url }))));
@@ -355,6 +393,44 @@ for (const engine of ENGINES) {
         assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), shipped);
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
+      } finally {
+        await upgraded.close();
+        await old.drop();
+      }
+    });
+
+    test('009 refuses to upgrade a database where an order has a paid attempt and an open one (the race it closes), naming the orders; nothing is changed', async () => {
+      const old = await engine.create();
+      const client = 'url' in old.database ? await openPostgres({ connectionString: old.database.url }) : await openPglite(undefined);
+      const upgraded = createSqlStore(client);
+      try {
+        const dir = new URL('./migrations/', import.meta.resolve('../../dist/server/store/sql-store.js'));
+        const before = readdirSync(dir).filter((f) => /^\d+_.*\.sql$/.test(f) && f < '009').sort();
+        await client.exec('CREATE TABLE kpg_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
+        for (const name of before) {
+          await client.exec(await readFile(new URL(name, dir), 'utf8'));
+          await client.query('INSERT INTO kpg_migrations (name) VALUES ($1)', [name]);
+        }
+        // What the race left behind under 008's indexes: the order's paid attempt and an open one.
+        const orderId = uid('O');
+        const paid = /** @type {any} */ (await upgraded.insertAttempt(attempt({ order_id: orderId }), now()));
+        await upgraded.transition(paid.order_no, 'claim', {}, now());
+        assert.ok((await upgraded.pay(paid.order_no, { tid: `T${uid()}` }, now())).ok);
+        const second = attempt({ order_id: orderId });
+        await client.query(
+          `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id, device_type, pgcode, nonce, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'pending', $5, $6, $7, $8, 'card', $9, $10, $10)`,
+          [second.order_no, orderId, second.provider, second.merchant_id, second.amount, second.product_name, second.user_id, second.device_type, second.nonce, now()],
+        );
+        await assert.rejects(upgraded.migrate(), (/** @type {any} */ e) => new RegExp(`kpg migration 009: .*paid attempt and an open one.*${orderId}.*Run the previous version`).test(String(e.message)));
+        const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
+        assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), before, '009 not applied');
+        const { rows } = await client.query("SELECT indexname FROM pg_indexes WHERE tablename = 'kpg_attempts' AND indexname LIKE 'kpg_attempts_one_%' ORDER BY indexname");
+        assert.deepEqual(rows.map((r) => /** @type {any} */ (r).indexname), ['kpg_attempts_one_open_per_order', 'kpg_attempts_one_paid_per_order'], 'the indexes as they were');
+        // Once the open attempt has ended, the upgrade goes through.
+        await upgraded.transition(second.order_no, 'cancel', { reason: 'x' }, now());
+        await upgraded.migrate();
+        assert.equal(await upgraded.insertAttempt(attempt({ order_id: orderId }), now()), undefined);
       } finally {
         await upgraded.close();
         await old.drop();

@@ -196,19 +196,13 @@ const paidOf = (m, order) => m.attempts.find((a) => a.order === order && (a.stat
 const openOf = (m, order) => m.attempts.find((a) => a.order === order && (a.status === 'pending' || a.status === 'unknown'));
 
 /**
- * What the server does with a verified approval of `a` (settlement.ts apply, 'paid'): paid, unless another
- * attempt of the order took the money already (then it is owed back and this attempt fails).
- * @param {Model} m @param {Attempt} a @param {Real} r
+ * What the server does with a verified approval of `a` (settlement.ts apply, 'paid'): paid. No other attempt
+ * of the order can have taken the money while `a` is open (one index holds both: migration 009).
+ * @param {Model} m @param {Attempt} a
  */
-function modelPaid(m, a, r) {
+function modelPaid(m, a) {
   const other = paidOf(m, a.order);
-  if (other && other !== a) {
-    m.owed.add(/** @type {any} */ (r.pg.approved.get(a.order_no)).tid);
-    expectEvent(m, a.order_no, 'refund.due');
-    Object.assign(a, { status: 'failed', code: 'duplicate-payment' });
-    expectEvent(m, a.order_no, 'payment.failed');
-    return;
-  }
+  assert.ok(!other || other === a, `order ${a.order}: an open attempt beside a paid one (kpg_attempts_one_per_order)`);
   a.status = 'paid';
   expectEvent(m, a.order_no, 'payment.paid');
 }
@@ -403,7 +397,7 @@ class Return {
       a.claimedAt = r.clock.now();
       if (this.mode === 'approve') {
         a.pgApproved = true;
-        modelPaid(m, a, r);
+        modelPaid(m, a);
       } else if (this.mode === 'refuse') {
         Object.assign(a, { status: 'failed', code: 'confirm-refused' });
         expectEvent(m, a.order_no, 'payment.failed');
@@ -517,7 +511,7 @@ class Reconcile {
     for (const a of m.attempts) {
       if (a.status !== 'unknown') continue;
       if (lookups !== 'real') continue; // a lookup that failed proves nothing: still unknown
-      if (a.pgApproved) modelPaid(m, a, r);
+      if (a.pgApproved) modelPaid(m, a);
       else if (now - /** @type {number} */ (a.claimedAt) >= CONFIRM_WINDOW_MS) {
         // "there is no data." once the confirm window is over: no confirm can take money any more.
         Object.assign(a, { status: 'failed', code: 'not-charged' });

@@ -35,12 +35,12 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
   // Issue 25: the buyer's consent to the PG's terms, checked before any attempt exists, recorded with it.
   const consent = choices.pgcode ? await consentFor(ctx, choices.pgcode, body) : undefined;
 
-  // One statement when nothing is in the way (issue 26): the insert itself fails on the open-attempt index
-  // or on the order's payment, and only then is the order's state read to learn why.
+  // One statement when nothing is in the way (issue 26): the insert itself fails on the index of the order's
+  // one attempt open or paid (migration 009), and only then is the order's state read to learn why.
   let lastOpen: Attempt | undefined;
   const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
   for (let round = 0; round < 5; round++) {
-    const attempt = await store.insertOpenAttempt(
+    const attempt = await store.insertAttempt(
       {
         order_no: orderNo,
         order_id: order.order_id,

@@ -30,14 +30,9 @@ export async function apply(ctx: PaymentsContext, attempt: Attempt, s: Settlemen
         await refuse(ctx, route, 'vbank-mismatch', `A deposit with TID ${s.details.tid} for the account ${attempt.claimed_tid}: not recorded.`, attempt);
         return attempt;
       }
+      // (No other attempt of the order can be paid while this one is open: one index holds both, migration 009.)
       const paid = await pay(ctx, attempt, s.details, waiting ? 'deposit' : 'pay', route);
       if (paid.ok) return paid.attempt;
-      if (paid.reason === 'order-paid') {
-        // Another attempt of the order is paid: this money goes back.
-        await owe(ctx, attempt, s.details, attempt.amount, 'order-already-paid');
-        if (waiting) return (await move(ctx, attempt, 'expire', { reason: 'duplicate-payment' }, route)) ?? (await reread(ctx, attempt));
-        return (await move(ctx, attempt, 'decline', { code: 'duplicate-payment', pg_message: null }, route)) ?? (await reread(ctx, attempt));
-      }
       if (paid.reason === 'tid-taken') {
         await refuse(ctx, route, 'duplicate-tid', `TID ${s.details.tid} is already recorded for another attempt or as money owed.`, attempt);
         if (attempt.status === 'processing') return (await move(ctx, attempt, 'lose', { code: 'duplicate-tid' }, route)) ?? (await reread(ctx, attempt));

@@ -8,7 +8,7 @@ import { LEDGER_TRANSITIONS, OPEN_STATUSES, PAY_TRANSITIONS, TRANSITIONS, type P
 import { createEventStore, insertEvents } from './events-sql.js';
 import { createCancelStore } from './cancels.js';
 import { createStaffStore } from './staff-sql.js';
-import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
+import type { SqlClient, SqlQuery } from './sql.js';
 import { REFUSAL_SAMPLES, type Attempt, type AttemptPatch, type EventsOf, type NewAttempt, type PaidDetails, type PaymentStore, type PayResult, type ProviderName, type RefundDue, type Refusal, type Consent } from './types.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
@@ -158,24 +158,10 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       return { paid: attempts.find(took), open: attempts.find((a) => !took(a)) };
     },
 
-    insertOpenAttempt(a: NewAttempt, now: string) {
-      // A session's one statement (issue 26): no row when the order has an open attempt (the open-attempt
-      // index: ON CONFLICT DO NOTHING) or took its money (paid, or refunded: NOT EXISTS). Only then does the
-      // caller read orderState to learn which. The open-attempt race is decided by the index, as before.
-      return one(
-        `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id,
-           device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone, consent)
-         SELECT $1, $2, $3, $4, 'pending', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::timestamptz, $14::timestamptz, $15, $16, $17::jsonb
-         WHERE NOT EXISTS (SELECT 1 FROM kpg_attempts WHERE order_id = $2 AND status IN ('paid', 'refunded'))
-         ON CONFLICT DO NOTHING RETURNING *`,
-        [a.order_no, a.order_id, a.provider, a.merchant_id, a.amount, a.product_name, a.user_id, a.device_type,
-          a.pgcode, a.pay_method, a.return_to, a.app_scheme, a.nonce, now, a.buyer_name ?? null, a.buyer_phone ?? null,
-          a.consent ? JSON.stringify(a.consent) : null],
-      );
-    },
-
     insertAttempt(a: NewAttempt, now: string) {
-      // ON CONFLICT DO NOTHING: the open-attempt index said no (another session won the race).
+      // A session's one statement (issue 26): ON CONFLICT DO NOTHING, no row, when the order has an attempt open
+      // or that took its money (kpg_attempts_one_per_order, migration 009: one index, so no race between a
+      // session and a payment committing); only then does the caller read orderState to learn which.
       return one(
         `INSERT INTO kpg_attempts (order_no, order_id, provider, merchant_id, status, amount, product_name, user_id,
            device_type, pgcode, pay_method, return_to, app_scheme, nonce, created_at, updated_at, buyer_name, buyer_phone, consent)
@@ -220,40 +206,36 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
 
     async pay(orderNo, details: PaidDetails, now, transition: PayTransition = 'pay', events) {
       const from = TRANSITIONS[transition].from as readonly Status[];
-      try {
-        return await sql.transaction<PayResult>(async (tx) => {
-          const attempt = await one('SELECT * FROM kpg_attempts WHERE order_no = $1 FOR UPDATE', [orderNo], tx);
-          if (!attempt) return { ok: false, reason: 'not-in-state' };
-          if (attempt.status === 'paid') {
-            return attempt.tid === details.tid ? { ok: true, attempt, already: true } : { ok: false, reason: 'not-in-state', attempt };
-          }
-          if (!from.includes(attempt.status)) return { ok: false, reason: 'not-in-state', attempt };
-          const recorded = await tx.query(
-            `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, recorded_at, discount)
-             VALUES ($1, $2, $3, $4, $5, $6, 'paid', $7, $8) ON CONFLICT DO NOTHING RETURNING tid`,
-            [attempt.provider, details.tid, attempt.merchant_id, attempt.order_no, attempt.order_id, attempt.amount, now, details.discount_amount ?? 0],
-          );
-          if (!recorded.rows.length) return { ok: false, reason: 'tid-taken', attempt };
-          const paid = await one(
-            `UPDATE kpg_attempts SET status = 'paid', updated_at = $3, finished_at = $3, tid = $4, approved_at = $5,
-               card_cpny_cd = $6, card_name = $7, card_no = $8, install_month = $9, card_aprv_no = $10,
-               bank_code = COALESCE($11, bank_code), bank_name = COALESCE($12, bank_name), claimed_tid = NULL, reported_status = NULL, reported_code = NULL, reported_at = NULL,
-               code = NULL, pg_message = NULL, reason = NULL
-             WHERE order_no = $1 AND status = ANY($2::text[]) RETURNING *`,
-            [orderNo, [...from], now, details.tid, details.approved_at ?? null, details.card_cpny_cd ?? null,
-              details.card_name ?? null, details.card_no ?? null, details.install_month ?? null, details.card_aprv_no ?? null,
-              details.bank_code ?? null, details.bank_name ?? null],
-            tx,
-          );
-          if (!paid) throw new Error('kpg store: the attempt moved inside its own lock');
-          await tell(tx, events, paid, now);
-          return { ok: true, attempt: paid, already: false };
-        });
-      } catch (error) {
-        // kpg_attempts_one_paid_per_order: another attempt of this order is already paid.
-        if (isUniqueViolation(error)) return { ok: false, reason: 'order-paid' };
-        throw error;
-      }
+      // The attempt is open (processing, unknown, awaiting_deposit), so no other attempt of its order is open or
+      // paid (kpg_attempts_one_per_order): moving it to paid conflicts with nothing.
+      return sql.transaction<PayResult>(async (tx) => {
+        const attempt = await one('SELECT * FROM kpg_attempts WHERE order_no = $1 FOR UPDATE', [orderNo], tx);
+        if (!attempt) return { ok: false, reason: 'not-in-state' };
+        if (attempt.status === 'paid') {
+          return attempt.tid === details.tid ? { ok: true, attempt, already: true } : { ok: false, reason: 'not-in-state', attempt };
+        }
+        if (!from.includes(attempt.status)) return { ok: false, reason: 'not-in-state', attempt };
+        const recorded = await tx.query(
+          `INSERT INTO kpg_transactions (provider, tid, merchant_id, order_no, order_id, amount, disposition, recorded_at, discount)
+           VALUES ($1, $2, $3, $4, $5, $6, 'paid', $7, $8) ON CONFLICT DO NOTHING RETURNING tid`,
+          [attempt.provider, details.tid, attempt.merchant_id, attempt.order_no, attempt.order_id, attempt.amount, now, details.discount_amount ?? 0],
+        );
+        if (!recorded.rows.length) return { ok: false, reason: 'tid-taken', attempt };
+        const paid = await one(
+          `UPDATE kpg_attempts SET status = 'paid', updated_at = $3, finished_at = $3, tid = $4, approved_at = $5,
+             card_cpny_cd = $6, card_name = $7, card_no = $8, install_month = $9, card_aprv_no = $10,
+             bank_code = COALESCE($11, bank_code), bank_name = COALESCE($12, bank_name), claimed_tid = NULL, reported_status = NULL, reported_code = NULL, reported_at = NULL,
+             code = NULL, pg_message = NULL, reason = NULL
+           WHERE order_no = $1 AND status = ANY($2::text[]) RETURNING *`,
+          [orderNo, [...from], now, details.tid, details.approved_at ?? null, details.card_cpny_cd ?? null,
+            details.card_name ?? null, details.card_no ?? null, details.install_month ?? null, details.card_aprv_no ?? null,
+            details.bank_code ?? null, details.bank_name ?? null],
+          tx,
+        );
+        if (!paid) throw new Error('kpg store: the attempt moved inside its own lock');
+        await tell(tx, events, paid, now);
+        return { ok: true, attempt: paid, already: false };
+      });
     },
 
     async recordRefundDue(refund, now, events) {

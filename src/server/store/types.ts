@@ -200,7 +200,7 @@ export const REFUSAL_SAMPLES = 20;
 export type PayResult =
   | { ok: true; attempt: Attempt; already: boolean }
   /** not-in-state: the attempt was not in a state `pay` starts from; tid-taken: another record has the TID. */
-  | { ok: false; reason: 'not-in-state' | 'tid-taken' | 'order-paid'; attempt?: Attempt };
+  | { ok: false; reason: 'not-in-state' | 'tid-taken'; attempt?: Attempt };
 
 /** The outbox's side of the store (issue 21; store/events-sql.ts). */
 export interface EventStore {
@@ -245,13 +245,12 @@ export interface PaymentStore extends EventStore, CancelStore, StaffStore {
   latestAttempt(orderId: string): Promise<Attempt | undefined>;
   /** The order's paid (or refunded) attempt and its open one (at most one each, by the constraints). */
   orderState(orderId: string): Promise<{ paid?: Attempt; open?: Attempt }>;
-  /** Inserts a pending attempt; `undefined` when the order already has an open one (the constraint said no). */
-  insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
   /**
-   * A session's insert (issue 26): as insertAttempt, and also `undefined` when the order has a paid or
-   * refunded attempt; one statement, so a session reads orderState only when nothing was inserted.
+   * Inserts a pending attempt (a session's one statement, issue 26); `undefined` when the order has an attempt
+   * open or that took its money (paid, refunded): one index says no (migration 009), so a session reads
+   * orderState only when nothing was inserted.
    */
-  insertOpenAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
+  insertAttempt(attempt: NewAttempt, now: string): Promise<Attempt | undefined>;
   /**
    * One conditional UPDATE along state.ts's table: the attempt moves if its status is one `name` starts
    * from, and the new row comes back; `undefined` when it was not (another copy got there first).
