@@ -319,7 +319,12 @@ export function logLineSaysWhat(line) {
     assert.ok(Number.isInteger(line.cancel_id) && Number.isInteger(line.amount) && typeof line.tid === 'string' && typeof line.order_id === 'string', `a cancel's log line that does not say which: ${what}`);
     assert.notEqual(line.requested_amount, line.amount, `a cancel's log line with a requested_amount that is its amount: ${what}`);
   }
-  if (line.event === 'cancel' && line.what === 'close-account') assert.equal(line.level, line.outcome === 'done' ? 'info' : 'warn', `a closed account's log line at ${line.level}: ${what}`);
+  if (line.event === 'cancel' && line.what === 'close-account') {
+    assert.equal(line.level, line.outcome === 'done' ? 'info' : 'warn', `a closed account's log line at ${line.level}: ${what}`);
+    // A close that did not happen says why: the PG's refusal with its code and message, or what went wrong.
+    if (line.outcome === 'refused') assert.ok(typeof line.code === 'string' && 'pg_message' in line, `a refused account close's line without the PG's code and message: ${what}`);
+    if (line.outcome === 'unknown') assert.ok(typeof line.pg_message === 'string', `an account close of unknown outcome without what went wrong: ${what}`);
+  }
   const empty = Object.entries(line).filter(([, v]) => v === '').map(([k]) => k);
   assert.deepEqual(empty, [], `a log line with empty fields: ${what}`);
 }

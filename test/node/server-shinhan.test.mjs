@@ -288,6 +288,14 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
   });
 
+  test('an error on a route the buyer\'s browser lands on (Shinhan\'s return) is a page in Korean naming the code, not JSON: too large a body is 413 with 결제 오류', async (t) => {
+    const s = await setup(t);
+    const r = await s.call('/api/kpg/shinhan/return', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `pad=${'x'.repeat(70 * 1024)}` });
+    assert.equal(r.status, 413);
+    assert.match(String(r.res.headers.get('content-type')), /^text\/html/);
+    assert.ok(r.text.includes('결제 처리 중 오류가 발생했습니다 (body-too-large).'), r.text.slice(0, 600));
+  });
+
   test('the body limit is 64 KiB to the byte: a body of exactly that many bytes is read, one byte more is 413, by Content-Length, streamed to the Node adapter, and streamed to kpg.fetch in chunks', async (t) => {
     const s = await setup(t);
     const LIMIT = 64 * 1024; // http.ts MAX_BODY_BYTES
