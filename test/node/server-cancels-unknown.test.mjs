@@ -18,6 +18,10 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.deepEqual([lost.status, lost.code], ['unknown', 'pg-unreachable'], JSON.stringify(lost));
     const next = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '다른 취소', idempotency_key: key() });
     assert.deepEqual([next.status, next.code], ['refused', 'cancel-in-flight']);
+    // A whole cancel asked again meanwhile (nothing left to hold): refused before anything is written or sent.
+    const whole = await s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소 다시', idempotency_key: key() });
+    assert.deepEqual(whole, { status: 'refused', cancelled_amount: 0, refunded_total: 0, balance: 11000, code: 'cancel-in-flight', message: 'Another cancel of this payment is in flight: it must be settled first.' });
+    assert.equal((await s.kpg.cancels(p.order.order_id))?.cancels.length, 1, 'no row for it');
     assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'nothing sent twice');
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.settled, [{ cancel_id: lost.cancel_id, order_id: p.order.order_id, status: 'done' }]);
