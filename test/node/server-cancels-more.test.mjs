@@ -190,9 +190,10 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.equal((await atPg(s, 'smartro', deposited.tid)).cancel.log.length, 0, 'nothing sent');
     // The shop refunds it itself and records it: once, whatever the retries.
     const k = key();
-    const recorded = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k });
-    assert.deepEqual([recorded.status, recorded.cancelled_amount, recorded.balance], ['done', 11000, 0], JSON.stringify(recorded));
-    const again = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k });
+    const recorded = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k, pg_cancel_id: ' 환불-0001 ' });
+    assert.deepEqual([recorded.status, recorded.cancelled_amount, recorded.balance, recorded.pg_cancel_id], ['done', 11000, 0, '환불-0001'], JSON.stringify(recorded));
+    assert.equal((await s.kpg.cancels(deposited.order.order_id))?.cancels[0].pg_cancel_id, '환불-0001', 'the reference staff gave is kept, trimmed');
+    const again = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k, pg_cancel_id: ' 환불-0001 ' });
     assert.deepEqual([again.status, again.cancel_id, again.balance], ['done', recorded.cancel_id, 0], 'the same record again, not a second refund');
     assert.equal((await s.kpg.cancels(deposited.order.order_id))?.refunded_total, 11000);
     const more = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 1, reason: '더', idempotency_key: key() });
