@@ -369,6 +369,11 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     const notModified = await s.paidOrder();
     assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
     assert.equal((await s.eventsOf(notModified.order.order_id))[0].deliveries[0].last_error, 'HTTP 304 (a redirect: not followed)');
+    // 300, the first status past 2xx, is no delivery either.
+    hook.state.answer = () => ({ status: 300 });
+    const multiple = await s.paidOrder();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    assert.match(String((await s.eventsOf(multiple.order.order_id))[0].deliveries[0].last_error), /^HTTP 300 \(a redirect: not followed\)/);
 
     // 200 with a 2xx body counts; so a second order is delivered at once, while the first waits for its retry.
     hook.state.answer = () => ({ status: 200 });

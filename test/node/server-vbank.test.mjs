@@ -446,10 +446,13 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     // The genuine return (3 days) is recorded.
     await postForm(`${s.base}/api/kpg/shinhan/return`, page.fields);
     assert.equal((await s.result(current)).status, 'awaiting_deposit');
-    assert.throws(
-      () => createKpgServer({ publicBaseUrl: 'http://x.test', shinhan: { ...s.pgs.options.shinhan, vbankMaxDueDays: 61 }, loadOrder: () => undefined, authorize: () => true, log: false }),
-      /vbankMaxDueDays must be a whole number of days from 0 \(today\) to 60/,
-    );
+    for (const days of [61, -1, 1.5]) {
+      assert.throws(
+        () => createKpgServer({ publicBaseUrl: 'http://x.test', shinhan: { ...s.pgs.options.shinhan, vbankMaxDueDays: days }, loadOrder: () => undefined, authorize: () => true, log: false }),
+        /vbankMaxDueDays must be a whole number of days from 0 \(today\) to 60/,
+        String(days),
+      );
+    }
   });
 
   test('issue 19 item 2: a 가상계좌 return confirm-info does not know ("there is no data.") is not issued: back to pending, refusal logged', async (t) => {
