@@ -131,6 +131,11 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
   assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
   assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
+  // A base path is a path: anything else anywhere in it (not only in its last segment) is refused.
+  for (const basePath of ['api kpg/v1', 'api/k?g/v1', 'https://shop.example/api']) {
+    assert.throws(() => createKpgServer({ ...base, basePath }), /basePath must be a path such as "\/api\/kpg"/, basePath);
+  }
+  for (const basePath of ['/api/kpg/', 'pay', '/']) await createKpgServer({ ...base, basePath, database: { memory: true }, reconcileOnStart: false, log: false }).close();
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
   // A key of blanks (a template's empty variable, a stray space) is no key either.
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
