@@ -13,11 +13,21 @@ import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
 import { buyerContact } from '../../dist/server/providers/shinhan.js';
+import { termsView } from '../../dist/server/payments/terms.js';
 import { STANDARD_TERMS } from '../../demo/sandbox/shinhan/terms.mjs';
 import { ENGINES, SANDBOX_SECRETS, sandboxes, shinhanDecide, shopOrders, startServer, TEST_CI } from './server-helpers.mjs';
 
 const sha256 = (/** @type {string} */ s) => createHash('sha256').update(s, 'utf8').digest('hex');
 const API = '/api/kpg';
+
+test('termsView: the PG\'s terms in terms_no order whatever order it lists them in, so one set of terms has one terms_hash', () => {
+  const shuffled = [STANDARD_TERMS[2], STANDARD_TERMS[0], STANDARD_TERMS[1]];
+  const view = termsView('card', shuffled, true);
+  assert.deepEqual(view.list.map((t) => t.terms_no), [1, 2, 3]);
+  assert.equal(view.terms_hash, termsView('card', [...STANDARD_TERMS], true).terms_hash);
+  assert.equal(view.terms_hash, termsView('card', [...STANDARD_TERMS].reverse(), true).terms_hash);
+  assert.notEqual(view.terms_hash, termsView('card', STANDARD_TERMS.slice(0, 2), true).terms_hash, 'other terms, another hash');
+});
 
 test('buyerContact: email_flag Y with email_addr (<= 50), mobile_no as 10-11 digits, a +82 number written the Korean way', () => {
   assert.deepEqual(buyerContact({ email: 'a@b.kr', tel: '010-1234-5678' }), { email_flag: 'Y', email_addr: 'a@b.kr', mobile_no: '01012345678' });

@@ -346,6 +346,18 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['paid', page.fields.tid]);
   });
 
+  test('Shinhan 가상계좌 whose account the shop closed: its return replayed is refused and noted for the staff (vbank-for-ended-attempt), never taken as the same return again', async (t) => {
+    const s = await setup(t);
+    const { order, orderNo, page } = await s.shinhanVbankWindow();
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');
+    const closed = await s.kpg.cancel({ order_id: order.order_id, reason: '주문 취소', idempotency_key: `close-${orderNo}` });
+    assert.deepEqual([closed.status, closed.code], ['done', 'account-closed']);
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((r) => r.code), ['vbank-for-ended-attempt']);
+    assert.equal((await s.result(orderNo)).status, 'cancelled');
+  });
+
   test('Shinhan 가상계좌 deposited before its return reached the server: recorded as issued, then deposited (both logged), never as a card-like payment', async (t) => {
     const s = await setup(t);
     const { orderNo, page } = await s.shinhanVbankWindow();
