@@ -15,6 +15,7 @@ import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
+import { isPlainObject } from '../../dist/server/providers/pg-fetch.js';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -274,4 +275,9 @@ test('rate limits: a fixed window per key; Retry-After is the seconds left of th
   assert.equal(limiter.hit('a'), 1, 'a millisecond left: 1, never 0');
   t += 1;
   assert.deepEqual([limiter.peek('a'), limiter.hit('a')], [undefined, undefined], 'a new window');
+});
+
+test('a PG answer is read as an object only when it is one: JSON null, a string, a number, true or an array is "without a JSON object"', () => {
+  for (const json of [null, 'OK', 0, 1, true, [], [{ code: '0000' }]]) assert.equal(isPlainObject(json), false, JSON.stringify(json));
+  for (const json of [{}, { code: '0000' }, JSON.parse('{"rsp_cd":"0000"}')]) assert.equal(isPlainObject(json), true, JSON.stringify(json));
 });

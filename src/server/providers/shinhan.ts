@@ -358,8 +358,9 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
           }
         : {
             ...common,
-            ...(input.taxfreeAmount !== undefined ? { taxfree_amount: input.taxfreeAmount } : {}),
-            ...(input.taxAmount !== undefined ? { tax_amount: input.taxAmount } : {}),
+            // A partial cancel always carries both (cancels.ts); JSON leaves out a field that is undefined.
+            taxfree_amount: input.taxfreeAmount,
+            tax_amount: input.taxAmount,
             cncl_rsn: input.reason,
             ip_addr: input.clientIp,
           };
