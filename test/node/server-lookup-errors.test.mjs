@@ -187,6 +187,10 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
   }
   receipt({ stateNm: undefined });
   assert.equal((await byTid.lookup(account)).kind, 'unknown', 'a receipt that gives no state at all is no receipt');
+  // An account's receipt for another amount than the attempt's is not this attempt's account (a card paid
+  // another amount is money owed back; an account for another amount was never this order's to pay into).
+  receipt({ goodsAmt: '12000' });
+  assert.equal((await byTid.lookup(account)).kind, 'refuted', 'an account for 12000 KRW is not the 11000 KRW attempt\'s');
   // Without the by-Moid lookup, an attempt with no TID is never "nothing".
   assert.deepEqual(await byTid.lookup(smartro({ status: 'pending' })), { kind: 'unknown', message: "Smartro's receipt API is not asked by Moid (receiptLookupByMoid is off)." });
 });
