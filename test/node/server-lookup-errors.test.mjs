@@ -173,7 +173,7 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
   // '-'), and a receipt that says its state only by name (stateNm, no stateCd) is read all the same.
   const account = smartro({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: tid });
   const receipt = (/** @type {Record<string, unknown>} */ over) => (pg.state.mode = (_req, res) => answerJson(res, 200, { tid, moid: 'O1abc', goodsAmt: '11000', stateNm: '승인', svcCd: '03', bankCd: '088', bankNm: '신한은행', vacctNo: '56211122233344', vacctDueDt: '20261210', ...over }));
-  for (const [merchantInfo, holder] of /** @type {Array<[unknown, string]>} */ ([[null, '-'], [[null], '-'], [[{ mallNm: '데모샵' }], '데모샵'], [{ coNm: ' 데모상점 ' }, '데모상점']])) {
+  for (const [merchantInfo, holder] of /** @type {Array<[unknown, string]>} */ ([[null, '-'], [[null], '-'], [[{ mallNm: '데모샵' }], '데모샵'], [{ coNm: ' 데모상점 ' }, '데모상점'], [{ mallNm: '   ', coNm: '데모상점' }, '데모상점']])) {
     receipt({ merchantInfo });
     const issued = await byTid.lookup(account);
     assert.deepEqual([issued.kind, /** @type {any} */ (issued).account?.vbank_holder], ['issued', holder], `merchantInfo ${JSON.stringify(merchantInfo)}: ${JSON.stringify(issued)}`);
