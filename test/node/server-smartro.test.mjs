@@ -259,6 +259,11 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(s.api.calls.length, calls, 'an unsigned approval never reaches the receipt API');
     assert.equal((await s.result(orderNo)).status, 'pending');
     assert.deepEqual((await store().refusals({ orderNo })).map((r) => r.code), ['sign-mismatch', 'sign-mismatch', 'mid-mismatch', 'sign-mismatch']);
+    // A signed approval that names no MID at all is not taken for ours either.
+    const { MID: _mid, ...noMid } = resultFields({ orderNo });
+    await s.post('return', utf8Body(noMid));
+    assert.equal((await s.result(orderNo)).status, 'pending');
+    assert.deepEqual((await store().refusals({ orderNo })).slice(-1).map((r) => [r.code, r.message]), [['mid-mismatch', 'The approval carries no MID.']]);
     await s.post('return', utf8Body(resultFields({ orderNo })));
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
