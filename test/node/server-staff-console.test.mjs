@@ -164,6 +164,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(row.buyer_name, `${[...who.name][0]}${'*'.repeat([...who.name].length - 2)}${[...who.name].at(-1)}`);
     assert.equal(row.buyer_phone, `010-****-${phone.slice(-4)}`);
     assert.deepEqual([row.status, row.amount, row.refunded_total, row.pay_method, row.tid, row.provider], ['paid', 15000, 0, 'card', a.tid, 'shinhan']);
+    // Smartro's card (PayMethod CARD) is a card in the list too.
+    const smartroRow = both.items.find((/** @type {any} */ r) => r.order_no === b.orderNo);
+    assert.deepEqual([smartroRow.status, smartroRow.amount, smartroRow.pay_method, smartroRow.provider], ['paid', 7000, 'card', 'smartro']);
     assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
 
     assert.deepEqual((await find(`q=${phone}&from=2026-11-30&to=2026-11-30`)).total, 2, 'today in Korea');
