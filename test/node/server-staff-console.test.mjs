@@ -397,8 +397,12 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     // JSON that is not JSON, and JSON that is not an object, are said as such; so is a confirm naming no cancel.
     const broken = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: '{"x":', buyer: null });
     assert.deepEqual([broken.status, broken.json.code], [400, 'bad-json']);
-    const list = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: '[1]', buyer: null });
-    assert.deepEqual([list.status, list.json.code], [400, 'invalid-body']);
+    for (const body of ['[1]', 'null', '"reconcile"', '7']) {
+      for (const route of ['reconcile', 'cancel']) {
+        const notObject = await s.call(`/api/kpg/staff/${route}`, { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body, buyer: null });
+        assert.deepEqual([notObject.status, notObject.json.code, notObject.json.message], [400, 'invalid-body', 'The body must be a JSON object.'], `${route} ${body}`);
+      }
+    }
     const confirm = await s.call('/api/kpg/staff/cancels/confirm', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ cancel_id: 'seven', done: true }), buyer: null });
     assert.deepEqual([confirm.status, confirm.json.code, confirm.json.field], [400, 'invalid-field', 'cancel_id']);
     assert.match(confirm.json.message, /^cancel_id: cancel_id \(a number\), done \(true or false\)/);
