@@ -300,6 +300,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.ok(!(await s.get('/refunds-due')).json.items.some((/** @type {any} */ d) => d.tid === tid), 'resolved: off the open list');
     assert.ok((await s.get('/refunds-due?resolved=1')).json.items.some((/** @type {any} */ d) => d.tid === tid && d.resolution === '계좌로 환불함'));
     assert.equal((await s.post('/refunds-due/resolve', { provider: 'shinhan', tid, note: '' })).status, 400);
+    // Given back at the PG once it is resolved: refused, and the audit still names its order.
+    const late = await s.post('/cancel-due', { tid, reason: '환불', idempotency_key: key() });
+    assert.deepEqual([late.status, late.json.code], [409, 'resolved']);
     const story = (await s.get(`/orders/${p.order.order_id}`)).json;
     parses(server.StorySchema, consoleSide.StorySchema, story, 'story with a debt');
     assert.deepEqual(story.timeline.filter((/** @type {any} */ e) => e.kind.startsWith('refund')).map((/** @type {any} */ e) => e.kind), ['refund-due', 'refund-resolved']);
@@ -312,7 +315,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const same = (await s.get(`/orders/${p.order.order_id}`)).json.timeline.filter((/** @type {any} */ e) => Date.parse(e.at) === Date.parse(asked));
     assert.deepEqual(same.map((/** @type {any} */ e) => [e.kind, e.type ?? null]), [['refund-due', null], ['cancel', null], ['event', 'refund.due']], JSON.stringify(same));
     const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
-    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
+    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['cancel-due', 409, 'refused 0 resolved'], ['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
   });
 
   test('deliveries: a dead one listed and re-queued by staff, then delivered; a webhook\'s listed with its url; reconcile now answers its report', async (t) => {
