@@ -77,6 +77,23 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'the PG made one cancel: the whole one');
   });
 
+  test('a lost cancel that waits for staff (confirm-info cannot prove it), confirmed NOT made: failed, and no longer waiting for staff', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s);
+    const first = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '부분 1', idempotency_key: key() });
+    assert.equal(first.status, 'done');
+    // confirm-info says tx_stat 3 before this one as after it: it cannot tell, so staff must.
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, applied: false, status: 503 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 2', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown');
+    await s.kpg.reconcile();
+    assert.equal((await store().getCancel(/** @type {number} */ (lost.cancel_id)))?.staff_check, true);
+    const answer = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: false, note: '취소 내역 없음' });
+    assert.deepEqual([answer.status, answer.json.code, answer.json.refunded_total, answer.json.balance], [409, 'not-cancelled-staff', 1000, 10000], answer.text);
+    const row = await store().getCancel(/** @type {number} */ (lost.cancel_id));
+    assert.deepEqual([row?.status, row?.code, row?.staff_check], ['failed', 'not-cancelled-staff', false]);
+  });
+
   test('two staff settle one unknown cancel at the same moment: the one whose write comes second is answered with the cancel as the first left it (no error), and the ledger holds one settlement', { timeout: 30_000 }, async (t) => {
     // The other staff's write lands between this one's read (the cancel is unknown) and its own write.
     /** @type {null | { status: 'done' | 'failed', amount?: number, code?: string }} */
