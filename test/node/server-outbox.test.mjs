@@ -13,7 +13,8 @@ import { openPglite } from '../../dist/server/store/pglite.js';
 import { openPostgres } from '../../dist/server/store/postgres.js';
 import { createSqlStore } from '../../dist/server/store/sql-store.js';
 import { tickingClock } from './clock.mjs';
-import { ENGINES, uid } from './server-helpers.mjs';
+import { ENGINES, uid, until } from './server-helpers.mjs';
+import { insertEvents } from '../../dist/server/store/events-sql.js';
 
 // One clock for the whole file: a known day that moves at the real pace (claims compare times written by the
 // same clock).
@@ -64,6 +65,36 @@ for (const engine of ENGINES) {
     const told = (type) => (/** @type {any} */ row) => [{ type, order_id: row.order_id, order_no: row.order_no, provider: row.provider, data: { status: row.status, order_id: row.order_id } }];
     /** @param {string} orderId */
     const eventsOf = async (orderId) => (await store.events({ orderId })).reverse();
+
+    if (engine.name === 'postgres') {
+      test('two transactions writing events of one order: the second waits for the first (its order\'s lock) and draws the later number; another order\'s does not wait', async () => {
+        const url = /** @type {{ url: string }} */ (database).url;
+        const { default: pg } = await import('pg');
+        const [a, b, c, watch] = [0, 1, 2, 3].map(() => new pg.Client({ connectionString: url }));
+        await Promise.all([a, b, c, watch].map((x) => x.connect()));
+        try {
+          const order = uid('O');
+          const event = (/** @type {string} */ orderId) => ({ type: /** @type {const} */ ('payment.paid'), order_id: orderId, order_no: uid('N'), provider: /** @type {const} */ ('shinhan'), data: /** @type {any} */ ({ status: 'paid', order_id: orderId }) });
+          const pid = async (/** @type {any} */ x) => (await x.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+          const bPid = await pid(b);
+          await Promise.all([a, b, c].map((x) => x.query('BEGIN')));
+          await insertEvents('postgres', a, [event(order)], iso());
+          // Another order's events are not held up by it.
+          await insertEvents('postgres', c, [event(uid('O'))], iso());
+          await c.query('COMMIT');
+          const second = insertEvents('postgres', b, [event(order)], iso());
+          await until(async () => (await watch.query('SELECT wait_event FROM pg_stat_activity WHERE pid = $1', [bPid])).rows[0]?.wait_event === 'advisory', 10_000, 'the second writer of the order to wait on its lock');
+          await a.query('COMMIT');
+          await second;
+          await b.query('COMMIT');
+          const seqs = (await watch.query('SELECT seq FROM kpg_events WHERE order_id = $1 ORDER BY created_at, seq', [order])).rows.map((r) => Number(r.seq));
+          assert.equal(seqs.length, 2);
+          assert.ok(seqs[0] < seqs[1], `the first writer's event first: ${seqs}`);
+        } finally {
+          await Promise.all([a, b, c, watch].map((x) => x.end()));
+        }
+      });
+    }
 
     test('an event and its transition are one transaction: a failure after the UPDATE (before COMMIT) records neither; a transition that does not move writes no event', async () => {
       // pay: the money, the attempt and the event, or none of them.
