@@ -525,7 +525,9 @@ export function createCancels(deps: CancelsDeps) {
         return fresh.length ? { kind: 'staff', why: 'Smartro shows other new cancels: check its admin site.' } : { kind: 'not-done', why: 'Smartro shows no such cancel.' };
       }
       const parts = fresh.filter((e) => e.ref.startsWith('part:'));
-      if (parts.length === 1 && parts[0].amount === asked) return { kind: 'done', amount: asked, entry: parts[0], nothingLeft: pg.state === 'cancelled' };
+      // Nothing left only when this part is all that is new: a full cancel made at the admin site meanwhile is
+      // not this one's to count, and is recorded as found at the PG (recheck), not swallowed by it.
+      if (parts.length === 1 && parts[0].amount === asked) return { kind: 'done', amount: asked, entry: parts[0], nothingLeft: pg.state === 'cancelled' && fresh.length === 1 };
       if (fresh.length === 0) return { kind: 'not-done', why: 'Smartro shows no new partial cancel.' };
       return { kind: 'staff', why: `Smartro shows ${fresh.length} new cancel(s) this one cannot be told from: check its admin site.` };
     }

@@ -195,6 +195,20 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     }
   });
 
+  test('a Smartro partial cancel lost (made, its answer lost) while the rest was cancelled whole at the admin site: this cancel is done for what it asked, and the admin\'s cancel is recorded as found at the PG: the ledger gives back all 11,000, not 2,000', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500, recheckPaidDays: 1 });
+    const p = await paySmartro(s);
+    await s.pgs.fault('smartro', { api: 'cancel', tid: p.tid, status: 502 }); // made, its answer lost
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 취소', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown', JSON.stringify(lost));
+    const admin = await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid }) });
+    assert.equal(admin.status, 200, await admin.text());
+    await s.kpg.reconcile();
+    const view = await s.kpg.cancels(p.order.order_id);
+    assert.deepEqual(view?.cancels.map((c) => [c.source, c.kind, c.status, c.amount]), [['api', 'partial', 'done', 2000], ['pg', 'full', 'done', 9000]], JSON.stringify(view?.cancels));
+    assert.deepEqual([view?.status, view?.refunded_total, view?.balance], ['refunded', 11000, 0]);
+  });
+
   test('a Smartro full cancel lost while the whole payment was given back in parts at its admin site (two parts, or one part of the whole balance): Smartro shows it cancelled, but not as this cancel asked: staff look', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     // One partial cancel of the whole balance is not this full cancel either: Smartro lists a full cancel as its
