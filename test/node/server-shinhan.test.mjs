@@ -511,6 +511,16 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
   // return_url: confirm and verify
   // ---------------------------------------------------------------------------------------------
 
+  test('return through kpg.fetch where no adapter gives the client\'s address (a Web-standard mount without env.clientIp): confirm sends ip_addr 0.0.0.0, a valid address, never an empty field', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const nonce = (await store().getAttempt(orderNo))?.nonce ?? '';
+    const r = await s.kpg.fetch(new Request(`${s.base}/api/kpg/shinhan/return`, { method: 'POST', body: new URLSearchParams({ order_no: orderNo, custom_parameter: nonce, confirm_token: `tok-${orderNo}` }) }));
+    assert.equal(r.status, 200, await r.text());
+    assert.deepEqual(s.pg.confirms.map((c) => c.ip_addr), ['0.0.0.0']);
+    assert.equal((await s.result(orderNo)).json.status, 'paid');
+  });
+
   test('return: a good confirm records paid once; the PC popup gets a closing page; result shows only what the buyer may see', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
