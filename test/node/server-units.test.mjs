@@ -281,3 +281,23 @@ test('a PG answer is read as an object only when it is one: JSON null, a string,
   for (const json of [null, 'OK', 0, 1, true, [], [{ code: '0000' }]]) assert.equal(isPlainObject(json), false, JSON.stringify(json));
   for (const json of [{}, { code: '0000' }, JSON.parse('{"rsp_cd":"0000"}')]) assert.equal(isPlainObject(json), true, JSON.stringify(json));
 });
+
+test('a server whose database cannot be opened says so once in its log, as an error of its start (where: start), and kpg.ready rejects', async () => {
+  /** @type {any[]} */
+  const lines = [];
+  const kpg = createKpgServer({
+    publicBaseUrl: 'https://shop.example',
+    shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' },
+    loadOrder: () => undefined,
+    authorize: () => true,
+    database: { url: 'postgres://kpg:kpg@127.0.0.1:1/nowhere' },
+    reconcileOnStart: false,
+    log: (/** @type {string} */ line) => lines.push(JSON.parse(line)),
+  });
+  await assert.rejects(kpg.ready);
+  await new Promise((r) => setImmediate(r));
+  const errors = lines.filter((l) => l.event === 'error');
+  assert.deepEqual(errors.map((l) => [l.level, l.where]), [['error', 'start']], JSON.stringify(lines));
+  assert.ok(typeof errors[0].message === 'string' && errors[0].message.length > 0);
+  await kpg.close().catch(() => {});
+});
