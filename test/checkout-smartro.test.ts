@@ -187,6 +187,19 @@ describe('smartro on PC: the posted form', () => {
     expect(await fixtureCalls(key)).to.have.length(0);
   });
 
+  it('an ediDate that is not yyyyMMddHHmmss is refused before posting (Smartro signs the form with it)', async () => {
+    for (const ediDate of ['2026120612000', '2026-12-06 12:00']) {
+      const { el, rec, key } = await smartro({ fieldOver: { ediDate } });
+      await realClick(payButton(el));
+      const outcome = await rec.outcome();
+      expect(outcome.detail).to.include({ code: 'invalid-field', field: 'ediDate' });
+      expectSaid(outcome.detail.message, 'field-edidate', 'ediDate must be yyyyMMddHHmmss');
+      await waitFor(() => windows.open().length === 0, 'the window was not closed');
+      expect(await fixtureCalls(key)).to.have.length(0);
+      fixtureCleanup();
+    }
+  });
+
   it('an action on a foreign origin is refused (origin-not-allowed) and the window closed', async () => {
     const el = await mount<KpgCheckout>(html`
       <kpg-checkout provider="smartro" device="pc" order-id="A-1001"
