@@ -193,6 +193,19 @@ describe('back in another browser: kpg_order_no in the URL, nothing in sessionSt
     }
   });
 
+  it('back without having paid (the attempt is still pending after the short wait): a cancel, reason returned-unpaid', async () => {
+    const pending = { body: { status: 'pending', order_no: 'T-9', order_id: 'A-9' } };
+    const { id } = await returnTab('A-9', Array.from({ length: 40 }, () => pending));
+    try {
+      await waitFor(async () => ((await shopEval<unknown[]>(id, 'kpgLog')) ?? []).length > 0, 'no outcome', { timeout: 12000 });
+      const log = (await shopEval<Array<{ type: string; detail: any }>>(id, 'kpgLog'))!;
+      expect(log.map((e) => e.type)).to.deep.equal(['kpg-cancel']);
+      expect(log[0].detail).to.include({ provider: 'shinhan', order_no: 'T-9', reason: 'returned-unpaid' });
+    } finally {
+      await shopPage({ action: 'close', id });
+    }
+  });
+
   it('while the backend is still verifying, no new payment can start; then the outcome', async () => {
     const steps = [
       { body: { status: 'processing', order_no: 'T-9', order_id: 'A-9' } },
