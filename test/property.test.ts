@@ -329,8 +329,16 @@ describe('property: the hand checks of the first stage and the click path accept
       },
       { requiredKeys: [] },
     );
+    // Near a real Smartro session: every key there, the form's fields text or numbers, now and then one that
+    // is neither (each side must accept the real ones and refuse the rest alike).
+    const smartroNear = fc.record({
+      provider: fc.constant('smartro'),
+      order_no: fc.string({ minLength: 1, maxLength: 64 }),
+      action: fc.string({ minLength: 1, maxLength: 100 }),
+      fields: fc.dictionary(fc.string({ minLength: 1 }), fc.oneof({ weight: 8, arbitrary: fc.oneof(fc.string(), fc.integer()) }, { weight: 1, arbitrary: fc.oneof(fc.constant(null), fc.boolean(), fc.double(), fc.object()) }), { minKeys: 1, maxKeys: 8 }),
+    });
     agree(ShinhanSessionSchema, isShinhanSession, fc.oneof(shinhanLike, fc.anything(), fc.array(shinhanLike)));
-    agree(SmartroSessionSchema, isSmartroSession, fc.oneof(smartroLike, fc.anything()));
+    agree(SmartroSessionSchema, isSmartroSession, fc.oneof(smartroLike, smartroNear, fc.anything()));
   });
 
   it('a session the hand check accepts is never parsed by zod (the click path runs no zod parse)', () => {

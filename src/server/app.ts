@@ -218,7 +218,7 @@ export function createApp(deps: AppDeps) {
       try {
         raw = JSON.parse(textBody);
       } catch {
-        raw = undefined;
+        // Not JSON: raw stays undefined, which the schema below refuses.
       }
     } else raw = Object.fromEntries(new URLSearchParams(textBody));
     const form = ShinhanReturnSchema.safeParse(raw);
