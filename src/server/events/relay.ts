@@ -114,13 +114,11 @@ export function createRelay(deps: { store: PaymentStore; log: Logger; redact: Re
       .finally(() => {
         settled = true;
       });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let onClose: (() => void) | undefined;
-    const limit = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new GivenUp(`no answer within ${config.timeoutMs} ms`)), config.timeoutMs);
-      onClose = () => reject(new GivenUp('the server closed while it ran'));
-      closing.signal.addEventListener('abort', onClose, { once: true });
-    });
+    let giveUp!: (reason: GivenUp) => void;
+    const limit = new Promise<never>((_, reject) => (giveUp = reject));
+    const timer = setTimeout(() => giveUp(new GivenUp(`no answer within ${config.timeoutMs} ms`)), config.timeoutMs);
+    const onClose = () => giveUp(new GivenUp('the server closed while it ran'));
+    closing.signal.addEventListener('abort', onClose, { once: true });
     let error: string | undefined;
     try {
       await Promise.race([call, limit]);
@@ -129,7 +127,7 @@ export function createRelay(deps: { store: PaymentStore; log: Logger; redact: Re
       if (e instanceof GivenUp) controller.abort(e);
     } finally {
       clearTimeout(timer);
-      if (onClose) closing.signal.removeEventListener('abort', onClose);
+      closing.signal.removeEventListener('abort', onClose);
     }
     call.catch(() => {}); // its outcome, if it comes after we gave up, was already recorded as a failure
     const now = deps.now();
