@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
-import { returnPageHtml, withOrderNo } from '../../dist/server/http.js';
+import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema } from '../../dist/server/schemas.js';
@@ -300,4 +300,11 @@ test('a server whose database cannot be opened says so once in its log, as an er
   assert.deepEqual(errors.map((l) => [l.level, l.where]), [['error', 'start']], JSON.stringify(lines));
   assert.ok(typeof errors[0].message === 'string' && errors[0].message.length > 0);
   await kpg.close().catch(() => {});
+});
+
+test('clip: a text of exactly the limit is kept whole; one character more is cut to the limit and marked …', () => {
+  assert.equal(clip('x'.repeat(200)), 'x'.repeat(200));
+  assert.equal(clip('x'.repeat(201)), `${'x'.repeat(200)}…`);
+  assert.equal(clip('취소 사유', 5), '취소 사유');
+  assert.equal(clip('취소 사유입니다', 5), '취소 사유…');
 });
