@@ -414,6 +414,11 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.ok(!r.text.includes('loadOrder'), 'the buyer is not shown the shop\'s mistake');
     const line = s.logs.find((l) => l.event === 'error' && /loadOrder returned an invalid order/.test(l.message));
     assert.match(line?.message ?? '', new RegExp(`for ${bad.order_id} \\(amount, product_name\\): amount \\(whole won\\), product_name \\(1-50\\)`));
+    // A field inside the buyer is named by its path.
+    const nobody = s.shop.add();
+    s.shop.orders.set(nobody.order_id, { ...nobody, buyer: { ...nobody.buyer, id: '' } });
+    assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: nobody.order_id, device_type: 2 })).status, 500);
+    assert.ok(s.logs.some((l) => l.event === 'error' && l.message.includes(`for ${nobody.order_id} (buyer.id):`)), 'buyer.id named');
     // A rule between fields is named with its field: the tax-free part and its VAT within the amount.
     const taxfree = s.shop.add();
     s.shop.orders.set(taxfree.order_id, { ...taxfree, taxfree_amount: 12000 });

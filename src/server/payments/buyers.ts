@@ -19,7 +19,12 @@ export async function orderOf(ctx: PaymentsContext, request: Request, orderId: s
   const checked = KpgOrderSchema.safeParse(order);
   if (!checked.success) {
     // Each field to fix; a rule between fields (the tax-free part within the amount) says which rule.
-    const fields = checked.error.issues.map((i) => (i.code === 'custom' ? `${i.path.join('.')}: ${i.message}` : i.path.join('.'))).join(', ');
+    const fields = checked.error.issues
+      .map((i) => {
+        const field = i.path.join('.');
+        return i.code === 'custom' ? `${field}: ${i.message}` : field;
+      })
+      .join(', ');
     throw new Error(`kpg server: loadOrder returned an invalid order for ${orderId} (${fields}): amount (whole won), product_name (1-50), buyer.id, buyer.name (1-20) are required`);
   }
   CHECKED.add(order);
