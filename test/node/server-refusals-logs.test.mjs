@@ -28,6 +28,9 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
     assert.deepEqual(counts.map((c) => [c.route, c.code, c.count]), [['smartro/return', 'bad-return', 50]]);
     const rows = (await s.kpg.refusals({ limit: 100_000 })).filter((r) => r.source === '198.51.100.77');
     assert.equal(rows.length, REFUSAL_SAMPLES, 'sampled: not one row per junk request');
+    // Every refusal is still a log line; those past the sample say they were not kept as rows.
+    const lines = s.logs.filter((/** @type {any} */ l) => l.event === 'refusal' && l.route === 'smartro/return' && l.code === 'bad-return');
+    assert.deepEqual([lines.length, lines.filter((/** @type {any} */ l) => l.kept === false).length, lines.slice(0, REFUSAL_SAMPLES).some((/** @type {any} */ l) => 'kept' in l)], [50, 50 - REFUSAL_SAMPLES, false]);
     // With no address known, nothing is turned away (no shared bucket), and the rows stay sampled.
     for (let i = 0; i < 60; i++) {
       const r = await s.raw(`/api/kpg/shinhan/cancel?order_no=junk${i}`);

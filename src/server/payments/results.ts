@@ -47,7 +47,8 @@ export async function windowClosed(ctx: PaymentsContext, request: Request, order
       const ended =
         attempt.reported_status === 'failed'
           ? await move(ctx, attempt, 'fail', { code: attempt.reported_code ?? 'pg-failed', reported_status: null }, route)
-          : await move(ctx, attempt, 'cancel', { reason: attempt.reported_status === 'cancelled' ? (attempt.reported_code ?? 'buyer-cancelled') : 'popup-closed', reported_status: null }, route);
+          : // (Shinhan's only cancel report is its cancel_url: the buyer cancelled.)
+            await move(ctx, attempt, 'cancel', { reason: attempt.reported_status === 'cancelled' ? 'buyer-cancelled' : 'popup-closed', reported_status: null }, route);
       attempt = ended ?? (await reread(ctx, attempt));
     } else {
       attempt = (await move(ctx, attempt, 'close', { window_closed_at: ctx.nowIso() }, route)) ?? (await reread(ctx, attempt));
