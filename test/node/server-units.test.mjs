@@ -67,6 +67,8 @@ test("phpUrlencode (Smartro's CancelMSG, as its PHP sample sends it): letters, d
   }
   // PHP 8: urlencode(iconv('UTF-8', 'EUC-KR', "고객 요청 0-9_.~*'")).
   assert.equal(phpUrlencode(encodeEucKr("고객 요청 0-9_.~*'")), '%B0%ED%B0%B4+%BF%E4%C3%BB+0-9_.%7E%2A%27');
+  // The last column of a row (trail byte 0xFE) is in the table too: 괆 B0FE, 힝 C8FE; 똠 is not in KS X 1001.
+  assert.equal(phpUrlencode(encodeEucKr('괆힝똠')), '%B0%FE%C8%FE%3F');
 });
 
 test("staff lists mask names: every character but the first and the last of each word, a two-character name's last (이* for 이산), one character as it is", () => {
@@ -307,4 +309,11 @@ test('clip: a text of exactly the limit is kept whole; one character more is cut
   assert.equal(clip('x'.repeat(201)), `${'x'.repeat(200)}…`);
   assert.equal(clip('취소 사유', 5), '취소 사유');
   assert.equal(clip('취소 사유입니다', 5), '취소 사유…');
+});
+
+test('delivery options out of range are refused at start, naming the option and its floor: leaseMs must outlast the delivery time-out by a second', () => {
+  const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true, database: /** @type {const} */ ({ memory: true }), log: false };
+  assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 2000, leaseMs: 2999 } }), /^Error: kpg server: delivery\.leaseMs must be a whole number of milliseconds, at least 3000$/);
+  assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 0 } }), /delivery\.timeoutMs must be a whole number of milliseconds, at least 1$/);
+  assert.throws(() => createKpgServer({ ...base, delivery: { pollEveryMs: 9 } }), /delivery\.pollEveryMs must be a whole number of milliseconds, at least 10$/);
 });
