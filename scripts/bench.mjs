@@ -407,10 +407,16 @@ async function closeOthers(keep) {
   for (const p of await browser.pages()) if (p !== keep) await p.close();
 }
 
-/** A real click (trusted, with user activation) on the centre of the element `selector` finds. */
+/**
+ * A real click (trusted, with user activation) on the centre of the element `selector` finds, once it has a
+ * box: on a loaded machine the element can be there before it is laid out (boundingBox null), so its box is
+ * awaited, bounded (10 s), not assumed.
+ */
 async function click(page, selector) {
-  const handle = await page.$(selector);
-  const box = await handle.boundingBox();
+  const deadline = Date.now() + 10_000;
+  let box = null;
+  while (!(box = await (await page.$(selector))?.boundingBox()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  if (!box) throw new Error(`bench: ${selector} has no box to click within 10 s (not rendered?)`);
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
 }
 
