@@ -3,7 +3,7 @@
 // least a session and a result could do, in its own process like the server.
 //
 //   POST /api/kpg/session  the order from memory (as the bench's loadOrder does), ONE statement: the attempt
-//                          row inserted (ON CONFLICT DO NOTHING on the open-attempt index), its order_no
+//                          row inserted (ON CONFLICT DO NOTHING on the one-attempt-per-order index), its order_no
 //                          and a few of its fields answered as JSON. No validation, no buyer check, no
 //                          limits, no signed PG form, no log line, no redaction.
 //   GET  /api/kpg/result   ONE statement: the attempt by its order_no, a few of its fields as JSON.
