@@ -830,6 +830,28 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(s.api.calls.filter((c, i) => i >= start && c.moid === o2).length, 1, 'one Moid lookup for 20 window-closed posts');
   });
 
+  test('window-closed: an attempt another copy claims as the closed window is noted (its return being verified) is not looked up by Moid; that return settles it', async (t) => {
+    // The other copy is played on the database itself, just before this request's `close`: a real claim.
+    const inner = store();
+    const race = { orderNo: '' };
+    const wrapped = storeWith(inner, {
+      transition: async (own, orderNo, name, ...rest) => {
+        if (name === 'close' && orderNo === race.orderNo) await inner.transition(orderNo, 'claim', { claimed_tid: 'OTHERCOPYTID' }, new Date().toISOString());
+        return own(orderNo, name, ...rest);
+      },
+    });
+    const s = await setup(t, { lookup: true, store: wrapped, options: { resultWaitMs: 0 } });
+    const orderNo = await s.started();
+    // Smartro approved it (the return the other copy holds): a lookup would find it paid.
+    resultFields({ orderNo });
+    race.orderNo = orderNo;
+    const asked = s.api.calls.length;
+    const closed = await s.closeWindow(orderNo);
+    assert.deepEqual([closed.status, closed.json.status], [200, 'processing']);
+    assert.equal(s.api.calls.length, asked, 'no Moid lookup for an attempt that is no longer pending');
+    assert.deepEqual(s.logs.filter((l) => l.order_no === orderNo && l.transition === 'close').map((l) => l.moved), [false]);
+  });
+
   test('issue 19 item 10: receipts (429 with Retry-After) and the window-closed lookup (skipped) are limited per buyer, whatever the address', async (t) => {
     const s = await setup(t, { lookup: true, options: { rateLimit: { lookups: { limit: 3, windowMs: 60_000 } }, receiptCacheMs: 0 } });
     const orderNo = await s.started();
