@@ -488,6 +488,11 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(s.pg.requests.length, 0);
     // Lump sum on a small order is fine; months on a big one within the card's range too.
     await s.started({ pgcode: 'card', card_cpny_cd: 'S005', install_month: '00' });
+    // Lump sum needs no card named in advance: the buyer picks it in Shinhan's window.
+    const lump = s.shop.add();
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: lump.order_id, device_type: 2, pgcode: 'card', install_month: '00' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.pg.requests.at(-1).install_month, '00');
     const big = s.shop.add({ amount: 1200000 });
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '07' });
     assert.deepEqual([r.status, r.json.field], [400, 'install_month'], 'BC offers 2-6 months');
