@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * settlement.ts against the provider interface, on PGlite and on PostgreSQL: what the payment module does
+ * with a Settlement a provider hands it, whatever provider it is. Both providers of today refute a lookup
+ * that names another TID than the attempt's themselves; a provider added later might not, and the money
+ * code does not take its word for it. The settlements are written here, the store and its transitions are
+ * the real ones.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { createPayments } from '../../dist/server/payments/index.js';
+import { forEachEngine, uid } from './server-helpers.mjs';
+import { DAY, kst, testClock } from './clock.mjs';
+
+const MID = 'kpgtest01m';
+/** MID (10) + "0101" + yyMMddHHmmss (12) + 4 digits = 30, as Smartro makes them. */
+const smartroTid = () => `${MID}0101261130${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+
+forEachEngine('settlement: a provider naming another TID than a waiting account\'s', ({ store }) => {
+  const clock = testClock();
+
+  function setup() {
+    /** @type {Record<string, unknown>[]} */
+    const logs = [];
+    const payments = createPayments({
+      store: store(),
+      log: { write: (line) => void logs.push(line) },
+      now: () => clock.date(),
+      config: {
+        publicBaseUrl: 'https://shop.example',
+        callbackUrls: /** @type {any} */ ({}),
+        pgTimeoutMs: 1000,
+        attemptTtlMs: 30 * 60_000,
+        smartroQuietMs: 60_000,
+        staleProcessingMs: 120_000,
+        cardListTtlMs: 60_000,
+        resultWaitMs: 0,
+        receiptCacheMs: 0,
+      },
+    });
+    return { payments, logs };
+  }
+
+  /** A Smartro VBANK attempt awaiting its deposit on account `tid`, due `due` (YYYY-MM-DD). @param {string} tid @param {string} due */
+  async function waiting(tid, due) {
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'VBANK', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      clock.date().toISOString(),
+    );
+    assert.ok(a);
+    await s.transition(a.order_no, 'claim', { claimed_tid: tid }, clock.date().toISOString());
+    const issued = await s.transition(a.order_no, 'issue', { claimed_tid: tid, pay_method: 'VBANK', bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: due }, clock.date().toISOString());
+    assert.equal(issued?.status, 'awaiting_deposit');
+    return /** @type {NonNullable<typeof issued>} */ (issued);
+  }
+
+  test('an account issued under another TID, past the waiting account\'s due day: refused (vbank-mismatch), the account is not closed on its word', async () => {
+    const { payments, logs } = setup();
+    const account = await waiting(smartroTid(), kst.date(clock.now() - 2 * DAY));
+    const other = smartroTid();
+    const after = await payments.apply(account, { kind: 'issued', tid: other, account: {} }, 'test');
+    assert.equal(after.status, 'awaiting_deposit');
+    assert.equal((await store().getAttempt(account.order_no))?.status, 'awaiting_deposit');
+    assert.deepEqual((await store().refusals({ orderNo: account.order_no })).map((r) => r.code), ['vbank-mismatch']);
+    assert.equal(logs.filter((l) => l.transition === 'expire').length, 0);
+    // The account's own TID, past due and not deposited, does close it.
+    const closed = await payments.apply(account, { kind: 'issued', tid: /** @type {string} */ (account.claimed_tid), account: {} }, 'test');
+    assert.deepEqual([closed.status, closed.reason], ['cancelled', 'vbank-expired']);
+  });
+
+  test('a deposit under another TID than the account\'s: refused (vbank-mismatch), nothing paid, no money recorded', async () => {
+    const { payments } = setup();
+    const account = await waiting(smartroTid(), kst.date(clock.now() + 2 * DAY));
+    const other = smartroTid();
+    const after = await payments.apply(account, { kind: 'paid', details: { tid: other, approved_at: '2026-11-30 12:00:00' } }, 'test');
+    assert.equal(after.status, 'awaiting_deposit');
+    const row = await store().getAttempt(account.order_no);
+    assert.deepEqual([row?.status, row?.tid], ['awaiting_deposit', null]);
+    assert.equal(await store().findByTid('smartro', other), undefined);
+    assert.deepEqual((await store().refusals({ orderNo: account.order_no })).map((r) => r.code), ['vbank-mismatch']);
+  });
+});
