@@ -15,7 +15,8 @@ import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
-import { isPlainObject } from '../../dist/server/providers/pg-fetch.js';
+import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
+import { deadOrigin, serve } from './server-helpers.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -316,4 +317,21 @@ test('delivery options out of range are refused at start, naming the option and 
   assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 2000, leaseMs: 2999 } }), /^Error: kpg server: delivery\.leaseMs must be a whole number of milliseconds, at least 3000$/);
   assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 0 } }), /delivery\.timeoutMs must be a whole number of milliseconds, at least 1$/);
   assert.throws(() => createKpgServer({ ...base, delivery: { pollEveryMs: 9 } }), /delivery\.pollEveryMs must be a whole number of milliseconds, at least 10$/);
+});
+
+test('a PG call: late headers and a body that stops half way are both "did not answer within" (the PG may have acted); a refused connection "could not be reached"; not JSON is pg-bad-response', async (t) => {
+  // Each answer is held until the call gave up (its socket closed): no timer decides the order.
+  const base = await serve(t, (req, res) => {
+    if (req.url === '/late') return void req.socket.on('close', () => res.destroy());
+    if (req.url === '/half') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void res.write('{"ret_code":');
+    }
+    res.writeHead(200).end('<html>');
+  });
+  const call = (/** @type {string} */ path) => fetchPgJson(new URL(path, base), {}, { timeoutMs: 200, name: 'Shinhan' });
+  assert.deepEqual(await call('/late'), { ok: false, code: 'pg-unreachable', message: 'Shinhan did not answer within 0.2 s.' });
+  assert.deepEqual(await call('/half'), { ok: false, code: 'pg-unreachable', message: 'Shinhan did not answer within 0.2 s.' });
+  assert.deepEqual(await call('/html'), { ok: false, code: 'pg-bad-response', message: 'Shinhan answered HTTP 200 without JSON.', status: 200 });
+  assert.deepEqual(await fetchPgJson(new URL(await deadOrigin()), {}, { timeoutMs: 2000 }), { ok: false, code: 'pg-unreachable', message: 'The PG could not be reached.' });
 });

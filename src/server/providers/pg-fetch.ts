@@ -38,7 +38,9 @@ export async function fetchPgText(
     const bytes = new Uint8Array(await response.arrayBuffer());
     return { ok: true, status: response.status, text: Buffer.from(bytes).toString('utf8'), bytes };
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+    // fetch rejects with the signal's reason (the Fetch standard; Node 20.19+, Deno, browsers): a
+    // TimeoutError DOMException from AbortSignal.timeout, whether the headers or the body were late.
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
     return {
       ok: false,
       code: 'pg-unreachable',
