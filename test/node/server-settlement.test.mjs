@@ -81,4 +81,14 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
     assert.equal(await store().findByTid('smartro', other), undefined);
     assert.deepEqual((await store().refusals({ orderNo: account.order_no })).map((r) => r.code), ['vbank-mismatch']);
   });
+
+  test('a deposit of another amount into a waiting account: owed back and the account closed (cancelled, amount-mismatch), never paid', async () => {
+    const { payments } = setup();
+    const account = await waiting(smartroTid(), kst.date(clock.now() + 2 * DAY));
+    const tid = /** @type {string} */ (account.claimed_tid);
+    const after = await payments.apply(account, { kind: 'wrong-amount', details: { tid, approved_at: '2026-11-30 12:00:00' }, amount: 1100 }, 'test');
+    assert.deepEqual([after.status, after.reason], ['cancelled', 'amount-mismatch']);
+    const due = (await store().refundsDue()).filter((r) => r.order_no === account.order_no);
+    assert.deepEqual(due.map((r) => [r.tid, r.amount, r.reason]), [[tid, 1100, 'wrong-amount']]);
+  });
 });
