@@ -66,6 +66,26 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
     assert.equal(failedCalls(), 2, 'asked again: a failure is no answer to keep');
   });
 
+  test('a virtual account Smartro issued whose return and notice never came, its window-closed lookup failed: the next session finds it by Moid, records it and answers 409 awaiting-deposit naming it (never attempt-in-progress, never a second attempt)', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const hold = await fetch(`${s.smartro.origin}/__sandbox/fault`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ api: 'retry', suppress: true }) });
+    assert.equal(hold.status, 200);
+    const started = await s.session({ pay_method: 'vbank' });
+    assert.equal(started.status, 200, started.text);
+    const orderNo = started.json.order_no;
+    // Smartro issues the account; the buyer's browser never brings the form back (the window was closed).
+    const form = await smartroDecide(started.json, 'approve');
+    assert.equal(form.fields.ResultCode, '4100');
+    await s.fail('503');
+    await s.postJson('/api/kpg/result', { order_no: orderNo, event: 'window-closed' });
+    assert.equal(await s.status(orderNo), 'pending', 'the lookup failed: nothing known yet');
+    s.heal();
+    const again = await s.session();
+    assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'awaiting-deposit', orderNo], again.text);
+    assert.equal(await s.status(orderNo), 'awaiting_deposit');
+    assert.equal((await store().getAttempt(orderNo))?.claimed_tid, form.fields.TID);
+  });
+
   // A time-out is checked on the provider above (settle and lookup: unknown); here the sandbox would hold
   // the unanswered calls open until it closes.
   for (const mode of ['401', '404', '500', '503']) {
