@@ -116,6 +116,27 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal(res.vbank.due_date, iso(kstDate(3, s.clock.now())), 'the due day Smartro shows (vacctDueDt), not the form\'s');
   });
 
+  test('Smartro VBANK: a return form naming another account number than Smartro\'s (VbankNum is not signed either) is refuted: no account shown the buyer, the order waits for Smartro\'s own word', async (t) => {
+    const s = await setup(t);
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    const order = s.shop.add();
+    const started = await s.session(order.order_id, { pay_method: 'vbank' });
+    const form = await smartroDecide(started.json, 'approve');
+    const forged = `${form.fields.VbankNum.slice(0, -4)}${form.fields.VbankNum.endsWith('9999') ? '0000' : '9999'}`;
+    // The same account written with dashes is the same account.
+    const dashed = `${form.fields.VbankNum.slice(0, 3)}-${form.fields.VbankNum.slice(3, 9)}-${form.fields.VbankNum.slice(9)}`;
+    const back = await postForm(/** @type {string} */ (form.action), { ...form.fields, VbankNum: forged });
+    assert.equal(back.status, 200);
+    const res = await s.result(started.json.order_no);
+    assert.equal(res.status, 'pending', JSON.stringify(res));
+    assert.equal(res.vbank, undefined);
+    assert.ok(s.logs.some((l) => l.order_no === started.json.order_no && l.code === 'receipt-mismatch'), 'the refusal is logged');
+    const genuine = await postForm(/** @type {string} */ (form.action), { ...form.fields, VbankNum: dashed });
+    assert.equal(genuine.status, 200);
+    const issued = await s.result(started.json.order_no);
+    assert.deepEqual([issued.status, issued.vbank?.account_no], ['awaiting_deposit', form.fields.VbankNum]);
+  });
+
   test('Smartro VBANK: the deposit notice (4110) at RetryURL pays the order; sent twice, it is recorded once and both are answered OK', async (t) => {
     const s = await setup(t);
     const { order, orderNo, form } = await s.smartroVbank();
