@@ -329,14 +329,13 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
         });
       } catch (error) {
         // The constraints said no to a writer that raced past the reads above (another key, another instance).
+        // (No writer of the SAME payment races past them: every row written into kpg_cancels takes a KEY SHARE
+        // lock on its payment's row through the foreign key, which the FOR UPDATE above waits for, so a cancel
+        // already in flight is read, not met in kpg_cancels_one_in_flight; that index stays the guarantee.)
         const constraint = (error as { constraint?: string }).constraint;
         if (isUniqueViolation(error) && constraint === 'kpg_cancels_key') {
           const used = await oneCancel(sql, 'idempotency_key = $1', [c.idempotency_key]);
           if (used) return { ok: false, reason: 'key-used', cancel: used };
-        }
-        if (isUniqueViolation(error) && constraint === 'kpg_cancels_one_in_flight') {
-          const flying = await inFlight(sql, c.provider, c.tid);
-          if (flying) return { ok: false, reason: 'in-flight', cancel: flying };
         }
         if (isCheckViolation(error) && constraint === 'kpg_transactions_refunded_in_range') {
           const m = await money(sql, c.provider, c.tid);
