@@ -10,6 +10,8 @@ export const CATALOGUE = Object.freeze([
   { product_id: 'p3', product_name: '노트북 15인치', amount: 1200000 },
   // '똠' is not among the 2,350 syllables of KS X 1001: a name EUC-KR cannot hold.
   { product_id: 'p4', product_name: '똠방각하 한정판', amount: 3000 },
+  // An emoji no EUC-KR encoder holds: on Smartro's PC form (EUC-KR) the server sends it as "?".
+  { product_id: 'p5', product_name: '🎁 선물 세트', amount: 25000 },
 ]);
 
 /**

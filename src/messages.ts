@@ -172,7 +172,7 @@ export const FIXES: Record<MessageId, [Kind, string]> = {
   'stage2-none': ['script-load-failed', 'An npm import of the first stage alone: import `kpg-checkout/shinhan` or `kpg-checkout/smartro`, which carry the whole.'],
   'popup-blocked': ['popup-blocked', 'The browser blocked the PG\'s window: the buyer allows pop-ups for your site and presses again. `pay()` from your own code must run inside the buyer\'s click.'],
   'receipt-blocked': ['popup-blocked', 'The browser blocked the receipt window: the buyer allows pop-ups and presses again.'],
-  'field-charset': ['invalid-field (`field`, `order_no`)', 'A Smartro form field from your backend has a character its charset (EUC-KR) cannot hold (an emoji...): replace or drop it on your backend before signing.'],
+  'field-charset': ['invalid-field (`field`, `order_no`)', 'A Smartro form field from your backend has a character its charset (EUC-KR) cannot hold (an emoji...): replace it (with "?", as kpg-checkout/server does) or drop it on your backend before signing.'],
   'field-name': ['invalid-field (`field`, `order_no`)', 'Your backend sent a Smartro form field whose name is not a plain field name: send only the fields of Smartro\'s guide.'],
   'field-required': ['invalid-field (`field`, `order_no`)', 'Your backend\'s Smartro session lacks a field Smartro needs (`field` names it): see demo/CONTRACT.md and Smartro\'s guide.'],
   'field-amt': ['invalid-field (`field`, `order_no`)', '`Amt` is the amount in whole won, digits only, as your backend signed it.'],

@@ -151,7 +151,7 @@ export function uniqueKey(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${++keys}`;
 }
 
-/** A fresh order from the demo shop's catalogue (p1 테스트 상품 11,000원 ... p4 똠방각하 한정판 3,000원). */
+/** A fresh order from the demo shop's catalogue (p1 테스트 상품 11,000원 ... p4 똠방각하 한정판 3,000원, p5 🎁 선물 세트 25,000원). */
 export async function newOrder(product_id = 'p1'): Promise<string> {
   const res = await fetch('/api/demo/orders', {
     method: 'POST',

@@ -50,6 +50,18 @@ describe('Smartro WEBLink through the sandbox', () => {
     await waitFor(() => windows.open().length === 0, 'the popup did not close');
   });
 
+  it('PC: a product name with an emoji (no EUC-KR holds it) reaches the PG as "?" and is paid, not refused as a form the browser would garble', async () => {
+    const el = await mount<KpgCheckout>(html`<kpg-checkout provider="smartro" device="pc" amount="25000" order-id=${await newOrder('p5')}
+      session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout>`);
+    const rec = recordEvents(el);
+    await realClick(payButton(el));
+    expect(await pgWindow({ url: SMARTRO_PC, action: 'text', selector: '#goods-name' })).to.equal('? 선물 세트');
+    await pgWindow({ url: SMARTRO_PC, action: 'click', selector: '#approve' });
+    const outcome = await rec.outcome(10000);
+    expect(outcome.type).to.equal('kpg-success');
+    expect(outcome.detail.result).to.include({ status: 'paid', amount: 25000 });
+  });
+
   it('PC: cancel in the PG window -> kpg-cancel; decline -> kpg-fail with the PG code', async () => {
     let { el, rec } = await smartroCheckout(await newOrder('p1'));
     await realClick(payButton(el));

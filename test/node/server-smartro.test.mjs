@@ -215,6 +215,23 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.ok(!('clientType' in pc.json.fields));
   });
 
+  test('session: a character the browser cannot send in the form\'s charset is sent as "?" (PC, EUC-KR: an emoji; Hangul outside KS X 1001 such as 똠 kept, as the browser sends it; mobile, UTF-8: the emoji kept), so the widget posts the form; byte limits counted after', async (t) => {
+    const s = await setup(t);
+    const buyer = { id: 'buyer01', name: '홍길동😀', tel: '01012345678', email: 'buyer@example.com' };
+    const start = async (/** @type {1 | 2} */ device_type, /** @type {string} */ product_name) => {
+      const r = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: s.shop.add({ product_name, buyer }).order_id, device_type });
+      assert.equal(r.status, 200, r.text);
+      return r.json.fields;
+    };
+    const pc = await start(2, '🎁 선물세트 똠방각하');
+    assert.deepEqual([pc.GoodsName, pc.BuyerName], ['? 선물세트 똠방각하', '홍길동?']);
+    const mobile = await start(1, '🎁 선물세트 똠방각하');
+    assert.deepEqual([mobile.GoodsName, mobile.BuyerName], ['🎁 선물세트 똠방각하', '홍길동😀']);
+    // 79 bytes of Hangul, then an emoji: as "?" it takes the 80th byte (2 bytes as an emoji's place would not fit).
+    const full = await start(2, `${'가'.repeat(39)}a😀😀`);
+    assert.equal(full.GoodsName, `${'가'.repeat(39)}a?`);
+  });
+
   test('return (PC): an EUC-KR result form is decoded, verified with the receipt API and recorded; the page loads the return script', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
-import { parseResultForm } from '../../dist/server/providers/smartro-form.js';
+import { fitBytes, parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
 import { maskName } from '../../dist/server/staff-console.js';
@@ -334,4 +334,17 @@ test('a PG call: late headers and a body that stops half way are both "did not a
   assert.deepEqual(await call('/half'), { ok: false, code: 'pg-unreachable', message: 'Shinhan did not answer within 0.2 s.' });
   assert.deepEqual(await call('/html'), { ok: false, code: 'pg-bad-response', message: 'Shinhan answered HTTP 200 without JSON.', status: 200 });
   assert.deepEqual(await fetchPgJson(new URL(await deadOrigin()), {}, { timeoutMs: 2000 }), { ok: false, code: 'pg-unreachable', message: 'The PG could not be reached.' });
+});
+
+test('fitBytes: bytes of the form\'s charset, never a character cut; what the browser cannot send in it is "?" (EUC-KR: neither KS X 1001 nor a Hangul syllable; UTF-8: a lone surrogate)', () => {
+  assert.equal(fitBytes('ab가나', 5, 'euc-kr'), 'ab가', 'ASCII 1 byte, Hangul 2: 나 would make 6');
+  assert.equal(fitBytes('ab가나', 6, 'euc-kr'), 'ab가나');
+  assert.equal(fitBytes('ab가나', 7, 'utf-8'), 'ab가', 'Hangul 3 bytes in UTF-8: 나 would make 8');
+  assert.equal(fitBytes('\u007f\u00a0', 2, 'euc-kr'), '\u007f?', 'U+00A0 is no EUC-KR character: "?" (1 byte)');
+  assert.equal(fitBytes('괆힝똠햏😀', 20, 'euc-kr'), '괆힝똠햏?', 'KS X 1001 (its last column: 괆, 힝) and the Hangul Windows-949 adds (똠, 햏) kept; an emoji is neither');
+  assert.equal(fitBytes('韓①丂☕', 20, 'euc-kr'), '韓①??', 'hanja and symbols of KS X 1001 kept; others are "?"');
+  assert.equal(fitBytes('가\ud7a3\ud7a4', 20, 'euc-kr'), '가\ud7a3?', 'the last Hangul syllable (U+D7A3) is the end of the range');
+  assert.equal(fitBytes('a\ud800b\udc00', 20, 'utf-8'), 'a?b?', 'lone surrogates');
+  assert.equal(fitBytes('😀가', 7, 'utf-8'), '😀가', 'an emoji is 4 bytes in UTF-8');
+  assert.equal(fitBytes('😀가', 6, 'utf-8'), '😀');
 });

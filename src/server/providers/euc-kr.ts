@@ -24,6 +24,13 @@ function build(): Map<string, number> {
   return map;
 }
 
+/** Whether EUC-KR (KS X 1001, as read here) holds the one character `ch`: ASCII, or a pair of its table. */
+export function eucKrHolds(ch: string): boolean {
+  if (ch.length === 1 && ch.charCodeAt(0) < 0x80) return true;
+  table ??= build();
+  return table.has(ch);
+}
+
 /** `text` in EUC-KR; characters EUC-KR lacks become `replacement` (ASCII). */
 export function encodeEucKr(text: string, replacement = '?'): Uint8Array {
   table ??= build();

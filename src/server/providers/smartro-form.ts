@@ -3,6 +3,8 @@
  * and fitting request values into their byte lengths. Pure functions.
  */
 
+import { eucKrHolds } from './euc-kr.js';
+
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
 const eucKr = new TextDecoder('euc-kr');
 const ESCAPE = /%[0-9A-Fa-f]{2}/;
@@ -81,19 +83,37 @@ function decodeAll(raw: Map<string, Uint8Array>, hint: string): Record<string, s
 }
 
 /**
- * Cuts `value` to at most `maxBytes` bytes in the charset the form is sent in, never inside a character
- * (EUC-KR: ASCII 1 byte, Hangul 2; UTF-8: Hangul 3).
+ * `value` as a form field can carry it in the charset the form is sent in, cut to at most `maxBytes` bytes of
+ * that charset, never inside a character (EUC-KR: ASCII 1 byte, Hangul 2; UTF-8: Hangul 3). A character the
+ * browser cannot send in that charset becomes "?", as a Java or PHP encoder writes it: in EUC-KR (the PC form)
+ * an emoji in a product name, which a browser would post as the text `&#127873;` (the widget refuses such a
+ * form, so a shop whose product names have emoji could not be paid on PC); in UTF-8 a lone surrogate.
  */
 export function fitBytes(value: string, maxBytes: number, charset: 'euc-kr' | 'utf-8'): string {
   let out = '';
   let size = 0;
-  for (const char of value) {
+  for (const ch of value) {
+    const char = charset === 'utf-8' ? (isLoneSurrogate(ch) ? '?' : ch) : browserSendsEucKr(ch) ? ch : '?';
     const bytes = charset === 'utf-8' ? Buffer.byteLength(char, 'utf8') : char.charCodeAt(0) < 0x80 ? 1 : 2;
     if (size + bytes > maxBytes) break;
     out += char;
     size += bytes;
   }
   return out;
+}
+
+/**
+ * What a browser's EUC-KR encoder (WHATWG's, which is Windows-949) sends as bytes: ASCII, KS X 1001, and the
+ * 8,822 Hangul syllables Windows-949 adds (똠, 햏: sent as their 2 bytes, which the widget warns a strict
+ * EUC-KR reader may show garbled; the 11,172 syllables U+AC00-U+D7A3 in all). Windows-949 adds nothing else.
+ */
+function browserSendsEucKr(ch: string): boolean {
+  return (ch >= '\uac00' && ch <= '\ud7a3') || eucKrHolds(ch);
+}
+
+function isLoneSurrogate(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  return ch.length === 1 && code >= 0xd800 && code <= 0xdfff;
 }
 
 /** Korean time as yyyyMMddHHmmss (ediDate). Korea has no daylight saving time: always UTC+9. */
