@@ -262,10 +262,12 @@ export const KpgOrderSchema = z
   .looseObject({
     order_id: z.string().regex(ORDER_ID),
     amount: z.number().int().positive().max(999_999_999_999),
-    product_name: z.string().min(1).max(50),
+    /** Up to 200 characters: each PG's form is given as much of it as the PG takes (Shinhan 50, Smartro 80 bytes). */
+    product_name: z.string().min(1).max(200),
     buyer: z.object({
       id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
-      name: z.string().min(1).max(20),
+      /** Up to 100 characters (the staff console's column); cut for the PG (Shinhan 20, Smartro 30 bytes). */
+      name: z.string().min(1).max(100),
       tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
       email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
       /** Issue 25: the buyer's CI (connecting information, 88 characters of base64), Shinhan user_ci. */

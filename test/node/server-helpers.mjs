@@ -667,7 +667,7 @@ export function formAction(html) {
 
 /**
  * Shinhan's page: opens redirect_url, presses `choice` (with the page's other inputs in `extra`, e.g.
- * `{method: 'vbank'}`), returns where the page sends the browser and what it posts ({action, method, fields}).
+ * `{method: 'vbank'}`), returns where the page sends the browser and what it posts ({action, method, fields}), and the page as it was (window).
  * @param {string} redirectUrl @param {'approve' | 'cancel' | 'fail'} choice @param {Record<string, string>} [extra]
  */
 export async function shinhanDecide(redirectUrl, choice, extra = {}) {
@@ -678,7 +678,7 @@ export async function shinhanDecide(redirectUrl, choice, extra = {}) {
   const html = await (await fetch(`${origin}/pgsvc/pay/decide`, { method: 'POST', body: new URLSearchParams({ nonce, choice, ...extra }) })).text();
   const fields = hiddenFields(html);
   const action = formAction(html) ?? /location\.replace\(("[^"]+")\)/.exec(html)?.[1];
-  return { html, fields, action: action?.startsWith('"') ? JSON.parse(action) : action };
+  return { html, fields, action: action?.startsWith('"') ? JSON.parse(action) : action, window: pageHtml };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, until } from './server-helpers.mjs';
+import { forEachEngine, postForm, sandboxes, SANDBOX_SECRETS, shinhanDecide, shopOrders, smartroDecide, startServer, TEST_CI, until } from './server-helpers.mjs';
 
 /** A fake PG here can hang on purpose: the server's own PG timeout (set short below) must end it; this bounds the test if it does not. */
 const HANG_BOUND = { timeout: 20_000 };
@@ -74,6 +74,21 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     assert.match(res.tid, /^SPG\d{14}[0-9A-F]{10}$/);
     const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
     assert.deepEqual([again.status, again.json.code, again.json.order_no], [409, 'already-paid', session.json.order_no]);
+  });
+
+  test('a product name longer than Shinhan\'s 50 characters and a buyer name longer than its 20 are cut for the PG (never inside a character) and the order is paid; the result keeps the shop\'s whole name', async (t) => {
+    const s = await setup(t);
+    const product = `${'상'.repeat(49)}😀 그리고 더 긴 상품 이름`;
+    const buyer = { id: 'buyer01', name: 'Alexander Christopher Kim', tel: '01012345678', email: 'buyer@example.com', ci: TEST_CI };
+    const order = s.shop.add({ product_name: product, buyer });
+    const session = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.equal(session.status, 200, session.text);
+    const page = await shinhanDecide(session.json.redirect_url, 'approve');
+    assert.match(page.window, new RegExp(`id="product-name">${'상'.repeat(49)}😀</dd>`), 'the first 50 characters, the emoji whole');
+    assert.match(page.window, /id="buyer-name">Alexander Christophe<\/dd>/, 'the first 20');
+    assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+    const res = await s.result(session.json.order_no);
+    assert.deepEqual([res.status, res.product_name], ['paid', product]);
   });
 
   test('fault 2 through the sandbox: the confirm approves and never answers: unknown, a new session 409, then reconcile() records it from confirm-info', HANG_BOUND, async (t) => {

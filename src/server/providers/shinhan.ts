@@ -229,12 +229,14 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
         pgcode: attempt.pgcode,
         client_id: options.clientId,
         user_id: attempt.user_id,
-        user_name: order.buyer.name,
+        // The document's lengths (user_name 20, product_name 50) are the PG's, not the shop's: longer names
+        // are cut there, never inside a character (as Smartro's are cut to its byte lengths).
+        user_name: firstChars(order.buyer.name, 20),
         order_no: attempt.order_no,
         pay_type: PAY_TYPE_SINGLE,
         device_type: attempt.device_type,
         amount: attempt.amount,
-        product_name: attempt.product_name,
+        product_name: firstChars(attempt.product_name, 50),
         return_url: urls.shinhanReturn,
         cancel_url: urls.shinhanCancel,
         fail_url: urls.shinhanFail,
@@ -490,4 +492,10 @@ function absoluteHttpUrl(value: string, base: string): string | undefined {
 function wholeNumber(value: unknown): number | undefined {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.replace(/,/g, '').trim() : '';
   return /^\d{1,13}$/.test(text) ? Number(text) : undefined;
+}
+
+/** The first `max` characters (code points: a surrogate pair is one) of `value`. */
+function firstChars(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length > max ? chars.slice(0, max).join('') : value;
 }
