@@ -24,7 +24,7 @@ import { HttpError, clip } from './http.js';
 import { refundedEvents, transitionEvents } from './payments/events.js';
 import { errorText, type Logger } from './log.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelEntry, PgCancelState, RefundAccount } from './providers/types.js';
-import { ORDER_ID } from './schemas.js';
+import { ORDER_ID, ORDER_ID_RULE } from './schemas.js';
 import type { CancelRecord, CancelSettlement, NewCancel, PaymentMoney, SettledCancel } from './store/cancels.js';
 import type { Attempt, PaymentStore, ProviderName } from './store/types.js';
 import { vatOf } from './tax.js';
@@ -74,7 +74,7 @@ export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDE
 
 /** What each field must look like, for the 400 message. */
 const RULES: Record<string, string> = {
-  order_id: 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.',
+  order_id: ORDER_ID_RULE,
   amount: 'amount must be a whole number of won above 0 (absent: everything left).',
   taxfree_amount: 'taxfree_amount must be a whole number of won, 0 or more, at most amount.',
   reason: 'reason is required: 1-100 characters.',

@@ -19,6 +19,7 @@ import { CancelArgsSchema, CancelDueArgsSchema, RecordCancelArgsSchema } from '.
 import type { PaymentView } from './events/types.js';
 import {
   CardsQuerySchema,
+  ORDER_ID,
   OrderNoQuerySchema,
   PayMethodSchema,
   ReceiptQuerySchema,
@@ -505,7 +506,7 @@ export const ROUTES: Route[] = [
     path: '/staff/cancels',
     tag: 'staff',
     summary: "The order's payment: refunded_total, balance and every cancel.",
-    query: z.object({ order_id: z.string().regex(/^[A-Za-z0-9_-]{1,30}$/) }),
+    query: z.object({ order_id: z.string().regex(ORDER_ID) }),
     answers: { '200': { description: 'The payment and its cancels.', schema: OrderCancelsSchema }, ...STAFF_ERRORS },
     staff: true,
   },

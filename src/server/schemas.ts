@@ -9,8 +9,13 @@ import { EVENT_TYPES } from './events/types.js';
 import { STATUSES } from './state.js';
 import { HttpError } from './http.js';
 
-/** The shop's order id: it becomes part of the PG's order number, so it is short and plain. */
-export const ORDER_ID = /^[A-Za-z0-9_-]{1,30}$/;
+/**
+ * The shop's order id: plain (it begins the PG's order number, whose first 30 characters it gives), up to 64
+ * characters so a UUID (36) fits.
+ */
+export const ORDER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** ORDER_ID's rule, in every 400 that refuses one. */
+export const ORDER_ID_RULE = 'order_id must be 1-64 characters of A-Z a-z 0-9 _ -.';
 /** Our PG order numbers: Shinhan order_no (max 50) and Smartro Moid (letters and digits, max 64). */
 export const ORDER_NO = /^[A-Za-z0-9_-]{1,64}$/;
 /** A URL scheme the shop's app registered: "myshop://" (contract v2, issue 12). */
@@ -47,7 +52,7 @@ export type SessionBody = z.infer<typeof SessionBodySchema>;
 /** What each session field must look like, for the 400 message. */
 const FIELD_RULES: Record<string, string> = {
   provider: 'provider must be "shinhan" or "smartro".',
-  order_id: 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.',
+  order_id: ORDER_ID_RULE,
   order_no: 'order_no must be 1-64 characters of A-Z a-z 0-9 _ -.',
   device_type: 'device_type must be the number 1 (mobile) or 2 (PC).',
   pgcode: 'pgcode must be an SPG payment method code such as "card" or "selpay".',

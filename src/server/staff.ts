@@ -28,6 +28,7 @@ import { readFile } from 'node:fs/promises';
 import { escapeHtml, HttpError, json, mediaType, readBodyBytes } from './http.js';
 import { addConsoleRoutes, type ConsoleDeps, type Handled } from './staff-console.js';
 import { lastFour } from './redact.js';
+import { ORDER_ID, ORDER_ID_RULE } from './schemas.js';
 
 /** What `authorizeStaff` answers: false (403), true, or who the staff member is (kept as requested_by / settled_by). */
 export type StaffAnswer = boolean | { id: string };
@@ -181,7 +182,7 @@ export function createStaffRoutes(deps: StaffDeps) {
   app.get('/cancels', async (c) => {
     await staffOf(c);
     const orderId = new URL(c.req.url).searchParams.get('order_id') ?? '';
-    if (!/^[A-Za-z0-9_-]{1,30}$/.test(orderId)) throw new HttpError(400, 'invalid-field', 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.', 'order_id');
+    if (!ORDER_ID.test(orderId)) throw new HttpError(400, 'invalid-field', ORDER_ID_RULE, 'order_id');
     const view = await deps.cancels().orderView(orderId);
     if (!view) throw new HttpError(404, 'no-payment', `Order ${orderId} has no payment.`, 'order_id');
     return json(200, view);

@@ -91,6 +91,22 @@ forEachEngine('kpg-checkout/server through the sandbox PGs', ({ store }) => {
     assert.deepEqual([res.status, res.product_name], ['paid', product]);
   });
 
+  test('a UUID order id (36 characters) is paid through both PGs: the PG order number begins with its first 30 characters and fits Shinhan\'s 50; the staff find it by the whole id', async (t) => {
+    const s = await setup(t);
+    for (const provider of ['shinhan', 'smartro']) {
+      const order = s.shop.add({ order_id: provider === 'shinhan' ? '0b4f5c1e-7d2a-4c3b-9e8f-1a2b3c4d5e6f' : '9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' });
+      const session = await s.postJson('/api/kpg/session', { provider, order_id: order.order_id, device_type: 2 });
+      assert.equal(session.status, 200, session.text);
+      const orderNo = session.json.order_no;
+      assert.ok(orderNo.length <= 50 && orderNo.startsWith(provider === 'shinhan' ? order.order_id.slice(0, 30) : order.order_id.replace(/-/g, '').slice(0, 30)), orderNo);
+      const page = provider === 'shinhan' ? await shinhanDecide(session.json.redirect_url, 'approve') : await smartroDecide(session.json, 'approve');
+      assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+      const res = await s.result(orderNo);
+      assert.deepEqual([res.status, res.order_id], ['paid', order.order_id]);
+      assert.equal((await s.kpg.payment(order.order_id))?.order_no, orderNo);
+    }
+  });
+
   test('fault 2 through the sandbox: the confirm approves and never answers: unknown, a new session 409, then reconcile() records it from confirm-info', HANG_BOUND, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const order = s.shop.add();

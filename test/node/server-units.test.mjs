@@ -120,6 +120,14 @@ test('PG order numbers: unique, at most 50 characters, Smartro Moids letters and
   const moid = newOrderNo('A-1001_x', true);
   assert.match(moid, /^A1001x[a-z0-9]+$/);
   assert.ok(newOrderNo('x'.repeat(30), false).length <= 50);
+  // A UUID (36) or the longest order id (64): its first 30 characters begin the number, which still fits.
+  const uuid = '0b4f5c1e-7d2a-4c3b-9e8f-1a2b3c4d5e6f';
+  for (const id of [uuid, 'y'.repeat(64)]) {
+    const no = newOrderNo(id, false);
+    assert.ok(no.startsWith(`${id.slice(0, 30)}-`) && no.length <= 50, no);
+    const m = newOrderNo(id, true);
+    assert.ok(m.startsWith(id.replace(/-/g, '').slice(0, 30)) && /^[A-Za-z0-9]{1,64}$/.test(m) && m.length <= 50, m);
+  }
 });
 
 test('return pages: the order_no is escaped; kpg_order_no replaces one already in return_to', () => {
@@ -227,7 +235,7 @@ test('kpg.cancel arguments: a field that is there but wrong is invalid-field, on
   assert.equal(refused({ ...args, amount: 1100 }), 'accepted');
   assert.deepEqual(refused({ ...args, amount: '1100' }), [400, 'invalid-field', 'amount', 'amount must be a whole number of won above 0 (absent: everything left).']);
   assert.deepEqual(refused({ ...args, amount: 0 }), [400, 'invalid-field', 'amount', 'amount must be a whole number of won above 0 (absent: everything left).']);
-  assert.deepEqual(refused({ ...args, order_id: 'A 1001' }), [400, 'invalid-field', 'order_id', 'order_id must be 1-30 characters of A-Z a-z 0-9 _ -.']);
+  assert.deepEqual(refused({ ...args, order_id: 'A 1001' }), [400, 'invalid-field', 'order_id', 'order_id must be 1-64 characters of A-Z a-z 0-9 _ -.']);
   const { reason, ...noReason } = args;
   assert.equal(refused(noReason)[1], 'missing-field');
   assert.equal(refused(noReason)[2], 'reason');

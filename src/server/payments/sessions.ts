@@ -207,5 +207,6 @@ export function newOrderNo(orderId: string, alphanumeric: boolean): string {
   const time = Date.now().toString(36);
   let random = '';
   for (let i = 0; i < 10; i++) random += randomInt(36).toString(36);
-  return alphanumeric ? `${orderId.replace(/[^A-Za-z0-9]/g, '')}${time}${random}` : `${orderId}-${time}${random}`;
+  // At most 30 characters of the order id: with the time and the random part, Shinhan's 50 (Smartro's Moid: 64).
+  return alphanumeric ? `${orderId.replace(/[^A-Za-z0-9]/g, '').slice(0, 30)}${time}${random}` : `${orderId.slice(0, 30)}-${time}${random}`;
 }
