@@ -137,7 +137,7 @@ export interface CancelsDeps {
    */
   settleAfterMs: number;
   /** Events were committed (payment.refunded): this instance's relay delivers them now. */
-  eventsWritten?: () => void;
+  eventsWritten: () => void;
 }
 
 export function createCancels(deps: CancelsDeps) {
@@ -200,7 +200,7 @@ export function createCancels(deps: CancelsDeps) {
 
   async function settle(cancel: CancelRecord, s: CancelSettlement, why: string): Promise<SettledCancel | undefined> {
     const settled = await store.settleCancel(cancel.id, s, nowIso(), refundedEvents);
-    if (settled?.told) deps.eventsWritten?.();
+    if (settled?.told) deps.eventsWritten();
     if (settled) logSettled(settled.cancel, why, settled.refunded, settled.resolvedDue ? { refund_due_resolved: true } : {});
     return settled;
   }
@@ -457,7 +457,7 @@ export function createCancels(deps: CancelsDeps) {
     if (outcome.kind === 'done') {
       // Told as every account's close is (vbank.expired), in the transition's own transaction.
       const moved = await store.transition(open.order_no, 'expire', { reason: 'cancelled-by-shop' }, nowIso(), transitionEvents('expire'));
-      if (moved) deps.eventsWritten?.();
+      if (moved) deps.eventsWritten();
       log.write({ event: 'transition', level: moved ? 'info' : 'warn', transition: 'expire', order_no: open.order_no, order_id: open.order_id, provider: open.provider, from: 'awaiting_deposit', to: 'cancelled', moved: Boolean(moved), why: 'cancel/close-account', reason: 'cancelled-by-shop' });
       return { status: 'done', cancelled_amount: 0, refunded_total: 0, balance: 0, code: 'account-closed', message: 'The virtual account was closed before any deposit: no money to give back.' };
     }
@@ -621,7 +621,7 @@ export function createCancels(deps: CancelsDeps) {
       nowIso(),
       refundedEvents,
     );
-    if (r.ok && r.told) deps.eventsWritten?.();
+    if (r.ok && r.told) deps.eventsWritten();
     if (r.ok) {
       logSettled(r.cancel, 'found-at-pg', r.refunded);
     } else if (r.reason === 'exceeds') {
@@ -688,7 +688,7 @@ export function createCancels(deps: CancelsDeps) {
       nowIso(),
       refundedEvents,
     );
-    if (r.ok && r.told) deps.eventsWritten?.();
+    if (r.ok && r.told) deps.eventsWritten();
     if (!r.ok) {
       if (r.reason === 'recorded') {
         const found = (await store.cancelByKey(`pg:staff:${args.idempotency_key}`)) as CancelRecord;

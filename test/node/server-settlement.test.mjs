@@ -23,9 +23,12 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
   function setup() {
     /** @type {Record<string, unknown>[]} */
     const logs = [];
+    const woken = { times: 0 };
     const payments = createPayments({
       store: store(),
       log: { write: (line) => void logs.push(line) },
+      // The relay's wake-up: called once events were committed.
+      eventsWritten: () => void woken.times++,
       now: () => clock.date(),
       config: {
         publicBaseUrl: 'https://shop.example',
@@ -39,7 +42,7 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
         receiptCacheMs: 0,
       },
     });
-    return { payments, logs };
+    return { payments, logs, woken };
   }
 
   /** A Smartro VBANK attempt awaiting its deposit on account `tid`, due `due` (YYYY-MM-DD). @param {string} tid @param {string} due */
@@ -83,12 +86,14 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
   });
 
   test('a deposit of another amount into a waiting account: owed back and the account closed (cancelled, amount-mismatch), never paid', async () => {
-    const { payments } = setup();
+    const { payments, woken } = setup();
     const account = await waiting(smartroTid(), kst.date(clock.now() + 2 * DAY));
     const tid = /** @type {string} */ (account.claimed_tid);
     const after = await payments.apply(account, { kind: 'wrong-amount', details: { tid, approved_at: '2026-11-30 12:00:00' }, amount: 1100 }, 'test');
     assert.deepEqual([after.status, after.reason], ['cancelled', 'amount-mismatch']);
     const due = (await store().refundsDue()).filter((r) => r.order_no === account.order_no);
     assert.deepEqual(due.map((r) => [r.tid, r.amount, r.reason]), [[tid, 1100, 'wrong-amount']]);
+    // refund.due, then the account's close (vbank.expired): the relay is woken for each.
+    assert.equal(woken.times, 2);
   });
 });

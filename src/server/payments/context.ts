@@ -48,7 +48,7 @@ export interface PaymentsDeps<TOrder extends KpgOrder> {
   loadOrder?(args: { request: Request; order_id: string }): Promise<TOrder | null | undefined> | TOrder | null | undefined;
   authorize?(args: { request: Request; order: TOrder }): boolean | Promise<boolean>;
   /** Called once events were committed (issue 21): the relay of this instance delivers them right away. */
-  eventsWritten?: () => void;
+  eventsWritten: () => void;
 }
 
 /** How a PG result posted to us was taken. RetryURL answers `OK` only when `recorded`. */

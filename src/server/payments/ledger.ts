@@ -12,7 +12,7 @@ import { eventsOf, tells, transitionEvents } from './events.js';
 /** One transition along state.ts's table (and its event, in the same transaction, when the shop hears of it). */
 export async function move(ctx: PaymentsContext, attempt: Attempt, name: Exclude<TransitionName, PayTransition>, patch: AttemptPatch, why: string): Promise<Attempt | undefined> {
   const moved = await ctx.store.transition(attempt.order_no, name, patch, ctx.nowIso(), transitionEvents(name));
-  if (moved && tells(name)) ctx.eventsWritten?.();
+  if (moved && tells(name)) ctx.eventsWritten();
   ctx.log.write({
     event: 'transition',
     level: moved ? 'info' : 'warn',
@@ -40,7 +40,7 @@ export async function move(ctx: PaymentsContext, attempt: Attempt, name: Exclude
 export async function pay(ctx: PaymentsContext, attempt: Attempt, details: PaidDetails, transition: PayTransition, why: string): Promise<PayResult> {
   const paid = await ctx.store.pay(attempt.order_no, details, ctx.nowIso(), transition, transitionEvents(transition));
   if (paid.ok && !paid.already) {
-    ctx.eventsWritten?.();
+    ctx.eventsWritten();
     ctx.log.write({ event: 'transition', transition, order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, from: attempt.status, to: 'paid', moved: true, why, tid: details.tid });
   }
   return paid;
@@ -68,7 +68,7 @@ export async function owe(ctx: PaymentsContext, attempt: Attempt, details: PaidD
     ctx.nowIso(),
     eventsOf('refund.due', { refund: { tid: details.tid, amount, reason } }),
   );
-  if (recorded) ctx.eventsWritten?.();
+  if (recorded) ctx.eventsWritten();
   ctx.log.write({ event: 'refund-due', level: 'error', order_no: attempt.order_no, order_id: attempt.order_id, provider: attempt.provider, tid: details.tid, amount, reason, new: recorded });
   return recorded;
 }
