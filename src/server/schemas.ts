@@ -262,6 +262,9 @@ export const SLIP_PART_CANCEL_FIELDS = ['transDt', 'transTm', 'transAmt', 'trans
 // From the shop
 // ---------------------------------------------------------------------------------------------
 
+/** An optional field of the shop's order: left out, null or "" is absent. */
+const absentOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.null(), z.literal('')]).optional();
+
 /** What the shop's `loadOrder` returns: amount, product and buyer come from the shop's own records. */
 export const KpgOrderSchema = z
   .looseObject({
@@ -273,10 +276,12 @@ export const KpgOrderSchema = z
       id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
       /** Up to 100 characters (the staff console's column); cut for the PG (Shinhan 20, Smartro 30 bytes). */
       name: z.string().min(1).max(100),
-      tel: z.string().regex(/^[0-9+-]{1,30}$/).optional(),
-      email: z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/).optional(),
+      // The buyer's contact is optional, and a shop's database says "none" with null or "" as often as by
+      // leaving it out: all three are absent. A phone number may be written with spaces, dots or brackets.
+      tel: absentOr(z.string().regex(/^[0-9+\-\s().]{1,30}$/)),
+      email: absentOr(z.string().max(60).regex(/^[^\s@"<>]+@[^\s@"<>]+$/)),
       /** Issue 25: the buyer's CI (connecting information, 88 characters of base64), Shinhan user_ci. */
-      ci: z.string().regex(/^[A-Za-z0-9+/=]{1,88}$/).optional(),
+      ci: absentOr(z.string().regex(/^[A-Za-z0-9+/=]{1,88}$/)),
     }),
     /** Issue 22: the tax-free part of amount (0..amount) and its VAT (0..amount - taxfree_amount). */
     taxfree_amount: z.number().int().nonnegative().optional(),

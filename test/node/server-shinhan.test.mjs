@@ -208,6 +208,23 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal((await s.result(orderNo)).json.status, 'pending');
   });
 
+  test('session: a buyer contact the shop gives as null or "" is absent (no mobile_no, no email); a phone number with spaces and brackets is read by its digits', async (t) => {
+    const s = await setup(t);
+    const none = s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', tel: null, email: '', ci: null } });
+    let r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: none.order_id, device_type: 2, pgcode: 'card' });
+    assert.equal(r.status, 200, r.text);
+    const plain = s.pg.requests.at(-1);
+    assert.deepEqual(['mobile_no', 'email_flag', 'email_addr', 'user_ci'].filter((k) => k in plain), []);
+    const spaced = s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', tel: '(010) 1234 5678', email: null, ci: TEST_CI } });
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: spaced.order_id, device_type: 2, pgcode: 'card' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.pg.requests.at(-1).mobile_no, '01012345678');
+    assert.equal((await store().getAttempt(r.json.order_no))?.buyer_phone, '01012345678');
+    // A selpay session still needs a CI: null is none.
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', ci: null } }).order_id, device_type: 2, pgcode: 'selpay' });
+    assert.deepEqual([r.status, r.json.field], [400, 'buyer.ci']);
+  });
+
   test('session: a second session supersedes a pending Shinhan attempt (Shinhan takes money only at our confirm); its late return is never confirmed', async (t) => {
     const s = await setup(t);
     const first = await s.started();

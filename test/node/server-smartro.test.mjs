@@ -232,6 +232,17 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(full.GoodsName, `${'가'.repeat(39)}a?`);
   });
 
+  test('session: a buyer phone and email the shop gives as null or "" are absent (Smartro\'s placeholders go instead); a phone with spaces and brackets goes as its digits', async (t) => {
+    const s = await setup(t);
+    const fields = async (/** @type {any} */ buyer) => {
+      const r = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: s.shop.add({ buyer }).order_id, device_type: 2 });
+      assert.equal(r.status, 200, r.text);
+      return [r.json.fields.BuyerTel, r.json.fields.BuyerEmail];
+    };
+    assert.deepEqual(await fields({ id: 'buyer01', name: '홍길동', tel: '', email: null }), ['01000000000', 'buyer@example.com']);
+    assert.deepEqual(await fields({ id: 'buyer01', name: '홍길동', tel: '(010) 1234-5678', email: 'hong@example.com' }), ['01012345678', 'hong@example.com']);
+  });
+
   test('return (PC): an EUC-KR result form is decoded, verified with the receipt API and recorded; the page loads the return script', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();

@@ -83,7 +83,7 @@ const ShinhanTermsSchema = z.object({
  * `email_addr` (string 50; "email_flag 'Y'인 경우에만 사용") and `mobile_no` (string 11: digits, a +82 number
  * written the Korean way). What does not fit the document's sizes is not sent.
  */
-export function buyerContact(buyer: { email?: string; tel?: string }): Record<string, string> {
+export function buyerContact(buyer: { email?: string | null; tel?: string | null }): Record<string, string> {
   const out: Record<string, string> = {};
   if (buyer.email && buyer.email.length <= 50) Object.assign(out, { email_flag: 'Y', email_addr: buyer.email });
   if (buyer.tel) {

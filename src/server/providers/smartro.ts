@@ -307,8 +307,8 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
         RetryURL: urls.smartroRetry,
         mallUserID: fitBytes(attempt.user_id, mobile ? 20 : 10, charset),
         BuyerName: fitBytes(order.buyer.name, 30, charset),
-        BuyerTel: fitBytes(order.buyer.tel ?? '01000000000', 30, charset),
-        BuyerEmail: fitBytes(order.buyer.email ?? 'buyer@example.com', 60, charset),
+        BuyerTel: fitBytes(order.buyer.tel?.replace(/\D/g, '') || '01000000000', 30, charset),
+        BuyerEmail: fitBytes(order.buyer.email || 'buyer@example.com', 60, charset),
         ediDate,
         // A hash made WITH the key: the key itself never leaves the server.
         EncryptData: encryptData({ ediDate, mid: options.mid, amt, merchantKey: options.merchantKey }),

@@ -15,9 +15,9 @@ export interface KpgOrder {
   product_name: string;
   /**
    * tel and email go to Shinhan as mobile_no and email_flag "Y" + email_addr (issue 25); ci (the buyer's
-   * connecting information, 88 characters) as user_ci, which selpay requires.
+   * connecting information, 88 characters) as user_ci, which selpay requires. Each may be left out, null or "".
    */
-  buyer: { id: string; name: string; tel?: string; email?: string; ci?: string };
+  buyer: { id: string; name: string; tel?: string | null; email?: string | null; ci?: string | null };
   /**
    * The tax-free (비과세) part of `amount`, and its VAT (부가세). Shinhan's payments/request takes both
    * (tax_amount defaults to round((amount - taxfree_amount) / 11)); Smartro's WEBLink form has no such field.
