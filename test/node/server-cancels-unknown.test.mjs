@@ -54,6 +54,18 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: false })).json.code, 'cancel-settled');
   });
 
+  test('a Shinhan partial cancel of everything left (with its tax-free part) lost, then confirm-info says tx_stat 2: it asked for the rest, so it is done and the payment refunded, no staff check', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await payShinhan(s, { taxfree_amount: 2000 });
+    await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 });
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 11000, taxfree_amount: 2000, reason: '전부 반품', idempotency_key: key() });
+    assert.deepEqual([lost.status, (await store().getCancel(/** @type {number} */ (lost.cancel_id)))?.kind], ['unknown', 'partial'], JSON.stringify(lost));
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.settled, [{ cancel_id: lost.cancel_id, order_id: p.order.order_id, status: 'done' }], JSON.stringify(report.cancels));
+    assert.deepEqual(report.cancels.unknown, []);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
   test('staff confirm a lost cancel was NOT made: refused not-cancelled-staff, the row failed with who and why, a warning in the log, and the balance is the buyer\'s again', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const p = await payShinhan(s);
@@ -256,7 +268,8 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     clock.advance(1_000);
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.settled.filter((c) => c.cancel_id === left.id).map((c) => c.status), ['done']);
-    assert.ok(s.logs.some((l) => l.event === 'cancel' && l.cancel_id === left.id && l.code === 'instance-lost'), JSON.stringify(s.logs.filter((l) => l.event === 'cancel')));
+    const lost = s.logs.find((l) => l.event === 'cancel' && l.cancel_id === left.id && l.code === 'instance-lost');
+    assert.deepEqual([lost?.status, lost?.pg_message], ['unknown', 'The instance that sent it did not record an answer.'], JSON.stringify(s.logs.filter((l) => l.event === 'cancel')));
     assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
   });
 

@@ -412,6 +412,18 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     const [d] = (await s.eventsOf(order.order_id))[0].deliveries;
     assert.deepEqual([d.status, d.last_error], ['pending', 'could not reach the receiver: ECONNREFUSED']);
     assert.ok(s.logs.some((l) => l.event === 'delivery' && l.error === d.last_error));
+    // A browser that sends the secret back (whole, or without its whsec_ prefix) finds it redacted in the log.
+    const other = await s.session(s.shop.add().order_id);
+    const fail = await s.call(`/api/kpg/shinhan/fail?order_no=${other.order_no}&ret_code=E1&ret_msg=${encodeURIComponent(`${secret} ${secret.slice(6)}`)}`, { buyer: null });
+    assert.equal(fail.status, 200);
+    const said = s.logs.find((l) => l.code === 'browser-text' && l.order_no === other.order_no);
+    assert.ok(said && typeof said.message === 'string' && said.message.startsWith('ret_code E1: '), JSON.stringify(said));
+    assert.ok(!said.message.includes(secret.slice(6)) && !said.message.includes(secret.slice(6, 30)), said.message);
+  });
+
+  test('kpg.payment(order_id) without an order id: a TypeError naming what to pass', async (t) => {
+    const s = await setup(t);
+    for (const bad of [undefined, '', 42]) await assert.rejects(s.kpg.payment(/** @type {any} */ (bad)), (/** @type {any} */ e) => e instanceof TypeError && e.message === 'kpg.payment(order_id): order_id must be a non-empty string');
   });
 
   test('kpg.payment(order_id): null for an order without attempts; the latest attempt; the paid one over any later; the same view result-url answers', async (t) => {
