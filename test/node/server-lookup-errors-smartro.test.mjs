@@ -86,6 +86,21 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
     assert.equal((await store().getAttempt(orderNo))?.claimed_tid, form.fields.TID);
   });
 
+  test('a receipt asked while Smartro\'s receipt API fails is a 502 naming why (not a 500, not an empty slip); once it answers, the slip', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    const started = await s.session();
+    const form = await smartroDecide(started.json, 'approve');
+    await postForm(/** @type {string} */ (form.action), form.fields);
+    assert.equal(await s.status(started.json.order_no), 'paid');
+    await s.fail('503');
+    const down = await s.call(`/api/kpg/receipt?tid=${form.fields.TID}`);
+    assert.equal(down.status, 502, down.text);
+    assert.match(down.json.code, /^pg-/);
+    s.heal();
+    const up = await s.call(`/api/kpg/receipt?tid=${form.fields.TID}`);
+    assert.deepEqual([up.status, up.json.provider, up.json.receipt?.tid], [200, 'smartro', form.fields.TID]);
+  });
+
   // A time-out is checked on the provider above (settle and lookup: unknown); here the sandbox would hold
   // the unanswered calls open until it closes.
   for (const mode of ['401', '404', '500', '503']) {
