@@ -96,4 +96,24 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
     // refund.due, then the account's close (vbank.expired): the relay is woken for each.
     assert.equal(woken.times, 2);
   });
+
+  test('a refutation that names no TID sends a claimed attempt back to pending (nothing recorded); one naming another TID than the claim leaves the claim to be settled', async () => {
+    const { payments } = setup();
+    const claim = async () => {
+      const s = store();
+      const a = await s.insertAttempt(
+        { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: null, return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+        clock.date().toISOString(),
+      );
+      assert.ok(a);
+      return /** @type {NonNullable<Awaited<ReturnType<typeof s.transition>>>} */ (await s.transition(a.order_no, 'claim', { claimed_tid: smartroTid() }, clock.date().toISOString()));
+    };
+    const untold = await claim();
+    const back = await payments.apply(untold, { kind: 'refuted', message: 'The receipt API shows another Moid.' }, 'test');
+    assert.deepEqual([back.status, back.claimed_tid], ['pending', null]);
+    const told = await claim();
+    const kept = await payments.apply(told, { kind: 'refuted', tid: smartroTid(), message: 'Another TID is not this Moid\'s.' }, 'test');
+    assert.deepEqual([kept.status, kept.claimed_tid], ['processing', told.claimed_tid]);
+    assert.deepEqual((await store().refusals({ orderNo: told.order_no })).map((r) => r.code), ['receipt-mismatch']);
+  });
 });

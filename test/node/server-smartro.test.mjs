@@ -793,8 +793,10 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const realLedger = LEDGER.get(mine.TID);
     LEDGER.delete(mine.TID);
     s.api.answer = undefined;
+    const asked = s.api.calls.length;
     const r = await s.post('retry', utf8Body({ ...theirs, OID: orderNo }));
     assert.equal(r.status, 400);
+    assert.equal(s.api.calls.slice(asked).filter((c) => c.tid === mine.TID).length, 1, 'the claimed TID asked about once, not again and again');
     let attempt = await store().getAttempt(orderNo);
     assert.deepEqual([attempt?.status, attempt?.claimed_tid], ['unknown', mine.TID]);
     LEDGER.set(mine.TID, /** @type {any} */ (realLedger));
