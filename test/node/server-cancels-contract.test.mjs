@@ -1,0 +1,70 @@
+// @ts-check
+/**
+ * cancels.ts against the provider interface, on PGlite and on PostgreSQL: what the cancels ledger does with
+ * what a provider says, whatever provider it is. Here a PG whose records say it gave back LESS than the
+ * ledger has left (its whole cancel took 10,000 of an 11,000 payment: a discount or a cancel the ledger never
+ * heard of): the PG has nothing left to give back, so the payment is refunded and the buyer is told a balance
+ * of 0, whether the shop's cancel got that answer or reconcile found the cancel at the PG. The sandboxes never
+ * disagree with the ledger this way, so only a provider written here can. The store is the real one.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { createCancels } from '../../dist/server/cancels.js';
+import { forEachEngine, uid } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
+
+forEachEngine('cancels: a PG that gave back less than the ledger has left', ({ store }) => {
+  const clock = testClock();
+  const at = () => clock.date().toISOString();
+
+  /** A PG that always says: cancelled whole, 10,000 given back. @type {any} */
+  const pg = {
+    name: 'shinhan',
+    calls: 0,
+    async cancel() {
+      pg.calls++;
+      return { kind: 'done', amount: 10000, cancelId: null, cancelledAt: null, ref: 'full' };
+    },
+    async cancelState() {
+      return { ok: true, state: { state: 'cancelled', cancelledTotal: null, entries: [{ ref: 'full', amount: 10000, at: null, cancelId: null, reason: null }] } };
+    },
+  };
+
+  function cancels() {
+    /** @type {Record<string, unknown>[]} */
+    const logs = [];
+    const c = createCancels({ store: store(), providers: { shinhan: pg }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    return { c, logs };
+  }
+
+  /** A paid Shinhan card payment of 11,000. */
+  async function paid() {
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'shinhan', merchant_id: 'kpgdemo01', amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: 'card', pay_method: null, return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      at(),
+    );
+    assert.ok(a);
+    await s.transition(a.order_no, 'claim', {}, at());
+    const p = await s.pay(a.order_no, { tid: `T${uid()}` }, at());
+    assert.ok(p.ok);
+    return p.attempt;
+  }
+
+  test("the shop's whole cancel answered with 10,000 of 11,000: done, the payment refunded, balance 0 (not the ledger's 1,000)", async () => {
+    const { c } = cancels();
+    const a = await paid();
+    const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 10000, 10000, 0]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+  });
+
+  test('a whole cancel of 10,000 of 11,000 found at the PG (its admin site): recorded, and the payment refunded: nothing is left at the PG', async () => {
+    const { c } = cancels();
+    const a = await paid();
+    const found = await c.recheck(a);
+    assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.source]), [['full', 10000, 'pg']]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+  });
+});
