@@ -93,7 +93,7 @@ export function maskPhone(digits: string | null | undefined): string | null {
 /** card, vbank, bank, phone as the widget names them; a Shinhan card attempt (pgcode card) is a card. */
 function payMethodOf(a: Attempt): OrderRow['pay_method'] {
   const name = payMethodName(a.pay_method);
-  if (name === 'card' || name === 'vbank' || name === 'bank' || name === 'phone') return name;
+  if (name) return name;
   if (a.provider === 'shinhan' && a.pgcode === 'card') return 'card';
   return null;
 }

@@ -160,6 +160,9 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
     assert.equal(settle.kind, 'unknown', `settle by TID, ${mode}: ${JSON.stringify(settle)}`);
     const lookup = await byTid.lookup(smartro({ tid }));
     assert.equal(lookup.kind, 'unknown', `lookup by TID, ${mode}: ${JSON.stringify(lookup)}`);
+    // The log says which failure it was: no answer or no JSON object, or an HTTP error, by name.
+    const why = mode === 'timeout' ? /^Receipt API \(pg-unreachable\): .* did not answer within/ : mode.startsWith('404 (HTML)') || mode.startsWith('503 (HTML)') || mode.startsWith('malformed') ? /^Receipt API \(pg-bad-response\): / : undefined;
+    if (why) for (const s of [settle, lookup]) assert.match(/** @type {any} */ (s).message, why, `${mode}: ${JSON.stringify(s)}`);
     const account = await byTid.lookup(smartro({ status: 'awaiting_deposit', pay_method: 'VBANK', claimed_tid: tid }));
     assert.equal(account.kind, 'unknown', `lookup of an account, ${mode}: ${JSON.stringify(account)}`);
     const moid = await byMoid.lookup(smartro({ status: 'pending' }));

@@ -71,7 +71,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
       store(),
       {
         ...pgs.options,
-        smartro: { ...pgs.options.smartro, cancelPassword: SANDBOX_SMARTRO_CANCEL_PASSWORD },
+        smartro: { ...pgs.options.smartro, cancelPassword: SANDBOX_SMARTRO_CANCEL_PASSWORD, payMethods: ['card', 'bank'] },
         loadOrder: shop.loadOrder,
         authorize: shop.authorize,
         authorizeStaff: (/** @type {{ request: Request }} */ { request }) => (request.headers.get('x-staff') === 'kim' ? { id: 'kim' } : false),
@@ -110,10 +110,10 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     return { order, orderNo: session.json.order_no, tid: res.tid };
   }
 
-  /** @param {S} s @param {Partial<{ amount: number, buyer: any }>} [o] */
-  async function paySmartro(s, o = {}) {
+  /** @param {S} s @param {Partial<{ amount: number, buyer: any }>} [o] @param {'card' | 'bank'} [payMethod] */
+  async function paySmartro(s, o = {}, payMethod = 'card') {
     const order = s.shop.add(o);
-    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'card' });
+    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: payMethod });
     assert.equal(session.status, 200, session.text);
     const result = await smartroDecide(session.json, 'approve');
     await postForm(/** @type {string} */ (result.action), result.fields);
@@ -167,6 +167,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     // Smartro's card (PayMethod CARD) is a card in the list too.
     const smartroRow = both.items.find((/** @type {any} */ r) => r.order_no === b.orderNo);
     assert.deepEqual([smartroRow.status, smartroRow.amount, smartroRow.pay_method, smartroRow.provider], ['paid', 7000, 'card', 'smartro']);
+    // A Smartro bank transfer (PayMethod BANK) is "bank", in the list and in its story.
+    const transfer = await paySmartro(s, { amount: 3000 }, 'bank');
+    assert.deepEqual((await find(`q=${transfer.order.order_id}`)).items.map((/** @type {any} */ r) => r.pay_method), ['bank']);
     assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
 
     assert.deepEqual((await find(`q=${phone}&from=2026-11-30&to=2026-11-30`)).total, 2, 'today in Korea');

@@ -323,6 +323,13 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
       () => createKpgServer({ publicBaseUrl: 'http://x.test', smartro: { ...s.pgs.options.smartro, payMethods: ['card', 'VBANK'] }, loadOrder: () => undefined, authorize: () => true, log: false }),
       /payMethods: "VBANK" is not one of card, vbank, bank, phone/,
     );
+    // A name every object has is no pay method either.
+    for (const inherited of ['toString', 'constructor', '__proto__']) {
+      assert.throws(
+        () => createKpgServer({ publicBaseUrl: 'http://x.test', smartro: { ...s.pgs.options.smartro, payMethods: ['card', inherited] }, loadOrder: () => undefined, authorize: () => true, log: false }),
+        new RegExp(`payMethods: "${inherited}" is not one of card, vbank, bank, phone`),
+      );
+    }
   });
 
   test('Shinhan selpay 가상계좌: the window shows the account, the return carries none; awaiting_deposit; reconcile() waits, then records the deposit from confirm-info', async (t) => {

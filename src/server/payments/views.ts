@@ -2,7 +2,7 @@
  * What leaves the server about an attempt, and nothing more: the result view (GET result-url, every event's
  * `data`, kpg.payment()), masked card and account numbers, and the receipt slip's fields. Pure functions.
  */
-import type { PaymentView, VbankView } from '../events/types.js';
+import type { VbankView } from '../events/types.js';
 import { payMethodName } from '../providers/smartro.js';
 import { SLIP_FIELDS as SLIP_KEYS, SLIP_MERCHANT_FIELDS as MERCHANT_KEYS, SLIP_PART_CANCEL_FIELDS as PART_KEYS } from '../schemas.js';
 import { visibleStatus } from '../state.js';
@@ -21,7 +21,7 @@ export function view(a: Attempt, money?: PaymentMoney): ResultView {
   const out: ResultView = { status, order_no: a.order_no, order_id: a.order_id, provider: a.provider, amount: a.amount, product_name: a.product_name };
   // How it is paid, as the widget names it (card, vbank, bank, phone), where the attempt knows it.
   const method = payMethodName(a.pay_method);
-  if (method) out.pay_method = method as PaymentView['pay_method'];
+  if (method) out.pay_method = method;
   // Issue 25: escrow as Shinhan's return said it (escr_yn), and whether the buyer's consent to the PG's terms is on record.
   if (a.escrow) out.escrow = a.escrow === 'Y';
   if (a.consent) out.terms_agreed = a.consent.terms.map((t) => t.terms_no);

@@ -121,7 +121,10 @@ export const DEPOSIT_CODE = '4110';
 /** ResultCode of "the buyer cancelled" (PC: sent to ReturnURL; mobile goes to StopURL instead). */
 export const CANCEL_CODE = 'C001';
 /** The widget's `pay-method` -> Smartro's PayMethod. */
-export const PAY_METHODS: Readonly<Record<string, string>> = Object.freeze({ card: 'CARD', vbank: 'VBANK', bank: 'BANK', phone: 'CELLPHONE' });
+export const PAY_METHODS = Object.freeze({ card: 'CARD', vbank: 'VBANK', bank: 'BANK', phone: 'CELLPHONE' } as const);
+/** The contract's `pay_method` names (the widget's). */
+export type PayMethodName = keyof typeof PAY_METHODS;
+const isPayMethodName = (name: string): name is PayMethodName => Object.hasOwn(PAY_METHODS, name);
 /** A virtual account number: digits, maybe dashes (the receipt API gives 10 characters, the sandbox 14). */
 const ACCOUNT_NO = /^[0-9-]{6,30}$/;
 
@@ -490,12 +493,13 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
 
 /** The pay method name Smartro's form uses for the contract's `pay_method` ("card" -> "CARD"). */
 export function smartroPayMethod(payMethod: string): string | undefined {
-  return PAY_METHODS[payMethod];
+  // Own names only: "toString" is no pay method (a configured payMethods entry is checked with this).
+  return isPayMethodName(payMethod) ? PAY_METHODS[payMethod] : undefined;
 }
 
 /** The widget's name of a Smartro PayMethod ("VBANK" -> "vbank"), or undefined. */
-export function payMethodName(pgValue: string | null): string | undefined {
-  return Object.keys(PAY_METHODS).find((name) => PAY_METHODS[name] === pgValue);
+export function payMethodName(pgValue: string | null): PayMethodName | undefined {
+  return (Object.keys(PAY_METHODS) as PayMethodName[]).find((name) => PAY_METHODS[name] === pgValue);
 }
 
 /** The merchant's name in a receipt's merchantInfo (an object, or a list of one). */
