@@ -230,9 +230,10 @@ async function story(store: PaymentStore, orderId: string, attempts: FoundAttemp
   for (const a of attempts) {
     timeline.push({ at: a.created_at, order_no: a.order_no, kind: 'attempt', provider: a.provider, amount: a.amount, pay_method: payMethodOf(a) });
     if (a.processing_since) timeline.push({ at: a.processing_since, order_no: a.order_no, kind: 'status', from: 'pending', to: 'processing', code: null, reason: null, pg_message: null });
-    if (a.status !== 'pending') {
+    // (A processing attempt's status is the entry above: its claim set processing_since.)
+    if (a.status !== 'pending' && a.status !== 'processing') {
       // The last status, when it was reached (finished_at; an open attempt: its last update). Intermediate steps are not recorded.
-      const from = a.status === 'refunded' ? 'paid' : a.processing_since && a.status !== 'processing' ? 'processing' : null;
+      const from = a.status === 'refunded' ? 'paid' : a.processing_since ? 'processing' : null;
       timeline.push({ at: a.finished_at ?? a.updated_at, order_no: a.order_no, kind: 'status', from, to: a.status, code: a.code, reason: a.reason, pg_message: a.pg_message });
     }
   }

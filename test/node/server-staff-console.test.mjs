@@ -170,6 +170,14 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     // A Smartro bank transfer (PayMethod BANK) is "bank", in the list and in its story.
     const transfer = await paySmartro(s, { amount: 3000 }, 'bank');
     assert.deepEqual((await find(`q=${transfer.order.order_id}`)).items.map((/** @type {any} */ r) => r.pay_method), ['bank']);
+    // A story's status steps: a paid attempt went pending -> processing -> paid; one being verified shows
+    // its one step (pending -> processing), not a second entry for the same moment.
+    const steps = async (/** @type {string} */ id) => (await s.get(`/orders/${id}`)).json.timeline.filter((/** @type {any} */ e) => e.kind === 'status').map((/** @type {any} */ e) => [e.from, e.to]);
+    assert.deepEqual(await steps(a.order.order_id), [['pending', 'processing'], ['processing', 'paid']]);
+    const verifying = s.shop.add();
+    const opened = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: verifying.order_id, device_type: 2, pgcode: 'card' });
+    await store().transition(opened.json.order_no, 'claim', {}, clock.date().toISOString());
+    assert.deepEqual(await steps(verifying.order_id), [['pending', 'processing']]);
     assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
 
     assert.deepEqual((await find(`q=${phone}&from=2026-11-30&to=2026-11-30`)).total, 2, 'today in Korea');
