@@ -9,7 +9,7 @@ import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/serv
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { fitBytes, parseResultForm } from '../../dist/server/providers/smartro-form.js';
-import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema } from '../../dist/server/schemas.js';
+import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
 import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
@@ -355,4 +355,14 @@ test('fitBytes: bytes of the form\'s charset, never a character cut; what the br
   assert.equal(fitBytes('a\ud800b\udc00', 20, 'utf-8'), 'a?b?', 'lone surrogates');
   assert.equal(fitBytes('😀가', 7, 'utf-8'), '😀가', 'an emoji is 4 bytes in UTF-8');
   assert.equal(fitBytes('😀가', 6, 'utf-8'), '😀');
+});
+
+test("Smartro's amounts in a receipt's cancels: digits (blanks around) or a whole number; a sign, a text before the digits, a decimal or a thousands separator is no amount", () => {
+  const parse = (/** @type {unknown} */ goodsAmt, /** @type {unknown} */ transAmt = '1000') => SmartroReceiptCancelSchema.safeParse({ tid: 'T1', goodsAmt, stateCd: '0', partCancelInfo: [{ transAmt }] });
+  const ok = parse(' 11000 ', 2500);
+  assert.deepEqual(ok.success && [ok.data.goodsAmt, /** @type {any} */ (ok.data.partCancelInfo)[0].transAmt], [11000, 2500]);
+  for (const bad of ['-11000', 'x11000', '11,000', '11000.5', '1'.repeat(13), '', -1, 1.5]) {
+    assert.equal(parse(bad).success, false, `goodsAmt ${JSON.stringify(bad)}`);
+    assert.equal(parse('11000', bad).success, false, `transAmt ${JSON.stringify(bad)}`);
+  }
 });
