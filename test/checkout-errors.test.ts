@@ -6,6 +6,7 @@
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
 import { expectSaid, FULL_MESSAGES } from './elements.js';
+import { readSeconds } from '../src/attributes.js';
 import {
   SESSION,
   SHINHAN_PAY_PAGE,
@@ -584,6 +585,21 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
     await expectConfigError({ attrs: { 'app-scheme': 'MyShop://' } }, 'app-scheme');
     fixtureCleanup();
     await expectConfigError({ attrs: { 'app-scheme': 'javascript:alert(1)//' } }, 'app-scheme');
+  });
+
+  it('timeout and result-timeout: seconds (text or a number) as milliseconds; empty is the default; text, 0 or more than an hour warns naming the attribute and uses the default', () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+    try {
+      expect([readSeconds('timeout', '2.5', 15), readSeconds('timeout', 3600, 15), readSeconds('timeout', '', 15), readSeconds('timeout', null, 15)]).to.deep.equal([2500, 3_600_000, 15_000, 15_000]);
+      expect(warnings).to.have.length(0);
+      expect([readSeconds('timeout', 'soon', 15), readSeconds('result-timeout', 0, 60), readSeconds('timeout', '3601', 15)]).to.deep.equal([15_000, 60_000, 15_000]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'timeout="soon" is not a number of seconds; using 15.' : 'kpg-checkout seconds: timeout soon 15'))).to.have.length(1);
+    expect(warnings.filter((w) => w.includes('result-timeout'))).to.have.length(1);
   });
 
   it('pg-origins in markup is ignored (one warning): it cannot allow a payment window on another origin', async () => {

@@ -227,6 +227,23 @@ describe('back in another browser: kpg_order_no in the URL, nothing in sessionSt
     }
   });
 
+  it('while it is being verified the backend answers a status the widget does not know: one kpg-error naming the order and the field, never silence', async () => {
+    const steps = [
+      { body: { status: 'processing', order_no: 'T-9', order_id: 'A-9' } },
+      { body: { status: 'processing', order_no: 'T-9', order_id: 'A-9' } },
+      { body: { status: 'exploded', order_no: 'T-9', order_id: 'A-9' } },
+    ];
+    const { id } = await returnTab('A-9', steps);
+    try {
+      await waitFor(async () => ((await shopEval<unknown[]>(id, 'kpgLog')) ?? []).length > 0, 'no outcome', { timeout: 8000 });
+      const log = (await shopEval<Array<{ type: string; detail: any }>>(id, 'kpgLog'))!;
+      expect(log.map((e) => e.type)).to.deep.equal(['kpg-error']);
+      expect(log[0].detail).to.include({ code: 'result-failed', order_no: 'T-9', field: 'status' });
+    } finally {
+      await shopPage({ action: 'close', id });
+    }
+  });
+
   it('a kpg_order_no of another order is ignored: nothing fired, the element stays ready, the address untouched', async () => {
     const { id, resultKey } = await returnTab('A-10', [{ body: { status: 'paid', order_no: 'T-9', order_id: 'A-9' } }]);
     try {
