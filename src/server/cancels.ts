@@ -274,8 +274,8 @@ export function createCancels(deps: CancelsDeps) {
     for (const name of ['shinhan', 'smartro'] as const) if (!money && deps.providers[name]) money = await store.paymentMoney(name, t);
     if (!money || money.disposition !== 'refund_due') throw new HttpError(404, 'unknown-refund', `No money owed back with tid ${t}.`, 'tid');
     if (money.resolved_at) return refused(money, 'resolved', 'This refund_due entry is resolved already.');
-    const attempt = await store.getAttempt(money.order_no);
-    if (!attempt) throw new HttpError(404, 'unknown-refund', `The attempt of refund_due ${t} is gone.`, 'tid');
+    // (Its attempt is there: kpg_transactions.order_no references it, and the database refuses to delete it.)
+    const attempt = (await store.getAttempt(money.order_no)) as Attempt;
     return send({
       attempt,
       tid: t,

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite } from './server-cancels-setup.mjs';
-import { storeWith } from './server-helpers.mjs';
+import { storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
 cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
@@ -26,6 +26,21 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.settled, [{ cancel_id: lost.cancel_id, order_id: p.order.order_id, status: 'done' }]);
     assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
+  test('the same cancel asked again (same key, same arguments) while the first is still at the PG: unknown, in-progress, nothing sent twice; then the first\'s answer', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 4000 });
+    const p = await payShinhan(s);
+    // Shinhan answers this cancel after 1.5 s (made).
+    await s.pgs.fault('shinhan', { api: 'cancel', tid: p.tid, delay_ms: 1500 });
+    const args = { order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() };
+    const first = s.kpg.cancel(args);
+    await until(async () => (await s.kpg.cancels(p.order.order_id))?.cancels[0]?.status === 'requested', 5000, 'the first cancel to be sent');
+    const again = await s.kpg.cancel(args);
+    assert.deepEqual([again.status, again.code, again.cancelled_amount], ['unknown', 'in-progress', 0]);
+    const done = await first;
+    assert.deepEqual([done.status, done.cancelled_amount, done.balance], ['done', 11000, 0]);
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'sent once');
   });
 
   test('a Shinhan partial cancel lost while confirm-info said tx_stat 1 is proven by tx_stat 3; one lost while it already said 3 waits for staff, who confirm it', { timeout: 30_000 }, async (t) => {
