@@ -864,13 +864,14 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     // The other copy is played on the database itself, just before this request's `close`: a real claim.
     const inner = store();
     const race = { orderNo: '' };
+    const clock = testClock(); // the server's and the other copy's time
     const wrapped = storeWith(inner, {
       transition: async (own, orderNo, name, ...rest) => {
-        if (name === 'close' && orderNo === race.orderNo) await inner.transition(orderNo, 'claim', { claimed_tid: 'OTHERCOPYTID' }, new Date().toISOString());
+        if (name === 'close' && orderNo === race.orderNo) await inner.transition(orderNo, 'claim', { claimed_tid: 'OTHERCOPYTID' }, clock.date().toISOString());
         return own(orderNo, name, ...rest);
       },
     });
-    const s = await setup(t, { lookup: true, store: wrapped, options: { resultWaitMs: 0 } });
+    const s = await setup(t, { lookup: true, store: wrapped, options: { resultWaitMs: 0, now: clock.date } });
     const orderNo = await s.started();
     // Smartro approved it (the return the other copy holds): a lookup would find it paid.
     resultFields({ orderNo });
