@@ -273,7 +273,8 @@ export const KpgOrderSchema = z
     /** Up to 200 characters: each PG's form is given as much of it as the PG takes (Shinhan 50, Smartro 80 bytes). */
     product_name: z.string().min(1).max(200),
     buyer: z.object({
-      id: z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/),
+      // A database's integer key is as good as its text (a JavaScript backend often hands it over as a number).
+      id: z.union([z.string().regex(/^[A-Za-z0-9@._-]{1,50}$/), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]),
       /** Up to 100 characters (the staff console's column); cut for the PG (Shinhan 20, Smartro 30 bytes). */
       name: z.string().min(1).max(100),
       // The buyer's contact is optional, and a shop's database says "none" with null or "" as often as by

@@ -208,7 +208,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal((await s.result(orderNo)).json.status, 'pending');
   });
 
-  test('session: a buyer contact the shop gives as null or "" is absent (no mobile_no, no email); a phone number with spaces and brackets is read by its digits', async (t) => {
+  test('session: a buyer contact the shop gives as null or "" is absent (no mobile_no, no email); a phone number with spaces and brackets is read by its digits; a buyer id that is a whole number, by its digits', async (t) => {
     const s = await setup(t);
     const none = s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', tel: null, email: '', ci: null } });
     let r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: none.order_id, device_type: 2, pgcode: 'card' });
@@ -220,6 +220,15 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).mobile_no, '01012345678');
     assert.equal((await store().getAttempt(r.json.order_no))?.buyer_phone, '01012345678');
+    // A buyer id that is a database's integer key (a number in JavaScript) is its digits.
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id: 1024, name: '홍길동' } }).order_id, device_type: 2, pgcode: 'card' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.pg.requests.at(-1).user_id, '1024');
+    assert.equal((await store().getAttempt(r.json.order_no))?.user_id, '1024');
+    for (const id of [-1, 1.5]) {
+      r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id, name: '홍길동' } }).order_id, device_type: 2, pgcode: 'card' });
+      assert.equal(r.status, 500, `buyer.id ${id}: ${r.text}`);
+    }
     // A selpay session still needs a CI: null is none.
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', ci: null } }).order_id, device_type: 2, pgcode: 'selpay' });
     assert.deepEqual([r.status, r.json.field], [400, 'buyer.ci']);

@@ -36,7 +36,10 @@ const CHECKED = new WeakSet<object>();
 
 function checkedId(order: KpgOrder, orderId: string): KpgOrder {
   if (order.order_id !== orderId) throw new Error(`kpg server: loadOrder(${orderId}) returned order ${order.order_id}`);
-  return order;
+  // buyer.id as a number (an integer key): the payment module and the PGs take it as its digits; the shop's
+  // object is left as it is.
+  const id: unknown = order.buyer.id;
+  return typeof id === 'number' ? { ...order, buyer: { ...order.buyer, id: String(id) } } : order;
 }
 
 export async function authorized(ctx: PaymentsContext, request: Request, order: KpgOrder): Promise<void> {

@@ -16,6 +16,7 @@ export interface KpgOrder {
   /**
    * tel and email go to Shinhan as mobile_no and email_flag "Y" + email_addr (issue 25); ci (the buyer's
    * connecting information, 88 characters) as user_ci, which selpay requires. Each may be left out, null or "".
+   * (At run time a whole-number `id`, a JavaScript backend's integer key, is taken as its digits.)
    */
   buyer: { id: string; name: string; tel?: string | null; email?: string | null; ci?: string | null };
   /**
