@@ -67,4 +67,32 @@ forEachEngine('cancels: a PG that gave back less than the ledger has left', ({ s
     assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.source]), [['full', 10000, 'pg']]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
   });
+
+  test('a receipt listing a partial cancel of 0 won (Smartro\'s transAmt "0" reads as an amount): nothing recorded for it, no ledger-mismatch error, the payment stays paid', async () => {
+    const MID = 'kpgtest01m';
+    const smartro = {
+      name: 'smartro',
+      async cancelState() {
+        return { ok: true, state: { state: 'partial', cancelledTotal: 0, entries: [{ ref: 'part:1', amount: 0, at: null, cancelId: null, reason: null }] } };
+      },
+    };
+    /** @type {Record<string, unknown>[]} */
+    const logs = [];
+    const c = createCancels({ store: store(), providers: { smartro: /** @type {any} */ (smartro) }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'CARD', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      at(),
+    );
+    assert.ok(a);
+    await s.transition(a.order_no, 'claim', {}, at());
+    const tid = `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+    const p = await s.pay(a.order_no, { tid }, at());
+    assert.ok(p.ok, JSON.stringify(p));
+    const found = await c.recheck(p.attempt);
+    assert.deepEqual(found.recorded, []);
+    assert.deepEqual(await s.cancelsOf('smartro', tid), []);
+    assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
+    assert.equal((await s.getAttempt(a.order_no))?.status, 'paid');
+  });
 });
