@@ -262,6 +262,15 @@ export const SLIP_PART_CANCEL_FIELDS = ['transDt', 'transTm', 'transAmt', 'trans
 // From the shop
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The buyer's phone as its digits, written the Korean way ("+82 10-1234-5678" -> "01012345678"); "" when it
+ * has none. What every PG field and the staff console's column take (one reading for all).
+ */
+export function phoneDigits(tel: string | null | undefined): string {
+  const digits = (tel ?? '').replace(/\D/g, '');
+  return tel?.trim().startsWith('+82') ? `0${digits.slice(2)}` : digits;
+}
+
 /** An optional field of the shop's order: left out, null or "" is absent. */
 const absentOr = <T extends z.ZodType>(schema: T) => z.union([schema, z.null(), z.literal('')]).optional();
 

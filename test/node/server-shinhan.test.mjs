@@ -220,6 +220,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).mobile_no, '01012345678');
     assert.equal((await store().getAttempt(r.json.order_no))?.buyer_phone, '01012345678');
+    // A +82 number is the same phone in the staff console's column as in mobile_no.
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', tel: '+82 10-1234-5678' } }).order_id, device_type: 2, pgcode: 'card' });
+    assert.deepEqual([s.pg.requests.at(-1).mobile_no, (await store().getAttempt(r.json.order_no))?.buyer_phone], ['01012345678', '01012345678']);
     // A buyer id that is a database's integer key (a number in JavaScript) is its digits.
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id: 1024, name: '홍길동' } }).order_id, device_type: 2, pgcode: 'card' });
     assert.equal(r.status, 200, r.text);

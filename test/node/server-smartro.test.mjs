@@ -241,6 +241,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     };
     assert.deepEqual(await fields({ id: 'buyer01', name: '홍길동', tel: '', email: null }), ['01000000000', 'buyer@example.com']);
     assert.deepEqual(await fields({ id: 'buyer01', name: '홍길동', tel: '(010) 1234-5678', email: 'hong@example.com' }), ['01012345678', 'hong@example.com']);
+    // A +82 number, written the Korean way here as for Shinhan and the staff console's column.
+    assert.deepEqual(await fields({ id: 'buyer01', name: '홍길동', tel: '+82 10-1234-5678' }), ['01012345678', 'buyer@example.com']);
   });
 
   test('return (PC): an EUC-KR result form is decoded, verified with the receipt API and recorded; the page loads the return script', async (t) => {

@@ -10,7 +10,7 @@ import type { ShinhanProvider } from '../providers/shinhan.js';
 import type { SmartroProvider } from '../providers/smartro.js';
 import { smartroPayMethod } from '../providers/smartro.js';
 import type { KpgOrder } from '../providers/types.js';
-import type { SessionBody } from '../schemas.js';
+import { phoneDigits, type SessionBody } from '../schemas.js';
 import type { Attempt } from '../store/types.js';
 import { TEXTS } from '../texts.js';
 import { pastDue } from '../vbank.js';
@@ -57,7 +57,7 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
         nonce: randomBytes(24).toString('base64url'),
         // Issue 23: staff find the order by the buyer's name or phone (digits only).
         buyer_name: order.buyer.name,
-        buyer_phone: order.buyer.tel?.replace(/[^0-9]/g, '') || null,
+        buyer_phone: phoneDigits(order.buyer.tel) || null,
         consent: consent ?? null,
       },
       ctx.nowIso(),

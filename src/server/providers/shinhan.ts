@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { clip, isHttpUrl, sameSecret } from '../http.js';
 import {
+  phoneDigits,
   ShinhanCancelSchema,
   ShinhanConfirmInfoSchema,
   ShinhanConfirmSchema,
@@ -86,11 +87,8 @@ const ShinhanTermsSchema = z.object({
 export function buyerContact(buyer: { email?: string | null; tel?: string | null }): Record<string, string> {
   const out: Record<string, string> = {};
   if (buyer.email && buyer.email.length <= 50) Object.assign(out, { email_flag: 'Y', email_addr: buyer.email });
-  if (buyer.tel) {
-    let digits = buyer.tel.replace(/\D/g, '');
-    if (buyer.tel.trim().startsWith('+82')) digits = `0${digits.slice(2)}`;
-    if (/^0\d{9,10}$/.test(digits)) out.mobile_no = digits;
-  }
+  const digits = phoneDigits(buyer.tel);
+  if (/^0\d{9,10}$/.test(digits)) out.mobile_no = digits;
   return out;
 }
 

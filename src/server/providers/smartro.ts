@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { clip, sameSecret } from '../http.js';
-import { SmartroReceiptCancelSchema, SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
+import { phoneDigits, SmartroReceiptCancelSchema, SmartroReceiptCheckSchema, type SmartroResult } from '../schemas.js';
 import type { Attempt, PaidDetails, VbankAccount } from '../store/types.js';
 import { encodeEucKr, phpUrlencode, urldecodeEucKr } from './euc-kr.js';
 import { fetchPgJson, fetchPgText, isPlainObject, type PgFailure } from './pg-fetch.js';
@@ -310,7 +310,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
         RetryURL: urls.smartroRetry,
         mallUserID: fitBytes(attempt.user_id, mobile ? 20 : 10, charset),
         BuyerName: fitBytes(order.buyer.name, 30, charset),
-        BuyerTel: fitBytes(order.buyer.tel?.replace(/\D/g, '') || '01000000000', 30, charset),
+        BuyerTel: fitBytes(phoneDigits(order.buyer.tel) || '01000000000', 30, charset),
         BuyerEmail: fitBytes(order.buyer.email || 'buyer@example.com', 60, charset),
         ediDate,
         // A hash made WITH the key: the key itself never leaves the server.
