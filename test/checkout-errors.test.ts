@@ -5,7 +5,7 @@
  * sandbox flow is in checkout-shinhan.test.ts.
  */
 import { expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import { expectSaid, FULL_MESSAGES } from './elements.js';
+import { allowPgOrigins, expectSaid, FULL_MESSAGES } from './elements.js';
 import { readSeconds } from '../src/attributes.js';
 import {
   SESSION,
@@ -620,6 +620,16 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
     // The development build says the whole sentence; the production files the id and the values (src/messages.ts).
     expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'pg-origins="http://pg.example" is ignored' : 'kpg-checkout pg-origins: http://pg.example'))).to.have.length(1);
     expect(warnings.find((w) => w.includes('pg-origins'))).to.contain(FULL_MESSAGES ? 'KpgCheckout.allowPgOrigins(["http://pg.example"])' : '["http://pg.example"] (kpg-checkout/docs/errors.md#pg-origins)');
+  });
+
+  it('allowPgOrigins takes origins only: each entry with a path, a query, a fragment, credentials or another scheme is refused by name, and a refused call allows none of its entries', async () => {
+    const refused = ['http://pg.example/pgsvc', 'http://pg.example/?mid=1', 'http://pg.example/#pay', 'http://kpg:secret@pg.example', 'ftp://pg.example', 'pg.example'];
+    for (const entry of refused) {
+      expect(() => allowPgOrigins([entry]), entry).to.throw(TypeError, entry);
+    }
+    // All or nothing: the valid entry beside a refused one is not allowed either.
+    expect(() => allowPgOrigins(['http://pg.example', 'http://pg.example/pgsvc'])).to.throw(TypeError, 'http://pg.example/pgsvc');
+    await expectError({ session: fixture({ body: { ...SESSION, redirect_url: 'http://pg.example/pgsvc/pay' } }) }, 'origin-not-allowed', 'redirect_url');
   });
 
   it('colours: valid ones reach the CSS and the session request; invalid ones fall back with one warning', async () => {

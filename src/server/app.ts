@@ -244,7 +244,7 @@ export function createApp(deps: AppDeps) {
     const q = parseOr400(ShinhanFailSchema, query(c));
     // A code from a fixed list only (issue 19, item 12); the caller's code and text go to the log (fault 6).
     const code = reportedFailCode(q.ret_code);
-    const said = q.ret_code || q.ret_msg ? `ret_code ${q.ret_code ?? '-'}: ${q.ret_msg ?? ''}` : undefined;
+    const said = q.ret_code || q.ret_msg ? `ret_code ${q.ret_code ?? '-'}${q.ret_msg ? `: ${q.ret_msg}` : ''}` : undefined;
     return replyToBrowser(await deps.payments.browserReport('shinhan/fail', q.order_no, 'shinhan', { status: 'failed', code, said }));
   });
 

@@ -72,8 +72,11 @@ const SHOP_REF = 'staff:';
 /** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
 export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
 
+/** Every field a cancel's arguments can name (the compiler keeps RULES complete). */
+type Field = keyof typeof CancelArgsSchema.shape | keyof typeof RecordCancelArgsSchema.shape | 'tid';
+
 /** What each field must look like, for the 400 message. */
-const RULES: Record<string, string> = {
+const RULES: Record<Field, string> = {
   order_id: ORDER_ID_RULE,
   amount: 'amount must be a whole number of won above 0 (absent: everything left).',
   taxfree_amount: 'taxfree_amount must be a whole number of won, 0 or more, at most amount.',
@@ -83,6 +86,7 @@ const RULES: Record<string, string> = {
   requested_by: 'requested_by must be 1-100 characters.',
   client_ip: 'client_ip must be an IPv4 or IPv6 address.',
   tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
+  pg_cancel_id: 'pg_cancel_id must be 1-50 characters (the reference the PG\'s admin site or the bank gave).',
 };
 
 /** Checks kpg.cancel's / kpg.cancelDue's arguments without a database (the CLI, before it opens one). */
@@ -97,8 +101,7 @@ function parseArgs<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const field = issue.path.length ? String(issue.path[0]) : undefined;
   if (field === undefined) throw new HttpError(400, 'invalid-body', 'The cancel must be an object.');
   const given = input && typeof input === 'object' ? (input as Record<string, unknown>)[field] : undefined;
-  if (given === undefined) throw new HttpError(400, 'missing-field', RULES[field] ?? `${field} is required.`, field);
-  throw new HttpError(400, 'invalid-field', RULES[field] ?? `${field} is not valid.`, field);
+  throw new HttpError(400, given === undefined ? 'missing-field' : 'invalid-field', RULES[field as Field], field);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -95,4 +95,28 @@ forEachEngine('cancels: a PG that gave back less than the ledger has left', ({ s
     assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
     assert.equal((await s.getAttempt(a.order_no))?.status, 'paid');
   });
+
+  test("a PG that refuses the cancel: the shop is told refused, with the PG's code and words; nothing is given back, the cancel is recorded failed, no event is written, and the next cancel is sent", async () => {
+    let refuse = true;
+    const refusing = {
+      ...pg,
+      calls: 0,
+      async cancel() {
+        refusing.calls++;
+        return refuse ? { kind: 'refused', code: 'pg-E123', pgMessage: '취소 불가 거래' } : { kind: 'done', amount: 11000, cancelId: 'C1', cancelledAt: null, ref: 'full' };
+      },
+    };
+    // The relay is woken for an event written, never for a refusal (which tells the shop's code nothing).
+    let wakes = 0;
+    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (refusing) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => void wakes++ });
+    const a = await paid();
+    const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual(answer, { status: 'refused', cancel_id: answer.cancel_id, cancelled_amount: 0, refunded_total: 0, balance: 11000, code: 'pg-E123', message: '취소 불가 거래' });
+    assert.deepEqual((await store().cancelsOf('shinhan', /** @type {string} */ (a.tid))).map((x) => [x.status, x.code]), [['failed', 'pg-E123']]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
+    assert.equal(wakes, 0, 'no event for a refusal');
+    refuse = false;
+    const again = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([again.status, again.cancelled_amount, again.balance, refusing.calls, wakes], ['done', 11000, 0, 2, 1]);
+  });
 });

@@ -188,7 +188,12 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([refund.status, refund.code, refund.balance], ['refused', 'refund-by-shop', 11000]);
     assert.match(refund.message ?? '', /^Smartro's cancel has no refund account for a deposited virtual account \(guide 6\.27\): refund the buyer yourself .* kpg\.recordCancel\(\)\.$/);
     assert.equal((await atPg(s, 'smartro', deposited.tid)).cancel.log.length, 0, 'nothing sent');
-    // The shop refunds it itself and records it: once, whatever the retries.
+    // The shop refunds it itself and records it: once, whatever the retries. A reference of 51 characters is
+    // refused, naming its rule, and records nothing.
+    await assert.rejects(
+      s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: key(), pg_cancel_id: 'x'.repeat(51) }),
+      (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'pg_cancel_id' && /^pg_cancel_id must be 1-50 characters/.test(e.message),
+    );
     const k = key();
     const recorded = await s.kpg.recordCancel({ order_id: deposited.order.order_id, amount: 11000, reason: '계좌 환불', idempotency_key: k, pg_cancel_id: ' 환불-0001 ' });
     assert.deepEqual([recorded.status, recorded.cancelled_amount, recorded.balance, recorded.pg_cancel_id], ['done', 11000, 0, '환불-0001'], JSON.stringify(recorded));

@@ -222,6 +222,21 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     }
   });
 
+  test('Smartro cancels lost and made (their answers lost): reconcile() finds each in the receipt: the full one done for the balance, the payment refunded; the partial one done for what it asked', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    for (const amount of [undefined, 2000]) {
+      const p = await paySmartro(s);
+      await s.pgs.fault('smartro', { api: 'cancel', tid: p.tid, status: 502 }); // made, its answer lost
+      const lost = await s.kpg.cancel({ order_id: p.order.order_id, ...(amount ? { amount } : {}), reason: '취소', idempotency_key: key() });
+      assert.equal(lost.status, 'unknown', JSON.stringify(lost));
+      const report = await s.kpg.reconcile();
+      assert.deepEqual(report.cancels.settled.filter((c) => c.cancel_id === lost.cancel_id).map((c) => c.status), ['done']);
+      const view = await s.kpg.cancels(p.order.order_id);
+      assert.deepEqual(view?.cancels.map((c) => [c.source, c.kind, c.status, c.amount]), [['api', amount ? 'partial' : 'full', 'done', amount ?? 11000]], JSON.stringify(view?.cancels));
+      assert.deepEqual([view?.status, view?.refunded_total, view?.balance], amount ? ['paid', 2000, 9000] : ['refunded', 11000, 0]);
+    }
+  });
+
   test('a Smartro partial cancel lost (made, its answer lost) while the rest was cancelled whole at the admin site: this cancel is done for what it asked, and the admin\'s cancel is recorded as found at the PG: the ledger gives back all 11,000, not 2,000', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500, recheckPaidDays: 1 });
     const p = await paySmartro(s);

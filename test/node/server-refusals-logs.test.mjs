@@ -153,6 +153,6 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
     const res = (await s.call(`/api/kpg/result?order_no=${started.json.order_no}`)).json;
     assert.deepEqual([res.status, res.code], ['failed', 'pg-failed']);
     assert.ok(!JSON.stringify(res).includes('0100000000'));
-    assert.ok(s.logs.some((l) => l.code === 'browser-text' && String(l.message).includes('CALL-0100000000')), 'the caller\'s code is logged');
+    assert.deepEqual(s.logs.filter((l) => l.code === 'browser-text').map((l) => l.message), ['ret_code CALL-0100000000'], 'the caller\'s code is logged, as it came');
   });
 });
