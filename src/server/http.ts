@@ -201,7 +201,7 @@ ${script}
  * from the shop's own origin, which tells the opener and closes the popup. It says nothing about the
  * outcome: the shop page asks result-url.
  */
-export function returnPageHtml(orderNo: string, scriptUrl = '/kpg-return.js'): string {
+export function returnPageHtml(orderNo: string, scriptUrl: string): string {
   return `<!doctype html>
 <html lang="ko">
 <head>
@@ -217,7 +217,8 @@ export function returnPageHtml(orderNo: string, scriptUrl = '/kpg-return.js'): s
 `;
 }
 
-export function returnPage(orderNo: string, scriptUrl?: string): Response {
+/** `scriptUrl`: the server's returnScriptUrl option (its one default, '/kpg-return.js', is in index.ts). */
+export function returnPage(orderNo: string, scriptUrl: string): Response {
   return reply(200, returnPageHtml(orderNo, scriptUrl), {
     'Content-Type': 'text/html; charset=utf-8',
     ...COMMON,

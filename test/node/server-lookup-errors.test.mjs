@@ -416,7 +416,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([r.status, r.json.code], [500, 'internal-error'], r.text);
     assert.ok(!r.text.includes('loadOrder'), 'the buyer is not shown the shop\'s mistake');
     const line = s.logs.find((l) => l.event === 'error' && /loadOrder returned an invalid order/.test(l.message));
-    assert.match(line?.message ?? '', new RegExp(`for ${bad.order_id} \\(amount, product_name\\): amount \\(whole won\\), product_name \\(1-200\\)`));
+    assert.match(line?.message ?? '', new RegExp(`for ${bad.order_id} \\(amount, product_name\\): order_id \\(the one asked for\\), amount \\(whole won\\), product_name \\(1-200\\)`));
     // A field inside the buyer is named by its path.
     const nobody = s.shop.add();
     s.shop.orders.set(nobody.order_id, { ...nobody, buyer: { ...nobody.buyer, id: '' } });

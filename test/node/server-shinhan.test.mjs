@@ -351,7 +351,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     }
   });
 
-  test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408', async (t) => {
+  test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408, one that declares more than the limit 413 unread', async (t) => {
     const s = await setup(t, { options: { bodyTimeoutMs: 300 } });
     const send = (/** @type {ReadableStream<Uint8Array>} */ body) =>
       // @ts-ignore duplex: a stream body
@@ -366,6 +366,15 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual([broken.status, (await broken.json()).code], [400, 'bad-body']);
     const stalled = await send(new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('{"pro')) }));
     assert.deepEqual([stalled.status, (await stalled.json()).code, stalled.headers.get('connection')], [408, 'body-timeout', 'close']);
+    // A body that says it is larger than the limit is refused before a byte of it is read: at once, not after
+    // bodyTimeoutMs of a client trickling it in.
+    let pulled = 0;
+    const declared = await s.kpg.fetch(
+      // @ts-ignore duplex: a stream body
+      new Request(`${s.base}/api/kpg/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': String(64 * 1024 + 1), 'x-buyer': 'alice' }, body: new ReadableStream({ pull: () => void pulled++ }, { highWaterMark: 0 }), duplex: 'half' }),
+      { clientIp: '198.51.100.20' },
+    );
+    assert.deepEqual([declared.status, (await declared.json()).code, pulled], [413, 'body-too-large', 0]);
   });
 
   test('fault 9: a request body that trickles in is cut off at the body deadline (408), the connection closed', async (t) => {

@@ -131,10 +131,28 @@ test('PG order numbers: unique, at most 50 characters, Smartro Moids letters and
 });
 
 test('return pages: the order_no is escaped; kpg_order_no replaces one already in return_to', () => {
-  const html = returnPageHtml('a"><script>alert(1)</script>&');
+  const html = returnPageHtml('a"><script>alert(1)</script>&', '/js/kpg-return.js?v="1"');
   assert.equal(html.match(/<script/g)?.length, 1);
-  assert.ok(html.includes('data-order-no="a&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#38;"'));
+  assert.ok(html.includes('<script src="/js/kpg-return.js?v=&#34;1&#34;" data-order-no="a&#34;&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#38;"></script>'), html);
   assert.equal(withOrderNo('https://s.example/p?a=1&kpg_order_no=old#top', 'N1'), 'https://s.example/p?a=1&kpg_order_no=N1#top');
+});
+
+test('basePath: the routes answer under it, and the PG is sent back under it ("/pay/kpg/" as /pay/kpg; "/" at the root, no double slash)', async () => {
+  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
+  const order = { order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수' } };
+  for (const [basePath, prefix] of [['/pay/kpg/', '/pay/kpg'], ['/', '']]) {
+    const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', basePath, smartro, loadOrder: () => order, authorize: () => true, database: { memory: true }, reconcileOnStart: false, log: false });
+    try {
+      assert.equal(kpg.basePath, prefix || '/');
+      const r = await kpg.fetch(new Request(`https://shop.example${prefix}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'smartro', order_id: 'A-1', device_type: 2 }) }));
+      assert.equal(r.status, 200, basePath);
+      const { fields } = await r.json();
+      assert.deepEqual([fields.ReturnURL, fields.RetryURL], [`https://shop.example${prefix}/smartro/return`, `https://shop.example${prefix}/smartro/retry`], basePath);
+      assert.equal((await kpg.fetch(new Request(`https://shop.example${prefix}/nope`))).status, 404);
+    } finally {
+      await kpg.close();
+    }
+  }
 });
 
 test('createKpgServer refuses what it cannot run safely, saying what to fix', async () => {

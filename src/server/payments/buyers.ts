@@ -25,7 +25,7 @@ export async function orderOf(ctx: PaymentsContext, request: Request, orderId: s
         return i.code === 'custom' ? `${field}: ${i.message}` : field;
       })
       .join(', ');
-    throw new Error(`kpg server: loadOrder returned an invalid order for ${orderId} (${fields}): amount (whole won), product_name (1-200), buyer.id, buyer.name (1-100) are required`);
+    throw new Error(`kpg server: loadOrder returned an invalid order for ${orderId} (${fields}): order_id (the one asked for), amount (whole won), product_name (1-200), buyer.id and buyer.name (1-100) are required`);
   }
   CHECKED.add(order);
   return checkedId(order, orderId);
