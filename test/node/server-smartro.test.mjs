@@ -394,7 +394,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
 
-  test('a decline or a cancel Smartro signed (TID and SignValue) is final: failed or cancelled in the store, not only noted beside a pending attempt', async (t) => {
+  test('a decline or a cancel Smartro signed (TID and SignValue) is final: failed or cancelled in the store, not only noted beside a pending attempt; the same again is a stale result', async (t) => {
     const s = await setup(t);
     const declined = await s.started();
     await s.post('return', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
@@ -405,6 +405,12 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const b = await store().getAttempt(cancelled);
     assert.deepEqual([b?.status, b?.reason, b?.reported_status ?? null], ['cancelled', 'buyer-cancelled', null]);
     assert.deepEqual([(await s.result(declined)).status, (await s.result(cancelled)).status], ['failed', 'cancelled']);
+    assert.deepEqual((await store().refusals({ orderNo: declined })).map((x) => x.code), [], 'a decline that ends a pending attempt is no refusal');
+    // The same results again, onto attempts they already ended: nothing changes, and each is recorded as stale.
+    await s.post('return', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
+    await s.post('return', utf8Body(resultFields({ orderNo: cancelled, code: 'C001', tid: newTid() })));
+    assert.deepEqual([(await store().getAttempt(declined))?.status, (await store().getAttempt(cancelled))?.status], ['failed', 'cancelled']);
+    assert.deepEqual([...(await store().refusals({ orderNo: declined })), ...(await store().refusals({ orderNo: cancelled }))].map((x) => x.code), ['stale-result', 'stale-result']);
   });
 
   test('nothing overwrites a paid attempt; a second approval for it is money owed back (refund_due)', async (t) => {
@@ -781,6 +787,22 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['receipt-mismatch']);
   });
 
+  test('issue 19 item 3: a second genuine approval of the same Moid onto an unknown attempt (the buyer paid twice): the claimed TID is settled first (paid), and the second is owed back at once, OK to Smartro', async (t) => {
+    const s = await setup(t);
+    s.api.down = true;
+    const orderNo = await s.started();
+    const mine = resultFields({ orderNo });
+    assert.equal((await s.post('retry', utf8Body(mine))).status, 503);
+    assert.equal((await store().getAttempt(orderNo))?.status, 'unknown');
+    s.api.down = false;
+    const twice = resultFields({ orderNo }); // Smartro took the money a second time for this Moid
+    const r = await s.post('retry', utf8Body(twice));
+    assert.deepEqual([r.status, r.text], [200, 'OK'], 'recorded now: Smartro need not send it again');
+    const attempt = await store().getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.tid], ['paid', mine.TID]);
+    assert.deepEqual((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).map((x) => [x.tid, x.reason, x.amount]), [[twice.TID, 'second-approval', 11000]]);
+  });
+
   test('issue 19 item 3: while the claimed TID still cannot be settled, another TID\'s refutation changes nothing (the attempt stays unknown with its TID; reconcile settles it)', async (t) => {
     const s = await setup(t);
     s.api.down = true;
@@ -805,6 +827,27 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.kpg.reconcile();
     attempt = await store().getAttempt(orderNo);
     assert.deepEqual([attempt?.status, attempt?.tid], ['paid', mine.TID]);
+  });
+
+  test('issue 19 item 3: while the claimed TID still cannot be settled, a second genuine approval of the same Moid is neither refused nor dropped: Smartro is asked to send it again (RETRY), and once the claimed TID is paid, it is owed back', async (t) => {
+    const s = await setup(t);
+    s.api.down = true;
+    const orderNo = await s.started();
+    const mine = resultFields({ orderNo });
+    await s.post('retry', utf8Body(mine));
+    s.api.down = false;
+    const realLedger = LEDGER.get(mine.TID);
+    LEDGER.delete(mine.TID); // the receipt API cannot answer for the claimed TID yet
+    s.api.answer = undefined;
+    const twice = resultFields({ orderNo });
+    const r = await s.post('retry', utf8Body(twice));
+    assert.deepEqual([r.status, r.text], [503, 'RETRY receipt-unverified']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), [], 'a genuine approval is not refused');
+    assert.deepEqual([(await store().getAttempt(orderNo))?.status, (await store().getAttempt(orderNo))?.claimed_tid], ['unknown', mine.TID]);
+    LEDGER.set(mine.TID, /** @type {any} */ (realLedger));
+    assert.equal((await s.post('retry', utf8Body(twice))).text, 'OK', "Smartro's next try");
+    assert.equal((await store().getAttempt(orderNo))?.tid, mine.TID);
+    assert.deepEqual((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).map((x) => [x.tid, x.reason]), [[twice.TID, 'second-approval']]);
   });
 
   test('a late approval for a superseded attempt at another amount is owed back at what Smartro took (wrong-amount), never recorded as the payment', async (t) => {
