@@ -29,8 +29,9 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
   await authorized(ctx, request, order);
   admit(ctx.limits?.session, order);
 
-  // Mobile: where the buyer comes back to (the shop's own origin only); PC needs none.
-  const returnTo = body.device_type === 1 || body.return_to ? resolveReturnTo(body.return_to, config.publicBaseUrl) : null;
+  // Where a mobile buyer comes back to (the shop's own origin only; default its root). Checked and kept for
+  // every device alike: a PC flow ends in its popup and never goes there.
+  const returnTo = resolveReturnTo(body.return_to, config.publicBaseUrl);
   const choices = await chooseOptions(ctx, body, order);
   // Issue 25: the buyer's consent to the PG's terms, checked before any attempt exists, recorded with it.
   const consent = choices.pgcode ? await consentFor(ctx, choices.pgcode, body) : undefined;
