@@ -133,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
       if (!report.ran) console.log('kpg-checkout-server: another instance is reconciling right now; nothing done');
       for (const s of report.settled) console.log(`settled: ${s.order_no} (order ${s.order_id}) ${s.from} -> ${s.to}`);
       for (const e of report.expired) console.log(`expired: ${e.order_no} (order ${e.order_id}) -> ${e.to}`);
-      for (const u of report.unsettled) console.log(`still ${u.status}: ${u.order_no} (order ${u.order_id}) since ${u.since}`);
+      for (const u of report.unsettled) console.log(`still ${u.status}: ${u.order_no} (order ${u.order_id}) since ${u.since}${u.why ? `: ${u.why}` : ''}`);
       for (const r of report.refundsDue) console.log(`refund due: ${r.provider} tid ${r.tid}, ${r.amount} KRW, order ${r.order_id}, ${r.reason}`);
       for (const c of report.cancels.settled) console.log(`cancel settled: #${c.cancel_id} (order ${c.order_id}) ${c.status}`);
       for (const c of report.cancels.found) console.log(`cancel found at the PG: #${c.cancel_id} (order ${c.order_id}) ${c.amount} KRW`);

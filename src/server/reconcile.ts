@@ -44,8 +44,8 @@ export interface ReconcileReport {
   ran: boolean;
   /** Attempts that reached paid / failed / cancelled / pending / awaiting_deposit in this run, with what they became. */
   settled: Array<{ order_no: string; order_id: string; from: string; to: string }>;
-  /** Still processing or unknown after asking: staff may need to look (see each attempt's log lines). */
-  unsettled: Array<{ order_no: string; order_id: string; status: string; since: string }>;
+  /** Still processing or unknown after asking: staff may need to look. `why`: what the PG (or asking it) said this run. */
+  unsettled: Array<{ order_no: string; order_id: string; status: string; since: string; why?: string }>;
   expired: Array<{ order_no: string; order_id: string; to: string }>;
   pruned: { refusals: number; attempts: number; events: number };
   /** Money the PG took that the shop must give back (open entries). */
@@ -122,8 +122,10 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       const since = Date.parse(attempt.processing_since ?? attempt.updated_at);
       const stale = attempt.status === 'unknown' || now - since >= deps.staleProcessingMs;
       let after = attempt;
+      let why: string | undefined;
       try {
         const s = await provider.lookup(attempt);
+        if (s.kind === 'nothing' || s.kind === 'unknown') why = s.message;
         if (s.kind === 'nothing') {
           if (attempt.provider === 'shinhan' && now - since >= CONFIRM_WINDOW_MS) {
             // The confirm token has expired: no confirm can take money any more, and none did.
@@ -138,11 +140,12 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
           after = await payments.apply(attempt, s, 'reconcile');
         }
       } catch (error) {
-        log.write({ event: 'error', level: 'error', where: 'reconcile', order_no: attempt.order_no, message: errorText(error) });
+        why = errorText(error);
+        log.write({ event: 'error', level: 'error', where: 'reconcile', order_no: attempt.order_no, message: why });
       }
       note(attempt, after);
       if (after.status === 'processing' || after.status === 'unknown') {
-        report.unsettled.push({ order_no: after.order_no, order_id: after.order_id, status: after.status, since: after.processing_since ?? after.updated_at });
+        report.unsettled.push({ order_no: after.order_no, order_id: after.order_id, status: after.status, since: after.processing_since ?? after.updated_at, ...(why ? { why } : {}) });
       }
     });
 

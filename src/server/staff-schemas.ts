@@ -233,7 +233,7 @@ const Ref = { order_no: z.string(), order_id: z.string() };
 export const ReconcileAnswerSchema = z.object({
   ran: z.boolean(),
   settled: z.array(z.object({ ...Ref, from: z.string(), to: z.string() })),
-  unsettled: z.array(z.object({ ...Ref, status: z.string(), since: z.string() })),
+  unsettled: z.array(z.object({ ...Ref, status: z.string(), since: z.string(), why: z.string().optional() })),
   expired: z.array(z.object({ ...Ref, to: z.string() })),
   pruned: z.record(z.string(), z.number()),
   refundsDue: z.array(RefundDueSchema),

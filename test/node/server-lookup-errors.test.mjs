@@ -446,8 +446,9 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     await s.approve(orderNo);
     assert.equal(await s.status(orderNo), 'unknown');
     s.pg.info = { user_id: 'someone-else' };
-    await s.kpg.reconcile();
+    const report = await s.kpg.reconcile();
     assert.equal(await s.status(orderNo), 'unknown', 'not paid on another buyer\'s record');
+    assert.deepEqual(report.unsettled.filter((u) => u.order_no === orderNo).map((u) => [u.status, u.why]), [['unknown', 'confirm-info answered for another user_id.']], 'staff read why');
     assert.equal((await s.session()).status, 409, 'and no second payment starts');
     s.pg.info = {};
     await s.kpg.reconcile();

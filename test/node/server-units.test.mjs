@@ -10,7 +10,7 @@ import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { fitBytes, parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
-import { encodeEucKr, phpUrlencode } from '../../dist/server/providers/euc-kr.js';
+import { encodeEucKr, phpUrlencode, urldecodeEucKr } from '../../dist/server/providers/euc-kr.js';
 import { maskName } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
@@ -57,6 +57,15 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // A name without "=" is there with an empty value (as URLSearchParams reads it), never a value of our own.
   assert.equal(odd.B, '');
   assert.deepEqual(Object.keys(odd).sort(), ['A', 'B'], 'a value without a name is dropped');
+});
+
+test("urldecodeEucKr (the cancel module's ResultMsg, as the samples' urldecode() reads it): %XX and + decoded, plain letters as they are, a % that starts no escape kept", () => {
+  // Smartro answers what its PHP sends: urlencode() of EUC-KR bytes; the samples read it with urldecode().
+  assert.equal(urldecodeEucKr(phpUrlencode(encodeEucKr('취소 성공 (부분취소) OK-1.5_x'))), '취소 성공 (부분취소) OK-1.5_x');
+  assert.equal(urldecodeEucKr('%C1%A4%BB%F3+OK'), '정상 OK');
+  assert.equal(urldecodeEucKr('Cancel OK'), 'Cancel OK');
+  assert.equal(urldecodeEucKr('100%+%2x%4'), '100% %2x%4');
+  assert.equal(urldecodeEucKr('%c1%a4%bb%f3'), '정상', 'lower-case hex too');
 });
 
 test("phpUrlencode (Smartro's CancelMSG, as its PHP sample sends it): letters, digits and -_. stay, a space is +, every other byte of the 256 is %XX in capitals", () => {

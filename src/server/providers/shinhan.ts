@@ -124,7 +124,7 @@ export type ShinhanVbankClaim =
   | { kind: 'failed'; code: string; said: string }
   | { kind: 'refused'; code: string; message: string };
 
-type Answer<T> = { ok: true; data: T } | { ok: false; kind: 'refused'; message: string; status: number } | { ok: false; kind: 'failure'; failure: PgFailure };
+type Answer<T> = { ok: true; data: T } | { ok: false; kind: 'refused'; message: string; status: number } | { ok: false; kind: 'failure'; failure: Omit<PgFailure, 'ok'> };
 
 export type ShinhanProvider = PaymentProvider & {
   readonly pgcodes: readonly string[];
@@ -175,14 +175,14 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
     if (!reply.ok) return { ok: false, kind: 'failure', failure: reply };
     const status = ShinhanStatusSchema.safeParse(reply.json);
     if (reply.status >= 500 || !status.success) {
-      return { ok: false, kind: 'failure', failure: { ok: false, code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a usable ret_code.`, status: reply.status } };
+      return { ok: false, kind: 'failure', failure: { code: 'pg-bad-response', message: `The PG answered HTTP ${reply.status} without a usable ret_code.`, status: reply.status } };
     }
     if (status.data.ret_code !== 0) {
       return { ok: false, kind: 'refused', message: said(status.data.ret_msg ?? `ret_code ${status.data.ret_code}`), status: reply.status };
     }
     const success = schema.safeParse(reply.json);
     if (reply.status < 200 || reply.status > 299 || !success.success) {
-      return { ok: false, kind: 'failure', failure: { ok: false, code: 'pg-bad-response', message: 'The PG answered ret_code 0 with a malformed body.', status: reply.status } };
+      return { ok: false, kind: 'failure', failure: { code: 'pg-bad-response', message: 'The PG answered ret_code 0 with a malformed body.', status: reply.status } };
     }
     return { ok: true, data: success.data };
   }
