@@ -57,6 +57,9 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // A name without "=" is there with an empty value (as URLSearchParams reads it), never a value of our own.
   assert.equal(odd.B, '');
   assert.deepEqual(Object.keys(odd).sort(), ['A', 'B'], 'a value without a name is dropped');
+  // A body written with line breaks between its fields (a server-to-server post built by hand) is read by its
+  // names; a name that is only blanks is no name.
+  assert.deepEqual(Object.entries(parseResultForm(Buffer.from('MID=kpgtest01m&\r\nTID=T1&\nResultCode=3001&+=x'))), [['MID', 'kpgtest01m'], ['TID', 'T1'], ['ResultCode', '3001']]);
 });
 
 test("urldecodeEucKr (the cancel module's ResultMsg, as the samples' urldecode() reads it): %XX and + decoded, plain letters as they are, a % that starts no escape kept", () => {
