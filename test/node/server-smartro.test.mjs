@@ -189,8 +189,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal(fields.Moid, r.json.order_no);
     assert.match(fields.Moid, /^[A-Za-z0-9]+$/);
     assert.deepEqual(
-      { Amt: fields.Amt, MID: fields.MID, GoodsName: fields.GoodsName, BuyerName: fields.BuyerName, BuyerTel: fields.BuyerTel, BuyerEmail: fields.BuyerEmail, PayMethod: fields.PayMethod, MallResultFWD: fields.MallResultFWD },
-      { Amt: '11000', MID, GoodsName: '테스트 상품', BuyerName: '홍길동', BuyerTel: '01012345678', BuyerEmail: 'buyer@example.com', PayMethod: 'CARD', MallResultFWD: 'Y' },
+      { Amt: fields.Amt, MID: fields.MID, GoodsCnt: fields.GoodsCnt, GoodsName: fields.GoodsName, BuyerName: fields.BuyerName, BuyerTel: fields.BuyerTel, BuyerEmail: fields.BuyerEmail, PayMethod: fields.PayMethod, MallResultFWD: fields.MallResultFWD, TransType: fields.TransType, OpenType: fields.OpenType },
+      { Amt: '11000', MID, GoodsCnt: '1', GoodsName: '테스트 상품', BuyerName: '홍길동', BuyerTel: '01012345678', BuyerEmail: 'buyer@example.com', PayMethod: 'CARD', MallResultFWD: 'Y', TransType: '0', OpenType: 'KR' },
     );
     assert.equal(fields.EncryptData, b64(md5Hex(`${fields.ediDate}${MID}11000${MERCHANT_KEY}`)));
     assert.equal(fields.ReturnURL, `${s.base}/api/kpg/smartro/return`);

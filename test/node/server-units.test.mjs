@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
-import { fitBytes, parseResultForm } from '../../dist/server/providers/smartro-form.js';
+import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode, urldecodeEucKr } from '../../dist/server/providers/euc-kr.js';
 import { maskName } from '../../dist/server/staff-console.js';
@@ -50,6 +50,8 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   }
   // Neither said nor given away: a value with a literal "+" (sent once, %2B) keeps it.
   assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&ResultMsg=OK&MallReserved=${encodeURIComponent('x+y')}`))), [['GoodsName', 'Book'], ['ResultMsg', 'OK'], ['MallReserved', 'x+y']]);
+  // A value that is not URL-encoded text (a "%" with one hex digit after it) is not decoded again: its "+" stays.
+  assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=Book&MallReserved=${encodeURIComponent('%4+x')}`)).MallReserved, '%4+x');
   // A form that was not encoded twice is left alone even with UrlEncode=Y.
   assert.equal(parseResultForm(Buffer.from(`UrlEncode=Y&GoodsName=${encodeURIComponent('100% 정품')}&SignValue=${encodeURIComponent('a+b/c=')}`)).SignValue, 'a+b/c=');
   const odd = parseResultForm(Buffer.from('A=1&A=2&=x&B'));
@@ -60,6 +62,12 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // A body written with line breaks between its fields (a server-to-server post built by hand) is read by its
   // names; a name that is only blanks is no name.
   assert.deepEqual(Object.entries(parseResultForm(Buffer.from('MID=kpgtest01m&\r\nTID=T1&\nResultCode=3001&+=x'))), [['MID', 'kpgtest01m'], ['TID', 'T1'], ['ResultCode', '3001']]);
+});
+
+test('normalizeAuthDate: Smartro\'s yyMMddHHmmss and yyyyMMddHHmmss as Korean time; anything else (a date without its time, a text in the unsigned form\'s AuthDate) is no time, never shown as one', () => {
+  assert.equal(normalizeAuthDate('261122153012'), '2026-11-22 15:30:12');
+  assert.equal(normalizeAuthDate('20261122153012'), '2026-11-22 15:30:12');
+  for (const odd of ['20261122', '2026112215301', '', '승인시각', '261122 153012']) assert.equal(normalizeAuthDate(odd), null, odd);
 });
 
 test("urldecodeEucKr (the cancel module's ResultMsg, as the samples' urldecode() reads it): %XX and + decoded, plain letters as they are, a % that starts no escape kept", () => {

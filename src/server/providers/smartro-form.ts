@@ -123,9 +123,12 @@ export function kstTimestamp(date: Date): string {
   return `${kst.getUTCFullYear()}${pad(kst.getUTCMonth() + 1)}${pad(kst.getUTCDate())}${pad(kst.getUTCHours())}${pad(kst.getUTCMinutes())}${pad(kst.getUTCSeconds())}`;
 }
 
-/** AuthDate "yyMMddHHmmss" or "yyyyMMddHHmmss" -> "YYYY-MM-DD HH:MM:SS" (Korean time); anything else as sent. */
-export function normalizeAuthDate(value: string): string {
+/**
+ * AuthDate "yyMMddHHmmss" or "yyyyMMddHHmmss" -> "YYYY-MM-DD HH:MM:SS" (Korean time); anything else is no
+ * time (null): the form's AuthDate is unsigned, and a text in its place is never shown as when a payment was made.
+ */
+export function normalizeAuthDate(value: string): string | null {
   const digits = /^\d{12}$/.test(value) ? `20${value}` : value;
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(digits);
-  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}` : value;
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${m[6]}` : null;
 }

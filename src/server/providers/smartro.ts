@@ -241,7 +241,7 @@ export function createSmartroProvider(options: SmartroOptions, io: { timeoutMs: 
       if (!deposited) return { kind: 'issued', tid: r.tid, account };
       return { kind: 'paid', details: { tid: r.tid, approved_at: deposited, ...bank }, account };
     }
-    const approvedAt = r.appDt && r.appTm ? normalizeAuthDate(`${r.appDt}${r.appTm}`) : null;
+    const approvedAt = normalizeAuthDate(`${r.appDt ?? ''}${r.appTm ?? ''}`);
     const card = attempt.pay_method === 'CARD' || attempt.pay_method === null;
     const details: PaidDetails = {
       tid: r.tid,
