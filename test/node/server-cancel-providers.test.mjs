@@ -46,13 +46,15 @@ const smartro = (o = {}, timeoutMs = 5000) =>
 
 /**
  * The Smartro sandbox behind a proxy that passes every request on and gives back each answer's body (read as
- * latin1, so EUC-KR bytes pass unchanged) through `rewrite`. Returns the proxy's origin.
+ * latin1, so EUC-KR bytes pass unchanged) through `rewrite`; `before` runs as each request arrives, before it
+ * is passed on (what happens at the PG meanwhile). Returns the proxy's origin.
  * @param {import('node:test').TestContext} t @param {(body: string) => string} rewrite
  */
-async function rewritingProxy(t, rewrite) {
+async function rewritingProxy(t, rewrite, before = async (/** @type {string} */ _url) => {}) {
   const proxy = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
+    await before(String(req.url));
     const upstream = await fetch(`${smartroSb.origin}${req.url}`, {
       method: req.method,
       headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)).map(([k, v]) => [k, String(v)])),
@@ -290,6 +292,27 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
     assert.equal(r.kind, 'unknown', JSON.stringify(r));
     assert.match(/** @type {any} */ (r).message, /^Smartro's cancel module answered (2001|2211), but the receipt API shows no new cancel\.$/);
+  });
+
+  test("a cancel made at Smartro's admin site while this one was on its way (a partial of 1,000 just before it reached the cancel module): the receipt shows a cancel that is not only this one: unknown for staff, never done with the other's amount", async (t) => {
+    for (const ask of [{ full: true, amount: 11000 }, { full: false, amount: 1000 }]) {
+      let tid = '';
+      const origin = await rewritingProxy(
+        t,
+        (text) => text,
+        async (url) => {
+          if (!url.includes('payCancelNVProcess')) return;
+          const admin = await fetch(`${smartroSb.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount: 1000 }) });
+          assert.equal(admin.status, 200, await admin.text());
+        },
+      );
+      const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+      const p = await smartroPaid();
+      tid = p.tid;
+      const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, ...ask, ...base });
+      assert.equal(r.kind, 'unknown', `${JSON.stringify(ask)}: ${JSON.stringify(r)}`);
+      assert.match(/** @type {any} */ (r).message, /^The receipt API shows [12] new cancel\(s\) that do not match this one: check Smartro's admin site\.$/);
+    }
   });
 
   test("a receipt API that answers for another TID is no word on this payment's cancels: nothing is sent, and the lookup says which TID it named", async (t) => {
