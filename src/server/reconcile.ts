@@ -133,10 +133,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
           } else if (attempt.status === 'processing' && stale) {
             after = (await payments.move(attempt, 'lose', {}, 'reconcile')) ?? attempt;
           }
-        } else if (s.kind === 'unknown') {
-          if (attempt.status === 'processing' && stale) after = (await payments.move(attempt, 'lose', {}, 'reconcile')) ?? attempt;
         } else if (stale || s.kind === 'paid' || s.kind === 'wrong-amount' || s.kind === 'issued') {
-          // Positive evidence settles at once; a refusal only once the attempt's own instance is gone.
+          // Positive evidence settles at once; a refusal only once the attempt's own instance is gone; no answer
+          // (unknown) settles nothing: once stale, apply() logs it and a processing attempt becomes unknown.
           after = await payments.apply(attempt, s, 'reconcile');
         }
       } catch (error) {
