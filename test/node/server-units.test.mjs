@@ -115,6 +115,12 @@ test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, an
   assert.equal(redact('decoded: sandbox-key-for-tests'), 'decoded: [redacted]');
   assert.equal(redact('SPGKEY some-other-key was wrong'), 'SPGKEY [redacted] was wrong');
   assert.equal(redact('nothing secret, and short stays'), 'nothing secret, and short stays');
+  // One key the beginning of another (a search key that extends the payment key, in any order given): the
+  // longer is hidden whole, not the shorter with the rest of the longer left showing.
+  for (const keys of [['shop-key-01', 'shop-key-0199', 'shop-key-019'], ['shop-key-0199', 'shop-key-01', 'shop-key-019']]) {
+    const hide = createRedactor(keys);
+    assert.equal(hide('a shop-key-0199 b shop-key-019 c shop-key-01 d'), 'a [redacted] b [redacted] c [redacted] d', keys.join(' '));
+  }
 });
 
 test('card numbers show at most the first 6 and the last 4 digits; the slip keeps only its own fields', () => {
