@@ -69,7 +69,9 @@ export function createStaffRoutes(deps: StaffDeps) {
     if (site !== null && site !== 'same-origin' && site !== 'none') throw new HttpError(403, 'cross-origin', 'Staff requests come from the shop\'s own origin only.');
     const who = await deps.authorizeStaff({ request });
     if (who === true) return 'staff';
-    if (who && typeof who === 'object' && typeof who.id === 'string' && who.id.trim()) return `staff:${who.id.trim().slice(0, 90)}`;
+    // (A JavaScript shop may answer anything: only an object with a non-blank text id names someone.)
+    const id = (who as { id?: unknown } | null | undefined)?.id;
+    if (typeof id === 'string' && id.trim()) return `staff:${id.trim().slice(0, 90)}`;
     throw new HttpError(403, 'forbidden', 'Staff only.');
   }
 

@@ -264,6 +264,14 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const raw = await (await s.kpg.store()).auditEntries({ orderId: id, limit: 10 });
     assert.match(raw[0].request, /"account_no":"\*{8}6789"/);
     assert.ok(!raw.some((/** @type {any} */ e) => e.request.includes('110123456789')));
+    // The request is kept as sent up to 4,000 characters; a longer one is cut (3,990 and "...").
+    for (const size of [4000, 4001]) {
+      const sent = { order_id: id, amount: 1000, reason: '또', idempotency_key: key(), note: '' };
+      sent.note = 'x'.repeat(size - JSON.stringify(sent).length);
+      assert.equal((await s.post('/cancel', sent)).status, 409);
+      const [row] = await (await s.kpg.store()).auditEntries({ orderId: id, limit: 1 });
+      assert.equal(row.request, size === 4000 ? JSON.stringify(sent) : `${JSON.stringify(sent).slice(0, 3990)}...`, `a request of ${size} characters`);
+    }
     const receipt = await s.get(`/receipt?order_id=${id}`);
     assert.equal(receipt.status, 200, receipt.text);
     parses(server.ReceiptAnswerSchema, consoleSide.ReceiptSchema, receipt.json, 'receipt');

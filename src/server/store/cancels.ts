@@ -373,8 +373,9 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
             if (s.staff_check !== undefined) set('staff_check', s.staff_check);
           }
           if (s.status !== 'unknown') {
-            if (s.settled_by !== undefined) set('settled_by', s.settled_by);
-            if (s.settle_note !== undefined) set('settle_note', s.settle_note);
+            // Who settled it and why, or nobody (a PG's answer): written once, by the one settlement.
+            set('settled_by', s.settled_by ?? null);
+            set('settle_note', s.settle_note ?? null);
           }
           params.push(['requested', 'unknown']);
           const { rows } = await tx.query<Row>(
