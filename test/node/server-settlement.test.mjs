@@ -110,10 +110,28 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
     };
     const untold = await claim();
     const back = await payments.apply(untold, { kind: 'refuted', message: 'The receipt API shows another Moid.' }, 'test');
-    assert.deepEqual([back.status, back.claimed_tid], ['pending', null]);
+    // Back to pending as if never claimed: no claimed TID, and no processing step (the staff console's story
+    // draws one from processing_since: a pending attempt shows none).
+    assert.equal(typeof untold.processing_since, 'string');
+    assert.deepEqual([back.status, back.claimed_tid, back.processing_since], ['pending', null, null]);
     const told = await claim();
     const kept = await payments.apply(told, { kind: 'refuted', tid: smartroTid(), message: 'Another TID is not this Moid\'s.' }, 'test');
     assert.deepEqual([kept.status, kept.claimed_tid], ['processing', told.claimed_tid]);
     assert.deepEqual((await store().refusals({ orderNo: told.order_no })).map((r) => r.code), ['receipt-mismatch']);
+  });
+
+  test('an account issued without its bank, holder or due date: nothing is recorded from it (nothing to show the buyer): the attempt being verified is in doubt (unknown), with a warning that says why', async () => {
+    const { payments, logs } = setup();
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'VBANK', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      clock.date().toISOString(),
+    );
+    assert.ok(a);
+    const tid = smartroTid();
+    const claimed = /** @type {NonNullable<Awaited<ReturnType<typeof s.transition>>>} */ (await s.transition(a.order_no, 'claim', { claimed_tid: tid }, clock.date().toISOString()));
+    const after = await payments.apply(claimed, { kind: 'issued', tid, account: { bank_name: '신한은행', vbank_account_no: '56212345678901' } }, 'test');
+    assert.deepEqual([after.status, after.claimed_tid, after.vbank_account_no ?? null], ['unknown', tid, null]);
+    assert.deepEqual(logs.filter((l) => l.event === 'pg-call' && l.order_no === a.order_no).map((l) => [l.level, l.outcome, l.message]), [['warn', 'unknown', `The virtual account ${tid} is missing its bank, holder or due date.`]]);
   });
 });
