@@ -5,7 +5,8 @@
  * ledger has left (its whole cancel took 10,000 of an 11,000 payment: a discount or a cancel the ledger never
  * heard of): the PG has nothing left to give back, so the payment is refunded and the buyer is told a balance
  * of 0, whether the shop's cancel got that answer or reconcile found the cancel at the PG. The sandboxes never
- * disagree with the ledger this way, so only a provider written here can. The store is the real one.
+ * disagree with the ledger this way, so only a provider written here can. Also: a PG that refuses a cancel,
+ * a receipt listing a cancel of 0 won, and a provider whose cancel throws. The store is the real one.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import { createCancels } from '../../dist/server/cancels.js';
 import { forEachEngine, uid } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
-forEachEngine('cancels: a PG that gave back less than the ledger has left', ({ store }) => {
+forEachEngine('cancels against the provider interface', ({ store }) => {
   const clock = testClock();
   const at = () => clock.date().toISOString();
 
@@ -118,5 +119,16 @@ forEachEngine('cancels: a PG that gave back less than the ledger has left', ({ s
     refuse = false;
     const again = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([again.status, again.cancelled_amount, again.balance, refusing.calls, wakes], ['done', 11000, 0, 2, 1]);
+  });
+
+  test('a provider whose cancel throws (a bug, a dropped socket inside it): in doubt, never refused: unknown with why, held against the balance (the next cancel is refused in flight, nothing sent)', async () => {
+    const throwing = { ...pg, calls: 0, async cancel() { throwing.calls++; throw new TypeError('socket hang up'); } };
+    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (throwing) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const a = await paid();
+    const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.code, answer.message, answer.cancelled_amount], ['unknown', 'pg-unreachable', 'The cancel call failed inside this server: socket hang up', 0]);
+    const next = await c.cancel({ order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([next.status, next.code, throwing.calls], ['refused', 'cancel-in-flight', 1]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
   });
 });
