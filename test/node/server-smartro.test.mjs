@@ -767,14 +767,25 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   });
 
   // ------------------------------------------------------------------------------- issue 19
-  test('issue 19 item 3: another genuine approval posted onto an unknown attempt never discards its claimed TID: that TID is settled first (paid), the other only refused', async (t) => {
-    const s = await setup(t);
+  /**
+   * An attempt in doubt: the buyer's approval (Smartro took the money) reached RetryURL while the receipt API
+   * was down, so it is unknown, holding that approval's TID. The receipt API answers again afterwards.
+   * @param {Awaited<ReturnType<typeof setup>>} s
+   */
+  async function unknownWithClaim(s) {
     s.api.down = true;
     const orderNo = await s.started();
-    const mine = resultFields({ orderNo }); // the buyer's approval: Smartro took the money
+    const mine = resultFields({ orderNo });
     assert.equal((await s.post('retry', utf8Body(mine))).status, 503);
-    assert.deepEqual([(await store().getAttempt(orderNo))?.status, (await store().getAttempt(orderNo))?.claimed_tid], ['unknown', mine.TID]);
+    const held = await store().getAttempt(orderNo);
+    assert.deepEqual([held?.status, held?.claimed_tid], ['unknown', mine.TID]);
     s.api.down = false;
+    return { orderNo, mine };
+  }
+
+  test('issue 19 item 3: another genuine approval posted onto an unknown attempt never discards its claimed TID: that TID is settled first (paid), the other only refused', async (t) => {
+    const s = await setup(t);
+    const { orderNo, mine } = await unknownWithClaim(s);
     // An attacker's own genuine approval (another order), its OID edited to name this attempt.
     const other = s.shop.add({ owner: 'mallory' });
     const otherNo = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 }, { buyer: 'mallory' })).json.order_no;
@@ -789,12 +800,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
 
   test('issue 19 item 3: a second genuine approval of the same Moid onto an unknown attempt (the buyer paid twice): the claimed TID is settled first (paid), and the second is owed back at once, OK to Smartro', async (t) => {
     const s = await setup(t);
-    s.api.down = true;
-    const orderNo = await s.started();
-    const mine = resultFields({ orderNo });
-    assert.equal((await s.post('retry', utf8Body(mine))).status, 503);
-    assert.equal((await store().getAttempt(orderNo))?.status, 'unknown');
-    s.api.down = false;
+    const { orderNo, mine } = await unknownWithClaim(s);
     const twice = resultFields({ orderNo }); // Smartro took the money a second time for this Moid
     const r = await s.post('retry', utf8Body(twice));
     assert.deepEqual([r.status, r.text], [200, 'OK'], 'recorded now: Smartro need not send it again');
@@ -805,15 +811,11 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
 
   test('issue 19 item 3: while the claimed TID still cannot be settled, another TID\'s refutation changes nothing (the attempt stays unknown with its TID; reconcile settles it)', async (t) => {
     const s = await setup(t);
-    s.api.down = true;
-    const orderNo = await s.started();
-    const mine = resultFields({ orderNo });
-    await s.post('retry', utf8Body(mine));
+    const { orderNo, mine } = await unknownWithClaim(s);
     const other = s.shop.add();
     const otherNo = (await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: other.order_id, device_type: 2 })).json.order_no;
     const theirs = resultFields({ orderNo: otherNo });
     // The receipt API answers for other TIDs only: the claimed one still cannot be asked.
-    s.api.down = false;
     const realLedger = LEDGER.get(mine.TID);
     LEDGER.delete(mine.TID);
     s.api.answer = undefined;
@@ -831,11 +833,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
 
   test('issue 19 item 3: while the claimed TID still cannot be settled, a second genuine approval of the same Moid is neither refused nor dropped: Smartro is asked to send it again (RETRY), and once the claimed TID is paid, it is owed back', async (t) => {
     const s = await setup(t);
-    s.api.down = true;
-    const orderNo = await s.started();
-    const mine = resultFields({ orderNo });
-    await s.post('retry', utf8Body(mine));
-    s.api.down = false;
+    const { orderNo, mine } = await unknownWithClaim(s);
     const realLedger = LEDGER.get(mine.TID);
     LEDGER.delete(mine.TID); // the receipt API cannot answer for the claimed TID yet
     s.api.answer = undefined;
