@@ -108,3 +108,26 @@ test('start() polls once at most: a second start() adds no timer; a stopped rela
   await none.stop();
   mock.restoreAll();
 });
+
+test('a store that cannot record the outcome (finishDelivery rejects): the error is logged with the event, the delivery line says it was not recorded, and the pass goes on to the next', async () => {
+  const store = fakeStore([claimed('evt_4'), claimed('evt_5')]);
+  let first = true;
+  const finish = store.finishDelivery;
+  store.finishDelivery = async (/** @type {any} */ args) => {
+    if (first) {
+      first = false;
+      throw new Error('connection terminated');
+    }
+    return finish(args);
+  };
+  const { relay, logs } = relayWith(store, async () => {});
+  assert.deepEqual(await relay.deliver(), { delivered: 2, failed: 0, dead: 0 });
+  const errors = logs.filter((l) => l.event === 'error');
+  assert.deepEqual(errors, [{ event: 'error', level: 'error', where: 'relay', event_id: 'evt_4', message: 'connection terminated' }]);
+  const deliveries = logs.filter((l) => l.event === 'delivery').map((l) => [l.event_id, l.outcome, l.recorded]);
+  assert.deepEqual(deliveries, [
+    ['evt_4', 'delivered', false],
+    ['evt_5', 'delivered', undefined],
+  ]);
+  await relay.stop();
+});
