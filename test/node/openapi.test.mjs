@@ -221,6 +221,11 @@ test('the package ships the same document (kpg-checkout/server/openapi.json, bas
   assert.deepEqual(shipped, openApiDocument());
 });
 
+test('docs/openapi.json is the document the code makes: the API changes only in a reviewed diff of it (npm run openapi rewrites it)', () => {
+  const committed = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8'));
+  assert.deepEqual(openApiDocument(), committed, 'the server\'s API document differs from docs/openapi.json: if the change is meant, run `npm run openapi` and commit docs/openapi.json with it');
+});
+
 forEachEngine('the OpenAPI document against the real server', ({ store }) => {
   test('every path answers a method it does not take with 405 and an Allow header naming exactly the methods the document lists for it', async (t) => {
     const shop = shopOrders();
