@@ -25,7 +25,7 @@ import { refundedEvents, transitionEvents } from './payments/events.js';
 import { errorText, type Logger } from './log.js';
 import type { CancelInput, CancelOutcome, PaymentProvider, PgCancelEntry, PgCancelState, RefundAccount } from './providers/types.js';
 import { ORDER_ID, ORDER_ID_RULE } from './schemas.js';
-import type { CancelRecord, CancelSettlement, NewCancel, PaymentMoney, SettledCancel } from './store/cancels.js';
+import type { CancelRecord, CancelSettlement, NewCancel, PaymentMoney, RecordPgCancel, SettledCancel } from './store/cancels.js';
 import type { Attempt, PaymentStore, ProviderName } from './store/types.js';
 import { vatOf } from './tax.js';
 import { lastFour } from './redact.js';
@@ -585,7 +585,9 @@ export function createCancels(deps: CancelsDeps) {
 
   /**
    * The PG's cancels the ledger does not hold: not recorded under their ref, nor by a done cancel without one
-   * (staff confirmed it from the admin site) of the same kind and amount, each such row standing for one.
+   * (staff confirmed it from the admin site) of the same amount, each such row standing for one. Not of the
+   * same kind: staff record the cancel of a payment's rest as partial when they record it before the cancels
+   * made ahead of it, and the receipt lists it as the whole cancel of what was left.
    */
   function unrecorded(entries: PgCancelEntry[], ledger: CancelRecord[]): PgCancelEntry[] {
     const done = ledger.filter((c) => c.status === 'done');
@@ -595,18 +597,17 @@ export function createCancels(deps: CancelsDeps) {
     const unreffed = done.filter((c) => pgRef(c) === null);
     return entries.filter((e) => {
       if (refs.has(e.ref)) return false;
-      const kind = e.ref === 'full' ? 'full' : 'partial';
-      const i = unreffed.findIndex((c) => c.kind === kind && (e.amount === undefined || c.amount === e.amount));
+      const i = unreffed.findIndex((c) => e.amount === undefined || c.amount === e.amount);
       if (i === -1) return true;
       unreffed.splice(i, 1);
       return false;
     });
   }
 
-  /** Records one cancel the PG shows and the ledger does not, with source 'pg'. */
-  async function recordFound(attempt: Attempt, tid: string, money: PaymentMoney, entry: PgCancelEntry, kind: 'full' | 'partial') {
+  /** Records one cancel the PG shows and the ledger does not, with source 'pg' (nothing when it gave back 0 won). */
+  async function recordFound(attempt: Attempt, tid: string, money: PaymentMoney, entry: PgCancelEntry, kind: 'full' | 'partial'): Promise<RecordPgCancel | { ok: false; reason: 'nothing' }> {
     const amount = entry.amount ?? money.amount - money.discount - money.held;
-    if (amount <= 0) return undefined;
+    if (amount <= 0) return { ok: false, reason: 'nothing' };
     const r = await store.recordPgCancel(
       {
         provider: attempt.provider,
@@ -652,14 +653,14 @@ export function createCancels(deps: CancelsDeps) {
       for (const entry of unrecorded(state.state.entries, ledger)) {
         const now = (await store.paymentMoney(attempt.provider, tid)) as PaymentMoney;
         const r = await recordFound(attempt, tid, now, entry, entry.ref === 'full' ? 'full' : 'partial');
-        if (r?.ok) recorded.push(r.cancel);
+        if (r.ok) recorded.push(r.cancel);
       }
       return { recorded };
     }
     // Cancelled whole at the PG: what is left is recorded (recordFound records nothing when nothing is left).
     if (state.state.state === 'cancelled') {
       const r = await recordFound(attempt, tid, money, state.state.entries[0] ?? { ref: 'full', at: null, cancelId: null, reason: null }, 'full');
-      if (r?.ok) recorded.push(r.cancel);
+      if (r.ok) recorded.push(r.cancel);
     } else if (state.state.state === 'partial' && money.refunded === 0) {
       return { recorded, attention: `Shinhan shows a partial cancel of ${tid} (tx_stat 3) that this server has no record of, and confirm-info gives no amount: record it with kpg.recordCancel() from Shinhan's admin site.` };
     }

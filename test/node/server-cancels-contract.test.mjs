@@ -131,4 +131,90 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual([next.status, next.code, throwing.calls], ['refused', 'cancel-in-flight', 1]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
   });
+
+  test('the same idempotency_key with another refund_account is another cancel: refused (409 idempotency-key-reused), nothing sent; with the same account it answers what the first came to', async () => {
+    let calls = 0;
+    const partial = {
+      name: 'shinhan',
+      async cancel(/** @type {any} */ input) {
+        calls++;
+        return { kind: 'done', amount: input.amount, cancelId: null, cancelledAt: null, ref: `part:${calls}` };
+      },
+      async cancelState() {
+        return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
+      },
+    };
+    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (partial) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const a = await paid();
+    const key = `k-${uid()}`;
+    const ask = { order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: key, refund_account: { bank_code: '088', account_no: '110123456789', holder: '김구매' } };
+    const first = await c.cancel(ask);
+    assert.deepEqual([first.status, first.cancelled_amount, calls], ['done', 1000, 1], JSON.stringify(first));
+    assert.deepEqual(await c.cancel(ask), first);
+    await assert.rejects(c.cancel({ ...ask, refund_account: { ...ask.refund_account, account_no: '110999999999' } }), (/** @type {any} */ e) => e.status === 409 && e.code === 'idempotency-key-reused' && e.field === 'idempotency_key');
+    const { refund_account: _, ...without } = ask;
+    await assert.rejects(c.cancel(without), (/** @type {any} */ e) => e.code === 'idempotency-key-reused');
+    assert.equal(calls, 1, 'nothing more sent');
+  });
+
+  test('money owed back (refund_due) of 11,000 whose whole cancel the PG answers with 10,000: done, the entry resolved, balance 0 (the PG has nothing left: not the ledger\'s 1,000)', async () => {
+    const s = store();
+    const a = await paid();
+    const tid = `T${uid()}`;
+    assert.ok(await s.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: a.order_no, order_id: a.order_id, amount: 11000, reason: 'duplicate' }, at()));
+    const { c } = cancels();
+    const answer = await c.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 10000, 10000, 0]);
+    assert.ok((await s.refundsDue({ includeResolved: true })).find((d) => d.tid === tid)?.resolved_at);
+    assert.equal((await s.getAttempt(a.order_no))?.status, 'paid', 'the order\'s own payment is another TID');
+  });
+
+  test('a virtual account closed before its deposit: the attempt ends (cancelled-by-shop) and the relay is woken for the event written with it', async () => {
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'shinhan', merchant_id: 'kpgdemo01', amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: 'virtual_account', pay_method: null, return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      at(),
+    );
+    assert.ok(a);
+    await s.transition(a.order_no, 'claim', {}, at());
+    await s.transition(a.order_no, 'issue', { claimed_tid: `V${uid()}`, pay_method: 'VBANK', bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03' }, at());
+    let wakes = 0;
+    const c = createCancels({ store: s, providers: { shinhan: pg }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => void wakes++ });
+    const answer = await c.cancel({ order_id: a.order_id, reason: '주문 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.code, answer.cancelled_amount], ['done', 'account-closed', 0]);
+    const after = await s.getAttempt(a.order_no);
+    assert.deepEqual([after?.status, after?.reason], ['cancelled', 'cancelled-by-shop']);
+    assert.equal(wakes, 1);
+    assert.deepEqual((await s.events({ orderId: a.order_id })).map((e) => e.type), ['vbank.expired']);
+  });
+
+  test("the rest of a Smartro payment cancelled at its admin site and recorded by staff before the cancel made ahead of it (a partial of 6,000 in the ledger, the receipt's whole cancel of the 6,000 left): reconcile records only the other 4,000; the payment refunded, no ledger-mismatch", async () => {
+    const MID = 'kpgtest01m';
+    const smartro = {
+      name: 'smartro',
+      async cancelState() {
+        return { ok: true, state: { state: 'cancelled', cancelledTotal: 10000, entries: [{ ref: 'part:1', amount: 4000, at: null, cancelId: null, reason: null }, { ref: 'full', amount: 6000, at: null, cancelId: null, reason: null }] } };
+      },
+    };
+    /** @type {Record<string, unknown>[]} */
+    const logs = [];
+    const c = createCancels({ store: store(), providers: { smartro: /** @type {any} */ (smartro) }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const s = store();
+    const a = await s.insertAttempt(
+      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 10000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'CARD', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      at(),
+    );
+    assert.ok(a);
+    await s.transition(a.order_no, 'claim', {}, at());
+    const tid = `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
+    const p = await s.pay(a.order_no, { tid }, at());
+    assert.ok(p.ok, JSON.stringify(p));
+    const staff = await c.recordCancel({ order_id: a.order_id, amount: 6000, reason: '관리자 사이트 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([staff.status, staff.balance], ['done', 4000]);
+    const found = await c.recheck(/** @type {any} */ (await s.getAttempt(a.order_no)));
+    assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.pg_ref]), [['partial', 4000, 'part:1']]);
+    assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
+    assert.deepEqual((await s.cancelsOf('smartro', tid)).map((x) => [x.amount, x.pg_ref?.startsWith('staff:') ? 'recorded by staff' : x.pg_ref]), [[6000, 'recorded by staff'], [4000, 'part:1']]);
+    assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
+  });
 });
