@@ -521,7 +521,7 @@ export function createKpgServer<TOrder extends KpgOrder = KpgOrder>(options: Kpg
       // Once, however often it is called (a shop's shutdown hook and a test's cleanup may both call it).
       closing ??= (async () => {
         closed = true;
-        if (timer) clearInterval(timer);
+        clearInterval(timer); // undefined (no reconcileEveryMs) is a no-op
         await startup.catch(() => {});
         await ready.catch(() => {});
         // Sends still running are given up (recorded as failed, retried later) before the store closes.

@@ -257,6 +257,7 @@ test('webhooks option: each wrong entry refused naming what to fix (never printi
     [{ ...ok, secret: bytes(65) }, /webhooks\[1\]\.secret must be/],
     [{ ...ok, secret: bytes(32).slice(6) }, /webhooks\[1\]\.secret must be/],
     [{ ...ok, secret: `${bytes(32)}!` }, /webhooks\[1\]\.secret must be/],
+    [{ ...ok, secret: `my_${bytes(32)}` }, /webhooks\[1\]\.secret must be/],
     [{ url: ok.url }, /webhooks\[1\]\.secret must be/],
     [null, /webhooks\[1\]\.url must be/],
     [{ ...ok }, /webhooks\[1\]\.url is listed twice/],

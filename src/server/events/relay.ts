@@ -202,7 +202,7 @@ export function createRelay(deps: { store: PaymentStore; log: Logger; redact: Re
     /** Stops polling, gives up sends still running (recorded as failed, retried later) and waits for the pass. */
     async stop() {
       stopped = true;
-      if (timer) clearInterval(timer);
+      clearInterval(timer); // undefined (never started, or no polling) is a no-op
       closing.abort();
       await chain.catch(() => {});
     },
