@@ -112,7 +112,7 @@ export function createStaffRoutes(deps: StaffDeps) {
         : typeof a.code === 'string' ? a.code
         : typeof a.requeued === 'number' ? `requeued ${a.requeued}`
         : a.resolved === true ? 'resolved'
-        : typeof a.ran === 'boolean' ? (a.ran ? 'ran' : 'not run: another instance')
+        : typeof a.ran === 'boolean' ? (a.ran ? 'ran' : 'not run: already running')
         : null;
       return words?.slice(0, 200) ?? null;
     } catch {

@@ -374,6 +374,16 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(rec.status, 200, rec.text);
     parses(server.ReconcileAnswerSchema, consoleSide.ReportSchema, rec.json, 'reconcile');
     assert.equal(rec.json.ran, true);
+    /** The newest audit entry's action and answer. */
+    const lastAnswer = async () => {
+      const e = (await s.get('/audit?limit=1')).json.items[0];
+      return [e.action, e.answer];
+    };
+    assert.deepEqual(await lastAnswer(), ['reconcile', 'ran']);
+    // A run already going (the reconcileEveryMs timer here, or another instance) holds the lock: this one does nothing.
+    const busy = await (await s.kpg.store()).exclusive('kpg-checkout:reconcile', () => s.post('/reconcile', {}));
+    assert.deepEqual([busy?.status, busy?.json.ran], [200, false]);
+    assert.deepEqual(await lastAnswer(), ['reconcile', 'not run: already running']);
     assert.equal((await s.post('/reconcile', { now: true })).status, 400);
     const last = (await s.get('/audit?limit=1')).json.items[0];
     assert.deepEqual([last.action, last.http_status, last.staff], ['reconcile', 400, 'staff:kim']);
