@@ -179,7 +179,7 @@ export function addConsoleRoutes(routes: ConsoleRoutes, deps: ConsoleDeps): void
     const body = parseOr400(ResolveDueBodySchema, input);
     const done = await store.resolveRefund(body.provider, body.tid, body.note, deps.now().toISOString());
     if (!done) throw new HttpError(409, 'not-open', `No open refund_due entry ${body.provider} ${body.tid} (already resolved, or none).`, 'tid');
-    return { response: json(200, { resolved: true }), orderId: entry?.order_id ?? null };
+    return { response: json(200, { resolved: true }) };
   });
 
   routes.get('/deliveries', async (c) => {

@@ -434,6 +434,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     // U+FFFD (what a mis-decoded reason carries) is no EUC-KR character either: "?", not the byte pair of
     // the first invalid sequence the decoder turned into U+FFFD while the table was built.
     assert.deepEqual([...encodeEucKr('취\uFFFD소')], [0xc3, 0xeb, 0x3f, 0xbc, 0xd2]);
+    // ASCII ends at U+007F: U+0080 (a C1 control a pasted reason may carry) is no byte of its own in EUC-KR.
+    assert.deepEqual([...encodeEucKr('\u007F\u0080')], [0x7f, 0x3f]);
   });
 });
 

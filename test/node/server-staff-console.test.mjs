@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { tickingClock } from './clock.mjs';
+import { refundedEvents } from '../../dist/server/payments/events.js';
 import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
 import { PROMOTIONS, STAFF } from './server-cancels-setup.mjs';
 
@@ -279,6 +280,25 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal((await s.get('/orders/bad%20id')).json.code, 'invalid-field');
   });
 
+  test('a payment the PG cancelled whole for less than the ledger held (10,000 of 11,000, found at its admin site): the story says refunded, balance 0, not the 1,000 the ledger would compute', async (t) => {
+    const s = await setup(t);
+    const p = await payShinhan(s, { amount: 11000 });
+    // 10,000 given back at the PG's admin site; what reconcile records when the PG's answer says nothing is
+    // left (a discount the ledger never heard of: the sandbox itself knows none, so it keeps 1,000).
+    const admin = await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, amount: 10000 }) });
+    assert.equal(admin.status, 200, await admin.text());
+    const store = await s.kpg.store();
+    const r = await store.recordPgCancel(
+      { provider: 'shinhan', tid: p.tid, idempotency_key: `pg:shinhan:${p.tid}:full`, fingerprint: '0'.repeat(64), kind: 'full', amount: 10000, reason: '관리자 취소', pg_cancel_id: null, pg_cancelled_at: null, pg_ref: 'full', nothing_left: true },
+      clock.date().toISOString(),
+      refundedEvents,
+    );
+    assert.ok(r.ok, JSON.stringify(r));
+    const story = (await s.get(`/orders/${p.order.order_id}`)).json;
+    parses(server.StorySchema, consoleSide.StorySchema, story, 'story of a payment refunded for less');
+    assert.deepEqual([story.payment.status, story.payment.refunded_total, story.payment.balance], ['refunded', 10000, 0]);
+  });
+
   test('Smartro too: staff find the order, give part back and then the rest through the staff routes; the story shows refunded, payment.refunded and the audit', async (t) => {
     const s = await setup(t);
     const who = buyer();
@@ -367,6 +387,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const after = (await s.get('/deliveries?status=dead')).json.items.filter((/** @type {any} */ d) => d.event_id === mine.event_id);
     assert.deepEqual(after.map((/** @type {any} */ d) => d.url), [hook], 'only the webhook is dead again');
     assert.equal((await s.post('/deliveries/retry', { event_id: 'nope' })).status, 400);
+    const none = await s.post('/deliveries/retry', { event_id: `evt_${'a'.repeat(24)}` });
+    assert.deepEqual([none.status, none.json.requeued], [200, 0], 'an event id of the right form that names no event: nothing to re-queue');
     const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
     assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.answer]), [['deliveries/retry', 'requeued 2']]);
 

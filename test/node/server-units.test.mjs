@@ -11,7 +11,7 @@ import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.j
 import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/providers/smartro-form.js';
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode, urldecodeEucKr } from '../../dist/server/providers/euc-kr.js';
-import { maskName } from '../../dist/server/staff-console.js';
+import { formatPhone, maskName, maskPhone } from '../../dist/server/staff-console.js';
 import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
@@ -105,6 +105,18 @@ test("staff lists mask names: every character but the first and the last of each
     [null, null],
   ]);
   for (const [name, masked] of cases) assert.equal(maskName(name), masked, String(name));
+});
+
+test('a buyer\'s phone for staff: Korean numbers grouped (whole in an order\'s story, the middle masked in lists); anything else as it is, or its last 4', () => {
+  const cases = [
+    ['01012345678', '010-1234-5678', '010-****-5678'],
+    ['0212345678', '02-1234-5678', '02-****-5678'],
+    ['0311234567', '031-123-4567', '031-***-4567'],
+    ['12345', '12345', '*2345'],
+    ['821012345678', '821012345678', '********5678'],
+  ];
+  for (const [digits, whole, masked] of cases) assert.deepEqual([formatPhone(digits), maskPhone(digits)], [whole, masked], digits);
+  for (const none of [null, undefined, '']) assert.deepEqual([formatPhone(none), maskPhone(none)], [null, null]);
 });
 
 test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, and whatever follows SPGKEY or apikey', () => {
