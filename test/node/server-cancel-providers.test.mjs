@@ -126,6 +126,13 @@ async function recordOf(pg, tid) {
 const base = { reason: '고객 요청', clientIp: '203.0.113.7' };
 
 describe('Shinhan: cancel and cancelState', () => {
+  test('cancelState says why it has no answer: Shinhan not reached, or confirm-info refusing (its ret_msg)', async () => {
+    const dead = createShinhanProvider({ apiBase: 'http://127.0.0.1:2/', ...SANDBOX_SHINHAN }, { timeoutMs: 2000, now: clock.date });
+    const nobody = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}` });
+    assert.deepEqual(await dead.cancelState(nobody, 'T1'), { ok: false, message: 'The PG could not be reached.' });
+    assert.deepEqual(await shinhan().cancelState(nobody, 'T1'), { ok: false, message: 'confirm-info refused: there is no data.' });
+  });
+
   test('a full cancel is done with the cid and tx_date; confirm-info then says cancelled', async () => {
     const p = await shinhanPaid();
     const provider = shinhan();

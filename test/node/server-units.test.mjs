@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
+import { createEngine, createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/providers/smartro-form.js';
@@ -190,6 +190,17 @@ test('basePath: the routes answer under it, and the PG is sent back under it ("/
     } finally {
       await kpg.close();
     }
+  }
+});
+
+test('an engine without loadOrder (the command line\'s) starts no payment: a session asked of it says what is missing', async () => {
+  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
+  const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false });
+  try {
+    const payments = await engine.paymentsOf();
+    await assert.rejects(payments.startSession(new Request('https://shop.example/api/kpg/session'), { provider: 'smartro', order_id: 'A-1', device_type: 2 }), /^Error: kpg server: loadOrder is not configured$/);
+  } finally {
+    await (await engine.store()).close();
   }
 });
 

@@ -374,6 +374,23 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['paid', page.fields.tid]);
   });
 
+  test('Shinhan 가상계좌 paid and then given back whole: its return replayed is the same return again (nothing refused, nothing changes), as a Smartro approval is', async (t) => {
+    const s = await setup(t);
+    const { order, orderNo, page } = await s.shinhanVbankWindow();
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    const dep = await fetch(`${s.pgs.shinhan.origin}/__sandbox/vbank`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+    assert.equal(dep.status, 200);
+    await s.kpg.reconcile();
+    assert.equal((await s.result(orderNo)).status, 'paid');
+    const refund = await s.kpg.cancel({ order_id: order.order_id, reason: '환불', idempotency_key: `refund-${orderNo}`, refund_account: { bank_code: '088', account_no: '110123456789', holder: '김구매' } });
+    assert.equal(refund.status, 'done', JSON.stringify(refund));
+    assert.equal((await s.result(orderNo)).status, 'refunded');
+    const refusedBefore = (await s.kpg.refusals({ orderNo })).length;
+    await postForm(/** @type {string} */ (page.action), page.fields);
+    assert.equal((await s.kpg.refusals({ orderNo })).length, refusedBefore, 'the same return: nothing to refuse');
+    assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['refunded', page.fields.tid]);
+  });
+
   test('Shinhan 가상계좌 whose account the shop closed: its return replayed is refused and noted for the staff (vbank-for-ended-attempt), never taken as the same return again', async (t) => {
     const s = await setup(t);
     const { order, orderNo, page } = await s.shinhanVbankWindow();

@@ -50,8 +50,9 @@ export async function apply(ctx: PaymentsContext, attempt: Attempt, s: Settlemen
       await refuse(ctx, route, 'receipt-mismatch', s.message, attempt);
       if (waiting) return attempt; // nothing recorded from it; the account keeps waiting
       // Issue 19, item 3: the PG contradicted ANOTHER TID than the one this attempt claimed (which the PG
-      // may have charged): only the refusal is recorded; the claimed TID stays, to be settled.
-      if (s.tid !== undefined && attempt.claimed_tid !== null && s.tid !== attempt.claimed_tid) return attempt;
+      // may have charged): only the refusal is recorded; the claimed TID stays, to be settled. (An attempt that
+      // claimed none has nothing to take back either.)
+      if (s.tid !== undefined && s.tid !== attempt.claimed_tid) return attempt;
       return (await move(ctx, attempt, 'refute', { claimed_tid: null }, route)) ?? (await reread(ctx, attempt));
     case 'unknown':
       ctx.log.write({ event: 'pg-call', level: 'warn', order_no: attempt.order_no, provider: attempt.provider, outcome: 'unknown', message: s.message, why: route });

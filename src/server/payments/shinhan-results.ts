@@ -70,7 +70,8 @@ async function shinhanVbank(ctx: PaymentsContext, route: string, attempt: Attemp
     ctx.log.write({ event: 'refusal', level: 'info', route, order_no: attempt.order_no, code: 'browser-text', message: claim.said });
     return moved ?? attempt;
   }
-  if ((attempt.status === 'awaiting_deposit' && attempt.claimed_tid === claim.tid) || (attempt.status === 'paid' && attempt.tid === claim.tid)) return attempt; // the same return again
+  // The same return again: the account waiting, or paid with it (and maybe given back since: refunded).
+  if ((attempt.status === 'awaiting_deposit' && attempt.claimed_tid === claim.tid) || attempt.tid === claim.tid) return attempt;
   const claimed = await move(ctx, attempt, 'claim', { claimed_tid: claim.tid, pay_method: 'VBANK', ...definedOnly(claim.account), ...escrowOf(form) }, route);
   if (!claimed) {
     const current = await reread(ctx, attempt);
