@@ -391,6 +391,16 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual([(await s.result(orderNo)).status, (await s.result(orderNo)).tid], ['refunded', page.fields.tid]);
   });
 
+  test('Shinhan 가상계좌 closed at the PG before its return reached the server (confirm-info tx_stat 2): the attempt fails pg-cancelled, no account is recorded', async (t) => {
+    const s = await setup(t);
+    const { orderNo, page } = await s.shinhanVbankWindow();
+    const closed = await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: page.fields.tid }) });
+    assert.equal(closed.status, 200, await closed.text());
+    assert.equal((await postForm(/** @type {string} */ (page.action), page.fields)).status, 200);
+    const res = await s.result(orderNo);
+    assert.deepEqual([res.status, res.code, res.vbank], ['failed', 'pg-cancelled', undefined]);
+  });
+
   test('Shinhan 가상계좌 whose account the shop closed: its return replayed is refused and noted for the staff (vbank-for-ended-attempt), never taken as the same return again', async (t) => {
     const s = await setup(t);
     const { order, orderNo, page } = await s.shinhanVbankWindow();
