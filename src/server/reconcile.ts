@@ -125,7 +125,9 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
       let why: string | undefined;
       try {
         const s = await provider.lookup(attempt);
-        if (s.kind === 'nothing' || s.kind === 'unknown') why = s.message;
+        // What the PG's answer says, for an attempt it leaves in doubt (report.unsettled[].why): no answer
+        // (unknown), none yet (nothing), or a contradiction not applied while the attempt is not stale (refuted).
+        if ('message' in s) why = s.message;
         if (s.kind === 'nothing') {
           if (attempt.provider === 'shinhan' && now - since >= CONFIRM_WINDOW_MS) {
             // The confirm token has expired: no confirm can take money any more, and none did.

@@ -382,14 +382,17 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     const state = await smartro({ apiBase: `${origin}/` }).cancelState(p.attempt, p.tid);
     assert.ok(state.ok, JSON.stringify(state));
     assert.deepEqual([state.state.state, state.state.cancelledTotal, state.state.entries.map((e) => `${e.ref}=${e.amount}`)], ['partial', 1000, ['part:1=1000']]);
-    // A date the receipt writes in another form (not yyyyMMdd) is no date: left out, never stored as it came.
-    const odd = await rewritingProxy(t, (text) => {
-      const json = JSON.parse(text);
-      for (const part of json.partCancelInfo) part.transDt = '26/12/05';
-      return JSON.stringify(json);
-    });
-    const undated = await smartro({ apiBase: `${odd}/` }).cancelState(p.attempt, p.tid);
-    assert.deepEqual(undated.ok && undated.state.entries.map((e) => [e.ref, e.at]), [['part:1', null]], JSON.stringify(undated));
+    // A date the receipt writes in another form (not yyyyMMdd) is no date: left out, never stored as it came,
+    // nor read with its time as another form of date and time (yyMMdd and HHmmss make yyMMddHHmmss).
+    for (const transDt of ['26/12/05', '261205']) {
+      const odd = await rewritingProxy(t, (text) => {
+        const json = JSON.parse(text);
+        for (const part of json.partCancelInfo) part.transDt = transDt;
+        return JSON.stringify(json);
+      });
+      const undated = await smartro({ apiBase: `${odd}/` }).cancelState(p.attempt, p.tid);
+      assert.deepEqual(undated.ok && undated.state.entries.map((e) => [e.ref, e.at]), [['part:1', null]], JSON.stringify(undated));
+    }
   });
 
   test('refusals come back as smartro-<ResultCode>; a wrong password or a wrong balance changes nothing', async () => {

@@ -611,6 +611,11 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const cancelled = await processing({}, { tx_stat: 2 });
     await s.kpg.reconcile();
     assert.equal(await s.status(cancelled), 'processing', 'a cancel is not settled while its own instance may still be confirming');
+    // A contradiction waits the same way, and the report says what the PG said.
+    const contradicted = await processing({ pay_method: 'VBANK', bank_name: '신한은행', vbank_holder: '데모상점', vbank_due_date: '2099-12-31' }, { tx_stat: 0, tid: 'VOTHER0000001' });
+    const report = await s.kpg.reconcile();
+    assert.equal(await s.status(contradicted), 'processing');
+    assert.deepEqual(report.unsettled.filter((u) => u.order_no === contradicted).map((u) => u.why), [`confirm-info names tid VOTHER0000001 for this order_no; its virtual account is V${contradicted.slice(-12)}.`]);
     s.clock.advance(3 * TIMEOUT_MS + 1);
     await s.kpg.reconcile();
     assert.equal(await s.status(cancelled), 'failed', 'stale: settled from confirm-info');

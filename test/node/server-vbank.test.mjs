@@ -137,6 +137,20 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.deepEqual([issued.status, issued.vbank?.account_no], ['awaiting_deposit', form.fields.VbankNum]);
   });
 
+  test('Smartro VBANK: an issue result (4100) without a usable account number, or without its due date, is refused bad-vbank: nothing recorded, the order waits for Smartro\'s own word', async (t) => {
+    const s = await setup(t);
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    const order = s.shop.add();
+    const started = await s.session(order.order_id, { pay_method: 'vbank' });
+    const form = await smartroDecide(started.json, 'approve');
+    for (const broken of [{ VbankNum: '' }, { VbankNum: '56-ABC' }, { VbankExpDate: '' }]) {
+      assert.equal((await postForm(/** @type {string} */ (form.action), { ...form.fields, ...broken })).status, 200);
+    }
+    const res = await s.result(started.json.order_no);
+    assert.deepEqual([res.status, res.vbank], ['pending', undefined]);
+    assert.deepEqual((await s.kpg.refusals({ orderNo: started.json.order_no })).map((r) => r.code), ['bad-vbank', 'bad-vbank', 'bad-vbank']);
+  });
+
   test('Smartro VBANK: the deposit notice (4110) at RetryURL pays the order; sent twice, it is recorded once and both are answered OK', async (t) => {
     const s = await setup(t);
     const { order, orderNo, form } = await s.smartroVbank();
