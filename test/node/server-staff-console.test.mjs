@@ -479,6 +479,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const script = await fetch(`${s.base}/api/kpg/staff/kpg-admin.js`);
     assert.equal(script.status, 200);
     assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
+    // Revalidated on every load (after an upgrade the console runs the new script), never sniffed as another type.
+    assert.deepEqual([script.headers.get('cache-control'), script.headers.get('x-content-type-options')], ['no-cache', 'nosniff']);
     const { readFile } = await import('node:fs/promises');
     assert.equal(await script.text(), await readFile(new URL('../../dist/kpg-admin.js', import.meta.url), 'utf8'), 'the package\'s dist/kpg-admin.js');
 
