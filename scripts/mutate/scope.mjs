@@ -11,8 +11,19 @@ export const SERVER = {
   // Not money code: the command line, the node:http adapter, log formatting, fixed buyer texts, reading
   // the environment, and the two engines' connection plumbing (open/pglite/postgres: every test opens them).
   exclude: ['src/server/cli.ts', 'src/server/node.ts', 'src/server/log.ts', 'src/server/texts.ts', 'src/server/env.ts', 'src/server/store/open.ts', 'src/server/store/pglite.ts', 'src/server/store/postgres.ts', 'src/server/**/*.d.ts'],
-  // openapi.test.mjs: the document generated from src/server/openapi.ts (its texts, its staff guard).
-  tests: ['test/node/server-*.test.mjs', 'test/node/openapi.test.mjs'],
+  // openapi.test.mjs: the document generated from src/server/openapi.ts (its texts, its staff guard). And every
+  // other node test that runs the server (npm test runs them all: a mutant only they detect is detected):
+  // Smartro's env hosts, the Node adapter's body, the README's events, the demo's backend, the sandbox CLI
+  // against a server. Not docs-code (its blocks import the package by name: the build).
+  tests: [
+    'test/node/server-*.test.mjs',
+    'test/node/openapi.test.mjs',
+    'test/node/smartro-env.test.mjs',
+    'test/node/node-body-parser.test.mjs',
+    'test/node/readme-events.test.mjs',
+    'test/node/demo-backend.test.mjs',
+    'test/node/sandbox-cli.test.mjs',
+  ],
 };
 
 /** The SQL migrations (mutated by scripts/mutate/sql.mjs: Stryker does not read SQL). */

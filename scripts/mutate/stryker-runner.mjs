@@ -4,7 +4,7 @@
 // `__stryker__.activeMutant`), in its sandbox copy of the checkout; this runner runs the project's own
 // tests there, as the project runs them, with no build per mutant:
 //
-// - node tests (test/node/server-*.test.mjs): `node --test`, the server loaded from its (instrumented)
+// - node tests (SERVER.tests in scope.mjs: server-*, openapi and the others that run the server): `node --test`, the server loaded from its (instrumented)
 //   source through test/node/fixtures/server-from-src.mjs, on PGlite and on a throwaway PostgreSQL
 //   (scripts/postgres.mjs, one per runner process), scripts/mutate/node-hooks.mjs counting coverage per test
 //   and selecting the tests a mutant needs;

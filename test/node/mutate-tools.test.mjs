@@ -67,6 +67,10 @@ test('scope: the globs find the money code and no file outside it', () => {
   assert.deepEqual(server.empty, []);
   for (const f of ['src/server/state.ts', 'src/server/store/sql-store.ts', 'src/server/redact.ts', 'src/server/limits.ts']) assert.ok(server.files.includes(f), f);
   for (const f of ['src/server/cli.ts', 'src/server/log.ts']) assert.ok(!server.files.includes(f), f);
+  // Every node test the server's mutants run is there (a renamed file would silently leave the set).
+  const tests = expand(SERVER.tests, [], ROOT);
+  assert.deepEqual(tests.empty, []);
+  for (const f of ['test/node/openapi.test.mjs', 'test/node/smartro-env.test.mjs', 'test/node/server-relay.test.mjs']) assert.ok(tests.files.includes(f), f);
   const widget = expand(WIDGET.include, WIDGET.exclude, ROOT);
   for (const f of ['src/origins.ts', 'src/charset.ts', 'src/schemas.ts']) assert.ok(widget.files.includes(f), f);
   assert.ok(widget.files.every((f) => !f.startsWith('src/server/')));
