@@ -521,6 +521,11 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     [e] = await s.kpg.events({ orderId: order.order_id, status: 'delivered' });
     assert.deepEqual(e.deliveries.map((d) => d.status), ['delivered', 'delivered']);
     assert.deepEqual(await s.kpg.events({ orderId: uid('none') }), []);
+    // One event by its id (what the staff's retry names), also when another order's event is newer.
+    const other = await s.paidOrder();
+    const [newest] = await s.kpg.events({ limit: 1 });
+    assert.equal(newest.order_id, other.order.order_id);
+    assert.deepEqual((await s.kpg.events({ eventId: e.id })).map((x) => [x.id, x.order_id]), [[e.id, order.order_id]]);
     await assert.rejects(s.kpg.events({ status: /** @type {any} */ ('lost') }), TypeError);
   });
 });
