@@ -126,6 +126,12 @@ async function recordOf(pg, tid) {
 const base = { reason: '고객 요청', clientIp: '203.0.113.7' };
 
 describe('Shinhan: cancel and cancelState', () => {
+  test('settle without a confirm_token takes no money and asks nothing: declined confirm-refused (what a caller of the provider interface gets)', async () => {
+    const dead = createShinhanProvider({ apiBase: 'http://127.0.0.1:2/', ...SANDBOX_SHINHAN }, { timeoutMs: 2000, now: clock.date });
+    const a = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}` });
+    assert.deepEqual(await dead.settle(a, { clientIp: '203.0.113.7' }), { kind: 'declined', code: 'confirm-refused', pgMessage: 'The PG sent no confirm_token.' });
+  });
+
   test('cancelState says why it has no answer: Shinhan not reached, or confirm-info refusing (its ret_msg)', async () => {
     const dead = createShinhanProvider({ apiBase: 'http://127.0.0.1:2/', ...SANDBOX_SHINHAN }, { timeoutMs: 2000, now: clock.date });
     const nobody = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}` });
