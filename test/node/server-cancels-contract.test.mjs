@@ -32,24 +32,34 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     },
   };
 
-  function cancels() {
+  const MID = 'kpgtest01m';
+
+  /**
+   * cancels.ts over the real store with these providers (default: `pg`); the lines it logs, and how often it
+   * woke the relay (an event written). @param {Record<string, any>} [providers]
+   */
+  function cancelsWith(providers = { shinhan: pg }) {
     /** @type {Record<string, unknown>[]} */
     const logs = [];
-    const c = createCancels({ store: store(), providers: { shinhan: pg }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
-    return { c, logs };
+    const woken = { count: 0 };
+    const c = createCancels({ store: store(), providers, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => void woken.count++ });
+    return { c, logs, woken };
   }
+  const cancels = () => cancelsWith();
 
-  /** A paid Shinhan card payment of 11,000. */
-  async function paid() {
+  /** A paid card payment at `provider` (Shinhan) of `amount` (11,000), as the store records one. */
+  async function paid({ provider = 'shinhan', amount = 11000 } = {}) {
     const s = store();
+    const smartro = provider === 'smartro';
     const a = await s.insertAttempt(
-      { order_no: uid('N'), order_id: uid('O'), provider: 'shinhan', merchant_id: 'kpgdemo01', amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: 'card', pay_method: null, return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+      { order_no: uid('N'), order_id: uid('O'), provider: /** @type {any} */ (provider), merchant_id: smartro ? MID : 'kpgdemo01', amount, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: smartro ? null : 'card', pay_method: smartro ? 'CARD' : null, return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
       at(),
     );
     assert.ok(a);
     await s.transition(a.order_no, 'claim', {}, at());
-    const p = await s.pay(a.order_no, { tid: `T${uid()}` }, at());
-    assert.ok(p.ok);
+    const tid = smartro ? `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}` : `T${uid()}`;
+    const p = await s.pay(a.order_no, { tid }, at());
+    assert.ok(p.ok, JSON.stringify(p));
     return p.attempt;
   }
 
@@ -70,27 +80,17 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   });
 
   test('a receipt listing a partial cancel of 0 won (Smartro\'s transAmt "0" reads as an amount): nothing recorded for it, no ledger-mismatch error, the payment stays paid', async () => {
-    const MID = 'kpgtest01m';
     const smartro = {
       name: 'smartro',
       async cancelState() {
         return { ok: true, state: { state: 'partial', cancelledTotal: 0, entries: [{ ref: 'part:1', amount: 0, at: null, cancelId: null, reason: null }] } };
       },
     };
-    /** @type {Record<string, unknown>[]} */
-    const logs = [];
-    const c = createCancels({ store: store(), providers: { smartro: /** @type {any} */ (smartro) }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const { c, logs } = cancelsWith({ smartro });
     const s = store();
-    const a = await s.insertAttempt(
-      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'CARD', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
-      at(),
-    );
-    assert.ok(a);
-    await s.transition(a.order_no, 'claim', {}, at());
-    const tid = `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
-    const p = await s.pay(a.order_no, { tid }, at());
-    assert.ok(p.ok, JSON.stringify(p));
-    const found = await c.recheck(p.attempt);
+    const a = await paid({ provider: 'smartro' });
+    const tid = /** @type {string} */ (a.tid);
+    const found = await c.recheck(a);
     assert.deepEqual(found.recorded, []);
     assert.deepEqual(await s.cancelsOf('smartro', tid), []);
     assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
@@ -108,22 +108,21 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
       },
     };
     // The relay is woken for an event written, never for a refusal (which tells the shop's code nothing).
-    let wakes = 0;
-    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (refusing) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => void wakes++ });
+    const { c, woken } = cancelsWith({ shinhan: refusing });
     const a = await paid();
     const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual(answer, { status: 'refused', cancel_id: answer.cancel_id, cancelled_amount: 0, refunded_total: 0, balance: 11000, code: 'pg-E123', message: '취소 불가 거래' });
     assert.deepEqual((await store().cancelsOf('shinhan', /** @type {string} */ (a.tid))).map((x) => [x.status, x.code]), [['failed', 'pg-E123']]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
-    assert.equal(wakes, 0, 'no event for a refusal');
+    assert.equal(woken.count, 0, 'no event for a refusal');
     refuse = false;
     const again = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
-    assert.deepEqual([again.status, again.cancelled_amount, again.balance, refusing.calls, wakes], ['done', 11000, 0, 2, 1]);
+    assert.deepEqual([again.status, again.cancelled_amount, again.balance, refusing.calls, woken.count], ['done', 11000, 0, 2, 1]);
   });
 
   test('a provider whose cancel throws (a bug, a dropped socket inside it): in doubt, never refused: unknown with why, held against the balance (the next cancel is refused in flight, nothing sent)', async () => {
     const throwing = { ...pg, calls: 0, async cancel() { throwing.calls++; throw new TypeError('socket hang up'); } };
-    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (throwing) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const { c } = cancelsWith({ shinhan: throwing });
     const a = await paid();
     const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([answer.status, answer.code, answer.message, answer.cancelled_amount], ['unknown', 'pg-unreachable', 'The cancel call failed inside this server: socket hang up', 0]);
@@ -144,7 +143,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
         return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
       },
     };
-    const c = createCancels({ store: store(), providers: { shinhan: /** @type {any} */ (partial) }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const { c } = cancelsWith({ shinhan: partial });
     const a = await paid();
     const key = `k-${uid()}`;
     const ask = { order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: key, refund_account: { bank_code: '088', account_no: '110123456789', holder: '김구매' } };
@@ -178,37 +177,26 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.ok(a);
     await s.transition(a.order_no, 'claim', {}, at());
     await s.transition(a.order_no, 'issue', { claimed_tid: `V${uid()}`, pay_method: 'VBANK', bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03' }, at());
-    let wakes = 0;
-    const c = createCancels({ store: s, providers: { shinhan: pg }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => void wakes++ });
+    const { c, woken } = cancels();
     const answer = await c.cancel({ order_id: a.order_id, reason: '주문 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([answer.status, answer.code, answer.cancelled_amount], ['done', 'account-closed', 0]);
     const after = await s.getAttempt(a.order_no);
     assert.deepEqual([after?.status, after?.reason], ['cancelled', 'cancelled-by-shop']);
-    assert.equal(wakes, 1);
+    assert.equal(woken.count, 1);
     assert.deepEqual((await s.events({ orderId: a.order_id })).map((e) => e.type), ['vbank.expired']);
   });
 
   test("the rest of a Smartro payment cancelled at its admin site and recorded by staff before the cancel made ahead of it (a partial of 6,000 in the ledger, the receipt's whole cancel of the 6,000 left): reconcile records only the other 4,000; the payment refunded, no ledger-mismatch", async () => {
-    const MID = 'kpgtest01m';
     const smartro = {
       name: 'smartro',
       async cancelState() {
         return { ok: true, state: { state: 'cancelled', cancelledTotal: 10000, entries: [{ ref: 'part:1', amount: 4000, at: null, cancelId: null, reason: null }, { ref: 'full', amount: 6000, at: null, cancelId: null, reason: null }] } };
       },
     };
-    /** @type {Record<string, unknown>[]} */
-    const logs = [];
-    const c = createCancels({ store: store(), providers: { smartro: /** @type {any} */ (smartro) }, log: { write: (line) => void logs.push(line) }, now: () => clock.date(), settleAfterMs: 60_000, eventsWritten: () => {} });
+    const { c, logs } = cancelsWith({ smartro });
     const s = store();
-    const a = await s.insertAttempt(
-      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 10000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'CARD', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
-      at(),
-    );
-    assert.ok(a);
-    await s.transition(a.order_no, 'claim', {}, at());
-    const tid = `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`;
-    const p = await s.pay(a.order_no, { tid }, at());
-    assert.ok(p.ok, JSON.stringify(p));
+    const a = await paid({ provider: 'smartro', amount: 10000 });
+    const tid = /** @type {string} */ (a.tid);
     const staff = await c.recordCancel({ order_id: a.order_id, amount: 6000, reason: '관리자 사이트 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([staff.status, staff.balance], ['done', 4000]);
     const found = await c.recheck(/** @type {any} */ (await s.getAttempt(a.order_no)));
