@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { createCancels } from '../../dist/server/cancels.js';
+import { refundedEvents } from '../../dist/server/payments/events.js';
 import { forEachEngine, uid } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
@@ -203,6 +204,25 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.pg_ref]), [['partial', 4000, 'part:1']]);
     assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
     assert.deepEqual((await s.cancelsOf('smartro', tid)).map((x) => [x.amount, x.pg_ref?.startsWith('staff:') ? 'recorded by staff' : x.pg_ref]), [[6000, 'recorded by staff'], [4000, 'part:1']]);
+    assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
+  });
+
+  test('a cancel settled by another caller while its PG call was on its way (reconcile on another instance): the answer is what that settlement recorded, told once', async () => {
+    const s = store();
+    const racing = {
+      ...pg,
+      async cancel(/** @type {any} */ input) {
+        const [mine] = (await s.cancelsOf('shinhan', input.tid)).filter((c) => c.status === 'requested');
+        assert.ok(await s.settleCancel(mine.id, { status: 'done', amount: 11000, pg_cancel_id: 'C-OTHER', pg_ref: 'full', nothing_left: true }, at(), refundedEvents));
+        return { kind: 'done', amount: 11000, cancelId: 'C-MINE', cancelledAt: null, ref: 'full' };
+      },
+    };
+    const { c, woken } = cancelsWith({ shinhan: racing });
+    const a = await paid();
+    const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.pg_cancel_id, answer.refunded_total], ['done', 11000, 'C-OTHER', 11000]);
+    assert.equal(woken.count, 0, 'the other settlement wrote (and wakes for) its event');
+    assert.deepEqual((await s.events({ orderId: a.order_id })).map((e) => e.type), ['payment.refunded']);
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
 });
