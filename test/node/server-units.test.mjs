@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createEngine, createKpgServer, createRedactor, optionsFromEnv } from '../../dist/server/index.js';
+import { createEngine, createKpgServer, createRedactor, openStore, optionsFromEnv } from '../../dist/server/index.js';
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/providers/smartro-form.js';
@@ -16,7 +16,7 @@ import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
-import { deadOrigin, serve } from './server-helpers.mjs';
+import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -190,6 +190,30 @@ test('basePath: the routes answer under it, and the PG is sent back under it ("/
     } finally {
       await kpg.close();
     }
+  }
+});
+
+test('a session whose insert keeps losing to attempts that end before it can read them gives up after its five rounds: 409 attempt-in-progress, naming no attempt', async () => {
+  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
+  const order = { order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수' } };
+  const inner = await openStore({ memory: true });
+  let inserts = 0;
+  // Each round another session's attempt takes the order's one open place, and is gone when this one looks.
+  const database = storeWith(inner, {
+    insertAttempt: async () => {
+      inserts++;
+      return undefined;
+    },
+    orderState: async () => ({}),
+  });
+  const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', smartro, loadOrder: () => order, authorize: () => true, database, reconcileOnStart: false, log: false });
+  try {
+    const r = await kpg.fetch(new Request('https://shop.example/api/kpg/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'smartro', order_id: 'A-1', device_type: 2 }) }));
+    const body = await r.json();
+    assert.deepEqual([r.status, body.code, body.order_no, inserts], [409, 'attempt-in-progress', undefined, 5]);
+  } finally {
+    await kpg.close();
+    await inner.close();
   }
 });
 
