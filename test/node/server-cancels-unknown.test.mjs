@@ -58,6 +58,8 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal(second.status, 'unknown');
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.unknown.map((u) => [u.cancel_id, u.staff_check]), [[second.cancel_id, true]]);
+    // What the staff read on the cancel: why the server cannot settle it itself.
+    assert.equal((await store().getCancel(/** @type {number} */ (second.cancel_id)))?.pg_message, "confirm-info says tx_stat 3, as it did before this cancel: it cannot prove it. Check Shinhan's admin site.");
     const waiting = await s.kpg.cancel({ order_id: p.order.order_id, amount: 500, reason: 'x', idempotency_key: key() });
     assert.equal(waiting.code, 'cancel-in-flight');
     // The staff route: checked in Shinhan's admin site, it was made.
