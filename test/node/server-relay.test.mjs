@@ -3,12 +3,13 @@
  * The relay's own life (src/server/events/relay.ts), with a store written here so each moment can be held:
  * stop() gives up the send in flight and claims nothing more, a handler that returns after the stop leaves
  * its lease alone (the database may be closed by then), and start() polls once at most: never twice, never
- * after stop(), never with no targets. What the relay does with a real store (claims, leases, retries, two
- * instances) is in server-events*.test.mjs.
+ * after stop(), never with no targets; a failed send's record and line (next_at); a store that cannot record
+ * an outcome; a handler that outlives its time (its lease released once it returns). What the relay does
+ * with a real store (claims, leases, retries, two instances) is in server-events*.test.mjs.
  */
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
-import { createRelay } from '../../dist/server/events/relay.js';
+import { createRelay, nextAttempt } from '../../dist/server/events/relay.js';
 import { testClock } from './clock.mjs';
 
 const clock = testClock();
@@ -129,5 +130,41 @@ test('a store that cannot record the outcome (finishDelivery rejects): the error
     ['evt_4', 'delivered', false],
     ['evt_5', 'delivered', undefined],
   ]);
+  await relay.stop();
+});
+
+test('a send that fails: recorded pending with the next try (the first retry delay after now), and its delivery line says so: failed, the error, next_at', async () => {
+  const store = fakeStore([claimed('evt_6')]);
+  const { relay, logs } = relayWith(store, async () => {
+    throw new Error('HTTP 503');
+  });
+  assert.deepEqual(await relay.deliver(), { delivered: 0, failed: 1, dead: 0 });
+  const [finished] = store.calls.finished;
+  assert.deepEqual([finished.outcome.status, finished.outcome.error, finished.outcome.keepLease], ['pending', 'HTTP 503', false]);
+  assert.equal(finished.outcome.next_at, nextAttempt(1, clock.date().toISOString(), clock.date(), CONFIG.retryForMs));
+  assert.ok(Date.parse(finished.outcome.next_at) > clock.now());
+  const line = logs.find((l) => l.event === 'delivery');
+  assert.deepEqual([line?.outcome, line?.level, line?.error, line?.next_at], ['failed', 'warn', 'HTTP 503', finished.outcome.next_at]);
+  await relay.stop();
+});
+
+test('a handler that outlives its time: given up (recorded pending, its lease kept while it runs), and the lease released once it returns, so the retry need not wait for the lease to pass', async () => {
+  const store = fakeStore([claimed('evt_7')]);
+  /** @type {() => void} */
+  let finish = () => {};
+  const relay = createRelay({
+    store: /** @type {any} */ (store),
+    log: { write: () => {} },
+    redact: (text) => text,
+    now: () => clock.date(),
+    targets: [{ id: 'handler', url: null, send: () => new Promise((resolve) => (finish = () => resolve(undefined))) }],
+    config: { ...CONFIG, timeoutMs: 20 },
+  });
+  assert.deepEqual(await relay.deliver(), { delivered: 0, failed: 1, dead: 0 });
+  assert.deepEqual([store.calls.finished[0].outcome.error, store.calls.finished[0].outcome.keepLease], ['no answer within 20 ms', true]);
+  assert.equal(store.calls.released, 0, 'kept while the handler runs');
+  finish();
+  for (let i = 0; i < 5 && store.calls.released === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(store.calls.released, 1);
   await relay.stop();
 });
