@@ -152,6 +152,10 @@ forEachEngine('issue 20: Smartro\'s receipt API failing is not "no approval"', (
       await s.fail(mode);
       const again = await s.session();
       assert.equal(again.status, 409, `a failed lookup is no "nothing was paid": ${again.text}`);
+      assert.deepEqual([again.json.code, again.json.order_no, again.json.status], ['attempt-in-progress', orderNo, 'pending']);
+      // Asked once for that session: a failed lookup is the answer for now, not a reason to ask again at once.
+      const [fault] = /** @type {any} */ (s.smartro).sandbox.state.faults.receipt;
+      assert.equal(fault.remaining, 49, 'one receipt API call');
       assert.equal(await s.status(orderNo), 'pending');
       s.heal();
       const after = await s.session();
