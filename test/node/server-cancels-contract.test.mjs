@@ -231,4 +231,28 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual((await s.events({ orderId: a.order_id })).map((e) => e.type), ['payment.refunded']);
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
+
+  test("a Smartro whole cancel in doubt, and the receipt shows the payment cancelled by another amount (a partial cancel made at its admin site meanwhile, then ours of the rest): staff check it, never done with the ledger's balance", async () => {
+    const entry = (/** @type {string} */ ref, /** @type {number} */ amount) => ({ ref, amount, at: null, cancelId: null, reason: null });
+    let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
+    const smartro = {
+      name: 'smartro',
+      cancels: true,
+      async cancel() {
+        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
+      },
+      async cancelState() {
+        return { ok: true, state };
+      },
+    };
+    const { c } = cancelsWith({ smartro });
+    const a = await paid({ provider: 'smartro' });
+    const lost = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.equal(lost.status, 'unknown');
+    state = { state: 'cancelled', cancelledTotal: 11000, entries: [entry('part:1', 1000), entry('full', 10000)] };
+    const cancel = /** @type {any} */ (await store().getCancel(/** @type {number} */ (lost.cancel_id)));
+    const after = await c.settleFromPg(cancel, 'reconcile');
+    assert.deepEqual([after.status, after.staff_check, after.pg_message], ['unknown', true, 'Smartro shows the payment cancelled, but not as this cancel asked: check its admin site.']);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'paid', 'nothing recorded from it');
+  });
 });
