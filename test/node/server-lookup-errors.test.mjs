@@ -27,6 +27,7 @@ import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
 import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
+import { transitionEvents } from '../../dist/server/payments/events.js';
 import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 import { racingStore } from './model-harness.mjs';
@@ -619,6 +620,25 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     s.clock.advance(3 * TIMEOUT_MS + 1);
     await s.kpg.reconcile();
     assert.equal(await s.status(cancelled), 'failed', 'stale: settled from confirm-info');
+  });
+
+  test('reconcile: a waiting account confirm-info does not know ("there is no data.") closes at its due day like any other: left waiting before it, expired (vbank-expired) after it', HANG_BOUND, async (t) => {
+    const s = await setup(t);
+    /** An account issued for a new attempt, due `due` (Korea's day), that the PG's confirm-info does not know. @param {string} due */
+    const waiting = async (due) => {
+      const orderNo = /** @type {string} */ ((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no);
+      const now = s.clock.date().toISOString();
+      assert.ok(await store().transition(orderNo, 'claim', { claimed_tid: `V${orderNo.slice(-12)}` }, now));
+      assert.ok(await store().transition(orderNo, 'issue', { claimed_tid: `V${orderNo.slice(-12)}`, pay_method: 'VBANK', bank_name: '신한은행', vbank_holder: '데모상점', vbank_due_date: due }, now, transitionEvents('issue')));
+      return orderNo;
+    };
+    // The pinned clock is 2026-11-30 23:59 in Korea: the 29th is over, the 30th is not.
+    const over = await waiting('2026-11-29');
+    const today = await waiting('2026-11-30');
+    await s.kpg.reconcile();
+    const closed = await store().getAttempt(over);
+    assert.deepEqual([closed?.status, closed?.reason], ['cancelled', 'vbank-expired']);
+    assert.equal(await s.status(today), 'awaiting_deposit');
   });
 
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
