@@ -123,7 +123,9 @@ test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued 
   says({ tx_stat: 0 });
   assert.deepEqual(await shinhan.lookup(waiting), { kind: 'issued', tid: 'V1', account: {} });
   says({ tx_stat: 0, tx_amount: 9000 });
-  assert.equal((await shinhan.lookup(waiting)).kind, 'refuted', 'an account for another amount is not this one');
+  assert.deepEqual(await shinhan.lookup(waiting), { kind: 'refuted', message: 'confirm-info shows the account V1 for 9000 KRW; the attempt is 11000 KRW.' }, 'an account for another amount is not this one');
+  says({ tx_stat: 0, tid: 'V2' });
+  assert.deepEqual(await shinhan.lookup(waiting), { kind: 'refuted', message: 'confirm-info names tid V2 for this order_no; its virtual account is V1.' }, 'nor one of another tid');
   for (const txStat of [1, 3]) {
     says({ tx_stat: txStat });
     assert.deepEqual(await shinhan.lookup(waiting), { kind: 'paid', details: { tid: 'V1', approved_at: '2026-12-01 10:00:00' } }, `tx_stat ${txStat}: the money came`);

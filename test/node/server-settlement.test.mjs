@@ -121,17 +121,21 @@ forEachEngine('settlement: a provider naming another TID than a waiting account\
   });
 
   test('an account issued without its bank, holder or due date: nothing is recorded from it (nothing to show the buyer): the attempt being verified is in doubt (unknown), with a warning that says why', async () => {
-    const { payments, logs } = setup();
-    const s = store();
-    const a = await s.insertAttempt(
-      { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'VBANK', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
-      clock.date().toISOString(),
-    );
-    assert.ok(a);
-    const tid = smartroTid();
-    const claimed = /** @type {NonNullable<Awaited<ReturnType<typeof s.transition>>>} */ (await s.transition(a.order_no, 'claim', { claimed_tid: tid }, clock.date().toISOString()));
-    const after = await payments.apply(claimed, { kind: 'issued', tid, account: { bank_name: '신한은행', vbank_account_no: '56212345678901' } }, 'test');
-    assert.deepEqual([after.status, after.claimed_tid, after.vbank_account_no ?? null], ['unknown', tid, null]);
-    assert.deepEqual(logs.filter((l) => l.event === 'pg-call' && l.order_no === a.order_no).map((l) => [l.level, l.outcome, l.message]), [['warn', 'unknown', `The virtual account ${tid} is missing its bank, holder or due date.`]]);
+    const whole = { bank_name: '신한은행', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03', vbank_account_no: '56212345678901' };
+    for (const missing of /** @type {const} */ (['bank_name', 'vbank_holder', 'vbank_due_date'])) {
+      const { payments, logs } = setup();
+      const s = store();
+      const a = await s.insertAttempt(
+        { order_no: uid('N'), order_id: uid('O'), provider: 'smartro', merchant_id: MID, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'VBANK', return_to: null, app_scheme: null, nonce: randomBytes(12).toString('hex') },
+        clock.date().toISOString(),
+      );
+      assert.ok(a);
+      const tid = smartroTid();
+      const claimed = /** @type {NonNullable<Awaited<ReturnType<typeof s.transition>>>} */ (await s.transition(a.order_no, 'claim', { claimed_tid: tid }, clock.date().toISOString()));
+      const { [missing]: _, ...account } = whole;
+      const after = await payments.apply(claimed, { kind: 'issued', tid, account }, 'test');
+      assert.deepEqual([after.status, after.claimed_tid, after.vbank_account_no ?? null], ['unknown', tid, null], `without ${missing}`);
+      assert.deepEqual(logs.filter((l) => l.event === 'pg-call' && l.order_no === a.order_no).map((l) => [l.level, l.outcome, l.message]), [['warn', 'unknown', `The virtual account ${tid} is missing its bank, holder or due date.`]], `without ${missing}`);
+    }
   });
 });
