@@ -397,7 +397,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   test('a decline or a cancel Smartro signed (TID and SignValue) is final: failed or cancelled in the store, not only noted beside a pending attempt; the same again is a stale result', async (t) => {
     const s = await setup(t);
     const declined = await s.started();
-    await s.post('return', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
+    const back = await s.post('return', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
+    assert.equal(back.status, 200, 'the buyer gets the return page (the shop page asks result-url)');
     const a = await store().getAttempt(declined);
     assert.deepEqual([a?.status, a?.code, a?.reported_status ?? null], ['failed', '3011', null]);
     const cancelled = await s.started();
@@ -411,6 +412,9 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.post('return', utf8Body(resultFields({ orderNo: cancelled, code: 'C001', tid: newTid() })));
     assert.deepEqual([(await store().getAttempt(declined))?.status, (await store().getAttempt(cancelled))?.status], ['failed', 'cancelled']);
     assert.deepEqual([...(await store().refusals({ orderNo: declined })), ...(await store().refusals({ orderNo: cancelled }))].map((x) => x.code), ['stale-result', 'stale-result']);
+    // Smartro's copy at RetryURL is answered OK (it is on record: Smartro stops sending it).
+    const copy = await s.post('retry', utf8Body(resultFields({ orderNo: declined, code: '3011', tid: newTid() })));
+    assert.deepEqual([copy.status, copy.text, (await store().getAttempt(declined))?.status], [200, 'OK', 'failed']);
   });
 
   test('nothing overwrites a paid attempt; a second approval for it is money owed back (refund_due)', async (t) => {

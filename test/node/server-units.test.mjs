@@ -217,6 +217,28 @@ test('a session whose insert keeps losing to attempts that end before it can rea
   }
 });
 
+test('a server closed before it was ready neither reconciles nor starts its relay once ready: close() waits for the start and leaves nothing running', async () => {
+  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
+  /** @type {Record<string, unknown>[]} */
+  const logs = [];
+  const intervals = [];
+  const realSetInterval = globalThis.setInterval;
+  // The relay's poll is the one interval a started relay sets (no reconcileEveryMs here).
+  globalThis.setInterval = /** @type {any} */ ((/** @type {any[]} */ ...args) => {
+    const timer = realSetInterval(...args);
+    intervals.push(timer);
+    return timer;
+  });
+  try {
+    const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', smartro, loadOrder: () => undefined, authorize: () => true, database: { memory: true }, onEvent: () => {}, log: (line) => void logs.push(JSON.parse(line)) });
+    await kpg.close();
+  } finally {
+    globalThis.setInterval = realSetInterval;
+  }
+  assert.deepEqual(logs.filter((l) => l.event === 'reconcile' || l.event === 'error'), []);
+  assert.equal(intervals.length, 0, 'no relay polling');
+});
+
 test('an engine without loadOrder (the command line\'s) starts no payment: a session asked of it says what is missing', async () => {
   const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
   const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false });
