@@ -324,6 +324,12 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const otherForm = await smartroDecide(other.json, 'approve');
     const forged = await postForm(`${s.base}/api/kpg/smartro/retry`, { ...otherForm.fields, ResultCode: '3001', SignValue: sign(otherForm.fields.TID, '3001') });
     assert.deepEqual([forged.status, await forged.text()], [400, 'REFUSED paymethod-mismatch']);
+    // A card approval signed as a deposit notice (4110, a virtual account's code) is refused the same way.
+    const d = s.shop.add();
+    const card = await s.session(d.order_id, { pay_method: 'card' });
+    const cardForm = await smartroDecide(card.json, 'approve');
+    const asDeposit = await postForm(`${s.base}/api/kpg/smartro/retry`, { ...cardForm.fields, ResultCode: '4110', SignValue: sign(cardForm.fields.TID, '4110') });
+    assert.deepEqual([asDeposit.status, await asDeposit.text()], [400, 'REFUSED paymethod-mismatch']);
   });
 
   test('pay_method: only what the shop allows (400 naming the field); a shop setting with an unknown method does not start', async (t) => {
