@@ -410,6 +410,17 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0);
   });
 
+  test('a refusal whose ResultCode is not 1-10 letters or digits is pg-refused (never put into our code); the slip\'s receipt API error says its first message that is a text', async (t) => {
+    const p = await smartroPaid();
+    const proxied = await rewritingProxy(t, (text) => text.replace('ResultCode=E304', 'ResultCode=E-304'));
+    const odd = await smartro({ cancelPassword: 'not-the-password', cancelUrl: `${proxied}/cancel/payCancelNVProcess.jsp` }).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([odd.kind, /** @type {any} */ (odd).code], ['refused', 'pg-refused']);
+    // An error answer's message: resultMsg, ResultMsg or message, the first that is a text that says something.
+    await fault('smartro', { api: 'receipt', status: 503, moid: p.attempt.order_no });
+    const said = await rewritingProxy(t, () => JSON.stringify({ resultMsg: 503, ResultMsg: '', message: 'under maintenance' }));
+    assert.deepEqual(await smartro({ apiBase: `${said}/` }).receipt(p.tid), { ok: false, code: 'pg-refused', message: 'under maintenance' });
+  });
+
   test('a timeout or a 5xx is unknown; the receipt API tells afterwards; no receipt API first: nothing sent', async () => {
     const p = await smartroPaid();
     await fault('smartro', { api: 'cancel', tid: p.tid });
