@@ -421,6 +421,16 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual(await smartro({ apiBase: `${said}/` }).receipt(p.tid), { ok: false, code: 'pg-refused', message: 'under maintenance' });
   });
 
+  test('a receipt API answer that is not 2xx settles nothing, even when its body reads as the payment\'s receipt', async (t) => {
+    const p = await smartroPaid();
+    let genuine = '';
+    const proxied = await rewritingProxy(t, (text) => (genuine ||= text));
+    const provider = smartro({ apiBase: `${proxied}/` });
+    assert.equal((await provider.settle(p.attempt, { tid: p.tid, clientIp: '' })).kind, 'paid');
+    await fault('smartro', { api: 'receipt', status: 500 });
+    assert.deepEqual(await provider.settle(p.attempt, { tid: p.tid, clientIp: '' }), { kind: 'unknown', message: 'The receipt API answered HTTP 500.' });
+  });
+
   test('a timeout or a 5xx is unknown; the receipt API tells afterwards; no receipt API first: nothing sent', async () => {
     const p = await smartroPaid();
     await fault('smartro', { api: 'cancel', tid: p.tid });
