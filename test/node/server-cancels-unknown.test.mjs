@@ -68,6 +68,9 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.deepEqual([confirmed.json.status, confirmed.json.refunded_total, confirmed.json.balance], ['done', 3000, 8000]);
     const row = (await s.kpg.cancels(p.order.order_id))?.cancels[1];
     assert.deepEqual([row?.settled_by, row?.settle_note], ['staff:kim', '관리자 사이트에서 확인']);
+    // The audit table names the order the cancel belongs to (the body names only the cancel).
+    const [audited] = await (await s.kpg.store()).auditEntries({ limit: 1 });
+    assert.deepEqual([audited.action, audited.order_id], ['cancels/confirm', p.order.order_id]);
     assert.equal((await staff(s, '/cancels/confirm', { cancel_id: second.cancel_id, done: false })).json.code, 'cancel-settled');
   });
 
