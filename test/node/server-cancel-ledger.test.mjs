@@ -89,6 +89,7 @@ for (const engine of ENGINES) {
       assert.equal(end?.refunded?.status, 'refunded');
       assert.equal((await store.getAttempt(p.attempt.order_no))?.status, 'refunded');
       assert.equal((await store.beginCancel(ask(p.tid), now())).ok, false);
+      assert.deepEqual(await store.beginCancel(ask(`T-NONE-${p.tid}`), now()), { ok: false, reason: 'no-payment' }, 'a TID the ledger has no payment of');
       assert.deepEqual((await store.cancelsOf('shinhan', p.tid)).map((c) => [c.status, c.amount]), [['done', 3000], ['done', 8000]]);
       assert.equal((await store.cancelsOfOrder(p.attempt.order_id)).length, 2);
     });

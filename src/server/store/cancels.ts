@@ -359,8 +359,9 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
           };
           if (s.status === 'done') {
             set('amount', s.amount);
-            if (s.pg_cancel_id !== undefined) set('pg_cancel_id', s.pg_cancel_id);
-            if (s.pg_cancelled_at !== undefined) set('pg_cancelled_at', s.pg_cancelled_at);
+            // Both null until now: only this settlement (or a cancel recorded done from the PG) writes them.
+            set('pg_cancel_id', s.pg_cancel_id ?? null);
+            set('pg_cancelled_at', s.pg_cancelled_at ?? null);
             if (s.pg_ref !== undefined) set('pg_ref', s.pg_ref);
             set('staff_check', false);
           } else if (s.status === 'failed') {
