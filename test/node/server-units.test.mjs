@@ -20,6 +20,9 @@ import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
+/** A Smartro configuration whose PG is never asked (the tests that use it stop before any PG call). */
+const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
+
 test("Shinhan's numbers as the document shows them: JSON numbers, or text with blanks around; anything else is no number", () => {
   assert.deepEqual(ShinhanStatusSchema.parse({ ret_code: ' 0 ' }).ret_code, 0);
   const info = ShinhanConfirmInfoSchema.parse({ tid: 'T1', tx_stat: '1\n', tx_amount: ' 11000' });
@@ -176,7 +179,6 @@ test('return pages: the order_no is escaped; kpg_order_no replaces one already i
 });
 
 test('basePath: the routes answer under it, and the PG is sent back under it ("/pay/kpg/" as /pay/kpg; "/" at the root, no double slash)', async () => {
-  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
   const order = { order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수' } };
   for (const [basePath, prefix] of [['/pay/kpg/', '/pay/kpg'], ['/', '']]) {
     const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', basePath, smartro, loadOrder: () => order, authorize: () => true, database: { memory: true }, reconcileOnStart: false, log: false });
@@ -194,7 +196,6 @@ test('basePath: the routes answer under it, and the PG is sent back under it ("/
 });
 
 test('a session whose insert keeps losing to attempts that end before it can read them gives up after its five rounds: 409 attempt-in-progress, naming no attempt', async () => {
-  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
   const order = { order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수' } };
   const inner = await openStore({ memory: true });
   let inserts = 0;
@@ -218,7 +219,6 @@ test('a session whose insert keeps losing to attempts that end before it can rea
 });
 
 test('a server closed before it was ready neither reconciles nor starts its relay once ready: close() waits for the start and leaves nothing running', async () => {
-  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
   /** @type {Record<string, unknown>[]} */
   const logs = [];
   const intervals = [];
@@ -240,7 +240,6 @@ test('a server closed before it was ready neither reconciles nor starts its rela
 });
 
 test('an engine without loadOrder (the command line\'s) starts no payment: a session asked of it says what is missing', async () => {
-  const smartro = { mid: 'kpgtest01m', merchantKey: 'k'.repeat(20), pcAction: 'https://pg.example/pc', mobileAction: 'https://pg.example/m', apiBase: 'https://pg.example/' };
   const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false });
   try {
     const payments = await engine.paymentsOf();
