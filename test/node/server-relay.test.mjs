@@ -43,7 +43,7 @@ function fakeStore(/** @type {ReturnType<typeof claimed>[]} */ due) {
 }
 
 /** @param {ReturnType<typeof fakeStore>} store @param {(id: string, signal: AbortSignal) => Promise<void>} send */
-function relayWith(store, send, targets = true) {
+function relayWith(store, send, targets = true, config = CONFIG) {
   const logs = /** @type {Record<string, unknown>[]} */ ([]);
   const relay = createRelay({
     store: /** @type {any} */ (store),
@@ -51,7 +51,7 @@ function relayWith(store, send, targets = true) {
     redact: (text) => text,
     now: () => clock.date(),
     targets: targets ? [{ id: 'handler', url: null, send: (event, signal) => send(event.id, signal) }] : [],
-    config: CONFIG,
+    config,
   });
   return { relay, logs };
 }
@@ -152,14 +152,7 @@ test('a handler that outlives its time: given up (recorded pending, its lease ke
   const store = fakeStore([claimed('evt_7')]);
   /** @type {() => void} */
   let finish = () => {};
-  const relay = createRelay({
-    store: /** @type {any} */ (store),
-    log: { write: () => {} },
-    redact: (text) => text,
-    now: () => clock.date(),
-    targets: [{ id: 'handler', url: null, send: () => new Promise((resolve) => (finish = () => resolve(undefined))) }],
-    config: { ...CONFIG, timeoutMs: 20 },
-  });
+  const { relay } = relayWith(store, () => new Promise((resolve) => (finish = () => resolve(undefined))), true, { ...CONFIG, timeoutMs: 20 });
   assert.deepEqual(await relay.deliver(), { delivered: 0, failed: 1, dead: 0 });
   assert.deepEqual([store.calls.finished[0].outcome.error, store.calls.finished[0].outcome.keepLease], ['no answer within 20 ms', true]);
   assert.equal(store.calls.released, 0, 'kept while the handler runs');
