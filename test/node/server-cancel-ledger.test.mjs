@@ -168,6 +168,8 @@ for (const engine of ENGINES) {
       const p = await payment();
       /** @param {string} ref @param {number} amount @param {'full' | 'partial'} kind */
       const found = (ref, amount, kind = 'partial') => ({ provider: /** @type {const} */ ('shinhan'), tid: p.tid, idempotency_key: `pg:shinhan:${p.tid}:${ref}`, fingerprint: FP, kind, amount, reason: '관리자 취소', pg_cancel_id: null, pg_cancelled_at: null, pg_ref: ref });
+      // A cancel of a TID the ledger holds no payment of is no-payment, nothing recorded.
+      assert.deepEqual(await store.recordPgCancel({ ...found('part:1', 2000), tid: `T-NONE-${p.tid}` }, now()), { ok: false, reason: 'no-payment' });
       const first = await store.recordPgCancel(found('part:1', 2000), now());
       assert.ok(first.ok);
       assert.equal(first.cancel.source, 'pg');

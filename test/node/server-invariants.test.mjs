@@ -291,6 +291,9 @@ for (const engine of ENGINES) {
       assert.ok(a && b);
       assert.ok((await store.pay(a.order_no, { tid }, now())).ok);
       assert.deepEqual((await store.pay(a.order_no, { tid }, now())).ok && 'already', 'already');
+      // The paid attempt again with ANOTHER TID: not a state pay starts from (it is paid with the first one).
+      const other = await store.pay(a.order_no, { tid: `T${uid()}` }, now());
+      assert.deepEqual(!other.ok && [other.reason, other.attempt?.tid], ['not-in-state', tid]);
       const r = await store.pay(b.order_no, { tid }, now());
       assert.equal(r.ok, false);
       assert.equal(!r.ok && r.reason, 'tid-taken');

@@ -463,6 +463,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     // Naming nothing that exists: a cancel, a refund_due entry.
     const nobody = await s.call('/api/kpg/staff/cancels/confirm', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ cancel_id: 999999, done: true }), buyer: null });
     assert.deepEqual([nobody.status, nobody.json.code, nobody.json.field, nobody.json.message], [404, 'unknown-cancel', 'cancel_id', 'No cancel #999999.']);
+    const noPayment = await s.call('/api/kpg/staff/cancels?order_id=NO-SUCH-ORDER-1', { headers: STAFF, buyer: null });
+    assert.deepEqual([noPayment.status, noPayment.json.code, noPayment.json.field, noPayment.json.message], [404, 'no-payment', 'order_id', 'Order NO-SUCH-ORDER-1 has no payment.']);
     const noDue = await s.call('/api/kpg/staff/refunds-due/resolve', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'shinhan', tid: 'NOSUCHTID01', note: '확인' }), buyer: null });
     assert.deepEqual([noDue.status, noDue.json.code, noDue.json.field], [409, 'not-open', 'tid']);
 

@@ -255,6 +255,10 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
   assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
   assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
+  // onEvent given as something else (a URL meant for webhooks, an object) would drop every event silently.
+  for (const onEvent of ['https://shop.example/hook', { url: 'x' }]) {
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, onEvent })), /^Error: kpg server: onEvent must be a function \(event\) => \.\.\.$/, String(onEvent));
+  }
   // A base path is a path: anything else anywhere in it (not only in its last segment) is refused.
   for (const basePath of ['api kpg/v1', 'api/k?g/v1', 'https://shop.example/api']) {
     assert.throws(() => createKpgServer({ ...base, basePath }), /basePath must be a path such as "\/api\/kpg"/, basePath);
