@@ -243,7 +243,10 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       // No terms for any pgcode (issue 25's default needs consent only where terms exist); before the
       // failure modes: this file is about lookups, not about terms the PG cannot give.
       if (url.pathname === '/v1.0/payments/info/terms-info-list') {
-        if (pg.terms === 'ok') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [{ terms_no: 1, terms_nm: '전자금융거래 이용약관', terms_ctnt: '<p>약관</p>' }] });
+        const one = { terms_no: 1, terms_nm: '전자금융거래 이용약관', terms_ctnt: '<p>약관</p>' };
+        if (pg.terms === 'ok') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [one] });
+        // ASSUMPTION (shinhan.ts ShinhanTermsSchema): a list of one written as the object itself.
+        if (pg.terms === 'object') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: one });
         if (pg.terms !== 'none') return FAILURES[pg.terms](res, 'shinhan');
         return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
       }
@@ -667,6 +670,11 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.deepEqual([without.status, without.json.field], [400, 'terms_agreed']);
     const agreed = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.order.order_id, device_type: 2, terms_agreed: [1], terms_hash: terms.json.terms_hash });
     assert.equal(agreed.status, 200, agreed.text);
+    // A list of one written as the object itself (not the document's array): the same one terms.
+    s.pg.terms = 'object';
+    s.clock.advance(6 * 60_000);
+    const object = await s.call('/api/kpg/terms?pgcode=card');
+    assert.deepEqual([object.status, object.json.terms_hash, object.json.list.map((/** @type {any} */ x) => [x.terms_no, x.terms_nm])], [200, terms.json.terms_hash, [[1, '전자금융거래 이용약관']]]);
   });
 });
 
