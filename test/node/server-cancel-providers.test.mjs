@@ -376,6 +376,23 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(filled.details.card_cpny_cd, p.form.fn_cd);
   });
 
+  test("a bank transfer's bank is Smartro's record; a receipt that names no bank leaves the form's fn_cd / fn_name", async (t) => {
+    const p = await smartroPaid('BANK');
+    assert.ok(p.form.fn_name && p.form.fn_cd, JSON.stringify(p.form));
+    const claim = /** @type {any} */ (smartro().judge(p.form, p.attempt));
+    assert.deepEqual([claim.kind, claim.details.bank_code, claim.details.bank_name], ['approved', p.form.fn_cd, p.form.fn_name]);
+    const paid = /** @type {any} */ (await smartro().settle(p.attempt, { tid: p.tid, clientIp: '', details: { ...claim.details, bank_name: '위조은행' } }));
+    assert.deepEqual([paid.kind, paid.details.bank_code, paid.details.bank_name], ['paid', p.form.fn_cd, p.form.fn_name], "the receipt's bank, not the edited form's");
+    const origin = await rewritingProxy(t, (text) => {
+      const json = JSON.parse(text);
+      delete json.bankNm;
+      delete json.bankCd;
+      return JSON.stringify(json);
+    });
+    const filled = /** @type {any} */ (await smartro({ apiBase: `${origin}/` }).settle(p.attempt, { tid: p.tid, clientIp: '', details: claim.details }));
+    assert.deepEqual([filled.kind, filled.details.bank_code, filled.details.bank_name], ['paid', p.form.fn_cd, p.form.fn_name]);
+  });
+
   test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {
     const p = await smartroPaid();
     const part = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
