@@ -4,7 +4,7 @@
  * Vue), and the warnings that catch look-alike mistakes before a buyer meets them.
  */
 import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-wc/testing';
-import { needs, saysLine } from './elements.js';
+import { SCRIPT, needs, saysLine } from './elements.js';
 import type { KpgCardPicker, KpgCheckout, KpgReceipt } from '../src/index.js';
 import {
   SESSION,
@@ -174,6 +174,44 @@ describe('an SPA route change mid-payment', () => {
     const outcome = await rec.outcome();
     expect(outcome.type).to.equal('kpg-success');
     expect(el.state).to.equal('paid');
+  });
+});
+
+describe('a page the back/forward cache restores', () => {
+  // The round trip itself (a mobile payment, Back to the page as it was left) is faults.test.ts's; a page cannot
+  // leave and be restored inside a test, so here the PG's page is not navigated to (its provider's open is
+  // replaced: src/ only) and the restore is its event, pageshow with persisted set.
+  it('asks the backend about the attempt that left for the PG, once: pay() resolves with its outcome', async function () {
+    if (SCRIPT) this.skip();
+    const { providerFor } = await import('../src/registry.js');
+    const pg = providerFor('shinhan');
+    const open = pg.open;
+    pg.open = async (_session, ctx) => {
+      ctx.leavingPage();
+      return { kind: 'navigated' };
+    };
+    try {
+      const result = uniqueKey('R');
+      const { el, rec } = await checkout({ device: 'mobile', 'result-url': fixture({ key: result, body: { status: 'paid', order_no: 'T-1', tid: 'TID-1' } }) });
+      let settled: unknown;
+      const paying = el.pay().then((o) => (settled = o));
+      await waitFor(() => rec.events.some((e) => e.type === 'kpg-session'), 'no session');
+      await el.updateComplete;
+      // The record that the page left for the PG (sessionStorage, for a page loaded afresh on return).
+      const left = () => Object.keys(sessionStorage).filter((k) => k.startsWith('kpg-checkout:pending:') && k.includes(String(el.orderId))).length;
+      expect(left()).to.equal(1);
+      // A page shown again that was not in the cache (a fresh load has a new element): nothing taken up here.
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: false }));
+      expect([el.state, settled, rec.events.map((e) => e.type), left()]).to.deep.equal(['busy', undefined, ['kpg-session'], 1]);
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      const outcome = await paying;
+      expect(outcome.type).to.equal('kpg-success');
+      expect(rec.events.map((e) => e.type)).to.deep.equal(['kpg-session', 'kpg-success']);
+      expect([el.state, left()]).to.deep.equal(['paid', 0]);
+      expect((await fixtureCalls(result)).length, 'the backend asked once').to.equal(1);
+    } finally {
+      pg.open = open;
+    }
   });
 });
 
