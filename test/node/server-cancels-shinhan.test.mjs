@@ -62,6 +62,7 @@ cancelsSuite('cancels: Shinhan, keys, races', ({ engine, store, database, setup,
     first = () => s.kpg.cancel({ order_id: p.order.order_id, amount: 6000, reason: '먼저 온 반품', idempotency_key: key() });
     const late = await s.kpg.cancel({ order_id: p.order.order_id, amount: 6000, reason: '늦은 반품', idempotency_key: key() });
     assert.deepEqual([late.status, late.code, late.cancelled_amount, late.refunded_total, late.balance], ['refused', 'exceeds-balance', 0, 6000, 5000], JSON.stringify(late));
+    assert.equal(late.message, 'amount 6000 is more than what can be given back (5000).');
     assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'one PG call: the first');
   });
 

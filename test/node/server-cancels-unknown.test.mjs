@@ -277,6 +277,21 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     }
   });
 
+  test('a Smartro partial cancel lost while two other partial cancels were made at its admin site: which one is this cancel nobody can tell, so staff look', { timeout: 30_000 }, async (t) => {
+    const s = await setup(t, { pgTimeoutMs: 500 });
+    const p = await paySmartro(s);
+    await s.pgs.fault('smartro', { api: 'cancel', tid: p.tid, applied: false, status: 502 }); // not made, its answer lost
+    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분 취소', idempotency_key: key() });
+    assert.equal(lost.status, 'unknown', JSON.stringify(lost));
+    for (const amount of [1000, 3000]) {
+      const admin = await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, amount }) });
+      assert.equal(admin.status, 200, await admin.text());
+    }
+    await s.kpg.reconcile();
+    const row = (await s.kpg.cancels(p.order.order_id))?.cancels.find((c) => c.id === lost.cancel_id);
+    assert.deepEqual([row?.status, row?.code, row?.staff_check, row?.pg_message], ['unknown', 'staff-check', true, 'Smartro shows 2 new cancel(s) this one cannot be told from: check its admin site.']);
+  });
+
   test('a cancel whose instance died before it recorded the answer (left requested): left alone while its instance may still be calling (cancelSettleMs), then taken as lost and settled from the PG (made: done)', { timeout: 30_000 }, async (t) => {
     let dying = false;
     const clock = testClock();

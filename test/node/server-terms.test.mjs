@@ -124,7 +124,7 @@ for (const engine of ENGINES) {
       assert.match(some.json.message, /lacks terms 3/);
       const noHash = await s.session(order.order_id, { terms_agreed: [1, 2, 3] });
       assert.equal(noHash.status, 400);
-      assert.equal(noHash.json.field, 'terms_hash');
+      assert.deepEqual([noHash.json.field, noHash.json.message], ['terms_hash', 'terms_hash is required with terms_agreed: send the terms_hash GET {base}/terms answered.']);
       assert.equal((await store.orderState(order.order_id)).open, undefined, 'no attempt was made by a refused session');
 
       // The terms change at the PG between display and payment: a clear 409, then agreeing again works.
