@@ -386,6 +386,8 @@ test('the PG-answer cache (card list, terms): one call per key per TTL; an answe
   await assert.rejects(throwing(), /down 2/, 'a failure is not kept');
   // At most maxKeys keys: the oldest goes.
   for (const key of ['a', 'b', 'c']) await cache.get(key, async () => ({ ok: true, key }), () => true);
+  // ...and only the oldest: the two newest (maxKeys 2) are both still kept.
+  for (const key of ['b', 'c']) assert.deepEqual(await cache.get(key, async () => ({ ok: false, key: 'asked again' }), () => true), { ok: true, key }, key);
   let again = 0;
   await cache.get('a', async () => (++again, { ok: true }), () => true);
   assert.equal(again, 1, 'the oldest key was dropped');
