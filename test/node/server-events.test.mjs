@@ -374,6 +374,11 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     const multiple = await s.paidOrder();
     assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
     assert.match(String((await s.eventsOf(multiple.order.order_id))[0].deliveries[0].last_error), /^HTTP 300 \(a redirect: not followed\)/);
+    // 400, the first status past the redirects, is a failure that is not called a redirect.
+    hook.state.answer = () => ({ status: 400 });
+    const bad = await s.paidOrder();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    assert.equal((await s.eventsOf(bad.order.order_id))[0].deliveries[0].last_error, 'HTTP 400: receiver says 400');
 
     // 200 with a 2xx body counts; so a second order is delivered at once, while the first waits for its retry.
     hook.state.answer = () => ({ status: 200 });
