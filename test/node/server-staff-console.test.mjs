@@ -405,6 +405,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     // A run already going (the reconcileEveryMs timer here, or another instance) holds the lock: this one does nothing.
     const busy = await (await s.kpg.store()).exclusive('kpg-checkout:reconcile', () => s.post('/reconcile', {}));
     assert.deepEqual([busy?.status, busy?.json.ran], [200, false]);
+    // ...and says it did nothing: nothing settled, expired or found by this call.
+    const j = busy?.json;
+    assert.deepEqual([j.settled, j.unsettled, j.expired, j.pruned, j.cancels], [[], [], [], { refusals: 0, attempts: 0, events: 0 }, { settled: [], unknown: [], found: [], attention: [] }]);
     assert.deepEqual(await lastAnswer(), ['reconcile', 'not run: already running']);
     assert.equal((await s.post('/reconcile', { now: true })).status, 400);
     const last = (await s.get('/audit?limit=1')).json.items[0];
