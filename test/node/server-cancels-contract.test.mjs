@@ -49,7 +49,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   const cancels = () => cancelsWith();
 
   /** A paid card payment at `provider` (Shinhan) of `amount` (11,000), as the store records one. */
-  async function paid({ provider = 'shinhan', amount = 11000 } = {}) {
+  async function paid({ provider = 'shinhan', amount = 11000, discount = 0 } = {}) {
     const s = store();
     const smartro = provider === 'smartro';
     const a = await s.insertAttempt(
@@ -59,7 +59,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.ok(a);
     await s.transition(a.order_no, 'claim', {}, at());
     const tid = smartro ? `${MID}0101261130${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}` : `T${uid()}`;
-    const p = await s.pay(a.order_no, { tid }, at());
+    const p = await s.pay(a.order_no, { tid, ...(discount ? { discount_amount: discount } : {}) }, at());
     assert.ok(p.ok, JSON.stringify(p));
     return p.attempt;
   }
@@ -70,6 +70,9 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 10000, 10000, 0]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+    // kpg.cancels(order_id), the order's view, says the same.
+    const view = await c.orderView(a.order_id);
+    assert.deepEqual([view?.status, view?.refunded_total, view?.balance], ['refunded', 10000, 0]);
   });
 
   test('a whole cancel of 10,000 of 11,000 found at the PG (its admin site): recorded, and the payment refunded: nothing is left at the PG', async () => {
@@ -209,7 +212,19 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     const found = await c.recheck(/** @type {any} */ (await s.getAttempt(a.order_no)));
     assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.pg_ref]), [['partial', 4000, 'part:1']]);
     assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
-    assert.deepEqual((await s.cancelsOf('smartro', tid)).map((x) => [x.amount, x.pg_ref?.startsWith('staff:') ? 'recorded by staff' : x.pg_ref]), [[6000, 'recorded by staff'], [4000, 'part:1']]);
+    assert.deepEqual((await s.cancelsOf('smartro', tid)).map((x) => [x.amount, x.kind, x.pg_ref?.startsWith('staff:') ? 'recorded by staff' : x.pg_ref]), [[6000, 'partial', 'recorded by staff'], [4000, 'partial', 'part:1']]);
+    assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
+  });
+
+  test('staff record a cancel of what is left after a promotion discount (10,000 of 11,000, 1,000 discounted): a full cancel, the payment refunded; less is partial', async () => {
+    const { c } = cancels();
+    const s = store();
+    const a = await paid({ discount: 1000 });
+    const part = await c.recordCancel({ order_id: a.order_id, amount: 4000, reason: '관리자 사이트 부분취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([part.status, part.balance], ['done', 6000]);
+    const rest = await c.recordCancel({ order_id: a.order_id, amount: 6000, reason: '관리자 사이트 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([rest.status, rest.balance], ['done', 0]);
+    assert.deepEqual((await s.cancelsOf('shinhan', /** @type {string} */ (a.tid))).map((x) => [x.amount, x.kind]), [[4000, 'partial'], [6000, 'full']]);
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
 
