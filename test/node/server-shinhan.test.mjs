@@ -534,6 +534,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     const big = s.shop.add({ amount: 1200000 });
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '07' });
     assert.deepEqual([r.status, r.json.field], [400, 'install_month'], 'BC offers 2-6 months');
+    // One month is no installment plan (2 months at least), whatever the card's range says.
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '01' });
+    assert.deepEqual([r.status, r.json.field, r.json.message], [400, 'install_month', 'Card S001 does not offer 1 months.']);
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '06' });
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).install_month, '06');
