@@ -310,8 +310,18 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       const again = await s.session();
       assert.deepEqual([again.status, again.json.code], [409, 'attempt-in-progress'], 'no second payment while the first is in doubt');
       s.clock.advance(31 * 60_000); // past the 30-minute confirm window
-      await s.kpg.reconcile();
+      const report = await s.kpg.reconcile();
       assert.equal(await s.status(orderNo), 'unknown', 'a failed confirm-info is no "no payment"');
+      // Staff read why (report.unsettled[].why): what went wrong in asking, never a refusal it was not.
+      const why = {
+        '500': 'The PG answered HTTP 500 without a usable ret_code.',
+        '404 (HTML)': 'The PG answered HTTP 404 without JSON.',
+        '503 (HTML)': 'The PG answered HTTP 503 without JSON.',
+        timeout: 'The PG did not answer within 1.5 s.',
+        'malformed (200, not JSON)': 'The PG answered HTTP 200 without JSON.',
+        'malformed (200, JSON of another shape)': 'The PG answered HTTP 200 without a usable ret_code.',
+      }[mode];
+      assert.deepEqual(report.unsettled.filter((u) => u.order_no === orderNo).map((u) => u.why), [why]);
       assert.equal((await s.session()).status, 409);
       // Once confirm-info answers, the money found is recorded (and only then may the order move on).
       s.pg.search = 'ok';

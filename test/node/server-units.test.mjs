@@ -152,6 +152,9 @@ test('card numbers show at most the first 6 and the last 4 digits; the slip keep
   // Several partial cancels come as a list: each entry keeps only its own fields, none is dropped.
   const parts = slip({ tid: 'T', partCancelInfo: [{ transAmt: '1000', x: 1 }, { transAmt: '2000', acctNo: '1' }] }).partCancelInfo;
   assert.deepEqual(parts, [{ transAmt: '1000' }, { transAmt: '2000' }]);
+  // What is not an object where one belongs (the receipt API's JSON is the PG's) passes as nothing, never as {}.
+  // (As the browser gets it: JSON.)
+  assert.deepEqual(JSON.parse(JSON.stringify(slip({ tid: 'T', merchantInfo: ['상점', null, { coNm: 'a' }], partCancelInfo: '1000' }))), { tid: 'T', merchantInfo: [null, null, { coNm: 'a' }] });
 });
 
 test('PG order numbers: unique, at most 50 characters, Smartro Moids letters and digits only', () => {

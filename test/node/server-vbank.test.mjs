@@ -556,6 +556,34 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     assert.equal((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 })).status, 200);
   });
 
+  test('issue 19 item 2: an unknown 가상계좌 return whose attempt another writer refuted first (this refutation finds nothing to move): the return answers with the attempt as it is', async (t) => {
+    const s = await setup(t, {
+      wrap: (inner) =>
+        storeWith(inner, {
+          transition: async (own, orderNo, name, ...rest) => {
+            // Another instance (the same forged post, twice) refutes it just before this refutation's write.
+            if (name === 'refute') await own(orderNo, name, ...rest);
+            return own(orderNo, name, ...rest);
+          },
+        }),
+    });
+    const order = s.shop.add();
+    const orderNo = (await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' })).json.order_no;
+    const r = await forgedVbankReturn(s, orderNo);
+    assert.equal(r.status, 200, await r.text());
+    assert.deepEqual([(await s.result(orderNo)).status, (await store().getAttempt(orderNo))?.claimed_tid], ['pending', null]);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((x) => x.code), ['vbank-unverified']);
+  });
+
+  test('a 가상계좌 return whose pay_amt is not written in digits only (+11000, 0x2AF8: numbers JavaScript reads as 11,000) is refused amount-mismatch, nothing asked of the PG', async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const orderNo = (await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2, pgcode: 'selpay' })).json.order_no;
+    for (const pay_amt of ['+11000', '0x2AF8', '1.1e4']) assert.equal((await forgedVbankReturn(s, orderNo, { pay_amt })).status, 200, pay_amt);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((x) => x.code), ['amount-mismatch', 'amount-mismatch', 'amount-mismatch']);
+    assert.deepEqual([(await store().getAttempt(orderNo))?.status, (await store().getAttempt(orderNo))?.claimed_tid], ['pending', null]);
+  });
+
   test('issue 19 item 2: reconcile() asks about EVERY waiting account, least recently checked first: 501 older parked accounts do not hide a genuine deposit', async (t) => {
     const s = await setup(t);
     // 501 accounts parked long ago (as the old server recorded forged returns: confirm-info knows none of them).
