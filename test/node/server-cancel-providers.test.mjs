@@ -484,6 +484,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(cancelHashData({ tid, merchantKey: 'KEY', cancelAmt: '11000', partialCancelCode: '0' }), Buffer.from(md5).toString('base64'));
     const parsed = parseCancelAnswer('PayMethod=CARD&PayName=%BD%C5%BF%EB%C4%AB%B5%E5&ResultCode=2001&ResultMsg=%C3%EB%BC%D2+%BC%BA%B0%F8&CancelNum=12345678\n');
     assert.deepEqual(parsed, { PayMethod: 'CARD', PayName: '신용카드', ResultCode: '2001', ResultMsg: '취소 성공', CancelNum: '12345678' });
+    // A name without "=" is that name with no value; a one-letter name is a name; the first of a name twice wins.
+    assert.deepEqual(parseCancelAnswer('X=1&Flag&&ResultCode=2001&ResultCode=3001&=orphan'), { X: '1', Flag: '', ResultCode: '2001' });
     assert.deepEqual([...encodeEucKr('가A똠😀')], [0xb0, 0xa1, 0x41, 0x3f, 0x3f], 'outside KS X 1001: "?"');
     // U+FFFD (what a mis-decoded reason carries) is no EUC-KR character either: "?", not the byte pair of
     // the first invalid sequence the decoder turned into U+FFFD while the table was built.
