@@ -393,6 +393,20 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual([filled.kind, filled.details.bank_code, filled.details.bank_name], ['paid', p.form.fn_cd, p.form.fn_name]);
   });
 
+  test("a receipt's cancel date and time written blank (as for a payment no cancel ended) are read as none; a time longer than HHmmss is no receipt", async (t) => {
+    const p = await smartroPaid();
+    /** @param {Record<string, string>} fields */
+    const withFields = (fields) =>
+      rewritingProxy(t, (text) => {
+        if (!text.trimStart().startsWith('{')) return text;
+        return JSON.stringify({ ...JSON.parse(text), ...fields });
+      });
+    const blank = await smartro({ apiBase: `${await withFields({ ccDt: '', ccTm: '' })}/` }).cancelState(p.attempt, p.tid);
+    assert.deepEqual(blank.ok && [blank.state.state, blank.state.entries], ['approved', []], JSON.stringify(blank));
+    const long = await smartro({ apiBase: `${await withFields({ ccTm: '1230000' })}/` }).cancelState(p.attempt, p.tid);
+    assert.equal(long.ok, false, JSON.stringify(long));
+  });
+
   test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {
     const p = await smartroPaid();
     const part = await smartro({ cancelPassword: SMARTRO_PASSWORD }).cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
