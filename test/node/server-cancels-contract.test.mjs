@@ -183,7 +183,8 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     await s.transition(a.order_no, 'issue', { claimed_tid: `V${uid()}`, pay_method: 'VBANK', bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03' }, at());
     const { c, woken, logs } = cancels();
     const answer = await c.cancel({ order_id: a.order_id, reason: '주문 취소', idempotency_key: `k-${uid()}` });
-    assert.deepEqual([answer.status, answer.code, answer.cancelled_amount], ['done', 'account-closed', 0]);
+    assert.deepEqual([answer.status, answer.code, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 'account-closed', 0, 0, 0]);
+    assert.equal(answer.message, 'The virtual account was closed before any deposit: no money to give back.');
     // What the shop's log says: the close (info: done), and the attempt's transition with its from and to.
     const mine = logs.filter((l) => l.order_no === a.order_no);
     assert.deepEqual(mine.map((l) => [l.event, l.level, l.what ?? l.transition, l.outcome ?? `${l.from} -> ${l.to}`]), [

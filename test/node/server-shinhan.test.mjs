@@ -574,6 +574,8 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200);
     assert.equal(r.res.headers.get('content-type'), 'text/html; charset=utf-8');
     assert.match(r.text, /<script>window\.close\(\);<\/script>/);
+    // A fixed text for the buyer, should the window stay open.
+    assert.match(r.text, /결제 결과를 쇼핑몰 창으로 전달하고 있습니다\. 이 창이 닫히지 않으면 직접 닫아 주세요\./);
     assert.equal(s.pg.confirms.length, 1);
     assert.deepEqual(s.pg.confirms[0], { client_id: CLIENT_ID, order_no: orderNo, confirm_token: `tok-${orderNo}`, ip_addr: '127.0.0.1' });
     const res = await s.result(orderNo);
@@ -636,6 +638,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     // (one pinned clock: the six refusals share their time, so their order is not compared)
     const seen = added.map((x) => `${x.code} ${x.order_no ?? '-'}`).sort();
     assert.deepEqual(seen, [`bad-return ${orderNo}`, `bad-return ${long.slice(0, 64)}`, ...Array(4).fill('bad-return -')].sort());
+    assert.deepEqual([...new Set(added.map((x) => x.message))], ['The return_url body is malformed.']);
     assert.equal((await s.result(orderNo)).json.status, 'pending', 'nothing changed');
   });
 
