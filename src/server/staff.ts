@@ -56,10 +56,13 @@ export function createStaffRoutes(deps: StaffDeps) {
   const app = new Hono<{ Bindings: { clientIp?: string } }>();
 
   /** CSRF first, then the shop's own check of who this is. */
+  /** Without authorizeStaff there is no console: every staff route, the page and its script are 404. */
+  const noStaff = () => new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+
   async function staffOf(c: Context): Promise<string> {
     await deps.ready();
     const request = c.req.raw;
-    if (!deps.authorizeStaff) throw new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+    if (!deps.authorizeStaff) throw noStaff();
     if (request.headers.get(STAFF_HEADER) !== '1') {
       throw new HttpError(403, 'staff-header-missing', `Staff requests carry the header ${STAFF_HEADER}: 1 (a cross-site form cannot).`);
     }
@@ -194,7 +197,7 @@ export function createStaffRoutes(deps: StaffDeps) {
   // script from the package (dist/kpg-admin.js). A browser's navigation sends no custom header, so these two
   // take none; they hold no data (everything the page shows comes through the guarded routes below).
   const consolePage = (c: Context) => {
-    if (!deps.authorizeStaff) throw new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+    if (!deps.authorizeStaff) throw noStaff();
     const api = new URL(c.req.url).pathname.replace(/\/+$/, '');
     return new Response(consoleHtml(api), {
       status: 200,
@@ -212,7 +215,7 @@ export function createStaffRoutes(deps: StaffDeps) {
   app.get('/', consolePage);
   app.get('/:slash{/?}', consolePage);
   app.get('/kpg-admin.js', async () => {
-    if (!deps.authorizeStaff) throw new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
+    if (!deps.authorizeStaff) throw noStaff();
     const code = await readFile(new URL('../kpg-admin.js', import.meta.url), 'utf8').catch(() => undefined);
     if (code === undefined) throw new HttpError(404, 'not-built', 'dist/kpg-admin.js is missing: run npm run build.');
     return new Response(code, { status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } });

@@ -490,7 +490,10 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.equal(await script.text(), await readFile(new URL('../../dist/kpg-admin.js', import.meta.url), 'utf8'), 'the package\'s dist/kpg-admin.js');
 
     const none = await startServer(t, store(), { ...(await sandboxes(t)).options, loadOrder: s.shop.loadOrder, authorize: s.shop.authorize, rateLimit: false, reconcileOnStart: false, now: clock.date });
-    for (const path of [...GETS, '/', '/kpg-admin.js']) assert.equal((await none.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null })).status, 404, path);
+    for (const path of [...GETS, '/', '/kpg-admin.js']) {
+      const r = await none.call(`/api/kpg/staff${path}`, { headers: STAFF, buyer: null });
+      assert.deepEqual([r.status, r.json?.code, r.json?.message], [404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).'], path);
+    }
   });
 
   test('the audit table is append-only: the database refuses UPDATE and DELETE, whoever sends them', async (t) => {

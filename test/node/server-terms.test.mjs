@@ -117,6 +117,9 @@ for (const engine of ENGINES) {
       assert.equal(without.status, 400, without.text);
       assert.equal(without.json.code, 'missing-field');
       assert.equal(without.json.field, 'terms_agreed');
+      // Not a list of numbers: says what it must be.
+      const notList = await s.session(order.order_id, { terms_agreed: 'all' });
+      assert.deepEqual([notList.status, notList.json.code, notList.json.field, notList.json.message], [400, 'invalid-field', 'terms_agreed', 'terms_agreed must be a list of the terms_no the buyer agreed to, e.g. [1, 2, 3].']);
       const shown = (await s.call(`${API}/terms?pgcode=card`)).json;
       const some = await s.session(order.order_id, { terms_agreed: [1, 2], terms_hash: shown.terms_hash });
       assert.equal(some.status, 400);

@@ -242,6 +242,17 @@ test('a server closed before it was ready neither reconciles nor starts its rela
   assert.equal(intervals.length, 0, 'no relay polling');
 });
 
+test('an engine with loadOrder but without authorize starts no payment either: it says what is missing', async () => {
+  const order = { order_id: 'A-1', amount: 11000, product_name: '테스트 상품', buyer: { id: 'buyer01', name: '홍길동' } };
+  const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false, loadOrder: () => order });
+  try {
+    const payments = await engine.paymentsOf();
+    await assert.rejects(payments.startSession(new Request('https://shop.example/api/kpg/session'), { provider: 'smartro', order_id: 'A-1', device_type: 2 }), /^Error: kpg server: authorize is not configured$/);
+  } finally {
+    await (await engine.store()).close();
+  }
+});
+
 test('an engine without loadOrder (the command line\'s) starts no payment: a session asked of it says what is missing', async () => {
   const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false });
   try {
