@@ -37,6 +37,7 @@ async function startFakePg(t) {
     /** @type {Map<string, any>} */ accepted: new Map(),
     /** order_no -> what confirm approved (the PG's own record) @type {Map<string, any>} */ approved: new Map(),
     cardListCalls: 0,
+    /** confirm's discount_amount, when it reports one @type {unknown} */ discount: undefined,
     origin: '',
   };
   pg.origin = await serve(t, async (req, res) => {
@@ -118,6 +119,7 @@ async function startFakePg(t) {
         pay_ispt_hash: hash,
         tx_date: '2021-08-31 12:59:59',
         pay_info: [{ card_cpny_cd: 'S001', card_name: 'BC카드', card_no: '940912******1234', card_aprv_no: '30001234', install_month: '03' }],
+        ...(pg.discount !== undefined ? { discount_amount: pg.discount } : {}),
       });
     }
     answer(404, { ret_code: 404, ret_msg: 'no such API' });
@@ -640,6 +642,19 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual(seen, [`bad-return ${orderNo}`, `bad-return ${long.slice(0, 64)}`, ...Array(4).fill('bad-return -')].sort());
     assert.deepEqual([...new Set(added.map((x) => x.message))], ['The return_url body is malformed.']);
     assert.equal((await s.result(orderNo)).json.status, 'pending', 'nothing changed');
+  });
+
+  test('return: confirm\'s discount_amount (a card promotion) is read leniently, as digits with commas and blanks, or a number; anything else is no discount', async (t) => {
+    const s = await setup(t);
+    for (const [said, kept] of /** @type {const} */ ([[' 1,000 ', 1000], [2000, 2000], ['1000원', 0], ['-500', 0]])) {
+      s.pg.discount = said;
+      const order = s.shop.add();
+      const started = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+      assert.equal(started.status, 200, started.text);
+      await s.approve(started.json.order_no);
+      const view = await s.kpg.cancels(order.order_id);
+      assert.deepEqual([view?.status, view?.discount, view?.balance], ['paid', kept, 11000 - kept], JSON.stringify(said));
+    }
   });
 
   test('return: the PG refusing the confirm is failed, with a fixed text for the buyer and the PG\'s words for developers', async (t) => {
