@@ -446,6 +446,12 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     const proxied = await rewritingProxy(t, (text) => text.replace('ResultCode=E304', 'ResultCode=E-304'));
     const odd = await smartro({ cancelPassword: 'not-the-password', cancelUrl: `${proxied}/cancel/payCancelNVProcess.jsp` }).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
     assert.deepEqual([odd.kind, /** @type {any} */ (odd).code], ['refused', 'pg-refused']);
+    // A refusal without ResultMsg is said by its ResultCode (or "(none)" when it has none either).
+    for (const [to, words] of [['ResultCode=E304', 'ResultCode E304'], ['ResultCode=', 'ResultCode (none)']]) {
+      const bare = await rewritingProxy(t, (text) => text.replace(/ResultCode=E304/, to).replace(/&?ResultMsg=[^&]*/, ''));
+      const r = await smartro({ cancelPassword: 'not-the-password', cancelUrl: `${bare}/cancel/payCancelNVProcess.jsp` }).cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+      assert.deepEqual([r.kind, /** @type {any} */ (r).pgMessage], ['refused', words], to);
+    }
     // An error answer's message: resultMsg, ResultMsg or message, the first that is a text that says something.
     await fault('smartro', { api: 'receipt', status: 503, moid: p.attempt.order_no });
     const said = await rewritingProxy(t, () => JSON.stringify({ resultMsg: 503, ResultMsg: '', message: 'under maintenance' }));
