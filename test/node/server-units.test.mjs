@@ -16,6 +16,7 @@ import { checkWebhooks } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
+import { isCheckViolation, isUniqueViolation } from '../../dist/server/store/sql.js';
 import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
@@ -498,4 +499,12 @@ test("Smartro's amounts in a receipt's cancels: digits (blanks around) or a whol
     assert.equal(parse(bad).success, false, `goodsAmt ${JSON.stringify(bad)}`);
     assert.equal(parse('11000', bad).success, false, `transAmt ${JSON.stringify(bad)}`);
   }
+});
+
+test("the database's answers the store reads (SQLSTATE 23505 unique, 23514 check) are told from anything else thrown: null, a string, another code", () => {
+  assert.deepEqual([isUniqueViolation({ code: '23505', constraint: 'kpg_cancels_key' }), isCheckViolation({ code: '23514' })], [true, true]);
+  for (const thrown of [null, undefined, '23505', 23505, { code: '23503' }, new Error('23505')]) {
+    assert.deepEqual([isUniqueViolation(thrown), isCheckViolation(thrown)], [false, false], String(thrown));
+  }
+  assert.deepEqual([isUniqueViolation({ code: '23514' }), isCheckViolation({ code: '23505' })], [false, false]);
 });

@@ -8,7 +8,7 @@
 import type { NewEvent } from '../events/types.js';
 import type { RefundAccount } from '../providers/types.js';
 import { insertEvents } from './events-sql.js';
-import { isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
+import { isCheckViolation, isUniqueViolation, type SqlClient, type SqlQuery } from './sql.js';
 import type { Attempt, ProviderName } from './types.js';
 
 export type CancelStatus = 'requested' | 'unknown' | 'done' | 'failed';
@@ -222,11 +222,6 @@ export function toCancel(r: Row): CancelRecord {
     requested_at: iso(r.requested_at) as string,
     settled_at: iso(r.settled_at),
   };
-}
-
-/** SQLSTATE 23514 (check_violation), with the constraint's name where the engine gives it. */
-function isCheckViolation(error: unknown): error is { code: string; constraint?: string } {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23514';
 }
 
 const MONEY = `SELECT t.provider, t.tid, t.merchant_id, t.order_no, t.order_id, t.amount, t.discount, t.disposition, t.refunded AS held,

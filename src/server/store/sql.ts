@@ -26,5 +26,13 @@ export interface SqlClient extends SqlQuery {
 
 /** PostgreSQL's SQLSTATE of a unique violation. Both engines report it as `error.code`. */
 export function isUniqueViolation(error: unknown): error is { code: string; constraint?: string } {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return sqlState(error) === '23505';
 }
+
+/** SQLSTATE 23514 (check_violation), with the constraint's name where the engine gives it. */
+export function isCheckViolation(error: unknown): error is { code: string; constraint?: string } {
+  return sqlState(error) === '23514';
+}
+
+/** A thrown value's SQLSTATE (`code`), or undefined: anything may be thrown, null and strings too. */
+const sqlState = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);

@@ -161,11 +161,11 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
         order_no: String(r.order_no),
         created_at: iso(r.event_created_at),
         target: String(r.target),
-        url: (r.url as string | null) ?? null,
+        url: r.url as string | null,
         status: r.status as StaffDelivery['status'],
         attempts: Number(r.attempts),
         next_at: iso(r.next_at),
-        last_error: (r.last_error as string | null) ?? null,
+        last_error: r.last_error as string | null,
       }));
     },
 
