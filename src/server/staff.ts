@@ -172,7 +172,8 @@ export function createStaffRoutes(deps: StaffDeps) {
   post('/cancels/confirm', async (input, by) => {
     const parsed = ConfirmSchema.safeParse(input);
     if (!parsed.success) {
-      const field = String(parsed.error.issues[0].path[0] ?? 'body');
+      // The body is an object (post() refuses anything else), so every issue names its field.
+      const field = String(parsed.error.issues[0].path[0]);
       throw new HttpError(400, 'invalid-field', `${field}: cancel_id (a number), done (true or false), amount (won, optional), note (optional, at most 500 characters).`, field);
     }
     const { cancel_id, done, amount, note } = parsed.data;

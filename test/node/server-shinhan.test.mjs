@@ -692,6 +692,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       const orderNo = await s.started();
       await s.approve(orderNo);
       assert.equal((await s.result(orderNo)).json.status, 'unknown', mode);
+      // The log says why the answer was not trusted.
+      const why = s.logs.filter((/** @type {any} */ l) => l.event === 'pg-call' && l.order_no === orderNo && l.outcome === 'unknown').map((/** @type {any} */ l) => l.message);
+      assert.deepEqual(why, [mode === 'bad-hash' ? 'pay_ispt_hash does not match: the confirm answer is not trusted.' : 'The PG confirmed a different order_no.'], mode);
       assert.deepEqual([(await s.session()).status, (await s.session()).json.code], [409, 'attempt-in-progress'], mode);
       const report = await s.kpg.reconcile();
       assert.ok(report.settled.some((x) => x.order_no === orderNo && x.to === 'paid'), mode);

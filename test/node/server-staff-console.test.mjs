@@ -478,6 +478,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     const bareRes = await fetch(`${s.base}/api/kpg/staff`, { redirect: 'manual' });
     assert.deepEqual([bareRes.status, await bareRes.text()], [200, html], '{base}/staff without its slash: the same page');
     assert.match(pageRes.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(pageRes.headers.get('cache-control'), 'no-store', 'the page names its API: never kept by a cache');
     assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.match(html, /<kpg-admin api-url="\/api\/kpg\/staff"><\/kpg-admin>/);
     assert.match(html, /<script src="\/api\/kpg\/staff\/kpg-admin.js"><\/script>/);

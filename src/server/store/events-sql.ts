@@ -71,11 +71,11 @@ function toEvent(row: Row): KpgEvent {
 function toDelivery(row: Row): Delivery {
   return {
     target: String(row.target),
-    url: (row.url as string | null) ?? null,
+    url: row.url as string | null,
     status: row.status as DeliveryStatus,
     attempts: Number(row.attempts),
     next_at: iso(row.next_at) as string,
-    last_error: (row.last_error as string | null) ?? null,
+    last_error: row.last_error as string | null,
     delivered_at: iso(row.delivered_at),
   };
 }

@@ -75,7 +75,7 @@ function toRefund(row: Row): RefundDue {
     reason: String(row.reason ?? ''),
     recorded_at: iso(row.recorded_at) as string,
     resolved_at: iso(row.resolved_at),
-    resolution: (row.resolution as string | null) ?? null,
+    resolution: row.resolution as string | null,
   };
 }
 
@@ -312,11 +312,11 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
       return rows.map((r) => ({
         at: iso(r.at) as string,
         route: String(r.route),
-        order_no: (r.order_no as string | null) ?? null,
-        order_id: (r.order_id as string | null) ?? null,
+        order_no: r.order_no as string | null,
+        order_id: r.order_id as string | null,
         code: String(r.code),
         message: String(r.message),
-        source: (r.source as string | null) ?? null,
+        source: r.source as string | null,
       }));
     },
 

@@ -72,8 +72,8 @@ type ToAttempt = (row: Row) => Attempt;
 function toFound(toAttempt: ToAttempt, row: Row): FoundAttempt {
   return {
     ...toAttempt(row),
-    buyer_name: (row.buyer_name as string | null) ?? null,
-    buyer_phone: (row.buyer_phone as string | null) ?? null,
+    buyer_name: row.buyer_name as string | null,
+    buyer_phone: row.buyer_phone as string | null,
     refunded_total: Number(row.refunded_total ?? 0),
   };
 }
@@ -139,11 +139,11 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
       return rows.map((r) => ({
         at: iso(r.at),
         route: String(r.route),
-        order_no: (r.order_no as string | null) ?? null,
-        order_id: (r.order_id as string | null) ?? null,
+        order_no: r.order_no as string | null,
+        order_id: r.order_id as string | null,
         code: String(r.code),
         message: String(r.message),
-        source: (r.source as string | null) ?? null,
+        source: r.source as string | null,
       }));
     },
 
@@ -186,10 +186,10 @@ export function createStaffStore(sql: SqlClient, toAttempt: ToAttempt): StaffSto
         at: iso(r.at),
         staff: String(r.staff),
         action: String(r.action),
-        order_id: (r.order_id as string | null) ?? null,
-        request: (r.request as string | null) ?? null,
+        order_id: r.order_id as string | null,
+        request: r.request as string | null,
         http_status: Number(r.http_status),
-        answer: (r.answer as string | null) ?? null,
+        answer: r.answer as string | null,
       }));
     },
   };
