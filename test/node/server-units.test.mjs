@@ -130,6 +130,8 @@ test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, an
   assert.equal(redact('{"apikey":"c2FuZGJveC1rZXktZm9yLXRlc3Rz"}'), '{"apikey":"[redacted]"}');
   assert.equal(redact('decoded: sandbox-key-for-tests'), 'decoded: [redacted]');
   assert.equal(redact('SPGKEY some-other-key was wrong'), 'SPGKEY [redacted] was wrong');
+  // The labels in any case, with or without blanks around their "=" / ":" (a PG or a proxy echoing a header).
+  assert.equal(redact('spgkey some-other-key, Apikey=another-key-0001, APIKEY : "third-key-0001"'), 'spgkey [redacted], Apikey=[redacted], APIKEY : "[redacted]"');
   assert.equal(redact('nothing secret, and short stays'), 'nothing secret, and short stays');
   // One key the beginning of another (a search key that extends the payment key, in any order given): the
   // longer is hidden whole, not the shorter with the rest of the longer left showing.
