@@ -253,7 +253,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     const late = await s.approve(first);
     assert.equal(late.status, 200, 'the popup still gets its closing page');
     assert.equal(s.pg.confirms.length, 0, 'a superseded attempt is never confirmed');
-    assert.ok((await store().refusals({ orderNo: first })).some((r) => r.code === 'superseded'));
+    assert.deepEqual((await store().refusals({ orderNo: first })).filter((r) => r.code === 'superseded').map((r) => r.message), ['Return for an attempt that is cancelled (superseded): not confirmed.']);
     await s.approve(second);
     assert.equal((await s.result(second)).json.status, 'paid');
   });
