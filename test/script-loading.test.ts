@@ -21,6 +21,25 @@ describe('PG script loading', () => {
     expect(shinhanScripts()).to.have.length(0); // a mobile Shinhan checkout navigates: no script either
   });
 
+  it("without script-src a PC Shinhan checkout asks for Shinhan's own script, the document's URL (not fetched here: the PG is not reachable)", async () => {
+    const taken: string[] = [];
+    const append = document.head.append;
+    document.head.append = function (this: HTMLHeadElement, ...nodes: Array<Node | string>) {
+      const script = nodes.find((n): n is HTMLScriptElement => n instanceof HTMLScriptElement && n.src.startsWith('https://payspg.shinhan.com/'));
+      if (!script) return append.apply(this, nodes);
+      taken.push(script.src);
+      queueMicrotask(() => script.onerror?.(new Event('error'))); // as an unreachable host would answer
+    };
+    try {
+      const orderId = await newOrder();
+      await mount(html`<kpg-checkout provider="shinhan" device="pc" session-url="/api/kpg/session" result-url="/api/kpg/result" order-id=${orderId}></kpg-checkout>`);
+      await waitFor(() => taken.length > 0, 'no script asked for');
+      expect(taken).to.deep.equal(['https://payspg.shinhan.com/businessPayment/unifiedPay/script']);
+    } finally {
+      document.head.append = append;
+    }
+  });
+
   it('a PC Shinhan checkout fetches it as soon as it appears, once', async () => {
     const src = `${SHINHAN_SANDBOX}/businessPayment/unifiedPay/script`;
     const [first, second] = [await newOrder(), await newOrder('p2')];

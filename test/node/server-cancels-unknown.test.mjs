@@ -323,6 +323,33 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
   });
 
+  test('a lost cancel another instance settles first (between this one\'s read and its write): this reconcile leaves it as that instance recorded it, no error', { timeout: 30_000 }, async (t) => {
+    let dying = false;
+    const clock = testClock();
+    const s = await setup(t, {
+      cancelSettleMs: 60_000,
+      now: clock.date,
+      wrap: (/** @type {any} */ inner) =>
+        storeWith(inner, {
+          settleCancel: async (own, id, settlement, ...rest) => {
+            if (dying) throw new Error('the instance stopped');
+            // Another instance's reconcile settles it from the PG just before this one marks it lost.
+            if (settlement.code === 'instance-lost') await own(id, { status: 'done', amount: 11000, pg_ref: 'full', nothing_left: true }, ...rest);
+            return own(id, settlement, ...rest);
+          },
+        }),
+    });
+    const p = await payShinhan(s);
+    dying = true;
+    await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() }), /the instance stopped/);
+    dying = false;
+    const [left] = (await s.kpg.cancels(p.order.order_id))?.cancels ?? [];
+    clock.advance(60_000);
+    await s.kpg.reconcile();
+    assert.deepEqual(s.logs.filter((l) => l.event === 'error'), []);
+    assert.deepEqual([(await store().getCancel(left.id))?.status, (await store().getAttempt(p.orderNo))?.status], ['done', 'refunded']);
+  });
+
   test("the promotion rule: two partial cancels of 5,000 on 10,000 with 1,000 off: the ledger records 5,000 then 4,000, as the PG answered", async (t) => {
     const s = await setup(t);
     const p = await payShinhan(s, { amount: 10000 }, { card_cpny_cd: 'S009' });
