@@ -248,6 +248,40 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
 
+  test('a Shinhan whole cancel in doubt while confirm-info says tx_stat 3 (some cancelled, not everything): not done; once old, failed with what confirm-info said', async () => {
+    let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
+    const shinhan = {
+      name: 'shinhan',
+      async cancel() {
+        return { kind: 'unknown', message: 'The PG did not answer within 5 s.' };
+      },
+      async cancelState() {
+        return { ok: true, state };
+      },
+    };
+    const { c } = cancelsWith({ shinhan });
+    const a = await paid();
+    const lost = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.equal(lost.status, 'unknown');
+    state = { state: 'partial', cancelledTotal: 0, entries: [] };
+    const cancel = /** @type {any} */ (await store().getCancel(/** @type {number} */ (lost.cancel_id)));
+    assert.equal((await c.settleFromPg(cancel, 'reconcile')).status, 'unknown', 'young: maybe still on its way');
+    clock.advance(60_000);
+    const after = await c.settleFromPg(cancel, 'reconcile');
+    assert.deepEqual([after.status, after.code, after.pg_message], ['failed', 'not-cancelled', 'confirm-info says tx_stat 3 (not everything cancelled).']);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
+  });
+
+  test('a cancel in doubt of a PG this server is no longer configured for is left as it is (nothing to ask), no error', async () => {
+    const smartro = { name: 'smartro', cancels: true, async cancel() { return { kind: 'unknown', message: 'no answer' }; } };
+    const a = await paid({ provider: 'smartro' });
+    const lost = await cancelsWith({ smartro }).c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    const cancel = /** @type {any} */ (await store().getCancel(/** @type {number} */ (lost.cancel_id)));
+    clock.advance(60_000);
+    const after = await cancelsWith({}).c.settleFromPg(cancel, 'reconcile');
+    assert.deepEqual([after.id, after.status], [cancel.id, 'unknown']);
+  });
+
   test("a Smartro whole cancel in doubt, and the receipt shows the payment cancelled by another amount (a partial cancel made at its admin site meanwhile, then ours of the rest): staff check it, never done with the ledger's balance", async () => {
     const entry = (/** @type {string} */ ref, /** @type {number} */ amount) => ({ ref, amount, at: null, cancelId: null, reason: null });
     let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
