@@ -17,6 +17,7 @@ import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
 import { isCheckViolation, isUniqueViolation } from '../../dist/server/store/sql.js';
+import { resolveReturnTo } from '../../dist/server/payments/sessions.js';
 import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
@@ -509,4 +510,13 @@ test("the database's answers the store reads (SQLSTATE 23505 unique, 23514 check
     assert.deepEqual([isUniqueViolation(thrown), isCheckViolation(thrown)], [false, false], String(thrown));
   }
   assert.deepEqual([isUniqueViolation({ code: '23514' }), isCheckViolation({ code: '23505' })], [false, false]);
+});
+
+test("return_to: the shop's own origin only; without one, the origin's root (whatever path publicBaseUrl has)", () => {
+  assert.equal(resolveReturnTo(undefined, 'https://shop.example/mall/'), 'https://shop.example/');
+  assert.equal(resolveReturnTo('/orders/1?x=1', 'https://shop.example/mall/'), 'https://shop.example/orders/1?x=1');
+  assert.equal(resolveReturnTo('done', 'https://shop.example/mall/'), 'https://shop.example/mall/done');
+  for (const other of ['https://evil.example/', '//evil.example/x', 'javascript:alert(1)']) {
+    assert.throws(() => resolveReturnTo(other, 'https://shop.example/mall/'), (/** @type {any} */ e) => e.status === 400 && e.field === 'return_to' && e.message === 'return_to must be on https://shop.example.', other);
+  }
 });
