@@ -47,6 +47,9 @@ test('parseResultForm: EUC-KR, UTF-8, a lone syllable that is valid UTF-8, UrlEn
   // (fn_name: Smartro's text, where an ASCII GoodsName says nothing).
   assert.equal(parseResultForm(Buffer.from(`GoodsName=${encodeURIComponent(encodeURIComponent('테스트'))}`)).GoodsName, '테스트');
   assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&fn_name=${encodeURIComponent(encodeURIComponent('BC카드'))}`))), [['GoodsName', 'Book'], ['fn_name', 'BC카드']]);
+  // ...and so do the buyer's name alone, and the result message alone (a refusal carries no card name).
+  assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&BuyerName=${encodeURIComponent(encodeURIComponent('홍길동'))}`))), [['GoodsName', 'Book'], ['BuyerName', '홍길동']]);
+  assert.deepEqual(Object.entries(parseResultForm(Buffer.from(`GoodsName=Book&ResultMsg=${encodeURIComponent(encodeURIComponent('카드 한도 초과'))}`))), [['GoodsName', 'Book'], ['ResultMsg', '카드 한도 초과']]);
   // UrlEncode=Y alone says so, in each spelling the guide and the samples use, when no Korean text gives it
   // away (an ASCII GoodsName, no fn_name): the base64 SignValue is decoded the second time.
   for (const flag of ['UrlEncode=Y', 'URLEncode=Y', 'urlEncode=y']) {
