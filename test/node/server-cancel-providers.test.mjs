@@ -405,6 +405,17 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual(blank.ok && [blank.state.state, blank.state.entries], ['approved', []], JSON.stringify(blank));
     const long = await smartro({ apiBase: `${await withFields({ ccTm: '1230000' })}/` }).cancelState(p.attempt, p.tid);
     assert.equal(long.ok, false, JSON.stringify(long));
+    // The state by stateCd alone, or by stateNm alone (the document lists both, without values).
+    for (const drop of ['stateNm', 'stateCd']) {
+      const one = await rewritingProxy(t, (text) => {
+        if (!text.trimStart().startsWith('{')) return text;
+        const json = JSON.parse(text);
+        delete json[drop];
+        return JSON.stringify(json);
+      });
+      const state = await smartro({ apiBase: `${one}/` }).cancelState(p.attempt, p.tid);
+      assert.deepEqual(state.ok && [state.state.state, state.state.entries], ['approved', []], `without ${drop}: ${JSON.stringify(state)}`);
+    }
   });
 
   test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {
