@@ -292,7 +292,12 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     assert.deepEqual([row?.status, row?.code, row?.staff_check, row?.pg_message], ['unknown', 'staff-check', true, 'Smartro shows 2 new cancel(s) this one cannot be told from: check its admin site.']);
   });
 
-  test('a cancel whose instance died before it recorded the answer (left requested): left alone while its instance may still be calling (cancelSettleMs), then taken as lost and settled from the PG (made: done)', { timeout: 30_000 }, async (t) => {
+  /**
+   * A Shinhan payment whose whole cancel the PG made while the instance that sent it stopped before recording
+   * the answer: the cancel is left `requested`, on a pinned clock. `beforeLost` runs as a reconcile marks it lost.
+   * @param {import('node:test').TestContext} t @param {(own: any, id: number, rest: any[]) => Promise<unknown>} [beforeLost]
+   */
+  async function leftRequested(t, beforeLost) {
     let dying = false;
     const clock = testClock();
     const s = await setup(t, {
@@ -300,9 +305,10 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
       now: clock.date,
       wrap: (/** @type {any} */ inner) =>
         storeWith(inner, {
-          settleCancel: async (own, ...args) => {
+          settleCancel: async (own, id, settlement, ...rest) => {
             if (dying) throw new Error('the instance stopped');
-            return own(...args);
+            if (beforeLost && settlement.code === 'instance-lost') await beforeLost(own, id, rest);
+            return own(id, settlement, ...rest);
           },
         }),
     });
@@ -312,6 +318,11 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     dying = false;
     const [left] = (await s.kpg.cancels(p.order.order_id))?.cancels ?? [];
     assert.equal(left?.status, 'requested', 'the PG made it; nobody recorded its answer');
+    return { s, clock, p, left };
+  }
+
+  test('a cancel whose instance died before it recorded the answer (left requested): left alone while its instance may still be calling (cancelSettleMs), then taken as lost and settled from the PG (made: done)', { timeout: 30_000 }, async (t) => {
+    const { s, clock, p, left } = await leftRequested(t);
     clock.advance(59_000);
     const young = await s.kpg.reconcile();
     assert.deepEqual([[...young.cancels.settled, ...young.cancels.unknown].filter((c) => c.cancel_id === left.id).length, (await store().getCancel(left.id))?.status], [1, 'requested'], 'reported, not touched: its instance may still be calling');
@@ -324,26 +335,8 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
   });
 
   test('a lost cancel another instance settles first (between this one\'s read and its write): this reconcile leaves it as that instance recorded it, no error', { timeout: 30_000 }, async (t) => {
-    let dying = false;
-    const clock = testClock();
-    const s = await setup(t, {
-      cancelSettleMs: 60_000,
-      now: clock.date,
-      wrap: (/** @type {any} */ inner) =>
-        storeWith(inner, {
-          settleCancel: async (own, id, settlement, ...rest) => {
-            if (dying) throw new Error('the instance stopped');
-            // Another instance's reconcile settles it from the PG just before this one marks it lost.
-            if (settlement.code === 'instance-lost') await own(id, { status: 'done', amount: 11000, pg_ref: 'full', nothing_left: true }, ...rest);
-            return own(id, settlement, ...rest);
-          },
-        }),
-    });
-    const p = await payShinhan(s);
-    dying = true;
-    await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() }), /the instance stopped/);
-    dying = false;
-    const [left] = (await s.kpg.cancels(p.order.order_id))?.cancels ?? [];
+    // Another instance's reconcile settles it from the PG just before this one marks it lost.
+    const { s, clock, p, left } = await leftRequested(t, (own, id, rest) => own(id, { status: 'done', amount: 11000, pg_ref: 'full', nothing_left: true }, ...rest));
     clock.advance(60_000);
     await s.kpg.reconcile();
     assert.deepEqual(s.logs.filter((l) => l.event === 'error'), []);
