@@ -55,10 +55,10 @@ export const ConfirmSchema = z.object({
 export function createStaffRoutes(deps: StaffDeps) {
   const app = new Hono<{ Bindings: { clientIp?: string } }>();
 
-  /** CSRF first, then the shop's own check of who this is. */
   /** Without authorizeStaff there is no console: every staff route, the page and its script are 404. */
   const noStaff = () => new HttpError(404, 'not-found', 'No kpg-checkout staff routes here (authorizeStaff is not configured).');
 
+  /** CSRF first, then the shop's own check of who this is. */
   async function staffOf(c: Context): Promise<string> {
     await deps.ready();
     const request = c.req.raw;

@@ -24,6 +24,9 @@ export interface SqlClient extends SqlQuery {
   close(): Promise<void>;
 }
 
+/** A thrown value's SQLSTATE (`code`), or undefined: anything may be thrown, null and strings too. */
+const sqlState = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
+
 /** PostgreSQL's SQLSTATE of a unique violation. Both engines report it as `error.code`. */
 export function isUniqueViolation(error: unknown): error is { code: string; constraint?: string } {
   return sqlState(error) === '23505';
@@ -33,6 +36,3 @@ export function isUniqueViolation(error: unknown): error is { code: string; cons
 export function isCheckViolation(error: unknown): error is { code: string; constraint?: string } {
   return sqlState(error) === '23514';
 }
-
-/** A thrown value's SQLSTATE (`code`), or undefined: anything may be thrown, null and strings too. */
-const sqlState = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
