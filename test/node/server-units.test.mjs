@@ -270,6 +270,21 @@ test('an engine without loadOrder (the command line\'s) starts no payment: a ses
   }
 });
 
+test("an engine without Shinhan asked for Shinhan's card list or terms (its own code, not a route: the routes check first) says the shop does not take Shinhan payments, a 404, not a TypeError", async () => {
+  const engine = createEngine({ publicBaseUrl: 'https://shop.example', smartro, database: { memory: true }, log: false });
+  try {
+    const payments = await engine.paymentsOf();
+    for (const ask of [() => payments.cardList('card'), () => payments.terms('card')]) {
+      await assert.rejects(ask(), (/** @type {any} */ e) => {
+        assert.deepEqual([e.status, e.code, e.message], [404, 'unsupported-provider', 'This shop does not take Shinhan payments.']);
+        return true;
+      });
+    }
+  } finally {
+    await (await engine.store()).close();
+  }
+});
+
 test('createKpgServer refuses what it cannot run safely, saying what to fix', async () => {
   const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true };
   assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, authorize: undefined })), /authorize\(\{ request, order \}\) is required/);

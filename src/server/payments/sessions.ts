@@ -176,8 +176,8 @@ async function checkCard(ctx: PaymentsContext, pgcode: string, code: string, mon
   }
 }
 
-/** Shinhan's card list for a pgcode the shop offers, fetched once per cardListTtlMs. */
-export function cardList(ctx: PaymentsContext, pgcode: string) {
+/** Shinhan's card list for a pgcode the shop offers, fetched once per cardListTtlMs (async: a pgcode it refuses rejects, never throws). */
+export async function cardList(ctx: PaymentsContext, pgcode: string) {
   // Only the pgcodes the shop offers are proxied (and cached): no upstream call for anything else.
   const shinhan = shinhanFor(ctx, pgcode);
   return ctx.caches.cards.get(pgcode, () => shinhan.cardList(pgcode), (v) => v.ok);
