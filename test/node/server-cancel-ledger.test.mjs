@@ -197,6 +197,32 @@ for (const engine of ENGINES) {
       assert.equal(end?.refunded?.status, 'refunded');
     });
 
+    test('paidToRecheck: the paid payments since a time, the longest finished first, whatever order they were paid in', async () => {
+      // From a generated mutant (mutate:full --sample, seed 1217) that dropped the sort: the UPDATE's RETURNING
+      // gives rows in the order the database wrote them. Three payments a day after the suite's clock, paid
+      // in another order than their finished_at (each pay at its own instant), so the two orders differ.
+      const day = Date.parse(now()) + 86_400_000;
+      const at = (/** @type {number} */ s) => new Date(day + s * 1000).toISOString();
+      const made = [];
+      for (const _ of [1, 2, 3]) {
+        const a = await store.insertAttempt(
+          { order_no: uid('N'), order_id: uid('O'), provider: 'shinhan', merchant_id: 'kpgdemo01', amount: 11000, product_name: '재확인', user_id: 'buyer01', device_type: 2, pgcode: 'card', pay_method: null, return_to: null, app_scheme: null, nonce: randomBytes(8).toString('hex') },
+          at(0),
+        );
+        assert.ok(a);
+        made.push(a.order_no);
+      }
+      for (const [i, finished] of [[0, 30], [1, 10], [2, 20]]) {
+        await store.transition(made[i], 'claim', {}, at(finished - 1));
+        assert.ok((await store.pay(made[i], { tid: `T${uid()}` }, at(finished))).ok);
+      }
+      const taken = await store.paidToRecheck(at(0), 10, at(60));
+      assert.deepEqual(taken.map((a) => a.order_no), [made[1], made[2], made[0]], 'oldest finished first');
+      // A batch of two takes the two checked longest ago (then the longest finished), in finished order.
+      assert.deepEqual((await store.paidToRecheck(at(0), 2, at(61))).map((a) => a.order_no), [made[1], made[2]]);
+      assert.deepEqual((await store.paidToRecheck(at(0), 2, at(62))).map((a) => a.order_no), [made[1], made[0]], 'made[0], checked at 60, and made[1], the longest finished of the two checked at 61');
+    });
+
     test('store.transition never moves a payment to refunded: only the ledger does', async () => {
       const p = await payment();
       await assert.rejects(store.transition(p.attempt.order_no, /** @type {any} */ ('refund'), {}, now()), /cancels ledger/);
