@@ -377,7 +377,9 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual([mine.type, mine.target, mine.status, mine.last_error, mine.url], ['payment.paid', 'handler', 'dead', 'warehouse API: 503', null]);
     const webhook = dead.json.items.find((/** @type {any} */ d) => d.order_id === p.order.order_id && d.target !== 'handler');
     assert.deepEqual([webhook?.type, webhook?.status, webhook?.url], ['payment.paid', 'dead', hook], 'a webhook is listed with its url (never its secret)');
-    parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, (await s.get('/deliveries?status=failing')).json, 'failing');
+    const failing = (await s.get('/deliveries?status=failing')).json;
+    parses(server.DeliveriesAnswerSchema, consoleSide.DeliveriesSchema, failing, 'failing');
+    assert.deepEqual(failing.items.filter((/** @type {any} */ d) => d.order_id === p.order.order_id), [], 'a dead delivery is not listed as failing (still being retried)');
     down = false;
     const retried = await s.post('/deliveries/retry', { event_id: mine.event_id });
     assert.equal(retried.status, 200, retried.text);
