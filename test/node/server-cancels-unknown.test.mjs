@@ -201,7 +201,8 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     const s = await setup(t, { pgTimeoutMs: 500 });
     const p = await payShinhan(s);
     await s.pgs.fault('shinhan', { api: 'cancel/partial', tid: p.tid, status: 502 }); // made, its answer lost
-    const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() });
+    const asked = { order_id: p.order.order_id, amount: 1000, reason: '부분', idempotency_key: key() };
+    const lost = await s.kpg.cancel(asked);
     assert.equal(lost.status, 'unknown');
     const admin = await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, reason: '관리자 취소' }) });
     assert.equal(admin.status, 200, await admin.text());
@@ -210,6 +211,9 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     const row = (await s.kpg.cancels(p.order.order_id))?.cancels.find((c) => c.id === lost.cancel_id);
     assert.deepEqual([row?.status, row?.code, row?.pg_message], ['unknown', 'staff-check', 'confirm-info says tx_stat 2 (nothing left) after a partial cancel of 1000 of 11000: check Shinhan\'s admin site.']);
     assert.equal((await store().getAttempt(p.orderNo))?.status, 'paid', 'nothing given back in the ledger until staff say what happened');
+    // The shop asking again with its key is told the same: unknown, staff to look (not in progress, not refused).
+    const again = await s.kpg.cancel(asked);
+    assert.deepEqual([again.status, again.cancel_id, again.code, again.cancelled_amount, again.balance], ['unknown', lost.cancel_id, 'staff-check', 0, 11000], JSON.stringify(again));
   });
 
   test('Smartro cancels lost and not made: reconcile() finds no such cancel in the receipt and records each not done (full and partial), the balance back', { timeout: 30_000 }, async (t) => {
