@@ -476,9 +476,12 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     await postForm(ret, { ...page.fields, bank_nm: '은'.repeat(101) });
     await postForm(ret, { ...page.fields, user_nm: '' });
     await postForm(ret, { ...page.fields, user_nm: '주'.repeat(101) });
+    // A tid the ledger could not keep or look up: none, blank, with a space, one character too long.
+    for (const tid of ['', ' ', 'T 1', 'A'.repeat(51)]) await postForm(ret, { ...page.fields, tid });
     assert.equal((await s.result(orderNo)).status, 'pending');
     const refusals = await s.kpg.refusals({ orderNo });
-    assert.deepEqual(refusals.map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'amount-mismatch', ...Array(5).fill('bad-vbank')]);
+    assert.deepEqual(refusals.map((r) => r.code), ['bad-custom-parameter', 'amount-mismatch', 'amount-mismatch', ...Array(9).fill('bad-vbank')]);
+    assert.deepEqual(refusals.slice(-4).map((r) => r.message), Array(4).fill('The virtual account return has no usable tid.'));
     assert.deepEqual(refusals.filter((r) => r.code === 'amount-mismatch').map((r) => r.message), [
       'The virtual account return says pay_amt 1100; the attempt is 11000 KRW.',
       'The virtual account return says pay_amt (none); the attempt is 11000 KRW.',
