@@ -289,8 +289,12 @@ for (const engine of ENGINES) {
       const a = await inStatus('processing');
       const b = await inStatus('processing');
       assert.ok(a && b);
-      assert.ok((await store.pay(a.order_no, { tid }, now())).ok);
-      assert.deepEqual((await store.pay(a.order_no, { tid }, now())).ok && 'already', 'already');
+      const first = await store.pay(a.order_no, { tid }, now());
+      assert.deepEqual(first.ok && [first.already, first.attempt.status, first.attempt.tid], [false, 'paid', tid], 'recorded now: the caller logs it and wakes the relay');
+      const again = await store.pay(a.order_no, { tid }, now());
+      assert.deepEqual(again.ok && [again.already, again.attempt.tid], [true, tid], 'the same TID again: already, nothing new to tell');
+      // An order number no attempt has: nothing to pay, and no attempt to show.
+      assert.deepEqual(await store.pay(`N${uid()}`, { tid: `T${uid()}` }, now()), { ok: false, reason: 'not-in-state' });
       // The paid attempt again with ANOTHER TID: not a state pay starts from (it is paid with the first one).
       const other = await store.pay(a.order_no, { tid: `T${uid()}` }, now());
       assert.deepEqual(!other.ok && [other.reason, other.attempt?.tid], ['not-in-state', tid]);
