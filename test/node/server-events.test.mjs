@@ -62,7 +62,7 @@ function shopHandler(o) {
 async function receiver(t) {
   /** @type {Array<{ headers: import('node:http').IncomingHttpHeaders, body: Buffer, status: number }>} */
   const got = [];
-  const state = { /** @type {(req: import('node:http').IncomingMessage) => { status: number, headers?: Record<string, string>, hang?: boolean, stall?: boolean }} */ answer: () => ({ status: 200 }) };
+  const state = { /** @type {(req: import('node:http').IncomingMessage) => { status: number, headers?: Record<string, string>, hang?: boolean, stall?: boolean, body?: string }} */ answer: () => ({ status: 200 }) };
   const url = await serve(t, async (req, res) => {
     const body = await readAll(req);
     const a = state.answer(req);
@@ -75,7 +75,7 @@ async function receiver(t) {
       return;
     }
     res.writeHead(a.status, { 'Content-Type': 'text/plain', ...a.headers });
-    res.end(a.status >= 300 ? `receiver says ${a.status}` : 'ok');
+    res.end(a.body ?? (a.status >= 300 ? `receiver says ${a.status}` : 'ok'));
   });
   return { url: `${url}/hooks/kpg`, got, state };
 }
@@ -175,6 +175,7 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
   });
 
   test('a handler that throws three times is called four times (after 5 s, 30 s and 2 min, fake clock); the shop\'s dedupe by event.id records the order paid once', async (t) => {
+    const spent = performance.now(); // elapsed time only, never a date: bounds each line's ms below
     const clock = testClock();
     const shop = shopOrders();
     const handler = shopHandler({ shop, failFirst: 3 });
@@ -206,6 +207,9 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     assert.deepEqual([...handler.paid], [[order.order_id, 1]], 'marked paid once');
     const lines = s.logs.filter((l) => l.event === 'delivery');
     assert.deepEqual(lines.map((l) => [l.outcome, l.attempt, l.level]), [['failed', 1, 'warn'], ['failed', 2, 'warn'], ['failed', 3, 'warn'], ['delivered', 4, 'info']]);
+    // ms: how long each call took (a whole number of milliseconds, within this test's own time).
+    const within = Math.ceil(performance.now() - spent);
+    assert.ok(lines.every((l) => Number.isInteger(l.ms) && l.ms >= 0 && l.ms <= within), JSON.stringify(lines.map((l) => l.ms)));
     // The gaps between attempts: 5 s, 30 s, 2 min (by the pinned clock the relay reads).
     const times = lines.map((l) => Date.parse(l.t));
     assert.deepEqual(times.slice(1).map((x, i) => x - times[i]), [5 * SECOND, 30 * SECOND, 2 * MINUTE]);
@@ -379,6 +383,11 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     const bad = await s.paidOrder();
     assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
     assert.equal((await s.eventsOf(bad.order.order_id))[0].deliveries[0].last_error, 'HTTP 400: receiver says 400');
+    // An error page's line breaks, tabs and runs of blanks become one space each: one line for the console.
+    hook.state.answer = () => ({ status: 500, body: '\r\n<h1>Internal\n\n   Error</h1>\r\n\t<p>DB  down</p>\n' });
+    const page = await s.paidOrder();
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 0, failed: 1, dead: 0 });
+    assert.equal((await s.eventsOf(page.order.order_id))[0].deliveries[0].last_error, 'HTTP 500: <h1>Internal Error</h1> <p>DB down</p>');
 
     // 200 with a 2xx body counts; so a second order is delivered at once, while the first waits for its retry.
     hook.state.answer = () => ({ status: 200 });

@@ -427,6 +427,35 @@ test('the PG-answer cache (card list, terms): one call per key per TTL; an answe
   let again = 0;
   await cache.get('a', async () => (++again, { ok: true }), () => true);
   assert.equal(again, 1, 'the oldest key was dropped');
+
+  // An answer it may not keep (or a failure) for a key pushed out while its call was in flight: nothing to
+  // drop, no error (not even an unhandled rejection), and the keys that took its place stay kept.
+  /** @type {unknown[]} */
+  const unhandled = [];
+  const onUnhandled = (/** @type {unknown} */ reason) => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    for (const settle of ['refused', 'thrown']) {
+      /** @type {(v: { ok: boolean }) => void} */
+      let answer = () => {};
+      /** @type {(e: Error) => void} */
+      let fail = () => {};
+      const slow = cache.get(`slow-${settle}`, () => new Promise((resolve, reject) => ((answer = resolve), (fail = reject))), (v) => v.ok);
+      for (const key of ['d', 'e']) await cache.get(key, async () => ({ ok: true, key }), () => true);
+      if (settle === 'refused') {
+        answer({ ok: false });
+        assert.deepEqual(await slow, { ok: false });
+      } else {
+        fail(new Error('down'));
+        await assert.rejects(slow, /down/);
+      }
+      await new Promise((resolve) => setImmediate(resolve)); // past the turn an unhandled rejection is reported in
+      for (const key of ['d', 'e']) assert.deepEqual(await cache.get(key, async () => ({ ok: false, key: 'asked again' }), () => true), { ok: true, key }, `${settle}: ${key}`);
+    }
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+  }
+  assert.deepEqual(unhandled, []);
 });
 
 test('rate limits: a fixed window per key; Retry-After is the seconds left of the window, rounded up, at least 1', () => {
