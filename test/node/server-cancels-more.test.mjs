@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
-import { postForm, recordOwed, SANDBOX_SHINHAN, shinhanDecide, startServer, until } from './server-helpers.mjs';
+import { postForm, recordOwed, SANDBOX_SHINHAN, shinhanDecide, smartroDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
   test("cancels made in the sandboxes' admin pages are found by reconcile(): Shinhan's full one, Smartro's partial one", async (t) => {
@@ -206,6 +206,28 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     // An order with no payment has nothing to record a refund against.
     const unpaid = s.shop.add();
     await assert.rejects(s.kpg.recordCancel({ order_id: unpaid.order_id, amount: 1000, reason: '계좌 환불', idempotency_key: key() }), (/** @type {any} */ e) => e.status === 404 && e.code === 'no-payment' && e.field === 'order_id');
+  });
+
+  test('an order whose payment is not known yet (Smartro approved, its receipt API down: unknown, holding the TID it was claimed with) has nothing to cancel: 404 no-payment, no cancel at the PG', async (t) => {
+    // From a generated mutant (mutate:full --sample, seed 1218) that took any open attempt holding a TID for a
+    // virtual account waiting for its deposit: the order's cancel then cancelled the approval at Smartro, whole,
+    // with nothing in the ledger, while the attempt was still being verified.
+    const s = await setup(t);
+    const order = s.shop.add();
+    const session = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2, pay_method: 'card' });
+    assert.equal(session.status, 200, session.text);
+    await s.pgs.fault('smartro', { api: 'retry', suppress: true });
+    await s.pgs.fault('smartro', { api: 'receipt', status: 503, moid: session.json.order_no, times: 20 });
+    const result = await smartroDecide(session.json, 'approve');
+    await postForm(/** @type {string} */ (result.action), result.fields);
+    const attempt = await store().getAttempt(session.json.order_no);
+    assert.deepEqual([attempt?.status, typeof attempt?.claimed_tid], ['unknown', 'string']);
+    await assert.rejects(
+      s.kpg.cancel({ order_id: order.order_id, reason: '확인 전 취소', idempotency_key: key() }),
+      (/** @type {any} */ e) => e.status === 404 && e.code === 'no-payment' && e.field === 'order_id',
+    );
+    assert.deepEqual((await atPg(s, 'smartro', /** @type {string} */ (attempt?.claimed_tid)))?.cancel.log, [], 'nothing cancelled at Smartro');
+    assert.equal((await store().getAttempt(session.json.order_no))?.status, 'unknown', 'left for reconcile to settle');
   });
 
   test('a refund_due entry is given back through cancelDue and resolved', async (t) => {
