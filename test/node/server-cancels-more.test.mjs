@@ -13,10 +13,12 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const s = await setup(t, { recheckPaidDays: 1 });
     const a = await payShinhan(s);
     const b = await paySmartro(s);
+    const untouched = await payShinhan(s); // paid, nothing cancelled anywhere: nothing found, nothing to look at
     await fetch(`${s.pgs.shinhan.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: a.tid, reason: '관리자 취소' }) });
     await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: b.tid, amount: 2500 }) });
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.found.map((f) => [f.order_id, f.amount]).sort(), [[a.order.order_id, 11000], [b.order.order_id, 2500]].sort());
+    assert.deepEqual(report.cancels.attention.filter((x) => [a, b, untouched].some((p) => p.order.order_id === x.order_id)), [], 'confirm-info tx_stat 1 (nothing cancelled) needs no staff');
     assert.equal((await store().getAttempt(a.orderNo))?.status, 'refunded');
     const bView = await s.kpg.cancels(b.order.order_id);
     assert.deepEqual([bView?.status, bView?.balance, bView?.cancels[0].source, bView?.cancels[0].reason], ['paid', 8500, 'pg', 'cancelled at the PG (its admin site)']);

@@ -215,6 +215,30 @@ forEachEngine('issue 21: the shop is told every outcome', ({ store }) => {
     assert.deepEqual(times.slice(1).map((x, i) => x - times[i]), [5 * SECOND, 30 * SECOND, 2 * MINUTE]);
   });
 
+  test('only a commit that told something wakes the relay: a cancel record the ledger refuses does not, and what is due waits for the next pass', async (t) => {
+    // From a generated mutant (mutate:full --sample, seed 1218) that woke the relay after every recordCancel.
+    const clock = testClock();
+    let down = true;
+    /** @type {string[]} */
+    const calls = [];
+    const onEvent = (/** @type {{ type: string }} */ e) => {
+      calls.push(e.type);
+      if (down) throw new Error('warehouse API: 503');
+    };
+    const s = await setup(t, { onEvent, delivery: { pollEveryMs: false } }, { clock });
+    const { order } = await s.paidOrder();
+    // The payment's commit woke the relay: its one pass called the handler, which failed; retried in 5 s.
+    const delivery = async () => (await s.eventsOf(order.order_id))[0].deliveries[0];
+    await until(async () => (await delivery()).attempts === 1 && (await delivery()).last_error !== null, 5000, 'the first delivery to fail');
+    assert.deepEqual(calls, ['payment.paid']);
+    down = false;
+    clock.advance(5 * SECOND); // due now, and nothing polls
+    const refused = await s.kpg.recordCancel({ order_id: order.order_id, amount: 11001, reason: '초과', idempotency_key: `over-${uid()}` });
+    assert.deepEqual([refused.status, refused.code], ['refused', 'exceeds-balance']);
+    assert.deepEqual(await s.kpg.deliverEvents(), { delivered: 1, failed: 0, dead: 0 }, 'this pass is the first since: the refusal woke none');
+    assert.deepEqual(calls, ['payment.paid', 'payment.paid']);
+  });
+
   test("a relay pass that fails (the database drops the connection as it claims deliveries) is an error of the relay in the log and the caller's rejection; the next pass delivers", async (t) => {
     const clock = testClock();
     const shop = shopOrders();
