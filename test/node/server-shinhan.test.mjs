@@ -62,6 +62,9 @@ async function startFakePg(t) {
             { card_cpny_cd: 'S001', card_cpny_name: 'BC카드', istl_psbl_amt: 50000, istl_start_mnts: '02', istl_finish_mnts: '06' },
             { card_cpny_cd: 'S005', card_cpny_name: '신한카드', istl_start_mnts: '02', istl_finish_mnts: '12' },
             { card_cpny_cd: 'S009', card_cpny_name: '장애카드', notice_list: [{ notice_type: 2, notice_msg: '장애' }] },
+            // A range with one end missing (none, or blank): no months are known to be offered.
+            { card_cpny_cd: 'S006', card_cpny_name: '현대카드', istl_finish_mnts: '12' },
+            { card_cpny_cd: 'S007', card_cpny_name: '삼성카드', istl_start_mnts: '02', istl_finish_mnts: ' ' },
           ],
         });
       }
@@ -539,6 +542,11 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     // One month is no installment plan (2 months at least), whatever the card's range says.
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '01' });
     assert.deepEqual([r.status, r.json.field, r.json.message], [400, 'install_month', 'Card S001 does not offer 1 months.']);
+    // A card whose range lacks its start or its end offers no months: refused, not read as 2 or 12.
+    for (const card of ['S006', 'S007']) {
+      r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: card, install_month: '03' });
+      assert.deepEqual([r.status, r.json.field, r.json.message], [400, 'install_month', `Card ${card} does not offer 3 months.`], card);
+    }
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '06' });
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).install_month, '06');
