@@ -267,6 +267,7 @@ describe('kpg-checkout: PG script errors', () => {
     const { outcome } = await expectError(
       { script: ORIGIN + fixture({ type: 'text/javascript', body: 'window.somethingElse = 1;', key: uniqueKey('s') }) },
       'script-load-failed',
+      'script-src',
     );
     expectSaid(outcome.detail.message, 'script-api', "did not define the PG's API (its openPopup and RES_SUCCESS)");
   });
