@@ -857,6 +857,8 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual(r.json, (await s.result(orderNo)).json, 'it answers what GET result-url answers');
     await s.approve(orderNo);
     assert.equal(s.pg.confirms.length, 0);
+    // Refused as a return for an ended attempt, not as a superseded one (its reason is the closed window).
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => [x.code, x.message]), [['duplicate-return', 'Return for an attempt that is cancelled (popup-closed): not confirmed.']]);
     assert.equal((await s.session()).status, 200, 'the buyer can pay again at once');
   });
 
