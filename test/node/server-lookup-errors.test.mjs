@@ -141,7 +141,7 @@ test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued 
   says({ tx_stat: 1, tx_amount: undefined, amount: 11000 });
   assert.equal((await shinhan.lookup(waiting)).kind, 'paid', 'the amount under its other name');
   says({ tx_stat: 2 });
-  assert.equal((await shinhan.lookup(waiting)).kind, 'declined');
+  assert.deepEqual(await shinhan.lookup(waiting), { kind: 'declined', code: 'pg-cancelled', pgMessage: 'confirm-info tx_stat 2: the virtual account was cancelled.' });
 });
 
 test('Smartro: the receipt API by TID and by Moid reads every failure as a failure, never as "no approval"', HANG_BOUND, async (t) => {
