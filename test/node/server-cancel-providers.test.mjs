@@ -143,6 +143,8 @@ describe('Shinhan: cancel and cancelState', () => {
     const p = await shinhanPaid();
     const provider = shinhan();
     assert.deepEqual(await provider.cancelState(p.attempt, p.tid), { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } });
+    // Asked about another TID than the one confirm-info shows for this order_no: no answer, never its state.
+    assert.deepEqual(await provider.cancelState(p.attempt, 'T-OTHER-1'), { ok: false, message: `confirm-info names tid ${p.tid} for this order_no, not T-OTHER-1.` });
     const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
     assert.equal(r.kind, 'done', JSON.stringify(r));
     assert.equal(/** @type {any} */ (r).amount, 11000);
