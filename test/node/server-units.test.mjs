@@ -289,42 +289,48 @@ test("an engine without Shinhan asked for Shinhan's card list or terms (its own 
 });
 
 test('createKpgServer refuses what it cannot run safely, saying what to fix', async () => {
-  const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true };
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, authorize: undefined })), /authorize\(\{ request, order \}\) is required/);
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
-  assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
-  assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
-  // onEvent given as something else (a URL meant for webhooks, an object) would drop every event silently.
-  for (const onEvent of ['https://shop.example/hook', { url: 'x' }]) {
-    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, onEvent })), /^Error: kpg server: onEvent must be a function \(event\) => \.\.\.$/, String(onEvent));
-  }
-  // A base path is a path: anything else anywhere in it (not only in its last segment) is refused.
-  for (const basePath of ['api kpg/v1', 'api/k?g/v1', 'https://shop.example/api']) {
-    assert.throws(() => createKpgServer({ ...base, basePath }), /basePath must be a path such as "\/api\/kpg"/, basePath);
-  }
-  for (const basePath of ['/api/kpg/', 'pay', '/']) await createKpgServer({ ...base, basePath, database: { memory: true }, reconcileOnStart: false, log: false }).close();
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
-  // A key of blanks (a template's empty variable, a stray space) is no key either.
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
-  // Where the server sends keys and buyers: http(s) only, never a scheme that would leak them elsewhere or run.
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, apiBase: 'ftp://pg.example/' } })), /shinhan\.apiBase must be an http\(s\) URL/);
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { mid: 'short', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' } })), /smartro\.mid/);
-  const smartro = { mid: 'kpgtest01m', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' };
-  // A cancel password the redactor could not find in every reply and log line (too short: it would mangle
-  // amounts and dates; too long for Smartro) is refused; so are due days outside 0-60 and missing hosts.
-  for (const cancelPassword of ['12345', 'x'.repeat(65), 123456]) {
-    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, cancelPassword } })), /smartro\.cancelPassword must be 6 to 64 characters/, String(cancelPassword));
-  }
-  for (const vbankDueDays of [-1, 61, 1.5]) {
-    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, vbankDueDays } })), /smartro\.vbankDueDays must be a whole number of days from 0 \(today\) to 60/, String(vbankDueDays));
-  }
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, pcAction: undefined, mobileAction: undefined } })), /smartro\.pcAction, smartro\.mobileAction required: set smartro\.env to "test" or "real".* give the URLs/);
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, apiBase: undefined } })), /smartro\.apiBase required: .* give the URL$/);
-  assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, mobileAction: 'javascript:alert(1)' } })), /smartro\.mobileAction must be an http\(s\) URL/);
-  // The bounds themselves are taken.
-  for (const ok of [{ cancelPassword: '123456' }, { cancelPassword: 'x'.repeat(64) }, { vbankDueDays: 0 }, { vbankDueDays: 60 }]) {
-    const kpg = createKpgServer({ ...base, smartro: { ...smartro, ...ok }, database: { memory: true }, reconcileOnStart: false, log: false });
-    await kpg.close();
+  // The servers it does start share one store (a store passed in is the caller's to close): one PGlite, not seven.
+  const shared = await openStore({ memory: true });
+  try {
+    const base = { publicBaseUrl: 'https://shop.example', shinhan: { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'p', searchApiKey: 's' }, loadOrder: () => undefined, authorize: () => true };
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, authorize: undefined })), /authorize\(\{ request, order \}\) is required/);
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, loadOrder: undefined })), /loadOrder/);
+    assert.throws(() => createKpgServer({ ...base, publicBaseUrl: 'shop.example' }), /publicBaseUrl/);
+    assert.throws(() => createKpgServer({ ...base, shinhan: undefined }), /at least one PG/);
+    // onEvent given as something else (a URL meant for webhooks, an object) would drop every event silently.
+    for (const onEvent of ['https://shop.example/hook', { url: 'x' }]) {
+      assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, onEvent })), /^Error: kpg server: onEvent must be a function \(event\) => \.\.\.$/, String(onEvent));
+    }
+    // A base path is a path: anything else anywhere in it (not only in its last segment) is refused.
+    for (const basePath of ['api kpg/v1', 'api/k?g/v1', 'https://shop.example/api']) {
+      assert.throws(() => createKpgServer({ ...base, basePath }), /basePath must be a path such as "\/api\/kpg"/, basePath);
+    }
+    for (const basePath of ['/api/kpg/', 'pay', '/']) await createKpgServer({ ...base, basePath, database: shared, reconcileOnStart: false, log: false }).close();
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
+    // A key of blanks (a template's empty variable, a stray space) is no key either.
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
+    // Where the server sends keys and buyers: http(s) only, never a scheme that would leak them elsewhere or run.
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, apiBase: 'ftp://pg.example/' } })), /shinhan\.apiBase must be an http\(s\) URL/);
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { mid: 'short', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' } })), /smartro\.mid/);
+    const smartro = { mid: 'kpgtest01m', merchantKey: 'k', pcAction: 'https://a/', mobileAction: 'https://a/', apiBase: 'https://a/' };
+    // A cancel password the redactor could not find in every reply and log line (too short: it would mangle
+    // amounts and dates; too long for Smartro) is refused; so are due days outside 0-60 and missing hosts.
+    for (const cancelPassword of ['12345', 'x'.repeat(65), 123456]) {
+      assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, cancelPassword } })), /smartro\.cancelPassword must be 6 to 64 characters/, String(cancelPassword));
+    }
+    for (const vbankDueDays of [-1, 61, 1.5]) {
+      assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, vbankDueDays } })), /smartro\.vbankDueDays must be a whole number of days from 0 \(today\) to 60/, String(vbankDueDays));
+    }
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, pcAction: undefined, mobileAction: undefined } })), /smartro\.pcAction, smartro\.mobileAction required: set smartro\.env to "test" or "real".* give the URLs/);
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, apiBase: undefined } })), /smartro\.apiBase required: .* give the URL$/);
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, smartro: { ...smartro, mobileAction: 'javascript:alert(1)' } })), /smartro\.mobileAction must be an http\(s\) URL/);
+    // The bounds themselves are taken.
+    for (const ok of [{ cancelPassword: '123456' }, { cancelPassword: 'x'.repeat(64) }, { vbankDueDays: 0 }, { vbankDueDays: 60 }]) {
+      const kpg = createKpgServer({ ...base, smartro: { ...smartro, ...ok }, database: shared, reconcileOnStart: false, log: false });
+      await kpg.close();
+    }
+  } finally {
+    await shared.close();
   }
 });
 
