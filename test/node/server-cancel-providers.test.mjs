@@ -407,6 +407,12 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual(blank.ok && [blank.state.state, blank.state.entries], ['approved', []], JSON.stringify(blank));
     const long = await smartro({ apiBase: `${await withFields({ ccTm: '1230000' })}/` }).cancelState(p.attempt, p.tid);
     assert.equal(long.ok, false, JSON.stringify(long));
+    // Cancelled whole (as the admin site shows it) with no cancel number, or a blank one: the whole cancel,
+    // without a cancel id (never an error reading it).
+    for (const ccNo of [undefined, '  ']) {
+      const noNumber = await smartro({ apiBase: `${await withFields(/** @type {any} */ ({ stateCd: '1', stateNm: '취소', ccDt: '20261201', ccTm: '103000', ccNo }))}/` }).cancelState(p.attempt, p.tid);
+      assert.deepEqual(noNumber.ok && [noNumber.state.state, noNumber.state.entries.map((e) => [e.ref, e.amount, e.cancelId])], ['cancelled', [['full', p.attempt.amount, null]]], `ccNo ${JSON.stringify(ccNo)}: ${JSON.stringify(noNumber)}`);
+    }
     // The state by stateCd alone, or by stateNm alone (the document lists both, without values).
     for (const drop of ['stateNm', 'stateCd']) {
       const one = await rewritingProxy(t, (text) => {
