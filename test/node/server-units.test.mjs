@@ -18,6 +18,7 @@ import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
 import { isCheckViolation, isUniqueViolation } from '../../dist/server/store/sql.js';
 import { resolveReturnTo } from '../../dist/server/payments/sessions.js';
+import { receiptDate } from '../../dist/server/payments/views.js';
 import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
 
@@ -182,6 +183,14 @@ test('PG order numbers: the order id, the time by the server\'s clock, 10 random
     const m = newOrderNo(id, true, clock.date());
     assert.ok(m.startsWith(id.replace(/-/g, '').slice(0, 30)) && /^[A-Za-z0-9]{1,64}$/.test(m) && m.length === 48, m);
   }
+});
+
+test("a Shinhan receipt's tx_ymd: the day the PG reported; without it the Korean date the attempt finished (not the UTC one, not the day it started), else the day it started", () => {
+  // Started 23:50 KST on 1 December, finished 00:30 KST on the 2nd (both still the 1st in UTC).
+  const a = /** @type {any} */ ({ approved_at: null, created_at: '2026-12-01T14:50:00.000Z', finished_at: '2026-12-01T15:30:00.000Z' });
+  assert.equal(receiptDate(a), '2026-12-02');
+  assert.equal(receiptDate({ ...a, finished_at: null }), '2026-12-01', 'not finished: the day it started');
+  for (const approved of ['2026-12-03 10:00:00', '20261203100000']) assert.equal(receiptDate({ ...a, approved_at: approved }), '2026-12-03', approved);
 });
 
 test('return pages: the order_no is escaped; kpg_order_no replaces one already in return_to', () => {
