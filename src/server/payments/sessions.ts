@@ -39,7 +39,7 @@ export async function startSession(ctx: PaymentsContext, request: Request, body:
   // One statement when nothing is in the way (issue 26): the insert itself fails on the index of the order's
   // one attempt open or paid (migration 009), and only then is the order's state read to learn why.
   let lastOpen: Attempt | undefined;
-  const orderNo = newOrderNo(order.order_id, provider.name === 'smartro', ctx.now());
+  const orderNo = newOrderNo(order.order_id, provider.name === 'smartro');
   for (let round = 0; round < 5; round++) {
     const attempt = await store.insertAttempt(
       {
@@ -203,10 +203,11 @@ export function resolveReturnTo(value: string | undefined, publicBaseUrl: string
 /**
  * `${order_id}-${time base 36}${10 random base-36 chars}`: at most 50 characters of [A-Za-z0-9_-], unique
  * per attempt and not guessable from the order_id. Smartro's Moid takes letters and digits only. The time is
- * the server's clock (`now`), as everywhere else: 8 base-36 digits until 2059.
+ * the real time in ms (8 base-36 digits until 2059), not the server's `now`: it orders attempts of one order
+ * created at the same `created_at` (the store breaks ties by order_no), which a pinned test clock makes common.
  */
-export function newOrderNo(orderId: string, alphanumeric: boolean, now: Date): string {
-  const time = now.getTime().toString(36);
+export function newOrderNo(orderId: string, alphanumeric: boolean): string {
+  const time = Date.now().toString(36);
   let random = '';
   for (let i = 0; i < 10; i++) random += randomInt(36).toString(36);
   // At most 30 characters of the order id: with the time and the random part, Shinhan's 50 (Smartro's Moid: 64).
