@@ -182,4 +182,21 @@ forEachEngine('kpg-checkout/server: card list and receipts', ({ store }) => {
     r = await s.call(`/api/kpg/receipt?tid=${attempt.tid}`);
     assert.deepEqual([r.status, r.json.code], [502, 'pg-bad-response']);
   });
+
+  test('receipt (Shinhan): asked of the PG once per TID per receiptCacheMs, the default 30 s and a shop\'s own (item 10)', async (t) => {
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs): only durations matter here
+    for (const [options, ttl] of /** @type {const} */ ([[{}, 30_000], [{ receiptCacheMs: 5_000 }, 5_000]])) {
+      const s = await setup(t, { now: () => new Date(now), ...options });
+      const { attempt } = await s.paid();
+      const ask = async () => assert.equal((await s.call(`/api/kpg/receipt?tid=${attempt.tid}`)).status, 200);
+      await ask();
+      await ask();
+      now += ttl - 1;
+      await ask();
+      assert.equal(s.pg.receiptCalls.length, 1, `kept for ${ttl} ms`);
+      now += 1;
+      await ask();
+      assert.equal(s.pg.receiptCalls.length, 2, `asked again after ${ttl} ms`);
+    }
+  });
 });
