@@ -251,6 +251,9 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([answer.status, answer.cancelled_amount, answer.balance], ['done', 11000, 0], JSON.stringify(answer));
     assert.equal((await s.kpg.refundsDue()).length, 0);
     assert.match(/** @type {string} */ ((await s.kpg.refundsDue({ includeResolved: true }))[0].resolution), /cancelled at the PG/);
+    // The cancel's log line says the entry was resolved by it (what staff search the log for, beside the entry's resolution).
+    const line = s.logs.find((l) => l.event === 'cancel' && l.cancel_id === answer.cancel_id && l.status === 'done');
+    assert.deepEqual([line?.refund_due_resolved, line?.tid], [true, tid], JSON.stringify(s.logs.filter((l) => l.event === 'cancel')));
     assert.deepEqual(await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: k }), answer);
     // Asked again under another key: resolved already, nothing is sent to the PG again.
     const again = await s.kpg.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: key() });
