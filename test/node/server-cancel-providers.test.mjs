@@ -197,6 +197,30 @@ describe('Shinhan: cancel and cancelState', () => {
     assert.equal(still.ok && still.state.state, 'approved');
   });
 
+  test("a cancel answer with ret_code 0 is read through its schema: an amount written as text is that number; one without a positive amount or a tid is malformed, so unknown (the cancel may be made)", async (t) => {
+    /** @type {Record<string, unknown>} */
+    let body = {};
+    const pg = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise((ok) => pg.listen(0, '127.0.0.1', () => ok(undefined)));
+    t.after(() => new Promise((ok) => pg.close(() => ok(undefined))));
+    const provider = createShinhanProvider({ apiBase: `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (pg.address()).port}/`, ...SANDBOX_SHINHAN }, { timeoutMs: 5000, now: clock.date });
+    const a = attemptOf({ order_no: `P${randomBytes(6).toString('hex')}-${++seq}`, tid: 'tpay_T1' });
+    const cancel = () => provider.cancel({ attempt: a, tid: 'tpay_T1', full: false, amount: 3000, taxfreeAmount: 0, taxAmount: vatOf(3000, 0), ...base });
+    body = { ret_code: 0, ret_msg: 'OK', tid: 'tpay_T1', cid: '30001234', amount: '3000', tx_date: '2026-12-01 10:00:00' };
+    assert.deepEqual(await cancel(), { kind: 'done', amount: 3000, cancelId: '30001234', cancelledAt: '2026-12-01 10:00:00', ref: null });
+    const malformed = { kind: 'unknown', message: 'The PG answered ret_code 0 with a malformed body.' };
+    for (const bad of [{ tid: 'tpay_T1' }, { tid: 'tpay_T1', amount: 0 }, { tid: 'tpay_T1', amount: '3000원' }, { amount: 3000 }, { tid: '', amount: 3000 }]) {
+      body = { ret_code: 0, ret_msg: 'OK', ...bad };
+      assert.deepEqual(await cancel(), malformed, JSON.stringify(bad));
+    }
+  });
+
   test('a deposited virtual account: the refund account goes as bank_cd / bank_acct_no / bank_name', async () => {
     const order_no = `V${randomBytes(6).toString('hex')}-${++seq}`;
     const key = SANDBOX_SHINHAN.paymentApiKey;
