@@ -356,7 +356,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     }
   });
 
-  test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408, one that declares more than the limit 413 unread', async (t) => {
+  test('the Web-standard handler (kpg.fetch, as Hono, Deno, Bun or a worker mount it) reads a streamed body the same way: too large 413, a stream that breaks 400, one that stalls 408, one that declares more than the limit 413 unread, no body at all a clear 400', async (t) => {
     const s = await setup(t, { options: { bodyTimeoutMs: 300 } });
     const send = (/** @type {ReadableStream<Uint8Array>} */ body) =>
       // @ts-ignore duplex: a stream body
@@ -380,6 +380,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       { clientIp: '198.51.100.20' },
     );
     assert.deepEqual([declared.status, (await declared.json()).code, pulled], [413, 'body-too-large', 0]);
+    // A POST with no body at all (request.body is null, not an empty stream): an empty body, so a clear 400.
+    const none = await s.kpg.fetch(new Request(`${s.base}/api/kpg/session`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-buyer': 'alice' } }), { clientIp: '198.51.100.20' });
+    assert.deepEqual([none.status, await none.json()], [400, { code: 'bad-json', message: 'The body is not valid JSON.' }]);
   });
 
   test('fault 9: a request body that trickles in is cut off at the body deadline (408), the connection closed', async (t) => {
