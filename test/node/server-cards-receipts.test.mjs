@@ -23,7 +23,9 @@ async function startFakePg(t) {
     /** @type {any[]} */ cardCalls: [],
     /** @type {any[]} */ receiptCalls: [],
     /** @type {'ok' | 'object' | 'refuse' | 'garbage' | 'array' | 'echo-key' | 'slow' | 'hang'} */ cards: 'ok',
-    /** @type {'ok' | 'refuse' | 'javascript' | 'path'} */ receipt: 'ok',
+    /** @type {'ok' | 'refuse' | 'javascript' | 'path' | 'other-host'} */ receipt: 'ok',
+    /** The redirect_url the 'other-host' answer carries. */
+    receiptUrl: '',
     /** @type {Map<string, any>} */ accepted: new Map(),
     origin: '',
   };
@@ -53,6 +55,7 @@ async function startFakePg(t) {
       if (pg.receipt === 'refuse') return answer(200, { ret_code: 942, ret_msg: 'amunt does not match' });
       if (pg.receipt === 'javascript') return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: 'javascript:alert(1)' });
       if (pg.receipt === 'path') return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: '/pgsvc/receipt?id=1' });
+      if (pg.receipt === 'other-host') return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: pg.receiptUrl });
       return answer(200, { ret_code: 0, ret_msg: 'OK', redirect_url: 'https://pg.example/pgsvc/receipt?id=1' });
     }
     const body = JSON.parse((await readAll(req)).toString('utf8'));
@@ -181,6 +184,14 @@ forEachEngine('kpg-checkout/server: card list and receipts', ({ store }) => {
     s.pg.receipt = 'javascript';
     r = await s.call(`/api/kpg/receipt?tid=${attempt.tid}`);
     assert.deepEqual([r.status, r.json.code], [502, 'pg-bad-response']);
+    // Only an absolute http(s) URL or a path from the root of the PG's API base: a scheme-relative URL (with
+    // a slash or a backslash) names another host, and a relative path is no path the document gives.
+    s.pg.receipt = 'other-host';
+    for (const url of ['//evil.example/pgsvc/receipt?id=1', '/\\evil.example/pgsvc/receipt', 'pgsvc/receipt?id=1']) {
+      s.pg.receiptUrl = url;
+      r = await s.call(`/api/kpg/receipt?tid=${attempt.tid}`);
+      assert.deepEqual([r.status, r.json.code], [502, 'pg-bad-response'], url);
+    }
   });
 
   test('receipt (Shinhan): asked of the PG once per TID per receiptCacheMs, the default 30 s and a shop\'s own (item 10)', async (t) => {
