@@ -80,6 +80,11 @@ test('a Smartro configuration without env and without its URLs is an error that 
   const base = { publicBaseUrl: 'https://shop.example', database: { memory: true }, loadOrder: () => undefined, authorize: () => true };
   assert.throws(() => createKpgServer({ ...base, smartro: { ...SANDBOX_SMARTRO } }), /smartro\.pcAction, smartro\.mobileAction, smartro\.apiBase required: set smartro\.env to "test" or "real"/);
   assert.throws(() => createKpgServer({ ...base, smartro: { ...SANDBOX_SMARTRO, pcAction: 'https://x.example/' } }), /smartro\.mobileAction, smartro\.apiBase required/);
+  // A URL of blanks (an environment variable set to spaces): the server's option check calls it no http(s)
+  // URL; the provider module, built on its own, calls it missing, as it does one that is not there.
+  const blank = { ...SANDBOX_SMARTRO, pcAction: '  ', mobileAction: 'https://x.example/m', apiBase: 'https://x.example/' };
+  assert.throws(() => createKpgServer({ ...base, smartro: blank }), /^Error: kpg server: smartro\.pcAction must be an http\(s\) URL$/);
+  assert.throws(() => createSmartroProvider(blank, { timeoutMs: 1000, now: testClock().date }), /^Error: kpg server: smartro\.pcAction required: set smartro\.env/);
   assert.throws(() => createKpgServer({ ...base, smartro: /** @type {any} */ ({ ...SANDBOX_SMARTRO, env: 'production' }) }), /smartro\.env must be "test" or "real"/);
   assert.throws(() => createKpgServer({ ...base, smartro: { ...SANDBOX_SMARTRO, env: 'test', apiBase: 'ftp://x.example/' } }), /smartro\.apiBase must be an http\(s\) URL/);
 });
