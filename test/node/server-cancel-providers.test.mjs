@@ -386,6 +386,12 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(judged.kind, 'approved', JSON.stringify(judged));
     const claim = /** @type {any} */ (judged);
     assert.deepEqual([claim.details.card_cpny_cd, claim.details.install_month], [p.form.fn_cd, p.form.CardQuota], 'the form, as the buyer posted it');
+    // The form's AuthDate (YYMMDDhhmmss) is its approval time, what fills in a receipt without appDt; none, none.
+    assert.match(p.form.AuthDate, /^\d{12}$/);
+    assert.equal(claim.details.approved_at, normalizeAuthDate(p.form.AuthDate));
+    assert.match(claim.details.approved_at, /^20\d\d-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const { AuthDate: _, ...undated } = p.form;
+    assert.equal(/** @type {any} */ (provider.judge(undated, p.attempt)).details?.approved_at, null);
     // A form edited in the buyer's browser (SignValue covers TID and ResultCode only): Smartro's record decides.
     const forged = { ...claim.details, card_cpny_cd: 'ZZ', card_name: '위조', install_month: '36' };
     const paid = /** @type {any} */ (await provider.settle(p.attempt, { tid: p.tid, clientIp: '', details: forged }));
