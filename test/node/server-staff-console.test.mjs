@@ -218,6 +218,11 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual(refusals.map((/** @type {any} */ e) => [e.order_no, e.route, e.code]), [[started.json.order_no, 'shinhan/return', 'bad-custom-parameter']]);
     assert.match(refusals[0].message, /custom_parameter/);
     assert.equal(told.attempts[0].status, 'pending', 'nothing moved');
+    // A second session supersedes the first: the story lists the order's attempts newest first.
+    const again = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: order.order_id, device_type: 2 });
+    assert.equal(again.status, 200, again.text);
+    const both = (await s.get(`/orders/${order.order_id}`)).json;
+    assert.deepEqual(both.attempts.map((/** @type {any} */ a) => [a.order_no, a.status]), [[again.json.order_no, 'pending'], [started.json.order_no, 'cancelled']]);
   });
 
   test('one order\'s story: a partial cancel, the balance, the rest, refunded; the timeline, the audit table with the account masked', async (t) => {
