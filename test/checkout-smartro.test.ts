@@ -187,6 +187,16 @@ describe('smartro on PC: the posted form', () => {
     expect(await fixtureCalls(key)).to.have.length(0);
   });
 
+  it('a Moid with other than letters and digits (a dash, Hangul) is refused before posting, saying so', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { Moid: '주문-2' } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'Moid' });
+    expectSaid(outcome.detail.message, 'field-moid', 'Moid may hold only letters and digits');
+    await waitFor(() => windows.open().length === 0, 'the window was not closed');
+    expect(await fixtureCalls(key)).to.have.length(0);
+  });
+
   it('an ediDate that is not yyyyMMddHHmmss is refused before posting (Smartro signs the form with it)', async () => {
     for (const ediDate of ['2026120612000', '2026-12-06 12:00']) {
       const { el, rec, key } = await smartro({ fieldOver: { ediDate } });
