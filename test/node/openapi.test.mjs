@@ -147,6 +147,8 @@ test('the document is OpenAPI 3.1 in structure: info, servers, paths, operations
   assert.equal(doc.info.version, pkg.version, 'VERSION in src/server/openapi.ts follows package.json');
   assert.equal(VERSION, pkg.version);
   assert.ok(Array.isArray(doc.servers) && doc.servers[0].url === '/api/kpg');
+  // Mounted at the root or elsewhere: the server URL is that path ('/' for the root, never an empty URL).
+  assert.deepEqual(['/', '/pay'].map((basePath) => openApiDocument({ basePath }).servers[0].url), ['/', '/pay']);
   const allowed = new Set(['openapi', 'info', 'jsonSchemaDialect', 'servers', 'paths', 'webhooks', 'components', 'security', 'tags', 'externalDocs']);
   for (const key of Object.keys(doc)) assert.ok(allowed.has(key), `unknown top-level field ${key}`);
   const ids = new Set();
