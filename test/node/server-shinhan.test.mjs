@@ -38,6 +38,7 @@ async function startFakePg(t) {
     /** order_no -> what confirm approved (the PG's own record) @type {Map<string, any>} */ approved: new Map(),
     cardListCalls: 0,
     /** confirm's discount_amount, when it reports one @type {unknown} */ discount: undefined,
+    /** card-list answers HTML, no JSON, when set @type {boolean} */ cardListBroken: false,
     origin: '',
   };
   pg.origin = await serve(t, async (req, res) => {
@@ -55,6 +56,7 @@ async function startFakePg(t) {
       }
       if (url.pathname === '/v1.0/payments/info/card-list') {
         pg.cardListCalls++;
+        if (pg.cardListBroken) return void (res.writeHead(200, { 'content-type': 'text/html' }), res.end('<html>점검 중</html>'));
         return answer(200, {
           ret_code: 0,
           ret_msg: 'OK',
@@ -554,6 +556,19 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).install_month, '06');
     assert.equal(s.pg.cardListCalls, 1, 'card-list is asked once (cached)');
+  });
+
+  test('fault 8: a card and months the card list cannot be loaded to check are a 502 saying so; nothing reaches the PG, and the next try asks again', async (t) => {
+    const s = await setup(t);
+    s.pg.cardListBroken = true;
+    let r = await s.session({ pgcode: 'card', card_cpny_cd: 'S005', install_month: '03' });
+    assert.equal(r.status, 502, r.text);
+    assert.equal(r.json.code, 'pg-bad-response');
+    assert.match(r.json.message, /^The card list could not be loaded to check the card: ./);
+    assert.equal(s.pg.requests.length, 0);
+    s.pg.cardListBroken = false;
+    await s.started({ pgcode: 'card', card_cpny_cd: 'S005', install_month: '00' });
+    assert.equal(s.pg.cardListCalls, 2, 'a failed card list is not kept');
   });
 
   test('session: app_scheme becomes app_return_url / app_cancel_url on mobile (issue 12), and nothing on PC', async (t) => {
