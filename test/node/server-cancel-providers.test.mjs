@@ -385,6 +385,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     const judged = provider.judge(p.form, p.attempt);
     assert.equal(judged.kind, 'approved', JSON.stringify(judged));
     const claim = /** @type {any} */ (judged);
+    // No TID claimed: nothing to ask the receipt API about, so no word on the money either way.
+    assert.deepEqual(await provider.settle(p.attempt, { clientIp: '' }), { kind: 'unknown', message: 'No TID to confirm.' });
     assert.deepEqual([claim.details.card_cpny_cd, claim.details.install_month], [p.form.fn_cd, p.form.CardQuota], 'the form, as the buyer posted it');
     // The form's AuthDate (YYMMDDhhmmss) is its approval time, what fills in a receipt without appDt; none, none.
     assert.match(p.form.AuthDate, /^\d{12}$/);
