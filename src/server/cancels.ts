@@ -70,7 +70,9 @@ export type CancelDueArgs = z.input<typeof CancelDueArgsSchema>;
 const SHOP_REF = 'staff:';
 
 /** kpg.recordCancel / POST staff/cancels/record: a cancel made elsewhere, with the amount from the PG's admin site. */
-export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey, requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
+/** A staff record's key is stored as `pg:staff:<key>`, and kpg_cancels keeps keys of 255 characters at most. */
+const STAFF_KEY_PREFIX = 'pg:staff:';
+export const RecordCancelArgsSchema = z.object({ order_id: z.string().regex(ORDER_ID), amount: Won, reason: z.string().trim().min(1).max(100), idempotency_key: IdempotencyKey.max(255 - STAFF_KEY_PREFIX.length), requested_by: z.string().trim().min(1).max(100).optional(), pg_cancel_id: z.string().trim().min(1).max(50).optional() });
 
 /** Every field a cancel's arguments can name (the compiler keeps RULES complete). */
 type Field = keyof typeof CancelArgsSchema.shape | keyof typeof RecordCancelArgsSchema.shape | 'tid';
@@ -82,7 +84,7 @@ const RULES: Record<Field, string> = {
   taxfree_amount: 'taxfree_amount must be a whole number of won, 0 or more, at most amount.',
   reason: 'reason is required: 1-100 characters.',
   refund_account: 'refund_account must be {bank_code: 3 digits, account_no: 6-14 digits, holder: 1-20 characters}.',
-  idempotency_key: 'idempotency_key is required: 1-255 printable ASCII characters, not beginning with "pg:".',
+  idempotency_key: 'idempotency_key is required: 1-255 printable ASCII characters (1-246 for recordCancel), not beginning with "pg:".',
   requested_by: 'requested_by must be 1-100 characters.',
   client_ip: 'client_ip must be an IPv4 or IPv6 address.',
   tid: 'tid must be 1-50 characters of A-Z a-z 0-9 _ -.',
@@ -680,7 +682,7 @@ export function createCancels(deps: CancelsDeps) {
       {
         provider: attempt.provider,
         tid: attempt.tid,
-        idempotency_key: `pg:staff:${args.idempotency_key}`,
+        idempotency_key: `${STAFF_KEY_PREFIX}${args.idempotency_key}`,
         fingerprint: fingerprint(['record', args.order_id, args.amount, args.reason]),
         kind: args.amount >= money.amount - money.discount - money.held ? 'full' : 'partial',
         amount: args.amount,
@@ -695,7 +697,7 @@ export function createCancels(deps: CancelsDeps) {
     if (r.ok && r.told) deps.eventsWritten();
     if (!r.ok) {
       if (r.reason === 'recorded') {
-        const found = (await store.cancelByKey(`pg:staff:${args.idempotency_key}`)) as CancelRecord;
+        const found = (await store.cancelByKey(`${STAFF_KEY_PREFIX}${args.idempotency_key}`)) as CancelRecord;
         return answerOf(found, await store.paymentMoney(found.provider, found.tid));
       }
       return refused(r.money ?? money, r.reason === 'in-flight' ? 'cancel-in-flight' : r.reason === 'exceeds' ? 'exceeds-balance' : 'no-payment', `Not recorded: ${r.reason}.`);

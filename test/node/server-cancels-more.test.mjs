@@ -51,7 +51,14 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const atAdmin = (tid, amount) => fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount }) });
     const p = await paySmartro(s);
     assert.equal((await atAdmin(p.tid, 2000)).status, 200);
-    const recorded = await s.kpg.recordCancel({ order_id: p.order.order_id, amount: 2000, reason: '관리자 사이트 부분취소', idempotency_key: key() });
+    // The key is stored as pg:staff:<key> (255 characters at most): a longer key is refused as such, before
+    // anything is recorded, never taken for an amount over the balance.
+    await assert.rejects(
+      s.kpg.recordCancel({ order_id: p.order.order_id, amount: 2000, reason: '관리자 사이트 부분취소', idempotency_key: `${key()}-`.padEnd(247, 'k') }),
+      (/** @type {any} */ e) => e.status === 400 && e.code === 'invalid-field' && e.field === 'idempotency_key' && /246/.test(e.message),
+    );
+    const longest = `${key()}-`.padEnd(246, 'k');
+    const recorded = await s.kpg.recordCancel({ order_id: p.order.order_id, amount: 2000, reason: '관리자 사이트 부분취소', idempotency_key: longest });
     assert.equal(recorded.status, 'done');
     const report = await s.kpg.reconcile();
     assert.deepEqual(report.cancels.found.filter((f) => f.order_id === p.order.order_id), [], 'the shop recorded it');

@@ -421,7 +421,9 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
         });
       } catch (error) {
         if (isUniqueViolation(error)) return { ok: false, reason: 'recorded' };
-        if (isCheckViolation(error)) return { ok: false, reason: 'exceeds', money: await money(sql, c.provider, c.tid) };
+        // Only the payment's refunded-in-range CHECK means "more than is left" (a backstop: the balance is checked
+        // above under the row's lock); any other violation is no such answer.
+        if (isCheckViolation(error) && error.constraint === 'kpg_transactions_refunded_in_range') return { ok: false, reason: 'exceeds', money: await money(sql, c.provider, c.tid) };
         throw error;
       }
     },
