@@ -165,49 +165,35 @@ describe('smartro on PC: the posted form', () => {
     expect(windows.open()).to.have.length(0);
   });
 
+  /**
+   * A session whose `fieldOver` fields are wrong: the click ends in one invalid-field error naming `field`
+   * (and saying `said`, when given), the pre-opened window is closed and nothing is posted.
+   */
+  async function refusedBeforePosting(fieldOver: Record<string, string | undefined>, field: string, said?: [id: string, sentence: string, values?: string[]]) {
+    const { el, rec, key } = await smartro({ fieldOver });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'invalid-field', field });
+    if (said) expectSaid(outcome.detail.message, said[0], said[1], said[2]);
+    await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
+    expect(await fixtureCalls(key)).to.have.length(0);
+    fixtureCleanup();
+  }
+
   it('missing required fields are refused before posting', async () => {
-    for (const name of ['MID', 'EncryptData', 'ReturnURL', 'GoodsName']) {
-      const { el, rec, key } = await smartro({ fieldOver: { [name]: undefined } });
-      await realClick(payButton(el));
-      const outcome = await rec.outcome();
-      expect(outcome.detail).to.include({ code: 'invalid-field', field: name });
-      await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
-      expect(await fixtureCalls(key)).to.have.length(0);
-      fixtureCleanup();
-    }
+    for (const name of ['MID', 'EncryptData', 'ReturnURL', 'GoodsName']) await refusedBeforePosting({ [name]: undefined }, name);
   });
 
   it('a Moid other than the session\'s order_no is refused before posting (the widget would ask about another order)', async () => {
-    const { el, rec, key } = await smartro({ fieldOver: { Moid: 'T2' } });
-    await realClick(payButton(el));
-    const outcome = await rec.outcome();
-    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'Moid' });
-    expectSaid(outcome.detail.message, 'field-moid-order', 'Moid "T2" is not the session\'s order_no', ['T2']);
-    await waitFor(() => windows.open().length === 0, 'the window was not closed'); // nothing can be posted into it now
-    expect(await fixtureCalls(key)).to.have.length(0);
+    await refusedBeforePosting({ Moid: 'T2' }, 'Moid', ['field-moid-order', 'Moid "T2" is not the session\'s order_no', ['T2']]);
   });
 
   it('a Moid with other than letters and digits (a dash, Hangul) is refused before posting, saying so', async () => {
-    const { el, rec, key } = await smartro({ fieldOver: { Moid: '주문-2' } });
-    await realClick(payButton(el));
-    const outcome = await rec.outcome();
-    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'Moid' });
-    expectSaid(outcome.detail.message, 'field-moid', 'Moid may hold only letters and digits');
-    await waitFor(() => windows.open().length === 0, 'the window was not closed');
-    expect(await fixtureCalls(key)).to.have.length(0);
+    await refusedBeforePosting({ Moid: '주문-2' }, 'Moid', ['field-moid', 'Moid may hold only letters and digits']);
   });
 
   it('an ediDate that is not yyyyMMddHHmmss is refused before posting (Smartro signs the form with it)', async () => {
-    for (const ediDate of ['2026120612000', '2026-12-06 12:00']) {
-      const { el, rec, key } = await smartro({ fieldOver: { ediDate } });
-      await realClick(payButton(el));
-      const outcome = await rec.outcome();
-      expect(outcome.detail).to.include({ code: 'invalid-field', field: 'ediDate' });
-      expectSaid(outcome.detail.message, 'field-edidate', 'ediDate must be yyyyMMddHHmmss');
-      await waitFor(() => windows.open().length === 0, 'the window was not closed');
-      expect(await fixtureCalls(key)).to.have.length(0);
-      fixtureCleanup();
-    }
+    for (const ediDate of ['2026120612000', '2026-12-06 12:00']) await refusedBeforePosting({ ediDate }, 'ediDate', ['field-edidate', 'ediDate must be yyyyMMddHHmmss']);
   });
 
   it('an action on a foreign origin is refused (origin-not-allowed) and the window closed', async () => {
