@@ -66,6 +66,8 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     assert.equal(clientKey('2001:db8::1'), '2001:db8:0:0::/64');
     assert.equal(clientKey('::ffff:192.0.2.1'), '192.0.2.1');
     assert.equal(clientKey('[2001:db8:1:2::5]'), '2001:db8:1:2::/64');
+    // One bracket is no bracketed address: nothing is cut off to make one (no shared bucket).
+    assert.deepEqual(['[2001:db8::1', '2001:db8::1]'].map(clientKey), [undefined, undefined]);
     assert.equal(clientKey('fe80::1%eth0'), 'fe80:0:0:0::/64');
     assert.equal(clientKey('203.0.113.9'), '203.0.113.9');
     assert.equal(clientKey(''), undefined);
