@@ -74,6 +74,10 @@ test("the receipt API (server to server, with the MerchantKey) is asked at the e
     assert.equal(answer.ok, false);
     assert.equal(asked.pop(), `${apiBase}receipt`);
   }
+  // An apiBase given without its last slash is the same base: the call goes to .../receipt, not ...9receipt.
+  const bare = createSmartroProvider({ ...SANDBOX_SMARTRO, apiBase: 'http://127.0.0.1:9/smartro', pcAction: 'http://127.0.0.1:9/p', mobileAction: 'http://127.0.0.1:9/m' }, { timeoutMs: 1000, now: testClock().date });
+  assert.equal((await bare.receipt(tid)).ok, false);
+  assert.equal(asked.pop(), 'http://127.0.0.1:9/smartro/receipt');
 });
 
 test('a Smartro configuration without env and without its URLs is an error that names them and the env option', () => {
