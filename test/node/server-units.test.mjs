@@ -405,7 +405,7 @@ test('kpg.cancel arguments: a field that is there but wrong is invalid-field, on
   assert.deepEqual(refused({ ...args, order_id: 'A 1001' }), [400, 'invalid-field', 'order_id', 'order_id must be 1-64 characters of A-Z a-z 0-9 _ -.']);
   const { reason, ...noReason } = args;
   assert.deepEqual(refused(noReason), [400, 'missing-field', 'reason', 'reason is required: 1-100 characters.']);
-  assert.deepEqual(refused({ ...args, idempotency_key: undefined }), [400, 'missing-field', 'idempotency_key', 'idempotency_key is required: 1-255 printable ASCII characters, not beginning with "pg:".']);
+  assert.deepEqual(refused({ ...args, idempotency_key: undefined }), [400, 'missing-field', 'idempotency_key', 'idempotency_key is required: 1-255 printable ASCII characters (1-246 for recordCancel), not beginning with "pg:".']);
   assert.deepEqual(refused({ ...args, reason: '' }).slice(1), ['invalid-field', 'reason', 'reason is required: 1-100 characters.']);
   assert.deepEqual(refused({ reason, idempotency_key: args.idempotency_key }, true), 'accepted');
   assert.deepEqual(refused(null).slice(0, 2), [400, 'invalid-body']);
