@@ -128,6 +128,9 @@ describe('property: every parser refuses bad JSON with a KpgError, never anythin
     expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', refunded_total: '1000' }).success).to.equal(false);
     expect(ResultSchema.safeParse({ status: 'paid', order_no: 'T-1', balance: -1 }).success).to.equal(false);
     expect(ResultSchema.safeParse({ status: 'chargeback', order_no: 'T-1' }).success).to.equal(false);
+    // A virtual account's due date is the day alone (what 입금기한 shows): a date with a time after it is refused.
+    const account = (due_date: string) => ({ status: 'awaiting_deposit', order_no: 'T-1', vbank: { bank_name: '신한은행', holder: '(주)케이피지데모', amount: 11000, due_date } });
+    expect(['2026-12-10', '2026-12-10T00:00:00Z', '2026-12-10 23:59'].map((d) => ResultSchema.safeParse(account(d)).success)).to.deep.equal([true, false, false]);
   });
 
   it('a stale pending record is dropped: a page left for the PG over an hour ago, an account past 62 days (at Korean edge times, exactly at each limit)', () => {
