@@ -326,6 +326,18 @@ describe('<kpg-card-picker>: errors', () => {
     expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.equal('');
   });
 
+  it('a failed list is not kept: another picker of the same cards-url asks again and shows it', async () => {
+    const key = uniqueKey('cards');
+    const down = { status: 503, body: {} };
+    const url = fixture({ key, sequence: [down, down, down, { body: LIST }] });
+    const first = await picker(url);
+    expect(first.rec.errors).to.have.length(1);
+    const second = await picker(url);
+    await waitFor(() => cards(second.el).length === 4, 'the second picker did not load the list');
+    expect(second.rec.errors).to.have.length(0);
+    expect(await fixtureCalls(key)).to.have.length(4);
+  });
+
   it('a cards-url on another origin -> invalid-config, nothing requested', async () => {
     const { rec } = await picker('https://evil.example/cards');
     expect(rec.errors[0]).to.include({ code: 'invalid-config', field: 'cards-url' });
