@@ -487,6 +487,12 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.match(pageRes.headers.get('content-type') ?? '', /^text\/html/);
     assert.equal(pageRes.headers.get('cache-control'), 'no-store', 'the page names its API: never kept by a cache');
     assert.match(pageRes.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    // Its own script only, no one else frames it, never sniffed, and the staff page's address (its API path)
+    // sent to no one it links to.
+    assert.deepEqual(
+      ['content-security-policy', 'x-content-type-options', 'referrer-policy'].map((name) => pageRes.headers.get(name)),
+      ["default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'", 'nosniff', 'no-referrer'],
+    );
     assert.match(html, /<kpg-admin api-url="\/api\/kpg\/staff"><\/kpg-admin>/);
     assert.match(html, /<script src="\/api\/kpg\/staff\/kpg-admin.js"><\/script>/);
     const script = await fetch(`${s.base}/api/kpg/staff/kpg-admin.js`);
