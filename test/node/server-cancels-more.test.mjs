@@ -315,7 +315,7 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     const lost = await s.kpg.cancel({ order_id: p.order.order_id, amount: 2000, reason: '부분', idempotency_key: key() });
     assert.equal(lost.status, 'unknown');
     const wrong = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: false, amount: 2000 });
-    assert.deepEqual([wrong.status, wrong.json.code, wrong.json.field], [400, 'invalid-field', 'amount'], wrong.text);
+    assert.deepEqual([wrong.status, wrong.json.code, wrong.json.field, wrong.json.message], [400, 'invalid-field', 'amount', 'amount goes with done: true only.'], wrong.text);
     assert.equal((await store().getCancel(/** @type {number} */ (lost.cancel_id)))?.status, 'unknown', 'nothing settled');
     // The PG made it (the fault let the cancel through): done, for the amount staff read at the PG.
     const done = await staff(s, '/cancels/confirm', { cancel_id: lost.cancel_id, done: true, amount: 2000 });
