@@ -96,6 +96,18 @@ forEachEngine('issue 19: rate limits and the receipt oracle', ({ store }) => {
     assert.equal(s.logs.filter((l) => l.event === 'config').length, 0, 'the address was known every time');
   });
 
+  test('item 1: the default limits per address, as docs/server.md lists them: 60 card lists a minute (the 61st: 429 with Retry-After), 30 receipt lookups', async (t) => {
+    const s = await setup(t);
+    const cards = [];
+    for (let i = 0; i < 61; i++) cards.push(await s.raw('/api/kpg/cards?pgcode=card', { clientIp: '198.51.100.70' }));
+    assert.deepEqual([cards[0].status, cards[59].status, cards[60].status], [200, 200, 429]);
+    assert.match(cards[60].headers.get('retry-after') ?? '', /^[1-9]\d*$/);
+    assert.equal((await s.raw('/api/kpg/cards?pgcode=card', { clientIp: '198.51.100.71' })).status, 200, 'another address has its own budget');
+    const lookups = [];
+    for (let i = 0; i < 31; i++) lookups.push((await s.raw(`/api/kpg/receipt?tid=SPG${String(i).padStart(4, '0')}`, { buyer: 'alice', clientIp: '198.51.100.72' })).status);
+    assert.deepEqual(lookups, [...Array(30).fill(404), 429]);
+  });
+
   // ------------------------------------------------------------------------------------------ item 6
   test('item 6: /receipt answers a TID that is not yours exactly as one that does not exist, and is limited per address', async (t) => {
     const s = await setup(t, { rateLimit: { lookups: { limit: 10, windowMs: 60_000 } } });
