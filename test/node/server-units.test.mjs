@@ -523,6 +523,8 @@ test('delivery options out of range are refused at start, naming the option and 
   assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 2000, leaseMs: 2999 } }), /^Error: kpg server: delivery\.leaseMs must be a whole number of milliseconds, at least 3000$/);
   assert.throws(() => createKpgServer({ ...base, delivery: { timeoutMs: 0 } }), /delivery\.timeoutMs must be a whole number of milliseconds, at least 1$/);
   assert.throws(() => createKpgServer({ ...base, delivery: { pollEveryMs: 9 } }), /delivery\.pollEveryMs must be a whole number of milliseconds, at least 10$/);
+  assert.throws(() => createKpgServer({ ...base, delivery: { retryForMs: 0 } }), /^Error: kpg server: delivery\.retryForMs must be a whole number of milliseconds, at least 1$/);
+  assert.throws(() => createKpgServer({ ...base, delivery: { retryForMs: 1.5 } }), /delivery\.retryForMs must be a whole number/);
 });
 
 test('a PG call: late headers and a body that stops half way are both "did not answer within" (the PG may have acted); a refused connection "could not be reached"; not JSON is pg-bad-response', async (t) => {
