@@ -151,6 +151,16 @@ describe('smartro on PC: the posted form', () => {
     expect(windows.opened.at(-1)!.closed).to.equal(true); // the pre-opened window was closed
   });
 
+  it('mallUserID over its PC limit (10 bytes: the mobile form takes 20) is refused naming it, nothing posted', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { mallUserID: 'buyer012345' } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.type).to.equal('kpg-error');
+    expect(outcome.detail).to.include({ code: 'invalid-field', field: 'mallUserID' });
+    expectSaid(outcome.detail.message, 'field-bytes', '11 bytes in EUC-KR', ['11', 'EUC-KR']);
+    expect(await fixtureCalls(key)).to.have.length(0);
+  });
+
   it('a character EUC-KR cannot hold (an emoji) is refused naming the field, nothing posted, window closed', async () => {
     const { el, rec, key } = await smartro({ fieldOver: { BuyerName: '홍길동😀' } });
     await realClick(payButton(el));
@@ -396,7 +406,7 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
 
   it('posts UTF-8 as the whole page (no window, no iframe of its own); 80 bytes pass, emoji allowed', async () => {
     const key = uniqueKey('capture');
-    const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀' }));
+    const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀', mallUserID: 'u'.repeat(20) }));
     try {
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
       const { form } = await captured(key);
@@ -404,6 +414,7 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
       expect(utf8.decode(form.get('GoodsName')!)).to.equal(`${'가'.repeat(26)}ab`);
       expect(form.get('GoodsName')!.length).to.equal(80);
       expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80');
+      expect(utf8.decode(form.get('mallUserID')!)).to.equal('u'.repeat(20), "mobile's limit is 20 bytes, not PC's 10");
       expect(new TextDecoder().decode(form.get('StopURL')!)).to.contain('/api/kpg/smartro/stop');
       expect(frame.contentWindow!.location.pathname).to.equal('/__fixture/capture');
       expect(windows.opened).to.have.length(0); // the page itself went; no window was opened here either
@@ -415,6 +426,7 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
   it('81 UTF-8 bytes, or no StopURL, is refused before posting', async () => {
     for (const [over, field] of [
       [{ GoodsName: `${'가'.repeat(27)}` }, 'GoodsName'],
+      [{ mallUserID: 'u'.repeat(21) }, 'mallUserID'],
       [{ StopURL: undefined }, 'StopURL'],
     ] as const) {
       const key = uniqueKey('capture');
