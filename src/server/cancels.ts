@@ -159,7 +159,8 @@ export function createCancels(deps: CancelsDeps) {
   });
 
   /** What can still be given back, as the buyer sees it (done cancels only). */
-  const left = (m: PaymentMoney) => Math.max(0, m.amount - m.discount - m.refunded);
+  /** What the buyer can still get back: nothing once the PG has nothing left (money.closed), else what the ledger holds. */
+  const left = (m: PaymentMoney) => (m.closed ? 0 : Math.max(0, m.amount - m.discount - m.refunded));
 
   function answerOf(cancel: CancelRecord, money: PaymentMoney | undefined, refundedNow?: boolean): CancelAnswer {
     const status = cancel.status === 'done' ? 'done' : cancel.status === 'failed' ? 'refused' : 'unknown';

@@ -67,12 +67,18 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   test("the shop's whole cancel answered with 10,000 of 11,000: done, the payment refunded, balance 0 (not the ledger's 1,000)", async () => {
     const { c } = cancels();
     const a = await paid();
-    const answer = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    const ask = { order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` };
+    const answer = await c.cancel(ask);
     assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 10000, 10000, 0]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
     // kpg.cancels(order_id), the order's view, says the same.
     const view = await c.orderView(a.order_id);
     assert.deepEqual([view?.status, view?.refunded_total, view?.balance], ['refunded', 10000, 0]);
+    // Asked again with its key (a retry after a lost answer): the same answer, balance 0, not the ledger's 1,000.
+    assert.deepEqual(await c.cancel(ask), answer);
+    // Another cancel of what the ledger would call left: refused, nothing left, and it says balance 0 too.
+    const more = await c.cancel({ order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([more.status, more.code, more.refunded_total, more.balance], ['refused', 'nothing-left', 10000, 0]);
   });
 
   test('a whole cancel of 10,000 of 11,000 found at the PG (its admin site): recorded, and the payment refunded: nothing is left at the PG', async () => {
@@ -166,8 +172,12 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     const tid = `T${uid()}`;
     assert.ok(await s.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: a.order_no, order_id: a.order_id, amount: 11000, reason: 'duplicate' }, at()));
     const { c } = cancels();
-    const answer = await c.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: `k-${uid()}` });
+    const ask = { reason: '중복 결제 환불', idempotency_key: `k-${uid()}` };
+    const answer = await c.cancelDue(tid, ask);
     assert.deepEqual([answer.status, answer.cancelled_amount, answer.refunded_total, answer.balance], ['done', 10000, 10000, 0]);
+    // The same key with a refund account named is another request (as for kpg.cancel): refused, not answered as the first.
+    await assert.rejects(c.cancelDue(tid, { ...ask, refund_account: { bank_code: '088', account_no: '110123456789', holder: '김구매' } }), (/** @type {any} */ e) => e.status === 409 && e.code === 'idempotency-key-reused' && e.field === 'idempotency_key');
+    assert.deepEqual(await c.cancelDue(tid, ask), answer, 'the same request again: what the first came to');
     assert.ok((await s.refundsDue({ includeResolved: true })).find((d) => d.tid === tid)?.resolved_at);
     assert.equal((await s.getAttempt(a.order_no))?.status, 'paid', 'the order\'s own payment is another TID');
   });

@@ -71,6 +71,12 @@ export interface PaymentMoney {
   /** What can still be given back: amount - discount - held. */
   balance: number;
   resolved_at: string | null;
+  /**
+   * The PG has nothing left of it, whatever the sums say: its attempt moved to refunded, or (money owed back)
+   * its entry was resolved by a cancel. A whole cancel the PG answers with less than the ledger held (a
+   * promotion, a cancel made at its admin site) leaves amount - discount - refunded above 0 here.
+   */
+  closed: boolean;
 }
 
 export interface NewCancel {
@@ -225,7 +231,10 @@ export function toCancel(r: Row): CancelRecord {
 }
 
 const MONEY = `SELECT t.provider, t.tid, t.merchant_id, t.order_no, t.order_id, t.amount, t.discount, t.disposition, t.refunded AS held,
-    t.resolved_at, coalesce((SELECT sum(c.amount) FROM kpg_cancels c WHERE c.provider = t.provider AND c.tid = t.tid AND c.status = 'done'), 0) AS done
+    t.resolved_at, coalesce((SELECT sum(c.amount) FROM kpg_cancels c WHERE c.provider = t.provider AND c.tid = t.tid AND c.status = 'done'), 0) AS done,
+    CASE WHEN t.disposition = 'refund_due'
+      THEN t.resolved_at IS NOT NULL AND EXISTS (SELECT 1 FROM kpg_cancels c WHERE c.provider = t.provider AND c.tid = t.tid AND c.status = 'done')
+      ELSE EXISTS (SELECT 1 FROM kpg_attempts a WHERE a.provider = t.provider AND a.tid = t.tid AND a.status = 'refunded') END AS closed
   FROM kpg_transactions t WHERE t.provider = $1 AND t.tid = $2`;
 
 function toMoney(r: Row): PaymentMoney {
@@ -245,6 +254,7 @@ function toMoney(r: Row): PaymentMoney {
     refunded: Number(r.done),
     balance: amount - discount - held,
     resolved_at: iso(r.resolved_at),
+    closed: r.closed === true,
   };
 }
 
