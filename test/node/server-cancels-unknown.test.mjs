@@ -243,6 +243,8 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
       const view = await s.kpg.cancels(p.order.order_id);
       assert.deepEqual(view?.cancels.map((c) => [c.source, c.kind, c.status, c.amount]), [['api', amount ? 'partial' : 'full', 'done', amount ?? 11000]], JSON.stringify(view?.cancels));
       assert.deepEqual([view?.status, view?.refunded_total, view?.balance], amount ? ['paid', 2000, 9000] : ['refunded', 11000, 0]);
+      // What the receipt says of it is kept: the PG's own time of the cancel.
+      assert.match(String(view?.cancels[0].pg_cancelled_at), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, JSON.stringify(view?.cancels));
     }
   });
 
