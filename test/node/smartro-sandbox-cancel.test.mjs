@@ -58,7 +58,7 @@ async function approved(o = {}) {
 /**
  * Posts a cancel as CancelPayUrlCallSample.php does: CancelMSG urlencode()d in EUC-KR, then the whole array
  * through http_build_query (so the message is encoded twice).
- * @param {Record<string, string>} o @param {{ inQuery?: boolean }} [how]
+ * @param {Record<string, string>} o @param {{ inQuery?: boolean, contentType?: string }} [how]
  */
 async function cancel(o, how = {}) {
   const params = {
@@ -73,7 +73,7 @@ async function cancel(o, how = {}) {
   const body = new URLSearchParams(params).toString();
   const res = how.inQuery
     ? await fetch(`${sb.origin}/cancel/payCancelNVProcess.jsp?${body}`, { method: 'POST', headers: { 'content-type': 'application/json' } })
-    : await fetch(`${sb.origin}/cancel/payCancelNVProcess.jsp`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    : await fetch(`${sb.origin}/cancel/payCancelNVProcess.jsp`, { method: 'POST', headers: { 'content-type': how.contentType ?? 'application/x-www-form-urlencoded' }, body });
   const text = await res.text();
   /** @type {Record<string, string>} the samples' parseMessage, then urldecode() of the three texts */
   const out = {};
@@ -156,6 +156,9 @@ describe('payCancelNVProcess.jsp (public sample code: an assumption)', () => {
     // Another TID of the same shape: its last digit changed (a TID ending in 9 once made this 'another' TID the same one).
     assert.equal((await cancel({ TID: `${p.tid.slice(0, 29)}${p.tid.endsWith('9') ? '8' : '9'}`, CancelAmt: '11000' })).answer.ResultCode, 'E302');
     assert.equal((await cancel({ TID: 'short', CancelAmt: '11000' })).answer.ResultCode, 'E301');
+    // A body that is not application/x-www-form-urlencoded is not read as parameters (a servlet's getParameter): no TID.
+    const plain = await cancel({ TID: p.tid, CancelAmt: '11000' }, { contentType: 'text/plain;charset=UTF-8' });
+    assert.deepEqual([plain.answer.ResultCode, plain.answer.ResultMsg], ['E301', 'TID 값이 없습니다.']);
     assert.equal((await receipt(p.tid)).stateCd, '0');
   });
 

@@ -963,10 +963,13 @@ export function createSmartroSandbox({
    */
   async function payCancelNV(req, res, url) {
     const body = await readBody(req);
+    // A JSP reads a body as parameters only when it is application/x-www-form-urlencoded (the Servlet
+    // specification's rule for request.getParameter); any other body is not read as a form.
+    const form = body.ok && mediaType(req) === 'application/x-www-form-urlencoded';
     const query = Buffer.from(url.search.replace(/^\?/, ''), 'latin1');
     /** @type {Map<string, string>} */
     const params = new Map();
-    for (const f of [...parseFormBytes(query, 'EUC-KR'), ...(body.ok ? parseFormBytes(body.buf, 'EUC-KR') : [])]) {
+    for (const f of [...parseFormBytes(query, 'EUC-KR'), ...(form ? parseFormBytes(body.buf, 'EUC-KR') : [])]) {
       if (!params.has(f.name)) params.set(f.name, f.value);
     }
     const get = (/** @type {string} */ name) => (params.get(name) ?? '').trim();
