@@ -354,6 +354,26 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     }
   });
 
+  test("a partial cancel the module refuses (more than is left) right after a partial of another amount made at Smartro's admin site: the receipt's one new entry is not this cancel: unknown for staff, never done with the other's 10,500", async (t) => {
+    let tid = '';
+    const origin = await rewritingProxy(
+      t,
+      (text) => text,
+      async (url) => {
+        if (!url.includes('payCancelNVProcess')) return;
+        const admin = await fetch(`${smartroSb.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount: 10500 }) });
+        assert.equal(admin.status, 200, await admin.text());
+      },
+    );
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    tid = p.tid;
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
+    assert.equal(r.kind, 'unknown', JSON.stringify(r));
+    assert.equal(/** @type {any} */ (r).message, "The receipt API shows 1 new cancel(s) that do not match this one: check Smartro's admin site.");
+    assert.deepEqual((await recordOf('smartro', p.tid)).cancel.log.map((/** @type {any} */ c) => c.amount), [10500], 'only the admin site\'s cancel was made');
+  });
+
   test("a receipt API that answers for another TID is no word on this payment's cancels: nothing is sent, and the lookup says which TID it named", async (t) => {
     const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? text.replace(/"tid"\s*:\s*"[^"]*"/, '"tid":"kpgtest01m9999999999999999"') : text));
     const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
