@@ -50,11 +50,11 @@ const smartro = (o = {}, timeoutMs = 5000) =>
  * is passed on (what happens at the PG meanwhile). Returns the proxy's origin.
  * @param {import('node:test').TestContext} t @param {(body: string) => string} rewrite
  */
-async function rewritingProxy(t, rewrite, before = async (/** @type {string} */ _url) => {}) {
+async function rewritingProxy(t, rewrite, before = async (/** @type {string} */ _url, /** @type {Buffer} */ _body) => {}) {
   const proxy = createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
-    await before(String(req.url));
+    await before(String(req.url), Buffer.concat(chunks));
     const upstream = await fetch(`${smartroSb.origin}${req.url}`, {
       method: req.method,
       headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)).map(([k, v]) => [k, String(v)])),
@@ -352,6 +352,30 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
       assert.equal(r.kind, 'unknown', `${JSON.stringify(ask)}: ${JSON.stringify(r)}`);
       assert.match(/** @type {any} */ (r).message, /^The receipt API shows [12] new cancel\(s\) that do not match this one: check Smartro's admin site\.$/);
     }
+  });
+
+  test("the cancel module is sent the samples' form: PartialCancelCode 0 for a whole cancel and 1 for a partial one, always sent (never left to a default)", async (t) => {
+    /** @type {URLSearchParams[]} */
+    const sent = [];
+    const origin = await rewritingProxy(
+      t,
+      (text) => text,
+      async (url, body) => {
+        if (url.includes('payCancelNVProcess')) sent.push(new URLSearchParams(body.toString('latin1')));
+      },
+    );
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp` });
+    const p = await smartroPaid();
+    for (const ask of [{ full: false, amount: 1000 }, { full: true, amount: 10000 }]) {
+      const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, ...ask, ...base });
+      assert.equal(r.kind, 'done', JSON.stringify(r));
+    }
+    // The samples' PartialCancelCode comment says "전체취소 0, 부분취소 1 [전체취소 Default]": the code is always sent,
+    // never left to a default the real module may not have.
+    assert.deepEqual(sent.map((f) => [f.get('TID'), f.get('CancelAmt'), f.get('PartialCancelCode'), f.get('Cancelpw')]), [
+      [p.tid, '1000', '1', SMARTRO_PASSWORD],
+      [p.tid, '10000', '0', SMARTRO_PASSWORD],
+    ]);
   });
 
   test("a partial cancel the module refuses (more than is left) right after a partial of another amount made at Smartro's admin site: the receipt's one new entry is not this cancel: unknown for staff, never done with the other's 10,500", async (t) => {
