@@ -69,7 +69,7 @@ export interface ReconcileDeps {
   attemptTtlMs: number;
   staleProcessingMs: number;
   retentionMs: number;
-  cancels?: Cancels;
+  cancels: Cancels;
   recheckPaidDays?: number;
   recheckBatch?: number;
   /** Attempts read per batch (default 100); every batch is asked about before the next is read. */
@@ -189,7 +189,7 @@ export async function reconcile(deps: ReconcileDeps): Promise<ReconcileReport> {
     });
 
     // 5. Cancels (issue 22): what is unknown, then cancels made at the PG.
-    if (deps.cancels) await reconcileCancels(deps, deps.cancels, report);
+    await reconcileCancels(deps, deps.cancels, report);
 
     // 4. Retention.
     report.pruned = await store.prune(new Date(now - deps.retentionMs).toISOString());
