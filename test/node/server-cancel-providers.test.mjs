@@ -398,6 +398,18 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.deepEqual((await recordOf('smartro', p.tid)).cancel.log.map((/** @type {any} */ c) => c.amount), [10500], 'only the admin site\'s cancel was made');
   });
 
+  test("a receipt without stateCd and stateNm says nothing of the payment's state (never read as cancelled): no answer, and nothing is sent", async (t) => {
+    /** @param {unknown} v @returns {unknown} */
+    const strip = (v) => (Array.isArray(v) ? v.map(strip) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'stateCd' && k !== 'stateNm').map(([k, x]) => [k, strip(x)])) : v);
+    const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? JSON.stringify(strip(JSON.parse(text))) : text));
+    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    assert.deepEqual(await provider.cancelState(p.attempt, p.tid), { ok: false, message: 'The receipt API answered something that is not a receipt (tid, goodsAmt, stateCd).' });
+    const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 11000, ...base });
+    assert.deepEqual([r.kind, /** @type {any} */ (r).code], ['refused', 'pg-unreachable']);
+    assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0, 'nothing was sent');
+  });
+
   test("a receipt API that answers for another TID is no word on this payment's cancels: nothing is sent, and the lookup says which TID it named", async (t) => {
     const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? text.replace(/"tid"\s*:\s*"[^"]*"/, '"tid":"kpgtest01m9999999999999999"') : text));
     const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
