@@ -410,6 +410,16 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal((await recordOf('smartro', p.tid)).cancel.log.length, 0, 'nothing was sent');
   });
 
+  test("a receipt whose appDt and appTm are blank (a field the PG leaves empty): still the PG's word that it is paid, its time unknown (null), not 'not a receipt'", async (t) => {
+    /** @param {unknown} v @returns {unknown} */
+    const blank = (v) => (Array.isArray(v) ? v.map(blank) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'appDt' || k === 'appTm' ? '' : blank(x)])) : v);
+    const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? JSON.stringify(blank(JSON.parse(text))) : text));
+    const provider = smartro({ apiBase: `${origin}/` });
+    const p = await smartroPaid();
+    const settled = /** @type {any} */ (await provider.lookup(p.attempt));
+    assert.deepEqual([settled.kind, settled.details?.tid, settled.details?.approved_at], ['paid', p.tid, null], JSON.stringify(settled));
+  });
+
   test("a receipt API that answers for another TID is no word on this payment's cancels: nothing is sent, and the lookup says which TID it named", async (t) => {
     const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? text.replace(/"tid"\s*:\s*"[^"]*"/, '"tid":"kpgtest01m9999999999999999"') : text));
     const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
