@@ -449,11 +449,16 @@ for (const engine of ENGINES) {
       const a = await store.insertAttempt(attempt(), old);
       assert.ok(a);
       await store.transition(a.order_no, 'cancel', { reason: 'x' }, old);
+      // A failed one too: failing stamps finished_at, which the retention counts from.
+      const f = await store.insertAttempt(attempt(), old);
+      assert.ok(f);
+      assert.equal((await store.transition(f.order_no, 'fail', { code: 'pg-refused' }, old))?.finished_at, old);
       await store.recordRefusal({ at: old, route: 'x', order_no: a.order_no, order_id: null, code: 'x', message: 'x' });
       const paid = await inStatus('paid');
       const pruned = await store.prune(new Date(clock.now() - 90 * 86400_000).toISOString());
-      assert.ok(pruned.attempts >= 1 && pruned.refusals >= 1);
+      assert.ok(pruned.attempts >= 2 && pruned.refusals >= 1);
       assert.equal(await store.getAttempt(a.order_no), undefined);
+      assert.equal(await store.getAttempt(f.order_no), undefined, 'the failed attempt is pruned too');
       assert.ok(await store.getAttempt(/** @type {any} */ (paid).order_no));
     });
 
