@@ -257,6 +257,34 @@ describe('back in another browser: kpg_order_no in the URL, nothing in sessionSt
     }
   });
 
+  it('pay() called while a kpg_order_no of another order is asked about rejects with an AbortError that says so; nothing fired, the element ready', async () => {
+    // In a frame of this page (the shop's own sessionStorage holds nothing for A-10), so the widget's code runs
+    // where this test can call pay() on it. The backend holds its answer until pay() has joined the lookup.
+    const resultKey = uniqueKey('result');
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>return</title>${SHOP_MODULE}</head><body>
+      <kpg-checkout provider="shinhan" device="mobile" order-id="A-10" session-url="${fixture({ body: SESSION }).replace(/&/g, '&amp;')}"
+        result-url="${fixture({ key: resultKey, delay: 3000, body: { status: 'paid', order_no: 'T-9', order_id: 'A-9' } }).replace(/&/g, '&amp;')}"></kpg-checkout></body></html>`;
+    const frame = document.createElement('iframe');
+    frame.src = `/__fixture/page?kpg_order_no=T-9&body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      const inner = () => frame.contentDocument?.querySelector('kpg-checkout') as KpgCheckout | null | undefined;
+      await waitFor(() => inner()?.state === 'busy', 'not busy while the backend is asked');
+      const fired: string[] = [];
+      for (const type of ['kpg-success', 'kpg-fail', 'kpg-cancel', 'kpg-error']) inner()!.addEventListener(type, () => fired.push(type));
+      const error = await inner()!.pay().then(
+        () => null,
+        (e: unknown) => e as DOMException,
+      );
+      expect([error?.name, error?.message]).to.deep.equal(['AbortError', "kpg_order_no in the URL names another order's attempt"]);
+      expect(inner()!.state).to.equal('idle');
+      expect(fired).to.deep.equal([]);
+      expect(await fixtureCalls(resultKey)).to.have.length(1);
+    } finally {
+      frame.remove();
+    }
+  });
+
   it('a kpg_order_no the backend refuses (another buyer\'s, 403) is ignored with a warning', async () => {
     const { id } = await returnTab('A-9', [{ status: 403, body: { code: 'forbidden', message: 'not yours' } }]);
     try {
