@@ -166,6 +166,31 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.equal(calls, 1, 'nothing more sent');
   });
 
+  test('two callers with one idempotency_key, both reading before either wrote (the key seen free by each): the database lets one in; the other, with other arguments, is refused 409; with the same, gets the first\'s answer; one PG call', async () => {
+    let calls = 0;
+    const partial = {
+      name: 'shinhan',
+      async cancel(/** @type {any} */ input) {
+        calls++;
+        return { kind: 'done', amount: input.amount, cancelId: null, cancelledAt: null, ref: `part:${calls}` };
+      },
+      async cancelState() {
+        return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
+      },
+    };
+    const { c: first } = cancelsWith({ shinhan: partial });
+    // The second caller's read of the key came before the first's row: it saw the key free.
+    const blind = { ...store(), cancelByKey: async () => undefined };
+    const late = createCancels({ store: blind, providers: { shinhan: partial }, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000 });
+    const a = await paid();
+    const ask = { order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: `k-${uid()}` };
+    const answer = await first.cancel(ask);
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.balance], ['done', 1000, 10000]);
+    await assert.rejects(late.cancel({ ...ask, amount: 2000 }), (/** @type {any} */ e) => e.status === 409 && e.code === 'idempotency-key-reused' && e.field === 'idempotency_key' && e.message === `idempotency_key ${ask.idempotency_key} names another cancel.`);
+    assert.deepEqual(await late.cancel(ask), answer);
+    assert.equal(calls, 1, 'the PG was called once');
+  });
+
   test('money owed back (refund_due) of 11,000 whose whole cancel the PG answers with 10,000: done, the entry resolved, balance 0 (the PG has nothing left: not the ledger\'s 1,000)', async () => {
     const s = store();
     const a = await paid();
