@@ -35,6 +35,22 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
 
   const MID = 'kpgtest01m';
 
+  /** A PG that gives back exactly what is asked, each cancel a new partial entry; `calls` counts them. */
+  function partialPg() {
+    const partial = {
+      name: 'shinhan',
+      calls: 0,
+      async cancel(/** @type {any} */ input) {
+        partial.calls++;
+        return { kind: 'done', amount: input.amount, cancelId: null, cancelledAt: null, ref: `part:${partial.calls}` };
+      },
+      async cancelState() {
+        return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
+      },
+    };
+    return partial;
+  }
+
   /**
    * cancels.ts over the real store with these providers (default: `pg`); the lines it logs, and how often it
    * woke the relay (an event written). @param {Record<string, any>} [providers]
@@ -142,42 +158,22 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   });
 
   test('the same idempotency_key with another refund_account is another cancel: refused (409 idempotency-key-reused), nothing sent; with the same account it answers what the first came to', async () => {
-    let calls = 0;
-    const partial = {
-      name: 'shinhan',
-      async cancel(/** @type {any} */ input) {
-        calls++;
-        return { kind: 'done', amount: input.amount, cancelId: null, cancelledAt: null, ref: `part:${calls}` };
-      },
-      async cancelState() {
-        return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
-      },
-    };
+    const partial = partialPg();
     const { c } = cancelsWith({ shinhan: partial });
     const a = await paid();
     const key = `k-${uid()}`;
     const ask = { order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: key, refund_account: { bank_code: '088', account_no: '110123456789', holder: '김구매' } };
     const first = await c.cancel(ask);
-    assert.deepEqual([first.status, first.cancelled_amount, calls], ['done', 1000, 1], JSON.stringify(first));
+    assert.deepEqual([first.status, first.cancelled_amount, partial.calls], ['done', 1000, 1], JSON.stringify(first));
     assert.deepEqual(await c.cancel(ask), first);
     await assert.rejects(c.cancel({ ...ask, refund_account: { ...ask.refund_account, account_no: '110999999999' } }), (/** @type {any} */ e) => e.status === 409 && e.code === 'idempotency-key-reused' && e.field === 'idempotency_key');
     const { refund_account: _, ...without } = ask;
     await assert.rejects(c.cancel(without), (/** @type {any} */ e) => e.code === 'idempotency-key-reused');
-    assert.equal(calls, 1, 'nothing more sent');
+    assert.equal(partial.calls, 1, 'nothing more sent');
   });
 
   test('two callers with one idempotency_key, both reading before either wrote (the key seen free by each): the database lets one in; the other, with other arguments, is refused 409; with the same, gets the first\'s answer; one PG call', async () => {
-    let calls = 0;
-    const partial = {
-      name: 'shinhan',
-      async cancel(/** @type {any} */ input) {
-        calls++;
-        return { kind: 'done', amount: input.amount, cancelId: null, cancelledAt: null, ref: `part:${calls}` };
-      },
-      async cancelState() {
-        return { ok: true, state: { state: 'approved', cancelledTotal: 0, entries: [] } };
-      },
-    };
+    const partial = partialPg();
     const { c: first } = cancelsWith({ shinhan: partial });
     // The second caller's read of the key came before the first's row: it saw the key free.
     const blind = { ...store(), cancelByKey: async () => undefined };
@@ -188,7 +184,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual([answer.status, answer.cancelled_amount, answer.balance], ['done', 1000, 10000]);
     await assert.rejects(late.cancel({ ...ask, amount: 2000 }), (/** @type {any} */ e) => e.status === 409 && e.code === 'idempotency-key-reused' && e.field === 'idempotency_key' && e.message === `idempotency_key ${ask.idempotency_key} names another cancel.`);
     assert.deepEqual(await late.cancel(ask), answer);
-    assert.equal(calls, 1, 'the PG was called once');
+    assert.equal(partial.calls, 1, 'the PG was called once');
   });
 
   test('money owed back (refund_due) of 11,000 whose whole cancel the PG answers with 10,000: done, the entry resolved, balance 0 (the PG has nothing left: not the ledger\'s 1,000)', async () => {
