@@ -69,6 +69,24 @@ async function rewritingProxy(t, rewrite, before = async (/** @type {string} */ 
   return `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (proxy.address()).port}`;
 }
 
+/**
+ * A Smartro provider whose cancel call reaches the cancel module only after a partial cancel of `amount` was
+ * made at the sandbox's admin site (staff cancelling behind the shop's back while this call was on its way).
+ * @param {import('node:test').TestContext} t @param {string} tid @param {number} amount
+ */
+async function adminCancelsFirst(t, tid, amount) {
+  const origin = await rewritingProxy(
+    t,
+    (text) => text,
+    async (url) => {
+      if (!url.includes('payCancelNVProcess')) return;
+      const admin = await fetch(`${smartroSb.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount }) });
+      assert.equal(admin.status, 200, await admin.text());
+    },
+  );
+  return smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
+}
+
 /** @param {'shinhan' | 'smartro'} pg @param {Record<string, unknown>} fault */
 async function fault(pg, fault) {
   const origin = pg === 'shinhan' ? shinhanSb.origin : smartroSb.origin;
@@ -335,19 +353,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
 
   test("a cancel made at Smartro's admin site while this one was on its way (a partial of 1,000 just before it reached the cancel module): the receipt shows a cancel that is not only this one: unknown for staff, never done with the other's amount", async (t) => {
     for (const ask of [{ full: true, amount: 11000 }, { full: false, amount: 1000 }]) {
-      let tid = '';
-      const origin = await rewritingProxy(
-        t,
-        (text) => text,
-        async (url) => {
-          if (!url.includes('payCancelNVProcess')) return;
-          const admin = await fetch(`${smartroSb.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount: 1000 }) });
-          assert.equal(admin.status, 200, await admin.text());
-        },
-      );
-      const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
       const p = await smartroPaid();
-      tid = p.tid;
+      const provider = await adminCancelsFirst(t, p.tid, 1000);
       const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, ...ask, ...base });
       assert.equal(r.kind, 'unknown', `${JSON.stringify(ask)}: ${JSON.stringify(r)}`);
       assert.match(/** @type {any} */ (r).message, /^The receipt API shows [12] new cancel\(s\) that do not match this one: check Smartro's admin site\.$/);
@@ -379,19 +386,8 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
   });
 
   test("a partial cancel the module refuses (more than is left) right after a partial of another amount made at Smartro's admin site: the receipt's one new entry is not this cancel: unknown for staff, never done with the other's 10,500", async (t) => {
-    let tid = '';
-    const origin = await rewritingProxy(
-      t,
-      (text) => text,
-      async (url) => {
-        if (!url.includes('payCancelNVProcess')) return;
-        const admin = await fetch(`${smartroSb.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid, amount: 10500 }) });
-        assert.equal(admin.status, 200, await admin.text());
-      },
-    );
-    const provider = smartro({ cancelPassword: SMARTRO_PASSWORD, cancelUrl: `${origin}/cancel/payCancelNVProcess.jsp`, apiBase: `${origin}/` });
     const p = await smartroPaid();
-    tid = p.tid;
+    const provider = await adminCancelsFirst(t, p.tid, 10500);
     const r = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: false, amount: 1000, ...base });
     assert.equal(r.kind, 'unknown', JSON.stringify(r));
     assert.equal(/** @type {any} */ (r).message, "The receipt API shows 1 new cancel(s) that do not match this one: check Smartro's admin site.");
