@@ -300,7 +300,7 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.ok(state.ok);
     assert.deepEqual([state.state.state, state.state.cancelledTotal, state.state.entries.map((e) => `${e.ref}=${e.amount}`)], ['cancelled', 11000, ['part:1=1500', 'full=9500']]);
     const again = await provider.cancel({ attempt: p.attempt, tid: p.tid, full: true, amount: 9500, ...base });
-    assert.deepEqual([again.kind, /** @type {any} */ (again).code], ['refused', 'already-cancelled']);
+    assert.deepEqual([again.kind, /** @type {any} */ (again).code, /** @type {any} */ (again).pgMessage], ['refused', 'already-cancelled', 'Smartro shows nothing left to cancel.']);
   });
 
   test("the cancel module's CancelNum is kept only when it is 1-30 letters or digits (the answer is not signed); else the cancel has no id, never the module's text", async (t) => {

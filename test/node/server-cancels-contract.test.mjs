@@ -94,7 +94,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual(await c.cancel(ask), answer);
     // Another cancel of what the ledger would call left: refused, nothing left, and it says balance 0 too.
     const more = await c.cancel({ order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
-    assert.deepEqual([more.status, more.code, more.refunded_total, more.balance], ['refused', 'nothing-left', 10000, 0]);
+    assert.deepEqual([more.status, more.code, more.message, more.refunded_total, more.balance], ['refused', 'nothing-left', 'The whole payment has been given back.', 10000, 0]);
   });
 
   test('a whole cancel of 10,000 of 11,000 found at the PG (its admin site): recorded, and the payment refunded: nothing is left at the PG', async () => {

@@ -881,12 +881,15 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal((await s.session()).status, 200, 'the buyer can pay again at once');
   });
 
-  test('result: 404 unknown-order, 400 without order_no, 403 for another buyer, no-store', async (t) => {
+  test('result: 404 unknown-order, 400 without order_no or with one of the wrong form, 403 for another buyer, no-store', async (t) => {
     const s = await setup(t);
     let r = await s.result('A-1001-unknown');
     assert.deepEqual([r.status, r.json.code, r.res.headers.get('cache-control')], [404, 'unknown-order', 'no-store']);
     r = await s.call('/api/kpg/result');
     assert.deepEqual([r.status, r.json.code, r.json.field], [400, 'missing-field', 'order_no']);
+    // One of the wrong form: the 400 says what the field must be.
+    r = await s.call(`/api/kpg/result?order_no=${encodeURIComponent('주문-1')}`);
+    assert.deepEqual([r.status, r.json.code, r.json.field, r.json.message], [400, 'invalid-field', 'order_no', 'order_no must be 1-64 characters of A-Z a-z 0-9 _ -.']);
     const orderNo = await s.started();
     r = await s.result(orderNo, { buyer: 'mallory' });
     assert.deepEqual([r.status, r.json.code], [403, 'forbidden']);

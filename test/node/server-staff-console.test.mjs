@@ -432,7 +432,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
       const withId = String(path).replace('A-1', p.order.order_id);
       // The buyer who owns the order, with the header the console sends: the buyers' authorize opens nothing here.
       const buyer = await as(withId, body, { 'X-KPG-Staff': '1' }, 'alice');
-      assert.deepEqual([buyer.status, buyer.json.code], [403, 'forbidden'], `buyer on ${path}`);
+      assert.deepEqual([buyer.status, buyer.json.code, buyer.json.message], [403, 'forbidden', 'Staff only.'], `buyer on ${path}`);
       const cross = await as(withId, body, { ...STAFF, Origin: 'https://evil.example' });
       assert.deepEqual([cross.status, cross.json.code], [403, 'cross-origin'], `cross-site on ${path}`);
       const site = await as(withId, body, { ...STAFF, 'Sec-Fetch-Site': 'cross-site' });
@@ -475,6 +475,8 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual([nobody.status, nobody.json.code, nobody.json.field, nobody.json.message], [404, 'unknown-cancel', 'cancel_id', 'No cancel #999999.']);
     const noPayment = await s.call('/api/kpg/staff/cancels?order_id=NO-SUCH-ORDER-1', { headers: STAFF, buyer: null });
     assert.deepEqual([noPayment.status, noPayment.json.code, noPayment.json.field, noPayment.json.message], [404, 'no-payment', 'order_id', 'Order NO-SUCH-ORDER-1 has no payment.']);
+    const noOrder = await s.call('/api/kpg/staff/orders/NO-SUCH-ORDER-1', { headers: STAFF, buyer: null });
+    assert.deepEqual([noOrder.status, noOrder.json.code, noOrder.json.field, noOrder.json.message], [404, 'unknown-order', 'order_id', 'No attempt of order NO-SUCH-ORDER-1.']);
     const noDue = await s.call('/api/kpg/staff/refunds-due/resolve', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'shinhan', tid: 'NOSUCHTID01', note: '확인' }), buyer: null });
     assert.deepEqual([noDue.status, noDue.json.code, noDue.json.field], [409, 'not-open', 'tid']);
 
