@@ -414,6 +414,11 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     const s = await setup(t);
     let r = await s.session({ order_id: 'A-9999' });
     assert.deepEqual([r.status, r.json.code], [404, 'unknown-order']);
+    // A loadOrder that answers null for an order it does not have (docs/server.md's `return o && {...}` over a
+    // database that finds null): the same 404, not a 500 for an invalid order.
+    const nulls = await setup(t, { options: { loadOrder: async () => null } });
+    const none = await nulls.session({ order_id: 'A-9999' });
+    assert.deepEqual([none.status, none.json.code], [404, 'unknown-order']);
     r = await s.session({}, { buyer: 'mallory' });
     assert.deepEqual([r.status, r.json.code], [403, 'forbidden']);
     assert.ok(!r.text.includes('홍길동') && !r.text.includes('buyer01'));
