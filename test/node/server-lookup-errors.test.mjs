@@ -601,7 +601,10 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
       assert.equal(claimed?.processing_since ? new Date(claimed.processing_since).toISOString() : null, claimedAt, 'the store notes when it began processing');
       await s.kpg.reconcile();
       assert.equal(await s.status(orderNo), 'processing', `${search}: not stale yet: its instance may still be confirming`);
-      s.clock.advance(3 * TIMEOUT_MS + 1); // staleProcessingMs: 3 x pgTimeoutMs
+      s.clock.advance(3 * TIMEOUT_MS - 1); // staleProcessingMs: 3 x pgTimeoutMs; a millisecond short of it
+      await s.kpg.reconcile();
+      assert.equal(await s.status(orderNo), 'processing', `${search}: a millisecond before staleProcessingMs: not stale yet`);
+      s.clock.advance(1); // staleProcessingMs to the millisecond: stale
       await s.kpg.reconcile();
       assert.equal(await s.status(orderNo), 'unknown', `${search}: stale, and confirm may still take the money: in doubt, not failed`);
       s.pg.search = 'ok';
