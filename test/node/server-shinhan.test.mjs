@@ -300,7 +300,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual(await store().orderState(s.order.order_id), { paid: undefined, open: undefined });
   });
 
-  test('session: malformed, non-JSON, non-object and oversized bodies are refused', async (t) => {
+  test('session: malformed, non-JSON, non-object and oversized bodies are refused; JSON is JSON in any case of its media type', async (t) => {
     const s = await setup(t);
     const post = (/** @type {string} */ type, /** @type {BodyInit} */ body) => s.call('/api/kpg/session', { method: 'POST', headers: { 'Content-Type': type }, body });
     let r = await post('application/json', '{"provider": "shinhan",');
@@ -309,6 +309,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.deepEqual([r.status, r.json.code], [400, 'invalid-body']);
     r = await post('text/plain', JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2 }));
     assert.deepEqual([r.status, r.json.code], [415, 'unsupported-media-type']);
+    // A media type is case-insensitive, and space may come before its parameters (RFC 9110 8.3.1): still JSON.
+    r = await post('Application/JSON ; charset=UTF-8', JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2 }));
+    assert.equal(r.status, 200, r.text);
     const big = JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2, pad: 'x'.repeat(70 * 1024) });
     r = await post('application/json', big);
     assert.deepEqual([r.status, r.json.code], [413, 'body-too-large']);
