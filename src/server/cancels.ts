@@ -158,8 +158,7 @@ export function createCancels(deps: CancelsDeps) {
     message,
   });
 
-  /** What can still be given back, as the buyer sees it (done cancels only). */
-  /** What the buyer can still get back: nothing once the PG has nothing left (money.closed), else what the ledger holds. */
+  /** What can still be given back, as the buyer sees it (done cancels only); nothing once the PG has nothing left (money.closed). */
   const left = (m: PaymentMoney) => (m.closed ? 0 : Math.max(0, m.amount - m.discount - m.refunded));
 
   function answerOf(cancel: CancelRecord, money: PaymentMoney | undefined, refundedNow?: boolean): CancelAnswer {
