@@ -276,6 +276,8 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
     const served = await s.call('/api/kpg/openapi.json');
     assert.equal(served.status, 200);
     assert.match(served.res.headers.get('content-type') ?? '', /^application\/json/);
+    // As docs/server.md says: a client generator or viewer may keep it five minutes (it changes only with a release).
+    assert.equal(served.res.headers.get('cache-control'), 'public, max-age=300');
     assert.deepEqual(served.json, openApiDocument({ basePath: '/api/kpg' }));
     const doc = served.json;
     const { compile } = validators(doc);

@@ -91,6 +91,9 @@ test('a Smartro configuration without env and without its URLs is an error that 
   assert.throws(() => createSmartroProvider(blank, { timeoutMs: 1000, now: testClock().date }), /^Error: kpg server: smartro\.pcAction required: set smartro\.env/);
   assert.throws(() => createKpgServer({ ...base, smartro: /** @type {any} */ ({ ...SANDBOX_SMARTRO, env: 'production' }) }), /smartro\.env must be "test" or "real"/);
   assert.throws(() => createKpgServer({ ...base, smartro: { ...SANDBOX_SMARTRO, env: 'test', apiBase: 'ftp://x.example/' } }), /smartro\.apiBase must be an http\(s\) URL/);
+  // The provider module, built on its own, refuses another scheme too (its check, not only the server's).
+  for (const key of ['pcAction', 'mobileAction', 'apiBase'])
+    assert.throws(() => createSmartroProvider({ ...SANDBOX_SMARTRO, env: 'test', [key]: 'ftp://x.example/' }, { timeoutMs: 1000, now: testClock().date }), new RegExp(`^Error: kpg server: smartro\\.${key} must be an http\\(s\\) URL$`));
 });
 
 test('SMARTRO_ENV: MID and key suffice; each URL variable set overrides its host; a bad or lone SMARTRO_ENV is an error', () => {
