@@ -216,7 +216,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
   });
 
   test('session: a buyer contact the shop gives as null or "" is absent (no mobile_no, no email); a phone number with spaces and brackets is read by its digits; a buyer id that is a whole number, by its digits', async (t) => {
-    const s = await setup(t);
+    /** @type {unknown[]} the buyer.id each authorize call was shown */
+    const shown = [];
+    const s = await setup(t, { options: { authorize: (/** @type {any} */ a) => (shown.push(a.order.buyer.id), s.shop.authorize(a)) } });
     const none = s.shop.add({ buyer: { id: 'buyer01', name: '홍길동', tel: null, email: '', ci: null } });
     let r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: none.order_id, device_type: 2, pgcode: 'card' });
     assert.equal(r.status, 200, r.text);
@@ -235,6 +237,9 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).user_id, '1024');
     assert.equal((await store().getAttempt(r.json.order_no))?.user_id, '1024');
+    // authorize is shown the order as the payment module reads it: the id as its digits (docs/server.md: compare
+    // your own field, as its example's userId, not buyer.id, when your key is a number).
+    assert.equal(shown.at(-1), '1024');
     for (const id of [-1, 1.5]) {
       r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add({ buyer: { id, name: '홍길동' } }).order_id, device_type: 2, pgcode: 'card' });
       assert.equal(r.status, 500, `buyer.id ${id}: ${r.text}`);
