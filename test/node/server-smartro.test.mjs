@@ -828,7 +828,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     s.api.answer = undefined;
     const asked = s.api.calls.length;
     const r = await s.post('retry', utf8Body({ ...theirs, OID: orderNo }));
-    assert.equal(r.status, 400);
+    assert.deepEqual([r.status, r.text], [400, 'REFUSED receipt-mismatch'], 'Smartro (and the log) told why: the other TID is not this Moid\'s');
     assert.equal(s.api.calls.slice(asked).filter((c) => c.tid === mine.TID).length, 1, 'the claimed TID asked about once, not again and again');
     let attempt = await store().getAttempt(orderNo);
     assert.deepEqual([attempt?.status, attempt?.claimed_tid], ['unknown', mine.TID]);
