@@ -640,8 +640,13 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     assert.equal(await s.status(cancelled), 'failed', 'stale: settled from confirm-info');
   });
 
-  test('reconcile: a waiting account confirm-info does not know ("there is no data.") closes at its due day like any other: left waiting before it, expired (vbank-expired) after it', HANG_BOUND, async (t) => {
-    const s = await setup(t);
+  test('reconcile: a waiting account confirm-info does not know ("there is no data.") closes at its due day like any other: left waiting before it, expired (vbank-expired) after it; closed first by another instance, reported as closed', HANG_BOUND, async (t) => {
+    let racing = { on: false };
+    const s = await setup(t, (inner) => {
+      const raced = racingStore(inner);
+      racing = raced.race;
+      return raced.store;
+    });
     /** An account issued for a new attempt, due `due` (Korea's day), that the PG's confirm-info does not know. @param {string} due */
     const waiting = async (due) => {
       const orderNo = /** @type {string} */ ((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no);
@@ -657,6 +662,14 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const closed = await store().getAttempt(over);
     assert.deepEqual([closed?.status, closed?.reason], ['cancelled', 'vbank-expired']);
     assert.equal(await s.status(today), 'awaiting_deposit');
+    // Another instance's reconcile closes the next one between our read and our write: ours is refused, and
+    // the run reports the account as that instance left it (closed), with no error.
+    const lost = await waiting('2026-11-28');
+    racing.on = true;
+    const report = await s.kpg.reconcile().finally(() => (racing.on = false));
+    assert.deepEqual(report.settled.filter((x) => x.order_no === lost).map((x) => [x.from, x.to]), [['awaiting_deposit', 'cancelled']]);
+    assert.deepEqual(s.logs.filter((l) => l.order_no === lost && (l.event === 'error' || l.transition === 'expire')).map((l) => [l.event, l.moved ?? null]), [['transition', false]], 'ours refused (the other instance logs its own); no error');
+    assert.deepEqual([(await store().getAttempt(lost))?.status, await s.status(today)], ['cancelled', 'awaiting_deposit']);
   });
 
   test('Shinhan: terms-info-list failing is 502 for GET /terms and for a session (no attempt, nothing asked of the PG), never "no terms to agree to"; a failure is not cached', HANG_BOUND, async (t) => {
