@@ -106,13 +106,16 @@ export function createStaffRoutes(deps: StaffDeps) {
     return text.length > 4000 ? `${text.slice(0, 3990)}...` : text;
   }
 
-  /** The answer in a few words: a cancel's status and amount, else its code, else its status / what it counted. */
+  /**
+   * The answer in a few words: a cancel's status, amount and code, else what it counted or did. (Every cancel
+   * answer has a status and an amount, refusals too; a refusal thrown as an error is written by post()'s catch
+   * with its code.)
+   */
   async function auditAnswer(response: Response): Promise<string | null> {
     try {
       const a = (await response.clone().json()) as Record<string, unknown>;
       const words =
         typeof a.status === 'string' && typeof a.cancelled_amount === 'number' ? `${a.status} ${a.cancelled_amount}${typeof a.code === 'string' ? ` ${a.code}` : ''}`
-        : typeof a.code === 'string' ? a.code
         : typeof a.requeued === 'number' ? `requeued ${a.requeued}`
         : a.resolved === true ? 'resolved'
         : typeof a.ran === 'boolean' ? (a.ran ? 'ran' : 'not run: already running')
