@@ -90,7 +90,8 @@ for (const engine of ENGINES) {
       assert.equal((await store.getAttempt(p.attempt.order_no))?.status, 'refunded');
       assert.equal((await store.beginCancel(ask(p.tid), now())).ok, false);
       assert.deepEqual(await store.beginCancel(ask(`T-NONE-${p.tid}`), now()), { ok: false, reason: 'no-payment' }, 'a TID the ledger has no payment of');
-      assert.deepEqual((await store.cancelsOf('shinhan', p.tid)).map((c) => [c.status, c.amount]), [['done', 3000], ['done', 8000]]);
+      // What the settlement said of the PG's record is kept: reconcile matches the PG's cancels to the ledger by pg_ref.
+      assert.deepEqual((await store.cancelsOf('shinhan', p.tid)).map((c) => [c.status, c.amount, c.pg_ref, c.pg_cancel_id]), [['done', 3000, null, 'C1'], ['done', 8000, 'full', null]]);
       assert.equal((await store.cancelsOfOrder(p.attempt.order_id)).length, 2);
     });
 
