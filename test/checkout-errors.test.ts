@@ -221,6 +221,14 @@ describe('kpg-checkout: session endpoint errors', () => {
       'redirect_url',
     );
     await expectError({ session: fixture({ body: [1, 2] }) }, 'invalid-session');
+    // What is wrong with the field is said in words a developer can act on: its limit, not just "invalid".
+    for (const [order_no, said] of [
+      ['T'.repeat(51), 'order_no: too long or too large (maximum 50)'],
+      ['', 'order_no: too short or too small (minimum 1)'],
+    ]) {
+      const { outcome } = await expectError({ session: fixture({ body: { ...SESSION, order_no } }) }, 'invalid-session', 'order_no');
+      expectSaid(outcome.detail.message, 'bad-json', said, [said]);
+    }
     await expectError(
       { session: fixture({ body: { ...SESSION, provider: 'smartro' } }) },
       'invalid-session',
