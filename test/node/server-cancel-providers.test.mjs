@@ -472,6 +472,13 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
     assert.equal(filled.details.card_cpny_cd, p.form.fn_cd);
   });
 
+  test('a receipt the API answers for another TID than the one asked about is refuted, naming both (never read as this payment)', async (t) => {
+    const p = await smartroPaid();
+    const origin = await rewritingProxy(t, (text) => (text.trimStart().startsWith('{') ? JSON.stringify({ ...JSON.parse(text), tid: 'OTHERTID0001' }) : text));
+    const s = /** @type {any} */ (await smartro({ apiBase: `${origin}/` }).settle(p.attempt, { tid: p.tid, clientIp: '' }));
+    assert.deepEqual([s.kind, s.message], ['refuted', `The receipt API answered for TID OTHERTID0001, not ${p.tid}.`]);
+  });
+
   test("a bank transfer's bank is Smartro's record; a receipt that names no bank leaves the form's fn_cd / fn_name", async (t) => {
     const p = await smartroPaid('BANK');
     assert.ok(p.form.fn_name && p.form.fn_cd, JSON.stringify(p.form));
