@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { tickingClock } from './clock.mjs';
 import { refundedEvents } from '../../dist/server/payments/events.js';
-import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, uid } from './server-helpers.mjs';
+import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, storeWith, uid } from './server-helpers.mjs';
 import { PROMOTIONS, STAFF } from './server-cancels-setup.mjs';
 
 const server = await import('../../dist/server/staff-schemas.js');
@@ -360,6 +360,18 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual(same.map((/** @type {any} */ e) => [e.kind, e.type ?? null]), [['refund-due', null], ['cancel', null], ['event', 'refund.due']], JSON.stringify(same));
     const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
     assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['cancel-due', 409, 'refused 0 resolved'], ['refunds-due/resolve', 400, 'invalid-field'], ['refunds-due/resolve', 409, 'not-open'], ['refunds-due/resolve', 200, 'resolved']]);
+  });
+
+  test('a staff action the server fails at (its database refuses the write) is a 500 and still in the audit table, as an error', async (t) => {
+    const s = await setup(t, { database: storeWith(store(), { resolveRefund: async () => { throw new Error('database down'); } }) });
+    const p = await payShinhan(s, { amount: 9000 });
+    const tid = `T${randomBytes(8).toString('hex')}`;
+    assert.ok(await recordOwed(await s.kpg.store(), { provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: p.orderNo, order_id: p.order.order_id, amount: 9000, reason: 'duplicate' }, clock.date().toISOString()));
+    const failed = await s.post('/refunds-due/resolve', { provider: 'shinhan', tid, note: '계좌로 환불함' });
+    assert.equal(failed.status, 500, failed.text);
+    assert.doesNotMatch(failed.text, /database down/, 'the error itself is for the log, not the answer');
+    const audit = (await s.get(`/audit?order_id=${p.order.order_id}`)).json.items;
+    assert.deepEqual(audit.map((/** @type {any} */ e) => [e.action, e.http_status, e.answer]), [['refunds-due/resolve', 500, 'error']]);
   });
 
   test('deliveries: a dead one listed and re-queued by staff, then delivered; a webhook\'s listed with its url; reconcile now answers its report', async (t) => {
