@@ -161,8 +161,14 @@ for (const engine of ENGINES) {
       assert.equal(end?.resolvedDue, true);
       assert.equal((await store.refundsDue()).some((r) => r.tid === p.tid), false);
       const all = await store.refundsDue({ includeResolved: true });
-      assert.match(/** @type {string} */ (all.find((r) => r.tid === p.tid)?.resolution), /cancel #\d+, C9/);
+      assert.equal(all.find((r) => r.tid === p.tid)?.resolution, `cancelled at the PG (cancel #${c.cancel.id}, C9)`);
       assert.equal((await store.getAttempt(p.attempt.order_no))?.status, 'pending', 'a refund_due entry moves no attempt');
+      // A PG that names no cancel id of its own: the ledger's cancel number alone.
+      const q = await payment({ due: true, amount: 7000 });
+      const d = await store.beginCancel(ask(q.tid, { source: 'due', kind: 'full', requested_amount: 7000, amount: 7000 }), now());
+      assert.ok(d.ok);
+      assert.equal((await store.settleCancel(d.cancel.id, { status: 'done', amount: 7000 }, now()))?.resolvedDue, true);
+      assert.equal((await store.refundsDue({ includeResolved: true })).find((r) => r.tid === q.tid)?.resolution, `cancelled at the PG (cancel #${d.cancel.id})`);
     });
 
     test('cancels found at the PG: recorded once (key and pg_ref), not while one is in flight, refunded when nothing is left', async () => {
