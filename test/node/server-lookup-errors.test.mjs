@@ -247,6 +247,8 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
         if (pg.terms === 'ok') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [one] });
         // ASSUMPTION (shinhan.ts ShinhanTermsSchema): a list of one written as the object itself.
         if (pg.terms === 'object') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: one });
+        // Two terms under one terms_no: a consent to "terms 1" would not say which.
+        if (pg.terms === 'twice') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [one, { ...one, terms_nm: '개인정보 수집 및 이용 동의' }] });
         if (pg.terms !== 'none') return FAILURES[pg.terms](res, 'shinhan');
         return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
       }
@@ -701,6 +703,12 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     s.clock.advance(6 * 60_000);
     const object = await s.call('/api/kpg/terms?pgcode=card');
     assert.deepEqual([object.status, object.json.terms_hash, object.json.list.map((/** @type {any} */ x) => [x.terms_no, x.terms_nm])], [200, terms.json.terms_hash, [[1, '전자금융거래 이용약관']]]);
+    // One terms_no for two terms: no list to agree to (which one would terms_agreed [1] mean?), so no payment.
+    s.pg.terms = 'twice';
+    s.clock.advance(6 * 60_000);
+    const twice = await s.call('/api/kpg/terms?pgcode=card');
+    assert.deepEqual([twice.status, twice.json.code, twice.json.list], [502, 'pg-bad-response', undefined], twice.text);
+    assert.match(twice.json.message, /terms_no twice/);
   });
 });
 
