@@ -848,7 +848,10 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     await s.call(`/api/kpg/shinhan/cancel?order_no=${orderNo}`, { buyer: null });
     await s.call(`/api/kpg/shinhan/fail?order_no=${orderNo}&ret_code=F001`, { buyer: null });
     assert.equal((await s.result(orderNo)).json.status, 'paid');
-    assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['stale-report', 'stale-report']);
+    assert.deepEqual((await store().refusals({ orderNo })).map((x) => [x.code, x.message]), [
+      ['stale-report', 'A browser reported cancelled for an attempt that is paid; ignored.'],
+      ['stale-report', 'A browser reported failed for an attempt that is paid; ignored.'],
+    ]);
   });
 
   test('cancel / fail / return with an unknown order_no: a 400 page, recorded', async (t) => {
