@@ -299,6 +299,20 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     return { pg, clock, shop, order, session, approve, status, paid, ...server };
   }
 
+  /**
+   * setup() over the models' racing store (model-harness.mjs): while `racing.on`, another instance makes each
+   * decision but the claim first, and the store refuses ours. @param {import('node:test').TestContext} t
+   */
+  async function racedSetup(t) {
+    let racing = { on: false };
+    const s = await setup(t, (inner) => {
+      const raced = racingStore(inner);
+      racing = raced.race;
+      return raced.store;
+    });
+    return { s, racing };
+  }
+
   for (const mode of Object.keys(FAILURES).filter((m) => m !== '401')) {
     test(`Shinhan: a confirm answered "${mode}" leaves the payment unknown: no second payment starts, and confirm-info answering "${mode}" too changes nothing`, HANG_BOUND, async (t) => {
       const s = await setup(t);
@@ -556,12 +570,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     // Another instance (a second copy of the return, reconcile) makes the same transition first: the store
     // refuses ours (the attempt is no longer in the state we read), and the answer is the attempt as it is now.
     // The models' racing store: while on, each decision but the claim is made first by "another instance".
-    let racing = { on: false };
-    const s = await setup(t, (inner) => {
-      const raced = racingStore(inner);
-      racing = raced.race;
-      return raced.store;
-    });
+    const { s, racing } = await racedSetup(t);
     /** @param {() => void} pgSays @param {boolean} race */
     const run = async (pgSays, race) => {
       const order = s.shop.add();
@@ -643,12 +652,7 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
   });
 
   test('reconcile: a waiting account confirm-info does not know ("there is no data.") closes at its due day like any other: left waiting before it, expired (vbank-expired) after it; closed first by another instance, reported as closed', HANG_BOUND, async (t) => {
-    let racing = { on: false };
-    const s = await setup(t, (inner) => {
-      const raced = racingStore(inner);
-      racing = raced.race;
-      return raced.store;
-    });
+    const { s, racing } = await racedSetup(t);
     /** An account issued for a new attempt, due `due` (Korea's day), that the PG's confirm-info does not know. @param {string} due */
     const waiting = async (due) => {
       const orderNo = /** @type {string} */ ((await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2 })).json.order_no);
