@@ -177,6 +177,7 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual(await steps(a.order.order_id), [['pending', 'processing'], ['processing', 'paid']]);
     const verifying = s.shop.add();
     const opened = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: verifying.order_id, device_type: 2, pgcode: 'card' });
+    assert.deepEqual(await steps(verifying.order_id), [], 'a pending attempt: its attempt entry only, no step yet');
     await store().transition(opened.json.order_no, 'claim', {}, clock.date().toISOString());
     assert.deepEqual(await steps(verifying.order_id), [['pending', 'processing']]);
     assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
