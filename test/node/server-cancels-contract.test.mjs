@@ -187,6 +187,14 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.equal(partial.calls, 1, 'the PG was called once');
   });
 
+  test('a cancel staff record that the store answers "no payment" for (its row gone between the read and the write) is refused no-payment, never exceeds-balance', async () => {
+    const a = await paid();
+    const gone = { ...store(), recordPgCancel: async () => ({ ok: false, reason: 'no-payment' }) };
+    const c = createCancels({ store: /** @type {any} */ (gone), providers: {}, log: { write: () => {} }, now: () => clock.date(), settleAfterMs: 60_000 });
+    const r = await c.recordCancel({ order_id: a.order_id, amount: 1000, reason: '관리자 사이트 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([r.status, r.code, r.message, r.cancelled_amount], ['refused', 'no-payment', 'Not recorded: no-payment.', 0]);
+  });
+
   test('money owed back (refund_due) of 11,000 whose whole cancel the PG answers with 10,000: done, the entry resolved, balance 0 (the PG has nothing left: not the ledger\'s 1,000)', async () => {
     const s = store();
     const a = await paid();
