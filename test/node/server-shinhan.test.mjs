@@ -469,6 +469,8 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     let r = await s.session();
     assert.equal(r.status, 502);
     assert.equal(r.json.code, 'pg-refused');
+    // The shop's developer reads that the PG said no, and what it said (the buyer reads a fixed text).
+    assert.equal(r.json.message, 'The PG refused the payment request: 결제 요청이 거절되었습니다.');
     const orderNo = r.json.order_no;
     const res = (await s.result(orderNo)).json;
     assert.equal(res.status, 'failed');
