@@ -752,6 +752,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.post('return', utf8Body(resultFields({ orderNo: 'Nope123' })))).status, 400);
     assert.equal((await s.post('return', utf8Body({ ...resultFields({ orderNo }), Moid: 'Other1' }))).status, 400);
     assert.equal((await s.post('retry', 'garbage')).text, 'REFUSED bad-return');
+    // Smartro is told why: a form naming two attempts (OID and Moid differ) is refused as such, not sent again.
+    assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), Moid: 'Other1' }))).text, 'REFUSED bad-return');
     assert.equal((await s.result(orderNo)).status, 'pending');
   });
 
