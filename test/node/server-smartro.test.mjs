@@ -894,6 +894,10 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual([r.status, r.text], [400, 'REFUSED amount-mismatch']);
     assert.deepEqual([(await s.result(orderNo)).status, (await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).length], ['paid', 0]);
     assert.deepEqual((await store().refusals({ orderNo })).map((x) => x.code), ['amount-mismatch']);
+    // A copy without Amt says no amount at all: nothing contradicts the record, so it is the same approval again (OK).
+    const { Amt: _, ...noAmt } = fields;
+    assert.equal((await s.post('retry', utf8Body(noAmt))).text, 'OK');
+    assert.equal((await store().refusals({ orderNo })).length, 1);
   });
 
   test('issue 19 item 10: receipts are asked of Smartro once per TID (cached), however often the buyer asks; the window-closed Moid lookup once per attempt', async (t) => {
