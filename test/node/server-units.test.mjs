@@ -196,9 +196,9 @@ test('return pages: the order_no is escaped; kpg_order_no replaces one already i
   assert.equal(withOrderNo('https://s.example/p?a=1&kpg_order_no=old#top', 'N1'), 'https://s.example/p?a=1&kpg_order_no=N1#top');
 });
 
-test('basePath: the routes answer under it, and the PG is sent back under it ("/pay/kpg/" as /pay/kpg; "/" at the root, no double slash)', async () => {
+test('basePath: the routes answer under it, and the PG is sent back under it ("/pay/kpg/" and "//pay/kpg//" as /pay/kpg; "/" at the root, no double slash)', async () => {
   const order = { order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수' } };
-  for (const [basePath, prefix] of [['/pay/kpg/', '/pay/kpg'], ['/', '']]) {
+  for (const [basePath, prefix] of [['/pay/kpg/', '/pay/kpg'], ['//pay/kpg//', '/pay/kpg'], ['/', '']]) {
     const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', basePath, smartro, loadOrder: () => order, authorize: () => true, database: { memory: true }, reconcileOnStart: false, log: false });
     try {
       assert.equal(kpg.basePath, prefix || '/');
