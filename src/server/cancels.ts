@@ -520,8 +520,8 @@ export function createCancels(deps: CancelsDeps) {
   function judge(cancel: CancelRecord, money: PaymentMoney, pg: PgCancelState, ledger: CancelRecord[]): Verdict {
     const asked = cancel.requested_amount ?? cancel.amount;
     const balanceBefore = money.amount - money.discount - money.refunded;
-    const fresh = unrecorded(pg.entries, ledger);
     if (cancel.provider === 'smartro') {
+      const fresh = unrecorded(pg.entries, ledger);
       // Smartro's receipt lists every partial cancel (transAmt) and the final one.
       if (cancel.kind === 'full') {
         const full = fresh.find((e) => e.ref === 'full');
@@ -599,7 +599,8 @@ export function createCancels(deps: CancelsDeps) {
     const unreffed = done.filter((c) => pgRef(c) === null);
     return entries.filter((e) => {
       if (refs.has(e.ref)) return false;
-      const i = unreffed.findIndex((c) => e.amount === undefined || c.amount === e.amount);
+      // (Smartro's receipt gives every entry its amount; an entry without one matches no row.)
+      const i = unreffed.findIndex((c) => c.amount === e.amount);
       if (i === -1) return true;
       unreffed.splice(i, 1);
       return false;
