@@ -26,6 +26,20 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.ok(s.logs.some((l) => l.event === 'cancel' && l.what === 'found-at-pg' && l.order_id === a.order.order_id));
   });
 
+  test("reconcile: a paid payment whose PG cannot be asked (Smartro's receipt API answering 503) is passed over quietly, nothing found and no error; the next run finds the cancel made at the admin site", async (t) => {
+    const s = await setup(t, { recheckPaidDays: 1 });
+    const p = await paySmartro(s);
+    const atAdmin = await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, amount: 1500 }) });
+    assert.equal(atAdmin.status, 200);
+    await s.pgs.fault('smartro', { api: 'receipt', status: 503, moid: p.orderNo, times: 1 });
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.found.filter((f) => f.order_id === p.order.order_id), []);
+    assert.deepEqual(s.logs.filter((l) => l.event === 'error' && l.order_id === p.order.order_id), [], 'no error: the PG is asked again next time');
+    assert.deepEqual([(await s.kpg.cancels(p.order.order_id))?.refunded_total], [0]);
+    const next = await s.kpg.reconcile();
+    assert.deepEqual(next.cancels.found.filter((f) => f.order_id === p.order.order_id).map((f) => f.amount), [1500]);
+  });
+
   test('reconcile: two partial cancels of the same amount, one recorded under its PG reference and one confirmed by staff without it, are both known: nothing found, nothing refunded twice', async (t) => {
     // From a generated mutant (mutate:full --sample, seed 2026) that emptied the set of known references: the
     // PG's entry of the first cancel then took the staff-confirmed one's place, and the second was recorded

@@ -12,7 +12,7 @@ import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/
 import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode, urldecodeEucKr } from '../../dist/server/providers/euc-kr.js';
 import { formatPhone, maskName, maskPhone } from '../../dist/server/staff-console.js';
-import { checkWebhooks } from '../../dist/server/events/webhooks.js';
+import { checkWebhooks, webhookTarget } from '../../dist/server/events/webhooks.js';
 import { checkCancelArgs } from '../../dist/server/cancels.js';
 import { createLimiter, createTtlCache } from '../../dist/server/limits.js';
 import { fetchPgJson, isPlainObject } from '../../dist/server/providers/pg-fetch.js';
@@ -484,6 +484,17 @@ test('rate limits: a fixed window per key; Retry-After is the seconds left of th
   assert.equal(limiter.hit('a'), 1, 'a millisecond left: 1, never 0');
   t += 1;
   assert.deepEqual([limiter.peek('a'), limiter.hit('a')], [undefined, undefined], 'a new window');
+});
+
+test("a webhook send: an unreachable receiver is named by the network error's cause; a send the relay gave up on (its signal aborted) rejects with the relay's own reason, whatever that carries", async () => {
+  const target = webhookTarget({ url: `${await deadOrigin()}/hook`, secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}` }, () => new Date(0));
+  const event = { id: 'evt_1', type: 'payment.paid', created_at: '2026-01-01T00:00:00.000Z', data: {} };
+  await assert.rejects(target.send(event, new AbortController().signal), { message: 'could not reach the receiver: ECONNREFUSED' });
+  // The relay aborts with its GivenUp reason; even one with a cause of its own is not taken for a network error.
+  const reason = Object.assign(new Error('no answer within 400 ms'), { cause: { code: 'ETIMEDOUT' } });
+  const controller = new AbortController();
+  controller.abort(reason);
+  await assert.rejects(target.send(event, controller.signal), (e) => e === reason);
 });
 
 test('a PG answer is read as an object only when it is one: JSON null, a string, a number, true or an array is "without a JSON object"', () => {
