@@ -525,6 +525,15 @@ describe('Smartro: cancel (payCancelNVProcess.jsp, an assumption) verified with 
       const state = await smartro({ apiBase: `${one}/` }).cancelState(p.attempt, p.tid);
       assert.deepEqual(state.ok && [state.state.state, state.state.entries], ['approved', []], `without ${drop}: ${JSON.stringify(state)}`);
     }
+    // stateNm alone, written with blanks around it (fixed-width fields are): still 승인, not a cancel.
+    const padded = await rewritingProxy(t, (text) => {
+      if (!text.trimStart().startsWith('{')) return text;
+      const json = JSON.parse(text);
+      delete json.stateCd;
+      return JSON.stringify({ ...json, stateNm: ` ${json.stateNm} ` });
+    });
+    const state = await smartro({ apiBase: `${padded}/` }).cancelState(p.attempt, p.tid);
+    assert.deepEqual(state.ok && [state.state.state, state.state.entries], ['approved', []], `stateNm " 승인 ": ${JSON.stringify(state)}`);
   });
 
   test('a receipt whose partCancelInfo is one object, not a list, is that one partial cancel', async (t) => {
