@@ -719,6 +719,22 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo)[0]?.reason, 'attempt-ended');
   });
 
+  test("a late approval for an attempt that is over, whose receipt says it is cancelled at Smartro, owes nothing: OK, no refund due, no refusal", async (t) => {
+    let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs)
+    const s = await setup(t, { options: { now: () => new Date(now), attemptTtlMs: 60_000 } });
+    const orderNo = await s.started();
+    now += 61_000;
+    await s.kpg.reconcile();
+    assert.equal((await s.result(orderNo)).reason, 'expired');
+    const fields = resultFields({ orderNo });
+    LEDGER.get(fields.TID).cancelled = true; // approved, then cancelled at Smartro (its network cancel, say)
+    const r = await s.post('retry', utf8Body(fields));
+    assert.deepEqual([r.status, r.text], [200, 'OK']);
+    assert.deepEqual((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo), []);
+    assert.deepEqual((await s.kpg.refusals({ orderNo })).map((x) => x.code), []);
+    assert.equal((await s.result(orderNo)).status, 'cancelled');
+  });
+
   test('a pending attempt nobody finished whose approval Smartro shows (its return and RetryURL never came) is recorded paid at reconcile, never expired; while Smartro cannot be asked it is left as it is', async (t) => {
     let now = Date.parse('2026-11-30T23:59:00+09:00'); // pinned (test/node/clock.mjs)
     const s = await setup(t, { lookup: true, options: { now: () => new Date(now), attemptTtlMs: 60_000 } });
