@@ -834,6 +834,38 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual((await s.kpg.refundsDue()).filter((x) => x.order_no === orderNo).map((x) => [x.tid, x.reason, x.amount]), [[twice.TID, 'second-approval', 11000]]);
   });
 
+  test('issue 19 item 3: once the claimed TID is refuted (back to pending), a copy that then loses the claim of its own TID answers RETRY at once, as any copy that went round once: it does not wait again', async (t) => {
+    // The other copy is played on the database at the moment a race would put it (as above): it claims just
+    // before this copy's claim, and ends (declined) just before this copy's next read, if it reads again.
+    const inner = store();
+    const race = { orderNo: '', tid: '', /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
+    const clock = testClock();
+    const at = () => clock.date().toISOString();
+    const wrapped = storeWith(inner, {
+      transition: async (own, orderNo, name, patch, ...rest) => {
+        if (name !== 'claim' || orderNo !== race.orderNo || patch?.claimed_tid !== race.tid) return own(orderNo, name, patch, ...rest);
+        await inner.transition(orderNo, 'claim', { claimed_tid: 'ZCOPYTID' }, at());
+        race.beforeRead = () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at(), transitionEvents('decline'));
+        return own(orderNo, name, patch, ...rest);
+      },
+      getAttempt: async (own, orderNo) => {
+        const before = orderNo === race.orderNo ? race.beforeRead : null;
+        race.beforeRead = null;
+        await before?.();
+        return own(orderNo);
+      },
+    });
+    const s = await setup(t, { store: wrapped, options: { now: clock.date } });
+    const { orderNo, mine } = await unknownWithClaim(s);
+    LEDGER.set(mine.TID, { moid: 'O-ANOTHER-ORDER', amount: 11000 }); // the claimed TID is not this Moid's
+    const own = resultFields({ orderNo });
+    Object.assign(race, { orderNo, tid: own.TID });
+    const r = await s.post('retry', utf8Body(own));
+    assert.deepEqual([r.status, r.text], [503, 'RETRY in-progress']);
+    assert.ok(s.logs.some((l) => l.transition === 'refute' && l.order_no === orderNo), 'the claimed TID was refuted first');
+    assert.deepEqual([(await inner.getAttempt(orderNo))?.status, (await inner.getAttempt(orderNo))?.claimed_tid], ['processing', 'ZCOPYTID'], 'the other copy still holds it: this one did not wait for it');
+  });
+
   test('issue 19 item 3: while the claimed TID still cannot be settled, another TID\'s refutation changes nothing (the attempt stays unknown with its TID; reconcile settles it)', async (t) => {
     const s = await setup(t);
     const { orderNo, mine } = await unknownWithClaim(s);
