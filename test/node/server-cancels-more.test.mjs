@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cancelsSuite, STAFF } from './server-cancels-setup.mjs';
+import { testClock } from './clock.mjs';
 import { postForm, recordOwed, SANDBOX_SHINHAN, shinhanDecide, smartroDecide, startServer, until } from './server-helpers.mjs';
 
 cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, database, setup, payShinhan, paySmartro, atPg, staff, key }) => {
@@ -38,6 +39,17 @@ cancelsSuite('cancels: elsewhere, Smartro, accounts, staff', ({ engine, store, d
     assert.deepEqual([(await s.kpg.cancels(p.order.order_id))?.refunded_total], [0]);
     const next = await s.kpg.reconcile();
     assert.deepEqual(next.cancels.found.filter((f) => f.order_id === p.order.order_id).map((f) => f.amount), [1500]);
+  });
+
+  test('recheckPaidDays: 0 turns the search for cancels made elsewhere off: not even a payment finished this very moment is asked about', async (t) => {
+    const clock = testClock(); // pinned: the payment finishes at the instant reconcile runs
+    const s = await setup(t, { recheckPaidDays: 0, now: clock.date });
+    const p = await paySmartro(s);
+    const atAdmin = await fetch(`${s.pgs.smartro.origin}/__sandbox/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tid: p.tid, amount: 1500 }) });
+    assert.equal(atAdmin.status, 200);
+    const report = await s.kpg.reconcile();
+    assert.deepEqual(report.cancels.found.filter((f) => f.order_id === p.order.order_id), []);
+    assert.deepEqual([(await s.kpg.cancels(p.order.order_id))?.refunded_total], [0]);
   });
 
   test('reconcile: two partial cancels of the same amount, one recorded under its PG reference and one confirmed by staff without it, are both known: nothing found, nothing refunded twice', async (t) => {
