@@ -398,6 +398,19 @@ for (const engine of ENGINES) {
         const applied = await client.query('SELECT name FROM kpg_migrations ORDER BY name');
         const shipped = readdirSync(new URL('../../dist/server/store/migrations/', import.meta.url)).filter((f) => /^\d+_.*\.sql$/.test(f)).sort();
         assert.deepEqual(applied.rows.map((r) => /** @type {any} */ (r).name), shipped);
+        if ('url' in old.database) {
+          // Committed, not only seen by the connection that ran them (the pool hands that one out again): another
+          // instance's connection sees every migration, and no connection is left inside a transaction.
+          const other = await openPostgres({ connectionString: old.database.url });
+          try {
+            const seen = await other.query('SELECT name FROM kpg_migrations ORDER BY name');
+            assert.deepEqual(seen.rows.map((r) => /** @type {any} */ (r).name), shipped, 'seen from another connection');
+            const inTx = await other.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'");
+            assert.equal(/** @type {any} */ (inTx.rows[0]).n, 0, 'no connection left in a transaction');
+          } finally {
+            await other.close();
+          }
+        }
         assert.equal((await upgraded.getAttempt(open.order_no))?.status, 'pending', 'rows survive the upgrade');
         assert.equal(await upgraded.insertAttempt(attempt({ order_id: open.order_id }), now()), undefined, 'the re-created index still holds');
       } finally {
