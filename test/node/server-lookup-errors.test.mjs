@@ -249,6 +249,8 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
         if (pg.terms === 'object') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: one });
         // Two terms under one terms_no: a consent to "terms 1" would not say which.
         if (pg.terms === 'twice') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [one, { ...one, terms_nm: '개인정보 수집 및 이용 동의' }] });
+        // ret_code 0 over a list that is not the document's (a terms_no that is no number, no name).
+        if (pg.terms === 'malformed') return answerJson(res, 200, { ret_code: 0, ret_msg: 'OK', list: [{ terms_no: 'first', terms_ctnt: '<p>약관</p>' }] });
         if (pg.terms !== 'none') return FAILURES[pg.terms](res, 'shinhan');
         return answerJson(res, 401, { ret_code: 998, ret_msg: 'there is no data.' });
       }
@@ -713,6 +715,12 @@ forEachEngine('issue 20: a failed lookup is not "no payment"', ({ store }) => {
     const twice = await s.call('/api/kpg/terms?pgcode=card');
     assert.deepEqual([twice.status, twice.json.code, twice.json.list], [502, 'pg-bad-response', undefined], twice.text);
     assert.match(twice.json.message, /terms_no twice/);
+    // Said OK over a list that is not one: no terms (never an empty list, which would need no consent), no payment.
+    s.pg.terms = 'malformed';
+    s.clock.advance(6 * 60_000);
+    const malformed = await s.call('/api/kpg/terms?pgcode=card');
+    assert.deepEqual([malformed.status, malformed.json.code, malformed.json.list], [502, 'pg-bad-response', undefined], malformed.text);
+    assert.match(malformed.json.message, /malformed list/);
   });
 });
 
