@@ -181,6 +181,8 @@ for (const engine of ENGINES) {
       assert.ok(first.ok);
       assert.equal(first.cancel.source, 'pg');
       assert.deepEqual(await store.recordPgCancel(found('part:1', 2000), now()), { ok: false, reason: 'recorded', money: first.money });
+      // The same PG cancel (pg_ref) under another key (a cancel that reached done with that reference) is recorded too.
+      assert.deepEqual(await store.recordPgCancel({ ...found('part:1', 2000), idempotency_key: `other:${p.tid}` }, now()), { ok: false, reason: 'recorded', money: first.money });
       const flying = await store.beginCancel(ask(p.tid), now());
       assert.ok(flying.ok);
       assert.equal((await store.recordPgCancel(found('part:2', 1000), now())).ok, false);
