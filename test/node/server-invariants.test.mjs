@@ -355,6 +355,8 @@ for (const engine of ENGINES) {
       const a = await inStatus('pending');
       assert.ok(a);
       await assert.rejects(store.transition(a.order_no, 'report', /** @type {any} */ ({ amount: 1 }), now()), /cannot be set/);
+      // A claim's age is the store's own clock: reconcile decides by it, so no caller writes it.
+      await assert.rejects(store.transition(a.order_no, 'claim', /** @type {any} */ ({ processing_since: '2000-01-01T00:00:00.000Z' }), now()), /processing_since cannot be set/);
       await assert.rejects(sql.query("UPDATE kpg_attempts SET reported_status = 'failed' WHERE status = 'paid'"), /check constraint|violates/i);
       await assert.rejects(sql.query("UPDATE kpg_attempts SET status = 'paid', tid = NULL WHERE order_no = $1", [a.order_no]), /check constraint|violates/i);
       await assert.rejects(sql.query("UPDATE kpg_attempts SET status = 'approved' WHERE order_no = $1", [a.order_no]), /foreign key|violates/i);

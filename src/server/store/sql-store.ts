@@ -27,7 +27,6 @@ const PATCHABLE = new Set<keyof AttemptPatch>([
   'pg_message',
   'reason',
   'superseded_by',
-  'processing_since',
   'pay_method',
   'bank_code',
   'bank_name',
@@ -187,7 +186,8 @@ export function createSqlStore(sql: SqlClient): PaymentStore {
         if (!PATCHABLE.has(key as keyof AttemptPatch)) throw new Error(`kpg store: ${key} cannot be set by a transition`);
         set(key, value ?? null);
       }
-      if (to === 'processing' && !('processing_since' in patch)) set('processing_since', now);
+      // The store's own clock for the claim: no caller sets processing_since (reconcile reads it as the claim's age).
+      if (to === 'processing') set('processing_since', now);
       if (TERMINAL.includes(to)) set('finished_at', now);
       if (to !== 'pending') {
         // A browser's report only ever describes a pending attempt.

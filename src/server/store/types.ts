@@ -130,7 +130,6 @@ export type AttemptPatch = Partial<
     | 'pg_message'
     | 'reason'
     | 'superseded_by'
-    | 'processing_since'
     | 'pay_method'
     | 'bank_code'
     | 'bank_name'
