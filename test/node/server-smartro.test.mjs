@@ -770,6 +770,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.post('retry', 'garbage')).text, 'REFUSED bad-return');
     // Smartro is told why: a form naming two attempts (OID and Moid differ) is refused as such, not sent again.
     assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), Moid: 'Other1' }))).text, 'REFUSED bad-return');
+    // An Amt that is not whole digits (a sign, a thousands separator) is a malformed form, refused as such.
+    for (const Amt of ['-11000', '11,000']) assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), Amt }))).text, 'REFUSED bad-return', Amt);
     assert.equal((await s.result(orderNo)).status, 'pending');
   });
 
