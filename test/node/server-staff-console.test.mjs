@@ -285,6 +285,11 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
       const [row] = await (await s.kpg.store()).auditEntries({ orderId: id, limit: 1 });
       assert.equal(row.request, size === 4000 ? JSON.stringify(sent) : `${JSON.stringify(sent).slice(0, 3990)}...`, `a request of ${size} characters`);
     }
+    // An order_id that is not one (a character past the rule after a real id) names no order in its audit row.
+    const odd = `${id}!`;
+    assert.equal((await s.post('/cancel', { order_id: odd, amount: 1000, reason: '또', idempotency_key: key() })).status, 400);
+    const [latest] = await (await s.kpg.store()).auditEntries({ limit: 1 });
+    assert.deepEqual([latest.action, latest.http_status, latest.order_id, latest.request.includes(odd)], ['cancel', 400, null, true]);
     const receipt = await s.get(`/receipt?order_id=${id}`);
     assert.equal(receipt.status, 200, receipt.text);
     parses(server.ReceiptAnswerSchema, consoleSide.ReceiptSchema, receipt.json, 'receipt');
