@@ -31,7 +31,8 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
       if (/^[\x20-\x7e]{8,}$/.test(decoded)) forms.add(decoded);
     }
   }
-  const ordered = [...forms].filter((f) => f.length >= 6).sort((a, b) => b.length - a.length);
+  // (Every form is at least as long as its secret, 6 or more: encoded and escaped forms only grow; a decoded one has 8.)
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
   const pattern = ordered.length ? new RegExp(ordered.map(escapeRegExp).join('|'), 'g') : null;
   // One scan for the common case (issue 26): a text with none of the secrets and neither label (matched
   // without case, so everything the replaces below could change) is returned as it is.
