@@ -140,6 +140,24 @@ async function startFakeReceiptApi(t) {
   return api;
 }
 
+/**
+ * The suite's store with `wrap` over it (storeWith), whose next read of `race.orderNo` first runs
+ * `race.beforeRead` once: another copy's step, played on the database at the moment a race would put it.
+ * @param {any} inner @param {{ orderNo: string, beforeRead: null | (() => Promise<unknown>) }} race
+ * @param {Record<string, (own: (...args: any[]) => any, ...args: any[]) => any>} wrap
+ */
+function racingReads(inner, race, wrap) {
+  return storeWith(inner, {
+    ...wrap,
+    getAttempt: async (own, orderNo) => {
+      const before = orderNo === race.orderNo ? race.beforeRead : null;
+      race.beforeRead = null;
+      await before?.();
+      return own(orderNo);
+    },
+  });
+}
+
 forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
   /**
    * @param {import('node:test').TestContext} t
@@ -494,7 +512,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const race = { orderNo: '', claims: 0, /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
     const clock = testClock(); // the server's and the other copies' time
     const at = () => clock.date().toISOString();
-    const wrapped = storeWith(inner, {
+    const wrapped = racingReads(inner, race, {
       transition: async (own, orderNo, name, ...rest) => {
         if (name !== 'claim' || orderNo !== race.orderNo) return own(orderNo, name, ...rest);
         const n = ++race.claims;
@@ -505,12 +523,6 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
         // (Each tells the shop what its transition tells, as the instance playing it would.)
         race.beforeRead = n === 1 ? () => inner.transition(orderNo, 'refute', { claimed_tid: null }, at()) : () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at(), transitionEvents('decline'));
         return mine;
-      },
-      getAttempt: async (own, orderNo) => {
-        const before = orderNo === race.orderNo ? race.beforeRead : null;
-        race.beforeRead = null;
-        await before?.();
-        return own(orderNo);
       },
     });
     const s = await setup(t, { store: wrapped, options: { now: clock.date } });
@@ -843,18 +855,12 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     const race = { orderNo: '', tid: '', /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
     const clock = testClock();
     const at = () => clock.date().toISOString();
-    const wrapped = storeWith(inner, {
+    const wrapped = racingReads(inner, race, {
       transition: async (own, orderNo, name, patch, ...rest) => {
         if (name !== 'claim' || orderNo !== race.orderNo || patch?.claimed_tid !== race.tid) return own(orderNo, name, patch, ...rest);
         await inner.transition(orderNo, 'claim', { claimed_tid: 'ZCOPYTID' }, at());
         race.beforeRead = () => inner.transition(orderNo, 'decline', { code: 'pg-declined' }, at(), transitionEvents('decline'));
         return own(orderNo, name, patch, ...rest);
-      },
-      getAttempt: async (own, orderNo) => {
-        const before = orderNo === race.orderNo ? race.beforeRead : null;
-        race.beforeRead = null;
-        await before?.();
-        return own(orderNo);
       },
     });
     const s = await setup(t, { store: wrapped, options: { now: clock.date } });
