@@ -35,13 +35,16 @@ import { lastFour } from './redact.js';
 // ---------------------------------------------------------------------------------------------
 
 const Won = z.number().int().positive().max(999_999_999_999);
-/** A key the caller chooses: printable ASCII. "pg:..." is the server's own (cancels found at the PG). */
+/**
+ * A key the caller chooses: printable ASCII. "pg:..." is the server's own (cancels found at the PG).
+ * (No message on the refine: parseArgs answers every issue of a field with that field's RULES text.)
+ */
 const IdempotencyKey = z
   .string()
   .min(1)
   .max(255)
   .regex(/^[\x21-\x7e]+$/)
-  .refine((k) => !k.startsWith('pg:'), 'keys beginning with "pg:" are the server\'s own');
+  .refine((k) => !k.startsWith('pg:'));
 
 export const RefundAccountSchema = z.object({
   bank_code: z.string().regex(/^\d{3}$/),

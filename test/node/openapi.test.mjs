@@ -501,7 +501,7 @@ forEachEngine('the OpenAPI document against the real server', ({ store }) => {
     assert.equal(reconciled.status, 200, reconciled.text);
     matches('post', '/staff/reconcile', reconciled, {});
     const notJson = await s.call('/api/kpg/staff/reconcile', { method: 'POST', headers: { ...STAFF, 'Content-Type': 'text/plain' }, body: '{}', buyer: null });
-    assert.deepEqual([notJson.status, notJson.json.code], [415, 'unsupported-media-type']);
+    assert.deepEqual([notJson.status, notJson.json.code, notJson.json.message], [415, 'unsupported-media-type', 'Send the body as application/json.']);
     matches('post', '/staff/reconcile', notJson);
     const audit = await staffGet(`/audit?order_id=${paid.order_id}`);
     assert.ok(audit.json.items.some((/** @type {any} */ e) => e.action === 'refunds-due/resolve' && e.http_status === 409), audit.text);

@@ -268,6 +268,23 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
 
+  test("a whole cancel found at Shinhan after a promotion discount (confirm-info names no amount): recorded as what the buyer paid, 10,000 of 11,000", async () => {
+    // Shinhan's confirm-info says tx_stat 2 with no amount: what was given back is what was paid, the discount never was.
+    const shinhan = {
+      name: 'shinhan',
+      async cancelState() {
+        return { ok: true, state: { state: 'cancelled', entries: [{ ref: 'full', at: null, cancelId: null, reason: null }] } };
+      },
+    };
+    const { c } = cancelsWith({ shinhan });
+    const a = await paid({ discount: 1000 });
+    const found = await c.recheck(a);
+    assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.source]), [['full', 10000, 'pg']]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+    const view = await c.orderView(a.order_id);
+    assert.deepEqual([view?.refunded_total, view?.balance], [10000, 0]);
+  });
+
   test('a cancel settled by another caller while its PG call was on its way (reconcile on another instance): the answer is what that settlement recorded, told once', async () => {
     const s = store();
     const racing = {

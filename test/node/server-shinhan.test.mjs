@@ -313,7 +313,7 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
     r = await post('application/json', '[1, 2]');
     assert.deepEqual([r.status, r.json.code], [400, 'invalid-body']);
     r = await post('text/plain', JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2 }));
-    assert.deepEqual([r.status, r.json.code], [415, 'unsupported-media-type']);
+    assert.deepEqual([r.status, r.json.code, r.json.message], [415, 'unsupported-media-type', 'Send the body as application/json.']);
     // A media type is case-insensitive, and space may come before its parameters (RFC 9110 8.3.1): still JSON.
     r = await post('Application/JSON ; charset=UTF-8', JSON.stringify({ provider: 'shinhan', order_id: s.order.order_id, device_type: 2 }));
     assert.equal(r.status, 200, r.text);

@@ -407,6 +407,9 @@ test('kpg.cancel arguments: a field that is there but wrong is invalid-field, on
   assert.deepEqual(refused(noReason), [400, 'missing-field', 'reason', 'reason is required: 1-100 characters.']);
   assert.deepEqual(refused({ ...args, idempotency_key: undefined }), [400, 'missing-field', 'idempotency_key', 'idempotency_key is required: 1-255 printable ASCII characters (1-246 for recordCancel), not beginning with "pg:".']);
   assert.deepEqual(refused({ ...args, reason: '' }).slice(1), ['invalid-field', 'reason', 'reason is required: 1-100 characters.']);
+  // "pg:..." keys are the server's own (cancels found at the PG): a caller's is refused with the field's rule.
+  assert.deepEqual(refused({ ...args, idempotency_key: 'pg:staff:1' }), [400, 'invalid-field', 'idempotency_key', 'idempotency_key is required: 1-255 printable ASCII characters (1-246 for recordCancel), not beginning with "pg:".']);
+  assert.equal(refused({ ...args, idempotency_key: 'shop:pg:1' }), 'accepted');
   assert.deepEqual(refused({ reason, idempotency_key: args.idempotency_key }, true), 'accepted');
   assert.deepEqual(refused(null).slice(0, 2), [400, 'invalid-body']);
   assert.deepEqual(refused('A-1001').slice(0, 2), [400, 'invalid-body']);
