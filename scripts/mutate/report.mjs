@@ -23,7 +23,12 @@ export const TARGETS = { server: 90, widget: 85 };
 const UNDETECTED = ['Survived', 'NoCoverage'];
 const DETECTED = ['Killed', 'Timeout'];
 
-/** @typedef {{ file: string, line: number, mutator: string, code: string, replacement: string, reason: string }} Equivalent */
+/**
+ * One argued equivalent: the mutant of `file` on the line whose trimmed text is `code` (the nearest to `line`
+ * when the text repeats), of `mutator`, that replaces `original` with `replacement`; `at` (where `original`
+ * begins in the trimmed line) when the line has two such mutants of the same text.
+ * @typedef {{ file: string, line: number, mutator: string, code: string, original: string, at?: number, replacement: string, reason: string }} Equivalent
+ */
 
 /** @param {string} root @returns {Equivalent[]} */
 export function readEquivalents(root) {
@@ -31,15 +36,37 @@ export function readEquivalents(root) {
   if (!existsSync(path)) return [];
   const list = JSON.parse(readFileSync(path, 'utf8'));
   for (const e of list) {
-    for (const k of ['file', 'line', 'mutator', 'code', 'replacement', 'reason'])
+    for (const k of ['file', 'line', 'mutator', 'code', 'original', 'replacement', 'reason'])
       if (e[k] === undefined) throw new Error(`test/mutants/equivalent.json: an entry lacks "${k}": ${JSON.stringify(e)}`);
     if (String(e.reason).trim().length < 40) throw new Error(`test/mutants/equivalent.json: "${e.code}": a reason must argue why no test can tell (40 characters at least)`);
   }
   return list;
 }
 
-/** The trimmed source line of a mutant. @param {string} source @param {any} m */
+/** The trimmed source line of a mutant (the report's form: 1-based lines and columns). @param {string} source @param {any} m */
 const lineOf = (source, m) => (source.split('\n')[m.location.start.line - 1] ?? '').trim();
+
+/**
+ * The text a mutant replaces, and where it begins in its trimmed line (the report's form: 1-based lines and
+ * columns). @param {string} source @param {any} m @returns {{ text: string, at: number }}
+ */
+export function spanOf(source, m) {
+  const lines = source.split('\n');
+  const { start, end } = m.location;
+  const first = lines[start.line - 1] ?? '';
+  const text =
+    start.line === end.line
+      ? first.slice(start.column - 1, end.column - 1)
+      : [first.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), (lines[end.line - 1] ?? '').slice(0, end.column - 1)].join('\n');
+  return { text, at: start.column - 1 - (first.length - first.trimStart().length) };
+}
+
+/** Whether mutant `m` of `source` is the one entry `e` argues (its line text, mutator, replacement and span). @param {string} source @param {any} m @param {Equivalent} e */
+export function argues(source, m, e) {
+  if (m.mutatorName !== e.mutator || m.replacement !== e.replacement || lineOf(source, m) !== e.code.trim()) return false;
+  const span = spanOf(source, m);
+  return span.text === e.original && (e.at === undefined || span.at === e.at);
+}
 
 /**
  * Marks the equivalent survivors of `files` (status Ignored, statusReason "equivalent: ..."). Returns the
@@ -53,7 +80,7 @@ export function applyEquivalents(files, equivalents) {
     const f = files[e.file];
     if (!f) continue; // not in this run
     const candidates = f.mutants.filter(
-      (/** @type {any} */ m) => !m.equivalent && UNDETECTED.includes(m.status) && m.mutatorName === e.mutator && m.replacement === e.replacement && lineOf(f.source, m) === e.code.trim(),
+      (/** @type {any} */ m) => !m.equivalent && UNDETECTED.includes(m.status) && argues(f.source, m, e),
     );
     candidates.sort((/** @type {any} */ a, /** @type {any} */ b) => Math.abs(a.location.start.line - e.line) - Math.abs(b.location.start.line - e.line));
     const m = candidates[0];

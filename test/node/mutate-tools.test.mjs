@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { applyEquivalents, readEquivalents } from '../../scripts/mutate/report.mjs';
+import { applyEquivalents, argues, readEquivalents } from '../../scripts/mutate/report.mjs';
 import { SERVER, WIDGET, expand, globRe } from '../../scripts/mutate/scope.mjs';
 import { sqlMutants } from '../../scripts/mutate/sql.mjs';
 
@@ -38,25 +38,59 @@ test('SQL mutants: every constraint weakened one piece at a time, each a change 
   assert.equal(new Set(mutants.map((m) => `${m.start}:${m.end}:${m.replacement}`)).size, mutants.length, 'no mutant twice');
 });
 
-test('equivalents: a survivor matched by file, mutator, replacement and its line is set apart; an entry that matches nothing is stale; a shrug is refused', () => {
-  const source = 'const a = 1;\nif (x > 0) go();\nif (x > 0) go();\n';
-  const mutant = (/** @type {number} */ line, status = 'Survived') => ({ mutatorName: 'EqualityOperator', replacement: 'x >= 0', status, location: { start: { line, column: 5 }, end: { line, column: 10 } } });
-  const files = { 'src/x.ts': { source, mutants: [mutant(2), mutant(3), mutant(3, 'Killed')] } };
+test('equivalents: a survivor matched by file, mutator, replacement, its line and the text it replaces is set apart; an entry that matches nothing is stale; a shrug is refused', () => {
+  const source = "const a = 1;\nif (x > 0) go();\nif (x > 0) go();\nsay(x ? 'keep' : 'settled', 'keep');\n";
+  // The report's form: 1-based lines and columns.
+  const at = (/** @type {number} */ line, /** @type {number} */ column, /** @type {number} */ end, mutatorName = 'EqualityOperator', replacement = 'x >= 0', status = 'Survived') => ({ mutatorName, replacement, status, location: { start: { line, column }, end: { line, column: end } } });
+  const literal = (/** @type {number} */ column, /** @type {number} */ end) => at(4, column, end, 'StringLiteral', '""');
+  const files = { 'src/x.ts': { source, mutants: [at(2, 5, 10), at(3, 5, 10), at(3, 5, 10, 'EqualityOperator', 'x >= 0', 'Killed'), literal(9, 15), literal(18, 27), literal(29, 35)] } };
   const reason = 'x is an integer count here and never 0 when go() can run: >= and > decide alike';
+  const line4 = "say(x ? 'keep' : 'settled', 'keep');";
   const stale = applyEquivalents(/** @type {any} */ (files), [
-    { file: 'src/x.ts', line: 3, mutator: 'EqualityOperator', code: 'if (x > 0) go();', replacement: 'x >= 0', reason },
-    { file: 'src/x.ts', line: 9, mutator: 'EqualityOperator', code: 'if (x < 0) go();', replacement: 'x >= 0', reason },
-    { file: 'src/other.ts', line: 1, mutator: 'EqualityOperator', code: 'x', replacement: 'y', reason },
+    { file: 'src/x.ts', line: 3, mutator: 'EqualityOperator', code: 'if (x > 0) go();', original: 'x > 0', replacement: 'x >= 0', reason },
+    { file: 'src/x.ts', line: 9, mutator: 'EqualityOperator', code: 'if (x < 0) go();', original: 'x < 0', replacement: 'x >= 0', reason },
+    { file: 'src/other.ts', line: 1, mutator: 'EqualityOperator', code: 'x', original: 'x', replacement: 'y', reason },
+    // Three string literals on one line: the entry argues the second 'keep' only (at), never 'settled'.
+    { file: 'src/x.ts', line: 4, mutator: 'StringLiteral', code: line4, original: "'keep'", at: 28, replacement: '""', reason },
+    // One whose text is not on the line it names is stale, even though other literals there survive.
+    { file: 'src/x.ts', line: 4, mutator: 'StringLiteral', code: line4, original: "'replace'", replacement: '""', reason },
   ]);
-  const [first, second, killed] = files['src/x.ts'].mutants.map((/** @type {any} */ m) => m.status);
-  assert.deepEqual([first, second, killed], ['Survived', 'Ignored', 'Killed'], 'the survivor on the nearest identical line, not a killed one');
-  assert.deepEqual(stale.map((e) => e.line), [9], 'a file not in this run is not stale');
+  const statuses = files['src/x.ts'].mutants.map((/** @type {any} */ m) => m.status);
+  assert.deepEqual(statuses, ['Survived', 'Ignored', 'Killed', 'Survived', 'Survived', 'Ignored'], 'the survivor on the nearest identical line, not a killed one; of a line\'s literals, the one argued');
+  assert.deepEqual(stale.map((e) => [e.line, e.original]), [[9, 'x < 0'], [4, "'replace'"]], 'a file not in this run is not stale');
 
   const dir = mkdtempSync(join(tmpdir(), 'kpg-equiv-'));
   mkdirSync(join(dir, 'test/mutants'), { recursive: true });
-  writeFileSync(join(dir, 'test/mutants/equivalent.json'), JSON.stringify([{ file: 'a', line: 1, mutator: 'm', code: 'c', replacement: 'r', reason: 'equivalent' }]));
+  writeFileSync(join(dir, 'test/mutants/equivalent.json'), JSON.stringify([{ file: 'a', line: 1, mutator: 'm', code: 'c', original: 'c', replacement: 'r', reason: 'equivalent' }]));
   assert.throws(() => readEquivalents(dir), /must argue/);
-  assert.deepEqual(readEquivalents(ROOT).filter((e) => !e.reason), [], 'the repository\'s own file reads');
+  writeFileSync(join(dir, 'test/mutants/equivalent.json'), JSON.stringify([{ file: 'a', line: 1, mutator: 'm', code: 'c', replacement: 'r', reason }]));
+  assert.throws(() => readEquivalents(dir), /lacks "original"/);
+});
+
+// Seed 1224's draw held the 'settled' literal of a line whose 'keep' literal was argued equivalent: matched by
+// line, mutator and replacement alone, that entry would have set apart a mutant nobody argued.
+test("the repository's equivalents each name exactly one mutant of the code as it is now, and no two the same", async () => {
+  const { generatedMutants } = await import('../../scripts/mutate/sample.mjs');
+  const equivalents = readEquivalents(ROOT);
+  const files = [...new Set(equivalents.map((e) => e.file))];
+  const sources = Object.fromEntries(files.map((f) => [f, readFileSync(join(ROOT, f), 'utf8')]));
+  // The instrumenter's form (0-based lines and columns) as the report's.
+  const mutants = (await generatedMutants(ROOT, files)).map((/** @type {any} */ m) => ({
+    ...m,
+    location: { start: { line: m.location.start.line + 1, column: m.location.start.column + 1 }, end: { line: m.location.end.line + 1, column: m.location.end.column + 1 } },
+  }));
+  /** @type {Set<any>} */
+  const taken = new Set();
+  for (const e of equivalents) {
+    const what = `${e.file}:${e.line} ${e.mutator} ${e.original} -> ${e.replacement}`;
+    const candidates = mutants.filter((m) => m.fileName === e.file && argues(sources[e.file], m, e));
+    assert.ok(candidates.length > 0, `${what}: no such mutant in the code now (stale: the code changed; argue the mutant again or drop the entry)`);
+    const distance = (/** @type {any} */ m) => Math.abs(m.location.start.line - e.line);
+    candidates.sort((a, b) => distance(a) - distance(b));
+    assert.ok(candidates.length === 1 || distance(candidates[0]) < distance(candidates[1]), `${what}: names ${candidates.length} mutants as near as each other (give "at")`);
+    assert.ok(!taken.has(candidates[0]), `${what}: another entry names the same mutant`);
+    taken.add(candidates[0]);
+  }
 });
 
 test('scope: the globs find the money code and no file outside it', () => {

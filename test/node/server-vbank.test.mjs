@@ -543,6 +543,11 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
         String(days),
       );
     }
+    // Its bounds are within it: 0 (today) and 60 days start a server.
+    for (const days of [0, 60]) {
+      const kpg = createKpgServer({ publicBaseUrl: 'http://x.test', shinhan: { ...s.pgs.options.shinhan, vbankMaxDueDays: days }, loadOrder: () => undefined, authorize: () => true, database: { memory: true }, reconcileOnStart: false, log: false });
+      await kpg.close();
+    }
   });
 
   test('issue 19 item 2: a 가상계좌 return confirm-info does not know ("there is no data.") is not issued: back to pending, refusal logged', async (t) => {
