@@ -126,6 +126,11 @@ test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued 
   assert.deepEqual(await shinhan.lookup(waiting), { kind: 'refuted', message: 'confirm-info shows the account V1 for 9000 KRW; the attempt is 11000 KRW.' }, 'an account for another amount is not this one');
   says({ tx_stat: 0, tid: 'V2' });
   assert.deepEqual(await shinhan.lookup(waiting), { kind: 'refuted', message: 'confirm-info names tid V2 for this order_no; its virtual account is V1.' }, 'nor one of another tid');
+  // An answer about another buyer's account is no evidence either way: unknown, asked again (never issued, paid or refuted).
+  for (const txStat of [0, 1, 2]) {
+    says({ tx_stat: txStat, user_id: 'buyer02' });
+    assert.deepEqual(await shinhan.lookup(waiting), { kind: 'unknown', message: 'confirm-info answered for another user_id.' }, `tx_stat ${txStat}, another user_id`);
+  }
   for (const txStat of [1, 3]) {
     says({ tx_stat: txStat });
     assert.deepEqual(await shinhan.lookup(waiting), { kind: 'paid', details: { tid: 'V1', approved_at: '2026-12-01 10:00:00' } }, `tx_stat ${txStat}: the money came`);

@@ -88,6 +88,23 @@ forEachEngine('issue 19: refusals, logs and codes', ({ store }) => {
     assert.deepEqual([attempt?.status, attempt?.reported_status ?? null], ['pending', null]);
   });
 
+  test("a Smartro attempt's order_no at Shinhan's return_url, even with its own custom_parameter (nonce), is unknown-order: refused, logged, the attempt untouched", async (t) => {
+    const s = await setup(t);
+    const order = s.shop.add();
+    const started = await s.postJson('/api/kpg/session', { provider: 'smartro', order_id: order.order_id, device_type: 2 });
+    assert.equal(started.status, 200, started.text);
+    const orderNo = started.json.order_no;
+    const store = await s.kpg.store();
+    const nonce = (await store.getAttempt(orderNo))?.nonce;
+    const body = new URLSearchParams({ order_no: orderNo, custom_parameter: String(nonce), confirm_token: 'ct-1', ret_code: '0000' }).toString();
+    const r = await s.raw('/api/kpg/shinhan/return', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body, clientIp: '192.0.2.102' });
+    assert.equal(r.status, 400);
+    const refusals = await s.kpg.refusals({ orderNo });
+    assert.deepEqual(refusals.map((x) => [x.route, x.code, x.message]), [['shinhan/return', 'unknown-order', 'No Shinhan attempt with this order_no.']]);
+    const attempt = await store.getAttempt(orderNo);
+    assert.deepEqual([attempt?.status, attempt?.claimed_tid ?? null], ['pending', null]);
+  });
+
   // ------------------------------------------------------------------------------------------ item 8
   test('item 8: attacker text with quotes, backslashes and a key label leaves every log line valid JSON, the text intact and the key redacted', async (t) => {
     const s = await setup(t);

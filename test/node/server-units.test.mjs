@@ -99,6 +99,9 @@ test("phpUrlencode (Smartro's CancelMSG, as its PHP sample sends it): letters, d
   assert.equal(phpUrlencode(encodeEucKr("고객 요청 0-9_.~*'")), '%B0%ED%B0%B4+%BF%E4%C3%BB+0-9_.%7E%2A%27');
   // The last column of a row (trail byte 0xFE) is in the table too: 괆 B0FE, 힝 C8FE; 똠 is not in KS X 1001.
   assert.equal(phpUrlencode(encodeEucKr('괆힝똠')), '%B0%FE%C8%FE%3F');
+  // U+FFFD (what a bad decode leaves in a text) is no EUC-KR character either, though the decoder the table
+  // is built from answers it for every pair it cannot read: "?" too, never one of those pairs.
+  assert.equal(phpUrlencode(encodeEucKr('가\uFFFD나')), '%B0%A1%3F%B3%AA');
 });
 
 test("staff lists mask names: every character but the first and the last of each word, a two-character name's last (이* for 이산), one character as it is", () => {
