@@ -295,7 +295,7 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual([res.status, res.card_name], ['paid', 'BC카드']);
   });
 
-  test('return: a forged SignValue or a signed result with another MID is refused; the attempt is untouched', async (t) => {
+  test('return: a forged SignValue (on an approval, a decline or a cancel) or a signed result with another MID is refused; the attempt is untouched', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
     await s.post('return', utf8Body({ ...resultFields({ orderNo }), SignValue: b64('0'.repeat(32)) }));
@@ -312,6 +312,13 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     await s.post('return', utf8Body(noMid));
     assert.equal((await s.result(orderNo)).status, 'pending');
     assert.deepEqual((await store().refusals({ orderNo })).slice(-1).map((r) => [r.code, r.message]), [['mid-mismatch', 'The approval carries no MID.']]);
+    // A decline or a cancel signed with another key is no more trusted than an approval: refused, nothing
+    // ended (a forged decline must not close the buyer's payment).
+    for (const code of ['3011', 'C001']) {
+      await s.post('return', utf8Body(resultFields({ orderNo, code, tid: newTid(), key: 'not-the-key' })));
+      assert.equal((await s.result(orderNo)).status, 'pending', code);
+      assert.deepEqual((await store().refusals({ orderNo })).slice(-1).map((r) => r.code), ['sign-mismatch'], code);
+    }
     await s.post('return', utf8Body(resultFields({ orderNo })));
     assert.equal((await s.result(orderNo)).status, 'paid');
   });
