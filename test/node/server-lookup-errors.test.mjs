@@ -143,6 +143,12 @@ test('Shinhan: confirm-info about a waiting virtual account, by tx_stat: issued 
     says({ tx_stat: txStat, tx_amount: undefined });
     assert.deepEqual(await shinhan.lookup(waiting), { kind: 'unknown', message: 'confirm-info answered a deposit without an amount.' }, `tx_stat ${txStat} without an amount`);
   }
+  // An amount that is not an integer in digits ("11,000", "KRW11000") is a malformed answer: unknown, never "another amount".
+  for (const said of ['11,000', 'KRW11000', '11000원']) {
+    says({ tx_stat: 1, tx_amount: said });
+    const answer = await shinhan.lookup(waiting);
+    assert.equal(answer.kind, 'unknown', `tx_amount ${said}: ${JSON.stringify(answer)}`);
+  }
   says({ tx_stat: 1, tx_amount: undefined, amount: 11000 });
   assert.equal((await shinhan.lookup(waiting)).kind, 'paid', 'the amount under its other name');
   says({ tx_stat: 2 });

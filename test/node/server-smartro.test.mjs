@@ -791,6 +791,8 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), Moid: 'Other1' }))).text, 'REFUSED bad-return');
     // An Amt that is not whole digits (a sign, a thousands separator) is a malformed form, refused as such.
     for (const Amt of ['-11000', '11,000']) assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), Amt }))).text, 'REFUSED bad-return', Amt);
+    // So is a ResultCode that is not 1-10 letters and digits, whatever it ends with.
+    for (const ResultCode of ['-3001', 'x.3001', '30010000000']) assert.equal((await s.post('retry', utf8Body({ ...resultFields({ orderNo }), ResultCode }))).text, 'REFUSED bad-return', ResultCode);
     assert.equal((await s.result(orderNo)).status, 'pending');
   });
 

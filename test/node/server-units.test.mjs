@@ -9,7 +9,7 @@ import { createEngine, createKpgServer, createRedactor, openStore, optionsFromEn
 import { clip, returnPageHtml, withOrderNo } from '../../dist/server/http.js';
 import { maskCardNo, newOrderNo, slip } from '../../dist/server/payments/index.js';
 import { fitBytes, normalizeAuthDate, parseResultForm } from '../../dist/server/providers/smartro-form.js';
-import { ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
+import { KpgOrderSchema, ShinhanCancelSchema, ShinhanConfirmInfoSchema, ShinhanStatusSchema, SmartroReceiptCancelSchema } from '../../dist/server/schemas.js';
 import { encodeEucKr, phpUrlencode, urldecodeEucKr } from '../../dist/server/providers/euc-kr.js';
 import { formatPhone, maskName, maskPhone } from '../../dist/server/staff-console.js';
 import { checkWebhooks, webhookTarget } from '../../dist/server/events/webhooks.js';
@@ -599,4 +599,10 @@ test("return_to: the shop's own origin only; without one, the origin's root (wha
   for (const other of ['https://evil.example/', '//evil.example/x', 'javascript:alert(1)']) {
     assert.throws(() => resolveReturnTo(other, 'https://shop.example/mall/'), (/** @type {any} */ e) => e.status === 400 && e.field === 'return_to' && e.message === 'return_to must be on https://shop.example.', other);
   }
+});
+
+test("an order's buyer email is one bare address: a display name, blanks, quotes, angle brackets or a second @ anywhere refuse it; none (null, \"\") is absent", () => {
+  const accepts = (/** @type {unknown} */ email) => KpgOrderSchema.safeParse({ order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수', email } }).success;
+  for (const good of ['hong@example.com', 'hong.gil-dong+shop@mail.example.co.kr', null, '']) assert.equal(accepts(good), true, String(good));
+  for (const bad of ['홍길동 <hong@example.com>', 'a b@example.com', '"hong"@example.com', 'hong@example.com ', ' hong@example.com', 'a@b@example.com', 'hong', `${'a'.repeat(50)}@example.com`]) assert.equal(accepts(bad), false, bad);
 });
