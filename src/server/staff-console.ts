@@ -277,10 +277,11 @@ async function story(store: PaymentStore, orderId: string, attempts: FoundAttemp
           escrow: paid.escrow === 'Y',
         }
       : null;
-  const buyerOf = [...attempts].reverse().find((a) => a.buyer_name || a.buyer_phone) ?? latest;
+  // The buyer as the latest attempt recorded them: every attempt since migration 008 records the buyer's name
+  // (the order's buyer.name is required), so when any attempt of the order names them, the latest does.
   return {
     order_id: orderId,
-    buyer: buyerOf.buyer_name || buyerOf.buyer_phone ? { name: buyerOf.buyer_name, phone: formatPhone(buyerOf.buyer_phone) } : null,
+    buyer: latest.buyer_name || latest.buyer_phone ? { name: latest.buyer_name, phone: formatPhone(latest.buyer_phone) } : null,
     payment,
     attempts: [...attempts].reverse().map((a) => ({
       order_no: a.order_no,
