@@ -285,6 +285,32 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual([view?.refunded_total, view?.balance], [10000, 0]);
   });
 
+  test("a Smartro partial cancel in doubt that the receipt shows made and the payment cancelled (10,000 of 11,000, the rest already gone at the PG): done, the payment refunded, balance 0", async () => {
+    const smartro = {
+      name: 'smartro',
+      cancels: true,
+      async cancel() {
+        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
+      },
+      async cancelState() {
+        return { ok: true, state: { state: 'cancelled', cancelledTotal: 10000, entries: [{ ref: 'part:1', amount: 10000, at: null, cancelId: 'SC-1', reason: null }] } };
+      },
+    };
+    const { c } = cancelsWith({ smartro });
+    const a = await paid({ provider: 'smartro' });
+    const asked = await c.cancel({ order_id: a.order_id, amount: 10000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
+    assert.equal(asked.status, 'unknown', JSON.stringify(asked));
+    const row = await store().getCancel(/** @type {number} */ (asked.cancel_id));
+    assert.ok(row);
+    // Asked after settleAfterMs, as reconcile asks: the receipt proves this cancel, and that nothing is left.
+    clock.advance(60_000);
+    const settled = await c.settleFromPg(row, 'reconcile/cancels');
+    assert.deepEqual([settled.status, settled.amount], ['done', 10000]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+    const view = await c.orderView(a.order_id);
+    assert.deepEqual([view?.status, view?.refunded_total, view?.balance], ['refunded', 10000, 0]);
+  });
+
   test('a cancel settled by another caller while its PG call was on its way (reconcile on another instance): the answer is what that settlement recorded, told once', async () => {
     const s = store();
     const racing = {

@@ -161,6 +161,31 @@ cancelsSuite('cancels: unknown, settled', ({ engine, store, database, setup, pay
     }
   });
 
+  test("a cancel left requested (its instance died between the PG's answer and the ledger) is the staff's to settle at once: confirmed made, it is done and the payment refunded", { timeout: 30_000 }, async (t) => {
+    let dies = true;
+    const s = await setup(t, {
+      pgTimeoutMs: 500,
+      wrap: (/** @type {any} */ inner) =>
+        storeWith(inner, {
+          settleCancel: async (own, ...args) => {
+            if (dies) {
+              dies = false;
+              throw new Error('the instance died');
+            }
+            return own(...args);
+          },
+        }),
+    });
+    const p = await payShinhan(s);
+    await assert.rejects(s.kpg.cancel({ order_id: p.order.order_id, reason: '전체 취소', idempotency_key: key() }), /the instance died/);
+    const [row] = /** @type {any[]} */ ((await s.kpg.cancels(p.order.order_id))?.cancels ?? []);
+    assert.equal(row?.status, 'requested');
+    assert.equal((await atPg(s, 'shinhan', p.tid)).cancels.length, 1, 'the PG made it');
+    const answer = await staff(s, '/cancels/confirm', { cancel_id: row.id, done: true, note: '관리자 사이트에서 확인' });
+    assert.deepEqual([answer.status, answer.json.status, answer.json.cancelled_amount, answer.json.balance], [200, 'done', 11000, 0], answer.text);
+    assert.equal((await store().getAttempt(p.orderNo))?.status, 'refunded');
+  });
+
   test('a lost cancel the PG did not make: reconcile() records it not done, and the balance is back', { timeout: 30_000 }, async (t) => {
     const s = await setup(t, { pgTimeoutMs: 500 });
     const p = await payShinhan(s);

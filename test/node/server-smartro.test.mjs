@@ -796,6 +796,15 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.equal((await s.result(orderNo)).status, 'pending');
   });
 
+  test('return: the fields Smartro posts empty or blank (its form posts every field, filled or not) are absent, not malformed: such an approval pays', async (t) => {
+    const s = await setup(t);
+    const orderNo = await s.started();
+    const r = await s.post('return', utf8Body({ ...resultFields({ orderNo }), CardQuota: '', Moid: ' ', VbankName: '', VbankExpDate: '', AuthCode: '  ' }));
+    assert.equal(r.status, 200, r.text);
+    const paid = await s.result(orderNo);
+    assert.deepEqual([paid.status, paid.install_month ?? null], ['paid', null]);
+  });
+
   test('fault 5: receipts only for the buyer who paid, and only the fields the slip shows', async (t) => {
     const s = await setup(t);
     const orderNo = await s.started();
