@@ -311,6 +311,34 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual([view?.status, view?.refunded_total, view?.balance], ['refunded', 10000, 0]);
   });
 
+  test("reconcile's recheck leaves a payment with a cancel in doubt alone, unasked, though its receipt shows that cancel made: the shop's cancel is settled as itself (done, its amount), never recorded twice nor told it failed", async () => {
+    const smartro = {
+      name: 'smartro',
+      cancels: true,
+      async cancel() {
+        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
+      },
+      asked: 0,
+      async cancelState() {
+        smartro.asked++;
+        return { ok: true, state: { state: 'partial', cancelledTotal: 3000, entries: [{ ref: 'part:1', amount: 3000, at: null, cancelId: 'SC-1', reason: null }] } };
+      },
+    };
+    const { c } = cancelsWith({ smartro });
+    const a = await paid({ provider: 'smartro' });
+    const asked = await c.cancel({ order_id: a.order_id, amount: 3000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
+    assert.equal(asked.status, 'unknown', JSON.stringify(asked));
+    const before = smartro.asked;
+    assert.deepEqual(await c.recheck(a), { recorded: [] }, 'not taken for a cancel made at the admin site');
+    assert.equal(smartro.asked, before, 'the receipt API is not even asked: the cancel in doubt is settled first (and the store would refuse a found cancel beside it)');
+    clock.advance(60_000);
+    const row = await store().getCancel(/** @type {number} */ (asked.cancel_id));
+    assert.deepEqual((({ status, amount }) => ({ status, amount }))(await c.settleFromPg(/** @type {any} */ (row), 'reconcile/cancels')), { status: 'done', amount: 3000 });
+    assert.deepEqual((await store().cancelsOf('smartro', /** @type {string} */ (a.tid))).map((x) => [x.source, x.status, x.amount]), [['api', 'done', 3000]]);
+    const view = await c.orderView(a.order_id);
+    assert.deepEqual([view?.refunded_total, view?.balance], [3000, 8000]);
+  });
+
   test('a cancel settled by another caller while its PG call was on its way (reconcile on another instance): the answer is what that settlement recorded, told once', async () => {
     const s = store();
     const racing = {
