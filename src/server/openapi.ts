@@ -724,7 +724,8 @@ export function openApiDocument({ basePath = '/api/kpg', version = VERSION }: Op
     const operation: Json = { operationId: id, tags: [route.tag], summary: route.summary };
     const parameters = (where: 'path' | 'query', schema: z.ZodObject) => {
       const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as { properties?: Record<string, Json>; required?: string[] };
-      return Object.entries(json.properties ?? {}).map(([name, schema]) => ({ name, in: where, required: where === 'path' || (json.required?.includes(name) ?? false), schema }));
+      // A path parameter's schema requires it (openapi.test.mjs holds every path parameter required, as OpenAPI does).
+      return Object.entries(json.properties ?? {}).map(([name, schema]) => ({ name, in: where, required: json.required?.includes(name) ?? false, schema }));
     };
     if (route.params || route.query) operation.parameters = [...(route.params ? parameters('path', route.params) : []), ...(route.query ? parameters('query', route.query) : [])];
     if (route.staff) {
