@@ -26,7 +26,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { createShinhanProvider } from '../../dist/server/providers/shinhan.js';
-import { createSmartroProvider } from '../../dist/server/providers/smartro.js';
+import { createSmartroProvider, signValue } from '../../dist/server/providers/smartro.js';
 import { transitionEvents } from '../../dist/server/payments/events.js';
 import { answerJson, forEachEngine, readAll, serve, shopOrders, startServer, storeWith, until } from './server-helpers.mjs';
 import { testClock } from './clock.mjs';
@@ -202,6 +202,11 @@ test('Smartro: the receipt API by TID and by Moid reads every failure as a failu
     const issued = await byTid.lookup({ ...account, vbank_account_no: '56211122233344' });
     assert.deepEqual([issued.kind, /** @type {any} */ (issued).account?.vbank_account_no, /** @type {any} */ (issued).account?.bank_name], ['issued', undefined, '신한은행'], `vacctNo ${vacctNo}: ${JSON.stringify(issued)}`);
   }
+  // The result form's own account (judge): the due day its VbankExpDate gives is the claim's, kept where no
+  // receipt names another (the attempt cannot wait for a deposit without one).
+  const issuedForm = { MID: options.mid, ResultCode: '4100', PayMethod: 'VBANK', TID: tid, Amt: '11000', VbankNum: '56211122233344', VbankName: '신한은행', VbankExpDate: '20261210', fn_cd: '088' };
+  const claim = /** @type {any} */ (byTid.judge({ ...issuedForm, SignValue: signValue({ tid, resultCode: '4100', merchantKey: 'key' }) }, smartro({ pay_method: 'VBANK' })));
+  assert.deepEqual([claim.kind, claim.account?.vbank_due_date, claim.account?.vbank_account_no, claim.account?.bank_name], ['issued', '2026-12-10', '56211122233344', '신한은행'], JSON.stringify(claim));
   receipt({ stateNm: undefined });
   assert.equal((await byTid.lookup(account)).kind, 'unknown', 'a receipt that gives no state at all is no receipt');
   // An account's receipt for another amount than the attempt's is not this attempt's account (a card paid
