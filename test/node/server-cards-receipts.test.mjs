@@ -114,6 +114,15 @@ forEachEngine('kpg-checkout/server: card list and receipts', ({ store }) => {
     assert.equal(r.json.list.card_cpny_cd, 'S001');
   });
 
+  test('a session naming a card company is checked against card-list, one answered as a single object too: the company in it makes a session, one not in it is refused', async (t) => {
+    const s = await setup(t);
+    s.pg.cards = 'object';
+    const ok = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2, card_cpny_cd: 'S001' });
+    assert.equal(ok.status, 200, ok.text);
+    const other = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: s.shop.add().order_id, device_type: 2, card_cpny_cd: 'S002' });
+    assert.deepEqual([other.status, other.json.code, other.json.field], [400, 'invalid-field', 'card_cpny_cd'], other.text);
+  });
+
   test('cards: pgcode validated and within the shop\'s allow-list; nothing reaches the PG otherwise', async (t) => {
     const s = await setup(t);
     assert.deepEqual([(await s.call('/api/kpg/cards')).status, (await s.call('/api/kpg/cards')).json.field], [400, 'pgcode']);
