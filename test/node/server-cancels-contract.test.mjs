@@ -64,6 +64,26 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   }
   const cancels = () => cancelsWith();
 
+  /**
+   * A Smartro whose cancel module never answers (unknown) and whose receipt shows `receipt()`; `asked` counts
+   * the receipt calls. @param {() => any} receipt
+   */
+  function smartroInDoubt(receipt) {
+    const smartro = {
+      name: 'smartro',
+      cancels: true,
+      asked: 0,
+      async cancel() {
+        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
+      },
+      async cancelState() {
+        smartro.asked++;
+        return { ok: true, state: receipt() };
+      },
+    };
+    return smartro;
+  }
+
   /** A paid card payment at `provider` (Shinhan) of `amount` (11,000), as the store records one. */
   async function paid({ provider = 'shinhan', amount = 11000, discount = 0 } = {}) {
     const s = store();
@@ -286,16 +306,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   });
 
   test("a Smartro partial cancel in doubt that the receipt shows made and the payment cancelled (10,000 of 11,000, the rest already gone at the PG): done, the payment refunded, balance 0", async () => {
-    const smartro = {
-      name: 'smartro',
-      cancels: true,
-      async cancel() {
-        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
-      },
-      async cancelState() {
-        return { ok: true, state: { state: 'cancelled', cancelledTotal: 10000, entries: [{ ref: 'part:1', amount: 10000, at: null, cancelId: 'SC-1', reason: null }] } };
-      },
-    };
+    const smartro = smartroInDoubt(() => ({ state: 'cancelled', cancelledTotal: 10000, entries: [{ ref: 'part:1', amount: 10000, at: null, cancelId: 'SC-1', reason: null }] }));
     const { c } = cancelsWith({ smartro });
     const a = await paid({ provider: 'smartro' });
     const asked = await c.cancel({ order_id: a.order_id, amount: 10000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
@@ -312,18 +323,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   });
 
   test("reconcile's recheck leaves a payment with a cancel in doubt alone, unasked, though its receipt shows that cancel made: the shop's cancel is settled as itself (done, its amount), never recorded twice nor told it failed", async () => {
-    const smartro = {
-      name: 'smartro',
-      cancels: true,
-      async cancel() {
-        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
-      },
-      asked: 0,
-      async cancelState() {
-        smartro.asked++;
-        return { ok: true, state: { state: 'partial', cancelledTotal: 3000, entries: [{ ref: 'part:1', amount: 3000, at: null, cancelId: 'SC-1', reason: null }] } };
-      },
-    };
+    const smartro = smartroInDoubt(() => ({ state: 'partial', cancelledTotal: 3000, entries: [{ ref: 'part:1', amount: 3000, at: null, cancelId: 'SC-1', reason: null }] }));
     const { c } = cancelsWith({ smartro });
     const a = await paid({ provider: 'smartro' });
     const asked = await c.cancel({ order_id: a.order_id, amount: 3000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
@@ -395,16 +395,7 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
   test("a Smartro whole cancel in doubt, and the receipt shows the payment cancelled by another amount (a partial cancel made at its admin site meanwhile, then ours of the rest): staff check it, never done with the ledger's balance", async () => {
     const entry = (/** @type {string} */ ref, /** @type {number} */ amount) => ({ ref, amount, at: null, cancelId: null, reason: null });
     let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
-    const smartro = {
-      name: 'smartro',
-      cancels: true,
-      async cancel() {
-        return { kind: 'unknown', message: "Smartro's cancel module did not answer." };
-      },
-      async cancelState() {
-        return { ok: true, state };
-      },
-    };
+    const smartro = smartroInDoubt(() => state);
     const { c } = cancelsWith({ smartro });
     const a = await paid({ provider: 'smartro' });
     const lost = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
