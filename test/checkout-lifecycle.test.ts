@@ -213,6 +213,47 @@ describe('a page the back/forward cache restores', () => {
       pg.open = open;
     }
   });
+
+  it('takes up nothing while this tab\'s attempt is still in flight (its PG window open): the attempt ends once, by itself', async function () {
+    if (SCRIPT) this.skip();
+    const { providerFor } = await import('../src/registry.js');
+    const pg = providerFor('shinhan');
+    const open = pg.open;
+    let returned!: () => void;
+    const opened = new Promise<void>((resolve) => (returned = resolve));
+    // A payment window open on this page (a PC popup): the PG answers when the test says.
+    pg.open = async () => {
+      await opened;
+      return { kind: 'returned', ok: true, code: '0000', message: '' };
+    };
+    try {
+      const result = uniqueKey('R');
+      const { el, rec } = await checkout({ 'result-url': fixture({ key: result, body: { status: 'paid', order_no: 'T-1', tid: 'TID-1' } }) });
+      const paying = el.pay();
+      await waitFor(() => rec.events.some((e) => e.type === 'kpg-session'), 'no session');
+      // Requests for the result, counted as they start (the fixture server counts them as they arrive).
+      const asked: string[] = [];
+      const fetch = window.fetch;
+      window.fetch = (input, init) => {
+        if (String(input instanceof Request ? input.url : input).includes(result)) asked.push('result');
+        return fetch(input, init);
+      };
+      // A pageshow from the cache meanwhile (the buyer went Back and Forward with the window open): the
+      // attempt in memory has not left the page, so there is nothing to pick up; asking the backend now would
+      // be a second run of the same attempt.
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+      await aTimeout(0); // every step that a pageshow starts without a timer has run by the next task
+      window.fetch = fetch;
+      expect([el.state, rec.events.map((e) => e.type), asked]).to.deep.equal(['busy', ['kpg-session'], []]);
+      returned();
+      const outcome = await paying;
+      expect(outcome.type).to.equal('kpg-success');
+      expect(rec.events.map((e) => e.type)).to.deep.equal(['kpg-session', 'kpg-success']);
+      expect((await fixtureCalls(result)).length, 'the backend asked once, after the PG answered').to.equal(1);
+    } finally {
+      pg.open = open;
+    }
+  });
 });
 
 describe('focus when an attempt ends', () => {
