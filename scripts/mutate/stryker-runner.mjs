@@ -16,7 +16,8 @@
 // mutant against only those tests). A mutant run starts fresh processes with the mutant active from the
 // start (so "static" mutants, in code that runs when a module loads, are active too) and stops at the first
 // failed test (bail). A mutant is killed only when a test that ran failed; a command that could not run its
-// tests is an error, never a kill.
+// tests is an error, never a kill. A browser file that fails outside its tests (a module that throws as it
+// loads, or a session stopped by the machine's load) is run again, and is a kill only if it fails again.
 //
 // Configured by the environment (set by scripts/mutate-full.mjs; Stryker's worker processes inherit it):
 //   KPG_MUT_NODE_TESTS, KPG_MUT_BROWSER_TESTS   JSON arrays of test files for the dry run
@@ -131,6 +132,8 @@ export class KpgTestRunner {
     /** @type {Map<string, number>} test file -> ms of its tests in the dry run */
     this.fileMs = new Map();
     /** --sample: the keys of the drawn mutants (scripts/mutate/sample.mjs), or null for every mutant. */
+    /** @type {string | undefined} a browser run that failed outside its tests and was run again: what each run said */
+    this.rechecked = undefined;
     this.sample = process.env.KPG_MUT_SAMPLE ? new Set(/** @type {string[]} */ (JSON.parse(readFileSync(process.env.KPG_MUT_SAMPLE, 'utf8')).keys)) : null;
   }
 
@@ -168,9 +171,9 @@ export class KpgTestRunner {
         if (r.failed) return { status: DryRunStatus.Error, errorMessage: `node tests fail without any mutant:\n${r.how}\n${failureOf(r.out ?? '')}` };
       }
       if (this.browserTests.length) {
-        const r = await this.runBrowser(this.browserTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
+        const r = await this.browserOnce(this.browserTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
         if (r.error) return { status: DryRunStatus.Error, errorMessage: r.error };
-        if (r.failed) return { status: DryRunStatus.Error, errorMessage: `browser tests fail without any mutant:\n${r.how}` };
+        if (r.failed || r.broken) return { status: DryRunStatus.Error, errorMessage: `browser tests fail without any mutant:\n${r.how}` };
       }
       this.collect(dir, tests, perTest);
       for (const t of tests) this.ms.set(t.id, t.timeSpentMs);
@@ -226,12 +229,13 @@ export class KpgTestRunner {
   /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
   async mutantRun(options) {
     const t0 = Date.now();
+    this.rechecked = undefined;
     const result = await this.mutantRunTimed(options);
     // How long each mutant took, for the estimate of a full run (scripts/mutate/report.mjs).
     // (A mutant outside a --sample was not tested: its 0 ms would pull the estimate down.) Paths relative to the
     // checkout, so the figures can be read in another one.
     if (process.env.KPG_MUT_TIMING && !(result.status === MutantRunStatus.Error && /outside the sample/.test(result.errorMessage)))
-      appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: relative(process.env.KPG_MUT_ROOT ?? '/', options.activeMutant.fileName), id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0 })}\n`);
+      appendFileSync(process.env.KPG_MUT_TIMING, `${JSON.stringify({ file: relative(process.env.KPG_MUT_ROOT ?? '/', options.activeMutant.fileName), id: options.activeMutant.id, status: result.status, ms: Date.now() - t0, tests: options.testFilter?.length ?? 0, ...(this.rechecked ? { rechecked: this.rechecked } : {}) })}\n`);
     return result;
   }
 
@@ -320,6 +324,27 @@ export class KpgTestRunner {
    * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number }>}
    */
   async runBrowser(files, env, timeout) {
+    const first = await this.browserOnce(files, env, timeout);
+    if (!first.broken) return first;
+    // A file failed outside its tests and no selected test failed: a module that throws as it loads (the
+    // mutant's doing), or a session the machine's load stopped (web-test-runner's time limit, Chromium's
+    // start), which is not. Run the same selection once more: a kill only when it fails again.
+    const again = await this.browserOnce(files, env, timeout);
+    if (!again.broken) {
+      if (again.failed === false) this.log.warn(`kpg: mutant ${env.KPG_MUT_ACTIVE}: the first run's ${first.how} did not recur: not a kill`);
+      this.rechecked = `${first.how}; again: ${again.failed ? again.how : again.error ? 'an error' : 'passed'}`;
+      return again;
+    }
+    this.rechecked = `${first.how}; again: the same`;
+    return { failed: true, how: `${again.how} (twice)`, killedBy: [], ran: again.ran };
+  }
+
+  /**
+   * One web-test-runner run. `broken`: no selected test failed, but a file failed outside its tests.
+   * @param {string[]} files @param {Record<string, string>} env @param {number} timeout
+   * @returns {Promise<{ failed?: boolean, broken?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number }>}
+   */
+  async browserOnce(files, env, timeout) {
     const summary = join(tmpdir(), `kpg-mut-wtr-${process.pid}-${Date.now()}.json`);
     const r = /** @type {any} */ (
       await run(
@@ -337,16 +362,30 @@ export class KpgTestRunner {
     if (!existsSync(summary)) return { error: `web-test-runner wrote no counts (exit ${r.code}):\n${tail(r.out)}`, ran: 0 };
     const counts = JSON.parse(readFileSync(summary, 'utf8'));
     rmSync(summary, { force: true });
-    const grep = env.KPG_MUT_GREP ? new RegExp(env.KPG_MUT_GREP) : null;
-    const tests = grep ? counts.tests.filter((/** @type {any} */ t) => grep.test(t.title)) : counts.tests;
-    const failures = tests.filter((/** @type {any} */ t) => !t.passed && !t.skipped);
-    if (failures.length) return { failed: true, how: `browser: ${failures[0].title}`, killedBy: [failures[0].title], ran: tests.length };
-    // A test file that could not run its tests (a module that throws as it loads: the summary counts its
-    // tests as failed). The dry run ran every file without the mutant, so the mutant is what broke it.
-    if (counts.failed > 0) return { failed: true, how: `browser: ${counts.failed} test(s) could not run or failed (a module broken as it loads)`, killedBy: [], ran: tests.length };
-    if (!tests.some((/** @type {any} */ t) => t.passed)) return { error: `web-test-runner ran no test${grep ? ' matching the selection' : ''}:\n${tail(r.out)}`, ran: 0 };
-    return { failed: false, ran: tests.length };
+    const verdict = browserVerdict(counts, env.KPG_MUT_GREP ? new RegExp(env.KPG_MUT_GREP) : null);
+    return verdict.error ? { ...verdict, error: `${verdict.error}:\n${tail(r.out)}` } : verdict;
   }
+}
+
+/**
+ * What one web-test-runner run's counts (test/server/summary-reporter.mjs) say about a mutant: a selected
+ * test failed (killed); a file failed outside its tests with none of them failing (`broken`: the runner runs
+ * it again); no selected test ran (an error); or every selected test passed.
+ * @param {{ failed: number, tests: { title: string, passed: boolean, skipped: boolean }[], broken?: { file: string, errors: string[] }[] }} counts
+ * @param {RegExp | null} grep the selection (mocha's grep on full titles)
+ * @returns {{ failed?: boolean, broken?: boolean, error?: string, how?: string, killedBy?: string[], ran: number }}
+ */
+export function browserVerdict(counts, grep) {
+  const tests = grep ? counts.tests.filter((t) => grep.test(t.title)) : counts.tests;
+  const failures = tests.filter((t) => !t.passed && !t.skipped);
+  if (failures.length) return { failed: true, how: `browser: ${failures[0].title}`, killedBy: [failures[0].title], ran: tests.length };
+  if (counts.failed > 0 || counts.broken?.length) {
+    const first = counts.broken?.[0];
+    const why = first ? `${first.file} failed outside its tests${first.errors[0] ? `: ${first.errors[0]}` : ''}` : `${counts.failed} test(s) could not run`;
+    return { broken: true, how: `browser: ${why}`, ran: tests.length };
+  }
+  if (!tests.some((t) => t.passed)) return { error: `web-test-runner ran no test${grep ? ' matching the selection' : ''}`, ran: 0 };
+  return { failed: false, ran: tests.length };
 }
 
 export const strykerPlugins = [declareClassPlugin(PluginKind.TestRunner, 'kpg', KpgTestRunner)];

@@ -251,3 +251,64 @@ test('--merge: each mutant is taken from the shard that drew it (not from a shar
     console.log = log;
   }
 });
+
+test('browser verdicts: a failed selected test kills; a file failing outside its tests is run again and kills only when it fails again', async () => {
+  const { KpgTestRunner, browserVerdict } = await import('../../scripts/mutate/stryker-runner.mjs');
+  const { summaryReporter } = await import('../server/summary-reporter.mjs');
+  // What the reporter writes for a run: a file whose session failed outside its tests (its time limit ran out)
+  // with its selected test passed, and another file's tests.
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-verdict-'));
+  const summary = join(dir, 'summary.json');
+  const before = process.env.KPG_SUMMARY_FILE;
+  process.env.KPG_SUMMARY_FILE = summary;
+  const log = console.log;
+  console.log = () => {};
+  try {
+    summaryReporter().onTestRunFinished({
+      sessions: [
+        { testFile: join(ROOT, 'test/checkout-lifecycle.test.ts'), passed: false, errors: [{ message: 'Browser tests did not finish within 120000ms.\nmore' }], testResults: { tests: [], suites: [{ name: 'a page', tests: [{ name: 'x', passed: true }], suites: [] }] } },
+        { testFile: join(ROOT, 'test/receipt.test.ts'), passed: true, errors: [], testResults: { tests: [{ name: 'y', passed: true }], suites: [] } },
+      ],
+    });
+  } finally {
+    console.log = log;
+    if (before === undefined) delete process.env.KPG_SUMMARY_FILE;
+    else process.env.KPG_SUMMARY_FILE = before;
+  }
+  const counts = JSON.parse(readFileSync(summary, 'utf8'));
+  assert.deepEqual(counts.broken, [{ file: 'test/checkout-lifecycle.test.ts', errors: ['Browser tests did not finish within 120000ms.'] }]);
+  assert.ok(counts.failed > 0, 'the tests that could not run count as failed in npm test');
+  // Its verdict: not a kill yet (no selected test failed), whatever the selection.
+  assert.deepEqual(browserVerdict(counts, /^a page x$/), { broken: true, how: 'browser: test/checkout-lifecycle.test.ts failed outside its tests: Browser tests did not finish within 120000ms.', ran: 1 });
+  assert.deepEqual(browserVerdict(counts, null).broken, true);
+  // A selected test that failed is a kill, whatever else broke.
+  const failed = { ...counts, tests: [...counts.tests, { title: 'b z', passed: false, skipped: false }] };
+  assert.deepEqual(browserVerdict(failed, /^(b z|y)$/), { failed: true, how: 'browser: b z', killedBy: ['b z'], ran: 2 });
+  // Nothing broken: passed, or nothing selected ran (an error, never a survivor).
+  const clean = { passed: 2, failed: 0, skipped: 0, tests: counts.tests, broken: [] };
+  assert.deepEqual(browserVerdict(clean, /^y$/), { failed: false, ran: 1 });
+  assert.match(String(browserVerdict(clean, /^nothing$/).error), /ran no test matching the selection/);
+
+  // The runner: a broken run is run once more; the second run decides.
+  const warnings = /** @type {string[]} */ ([]);
+  const runner = new KpgTestRunner({ info() {}, debug() {}, warn: (/** @type {string} */ m) => warnings.push(m) }, { nodeTests: [], browserTests: [] });
+  const broken = browserVerdict(counts, /^a page x$/);
+  const script = (/** @type {any[]} */ ...runs) => {
+    const calls = { n: 0 };
+    runner.browserOnce = async () => runs[calls.n++];
+    return calls;
+  };
+  let calls = script({ failed: false, ran: 1 });
+  assert.deepEqual(await runner.runBrowser(['f'], { KPG_MUT_ACTIVE: '7' }, 1000), { failed: false, ran: 1 });
+  assert.equal(calls.n, 1, 'a clean run is not run again');
+  calls = script(broken, { failed: false, ran: 1 });
+  assert.deepEqual(await runner.runBrowser(['f'], { KPG_MUT_ACTIVE: '7' }, 1000), { failed: false, ran: 1 }, 'the load stopped the first run: a survivor');
+  assert.equal(calls.n, 2);
+  assert.match(String(runner.rechecked), /did not finish within 120000ms.*; again: passed$/);
+  assert.match(warnings.join('\n'), /mutant 7: .* did not recur: not a kill/);
+  script(broken, broken);
+  const twice = await runner.runBrowser(['f'], { KPG_MUT_ACTIVE: '8' }, 1000);
+  assert.deepEqual([twice.failed, twice.how], [true, `${broken.how} (twice)`], 'a module broken as it loads, both times: a kill');
+  script(broken, { failed: true, how: 'browser: a page x', killedBy: ['a page x'], ran: 1 });
+  assert.deepEqual((await runner.runBrowser(['f'], {}, 1000)).killedBy, ['a page x']);
+});

@@ -49,11 +49,18 @@ export function summaryReporter() {
       const counts = { passed: 0, failed: 0, skipped: 0 };
       /** @type {{title: string, passed: boolean, skipped: boolean, error: boolean}[]} */
       const tests = [];
+      /** Files that failed outside their tests (did not import, timed out, an error between tests), and why. */
+      /** @type {{file: string, errors: string[]}[]} */
+      const broken = [];
       for (const session of sessions) {
         const before = counts.passed + counts.failed + counts.skipped;
         if (session.testResults) count(session.testResults, counts, tests);
         const ran = counts.passed + counts.failed + counts.skipped - before;
         if (session.errors?.length || !session.passed) {
+          broken.push({
+            file: relative(process.cwd(), session.testFile ?? '?'),
+            errors: (session.errors ?? []).map((/** @type {any} */ e) => String(e?.message ?? e).split('\n')[0].slice(0, 300)),
+          });
           // Tests that never ran in this file (it did not import, or the browser page died) are failures.
           const declared = declaredTests(resolve(session.testFile ?? ''));
           const missing = Math.max(declared - ran, session.errors?.length && ran === 0 ? 1 : 0);
@@ -66,7 +73,8 @@ export function summaryReporter() {
         }
       }
       const file = process.env.KPG_SUMMARY_FILE;
-      if (file) writeFileSync(file, JSON.stringify({ ...counts, tests })); // tests: for npm run mutate's name filter
+      // tests and broken: for npm run mutate's name filter and its recheck (scripts/mutate/stryker-runner.mjs)
+      if (file) writeFileSync(file, JSON.stringify({ ...counts, tests, broken }));
     },
   };
 }
