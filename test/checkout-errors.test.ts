@@ -229,11 +229,9 @@ describe('kpg-checkout: session endpoint errors', () => {
       const { outcome } = await expectError({ session: fixture({ body: { ...SESSION, order_no } }) }, 'invalid-session', 'order_no');
       expectSaid(outcome.detail.message, 'bad-json', said, [said]);
     }
-    await expectError(
-      { session: fixture({ body: { ...SESSION, provider: 'smartro' } }) },
-      'invalid-session',
-      'provider',
-    );
+    // Another PG's session (a shop's server answering for the wrong element): the PG this element expects.
+    const { outcome } = await expectError({ session: fixture({ body: { ...SESSION, provider: 'smartro' } }) }, 'invalid-session', 'provider');
+    expectSaid(outcome.detail.message, 'bad-json', 'provider: expected one of "shinhan"', ['provider: expected one of "shinhan"']);
   });
 
   for (const [what, url] of [
