@@ -358,6 +358,22 @@ describe('mistakes caught before a buyer meets them', () => {
     }
   });
 
+  it('an empty amount (a template that printed nothing) is no amount: the plain label, no warning; "12,000" warns once', async () => {
+    const warn = captureConsole('warn');
+    try {
+      const { el } = await checkout({ amount: '' });
+      await el.updateComplete;
+      expect(payButton(el).textContent!.trim()).to.equal('결제하기');
+      expect(warn.lines.filter((l) => l.includes('amount'))).to.deep.equal([]);
+      el.setAttribute('amount', '12,000');
+      await el.updateComplete;
+      expect(payButton(el).textContent!.trim()).to.equal('결제하기');
+      expect(warn.lines.filter((l) => saysLine(l, 'amount', 'amount="12,000" is not whole won', [' 12,000 ']))).to.have.length(1);
+    } finally {
+      warn.restore();
+    }
+  });
+
   it('warns for a card picker without cards-url', async () => {
     const warn = captureConsole('warn');
     try {
