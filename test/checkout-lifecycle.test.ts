@@ -374,6 +374,23 @@ describe('mistakes caught before a buyer meets them', () => {
     }
   });
 
+  it('a kpg-error is also logged for the developer, once, as "[kpg-checkout] code: message"; other outcomes log no error', async () => {
+    const error = captureConsole('error');
+    try {
+      const failed = await checkout({ 'session-url': fixture({ status: 503, body: {} }) });
+      await realClick(payButton(failed.el));
+      const outcome = await failed.rec.outcome();
+      expect(error.lines).to.deep.equal([`[kpg-checkout] session-failed: ${outcome.detail.message}`]);
+      error.lines.length = 0;
+      const paid = await checkout();
+      await realClick(payButton(paid.el));
+      expect((await paid.rec.outcome()).type).to.equal('kpg-success');
+      expect(error.lines).to.deep.equal([]);
+    } finally {
+      error.restore();
+    }
+  });
+
   it('warns for a card picker without cards-url', async () => {
     const warn = captureConsole('warn');
     try {

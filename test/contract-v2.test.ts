@@ -129,6 +129,17 @@ describe('result states after the PG reported back', () => {
     expect((await rec.outcome()).type).to.equal('kpg-success');
   });
 
+  it('a failure code from the PG, then the backend verifies longer than a decline is waited for (4 s): processing is waited for up to result-timeout, then the payment', async () => {
+    // Asked at about 0, 0.25, 0.75, 1.75, 3.75 and 6.75 s (the backoff): the sixth answer comes after the 4 s a
+    // PG's "no" with a pending backend is given, inside the 10 s result-timeout that processing is given.
+    const steps = [...Array.from({ length: 5 }, () => result('processing')), result('paid', { tid: 'TID-1' })];
+    const { el, rec, calls } = await shinhan(steps, { script: stubScript('F001', 'declined'), attrs: { 'result-timeout': '10' } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect([outcome.type, outcome.detail.tid]).to.deep.equal(['kpg-success', 'TID-1']);
+    expect(await calls()).to.have.length(6);
+  });
+
   it('unknown (the backend could not learn the outcome) -> kpg-error result-timeout at once, with the order_no', async () => {
     const { el, rec, calls } = await shinhan([result('unknown'), result('paid')], { script: stubScript('OK', '') });
     await realClick(payButton(el));
