@@ -101,6 +101,28 @@ describe('<kpg-card-picker>: what it shows', () => {
     expect(monthOptions(el).slice(-1)[0]).to.match(/^6개월/);
   });
 
+  it('installment fields sent as JSON null are not set: no range is lump sum only; no minimum is the usual 50,000 won', async () => {
+    const list = {
+      ...LIST,
+      list: [
+        card({ card_cpny_cd: 'S001', sort_no: 1, istl_start_mnts: null }),
+        card({ card_cpny_cd: 'S002', card_cpny_name: '국민카드', sort_no: 2, istl_finish_mnts: null }),
+        card({ card_cpny_cd: 'S003', card_cpny_name: '삼성카드', sort_no: 3, istl_psbl_amt: null }),
+      ],
+    };
+    let { el } = await picker(list, '55000');
+    for (const at of [0, 1]) {
+      await realClick(cards(el)[at]);
+      expect(monthOptions(el), names(el)[at]!).to.deep.equal(['일시불']);
+    }
+    await realClick(cards(el)[2]);
+    expect(monthOptions(el).length).to.equal(12); // 일시불, 2..12 months
+    fixtureCleanup();
+    ({ el } = await picker(list, '49999'));
+    await realClick(cards(el)[2]);
+    expect(monthOptions(el)).to.deep.equal(['일시불']);
+  });
+
   it('labels interest-free months from the range and the comma list, only when nintr_yn is Y', async () => {
     const { el } = await picker(LIST, '100000');
     await realClick(cards(el)[0]); // BC: nintr 02..03 and 6,10

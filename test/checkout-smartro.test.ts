@@ -195,6 +195,17 @@ describe('smartro on PC: the posted form', () => {
     for (const name of ['MID', 'EncryptData', 'ReturnURL', 'GoodsName']) await refusedBeforePosting({ [name]: undefined }, name);
   });
 
+  it('a ReturnURL, RetryURL or StopURL that is not an absolute http(s) URL is refused before posting, saying so', async () => {
+    for (const [field, value] of [
+      ['ReturnURL', 'javascript:alert(1)'],
+      ['ReturnURL', '/api/kpg/smartro/return'],
+      ['RetryURL', 'ftp://shop.example/retry'],
+      ['StopURL', 'data:text/html,stop'],
+    ]) {
+      await refusedBeforePosting({ [field]: value }, field, ['field-url', `${field} must be an absolute http(s) URL`, [field]]);
+    }
+  });
+
   it('a Moid other than the session\'s order_no is refused before posting (the widget would ask about another order)', async () => {
     await refusedBeforePosting({ Moid: 'T2' }, 'Moid', ['field-moid-order', 'Moid "T2" is not the session\'s order_no', ['T2']]);
   });
