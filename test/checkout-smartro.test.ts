@@ -416,16 +416,16 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
     fields: fields({ StopURL: `${ORIGIN}/api/kpg/smartro/stop?order_no=T1`, ...over }),
   });
 
-  it('posts UTF-8 as the whole page (no window, no iframe of its own); 80 bytes pass, emoji allowed', async () => {
+  it('posts UTF-8 as the whole page (no window, no iframe of its own); 80 bytes pass, emoji and fullwidth forms (U+FF01) allowed', async () => {
     const key = uniqueKey('capture');
-    const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀', mallUserID: 'u'.repeat(20) }));
+    const frame = await mobileShop(mobileSession(key, { GoodsName: `${'가'.repeat(26)}ab`, BuyerName: '홍😀！', mallUserID: 'u'.repeat(20) }));
     try {
       await realClick(frame.contentDocument!.querySelector('kpg-checkout')!.shadowRoot!.querySelector('button')!);
       const { form } = await captured(key);
       expect(frame.opened.count).to.equal(0);
       expect(utf8.decode(form.get('GoodsName')!)).to.equal(`${'가'.repeat(26)}ab`);
       expect(form.get('GoodsName')!.length).to.equal(80);
-      expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80');
+      expect(hex(form.get('BuyerName')!)).to.equal('ED 99 8D F0 9F 98 80 EF BC 81');
       expect(utf8.decode(form.get('mallUserID')!)).to.equal('u'.repeat(20), "mobile's limit is 20 bytes, not PC's 10");
       expect(new TextDecoder().decode(form.get('StopURL')!)).to.contain('/api/kpg/smartro/stop');
       expect(frame.contentWindow!.location.pathname).to.equal('/__fixture/capture');
@@ -435,9 +435,10 @@ describe('smartro on mobile: full-page UTF-8 post', () => {
     }
   });
 
-  it('81 UTF-8 bytes, or no StopURL, is refused before posting', async () => {
+  it('81 UTF-8 bytes, a lone surrogate (UTF-8 cannot send it), or no StopURL, is refused before posting', async () => {
     for (const [over, field] of [
       [{ GoodsName: `${'가'.repeat(27)}` }, 'GoodsName'],
+      [{ BuyerName: '홍\ud800' }, 'BuyerName'],
       [{ mallUserID: 'u'.repeat(21) }, 'mallUserID'],
       [{ StopURL: undefined }, 'StopURL'],
     ] as const) {
