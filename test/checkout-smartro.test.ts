@@ -116,8 +116,9 @@ describe('smartro on PC: the posted form', () => {
   });
 
   it('Hangul outside KS X 1001 (똠, 햏, 걾) goes as the browser encodes it (CP949), not as &#NNNNN;, with a warning', async () => {
-    // CP949 8C63, C164, 81A1: outside KS X 1001 by both bytes, by the trail byte only, by the lead byte only.
-    const { el, rec, key } = await smartro({ fieldOver: { GoodsName: '똠방각하 햏걾' } });
+    // CP949 8C63, C164, 81A1: outside KS X 1001 by both bytes, by the trail byte only, by the lead byte only;
+    // 가 (B0A1) is KS X 1001's first syllable, its trail byte the range's first.
+    const { el, rec, key } = await smartro({ fieldOver: { GoodsName: '똠방각하 햏걾가' } });
     const warnings: string[] = [];
     const original = console.warn;
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
@@ -130,8 +131,8 @@ describe('smartro on PC: the posted form', () => {
     expect(warnings.filter((w) => w.includes(FULL_MESSAGES ? 'GoodsName has 똠햏걾, outside KS X 1001' : 'kpg-checkout outside-ks-x-1001: GoodsName 똠햏걾 '))).to.have.length(1);
     const { form } = await captured(key);
     const bytes = form.get('GoodsName')!;
-    expect(bytes.length).to.equal(13); // 6 syllables x 2 bytes + a space
-    expect(eucKr.decode(bytes)).to.equal('똠방각하 햏걾');
+    expect(bytes.length).to.equal(15); // 7 syllables x 2 bytes + a space
+    expect(eucKr.decode(bytes)).to.equal('똠방각하 햏걾가');
     expect(new TextDecoder('latin1').decode(bytes)).to.not.contain('&#');
   });
 
