@@ -207,6 +207,15 @@ describe('smartro on PC: the posted form', () => {
     }
   });
 
+  it('a form field that is neither text nor a number -> invalid-session naming it by its path, fields.<name>; nothing posted', async () => {
+    const { el, rec, key } = await smartro({ fieldOver: { GoodsName: { name: '상품' } as unknown as string } });
+    await realClick(payButton(el));
+    const outcome = await rec.outcome();
+    expect(outcome.detail).to.include({ code: 'invalid-session', field: 'fields.GoodsName' });
+    expect(outcome.detail.message).to.contain('fields.GoodsName');
+    expect(await fixtureCalls(key)).to.have.length(0);
+  });
+
   it('a Moid other than the session\'s order_no is refused before posting (the widget would ask about another order)', async () => {
     await refusedBeforePosting({ Moid: 'T2' }, 'Moid', ['field-moid-order', 'Moid "T2" is not the session\'s order_no', ['T2']]);
   });
