@@ -34,8 +34,8 @@ export interface CardOption {
   raw: Card;
 }
 
-const num = (value: number | string | null | undefined): number | null =>
-  value === null || value === undefined || String(value).trim() === '' ? null : Number(value);
+/** A card-list number (CardSchema's NumberLike: a number, or digits with spaces around), or null when not set. */
+const num = (value: number | string | null | undefined): number | null => (value === null || value === undefined ? null : Number(value));
 
 const two = (month: number) => String(month).padStart(2, '0');
 
