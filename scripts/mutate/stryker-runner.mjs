@@ -16,8 +16,9 @@
 // mutant against only those tests). A mutant run starts fresh processes with the mutant active from the
 // start (so "static" mutants, in code that runs when a module loads, are active too) and stops at the first
 // failed test (bail). A mutant is killed only when a test that ran failed; a command that could not run its
-// tests is an error, never a kill. A browser file that fails outside its tests (a module that throws as it
-// loads, or a session stopped by the machine's load) is run again, and is a kill only if it fails again.
+// tests is an error, never a kill. A test file that fails outside its tests (a module that throws as it
+// loads, a browser session or a node process stopped by the machine's load) is run again, and is a kill only
+// if it fails again.
 //
 // Configured by the environment (set by scripts/mutate-full.mjs; Stryker's worker processes inherit it):
 //   KPG_MUT_NODE_TESTS, KPG_MUT_BROWSER_TESTS   JSON arrays of test files for the dry run
@@ -65,7 +66,10 @@ function descendants(pid) {
  */
 function run(cwd, cmd, args, env, timeoutMs, stopWhen) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    // A runner inside a node test (test/node/mutate-tools.test.mjs) must not pass on node:test's child
+    // protocol: the `node --test` it starts would answer in it instead of TAP.
+    const { NODE_TEST_CONTEXT: _, ...inherited } = process.env;
+    const child = spawn(cmd, args, { cwd, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     let partial = '';
     let timedOut = false;
@@ -226,6 +230,11 @@ export class KpgTestRunner {
     if (raw[''] && Object.keys(raw['']).length) this.log.warn(`kpg: ${Object.keys(raw['']).length} mutants reached outside any test`);
   }
 
+  /** Records what a run that was run again said each time (timing.jsonl's `rechecked`). @param {string} what */
+  recheck(what) {
+    this.rechecked = this.rechecked ? `${this.rechecked} | ${what}` : what;
+  }
+
   /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
   async mutantRun(options) {
     const t0 = Date.now();
@@ -292,6 +301,23 @@ export class KpgTestRunner {
    * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
    */
   async runNode(files, env, timeout, bail = false) {
+    const first = await this.nodeOnce(files, env, timeout, bail);
+    if (!first.fileOnly) return first;
+    // Only a test file failed, no test in it (it did not load, its process died, or its own hooks failed): a
+    // mutant that breaks the file as it loads, or a machine too loaded for it. Run it once more: a kill only
+    // if it fails again.
+    const again = await this.nodeOnce(files, env, timeout, bail);
+    this.recheck(`${first.how}; again: ${again.failed ? again.how : again.timedOut ? 'a time-out' : again.error ? 'an error' : 'passed'}`);
+    if (again.failed === false) this.log.warn(`kpg: mutant ${env.__STRYKER_ACTIVE_MUTANT__ ?? '(SQL)'}: the first run's ${first.how} did not recur: not a kill`);
+    return again.fileOnly ? { ...again, how: `${again.how} (twice)` } : again;
+  }
+
+  /**
+   * One node --test run. `fileOnly`: failed, but only as a whole file (no test in it failed).
+   * @param {string[]} files @param {Record<string, string>} env @param {number} timeout @param {boolean} [bail]
+   * @returns {Promise<{ failed?: boolean, fileOnly?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
+   */
+  async nodeOnce(files, env, timeout, bail = false) {
     const notOk = (/** @type {string} */ l) => /^\s*not ok \d+ - /.test(l) && !/# (SKIP|TODO)/.test(l);
     const r = /** @type {any} */ (
       await run(
@@ -311,7 +337,8 @@ export class KpgTestRunner {
     if (r.timedOut || /test timed out after \d+ms/.test(r.out) && !failures.some((f) => !/\.m?js$/.test(f))) return { timedOut: true, ran };
     if (failures.length || fail > 0) {
       const names = failures.filter((n) => !/\.m?js$/.test(n));
-      return { failed: true, how: `node: ${names[0] ?? failures[0] ?? `${fail} failed`}`, killedBy: names.slice(0, 1), ran: ran + fail, out: r.out };
+      const fileOnly = names.length === 0 && failures.length > 0;
+      return { failed: true, ...(fileOnly ? { fileOnly } : {}), how: `node: ${names[0] ?? (failures[0] ? `${failures[0]} failed as a file` : `${fail} failed`)}`, killedBy: names.slice(0, 1), ran: ran + fail, out: r.out };
     }
     if (r.code !== 0 || ran === 0) return { error: `node tests ran nothing or could not start (exit ${r.code}):\n${tail(r.out)}`, ran };
     return { failed: false, ran };
@@ -332,10 +359,10 @@ export class KpgTestRunner {
     const again = await this.browserOnce(files, env, timeout);
     if (!again.broken) {
       if (again.failed === false) this.log.warn(`kpg: mutant ${env.KPG_MUT_ACTIVE}: the first run's ${first.how} did not recur: not a kill`);
-      this.rechecked = `${first.how}; again: ${again.failed ? again.how : again.error ? 'an error' : 'passed'}`;
+      this.recheck(`${first.how}; again: ${again.failed ? again.how : again.error ? 'an error' : 'passed'}`);
       return again;
     }
-    this.rechecked = `${first.how}; again: the same`;
+    this.recheck(`${first.how}; again: the same`);
     return { failed: true, how: `${again.how} (twice)`, killedBy: [], ran: again.ran };
   }
 

@@ -312,3 +312,31 @@ test('browser verdicts: a failed selected test kills; a file failing outside its
   script(broken, { failed: true, how: 'browser: a page x', killedBy: ['a page x'], ran: 1 });
   assert.deepEqual((await runner.runBrowser(['f'], {}, 1000)).killedBy, ['a page x']);
 });
+
+test('node verdicts: a test file that fails only as a file (no test in it failed) is run again and kills only when it fails again', async () => {
+  const { KpgTestRunner } = await import('../../scripts/mutate/stryker-runner.mjs');
+  const warnings = /** @type {string[]} */ ([]);
+  const runner = new KpgTestRunner({ info() {}, debug() {}, warn: (/** @type {string} */ m) => warnings.push(m) }, { cwd: ROOT, nodeTests: [], browserTests: [] });
+  // Real node --test runs: a file that throws as it loads fails as a file; a failed test names itself.
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-node-verdict-'));
+  const broken = join(dir, 'broken.test.mjs');
+  writeFileSync(broken, "import { test } from 'node:test';\nthrow new Error('broken as it loads');\ntest('never', () => {});\n");
+  const failing = join(dir, 'failing.test.mjs');
+  writeFileSync(failing, "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\ntest('a test that fails', () => assert.equal(1, 2));\n");
+  const once = await runner.nodeOnce([broken], {}, 60_000);
+  assert.deepEqual([once.failed, once.fileOnly, once.killedBy], [true, true, []]);
+  assert.match(String(once.how), /broken\.test\.mjs failed as a file$/);
+  const test = await runner.nodeOnce([failing], {}, 60_000);
+  assert.deepEqual([test.failed, test.fileOnly, test.killedBy], [true, undefined, ['a test that fails']]);
+  // runNode: a file failure is run again, and the second run decides.
+  const twice = await runner.runNode([broken], { __STRYKER_ACTIVE_MUTANT__: '3' }, 60_000);
+  assert.deepEqual([twice.failed, twice.how], [true, `${once.how} (twice)`]);
+  runner.rechecked = undefined;
+  const runs = [once, { failed: false, ran: 5 }];
+  runner.nodeOnce = async () => /** @type {any} */ (runs.shift());
+  assert.deepEqual(await runner.runNode(['f'], { __STRYKER_ACTIVE_MUTANT__: '4' }, 1000), { failed: false, ran: 5 }, 'a file failure that does not recur: not a kill');
+  assert.match(String(runner.rechecked), /failed as a file; again: passed$/);
+  assert.match(warnings.join('\n'), /mutant 4: .* did not recur: not a kill/);
+  runner.nodeOnce = async () => test;
+  assert.equal(await runner.runNode(['f'], {}, 1000), test, 'a failed test is a kill at once');
+});
