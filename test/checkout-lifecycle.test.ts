@@ -72,10 +72,12 @@ describe('pay(): Promise<Outcome>', () => {
     });
   }
 
-  it('rejects (AbortError) when the element is removed mid-attempt, and fires nothing', async () => {
+  it('rejects (AbortError) when the element is removed mid-attempt, and fires nothing; put back, it is idle, its button enabled', async () => {
     const { el, rec } = await checkout({ 'session-url': fixture({ body: SESSION, delay: 400 }) });
     const promise = el.pay();
+    expect(el.state).to.equal('busy');
     el.remove();
+    expect(el.state, 'no attempt runs in an element off the page').to.equal('idle');
     const error = await promise.then(
       () => null,
       (e: DOMException) => e,
@@ -83,6 +85,10 @@ describe('pay(): Promise<Outcome>', () => {
     expect(error?.name).to.equal('AbortError');
     await aTimeout(600);
     expect(rec.outcomes()).to.have.length(0);
+    document.body.append(el);
+    await el.updateComplete;
+    expect([el.state, el.matches(':state(busy)'), payButton(el).disabled]).to.deep.equal(['idle', false, false]);
+    el.remove();
   });
 });
 
