@@ -7,6 +7,9 @@ import { aTimeout, expect, fixture as mount, fixtureCleanup, html } from '@open-
 import './elements.js';
 import type { KpgCheckout } from '../src/index.js';
 import {
+  SESSION,
+  fixture,
+  fixtureCalls,
   frameLog,
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
@@ -19,6 +22,7 @@ import {
   pgWindow,
   realClick,
   recordEvents,
+  uniqueKey,
   waitFor,
 } from './helpers.js';
 
@@ -187,6 +191,38 @@ describe('kpg-checkout provider="shinhan" with the sandbox PG', () => {
     await realClick(payButton(el));
     await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'click', selector: '#approve' });
     expect((await rec.outcome(10000)).type).to.equal('kpg-success');
+  });
+
+  it('mobile: while the page is leaving for the PG (its page slow to come), nothing asks for the result', async () => {
+    const resultKey = uniqueKey('result');
+    // The PG's page answers after 1.5 s: the shop page stays that long after location.assign, as on a slow network.
+    const pgPage = `${location.origin}/__fixture?delay=1500&type=text/html&body=${encodeURIComponent('<p id="pg">PG</p>')}`;
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>mobile shop</title>
+      ${SHOP_MODULE}</head><body>
+      <kpg-checkout provider="shinhan" device="mobile" order-id="${uniqueKey('M')}"
+        session-url="${fixture({ body: { ...SESSION, redirect_url: pgPage } }).replace(/&/g, '&amp;')}"
+        result-url="${fixture({ key: resultKey, body: { status: 'pending', order_no: 'T-1' } }).replace(/&/g, '&amp;')}"></kpg-checkout>
+      </body></html>`;
+    const frame = document.createElement('iframe');
+    frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      await waitFor(() => frame.contentDocument?.querySelector('kpg-checkout')?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+      // Every request the shop page starts, counted here (the count outlives the page).
+      const started: string[] = [];
+      const win = frame.contentWindow! as Window & typeof globalThis;
+      const fetch = win.fetch;
+      win.fetch = (input, init) => {
+        started.push(String(input instanceof win.Request ? input.url : input));
+        return fetch.call(win, input, init);
+      };
+      await realClick(payButton(frame.contentDocument!.querySelector('kpg-checkout') as KpgCheckout));
+      await waitFor(() => frame.contentDocument?.getElementById('pg'), 'the PG page did not come', { timeout: 8000 });
+      expect(started.filter((u) => u.includes(resultKey)), 'the result asked for while leaving').to.deep.equal([]);
+      expect(await fixtureCalls(resultKey)).to.have.length(0);
+    } finally {
+      frame.remove();
+    }
   });
 
   it('mobile: full-page redirect to the PG and back, then the verified outcome on the shop page', async () => {
