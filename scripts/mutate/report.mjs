@@ -191,14 +191,14 @@ export function finish({ out, root }) {
       console.log(`  ${f}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName}${m.status === 'NoCoverage' ? ' (no test reaches it)' : ''}: ${JSON.stringify(snippet(source, m))} -> ${JSON.stringify(m.replacement.length > 80 ? `${m.replacement.slice(0, 77)}...` : m.replacement)}`);
     }
   }
-  // Browser runs that failed outside their tests and were run again (scripts/mutate/stryker-runner.mjs):
+  // Runs in which a test file failed as a whole and which were run again (scripts/mutate/stryker-runner.mjs):
   // what each run said, so that a kill by a broken file can be read, not taken on trust.
   const timing = join(out, 'timing.jsonl');
   const rechecked = existsSync(timing)
     ? readFileSync(timing, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r) => r.rechecked)
     : [];
   if (rechecked.length) {
-    console.log(`\n${rechecked.length} mutants whose browser run failed outside its tests were run again:`);
+    console.log(`\n${rechecked.length} mutants whose test file failed as a whole (no test in it) were run again:`);
     for (const r of rechecked) console.log(`  ${r.file} mutant ${r.id}: ${r.status}: ${r.rechecked}`);
   }
   if (stale.length) {

@@ -340,3 +340,26 @@ test('node verdicts: a test file that fails only as a file (no test in it failed
   runner.nodeOnce = async () => test;
   assert.equal(await runner.runNode(['f'], {}, 1000), test, 'a failed test is a kill at once');
 });
+
+test("the report lists the mutants whose run was run again, with what each run said (timing.jsonl's rechecked)", async () => {
+  const { finish } = await import('../../scripts/mutate/report.mjs');
+  const out = mkdtempSync(join(tmpdir(), 'kpg-report-'));
+  writeFileSync(join(out, 'last-run.json'), JSON.stringify({ files: [], minutes: 1, concurrency: 1 }));
+  writeFileSync(join(out, 'stryker.json'), JSON.stringify({ schemaVersion: '2', thresholds: { high: 90, low: 85 }, files: {} }));
+  const said = 'browser: test/x.test.ts failed outside its tests: Browser tests did not finish within 120000ms.; again: passed';
+  writeFileSync(
+    join(out, 'timing.jsonl'),
+    `${JSON.stringify({ file: 'src/a.ts', id: '1', status: 'Killed', ms: 5, tests: 1 })}\n${JSON.stringify({ file: 'src/charset.ts', id: '9', status: 'Survived', ms: 9, tests: 2, rechecked: said })}\n`,
+  );
+  const lines = /** @type {string[]} */ ([]);
+  const log = console.log;
+  console.log = (/** @type {unknown[]} */ ...args) => lines.push(args.join(' '));
+  try {
+    finish({ out, root: ROOT });
+  } finally {
+    console.log = log;
+  }
+  const text = lines.join('\n');
+  assert.match(text, /1 mutants whose test file failed as a whole \(no test in it\) were run again:\n {2}src\/charset\.ts mutant 9: Survived: browser: test\/x\.test\.ts failed outside its tests/);
+  assert.doesNotMatch(text, /src\/a\.ts mutant 1/);
+});
