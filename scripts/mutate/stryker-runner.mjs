@@ -16,9 +16,10 @@
 // mutant against only those tests). A mutant run starts fresh processes with the mutant active from the
 // start (so "static" mutants, in code that runs when a module loads, are active too) and stops at the first
 // failed test (bail). A mutant is killed only when a test that ran failed; a command that could not run its
-// tests is an error, never a kill. A test file that fails outside its tests (a module that throws as it
-// loads, a browser session or a node process stopped by the machine's load) is run again, and is a kill only
-// if it fails again.
+// tests is an error, never a kill; in the browser only the selected tests count (web-test-runner reports the
+// tests mocha's grep leaves out as failed). A test file that fails outside its tests (a module that throws
+// as it loads, a browser session or a node process stopped by the machine's load) is run again, and is a
+// kill only if it fails again.
 //
 // Configured by the environment (set by scripts/mutate-full.mjs; Stryker's worker processes inherit it):
 //   KPG_MUT_NODE_TESTS, KPG_MUT_BROWSER_TESTS   JSON arrays of test files for the dry run
@@ -353,9 +354,9 @@ export class KpgTestRunner {
   async runBrowser(files, env, timeout) {
     const first = await this.browserOnce(files, env, timeout);
     if (!first.broken) return first;
-    // A file failed outside its tests and no selected test failed: a module that throws as it loads (the
-    // mutant's doing), or a session the machine's load stopped (web-test-runner's time limit, Chromium's
-    // start), which is not. Run the same selection once more: a kill only when it fails again.
+    // A file failed outside its tests, with an error, and no selected test failed: a module that throws as
+    // it loads (the mutant's doing), or a session stopped by web-test-runner's time limits on a loaded
+    // machine, which is not. Run the same selection once more: a kill only when it fails again.
     const again = await this.browserOnce(files, env, timeout);
     if (!again.broken) {
       if (again.failed === false) this.log.warn(`kpg: mutant ${env.KPG_MUT_ACTIVE}: the first run's ${first.how} did not recur: not a kill`);
@@ -396,8 +397,11 @@ export class KpgTestRunner {
 
 /**
  * What one web-test-runner run's counts (test/server/summary-reporter.mjs) say about a mutant: a selected
- * test failed (killed); a file failed outside its tests with none of them failing (`broken`: the runner runs
- * it again); no selected test ran (an error); or every selected test passed.
+ * test failed (killed); a file failed outside its tests, with an error web-test-runner reported (it did not
+ * import, its page died, it ran out of time), and none of the selected tests failed (`broken`: the runner
+ * runs it again); no selected test ran (an error); or every selected test passed.
+ * Only the selected tests count: web-test-runner reports the tests mocha's grep left out as neither passed
+ * nor skipped, so the run's own `failed` count and a session "not passed" with no error say nothing.
  * @param {{ failed: number, tests: { title: string, passed: boolean, skipped: boolean }[], broken?: { file: string, errors: string[] }[] }} counts
  * @param {RegExp | null} grep the selection (mocha's grep on full titles)
  * @returns {{ failed?: boolean, broken?: boolean, error?: string, how?: string, killedBy?: string[], ran: number }}
@@ -406,11 +410,8 @@ export function browserVerdict(counts, grep) {
   const tests = grep ? counts.tests.filter((t) => grep.test(t.title)) : counts.tests;
   const failures = tests.filter((t) => !t.passed && !t.skipped);
   if (failures.length) return { failed: true, how: `browser: ${failures[0].title}`, killedBy: [failures[0].title], ran: tests.length };
-  if (counts.failed > 0 || counts.broken?.length) {
-    const first = counts.broken?.[0];
-    const why = first ? `${first.file} failed outside its tests${first.errors[0] ? `: ${first.errors[0]}` : ''}` : `${counts.failed} test(s) could not run`;
-    return { broken: true, how: `browser: ${why}`, ran: tests.length };
-  }
+  const broken = (counts.broken ?? []).find((b) => b.errors.length);
+  if (broken) return { broken: true, how: `browser: ${broken.file} failed outside its tests: ${broken.errors[0]}`, ran: tests.length };
   if (!tests.some((t) => t.passed)) return { error: `web-test-runner ran no test${grep ? ' matching the selection' : ''}`, ran: 0 };
   return { failed: false, ran: tests.length };
 }

@@ -284,6 +284,20 @@ test('browser verdicts: a failed selected test kills; a file failing outside its
   // A selected test that failed is a kill, whatever else broke.
   const failed = { ...counts, tests: [...counts.tests, { title: 'b z', passed: false, skipped: false }] };
   assert.deepEqual(browserVerdict(failed, /^(b z|y)$/), { failed: true, how: 'browser: b z', killedBy: ['b z'], ran: 2 });
+  // The tests mocha's grep left out: web-test-runner reports them neither passed nor skipped, and their
+  // session not passed, with no error. Only the selected tests count: every one passed, a survivor.
+  const greppedOut = {
+    passed: 1,
+    failed: 2,
+    skipped: 0,
+    tests: [
+      { title: 'theme.ts contrast', passed: true, skipped: false },
+      { title: 'theme.ts label', passed: false, skipped: false },
+      { title: 'theme.ts shades', passed: false, skipped: false },
+    ],
+    broken: [{ file: 'test/theme.test.ts', errors: [] }],
+  };
+  assert.deepEqual(browserVerdict(greppedOut, /^(theme\.ts contrast)$/), { failed: false, ran: 1 });
   // Nothing broken: passed, or nothing selected ran (an error, never a survivor).
   const clean = { passed: 2, failed: 0, skipped: 0, tests: counts.tests, broken: [] };
   assert.deepEqual(browserVerdict(clean, /^y$/), { failed: false, ran: 1 });
