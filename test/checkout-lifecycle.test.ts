@@ -11,6 +11,7 @@ import {
   SHINHAN_PAY_PAGE,
   SHINHAN_SANDBOX,
   SHINHAN_SCRIPT,
+  SHOP_MODULE,
   closeSandboxWindows,
   fixture,
   fixtureCalls,
@@ -377,6 +378,26 @@ describe('mistakes caught before a buyer meets them', () => {
       expect(warn.lines.filter((l) => saysLine(l, 'amount', 'amount="12,000" is not whole won', [' 12,000 ']))).to.have.length(1);
     } finally {
       warn.restore();
+    }
+  });
+
+  it('a checkout without amount warns nothing (a page of its own: a warning is said once a page)', async () => {
+    const page = `<!doctype html><html lang="ko"><head><meta charset="utf-8"><title>shop</title>
+      <script>window.kpgWarn=[];var w=console.warn;console.warn=function(){kpgWarn.push([].slice.call(arguments).join(' '));w.apply(console,arguments)}</script>
+      ${SHOP_MODULE}</head><body>
+      <kpg-checkout provider="shinhan" order-id="A-1" session-url="/api/kpg/session" result-url="/api/kpg/result"></kpg-checkout></body></html>`;
+    const frame = document.createElement('iframe');
+    frame.src = `/__fixture/page?body=${encodeURIComponent(page)}`;
+    document.body.append(frame);
+    try {
+      const shop = () => frame.contentDocument?.querySelector('kpg-checkout') as KpgCheckout | null;
+      await waitFor(() => shop()?.shadowRoot?.querySelector('button'), 'shop page did not render', { timeout: 5000 });
+      await shop()!.updateComplete;
+      expect(payButton(shop()!).textContent!.trim()).to.equal('결제하기');
+      const warned = (frame.contentWindow as Window & { kpgWarn: string[] }).kpgWarn;
+      expect(warned.filter((l) => l.includes('amount'))).to.deep.equal([]);
+    } finally {
+      frame.remove();
     }
   });
 
