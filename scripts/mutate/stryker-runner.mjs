@@ -136,9 +136,9 @@ export class KpgTestRunner {
     this.ms = new Map();
     /** @type {Map<string, number>} test file -> ms of its tests in the dry run */
     this.fileMs = new Map();
-    /** --sample: the keys of the drawn mutants (scripts/mutate/sample.mjs), or null for every mutant. */
-    /** @type {string | undefined} a browser run that failed outside its tests and was run again: what each run said */
+    /** @type {string | undefined} a run whose test file failed as a whole and was run again: what each run said */
     this.rechecked = undefined;
+    /** --sample: the keys of the drawn mutants (scripts/mutate/sample.mjs), or null for every mutant. */
     this.sample = process.env.KPG_MUT_SAMPLE ? new Set(/** @type {string[]} */ (JSON.parse(readFileSync(process.env.KPG_MUT_SAMPLE, 'utf8')).keys)) : null;
   }
 
@@ -170,10 +170,10 @@ export class KpgTestRunner {
       /** @type {Record<string, Record<string, number>>} */
       const perTest = {};
       if (this.nodeTests.length) {
-        const r = await this.runNode(this.nodeTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
+        const r = await this.nodeOnce(this.nodeTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
         if (r.error) return { status: DryRunStatus.Error, errorMessage: r.error };
         // What failed, and how: a test that fails only under instrumentation is to be read, not guessed at.
-        if (r.failed) return { status: DryRunStatus.Error, errorMessage: `node tests fail without any mutant:\n${r.how}\n${failureOf(r.out ?? '')}` };
+        if (r.failed || r.broken) return { status: DryRunStatus.Error, errorMessage: `node tests fail without any mutant:\n${r.how}\n${failureOf(r.out ?? '')}` };
       }
       if (this.browserTests.length) {
         const r = await this.browserOnce(this.browserTests, { KPG_MUT_COVERAGE_DIR: dir }, options.timeout);
@@ -231,9 +231,23 @@ export class KpgTestRunner {
     if (raw[''] && Object.keys(raw['']).length) this.log.warn(`kpg: ${Object.keys(raw['']).length} mutants reached outside any test`);
   }
 
-  /** Records what a run that was run again said each time (timing.jsonl's `rechecked`). @param {string} what */
-  recheck(what) {
-    this.rechecked = this.rechecked ? `${this.rechecked} | ${what}` : what;
+  /**
+   * A run in which a test file failed as a whole and no selected test failed (`broken`): a mutant that breaks
+   * the file as it loads, or a machine too loaded for it (a browser session past web-test-runner's time
+   * limits, a node process that died). Run once more: a kill only if it fails the same way again. What each
+   * run said goes to timing.jsonl (`rechecked`).
+   * @template {{ failed?: boolean, broken?: boolean, timedOut?: boolean, error?: string, how?: string, killedBy?: string[], ran: number }} R
+   * @param {() => Promise<R>} once @param {string | undefined} mutant
+   * @returns {Promise<R>}
+   */
+  async twice(once, mutant) {
+    const first = await once();
+    if (!first.broken) return first;
+    const again = await once();
+    const said = again.broken ? 'the same' : again.failed ? again.how : again.timedOut ? 'a time-out' : again.error ? 'an error' : 'passed';
+    this.rechecked = `${this.rechecked ? `${this.rechecked} | ` : ''}${first.how}; again: ${said}`;
+    if (again.failed === false) this.log.warn(`kpg: mutant ${mutant ?? '(SQL)'}: the first run's ${first.how} did not recur: not a kill`);
+    return again.broken ? { ...again, broken: false, failed: true, how: `${again.how} (twice)`, killedBy: again.killedBy ?? [] } : again;
   }
 
   /** @param {import('@stryker-mutator/api/test-runner').MutantRunOptions} options */
@@ -302,21 +316,14 @@ export class KpgTestRunner {
    * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
    */
   async runNode(files, env, timeout, bail = false) {
-    const first = await this.nodeOnce(files, env, timeout, bail);
-    if (!first.fileOnly) return first;
-    // Only a test file failed, no test in it (it did not load, its process died, or its own hooks failed): a
-    // mutant that breaks the file as it loads, or a machine too loaded for it. Run it once more: a kill only
-    // if it fails again.
-    const again = await this.nodeOnce(files, env, timeout, bail);
-    this.recheck(`${first.how}; again: ${again.failed ? again.how : again.timedOut ? 'a time-out' : again.error ? 'an error' : 'passed'}`);
-    if (again.failed === false) this.log.warn(`kpg: mutant ${env.__STRYKER_ACTIVE_MUTANT__ ?? '(SQL)'}: the first run's ${first.how} did not recur: not a kill`);
-    return again.fileOnly ? { ...again, how: `${again.how} (twice)` } : again;
+    return this.twice(() => this.nodeOnce(files, env, timeout, bail), env.__STRYKER_ACTIVE_MUTANT__);
   }
 
   /**
-   * One node --test run. `fileOnly`: failed, but only as a whole file (no test in it failed).
+   * One node --test run. `broken`: only a test file failed, no test in it (it did not load, its process
+   * died, or its own hooks failed); such a run is not `failed`.
    * @param {string[]} files @param {Record<string, string>} env @param {number} timeout @param {boolean} [bail]
-   * @returns {Promise<{ failed?: boolean, fileOnly?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
+   * @returns {Promise<{ failed?: boolean, broken?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number, out?: string }>}
    */
   async nodeOnce(files, env, timeout, bail = false) {
     const notOk = (/** @type {string} */ l) => /^\s*not ok \d+ - /.test(l) && !/# (SKIP|TODO)/.test(l);
@@ -338,8 +345,8 @@ export class KpgTestRunner {
     if (r.timedOut || /test timed out after \d+ms/.test(r.out) && !failures.some((f) => !/\.m?js$/.test(f))) return { timedOut: true, ran };
     if (failures.length || fail > 0) {
       const names = failures.filter((n) => !/\.m?js$/.test(n));
-      const fileOnly = names.length === 0 && failures.length > 0;
-      return { failed: true, ...(fileOnly ? { fileOnly } : {}), how: `node: ${names[0] ?? (failures[0] ? `${failures[0]} failed as a file` : `${fail} failed`)}`, killedBy: names.slice(0, 1), ran: ran + fail, out: r.out };
+      if (names.length === 0 && failures.length > 0) return { broken: true, how: `node: ${failures[0]} failed as a file`, ran: ran + fail, out: r.out };
+      return { failed: true, how: `node: ${names[0] ?? failures[0] ?? `${fail} failed`}`, killedBy: names.slice(0, 1), ran: ran + fail, out: r.out };
     }
     if (r.code !== 0 || ran === 0) return { error: `node tests ran nothing or could not start (exit ${r.code}):\n${tail(r.out)}`, ran };
     return { failed: false, ran };
@@ -352,19 +359,7 @@ export class KpgTestRunner {
    * @returns {Promise<{ failed?: boolean, error?: string, timedOut?: boolean, how?: string, killedBy?: string[], ran: number }>}
    */
   async runBrowser(files, env, timeout) {
-    const first = await this.browserOnce(files, env, timeout);
-    if (!first.broken) return first;
-    // A file failed outside its tests, with an error, and no selected test failed: a module that throws as
-    // it loads (the mutant's doing), or a session stopped by web-test-runner's time limits on a loaded
-    // machine, which is not. Run the same selection once more: a kill only when it fails again.
-    const again = await this.browserOnce(files, env, timeout);
-    if (!again.broken) {
-      if (again.failed === false) this.log.warn(`kpg: mutant ${env.KPG_MUT_ACTIVE}: the first run's ${first.how} did not recur: not a kill`);
-      this.recheck(`${first.how}; again: ${again.failed ? again.how : again.error ? 'an error' : 'passed'}`);
-      return again;
-    }
-    this.recheck(`${first.how}; again: the same`);
-    return { failed: true, how: `${again.how} (twice)`, killedBy: [], ran: again.ran };
+    return this.twice(() => this.browserOnce(files, env, timeout), env.KPG_MUT_ACTIVE);
   }
 
   /**

@@ -338,10 +338,10 @@ test('node verdicts: a test file that fails only as a file (no test in it failed
   const failing = join(dir, 'failing.test.mjs');
   writeFileSync(failing, "import { test } from 'node:test';\nimport assert from 'node:assert/strict';\ntest('a test that fails', () => assert.equal(1, 2));\n");
   const once = await runner.nodeOnce([broken], {}, 60_000);
-  assert.deepEqual([once.failed, once.fileOnly, once.killedBy], [true, true, []]);
+  assert.deepEqual([once.failed, once.broken, once.killedBy], [undefined, true, undefined]);
   assert.match(String(once.how), /broken\.test\.mjs failed as a file$/);
   const test = await runner.nodeOnce([failing], {}, 60_000);
-  assert.deepEqual([test.failed, test.fileOnly, test.killedBy], [true, undefined, ['a test that fails']]);
+  assert.deepEqual([test.failed, test.broken, test.killedBy], [true, undefined, ['a test that fails']]);
   // runNode: a file failure is run again, and the second run decides.
   const twice = await runner.runNode([broken], { __STRYKER_ACTIVE_MUTANT__: '3' }, 60_000);
   assert.deepEqual([twice.failed, twice.how], [true, `${once.how} (twice)`]);
