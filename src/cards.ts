@@ -25,7 +25,6 @@ export interface CardOption {
   name: string;
   /** The image's URL once it passed the origin rules; null shows the name alone. */
   image: string | null;
-  sort: number;
   points: boolean;
   /** A 장애 (type 2) notice: the card cannot be chosen, this says why. */
   outage: string | null;
@@ -91,7 +90,6 @@ export function toOption(card: Card, image: string | null): CardOption {
     code: card.card_cpny_cd,
     name: card.card_cpny_name,
     image,
-    sort: num(card.sort_no) ?? Number.MAX_SAFE_INTEGER,
     points: (card.point_use_yn ?? '').toUpperCase() === 'Y',
     outage: outage ? outage.notice_msg || 'outage' : null,
     notices: notices.filter((n) => Number(n.notice_type) !== 2).map((n) => n.notice_msg),

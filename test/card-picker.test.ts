@@ -266,7 +266,7 @@ describe('<kpg-card-picker>: choosing', () => {
     const info = () => el.shadowRoot!.querySelector('.info')?.textContent ?? '';
     const description = (card: HTMLElement) => el.shadowRoot!.getElementById(card.getAttribute('aria-describedby')!)!.textContent!;
     expect(description(cards(el)[3])).to.contain('즉시할인: 5천원 할인').and.contain('현대카드 안내');
-    expect(description(cards(el)[1])).to.contain('국민카드 전산 장애');
+    expect(description(cards(el)[1])).to.equal('사용 불가: 국민카드 전산 장애'); // the outage once: not again as a notice
     expect(description(cards(el)[2])).to.contain('포인트');
     expect(cards(el)[0].hasAttribute('aria-describedby')).to.equal(false); // nothing to say
     expect(info()).to.equal(''); // nothing focused, nothing chosen
