@@ -79,7 +79,8 @@ export function promotions(card: Card, amount: number | null) {
 export function imageUrl(value: string | null | undefined, imageBase: string): string | null {
   const url = value ? toUrl(value, imageBase) : null;
   if (!url) return null;
-  if (url.origin === location.origin && /^https?:$/.test(url.protocol)) return url.href;
+  // The page's own origin as the page itself is loaded (not a blob: of it, nor an opaque origin's URL).
+  if (url.origin === location.origin && url.protocol === location.protocol) return url.href;
   return pgUrl(url.href, SHINHAN_DOMAIN)?.href ?? null;
 }
 

@@ -170,10 +170,11 @@ describe('<kpg-card-picker>: what it shows', () => {
     ['https on a foreign host', 'https://evil.example/bc.png'],
     ['protocol-relative foreign host', '//evil.example/bc.png'],
     ['data:', 'data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg"/>'],
+    ['a blob: of this page (its origin, not its protocol)', URL.createObjectURL(new Blob(['<svg xmlns="http://www.w3.org/2000/svg"/>'], { type: 'image/svg+xml' }))],
   ] as const) {
     it(`an image_url that is ${what} is not loaded: the name alone`, async () => {
       const { el } = await picker({ ret_code: 0, list: [card({ image_url: url })] }, '55000', { 'image-base': IMAGE_BASE });
-      expect(cards(el)[0].querySelector('img')).to.equal(null);
+      expect(cards(el)[0].querySelector('img')?.getAttribute('src') ?? null).to.equal(null);
       expect(names(el)[0]).to.equal('BC카드');
     });
   }
@@ -181,7 +182,7 @@ describe('<kpg-card-picker>: what it shows', () => {
   it('an http image on another origin loads only once the page\'s script allowed that origin (never from markup)', async () => {
     const list = { ret_code: 0, list: [card({ image_url: SVG_PATH })] };
     let { el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/`, 'pg-origins': OTHER_ORIGIN });
-    expect(cards(el)[0].querySelector('img')).to.equal(null);
+    expect(cards(el)[0].querySelector('img')?.getAttribute('src') ?? null).to.equal(null);
     fixtureCleanup();
     allowPgOrigins([OTHER_ORIGIN]);
     ({ el } = await picker(list, '55000', { 'image-base': `${OTHER_ORIGIN}/` }));
