@@ -5,6 +5,20 @@ import type { KpgCheckout } from '../src/index.js';
 import type { KpgEventName } from '../src/events.js';
 import { SCRIPT, allowPgOrigins } from './elements.js';
 
+/**
+ * A failed assertion about an element (`expect(el).to.equal(other)`) reaches web-test-runner with the element
+ * as its `actual`, which web-test-runner cannot serialize: the file then hangs until its 120 s limit and names
+ * no test. Every failure's elements are reported as their markup instead (mocha reads the error after this hook).
+ */
+afterEach(function () {
+  const err = this.currentTest?.err as { actual?: unknown; expected?: unknown } | undefined;
+  for (const key of ['actual', 'expected'] as const) {
+    const value = err?.[key];
+    if (value instanceof Element) err![key] = value.outerHTML.slice(0, 300);
+    else if (value instanceof Node) err![key] = `${value.nodeName}: ${(value.textContent ?? '').slice(0, 300)}`;
+  }
+});
+
 /** The sandbox PGs' origins in this run (free ports, set by web-test-runner.config.mjs in the test page). */
 const env = (window as unknown as { __KPG_TEST_ENV__?: { shinhan?: string; smartro?: string } }).__KPG_TEST_ENV__;
 if (!env?.shinhan || !env.smartro) throw new Error('window.__KPG_TEST_ENV__ is missing: run the tests through web-test-runner.config.mjs');
