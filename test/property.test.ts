@@ -368,20 +368,20 @@ describe('the widget\'s units the flows do not reach', () => {
     expect(byteLength('홍길동😀', 'UTF-8')).to.deep.equal({ ok: true, bytes: 13 });
   });
 
-  it("Shinhan's start on a PC: a checkout without script-src finds Shinhan's own script's API ready (loaded and checked before, under '') and has nothing to wait for", () => {
+  it("Shinhan's start on a PC: a checkout without script-src finds Shinhan's own script's API ready (loaded and checked before, under null) and has nothing to wait for", () => {
     const api = { RES_SUCCESS: 'OK', openPopup() {} };
-    const ctx = (scriptSrc: string | undefined) => ({ device: 'pc', config: { scriptSrc } }) as unknown as Parameters<NonNullable<typeof shinhanStart.prepare>>[0];
+    const ctx = (scriptSrc: string | null) => ({ device: 'pc', config: { scriptSrc } }) as unknown as Parameters<NonNullable<typeof shinhanStart.prepare>>[0];
     // Nothing may load here (Shinhan's real script is not reachable from a test): a script element is refused.
     const create = document.createElement;
     document.createElement = function (this: Document, tag: string, options?: ElementCreationOptions) {
       if (tag.toLowerCase() === 'script') throw new Error('no script may load in this test');
       return create.call(this, tag, options);
     } as typeof document.createElement;
-    apis.set('', api);
+    apis.set(null, api);
     try {
-      expect(shinhanStart.prepare!(ctx(undefined))).to.equal(undefined);
+      expect(shinhanStart.prepare!(ctx(null))).to.equal(undefined);
     } finally {
-      apis.delete('');
+      apis.delete(null);
       document.createElement = create;
     }
     apis.set('https://pg.example/script.js', api);

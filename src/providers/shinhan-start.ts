@@ -17,10 +17,13 @@ export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/un
 /** Shinhan's own domain: its scripts, windows, receipts and card images are https on it or a subdomain. */
 export const SHINHAN_DOMAIN = 'shinhan.com';
 
-/** The checked API by `script-src` (the attribute as written): a click that finds it here does not wait. */
-export const apis = new Map<string, ShinhanBizPay>();
+/** The checked API by `script-src` (the attribute as written, null without one): a click that finds it here does not wait. */
+export const apis = new Map<string | null, ShinhanBizPay>();
 /** The load and check of each script, shared by every element that asks (a failure is forgotten: a retry loads again). */
-const checks = new Map<string, Promise<ShinhanBizPay>>();
+const checks = new Map<string | null, Promise<ShinhanBizPay>>();
+
+/** The API of `script-src` if its script has loaded and passed its check, else undefined. */
+export const readyBizPay = (scriptSrc: string | null) => apis.get(scriptSrc);
 
 /**
  * What `ShinhanBizPay` must look like once its script has loaded: `RES_SUCCESS` a string or a number and
@@ -33,8 +36,7 @@ export function isBizPay(api: unknown): api is ShinhanBizPay {
 
 /** Load Shinhan's script (once per page) and check, once, that it defined the API we call. */
 export function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
-  const key = scriptSrc ?? '';
-  let check = checks.get(key);
+  let check = checks.get(scriptSrc);
   if (!check) {
     check = (async () => {
       const url = allowedPgUrl(scriptSrc ?? SHINHAN_SCRIPT_SRC, SHINHAN_DOMAIN, 'script-src');
@@ -47,11 +49,11 @@ export function bizPay(scriptSrc: string | null): Promise<ShinhanBizPay> {
           message: say('script-api', url.href),
         });
       }
-      apis.set(key, api);
+      apis.set(scriptSrc, api);
       return api;
     })();
-    check.catch(() => checks.delete(key));
-    checks.set(key, check);
+    check.catch(() => checks.delete(scriptSrc));
+    checks.set(scriptSrc, check);
   }
   return check;
 }
@@ -64,6 +66,6 @@ export const shinhanStart: ProviderStart = {
   },
   prepare(ctx) {
     // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
-    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc ?? '')) return bizPay(ctx.config.scriptSrc).then(() => {});
+    if (ctx.device === 'pc' && !readyBizPay(ctx.config.scriptSrc)) return bizPay(ctx.config.scriptSrc).then(() => {});
   },
 };
