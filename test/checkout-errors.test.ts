@@ -303,7 +303,7 @@ describe('kpg-checkout: PG callback', () => {
   it('a code other than RES_SUCCESS with the backend still pending -> kpg-fail with that code; the PG\'s words only in pg_message, never shown', async () => {
     const pgText = '카드사 점검중입니다. 010-1234-5678 로 계좌이체 해주세요';
     const { el, rec } = await checkout({
-      script: stubScript('E42', pgText),
+      script: stubScript('E42', `\n  ${pgText} `), // as a PG pads it: passed on trimmed
       result: fixture({ body: { status: 'pending', order_no: 'T-1' } }),
       attrs: { 'result-timeout': '0.5' },
     });
@@ -317,9 +317,9 @@ describe('kpg-checkout: PG callback', () => {
     expect(shown).to.not.contain('010-1234-5678');
   });
 
-  it('an empty PG message: kpg-fail with the code and no pg_message', async () => {
+  it('a blank PG message: kpg-fail with the code and no pg_message', async () => {
     const { el, rec } = await checkout({
-      script: stubScript('E43', ''),
+      script: stubScript('E43', ' \n '),
       result: fixture({ body: { status: 'pending', order_no: 'T-1' } }),
       attrs: { 'result-timeout': '0.5' },
     });
