@@ -54,8 +54,8 @@ function openPopup(api: ShinhanBizPay, url: string, ctx: AttemptContext): Promis
       end();
       resolve(value);
     };
+    // Never after end(): end() removes it (a listener removed during the abort's dispatch is skipped too).
     const onAbort = () => {
-      if (settled) return;
       end();
       reject(ctx.signal.reason);
     };
