@@ -629,8 +629,8 @@ describe('kpg-checkout: configuration mistakes show up on connect, not on the bu
     expect(warnings.find((w) => w.includes('pg-origins'))).to.contain(FULL_MESSAGES ? 'KpgCheckout.allowPgOrigins(["http://pg.example"])' : '["http://pg.example"] (kpg-checkout/docs/errors.md#pg-origins)');
   });
 
-  it('allowPgOrigins takes origins only: each entry with a path, a query, a fragment, credentials or another scheme is refused by name, and a refused call allows none of its entries', async () => {
-    const refused = ['http://pg.example/pgsvc', 'http://pg.example/?mid=1', 'http://pg.example/#pay', 'http://kpg:secret@pg.example', 'ftp://pg.example', 'pg.example'];
+  it('allowPgOrigins takes origins only: each entry with a path, a query, a fragment, credentials or another scheme (one that merely ends in https too) is refused by name, and a refused call allows none of its entries', async () => {
+    const refused = ['http://pg.example/pgsvc', 'http://pg.example/?mid=1', 'http://pg.example/#pay', 'http://kpg:secret@pg.example', 'ftp://pg.example', 'xhttps://pg.example/', 'pg.example'];
     for (const entry of refused) {
       expect(() => allowPgOrigins([entry]), entry).to.throw(TypeError, entry);
     }
