@@ -210,7 +210,11 @@ describe('<kpg-receipt view="inline"> (Smartro)', () => {
     expect(el.shadowRoot!.querySelector('[data-state]')!.getAttribute('data-state')).to.equal('approved');
     expect(el.shadowRoot!.textContent).to.not.contain('without notice');
     expect(value(el, 'ccNo')).to.equal(undefined);
+    expect(el.shadowRoot!.querySelector('#slip-title')!.textContent).to.equal('카드 매출전표');
     await expect(el).to.be.accessible();
+    // svcCd as a JSON number (a backend that parsed '01' as 1 lost its zero): the card's name (appNm) still makes it a card slip.
+    const { el: numeric } = await slip({ ...RECEIPT, svcCd: 1 });
+    expect(numeric.shadowRoot!.querySelector('#slip-title')?.textContent).to.equal('카드 매출전표');
   });
 
   it('a cancelled payment shows the cancel number and time', async () => {
