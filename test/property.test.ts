@@ -15,7 +15,7 @@ import { smartro } from '../src/providers/smartro.js';
 const providers = { shinhan, smartro };
 import type { ReceiptSupport } from '../src/providers/types.js';
 import { apis, isBizPay, shinhanStart } from '../src/providers/shinhan-start.js';
-import { byteLength } from '../src/charset.js';
+import { byteLength, outsideKsX1001 } from '../src/charset.js';
 import { isShinhanSession } from '../src/providers/shinhan.js';
 import { isSmartroSession } from '../src/providers/smartro.js';
 import * as rule from '../src/rule-schemas.js';
@@ -362,6 +362,13 @@ describe('property: the hand checks of the first stage and the click path accept
 });
 
 describe('the widget\'s units the flows do not reach', () => {
+  it("the EUC-KR table's first pair: 갂 (CP949 8141) is sent in two bytes and is outside KS X 1001; 가 (B0A1) is inside; 😀 cannot be sent", () => {
+    expect(byteLength('갂', 'EUC-KR')).to.deep.equal({ ok: true, bytes: 2 });
+    expect(outsideKsX1001('갂가')).to.deep.equal(['갂']);
+    expect(byteLength('가A', 'EUC-KR')).to.deep.equal({ ok: true, bytes: 3 });
+    expect(byteLength('가😀', 'EUC-KR')).to.deep.equal({ ok: false, character: '😀' });
+  });
+
   it('byteLength: a lone surrogate cannot be sent as UTF-8 (it would arrive as U+FFFD); a pair is one character of 4 bytes', () => {
     expect(byteLength('홍\ud800길', 'UTF-8')).to.deep.equal({ ok: false, character: '\ud800' });
     expect(byteLength('\udc00', 'UTF-8')).to.deep.equal({ ok: false, character: '\udc00' });
