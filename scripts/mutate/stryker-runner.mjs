@@ -10,7 +10,8 @@
 //   and selecting the tests a mutant needs;
 // - browser tests (test/*.test.ts): web-test-runner in Chromium against src/ through esbuild
 //   (scripts/mutate/wtr.config.mjs), coverage per test through scripts/mutate/wtr-hooks.js, a mutant's
-//   tests selected by mocha's grep on their full titles.
+//   tests selected by mocha's grep on their full titles, and when they all pass, their files whole (code a
+//   page runs once is credited to the first test that ran it).
 //
 // The dry run records, for every test, which mutants it reaches (perTest coverage: Stryker then runs each
 // mutant against only those tests). A mutant run starts fresh processes with the mutant active from the
@@ -300,13 +301,34 @@ export class KpgTestRunner {
     }
     if (browser.length) {
       const grep = `^(${browser.map((id) => escapeRe(id.slice(id.indexOf(' :: ') + 4))).join('|')})$`;
-      const r = await this.runBrowser(browserFiles, { KPG_MUT_ACTIVE: options.activeMutant.id, KPG_MUT_GREP: grep, KPG_MUT_BAIL: options.disableBail ? '' : '1' }, timeout);
+      const whole = 3 * browserFiles.reduce((n, f) => n + (this.fileMs.get(f) ?? 0), 0) + STARTUP_MS.browser * browserFiles.length + 30_000;
+      const r = await this.browserMutant(browserFiles, browser, { KPG_MUT_ACTIVE: options.activeMutant.id, KPG_MUT_GREP: grep, KPG_MUT_BAIL: options.disableBail ? '' : '1' }, timeout, whole);
       if (r.timedOut) return { status: MutantRunStatus.Timeout, reason: `browser tests took over ${Math.round(timeout / 1000)} s` };
       if (r.failed) return { status: MutantRunStatus.Killed, killedBy: r.killedBy, failureMessage: r.how, nrOfTests: ran + r.ran };
       if (r.error) return { status: MutantRunStatus.Error, errorMessage: r.error };
       ran += r.ran;
     }
     return { status: MutantRunStatus.Survived, nrOfTests: ran };
+  }
+
+  /**
+   * A mutant's browser tests: the selected ones, then, when they all passed, their files whole, as npm test
+   * runs them. Coverage per test credits code a page runs once (the EUC-KR table built on first use, a script
+   * loaded once, a warning said once a page) to the first test of the file that ran it; the file's later
+   * tests that use what it built were not selected, and they may be the ones that fail. Files whose every
+   * test was selected are not run again.
+   * @param {string[]} files @param {string[]} selected test ids (`file :: title`) @param {Record<string, string>} env
+   * @param {number} timeout @param {number} wholeTimeout
+   */
+  async browserMutant(files, selected, env, timeout, wholeTimeout) {
+    const r = await this.runBrowser(files, env, timeout);
+    if (r.failed !== false) return r;
+    const count = (/** @type {string} */ f, /** @type {Iterable<string>} */ ids) => [...ids].filter((id) => id.startsWith(`${f} :: `)).length;
+    const partly = files.filter((f) => count(f, selected) < count(f, this.ms.keys()));
+    if (!partly.length) return r;
+    const whole = await this.runBrowser(partly, { ...env, KPG_MUT_GREP: '' }, wholeTimeout);
+    if (whole.failed) return { ...whole, how: `${whole.how} (its file run whole)`, ran: r.ran + whole.ran };
+    return whole.failed === false ? { failed: false, ran: r.ran + whole.ran } : whole;
   }
 
   /**

@@ -327,6 +327,32 @@ test('browser verdicts: a failed selected test kills; a file failing outside its
   assert.deepEqual((await runner.runBrowser(['f'], {}, 1000)).killedBy, ['a page x']);
 });
 
+test("browser mutants: selected tests that all pass are followed by their files whole (code a page runs once is credited to the first test that ran it); files whose every test was selected are not run again", async () => {
+  const { KpgTestRunner } = await import('../../scripts/mutate/stryker-runner.mjs');
+  const runner = new KpgTestRunner({ info() {}, debug() {}, warn() {} }, { nodeTests: [], browserTests: [] });
+  // The dry run's tests: a.test.ts has two (the first builds a table, the second reads it), b.test.ts one.
+  for (const id of ['a.test.ts :: builds', 'a.test.ts :: reads', 'b.test.ts :: only']) runner.ms.set(id, 100);
+  const calls = /** @type {{ files: string[], grep: string }[]} */ ([]);
+  const script = (/** @type {any[]} */ ...runs) => {
+    calls.length = 0;
+    runner.browserOnce = async (files, env) => (calls.push({ files, grep: env.KPG_MUT_GREP }), runs.shift());
+  };
+  const env = { KPG_MUT_ACTIVE: '9', KPG_MUT_GREP: '^(builds|only)$' };
+  script({ failed: false, ran: 2 }, { failed: true, how: 'browser: reads', killedBy: ['reads'], ran: 2 });
+  const killed = await runner.browserMutant(['a.test.ts', 'b.test.ts'], ['a.test.ts :: builds', 'b.test.ts :: only'], env, 1000, 2000);
+  assert.deepEqual([killed.failed, killed.how, killed.killedBy], [true, 'browser: reads (its file run whole)', ['reads']]);
+  assert.deepEqual(calls, [{ files: ['a.test.ts', 'b.test.ts'], grep: env.KPG_MUT_GREP }, { files: ['a.test.ts'], grep: '' }], 'only the file not wholly selected, with no grep');
+  script({ failed: false, ran: 2 }, { failed: false, ran: 2 });
+  assert.deepEqual(await runner.browserMutant(['a.test.ts', 'b.test.ts'], ['a.test.ts :: builds', 'b.test.ts :: only'], env, 1000, 2000), { failed: false, ran: 4 });
+  script({ failed: false, ran: 3 });
+  const all = ['a.test.ts :: builds', 'a.test.ts :: reads', 'b.test.ts :: only'];
+  assert.deepEqual(await runner.browserMutant(['a.test.ts', 'b.test.ts'], all, env, 1000, 2000), { failed: false, ran: 3 });
+  assert.equal(calls.length, 1, 'every test selected: nothing to run again');
+  script({ failed: true, how: 'browser: builds', killedBy: ['builds'], ran: 1 });
+  assert.equal((await runner.browserMutant(['a.test.ts'], ['a.test.ts :: builds'], env, 1000, 2000)).how, 'browser: builds');
+  assert.equal(calls.length, 1, 'a kill by a selected test: nothing more');
+});
+
 test('node verdicts: a test file that fails only as a file (no test in it failed) is run again and kills only when it fails again', async () => {
   const { KpgTestRunner } = await import('../../scripts/mutate/stryker-runner.mjs');
   const warnings = /** @type {string[]} */ ([]);
