@@ -207,6 +207,9 @@ describe('<kpg-card-picker>: what it shows', () => {
     );
     expect(imageUrl('https://img.shinhan.com/a.png', IMAGE_BASE)).to.equal('https://img.shinhan.com/a.png');
     expect(imageUrl('http://img.shinhan.com/a.png', IMAGE_BASE)).to.equal(null);
+    // The domain itself and its subdomains, not a name that merely ends in it.
+    expect(imageUrl('https://shinhan.com/a.png', IMAGE_BASE)).to.equal('https://shinhan.com/a.png');
+    expect(imageUrl('https://evilshinhan.com/a.png', IMAGE_BASE)).to.equal(null);
   });
 });
 

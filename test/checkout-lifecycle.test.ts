@@ -182,6 +182,23 @@ describe('an SPA route change mid-payment', () => {
     expect(outcome.type).to.equal('kpg-success');
     expect(el.state).to.equal('paid');
   });
+
+  it('re-attached 29 minutes later (a tab left in the background), it still takes the attempt up: a detached attempt is kept 30 minutes', async () => {
+    const { el, rec } = await checkout({ 'script-src': SHINHAN_SCRIPT, 'result-url': fixture({ body: { status: 'paid', order_no: 'T-1' } }) });
+    await realClick(payButton(el));
+    await pgWindow({ url: SHINHAN_PAY_PAGE, action: 'wait' });
+    const parent = el.parentElement!;
+    el.remove();
+    await waitFor(async () => (await pgWindow<number>({ url: SHINHAN_SANDBOX, action: 'count' })) === 0, 'the PG window stayed open');
+    const now = Date.now;
+    Date.now = () => now() + 29 * 60_000;
+    try {
+      parent.append(el);
+      expect((await rec.outcome()).type).to.equal('kpg-success');
+    } finally {
+      Date.now = now;
+    }
+  });
 });
 
 describe('a page the back/forward cache restores', () => {
@@ -219,6 +236,19 @@ describe('a page the back/forward cache restores', () => {
     } finally {
       pg.open = open;
     }
+  });
+
+  it('a page restored with no attempt in this element: nothing to take up, and no error', async () => {
+    const { el, rec } = await checkout();
+    const errors: string[] = [];
+    const onError = (event: ErrorEvent) => errors.push(String(event.error ?? event.message));
+    window.addEventListener('error', onError);
+    try {
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })); // its listeners' errors are reported before this returns
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+    expect([errors, el.state, rec.events.length]).to.deep.equal([[], 'idle', 0]);
   });
 
   it('takes up nothing while this tab\'s attempt is still in flight (its PG window open): the attempt ends once, by itself', async function () {
