@@ -459,11 +459,16 @@ describe('kpg-checkout: result endpoint', () => {
   });
 
   it('pending forever -> result-timeout within the bound, with the order_no to reconcile', async () => {
+    const key = uniqueKey('result');
     const { outcome } = await expectError(
-      { result: fixture({ body: { status: 'pending', order_no: 'T-1' } }), attrs: { 'result-timeout': '0.6' } },
+      { result: fixture({ body: { status: 'pending', order_no: 'T-1' }, key }), attrs: { 'result-timeout': '0.6' } },
       'result-timeout',
     );
     expect(outcome.detail.order_no).to.equal('T-1');
+    // Asked at 0 and after 250 ms; the next wait (500 ms) would pass the 600 ms bound, so no wait runs past it
+    // (a slow answer can only make it fewer).
+    const asked = (await fixtureCalls(key)).length;
+    expect(asked).to.be.within(1, 2);
   });
 
   it('HTTP 500 on every try -> result-failed once the bound runs out', async () => {
