@@ -59,7 +59,7 @@ function openPopup(api: ShinhanBizPay, url: string, ctx: AttemptContext): Promis
       end();
       reject(ctx.signal.reason);
     };
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    ctx.signal.addEventListener('abort', onAbort); // a signal aborts once, and end() removes it
     const callback = (code: unknown, message: unknown) => {
       const parsed = ShinhanCallbackSchema.safeParse({ code, message: message ?? undefined });
       const ret = parsed.success ? String(parsed.data.code) : 'invalid-callback';
