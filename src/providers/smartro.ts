@@ -251,7 +251,7 @@ function receiptSlip(json: unknown): Slip {
   const r = answer.receipt;
   const m = Array.isArray(r.merchantInfo) ? r.merchantInfo[0] : r.merchantInfo;
   const cancelled = text(r.stateCd) === '1' || text(r.stateNm) === '취소';
-  const line = (key: string, value: unknown, kind: SlipLine['kind'] = 'text'): SlipLine[] =>
+  const line = (key: string, value: unknown, kind?: SlipLine['kind']): SlipLine[] =>
     text(value as string) ? [{ key, value: text(value as string), kind }] : [];
   // Given back and left, from the backend's own ledger (issue 22), once part of the payment was given back.
   const back = answer.refunded_total ? [...line('refunded', String(answer.refunded_total), 'amount'), ...line('balance', String(answer.balance ?? 0), 'amount')] : [];
