@@ -332,6 +332,17 @@ describe('<kpg-card-picker>: errors', () => {
     });
   }
 
+  it('an answer that is not a card list is refused naming its field: no ret_code, or a list that is text', async () => {
+    for (const [body, field] of [
+      [{ list: [card({})] }, 'ret_code'],
+      [{ ret_code: 0, list: 'BC카드' }, 'list'],
+    ] as const) {
+      const { rec } = await picker(fixture({ body }));
+      expect([rec.errors.length, rec.errors[0]?.code, rec.errors[0]?.field]).to.deep.equal([1, 'cards-failed', field]);
+      fixtureCleanup();
+    }
+  });
+
   it('a passing failure (503) is retried with backoff before anything is shown', async () => {
     const key = uniqueKey('cards');
     const { el, rec } = await picker(fixture({ key, sequence: [{ status: 503, body: {} }, { body: LIST }] }));
