@@ -17,13 +17,13 @@ export const SHINHAN_SCRIPT_SRC = 'https://payspg.shinhan.com/businessPayment/un
 /** Shinhan's own domain: its scripts, windows, receipts and card images are https on it or a subdomain. */
 export const SHINHAN_DOMAIN = 'shinhan.com';
 
-/** The checked API by `script-src` (the attribute as written, null without one): a click that finds it here does not wait. */
+/**
+ * The checked API by `script-src` as the config gives it (the attribute as written, null without one: the
+ * one key, used as is everywhere): a click that finds it here does not wait.
+ */
 export const apis = new Map<string | null, ShinhanBizPay>();
 /** The load and check of each script, shared by every element that asks (a failure is forgotten: a retry loads again). */
 const checks = new Map<string | null, Promise<ShinhanBizPay>>();
-
-/** The API of `script-src` if its script has loaded and passed its check, else undefined. */
-export const readyBizPay = (scriptSrc: string | null) => apis.get(scriptSrc);
 
 /**
  * What `ShinhanBizPay` must look like once its script has loaded: `RES_SUCCESS` a string or a number and
@@ -66,6 +66,6 @@ export const shinhanStart: ProviderStart = {
   },
   prepare(ctx) {
     // Ready (the usual case): nothing to wait for, so the session request leaves inside the click's own task.
-    if (ctx.device === 'pc' && !readyBizPay(ctx.config.scriptSrc)) return bizPay(ctx.config.scriptSrc).then(() => {});
+    if (ctx.device === 'pc' && !apis.has(ctx.config.scriptSrc)) return bizPay(ctx.config.scriptSrc).then(() => {});
   },
 };

@@ -12,7 +12,7 @@ import { allowedPgUrl } from '../origins.js';
 import { parseOrThrow } from '../parse.js';
 import { isRecord, text } from '../rules.js';
 import { ShinhanCallbackSchema, ShinhanReceiptSchema, ShinhanSessionSchema, type ShinhanBizPay, type ShinhanSession } from '../schemas.js';
-import { SHINHAN_DOMAIN, bizPay, readyBizPay } from './shinhan-start.js';
+import { SHINHAN_DOMAIN, apis, bizPay } from './shinhan-start.js';
 import type { AttemptContext, PgReturn, ProviderMore } from './types.js';
 import { say } from '../messages.js';
 
@@ -115,7 +115,7 @@ export const shinhan: ProviderMore<ShinhanSession> = {
       location.assign(session.redirect_url);
       return { kind: 'navigated' };
     }
-    const api = readyBizPay(ctx.config.scriptSrc) ?? (await bizPay(ctx.config.scriptSrc));
+    const api = apis.get(ctx.config.scriptSrc) ?? (await bizPay(ctx.config.scriptSrc));
     const gesture = ctx.userGesture();
     if (gesture) await gesture;
     return openPopup(api, session.redirect_url, ctx);
