@@ -27,7 +27,7 @@
 // re-tests only the mutants whose code, or whose tests, changed. The HTML report of the last run is
 // reports/mutation/index.html.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SERVER, SQL, WIDGET, expand, globRe } from './mutate/scope.mjs';
@@ -75,6 +75,9 @@ if (args.includes('--plan')) {
 }
 // Each mutant run appends its time here (the figures of --plan).
 process.env.KPG_MUT_TIMING = resolve(root, OUT, 'timing.jsonl');
+// The dry run's tests and times, for every runner process (only one of them runs the dry run).
+process.env.KPG_MUT_DRY_RUN = resolve(root, OUT, 'dry-run.json');
+rmSync(process.env.KPG_MUT_DRY_RUN, { force: true }); // never a run before this one's
 process.env.KPG_MUT_ROOT = root;
 
 const server = expand(SERVER.include, SERVER.exclude);

@@ -184,6 +184,8 @@ export class KpgTestRunner {
       this.collect(dir, tests, perTest);
       for (const t of tests) this.ms.set(t.id, t.timeSpentMs);
       for (const t of tests) this.fileMs.set(t.id.slice(0, t.id.indexOf(' :: ')), (this.fileMs.get(t.id.slice(0, t.id.indexOf(' :: '))) ?? 0) + t.timeSpentMs);
+      // Stryker runs the dry run in one of its runner processes; the others learn its tests from this file.
+      if (process.env.KPG_MUT_DRY_RUN) writeFileSync(process.env.KPG_MUT_DRY_RUN, JSON.stringify({ ms: [...this.ms], fileMs: [...this.fileMs] }));
       this.log.info(`kpg: dry run: ${tests.length} tests, ${Object.keys(perTest).length} with coverage`);
       return { status: DryRunStatus.Complete, tests, mutantCoverage: { static: {}, perTest } };
     } finally {
@@ -275,6 +277,7 @@ export class KpgTestRunner {
       const key = sampleKey({ file, line: m.location.start.line, column: m.location.start.column, endLine: m.location.end.line, endColumn: m.location.end.column, mutator: m.mutatorName, replacement: m.replacement });
       if (!this.sample.has(key)) return { status: MutantRunStatus.Error, errorMessage: 'outside the sample (--sample, --shard): not tested' };
     }
+    this.learnDryRun();
     const ids = options.testFilter ?? [];
     const node = ids.filter((id) => /^test\/node\//.test(id));
     const browser = ids.filter((id) => !/^test\/node\//.test(id));
@@ -311,6 +314,15 @@ export class KpgTestRunner {
     return { status: MutantRunStatus.Survived, nrOfTests: ran };
   }
 
+  /** In a runner process that did not run the dry run: its tests and their times, from the one that did. */
+  learnDryRun() {
+    const path = process.env.KPG_MUT_DRY_RUN;
+    if (this.ms.size || !path || !existsSync(path)) return;
+    const known = JSON.parse(readFileSync(path, 'utf8'));
+    this.ms = new Map(known.ms);
+    this.fileMs = new Map(known.fileMs);
+  }
+
   /**
    * A mutant's browser tests: the selected ones, then, when they all passed, their files whole, as npm test
    * runs them. Coverage per test credits code a page runs once (the EUC-KR table built on first use, a script
@@ -324,7 +336,8 @@ export class KpgTestRunner {
     const r = await this.runBrowser(files, env, timeout);
     if (r.failed !== false) return r;
     const count = (/** @type {string} */ f, /** @type {Iterable<string>} */ ids) => [...ids].filter((id) => id.startsWith(`${f} :: `)).length;
-    const partly = files.filter((f) => count(f, selected) < count(f, this.ms.keys()));
+    // Which files hold tests that were not selected (every file, if the dry run's tests are unknown here).
+    const partly = this.ms.size ? files.filter((f) => count(f, selected) < count(f, this.ms.keys())) : files;
     if (!partly.length) return r;
     const whole = await this.runBrowser(partly, { ...env, KPG_MUT_GREP: '' }, wholeTimeout);
     if (whole.failed) return { ...whole, how: `${whole.how} (its file run whole)`, ran: r.ran + whole.ran };

@@ -351,6 +351,27 @@ test("browser mutants: selected tests that all pass are followed by their files 
   script({ failed: true, how: 'browser: builds', killedBy: ['builds'], ran: 1 });
   assert.equal((await runner.browserMutant(['a.test.ts'], ['a.test.ts :: builds'], env, 1000, 2000)).how, 'browser: builds');
   assert.equal(calls.length, 1, 'a kill by a selected test: nothing more');
+  // A runner process that did not run the dry run (Stryker runs it in one of them) learns its tests from the
+  // file the one that did wrote; before this, such a process ran no file whole (found in a real run).
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-dry-run-'));
+  const before = process.env.KPG_MUT_DRY_RUN;
+  process.env.KPG_MUT_DRY_RUN = join(dir, 'dry-run.json');
+  try {
+    writeFileSync(process.env.KPG_MUT_DRY_RUN, JSON.stringify({ ms: [...runner.ms], fileMs: [['a.test.ts', 200], ['b.test.ts', 100]] }));
+    const other = new KpgTestRunner({ info() {}, debug() {}, warn() {} }, { nodeTests: [], browserTests: [] });
+    other.learnDryRun();
+    assert.deepEqual([other.ms.size, other.fileMs.get('a.test.ts')], [3, 200]);
+    // And with nothing known, every file of a survivor is run whole (never fewer).
+    const blind = new KpgTestRunner({ info() {}, debug() {}, warn() {} }, { nodeTests: [], browserTests: [] });
+    calls.length = 0;
+    const runs = [{ failed: false, ran: 1 }, { failed: false, ran: 3 }];
+    blind.browserOnce = async (files, env) => (calls.push({ files, grep: env.KPG_MUT_GREP }), /** @type {any} */ (runs.shift()));
+    await blind.browserMutant(['a.test.ts', 'b.test.ts'], ['a.test.ts :: builds', 'b.test.ts :: only'], env, 1000, 2000);
+    assert.deepEqual(calls.at(-1), { files: ['a.test.ts', 'b.test.ts'], grep: '' });
+  } finally {
+    if (before === undefined) delete process.env.KPG_MUT_DRY_RUN;
+    else process.env.KPG_MUT_DRY_RUN = before;
+  }
 });
 
 test('node verdicts: a test file that fails only as a file (no test in it failed) is run again and kills only when it fails again', async () => {
