@@ -367,6 +367,8 @@ describe('the widget\'s units the flows do not reach', () => {
     expect(outsideKsX1001('갂가')).to.deep.equal(['갂']);
     expect(byteLength('가A', 'EUC-KR')).to.deep.equal({ ok: true, bytes: 3 });
     expect(byteLength('가😀', 'EUC-KR')).to.deep.equal({ ok: false, character: '😀' });
+    // U+FFFD is what the decoder gives for a pair it cannot read: not a character EUC-KR can send.
+    expect(byteLength('가\ufffd', 'EUC-KR')).to.deep.equal({ ok: false, character: '\ufffd' });
   });
 
   it('byteLength: a lone surrogate cannot be sent as UTF-8 (it would arrive as U+FFFD); a pair is one character of 4 bytes', () => {
