@@ -304,8 +304,8 @@ export class KpgTestRunner {
     }
     if (browser.length) {
       const grep = `^(${browser.map((id) => escapeRe(id.slice(id.indexOf(' :: ') + 4))).join('|')})$`;
-      const whole = 3 * browserFiles.reduce((n, f) => n + (this.fileMs.get(f) ?? 0), 0) + STARTUP_MS.browser * browserFiles.length + 30_000;
-      const r = await this.browserMutant(browserFiles, browser, { KPG_MUT_ACTIVE: options.activeMutant.id, KPG_MUT_GREP: grep, KPG_MUT_BAIL: options.disableBail ? '' : '1' }, timeout, whole);
+      const wholeTimeout = 3 * browserFiles.reduce((n, f) => n + (this.fileMs.get(f) ?? 0), 0) + STARTUP_MS.browser * browserFiles.length + 30_000;
+      const r = await this.browserMutant(browserFiles, browser, { KPG_MUT_ACTIVE: options.activeMutant.id, KPG_MUT_GREP: grep, KPG_MUT_BAIL: options.disableBail ? '' : '1' }, timeout, wholeTimeout);
       if (r.timedOut) return { status: MutantRunStatus.Timeout, reason: `browser tests took over ${Math.round(timeout / 1000)} s` };
       if (r.failed) return { status: MutantRunStatus.Killed, killedBy: r.killedBy, failureMessage: r.how, nrOfTests: ran + r.ran };
       if (r.error) return { status: MutantRunStatus.Error, errorMessage: r.error };
