@@ -97,8 +97,10 @@ const browserTests = files.widget.length ? testPick(expand(WIDGET.tests, WIDGET.
 console.log(`mutate:full: ${ts.length} TypeScript files, ${files.sql.length} migrations; ${nodeTests.length} node and ${browserTests.length} browser test files; concurrency ${concurrency}`);
 
 const started = Date.now();
-// The browser tests load the return page script from dist/ (demo/servers.mjs); build it, unmutated.
-if (browserTests.length) {
+// Built once, unmutated: the browser tests load the return page script from dist/ (demo/servers.mjs), and
+// node tests read what the package ships (openapi.test.mjs: dist/server/openapi.json). A fresh clone has no
+// dist/: without this its dry run failed there (seen: a server-only sample on a new machine).
+if (browserTests.length || nodeTests.length) {
   const b = spawnSync('node', ['scripts/build.mjs'], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(1);
 }
