@@ -27,7 +27,7 @@
 // re-tests only the mutants whose code, or whose tests, changed. The HTML report of the last run is
 // reports/mutation/index.html.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { SERVER, SQL, WIDGET, expand, globRe } from './mutate/scope.mjs';
@@ -72,6 +72,13 @@ if (args.includes('--plan')) {
   const { plan } = await import('./mutate/plan.mjs');
   await plan({ root, out: OUT, concurrency });
   process.exit(0);
+}
+// Stryker links the checkout's node_modules into its sandbox copy, but not a node_modules that is itself a
+// symbolic link: the sandbox then has none, and a test that reaches a file of node_modules by a relative path
+// (server-hardening.test.mjs: hono's Bun and Deno adapters) fails the dry run after minutes. Said at once.
+if (lstatSync(resolve(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) {
+  console.error('mutate:full: node_modules here is a symbolic link, which Stryker does not link into its sandbox: install it in this checkout (npm ci) and run again');
+  process.exit(2);
 }
 // Each mutant run appends its time here (the figures of --plan).
 process.env.KPG_MUT_TIMING = resolve(root, OUT, 'timing.jsonl');
