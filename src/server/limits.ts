@@ -74,7 +74,7 @@ export function clientKey(address: string | undefined | null): string | undefine
 
 /** The eight 16-bit groups of a valid IPv6 address (with "::" and a trailing dotted IPv4 part). */
 function expandIpv6(ip: string): number[] {
-  let text = ip.toLowerCase();
+  let text = ip; // parseInt reads hex digits in either case
   const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (dotted) {
     const [a, b, c, d] = dotted.slice(1).map(Number);

@@ -568,6 +568,11 @@ forEachEngine('kpg-checkout/server with Shinhan', ({ store }) => {
       r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: card, install_month: '03' });
       assert.deepEqual([r.status, r.json.field, r.json.message], [400, 'install_month', `Card ${card} does not offer 3 months.`], card);
     }
+    // Both ends of the card's range are offered: its first month (2) on another order, its last (6) here.
+    const first = s.shop.add({ amount: 1200000 });
+    r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: first.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '02' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.pg.requests.at(-1).install_month, '02');
     r = await s.postJson('/api/kpg/session', { provider: 'shinhan', order_id: big.order_id, device_type: 2, pgcode: 'card', card_cpny_cd: 'S001', install_month: '06' });
     assert.equal(r.status, 200, r.text);
     assert.equal(s.pg.requests.at(-1).install_month, '06');

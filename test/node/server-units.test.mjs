@@ -141,6 +141,8 @@ test('the redactor: every key, percent-encoded, JSON-escaped, base64-decoded, an
   // The labels in any case, with or without blanks around their "=" / ":" (a PG or a proxy echoing a header).
   assert.equal(redact('spgkey some-other-key, Apikey=another-key-0001, APIKEY : "third-key-0001"'), 'spgkey [redacted], Apikey=[redacted], APIKEY : "[redacted]"');
   assert.equal(redact('nothing secret, and short stays'), 'nothing secret, and short stays');
+  // The shortest key hidden has 6 characters ('short' above, 5, would hide ordinary words).
+  assert.equal(createRedactor(['k3y-06'])('x k3y-06 y'), 'x [redacted] y');
   // One key the beginning of another (a search key that extends the payment key, in any order given): the
   // longer is hidden whole, not the shorter with the rest of the longer left showing.
   for (const keys of [['shop-key-01', 'shop-key-0199', 'shop-key-019'], ['shop-key-0199', 'shop-key-01', 'shop-key-019']]) {
