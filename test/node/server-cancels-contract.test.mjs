@@ -115,6 +115,11 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     // Another cancel of what the ledger would call left: refused, nothing left, and it says balance 0 too.
     const more = await c.cancel({ order_id: a.order_id, amount: 1000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
     assert.deepEqual([more.status, more.code, more.message, more.refunded_total, more.balance], ['refused', 'nothing-left', 'The whole payment has been given back.', 10000, 0]);
+    // Asked of a server that no longer has the PG's configuration (a shop that moved to another PG): still
+    // "nothing left", which is the truth, and not "no Shinhan configuration to cancel with".
+    const { c: moved } = cancelsWith({});
+    const after = await moved.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([after.status, after.code, after.balance], ['refused', 'nothing-left', 0]);
   });
 
   test('a whole cancel of 10,000 of 11,000 found at the PG (its admin site): recorded, and the payment refunded: nothing is left at the PG', async () => {
@@ -122,6 +127,20 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     const a = await paid();
     const found = await c.recheck(a);
     assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.source]), [['full', 10000, 'pg']]);
+    assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
+  });
+
+  test('a Shinhan payment cancelled whole at the PG after a partial cancel of 3,000, confirm-info giving no amount (tx_stat 2): the 8,000 left is what is recorded as found', async () => {
+    let state = { state: 'approved', cancelledTotal: /** @type {number | null} */ (0), entries: /** @type {any[]} */ ([]) };
+    const shinhan = /** @type {any} */ (partialPg());
+    shinhan.cancelState = async () => ({ ok: true, state });
+    const { c } = cancelsWith({ shinhan });
+    const a = await paid();
+    const part = await c.cancel({ order_id: a.order_id, amount: 3000, reason: '부분 취소', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([part.status, part.balance], ['done', 8000]);
+    state = { state: 'cancelled', cancelledTotal: null, entries: [] };
+    const found = await c.recheck(/** @type {any} */ (await store().getAttempt(a.order_no)));
+    assert.deepEqual(found.recorded.map((r) => [r.kind, r.amount, r.source]), [['full', 8000, 'pg']]);
     assert.equal((await store().getAttempt(a.order_no))?.status, 'refunded');
   });
 
@@ -358,28 +377,30 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.equal((await s.getAttempt(a.order_no))?.status, 'refunded');
   });
 
-  test('a Shinhan whole cancel in doubt while confirm-info says tx_stat 3 (some cancelled, not everything): not done; once old, failed with what confirm-info said', async () => {
-    let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
-    const shinhan = {
-      name: 'shinhan',
-      async cancel() {
-        return { kind: 'unknown', message: 'The PG did not answer within 5 s.' };
-      },
-      async cancelState() {
-        return { ok: true, state };
-      },
-    };
-    const { c } = cancelsWith({ shinhan });
-    const a = await paid();
-    const lost = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
-    assert.equal(lost.status, 'unknown');
-    state = { state: 'partial', cancelledTotal: 0, entries: [] };
-    const cancel = /** @type {any} */ (await store().getCancel(/** @type {number} */ (lost.cancel_id)));
-    assert.equal((await c.settleFromPg(cancel, 'reconcile')).status, 'unknown', 'young: maybe still on its way');
-    clock.advance(60_000);
-    const after = await c.settleFromPg(cancel, 'reconcile');
-    assert.deepEqual([after.status, after.code, after.pg_message], ['failed', 'not-cancelled', 'confirm-info says tx_stat 3 (not everything cancelled).']);
-    assert.equal((await store().getAttempt(a.order_no))?.status, 'paid');
+  test('a Shinhan whole cancel in doubt while confirm-info says tx_stat 1 (nothing cancelled) or 3 (some cancelled, not everything): not done; once old, failed with what confirm-info said', async () => {
+    for (const [later, said] of [['approved', 'tx_stat 1 (nothing cancelled)'], ['partial', 'tx_stat 3 (not everything cancelled)']]) {
+      let state = { state: 'approved', cancelledTotal: 0, entries: /** @type {any[]} */ ([]) };
+      const shinhan = {
+        name: 'shinhan',
+        async cancel() {
+          return { kind: 'unknown', message: 'The PG did not answer within 5 s.' };
+        },
+        async cancelState() {
+          return { ok: true, state };
+        },
+      };
+      const { c } = cancelsWith({ shinhan });
+      const a = await paid();
+      const lost = await c.cancel({ order_id: a.order_id, reason: '전체 취소', idempotency_key: `k-${uid()}` });
+      assert.equal(lost.status, 'unknown', later);
+      state = { state: later, cancelledTotal: 0, entries: [] };
+      const cancel = /** @type {any} */ (await store().getCancel(/** @type {number} */ (lost.cancel_id)));
+      assert.equal((await c.settleFromPg(cancel, 'reconcile')).status, 'unknown', `${later}, young: maybe still on its way`);
+      clock.advance(60_000);
+      const after = await c.settleFromPg(cancel, 'reconcile');
+      assert.deepEqual([after.status, after.code, after.pg_message], ['failed', 'not-cancelled', `confirm-info says ${said}.`]);
+      assert.equal((await store().getAttempt(a.order_no))?.status, 'paid', later);
+    }
   });
 
   test('a cancel in doubt of a PG this server is no longer configured for is left as it is (nothing to ask), no error', async () => {
