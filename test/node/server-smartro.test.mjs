@@ -892,6 +892,28 @@ forEachEngine('kpg-checkout/server with Smartro', ({ store }) => {
     assert.deepEqual([(await inner.getAttempt(orderNo))?.status, (await inner.getAttempt(orderNo))?.claimed_tid], ['processing', 'ZCOPYTID'], 'the other copy still holds it: this one did not wait for it');
   });
 
+  test("the buyer's return does not wait for another copy being verified: its page at once, the other copy still holding the attempt (Smartro's RetryURL is the copy that waits)", { timeout: 20_000 }, async (t) => {
+    // The other copy claims just before this one and never ends. A return that waited for it would take
+    // pgTimeoutMs + 1 s (61 s here): past this test's 20 s bound.
+    const inner = store();
+    const race = { orderNo: '', tid: '', /** @type {null | (() => Promise<unknown>)} */ beforeRead: null };
+    const clock = testClock();
+    const wrapped = racingReads(inner, race, {
+      transition: async (own, orderNo, name, patch, ...rest) => {
+        if (name !== 'claim' || orderNo !== race.orderNo || patch?.claimed_tid !== race.tid) return own(orderNo, name, patch, ...rest);
+        await inner.transition(orderNo, 'claim', { claimed_tid: 'ZCOPYTID' }, clock.date().toISOString());
+        return own(orderNo, name, patch, ...rest);
+      },
+    });
+    const s = await setup(t, { store: wrapped, options: { now: clock.date, pgTimeoutMs: 60_000 } });
+    const orderNo = await s.started();
+    const fields = resultFields({ orderNo });
+    Object.assign(race, { orderNo, tid: fields.TID });
+    const r = await s.post('return', utf8Body(fields));
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual([(await inner.getAttempt(orderNo))?.status, (await inner.getAttempt(orderNo))?.claimed_tid], ['processing', 'ZCOPYTID']);
+  });
+
   test('issue 19 item 3: while the claimed TID still cannot be settled, another TID\'s refutation changes nothing (the attempt stays unknown with its TID; reconcile settles it)', async (t) => {
     const s = await setup(t);
     const { orderNo, mine } = await unknownWithClaim(s);
