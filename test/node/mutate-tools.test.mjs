@@ -4,7 +4,8 @@
  * generator's mutants, the triage of equivalents (test/mutants/equivalent.json) and the scope's globs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -423,4 +424,14 @@ test("the report lists the mutants whose run was run again, with what each run s
   const text = lines.join('\n');
   assert.match(text, /1 mutants whose test file failed as a whole \(no test in it\) were run again:\n {2}src\/charset\.ts mutant 9: Survived: browser: test\/x\.test\.ts failed outside its tests/);
   assert.doesNotMatch(text, /src\/a\.ts mutant 1/);
+});
+
+test('mutate:full refuses a node_modules that is a symbolic link, at once and saying what to do (Stryker would leave it out of its sandbox, and the dry run fail minutes later)', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kpg-mut-link-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  cpSync(join(ROOT, 'scripts'), join(dir, 'scripts'), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  const r = spawnSync(process.execPath, ['scripts/mutate-full.mjs', 'src/server/limits.ts'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /node_modules here is a symbolic link.*npm ci/);
 });
