@@ -316,6 +316,15 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
       assert.throws(() => createKpgServer({ ...base, basePath }), /basePath must be a path such as "\/api\/kpg"/, basePath);
     }
     for (const basePath of ['/api/kpg/', 'pay', '/']) await createKpgServer({ ...base, basePath, database: shared, reconcileOnStart: false, log: false }).close();
+    // A database option that names no engine (a misspelt key, an empty URL or folder, a store missing a method,
+    // a bare connection string) is refused at start: it would otherwise open an in-memory PGlite, and every
+    // payment would be gone at the next restart. The error names its keys or its type, never its values.
+    for (const database of [{}, { dataDIR: '.data/shop' }, { url: '' }, { dataDir: ' ' }, { memory: false }, { transition() {} }, { migrate() {} }, 'postgres://shop:pw@db/shop', null]) {
+      assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database })), /^Error: kpg server: database must be \{ url \} \(PostgreSQL\), \{ dataDir \} or \{ memory: true \} \(PGlite\), or a PaymentStore with migrate\(\) and transition\(\) \(got /, JSON.stringify(database));
+    }
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: { dataDIR: '.data/shop' } })), /\(got an object with dataDIR\)$/);
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: 'postgres://shop:secret-pw@db/shop' })), (/** @type {Error} */ e) => /\(got a string\)$/.test(e.message) && !e.message.includes('secret-pw'));
+    assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: null })), /\(got null\)$/);
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
     // A key of blanks (a template's empty variable, a stray space) is no key either.
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
