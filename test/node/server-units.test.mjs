@@ -20,6 +20,7 @@ import { isCheckViolation, isUniqueViolation } from '../../dist/server/store/sql
 import { resolveReturnTo } from '../../dist/server/payments/sessions.js';
 import { receiptDate } from '../../dist/server/payments/views.js';
 import { deadOrigin, serve, storeWith } from './server-helpers.mjs';
+import { testClock } from './clock.mjs';
 
 const hex = (/** @type {string} */ h) => h.replace(/../g, (b) => `%${b}`);
 
@@ -155,6 +156,8 @@ test('card numbers show at most the first 6 and the last 4 digits; the slip keep
   assert.equal(maskCardNo('5361481234561234'), '536148******1234');
   assert.equal(maskCardNo('9410-12**-****-1234'), '9410-12**-****-1234');
   assert.equal(maskCardNo('9410-1234-5678-1234'), '9410-12**-****-1234');
+  // 10 digits or fewer hide nothing (6 + 4); the 11th digit is the first hidden.
+  assert.deepEqual(['1234567890', '12345678901'].map(maskCardNo), ['1234567890', '123456*8901']);
   // Issue 11: a bank transfer's acctNo (the buyer's own account) passes with only its last 4 digits.
   assert.deepEqual(slip({ tid: 'T', fnNo: 'x', refundAmt: '1', acctNo: '110-123-456789', merchantInfo: [{ coNm: 'a', extra: 1 }], partCancelInfo: { transAmt: '1', x: 2 } }), {
     tid: 'T',
@@ -616,4 +619,33 @@ test("an order's buyer email is one bare address: a display name, blanks, quotes
   const accepts = (/** @type {unknown} */ email) => KpgOrderSchema.safeParse({ order_id: 'A-1', amount: 1000, product_name: '상품', buyer: { id: 'b1', name: '김철수', email } }).success;
   for (const good of ['hong@example.com', 'hong.gil-dong+shop@mail.example.co.kr', null, '']) assert.equal(accepts(good), true, String(good));
   for (const bad of ['홍길동 <hong@example.com>', 'a b@example.com', '"hong"@example.com', 'hong@example.com ', ' hong@example.com', 'a@b@example.com', 'hong', `${'a'.repeat(50)}@example.com`]) assert.equal(accepts(bad), false, bad);
+});
+
+test("reconcile leaves alone an attempt of a PG this server is no longer configured for: nothing to ask, no error line, not reported as unsettled", async () => {
+  const store = await openStore({ memory: true });
+  try {
+    await store.migrate();
+    const clock = testClock();
+    const at = clock.date().toISOString();
+    const a = await store.insertAttempt(
+      { order_no: 'N-moved-1', order_id: 'O-moved-1', provider: 'smartro', merchant_id: smartro.mid, amount: 11000, product_name: '테스트 상품', user_id: 'buyer01', device_type: 2, pgcode: null, pay_method: 'CARD', return_to: null, app_scheme: null, nonce: 'ab'.repeat(12) },
+      at,
+    );
+    assert.ok(a);
+    assert.ok(await store.transition(a.order_no, 'claim', {}, at));
+    /** @type {Record<string, unknown>[]} */
+    const logs = [];
+    const shinhan = { apiBase: 'https://spg.example/', clientId: 'c', paymentApiKey: 'payment-key-1', searchApiKey: 'search-key-1' };
+    const kpg = createKpgServer({ publicBaseUrl: 'https://shop.example', shinhan, loadOrder: () => undefined, authorize: () => true, database: store, now: clock.date, reconcileOnStart: false, log: (line) => void logs.push(JSON.parse(line)) });
+    try {
+      const report = await kpg.reconcile();
+      assert.deepEqual(report.unsettled, []);
+      assert.deepEqual(logs.filter((l) => l.level === 'error'), []);
+      assert.equal((await store.getAttempt(a.order_no))?.status, 'processing');
+    } finally {
+      await kpg.close();
+    }
+  } finally {
+    await store.close();
+  }
 });

@@ -62,10 +62,12 @@ function vbankView(a: Attempt): VbankView {
   };
 }
 
-/** A card number with more than 4 digits visible is masked in the middle ("9410-12**-****-1234" stays). */
+/**
+ * A card number shows at most its first 6 and last 4 digits ("9410-12**-****-1234" stays as it is, and so
+ * does anything of 10 digits or fewer).
+ */
 export function maskCardNo(value: string): string {
   const digits = value.replace(/\D/g, '');
-  if (digits.length <= 10) return value;
   let seen = 0;
   const keepHead = 6;
   const keepTail = 4;
