@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { tickingClock } from './clock.mjs';
-import { refundedEvents } from '../../dist/server/payments/events.js';
+import { refundedEvents, transitionEvents } from '../../dist/server/payments/events.js';
 import { forEachEngine, postForm, recordOwed, sandboxes, SANDBOX_SECRETS, SANDBOX_SMARTRO_CANCEL_PASSWORD, shinhanDecide, shopOrders, smartroDecide, startServer, storeWith, uid } from './server-helpers.mjs';
 import { PROMOTIONS, STAFF } from './server-cancels-setup.mjs';
 
@@ -186,6 +186,11 @@ forEachEngine('staff console routes', ({ engine, store, database }) => {
     assert.deepEqual(await steps(verifying.order_id), [], 'a pending attempt: its attempt entry only, no step yet');
     await store().transition(opened.json.order_no, 'claim', {}, clock.date().toISOString());
     assert.deepEqual(await steps(verifying.order_id), [['pending', 'processing']]);
+    // An account issued and awaiting its deposit has no tid yet (a payment's, set when the money comes): the
+    // list shows the account's own.
+    const accountTid = `V${run}${engine}`;
+    await store().transition(opened.json.order_no, 'issue', { claimed_tid: accountTid, bank_code: '088', bank_name: '신한은행', vbank_account_no: '56212345678901', vbank_holder: '(주)케이피지데모', vbank_due_date: '2026-12-03' }, clock.date().toISOString(), transitionEvents('issue'));
+    assert.deepEqual((await find(`q=${verifying.order_id}`)).items.map((/** @type {any} */ r) => [r.status, r.tid]), [['awaiting_deposit', accountTid]]);
     assert.ok(!JSON.stringify(both).includes(who.name) && !JSON.stringify(both).includes(phone), 'no whole name or phone in a list');
 
     assert.deepEqual((await find(`q=${phone}&from=2026-11-30&to=2026-11-30`)).total, 2, 'today in Korea');
