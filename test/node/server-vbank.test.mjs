@@ -490,6 +490,10 @@ forEachEngine('issue 11: virtual accounts, bank transfer and phone through the s
     const failed = await s.result(orderNo);
     assert.deepEqual([failed.status, failed.code], ['failed', 'vbank-failed'], 'a fixed code, never the browser\'s (issue 19, item 12)');
     assert.ok(!JSON.stringify(failed).includes('발급 실패'), 'the browser\'s words are never passed on');
+    // A return without ret_code is no success either; the log says it had none.
+    const { ret_code: _, ...noCode } = page.fields;
+    await postForm(ret, noCode);
+    assert.deepEqual(s.logs.filter((l) => l.code === 'browser-text' && l.order_no === orderNo).map((l) => l.message), ['ret_code 9001: <b>발급 실패</b>', 'ret_code (none): OK']);
     // A browser's word is not final: the genuine return still records the account.
     await postForm(ret, page.fields);
     assert.equal((await s.result(orderNo)).status, 'awaiting_deposit');

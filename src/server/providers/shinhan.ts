@@ -292,7 +292,7 @@ export function createShinhanProvider(options: ShinhanOptions, io: { timeoutMs: 
       const retCode = String(form.ret_code ?? '').trim();
       if (retCode !== '0') {
         // The browser's ret_code only goes to the log; the code kept is a fixed one (issue 19, item 12).
-        return { kind: 'failed', code: 'vbank-failed', said: said(`ret_code ${retCode}: ${form.ret_msg ?? 'no ret_msg'}`) };
+        return { kind: 'failed', code: 'vbank-failed', said: said(`ret_code ${retCode || '(none)'}: ${form.ret_msg ?? 'no ret_msg'}`) };
       }
       const tid = String(form.tid ?? '').trim();
       if (!/^[A-Za-z0-9_-]{1,50}$/.test(tid)) return { kind: 'refused', code: 'bad-vbank', message: 'The virtual account return has no usable tid.' };
