@@ -234,6 +234,28 @@ forEachEngine('cancels against the provider interface', ({ store }) => {
     assert.deepEqual([r.status, r.code, r.message, r.cancelled_amount], ['refused', 'no-payment', 'Not recorded: no-payment.', 0]);
   });
 
+  test('money owed back that staff resolve by hand while its cancel is at the PG: the cancel is done, and its log line does not claim the entry as its own resolution', async () => {
+    const s = store();
+    const a = await paid();
+    const tid = `T${uid()}`;
+    assert.ok(await s.recordRefundDue({ provider: 'shinhan', tid, merchant_id: 'kpgdemo01', order_no: a.order_no, order_id: a.order_id, amount: 11000, reason: 'duplicate' }, at()));
+    const shinhan = {
+      name: 'shinhan',
+      async cancel() {
+        // Staff mark it resolved (given back by bank transfer) while the PG is making the cancel.
+        assert.ok(await s.resolveRefund('shinhan', tid, 'given back by bank transfer', at()));
+        return { kind: 'done', amount: 11000, cancelId: null, cancelledAt: null, ref: 'full' };
+      },
+    };
+    const { c, logs } = cancelsWith({ shinhan });
+    const answer = await c.cancelDue(tid, { reason: '중복 결제 환불', idempotency_key: `k-${uid()}` });
+    assert.deepEqual([answer.status, answer.cancelled_amount, answer.balance], ['done', 11000, 0]);
+    const done = logs.filter((l) => l.event === 'cancel' && l.cancel_id === answer.cancel_id && l.status === 'done');
+    assert.equal(done.length, 1, JSON.stringify(logs));
+    assert.equal(done[0].refund_due_resolved, undefined, 'staff resolved it, not this cancel');
+    assert.equal((await s.refundsDue({ includeResolved: true })).find((d) => d.tid === tid)?.resolution, 'given back by bank transfer');
+  });
+
   test('money owed back (refund_due) of 11,000 whose whole cancel the PG answers with 10,000: done, the entry resolved, balance 0 (the PG has nothing left: not the ledger\'s 1,000)', async () => {
     const s = store();
     const a = await paid();

@@ -333,18 +333,17 @@ export function createCancelStore(sql: SqlClient, toAttempt: (row: Row) => Attem
           return { ok: true, cancel: toCancel(rows[0]), money: (await money(tx, c.provider, c.tid)) as PaymentMoney };
         });
       } catch (error) {
-        // The constraints said no to a writer that raced past the reads above (another key, another instance).
-        // (No writer of the SAME payment races past them: every row written into kpg_cancels takes a KEY SHARE
-        // lock on its payment's row through the foreign key, which the FOR UPDATE above waits for, so a cancel
-        // already in flight is read, not met in kpg_cancels_one_in_flight; that index stays the guarantee.)
+        // The key's unique index said no to a writer that raced past the reads above (the same key used at that
+        // moment for another payment, by another instance). No writer of the SAME payment races past them: every
+        // row written into kpg_cancels takes a KEY SHARE lock on its payment's row through the foreign key, and
+        // the trigger that counts it in `refunded` updates that row, both of which wait for the FOR UPDATE above.
+        // So a cancel already in flight is read, not met in kpg_cancels_one_in_flight, and the balance read is
+        // the one the CHECK on `refunded` sees: that CHECK (and that index) stay the guarantee, and cannot fire
+        // here short of a bug, which then fails loudly as a database error, nothing recorded.
         const constraint = (error as { constraint?: string }).constraint;
         if (isUniqueViolation(error) && constraint === 'kpg_cancels_key') {
           const used = await oneCancel(sql, 'idempotency_key = $1', [c.idempotency_key]);
           if (used) return { ok: false, reason: 'key-used', cancel: used };
-        }
-        if (isCheckViolation(error) && constraint === 'kpg_transactions_refunded_in_range') {
-          const m = await money(sql, c.provider, c.tid);
-          if (m) return { ok: false, reason: 'exceeds', money: m };
         }
         throw error;
       }
