@@ -32,7 +32,7 @@ import type { CallbackUrls, KpgOrder, PaymentProvider } from './providers/types.
 import { openApiDocument } from './openapi.js';
 import { createRedactor } from './redact.js';
 import { reconcile, type ReconcileReport } from './reconcile.js';
-import { openStore, type DatabaseOptions } from './store/open.js';
+import { checkDatabaseOptions, openStore, type DatabaseOptions } from './store/open.js';
 import type { StaffAnswer } from './staff.js';
 import type { PaymentStore, ProviderName, RefundDue, Refusal, RefusalCount } from './store/types.js';
 
@@ -265,7 +265,8 @@ export function createEngine<TOrder extends KpgOrder>(options: Omit<KpgServerOpt
   if (!options.shinhan && !options.smartro) throw new Error('kpg server: configure at least one PG: shinhan and/or smartro');
   checkStrings('shinhan', options.shinhan, ['apiBase', 'clientId', 'paymentApiKey', 'searchApiKey']);
   checkStrings('smartro', options.smartro, ['mid', 'merchantKey']);
-  checkDatabase(options.database);
+  // A store of the shop's own, or options that name an engine (a misspelt one would open an in-memory database).
+  if (options.database !== undefined && !isStore(options.database)) checkDatabaseOptions(options.database, ', or a PaymentStore with migrate() and transition()');
   if (options.smartro) smartroEndpoints(options.smartro); // env's hosts or explicit URLs: an error names what is missing
   if (options.smartro && !/^[A-Za-z0-9]{10}$/.test(options.smartro.mid)) throw new Error('kpg server: smartro.mid must be 10 letters/digits (guide 1.2)');
   const cancelPassword = options.smartro?.cancelPassword;
@@ -579,21 +580,6 @@ function deliveryConfig(o: DeliveryOptions = {}) {
 
 function isStore(value: unknown): value is PaymentStore {
   return typeof value === 'object' && value !== null && typeof (value as PaymentStore).migrate === 'function' && typeof (value as PaymentStore).transition === 'function';
-}
-
-/**
- * The database option names one engine, or is a store. Anything else is refused at start: a misspelt key
- * (`dataDIR`), an empty URL or a store missing a method would otherwise open an in-memory PGlite, and every
- * payment would be gone at the next restart.
- */
-function checkDatabase(value: unknown) {
-  if (value === undefined || isStore(value)) return;
-  const d = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const text = (v: unknown) => typeof v === 'string' && v.trim() !== '';
-  if ('url' in d ? text(d.url) : 'dataDir' in d ? text(d.dataDir) : d.memory === true) return;
-  // Its keys or its type, never its values (a connection string carries a password).
-  const got = value === null ? 'null' : typeof value === 'object' ? `an object with ${Object.keys(value).join(', ') || 'no keys'}` : `a ${typeof value}`;
-  throw new Error(`kpg server: database must be { url } (PostgreSQL), { dataDir } or { memory: true } (PGlite), or a PaymentStore with migrate() and transition() (got ${got})`);
 }
 
 function checkStrings(name: string, value: object | undefined, keys: string[]) {

@@ -328,6 +328,8 @@ test('createKpgServer refuses what it cannot run safely, saying what to fix', as
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: { dataDIR: '.data/shop' } })), /\(got an object with dataDIR\)$/);
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: 'postgres://shop:secret-pw@db/shop' })), (/** @type {Error} */ e) => /\(got a string\)$/.test(e.message) && !e.message.includes('secret-pw'));
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, database: null })), /\(got null\)$/);
+    // openStore, which shops may call themselves, refuses the same (it names no store: it opens one).
+    await assert.rejects(openStore(/** @type {any} */ ({ dataDIR: '.data/shop' })), /^Error: kpg server: database must be \{ url \} \(PostgreSQL\), \{ dataDir \} or \{ memory: true \} \(PGlite\) \(got an object with dataDIR\)$/);
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, searchApiKey: '' } })), /shinhan\.searchApiKey is required/);
     // A key of blanks (a template's empty variable, a stray space) is no key either.
     assert.throws(() => createKpgServer(/** @type {any} */ ({ ...base, shinhan: { ...base.shinhan, paymentApiKey: ' \t ' } })), /shinhan\.paymentApiKey is required/);
